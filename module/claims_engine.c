@@ -1,0 +1,769 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The numaclaims accounting engine.  See claims_engine.h for the locking
+ * rules and SPEC.md / the Xen claim-set design for the semantics.
+ *
+ * This file is compiled unchanged into numaclaims.ko, numaclaims_kunit.ko
+ * and the userspace engine tests: it includes nothing but nc_shim.h.
+ */
+#include "claims_engine.h"
+
+/* Frame states (struct nc_pool.state). */
+#define NC_FRAME_TAIL		0x00	/* inside a block, not its head */
+#define NC_FRAME_FREE		0x40	/* head of a free block; low bits: order */
+#define NC_FRAME_USED		0x80	/* allocated to a domain or nobody */
+#define NC_FRAME_OFFLINE	0xc0	/* taken out of service */
+#define NC_FRAME_KIND(s)	((s) & 0xc0)
+#define NC_FRAME_ORDER(s)	((s) & 0x0f)
+
+/* ---------------------------------------------------------------------------
+ * Buddy allocator over the frames of one pool.  Free blocks of each order are
+ * on a doubly linked list threaded through next[]/prev[] of their head frame,
+ * so taking and putting a block is O(1) and splitting/merging O(NC_MAX_ORDER).
+ */
+
+static void pool_list_add(struct nc_pool *p, u32 f, unsigned int order)
+{
+	u32 head = p->free_head[order];
+
+	p->state[f] = NC_FRAME_FREE | order;
+	p->prev[f] = NC_NO_FRAME;
+	p->next[f] = head;
+	if (head != NC_NO_FRAME)
+		p->prev[head] = f;
+	p->free_head[order] = f;
+}
+
+static void pool_list_del(struct nc_pool *p, u32 f, unsigned int order)
+{
+	u32 next = p->next[f], prev = p->prev[f];
+
+	if (prev != NC_NO_FRAME)
+		p->next[prev] = next;
+	else
+		p->free_head[order] = next;
+	if (next != NC_NO_FRAME)
+		p->prev[next] = prev;
+	p->state[f] = NC_FRAME_TAIL;
+}
+
+/* Give back the block at @f; merge with free buddies inside its chunk. */
+static void pool_free_block(struct nc_pool *p, u32 f, unsigned int order)
+{
+	p->nr_free += 1ULL << order;
+	while (order < p->chunk_order[f]) {
+		u32 buddy = f ^ (1U << order);
+
+		if (p->state[buddy] != (NC_FRAME_FREE | order))
+			break;
+		pool_list_del(p, buddy, order);
+		f = min(f, buddy);
+		order++;
+	}
+	pool_list_add(p, f, order);
+}
+
+static bool pool_can_alloc(const struct nc_pool *p, unsigned int order)
+{
+	unsigned int o;
+
+	for (o = order; o <= NC_MAX_ORDER; o++)
+		if (p->free_head[o] != NC_NO_FRAME)
+			return true;
+	return false;
+}
+
+/* Take a block of @order, splitting a larger one; NC_NO_FRAME if none. */
+static u32 pool_alloc_block(struct nc_pool *p, unsigned int order)
+{
+	unsigned int o;
+	u32 f, i;
+
+	for (o = order; o <= NC_MAX_ORDER; o++)
+		if (p->free_head[o] != NC_NO_FRAME)
+			break;
+	if (o > NC_MAX_ORDER)
+		return NC_NO_FRAME;
+	f = p->free_head[o];
+	pool_list_del(p, f, o);
+	while (o > order) {
+		o--;
+		pool_list_add(p, f + (1U << o), o);
+	}
+	for (i = 0; i < (1U << order); i++)
+		p->state[f + i] = NC_FRAME_USED;
+	p->nr_free -= 1ULL << order;
+	return f;
+}
+
+void nc_heap_init(struct nc_heap *h)
+{
+	memset(h, 0, sizeof(*h));
+}
+
+int nc_pool_init(struct nc_heap *h, u32 node, u32 nr_frames)
+{
+	struct nc_pool *p;
+	unsigned int o;
+
+	if (node >= NC_MAX_NODES || h->node[node].has_pool)
+		return -EINVAL;
+	p = &h->node[node].pool;
+	memset(p, 0, sizeof(*p));
+	p->next = nc_calloc(nr_frames ? nr_frames : 1, sizeof(u32));
+	p->prev = nc_calloc(nr_frames ? nr_frames : 1, sizeof(u32));
+	p->state = nc_calloc(nr_frames ? nr_frames : 1, sizeof(u8));
+	p->chunk_order = nc_calloc(nr_frames ? nr_frames : 1, sizeof(u8));
+	if (!p->next || !p->prev || !p->state || !p->chunk_order) {
+		nc_pool_destroy(h, node);
+		return -ENOMEM;
+	}
+	p->nr_frames = nr_frames;
+	for (o = 0; o <= NC_MAX_ORDER; o++)
+		p->free_head[o] = NC_NO_FRAME;
+	p->offline_head = NC_NO_FRAME;
+	h->node[node].has_pool = true;
+	h->nodes_with_pool |= BIT_ULL(node);
+	if (node + 1 > h->nr_nodes)
+		h->nr_nodes = node + 1;
+	return 0;
+}
+
+void nc_pool_add_chunk(struct nc_heap *h, u32 node, u32 first_frame,
+		       unsigned int order)
+{
+	struct nc_node *n = &h->node[node];
+	struct nc_pool *p = &n->pool;
+	u32 i;
+
+	for (i = 0; i < (1U << order); i++) {
+		p->chunk_order[first_frame + i] = order;
+		p->state[first_frame + i] = NC_FRAME_TAIL;
+	}
+	pool_list_add(p, first_frame, order);
+	p->nr_free += 1ULL << order;
+	n->reserved_pages += 1ULL << order;
+	n->avail_pages += 1ULL << order;
+	h->total_avail_pages += 1ULL << order;
+}
+
+/*
+ * Retire a node's pool.  The caller has destroyed every domain; the pool's
+ * pages are free or offlined and go back to Linux with the node's counters.
+ */
+void nc_pool_destroy(struct nc_heap *h, u32 node)
+{
+	struct nc_node *n = &h->node[node];
+	struct nc_pool *p = &n->pool;
+
+	nc_free(p->next);
+	nc_free(p->prev);
+	nc_free(p->state);
+	nc_free(p->chunk_order);
+	memset(p, 0, sizeof(*p));
+	if (n->has_pool) {
+		h->total_avail_pages -= n->avail_pages;
+		h->nodes_with_pool &= ~BIT_ULL(node);
+	}
+	n->has_pool = false;
+	n->reserved_pages = 0;
+	n->avail_pages = 0;
+	n->offlined_pages = 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Domains.
+ */
+
+void nc_domain_init(struct nc_heap *h, struct nc_domain *d, u32 domid,
+		    u64 max_pages)
+{
+	memset(d, 0, sizeof(*d));
+	d->domid = domid;
+	d->max_pages = max_pages;
+	d->node_affinity = h->nodes_with_pool;
+	d->last_alloc_node = NC_MAX_NODES - 1;
+	d->next = h->domains;
+	if (h->domains)
+		h->domains->prev = d;
+	h->domains = d;
+	h->nr_domains++;
+}
+
+void nc_domain_remove(struct nc_heap *h, struct nc_domain *d)
+{
+	nc_release_claims(h, d);
+	if (d->prev)
+		d->prev->next = d->next;
+	else
+		h->domains = d->next;
+	if (d->next)
+		d->next->prev = d->prev;
+	d->prev = d->next = NULL;
+	h->nr_domains--;
+}
+
+struct nc_domain *nc_domain_find(struct nc_heap *h, u32 domid)
+{
+	struct nc_domain *d;
+
+	for (d = h->domains; d; d = d->next)
+		if (d->domid == domid)
+			return d;
+	return NULL;
+}
+
+/* The domain's host-wide claim: the part of its claims bound to no node. */
+static u64 host_wide_claim(const struct nc_domain *d)
+{
+	return d->outstanding_pages - d->node_claims;
+}
+
+static void drop_node_claim(struct nc_heap *h, struct nc_domain *d, u32 node,
+			    u64 pages)
+{
+	d->claims[node] -= pages;
+	d->node_claims -= pages;
+	d->outstanding_pages -= pages;
+	h->node[node].outstanding_claims -= pages;
+	h->outstanding_claims -= pages;
+}
+
+static void drop_host_wide_claim(struct nc_heap *h, struct nc_domain *d,
+				 u64 pages)
+{
+	d->outstanding_pages -= pages;
+	h->outstanding_claims -= pages;
+}
+
+void nc_release_claims(struct nc_heap *h, struct nc_domain *d)
+{
+	u32 node;
+
+	for (node = 0; node < NC_MAX_NODES; node++)
+		if (d->claims[node])
+			drop_node_claim(h, d, node, d->claims[node]);
+	drop_host_wide_claim(h, d, host_wide_claim(d));
+}
+
+/*
+ * Upstream Xen lets max_pages drop below tot_pages + outstanding_pages and
+ * keeps the claims (a known hole).  We recall the excess so that
+ * tot_pages + outstanding_pages <= max_pages keeps holding: the host-wide
+ * part first (it promises no placement), then node claims in node order.
+ */
+void nc_set_max_pages(struct nc_heap *h, struct nc_domain *d, u64 max_pages)
+{
+	u64 allowed = max_pages > d->tot_pages ? max_pages - d->tot_pages : 0;
+	u64 excess, take;
+	u32 node;
+
+	d->max_pages = max_pages;
+	if (d->outstanding_pages <= allowed)
+		return;
+	excess = d->outstanding_pages - allowed;
+	take = min(excess, host_wide_claim(d));
+	drop_host_wide_claim(h, d, take);
+	excess -= take;
+	for (node = 0; node < NC_MAX_NODES && excess; node++) {
+		take = min(excess, d->claims[node]);
+		if (take)
+			drop_node_claim(h, d, node, take);
+		excess -= take;
+	}
+}
+
+int nc_set_node_affinity(struct nc_heap *h, struct nc_domain *d, u64 mask)
+{
+	if (!(mask & h->nodes_with_pool))
+		return -EINVAL;
+	d->node_affinity = mask & h->nodes_with_pool;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Claims.
+ */
+
+static u64 host_unclaimed(const struct nc_heap *h)
+{
+	return h->total_avail_pages - h->outstanding_claims;
+}
+
+static u64 node_unclaimed(const struct nc_heap *h, u32 node)
+{
+	return h->node[node].avail_pages - h->node[node].outstanding_claims;
+}
+
+int nc_claim_set_check_count(const struct nc_heap *h, u32 nr_entries)
+{
+	if (!nr_entries)
+		return -EINVAL;
+	if (nr_entries > h->nr_nodes + 1)
+		return -E2BIG;
+	return 0;
+}
+
+/* Replace all of @d's claims by @node_claims[] plus @host_wide. */
+static void install_claims(struct nc_heap *h, struct nc_domain *d,
+			   const u64 *node_claims, u64 host_wide)
+{
+	u32 node;
+
+	nc_release_claims(h, d);
+	for (node = 0; node < NC_MAX_NODES; node++) {
+		if (!node_claims[node])
+			continue;
+		d->claims[node] = node_claims[node];
+		d->node_claims += node_claims[node];
+		h->node[node].outstanding_claims += node_claims[node];
+	}
+	d->outstanding_pages = d->node_claims + host_wide;
+	h->outstanding_claims += d->outstanding_pages;
+}
+
+/*
+ * Legacy target arithmetic (domain_set_outstanding_pages()), shared by
+ * CLAIM_PAGES and a LEGACY claim-set entry.  Returns the host-wide claim.
+ */
+static int legacy_claim(const struct nc_domain *d, u64 target, u64 *claim)
+{
+	if (target <= d->tot_pages || target > d->max_pages)
+		return -EINVAL;
+	*claim = target - d->tot_pages;
+	return 0;
+}
+
+int nc_claim_set_install(struct nc_heap *h, struct nc_domain *d,
+			 const struct numaclaims_claim *set, u32 nr_entries)
+{
+	u64 node_claims[NC_MAX_NODES] = { 0 };
+	u64 seen_nodes = 0, host_wide = 0, total = 0;
+	bool seen_host = false;
+	u32 i;
+	int ret;
+
+	/* 1. count */
+	ret = nc_claim_set_check_count(h, nr_entries);
+	if (ret)
+		return ret;
+
+	/* 2. per entry, in array order */
+	for (i = 0; i < nr_entries; i++) {
+		const struct numaclaims_claim *c = &set[i];
+		u32 node = c->target;
+
+		if (c->cmd)
+			return -EINVAL;
+		if (c->target == NUMACLAIMS_TARGET_LEGACY) {
+			u64 claim = 0;
+
+			if (nr_entries != 1)
+				return -EINVAL;
+			if (!c->pages) {
+				nc_release_claims(h, d);
+				return 0;
+			}
+			ret = legacy_claim(d, c->pages, &claim);
+			if (ret)
+				return ret;
+			if (claim > host_unclaimed(h) + d->outstanding_pages)
+				return -ENOMEM;
+			install_claims(h, d, node_claims, claim);
+			return 0;
+		}
+		if (c->target == NUMACLAIMS_TARGET_HOST) {
+			if (seen_host)
+				return -EINVAL;
+			seen_host = true;
+			host_wide = c->pages;
+		} else if (c->target >= NUMACLAIMS_TARGET_SPECIAL) {
+			return -EINVAL;
+		} else {
+			if (node < NC_MAX_NODES && (seen_nodes & BIT_ULL(node)))
+				return -EINVAL;
+		}
+		if (check_add_overflow(total, c->pages, &total))
+			return -EINVAL;
+		if (c->target == NUMACLAIMS_TARGET_HOST)
+			continue;
+		if (node >= NC_MAX_NODES || !h->node[node].has_pool)
+			return -ENOENT;
+		seen_nodes |= BIT_ULL(node);
+		/* The domain's own claim here is replaced, so it counts as free. */
+		if (c->pages > node_unclaimed(h, node) + d->claims[node])
+			return -ENOMEM;
+		node_claims[node] = c->pages;
+	}
+
+	/* 3. the domain's limit */
+	if (total > d->max_pages || d->tot_pages > d->max_pages - total)
+		return -EINVAL;
+
+	/* 4. the host's unclaimed memory */
+	if (total > host_unclaimed(h) + d->outstanding_pages)
+		return -ENOMEM;
+
+	install_claims(h, d, node_claims, host_wide);
+	return 0;
+}
+
+int nc_claim_set_get(const struct nc_heap *h, const struct nc_domain *d,
+		     struct numaclaims_claim *set, u32 *nr_entries)
+{
+	u32 needed = 0, node;
+
+	(void)h;	/* the claim set is the domain's; h is for symmetry */
+	for (node = 0; node < NC_MAX_NODES; node++)
+		if (d->claims[node])
+			needed++;
+	if (host_wide_claim(d))
+		needed++;
+	if (needed > *nr_entries) {
+		*nr_entries = needed;
+		return -ERANGE;
+	}
+	needed = 0;
+	for (node = 0; node < NC_MAX_NODES; node++) {
+		if (!d->claims[node])
+			continue;
+		set[needed].pages = d->claims[node];
+		set[needed].target = node;
+		set[needed].cmd = 0;
+		needed++;
+	}
+	if (host_wide_claim(d)) {
+		set[needed].pages = host_wide_claim(d);
+		set[needed].target = NUMACLAIMS_TARGET_HOST;
+		set[needed].cmd = 0;
+		needed++;
+	}
+	*nr_entries = needed;
+	return 0;
+}
+
+int nc_claim_pages_legacy(struct nc_heap *h, struct nc_domain *d, u64 pages)
+{
+	u64 claim = 0, zero[NC_MAX_NODES] = { 0 };
+	int ret;
+
+	if (!pages) {
+		nc_release_claims(h, d);
+		return 0;
+	}
+	/* One active claim per domain. */
+	if (d->outstanding_pages)
+		return -EINVAL;
+	ret = legacy_claim(d, pages, &claim);
+	if (ret)
+		return ret;
+	if (claim > host_unclaimed(h))
+		return -ENOMEM;
+	install_claims(h, d, zero, claim);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Allocation: protection checks, node choice (get_free_buddy()), redeeming.
+ */
+
+static bool node_fits(const struct nc_heap *h, const struct nc_domain *d,
+		      bool counted, u32 node, u64 pages, unsigned int order)
+{
+	const struct nc_node *n;
+	u64 usable;
+
+	if (node >= NC_MAX_NODES || !h->node[node].has_pool)
+		return false;
+	n = &h->node[node];
+	usable = node_unclaimed(h, node) + (counted ? d->claims[node] : 0);
+	return pages <= usable && pool_can_alloc(&n->pool, order);
+}
+
+/*
+ * Pick a node as upstream get_free_buddy() does: the requested node, else
+ * the domain's affinity round robin from the node after the last one used;
+ * then (unless exact) the remaining nodes in order.
+ */
+static int choose_node(const struct nc_heap *h, const struct nc_domain *d,
+		       bool counted, int req_node, bool exact, u64 pages,
+		       unsigned int order)
+{
+	u64 affinity = d ? d->node_affinity : h->nodes_with_pool;
+	u64 tried = 0;
+	u32 start, i, node;
+
+	if (req_node >= 0) {
+		if (node_fits(h, d, counted, req_node, pages, order))
+			return req_node;
+		if (exact)
+			return -1;
+		tried |= BIT_ULL(req_node);
+	}
+	start = d ? d->last_alloc_node + 1 : 0;
+	for (i = 0; i < NC_MAX_NODES; i++) {
+		node = (start + i) % NC_MAX_NODES;
+		if (!(affinity & BIT_ULL(node)) || (tried & BIT_ULL(node)))
+			continue;
+		if (node_fits(h, d, counted, node, pages, order))
+			return node;
+		tried |= BIT_ULL(node);
+	}
+	if (exact)
+		return -1;
+	for (node = 0; node < h->nr_nodes; node++) {
+		if (tried & BIT_ULL(node))
+			continue;
+		if (node_fits(h, d, counted, node, pages, order))
+			return node;
+	}
+	return -1;
+}
+
+/*
+ * Redeem claims for a counted allocation of @pages on @node (Xen's
+ * redeem_claims_for_allocation()): the claim on @node, then the host-wide
+ * claim, then other nodes' claims, so tot_pages + outstanding_pages stays
+ * within max_pages.
+ */
+static void redeem_claims(struct nc_heap *h, struct nc_domain *d, u32 node,
+			  u64 pages)
+{
+	u64 take;
+	u32 i;
+
+	take = min(pages, d->claims[node]);
+	if (take)
+		drop_node_claim(h, d, node, take);
+	pages -= take;
+
+	take = min(pages, host_wide_claim(d));
+	drop_host_wide_claim(h, d, take);
+	pages -= take;
+
+	for (i = 1; i < NC_MAX_NODES && pages; i++) {
+		u32 other = (node + i) % NC_MAX_NODES;
+
+		take = min(pages, d->claims[other]);
+		if (take)
+			drop_node_claim(h, d, other, take);
+		pages -= take;
+	}
+}
+
+int nc_alloc_extent(struct nc_heap *h, struct nc_domain *d,
+		    unsigned int order, int req_node, u32 memflags,
+		    u32 *node_out, u32 *frame_out)
+{
+	bool counted = d && !(memflags & NC_MEMF_NO_REFCOUNT);
+	bool exact = memflags & NC_MEMF_EXACT_NODE;
+	u64 pages = 1ULL << order;
+	u64 usable;
+	u32 frame;
+	int node;
+
+	if (order > NC_MAX_ORDER)
+		return -EINVAL;
+	if (req_node >= 0 &&
+	    (req_node >= NC_MAX_NODES || !h->node[req_node].has_pool))
+		return -ENOENT;
+	if (counted && (d->tot_pages > d->max_pages ||
+			pages > d->max_pages - d->tot_pages))
+		return -E2BIG;
+
+	/* Protection of host-wide claims. */
+	usable = host_unclaimed(h) + (counted ? d->outstanding_pages : 0);
+	if (pages > usable)
+		return -ENOMEM;
+
+	/* Protection of node claims, per candidate node. */
+	node = choose_node(h, d, counted, req_node, exact, pages, order);
+	if (node < 0)
+		return -ENOMEM;
+
+	frame = pool_alloc_block(&h->node[node].pool, order);
+	h->node[node].avail_pages -= pages;
+	h->total_avail_pages -= pages;
+	if (d) {
+		d->node_pages[node] += pages;
+		d->last_alloc_node = node;
+		if (counted) {
+			d->tot_pages += pages;
+			redeem_claims(h, d, node, pages);
+		} else {
+			d->uncounted_pages += pages;
+		}
+	}
+	*node_out = node;
+	*frame_out = frame;
+	return 0;
+}
+
+void nc_free_pages(struct nc_heap *h, struct nc_domain *d, u32 node,
+		   u32 frame, unsigned int order, bool counted)
+{
+	u64 pages = 1ULL << order;
+
+	pool_free_block(&h->node[node].pool, frame, order);
+	h->node[node].avail_pages += pages;
+	h->total_avail_pages += pages;
+	if (!d)
+		return;
+	d->node_pages[node] -= pages;
+	if (counted)
+		d->tot_pages -= pages;
+	else
+		d->uncounted_pages -= pages;
+}
+
+/* ---------------------------------------------------------------------------
+ * Offline and online.  Unlike upstream Xen, whose unsigned subtraction can
+ * wrap, counters never go below zero: claims that no longer fit are
+ * recalled from the newest domains first.
+ */
+
+int nc_offline_pages(struct nc_heap *h, u32 node, u64 pages)
+{
+	struct nc_node *n;
+	struct nc_domain *d;
+	u64 i;
+
+	if (node >= NC_MAX_NODES || !h->node[node].has_pool)
+		return -ENOENT;
+	n = &h->node[node];
+	if (pages > n->avail_pages)
+		return -ENOMEM;
+
+	for (i = 0; i < pages; i++) {
+		u32 f = pool_alloc_block(&n->pool, 0);
+
+		n->pool.state[f] = NC_FRAME_OFFLINE;
+		n->pool.next[f] = n->pool.offline_head;
+		n->pool.offline_head = f;
+	}
+	n->avail_pages -= pages;
+	n->offlined_pages += pages;
+	h->total_avail_pages -= pages;
+
+	for (d = h->domains; d && n->outstanding_claims > n->avail_pages;
+	     d = d->next) {
+		u64 take = min(d->claims[node],
+			       n->outstanding_claims - n->avail_pages);
+
+		if (take)
+			drop_node_claim(h, d, node, take);
+	}
+	for (d = h->domains; d && h->outstanding_claims > h->total_avail_pages;
+	     d = d->next) {
+		u64 take = min(host_wide_claim(d),
+			       h->outstanding_claims - h->total_avail_pages);
+
+		drop_host_wide_claim(h, d, take);
+	}
+	return 0;
+}
+
+int nc_online_pages(struct nc_heap *h, u32 node, u64 pages)
+{
+	struct nc_node *n;
+	u64 i;
+
+	if (node >= NC_MAX_NODES || !h->node[node].has_pool)
+		return -ENOENT;
+	n = &h->node[node];
+	if (pages > n->offlined_pages)
+		return -EINVAL;
+	for (i = 0; i < pages; i++) {
+		u32 f = n->pool.offline_head;
+
+		n->pool.offline_head = n->pool.next[f];
+		n->pool.state[f] = NC_FRAME_USED;
+		pool_free_block(&n->pool, f, 0);
+	}
+	n->avail_pages += pages;
+	n->offlined_pages -= pages;
+	h->total_avail_pages += pages;
+	return 0;
+}
+
+u32 nc_offline_frame_next(const struct nc_heap *h, u32 node, u32 frame)
+{
+	const struct nc_pool *p = &h->node[node].pool;
+
+	return frame == NC_NO_FRAME ? p->offline_head : p->next[frame];
+}
+
+/* ---------------------------------------------------------------------------
+ * The invariant checker (SPEC.md "Invariants").
+ */
+
+#define NC_CHECK(cond, msg)			\
+	do {					\
+		if (!(cond)) {			\
+			*why = (msg);		\
+			return -EUCLEAN;	\
+		}				\
+	} while (0)
+
+int nc_check_invariants(const struct nc_heap *h, const char **why)
+{
+	u64 node_claims_sum[NC_MAX_NODES] = { 0 };
+	u64 node_pages_sum[NC_MAX_NODES] = { 0 };
+	u64 avail = 0, outstanding = 0;
+	const struct nc_domain *d;
+	u32 node, nr_domains = 0;
+
+	for (d = h->domains; d; d = d->next) {
+		u64 node_claims = 0, node_pages = 0;
+
+		NC_CHECK(d->next == NULL || d->next->prev == d,
+			 "domain list links are inconsistent");
+		for (node = 0; node < NC_MAX_NODES; node++) {
+			NC_CHECK(!d->claims[node] || h->node[node].has_pool,
+				 "a domain claims a node without a pool");
+			node_claims += d->claims[node];
+			node_pages += d->node_pages[node];
+			node_claims_sum[node] += d->claims[node];
+			node_pages_sum[node] += d->node_pages[node];
+		}
+		NC_CHECK(d->node_claims == node_claims,
+			 "domain.node_claims != sum of domain.claims[n]");
+		NC_CHECK(d->node_claims <= d->outstanding_pages,
+			 "domain.node_claims > domain.outstanding_pages");
+		NC_CHECK(d->outstanding_pages <=
+			 (d->max_pages > d->tot_pages ?
+			  d->max_pages - d->tot_pages : 0),
+			 "domain.outstanding_pages > max(0, max_pages - tot_pages)");
+		NC_CHECK(node_pages == d->tot_pages + d->uncounted_pages,
+			 "domain node_pages != tot_pages + uncounted_pages");
+		outstanding += d->outstanding_pages;
+		nr_domains++;
+	}
+	NC_CHECK(nr_domains == h->nr_domains, "nr_domains is wrong");
+	NC_CHECK(h->outstanding_claims == outstanding,
+		 "outstanding_claims != sum of domain.outstanding_pages");
+	NC_CHECK(h->outstanding_claims <= h->total_avail_pages,
+		 "outstanding_claims > total_avail_pages");
+
+	for (node = 0; node < NC_MAX_NODES; node++) {
+		const struct nc_node *n = &h->node[node];
+
+		NC_CHECK(n->outstanding_claims == node_claims_sum[node],
+			 "node_outstanding_claims[n] != sum of domain.claims[n]");
+		NC_CHECK(n->outstanding_claims <= n->avail_pages,
+			 "node_outstanding_claims[n] > node_avail_pages[n]");
+		NC_CHECK(n->reserved_pages == n->avail_pages +
+			 n->offlined_pages + node_pages_sum[node],
+			 "a pool page is lost: reserved != free + offlined + in physmaps");
+		NC_CHECK(!n->has_pool || n->pool.nr_free == n->avail_pages,
+			 "pool free frames != node_avail_pages[n]");
+		NC_CHECK(n->has_pool || !n->reserved_pages,
+			 "a node without pool has reserved pages");
+		NC_CHECK(!!(h->nodes_with_pool & BIT_ULL(node)) == n->has_pool,
+			 "nodes_with_pool mask is wrong");
+		avail += n->avail_pages;
+	}
+	NC_CHECK(h->total_avail_pages == avail,
+		 "total_avail_pages != sum of node_avail_pages[n]");
+	return 0;
+}

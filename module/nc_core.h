@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * numaclaims core: the host heap (pools of real pages on every node),
+ * domains, populate and decrease.  Shared by the misc-device front end
+ * (numaclaims_main.c) and the KUnit suite, which link this file unchanged.
+ *
+ * Locking, outermost first:
+ *  - nc_domain.lock (mutex, "the domain's lock"): serialises calls that
+ *    change a domain's claims or physmap; held across a whole populate, so a
+ *    destroy waits for it.  Never held while sleeping in userspace faults
+ *    that could re-enter the device.
+ *  - nc_heap_lock (spinlock, Xen's heap_lock): every engine call; held for
+ *    one extent at a time, never across extents.
+ *  - the domains xarray's own lock: domid lookup and publication.
+ */
+#ifndef NC_CORE_H
+#define NC_CORE_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/xarray.h>
+#include "claims_engine.h"
+
+/**
+ * struct nc_domain_obj - a domain as the module sees it.
+ * @acct:    the engine's accounting; protected by nc_heap_lock.
+ * @ref:     lifetime of this structure (lookups hold a reference).
+ * @lock:    the domain's lock (see the top of this file).
+ * @dying:   set under @lock by destroy; later calls see -ESRCH.
+ * @flags:   NUMACLAIMS_DOMAIN_* creation flags.
+ * @physmap: gfn -> encoded (node, frame, counted); protected by @lock.
+ * @owner_link: on the creating file's autodestroy list.
+ */
+struct nc_domain_obj {
+	struct nc_domain acct;
+	struct kref ref;
+	struct mutex lock;
+	bool dying;
+	u32 flags;
+	struct xarray physmap;
+	struct list_head owner_link;
+};
+
+extern spinlock_t nc_heap_lock;
+extern struct nc_heap nc_heap;
+
+int nc_core_init(const int *node_pool_mb, unsigned int nr_node_pool_mb,
+		 unsigned int default_pool_mb);
+void nc_core_exit(void);
+
+struct page *nc_frame_page(u32 node, u32 frame);
+
+int nc_domain_create(u64 max_pages, u32 flags, struct nc_domain_obj **out);
+struct nc_domain_obj *nc_domain_get(u32 domid);
+struct nc_domain_obj *nc_domain_get_next(u32 domid);
+void nc_domain_put(struct nc_domain_obj *dom);
+int nc_domain_lock(struct nc_domain_obj *dom);
+int nc_domain_destroy(struct nc_domain_obj *dom);
+void nc_domain_destroy_all(void);
+
+/**
+ * struct nc_gfn_list - where populate/decrease read their gfns from:
+ * a user array (the ioctl) or a kernel array (KUnit).
+ */
+struct nc_gfn_list {
+	const u64 __user *user;
+	const u64 *kernel;
+};
+
+int nc_populate(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
+		u64 nr_extents, unsigned int order, u32 memflags,
+		u64 *nr_done);
+int nc_decrease(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
+		u64 nr_extents, unsigned int order, u64 *nr_done);
+struct page *nc_physmap_page(struct nc_domain_obj *dom, u64 gfn);
+
+#endif /* NC_CORE_H */

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The only environment the claims engine sees.  The engine is compiled into
+ * numaclaims.ko, into numaclaims_kunit.ko and into userspace test programs
+ * (the memblock-simulator approach), so it must not include anything but
+ * this file and the uapi header.
+ */
+#ifndef NC_SHIM_H
+#define NC_SHIM_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/minmax.h>
+#include <linux/string.h>
+#include <linux/slab.h>
+#include <linux/overflow.h>
+#include <linux/bitops.h>
+
+#define nc_calloc(n, size)	kvcalloc((n), (size), GFP_KERNEL)
+#define nc_free(p)		kvfree(p)
+#else
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+
+typedef uint64_t u64;
+typedef uint32_t u32;
+typedef uint16_t u16;
+typedef uint8_t u8;
+
+#define nc_calloc(n, size)	calloc((n), (size))
+#define nc_free(p)		free(p)
+#define min(a, b)		((a) < (b) ? (a) : (b))
+#define max(a, b)		((a) > (b) ? (a) : (b))
+#define check_add_overflow(a, b, d)	__builtin_add_overflow(a, b, d)
+#define BIT_ULL(n)		(1ULL << (n))
+#endif
+
+#endif /* NC_SHIM_H */

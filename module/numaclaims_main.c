@@ -1,0 +1,633 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * numaclaims: NUMA-aware memory claim sets (Xen's XEN_DOMCTL_claim_memory)
+ * for Linux.  This file is the front end: module parameters, the misc
+ * device /dev/numaclaims and its ioctls, AUTODESTROY, and debugfs.
+ *
+ * Every ioctl handler is copy-in -> validate -> act -> copy-out; a request
+ * that fails validation changes nothing.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "nc_core.h"
+
+static unsigned int pool_mb = 64;
+module_param(pool_mb, uint, 0444);
+MODULE_PARM_DESC(pool_mb, "Pool size per node in MiB (default 64)");
+
+static int node_pool_mb[NC_MAX_NODES];
+static unsigned int nr_node_pool_mb;
+module_param_array(node_pool_mb, int, &nr_node_pool_mb, 0444);
+MODULE_PARM_DESC(node_pool_mb,
+		 "Pool size in MiB per node id (negative: pool_mb, 0: no pool)");
+
+/**
+ * struct nc_file - one open /dev/numaclaims.
+ * @lock:        protects @autodestroy.
+ * @autodestroy: domains created through this file with AUTODESTROY; each
+ *               entry holds a reference, destroyed when the file closes.
+ */
+struct nc_file {
+	struct mutex lock;
+	struct list_head autodestroy;
+};
+
+static int nc_open(struct inode *inode, struct file *file)
+{
+	struct nc_file *nf = kzalloc(sizeof(*nf), GFP_KERNEL);
+
+	if (!nf)
+		return -ENOMEM;
+	mutex_init(&nf->lock);
+	INIT_LIST_HEAD(&nf->autodestroy);
+	file->private_data = nf;
+	return 0;
+}
+
+static int nc_release(struct inode *inode, struct file *file)
+{
+	struct nc_file *nf = file->private_data;
+	struct nc_domain_obj *dom, *tmp;
+
+	list_for_each_entry_safe(dom, tmp, &nf->autodestroy, owner_link) {
+		list_del_init(&dom->owner_link);
+		nc_domain_destroy(dom);	/* -ESRCH if already destroyed */
+		nc_domain_put(dom);
+	}
+	kfree(nf);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Handlers.  @arg is the kernel copy of the ioctl structure; what they leave
+ * in it is copied back for _IOR ioctls (also on failure, for nr_done).
+ */
+
+static int nc_check_pad(u32 pad)
+{
+	return pad ? -EINVAL : 0;
+}
+
+/* Look up and lock a domain; on success the caller unlocks and puts. */
+static int nc_get_locked(u32 domid, struct nc_domain_obj **out)
+{
+	struct nc_domain_obj *dom = nc_domain_get(domid);
+	int ret;
+
+	if (!dom)
+		return -ESRCH;
+	ret = nc_domain_lock(dom);
+	if (ret) {
+		nc_domain_put(dom);
+		return ret;
+	}
+	*out = dom;
+	return 0;
+}
+
+static void nc_put_locked(struct nc_domain_obj *dom)
+{
+	mutex_unlock(&dom->lock);
+	nc_domain_put(dom);
+}
+
+static int nc_ioc_domain_create(struct nc_file *nf, void *arg)
+{
+	struct numaclaims_domain_create *c = arg;
+	struct nc_domain_obj *dom;
+	int ret;
+
+	if (c->flags & ~NUMACLAIMS_DOMAIN_FLAGS || c->reserved[0] ||
+	    c->reserved[1])
+		return -EINVAL;
+	ret = nc_domain_create(c->max_pages, c->flags, &dom);
+	if (ret)
+		return ret;
+	c->domid = dom->acct.domid;
+	if (c->flags & NUMACLAIMS_DOMAIN_AUTODESTROY) {
+		mutex_lock(&nf->lock);
+		list_add(&dom->owner_link, &nf->autodestroy);
+		mutex_unlock(&nf->lock);	/* the list keeps our reference */
+	} else {
+		nc_domain_put(dom);
+	}
+	return 0;
+}
+
+static int nc_ioc_domain_destroy(struct nc_file *nf, void *arg)
+{
+	struct numaclaims_domain_destroy *c = arg;
+	struct nc_domain_obj *dom;
+	int ret;
+
+	if (nc_check_pad(c->pad))
+		return -EINVAL;
+	dom = nc_domain_get(c->domid);
+	if (!dom)
+		return -ESRCH;
+	ret = nc_domain_destroy(dom);
+	nc_domain_put(dom);
+	return ret;
+}
+
+static int nc_ioc_set_max_pages(struct nc_file *nf, void *arg)
+{
+	struct numaclaims_max_pages *c = arg;
+	struct nc_domain_obj *dom;
+	int ret;
+
+	if (nc_check_pad(c->pad))
+		return -EINVAL;
+	ret = nc_get_locked(c->domid, &dom);
+	if (ret)
+		return ret;
+	spin_lock(&nc_heap_lock);
+	nc_set_max_pages(&nc_heap, &dom->acct, c->max_pages);
+	spin_unlock(&nc_heap_lock);
+	nc_put_locked(dom);
+	return 0;
+}
+
+static int nc_ioc_set_node_affinity(struct nc_file *nf, void *arg)
+{
+	struct numaclaims_node_affinity *c = arg;
+	struct nc_domain_obj *dom;
+	int ret;
+
+	if (nc_check_pad(c->pad))
+		return -EINVAL;
+	ret = nc_get_locked(c->domid, &dom);
+	if (ret)
+		return ret;
+	spin_lock(&nc_heap_lock);
+	ret = nc_set_node_affinity(&nc_heap, &dom->acct, c->nodemask);
+	spin_unlock(&nc_heap_lock);
+	nc_put_locked(dom);
+	return ret;
+}
+
+static int nc_claim_set_install_ioc(struct numaclaims_claim_memory *c)
+{
+	struct numaclaims_claim *set;
+	struct nc_domain_obj *dom;
+	int ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	/* Step 1 of the documented order, before any allocation or copy. */
+	spin_lock(&nc_heap_lock);
+	ret = nc_claim_set_check_count(&nc_heap, c->nr_entries);
+	spin_unlock(&nc_heap_lock);
+	if (ret)
+		return ret;
+	set = memdup_user(u64_to_user_ptr(c->claim_set),
+			  array_size(c->nr_entries, sizeof(*set)));
+	if (IS_ERR(set))
+		return PTR_ERR(set);
+	ret = nc_get_locked(c->domid, &dom);
+	if (!ret) {
+		spin_lock(&nc_heap_lock);
+		ret = nc_claim_set_install(&nc_heap, &dom->acct, set,
+					   c->nr_entries);
+		spin_unlock(&nc_heap_lock);
+		nc_put_locked(dom);
+	}
+	kfree(set);
+	return ret;
+}
+
+static int nc_claim_set_get_ioc(struct numaclaims_claim_memory *c)
+{
+	u32 nr = min_t(u32, c->nr_entries, NC_MAX_NODES + 1);
+	struct numaclaims_claim *set;
+	struct nc_domain_obj *dom;
+	int ret;
+
+	set = kcalloc(nr ? nr : 1, sizeof(*set), GFP_KERNEL);
+	if (!set)
+		return -ENOMEM;
+	dom = nc_domain_get(c->domid);
+	if (!dom) {
+		kfree(set);
+		return -ESRCH;
+	}
+	spin_lock(&nc_heap_lock);
+	ret = nc_claim_set_get(&nc_heap, &dom->acct, set, &nr);
+	spin_unlock(&nc_heap_lock);
+	nc_domain_put(dom);
+	c->nr_entries = nr;
+	if (!ret && copy_to_user(u64_to_user_ptr(c->claim_set), set,
+				 array_size(nr, sizeof(*set))))
+		ret = -EFAULT;
+	kfree(set);
+	return ret;
+}
+
+static int nc_ioc_claim_memory(struct nc_file *nf, void *arg)
+{
+	struct numaclaims_claim_memory *c = arg;
+
+	if (c->pad)
+		return -EINVAL;
+	switch (c->mode) {
+	case NUMACLAIMS_CLAIM_SET:
+		return nc_claim_set_install_ioc(c);
+	case NUMACLAIMS_CLAIM_GET:
+		return nc_claim_set_get_ioc(c);
+	default:
+		return -EINVAL;
+	}
+}
+
+static int nc_ioc_claim_pages(struct nc_file *nf, void *arg)
+{
+	struct numaclaims_reservation *r = arg;
+	struct nc_domain_obj *dom;
+	int ret;
+
+	if (r->extent_start || r->extent_order || r->mem_flags || r->pad)
+		return -EINVAL;
+	r->nr_done = 0;
+	ret = nc_get_locked(r->domid, &dom);
+	if (ret)
+		return ret;
+	spin_lock(&nc_heap_lock);
+	ret = nc_claim_pages_legacy(&nc_heap, &dom->acct, r->nr_extents);
+	spin_unlock(&nc_heap_lock);
+	nc_put_locked(dom);
+	return ret;
+}
+
+static int nc_ioc_populate(struct nc_file *nf, void *arg)
+{
+	struct numaclaims_reservation *r = arg;
+	struct nc_gfn_list gfns = { .user = u64_to_user_ptr(r->extent_start) };
+	struct nc_domain_obj *dom;
+	int ret;
+
+	r->nr_done = 0;
+	if (r->pad)
+		return -EINVAL;
+	ret = nc_get_locked(r->domid, &dom);
+	if (ret)
+		return ret;
+	ret = nc_populate(dom, &gfns, r->nr_extents, r->extent_order,
+			  r->mem_flags, &r->nr_done);
+	nc_put_locked(dom);
+	return ret;
+}
+
+static int nc_ioc_decrease(struct nc_file *nf, void *arg)
+{
+	struct numaclaims_reservation *r = arg;
+	struct nc_gfn_list gfns = { .user = u64_to_user_ptr(r->extent_start) };
+	struct nc_domain_obj *dom;
+	int ret;
+
+	r->nr_done = 0;
+	if (r->pad || r->mem_flags)
+		return -EINVAL;
+	ret = nc_get_locked(r->domid, &dom);
+	if (ret)
+		return ret;
+	ret = nc_decrease(dom, &gfns, r->nr_extents, r->extent_order,
+			  &r->nr_done);
+	nc_put_locked(dom);
+	return ret;
+}
+
+static int nc_ioc_domain_info(struct nc_file *nf, void *arg)
+{
+	struct numaclaims_domain_info *i = arg;
+	struct nc_domain_obj *dom;
+	const struct nc_domain *d;
+
+	if (i->flags & ~NUMACLAIMS_INFO_NEXT || i->pad)
+		return -EINVAL;
+	dom = i->flags & NUMACLAIMS_INFO_NEXT ? nc_domain_get_next(i->domid) :
+						nc_domain_get(i->domid);
+	if (!dom)
+		return -ESRCH;
+	d = &dom->acct;
+	spin_lock(&nc_heap_lock);
+	i->domid = d->domid;
+	i->domain_flags = dom->flags;
+	i->max_pages = d->max_pages;
+	i->tot_pages = d->tot_pages;
+	i->outstanding_pages = d->outstanding_pages;
+	i->node_claims = d->node_claims;
+	i->uncounted_pages = d->uncounted_pages;
+	i->node_affinity = d->node_affinity;
+	memcpy(i->claims, d->claims, sizeof(i->claims));
+	memcpy(i->node_pages, d->node_pages, sizeof(i->node_pages));
+	spin_unlock(&nc_heap_lock);
+	nc_domain_put(dom);
+	return 0;
+}
+
+static int nc_ioc_host_info(struct nc_file *nf, void *arg)
+{
+	struct numaclaims_host_info *hi = arg;
+	u32 node;
+
+	/* One critical section: the figures agree with each other. */
+	spin_lock(&nc_heap_lock);
+	hi->nr_nodes = nc_heap.nr_nodes;
+	hi->nr_domains = nc_heap.nr_domains;
+	hi->total_avail_pages = nc_heap.total_avail_pages;
+	hi->outstanding_claims = nc_heap.outstanding_claims;
+	for (node = 0; node < NC_MAX_NODES; node++) {
+		const struct nc_node *n = &nc_heap.node[node];
+
+		hi->nodes[node].reserved_pages = n->reserved_pages;
+		hi->nodes[node].avail_pages = n->avail_pages;
+		hi->nodes[node].outstanding_claims = n->outstanding_claims;
+		hi->nodes[node].offlined_pages = n->offlined_pages;
+		hi->nodes[node].has_pool = n->has_pool;
+		hi->nodes[node].pad = 0;
+	}
+	spin_unlock(&nc_heap_lock);
+	return 0;
+}
+
+static int nc_ioc_offline(struct nc_file *nf, void *arg)
+{
+	struct numaclaims_offline *o = arg;
+	int ret;
+
+	if (o->pad)
+		return -EINVAL;
+	spin_lock(&nc_heap_lock);
+	ret = nc_offline_pages(&nc_heap, o->node, o->pages);
+	spin_unlock(&nc_heap_lock);
+	return ret;
+}
+
+static int nc_ioc_online(struct nc_file *nf, void *arg)
+{
+	struct numaclaims_offline *o = arg;
+	int ret;
+
+	if (o->pad)
+		return -EINVAL;
+	spin_lock(&nc_heap_lock);
+	ret = nc_online_pages(&nc_heap, o->node, o->pages);
+	spin_unlock(&nc_heap_lock);
+	return ret;
+}
+
+/**
+ * struct nc_ioctl_desc - how one ioctl is dispatched.
+ * @cmd:     the ioctl number as published (direction and current size).
+ * @admin:   needs CAP_SYS_ADMIN (checked before anything else).
+ * @handler: the handler.
+ */
+struct nc_ioctl_desc {
+	unsigned int cmd;
+	bool admin;
+	int (*handler)(struct nc_file *nf, void *arg);
+};
+
+static const struct nc_ioctl_desc nc_ioctls[] = {
+	{ NUMACLAIMS_IOC_DOMAIN_CREATE, true, nc_ioc_domain_create },
+	{ NUMACLAIMS_IOC_DOMAIN_DESTROY, true, nc_ioc_domain_destroy },
+	{ NUMACLAIMS_IOC_SET_MAX_PAGES, true, nc_ioc_set_max_pages },
+	{ NUMACLAIMS_IOC_SET_NODE_AFFINITY, true, nc_ioc_set_node_affinity },
+	/* SET checks CAP_SYS_ADMIN itself; GET is read-only. */
+	{ NUMACLAIMS_IOC_CLAIM_MEMORY, false, nc_ioc_claim_memory },
+	{ NUMACLAIMS_IOC_CLAIM_PAGES, true, nc_ioc_claim_pages },
+	{ NUMACLAIMS_IOC_POPULATE_PHYSMAP, true, nc_ioc_populate },
+	{ NUMACLAIMS_IOC_DECREASE_RESERVATION, true, nc_ioc_decrease },
+	{ NUMACLAIMS_IOC_DOMAIN_INFO, false, nc_ioc_domain_info },
+	{ NUMACLAIMS_IOC_HOST_INFO, false, nc_ioc_host_info },
+	{ NUMACLAIMS_IOC_OFFLINE_PAGES, true, nc_ioc_offline },
+	{ NUMACLAIMS_IOC_ONLINE_PAGES, true, nc_ioc_online },
+};
+
+/*
+ * Extensible structs (copy_struct_from_user()): the size in the ioctl
+ * number is the caller's structure size.  Shorter than ours: the tail reads
+ * as zero; longer: the unknown tail must be zero.  Since version 1 is the
+ * first, a shorter size is refused.
+ */
+static long nc_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
+{
+	void __user *argp = (void __user *)uarg;
+	const struct nc_ioctl_desc *desc = NULL;
+	unsigned int usize = _IOC_SIZE(cmd), ksize, i;
+	u64 small[8];
+	void *karg;
+	long ret;
+
+	if (cmd == NUMACLAIMS_IOC_API_VERSION)
+		return NUMACLAIMS_API_VERSION;
+	if (_IOC_TYPE(cmd) != NUMACLAIMS_IOC_MAGIC)
+		return -ENOTTY;
+	for (i = 0; i < ARRAY_SIZE(nc_ioctls); i++) {
+		if (_IOC_NR(nc_ioctls[i].cmd) == _IOC_NR(cmd)) {
+			desc = &nc_ioctls[i];
+			break;
+		}
+	}
+	if (!desc || _IOC_DIR(desc->cmd) != _IOC_DIR(cmd))
+		return -ENOTTY;
+	if (desc->admin && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	ksize = _IOC_SIZE(desc->cmd);
+	if (usize < ksize)
+		return -EINVAL;
+
+	karg = ksize <= sizeof(small) ? small : kmalloc(ksize, GFP_KERNEL);
+	if (!karg)
+		return -ENOMEM;
+	memset(karg, 0, ksize);
+	if (_IOC_DIR(cmd) & _IOC_WRITE) {
+		ret = copy_struct_from_user(karg, ksize, argp, usize);
+		if (ret) {
+			ret = ret == -E2BIG ? -EINVAL : ret;
+			goto out;
+		}
+	}
+	ret = desc->handler(file->private_data, karg);
+	if ((_IOC_DIR(cmd) & _IOC_READ) && copy_to_user(argp, karg, ksize))
+		ret = -EFAULT;
+out:
+	if (karg != small)
+		kfree(karg);
+	return ret;
+}
+
+static const struct file_operations nc_fops = {
+	.owner = THIS_MODULE,
+	.open = nc_open,
+	.release = nc_release,
+	.unlocked_ioctl = nc_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice nc_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "numaclaims",
+	.fops = &nc_fops,
+	.mode = 0600,
+};
+
+/* ---------------------------------------------------------------------------
+ * debugfs: the invariant checker and a page hook for scrubbing tests.
+ */
+
+static struct dentry *nc_debugfs;
+
+static int nc_invariants_show(struct seq_file *m, void *unused)
+{
+	const char *why = NULL;
+	int ret;
+
+	spin_lock(&nc_heap_lock);
+	ret = nc_check_invariants(&nc_heap, &why);
+	spin_unlock(&nc_heap_lock);
+	if (ret)
+		seq_printf(m, "VIOLATION: %s\n", why);
+	else
+		seq_puts(m, "ok\n");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(nc_invariants);
+
+/*
+ * "page": write "fill DOMID GFN PATTERN" to fill a populated page with a
+ * 64-bit pattern, or "sum DOMID GFN" and read back
+ * "nonzero=<bytes> first=<first u64>" from the same open file.
+ */
+struct nc_page_result {
+	u64 nonzero;
+	u64 first;
+	bool valid;
+};
+
+static int nc_page_open(struct inode *inode, struct file *file)
+{
+	file->private_data = kzalloc(sizeof(struct nc_page_result), GFP_KERNEL);
+	return file->private_data ? 0 : -ENOMEM;
+}
+
+static int nc_page_release(struct inode *inode, struct file *file)
+{
+	kfree(file->private_data);
+	return 0;
+}
+
+static ssize_t nc_page_write(struct file *file, const char __user *ubuf,
+			     size_t len, loff_t *ppos)
+{
+	struct nc_page_result *res = file->private_data;
+	struct nc_domain_obj *dom;
+	char buf[96], op[8];
+	u64 gfn, pattern = 0, *p;
+	struct page *page;
+	unsigned int i;
+	u32 domid;
+	int n, ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = 0;
+	n = sscanf(buf, "%7s %u %llu %llx", op, &domid, &gfn, &pattern);
+	if (n < 3 || (strcmp(op, "fill") && strcmp(op, "sum")) ||
+	    (!strcmp(op, "fill") && n != 4))
+		return -EINVAL;
+	ret = nc_get_locked(domid, &dom);
+	if (ret)
+		return ret;
+	page = nc_physmap_page(dom, gfn);
+	if (!page) {
+		nc_put_locked(dom);
+		return -EINVAL;
+	}
+	p = kmap_local_page(page);
+	if (!strcmp(op, "fill")) {
+		for (i = 0; i < PAGE_SIZE / sizeof(u64); i++)
+			p[i] = pattern;
+	} else {
+		const u8 *bytes = (const u8 *)p;
+
+		res->nonzero = 0;
+		for (i = 0; i < PAGE_SIZE; i++)
+			res->nonzero += bytes[i] != 0;
+		res->first = p[0];
+		res->valid = true;
+	}
+	kunmap_local(p);
+	nc_put_locked(dom);
+	return len;
+}
+
+static ssize_t nc_page_read(struct file *file, char __user *ubuf, size_t len,
+			    loff_t *ppos)
+{
+	struct nc_page_result *res = file->private_data;
+	char buf[64];
+	int n;
+
+	if (!res->valid)
+		return -ENODATA;
+	n = scnprintf(buf, sizeof(buf), "nonzero=%llu first=%llx\n",
+		      res->nonzero, res->first);
+	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
+}
+
+static const struct file_operations nc_page_fops = {
+	.owner = THIS_MODULE,
+	.open = nc_page_open,
+	.release = nc_page_release,
+	.write = nc_page_write,
+	.read = nc_page_read,
+	.llseek = no_llseek,
+};
+
+static int __init numaclaims_init(void)
+{
+	int ret;
+
+	ret = nc_core_init(node_pool_mb, nr_node_pool_mb, pool_mb);
+	if (ret)
+		return ret;
+	ret = misc_register(&nc_misc);
+	if (ret) {
+		nc_core_exit();
+		return ret;
+	}
+	nc_debugfs = debugfs_create_dir("numaclaims", NULL);
+	debugfs_create_file("invariants", 0400, nc_debugfs, NULL,
+			    &nc_invariants_fops);
+	debugfs_create_file("page", 0600, nc_debugfs, NULL, &nc_page_fops);
+	return 0;
+}
+
+static void __exit numaclaims_exit(void)
+{
+	debugfs_remove_recursive(nc_debugfs);
+	misc_deregister(&nc_misc);
+	nc_core_exit();
+}
+
+module_init(numaclaims_init);
+module_exit(numaclaims_exit);
+
+MODULE_DESCRIPTION("NUMA-aware memory claim sets (Xen claims for Linux)");
+MODULE_AUTHOR("The numaclaims authors");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,446 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * numaclaims: NUMA-aware memory claim sets (Xen's XEN_DOMCTL_claim_memory)
+ * for Linux, as a misc device /dev/numaclaims.
+ *
+ * Every ioctl takes one structure.  The structures are extensible in the
+ * copy_struct_from_user() way: the size encoded in the ioctl number is the
+ * caller's idea of the structure size.  A caller built against an older,
+ * shorter version is accepted (the missing tail reads as zero); a caller
+ * built against a newer, longer version is accepted only if the bytes the
+ * kernel does not know are all zero (else EINVAL).  A size smaller than the
+ * first published version is rejected with EINVAL.
+ *
+ * All fields marked "reserved" or "pad" must be zero (else EINVAL).  User
+ * pointers are carried in __u64 fields.  Page counts are in units of 4 KiB
+ * pages (PAGE_SIZE of the host).
+ *
+ * Errors common to every ioctl:
+ *  * %ENOTTY - unknown ioctl number or type.
+ *  * %EINVAL - structure size below the first version, non-zero unknown tail,
+ *    non-zero reserved or padding field, unknown flag.
+ *  * %EFAULT - the structure (or an array it points to) is not readable or
+ *    writable.
+ *  * %EPERM  - a mutating ioctl called without %CAP_SYS_ADMIN.
+ *  * %ESRCH  - the domain named by @domid does not exist or is being
+ *    destroyed (ioctls that take a domid).
+ *
+ * Copyright (C) 2026 The numaclaims authors.
+ */
+#ifndef _UAPI_LINUX_NUMACLAIMS_H
+#define _UAPI_LINUX_NUMACLAIMS_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+/** NUMACLAIMS_API_VERSION - value returned by %NUMACLAIMS_IOC_API_VERSION. */
+#define NUMACLAIMS_API_VERSION		1
+
+/**
+ * NUMACLAIMS_MAX_NODES - node ids numaclaims can manage (0 .. 63).
+ *
+ * Nodes with a higher id get no pool.  Node masks are therefore one __u64.
+ */
+#define NUMACLAIMS_MAX_NODES		64
+
+/** NUMACLAIMS_MAX_ORDER - largest extent order populate accepts (2 MiB). */
+#define NUMACLAIMS_MAX_ORDER		9
+
+/* Special claim targets (struct numaclaims_claim.target). */
+/** NUMACLAIMS_TARGET_HOST - host-wide claim, satisfiable from any node. */
+#define NUMACLAIMS_TARGET_HOST		0x80000000U
+/**
+ * NUMACLAIMS_TARGET_LEGACY - legacy semantics: @pages is the domain's total
+ * memory target; the host-wide claim becomes @pages - tot_pages.  Only valid
+ * as the single entry of a claim set.
+ */
+#define NUMACLAIMS_TARGET_LEGACY	0x40000000U
+/** NUMACLAIMS_TARGET_SPECIAL - targets at or above this are selectors, not nodes. */
+#define NUMACLAIMS_TARGET_SPECIAL	0x10000000U
+
+/**
+ * struct numaclaims_claim - one entry of a claim set (Xen's xen_memory_claim).
+ * @pages:  (in/out) number of 4 KiB pages claimed; 0 claims nothing.
+ * @target: (in/out) a node id, %NUMACLAIMS_TARGET_HOST or
+ *          %NUMACLAIMS_TARGET_LEGACY.
+ * @cmd:    (in) reserved for future commands, must be 0.
+ */
+struct numaclaims_claim {
+	__u64 pages;
+	__u32 target;
+	__u32 cmd;
+};
+
+/* struct numaclaims_claim_memory.mode */
+/** NUMACLAIMS_CLAIM_GET - read the domain's current claim set. */
+#define NUMACLAIMS_CLAIM_GET		0U
+/** NUMACLAIMS_CLAIM_SET - install a claim set, replacing the current one. */
+#define NUMACLAIMS_CLAIM_SET		1U
+
+/**
+ * struct numaclaims_claim_memory - argument of %NUMACLAIMS_IOC_CLAIM_MEMORY
+ * (Xen's xen_domctl_claim_memory).
+ * @domid:      (in) the domain.
+ * @mode:       (in) %NUMACLAIMS_CLAIM_SET or %NUMACLAIMS_CLAIM_GET.
+ * @nr_entries: (in) SET: entries in @claim_set; GET: capacity of @claim_set.
+ *              (out) GET: entries written, or on %ERANGE the number needed.
+ * @pad:        must be 0.
+ * @claim_set:  (in) user pointer to an array of struct numaclaims_claim.
+ */
+struct numaclaims_claim_memory {
+	__u32 domid;
+	__u32 mode;
+	__u32 nr_entries;
+	__u32 pad;
+	__u64 claim_set;
+};
+
+/* Domain flags (struct numaclaims_domain_create.flags). */
+/**
+ * NUMACLAIMS_DOMAIN_AUTODESTROY - destroy the domain when the file that
+ * created it is closed (including when the creating process dies).
+ */
+#define NUMACLAIMS_DOMAIN_AUTODESTROY	(1U << 0)
+#define NUMACLAIMS_DOMAIN_FLAGS		NUMACLAIMS_DOMAIN_AUTODESTROY
+
+/**
+ * struct numaclaims_domain_create - argument of %NUMACLAIMS_IOC_DOMAIN_CREATE.
+ * @max_pages: (in) the domain's memory limit in pages (Xen's max_mem).
+ * @flags:     (in) %NUMACLAIMS_DOMAIN_* flags.
+ * @domid:     (out) the new domain's id (never 0).
+ * @reserved:  must be 0.
+ */
+struct numaclaims_domain_create {
+	__u64 max_pages;
+	__u32 flags;
+	__u32 domid;
+	__u64 reserved[2];
+};
+
+/**
+ * struct numaclaims_domain_destroy - argument of %NUMACLAIMS_IOC_DOMAIN_DESTROY.
+ * @domid: (in) the domain.
+ * @pad:   must be 0.
+ */
+struct numaclaims_domain_destroy {
+	__u32 domid;
+	__u32 pad;
+};
+
+/**
+ * struct numaclaims_max_pages - argument of %NUMACLAIMS_IOC_SET_MAX_PAGES.
+ * @domid:     (in) the domain.
+ * @pad:       must be 0.
+ * @max_pages: (in) new limit.  May be below tot_pages (further counted
+ *             allocations then fail); claims above the new limit are recalled,
+ *             host-wide part first, then node claims in ascending node order.
+ */
+struct numaclaims_max_pages {
+	__u32 domid;
+	__u32 pad;
+	__u64 max_pages;
+};
+
+/**
+ * struct numaclaims_node_affinity - argument of
+ * %NUMACLAIMS_IOC_SET_NODE_AFFINITY.
+ * @domid:    (in) the domain.
+ * @pad:      must be 0.
+ * @nodemask: (in) bit n set: prefer node n when populate names no node.
+ *            Must contain at least one node with a pool.
+ */
+struct numaclaims_node_affinity {
+	__u32 domid;
+	__u32 pad;
+	__u64 nodemask;
+};
+
+/* Populate memflags (struct numaclaims_reservation.mem_flags), as XENMEMF_*. */
+/** NUMACLAIMS_MEMF_NODE - request node @n first (encoded as n + 1 in bits 0-7). */
+#define NUMACLAIMS_MEMF_NODE(n)		(((n) + 1) & 0xffU)
+/** NUMACLAIMS_MEMF_GET_NODE - decode; -1 when no node is requested. */
+#define NUMACLAIMS_MEMF_GET_NODE(f)	((int)((f) & 0xffU) - 1)
+/**
+ * NUMACLAIMS_MEMF_EXACT_NODE - allocate only on the requested node (or,
+ * without a requested node, only on the domain's node affinity).
+ */
+#define NUMACLAIMS_MEMF_EXACT_NODE	(1U << 17)
+/**
+ * NUMACLAIMS_MEMF_NO_REFCOUNT - allocation not counted to the domain
+ * (tot_pages, max_pages, claims untouched); may use unclaimed memory only.
+ */
+#define NUMACLAIMS_MEMF_NO_REFCOUNT	(1U << 18)
+#define NUMACLAIMS_MEMF_FLAGS		(0xffU | NUMACLAIMS_MEMF_EXACT_NODE | \
+					 NUMACLAIMS_MEMF_NO_REFCOUNT)
+
+/**
+ * struct numaclaims_reservation - argument of %NUMACLAIMS_IOC_POPULATE_PHYSMAP,
+ * %NUMACLAIMS_IOC_DECREASE_RESERVATION and %NUMACLAIMS_IOC_CLAIM_PAGES
+ * (Xen's xen_memory_reservation).
+ * @extent_start: (in) user pointer to @nr_extents __u64 guest frame numbers
+ *                (gfn), each aligned to 2^@extent_order.  Must be 0 for
+ *                CLAIM_PAGES.
+ * @nr_extents:   (in) number of extents; for CLAIM_PAGES the legacy claim
+ *                target in pages.
+ * @extent_order: (in) 0 .. %NUMACLAIMS_MAX_ORDER; 0 for CLAIM_PAGES.
+ * @mem_flags:    (in) %NUMACLAIMS_MEMF_* (populate only; else 0).
+ * @domid:        (in) the domain.
+ * @pad:          must be 0.
+ * @nr_done:      (out) extents completed, also when the call fails part way.
+ */
+struct numaclaims_reservation {
+	__u64 extent_start;
+	__u64 nr_extents;
+	__u32 extent_order;
+	__u32 mem_flags;
+	__u32 domid;
+	__u32 pad;
+	__u64 nr_done;
+};
+
+/** NUMACLAIMS_MAX_GFN - gfns must be below this (2^40 pages = 4 PiB). */
+#define NUMACLAIMS_MAX_GFN		(1ULL << 40)
+
+/* Domain info flags (struct numaclaims_domain_info.flags). */
+/**
+ * NUMACLAIMS_INFO_NEXT - (in) return the first domain whose id is >= @domid
+ * (like xc_domain_getinfo()'s first_domid), for enumerating domains.
+ */
+#define NUMACLAIMS_INFO_NEXT		(1U << 0)
+
+/**
+ * struct numaclaims_domain_info - argument of %NUMACLAIMS_IOC_DOMAIN_INFO.
+ * @domid:             (in) the domain (or first candidate with
+ *                     %NUMACLAIMS_INFO_NEXT); (out) the domain reported.
+ * @flags:             (in) %NUMACLAIMS_INFO_* flags.
+ * @domain_flags:      (out) %NUMACLAIMS_DOMAIN_* flags it was created with.
+ * @pad:               must be 0.
+ * @max_pages:         (out) memory limit.
+ * @tot_pages:         (out) pages counted to the domain.
+ * @outstanding_pages: (out) total outstanding claims (node and host-wide).
+ * @node_claims:       (out) sum of the node claims.
+ * @uncounted_pages:   (out) pages in the physmap from NO_REFCOUNT populates.
+ * @node_affinity:     (out) preferred nodes mask.
+ * @claims:            (out) outstanding claim per node.
+ * @node_pages:        (out) physmap pages per node (counted and uncounted).
+ */
+struct numaclaims_domain_info {
+	__u32 domid;
+	__u32 flags;
+	__u32 domain_flags;
+	__u32 pad;
+	__u64 max_pages;
+	__u64 tot_pages;
+	__u64 outstanding_pages;
+	__u64 node_claims;
+	__u64 uncounted_pages;
+	__u64 node_affinity;
+	__u64 claims[NUMACLAIMS_MAX_NODES];
+	__u64 node_pages[NUMACLAIMS_MAX_NODES];
+};
+
+/**
+ * struct numaclaims_node_info - one node of struct numaclaims_host_info.
+ * @reserved_pages:    pages taken from Linux for the pool at load.
+ * @avail_pages:       free pages in the pool (claimed or not).
+ * @outstanding_claims: sum of all domains' claims on this node.
+ * @offlined_pages:    pool pages taken out of service.
+ * @has_pool:          1 if the node has a pool, else 0 (all fields 0).
+ * @pad:               0.
+ */
+struct numaclaims_node_info {
+	__u64 reserved_pages;
+	__u64 avail_pages;
+	__u64 outstanding_claims;
+	__u64 offlined_pages;
+	__u32 has_pool;
+	__u32 pad;
+};
+
+/**
+ * struct numaclaims_host_info - argument of %NUMACLAIMS_IOC_HOST_INFO
+ * (Xen's xc_physinfo and the outstanding_claims of xl info).
+ * @nr_nodes:           (out) node ids in use by the host (highest id + 1).
+ * @nr_domains:         (out) existing domains.
+ * @total_avail_pages:  (out) sum of the nodes' @avail_pages.
+ * @outstanding_claims: (out) sum of all domains' outstanding_pages.
+ * @nodes:              (out) per node id.
+ */
+struct numaclaims_host_info {
+	__u32 nr_nodes;
+	__u32 nr_domains;
+	__u64 total_avail_pages;
+	__u64 outstanding_claims;
+	struct numaclaims_node_info nodes[NUMACLAIMS_MAX_NODES];
+};
+
+/**
+ * struct numaclaims_offline - argument of %NUMACLAIMS_IOC_OFFLINE_PAGES and
+ * %NUMACLAIMS_IOC_ONLINE_PAGES (Xen's XEN_SYSCTL_page_offline_op).
+ * @node:  (in) node id.
+ * @pad:   must be 0.
+ * @pages: (in) number of free pool pages to take out of (or put back into)
+ *         service.  All or nothing.
+ */
+struct numaclaims_offline {
+	__u32 node;
+	__u32 pad;
+	__u64 pages;
+};
+
+#define NUMACLAIMS_IOC_MAGIC	0xC1
+
+/**
+ * NUMACLAIMS_IOC_API_VERSION - return %NUMACLAIMS_API_VERSION.
+ *
+ * Takes no argument and changes nothing; also the "null ioctl" that
+ * benchmarks compare against.  Errors: none beyond %ENOTTY.
+ */
+#define NUMACLAIMS_IOC_API_VERSION	_IO(NUMACLAIMS_IOC_MAGIC, 0x00)
+
+/**
+ * NUMACLAIMS_IOC_DOMAIN_CREATE - create a domain.
+ *
+ * Context: process; sleeps.  Errors: %EPERM, %EFAULT, %EINVAL (unknown flag,
+ * reserved field), %ENOMEM (no memory for the domain structure), %ENOSPC (no
+ * free domid).
+ */
+#define NUMACLAIMS_IOC_DOMAIN_CREATE \
+	_IOWR(NUMACLAIMS_IOC_MAGIC, 0x01, struct numaclaims_domain_create)
+
+/**
+ * NUMACLAIMS_IOC_DOMAIN_DESTROY - destroy a domain: scrub-free its pages and
+ * release its claims.  Waits for calls in progress on the domain to finish.
+ *
+ * Errors: %EPERM, %EFAULT, %EINVAL (pad), %ESRCH.
+ */
+#define NUMACLAIMS_IOC_DOMAIN_DESTROY \
+	_IOW(NUMACLAIMS_IOC_MAGIC, 0x02, struct numaclaims_domain_destroy)
+
+/**
+ * NUMACLAIMS_IOC_SET_MAX_PAGES - change a domain's max_pages (Xen max_mem).
+ *
+ * Errors: %EPERM, %EFAULT, %EINVAL (pad), %ESRCH.
+ */
+#define NUMACLAIMS_IOC_SET_MAX_PAGES \
+	_IOW(NUMACLAIMS_IOC_MAGIC, 0x03, struct numaclaims_max_pages)
+
+/**
+ * NUMACLAIMS_IOC_SET_NODE_AFFINITY - set the nodes populate prefers.
+ *
+ * Errors: %EPERM, %EFAULT, %EINVAL (pad, or no node of @nodemask has a pool),
+ * %ESRCH.
+ */
+#define NUMACLAIMS_IOC_SET_NODE_AFFINITY \
+	_IOW(NUMACLAIMS_IOC_MAGIC, 0x04, struct numaclaims_node_affinity)
+
+/**
+ * NUMACLAIMS_IOC_CLAIM_MEMORY - install (SET) or read (GET) a claim set
+ * (Xen XEN_DOMCTL_claim_memory).
+ *
+ * SET is atomic: the whole set replaces the domain's claims, or nothing
+ * changes.  Checks, in this order (the first failure decides):
+ *  1. @nr_entries == 0 or @pad != 0: %EINVAL; more than nodes + 1 entries:
+ *     %E2BIG (before the array is copied);
+ *  2. per entry in array order: @cmd != 0, a node or HOST twice, LEGACY with
+ *     other entries, an unknown special target, or a sum that overflows:
+ *     %EINVAL; a node without a pool: %ENOENT; more than the node's unclaimed
+ *     memory (the domain's own claim there counts as free): %ENOMEM;
+ *  3. tot_pages + total claims > max_pages: %EINVAL;
+ *  4. total above the host's unclaimed memory (own claims count as free):
+ *     %ENOMEM.
+ * A single LEGACY entry applies the legacy arithmetic (see CLAIM_PAGES) but
+ * replaces the current claims.  {0, HOST} alone clears every claim.
+ *
+ * GET writes node entries in ascending node order, then one HOST entry for
+ * the host-wide part if not zero, and sets @nr_entries; if @nr_entries is too
+ * small it fails with %ERANGE and sets @nr_entries to the number needed.
+ *
+ * SET needs %CAP_SYS_ADMIN; GET does not.  Errors: %EPERM, %EFAULT, %EINVAL
+ * (also unknown @mode), %E2BIG, %ENOENT, %ENOMEM, %ERANGE, %ESRCH.
+ */
+#define NUMACLAIMS_IOC_CLAIM_MEMORY \
+	_IOWR(NUMACLAIMS_IOC_MAGIC, 0x05, struct numaclaims_claim_memory)
+
+/**
+ * NUMACLAIMS_IOC_CLAIM_PAGES - legacy single host-wide claim (Xen
+ * XENMEM_claim_pages, domain_set_outstanding_pages()).
+ *
+ * @nr_extents is the domain's total target.  0 releases every claim and
+ * succeeds.  Otherwise: a claim already outstanding: %EINVAL; target <=
+ * tot_pages or > max_pages: %EINVAL; target - tot_pages above the host's
+ * unclaimed memory: %ENOMEM.  @extent_start, @extent_order, @mem_flags must
+ * be 0 (%EINVAL).  Errors: %EPERM, %EFAULT, %EINVAL, %ENOMEM, %ESRCH.
+ */
+#define NUMACLAIMS_IOC_CLAIM_PAGES \
+	_IOWR(NUMACLAIMS_IOC_MAGIC, 0x06, struct numaclaims_reservation)
+
+/**
+ * NUMACLAIMS_IOC_POPULATE_PHYSMAP - allocate @nr_extents extents of
+ * 2^@extent_order pages from the pools, scrub them, and map them at the gfns
+ * read from @extent_start (Xen XENMEM_populate_physmap).
+ *
+ * Claims protect and are redeemed by every counted allocation (node claim,
+ * then host-wide claim, then other nodes' claims).  Stops at the first
+ * failing extent and returns its errno; @nr_done always tells how many
+ * extents were done so a builder can resume.
+ *
+ * Errors: %EPERM, %EFAULT, %ESRCH, %EINVAL (order > 9, unknown memflag, gfn
+ * not aligned or >= %NUMACLAIMS_MAX_GFN), %ENOENT (requested node has no
+ * pool), %ENOMEM (no memory the claim rules allow), %E2BIG (would exceed
+ * max_pages), %EEXIST (gfn already populated), %EINTR (signal).
+ */
+#define NUMACLAIMS_IOC_POPULATE_PHYSMAP \
+	_IOWR(NUMACLAIMS_IOC_MAGIC, 0x07, struct numaclaims_reservation)
+
+/**
+ * NUMACLAIMS_IOC_DECREASE_RESERVATION - free extents from the physmap back to
+ * the pools (Xen XENMEM_decrease_reservation).  Claims are not given back.
+ *
+ * Errors: %EPERM, %EFAULT, %ESRCH, %EINVAL (order > 9, mem_flags != 0, gfn
+ * not aligned, or some page of the extent not populated), %EINTR.
+ */
+#define NUMACLAIMS_IOC_DECREASE_RESERVATION \
+	_IOWR(NUMACLAIMS_IOC_MAGIC, 0x08, struct numaclaims_reservation)
+
+/**
+ * NUMACLAIMS_IOC_DOMAIN_INFO - read a domain's accounting.
+ *
+ * Errors: %EFAULT, %EINVAL (unknown flag, pad), %ESRCH (no such domain; with
+ * %NUMACLAIMS_INFO_NEXT, no domain at or after @domid).
+ */
+#define NUMACLAIMS_IOC_DOMAIN_INFO \
+	_IOWR(NUMACLAIMS_IOC_MAGIC, 0x09, struct numaclaims_domain_info)
+
+/**
+ * NUMACLAIMS_IOC_HOST_INFO - read the host (heap) accounting, taken in one
+ * critical section so the figures are consistent with each other.
+ *
+ * Errors: %EFAULT.
+ */
+#define NUMACLAIMS_IOC_HOST_INFO \
+	_IOR(NUMACLAIMS_IOC_MAGIC, 0x0a, struct numaclaims_host_info)
+
+/**
+ * NUMACLAIMS_IOC_OFFLINE_PAGES - take @pages free pool pages of @node out of
+ * service.  Claims that no longer fit are recalled: node claims on @node
+ * (newest domain first) so node_outstanding_claims <= node_avail_pages, then
+ * host-wide claims so outstanding_claims <= total_avail_pages.
+ *
+ * Errors: %EPERM, %EFAULT, %EINVAL (pad), %ENOENT (no pool on @node),
+ * %ENOMEM (fewer than @pages free pages on @node; nothing changed).
+ */
+#define NUMACLAIMS_IOC_OFFLINE_PAGES \
+	_IOW(NUMACLAIMS_IOC_MAGIC, 0x0b, struct numaclaims_offline)
+
+/**
+ * NUMACLAIMS_IOC_ONLINE_PAGES - return @pages offlined pages of @node to its
+ * pool.  Recalled claims are not restored.
+ *
+ * Errors: %EPERM, %EFAULT, %EINVAL (pad, or more than are offlined),
+ * %ENOENT (no pool on @node).
+ */
+#define NUMACLAIMS_IOC_ONLINE_PAGES \
+	_IOW(NUMACLAIMS_IOC_MAGIC, 0x0c, struct numaclaims_offline)
+
+#endif /* _UAPI_LINUX_NUMACLAIMS_H */
