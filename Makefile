@@ -1,33 +1,135 @@
 # SPDX-License-Identifier: GPL-2.0
-# numaclaims: top-level Makefile.  `make demo` and `make check` do
-# everything on a fresh Debian machine (they install their own packages).
+# numaclaims: top-level Makefile.
+#
+#   make demo    boot a two-node VM and run the boot-storm scenario
+#   make check   every test: engine unit tests, claimctl unit tests,
+#                kselftests in 2- and 4-node VMs, KUnit in 2- and 4-node
+#                VMs on the debug kernel, kselftests on the debug kernel
+#
+# Both install the Debian packages they need (tools/deps.sh).
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
-KVER ?= $(shell $(TOP)/tools/kver.sh 2>/dev/null)
+RESULTS := $(BUILD)/results
+DEPS := $(TOP)/tools/deps.sh
+KVER = $(shell $(TOP)/tools/kver.sh)
 KDIR ?= /lib/modules/$(KVER)/build
+# The debug/KUnit kernel's build tree (built once, cached outside the repo).
+KUNIT_KDIR = $(shell $(TOP)/tools/kunit-kernel.sh --print-kdir)
+KUNIT_BZIMAGE = $(shell $(TOP)/tools/kunit-kernel.sh --print-bzimage)
 
-.PHONY: all module clean
-all: module
+.PHONY: all deps module userspace demo check unit engine-test claimctl-test claimctl-smoke \
+	selftests selftests-2 selftests-4 kunit-kernel kunit kunit-module \
+	kunit-2 kunit-4 selftests-debug summary install clean help
+
+all: module userspace
+
+help:
+	@sed -n '2,12s/^# \{0,1\}//p' Makefile
+
+deps-%:
+	@$(DEPS) $*
 
 # Kbuild runs in a directory of symlinks (build/kbuild/<name>) so one source
 # tree builds against several kernels and no object lands in the sources.
-# $(call kbuild,<name>,<kdir>,<extra make args>)
+# $(call kbuild,<name>,<kdir>)
 define kbuild
 	@mkdir -p $(BUILD)/kbuild/$(1)/module $(BUILD)/kbuild/$(1)/kunit
 	@ln -sfn $(TOP)/uapi $(BUILD)/kbuild/$(1)/uapi
 	@ln -sf $(TOP)/Kbuild $(BUILD)/kbuild/$(1)/Kbuild
 	@for f in $(TOP)/module/*.[ch]; do ln -sf $$f $(BUILD)/kbuild/$(1)/module/; done
-	@for f in $(wildcard $(TOP)/kunit/*.[ch]); do ln -sf $$f $(BUILD)/kbuild/$(1)/kunit/; done
-	$(MAKE) -C $(2) M=$(BUILD)/kbuild/$(1) W=1 $(3) modules
+	@for f in $(TOP)/kunit/*.[ch]; do ln -sf $$f $(BUILD)/kbuild/$(1)/kunit/; done
+	nice $(MAKE) -C $(2) M=$(BUILD)/kbuild/$(1) W=1 modules
 endef
 
-module:
-	@$(TOP)/tools/deps.sh build vm >/dev/null 2>&1 || $(TOP)/tools/deps.sh build vm
+# numaclaims.ko for the Debian kernel (also what a real server builds:
+# `make module KDIR=/lib/modules/$(uname -r)/build`).
+module: deps-build deps-vm
 	$(call kbuild,debian,$(KDIR))
 	@mkdir -p $(BUILD)/module
 	cp $(BUILD)/kbuild/debian/numaclaims.ko $(BUILD)/module/
+
+userspace: deps-build
+	nice $(MAKE) -C userspace all static
+
+install: userspace
+	$(MAKE) -C userspace install
+
+# ---------------------------------------------------------------------------
+# The demo: three parallel domain builders in a two-node VM.
+demo: module userspace
+	$(TOP)/tools/vm.sh --nodes 2 --mem-per-node 512M \
+		--module $(BUILD)/module/numaclaims.ko --params "pool_mb=256" \
+		--add $(BUILD)/userspace/claimctl-static:/bin/claimctl \
+		--add $(TOP)/tools/demo-guest.sh:/bin/demo --splat-check \
+		--timeout 300 -- demo
+
+# ---------------------------------------------------------------------------
+# Tests.  Each suite writes TAP to build/results/; `summary` counts them.
+
+unit: engine-test claimctl-test
+
+engine-test: deps-build deps-test deps-kunit
+	nice $(MAKE) -C userspace/engine-test check
+
+claimctl-test: deps-build deps-test
+	nice $(MAKE) -C userspace unit-test
+
+# claimctl against the real module in a two-node VM.
+claimctl-smoke: module userspace
+	$(TOP)/tools/vm.sh --nodes 2 --module $(BUILD)/module/numaclaims.ko \
+		--params pool_mb=256 --quiet --splat-check \
+		--add $(BUILD)/userspace/claimctl-static:/bin/claimctl \
+		--add $(TOP)/userspace/tests/claimctl-smoke.sh:/bin/claimctl-smoke.sh \
+		--out $(RESULTS)/claimctl-smoke.tap -- claimctl-smoke.sh
+
+selftests: selftests-2 selftests-4
+
+selftests-2 selftests-4: selftests-%: module deps-kunit
+	$(TOP)/selftests/run_vm.sh --nodes $*
+
+kunit-kernel: deps-kunit deps-vm
+	$(TOP)/tools/kunit-kernel.sh
+
+# numaclaims.ko and numaclaims_kunit.ko built against the debug kernel.
+# On a distribution kernel with CONFIG_KUNIT=m:
+#   make kunit-module KDIR=/lib/modules/$(uname -r)/build
+kunit-module: kunit-kernel
+	$(call kbuild,kunit,$(if $(filter command line,$(origin KDIR)),$(KDIR),$(KUNIT_KDIR)))
+	@mkdir -p $(BUILD)/kunit-module
+	cp $(BUILD)/kbuild/kunit/numaclaims.ko $(BUILD)/kbuild/kunit/numaclaims_kunit.ko \
+		$(BUILD)/kunit-module/
+
+kunit: kunit-2 kunit-4 selftests-debug
+
+kunit-2 kunit-4: kunit-%: kunit-module
+	$(TOP)/tools/kunit-run.sh --nodes $* \
+		--module $(BUILD)/kunit-module/numaclaims_kunit.ko
+
+# The kselftests on the debug kernel: lockdep and KASAN see the ioctl paths.
+selftests-debug: kunit-module
+	$(TOP)/selftests/run_vm.sh --nodes 2 --kernel $(KUNIT_BZIMAGE) \
+		--module $(BUILD)/kunit-module/numaclaims.ko --suffix -debug
+
+# `make check` runs every suite even if one fails, then counts.
+CHECK_SUITES := engine-test claimctl-test claimctl-smoke selftests-2 selftests-4 kunit-2 \
+		kunit-4 selftests-debug
+
+check:
+	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
+	@failed=0; for s in $(CHECK_SUITES); do \
+		echo "=== make $$s ==="; \
+		if ! $(MAKE) --no-print-directory $$s; then \
+			echo "=== $$s FAILED ==="; failed=1; \
+			echo "not ok 1 make $$s" > $(RESULTS)/make-$$s.tap; \
+		fi; \
+	done; \
+	$(TOP)/tools/tap-count.sh $(RESULTS)/*.tap; \
+	exit $$failed
+
+summary:
+	@$(TOP)/tools/tap-count.sh $(RESULTS)/*.tap
 
 clean:
 	rm -rf $(BUILD)

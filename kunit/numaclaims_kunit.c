@@ -1,0 +1,669 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suites for numaclaims, run on real NUMA machines (a distribution
+ * kernel with CONFIG_KUNIT=m) and in QEMU with emulated nodes.
+ *
+ *  numaclaims_engine: the accounting engine on a synthetic heap with one
+ *                     pool per node found, parameterised over those nodes.
+ *  numaclaims_pool:   the module's core with real pools of real pages:
+ *                     placement, redeem order, max_pages, offline recall,
+ *                     scrubbing, and kthreads on different nodes racing.
+ *
+ * Multi-node cases kunit_skip() on a machine with one memory node.  After
+ * every case the invariants hold and the host counters are back to their
+ * baseline.
+ */
+#include <kunit/test.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/highmem.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/nodemask.h>
+#include <linux/slab.h>
+#include <linux/topology.h>
+#include "../module/nc_core.h"
+
+#define POOL_MB		8			/* per node, real pools */
+#define POOL_PAGES	(POOL_MB << (20 - PAGE_SHIFT))
+#define SYN_FRAMES	2048			/* per node, synthetic heap */
+
+/* Nodes found: those with memory and an id numaclaims can manage. */
+static int nodes_found[NC_MAX_NODES];
+static int nr_nodes_found;
+
+static void find_nodes(void)
+{
+	int node;
+
+	nr_nodes_found = 0;
+	for_each_node_state(node, N_MEMORY)
+		if (node < NC_MAX_NODES)
+			nodes_found[nr_nodes_found++] = node;
+}
+
+/* A node found other than @node (the next one, wrapping). */
+static int other_node(int node)
+{
+	int i;
+
+	for (i = 0; i < nr_nodes_found; i++)
+		if (nodes_found[i] == node)
+			return nodes_found[(i + 1) % nr_nodes_found];
+	return -1;
+}
+
+/* Parameters: every node found. */
+static const void *node_gen_params(const void *prev, char *desc)
+{
+	const int *p = prev;
+	int i = p ? (int)(p - nodes_found) + 1 : 0;
+
+	if (!prev)
+		find_nodes();
+	if (i >= nr_nodes_found)
+		return NULL;
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "node%d", nodes_found[i]);
+	return &nodes_found[i];
+}
+
+static void require_nodes(struct kunit *test, int n)
+{
+	find_nodes();
+	if (nr_nodes_found < n)
+		kunit_skip(test, "needs %d memory nodes, found %d", n,
+			   nr_nodes_found);
+}
+
+static void expect_invariants(struct kunit *test, const struct nc_heap *h)
+{
+	const char *why = NULL;
+
+	KUNIT_EXPECT_EQ_MSG(test, nc_check_invariants(h, &why), 0, "%s",
+			    why ? why : "");
+}
+
+/* ===========================================================================
+ * numaclaims_engine: a synthetic heap, one pool of SYN_FRAMES per node found.
+ */
+
+struct engine_ctx {
+	struct nc_heap heap;
+	struct nc_domain a, b;
+};
+
+static int engine_init(struct kunit *test)
+{
+	struct engine_ctx *ctx;
+	int i;
+
+	find_nodes();
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	nc_heap_init(&ctx->heap);
+	for (i = 0; i < nr_nodes_found; i++) {
+		u32 f;
+
+		if (nc_pool_init(&ctx->heap, nodes_found[i], SYN_FRAMES))
+			return -ENOMEM;
+		for (f = 0; f < SYN_FRAMES; f += 512)
+			nc_pool_add_chunk(&ctx->heap, nodes_found[i], f, 9);
+	}
+	nc_domain_init(&ctx->heap, &ctx->a, 1, 1 << 20);
+	nc_domain_init(&ctx->heap, &ctx->b, 2, 1 << 20);
+	test->priv = ctx;
+	return 0;
+}
+
+static void engine_exit(struct kunit *test)
+{
+	struct engine_ctx *ctx = test->priv;
+	int i;
+
+	expect_invariants(test, &ctx->heap);
+	nc_domain_remove(&ctx->heap, &ctx->a);
+	nc_domain_remove(&ctx->heap, &ctx->b);
+	for (i = 0; i < nr_nodes_found; i++)
+		nc_pool_destroy(&ctx->heap, nodes_found[i]);
+}
+
+static int install1(struct nc_heap *h, struct nc_domain *d, u64 pages,
+		    u32 target)
+{
+	struct numaclaims_claim c = { .pages = pages, .target = target };
+
+	return nc_claim_set_install(h, d, &c, 1);
+}
+
+/* A node claim protects the node's memory against another domain. */
+static void engine_node_claim_protects(struct kunit *test)
+{
+	struct engine_ctx *ctx = test->priv;
+	int node = *(const int *)test->param_value;
+	struct nc_heap *h = &ctx->heap;
+	u32 n, f;
+
+	KUNIT_ASSERT_EQ(test, install1(h, &ctx->a, SYN_FRAMES - 512, node), 0);
+	KUNIT_EXPECT_EQ(test, h->node[node].outstanding_claims,
+			(u64)SYN_FRAMES - 512);
+	/* b may take the 512 unclaimed pages of the node, not one more. */
+	KUNIT_ASSERT_EQ(test, nc_alloc_extent(h, &ctx->b, 9, node,
+					      NC_MEMF_EXACT_NODE, &n, &f), 0);
+	KUNIT_EXPECT_EQ(test, n, (u32)node);
+	KUNIT_EXPECT_EQ(test, nc_alloc_extent(h, &ctx->b, 0, node,
+					      NC_MEMF_EXACT_NODE, &n, &f),
+			-ENOMEM);
+	/* ... nor may an allocation that is not counted to any domain. */
+	KUNIT_EXPECT_EQ(test, nc_alloc_extent(h, NULL, 0, node,
+					      NC_MEMF_EXACT_NODE, &n, &f),
+			-ENOMEM);
+	/* a redeems its claim there. */
+	KUNIT_EXPECT_EQ(test, nc_alloc_extent(h, &ctx->a, 0, node,
+					      NC_MEMF_EXACT_NODE, &n, &f), 0);
+	KUNIT_EXPECT_EQ(test, ctx->a.claims[node], (u64)SYN_FRAMES - 513);
+	nc_free_pages(h, &ctx->a, n, f, 0, true);
+	nc_free_pages(h, &ctx->b, node, 0, 9, true);
+	/* Freeing gives no claim back. */
+	KUNIT_EXPECT_EQ(test, ctx->a.claims[node], (u64)SYN_FRAMES - 513);
+}
+
+/* The documented check order: the first failure decides the errno. */
+static void engine_install_errors(struct kunit *test)
+{
+	struct engine_ctx *ctx = test->priv;
+	int node = *(const int *)test->param_value;
+	struct nc_heap *h = &ctx->heap;
+	struct numaclaims_claim set[NC_MAX_NODES + 2] = { };
+	u64 before;
+
+	KUNIT_ASSERT_EQ(test, install1(h, &ctx->a, 10, node), 0);
+	before = ctx->a.outstanding_pages;
+	KUNIT_EXPECT_EQ(test, nc_claim_set_install(h, &ctx->a, set, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, nc_claim_set_install(h, &ctx->a, set,
+						   h->nr_nodes + 2), -E2BIG);
+	/* cmd != 0 */
+	set[0] = (struct numaclaims_claim){ 1, node, 1 };
+	KUNIT_EXPECT_EQ(test, nc_claim_set_install(h, &ctx->a, set, 1), -EINVAL);
+	/* node twice beats the ENOMEM of the second entry */
+	set[0] = (struct numaclaims_claim){ 1, node, 0 };
+	set[1] = (struct numaclaims_claim){ 1ULL << 40, node, 0 };
+	KUNIT_EXPECT_EQ(test, nc_claim_set_install(h, &ctx->a, set, 2), -EINVAL);
+	/* no pool: ENOENT, before a later duplicate */
+	set[0] = (struct numaclaims_claim){ 1, NC_MAX_NODES - 1, 0 };
+	set[1] = (struct numaclaims_claim){ 1, NC_MAX_NODES - 1, 0 };
+	if (!h->node[NC_MAX_NODES - 1].has_pool)
+		KUNIT_EXPECT_EQ(test, nc_claim_set_install(h, &ctx->a, set, 2),
+				-ENOENT);
+	/* unknown special target */
+	KUNIT_EXPECT_EQ(test, install1(h, &ctx->a, 1, 0x20000000), -EINVAL);
+	/* LEGACY with others */
+	set[0] = (struct numaclaims_claim){ 1, NUMACLAIMS_TARGET_LEGACY, 0 };
+	set[1] = (struct numaclaims_claim){ 1, NUMACLAIMS_TARGET_HOST, 0 };
+	KUNIT_EXPECT_EQ(test, nc_claim_set_install(h, &ctx->a, set, 2), -EINVAL);
+	/* sum overflows */
+	set[0] = (struct numaclaims_claim){ U64_MAX, NUMACLAIMS_TARGET_HOST, 0 };
+	set[1] = (struct numaclaims_claim){ 2, node, 0 };
+	KUNIT_EXPECT_EQ(test, nc_claim_set_install(h, &ctx->a, set, 2), -EINVAL);
+	/* more than the node has */
+	KUNIT_EXPECT_EQ(test, install1(h, &ctx->a, SYN_FRAMES + 1, node),
+			-ENOMEM);
+	/* above max_pages */
+	nc_set_max_pages(h, &ctx->b, 5);
+	KUNIT_EXPECT_EQ(test, install1(h, &ctx->b, 6, node), -EINVAL);
+	/* more than the host has */
+	KUNIT_EXPECT_EQ(test, install1(h, &ctx->a, h->total_avail_pages + 1,
+				       NUMACLAIMS_TARGET_HOST), -ENOMEM);
+	/* nothing changed by any of it */
+	KUNIT_EXPECT_EQ(test, ctx->a.outstanding_pages, before);
+	KUNIT_EXPECT_EQ(test, ctx->a.claims[node], 10ULL);
+	/* replace, not add */
+	KUNIT_EXPECT_EQ(test, install1(h, &ctx->a, 7, node), 0);
+	KUNIT_EXPECT_EQ(test, ctx->a.claims[node], 7ULL);
+	KUNIT_EXPECT_EQ(test, h->outstanding_claims, 7ULL);
+	KUNIT_EXPECT_EQ(test, install1(h, &ctx->a, 0, NUMACLAIMS_TARGET_HOST), 0);
+	KUNIT_EXPECT_EQ(test, h->outstanding_claims, 0ULL);
+}
+
+/* Offlining recalls node claims, and counters never wrap. */
+static void engine_offline_recall(struct kunit *test)
+{
+	struct engine_ctx *ctx = test->priv;
+	int node = *(const int *)test->param_value;
+	struct nc_heap *h = &ctx->heap;
+
+	KUNIT_ASSERT_EQ(test, install1(h, &ctx->a, SYN_FRAMES, node), 0);
+	KUNIT_EXPECT_EQ(test, nc_offline_pages(h, node, SYN_FRAMES + 1),
+			-ENOMEM);
+	KUNIT_EXPECT_EQ(test, ctx->a.claims[node], (u64)SYN_FRAMES);
+	KUNIT_ASSERT_EQ(test, nc_offline_pages(h, node, 100), 0);
+	KUNIT_EXPECT_EQ(test, ctx->a.claims[node], (u64)SYN_FRAMES - 100);
+	KUNIT_EXPECT_EQ(test, h->node[node].avail_pages, (u64)SYN_FRAMES - 100);
+	expect_invariants(test, h);
+	KUNIT_EXPECT_EQ(test, nc_online_pages(h, node, 101), -EINVAL);
+	KUNIT_ASSERT_EQ(test, nc_online_pages(h, node, 100), 0);
+	/* Recalled claims are not restored. */
+	KUNIT_EXPECT_EQ(test, ctx->a.claims[node], (u64)SYN_FRAMES - 100);
+	nc_release_claims(h, &ctx->a);
+}
+
+/* Redeem order: node claim, then host-wide, then other nodes' claims. */
+static void engine_redeem_order(struct kunit *test)
+{
+	struct engine_ctx *ctx = test->priv;
+	struct nc_heap *h = &ctx->heap;
+	struct numaclaims_claim set[3];
+	int n0, n1;
+	u32 n, f;
+
+	require_nodes(test, 2);
+	n0 = nodes_found[0];
+	n1 = nodes_found[1];
+	set[0] = (struct numaclaims_claim){ 100, n0, 0 };
+	set[1] = (struct numaclaims_claim){ 300, n1, 0 };
+	set[2] = (struct numaclaims_claim){ 50, NUMACLAIMS_TARGET_HOST, 0 };
+	KUNIT_ASSERT_EQ(test, nc_claim_set_install(h, &ctx->a, set, 3), 0);
+	KUNIT_ASSERT_EQ(test, nc_alloc_extent(h, &ctx->a, 8, n0,
+					      NC_MEMF_EXACT_NODE, &n, &f), 0);
+	/* 256 pages: 100 from n0, 50 host-wide, 106 from n1 */
+	KUNIT_EXPECT_EQ(test, ctx->a.claims[n0], 0ULL);
+	KUNIT_EXPECT_EQ(test, ctx->a.outstanding_pages - ctx->a.node_claims,
+			0ULL);
+	KUNIT_EXPECT_EQ(test, ctx->a.claims[n1], 194ULL);
+	KUNIT_EXPECT_EQ(test, ctx->a.tot_pages + ctx->a.outstanding_pages,
+			450ULL);
+	nc_free_pages(h, &ctx->a, n, f, 8, true);
+	nc_release_claims(h, &ctx->a);
+}
+
+static struct kunit_case engine_cases[] = {
+	KUNIT_CASE_PARAM(engine_node_claim_protects, node_gen_params),
+	KUNIT_CASE_PARAM(engine_install_errors, node_gen_params),
+	KUNIT_CASE_PARAM(engine_offline_recall, node_gen_params),
+	KUNIT_CASE(engine_redeem_order),
+	{}
+};
+
+static struct kunit_suite engine_suite = {
+	.name = "numaclaims_engine",
+	.init = engine_init,
+	.exit = engine_exit,
+	.test_cases = engine_cases,
+};
+
+/* ===========================================================================
+ * numaclaims_pool: the core with real pools.
+ */
+
+static struct numaclaims_host_info *pool_baseline;
+
+static void snapshot(struct numaclaims_host_info *hi)
+{
+	int node;
+
+	spin_lock(&nc_heap_lock);
+	hi->nr_domains = nc_heap.nr_domains;
+	hi->total_avail_pages = nc_heap.total_avail_pages;
+	hi->outstanding_claims = nc_heap.outstanding_claims;
+	for (node = 0; node < NC_MAX_NODES; node++) {
+		hi->nodes[node].avail_pages = nc_heap.node[node].avail_pages;
+		hi->nodes[node].outstanding_claims =
+			nc_heap.node[node].outstanding_claims;
+		hi->nodes[node].offlined_pages =
+			nc_heap.node[node].offlined_pages;
+		hi->nodes[node].reserved_pages =
+			nc_heap.node[node].reserved_pages;
+	}
+	spin_unlock(&nc_heap_lock);
+}
+
+static int pool_suite_init(struct kunit_suite *suite)
+{
+	find_nodes();
+	pool_baseline = kzalloc(sizeof(*pool_baseline), GFP_KERNEL);
+	if (!pool_baseline)
+		return -ENOMEM;
+	return nc_core_init(NULL, 0, POOL_MB);
+}
+
+static void pool_suite_exit(struct kunit_suite *suite)
+{
+	nc_core_exit();
+	kfree(pool_baseline);
+}
+
+static int pool_init(struct kunit *test)
+{
+	snapshot(pool_baseline);
+	return 0;
+}
+
+/* After every case: invariants, and every counter back to its baseline. */
+static void pool_exit(struct kunit *test)
+{
+	struct numaclaims_host_info *now;
+	const char *why = NULL;
+	int ret;
+
+	nc_domain_destroy_all();
+	spin_lock(&nc_heap_lock);
+	ret = nc_check_invariants(&nc_heap, &why);
+	spin_unlock(&nc_heap_lock);
+	KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%s", why ? why : "");
+	now = kunit_kzalloc(test, sizeof(*now), GFP_KERNEL);
+	if (!now)
+		return;
+	snapshot(now);
+	KUNIT_EXPECT_EQ(test, memcmp(now, pool_baseline, sizeof(*now)), 0);
+}
+
+static struct nc_domain_obj *new_domain(struct kunit *test, u64 max_pages)
+{
+	struct nc_domain_obj *dom;
+
+	KUNIT_ASSERT_EQ(test, nc_domain_create(max_pages, 0, &dom), 0);
+	return dom;
+}
+
+/* Populate @nr extents of @order at consecutive gfns from @gfn0. */
+static int populate(struct nc_domain_obj *dom, u64 gfn0, u64 nr,
+		    unsigned int order, u32 memflags, u64 *nr_done)
+{
+	u64 *gfns = kvcalloc(nr ? nr : 1, sizeof(u64), GFP_KERNEL);
+	struct nc_gfn_list list = { .kernel = gfns };
+	u64 i;
+	int ret;
+
+	if (!gfns)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++)
+		gfns[i] = gfn0 + (i << order);
+	ret = nc_domain_lock(dom);
+	if (!ret) {
+		ret = nc_populate(dom, &list, nr, order, memflags, nr_done);
+		mutex_unlock(&dom->lock);
+	}
+	kvfree(gfns);
+	return ret;
+}
+
+static void destroy(struct nc_domain_obj *dom)
+{
+	nc_domain_destroy(dom);
+	nc_domain_put(dom);
+}
+
+/* Every pool page was taken from the node it serves. */
+static void pool_pages_on_their_node(struct kunit *test)
+{
+	int node = *(const int *)test->param_value;
+	struct nc_node *n = &nc_heap.node[node];
+	u32 f, wrong = 0;
+
+	KUNIT_ASSERT_TRUE(test, n->has_pool);
+	KUNIT_EXPECT_EQ(test, n->reserved_pages, (u64)POOL_PAGES);
+	for (f = 0; f < n->reserved_pages; f++)
+		wrong += page_to_nid(nc_frame_page(node, f)) != node;
+	KUNIT_EXPECT_EQ(test, wrong, 0U);
+}
+
+/* Populate with EXACT_NODE places every page on the node, with claims. */
+static void pool_populate_exact_node(struct kunit *test)
+{
+	int node = *(const int *)test->param_value;
+	struct nc_domain_obj *dom = new_domain(test, POOL_PAGES);
+	struct numaclaims_claim c = { .pages = 1024, .target = node };
+	u64 done, gfn, wrong = 0;
+
+	spin_lock(&nc_heap_lock);
+	KUNIT_EXPECT_EQ(test, nc_claim_set_install(&nc_heap, &dom->acct, &c, 1),
+			0);
+	spin_unlock(&nc_heap_lock);
+	KUNIT_EXPECT_EQ(test, populate(dom, 0, 2, 9,
+				       NUMACLAIMS_MEMF_NODE(node) |
+				       NUMACLAIMS_MEMF_EXACT_NODE, &done), 0);
+	KUNIT_EXPECT_EQ(test, done, 2ULL);
+	for (gfn = 0; gfn < 1024; gfn++)
+		wrong += page_to_nid(nc_physmap_page(dom, gfn)) != node;
+	KUNIT_EXPECT_EQ(test, wrong, 0ULL);
+	KUNIT_EXPECT_EQ(test, dom->acct.node_pages[node], 1024ULL);
+	KUNIT_EXPECT_EQ(test, dom->acct.claims[node], 0ULL);
+	/* More than the node has, exactly there: ENOMEM, nr_done says where. */
+	KUNIT_EXPECT_EQ(test, populate(dom, 1024, 4, 9,
+				       NUMACLAIMS_MEMF_NODE(node) |
+				       NUMACLAIMS_MEMF_EXACT_NODE, &done),
+			-ENOMEM);
+	KUNIT_EXPECT_EQ(test, done, (u64)(POOL_PAGES - 1024) / 512);
+	/* Populated gfns cannot be populated again. */
+	KUNIT_EXPECT_EQ(test, populate(dom, 0, 1, 0, 0, &done), -EEXIST);
+	destroy(dom);
+}
+
+/* Without a node, allocations go round robin over the affinity. */
+static void pool_round_robin(struct kunit *test)
+{
+	struct nc_domain_obj *dom;
+	u64 done;
+	int i;
+
+	require_nodes(test, 2);
+	dom = new_domain(test, POOL_PAGES);
+	KUNIT_ASSERT_EQ(test, populate(dom, 0, 2 * nr_nodes_found, 0, 0, &done),
+			0);
+	for (i = 0; i < nr_nodes_found; i++)
+		KUNIT_EXPECT_EQ(test, dom->acct.node_pages[nodes_found[i]], 2ULL);
+	destroy(dom);
+}
+
+/* A node claim on one node is redeemed by the fallback to another. */
+static void pool_redeem_other_node(struct kunit *test)
+{
+	struct numaclaims_claim set[2];
+	struct nc_domain_obj *dom;
+	int n0, n1;
+	u64 done;
+
+	require_nodes(test, 2);
+	n0 = nodes_found[0];
+	n1 = other_node(n0);
+	dom = new_domain(test, 1024);
+	set[0] = (struct numaclaims_claim){ 512, n0, 0 };
+	set[1] = (struct numaclaims_claim){ 512, n1, 0 };
+	spin_lock(&nc_heap_lock);
+	KUNIT_ASSERT_EQ(test, nc_claim_set_install(&nc_heap, &dom->acct, set, 2),
+			0);
+	spin_unlock(&nc_heap_lock);
+	KUNIT_ASSERT_EQ(test, populate(dom, 0, 1, 9,
+				       NUMACLAIMS_MEMF_NODE(n1), &done), 0);
+	KUNIT_EXPECT_EQ(test, dom->acct.claims[n1], 0ULL);
+	KUNIT_EXPECT_EQ(test, dom->acct.claims[n0], 512ULL);
+	KUNIT_ASSERT_EQ(test, populate(dom, 512, 1, 9,
+				       NUMACLAIMS_MEMF_NODE(n1), &done), 0);
+	/* placed on n1 (unclaimed memory there), redeemed from n0 */
+	KUNIT_EXPECT_EQ(test, dom->acct.node_pages[n1], 1024ULL);
+	KUNIT_EXPECT_EQ(test, dom->acct.outstanding_pages, 0ULL);
+	/* max_pages reached */
+	KUNIT_EXPECT_EQ(test, populate(dom, 1024, 1, 0, 0, &done), -E2BIG);
+	KUNIT_EXPECT_EQ(test, done, 0ULL);
+	destroy(dom);
+}
+
+/* Offlining recalls claims of the newest domain first. */
+static void pool_offline_recall(struct kunit *test)
+{
+	int node = *(const int *)test->param_value;
+	struct nc_domain_obj *old = new_domain(test, POOL_PAGES);
+	struct nc_domain_obj *new = new_domain(test, POOL_PAGES);
+	struct numaclaims_claim c = { .pages = POOL_PAGES / 2, .target = node };
+	u64 avail;
+
+	spin_lock(&nc_heap_lock);
+	KUNIT_EXPECT_EQ(test, nc_claim_set_install(&nc_heap, &old->acct, &c, 1),
+			0);
+	KUNIT_EXPECT_EQ(test, nc_claim_set_install(&nc_heap, &new->acct, &c, 1),
+			0);
+	avail = nc_heap.node[node].avail_pages;
+	KUNIT_EXPECT_EQ(test, nc_offline_pages(&nc_heap, node, 10), 0);
+	KUNIT_EXPECT_EQ(test, new->acct.claims[node], (u64)POOL_PAGES / 2 - 10);
+	KUNIT_EXPECT_EQ(test, old->acct.claims[node], (u64)POOL_PAGES / 2);
+	KUNIT_EXPECT_EQ(test, nc_heap.node[node].avail_pages, avail - 10);
+	KUNIT_EXPECT_EQ(test, nc_online_pages(&nc_heap, node, 10), 0);
+	spin_unlock(&nc_heap_lock);
+	destroy(old);
+	destroy(new);
+}
+
+/* A domain never sees what another domain left in its pages. */
+static void pool_scrubbing(struct kunit *test)
+{
+	int node = *(const int *)test->param_value;
+	struct nc_domain_obj *a = new_domain(test, POOL_PAGES);
+	struct nc_domain_obj *b;
+	u64 done, gfn, dirty = 0;
+	u32 exact = NUMACLAIMS_MEMF_NODE(node) | NUMACLAIMS_MEMF_EXACT_NODE;
+
+	KUNIT_ASSERT_EQ(test, populate(a, 0, POOL_PAGES / 512, 9, exact, &done),
+			0);
+	for (gfn = 0; gfn < POOL_PAGES; gfn++)
+		memset_page(nc_physmap_page(a, gfn), 0, 0xa5, PAGE_SIZE);
+	destroy(a);
+	b = new_domain(test, POOL_PAGES);
+	KUNIT_ASSERT_EQ(test, populate(b, 0, POOL_PAGES, 0, exact, &done), 0);
+	for (gfn = 0; gfn < POOL_PAGES; gfn++) {
+		void *p = kmap_local_page(nc_physmap_page(b, gfn));
+
+		dirty += memchr_inv(p, 0, PAGE_SIZE) != NULL;
+		kunmap_local(p);
+	}
+	KUNIT_EXPECT_EQ(test, dirty, 0ULL);
+	destroy(b);
+}
+
+/*
+ * Concurrency: one builder kthread per node, bound to a CPU of its node,
+ * claiming and populating its node in a loop, while a checker verifies the
+ * invariants under the heap lock.
+ */
+struct race_ctx {
+	int node;
+	int errors;
+	int rounds;
+	struct completion done;
+};
+
+static atomic_t race_violations;
+
+static int race_builder(void *arg)
+{
+	struct race_ctx *rc = arg;
+	u32 exact = NUMACLAIMS_MEMF_NODE(rc->node) | NUMACLAIMS_MEMF_EXACT_NODE;
+	int i;
+
+	for (i = 0; i < rc->rounds; i++) {
+		struct numaclaims_claim c = { .pages = POOL_PAGES / 4,
+					      .target = rc->node };
+		struct nc_domain_obj *dom;
+		u64 gfns[4], done;
+		struct nc_gfn_list list = { .kernel = gfns };
+		int j, ret;
+
+		if (nc_domain_create(POOL_PAGES / 4, 0, &dom)) {
+			rc->errors++;
+			continue;
+		}
+		spin_lock(&nc_heap_lock);
+		ret = nc_claim_set_install(&nc_heap, &dom->acct, &c, 1);
+		spin_unlock(&nc_heap_lock);
+		rc->errors += ret != 0;
+		for (j = 0; j < 4; j++)
+			gfns[j] = (u64)j * (POOL_PAGES / 16);
+		if (!nc_domain_lock(dom)) {
+			/* claimed, so it must succeed despite the other builders */
+			ret = nc_populate(dom, &list, 4, 7, exact, &done);
+			rc->errors += ret != 0 || done != 4;
+			ret = nc_decrease(dom, &list, 2, 7, &done);
+			rc->errors += ret != 0;
+			mutex_unlock(&dom->lock);
+		}
+		nc_domain_destroy(dom);
+		nc_domain_put(dom);
+	}
+	complete(&rc->done);
+	return 0;
+}
+
+static int race_checker(void *arg)
+{
+	while (!kthread_should_stop()) {
+		const char *why;
+
+		spin_lock(&nc_heap_lock);
+		if (nc_check_invariants(&nc_heap, &why))
+			atomic_inc(&race_violations);
+		spin_unlock(&nc_heap_lock);
+		usleep_range(100, 200);
+	}
+	return 0;
+}
+
+static void pool_concurrent_builders(struct kunit *test)
+{
+	struct race_ctx *rc;
+	struct task_struct *checker;
+	int i;
+
+	require_nodes(test, 2);
+	rc = kunit_kcalloc(test, nr_nodes_found, sizeof(*rc), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, rc);
+	atomic_set(&race_violations, 0);
+	checker = kthread_run(race_checker, NULL, "nc_checker");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(checker));
+	for (i = 0; i < nr_nodes_found; i++) {
+		int node = nodes_found[i];
+		struct task_struct *t;
+		int cpu = cpumask_first_and(cpumask_of_node(node),
+					    cpu_online_mask);
+
+		rc[i].node = node;
+		rc[i].rounds = 20;
+		init_completion(&rc[i].done);
+		t = kthread_create_on_node(race_builder, &rc[i], node,
+					   "nc_builder/%d", node);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		if (cpu < nr_cpu_ids)
+			kthread_bind(t, cpu);
+		wake_up_process(t);
+	}
+	for (i = 0; i < nr_nodes_found; i++) {
+		wait_for_completion(&rc[i].done);
+		KUNIT_EXPECT_EQ_MSG(test, rc[i].errors, 0, "builder on node %d",
+				    rc[i].node);
+	}
+	kthread_stop(checker);
+	KUNIT_EXPECT_EQ(test, atomic_read(&race_violations), 0);
+}
+
+static struct kunit_case pool_cases[] = {
+	KUNIT_CASE_PARAM(pool_pages_on_their_node, node_gen_params),
+	KUNIT_CASE_PARAM(pool_populate_exact_node, node_gen_params),
+	KUNIT_CASE(pool_round_robin),
+	KUNIT_CASE(pool_redeem_other_node),
+	KUNIT_CASE_PARAM(pool_offline_recall, node_gen_params),
+	KUNIT_CASE_PARAM(pool_scrubbing, node_gen_params),
+	KUNIT_CASE(pool_concurrent_builders),
+	{}
+};
+
+static struct kunit_suite pool_suite = {
+	.name = "numaclaims_pool",
+	.suite_init = pool_suite_init,
+	.suite_exit = pool_suite_exit,
+	.init = pool_init,
+	.exit = pool_exit,
+	.test_cases = pool_cases,
+};
+
+kunit_test_suites(&engine_suite, &pool_suite);
+
+MODULE_DESCRIPTION("KUnit tests for numaclaims");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,1119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * claimctl: command-line front end of numaclaims, for people and scripts
+ * that want to create domains, stake NUMA claims, populate and inspect, the
+ * way `xl` and `numactl` users do.  Every device access goes through
+ * libclaims; parsing and printing live in claimctl_parse.c and
+ * claimctl_output.c.
+ *
+ * Exit status: 0 success, 1 the operation failed, 2 usage error.
+ *
+ * Copyright (C) 2026 The numaclaims authors.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "claims.h"
+#include "claimctl.h"
+
+#ifndef CLAIMS_VERSION
+#define CLAIMS_VERSION "1.0.0"
+#endif
+
+#define EXIT_USAGE	2
+/* Extents per populate/decrease ioctl: bounds the gfn array to 512 KiB. */
+#define CC_BATCH	65536U
+
+enum cc_opt {
+	OPT_JSON	= 1 << 0,
+	OPT_PAGES	= 1 << 1,
+	OPT_MAX		= 1 << 2,
+	OPT_AUTODESTROY	= 1 << 3,
+	OPT_HOLD	= 1 << 4,
+	OPT_NODE	= 1 << 5,
+	OPT_EXACT	= 1 << 6,
+	OPT_ORDER	= 1 << 7,
+	OPT_GFN		= 1 << 8,
+	OPT_NO_REFCOUNT	= 1 << 9,
+};
+
+/** struct cc_args - the options of one invocation, global and per command. */
+struct cc_args {
+	const char *device;
+	int verbose;
+	int json;
+	enum cc_unit unit;
+	const char *max;
+	int autodestroy;
+	int hold;
+	const char *node;
+	int exact;
+	const char *order;
+	const char *gfn;
+	int no_refcount;
+	int argc;		/* positional arguments after the command */
+	char **argv;
+};
+
+struct cc_cmd {
+	const char *name;
+	int (*run)(struct cc_args *a);
+	unsigned int opts;	/* enum cc_opt accepted */
+	int min_args, max_args;
+	const char *usage;
+	const char *summary;
+	const char *help;
+};
+
+static const struct cc_cmd *cc_current;
+
+/* ---- messages ---- */
+
+static void cc_usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static void cc_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "claimctl: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (cc_current)
+		fprintf(stderr, "\nusage: claimctl %s %s\n(see 'claimctl %s --help')\n",
+			cc_current->name, cc_current->usage, cc_current->name);
+	else
+		fprintf(stderr, "\n(see 'claimctl --help')\n");
+}
+
+/* "claimctl: WHAT: ENAME (strerror): HINT" and return 1. */
+static int cc_error(const char *what, int err, const char *hint)
+{
+	fprintf(stderr, "claimctl: %s: %s (%s)%s%s\n", what, cc_errno_name(err),
+		strerror(err), hint && *hint ? ": " : "", hint ? hint : "");
+	return EXIT_FAILURE;
+}
+
+static int cc_open(struct cc_args *a, struct claims_handle **hp)
+{
+	const char *path = a->device ? a->device : CLAIMS_DEVICE;
+	char what[300];
+	const char *hint = NULL;
+	int ret = claims_open_handle(path, hp);
+
+	if (!ret)
+		return 0;
+	if (ret == -ENOENT || ret == -ENODEV || ret == -ENXIO)
+		hint = "is the numaclaims module loaded? (insmod numaclaims.ko)";
+	else if (ret == -EACCES || ret == -EPERM)
+		hint = "the device is root-only; run as root";
+	snprintf(what, sizeof(what), "open %s", path);
+	cc_error(what, -ret, hint);
+	return -1;
+}
+
+static int cc_parse_or_usage(int ret, const char *err)
+{
+	if (ret)
+		cc_usage_error("%s", err);
+	return ret;
+}
+
+static int cc_arg_domid(struct cc_args *a, int i, uint32_t *domid)
+{
+	char err[CC_ERR_LEN];
+
+	return cc_parse_or_usage(cc_parse_domid(a->argv[i], domid, err,
+						sizeof(err)), err);
+}
+
+static int cc_arg_size(const char *s, uint64_t *pages)
+{
+	char err[CC_ERR_LEN];
+
+	return cc_parse_or_usage(cc_parse_size(s, pages, err, sizeof(err)), err);
+}
+
+/* Best-effort state for hints; NULL if it cannot be read. */
+static struct numaclaims_host_info *cc_host(struct claims_handle *h,
+					    struct numaclaims_host_info *hi)
+{
+	return claims_physinfo(h, hi) ? NULL : hi;
+}
+
+static struct numaclaims_domain_info *cc_dom(struct claims_handle *h,
+					     uint32_t domid,
+					     struct numaclaims_domain_info *di)
+{
+	return claims_domain_getinfo(h, domid, di) ? NULL : di;
+}
+
+static int cc_fail_generic(const char *what, int ret, long long domid)
+{
+	char hint[CC_ERR_LEN];
+
+	cc_generic_hint(hint, sizeof(hint), -ret, domid);
+	return cc_error(what, -ret, hint);
+}
+
+/* ---- commands ---- */
+
+static int cmd_info(struct cc_args *a)
+{
+	struct numaclaims_host_info hi;
+	struct claims_handle *h;
+	int ret;
+
+	if (cc_open(a, &h))
+		return EXIT_FAILURE;
+	ret = claims_physinfo(h, &hi);
+	claims_close(h);
+	if (ret)
+		return cc_fail_generic("read host info", ret, -1);
+	if (a->json)
+		cc_print_host_info_json(stdout, &hi);
+	else
+		cc_print_host_info(stdout, &hi, a->unit);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_list(struct cc_args *a)
+{
+	struct numaclaims_domain_info *doms = NULL, *grown;
+	struct numaclaims_host_info hi, *hip;
+	size_t nr = 0, cap = 0;
+	struct claims_handle *h;
+	uint32_t next = 0;
+	int ret;
+
+	if (cc_open(a, &h))
+		return EXIT_FAILURE;
+	hip = cc_host(h, &hi);
+	for (;;) {
+		if (nr == cap) {
+			cap = cap ? cap * 2 : 16;
+			grown = realloc(doms, cap * sizeof(*doms));
+			if (!grown) {
+				ret = -ENOMEM;
+				break;
+			}
+			doms = grown;
+		}
+		ret = claims_domain_getinfo_next(h, next, &doms[nr]);
+		if (ret)
+			break;
+		next = doms[nr].domid + 1;
+		nr++;
+		if (next == 0)	/* domid UINT32_MAX was the last possible */
+			break;
+	}
+	claims_close(h);
+	if (ret && ret != -ESRCH) {
+		free(doms);
+		return cc_fail_generic("list domains", ret, -1);
+	}
+	if (a->json)
+		cc_print_domains_json(stdout, hip, doms, nr);
+	else
+		cc_print_domains(stdout, hip, doms, nr, a->unit);
+	free(doms);
+	return EXIT_SUCCESS;
+}
+
+static volatile sig_atomic_t cc_stop;
+
+static void cc_on_signal(int sig)
+{
+	(void)sig;
+	cc_stop = 1;
+}
+
+/* --hold: keep the device (and so autodestroy domains) until EOF or signal. */
+static void cc_hold(void)
+{
+	struct sigaction sa = { .sa_handler = cc_on_signal };
+	char buf[256];
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	while (!cc_stop) {
+		ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+
+		if (n == 0 || (n < 0 && errno != EINTR))
+			break;
+	}
+}
+
+static int cmd_create(struct cc_args *a)
+{
+	struct numaclaims_host_info hi;
+	struct claims_handle *h;
+	uint64_t max_pages = 0;
+	uint32_t domid;
+	int ret;
+
+	if (a->max && cc_arg_size(a->max, &max_pages))
+		return EXIT_USAGE;
+	if (cc_open(a, &h))
+		return EXIT_FAILURE;
+	if (!a->max) {
+		/* Default: all the memory the pools hold, i.e. no limit. */
+		uint32_t n;
+
+		ret = claims_physinfo(h, &hi);
+		if (ret) {
+			claims_close(h);
+			return cc_fail_generic("read host info", ret, -1);
+		}
+		for (n = 0; n < hi.nr_nodes && n < NUMACLAIMS_MAX_NODES; n++)
+			if (hi.nodes[n].has_pool)
+				max_pages += hi.nodes[n].reserved_pages;
+	}
+	ret = claims_domain_create(h, max_pages, a->autodestroy ?
+				   NUMACLAIMS_DOMAIN_AUTODESTROY : 0, &domid);
+	if (ret) {
+		char hint[CC_ERR_LEN];
+
+		claims_close(h);
+		if (ret == -ENOSPC)
+			snprintf(hint, sizeof(hint),
+				 "no free domain id; destroy domains first");
+		else
+			cc_generic_hint(hint, sizeof(hint), -ret, -1);
+		return cc_error("create domain", -ret, hint);
+	}
+	printf("%u\n", domid);
+	fflush(stdout);
+	if (a->autodestroy && !a->hold)
+		fprintf(stderr,
+			"claimctl: note: domain %u is autodestroy and is destroyed now that claimctl exits; use --hold to keep it while claimctl runs\n",
+			domid);
+	if (a->hold)
+		cc_hold();
+	claims_close(h);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_destroy(struct cc_args *a)
+{
+	struct claims_handle *h;
+	char what[64];
+	uint32_t domid;
+	int ret;
+
+	if (cc_arg_domid(a, 0, &domid))
+		return EXIT_USAGE;
+	if (cc_open(a, &h))
+		return EXIT_FAILURE;
+	ret = claims_domain_destroy(h, domid);
+	claims_close(h);
+	if (ret) {
+		snprintf(what, sizeof(what), "destroy domain %u", domid);
+		return cc_fail_generic(what, ret, domid);
+	}
+	if (a->verbose)
+		printf("destroyed domain %u\n", domid);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_claim(struct cc_args *a)
+{
+	struct numaclaims_claim set[CC_MAX_ENTRIES];
+	struct numaclaims_host_info hi;
+	struct numaclaims_domain_info di;
+	char err[CC_ERR_LEN], what[64];
+	struct claims_handle *h;
+	uint32_t domid, nr;
+	int ret;
+
+	if (cc_arg_domid(a, 0, &domid))
+		return EXIT_USAGE;
+	ret = cc_parse_claim_spec(a->argv[1], set, &nr, err, sizeof(err));
+	if (cc_parse_or_usage(ret, err))
+		return EXIT_USAGE;
+	if (cc_open(a, &h))
+		return EXIT_FAILURE;
+	ret = claims_domain_claim_memory(h, domid, NUMACLAIMS_CLAIM_SET, &nr,
+					 set);
+	if (ret) {
+		cc_claim_hint(err, sizeof(err), -ret, set, nr, cc_host(h, &hi),
+			      cc_dom(h, domid, &di));
+		claims_close(h);
+		snprintf(what, sizeof(what), "claim for domain %u", domid);
+		return cc_error(what, -ret, err);
+	}
+	if (a->verbose) {
+		nr = CC_MAX_ENTRIES;
+		if (!claims_domain_claim_memory(h, domid, NUMACLAIMS_CLAIM_GET,
+						&nr, set))
+			cc_print_claim_set(stdout, domid, set, nr, a->unit);
+	}
+	claims_close(h);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_claims(struct cc_args *a)
+{
+	struct numaclaims_claim set[CC_MAX_ENTRIES];
+	struct claims_handle *h;
+	uint32_t domid, nr = CC_MAX_ENTRIES;
+	char what[64];
+	int ret;
+
+	if (cc_arg_domid(a, 0, &domid))
+		return EXIT_USAGE;
+	if (cc_open(a, &h))
+		return EXIT_FAILURE;
+	ret = claims_domain_claim_memory(h, domid, NUMACLAIMS_CLAIM_GET, &nr,
+					 set);
+	claims_close(h);
+	if (ret) {
+		snprintf(what, sizeof(what), "read claims of domain %u", domid);
+		return cc_fail_generic(what, ret, domid);
+	}
+	if (a->json)
+		cc_print_claim_set_json(stdout, domid, set, nr);
+	else
+		cc_print_claim_set(stdout, domid, set, nr, a->unit);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_claim_pages(struct cc_args *a)
+{
+	struct numaclaims_host_info hi;
+	struct numaclaims_domain_info di;
+	char hint[CC_ERR_LEN], what[64];
+	struct claims_handle *h;
+	uint64_t pages;
+	uint32_t domid;
+	int ret;
+
+	if (cc_arg_domid(a, 0, &domid) || cc_arg_size(a->argv[1], &pages))
+		return EXIT_USAGE;
+	if (cc_open(a, &h))
+		return EXIT_FAILURE;
+	ret = claims_domain_claim_pages(h, domid, pages);
+	if (ret) {
+		cc_claim_pages_hint(hint, sizeof(hint), -ret, pages,
+				    cc_host(h, &hi), cc_dom(h, domid, &di));
+		claims_close(h);
+		snprintf(what, sizeof(what), "legacy claim for domain %u", domid);
+		return cc_error(what, -ret, hint);
+	}
+	claims_close(h);
+	return EXIT_SUCCESS;
+}
+
+static int cc_parse_order(struct cc_args *a, uint32_t *order)
+{
+	char err[CC_ERR_LEN];
+	uint64_t v = 0;
+
+	if (a->order &&
+	    cc_parse_or_usage(cc_parse_u64(a->order, NUMACLAIMS_MAX_ORDER,
+					   "order", &v, err, sizeof(err)), err))
+		return -1;
+	*order = (uint32_t)v;
+	return 0;
+}
+
+/*
+ * populate and free: consecutive extents of 2^order pages from gfn @start,
+ * in batches of CC_BATCH extents; *@done counts the extents done.
+ */
+static int cc_reservation(struct claims_handle *h, int populate,
+			  uint32_t domid, uint64_t start, uint64_t nr_extents,
+			  uint32_t order, uint32_t mem_flags, uint64_t *done)
+{
+	uint64_t *gfns, i, batch, batch_done;
+	int ret = 0;
+
+	*done = 0;
+	batch = nr_extents < CC_BATCH ? nr_extents : CC_BATCH;
+	gfns = malloc(sizeof(*gfns) * (batch ? batch : 1));
+	if (!gfns)
+		return -ENOMEM;
+	while (*done < nr_extents) {
+		batch = nr_extents - *done;
+		if (batch > CC_BATCH)
+			batch = CC_BATCH;
+		for (i = 0; i < batch; i++)
+			gfns[i] = start + ((*done + i) << order);
+		batch_done = 0;
+		if (populate)
+			ret = claims_domain_populate_physmap(h, domid, batch,
+							     order, mem_flags,
+							     gfns, &batch_done);
+		else
+			ret = claims_domain_decrease_reservation(h, domid,
+								 batch, order,
+								 gfns,
+								 &batch_done);
+		*done += batch_done > batch ? batch : batch_done;
+		if (ret)
+			break;
+		if (batch_done < batch) {	/* success without all: ABI breach */
+			ret = -EBUSY;
+			break;
+		}
+	}
+	free(gfns);
+	return ret;
+}
+
+static int cmd_populate(struct cc_args *a)
+{
+	struct numaclaims_host_info hi;
+	struct numaclaims_domain_info di;
+	char err[CC_ERR_LEN], what[64], h1[40], progress[CC_ERR_LEN + 160];
+	uint64_t pages, start, extent_pages, nr_extents, done = 0;
+	uint32_t domid, order, mem_flags = 0, node = 0;
+	struct claims_handle *h;
+	int ret;
+
+	if (cc_arg_domid(a, 0, &domid) || cc_arg_size(a->argv[1], &pages) ||
+	    cc_parse_order(a, &order))
+		return EXIT_USAGE;
+	if (a->node) {
+		ret = cc_parse_node(a->node, &node, err, sizeof(err));
+		if (cc_parse_or_usage(ret, err))
+			return EXIT_USAGE;
+		mem_flags |= NUMACLAIMS_MEMF_NODE(node);
+	}
+	if (a->exact)
+		mem_flags |= NUMACLAIMS_MEMF_EXACT_NODE;
+	if (a->no_refcount)
+		mem_flags |= NUMACLAIMS_MEMF_NO_REFCOUNT;
+	extent_pages = 1ULL << order;
+	if (!pages || pages % extent_pages) {
+		cc_usage_error("size %s is not a non-zero multiple of the extent size %s (--order %u)",
+			       a->argv[1],
+			       cc_format_human(h1, sizeof(h1), extent_pages),
+			       order);
+		return EXIT_USAGE;
+	}
+	nr_extents = pages >> order;
+	if (a->gfn) {
+		ret = cc_parse_u64(a->gfn, NUMACLAIMS_MAX_GFN - 1, "gfn", &start,
+				   err, sizeof(err));
+		if (cc_parse_or_usage(ret, err))
+			return EXIT_USAGE;
+	}
+	if (cc_open(a, &h))
+		return EXIT_FAILURE;
+	snprintf(what, sizeof(what), "populate domain %u", domid);
+	if (!a->gfn) {
+		/* Default: append after what the domain has, extent-aligned. */
+		ret = claims_domain_getinfo(h, domid, &di);
+		if (ret) {
+			claims_close(h);
+			return cc_fail_generic(what, ret, domid);
+		}
+		start = di.tot_pages + di.uncounted_pages;
+		start = (start + extent_pages - 1) & ~(extent_pages - 1);
+	}
+	ret = cc_reservation(h, 1, domid, start, nr_extents, order, mem_flags,
+			     &done);
+	if (ret) {
+		char hint[CC_ERR_LEN];
+
+		cc_populate_hint(hint, sizeof(hint), -ret,
+				 a->node ? (int)node : -1, extent_pages,
+				 mem_flags, cc_host(h, &hi),
+				 cc_dom(h, domid, &di));
+		claims_close(h);
+		snprintf(progress, sizeof(progress),
+			 "populated %" PRIu64 " of %" PRIu64 " extents from gfn 0x%" PRIx64 "%s%s",
+			 done, nr_extents, start, *hint ? "; " : "", hint);
+		return cc_error(what, -ret, progress);
+	}
+	if (a->verbose)
+		printf("populated %s (%" PRIu64 " extents of order %u) into domain %u at gfn 0x%" PRIx64 "-0x%" PRIx64 "\n",
+		       cc_format_human(h1, sizeof(h1), pages), nr_extents,
+		       order, domid, start, start + pages - 1);
+	claims_close(h);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_free(struct cc_args *a)
+{
+	char err[CC_ERR_LEN], what[64], h1[40], hint[CC_ERR_LEN];
+	char msg[CC_ERR_LEN + 160];
+	uint64_t pages, start, extent_pages, done = 0;
+	struct claims_handle *h;
+	uint32_t domid, order;
+	int ret;
+
+	if (cc_arg_domid(a, 0, &domid) || cc_arg_size(a->argv[1], &pages) ||
+	    cc_parse_order(a, &order))
+		return EXIT_USAGE;
+	if (!a->gfn) {
+		cc_usage_error("free needs --gfn START (the first gfn to free)");
+		return EXIT_USAGE;
+	}
+	ret = cc_parse_u64(a->gfn, NUMACLAIMS_MAX_GFN - 1, "gfn", &start, err,
+			   sizeof(err));
+	if (cc_parse_or_usage(ret, err))
+		return EXIT_USAGE;
+	extent_pages = 1ULL << order;
+	if (!pages || pages % extent_pages) {
+		cc_usage_error("size %s is not a non-zero multiple of the extent size %s (--order %u)",
+			       a->argv[1],
+			       cc_format_human(h1, sizeof(h1), extent_pages),
+			       order);
+		return EXIT_USAGE;
+	}
+	if (cc_open(a, &h))
+		return EXIT_FAILURE;
+	ret = cc_reservation(h, 0, domid, start, pages >> order, order, 0,
+			     &done);
+	claims_close(h);
+	if (ret) {
+		if (ret == -EINVAL)
+			snprintf(hint, sizeof(hint),
+				 "a gfn in the range is not populated or not aligned to the extent size");
+		else
+			cc_generic_hint(hint, sizeof(hint), -ret, domid);
+		snprintf(msg, sizeof(msg), "freed %" PRIu64 " of %" PRIu64
+			 " extents from gfn 0x%" PRIx64 "%s%s", done,
+			 pages >> order, start, *hint ? "; " : "", hint);
+		snprintf(what, sizeof(what), "free memory of domain %u", domid);
+		return cc_error(what, -ret, msg);
+	}
+	return EXIT_SUCCESS;
+}
+
+static int cmd_maxmem(struct cc_args *a)
+{
+	struct claims_handle *h;
+	char what[64];
+	uint64_t pages;
+	uint32_t domid;
+	int ret;
+
+	if (cc_arg_domid(a, 0, &domid) || cc_arg_size(a->argv[1], &pages))
+		return EXIT_USAGE;
+	if (cc_open(a, &h))
+		return EXIT_FAILURE;
+	ret = claims_domain_setmaxmem(h, domid, pages);
+	claims_close(h);
+	if (ret) {
+		snprintf(what, sizeof(what), "set max memory of domain %u", domid);
+		return cc_fail_generic(what, ret, domid);
+	}
+	return EXIT_SUCCESS;
+}
+
+static int cmd_affinity(struct cc_args *a)
+{
+	struct numaclaims_host_info hi;
+	char err[CC_ERR_LEN], what[64], nodes[200];
+	struct claims_handle *h;
+	uint64_t mask;
+	uint32_t domid;
+	int ret;
+
+	if (cc_arg_domid(a, 0, &domid))
+		return EXIT_USAGE;
+	ret = cc_parse_nodelist(a->argv[1], &mask, err, sizeof(err));
+	if (cc_parse_or_usage(ret, err))
+		return EXIT_USAGE;
+	if (cc_open(a, &h))
+		return EXIT_FAILURE;
+	ret = claims_domain_node_setaffinity(h, domid, mask);
+	if (ret) {
+		snprintf(what, sizeof(what), "set node affinity of domain %u",
+			 domid);
+		if (ret == -EINVAL && cc_host(h, &hi)) {
+			uint64_t pools = 0;
+			uint32_t n;
+
+			for (n = 0; n < hi.nr_nodes && n < NUMACLAIMS_MAX_NODES; n++)
+				if (hi.nodes[n].has_pool)
+					pools |= 1ULL << n;
+			snprintf(err, sizeof(err),
+				 "the affinity must name a node with a pool: %s",
+				 cc_format_nodelist(nodes, sizeof(nodes), pools));
+		} else {
+			cc_generic_hint(err, sizeof(err), -ret, domid);
+		}
+		claims_close(h);
+		return cc_error(what, -ret, err);
+	}
+	claims_close(h);
+	return EXIT_SUCCESS;
+}
+
+static int cc_offline_cmd(struct cc_args *a, int online)
+{
+	struct numaclaims_host_info hi;
+	char err[CC_ERR_LEN], what[64];
+	struct claims_handle *h;
+	uint64_t pages;
+	uint32_t node;
+	int ret;
+
+	ret = cc_parse_node(a->argv[0], &node, err, sizeof(err));
+	if (cc_parse_or_usage(ret, err) || cc_arg_size(a->argv[1], &pages))
+		return EXIT_USAGE;
+	if (cc_open(a, &h))
+		return EXIT_FAILURE;
+	ret = online ? claims_online_pages(h, node, pages) :
+		       claims_offline_pages(h, node, pages);
+	if (ret) {
+		cc_offline_hint(err, sizeof(err), -ret, online, node, pages,
+				cc_host(h, &hi));
+		claims_close(h);
+		snprintf(what, sizeof(what), "%s pages of node %u",
+			 online ? "online" : "offline", node);
+		return cc_error(what, -ret, err);
+	}
+	claims_close(h);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_offline(struct cc_args *a)
+{
+	return cc_offline_cmd(a, 0);
+}
+
+static int cmd_online(struct cc_args *a)
+{
+	return cc_offline_cmd(a, 1);
+}
+
+static int cmd_version(struct cc_args *a)
+{
+	struct claims_handle *h;
+	int ret;
+
+	printf("claimctl %s (uapi version %d)\n", CLAIMS_VERSION,
+	       NUMACLAIMS_API_VERSION);
+	if (cc_open(a, &h))
+		return EXIT_FAILURE;
+	ret = claims_api_version(h);
+	claims_close(h);
+	if (ret < 0)
+		return cc_fail_generic("read module API version", ret, -1);
+	printf("module API version %d%s\n", ret,
+	       ret == NUMACLAIMS_API_VERSION ? "" : " (differs from claimctl's)");
+	return EXIT_SUCCESS;
+}
+
+static int cmd_topology(struct cc_args *a)
+{
+	uint64_t pools = 0, size, freemem;
+	uint32_t nr_pool_nodes = 0;
+	struct claims_handle *h = NULL;
+	char b1[40], b2[40];
+	int nodes, n, m, ret, have_pools;
+
+	nodes = claims_numa_nodes();
+	if (nodes < 0)
+		return cc_error("read NUMA topology", -nodes,
+				"the kernel has no NUMA support (numa_available() failed)");
+	/* Pools are optional here: topology also works without the module. */
+	have_pools = !claims_open_handle(a->device, &h) &&
+		     !claims_pool_nodes(h, &pools, &nr_pool_nodes);
+	claims_close(h);
+	if (a->json) {
+		printf("{\"nr_nodes\":%d,\"nodes\":[", nodes);
+		for (n = 0; n < nodes; n++) {
+			ret = claims_node_size(n, &size, &freemem);
+			printf("%s{\"node\":%d,\"size_bytes\":%" PRIu64
+			       ",\"free_bytes\":%" PRIu64 ",\"pool\":%s,\"distances\":[",
+			       n ? "," : "", n, ret ? 0 : size, ret ? 0 : freemem,
+			       !have_pools ? "null" :
+			       (n < 64 && (pools >> n) & 1) ? "true" : "false");
+			for (m = 0; m < nodes; m++)
+				printf("%s%d", m ? "," : "",
+				       claims_node_distance(n, m));
+			printf("]}");
+		}
+		printf("]}\n");
+		return EXIT_SUCCESS;
+	}
+	printf("%-6s%*s%*s  %-5s distances\n", "node", CC_COL, "size(MiB)",
+	       CC_COL, "free(MiB)", "pool");
+	for (n = 0; n < nodes; n++) {
+		ret = claims_node_size(n, &size, &freemem);
+		if (ret) {
+			snprintf(b1, sizeof(b1), "-");
+			snprintf(b2, sizeof(b2), "-");
+		} else {
+			cc_format_amount(b1, sizeof(b1), size >> CC_PAGE_SHIFT,
+					 CC_UNIT_MIB);
+			cc_format_amount(b2, sizeof(b2), freemem >> CC_PAGE_SHIFT,
+					 CC_UNIT_MIB);
+		}
+		printf("%-6d%*s%*s  %-5s", n, CC_COL, b1, CC_COL, b2,
+		       !have_pools ? "?" :
+		       (n < 64 && (pools >> n) & 1) ? "yes" : "no");
+		for (m = 0; m < nodes; m++)
+			printf(" %3d", claims_node_distance(n, m));
+		printf("\n");
+	}
+	return EXIT_SUCCESS;
+}
+
+static int cmd_help(struct cc_args *a);
+
+static const struct cc_cmd cc_cmds[] = {
+	{ "info", cmd_info, OPT_JSON | OPT_PAGES, 0, 0,
+	  "[--json] [--pages]",
+	  "per-node pools: reserved, free, claimed, unclaimed, offlined",
+	  "Show the host's pools, one row per node with a pool, like `xl info`\n"
+	  "and numastat: reserved (taken from Linux at load), free (in the pool,\n"
+	  "claimed or not), claimed (outstanding claims on the node), unclaimed\n"
+	  "(free - claimed: what a new claim can get) and offlined.  The 'host'\n"
+	  "row shows the host-wide claims, which no node holds; 'total' adds up\n"
+	  "the nodes and the host-wide claims.\n" },
+	{ "list", cmd_list, OPT_JSON | OPT_PAGES, 0, 0,
+	  "[--json] [--pages]",
+	  "domains with their claims and memory per node",
+	  "List the domains like `xl claims`: max (limit), tot (pages counted to\n"
+	  "the domain), claimed (all outstanding claims), then per node nN-claim\n"
+	  "(its claim on node N) and nN-mem (its memory on node N, counted or\n"
+	  "not), host-wide (the claim on no node), node affinity and flags.\n" },
+	{ "create", cmd_create, OPT_MAX | OPT_AUTODESTROY | OPT_HOLD, 0, 0,
+	  "[--max SIZE] [--autodestroy [--hold]]",
+	  "create a domain and print its id",
+	  "Create a domain and print its domid.  --max sets its memory limit\n"
+	  "(default: all the memory of the pools, i.e. no practical limit).\n"
+	  "--autodestroy: the module destroys the domain when the file that\n"
+	  "created it is closed, i.e. when claimctl exits.  That is what crash-safe\n"
+	  "builders want, but on its own it makes the domain die at once; add\n"
+	  "--hold to keep claimctl (and the domain) alive until its standard input\n"
+	  "reaches end of file or it gets SIGINT, SIGTERM or SIGHUP, e.g.\n"
+	  "  coproc claimctl create --max 1G --autodestroy --hold\n"
+	  "  read -r domid <&\"${COPROC[0]}\"\n" },
+	{ "destroy", cmd_destroy, 0, 1, 1, "DOMID",
+	  "destroy a domain, freeing its memory and claims",
+	  "Destroy domain DOMID: its pages are scrubbed and given back to the\n"
+	  "pools and its claims are released.\n" },
+	{ "claim", cmd_claim, OPT_PAGES, 2, 2, "DOMID SPEC",
+	  "install a claim set (replaces the domain's claims)",
+	  "Install a claim set on domain DOMID, atomically: it replaces the\n"
+	  "domain's claims, or nothing changes.  SPEC is a comma-separated list of\n"
+	  "TARGET:SIZE, with TARGET a node number, 'host' (a host-wide claim any\n"
+	  "node can satisfy) or 'legacy' (alone: SIZE is the domain's total\n"
+	  "target, as xc_domain_claim_pages()); or 'clear' to release every\n"
+	  "claim.  Examples:\n"
+	  "  claimctl claim 3 0:1G,1:512M,host:256M\n"
+	  "  claimctl claim 3 legacy:2G\n"
+	  "  claimctl claim 3 clear\n"
+	  "With --verbose, print the resulting claim set.\n" },
+	{ "claims", cmd_claims, OPT_JSON | OPT_PAGES, 1, 1,
+	  "DOMID [--json] [--pages]",
+	  "show a domain's claim set",
+	  "Show domain DOMID's outstanding claims: one row per node claim, then\n"
+	  "the host-wide part if any.\n" },
+	{ "claim-pages", cmd_claim_pages, 0, 2, 2, "DOMID SIZE",
+	  "legacy host-wide claim (xc_domain_claim_pages)",
+	  "The legacy call: SIZE is the domain's total memory target and the\n"
+	  "host-wide claim becomes SIZE minus what the domain has.  SIZE 0\n"
+	  "releases every claim.  Fails if the domain already has a claim.\n" },
+	{ "populate", cmd_populate,
+	  OPT_NODE | OPT_EXACT | OPT_ORDER | OPT_GFN | OPT_NO_REFCOUNT, 2, 2,
+	  "DOMID SIZE [--node N] [--exact] [--order 0-9] [--gfn START] [--no-refcount]",
+	  "give a domain memory from the pools (populate_physmap)",
+	  "Allocate SIZE of memory to domain DOMID as consecutive extents of\n"
+	  "2^order pages (default order 0; 9 means 2 MiB extents) at consecutive\n"
+	  "gfns from START.  Without --gfn, START is the number of pages the\n"
+	  "domain already has (tot + uncounted) rounded up to the extent size, so\n"
+	  "repeated populates of a fresh domain append; after 'free', pass --gfn.\n"
+	  "--node N asks for node N first, --exact forbids other nodes,\n"
+	  "--no-refcount makes an allocation not counted to the domain (it may\n"
+	  "use unclaimed memory only).  On failure, says how many extents were\n"
+	  "done.\n" },
+	{ "free", cmd_free, OPT_ORDER | OPT_GFN, 2, 2,
+	  "DOMID --gfn START SIZE [--order 0-9]",
+	  "give memory back to the pools (decrease_reservation)",
+	  "Free SIZE of domain DOMID's memory at consecutive gfns from START, in\n"
+	  "extents of 2^order pages (default 0).  Claims are not given back.\n" },
+	{ "maxmem", cmd_maxmem, 0, 2, 2, "DOMID SIZE",
+	  "set a domain's memory limit",
+	  "Set domain DOMID's limit (max_pages).  Claims above the new limit\n"
+	  "are recalled, host-wide part first.\n" },
+	{ "affinity", cmd_affinity, 0, 2, 2, "DOMID NODELIST",
+	  "set the nodes populate prefers",
+	  "Set the nodes populate uses first when no --node is given, e.g. 0,1 or\n"
+	  "0-3.  At least one of them must have a pool.\n" },
+	{ "offline", cmd_offline, 0, 2, 2, "NODE SIZE",
+	  "take free pool pages of a node out of service",
+	  "Take SIZE of free pool memory of NODE out of service (all or\n"
+	  "nothing).  Claims that no longer fit are recalled.\n" },
+	{ "online", cmd_online, 0, 2, 2, "NODE SIZE",
+	  "put offlined pages back into service",
+	  "Give SIZE of NODE's offlined memory back to its pool.  Recalled\n"
+	  "claims are not restored.\n" },
+	{ "topology", cmd_topology, OPT_JSON, 0, 0, "[--json]",
+	  "Linux NUMA nodes: size, free, pool, distances (libnuma)",
+	  "Show the NUMA nodes as Linux sees them (through libnuma): size, memory\n"
+	  "free in Linux, whether numaclaims has a pool there, and the distance\n"
+	  "to every node (10 = local).  Works without the module (pool: ?).\n" },
+	{ "version", cmd_version, 0, 0, 0, "",
+	  "claimctl and module API versions", "Print the versions.\n" },
+	{ "help", cmd_help, 0, 0, 1, "[COMMAND]", "help on a command",
+	  "Print help on COMMAND, or the list of commands.\n" },
+};
+
+#define CC_NR_CMDS (sizeof(cc_cmds) / sizeof(cc_cmds[0]))
+
+static void cc_print_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+		"usage: claimctl [--device PATH] [--json] [--pages] [--verbose] COMMAND [ARGS]\n"
+		"\n"
+		"NUMA-aware memory claims (numaclaims) for Linux: create domains, claim\n"
+		"memory on NUMA nodes, populate and inspect.\n"
+		"\n"
+		"commands:\n");
+	for (i = 0; i < CC_NR_CMDS; i++)
+		fprintf(f, "  %-12s %s\n", cc_cmds[i].name, cc_cmds[i].summary);
+	fprintf(f,
+		"\n"
+		"options:\n"
+		"  -d, --device PATH  numaclaims device (default " CLAIMS_DEVICE ")\n"
+		"  -j, --json         JSON output (info, list, claims, topology), in pages\n"
+		"  -p, --pages        tables in 4 KiB pages instead of MiB\n"
+		"  -v, --verbose      say what mutating commands did\n"
+		"  -h, --help         this help; 'claimctl COMMAND --help' for a command\n"
+		"  -V, --version      claimctl version\n"
+		"\n"
+		"SIZE: a number with a binary suffix K, M, G or T (or KiB ... TiB):\n"
+		"512M, 2G; a number alone is bytes (a multiple of 4096); NNNp is NNN\n"
+		"pages of 4 KiB.\n"
+		"\n"
+		"exit status: 0 success, 1 failure (one line on stderr names the errno\n"
+		"and what to do), 2 usage error.\n");
+}
+
+static const struct cc_cmd *cc_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < CC_NR_CMDS; i++)
+		if (!strcmp(cc_cmds[i].name, name))
+			return &cc_cmds[i];
+	return NULL;
+}
+
+static void cc_print_cmd_help(const struct cc_cmd *c)
+{
+	printf("usage: claimctl %s %s\n\n%s", c->name, c->usage, c->help);
+	if (c->opts & (OPT_JSON | OPT_PAGES))
+		printf("\n--json prints JSON in pages; --pages prints tables in 4 KiB pages.\n");
+	printf("\nSIZE: 512M, 2G (binary), bytes without suffix, or NNNp pages.\n");
+}
+
+static int cmd_help(struct cc_args *a)
+{
+	const struct cc_cmd *c;
+
+	if (!a->argc) {
+		cc_print_usage(stdout);
+		return EXIT_SUCCESS;
+	}
+	c = cc_find(a->argv[0]);
+	if (!c) {
+		cc_usage_error("unknown command '%s'", a->argv[0]);
+		return EXIT_USAGE;
+	}
+	cc_print_cmd_help(c);
+	return EXIT_SUCCESS;
+}
+
+enum {
+	LOPT_HOLD = 256,
+	LOPT_NO_REFCOUNT,
+	LOPT_AUTODESTROY,
+	LOPT_EXACT,
+	LOPT_GFN,
+	LOPT_ORDER,
+	LOPT_MAX,
+	LOPT_NODE,
+};
+
+/* Options that may appear before the command and, where meaningful, after. */
+static const struct option cc_cmd_options[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "pages", no_argument, NULL, 'p' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "max", required_argument, NULL, LOPT_MAX },
+	{ "autodestroy", no_argument, NULL, LOPT_AUTODESTROY },
+	{ "hold", no_argument, NULL, LOPT_HOLD },
+	{ "node", required_argument, NULL, LOPT_NODE },
+	{ "exact", no_argument, NULL, LOPT_EXACT },
+	{ "order", required_argument, NULL, LOPT_ORDER },
+	{ "gfn", required_argument, NULL, LOPT_GFN },
+	{ "no-refcount", no_argument, NULL, LOPT_NO_REFCOUNT },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int cc_opt_allowed(const struct cc_cmd *c, unsigned int opt,
+			  const char *name)
+{
+	if (c->opts & opt)
+		return 1;
+	cc_usage_error("option --%s does not apply to '%s'", name, c->name);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option global_options[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "pages", no_argument, NULL, 'p' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cc_args a = { .unit = CC_UNIT_MIB };
+	const struct cc_cmd *c;
+	int opt, cargc, global_json, global_pages;
+	char **cargv;
+
+	while ((opt = getopt_long(argc, argv, "+d:jpvhV", global_options,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			a.device = optarg;
+			break;
+		case 'j':
+			a.json = 1;
+			break;
+		case 'p':
+			a.unit = CC_UNIT_PAGES;
+			break;
+		case 'v':
+			a.verbose = 1;
+			break;
+		case 'h':
+			cc_print_usage(stdout);
+			return EXIT_SUCCESS;
+		case 'V':
+			printf("claimctl %s\n", CLAIMS_VERSION);
+			return EXIT_SUCCESS;
+		default:
+			fprintf(stderr, "(see 'claimctl --help')\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		cc_print_usage(stderr);
+		return EXIT_USAGE;
+	}
+	c = cc_find(argv[optind]);
+	if (!c) {
+		cc_usage_error("unknown command '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	cc_current = c;
+	global_json = a.json;
+	global_pages = a.unit == CC_UNIT_PAGES;
+
+	/* The command's own options, anywhere among its arguments. */
+	cargc = argc - optind;
+	cargv = argv + optind;
+	optind = 0;	/* full reinitialisation of GNU getopt */
+	while ((opt = getopt_long(cargc, cargv, "jpvh", cc_cmd_options,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			if (!cc_opt_allowed(c, OPT_JSON, "json"))
+				return EXIT_USAGE;
+			a.json = 1;
+			break;
+		case 'p':
+			if (!cc_opt_allowed(c, OPT_PAGES, "pages"))
+				return EXIT_USAGE;
+			a.unit = CC_UNIT_PAGES;
+			break;
+		case 'v':
+			a.verbose = 1;
+			break;
+		case 'h':
+			cc_print_cmd_help(c);
+			return EXIT_SUCCESS;
+		case LOPT_MAX:
+			if (!cc_opt_allowed(c, OPT_MAX, "max"))
+				return EXIT_USAGE;
+			a.max = optarg;
+			break;
+		case LOPT_AUTODESTROY:
+			if (!cc_opt_allowed(c, OPT_AUTODESTROY, "autodestroy"))
+				return EXIT_USAGE;
+			a.autodestroy = 1;
+			break;
+		case LOPT_HOLD:
+			if (!cc_opt_allowed(c, OPT_HOLD, "hold"))
+				return EXIT_USAGE;
+			a.hold = 1;
+			break;
+		case LOPT_NODE:
+			if (!cc_opt_allowed(c, OPT_NODE, "node"))
+				return EXIT_USAGE;
+			a.node = optarg;
+			break;
+		case LOPT_EXACT:
+			if (!cc_opt_allowed(c, OPT_EXACT, "exact"))
+				return EXIT_USAGE;
+			a.exact = 1;
+			break;
+		case LOPT_ORDER:
+			if (!cc_opt_allowed(c, OPT_ORDER, "order"))
+				return EXIT_USAGE;
+			a.order = optarg;
+			break;
+		case LOPT_GFN:
+			if (!cc_opt_allowed(c, OPT_GFN, "gfn"))
+				return EXIT_USAGE;
+			a.gfn = optarg;
+			break;
+		case LOPT_NO_REFCOUNT:
+			if (!cc_opt_allowed(c, OPT_NO_REFCOUNT, "no-refcount"))
+				return EXIT_USAGE;
+			a.no_refcount = 1;
+			break;
+		default:
+			cc_usage_error("bad option for '%s'", c->name);
+			return EXIT_USAGE;
+		}
+	}
+	/* Global --json/--pages are accepted only where they mean something. */
+	if ((global_json && !cc_opt_allowed(c, OPT_JSON, "json")) ||
+	    (global_pages && !(c->opts & OPT_PAGES) &&
+	     !cc_opt_allowed(c, OPT_PAGES, "pages")))
+		return EXIT_USAGE;
+	a.argc = cargc - optind;
+	a.argv = cargv + optind;
+	if (a.argc < c->min_args || a.argc > c->max_args) {
+		cc_usage_error("'%s' takes %s%d argument%s, %d given", c->name,
+			       c->min_args == c->max_args ? "" : "up to ",
+			       c->max_args, c->max_args == 1 ? "" : "s",
+			       a.argc);
+		return EXIT_USAGE;
+	}
+	if (a.hold && !a.autodestroy) {
+		cc_usage_error("--hold only makes sense with --autodestroy");
+		return EXIT_USAGE;
+	}
+	return c->run(&a);
+}

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libclaims: the userspace library of numaclaims, NUMA-aware memory claim
+ * sets (Xen's XEN_DOMCTL_claim_memory) for Linux.
+ *
+ * One function per ioctl of /dev/numaclaims, named after the libxenctrl call
+ * a Xen domain builder already knows (xc_domain_claim_memory() becomes
+ * claims_domain_claim_memory(), xc_physinfo() becomes claims_physinfo(), ...).
+ *
+ * Conventions (as liburing):
+ *  * every function that can fail returns 0 (or a non-negative value where
+ *    documented) on success and a negative errno on failure; none of them
+ *    needs the global errno, which they may change;
+ *  * the only exceptions are claims_open() and claims_open_path(), which
+ *    return NULL and set errno like fopen() and xc_interface_open();
+ *    claims_open_handle() is the errno-free form;
+ *  * page counts are in units of 4 KiB pages (CLAIMS_PAGE_SIZE), as in the
+ *    uapi header;
+ *  * a handle may be used by several threads at once: it is only a file
+ *    descriptor and the module serialises what needs it.
+ *
+ * The uapi header <linux/numaclaims.h> defines the structures and the errno
+ * each ioctl can return; the comments here only add what the library does.
+ *
+ * Copyright (C) 2026 The numaclaims authors.
+ */
+#ifndef LIBCLAIMS_CLAIMS_H
+#define LIBCLAIMS_CLAIMS_H
+
+#include <stdint.h>
+#include <linux/numaclaims.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** CLAIMS_DEVICE - the misc device claims_open() opens. */
+#define CLAIMS_DEVICE		"/dev/numaclaims"
+/** CLAIMS_PAGE_SIZE - the unit of every page count (4 KiB). */
+#define CLAIMS_PAGE_SIZE	4096ULL
+#define CLAIMS_PAGE_SHIFT	12
+
+/** struct claims_handle - an open /dev/numaclaims (opaque). */
+struct claims_handle;
+
+/*
+ * Handles.
+ */
+
+/**
+ * claims_open() - open %CLAIMS_DEVICE.
+ *
+ * Return: a handle, or NULL with errno set (ENOENT: the module is not
+ * loaded; EACCES: not root; ENOMEM).
+ */
+struct claims_handle *claims_open(void);
+
+/**
+ * claims_open_path() - open the numaclaims device at @path (NULL means
+ * %CLAIMS_DEVICE).
+ *
+ * Return: a handle, or NULL with errno set.
+ */
+struct claims_handle *claims_open_path(const char *path);
+
+/**
+ * claims_open_handle() - the errno-free form of claims_open_path().
+ * @path:  device path, or NULL for %CLAIMS_DEVICE.
+ * @hp:    (out) the new handle.
+ *
+ * Return: 0, or -errno from open(2) or -ENOMEM.
+ */
+int claims_open_handle(const char *path, struct claims_handle **hp);
+
+/**
+ * claims_close() - close a handle.  Domains created through it with
+ * %NUMACLAIMS_DOMAIN_AUTODESTROY are destroyed by the module when the last
+ * reference to the file goes (see claims_fd()).  NULL is ignored.
+ */
+void claims_close(struct claims_handle *h);
+
+/**
+ * claims_fd() - the handle's file descriptor (close-on-exec), for poll(2)
+ * or to keep autodestroy domains alive in a child with dup(2).
+ */
+int claims_fd(const struct claims_handle *h);
+
+/*
+ * One function per ioctl.
+ */
+
+/**
+ * claims_api_version() - %NUMACLAIMS_IOC_API_VERSION.
+ *
+ * Return: the module's API version (%NUMACLAIMS_API_VERSION for this
+ * header), or -errno.
+ */
+int claims_api_version(struct claims_handle *h);
+
+/**
+ * claims_domain_create() - %NUMACLAIMS_IOC_DOMAIN_CREATE
+ * (xc_domain_create() followed by xc_domain_setmaxmem()).
+ * @max_pages: the memory limit in pages (0: the domain can claim and be
+ *             given nothing until claims_domain_setmaxmem()).
+ * @flags:     %NUMACLAIMS_DOMAIN_* (%NUMACLAIMS_DOMAIN_AUTODESTROY).
+ * @domid:     (out) the new domain.
+ */
+int claims_domain_create(struct claims_handle *h, uint64_t max_pages,
+			 uint32_t flags, uint32_t *domid);
+
+/** claims_domain_destroy() - %NUMACLAIMS_IOC_DOMAIN_DESTROY. */
+int claims_domain_destroy(struct claims_handle *h, uint32_t domid);
+
+/**
+ * claims_domain_setmaxmem() - %NUMACLAIMS_IOC_SET_MAX_PAGES.
+ *
+ * Unlike xc_domain_setmaxmem(), which takes KiB, @max_pages is in pages.
+ * Claims above the new limit are recalled by the module.
+ */
+int claims_domain_setmaxmem(struct claims_handle *h, uint32_t domid,
+			    uint64_t max_pages);
+
+/**
+ * claims_domain_node_setaffinity() - %NUMACLAIMS_IOC_SET_NODE_AFFINITY
+ * (xc_domain_node_setaffinity()); @nodemask has bit n set for node n.
+ */
+int claims_domain_node_setaffinity(struct claims_handle *h, uint32_t domid,
+				   uint64_t nodemask);
+
+/**
+ * claims_domain_claim_memory() - %NUMACLAIMS_IOC_CLAIM_MEMORY
+ * (xc_domain_claim_memory()).
+ * @mode:       %NUMACLAIMS_CLAIM_SET or %NUMACLAIMS_CLAIM_GET.
+ * @nr_entries: (in) SET: entries in @set; GET: capacity of @set.
+ *              (out) GET: entries written; on -ERANGE, the number needed.
+ * @set:        the claim set.
+ *
+ * SET installs the whole set atomically, replacing the domain's claims, or
+ * changes nothing.  GET with a capacity of NUMACLAIMS_MAX_NODES + 1 never
+ * fails with -ERANGE.
+ */
+int claims_domain_claim_memory(struct claims_handle *h, uint32_t domid,
+			       uint32_t mode, uint32_t *nr_entries,
+			       struct numaclaims_claim *set);
+
+/**
+ * claims_domain_claim_pages() - %NUMACLAIMS_IOC_CLAIM_PAGES, the legacy
+ * single host-wide claim (xc_domain_claim_pages()).
+ * @nr_pages: the domain's total memory target; 0 releases every claim.
+ */
+int claims_domain_claim_pages(struct claims_handle *h, uint32_t domid,
+			      uint64_t nr_pages);
+
+/**
+ * claims_domain_populate_physmap() - %NUMACLAIMS_IOC_POPULATE_PHYSMAP
+ * (xc_domain_populate_physmap()).
+ * @nr_extents:   extents to populate.
+ * @extent_order: 0 .. %NUMACLAIMS_MAX_ORDER.
+ * @mem_flags:    %NUMACLAIMS_MEMF_NODE(n) | %NUMACLAIMS_MEMF_EXACT_NODE |
+ *                %NUMACLAIMS_MEMF_NO_REFCOUNT.
+ * @gfns:         @nr_extents gfns, each aligned to 2^@extent_order.
+ * @nr_done:      (out, may be NULL) extents done, also on failure, so that
+ *                a builder can resume at @gfns[*nr_done].
+ *
+ * Unlike xc_domain_populate_physmap(), which returns the number of extents
+ * done, this returns 0 when all were done and the errno of the first failing
+ * extent otherwise.
+ */
+int claims_domain_populate_physmap(struct claims_handle *h, uint32_t domid,
+				   uint64_t nr_extents, uint32_t extent_order,
+				   uint32_t mem_flags, const uint64_t *gfns,
+				   uint64_t *nr_done);
+
+/**
+ * claims_domain_populate_physmap_exact() - as
+ * claims_domain_populate_physmap() but, like
+ * xc_domain_populate_physmap_exact(), fails with -EBUSY if the module
+ * reported success without doing every extent.
+ */
+int claims_domain_populate_physmap_exact(struct claims_handle *h,
+					 uint32_t domid, uint64_t nr_extents,
+					 uint32_t extent_order,
+					 uint32_t mem_flags,
+					 const uint64_t *gfns);
+
+/**
+ * claims_domain_decrease_reservation() -
+ * %NUMACLAIMS_IOC_DECREASE_RESERVATION (xc_domain_decrease_reservation()):
+ * free @nr_extents extents of 2^@extent_order pages at @gfns.  Claims are
+ * not given back.  @nr_done as for populate.
+ */
+int claims_domain_decrease_reservation(struct claims_handle *h,
+				       uint32_t domid, uint64_t nr_extents,
+				       uint32_t extent_order,
+				       const uint64_t *gfns,
+				       uint64_t *nr_done);
+
+/**
+ * claims_domain_decrease_reservation_exact() - as
+ * claims_domain_decrease_reservation(), -EBUSY unless every extent was done.
+ */
+int claims_domain_decrease_reservation_exact(struct claims_handle *h,
+					     uint32_t domid,
+					     uint64_t nr_extents,
+					     uint32_t extent_order,
+					     const uint64_t *gfns);
+
+/**
+ * claims_domain_getinfo() - %NUMACLAIMS_IOC_DOMAIN_INFO for @domid
+ * (xc_domain_getinfo_single()).  @info is overwritten.
+ */
+int claims_domain_getinfo(struct claims_handle *h, uint32_t domid,
+			  struct numaclaims_domain_info *info);
+
+/**
+ * claims_domain_getinfo_next() - the first domain whose id is >= @first_domid
+ * (%NUMACLAIMS_INFO_NEXT, as xc_domain_getinfo()'s first_domid).
+ *
+ * Enumerate with: for (id = 0; !claims_domain_getinfo_next(h, id, &i);
+ * id = i.domid + 1).  Return: 0, -ESRCH when there is no such domain.
+ */
+int claims_domain_getinfo_next(struct claims_handle *h, uint32_t first_domid,
+			       struct numaclaims_domain_info *info);
+
+/** claims_physinfo() - %NUMACLAIMS_IOC_HOST_INFO (xc_physinfo()). */
+int claims_physinfo(struct claims_handle *h,
+		    struct numaclaims_host_info *info);
+
+/**
+ * claims_offline_pages() - %NUMACLAIMS_IOC_OFFLINE_PAGES: take @pages free
+ * pool pages of @node out of service (all or nothing); claims that no
+ * longer fit are recalled.
+ */
+int claims_offline_pages(struct claims_handle *h, uint32_t node,
+			 uint64_t pages);
+
+/** claims_online_pages() - %NUMACLAIMS_IOC_ONLINE_PAGES. */
+int claims_online_pages(struct claims_handle *h, uint32_t node,
+			uint64_t pages);
+
+/*
+ * Topology helpers.  The pool nodes come from the module; sizes and
+ * distances come from libnuma (numa_available() is probed first: without
+ * NUMA support in the kernel they fail with -ENOSYS).
+ */
+
+/**
+ * claims_pool_nodes() - the nodes that have a pool (claim targets).
+ * @nodemask: (out) bit n set if node n has a pool.
+ * @nr_nodes: (out, may be NULL) node ids in use by the host.
+ */
+int claims_pool_nodes(struct claims_handle *h, uint64_t *nodemask,
+		      uint32_t *nr_nodes);
+
+/**
+ * claims_numa_nodes() - number of node ids Linux knows
+ * (numa_max_node() + 1), or -ENOSYS without NUMA support.
+ */
+int claims_numa_nodes(void);
+
+/**
+ * claims_node_size() - memory of a node as Linux sees it (numa_node_size64()).
+ * @size_bytes: (out, may be NULL) total memory of the node.
+ * @free_bytes: (out, may be NULL) memory free in Linux (the pool is not
+ *              free for Linux).
+ * Return: 0, -ENOSYS without NUMA support, -ENOENT for a node Linux does
+ * not have.
+ */
+int claims_node_size(int node, uint64_t *size_bytes, uint64_t *free_bytes);
+
+/**
+ * claims_node_distance() - the SLIT distance from node @from to @to
+ * (numa_distance(): 10 means local).
+ * Return: the distance (> 0), -ENOSYS without NUMA support, -ENOENT if
+ * either node is unknown.
+ */
+int claims_node_distance(int from, int to);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBCLAIMS_CLAIMS_H */

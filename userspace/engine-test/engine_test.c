@@ -1,0 +1,2110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the numaclaims accounting engine (module/claims_engine.c),
+ * compiled into this program unchanged (the memblock-simulator approach).
+ *
+ * Every rule of SPEC.md ("Semantics", "Invariants", "Errors") that the
+ * engine implements has a test here.  Each test runs on a heap built by
+ * tl_build() (tl.c) and ends in a teardown that frees every extent,
+ * destroys every domain, onlines every offlined page and requires that
+ * every counter is back to its baseline and every buddy merged again.
+ * After every step the tests call tl_check(), which runs
+ * nc_check_invariants() and an independent check of the same invariants.
+ *
+ * Fixtures:
+ *  - heap:   rules that hold for any topology; variants with 1, 2 and 4
+ *            nodes and a sparse one (nodes 0, 2, 5 with pools, 1/3/4
+ *            memoryless).
+ *  - numa:   rules that need two or more nodes with pools.
+ *  - custom: buddy allocator cases on hand-made pools.
+ *  - random: a randomised differential test against tl_model.c.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "tl.h"
+#include "kselftest_harness.h"
+
+#define HOST	NUMACLAIMS_TARGET_HOST
+#define LEGACY	NUMACLAIMS_TARGET_LEGACY
+#define SPECIAL	NUMACLAIMS_TARGET_SPECIAL
+#define EXACT	NC_MEMF_EXACT_NODE
+#define NOREF	NC_MEMF_NO_REFCOUNT
+#define U64MAX	UINT64_MAX
+#define BIG	(1ULL << 40)		/* a max_pages that never limits */
+
+#define T	(&self->t)
+#define H	(&self->t.h)
+#define P(i)	(self->t.pool_node[(i)])
+#define NP	(self->t.nr_pool)
+#define PL	P(NP - 1)		/* highest node with a pool */
+#define AV(n)	(H->node[(n)].avail_pages)
+
+typedef struct numaclaims_claim claim_t;
+#define SET(...)	((claim_t[]){ __VA_ARGS__ })
+#define NSET(...)	((u32)(sizeof(SET(__VA_ARGS__)) / sizeof(claim_t)))
+#define INSTALL(d, ...)	nc_claim_set_install(H, (d), SET(__VA_ARGS__), \
+					     NSET(__VA_ARGS__))
+
+/* The invariants hold (engine checker and ours). */
+#define CHECK() do {							\
+	const char *m_ = tl_check(T);					\
+	ASSERT_TRUE(m_ == NULL) TH_LOG("invariant: %s", m_);		\
+} while (0)
+
+/* @expr fails with -@err and changes nothing at all. */
+#define FAILS_CLEANLY(err, expr) do {					\
+	struct tl_snap *s_ = malloc(sizeof(*s_));			\
+	const char *m_;							\
+	int rc_;							\
+	ASSERT_NE(NULL, s_);						\
+	tl_snap(T, s_);							\
+	rc_ = (expr);							\
+	m_ = tl_snap_diff(T, s_);					\
+	free(s_);							\
+	ASSERT_EQ(-(err), rc_) TH_LOG("%s", #expr);			\
+	ASSERT_TRUE(m_ == NULL) TH_LOG("%s changed state: %s", #expr, m_); \
+	CHECK();							\
+} while (0)
+
+#define OK(expr) do {							\
+	int rc_ = (expr);						\
+	ASSERT_EQ(0, rc_) TH_LOG("%s", #expr);				\
+	CHECK();							\
+} while (0)
+
+/* -------------------------------------------------------------- layouts */
+
+static const struct tl_layout one_node = {
+	.nr = 1,
+	.nodes = {
+		{ .node = 0, .chunks = { 9, TL_GAP(8), 8, 9, 5, 3, 0, 0, TL_END },
+		  .slack = 5 },
+	},
+};
+
+static const struct tl_layout two_nodes = {
+	.nr = 2,
+	.nodes = {
+		{ .node = 0, .chunks = { 9, 9, 8, 5, 0, TL_END } },
+		{ .node = 1, .chunks = { 9, 8, TL_GAP(3), 3, 0, 0, TL_END },
+		  .slack = 3 },
+	},
+};
+
+static const struct tl_layout four_nodes = {
+	.nr = 4,
+	.nodes = {
+		{ .node = 0, .chunks = { 9, 9, 3, TL_END } },
+		{ .node = 1, .chunks = { 9, 8, 8, 1, TL_END } },
+		{ .node = 2, .chunks = { 9, 9, 9, TL_END } },
+		{ .node = 3, .chunks = { 8, 9, 0, TL_END } },
+	},
+};
+
+/* Nodes 1, 3 and 4 are memoryless: node ids are not dense. */
+static const struct tl_layout sparse_nodes = {
+	.nr = 3,
+	.nodes = {
+		{ .node = 0, .chunks = { 9, 9, 4, TL_END } },
+		{ .node = 2, .chunks = { 9, 7, 6, TL_END } },
+		{ .node = 5, .chunks = { 9, 9, 2, TL_END } },
+	},
+};
+
+/* A node id below nr_nodes without a pool if there is one, else nr_nodes. */
+static u32 no_pool_node(const struct nc_heap *h)
+{
+	u32 n;
+
+	for (n = 0; n < h->nr_nodes; n++)
+		if (!h->node[n].has_pool)
+			return n;
+	return h->nr_nodes;
+}
+
+/* Allocate everything on @node for @d, largest blocks first. */
+static u64 fill_node(struct tl *t, struct nc_domain *d, u32 node)
+{
+	u64 pages = 0;
+	int order;
+
+	for (order = NC_MAX_ORDER; order >= 0; order--)
+		while (!tl_alloc(t, d, order, node, EXACT, NULL))
+			pages += 1ULL << order;
+	return pages;
+}
+
+/* =========================================================== fixture heap */
+
+FIXTURE(heap) {
+	struct tl t;
+	u32 nopool;
+};
+
+FIXTURE_VARIANT(heap) {
+	const struct tl_layout *layout;
+	u64 total;			/* pages the layout must give */
+	u32 nr_nodes;
+};
+
+FIXTURE_VARIANT_ADD(heap, one_node) {
+	.layout = &one_node, .total = 1322, .nr_nodes = 1,
+};
+FIXTURE_VARIANT_ADD(heap, two_nodes) {
+	.layout = &two_nodes, .total = 1313 + 778, .nr_nodes = 2,
+};
+FIXTURE_VARIANT_ADD(heap, four_nodes) {
+	.layout = &four_nodes, .total = 1032 + 1026 + 1536 + 769,
+	.nr_nodes = 4,
+};
+FIXTURE_VARIANT_ADD(heap, sparse_nodes) {
+	.layout = &sparse_nodes, .total = 1040 + 704 + 1028, .nr_nodes = 6,
+};
+
+FIXTURE_SETUP(heap)
+{
+	ASSERT_EQ(0, tl_build(T, variant->layout));
+	self->nopool = no_pool_node(H);
+}
+
+FIXTURE_TEARDOWN(heap)
+{
+	const char *msg = tl_finish(T);
+
+	/* No ASSERT here: it would jump back into the test wrapper. */
+	EXPECT_TRUE(msg == NULL) TH_LOG("teardown: %s", msg);
+	tl_release(T);
+}
+
+TEST_F(heap, build_baseline)
+{
+	u64 total = 0, mask = 0;
+	u32 i;
+	unsigned int o;
+
+	ASSERT_EQ(variant->layout->nr, NP);
+	ASSERT_EQ(variant->nr_nodes, H->nr_nodes);
+	for (i = 0; i < NP; i++) {
+		const struct nc_node *n = &H->node[P(i)];
+
+		ASSERT_TRUE(n->has_pool);
+		ASSERT_EQ(T->base.reserved[P(i)], n->reserved_pages);
+		ASSERT_EQ(n->reserved_pages, n->avail_pages);
+		ASSERT_EQ(n->reserved_pages, n->pool.nr_free);
+		ASSERT_EQ(0, n->offlined_pages);
+		ASSERT_EQ(0, n->outstanding_claims);
+		/* A fresh pool holds exactly its chunks, none merged. */
+		for (o = 0; o <= NC_MAX_ORDER; o++)
+			ASSERT_EQ(T->base.chunks[P(i)][o],
+				  tl_free_blocks(H, P(i), o));
+		total += n->reserved_pages;
+		mask |= BIT_ULL(P(i));
+	}
+	ASSERT_EQ(variant->total, total);
+	ASSERT_EQ(total, H->total_avail_pages);
+	ASSERT_EQ(mask, H->nodes_with_pool);
+	ASSERT_EQ(0, H->outstanding_claims);
+	ASSERT_EQ(0, H->nr_domains);
+	ASSERT_NULL(H->domains);
+	CHECK();
+}
+
+TEST_F(heap, domain_list)
+{
+	struct nc_domain *d1, *d2, *d3;
+	u32 n;
+
+	d1 = tl_dom(T, 100);
+	d2 = tl_dom(T, 200);
+	d3 = tl_dom(T, 0);
+	CHECK();
+	ASSERT_EQ(3, H->nr_domains);
+	/* Newest first. */
+	ASSERT_EQ(d3, H->domains);
+	ASSERT_EQ(d2, d3->next);
+	ASSERT_EQ(d1, d2->next);
+	ASSERT_NULL(d1->next);
+	ASSERT_NULL(d3->prev);
+	ASSERT_EQ(200, d2->max_pages);
+	ASSERT_EQ(0, d3->max_pages);
+	ASSERT_EQ(H->nodes_with_pool, d1->node_affinity);
+	ASSERT_EQ(0, d1->tot_pages + d1->outstanding_pages + d1->node_claims +
+		     d1->uncounted_pages);
+	for (n = 0; n < NC_MAX_NODES; n++)
+		ASSERT_EQ(0, d2->claims[n] + d2->node_pages[n]);
+
+	ASSERT_EQ(d1, nc_domain_find(H, d1->domid));
+	ASSERT_EQ(d2, nc_domain_find(H, d2->domid));
+	ASSERT_EQ(d3, nc_domain_find(H, d3->domid));
+	ASSERT_NULL(nc_domain_find(H, 12345));
+
+	/* Remove from the middle, then the head. */
+	OK(INSTALL(d2, { 5, HOST }));
+	tl_destroy(T, d2);
+	CHECK();
+	ASSERT_EQ(0, H->outstanding_claims);
+	ASSERT_NULL(nc_domain_find(H, 2));
+	ASSERT_EQ(d1, d3->next);
+	ASSERT_EQ(d3, d1->prev);
+	tl_destroy(T, d3);
+	CHECK();
+	ASSERT_EQ(d1, H->domains);
+	ASSERT_NULL(d1->prev);
+	ASSERT_EQ(1, H->nr_domains);
+}
+
+TEST_F(heap, check_count)
+{
+	ASSERT_EQ(-EINVAL, nc_claim_set_check_count(H, 0));
+	ASSERT_EQ(0, nc_claim_set_check_count(H, 1));
+	ASSERT_EQ(0, nc_claim_set_check_count(H, H->nr_nodes + 1));
+	ASSERT_EQ(-E2BIG, nc_claim_set_check_count(H, H->nr_nodes + 2));
+	ASSERT_EQ(-E2BIG, nc_claim_set_check_count(H, UINT32_MAX));
+}
+
+/*
+ * SPEC "Install": the documented check order, every errno, and for each
+ * failure the whole state (the old claim set included) left untouched.
+ */
+TEST_F(heap, install_errors_in_documented_order)
+{
+	const u32 X = self->nopool, nr_max = H->nr_nodes + 1;
+	struct nc_domain *d = tl_dom(T, BIG);
+	struct nc_domain *small = tl_dom(T, 100);
+	const u64 big = AV(P(0)) + 1;	/* more than P0 has */
+	claim_t many[NC_MAX_NODES + 2];
+	struct {
+		const char *what;
+		struct nc_domain *d;
+		u32 nr;
+		claim_t e[4];
+		int err;
+	} c[] = {
+		/* 2. per entry: EINVAL causes. */
+		{ "cmd", d, 1, { { 1, P(0), 1 } }, EINVAL },
+		{ "cmd, high bit", d, 1, { { 1, P(0), 0x80000000 } }, EINVAL },
+		{ "cmd before ENOENT", d, 1, { { 1, X, 1 } }, EINVAL },
+		{ "cmd before ENOMEM", d, 1, { { big, P(0), 1 } }, EINVAL },
+		{ "cmd on HOST", d, 1, { { 1, HOST, 2 } }, EINVAL },
+		{ "cmd on LEGACY", d, 1, { { 1, LEGACY, 2 } }, EINVAL },
+		{ "special", d, 1, { { 1, SPECIAL } }, EINVAL },
+		{ "special+1", d, 1, { { 1, SPECIAL + 1 } }, EINVAL },
+		{ "0x7fffffff", d, 1, { { 1, 0x7fffffff } }, EINVAL },
+		{ "0xffffffff", d, 1, { { 1, 0xffffffff } }, EINVAL },
+		{ "HOST|1", d, 1, { { 1, HOST | 1 } }, EINVAL },
+		{ "LEGACY|1", d, 1, { { 1, LEGACY | 1 } }, EINVAL },
+		{ "HOST|LEGACY", d, 1, { { 1, HOST | LEGACY } }, EINVAL },
+		{ "node twice", d, 2, { { 1, P(0) }, { 1, P(0) } }, EINVAL },
+		{ "node twice, 0 pages", d, 2, { { 0, P(0) }, { 0, P(0) } },
+		  EINVAL },
+		{ "HOST twice", d, 2, { { 1, HOST }, { 1, HOST } }, EINVAL },
+		{ "LEGACY first with other", d, 2, { { 5, LEGACY }, { 1, P(0) } },
+		  EINVAL },
+		{ "LEGACY last with other", d, 2, { { 1, P(0) }, { 5, LEGACY } },
+		  EINVAL },
+		{ "LEGACY twice", d, 2, { { 5, LEGACY }, { 5, LEGACY } }, EINVAL },
+		{ "LEGACY 0 with other", d, 2, { { 0, LEGACY }, { 0, HOST } },
+		  EINVAL },
+		{ "sum overflows", d, 2, { { U64MAX, HOST }, { 1, P(0) } },
+		  EINVAL },
+		{ "sum overflows, node first", d, 2,
+		  { { 1, P(0) }, { U64MAX, HOST } }, EINVAL },
+		/* 2. ENOENT. */
+		{ "no pool", d, 1, { { 1, X } }, ENOENT },
+		{ "node 64", d, 1, { { 1, NC_MAX_NODES } }, ENOENT },
+		{ "node 63", d, 1, { { 1, 63 } }, ENOENT },
+		{ "SPECIAL-1", d, 1, { { 1, SPECIAL - 1 } }, ENOENT },
+		{ "no pool, 0 pages", d, 1, { { 0, X } }, ENOENT },
+		{ "ENOENT before ENOMEM", d, 1, { { big, X } }, ENOENT },
+		/* EINVAL (overflow) before ENOENT inside one entry. */
+		{ "overflow before ENOENT", d, 2, { { U64MAX, HOST }, { 1, X } },
+		  EINVAL },
+		{ "no overflow: ENOENT", d, 2, { { U64MAX - 1, HOST }, { 1, X } },
+		  ENOENT },
+		/* 2. ENOMEM on the node. */
+		{ "node ENOMEM", d, 1, { { big, P(0) } }, ENOMEM },
+		{ "node ENOMEM, U64MAX", d, 1, { { U64MAX, P(0) } }, ENOMEM },
+		/* Array order decides between entries. */
+		{ "ENOMEM then cmd", d, 2, { { big, P(0) }, { 1, HOST, 1 } },
+		  ENOMEM },
+		{ "cmd then ENOMEM", d, 2, { { 1, HOST, 1 }, { big, P(0) } },
+		  EINVAL },
+		{ "ENOENT then dup", d, 3, { { 1, X }, { 1, HOST }, { 1, HOST } },
+		  ENOENT },
+		{ "dup then ENOENT", d, 3, { { 1, HOST }, { 1, HOST }, { 1, X } },
+		  EINVAL },
+		{ "ENOMEM then ENOENT", d, 2, { { big, P(0) }, { 1, X } }, ENOMEM },
+		{ "ENOENT then ENOMEM", d, 2, { { 1, X }, { big, P(0) } }, ENOENT },
+		{ "ENOENT then LEGACY", d, 2, { { 1, X }, { 1, LEGACY } }, ENOENT },
+		{ "LEGACY then ENOENT", d, 2, { { 1, LEGACY }, { 1, X } }, EINVAL },
+		{ "ENOMEM then LEGACY", d, 2, { { big, P(0) }, { 1, LEGACY } },
+		  ENOMEM },
+		/* 2 before 3: a node ENOMEM beats a total above max_pages. */
+		{ "ENOMEM before max_pages", d, 2,
+		  { { 2 * BIG, HOST }, { big, P(0) } }, ENOMEM },
+		/* 3. max_pages. */
+		{ "above max_pages", d, 1, { { 2 * BIG, HOST } }, EINVAL },
+		{ "above max_pages, nodes", small, 2,
+		  { { 60, P(0) }, { 41, HOST } }, EINVAL },
+		/* 3 before 4: above max_pages and above the host's memory. */
+		{ "max_pages before host ENOMEM", small, 1,
+		  { { H->total_avail_pages + 1, HOST } }, EINVAL },
+		/* 4. the host's unclaimed memory. */
+		{ "host ENOMEM", d, 1, { { H->total_avail_pages + 1, HOST } },
+		  ENOMEM },
+		{ "host ENOMEM, nodes fit", d, 2,
+		  { { 1, P(0) }, { H->total_avail_pages, HOST } }, ENOMEM },
+	};
+	size_t i;
+
+	/* Existing sets that every failure must leave in place. */
+	OK(INSTALL(d, { 5, P(0) }, { 7, HOST }));
+	OK(INSTALL(small, { 3, HOST }));
+
+	/* 1. count, before anything in the array is looked at. */
+	memset(many, 0xff, sizeof(many));
+	FAILS_CLEANLY(EINVAL, nc_claim_set_install(H, d, many, 0));
+	FAILS_CLEANLY(E2BIG, nc_claim_set_install(H, d, many, nr_max + 1));
+	for (i = 0; i < nr_max + 1; i++)
+		many[i] = (claim_t){ 1, HOST };
+	FAILS_CLEANLY(E2BIG, nc_claim_set_install(H, d, many, nr_max + 1));
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		int want = c[i].nr > nr_max ? E2BIG : c[i].err;
+
+		TH_LOG("case %zu: %s", i, c[i].what);
+		FAILS_CLEANLY(want, nc_claim_set_install(H, c[i].d, c[i].e,
+							  c[i].nr));
+	}
+
+	/* The old sets are intact and the largest legal set installs. */
+	ASSERT_EQ(5, d->claims[P(0)]);
+	ASSERT_EQ(7, tl_host_part(d));
+	ASSERT_EQ(3, small->outstanding_pages);
+	for (i = 0; i < NP; i++)
+		many[i] = (claim_t){ 1, P(NP - 1 - i) };
+	many[NP] = (claim_t){ 1, HOST };
+	OK(nc_claim_set_install(H, d, many, NP + 1));
+	ASSERT_EQ(NP + 1, d->outstanding_pages);
+}
+
+/* A set that passes some checks and then fails leaves the old set. */
+TEST_F(heap, install_is_atomic)
+{
+	struct nc_domain *d = tl_dom(T, BIG), *e = tl_dom(T, BIG);
+	const u64 a0 = AV(P(0));
+
+	OK(INSTALL(d, { 10, P(0) }, { 20, HOST }));
+	OK(tl_alloc(T, d, 2, P(0), EXACT, NULL));
+	ASSERT_EQ(6, d->claims[P(0)]);
+
+	/* Fails at the last entry (ENOENT). */
+	FAILS_CLEANLY(ENOENT, INSTALL(d, { 100, P(0) }, { 1, self->nopool }));
+	FAILS_CLEANLY(ENOENT, INSTALL(d, { 100, HOST }, { 1, self->nopool }));
+	/* Fails in step 4 after every entry passed. */
+	OK(INSTALL(e, { H->total_avail_pages - 100, HOST }));
+	FAILS_CLEANLY(ENOMEM, INSTALL(d, { 50, P(0) }, { 51, HOST }));
+	/* Exactly what is left (own claims count as free) succeeds. */
+	OK(INSTALL(d, { 50, P(0) }, { 50, HOST }));
+	ASSERT_EQ(100, d->outstanding_pages);
+	ASSERT_EQ(0, tl_unclaimed(T));
+	ASSERT_EQ(a0 - 4, AV(P(0)));
+}
+
+TEST_F(heap, install_replaces_not_adds)
+{
+	struct nc_domain *d = tl_dom(T, BIG);
+	const u32 last = PL;
+
+	OK(INSTALL(d, { 10, P(0) }, { 20, HOST }));
+	ASSERT_EQ(30, d->outstanding_pages);
+	ASSERT_EQ(10, d->node_claims);
+	ASSERT_EQ(30, H->outstanding_claims);
+	ASSERT_EQ(10, H->node[P(0)].outstanding_claims);
+
+	OK(INSTALL(d, { 5, last }));
+	ASSERT_EQ(5, d->outstanding_pages);
+	ASSERT_EQ(5, d->node_claims);
+	ASSERT_EQ(5, d->claims[last]);
+	ASSERT_EQ(5, H->outstanding_claims);
+	ASSERT_EQ(5, H->node[last].outstanding_claims);
+	if (last != P(0))
+		ASSERT_EQ(0, d->claims[P(0)]);
+
+	OK(INSTALL(d, { 3, HOST }));
+	ASSERT_EQ(3, d->outstanding_pages);
+	ASSERT_EQ(0, d->node_claims);
+	ASSERT_EQ(0, d->claims[last]);
+	ASSERT_EQ(0, H->node[last].outstanding_claims);
+	ASSERT_EQ(3, H->outstanding_claims);
+
+	/* The same set twice is the same set, not twice the claim. */
+	OK(INSTALL(d, { 4, P(0) }, { 3, HOST }));
+	OK(INSTALL(d, { 4, P(0) }, { 3, HOST }));
+	ASSERT_EQ(7, d->outstanding_pages);
+	ASSERT_EQ(7, H->outstanding_claims);
+}
+
+TEST_F(heap, install_zero_entries_clear)
+{
+	struct nc_domain *d = tl_dom(T, BIG);
+	claim_t out[4];
+	u32 nr = 4;
+
+	OK(INSTALL(d, { 10, P(0) }, { 20, HOST }));
+	OK(INSTALL(d, { 0, HOST }));
+	ASSERT_EQ(0, d->outstanding_pages);
+	ASSERT_EQ(0, H->outstanding_claims);
+	ASSERT_EQ(0, H->node[P(0)].outstanding_claims);
+
+	OK(INSTALL(d, { 10, P(0) }, { 20, HOST }));
+	OK(INSTALL(d, { 0, P(0) }));
+	ASSERT_EQ(0, d->outstanding_pages);
+
+	OK(INSTALL(d, { 10, P(0) }));
+	OK(INSTALL(d, { 0, P(0) }, { 5, HOST }));
+	ASSERT_EQ(5, d->outstanding_pages);
+	ASSERT_EQ(0, d->node_claims);
+	ASSERT_EQ(0, nc_claim_set_get(H, d, out, &nr));
+	ASSERT_EQ(1, nr);
+	ASSERT_EQ(HOST, out[0].target);
+	ASSERT_EQ(5, out[0].pages);
+
+	/* A domain claiming nothing may "clear" too. */
+	OK(INSTALL(d, { 0, HOST }));
+	OK(INSTALL(d, { 0, HOST }));
+	OK(INSTALL(d, { 0, LEGACY }));
+	ASSERT_EQ(0, H->outstanding_claims);
+}
+
+/* Own claims count as free on the node (they are replaced). */
+TEST_F(heap, install_own_node_claim_counts_as_free)
+{
+	struct nc_domain *d = tl_dom(T, BIG), *e = tl_dom(T, BIG);
+	const u64 a0 = AV(P(0));
+
+	OK(INSTALL(d, { a0, P(0) }));
+	ASSERT_EQ(0, tl_node_unclaimed(T, P(0)));
+	FAILS_CLEANLY(ENOMEM, INSTALL(e, { 1, P(0) }));
+	OK(INSTALL(d, { a0, P(0) }));
+	FAILS_CLEANLY(ENOMEM, INSTALL(d, { a0 + 1, P(0) }));
+	OK(INSTALL(d, { a0 - 1, P(0) }));
+	OK(INSTALL(e, { 1, P(0) }));
+	FAILS_CLEANLY(ENOMEM, INSTALL(d, { a0, P(0) }));
+	/* The node's unclaimed memory includes claimed-for-nobody pages. */
+	OK(tl_alloc(T, e, 0, P(0), EXACT, NULL));
+	ASSERT_EQ(0, e->outstanding_pages);
+	OK(INSTALL(d, { a0 - 1, P(0) }));
+	FAILS_CLEANLY(ENOMEM, INSTALL(e, { 1, P(0) }));
+}
+
+/* Step 3: tot_pages + total claims > max_pages; tot not subtracted. */
+TEST_F(heap, install_max_pages)
+{
+	struct nc_domain *d = tl_dom(T, 100);
+
+	FAILS_CLEANLY(EINVAL, INSTALL(d, { 101, HOST }));
+	FAILS_CLEANLY(EINVAL, INSTALL(d, { 51, P(0) }, { 50, HOST }));
+	OK(INSTALL(d, { 50, P(0) }, { 50, HOST }));
+	OK(tl_alloc(T, d, 4, P(0), EXACT, NULL));
+	ASSERT_EQ(16, d->tot_pages);
+	ASSERT_EQ(84, d->outstanding_pages);
+	/* Claim-set entries are not reduced by tot_pages. */
+	FAILS_CLEANLY(EINVAL, INSTALL(d, { 100, HOST }));
+	FAILS_CLEANLY(EINVAL, INSTALL(d, { 85, HOST }));
+	OK(INSTALL(d, { 84, HOST }));
+	ASSERT_EQ(84, d->outstanding_pages);
+}
+
+TEST_F(heap, get_claim_set)
+{
+	struct nc_domain *d = tl_dom(T, BIG);
+	claim_t in[NC_MAX_NODES + 1], out[NC_MAX_NODES + 2];
+	u32 nr, i;
+	u64 sum;
+
+	/* Nothing claimed: no entries, also with a zero-sized buffer. */
+	nr = 0;
+	ASSERT_EQ(0, nc_claim_set_get(H, d, out, &nr));
+	ASSERT_EQ(0, nr);
+	nr = 3;
+	ASSERT_EQ(0, nc_claim_set_get(H, d, out, &nr));
+	ASSERT_EQ(0, nr);
+
+	/* Install nodes in descending order with HOST first. */
+	in[0] = (claim_t){ 7, HOST };
+	for (i = 0; i < NP; i++)
+		in[1 + i] = (claim_t){ 10 + P(NP - 1 - i), P(NP - 1 - i) };
+	OK(nc_claim_set_install(H, d, in, NP + 1));
+
+	nr = NP;
+	ASSERT_EQ(-ERANGE, nc_claim_set_get(H, d, out, &nr));
+	ASSERT_EQ(NP + 1, nr);
+	nr = 0;
+	ASSERT_EQ(-ERANGE, nc_claim_set_get(H, d, out, &nr));
+	ASSERT_EQ(NP + 1, nr);
+
+	memset(out, 0xa5, sizeof(out));
+	nr = NP + 1;
+	ASSERT_EQ(0, nc_claim_set_get(H, d, out, &nr));
+	ASSERT_EQ(NP + 1, nr);
+	for (i = 0; i < NP; i++) {
+		ASSERT_EQ(P(i), out[i].target);	/* ascending */
+		ASSERT_EQ(10 + P(i), out[i].pages);
+		ASSERT_EQ(0, out[i].cmd);
+	}
+	ASSERT_EQ(HOST, out[NP].target);
+	ASSERT_EQ(7, out[NP].pages);
+	ASSERT_EQ(0, out[NP].cmd);
+
+	/* GET's output is a valid SET input that changes nothing. */
+	OK(nc_claim_set_install(H, d, out, nr));
+	for (i = 0, sum = 7; i < NP; i++)
+		sum += 10 + P(i);
+	ASSERT_EQ(sum, d->outstanding_pages);
+	ASSERT_EQ(sum, H->outstanding_claims);
+
+	/* A bigger buffer: nr says how many were written. */
+	nr = NC_MAX_NODES + 2;
+	ASSERT_EQ(0, nc_claim_set_get(H, d, out, &nr));
+	ASSERT_EQ(NP + 1, nr);
+
+	/* Redeem the host-wide part away: no HOST entry any more. */
+	OK(INSTALL(d, { 1, P(0) }, { 2, HOST }));
+	OK(tl_alloc(T, d, 1, P(0), EXACT, NULL));
+	ASSERT_EQ(1, d->outstanding_pages);
+	nr = 1;
+	ASSERT_EQ(0, nc_claim_set_get(H, d, out, &nr));
+	ASSERT_EQ(1, nr);
+	ASSERT_EQ(1, out[0].pages);
+	ASSERT_EQ(HOST, out[0].target);
+	OK(INSTALL(d, { 3, P(0) }));
+	nr = 1;
+	ASSERT_EQ(0, nc_claim_set_get(H, d, out, &nr));
+	ASSERT_EQ(1, nr);
+	ASSERT_EQ(P(0), out[0].target);
+	ASSERT_EQ(3, out[0].pages);
+
+	/* A legacy claim reads back as one HOST entry. */
+	OK(nc_claim_pages_legacy(H, d, 0));
+	OK(nc_claim_pages_legacy(H, d, 50));
+	nr = 1;
+	ASSERT_EQ(0, nc_claim_set_get(H, d, out, &nr));
+	ASSERT_EQ(1, nr);
+	ASSERT_EQ(HOST, out[0].target);
+	ASSERT_EQ(50 - d->tot_pages, out[0].pages);
+}
+
+/* A single LEGACY entry: legacy arithmetic, but it replaces. */
+TEST_F(heap, install_legacy_entry)
+{
+	struct nc_domain *d = tl_dom(T, 1000), *hog = tl_dom(T, BIG);
+	u64 u;
+
+	OK(INSTALL(d, { 100, LEGACY }));
+	ASSERT_EQ(100, d->outstanding_pages);
+	ASSERT_EQ(0, d->node_claims);
+	OK(tl_alloc(T, d, 4, -1, 0, NULL));
+	ASSERT_EQ(84, d->outstanding_pages);
+	/* No "one active claim" rule: it replaces, minus tot_pages. */
+	OK(INSTALL(d, { 100, LEGACY }));
+	ASSERT_EQ(84, d->outstanding_pages);
+	OK(INSTALL(d, { 10, P(0) }));
+	OK(INSTALL(d, { 50, LEGACY }));
+	ASSERT_EQ(34, d->outstanding_pages);
+	ASSERT_EQ(0, d->claims[P(0)]);
+	ASSERT_EQ(0, H->node[P(0)].outstanding_claims);
+	/* target <= tot_pages or > max_pages: EINVAL. */
+	FAILS_CLEANLY(EINVAL, INSTALL(d, { 16, LEGACY }));
+	FAILS_CLEANLY(EINVAL, INSTALL(d, { 15, LEGACY }));
+	FAILS_CLEANLY(EINVAL, INSTALL(d, { 1001, LEGACY }));
+	FAILS_CLEANLY(EINVAL, INSTALL(d, { U64MAX, LEGACY }));
+	OK(INSTALL(d, { 1000, LEGACY }));
+	ASSERT_EQ(984, d->outstanding_pages);
+	/* 0 releases. */
+	OK(INSTALL(d, { 0, LEGACY }));
+	ASSERT_EQ(0, d->outstanding_pages);
+
+	/* ENOMEM against the host's unclaimed memory, own claim free. */
+	OK(INSTALL(hog, { H->total_avail_pages - 300, HOST }));
+	u = tl_unclaimed(T);
+	ASSERT_EQ(300, u);
+	FAILS_CLEANLY(ENOMEM, INSTALL(d, { 16 + u + 1, LEGACY }));
+	OK(INSTALL(d, { 16 + 100, LEGACY }));
+	ASSERT_EQ(100, d->outstanding_pages);
+	FAILS_CLEANLY(ENOMEM, INSTALL(d, { 16 + 301, LEGACY }));
+	OK(INSTALL(d, { 16 + 300, LEGACY }));
+	ASSERT_EQ(0, tl_unclaimed(T));
+}
+
+/* XENMEM_claim_pages, as upstream domain_set_outstanding_pages(). */
+TEST_F(heap, legacy_claim_pages)
+{
+	struct nc_domain *d = tl_dom(T, 1000), *hog = tl_dom(T, BIG);
+
+	/* 0 releases and succeeds, also with nothing to release. */
+	OK(nc_claim_pages_legacy(H, d, 0));
+	OK(nc_claim_pages_legacy(H, d, 100));
+	ASSERT_EQ(100, d->outstanding_pages);
+	ASSERT_EQ(100, tl_host_part(d));
+	/* One active claim per domain. */
+	FAILS_CLEANLY(EINVAL, nc_claim_pages_legacy(H, d, 100));
+	FAILS_CLEANLY(EINVAL, nc_claim_pages_legacy(H, d, 200));
+	FAILS_CLEANLY(EINVAL, nc_claim_pages_legacy(H, d, 50));
+	OK(nc_claim_pages_legacy(H, d, 0));
+	ASSERT_EQ(0, d->outstanding_pages);
+	ASSERT_EQ(0, H->outstanding_claims);
+	/* A claim set's node claim is an active claim too. */
+	OK(INSTALL(d, { 5, P(0) }));
+	FAILS_CLEANLY(EINVAL, nc_claim_pages_legacy(H, d, 100));
+	OK(nc_claim_pages_legacy(H, d, 0));
+	ASSERT_EQ(0, H->node[P(0)].outstanding_claims);
+
+	/* target <= tot_pages, > max_pages: EINVAL; claim = target - tot. */
+	OK(tl_alloc(T, d, 4, -1, 0, NULL));
+	FAILS_CLEANLY(EINVAL, nc_claim_pages_legacy(H, d, 16));
+	FAILS_CLEANLY(EINVAL, nc_claim_pages_legacy(H, d, 1));
+	FAILS_CLEANLY(EINVAL, nc_claim_pages_legacy(H, d, 1001));
+	FAILS_CLEANLY(EINVAL, nc_claim_pages_legacy(H, d, U64MAX));
+	OK(nc_claim_pages_legacy(H, d, 17));
+	ASSERT_EQ(1, d->outstanding_pages);
+	OK(nc_claim_pages_legacy(H, d, 0));
+	OK(nc_claim_pages_legacy(H, d, 1000));
+	ASSERT_EQ(984, d->outstanding_pages);
+	ASSERT_EQ(1000, d->tot_pages + d->outstanding_pages);
+	OK(nc_claim_pages_legacy(H, d, 0));
+
+	/* ENOMEM: target - tot above the host's unclaimed memory. */
+	OK(INSTALL(hog, { H->total_avail_pages - 200, HOST }));
+	FAILS_CLEANLY(ENOMEM, nc_claim_pages_legacy(H, d, 16 + 201));
+	OK(nc_claim_pages_legacy(H, d, 16 + 200));
+	ASSERT_EQ(0, tl_unclaimed(T));
+}
+
+TEST_F(heap, release_and_remove_drop_claims)
+{
+	struct nc_domain *d = tl_dom(T, BIG), *e = tl_dom(T, BIG);
+
+	OK(INSTALL(d, { 5, P(0) }, { 7, HOST }));
+	OK(INSTALL(e, { 3, HOST }, { 4, PL }));
+	ASSERT_EQ(19, H->outstanding_claims);
+	nc_release_claims(H, d);
+	CHECK();
+	ASSERT_EQ(0, d->outstanding_pages);
+	ASSERT_EQ(0, d->node_claims);
+	ASSERT_EQ(0, d->claims[P(0)]);
+	ASSERT_EQ(7, H->outstanding_claims);
+	OK(tl_alloc(T, e, 0, PL, EXACT, NULL));
+	tl_destroy(T, e);
+	CHECK();
+	ASSERT_EQ(0, H->outstanding_claims);
+	ASSERT_EQ(0, H->node[PL].outstanding_claims);
+	ASSERT_EQ(H->node[PL].reserved_pages, AV(PL));
+}
+
+/* A domain with max_pages 0 can claim nothing and allocate nothing. */
+TEST_F(heap, max_pages_zero)
+{
+	struct nc_domain *d = tl_dom(T, 0);
+
+	FAILS_CLEANLY(EINVAL, INSTALL(d, { 1, HOST }));
+	FAILS_CLEANLY(EINVAL, INSTALL(d, { 1, P(0) }));
+	FAILS_CLEANLY(EINVAL, INSTALL(d, { 1, LEGACY }));
+	FAILS_CLEANLY(EINVAL, nc_claim_pages_legacy(H, d, 1));
+	OK(INSTALL(d, { 0, HOST }));
+	OK(INSTALL(d, { 0, P(0) }));
+	OK(nc_claim_pages_legacy(H, d, 0));
+	FAILS_CLEANLY(E2BIG, tl_alloc(T, d, 0, -1, 0, NULL));
+	/* Uncounted allocations do not count against max_pages. */
+	OK(tl_alloc(T, d, 3, -1, NOREF, NULL));
+	ASSERT_EQ(0, d->tot_pages);
+	ASSERT_EQ(8, d->uncounted_pages);
+}
+
+TEST_F(heap, alloc_beyond_max_pages)
+{
+	struct nc_domain *d = tl_dom(T, 20);
+	size_t idx;
+
+	OK(tl_alloc(T, d, 4, -1, 0, NULL));
+	OK(tl_alloc(T, d, 2, -1, 0, NULL));
+	ASSERT_EQ(20, d->tot_pages);
+	FAILS_CLEANLY(E2BIG, tl_alloc(T, d, 0, -1, 0, NULL));
+	FAILS_CLEANLY(E2BIG, tl_alloc(T, d, 9, P(0), EXACT, NULL));
+	OK(tl_alloc(T, d, 5, -1, NOREF, NULL));
+	ASSERT_EQ(20, d->tot_pages);
+	ASSERT_EQ(32, d->uncounted_pages);
+	idx = tl_find_ext(T, d, -1);	/* the uncounted one */
+	tl_free_ext(T, idx);
+	idx = tl_find_ext(T, d, -1);	/* the order-2 one */
+	ASSERT_EQ(2, T->ext[idx].order);
+	tl_free_ext(T, idx);
+	CHECK();
+	ASSERT_EQ(16, d->tot_pages);
+	FAILS_CLEANLY(E2BIG, tl_alloc(T, d, 3, -1, 0, NULL));
+	OK(tl_alloc(T, d, 2, -1, 0, NULL));
+	/* Raising max_pages lets it go on. */
+	nc_set_max_pages(H, d, 21);
+	OK(tl_alloc(T, d, 0, -1, 0, NULL));
+	FAILS_CLEANLY(E2BIG, tl_alloc(T, d, 0, -1, 0, NULL));
+}
+
+/* EINVAL (order), ENOENT (node), E2BIG (max_pages), ENOMEM, in order. */
+TEST_F(heap, alloc_errors_in_order)
+{
+	struct nc_domain *z = tl_dom(T, 0), *d = tl_dom(T, BIG);
+	struct nc_domain *hog = tl_dom(T, BIG);
+	u32 node, frame;
+
+	FAILS_CLEANLY(EINVAL, tl_alloc(T, d, NC_MAX_ORDER + 1, -1, 0, NULL));
+	FAILS_CLEANLY(EINVAL, tl_alloc(T, d, 31, -1, 0, NULL));
+	FAILS_CLEANLY(EINVAL, tl_alloc(T, z, NC_MAX_ORDER + 1, 64, 0, NULL));
+	FAILS_CLEANLY(EINVAL, tl_alloc(T, NULL, NC_MAX_ORDER + 1, -1, 0, NULL));
+	FAILS_CLEANLY(ENOENT, tl_alloc(T, z, 0, self->nopool, 0, NULL));
+	FAILS_CLEANLY(ENOENT, tl_alloc(T, d, 0, self->nopool, EXACT, NULL));
+	FAILS_CLEANLY(ENOENT, tl_alloc(T, d, 0, 63, 0, NULL));
+	FAILS_CLEANLY(ENOENT, tl_alloc(T, d, 0, 64, 0, NULL));
+	FAILS_CLEANLY(ENOENT, tl_alloc(T, d, 0, 254, 0, NULL));
+	FAILS_CLEANLY(ENOENT, tl_alloc(T, NULL, 0, 64, 0, NULL));
+	/* With no unclaimed memory left: E2BIG before ENOMEM. */
+	OK(INSTALL(hog, { H->total_avail_pages, HOST }));
+	FAILS_CLEANLY(E2BIG, tl_alloc(T, z, 0, -1, 0, NULL));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 0, -1, 0, NULL));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, z, 0, -1, NOREF, NULL));
+	/* Nothing is written to the outputs on failure, no crash either. */
+	node = frame = 77;
+	ASSERT_EQ(-ENOMEM, nc_alloc_extent(H, d, 0, -1, 0, &node, &frame));
+	CHECK();
+}
+
+/* Host-wide claims protect memory from another domain. */
+TEST_F(heap, host_claim_protects_from_other_domain)
+{
+	struct nc_domain *a = tl_dom(T, BIG), *b = tl_dom(T, BIG);
+	const u64 total = H->total_avail_pages;
+	int rc;
+
+	OK(INSTALL(a, { total - 100, HOST }));
+	ASSERT_EQ(100, tl_alloc_n(T, b, 0, -1, 0, 1000, &rc));
+	ASSERT_EQ(-ENOMEM, rc);
+	CHECK();
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, b, 0, -1, 0, NULL));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, b, 0, P(0), EXACT, NULL));
+	/* The claimant can still take all of its claim. */
+	OK(tl_alloc(T, a, 9, -1, 0, NULL));
+	ASSERT_EQ(total - 100 - 512, a->outstanding_pages);
+	ASSERT_EQ(0, tl_unclaimed(T));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, b, 0, -1, 0, NULL));
+	/* Freeing b's pages makes unclaimed memory b may use again. */
+	ASSERT_EQ(8, tl_free_dom(T, b, -1, 8));
+	OK(tl_alloc(T, b, 3, -1, 0, NULL));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, b, 0, -1, 0, NULL));
+	/* Dropping the claim gives the memory to everyone. */
+	OK(INSTALL(a, { 0, HOST }));
+	OK(tl_alloc(T, b, 0, -1, 0, NULL));
+}
+
+/* Uncounted allocations may use unclaimed memory only. */
+TEST_F(heap, no_refcount_uses_unclaimed_memory_only)
+{
+	struct nc_domain *a = tl_dom(T, BIG), *b = tl_dom(T, 8);
+	const u64 total = H->total_avail_pages;
+
+	OK(INSTALL(a, { total, HOST }));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, a, 0, -1, NOREF, NULL));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, a, 0, P(0), NOREF | EXACT, NULL));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, NULL, 0, -1, 0, NULL));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, b, 0, -1, NOREF, NULL));
+	OK(tl_alloc(T, a, 0, -1, 0, NULL));
+	ASSERT_EQ(total - 1, a->outstanding_pages);
+
+	/* Uncounted: no tot_pages, no redeeming, no max_pages limit. */
+	OK(INSTALL(a, { 10, HOST }));
+	OK(tl_alloc(T, a, 1, -1, NOREF, NULL));
+	ASSERT_EQ(10, a->outstanding_pages);
+	ASSERT_EQ(1, a->tot_pages);
+	ASSERT_EQ(2, a->uncounted_pages);
+	ASSERT_EQ(4, tl_alloc_n(T, b, 2, -1, NOREF, 4, NULL));
+	ASSERT_EQ(16, b->uncounted_pages);
+	ASSERT_EQ(0, b->tot_pages);
+	/* Freed as uncounted, they leave tot_pages alone. */
+	ASSERT_EQ(16, tl_free_dom(T, b, -1, 16));
+	ASSERT_EQ(0, b->uncounted_pages);
+	CHECK();
+}
+
+/* An allocation for nobody (d == NULL) is not counted and not protected. */
+TEST_F(heap, alloc_for_nobody)
+{
+	struct nc_domain *a = tl_dom(T, BIG);
+	const u64 total = H->total_avail_pages;
+	u32 node;
+
+	OK(INSTALL(a, { total - 4, HOST }));
+	ASSERT_EQ(0, tl_alloc(T, NULL, 2, -1, 0, &node));
+	ASSERT_EQ(total - 4, H->outstanding_claims);
+	ASSERT_EQ(-ENOMEM, tl_alloc(T, NULL, 0, -1, 0, NULL));
+	ASSERT_EQ(-ENOMEM, tl_alloc(T, NULL, 0, node, EXACT, NULL));
+	tl_free_ext(T, tl_find_ext(T, NULL, -1));
+	CHECK();
+	ASSERT_EQ(total, H->total_avail_pages);
+}
+
+/* SPEC: "a claim of 1 page plus 511 unclaimed pages satisfies an order-9 extent". */
+TEST_F(heap, claim_1_plus_511_unclaimed_serves_order_9_host)
+{
+	struct nc_domain *hog = tl_dom(T, BIG), *d = tl_dom(T, BIG);
+	struct nc_domain *e = tl_dom(T, BIG);
+	const u64 total = H->total_avail_pages;
+
+	OK(INSTALL(hog, { total - 512, HOST }));
+	OK(INSTALL(d, { 1, HOST }));
+	ASSERT_EQ(511, tl_unclaimed(T));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, e, 9, -1, 0, NULL));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 9, -1, NOREF, NULL));
+	OK(tl_alloc(T, d, 9, -1, 0, NULL));
+	ASSERT_EQ(0, d->outstanding_pages);
+	ASSERT_EQ(512, d->tot_pages);
+	ASSERT_EQ(total - 512, hog->outstanding_pages);
+	ASSERT_EQ(0, tl_unclaimed(T));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, e, 0, -1, 0, NULL));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 0, -1, 0, NULL));
+}
+
+TEST_F(heap, claim_1_plus_511_unclaimed_serves_order_9_node)
+{
+	struct nc_domain *hog = tl_dom(T, BIG), *d = tl_dom(T, BIG);
+	struct nc_domain *e = tl_dom(T, BIG);
+	const u64 a0 = AV(P(0));
+
+	OK(INSTALL(hog, { a0 - 512, P(0) }));
+	OK(INSTALL(d, { 1, P(0) }));
+	ASSERT_EQ(511, tl_node_unclaimed(T, P(0)));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, e, 9, P(0), EXACT, NULL));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 9, P(0), EXACT | NOREF, NULL));
+	OK(tl_alloc(T, d, 9, P(0), EXACT, NULL));
+	ASSERT_EQ(0, d->outstanding_pages);
+	ASSERT_EQ(512, d->node_pages[P(0)]);
+	ASSERT_EQ(a0 - 512, hog->claims[P(0)]);
+	ASSERT_EQ(0, tl_node_unclaimed(T, P(0)));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, e, 0, P(0), EXACT, NULL));
+	/* The hog can still take everything it claimed. */
+	ASSERT_EQ(a0 - 512, fill_node(T, hog, P(0)));
+	ASSERT_EQ(0, hog->outstanding_pages);
+	CHECK();
+}
+
+/* SPEC: any counted allocation redeems, even with plenty unclaimed. */
+TEST_F(heap, redeem_even_when_unclaimed_is_plentiful)
+{
+	struct nc_domain *d = tl_dom(T, BIG);
+
+	OK(INSTALL(d, { 10, P(0) }));
+	OK(tl_alloc(T, d, 0, P(0), EXACT, NULL));
+	ASSERT_EQ(9, d->claims[P(0)]);
+	ASSERT_EQ(9, H->node[P(0)].outstanding_claims);
+	OK(INSTALL(d, { 10, HOST }));
+	OK(tl_alloc(T, d, 0, -1, 0, NULL));
+	ASSERT_EQ(9, d->outstanding_pages);
+	ASSERT_EQ(9, H->outstanding_claims);
+	/* An allocation larger than the claim redeems all of it. */
+	OK(tl_alloc(T, d, 4, -1, 0, NULL));
+	ASSERT_EQ(0, d->outstanding_pages);
+	ASSERT_EQ(0, H->outstanding_claims);
+}
+
+/* Redeem order on one node: the node claim, then the host-wide part. */
+TEST_F(heap, redeem_node_claim_before_host_wide)
+{
+	struct nc_domain *d = tl_dom(T, BIG);
+
+	OK(INSTALL(d, { 10, P(0) }, { 10, HOST }));
+	OK(tl_alloc(T, d, 3, P(0), EXACT, NULL));
+	ASSERT_EQ(2, d->claims[P(0)]);
+	ASSERT_EQ(10, tl_host_part(d));
+	OK(tl_alloc(T, d, 2, P(0), EXACT, NULL));
+	ASSERT_EQ(0, d->claims[P(0)]);
+	ASSERT_EQ(8, tl_host_part(d));
+	ASSERT_EQ(0, H->node[P(0)].outstanding_claims);
+	ASSERT_EQ(8, H->outstanding_claims);
+}
+
+/* SPEC: freeing pages never gives claims back. */
+TEST_F(heap, free_does_not_give_claims_back)
+{
+	struct nc_domain *d = tl_dom(T, BIG);
+	const u64 a0 = AV(P(0));
+
+	OK(INSTALL(d, { 10, P(0) }, { 3, HOST }));
+	OK(tl_alloc(T, d, 2, P(0), EXACT, NULL));
+	ASSERT_EQ(6, d->claims[P(0)]);
+	ASSERT_EQ(4, tl_free_dom(T, d, -1, 4));
+	CHECK();
+	ASSERT_EQ(6, d->claims[P(0)]);
+	ASSERT_EQ(9, d->outstanding_pages);
+	ASSERT_EQ(9, H->outstanding_claims);
+	ASSERT_EQ(0, d->tot_pages);
+	ASSERT_EQ(a0, AV(P(0)));
+	/* A legacy claim is not given back either. */
+	OK(nc_claim_pages_legacy(H, d, 0));
+	OK(nc_claim_pages_legacy(H, d, 8));
+	OK(tl_alloc(T, d, 3, -1, 0, NULL));
+	ASSERT_EQ(0, d->outstanding_pages);
+	ASSERT_EQ(8, tl_free_dom(T, d, -1, 8));
+	ASSERT_EQ(0, d->outstanding_pages);
+	CHECK();
+}
+
+/* SET_MAX_PAGES recalls claims above max(0, max - tot): host-wide first. */
+TEST_F(heap, set_max_pages_recalls_host_wide_first)
+{
+	struct nc_domain *d = tl_dom(T, 100);
+
+	OK(INSTALL(d, { 30, P(0) }, { 40, HOST }));
+	nc_set_max_pages(H, d, 200);
+	CHECK();
+	ASSERT_EQ(70, d->outstanding_pages);
+	nc_set_max_pages(H, d, 70);
+	CHECK();
+	ASSERT_EQ(70, d->outstanding_pages);
+	nc_set_max_pages(H, d, 60);
+	CHECK();
+	ASSERT_EQ(30, d->claims[P(0)]);
+	ASSERT_EQ(30, tl_host_part(d));
+	OK(tl_alloc(T, d, 3, P(0), EXACT, NULL));
+	ASSERT_EQ(22, d->claims[P(0)]);
+	nc_set_max_pages(H, d, 50);	/* allowed 42 of 52 */
+	CHECK();
+	ASSERT_EQ(22, d->claims[P(0)]);
+	ASSERT_EQ(20, tl_host_part(d));
+	nc_set_max_pages(H, d, 30);	/* allowed 22 of 42 */
+	CHECK();
+	ASSERT_EQ(22, d->claims[P(0)]);
+	ASSERT_EQ(0, tl_host_part(d));
+	nc_set_max_pages(H, d, 20);	/* allowed 12 */
+	CHECK();
+	ASSERT_EQ(12, d->claims[P(0)]);
+	ASSERT_EQ(12, H->node[P(0)].outstanding_claims);
+	ASSERT_EQ(12, H->outstanding_claims);
+	/* Below tot_pages: nothing may stay claimed, nothing allocated. */
+	nc_set_max_pages(H, d, 4);
+	CHECK();
+	ASSERT_EQ(4, d->max_pages);
+	ASSERT_EQ(0, d->outstanding_pages);
+	ASSERT_EQ(0, H->outstanding_claims);
+	FAILS_CLEANLY(E2BIG, tl_alloc(T, d, 0, -1, 0, NULL));
+	/* Raising it again restores no claim. */
+	nc_set_max_pages(H, d, 100);
+	CHECK();
+	ASSERT_EQ(0, d->outstanding_pages);
+	ASSERT_EQ(8, d->tot_pages);
+}
+
+/*
+ * tot_pages > max_pages after SET_MAX_PAGES: step 3 read literally
+ * ("tot_pages + total claims > max_pages") rejects even {0, HOST}; the
+ * legacy release still works.  Nothing is claimed either way.
+ */
+TEST_F(heap, claims_while_tot_above_max)
+{
+	struct nc_domain *d = tl_dom(T, 100);
+
+	OK(INSTALL(d, { 50, HOST }));
+	OK(tl_alloc(T, d, 4, -1, 0, NULL));
+	OK(tl_alloc(T, d, 4, -1, 0, NULL));
+	ASSERT_EQ(18, d->outstanding_pages);
+	nc_set_max_pages(H, d, 16);
+	CHECK();
+	ASSERT_EQ(0, d->outstanding_pages);
+	FAILS_CLEANLY(EINVAL, INSTALL(d, { 1, HOST }));
+	FAILS_CLEANLY(EINVAL, INSTALL(d, { 0, HOST }));
+	FAILS_CLEANLY(EINVAL, nc_claim_pages_legacy(H, d, 40));
+	OK(nc_claim_pages_legacy(H, d, 0));
+	ASSERT_EQ(16, tl_free_dom(T, d, -1, 16));
+	ASSERT_EQ(16, d->tot_pages);
+	OK(INSTALL(d, { 0, HOST }));
+	FAILS_CLEANLY(EINVAL, INSTALL(d, { 1, HOST }));
+	nc_set_max_pages(H, d, 17);
+	OK(INSTALL(d, { 1, HOST }));
+}
+
+TEST_F(heap, offline_and_online)
+{
+	struct nc_domain *d = tl_dom(T, BIG);
+	const u32 n = P(0);
+	const u64 a0 = AV(n), total = H->total_avail_pages;
+	u8 *seen = calloc(T->nr_frames[n], 1);
+	u32 f, count;
+
+	ASSERT_NE(NULL, seen);
+	FAILS_CLEANLY(ENOENT, nc_offline_pages(H, self->nopool, 1));
+	FAILS_CLEANLY(ENOENT, nc_offline_pages(H, 64, 1));
+	FAILS_CLEANLY(ENOENT, nc_offline_pages(H, UINT32_MAX, 1));
+	FAILS_CLEANLY(ENOENT, nc_online_pages(H, self->nopool, 0));
+	FAILS_CLEANLY(ENOENT, nc_online_pages(H, 64, 0));
+	FAILS_CLEANLY(ENOMEM, nc_offline_pages(H, n, a0 + 1));
+	FAILS_CLEANLY(ENOMEM, nc_offline_pages(H, n, U64MAX));
+	FAILS_CLEANLY(EINVAL, nc_online_pages(H, n, 1));
+	OK(nc_offline_pages(H, n, 0));
+	OK(nc_online_pages(H, n, 0));
+	ASSERT_EQ(a0, AV(n));
+
+	OK(nc_offline_pages(H, n, 10));
+	ASSERT_EQ(a0 - 10, AV(n));
+	ASSERT_EQ(10, H->node[n].offlined_pages);
+	ASSERT_EQ(total - 10, H->total_avail_pages);
+	/* The offlined frames: 10 distinct pool frames. */
+	count = 0;
+	for (f = nc_offline_frame_next(H, n, NC_NO_FRAME); f != NC_NO_FRAME;
+	     f = nc_offline_frame_next(H, n, f)) {
+		ASSERT_LT(f, T->nr_frames[n]);
+		ASSERT_NE(0, T->chunk_of[n][f]);
+		ASSERT_EQ(0, seen[f]);
+		seen[f] = 1;
+		ASSERT_LT(++count, 1000);
+	}
+	ASSERT_EQ(10, count);
+	FAILS_CLEANLY(EINVAL, nc_online_pages(H, n, 11));
+	OK(nc_online_pages(H, n, 4));
+	ASSERT_EQ(6, H->node[n].offlined_pages);
+	count = 0;
+	for (f = nc_offline_frame_next(H, n, NC_NO_FRAME); f != NC_NO_FRAME;
+	     f = nc_offline_frame_next(H, n, f))
+		ASSERT_LT(++count, 1000);
+	ASSERT_EQ(6, count);
+
+	/* Offlined frames are never handed out (tl_alloc checks). */
+	ASSERT_EQ(a0 - 6, fill_node(T, d, n));
+	ASSERT_EQ(0, AV(n));
+	FAILS_CLEANLY(ENOMEM, nc_offline_pages(H, n, 1));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 0, n, EXACT, NULL));
+	tl_free_dom(T, d, n, U64MAX);
+	CHECK();
+	OK(nc_offline_pages(H, n, AV(n)));
+	ASSERT_EQ(0, AV(n));
+	ASSERT_EQ(a0, H->node[n].offlined_pages);
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 0, n, EXACT, NULL));
+	free(seen);
+	/* The teardown onlines everything and expects merged buddies. */
+}
+
+/* Offlining recalls host-wide claims, newest domain first. */
+TEST_F(heap, offline_recalls_host_wide_newest_first)
+{
+	struct nc_domain *f = tl_dom(T, BIG), *a, *b;
+	const u32 n = P(0);
+	u32 i;
+
+	for (i = 1; i < NP; i++)
+		fill_node(T, f, P(i));
+	ASSERT_EQ(AV(n), H->total_avail_pages);
+	a = tl_dom(T, BIG);
+	b = tl_dom(T, BIG);
+	OK(INSTALL(a, { 200, HOST }));
+	OK(INSTALL(b, { 100, HOST }));
+	OK(nc_offline_pages(H, n, AV(n) - 300));
+	ASSERT_EQ(300, H->outstanding_claims);
+	OK(nc_offline_pages(H, n, 30));
+	ASSERT_EQ(200, a->outstanding_pages);
+	ASSERT_EQ(70, b->outstanding_pages);
+	OK(nc_offline_pages(H, n, 100));
+	ASSERT_EQ(170, a->outstanding_pages);
+	ASSERT_EQ(0, b->outstanding_pages);
+	OK(nc_offline_pages(H, n, 170));
+	ASSERT_EQ(0, a->outstanding_pages);
+	ASSERT_EQ(0, H->outstanding_claims);
+	ASSERT_EQ(0, H->total_avail_pages);
+	/* Onlining restores no claim. */
+	OK(nc_online_pages(H, n, 100));
+	ASSERT_EQ(0, H->outstanding_claims);
+	ASSERT_EQ(100, H->total_avail_pages);
+}
+
+/*
+ * Offlining recalls node claims on the node (newest first) until
+ * node_outstanding_claims <= node_avail_pages, then host-wide claims
+ * (newest first) until outstanding_claims <= total_avail_pages; no counter
+ * ever wraps (upstream Xen's known bug).
+ */
+TEST_F(heap, offline_recalls_node_then_host_wide)
+{
+	struct nc_domain *f = tl_dom(T, BIG), *a, *b, *c;
+	const u32 n = P(0);
+	u32 i;
+
+	for (i = 1; i < NP; i++)
+		fill_node(T, f, P(i));
+	a = tl_dom(T, BIG);
+	b = tl_dom(T, BIG);
+	c = tl_dom(T, BIG);
+	OK(INSTALL(a, { 100, n }, { 10, HOST }));
+	OK(INSTALL(b, { 100, n }));
+	OK(INSTALL(c, { 30, HOST }));
+	OK(nc_offline_pages(H, n, AV(n) - 240));
+	ASSERT_EQ(240, AV(n));
+	ASSERT_EQ(240, H->outstanding_claims);
+
+	OK(nc_offline_pages(H, n, 20));		/* avail 220 */
+	ASSERT_EQ(110, a->outstanding_pages);
+	ASSERT_EQ(100, b->outstanding_pages);
+	ASSERT_EQ(10, c->outstanding_pages);
+
+	OK(nc_offline_pages(H, n, 70));		/* avail 150 */
+	ASSERT_EQ(100, a->claims[n]);
+	ASSERT_EQ(50, b->claims[n]);
+	ASSERT_EQ(0, c->outstanding_pages);
+	ASSERT_EQ(0, tl_host_part(a));
+	ASSERT_EQ(150, H->node[n].outstanding_claims);
+	ASSERT_EQ(150, H->outstanding_claims);
+
+	OK(nc_offline_pages(H, n, 100));	/* avail 50 */
+	ASSERT_EQ(50, a->claims[n]);
+	ASSERT_EQ(0, b->claims[n]);
+	ASSERT_EQ(50, H->outstanding_claims);
+
+	OK(nc_offline_pages(H, n, 50));		/* avail 0 */
+	ASSERT_EQ(0, a->outstanding_pages);
+	ASSERT_EQ(0, H->node[n].outstanding_claims);
+	ASSERT_EQ(0, H->outstanding_claims);
+	ASSERT_EQ(0, AV(n));
+	FAILS_CLEANLY(ENOMEM, nc_offline_pages(H, n, 1));
+	OK(nc_online_pages(H, n, 240));
+	ASSERT_EQ(0, H->outstanding_claims);
+}
+
+TEST_F(heap, set_node_affinity)
+{
+	struct nc_domain *d = tl_dom(T, BIG);
+	const u64 pools = H->nodes_with_pool;
+
+	FAILS_CLEANLY(EINVAL, nc_set_node_affinity(H, d, 0));
+	if (self->nopool < NC_MAX_NODES)
+		FAILS_CLEANLY(EINVAL, nc_set_node_affinity(H, d,
+					BIT_ULL(self->nopool)));
+	FAILS_CLEANLY(EINVAL, nc_set_node_affinity(H, d, ~pools));
+	ASSERT_EQ(pools, d->node_affinity);
+	OK(nc_set_node_affinity(H, d, BIT_ULL(P(0))));
+	ASSERT_EQ(BIT_ULL(P(0)), d->node_affinity);
+	/* Bits of nodes without a pool are dropped. */
+	OK(nc_set_node_affinity(H, d, ~0ULL));
+	ASSERT_EQ(pools, d->node_affinity);
+	OK(nc_set_node_affinity(H, d, BIT_ULL(PL) | BIT_ULL(63)));
+	ASSERT_EQ(BIT_ULL(PL), d->node_affinity);
+	FAILS_CLEANLY(EINVAL, nc_set_node_affinity(H, d, BIT_ULL(63)));
+	ASSERT_EQ(BIT_ULL(PL), d->node_affinity);
+}
+
+/* nc_check_invariants() notices every kind of broken accounting. */
+TEST_F(heap, invariant_checker_detects_corruption)
+{
+	struct nc_domain *d = tl_dom(T, 100);
+	const char *why;
+	const u32 n = P(0);
+
+#define CORRUPT(field, delta) do {					\
+	field += (delta);						\
+	why = NULL;							\
+	EXPECT_EQ(-EUCLEAN, nc_check_invariants(H, &why))		\
+		TH_LOG("%s %+d not detected", #field, (int)(delta));	\
+	EXPECT_TRUE(why != NULL);					\
+	field -= (delta);						\
+	CHECK();							\
+} while (0)
+
+	OK(INSTALL(d, { 10, n }, { 20, HOST }));
+	OK(tl_alloc(T, d, 2, n, EXACT, NULL));
+	CORRUPT(H->outstanding_claims, 1);
+	CORRUPT(H->outstanding_claims, -1);
+	CORRUPT(H->total_avail_pages, 1);
+	CORRUPT(H->node[n].avail_pages, -1);
+	CORRUPT(H->node[n].outstanding_claims, 1);
+	CORRUPT(H->node[n].offlined_pages, 1);
+	CORRUPT(H->node[n].reserved_pages, 1);
+	CORRUPT(H->node[n].pool.nr_free, 1);
+	CORRUPT(H->nr_domains, 1);
+	CORRUPT(d->outstanding_pages, 1);
+	CORRUPT(d->node_claims, 1);
+	CORRUPT(d->claims[n], 1);
+	CORRUPT(d->tot_pages, 1);
+	CORRUPT(d->uncounted_pages, 1);
+	CORRUPT(d->node_pages[n], 1);
+	CORRUPT(d->max_pages, -75);	/* outstanding 26 > max 25 - tot 4 */
+	CORRUPT(H->nodes_with_pool, BIT_ULL(40));
+#undef CORRUPT
+}
+
+/* =========================================================== fixture numa */
+
+FIXTURE(numa) {
+	struct tl t;
+	u32 nopool;
+};
+
+FIXTURE_VARIANT(numa) {
+	const struct tl_layout *layout;
+};
+
+FIXTURE_VARIANT_ADD(numa, two_nodes) { .layout = &two_nodes };
+FIXTURE_VARIANT_ADD(numa, four_nodes) { .layout = &four_nodes };
+FIXTURE_VARIANT_ADD(numa, sparse_nodes) { .layout = &sparse_nodes };
+
+FIXTURE_SETUP(numa)
+{
+	ASSERT_EQ(0, tl_build(T, variant->layout));
+	ASSERT_GE(NP, 2);
+	self->nopool = no_pool_node(H);
+}
+
+FIXTURE_TEARDOWN(numa)
+{
+	const char *msg = tl_finish(T);
+
+	EXPECT_TRUE(msg == NULL) TH_LOG("teardown: %s", msg);
+	tl_release(T);
+}
+
+/* Node claims protect a node's memory from other domains. */
+TEST_F(numa, node_claim_protects_node)
+{
+	struct nc_domain *a = tl_dom(T, BIG), *b = tl_dom(T, BIG);
+	const u32 n = P(0);
+	const u64 a0 = AV(n);
+	u32 node;
+	int i;
+
+	OK(INSTALL(a, { a0, n }));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, b, 0, n, EXACT, NULL));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, b, 0, n, EXACT | NOREF, NULL));
+	/* Without EXACT the request falls back to another node. */
+	OK(tl_alloc(T, b, 0, n, 0, &node));
+	ASSERT_NE(n, node);
+	for (i = 0; i < 2 * (int)NP; i++) {
+		OK(tl_alloc(T, b, 0, -1, 0, &node));
+		ASSERT_NE(n, node);
+	}
+	/* The claimant allocates there and redeems. */
+	OK(tl_alloc(T, a, 9, n, EXACT, &node));
+	ASSERT_EQ(n, node);
+	ASSERT_EQ(a0 - 512, a->claims[n]);
+	/* a's claim on n does not help it elsewhere beyond unclaimed. */
+	OK(tl_alloc(T, a, 0, PL, EXACT, NULL));
+	ASSERT_EQ(a0 - 513, a->claims[n]);	/* step 3: other nodes */
+}
+
+/* A host-wide claim does not open a node that others have claimed. */
+TEST_F(numa, host_claim_does_not_beat_node_claim)
+{
+	struct nc_domain *a = tl_dom(T, BIG), *b = tl_dom(T, BIG);
+	const u32 n = P(0);
+
+	OK(INSTALL(a, { AV(n), n }));
+	OK(INSTALL(b, { 100, HOST }));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, b, 0, n, EXACT, NULL));
+	OK(tl_alloc(T, b, 0, n, 0, NULL));
+	ASSERT_EQ(99, b->outstanding_pages);
+	ASSERT_EQ(0, b->node_pages[n]);
+}
+
+/* Redeem order: node claim, host-wide part, then other nodes' claims. */
+TEST_F(numa, redeem_order)
+{
+	struct nc_domain *d = tl_dom(T, BIG);
+	const u32 n0 = P(0), n1 = P(1);
+
+	OK(INSTALL(d, { 10, n0 }, { 10, n1 }, { 10, HOST }));
+	OK(tl_alloc(T, d, 4, n0, EXACT, NULL));
+	ASSERT_EQ(0, d->claims[n0]);
+	ASSERT_EQ(4, tl_host_part(d));
+	ASSERT_EQ(10, d->claims[n1]);
+	OK(tl_alloc(T, d, 4, n0, EXACT, NULL));
+	ASSERT_EQ(0, d->claims[n0]);
+	ASSERT_EQ(0, tl_host_part(d));
+	ASSERT_EQ(0, d->claims[n1]);
+	ASSERT_EQ(0, d->outstanding_pages);
+	ASSERT_EQ(0, H->outstanding_claims);
+	ASSERT_EQ(32, d->tot_pages);
+
+	/* An allocation on a node without own claim: host-wide first. */
+	OK(INSTALL(d, { 10, n1 }, { 5, HOST }));
+	OK(tl_alloc(T, d, 3, n0, EXACT, NULL));
+	ASSERT_EQ(0, tl_host_part(d));
+	ASSERT_EQ(7, d->claims[n1]);
+	ASSERT_EQ(7, H->node[n1].outstanding_claims);
+}
+
+/* Other nodes' claims are redeemed from the node after n, wrapping. */
+TEST_F(numa, redeem_other_nodes_from_next_node_wrapping)
+{
+	struct nc_domain *d = tl_dom(T, BIG);
+	/* The allocation node; the one after it wraps around to P(0). */
+	const u32 mid = NP == 2 ? 1 : NP - 2;
+	const u32 n = P(mid);
+	claim_t set[NC_MAX_NODES];
+	u32 i, k = 0;
+
+	for (i = 0; i < NP; i++)
+		if (i != mid)
+			set[k++] = (claim_t){ 5, P(i) };
+	OK(nc_claim_set_install(H, d, set, k));
+	/* 8 pages on n: 5 from the next node after n, 3 from the one after. */
+	OK(tl_alloc(T, d, 3, n, EXACT, NULL));
+	for (i = 0; i < NP; i++) {
+		u32 rank = (i + NP - mid) % NP;	/* 1 = first after n */
+		u64 want = rank == 0 ? 0 : rank == 1 ? 0 : rank == 2 ? 2 : 5;
+
+		ASSERT_EQ(want, d->claims[P(i)]) TH_LOG("node %u", P(i));
+	}
+	/* With two nodes only 5 of the 8 pages had a claim to redeem. */
+	ASSERT_EQ(NP == 2 ? 0 : 5 * (NP - 1) - 8, d->outstanding_pages);
+}
+
+/* The max_pages invariant holds even when allocating off-claim. */
+TEST_F(numa, redeem_keeps_max_pages_invariant)
+{
+	struct nc_domain *d = tl_dom(T, 40);
+
+	OK(INSTALL(d, { 20, P(0) }, { 20, P(1) }));
+	OK(tl_alloc(T, d, 4, PL, EXACT, NULL));
+	ASSERT_EQ(40, d->tot_pages + d->outstanding_pages);
+	OK(tl_alloc(T, d, 4, PL, EXACT, NULL));
+	ASSERT_EQ(40, d->tot_pages + d->outstanding_pages);
+	FAILS_CLEANLY(E2BIG, tl_alloc(T, d, 4, PL, EXACT, NULL));
+	OK(tl_alloc(T, d, 3, PL, EXACT, NULL));
+	ASSERT_EQ(0, d->outstanding_pages);
+}
+
+TEST_F(numa, exact_node)
+{
+	struct nc_domain *f = tl_dom(T, BIG), *d = tl_dom(T, BIG);
+	const u32 n = P(0);
+	u64 freed;
+	u32 node;
+
+	fill_node(T, f, n);
+	ASSERT_EQ(0, AV(n));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 0, n, EXACT, NULL));
+	OK(tl_alloc(T, d, 0, n, 0, &node));
+	ASSERT_NE(n, node);
+	OK(tl_alloc(T, d, 0, PL, EXACT, &node));
+	ASSERT_EQ(PL, node);
+	/* Without a requested node, EXACT keeps to the affinity. */
+	OK(nc_set_node_affinity(H, d, BIT_ULL(n)));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 0, -1, EXACT, NULL));
+	OK(tl_alloc(T, d, 0, -1, 0, &node));
+	ASSERT_NE(n, node);
+	OK(nc_set_node_affinity(H, d, BIT_ULL(n) | BIT_ULL(PL)));
+	OK(tl_alloc(T, d, 0, -1, EXACT, &node));
+	ASSERT_EQ(PL, node);
+	/* EXACT with a node: only that node, whatever the affinity. */
+	freed = tl_free_dom(T, f, n, 1);
+	OK(nc_set_node_affinity(H, d, BIT_ULL(PL)));
+	ASSERT_EQ(freed, tl_alloc_n(T, d, 0, n, EXACT, freed, NULL));
+	ASSERT_EQ(freed, d->node_pages[n]);
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 0, n, EXACT, NULL));
+}
+
+/* Round robin over the affinity from the node after the last one used. */
+TEST_F(numa, affinity_round_robin)
+{
+	struct nc_domain *d = tl_dom(T, BIG);
+	u32 node, prev, i, k;
+
+	OK(tl_alloc(T, d, 0, -1, 0, &prev));
+	ASSERT_EQ(prev, d->last_alloc_node);
+	for (k = 0; k < 3 * NP; k++) {
+		OK(tl_alloc(T, d, 0, -1, 0, &node));
+		for (i = 0; i < NP && P(i) != prev; i++)
+			;
+		ASSERT_EQ(P((i + 1) % NP), node) TH_LOG("after %u", prev);
+		ASSERT_EQ(node, d->last_alloc_node);
+		prev = node;
+	}
+	/* Two-node affinity alternates. */
+	OK(nc_set_node_affinity(H, d, BIT_ULL(P(0)) | BIT_ULL(PL)));
+	OK(tl_alloc(T, d, 0, -1, 0, &prev));
+	for (k = 0; k < 6; k++) {
+		OK(tl_alloc(T, d, 0, -1, 0, &node));
+		ASSERT_EQ(prev == P(0) ? PL : P(0), node);
+		prev = node;
+	}
+	/* A requested node moves the round robin on. */
+	OK(nc_set_node_affinity(H, d, ~0ULL));
+	OK(tl_alloc(T, d, 0, P(0), 0, &node));
+	ASSERT_EQ(P(0), node);
+	OK(tl_alloc(T, d, 0, -1, 0, &node));
+	ASSERT_EQ(P(1), node);
+	OK(tl_alloc(T, d, 0, PL, 0, &node));
+	OK(tl_alloc(T, d, 0, -1, 0, &node));
+	ASSERT_EQ(P(0), node);
+	/* Uncounted allocations take part in the round robin as well. */
+	OK(tl_alloc(T, d, 0, -1, NOREF, &node));
+	ASSERT_EQ(P(1), node);
+}
+
+/* Affinity nodes first, then the other nodes in ascending order. */
+TEST_F(numa, affinity_full_falls_back_to_other_nodes_ascending)
+{
+	struct nc_domain *f = tl_dom(T, BIG), *d = tl_dom(T, BIG);
+	u32 node, i;
+
+	OK(nc_set_node_affinity(H, d, BIT_ULL(PL)));
+	OK(tl_alloc(T, d, 0, -1, 0, &node));
+	ASSERT_EQ(PL, node);
+	fill_node(T, f, PL);
+	for (i = 0; i + 1 < NP; i++) {
+		OK(tl_alloc(T, d, 0, -1, 0, &node));
+		ASSERT_EQ(P(i), node);
+		fill_node(T, f, P(i));
+	}
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 0, -1, 0, NULL));
+	/* A claim on the full affinity node is of no use: no memory. */
+	FAILS_CLEANLY(ENOMEM, INSTALL(d, { 1, PL }));
+}
+
+/* Node claims of another domain push allocations to other nodes. */
+TEST_F(numa, node_choice_skips_claimed_nodes)
+{
+	struct nc_domain *a = tl_dom(T, BIG), *b = tl_dom(T, BIG);
+	u32 node, k;
+
+	OK(INSTALL(a, { AV(P(0)), P(0) }));
+	for (k = 0; k < 2 * NP; k++) {
+		OK(tl_alloc(T, b, 0, -1, 0, &node));
+		ASSERT_NE(P(0), node);
+	}
+	/* a itself may use P0 (own claim) and then redeems it. */
+	OK(nc_set_node_affinity(H, a, BIT_ULL(P(0))));
+	OK(tl_alloc(T, a, 2, -1, EXACT, &node));
+	ASSERT_EQ(P(0), node);
+	/* a's uncounted request may not. */
+	OK(tl_alloc(T, a, 0, -1, NOREF, &node));
+	ASSERT_NE(P(0), node);
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, a, 0, -1, NOREF | EXACT, NULL));
+}
+
+/* Step 4 with node entries that each fit their node. */
+TEST_F(numa, install_node_entries_vs_host_unclaimed)
+{
+	struct nc_domain *a = tl_dom(T, BIG), *b = tl_dom(T, BIG);
+	const u64 total = H->total_avail_pages;
+
+	OK(INSTALL(a, { total - 20, HOST }));
+	FAILS_CLEANLY(ENOMEM, INSTALL(b, { 11, P(0) }, { 10, P(1) }));
+	OK(INSTALL(b, { 10, P(0) }, { 10, P(1) }));
+	ASSERT_EQ(0, tl_unclaimed(T));
+	/* Node-claimed memory is still claimed memory for the host check. */
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, a, 0, -1, NOREF, NULL));
+	OK(tl_alloc(T, b, 3, P(0), EXACT, NULL));
+	ASSERT_EQ(2, b->claims[P(0)]);
+	ASSERT_EQ(10, b->claims[P(1)]);
+}
+
+/* SET_MAX_PAGES recalls the host-wide part, then nodes ascending. */
+TEST_F(numa, set_max_pages_recalls_nodes_ascending)
+{
+	struct nc_domain *d = tl_dom(T, 1000);
+	claim_t set[NC_MAX_NODES];
+	u32 i;
+
+	for (i = 0; i < NP; i++)
+		set[i] = (claim_t){ 10, P(NP - 1 - i) };
+	set[NP] = (claim_t){ 10, HOST };
+	OK(nc_claim_set_install(H, d, set, NP + 1));
+	nc_set_max_pages(H, d, 10 * NP - 15);	/* recall 25 */
+	CHECK();
+	ASSERT_EQ(0, tl_host_part(d));
+	ASSERT_EQ(0, d->claims[P(0)]);
+	ASSERT_EQ(5, d->claims[P(1)]);
+	for (i = 2; i < NP; i++)
+		ASSERT_EQ(10, d->claims[P(i)]);
+	ASSERT_EQ(5, H->node[P(1)].outstanding_claims);
+}
+
+/* Offline: node claims on other nodes are not touched. */
+TEST_F(numa, offline_recalls_only_that_node)
+{
+	struct nc_domain *a = tl_dom(T, BIG), *b = tl_dom(T, BIG);
+	const u32 n = P(0), m = PL;
+
+	OK(INSTALL(a, { 50, n }, { 50, m }));
+	OK(INSTALL(b, { 50, n }, { 50, m }));
+	OK(nc_offline_pages(H, n, AV(n) - 60));
+	ASSERT_EQ(50, a->claims[n]);
+	ASSERT_EQ(10, b->claims[n]);
+	ASSERT_EQ(50, a->claims[m]);
+	ASSERT_EQ(50, b->claims[m]);
+	ASSERT_EQ(160, H->outstanding_claims);
+}
+
+/* =========================================================== fixture custom */
+
+FIXTURE(custom) {
+	struct tl t;
+	bool built;
+};
+
+FIXTURE_SETUP(custom)
+{
+	self->built = false;
+}
+
+FIXTURE_TEARDOWN(custom)
+{
+	const char *msg;
+
+	if (!self->built)
+		return;
+	msg = tl_finish(T);
+	EXPECT_TRUE(msg == NULL) TH_LOG("teardown: %s", msg);
+	tl_release(T);
+}
+
+#define BUILD(...) do {							\
+	static const struct tl_layout l_ = { __VA_ARGS__ };		\
+	ASSERT_EQ(0, tl_build(T, &l_));					\
+	self->built = true;						\
+} while (0)
+
+TEST_F(custom, buddy_split_and_merge)
+{
+	struct nc_domain *d;
+	u32 node, o;
+	int rc;
+
+	BUILD(.nr = 1, .nodes = { { .node = 0, .chunks = { 9, TL_END } } });
+	d = tl_dom(T, BIG);
+	OK(tl_alloc(T, d, 0, -1, 0, &node));
+	ASSERT_EQ(0, node);
+	/* One order-9 block split down: one free block of each order 0-8. */
+	for (o = 0; o < NC_MAX_ORDER; o++)
+		ASSERT_EQ(1, tl_free_blocks(H, 0, o)) TH_LOG("order %u", o);
+	ASSERT_EQ(0, tl_free_blocks(H, 0, 9));
+	ASSERT_EQ(511, tl_alloc_n(T, d, 0, -1, 0, 1000, &rc));
+	ASSERT_EQ(-ENOMEM, rc);
+	ASSERT_EQ(0, AV(0));
+	for (o = 0; o <= NC_MAX_ORDER; o++)
+		ASSERT_EQ(0, tl_free_blocks(H, 0, o));
+	tl_free_dom(T, d, -1, U64MAX);
+	CHECK();
+	ASSERT_EQ(1, tl_free_blocks(H, 0, 9));
+	for (o = 0; o < NC_MAX_ORDER; o++)
+		ASSERT_EQ(0, tl_free_blocks(H, 0, o));
+	OK(tl_alloc(T, d, 9, 0, EXACT, NULL));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 0, 0, EXACT, NULL));
+}
+
+/* Buddies never merge across chunks, even when the frames line up. */
+TEST_F(custom, buddy_no_merge_across_chunks)
+{
+	struct nc_domain *d;
+	u32 frame1, frame2;
+
+	BUILD(.nr = 1, .nodes = { { .node = 0, .chunks = { 8, 8, TL_END } } });
+	d = tl_dom(T, BIG);
+	ASSERT_EQ(2, tl_free_blocks(H, 0, 8));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 9, -1, 0, NULL));
+	OK(tl_alloc(T, d, 8, -1, 0, NULL));
+	frame1 = T->ext[0].frame;
+	OK(tl_alloc(T, d, 8, -1, 0, NULL));
+	frame2 = T->ext[1].frame;
+	ASSERT_EQ(256, frame1 ^ frame2);
+	tl_free_dom(T, d, -1, U64MAX);
+	CHECK();
+	ASSERT_EQ(2, tl_free_blocks(H, 0, 8));
+	ASSERT_EQ(0, tl_free_blocks(H, 0, 9));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 9, -1, 0, NULL));
+}
+
+/*
+ * Fragmentation: with every order-9 block split, an order-9 request fails
+ * on that node (ENOMEM) although nr_free is large enough; without EXACT it
+ * is served by another node.
+ */
+TEST_F(custom, buddy_fragmentation)
+{
+	struct nc_domain *d;
+	size_t i;
+	u32 node;
+	int rc;
+
+	BUILD(.nr = 2, .nodes = {
+		{ .node = 0, .chunks = { 9, 9, TL_END } },
+		{ .node = 1, .chunks = { 9, TL_END } },
+	});
+	d = tl_dom(T, BIG);
+	ASSERT_EQ(1024, tl_alloc_n(T, d, 0, 0, EXACT, 1024, &rc));
+	/* Free all but one page of each order-9 chunk of node 0. */
+	for (i = T->nr_ext; i-- > 0;) {
+		u32 f = T->ext[i].frame;
+
+		if (f != 0 && f != 512)
+			tl_free_ext(T, i);
+	}
+	CHECK();
+	ASSERT_EQ(1022, AV(0));
+	ASSERT_EQ(1022, H->node[0].pool.nr_free);
+	ASSERT_EQ(0, tl_free_blocks(H, 0, 9));
+	ASSERT_EQ(2, tl_free_blocks(H, 0, 8));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 9, 0, EXACT, NULL));
+	OK(tl_alloc(T, d, 9, 0, 0, &node));
+	ASSERT_EQ(1, node);
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 9, -1, 0, NULL));
+	OK(tl_alloc(T, d, 8, 0, EXACT, NULL));
+	/* Freeing the pinned pages merges everything back. */
+	tl_free_dom(T, d, -1, U64MAX);
+	CHECK();
+	ASSERT_EQ(2, tl_free_blocks(H, 0, 9));
+	OK(tl_alloc(T, d, 9, 0, EXACT, NULL));
+	OK(tl_alloc(T, d, 9, 0, EXACT, NULL));
+}
+
+/*
+ * Allocate a pool empty with mixed orders, free it in a scrambled order,
+ * and every chunk is one free block again: each order-9 chunk serves an
+ * order-9 extent.
+ */
+TEST_F(custom, buddy_every_chunk_whole_again)
+{
+	struct nc_domain *d;
+	u64 seed = 12345, pages;
+	u32 node, o;
+	int order;
+
+	BUILD(.nr = 2, .nodes = {
+		{ .node = 0, .chunks = { 9, 7, TL_GAP(9), 9, 2, 9, 0, TL_END },
+		  .slack = 9 },
+		{ .node = 3, .chunks = { 9, 9, 9, 8, 5, TL_END } },
+	});
+	d = tl_dom(T, BIG);
+	for (node = 0; node < 4; node++) {
+		if (!H->node[node].has_pool)
+			continue;
+		for (pages = 0;;) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			order = (seed >> 33) % (NC_MAX_ORDER + 1);
+			if (tl_alloc(T, d, order, node, EXACT, NULL)) {
+				if (!AV(node))
+					break;
+				continue;
+			}
+			pages += 1ULL << order;
+		}
+		ASSERT_EQ(H->node[node].reserved_pages, pages);
+		CHECK();
+	}
+	/* Free in a scrambled order. */
+	while (T->nr_ext) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		tl_free_ext(T, (seed >> 33) % T->nr_ext);
+	}
+	CHECK();
+	for (node = 0; node < 4; node++) {
+		if (!H->node[node].has_pool)
+			continue;
+		for (o = 0; o <= NC_MAX_ORDER; o++)
+			ASSERT_EQ(T->base.chunks[node][o],
+				  tl_free_blocks(H, node, o));
+		for (o = 0; o < T->base.chunks[node][9]; o++)
+			OK(tl_alloc(T, d, 9, node, EXACT, NULL));
+		FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 9, node, EXACT, NULL));
+	}
+}
+
+/* Offline/online cycles leave the buddy whole (checked by the teardown). */
+TEST_F(custom, offline_online_cycles_merge)
+{
+	struct nc_domain *d;
+	u32 k;
+
+	BUILD(.nr = 1, .nodes = { { .node = 2, .chunks = { 9, 8, 0, TL_END } } });
+	d = tl_dom(T, BIG);
+	for (k = 0; k < 20; k++) {
+		int rc;
+
+		OK(nc_offline_pages(H, 2, 7 * k % 700));
+		rc = tl_alloc(T, d, k % 10, 2, EXACT, NULL);
+		ASSERT_TRUE(rc == 0 || rc == -ENOMEM) TH_LOG("rc %d", rc);
+		OK(nc_online_pages(H, 2, H->node[2].offlined_pages / 2));
+		tl_free_dom(T, d, -1, U64MAX);
+		CHECK();
+	}
+	OK(nc_online_pages(H, 2, H->node[2].offlined_pages));
+	ASSERT_EQ(1, tl_free_blocks(H, 2, 9));
+	ASSERT_EQ(1, tl_free_blocks(H, 2, 8));
+	ASSERT_EQ(1, tl_free_blocks(H, 2, 0));
+	OK(tl_alloc(T, d, 9, 2, EXACT, NULL));
+	/* nr_nodes follows the highest node with a pool. */
+	ASSERT_EQ(3, H->nr_nodes);
+	ASSERT_EQ(BIT_ULL(2), H->nodes_with_pool);
+	ASSERT_EQ(-E2BIG, nc_claim_set_check_count(H, 5));
+	ASSERT_EQ(0, nc_claim_set_check_count(H, 4));
+}
+
+TEST_F(custom, empty_and_huge_claims)
+{
+	struct nc_domain *d;
+
+	BUILD(.nr = 1, .nodes = { { .node = 0, .chunks = { 0, TL_END } } });
+	d = tl_dom(T, U64MAX);
+	ASSERT_EQ(1, H->total_avail_pages);
+	FAILS_CLEANLY(ENOMEM, INSTALL(d, { 2, HOST }));
+	FAILS_CLEANLY(ENOMEM, INSTALL(d, { U64MAX, HOST }));
+	FAILS_CLEANLY(ENOMEM, INSTALL(d, { U64MAX, LEGACY }));
+	FAILS_CLEANLY(ENOMEM, nc_claim_pages_legacy(H, d, U64MAX));
+	OK(INSTALL(d, { 1, 0 }));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 1, -1, 0, NULL));
+	OK(tl_alloc(T, d, 0, -1, 0, NULL));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 0, -1, 0, NULL));
+	ASSERT_EQ(0, H->total_avail_pages);
+	FAILS_CLEANLY(ENOMEM, INSTALL(d, { 1, HOST }));
+	OK(INSTALL(d, { 0, HOST }));
+}
+
+/* ========================================================= fixture random */
+
+FIXTURE(random) {
+	struct tl t;
+	struct tl_model m;
+	u64 rng;
+	char op[256];
+};
+
+FIXTURE_VARIANT(random) {
+	const struct tl_layout *layout;
+	u64 seed;
+	u32 ops;
+};
+
+FIXTURE_VARIANT_ADD(random, four_nodes_seed1) {
+	.layout = &four_nodes, .seed = 1, .ops = 6000,
+};
+FIXTURE_VARIANT_ADD(random, four_nodes_seed2) {
+	.layout = &four_nodes, .seed = 0x5eed, .ops = 6000,
+};
+FIXTURE_VARIANT_ADD(random, sparse_nodes_seed3) {
+	.layout = &sparse_nodes, .seed = 3, .ops = 6000,
+};
+FIXTURE_VARIANT_ADD(random, two_nodes_seed4) {
+	.layout = &two_nodes, .seed = 4, .ops = 4000,
+};
+
+FIXTURE_SETUP(random)
+{
+	ASSERT_EQ(0, tl_build(T, variant->layout));
+	tl_model_init(&self->m, T);
+	self->rng = variant->seed * 0x9E3779B97F4A7C15ULL + 1;
+}
+
+FIXTURE_TEARDOWN(random)
+{
+	const char *msg = tl_finish(T);
+
+	EXPECT_TRUE(msg == NULL) TH_LOG("teardown: %s", msg);
+	tl_release(T);
+}
+
+static u64 rnd(u64 *s)
+{
+	/* splitmix64 */
+	u64 z = (*s += 0x9E3779B97F4A7C15ULL);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+static u64 rnd_pages(u64 *s, u64 scale)
+{
+	switch (rnd(s) % 10) {
+	case 0:
+		return 0;
+	case 1:
+	case 2:
+	case 3:
+		return rnd(s) % 20;
+	case 4:
+	case 5:
+	case 6:
+		return rnd(s) % (scale + 1);
+	case 7:
+		return rnd(s) % (4 * scale + 1);
+	case 8:
+		return U64MAX - rnd(s) % 3;
+	default:
+		return rnd(s) % 600;
+	}
+}
+
+static u32 rnd_target(u64 *s, const struct tl *t)
+{
+	switch (rnd(s) % 20) {
+	case 0:
+	case 1:
+	case 2:
+		return HOST;
+	case 3:
+		return LEGACY;
+	case 4:
+		return no_pool_node(&t->h);
+	case 5:
+		return rnd(s) % 2 ? 64 + rnd(s) % 100 :
+				    SPECIAL + rnd(s) % 3;
+	default:
+		return t->pool_node[rnd(s) % t->nr_pool];
+	}
+}
+
+static int rnd_dom(struct tl *t, u64 *s)
+{
+	int i, live[TL_MAX_DOMS], nr = 0;
+
+	for (i = 0; i < TL_MAX_DOMS; i++)
+		if (t->dom_live[i])
+			live[nr++] = i;
+	return nr ? live[rnd(s) % nr] : -1;
+}
+
+static int live_doms(const struct tl *t)
+{
+	int i, nr = 0;
+
+	for (i = 0; i < TL_MAX_DOMS; i++)
+		nr += t->dom_live[i];
+	return nr;
+}
+
+/*
+ * Thousands of random operations on 3-4 domains; after every one, the
+ * engine's return value, chosen node and every counter must match the
+ * reference model, the invariants must hold, and a failed call must have
+ * changed nothing.
+ */
+TEST_F(random, differential_against_model)
+{
+	struct tl_model *m = &self->m;
+	u64 *s = &self->rng;
+	struct tl_snap *snap = malloc(sizeof(*snap));
+	u64 counts[12] = { 0 }, fails = 0;
+	u32 op;
+
+	ASSERT_NE(NULL, snap);
+	for (op = 0; op < variant->ops; op++) {
+		int kind = rnd(s) % 100, i = rnd_dom(T, s), rc = 0, want = 0;
+		bool mutating = true;
+		const char *msg;
+
+		tl_snap(T, snap);
+		if (i < 0 || (kind < 4 && live_doms(T) < 4) ||
+		    (kind < 4 && rnd(s) % 3 == 0)) {
+			/* Create a domain (destroy one first if full). */
+			u64 maxes[] = { 0, 1 + rnd(s) % 64, rnd(s) % 2000,
+					rnd(s) % 8000, BIG };
+			u64 max = maxes[rnd(s) % 5];
+			struct nc_domain *d;
+
+			if (live_doms(T) >= 4) {
+				size_t e;
+
+				for (e = 0; e < T->nr_ext; e++)
+					if (T->ext[e].d == &T->dom[i])
+						tl_model_free(m, i, T->ext[e].node,
+							      T->ext[e].order,
+							      T->ext[e].counted);
+				snprintf(self->op, sizeof(self->op),
+					 "destroy dom %u", T->dom[i].domid);
+				tl_destroy(T, &T->dom[i]);
+				tl_model_remove(m, i);
+			}
+			d = tl_dom(T, max);
+			ASSERT_NE(NULL, d);
+			i = tl_dom_index(T, d);
+			tl_model_create(m, i, max, T->dom_seq[i], d);
+			snprintf(self->op, sizeof(self->op),
+				 "create dom %u max %" PRIu64, d->domid, max);
+			mutating = false;
+			counts[0]++;
+		} else if (kind < 40) {
+			struct nc_domain *d = &T->dom[i];
+			u32 r = rnd(s) % 100, order, flags = 0, mnode = 0, enode = 0;
+			int req = -1;
+
+			order = r < 50 ? 0 : r < 70 ? 1 + rnd(s) % 3 :
+				r < 85 ? 4 + rnd(s) % 4 :
+				r < 98 ? 8 + rnd(s) % 2 : 10 + rnd(s) % 3;
+			if (rnd(s) % 2)
+				req = rnd(s) % 16 ? (int)(rnd(s) % (H->nr_nodes + 1)) :
+						     64 + (int)(rnd(s) % 190);
+			if (rnd(s) % 4 == 0)
+				flags |= EXACT;
+			if (rnd(s) % 7 == 0)
+				flags |= NOREF;
+			snprintf(self->op, sizeof(self->op),
+				 "alloc dom %u order %u node %d flags %#x",
+				 d->domid, order, req, flags);
+			want = tl_model_alloc(m, i, order, req, flags, H, &mnode);
+			rc = tl_alloc(T, d, order, req, flags, &enode);
+			if (!rc && !want)
+				ASSERT_EQ(mnode, enode) TH_LOG("op %u: %s", op, self->op);
+			counts[1]++;
+		} else if (kind < 60) {
+			size_t e;
+
+			if (!T->nr_ext)
+				continue;
+			e = rnd(s) % T->nr_ext;
+			snprintf(self->op, sizeof(self->op),
+				 "free ext node %u frame %u order %u",
+				 T->ext[e].node, T->ext[e].frame, T->ext[e].order);
+			tl_model_free(m, tl_dom_index(T, T->ext[e].d),
+				      T->ext[e].node, T->ext[e].order,
+				      T->ext[e].counted);
+			tl_free_ext(T, e);
+			mutating = false;
+			counts[2]++;
+		} else if (kind < 74) {
+			claim_t set[NC_MAX_NODES + 3];
+			u32 nr, k, r = rnd(s) % 100;
+			int len;
+
+			nr = r < 3 ? 0 : r < 6 ? H->nr_nodes + 2 :
+			     1 + rnd(s) % (H->nr_nodes + 1);
+			len = snprintf(self->op, sizeof(self->op),
+				       "install dom %u nr %u:", T->dom[i].domid, nr);
+			for (k = 0; k < nr; k++) {
+				set[k].target = rnd_target(s, T);
+				set[k].pages = rnd_pages(s, 300);
+				set[k].cmd = rnd(s) % 50 ? 0 : 1 + rnd(s) % 7;
+				len += snprintf(self->op + len,
+						sizeof(self->op) - len,
+						" {%" PRIu64 ",%#x,%u}",
+						(u64)set[k].pages, set[k].target,
+						set[k].cmd);
+				if (len >= (int)sizeof(self->op) - 40)
+					len = sizeof(self->op) - 40;
+			}
+			want = tl_model_install(m, i, set, nr);
+			rc = nc_claim_set_install(H, &T->dom[i], set, nr);
+			counts[3]++;
+		} else if (kind < 78) {
+			struct nc_domain *d = &T->dom[i];
+			u64 pages = rnd(s) % 5 == 0 ? 0 :
+				    d->tot_pages + rnd_pages(s, 200);
+
+			snprintf(self->op, sizeof(self->op),
+				 "legacy dom %u pages %" PRIu64, d->domid, pages);
+			want = tl_model_legacy(m, i, pages);
+			rc = nc_claim_pages_legacy(H, d, pages);
+			counts[4]++;
+		} else if (kind < 83) {
+			struct nc_domain *d = &T->dom[i];
+			u64 max = rnd(s) % 3 ? d->tot_pages + d->outstanding_pages -
+					       rnd(s) % 60 :
+					       rnd(s) % 3000;
+
+			if (max > BIG)
+				max = rnd(s) % 100;
+			snprintf(self->op, sizeof(self->op),
+				 "set_max dom %u max %" PRIu64, d->domid, max);
+			tl_model_set_max(m, i, max);
+			nc_set_max_pages(H, d, max);
+			mutating = false;
+			counts[5]++;
+		} else if (kind < 86) {
+			u64 mask = rnd(s) % 4 ? rnd(s) & ((1ULL << (H->nr_nodes + 1)) - 1) :
+				   rnd(s);
+
+			snprintf(self->op, sizeof(self->op),
+				 "affinity dom %u mask %#llx", T->dom[i].domid,
+				 (unsigned long long)mask);
+			want = tl_model_set_affinity(m, i, mask);
+			rc = nc_set_node_affinity(H, &T->dom[i], mask);
+			counts[6]++;
+		} else if (kind < 90) {
+			u32 node = rnd(s) % (H->nr_nodes + 1);
+			u64 pages = rnd(s) % 8 == 0 ? U64MAX :
+				    rnd(s) % (H->node[node].avail_pages / 3 + 3);
+
+			snprintf(self->op, sizeof(self->op),
+				 "offline node %u pages %" PRIu64, node, pages);
+			want = tl_model_offline(m, node, pages);
+			rc = nc_offline_pages(H, node, pages);
+			counts[7]++;
+		} else if (kind < 94) {
+			u32 node = rnd(s) % (H->nr_nodes + 1);
+			u64 pages = rnd(s) % (H->node[node].offlined_pages + 3);
+
+			snprintf(self->op, sizeof(self->op),
+				 "online node %u pages %" PRIu64, node, pages);
+			want = tl_model_online(m, node, pages);
+			rc = nc_online_pages(H, node, pages);
+			counts[8]++;
+		} else if (kind < 96) {
+			snprintf(self->op, sizeof(self->op), "release dom %u",
+				 T->dom[i].domid);
+			tl_model_release(m, i);
+			nc_release_claims(H, &T->dom[i]);
+			mutating = false;
+			counts[9]++;
+		} else {
+			/* GET: compare the set with the model's claims. */
+			claim_t out[NC_MAX_NODES + 1];
+			const struct tl_mdom *md = &m->d[i];
+			u32 cap = rnd(s) % (NC_MAX_NODES + 2), nr = cap;
+			u32 need = 0, n, k = 0;
+
+			for (n = 0; n < NC_MAX_NODES; n++)
+				need += !!md->claims[n];
+			need += !!md->host;
+			snprintf(self->op, sizeof(self->op), "get dom %u cap %u",
+				 T->dom[i].domid, cap);
+			if (cap > NC_MAX_NODES + 1)
+				cap = nr = NC_MAX_NODES + 1;
+			rc = nc_claim_set_get(H, &T->dom[i], out, &nr);
+			if (need > cap) {
+				ASSERT_EQ(-ERANGE, rc);
+				ASSERT_EQ(need, nr);
+			} else {
+				ASSERT_EQ(0, rc);
+				ASSERT_EQ(need, nr);
+				for (n = 0; n < NC_MAX_NODES; n++) {
+					if (!md->claims[n])
+						continue;
+					ASSERT_EQ(n, out[k].target);
+					ASSERT_EQ(md->claims[n], out[k].pages);
+					k++;
+				}
+				if (md->host) {
+					ASSERT_EQ(HOST, out[k].target);
+					ASSERT_EQ(md->host, out[k].pages);
+				}
+			}
+			rc = want = 0;
+			counts[10]++;
+		}
+
+		ASSERT_EQ(want, rc) TH_LOG("op %u: %s", op, self->op);
+		msg = tl_check(T);
+		ASSERT_TRUE(msg == NULL) TH_LOG("op %u: %s: %s", op, self->op, msg);
+		msg = tl_model_compare(T, m);
+		ASSERT_TRUE(msg == NULL) TH_LOG("op %u: %s: model: %s", op,
+						self->op, msg);
+		if (rc && mutating) {
+			fails++;
+			msg = tl_snap_diff(T, snap);
+			ASSERT_TRUE(msg == NULL) TH_LOG("op %u: failed %s changed %s",
+							op, self->op, msg);
+		}
+	}
+	free(snap);
+	TH_LOG("ops: create %" PRIu64 " alloc %" PRIu64 " free %" PRIu64
+	       " install %" PRIu64 " legacy %" PRIu64 " max %" PRIu64
+	       " affinity %" PRIu64 " offline %" PRIu64 " online %" PRIu64
+	       " release %" PRIu64 " get %" PRIu64 "; failed calls %" PRIu64
+	       "; outstanding now %" PRIu64,
+	       counts[0], counts[1], counts[2], counts[3], counts[4],
+	       counts[5], counts[6], counts[7], counts[8], counts[9],
+	       counts[10], fails, H->outstanding_claims);
+}
+
+TEST_HARNESS_MAIN

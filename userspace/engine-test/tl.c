@@ -1,0 +1,595 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test library for the numaclaims engine unit tests: heap builder, extent
+ * record, independent invariant checker, snapshots.  See tl.h.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <inttypes.h>
+
+#include "tl.h"
+
+#define FMT64 "%" PRIu64
+
+static const char *fail(struct tl *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static const char *fail(struct tl *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->msg, sizeof(t->msg), fmt, ap);
+	va_end(ap);
+	return t->msg;
+}
+
+/* ---------------------------------------------------------------- buddy */
+
+/*
+ * Walk the documented free lists (free_head[order] → next[] → NC_NO_FRAME).
+ * Bounded, so a corrupted list cannot hang a test.
+ */
+u32 tl_free_blocks(const struct nc_heap *h, u32 node, unsigned int order)
+{
+	const struct nc_pool *p = &h->node[node].pool;
+	u32 f, n = 0;
+
+	if (!h->node[node].has_pool)
+		return 0;
+	for (f = p->free_head[order]; f != NC_NO_FRAME && f < p->nr_frames;
+	     f = p->next[f]) {
+		if (++n > p->nr_frames)
+			break;
+	}
+	return n;
+}
+
+bool tl_has_block(const struct nc_heap *h, u32 node, unsigned int order)
+{
+	unsigned int o;
+
+	if (!h->node[node].has_pool)
+		return false;
+	for (o = order; o <= NC_MAX_ORDER; o++)
+		if (h->node[node].pool.free_head[o] != NC_NO_FRAME)
+			return true;
+	return false;
+}
+
+/* -------------------------------------------------------------- building */
+
+int tl_build(struct tl *t, const struct tl_layout *l)
+{
+	u32 i, n, k;
+
+	memset(t, 0, sizeof(*t));
+	nc_heap_init(&t->h);
+	t->next_domid = 1;
+
+	for (i = 0; i < l->nr; i++) {
+		const struct tl_node_layout *nl = &l->nodes[i];
+		u32 cursor = 0;
+
+		n = nl->node;
+		/* First pass: size the pool. */
+		for (k = 0; k < TL_MAX_CHUNKS && nl->chunks[k] != TL_END; k++) {
+			int c = nl->chunks[k];
+			u32 sz = 1U << (c >= 100 ? c - 100 : c);
+
+			if (c < 100)
+				cursor = (cursor + sz - 1) & ~(sz - 1);
+			cursor += sz;
+		}
+		t->nr_frames[n] = cursor + nl->slack;
+		if (nc_pool_init(&t->h, n, t->nr_frames[n]))
+			return -1;
+		t->chunk_of[n] = calloc(t->nr_frames[n], 1);
+		t->in_use[n] = calloc(t->nr_frames[n], 1);
+		if (!t->chunk_of[n] || !t->in_use[n])
+			return -1;
+		/* Second pass: add the chunks. */
+		cursor = 0;
+		for (k = 0; k < TL_MAX_CHUNKS && nl->chunks[k] != TL_END; k++) {
+			int c = nl->chunks[k];
+			u32 sz;
+
+			if (c >= 100) {
+				cursor += 1U << (c - 100);
+				continue;
+			}
+			sz = 1U << c;
+			cursor = (cursor + sz - 1) & ~(sz - 1);
+			nc_pool_add_chunk(&t->h, n, cursor, c);
+			memset(t->chunk_of[n] + cursor, c + 1, sz);
+			t->base.chunks[n][c]++;
+			t->base.reserved[n] += sz;
+			cursor += sz;
+		}
+		t->base.total += t->base.reserved[n];
+	}
+	for (n = 0; n < NC_MAX_NODES; n++) {
+		unsigned int o;
+
+		if (!t->h.node[n].has_pool)
+			continue;
+		t->pool_node[t->nr_pool++] = n;
+		for (o = 0; o <= NC_MAX_ORDER; o++)
+			t->base.free_blocks[n][o] = tl_free_blocks(&t->h, n, o);
+	}
+	return 0;
+}
+
+void tl_release(struct tl *t)
+{
+	u32 n;
+
+	for (n = 0; n < NC_MAX_NODES; n++) {
+		if (t->h.node[n].has_pool)
+			nc_pool_destroy(&t->h, n);
+		free(t->chunk_of[n]);
+		free(t->in_use[n]);
+		t->chunk_of[n] = t->in_use[n] = NULL;
+	}
+	free(t->ext);
+	t->ext = NULL;
+	t->nr_ext = t->cap_ext = 0;
+}
+
+/* --------------------------------------------------------------- domains */
+
+struct nc_domain *tl_dom(struct tl *t, u64 max_pages)
+{
+	int i;
+
+	for (i = 0; i < TL_MAX_DOMS; i++) {
+		if (t->dom_live[i])
+			continue;
+		nc_domain_init(&t->h, &t->dom[i], t->next_domid++, max_pages);
+		t->dom_live[i] = true;
+		t->dom_seq[i] = ++t->seq;
+		return &t->dom[i];
+	}
+	return NULL;
+}
+
+int tl_dom_index(const struct tl *t, const struct nc_domain *d)
+{
+	if (!d)
+		return -1;
+	return (int)(d - t->dom);
+}
+
+void tl_destroy(struct tl *t, struct nc_domain *d)
+{
+	size_t i = t->nr_ext;
+
+	while (i-- > 0)
+		if (t->ext[i].d == d)
+			tl_free_ext(t, i);
+	nc_domain_remove(&t->h, d);
+	t->dom_live[tl_dom_index(t, d)] = false;
+}
+
+/* ------------------------------------------------------------ allocation */
+
+int tl_alloc(struct tl *t, struct nc_domain *d, unsigned int order,
+	     int req_node, u32 memflags, u32 *node_out)
+{
+	u32 node = NC_NO_FRAME, frame = NC_NO_FRAME, sz, f;
+	int rc;
+
+	rc = nc_alloc_extent(&t->h, d, order, req_node, memflags, &node,
+			     &frame);
+	if (rc)
+		return rc;
+	if (node >= NC_MAX_NODES || !t->h.node[node].has_pool) {
+		fail(t, "alloc returned node %u without pool", node);
+		return TL_EBADFRAME;
+	}
+	sz = 1U << order;
+	if (frame >= t->nr_frames[node] || frame + sz > t->nr_frames[node] ||
+	    (frame & (sz - 1))) {
+		fail(t, "alloc returned bad frame %u order %u node %u",
+		     frame, order, node);
+		return TL_EBADFRAME;
+	}
+	for (f = frame; f < frame + sz; f++) {
+		if (!t->chunk_of[node][f] ||
+		    t->chunk_of[node][f] - 1 < (int)order) {
+			fail(t, "frame %u (extent %u order %u node %u) is not in a chunk of order >= %u",
+			     f, frame, order, node, order);
+			return TL_EBADFRAME;
+		}
+		if (t->in_use[node][f]) {
+			fail(t, "frame %u (extent %u order %u node %u) handed out twice",
+			     f, frame, order, node);
+			return TL_EBADFRAME;
+		}
+	}
+	memset(t->in_use[node] + frame, 1, sz);
+	if (t->nr_ext == t->cap_ext) {
+		t->cap_ext = t->cap_ext ? 2 * t->cap_ext : 256;
+		t->ext = realloc(t->ext, t->cap_ext * sizeof(*t->ext));
+		if (!t->ext)
+			abort();
+	}
+	t->ext[t->nr_ext++] = (struct tl_ext){
+		.d = d, .node = node, .frame = frame, .order = order,
+		.counted = d && !(memflags & NC_MEMF_NO_REFCOUNT),
+	};
+	if (!d)
+		t->nobody_pages[node] += sz;
+	if (node_out)
+		*node_out = node;
+	return 0;
+}
+
+u64 tl_alloc_n(struct tl *t, struct nc_domain *d, unsigned int order,
+	       int req_node, u32 memflags, u64 count, int *rc)
+{
+	u64 done = 0;
+	int r = 0;
+
+	while (done < count) {
+		r = tl_alloc(t, d, order, req_node, memflags, NULL);
+		if (r)
+			break;
+		done++;
+	}
+	if (rc)
+		*rc = r;
+	return done;
+}
+
+void tl_free_ext(struct tl *t, size_t idx)
+{
+	struct tl_ext e = t->ext[idx];
+	u32 sz = 1U << e.order;
+
+	nc_free_pages(&t->h, e.d, e.node, e.frame, e.order, e.counted);
+	memset(t->in_use[e.node] + e.frame, 0, sz);
+	if (!e.d)
+		t->nobody_pages[e.node] -= sz;
+	t->ext[idx] = t->ext[--t->nr_ext];
+}
+
+size_t tl_find_ext(const struct tl *t, const struct nc_domain *d, int node)
+{
+	size_t i = t->nr_ext;
+
+	while (i-- > 0)
+		if (t->ext[i].d == d && (node < 0 || t->ext[i].node == (u32)node))
+			return i;
+	return (size_t)-1;
+}
+
+u64 tl_free_dom(struct tl *t, struct nc_domain *d, int node, u64 max_pages)
+{
+	u64 freed = 0;
+	size_t i;
+
+	while (freed < max_pages &&
+	       (i = tl_find_ext(t, d, node)) != (size_t)-1) {
+		freed += 1ULL << t->ext[i].order;
+		tl_free_ext(t, i);
+	}
+	return freed;
+}
+
+int tl_install(struct tl *t, struct nc_domain *d,
+	       const struct numaclaims_claim *set, u32 nr)
+{
+	return nc_claim_set_install(&t->h, d, set, nr);
+}
+
+/* ---------------------------------------------------------------- checks */
+
+const char *tl_check(struct tl *t)
+{
+	const struct nc_heap *h = &t->h;
+	const struct nc_domain *d;
+	const char *why = NULL;
+	u64 sum_avail = 0, sum_out = 0, node_out[NC_MAX_NODES] = { 0 };
+	u64 node_pages[NC_MAX_NODES] = { 0 };
+	u64 pool_mask = 0;
+	u32 n, nr_doms = 0, highest = 0, live = 0;
+	u64 prev_seq = ~0ULL;
+	int rc, i;
+	size_t e;
+
+	rc = nc_check_invariants(h, &why);
+	if (rc)
+		return fail(t, "nc_check_invariants() = %d: %s", rc,
+			    why ? why : "(no reason)");
+
+	/* Domain list: consistent links, newest first, all known. */
+	for (d = h->domains; d; d = d->next) {
+		int idx = tl_dom_index(t, d);
+
+		if (++nr_doms > TL_MAX_DOMS)
+			return fail(t, "domain list longer than %d", TL_MAX_DOMS);
+		if (idx < 0 || idx >= TL_MAX_DOMS || !t->dom_live[idx])
+			return fail(t, "unknown domain %p on the list", (void *)d);
+		if (d->next && d->next->prev != d)
+			return fail(t, "domain list: next->prev broken at dom %u",
+				    d->domid);
+		if (t->dom_seq[idx] > prev_seq)
+			return fail(t, "domain list not newest first at dom %u",
+				    d->domid);
+		prev_seq = t->dom_seq[idx];
+	}
+	if (h->domains && h->domains->prev)
+		return fail(t, "first domain has a prev link");
+	for (i = 0; i < TL_MAX_DOMS; i++)
+		live += t->dom_live[i];
+	if (nr_doms != live || h->nr_domains != live)
+		return fail(t, "nr_domains %u, on list %u, live %u",
+			    h->nr_domains, nr_doms, live);
+
+	for (d = h->domains; d; d = d->next) {
+		u64 nc = 0, pages = 0, allowed;
+
+		for (n = 0; n < NC_MAX_NODES; n++) {
+			if ((d->claims[n] || d->node_pages[n]) &&
+			    !h->node[n].has_pool)
+				return fail(t, "dom %u has claim/pages on node %u without pool",
+					    d->domid, n);
+			nc += d->claims[n];
+			node_out[n] += d->claims[n];
+			node_pages[n] += d->node_pages[n];
+			pages += d->node_pages[n];
+		}
+		if (nc != d->node_claims)
+			return fail(t, "dom %u: node_claims " FMT64 " != sum of claims " FMT64,
+				    d->domid, d->node_claims, nc);
+		if (d->node_claims > d->outstanding_pages)
+			return fail(t, "dom %u: node_claims " FMT64 " > outstanding " FMT64,
+				    d->domid, d->node_claims, d->outstanding_pages);
+		allowed = d->max_pages > d->tot_pages ?
+			  d->max_pages - d->tot_pages : 0;
+		if (d->outstanding_pages > allowed)
+			return fail(t, "dom %u: outstanding " FMT64 " > max(0, max " FMT64 " - tot " FMT64 ")",
+				    d->domid, d->outstanding_pages,
+				    d->max_pages, d->tot_pages);
+		if (pages != d->tot_pages + d->uncounted_pages)
+			return fail(t, "dom %u: node_pages sum " FMT64 " != tot " FMT64 " + uncounted " FMT64,
+				    d->domid, pages, d->tot_pages,
+				    d->uncounted_pages);
+		if (!d->node_affinity ||
+		    (d->node_affinity & ~h->nodes_with_pool))
+			return fail(t, "dom %u: bad affinity %#llx (pool mask %#llx)",
+				    d->domid,
+				    (unsigned long long)d->node_affinity,
+				    (unsigned long long)h->nodes_with_pool);
+		sum_out += d->outstanding_pages;
+	}
+
+	/* Our own record of extents must agree with the domains' counters. */
+	for (i = 0; i < TL_MAX_DOMS; i++) {
+		u64 tot = 0, unc = 0, np[NC_MAX_NODES] = { 0 };
+
+		if (!t->dom_live[i])
+			continue;
+		for (e = 0; e < t->nr_ext; e++) {
+			if (t->ext[e].d != &t->dom[i])
+				continue;
+			if (t->ext[e].counted)
+				tot += 1ULL << t->ext[e].order;
+			else
+				unc += 1ULL << t->ext[e].order;
+			np[t->ext[e].node] += 1ULL << t->ext[e].order;
+		}
+		d = &t->dom[i];
+		if (tot != d->tot_pages || unc != d->uncounted_pages)
+			return fail(t, "dom %u: tot " FMT64 " uncounted " FMT64 ", extents say " FMT64 " and " FMT64,
+				    d->domid, d->tot_pages, d->uncounted_pages,
+				    tot, unc);
+		for (n = 0; n < NC_MAX_NODES; n++)
+			if (np[n] != d->node_pages[n])
+				return fail(t, "dom %u node %u: node_pages " FMT64 ", extents say " FMT64,
+					    d->domid, n, d->node_pages[n], np[n]);
+	}
+
+	for (n = 0; n < NC_MAX_NODES; n++) {
+		const struct nc_node *nd = &h->node[n];
+		u64 free_pages = 0;
+		unsigned int o;
+
+		if (!nd->has_pool) {
+			if (nd->reserved_pages || nd->avail_pages ||
+			    nd->outstanding_claims || nd->offlined_pages)
+				return fail(t, "node %u has no pool but counters", n);
+			continue;
+		}
+		pool_mask |= BIT_ULL(n);
+		highest = n;
+		sum_avail += nd->avail_pages;
+		if (nd->outstanding_claims != node_out[n])
+			return fail(t, "node %u: outstanding_claims " FMT64 " != sum of domain claims " FMT64,
+				    n, nd->outstanding_claims, node_out[n]);
+		if (nd->outstanding_claims > nd->avail_pages)
+			return fail(t, "node %u: outstanding_claims " FMT64 " > avail " FMT64,
+				    n, nd->outstanding_claims, nd->avail_pages);
+		if (nd->reserved_pages != t->base.reserved[n])
+			return fail(t, "node %u: reserved " FMT64 " != built " FMT64,
+				    n, nd->reserved_pages, t->base.reserved[n]);
+		if (nd->reserved_pages != nd->avail_pages + nd->offlined_pages +
+					  node_pages[n] + t->nobody_pages[n])
+			return fail(t, "node %u: reserved " FMT64 " != avail " FMT64 " + offlined " FMT64 " + domains " FMT64 " + nobody " FMT64,
+				    n, nd->reserved_pages, nd->avail_pages,
+				    nd->offlined_pages, node_pages[n],
+				    t->nobody_pages[n]);
+		if (nd->pool.nr_free != nd->avail_pages)
+			return fail(t, "node %u: pool nr_free " FMT64 " != avail " FMT64,
+				    n, nd->pool.nr_free, nd->avail_pages);
+		for (o = 0; o <= NC_MAX_ORDER; o++)
+			free_pages += (u64)tl_free_blocks(h, n, o) << o;
+		if (free_pages != nd->avail_pages)
+			return fail(t, "node %u: free lists hold " FMT64 " pages, avail " FMT64,
+				    n, free_pages, nd->avail_pages);
+	}
+	if (pool_mask != h->nodes_with_pool)
+		return fail(t, "nodes_with_pool %#llx, expected %#llx",
+			    (unsigned long long)h->nodes_with_pool,
+			    (unsigned long long)pool_mask);
+	if (pool_mask && h->nr_nodes != highest + 1)
+		return fail(t, "nr_nodes %u, expected %u", h->nr_nodes,
+			    highest + 1);
+	if (sum_avail != h->total_avail_pages)
+		return fail(t, "total_avail " FMT64 " != sum of node avail " FMT64,
+			    h->total_avail_pages, sum_avail);
+	if (sum_out != h->outstanding_claims)
+		return fail(t, "outstanding_claims " FMT64 " != sum of domains " FMT64,
+			    h->outstanding_claims, sum_out);
+	if (h->outstanding_claims > h->total_avail_pages)
+		return fail(t, "outstanding_claims " FMT64 " > total_avail " FMT64,
+			    h->outstanding_claims, h->total_avail_pages);
+	return NULL;
+}
+
+void tl_snap(const struct tl *t, struct tl_snap *s)
+{
+	u32 n;
+	unsigned int o;
+
+	memcpy(&s->h, &t->h, sizeof(s->h));
+	memcpy(s->dom, t->dom, sizeof(s->dom));
+	memcpy(s->dom_live, t->dom_live, sizeof(s->dom_live));
+	for (n = 0; n < NC_MAX_NODES; n++)
+		for (o = 0; o <= NC_MAX_ORDER; o++)
+			s->free_blocks[n][o] = tl_free_blocks(&t->h, n, o);
+}
+
+#define SNAP_CMP(what, a, b, ...) do {					\
+	if ((a) != (b))							\
+		return fail(t, what ": " FMT64 " -> " FMT64, ##__VA_ARGS__,	\
+			    (u64)(a), (u64)(b));				\
+} while (0)
+
+const char *tl_snap_diff(struct tl *t, const struct tl_snap *s)
+{
+	const struct nc_heap *a = &s->h, *b = &t->h;
+	u32 n;
+	unsigned int o;
+	int i;
+
+	SNAP_CMP("total_avail_pages", a->total_avail_pages, b->total_avail_pages);
+	SNAP_CMP("outstanding_claims", a->outstanding_claims, b->outstanding_claims);
+	SNAP_CMP("nr_domains", a->nr_domains, b->nr_domains);
+	SNAP_CMP("nr_nodes", a->nr_nodes, b->nr_nodes);
+	SNAP_CMP("nodes_with_pool", a->nodes_with_pool, b->nodes_with_pool);
+	if (a->domains != b->domains)
+		return fail(t, "domain list head changed");
+	for (n = 0; n < NC_MAX_NODES; n++) {
+		const struct nc_node *x = &a->node[n], *y = &b->node[n];
+
+		SNAP_CMP("node %u has_pool", x->has_pool, y->has_pool, n);
+		SNAP_CMP("node %u reserved", x->reserved_pages, y->reserved_pages, n);
+		SNAP_CMP("node %u avail", x->avail_pages, y->avail_pages, n);
+		SNAP_CMP("node %u outstanding", x->outstanding_claims, y->outstanding_claims, n);
+		SNAP_CMP("node %u offlined", x->offlined_pages, y->offlined_pages, n);
+		SNAP_CMP("node %u nr_free", x->pool.nr_free, y->pool.nr_free, n);
+		for (o = 0; o <= NC_MAX_ORDER; o++) {
+			SNAP_CMP("node %u free_head[%u]", x->pool.free_head[o],
+				 y->pool.free_head[o], n, o);
+			SNAP_CMP("node %u free blocks of order %u",
+				 s->free_blocks[n][o], tl_free_blocks(b, n, o),
+				 n, o);
+		}
+	}
+	for (i = 0; i < TL_MAX_DOMS; i++) {
+		const struct nc_domain *x = &s->dom[i], *y = &t->dom[i];
+
+		SNAP_CMP("dom slot %d live", s->dom_live[i], t->dom_live[i], i);
+		if (!t->dom_live[i])
+			continue;
+		SNAP_CMP("dom %u domid", x->domid, y->domid, x->domid);
+		SNAP_CMP("dom %u max_pages", x->max_pages, y->max_pages, x->domid);
+		SNAP_CMP("dom %u tot_pages", x->tot_pages, y->tot_pages, x->domid);
+		SNAP_CMP("dom %u outstanding_pages", x->outstanding_pages, y->outstanding_pages, x->domid);
+		SNAP_CMP("dom %u node_claims", x->node_claims, y->node_claims, x->domid);
+		SNAP_CMP("dom %u uncounted_pages", x->uncounted_pages, y->uncounted_pages, x->domid);
+		SNAP_CMP("dom %u node_affinity", x->node_affinity, y->node_affinity, x->domid);
+		SNAP_CMP("dom %u last_alloc_node", x->last_alloc_node, y->last_alloc_node, x->domid);
+		if (x->prev != y->prev || x->next != y->next)
+			return fail(t, "dom %u list links changed", x->domid);
+		for (n = 0; n < NC_MAX_NODES; n++) {
+			SNAP_CMP("dom %u claims[%u]", x->claims[n], y->claims[n], x->domid, n);
+			SNAP_CMP("dom %u node_pages[%u]", x->node_pages[n], y->node_pages[n], x->domid, n);
+		}
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------- teardown */
+
+const char *tl_finish(struct tl *t)
+{
+	const char *msg;
+	u32 n;
+	unsigned int o;
+	int i;
+
+	/*
+	 * Free the allocations for nobody first: the engine's checker counts
+	 * every allocated page as in some domain's physmap.
+	 */
+	for (size_t e = t->nr_ext; e-- > 0;)
+		if (!t->ext[e].d)
+			tl_free_ext(t, e);
+	msg = tl_check(t);
+	if (msg)
+		return msg;
+	for (i = 0; i < TL_MAX_DOMS; i++) {
+		if (!t->dom_live[i])
+			continue;
+		tl_destroy(t, &t->dom[i]);
+		msg = tl_check(t);
+		if (msg)
+			return msg;
+	}
+	for (n = 0; n < NC_MAX_NODES; n++) {
+		u64 off = t->h.node[n].offlined_pages;
+		int rc;
+
+		if (!t->h.node[n].has_pool || !off)
+			continue;
+		rc = nc_online_pages(&t->h, n, off);
+		if (rc)
+			return fail(t, "online of " FMT64 " pages on node %u: %d",
+				    off, n, rc);
+	}
+	msg = tl_check(t);
+	if (msg)
+		return msg;
+
+	/* Back to the baseline: every counter, every buddy merged again. */
+	if (t->nr_ext)
+		return fail(t, "%zu extents left", t->nr_ext);
+	if (t->h.domains || t->h.nr_domains)
+		return fail(t, "domains left on the heap");
+	if (t->h.outstanding_claims)
+		return fail(t, "outstanding_claims " FMT64 " after teardown",
+			    t->h.outstanding_claims);
+	if (t->h.total_avail_pages != t->base.total)
+		return fail(t, "total_avail " FMT64 " != baseline " FMT64,
+			    t->h.total_avail_pages, t->base.total);
+	for (n = 0; n < NC_MAX_NODES; n++) {
+		const struct nc_node *nd = &t->h.node[n];
+
+		if (!nd->has_pool)
+			continue;
+		if (nd->avail_pages != t->base.reserved[n] ||
+		    nd->outstanding_claims || nd->offlined_pages)
+			return fail(t, "node %u: avail " FMT64 " (baseline " FMT64 "), outstanding " FMT64 ", offlined " FMT64,
+				    n, nd->avail_pages, t->base.reserved[n],
+				    nd->outstanding_claims, nd->offlined_pages);
+		for (o = 0; o <= NC_MAX_ORDER; o++)
+			if (tl_free_blocks(&t->h, n, o) != t->base.free_blocks[n][o])
+				return fail(t, "node %u: %u free blocks of order %u, baseline %u (buddies not merged back)",
+					    n, tl_free_blocks(&t->h, n, o), o,
+					    t->base.free_blocks[n][o]);
+	}
+	return NULL;
+}

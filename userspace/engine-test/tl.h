@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tl ("test library") - helpers for the userspace unit tests of the
+ * numaclaims accounting engine (module/claims_engine.c), in the spirit of
+ * the kernel's memblock simulator:
+ *
+ *  - a heap builder that gives a set of nodes pools made of chunks of mixed
+ *    orders (optionally with holes between them),
+ *  - a record of every extent handed out, so a test can free all of it and
+ *    a teardown can prove that every counter is back to its baseline,
+ *  - an invariant checker that is independent of nc_check_invariants(),
+ *  - whole-state snapshots to prove that a failing call changed nothing,
+ *  - a reference model of the claims accounting (tl_model_*) for the
+ *    randomised differential test.
+ *
+ * Nothing here includes the kselftest harness: functions report problems
+ * by returning a message (NULL when all is well) that the tests print.
+ */
+#ifndef NC_TL_H
+#define NC_TL_H
+
+#include "../../module/claims_engine.h"
+
+#define TL_MAX_DOMS	8
+#define TL_MAX_CHUNKS	24
+#define TL_END		(-1)		/* terminates tl_node_layout.chunks */
+#define TL_GAP(order)	(100 + (order))	/* leave 2^order frames unused */
+
+/* One node of a layout: chunk orders placed in this order, each aligned. */
+struct tl_node_layout {
+	u32 node;
+	int chunks[TL_MAX_CHUNKS];	/* 0..9: a chunk; TL_GAP(o); TL_END */
+	u32 slack;			/* unused frames after the last chunk */
+};
+
+struct tl_layout {
+	u32 nr;				/* nodes with a pool */
+	struct tl_node_layout nodes[8];
+};
+
+/* An extent handed out by the engine and not yet freed. */
+struct tl_ext {
+	struct nc_domain *d;		/* NULL: an allocation for nobody */
+	u32 node;
+	u32 frame;
+	u8 order;
+	bool counted;
+};
+
+struct tl_baseline {
+	u64 reserved[NC_MAX_NODES];
+	u64 total;
+	u32 free_blocks[NC_MAX_NODES][NC_MAX_ORDER + 1];
+	u32 chunks[NC_MAX_NODES][NC_MAX_ORDER + 1];	/* chunks per order */
+};
+
+struct tl {
+	struct nc_heap h;
+	struct nc_domain dom[TL_MAX_DOMS];
+	bool dom_live[TL_MAX_DOMS];
+	u64 dom_seq[TL_MAX_DOMS];	/* creation sequence (newest = max) */
+	u64 seq;
+	u32 next_domid;
+
+	u32 pool_node[NC_MAX_NODES];	/* node ids with a pool, ascending */
+	u32 nr_pool;
+	u32 nr_frames[NC_MAX_NODES];
+	u8 *chunk_of[NC_MAX_NODES];	/* per frame: chunk order + 1, 0 = hole */
+	u8 *in_use[NC_MAX_NODES];	/* per frame: handed out and not freed */
+	u64 nobody_pages[NC_MAX_NODES];	/* pages of extents with d == NULL */
+
+	struct tl_ext *ext;
+	size_t nr_ext, cap_ext;
+
+	struct tl_baseline base;
+	char msg[1024];
+};
+
+/* A snapshot of everything an engine call may change. */
+struct tl_snap {
+	struct nc_heap h;
+	struct nc_domain dom[TL_MAX_DOMS];
+	bool dom_live[TL_MAX_DOMS];
+	u32 free_blocks[NC_MAX_NODES][NC_MAX_ORDER + 1];
+};
+
+/* Building and tearing down. */
+int tl_build(struct tl *t, const struct tl_layout *l);
+const char *tl_finish(struct tl *t);	/* frees all, compares baseline */
+void tl_release(struct tl *t);		/* frees the pools, no checks */
+
+/* Domains. */
+struct nc_domain *tl_dom(struct tl *t, u64 max_pages);
+int tl_dom_index(const struct tl *t, const struct nc_domain *d);
+void tl_destroy(struct tl *t, struct nc_domain *d);
+
+/* Allocation through the engine, validated and recorded. */
+#define TL_EBADFRAME	1000		/* returned when a frame is bogus */
+int tl_alloc(struct tl *t, struct nc_domain *d, unsigned int order,
+	     int req_node, u32 memflags, u32 *node_out);
+/* Up to @count extents; returns how many were done, *rc the last result. */
+u64 tl_alloc_n(struct tl *t, struct nc_domain *d, unsigned int order,
+	       int req_node, u32 memflags, u64 count, int *rc);
+void tl_free_ext(struct tl *t, size_t idx);
+/* Free the newest extents of @d (any node if @node < 0); returns pages. */
+u64 tl_free_dom(struct tl *t, struct nc_domain *d, int node, u64 max_pages);
+size_t tl_find_ext(const struct tl *t, const struct nc_domain *d, int node);
+
+/* Claims. */
+int tl_install(struct tl *t, struct nc_domain *d,
+	       const struct numaclaims_claim *set, u32 nr);
+static inline u64 tl_host_part(const struct nc_domain *d)
+{
+	return d->outstanding_pages - d->node_claims;
+}
+static inline u64 tl_unclaimed(const struct tl *t)
+{
+	return t->h.total_avail_pages - t->h.outstanding_claims;
+}
+static inline u64 tl_node_unclaimed(const struct tl *t, u32 n)
+{
+	return t->h.node[n].avail_pages - t->h.node[n].outstanding_claims;
+}
+
+/* Checks.  All return NULL when fine, else a message in t->msg. */
+const char *tl_check(struct tl *t);
+void tl_snap(const struct tl *t, struct tl_snap *s);
+const char *tl_snap_diff(struct tl *t, const struct tl_snap *s);
+
+/* Buddy introspection through the documented free lists. */
+u32 tl_free_blocks(const struct nc_heap *h, u32 node, unsigned int order);
+bool tl_has_block(const struct nc_heap *h, u32 node, unsigned int order);
+
+/*
+ * Reference model of the claims accounting (SPEC.md + the engine's
+ * documented decisions), used by the randomised differential test.
+ */
+struct tl_mdom {
+	bool live;
+	u64 seq;
+	u64 max, tot, host, uncounted;
+	u64 claims[NC_MAX_NODES];
+	u64 node_pages[NC_MAX_NODES];
+	u64 affinity;
+	u32 last;
+};
+
+struct tl_model {
+	u32 nr_nodes;
+	u64 pool_mask;
+	u64 reserved[NC_MAX_NODES], avail[NC_MAX_NODES];
+	u64 offlined[NC_MAX_NODES], node_out[NC_MAX_NODES];
+	u64 total, outstanding;
+	struct tl_mdom d[TL_MAX_DOMS];
+};
+
+void tl_model_init(struct tl_model *m, const struct tl *t);
+void tl_model_create(struct tl_model *m, int i, u64 max, u64 seq,
+		     const struct nc_domain *engine_d);
+void tl_model_remove(struct tl_model *m, int i);
+int tl_model_install(struct tl_model *m, int i,
+		     const struct numaclaims_claim *set, u32 nr);
+int tl_model_legacy(struct tl_model *m, int i, u64 pages);
+void tl_model_release(struct tl_model *m, int i);
+void tl_model_set_max(struct tl_model *m, int i, u64 max);
+int tl_model_set_affinity(struct tl_model *m, int i, u64 mask);
+/* @has_block(node, order) tells whether the buddy could serve the order. */
+int tl_model_alloc(struct tl_model *m, int i, unsigned int order,
+		   int req_node, u32 flags, const struct nc_heap *h,
+		   u32 *node_out);
+void tl_model_free(struct tl_model *m, int i, u32 node, unsigned int order,
+		   bool counted);
+int tl_model_offline(struct tl_model *m, u32 node, u64 pages);
+int tl_model_online(struct tl_model *m, u32 node, u64 pages);
+const char *tl_model_compare(struct tl *t, const struct tl_model *m);
+
+#endif /* NC_TL_H */

@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A deliberately naive reference model of the claims accounting, written
+ * from SPEC.md and the engine's documented decisions (not from the
+ * engine's code), for the randomised differential test.  It models the
+ * counters only; which buddy block is used is left to the engine, the
+ * model only asks whether a node's buddy has a free block of the order.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <inttypes.h>
+
+#include "tl.h"
+
+#define FMT64 "%" PRIu64
+
+static bool pool(const struct tl_model *m, u64 node)
+{
+	return node < NC_MAX_NODES && (m->pool_mask & BIT_ULL(node));
+}
+
+void tl_model_init(struct tl_model *m, const struct tl *t)
+{
+	u32 n;
+
+	memset(m, 0, sizeof(*m));
+	m->nr_nodes = t->h.nr_nodes;
+	m->pool_mask = t->h.nodes_with_pool;
+	for (n = 0; n < NC_MAX_NODES; n++) {
+		m->reserved[n] = t->h.node[n].reserved_pages;
+		m->avail[n] = t->h.node[n].avail_pages;
+		m->offlined[n] = t->h.node[n].offlined_pages;
+		m->total += m->avail[n];
+	}
+}
+
+void tl_model_create(struct tl_model *m, int i, u64 max, u64 seq,
+		     const struct nc_domain *engine_d)
+{
+	struct tl_mdom *d = &m->d[i];
+
+	memset(d, 0, sizeof(*d));
+	d->live = true;
+	d->seq = seq;
+	d->max = max;
+	d->affinity = m->pool_mask;
+	/* Where round robin starts is the engine's choice; take it. */
+	d->last = engine_d->last_alloc_node;
+}
+
+static u64 outstanding(const struct tl_mdom *d)
+{
+	u64 s = d->host;
+	u32 n;
+
+	for (n = 0; n < NC_MAX_NODES; n++)
+		s += d->claims[n];
+	return s;
+}
+
+void tl_model_release(struct tl_model *m, int i)
+{
+	struct tl_mdom *d = &m->d[i];
+	u32 n;
+
+	for (n = 0; n < NC_MAX_NODES; n++) {
+		m->node_out[n] -= d->claims[n];
+		m->outstanding -= d->claims[n];
+		d->claims[n] = 0;
+	}
+	m->outstanding -= d->host;
+	d->host = 0;
+}
+
+void tl_model_remove(struct tl_model *m, int i)
+{
+	tl_model_release(m, i);
+	m->d[i].live = false;
+}
+
+int tl_model_install(struct tl_model *m, int i,
+		     const struct numaclaims_claim *set, u32 nr)
+{
+	struct tl_mdom *d = &m->d[i];
+	u64 seen = 0, sum = 0, host = 0, claims[NC_MAX_NODES] = { 0 };
+	bool seen_host = false;
+	u32 k, n;
+
+	if (nr == 0)
+		return -EINVAL;
+	if (nr > m->nr_nodes + 1)
+		return -E2BIG;
+	for (k = 0; k < nr; k++) {
+		const struct numaclaims_claim *c = &set[k];
+
+		if (c->cmd)
+			return -EINVAL;
+		if (c->target >= NUMACLAIMS_TARGET_SPECIAL) {
+			if (c->target == NUMACLAIMS_TARGET_HOST) {
+				if (seen_host)
+					return -EINVAL;
+				seen_host = true;
+			} else if (c->target == NUMACLAIMS_TARGET_LEGACY) {
+				if (nr != 1)
+					return -EINVAL;
+			} else {
+				return -EINVAL;
+			}
+		} else if (c->target < NC_MAX_NODES &&
+			   (seen & BIT_ULL(c->target))) {
+			return -EINVAL;
+		}
+		if (__builtin_add_overflow(sum, c->pages, &sum))
+			return -EINVAL;
+		if (c->target >= NUMACLAIMS_TARGET_SPECIAL) {
+			if (c->target == NUMACLAIMS_TARGET_HOST)
+				host = c->pages;
+			continue;
+		}
+		if (!pool(m, c->target))
+			return -ENOENT;
+		n = c->target;
+		seen |= BIT_ULL(n);
+		if (c->pages > m->avail[n] - m->node_out[n] + d->claims[n])
+			return -ENOMEM;
+		claims[n] = c->pages;
+	}
+
+	if (set[0].target == NUMACLAIMS_TARGET_LEGACY) {
+		u64 pages = set[0].pages;
+
+		if (pages == 0) {
+			tl_model_release(m, i);
+			return 0;
+		}
+		if (pages <= d->tot || pages > d->max)
+			return -EINVAL;
+		if (pages - d->tot > m->total - m->outstanding + outstanding(d))
+			return -ENOMEM;
+		tl_model_release(m, i);
+		d->host = pages - d->tot;
+		m->outstanding += d->host;
+		return 0;
+	}
+
+	/*
+	 * 3. max_pages: tot_pages + total > max_pages, literally (so even a
+	 * set claiming nothing fails while tot_pages > max_pages).
+	 */
+	if (d->tot > d->max || sum > d->max - d->tot)
+		return -EINVAL;
+	/* 4. host-wide unclaimed memory, own claims counted as free. */
+	if (sum > m->total - m->outstanding + outstanding(d))
+		return -ENOMEM;
+
+	tl_model_release(m, i);
+	for (n = 0; n < NC_MAX_NODES; n++) {
+		d->claims[n] = claims[n];
+		m->node_out[n] += claims[n];
+	}
+	d->host = host;
+	m->outstanding += sum;
+	return 0;
+}
+
+int tl_model_legacy(struct tl_model *m, int i, u64 pages)
+{
+	struct tl_mdom *d = &m->d[i];
+
+	if (pages == 0) {
+		tl_model_release(m, i);
+		return 0;
+	}
+	if (outstanding(d))
+		return -EINVAL;
+	if (pages <= d->tot || pages > d->max)
+		return -EINVAL;
+	if (pages - d->tot > m->total - m->outstanding)
+		return -ENOMEM;
+	d->host = pages - d->tot;
+	m->outstanding += d->host;
+	return 0;
+}
+
+void tl_model_set_max(struct tl_model *m, int i, u64 max)
+{
+	struct tl_mdom *d = &m->d[i];
+	u64 allowed, out, excess, r;
+	u32 n;
+
+	d->max = max;
+	allowed = max > d->tot ? max - d->tot : 0;
+	out = outstanding(d);
+	if (out <= allowed)
+		return;
+	excess = out - allowed;
+	r = min(excess, d->host);
+	d->host -= r;
+	m->outstanding -= r;
+	excess -= r;
+	for (n = 0; n < NC_MAX_NODES && excess; n++) {
+		r = min(excess, d->claims[n]);
+		d->claims[n] -= r;
+		m->node_out[n] -= r;
+		m->outstanding -= r;
+		excess -= r;
+	}
+}
+
+int tl_model_set_affinity(struct tl_model *m, int i, u64 mask)
+{
+	mask &= m->pool_mask;
+	if (!mask)
+		return -EINVAL;
+	m->d[i].affinity = mask;
+	return 0;
+}
+
+static void redeem(struct tl_model *m, struct tl_mdom *d, u32 node, u64 sz)
+{
+	u64 r;
+	u32 k;
+
+	r = min(sz, d->claims[node]);
+	d->claims[node] -= r;
+	m->node_out[node] -= r;
+	m->outstanding -= r;
+	sz -= r;
+	r = min(sz, d->host);
+	d->host -= r;
+	m->outstanding -= r;
+	sz -= r;
+	for (k = 1; k < NC_MAX_NODES && sz; k++) {
+		u32 n = (node + k) % NC_MAX_NODES;
+
+		r = min(sz, d->claims[n]);
+		d->claims[n] -= r;
+		m->node_out[n] -= r;
+		m->outstanding -= r;
+		sz -= r;
+	}
+}
+
+int tl_model_alloc(struct tl_model *m, int i, unsigned int order,
+		   int req_node, u32 flags, const struct nc_heap *h,
+		   u32 *node_out)
+{
+	struct tl_mdom *d = i >= 0 ? &m->d[i] : NULL;
+	bool counted = d && !(flags & NC_MEMF_NO_REFCOUNT);
+	bool exact = flags & NC_MEMF_EXACT_NODE;
+	u32 cand[3 * NC_MAX_NODES], nr = 0, k, n;
+	u64 sz, aff;
+
+	if (order > NC_MAX_ORDER)
+		return -EINVAL;
+	if (req_node >= 0 && !pool(m, req_node))
+		return -ENOENT;
+	sz = 1ULL << order;
+	if (counted && d->tot + sz > d->max)
+		return -E2BIG;
+	if (sz > m->total - m->outstanding + (counted ? outstanding(d) : 0))
+		return -ENOMEM;
+
+	aff = d ? d->affinity : m->pool_mask;
+	if (req_node >= 0)
+		cand[nr++] = req_node;
+	if (!(req_node >= 0 && exact)) {
+		u32 last = d ? d->last : NC_MAX_NODES - 1;
+
+		for (k = 1; k <= NC_MAX_NODES; k++) {
+			n = (last + k) % NC_MAX_NODES;
+			if (aff & BIT_ULL(n))
+				cand[nr++] = n;
+		}
+		if (!exact)
+			for (n = 0; n < NC_MAX_NODES; n++)
+				if (pool(m, n) && !(aff & BIT_ULL(n)))
+					cand[nr++] = n;
+	}
+	for (k = 0; k < nr; k++) {
+		u64 room;
+
+		n = cand[k];
+		room = m->avail[n] - m->node_out[n] +
+		       (counted ? d->claims[n] : 0);
+		if (sz <= room && tl_has_block(h, n, order))
+			break;
+	}
+	if (k == nr)
+		return -ENOMEM;
+
+	m->avail[n] -= sz;
+	m->total -= sz;
+	if (d) {
+		d->node_pages[n] += sz;
+		if (counted) {
+			d->tot += sz;
+			redeem(m, d, n, sz);
+		} else {
+			d->uncounted += sz;
+		}
+		d->last = n;
+	}
+	*node_out = n;
+	return 0;
+}
+
+void tl_model_free(struct tl_model *m, int i, u32 node, unsigned int order,
+		   bool counted)
+{
+	u64 sz = 1ULL << order;
+
+	m->avail[node] += sz;
+	m->total += sz;
+	if (i < 0)
+		return;
+	m->d[i].node_pages[node] -= sz;
+	if (counted)
+		m->d[i].tot -= sz;
+	else
+		m->d[i].uncounted -= sz;
+}
+
+/* Domains with a live model entry, newest first. */
+static int newest_order(const struct tl_model *m, int *idx)
+{
+	int nr = 0, i, j;
+
+	for (i = 0; i < TL_MAX_DOMS; i++)
+		if (m->d[i].live)
+			idx[nr++] = i;
+	for (i = 1; i < nr; i++)
+		for (j = i; j > 0 && m->d[idx[j]].seq > m->d[idx[j - 1]].seq; j--) {
+			int x = idx[j];
+
+			idx[j] = idx[j - 1];
+			idx[j - 1] = x;
+		}
+	return nr;
+}
+
+int tl_model_offline(struct tl_model *m, u32 node, u64 pages)
+{
+	int idx[TL_MAX_DOMS], nr, k;
+
+	if (!pool(m, node))
+		return -ENOENT;
+	if (pages > m->avail[node])
+		return -ENOMEM;
+	m->avail[node] -= pages;
+	m->total -= pages;
+	m->offlined[node] += pages;
+	nr = newest_order(m, idx);
+	for (k = 0; k < nr && m->node_out[node] > m->avail[node]; k++) {
+		struct tl_mdom *d = &m->d[idx[k]];
+		u64 r = min(d->claims[node], m->node_out[node] - m->avail[node]);
+
+		d->claims[node] -= r;
+		m->node_out[node] -= r;
+		m->outstanding -= r;
+	}
+	for (k = 0; k < nr && m->outstanding > m->total; k++) {
+		struct tl_mdom *d = &m->d[idx[k]];
+		u64 r = min(d->host, m->outstanding - m->total);
+
+		d->host -= r;
+		m->outstanding -= r;
+	}
+	return 0;
+}
+
+int tl_model_online(struct tl_model *m, u32 node, u64 pages)
+{
+	if (!pool(m, node))
+		return -ENOENT;
+	if (pages > m->offlined[node])
+		return -EINVAL;
+	m->avail[node] += pages;
+	m->total += pages;
+	m->offlined[node] -= pages;
+	return 0;
+}
+
+static const char *mfail(struct tl *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static const char *mfail(struct tl *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->msg, sizeof(t->msg), fmt, ap);
+	va_end(ap);
+	return t->msg;
+}
+
+#define MCMP(what, eng, mod, ...) do {					\
+	if ((u64)(eng) != (u64)(mod))					\
+		return mfail(t, what ": engine " FMT64 ", model " FMT64,	\
+			     ##__VA_ARGS__, (u64)(eng), (u64)(mod));	\
+} while (0)
+
+const char *tl_model_compare(struct tl *t, const struct tl_model *m)
+{
+	const struct nc_heap *h = &t->h;
+	u32 n;
+	int i;
+
+	MCMP("total_avail_pages", h->total_avail_pages, m->total);
+	MCMP("outstanding_claims", h->outstanding_claims, m->outstanding);
+	for (n = 0; n < NC_MAX_NODES; n++) {
+		MCMP("node %u avail", h->node[n].avail_pages, m->avail[n], n);
+		MCMP("node %u outstanding", h->node[n].outstanding_claims,
+		     m->node_out[n], n);
+		MCMP("node %u offlined", h->node[n].offlined_pages,
+		     m->offlined[n], n);
+		MCMP("node %u reserved", h->node[n].reserved_pages,
+		     m->reserved[n], n);
+	}
+	for (i = 0; i < TL_MAX_DOMS; i++) {
+		const struct nc_domain *d = &t->dom[i];
+		const struct tl_mdom *x = &m->d[i];
+
+		MCMP("slot %d live", t->dom_live[i], x->live, i);
+		if (!x->live)
+			continue;
+		MCMP("dom %u max_pages", d->max_pages, x->max, d->domid);
+		MCMP("dom %u tot_pages", d->tot_pages, x->tot, d->domid);
+		MCMP("dom %u uncounted_pages", d->uncounted_pages, x->uncounted,
+		     d->domid);
+		MCMP("dom %u outstanding_pages", d->outstanding_pages,
+		     outstanding(x), d->domid);
+		MCMP("dom %u host-wide part", tl_host_part(d), x->host,
+		     d->domid);
+		MCMP("dom %u node_affinity", d->node_affinity, x->affinity,
+		     d->domid);
+		MCMP("dom %u last_alloc_node", d->last_alloc_node, x->last,
+		     d->domid);
+		for (n = 0; n < NC_MAX_NODES; n++) {
+			MCMP("dom %u claims[%u]", d->claims[n], x->claims[n],
+			     d->domid, n);
+			MCMP("dom %u node_pages[%u]", d->node_pages[n],
+			     x->node_pages[n], d->domid, n);
+		}
+	}
+	return NULL;
+}

@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * libclaims: thin wrappers around the ioctls of /dev/numaclaims, plus the
+ * libnuma topology helpers.  See claims.h for the contract; every function
+ * returns 0 or -errno and reads errno only right after the failing system
+ * call.
+ *
+ * Copyright (C) 2026 The numaclaims authors.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <numa.h>
+
+#include "claims.h"
+
+/**
+ * struct claims_handle - an open device.
+ * @fd: the file; domains created with AUTODESTROY live as long as it does.
+ */
+struct claims_handle {
+	int fd;
+};
+
+int claims_open_handle(const char *path, struct claims_handle **hp)
+{
+	struct claims_handle *h;
+	int fd;
+
+	if (!hp)
+		return -EINVAL;
+	*hp = NULL;
+	fd = open(path ? path : CLAIMS_DEVICE, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	h = calloc(1, sizeof(*h));
+	if (!h) {
+		close(fd);
+		return -ENOMEM;
+	}
+	h->fd = fd;
+	*hp = h;
+	return 0;
+}
+
+struct claims_handle *claims_open_path(const char *path)
+{
+	struct claims_handle *h;
+	int ret = claims_open_handle(path, &h);
+
+	if (ret) {
+		errno = -ret;
+		return NULL;
+	}
+	return h;
+}
+
+struct claims_handle *claims_open(void)
+{
+	return claims_open_path(NULL);
+}
+
+void claims_close(struct claims_handle *h)
+{
+	if (!h)
+		return;
+	close(h->fd);
+	free(h);
+}
+
+int claims_fd(const struct claims_handle *h)
+{
+	return h ? h->fd : -EBADF;
+}
+
+/* The one place that turns the ioctl(2) convention into -errno. */
+static int claims_ioctl(struct claims_handle *h, unsigned long request,
+			void *arg)
+{
+	int ret;
+
+	if (!h)
+		return -EBADF;
+	ret = ioctl(h->fd, request, arg);
+	if (ret < 0)
+		return errno ? -errno : -EIO;
+	return ret;
+}
+
+int claims_api_version(struct claims_handle *h)
+{
+	return claims_ioctl(h, NUMACLAIMS_IOC_API_VERSION, NULL);
+}
+
+int claims_domain_create(struct claims_handle *h, uint64_t max_pages,
+			 uint32_t flags, uint32_t *domid)
+{
+	struct numaclaims_domain_create arg = {
+		.max_pages = max_pages,
+		.flags = flags,
+	};
+	int ret;
+
+	ret = claims_ioctl(h, NUMACLAIMS_IOC_DOMAIN_CREATE, &arg);
+	if (ret < 0)
+		return ret;
+	if (domid)
+		*domid = arg.domid;
+	return 0;
+}
+
+int claims_domain_destroy(struct claims_handle *h, uint32_t domid)
+{
+	struct numaclaims_domain_destroy arg = { .domid = domid };
+	int ret = claims_ioctl(h, NUMACLAIMS_IOC_DOMAIN_DESTROY, &arg);
+
+	return ret < 0 ? ret : 0;
+}
+
+int claims_domain_setmaxmem(struct claims_handle *h, uint32_t domid,
+			    uint64_t max_pages)
+{
+	struct numaclaims_max_pages arg = {
+		.domid = domid,
+		.max_pages = max_pages,
+	};
+	int ret = claims_ioctl(h, NUMACLAIMS_IOC_SET_MAX_PAGES, &arg);
+
+	return ret < 0 ? ret : 0;
+}
+
+int claims_domain_node_setaffinity(struct claims_handle *h, uint32_t domid,
+				   uint64_t nodemask)
+{
+	struct numaclaims_node_affinity arg = {
+		.domid = domid,
+		.nodemask = nodemask,
+	};
+	int ret = claims_ioctl(h, NUMACLAIMS_IOC_SET_NODE_AFFINITY, &arg);
+
+	return ret < 0 ? ret : 0;
+}
+
+int claims_domain_claim_memory(struct claims_handle *h, uint32_t domid,
+			       uint32_t mode, uint32_t *nr_entries,
+			       struct numaclaims_claim *set)
+{
+	struct numaclaims_claim_memory arg = {
+		.domid = domid,
+		.mode = mode,
+	};
+	int ret;
+
+	if (!nr_entries)
+		return -EINVAL;
+	arg.nr_entries = *nr_entries;
+	arg.claim_set = (uintptr_t)set;
+	ret = claims_ioctl(h, NUMACLAIMS_IOC_CLAIM_MEMORY, &arg);
+	/* GET reports the entries written, or needed on ERANGE. */
+	if (mode == NUMACLAIMS_CLAIM_GET && (ret >= 0 || ret == -ERANGE))
+		*nr_entries = arg.nr_entries;
+	return ret < 0 ? ret : 0;
+}
+
+int claims_domain_claim_pages(struct claims_handle *h, uint32_t domid,
+			      uint64_t nr_pages)
+{
+	struct numaclaims_reservation arg = {
+		.nr_extents = nr_pages,
+		.domid = domid,
+	};
+	int ret = claims_ioctl(h, NUMACLAIMS_IOC_CLAIM_PAGES, &arg);
+
+	return ret < 0 ? ret : 0;
+}
+
+/* populate and decrease_reservation share struct numaclaims_reservation. */
+static int claims_reservation_op(struct claims_handle *h, unsigned long request,
+				 uint32_t domid, uint64_t nr_extents,
+				 uint32_t extent_order, uint32_t mem_flags,
+				 const uint64_t *gfns, uint64_t *nr_done)
+{
+	struct numaclaims_reservation arg = {
+		.extent_start = (uintptr_t)gfns,
+		.nr_extents = nr_extents,
+		.extent_order = extent_order,
+		.mem_flags = mem_flags,
+		.domid = domid,
+	};
+	int ret;
+
+	if (nr_done)
+		*nr_done = 0;
+	ret = claims_ioctl(h, request, &arg);
+	/* nr_done is meaningful on partial failure too (resume point). */
+	if (nr_done)
+		*nr_done = arg.nr_done;
+	return ret < 0 ? ret : 0;
+}
+
+int claims_domain_populate_physmap(struct claims_handle *h, uint32_t domid,
+				   uint64_t nr_extents, uint32_t extent_order,
+				   uint32_t mem_flags, const uint64_t *gfns,
+				   uint64_t *nr_done)
+{
+	return claims_reservation_op(h, NUMACLAIMS_IOC_POPULATE_PHYSMAP, domid,
+				     nr_extents, extent_order, mem_flags, gfns,
+				     nr_done);
+}
+
+int claims_domain_populate_physmap_exact(struct claims_handle *h,
+					 uint32_t domid, uint64_t nr_extents,
+					 uint32_t extent_order,
+					 uint32_t mem_flags,
+					 const uint64_t *gfns)
+{
+	uint64_t done = 0;
+	int ret;
+
+	ret = claims_domain_populate_physmap(h, domid, nr_extents, extent_order,
+					     mem_flags, gfns, &done);
+	if (ret)
+		return ret;
+	return done == nr_extents ? 0 : -EBUSY;
+}
+
+int claims_domain_decrease_reservation(struct claims_handle *h,
+				       uint32_t domid, uint64_t nr_extents,
+				       uint32_t extent_order,
+				       const uint64_t *gfns,
+				       uint64_t *nr_done)
+{
+	return claims_reservation_op(h, NUMACLAIMS_IOC_DECREASE_RESERVATION,
+				     domid, nr_extents, extent_order, 0, gfns,
+				     nr_done);
+}
+
+int claims_domain_decrease_reservation_exact(struct claims_handle *h,
+					     uint32_t domid,
+					     uint64_t nr_extents,
+					     uint32_t extent_order,
+					     const uint64_t *gfns)
+{
+	uint64_t done = 0;
+	int ret;
+
+	ret = claims_domain_decrease_reservation(h, domid, nr_extents,
+						 extent_order, gfns, &done);
+	if (ret)
+		return ret;
+	return done == nr_extents ? 0 : -EBUSY;
+}
+
+static int claims_getinfo_flags(struct claims_handle *h, uint32_t domid,
+				uint32_t flags,
+				struct numaclaims_domain_info *info)
+{
+	int ret;
+
+	if (!info)
+		return -EINVAL;
+	memset(info, 0, sizeof(*info));
+	info->domid = domid;
+	info->flags = flags;
+	ret = claims_ioctl(h, NUMACLAIMS_IOC_DOMAIN_INFO, info);
+	return ret < 0 ? ret : 0;
+}
+
+int claims_domain_getinfo(struct claims_handle *h, uint32_t domid,
+			  struct numaclaims_domain_info *info)
+{
+	return claims_getinfo_flags(h, domid, 0, info);
+}
+
+int claims_domain_getinfo_next(struct claims_handle *h, uint32_t first_domid,
+			       struct numaclaims_domain_info *info)
+{
+	return claims_getinfo_flags(h, first_domid, NUMACLAIMS_INFO_NEXT, info);
+}
+
+int claims_physinfo(struct claims_handle *h, struct numaclaims_host_info *info)
+{
+	int ret;
+
+	if (!info)
+		return -EINVAL;
+	memset(info, 0, sizeof(*info));
+	ret = claims_ioctl(h, NUMACLAIMS_IOC_HOST_INFO, info);
+	return ret < 0 ? ret : 0;
+}
+
+static int claims_offline_op(struct claims_handle *h, unsigned long request,
+			     uint32_t node, uint64_t pages)
+{
+	struct numaclaims_offline arg = {
+		.node = node,
+		.pages = pages,
+	};
+	int ret = claims_ioctl(h, request, &arg);
+
+	return ret < 0 ? ret : 0;
+}
+
+int claims_offline_pages(struct claims_handle *h, uint32_t node,
+			 uint64_t pages)
+{
+	return claims_offline_op(h, NUMACLAIMS_IOC_OFFLINE_PAGES, node, pages);
+}
+
+int claims_online_pages(struct claims_handle *h, uint32_t node, uint64_t pages)
+{
+	return claims_offline_op(h, NUMACLAIMS_IOC_ONLINE_PAGES, node, pages);
+}
+
+int claims_pool_nodes(struct claims_handle *h, uint64_t *nodemask,
+		      uint32_t *nr_nodes)
+{
+	struct numaclaims_host_info info;
+	uint64_t mask = 0;
+	unsigned int n;
+	int ret;
+
+	if (!nodemask)
+		return -EINVAL;
+	ret = claims_physinfo(h, &info);
+	if (ret)
+		return ret;
+	for (n = 0; n < NUMACLAIMS_MAX_NODES && n < info.nr_nodes; n++)
+		if (info.nodes[n].has_pool)
+			mask |= 1ULL << n;
+	*nodemask = mask;
+	if (nr_nodes)
+		*nr_nodes = info.nr_nodes;
+	return 0;
+}
+
+/*
+ * libnuma reports through errno and return values of -1 (or 0 for
+ * numa_distance()); numa_available() must be called before anything else.
+ */
+int claims_numa_nodes(void)
+{
+	if (numa_available() < 0)
+		return -ENOSYS;
+	return numa_max_node() + 1;
+}
+
+static int claims_numa_node_known(int node)
+{
+	if (numa_available() < 0)
+		return -ENOSYS;
+	if (node < 0 || node > numa_max_node())
+		return -ENOENT;
+	return 0;
+}
+
+int claims_node_size(int node, uint64_t *size_bytes, uint64_t *free_bytes)
+{
+	long long size, freemem = 0;
+	int ret = claims_numa_node_known(node);
+
+	if (ret)
+		return ret;
+	size = numa_node_size64(node, &freemem);
+	if (size < 0)
+		return -ENOENT;
+	if (size_bytes)
+		*size_bytes = (uint64_t)size;
+	if (free_bytes)
+		*free_bytes = freemem < 0 ? 0 : (uint64_t)freemem;
+	return 0;
+}
+
+int claims_node_distance(int from, int to)
+{
+	int ret = claims_numa_node_known(from);
+	int distance;
+
+	if (!ret)
+		ret = claims_numa_node_known(to);
+	if (ret)
+		return ret;
+	distance = numa_distance(from, to);
+	return distance > 0 ? distance : -ENOENT;
+}

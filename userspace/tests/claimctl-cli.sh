@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# claimctl's command line on the host, without the module: usage errors
+# (exit 2), device errors (exit 1) and their messages, help.  TAP output.
+#
+# usage: CLAIMCTL=build/userspace/claimctl bash userspace/tests/claimctl-cli.sh
+set -u
+CLAIMCTL=${CLAIMCTL:-build/userspace/claimctl}
+n=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# expect NAME STATUS PATTERN(stdout+stderr, grep -E) -- ARGS...
+expect() {
+	local name=$1 status=$2 pattern=$3 rc
+	shift 4
+	n=$((n + 1))
+	"$CLAIMCTL" "$@" >"$tmp/out" 2>&1 </dev/null
+	rc=$?
+	if [ "$rc" -eq "$status" ] && grep -Eq -- "$pattern" "$tmp/out"; then
+		echo "ok $n $name"
+	else
+		echo "not ok $n $name"
+		echo "# claimctl $* -> exit $rc (want $status), output:"
+		sed 's/^/#   /' "$tmp/out"
+		echo "# wanted pattern: $pattern"
+		failed=$((failed + 1))
+	fi
+}
+
+expect "--help lists commands" 0 '^commands:' -- --help
+expect "--version" 0 '^claimctl [0-9]+\.[0-9]+\.[0-9]+$' -- --version
+expect "no command is a usage error" 2 '^usage: claimctl' --
+expect "unknown command" 2 "unknown command 'bogus'" -- bogus
+expect "unknown global option" 2 'see .claimctl --help' -- --bogus info
+expect "claim with a duplicate node" 2 \
+	"^claimctl: node 0 is listed twice in the claim set$" -- claim 3 0:1G,0:1G
+expect "claim usage line follows the error" 2 \
+	'^usage: claimctl claim DOMID SPEC$' -- claim 3 0:1G,0:1G
+expect "claim with a bad suffix" 2 'bad size suffix' -- claim 3 0:1Q
+expect "claim with a bad node" 2 'nodes 0 to 63' -- claim 3 64:1G
+expect "claim with an overflowing total" 2 'overflows' -- \
+	claim 3 0:18446744073709551615p,host:1p
+expect "claim with a missing argument" 2 "'claim' takes 2 arguments, 1 given" -- claim 3
+expect "bad domid" 2 "bad domain id 'x'" -- destroy x
+expect "missing device names the module" 1 \
+	'^claimctl: open /nonexistent/numaclaims: ENOENT \(No such file or directory\): is the numaclaims module loaded\?' \
+	-- --device /nonexistent/numaclaims info
+expect "a device that is not numaclaims" 1 \
+	'^claimctl: read host info: ENOTTY \(Inappropriate ioctl for device\)' \
+	-- --device /dev/null info
+expect "claim against a non-numaclaims device" 1 \
+	'^claimctl: claim for domain 3: ENOTTY' -- --device /dev/null claim 3 0:4K
+expect "option of another command" 2 "option --gfn does not apply to 'info'" -- info --gfn 0
+expect "global --json on a command without JSON" 2 \
+	"option --json does not apply to 'destroy'" -- --json destroy 3
+expect "populate order above 9" 2 "order '10' is too large \(at most 9\)" -- populate 3 4M --order 10
+expect "populate size not a multiple of the extent" 2 \
+	'not a non-zero multiple of the extent size 8 KiB' -- populate 3 3p --order 1
+expect "populate gfn beyond 2^40" 2 'gfn .* is too large' -- populate 3 1p --gfn 0x10000000000
+expect "free needs --gfn" 2 'free needs --gfn START' -- free 3 1M
+expect "create --hold needs --autodestroy" 2 'only makes sense with --autodestroy' -- create --hold
+expect "affinity with a reversed range" 2 'first node above last' -- affinity 3 3-1
+expect "offline with a bad node" 2 "bad node 'n1'" -- offline n1 1M
+expect "per-command --help" 0 '^usage: claimctl populate DOMID SIZE' -- populate --help
+expect "help COMMAND" 0 '^usage: claimctl claim DOMID SPEC' -- help claim
+expect "help of an unknown command" 2 "unknown command 'nope'" -- help nope
+expect "version without the module still names claimctl" 1 \
+	'^claimctl [0-9.]+ \(uapi version 1\)' -- --device /nonexistent version
+# topology works without the module, or says NUMA is missing.
+expect "topology without the module" 0 '^node +size\(MiB\)|^claimctl: read NUMA topology: ENOSYS' -- \
+	--device /nonexistent topology
+expect "options after positional arguments" 1 \
+	'^claimctl: open /nonexistent: ENOENT' -- --device /nonexistent free 3 1M --gfn 0
+echo "1..$n"
+echo "$((n - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]

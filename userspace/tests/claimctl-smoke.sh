@@ -1,0 +1,149 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# claimctl against the real module, inside a 2-node VM (busybox sh), with
+# numaclaims.ko loaded with pools of at least 128 MiB per node:
+#
+#   tools/vm.sh --nodes 2 --module build/module/numaclaims.ko \
+#       --params pool_mb=256 \
+#       --add build/userspace/claimctl-static:/bin/claimctl \
+#       --add userspace/tests/claimctl-smoke.sh:/bin/claimctl-smoke.sh \
+#       --out build/results/claimctl-smoke.tap -- claimctl-smoke.sh
+#
+# TAP goes to $VM_OUT (vm.sh --out) or stdout; command output to stdout.
+# Every check that fails prints the command's output as diagnostics.  At
+# the end every counter must be back at its baseline (a leak check).
+set -u
+exec 3>"${VM_OUT:-/dev/stdout}"
+n=0
+failed=0
+out=/tmp/claimctl-smoke.out
+
+pass() { n=$((n + 1)); echo "ok $n $1" >&3; echo "ok $n $1"; }
+fail() {
+	n=$((n + 1)); failed=$((failed + 1))
+	echo "not ok $n $1" >&3; echo "not ok $n $1"
+	sed 's/^/#   /' "$out" >&3
+}
+
+# run NAME STATUS PATTERN CMD...: CMD exits STATUS and its stdout+stderr
+# matches the grep -E PATTERN ("" = anything).
+run() {
+	name=$1 want=$2 pattern=$3
+	shift 3
+	echo "+ $*"
+	"$@" >"$out" 2>&1
+	rc=$?
+	cat "$out"
+	if [ "$rc" -ne "$want" ]; then
+		echo "# exit $rc, want $want" >>"$out"
+		fail "$name"
+	elif [ -n "$pattern" ] && ! grep -Eq -- "$pattern" "$out"; then
+		echo "# no match for: $pattern" >>"$out"
+		fail "$name"
+	else
+		pass "$name"
+	fi
+}
+
+# Baseline of the host counters, to compare at the end.
+claimctl info --json >/tmp/baseline.json 2>&1
+baseline_free=$(sed -n 's/.*"total_avail_pages":\([0-9]*\).*/\1/p' /tmp/baseline.json)
+
+run "version talks to the module" 0 '^module API version 1$' claimctl version
+run "info shows two pools" 0 '^numaclaims: 2 nodes with a pool, 0 domains' claimctl info
+run "create --max 256M" 0 '^[0-9]+$' claimctl create --max 256M
+D=$(cat "$out")
+run "claim 0:64M,1:64M" 0 '' claimctl claim "$D" 0:64M,1:64M
+run "claims --json shows the set" 0 \
+	'"claims":\[\{"target":0,"pages":16384\},\{"target":1,"pages":16384\}\],"total_pages":32768' \
+	claimctl claims "$D" --json
+run "info shows 64 MiB claimed on each node" 0 \
+	'^0 +256\.00 +256\.00 +64\.00 +192\.00 +0\.00$' claimctl info
+run "populate 32M on node 0 (exact)" 0 'into domain' \
+	claimctl -v populate "$D" 32M --node 0 --exact
+run "populate 32M on node 1 (exact, 2 MiB extents, default gfn)" 0 \
+	'at gfn 0x2000-0x3fff' \
+	claimctl -v populate "$D" 32M --node 1 --exact --order 9
+run "list --json: memory and redeemed claims per node" 0 \
+	"\"domid\":$D,\"autodestroy\":false,\"max_pages\":65536,\"tot_pages\":16384,\"outstanding_pages\":16384,\"node_claims\":16384,\"host_claim\":0,.*\"nodes\":\[\{\"node\":0,\"claim\":8192,\"pages\":8192\},\{\"node\":1,\"claim\":8192,\"pages\":8192\}\]" \
+	claimctl list --json
+run "list table" 0 "^$D +256\.00 +64\.00 +64\.00 +32\.00 +32\.00 +32\.00 +32\.00 +0\.00" \
+	claimctl list
+run "info --pages after populate" 0 '^0 +65536 +57344 +8192 +49152 +0$' \
+	claimctl info --pages
+run "claim beyond a node fails with ENOMEM and names the node" 1 \
+	"^claimctl: claim for domain $D: ENOMEM \(Cannot allocate memory\): node 0 has only 224 MiB unclaimed, 1 GiB asked" \
+	claimctl claim "$D" 0:1G
+run "a failed claim changed nothing" 0 '"total_pages":16384' \
+	claimctl claims "$D" --json
+run "claim above max_pages fails with EINVAL" 1 \
+	"EINVAL .*raise the limit with 'claimctl maxmem $D SIZE'" \
+	claimctl claim "$D" 0:128M,1:128M
+run "claim on a node without a pool fails with ENOENT" 1 \
+	'ENOENT .*nodes with a pool: 0-1' claimctl claim "$D" 5:4K
+run "populate over populated gfns fails with EEXIST" 1 \
+	'EEXIST .*populated 0 of 1 extents' claimctl populate "$D" 4K --gfn 0
+run "create a 4M domain" 0 '^[0-9]+$' claimctl create --max 4M
+S=$(cat "$out")
+run "populate beyond max_pages stops with E2BIG and says how far it got" 1 \
+	"E2BIG .*populated 1024 of 2048 extents .*would exceed its max of 4 MiB" \
+	claimctl populate "$S" 8M
+run "destroy the 4M domain" 0 '' claimctl destroy "$S"
+run "free 32M at gfn 0" 0 '' claimctl free "$D" --gfn 0 32M
+run "free again: not populated" 1 'EINVAL' claimctl free "$D" --gfn 0 4K
+run "claim clear" 0 '' claimctl claim "$D" clear
+run "no claims left" 0 '"claims":\[\],"total_pages":0' claimctl claims "$D" --json
+run "legacy claim-pages 128M" 0 '' claimctl claim-pages "$D" 128M
+run "legacy claim is host-wide: target - tot" 0 \
+	'"claims":\[\{"target":"host","pages":24576\}\]' claimctl claims "$D" --json
+run "second legacy claim fails" 1 \
+	"EINVAL .*release it first with 'claimctl claim-pages $D 0'" \
+	claimctl claim-pages "$D" 128M
+run "legacy claim-set entry replaces it" 0 'host +96\.00' \
+	claimctl -v claim "$D" legacy:128M
+run "maxmem below tot recalls the claims" 0 '' claimctl maxmem "$D" 16M
+run "claims recalled" 0 '"total_pages":0' claimctl claims "$D" --json
+run "affinity 1" 0 '' claimctl affinity "$D" 1
+run "affinity shows in list" 0 "\"node_affinity\":\[1\]" claimctl list --json
+run "affinity without a pool node fails" 1 'EINVAL .*must name a node with a pool: 0-1' \
+	claimctl affinity "$D" 5
+run "offline 8M of node 0" 0 '' claimctl offline 0 8M
+run "info shows offlined pages" 0 '^0 +256\.00 +248\.00 +0\.00 +248\.00 +8\.00$' claimctl info
+run "online more than offlined fails" 1 'node 0 has only 8 MiB offlined, 16 MiB asked' \
+	claimctl online 0 16M
+run "online 8M of node 0" 0 '' claimctl online 0 8M
+run "destroy" 0 '' claimctl destroy "$D"
+run "destroy again fails with ESRCH" 1 \
+	"^claimctl: destroy domain $D: ESRCH \(No such process\): no domain $D" \
+	claimctl destroy "$D"
+
+# autodestroy: gone when claimctl exits; with --hold, alive until EOF.
+run "create --autodestroy warns it dies with claimctl" 0 'destroyed now that claimctl exits' \
+	claimctl create --autodestroy --max 4M
+A=$(head -n 1 "$out")
+run "the autodestroy domain is gone" 1 'ESRCH' claimctl claims "$A"
+rm -f /tmp/hold.fifo
+mkfifo /tmp/hold.fifo
+claimctl create --autodestroy --hold --max 4M </tmp/hold.fifo >/tmp/hold.id 2>&1 &
+holder=$!
+exec 4>/tmp/hold.fifo
+i=0
+while [ ! -s /tmp/hold.id ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+H=$(head -n 1 /tmp/hold.id)
+run "create --autodestroy --hold keeps the domain" 0 "^$H +4\.00 .* autodestroy$" claimctl list
+exec 4>&-
+wait $holder
+run "closing --hold's stdin destroys the domain" 1 'ESRCH' claimctl claims "$H"
+
+run "no domains left" 0 '^\(no domains\)$' claimctl list
+run "every counter back at its baseline" 0 \
+	"\"total_avail_pages\":$baseline_free,\"outstanding_claims\":0,.*\"offlined_pages\":0," \
+	claimctl info --json
+if [ -r /sys/kernel/debug/numaclaims/invariants ]; then
+	run "module invariants hold" 0 '^ok$' cat /sys/kernel/debug/numaclaims/invariants
+fi
+
+echo "1..$n" >&3
+echo "$((n - failed)) passed, $failed failed" >&3
+[ "$failed" -eq 0 ]

@@ -1,0 +1,794 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host-side unit tests of claimctl's parsing and output, and of libclaims'
+ * error convention, without the module: TAP on stdout, exit status 1 if any
+ * test failed.  Built with -fsanitize=address,undefined.
+ *
+ * Copyright (C) 2026 The numaclaims authors.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "claims.h"
+#include "claimctl.h"
+
+static int tests_run, tests_failed;
+
+static void tap(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void tap(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	tests_run++;
+	if (!ok)
+		tests_failed++;
+	printf("%sok %d ", ok ? "" : "not ", tests_run);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+/* Print @s as TAP diagnostics, one "# " line per line. */
+static void diag(const char *label, const char *s)
+{
+	const char *p = s;
+
+	printf("# %s:\n", label);
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+
+		printf("#   |%.*s|\n", len, p);
+		p += len + (nl ? 1 : 0);
+	}
+}
+
+static void check_str(const char *got, const char *want, const char *name)
+{
+	int ok = got && !strcmp(got, want);
+
+	tap(ok, "%s", name);
+	if (!ok) {
+		diag("expected", want);
+		diag("got", got ? got : "(null)");
+	}
+}
+
+/* ---- sizes ---- */
+
+static void size_ok(const char *s, uint64_t want)
+{
+	char err[CC_ERR_LEN] = "";
+	uint64_t pages = 0xdeadbeef;
+	int ret = cc_parse_size(s, &pages, err, sizeof(err));
+
+	tap(ret == 0 && pages == want, "size '%s' = %llu pages", s,
+	    (unsigned long long)want);
+	if (ret || pages != want)
+		printf("# ret %d pages %llu err '%s'\n", ret,
+		       (unsigned long long)pages, err);
+}
+
+static void size_bad(const char *s, int want_ret, const char *want_msg)
+{
+	char err[CC_ERR_LEN] = "";
+	uint64_t pages = 42;
+	int ret = cc_parse_size(s, &pages, err, sizeof(err));
+	int ok = ret == want_ret && pages == 42 && strstr(err, want_msg);
+
+	tap(ok, "size '%s' refused (%s, \"%s\")", s, cc_errno_name(-want_ret),
+	    want_msg);
+	if (!ok)
+		printf("# ret %d pages %llu err '%s'\n", ret,
+		       (unsigned long long)pages, err);
+}
+
+static void test_sizes(void)
+{
+	size_ok("0", 0);
+	size_ok("0p", 0);
+	size_ok("4096", 1);
+	size_ok("8192", 2);
+	size_ok("1p", 1);
+	size_ok("1024p", 1024);
+	size_ok("4K", 1);
+	size_ok("4k", 1);
+	size_ok("4KiB", 1);
+	size_ok("1M", 256);
+	size_ok("1m", 256);
+	size_ok("1MiB", 256);
+	size_ok("1mib", 256);
+	size_ok("812M", 207872);
+	size_ok("2G", 524288);
+	size_ok("1T", 268435456ULL);
+	size_ok("18446744073709551615p", UINT64_MAX);
+	/* 2^64 - 2^40 bytes: the largest T count that fits. */
+	size_ok("16777215T", (UINT64_MAX - ((1ULL << 40) - 1)) >> 12);
+	size_bad("", -EINVAL, "empty");
+	size_bad("-1", -EINVAL, "bad size");
+	size_bad("+1G", -EINVAL, "bad size");
+	size_bad("G", -EINVAL, "bad size");
+	size_bad("1K", -EINVAL, "multiple of the 4 KiB");
+	size_bad("100", -EINVAL, "100p means pages");
+	size_bad("1.5G", -EINVAL, "fractions");
+	size_bad("1GB", -EINVAL, "suffix");
+	size_bad("1X", -EINVAL, "suffix");
+	size_bad("1P", -EINVAL, "suffix");
+	size_bad("1 G", -EINVAL, "suffix");
+	size_bad("1Gi", -EINVAL, "suffix");
+	size_bad("1pp", -EINVAL, "suffix");
+	size_bad("0x10", -EINVAL, "suffix");
+	size_bad("18446744073709551616p", -ERANGE, "too large");
+	size_bad("99999999999999999999999", -ERANGE, "too large");
+	size_bad("16777216T", -ERANGE, "too large");
+	size_bad("17179869184G", -ERANGE, "too large");
+}
+
+/* ---- numbers, nodes, domids ---- */
+
+static void test_numbers(void)
+{
+	char err[CC_ERR_LEN];
+	uint32_t v32 = 0;
+	uint64_t v64 = 0;
+	int ret;
+
+	ret = cc_parse_domid("3", &v32, err, sizeof(err));
+	tap(!ret && v32 == 3, "domid 3");
+	ret = cc_parse_domid("4294967295", &v32, err, sizeof(err));
+	tap(!ret && v32 == UINT32_MAX, "domid 4294967295");
+	ret = cc_parse_domid("4294967296", &v32, err, sizeof(err));
+	tap(ret == -ERANGE && strstr(err, "too large"), "domid 2^32 refused");
+	ret = cc_parse_domid("-1", &v32, err, sizeof(err));
+	tap(ret == -EINVAL, "domid -1 refused");
+	ret = cc_parse_domid("3x", &v32, err, sizeof(err));
+	tap(ret == -EINVAL, "domid 3x refused");
+	ret = cc_parse_u64("0x1F", UINT64_MAX, "gfn", &v64, err, sizeof(err));
+	tap(!ret && v64 == 31, "gfn 0x1F = 31");
+	ret = cc_parse_u64("0xffffffffffffffff", UINT64_MAX, "gfn", &v64, err,
+			   sizeof(err));
+	tap(!ret && v64 == UINT64_MAX, "gfn 0xffffffffffffffff");
+	ret = cc_parse_u64("0x10000000000000000", UINT64_MAX, "gfn", &v64, err,
+			   sizeof(err));
+	tap(ret == -ERANGE, "gfn 0x1_0000_0000_0000_0000 refused");
+	ret = cc_parse_u64("0x", UINT64_MAX, "gfn", &v64, err, sizeof(err));
+	tap(ret == -EINVAL, "gfn 0x refused");
+	ret = cc_parse_u64("10", 9, "order", &v64, err, sizeof(err));
+	tap(ret == -ERANGE && strstr(err, "at most 9"), "order 10 refused");
+	ret = cc_parse_node("63", &v32, err, sizeof(err));
+	tap(!ret && v32 == 63, "node 63");
+	ret = cc_parse_node("64", &v32, err, sizeof(err));
+	tap(ret == -EINVAL && strstr(err, "nodes 0 to 63"), "node 64 refused");
+	ret = cc_parse_node("", &v32, err, sizeof(err));
+	tap(ret == -EINVAL, "empty node refused");
+}
+
+/* ---- claim specs ---- */
+
+static void spec_bad(const char *s, int want_ret, const char *want_msg)
+{
+	struct numaclaims_claim set[CC_MAX_ENTRIES];
+	char err[CC_ERR_LEN] = "";
+	uint32_t nr = 77;
+	int ret = cc_parse_claim_spec(s, set, &nr, err, sizeof(err));
+	int ok = ret == want_ret && nr == 77 && strstr(err, want_msg);
+
+	tap(ok, "claim spec '%.60s' refused (%s, \"%s\")", s,
+	    cc_errno_name(-want_ret), want_msg);
+	if (!ok)
+		printf("# ret %d nr %u err '%s'\n", ret, nr, err);
+}
+
+static void test_claim_specs(void)
+{
+	struct numaclaims_claim set[CC_MAX_ENTRIES];
+	char err[CC_ERR_LEN] = "", spec[2048];
+	uint32_t nr = 0, i;
+	size_t used = 0;
+	int ret;
+
+	memset(set, 0xff, sizeof(set));
+	ret = cc_parse_claim_spec("0:1G,1:512M,host:256M", set, &nr, err,
+				  sizeof(err));
+	tap(!ret && nr == 3 &&
+	    set[0].target == 0 && set[0].pages == 262144 && set[0].cmd == 0 &&
+	    set[1].target == 1 && set[1].pages == 131072 && set[1].cmd == 0 &&
+	    set[2].target == NUMACLAIMS_TARGET_HOST && set[2].pages == 65536 &&
+	    set[2].cmd == 0,
+	    "claim spec 0:1G,1:512M,host:256M");
+
+	ret = cc_parse_claim_spec("clear", set, &nr, err, sizeof(err));
+	tap(!ret && nr == 1 && set[0].target == NUMACLAIMS_TARGET_HOST &&
+	    set[0].pages == 0 && set[0].cmd == 0, "claim spec clear = {0, host}");
+
+	ret = cc_parse_claim_spec("legacy:2G", set, &nr, err, sizeof(err));
+	tap(!ret && nr == 1 && set[0].target == NUMACLAIMS_TARGET_LEGACY &&
+	    set[0].pages == 524288, "claim spec legacy:2G");
+
+	ret = cc_parse_claim_spec("63:4K,1:0", set, &nr, err, sizeof(err));
+	tap(!ret && nr == 2 && set[0].target == 63 && set[0].pages == 1 &&
+	    set[1].target == 1 && set[1].pages == 0,
+	    "claim spec 63:4K,1:0 (zero entry allowed)");
+
+	ret = cc_parse_claim_spec("host:100p", set, &nr, err, sizeof(err));
+	tap(!ret && nr == 1 && set[0].pages == 100, "claim spec host:100p");
+
+	/* The largest set: every node and the host. */
+	for (i = 0; i < NUMACLAIMS_MAX_NODES; i++)
+		used += (size_t)snprintf(spec + used, sizeof(spec) - used,
+					 "%u:1p,", i);
+	snprintf(spec + used, sizeof(spec) - used, "host:1p");
+	ret = cc_parse_claim_spec(spec, set, &nr, err, sizeof(err));
+	tap(!ret && nr == CC_MAX_ENTRIES && set[64].target ==
+	    NUMACLAIMS_TARGET_HOST, "claim spec with all 64 nodes and host");
+
+	spec_bad("", -EINVAL, "empty claim set");
+	spec_bad("0:1G,0:2G", -EINVAL, "node 0 is listed twice");
+	spec_bad("1:1G,0:1G,1:2M", -EINVAL, "node 1 is listed twice");
+	spec_bad("host:1G,0:1G,host:2M", -EINVAL, "host is listed twice");
+	spec_bad("legacy:1G,0:1G", -EINVAL, "legacy:SIZE must be the only");
+	spec_bad("0:1G,legacy:1G", -EINVAL, "legacy:SIZE must be the only");
+	spec_bad("legacy:1G,legacy:1G", -EINVAL, "legacy:SIZE must be the only");
+	spec_bad("64:1G", -EINVAL, "nodes 0 to 63");
+	spec_bad("4294967296:1G", -EINVAL, "nodes 0 to 63");
+	spec_bad("x:1G", -EINVAL, "bad node 'x'");
+	spec_bad("-1:1G", -EINVAL, "bad node");
+	spec_bad("Host:1G", -EINVAL, "bad node");
+	spec_bad("0:1Q", -EINVAL, "bad size suffix");
+	spec_bad("0:1.5G", -EINVAL, "fractions");
+	spec_bad("0:1000", -EINVAL, "multiple of the 4 KiB");
+	spec_bad("0:", -EINVAL, "empty size");
+	spec_bad("0", -EINVAL, "expected NODE:SIZE");
+	spec_bad("0:1G,", -EINVAL, "empty entry");
+	spec_bad(",0:1G", -EINVAL, "empty entry");
+	spec_bad("0:1G,,1:1G", -EINVAL, "empty entry");
+	spec_bad("0:18446744073709551615p,1:1p", -ERANGE, "overflows");
+	spec_bad("0:9223372036854775808p,host:9223372036854775808p", -ERANGE,
+		 "overflows");
+	spec_bad("0:99999999999999999999999p", -ERANGE, "too large");
+	spec_bad("clear,0:1G", -EINVAL, "bad claim entry 'clear'");
+}
+
+/* ---- node lists ---- */
+
+static void nodelist_ok(const char *s, uint64_t want)
+{
+	char err[CC_ERR_LEN] = "";
+	uint64_t mask = 0;
+	int ret = cc_parse_nodelist(s, &mask, err, sizeof(err));
+
+	tap(!ret && mask == want, "nodelist '%s' = %#llx", s,
+	    (unsigned long long)want);
+	if (ret || mask != want)
+		printf("# ret %d mask %#llx err '%s'\n", ret,
+		       (unsigned long long)mask, err);
+}
+
+static void nodelist_bad(const char *s, const char *want_msg)
+{
+	char err[CC_ERR_LEN] = "";
+	uint64_t mask = 7;
+	int ret = cc_parse_nodelist(s, &mask, err, sizeof(err));
+	int ok = ret == -EINVAL && mask == 7 && strstr(err, want_msg);
+
+	tap(ok, "nodelist '%s' refused (\"%s\")", s, want_msg);
+	if (!ok)
+		printf("# ret %d err '%s'\n", ret, err);
+}
+
+static void test_nodelists(void)
+{
+	char buf[256];
+
+	nodelist_ok("0", 0x1);
+	nodelist_ok("0,1", 0x3);
+	nodelist_ok("1,0,1", 0x3);
+	nodelist_ok("0-3", 0xf);
+	nodelist_ok("0-1,4", 0x13);
+	nodelist_ok("2-2", 0x4);
+	nodelist_ok("63", 1ULL << 63);
+	nodelist_ok("0-63", UINT64_MAX);
+	nodelist_bad("", "empty node list");
+	nodelist_bad("3-1", "first node above last");
+	nodelist_bad("64", "nodes 0 to 63");
+	nodelist_bad("0-64", "nodes 0 to 63");
+	nodelist_bad("0,,1", "bad node list");
+	nodelist_bad("0,", "bad node list");
+	nodelist_bad("a", "bad node list");
+	nodelist_bad("0-", "bad range");
+	nodelist_bad("-1", "bad node list");
+	nodelist_bad("0 1", "bad node list");
+	nodelist_bad("all", "bad node list");
+
+	check_str(cc_format_nodelist(buf, sizeof(buf), 0x13), "0-1,4",
+		  "format nodelist 0x13");
+	check_str(cc_format_nodelist(buf, sizeof(buf), 0), "none",
+		  "format nodelist 0");
+	check_str(cc_format_nodelist(buf, sizeof(buf), UINT64_MAX), "0-63",
+		  "format nodelist all");
+	check_str(cc_format_nodelist(buf, sizeof(buf), (1ULL << 63) | 0x5),
+		  "0,2,63", "format nodelist 0,2,63");
+}
+
+/* ---- amounts, errno names ---- */
+
+static void test_amounts(void)
+{
+	char buf[64];
+
+	check_str(cc_format_amount(buf, sizeof(buf), 256, CC_UNIT_MIB), "1.00",
+		  "256 pages = 1.00 MiB");
+	check_str(cc_format_amount(buf, sizeof(buf), 128, CC_UNIT_MIB), "0.50",
+		  "128 pages = 0.50 MiB");
+	check_str(cc_format_amount(buf, sizeof(buf), 1, CC_UNIT_MIB), "0.00",
+		  "1 page = 0.00 MiB (rounded)");
+	check_str(cc_format_amount(buf, sizeof(buf), 2, CC_UNIT_MIB), "0.01",
+		  "2 pages = 0.01 MiB (rounded)");
+	check_str(cc_format_amount(buf, sizeof(buf), 255, CC_UNIT_MIB), "1.00",
+		  "255 pages = 1.00 MiB (rounded up)");
+	check_str(cc_format_amount(buf, sizeof(buf), UINT64_MAX, CC_UNIT_MIB),
+		  "72057594037927936.00", "2^64-1 pages in MiB, no overflow");
+	check_str(cc_format_amount(buf, sizeof(buf), 12345, CC_UNIT_PAGES),
+		  "12345", "12345 pages as pages");
+	check_str(cc_format_human(buf, sizeof(buf), 207872), "812 MiB",
+		  "human 812 MiB");
+	check_str(cc_format_human(buf, sizeof(buf), 384), "1.50 MiB",
+		  "human 1.50 MiB");
+	check_str(cc_format_human(buf, sizeof(buf), 1), "4 KiB", "human 4 KiB");
+	check_str(cc_format_human(buf, sizeof(buf), 0), "0 B", "human 0 B");
+	check_str(cc_format_human(buf, sizeof(buf), 262144), "1 GiB",
+		  "human 1 GiB");
+	check_str(cc_format_human(buf, sizeof(buf), 262145), "1.00 GiB",
+		  "human 1 GiB + 4 KiB");
+	check_str(cc_format_human(buf, sizeof(buf), 1ULL << 40), "4 PiB",
+		  "human 4 PiB");
+	check_str(cc_errno_name(ENOMEM), "ENOMEM", "errno name ENOMEM");
+	check_str(cc_errno_name(ESRCH), "ESRCH", "errno name ESRCH");
+	check_str(cc_errno_name(ERANGE), "ERANGE", "errno name ERANGE");
+	check_str(cc_errno_name(9999), "E???", "errno name unknown");
+}
+
+/* ---- fake host and domains ---- */
+
+/*
+ * Node 0: 1 GiB pool, 960 MiB free, 64 MiB claimed; node 1: 1 GiB pool,
+ * 1000 MiB free (24 MiB populated), 188 MiB claimed, 8 MiB offlined;
+ * node 2 has no pool; 16 MiB of host-wide claims.
+ */
+static void fake_host(struct numaclaims_host_info *hi)
+{
+	memset(hi, 0, sizeof(*hi));
+	hi->nr_nodes = 3;
+	hi->nr_domains = 2;
+	hi->nodes[0] = (struct numaclaims_node_info){
+		.reserved_pages = 262144, .avail_pages = 245760,
+		.outstanding_claims = 16384, .has_pool = 1,
+	};
+	hi->nodes[1] = (struct numaclaims_node_info){
+		.reserved_pages = 262144, .avail_pages = 256000,
+		.outstanding_claims = 48128, .offlined_pages = 2048,
+		.has_pool = 1,
+	};
+	hi->total_avail_pages = 245760 + 256000;
+	hi->outstanding_claims = 16384 + 48128 + 4096;
+}
+
+static void fake_domains(struct numaclaims_domain_info d[2])
+{
+	memset(d, 0, 2 * sizeof(d[0]));
+	d[0].domid = 1;
+	d[0].max_pages = 262144;
+	d[0].tot_pages = 16384 + 4096;
+	d[0].outstanding_pages = 16384 + 16384 + 4096;
+	d[0].node_claims = 16384 + 16384;
+	d[0].claims[0] = 16384;
+	d[0].claims[1] = 16384;
+	d[0].node_pages[0] = 16384;
+	d[0].node_pages[1] = 4096;
+	d[0].node_affinity = 0x3;
+	d[1].domid = 7;
+	d[1].domain_flags = NUMACLAIMS_DOMAIN_AUTODESTROY;
+	d[1].max_pages = 65536;
+	d[1].tot_pages = 0;
+	d[1].uncounted_pages = 2048;
+	d[1].outstanding_pages = 31744;
+	d[1].node_claims = 31744;
+	d[1].claims[1] = 31744;
+	d[1].node_pages[1] = 2048;
+	d[1].node_affinity = 0x2;
+}
+
+/* Run a printer into a memory buffer; the caller frees the result. */
+static char *capture_begin(FILE **f, size_t *len, char **buf)
+{
+	*buf = NULL;
+	*f = open_memstream(buf, len);
+	return *f ? *buf : NULL;
+}
+
+static char *capture_end(FILE *f, char **buf)
+{
+	fclose(f);
+	return *buf;
+}
+
+static void test_host_output(void)
+{
+	struct numaclaims_host_info hi;
+	size_t len;
+	char *buf;
+	FILE *f;
+
+	fake_host(&hi);
+	capture_begin(&f, &len, &buf);
+	cc_print_host_info(f, &hi, CC_UNIT_MIB);
+	check_str(capture_end(f, &buf),
+		  "numaclaims: 2 nodes with a pool, 2 domains; sizes in MiB\n"
+		  "node      reserved        free     claimed   unclaimed    offlined\n"
+		  "0          1024.00      960.00       64.00      896.00        0.00\n"
+		  "1          1024.00     1000.00      188.00      812.00        8.00\n"
+		  "host             -           -       16.00           -           -\n"
+		  "total      2048.00     1960.00      268.00     1692.00        8.00\n",
+		  "info table in MiB");
+	free(buf);
+
+	capture_begin(&f, &len, &buf);
+	cc_print_host_info(f, &hi, CC_UNIT_PAGES);
+	check_str(capture_end(f, &buf),
+		  "numaclaims: 2 nodes with a pool, 2 domains; sizes in 4 KiB pages\n"
+		  "node      reserved        free     claimed   unclaimed    offlined\n"
+		  "0           262144      245760       16384      229376           0\n"
+		  "1           262144      256000       48128      207872        2048\n"
+		  "host             -           -        4096           -           -\n"
+		  "total       524288      501760       68608      433152        2048\n",
+		  "info table in pages");
+	free(buf);
+
+	capture_begin(&f, &len, &buf);
+	cc_print_host_info_json(f, &hi);
+	check_str(capture_end(f, &buf),
+		  "{\"page_size\":4096,\"nr_nodes\":3,\"nr_domains\":2,"
+		  "\"reserved_pages\":524288,\"total_avail_pages\":501760,"
+		  "\"outstanding_claims\":68608,\"node_claims\":64512,"
+		  "\"host_claims\":4096,\"unclaimed_pages\":433152,"
+		  "\"offlined_pages\":2048,\"nodes\":["
+		  "{\"node\":0,\"reserved_pages\":262144,\"avail_pages\":245760,"
+		  "\"outstanding_claims\":16384,\"unclaimed_pages\":229376,"
+		  "\"offlined_pages\":0},"
+		  "{\"node\":1,\"reserved_pages\":262144,\"avail_pages\":256000,"
+		  "\"outstanding_claims\":48128,\"unclaimed_pages\":207872,"
+		  "\"offlined_pages\":2048}]}\n",
+		  "info JSON");
+	free(buf);
+
+	/* A broken invariant shows as a negative number, not 2^64 - n. */
+	hi.nodes[0].outstanding_claims = hi.nodes[0].avail_pages + 256;
+	capture_begin(&f, &len, &buf);
+	cc_print_host_info(f, &hi, CC_UNIT_MIB);
+	capture_end(f, &buf);
+	tap(strstr(buf, "\n0          1024.00      960.00      961.00       -1.00") != NULL,
+	    "info table shows a broken invariant as negative");
+	free(buf);
+	capture_begin(&f, &len, &buf);
+	cc_print_host_info_json(f, &hi);
+	capture_end(f, &buf);
+	tap(strstr(buf, "\"unclaimed_pages\":-256,") != NULL,
+	    "info JSON shows a broken invariant as negative");
+	free(buf);
+
+	memset(&hi, 0, sizeof(hi));
+	hi.nr_nodes = 1;
+	hi.nodes[0].has_pool = 1;
+	capture_begin(&f, &len, &buf);
+	cc_print_host_info(f, &hi, CC_UNIT_PAGES);
+	capture_end(f, &buf);
+	tap(!strncmp(buf, "numaclaims: 1 node with a pool, 0 domains;", 42),
+	    "info header singular/plural");
+	free(buf);
+}
+
+static void test_domain_output(void)
+{
+	struct numaclaims_domain_info d[2];
+	struct numaclaims_host_info hi;
+	size_t len;
+	char *buf;
+	FILE *f;
+
+	fake_host(&hi);
+	fake_domains(d);
+	capture_begin(&f, &len, &buf);
+	cc_print_domains(f, &hi, d, 2, CC_UNIT_MIB);
+	check_str(capture_end(f, &buf),
+		  "domid           max         tot     claimed    n0-claim      n0-mem    n1-claim      n1-mem   host-wide  affinity  flags\n"
+		  "1           1024.00       80.00      144.00       64.00       64.00       64.00       16.00       16.00  0-1       -\n"
+		  "7            256.00        0.00      124.00        0.00        0.00      124.00        8.00        0.00  1         autodestroy\n",
+		  "list table in MiB");
+	free(buf);
+
+	capture_begin(&f, &len, &buf);
+	cc_print_domains_json(f, &hi, d, 2);
+	check_str(capture_end(f, &buf),
+		  "{\"page_size\":4096,\"domains\":["
+		  "{\"domid\":1,\"autodestroy\":false,\"max_pages\":262144,"
+		  "\"tot_pages\":20480,\"outstanding_pages\":36864,"
+		  "\"node_claims\":32768,\"host_claim\":4096,"
+		  "\"uncounted_pages\":0,\"node_affinity\":[0,1],\"nodes\":["
+		  "{\"node\":0,\"claim\":16384,\"pages\":16384},"
+		  "{\"node\":1,\"claim\":16384,\"pages\":4096}]},"
+		  "{\"domid\":7,\"autodestroy\":true,\"max_pages\":65536,"
+		  "\"tot_pages\":0,\"outstanding_pages\":31744,"
+		  "\"node_claims\":31744,\"host_claim\":0,"
+		  "\"uncounted_pages\":2048,\"node_affinity\":[1],\"nodes\":["
+		  "{\"node\":0,\"claim\":0,\"pages\":0},"
+		  "{\"node\":1,\"claim\":31744,\"pages\":2048}]}]}\n",
+		  "list JSON");
+	free(buf);
+
+	/* Without host info, only the nodes the domains use are shown. */
+	d[0].claims[0] = d[0].node_pages[0] = 0;
+	capture_begin(&f, &len, &buf);
+	cc_print_domains(f, NULL, d, 2, CC_UNIT_PAGES);
+	capture_end(f, &buf);
+	tap(!strstr(buf, "n0-claim") && strstr(buf, "n1-claim"),
+	    "list without host info shows only used nodes");
+	free(buf);
+
+	capture_begin(&f, &len, &buf);
+	cc_print_domains(f, &hi, NULL, 0, CC_UNIT_MIB);
+	capture_end(f, &buf);
+	tap(strstr(buf, "(no domains)\n") != NULL, "list with no domains");
+	free(buf);
+
+	capture_begin(&f, &len, &buf);
+	cc_print_domains_json(f, &hi, NULL, 0);
+	check_str(capture_end(f, &buf),
+		  "{\"page_size\":4096,\"domains\":[]}\n", "list JSON, no domains");
+	free(buf);
+}
+
+static void test_claim_set_output(void)
+{
+	struct numaclaims_claim set[3] = {
+		{ .pages = 262144, .target = 0 },
+		{ .pages = 131072, .target = 1 },
+		{ .pages = 65536, .target = NUMACLAIMS_TARGET_HOST },
+	};
+	size_t len;
+	char *buf;
+	FILE *f;
+
+	capture_begin(&f, &len, &buf);
+	cc_print_claim_set(f, 3, set, 3, CC_UNIT_MIB);
+	check_str(capture_end(f, &buf),
+		  "domain 3 claims; sizes in MiB\n"
+		  "target       claimed\n"
+		  "0            1024.00\n"
+		  "1             512.00\n"
+		  "host          256.00\n"
+		  "total        1792.00\n",
+		  "claims table in MiB");
+	free(buf);
+
+	capture_begin(&f, &len, &buf);
+	cc_print_claim_set_json(f, 3, set, 3);
+	check_str(capture_end(f, &buf),
+		  "{\"domid\":3,\"page_size\":4096,\"claims\":["
+		  "{\"target\":0,\"pages\":262144},"
+		  "{\"target\":1,\"pages\":131072},"
+		  "{\"target\":\"host\",\"pages\":65536}],"
+		  "\"total_pages\":458752}\n",
+		  "claims JSON");
+	free(buf);
+
+	capture_begin(&f, &len, &buf);
+	cc_print_claim_set_json(f, 4, set, 0);
+	check_str(capture_end(f, &buf),
+		  "{\"domid\":4,\"page_size\":4096,\"claims\":[],\"total_pages\":0}\n",
+		  "claims JSON, empty set");
+	free(buf);
+}
+
+/* ---- hints ---- */
+
+static void hint_has(const char *hint, const char *want, const char *name)
+{
+	int ok = strstr(hint, want) != NULL;
+
+	tap(ok, "%s", name);
+	if (!ok) {
+		printf("# want substring: %s\n", want);
+		printf("# hint: %s\n", hint);
+	}
+}
+
+static void test_hints(void)
+{
+	struct numaclaims_domain_info d[2], fresh;
+	struct numaclaims_host_info hi;
+	struct numaclaims_claim set[2];
+	char hint[CC_ERR_LEN];
+
+	fake_host(&hi);
+	fake_domains(d);
+	memset(&fresh, 0, sizeof(fresh));
+	fresh.domid = 9;
+	fresh.max_pages = 1ULL << 30;
+
+	/* Node 1: 1000 MiB free, 188 MiB claimed -> 812 MiB unclaimed. */
+	set[0] = (struct numaclaims_claim){ .pages = 256, .target = 0 };
+	set[1] = (struct numaclaims_claim){ .pages = 262144, .target = 1 };
+	cc_claim_hint(hint, sizeof(hint), ENOMEM, set, 2, &hi, &fresh);
+	hint_has(hint, "node 1 has only 812 MiB unclaimed, 1 GiB asked; claim less or on another node",
+		 "claim ENOMEM names the node and its unclaimed memory");
+
+	/* Domain 1's own 64 MiB claim on node 1 counts as free: 876 MiB. */
+	cc_claim_hint(hint, sizeof(hint), ENOMEM, set, 2, &hi, &d[0]);
+	hint_has(hint, "node 1 has only 876 MiB unclaimed",
+		 "claim ENOMEM counts the domain's own claim as free");
+
+	/* Fits on every node but not on the host. */
+	set[0] = (struct numaclaims_claim){ .pages = 500000,
+					    .target = NUMACLAIMS_TARGET_HOST };
+	cc_claim_hint(hint, sizeof(hint), ENOMEM, set, 1, &hi, &fresh);
+	hint_has(hint, "the host has only 1.65 GiB unclaimed, the claims total 1.91 GiB",
+		 "claim ENOMEM on the host total");
+
+	set[0] = (struct numaclaims_claim){ .pages = 1, .target = 2 };
+	cc_claim_hint(hint, sizeof(hint), ENOENT, set, 1, &hi, &fresh);
+	hint_has(hint, "node 2 has no numaclaims pool; nodes with a pool: 0-1",
+		 "claim ENOENT lists the pool nodes");
+
+	fresh.max_pages = 1024;
+	fresh.tot_pages = 512;
+	set[0] = (struct numaclaims_claim){ .pages = 1024, .target = 0 };
+	cc_claim_hint(hint, sizeof(hint), EINVAL, set, 1, &hi, &fresh);
+	hint_has(hint, "domain 9 may hold at most 4 MiB and has 2 MiB; the claims total 4 MiB; raise the limit with 'claimctl maxmem 9 SIZE'",
+		 "claim EINVAL above max_pages");
+
+	set[0] = (struct numaclaims_claim){ .pages = 256,
+					    .target = NUMACLAIMS_TARGET_LEGACY };
+	cc_claim_hint(hint, sizeof(hint), EINVAL, set, 1, &hi, &fresh);
+	hint_has(hint, "must exceed the 2 MiB it already has",
+		 "legacy claim EINVAL below tot_pages");
+
+	cc_claim_hint(hint, sizeof(hint), ESRCH, set, 1, NULL, NULL);
+	hint_has(hint, "see 'claimctl list'", "claim ESRCH hint");
+
+	fresh.outstanding_pages = 100;
+	cc_claim_pages_hint(hint, sizeof(hint), EINVAL, 4096, &hi, &fresh);
+	hint_has(hint, "release it first with 'claimctl claim-pages 9 0'",
+		 "claim-pages EINVAL with a claim outstanding");
+	fresh.outstanding_pages = 0;
+	cc_claim_pages_hint(hint, sizeof(hint), EINVAL, 4096, &hi, &fresh);
+	hint_has(hint, "exceeds the domain's max 4 MiB",
+		 "claim-pages EINVAL above max");
+
+	cc_populate_hint(hint, sizeof(hint), E2BIG, -1, 1, 0, &hi, &d[1]);
+	hint_has(hint, "domain 7 would exceed its max of 256 MiB",
+		 "populate E2BIG names max_pages");
+	cc_populate_hint(hint, sizeof(hint), ENOMEM, 1, 512,
+			 NUMACLAIMS_MEMF_NODE(1) | NUMACLAIMS_MEMF_EXACT_NODE,
+			 &hi, &d[1]);
+	hint_has(hint, "node 1 can give this domain only 936 MiB (free 1000 MiB, claimed by others 64 MiB) for an extent of 2 MiB (--exact)",
+		 "populate ENOMEM on a node counts own claim");
+	cc_populate_hint(hint, sizeof(hint), EEXIST, -1, 1, 0, &hi, &d[1]);
+	hint_has(hint, "already populated", "populate EEXIST hint");
+
+	cc_offline_hint(hint, sizeof(hint), ENOMEM, 0, 1, 300000, &hi);
+	hint_has(hint, "node 1 has only 1000 MiB free in its pool",
+		 "offline ENOMEM names free pages");
+	cc_offline_hint(hint, sizeof(hint), EINVAL, 1, 1, 4096, &hi);
+	hint_has(hint, "node 1 has only 8 MiB offlined, 16 MiB asked",
+		 "online EINVAL names offlined pages");
+	cc_offline_hint(hint, sizeof(hint), ENOENT, 0, 5, 1, &hi);
+	hint_has(hint, "node 5 has no numaclaims pool", "offline ENOENT");
+
+	cc_generic_hint(hint, sizeof(hint), EPERM, 3);
+	hint_has(hint, "run as root", "EPERM hint");
+	cc_generic_hint(hint, sizeof(hint), ENOSPC, 3);
+	tap(hint[0] == '\0', "no hint for an errno without advice");
+}
+
+/* ---- libclaims without the module ---- */
+
+static void test_libclaims(void)
+{
+	struct numaclaims_domain_info di;
+	struct numaclaims_host_info hi;
+	struct numaclaims_claim set[2];
+	struct claims_handle *h = (struct claims_handle *)1;
+	uint64_t done = 99, mask;
+	uint32_t nr = 2, domid = 5;
+	int ret, distance;
+
+	ret = claims_open_handle("/nonexistent/numaclaims", &h);
+	tap(ret == -ENOENT && h == NULL,
+	    "claims_open_handle on a missing device returns -ENOENT");
+	errno = 0;
+	tap(claims_open_path("/nonexistent/numaclaims") == NULL &&
+	    errno == ENOENT, "claims_open_path returns NULL with errno ENOENT");
+	claims_close(NULL);
+	tap(1, "claims_close(NULL) is harmless");
+
+	/* /dev/null answers every ioctl with ENOTTY: the -errno path. */
+	ret = claims_open_handle("/dev/null", &h);
+	tap(ret == 0 && h && claims_fd(h) >= 0, "claims_open_handle(/dev/null)");
+	if (ret)
+		return;
+	errno = 0;
+	tap(claims_api_version(h) == -ENOTTY, "api_version -> -ENOTTY");
+	tap(claims_physinfo(h, &hi) == -ENOTTY, "physinfo -> -ENOTTY");
+	tap(claims_domain_getinfo(h, 1, &di) == -ENOTTY, "getinfo -> -ENOTTY");
+	tap(claims_domain_getinfo_next(h, 0, &di) == -ENOTTY,
+	    "getinfo_next -> -ENOTTY");
+	tap(claims_domain_create(h, 1, 0, &domid) == -ENOTTY && domid == 5,
+	    "domain_create -> -ENOTTY, domid untouched");
+	tap(claims_domain_destroy(h, 1) == -ENOTTY, "destroy -> -ENOTTY");
+	tap(claims_domain_setmaxmem(h, 1, 1) == -ENOTTY, "setmaxmem -> -ENOTTY");
+	tap(claims_domain_node_setaffinity(h, 1, 1) == -ENOTTY,
+	    "node_setaffinity -> -ENOTTY");
+	tap(claims_domain_claim_memory(h, 1, NUMACLAIMS_CLAIM_GET, &nr, set) ==
+	    -ENOTTY && nr == 2, "claim_memory GET -> -ENOTTY, nr untouched");
+	tap(claims_domain_claim_memory(h, 1, NUMACLAIMS_CLAIM_GET, NULL, set) ==
+	    -EINVAL, "claim_memory without nr_entries -> -EINVAL");
+	tap(claims_domain_claim_pages(h, 1, 1) == -ENOTTY,
+	    "claim_pages -> -ENOTTY");
+	tap(claims_domain_populate_physmap(h, 1, 1, 0, 0, &done, &done) ==
+	    -ENOTTY && done == 0, "populate -> -ENOTTY, nr_done 0");
+	tap(claims_domain_populate_physmap_exact(h, 1, 1, 0, 0, &done) ==
+	    -ENOTTY, "populate_exact -> -ENOTTY");
+	done = 99;
+	tap(claims_domain_decrease_reservation(h, 1, 1, 0, &done, &done) ==
+	    -ENOTTY && done == 0, "decrease_reservation -> -ENOTTY, nr_done 0");
+	tap(claims_offline_pages(h, 0, 1) == -ENOTTY, "offline -> -ENOTTY");
+	tap(claims_online_pages(h, 0, 1) == -ENOTTY, "online -> -ENOTTY");
+	tap(claims_pool_nodes(h, &mask, NULL) == -ENOTTY,
+	    "pool_nodes -> -ENOTTY");
+	claims_close(h);
+
+	/* libnuma: either NUMA works here or every helper says -ENOSYS. */
+	ret = claims_numa_nodes();
+	if (ret == -ENOSYS) {
+		tap(claims_node_size(0, NULL, NULL) == -ENOSYS &&
+		    claims_node_distance(0, 0) == -ENOSYS,
+		    "no NUMA: topology helpers return -ENOSYS");
+	} else {
+		uint64_t size = 0, freemem = 0;
+
+		tap(ret >= 1, "claims_numa_nodes() = %d", ret);
+		tap(claims_node_size(0, &size, &freemem) == 0 && size > 0 &&
+		    freemem <= size, "node 0 size from libnuma");
+		distance = claims_node_distance(0, 0);
+		tap(distance == 10 || distance > 0,
+		    "node 0 distance to itself = %d", distance);
+		tap(claims_node_size(ret, NULL, NULL) == -ENOENT &&
+		    claims_node_distance(0, ret) == -ENOENT &&
+		    claims_node_size(-1, NULL, NULL) == -ENOENT,
+		    "unknown node -> -ENOENT");
+	}
+}
+
+int main(void)
+{
+	test_sizes();
+	test_numbers();
+	test_claim_specs();
+	test_nodelists();
+	test_amounts();
+	test_host_output();
+	test_domain_output();
+	test_claim_set_output();
+	test_hints();
+	test_libclaims();
+	printf("1..%d\n", tests_run);
+	printf("%d passed, %d failed\n", tests_run - tests_failed,
+	       tests_failed);
+	return tests_failed ? 1 : 0;
+}

@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# Install libclaims into a scratch prefix and build a consumer the way a
+# domain builder would: pkg-config, <claims.h>, the installed
+# <linux/numaclaims.h>, shared and static.  Checks the symbol versions.
+# TAP output.
+#
+# usage: install-test.sh MAKE SRCDIR O
+set -u
+MAKE=${1:-make}
+SRCDIR=${2:-userspace}
+O=${3:-build/userspace}
+CC=${CC:-cc}
+n=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+prefix=$tmp/prefix
+
+t() {	# t NAME COMMAND...: run, report, keep its output in the log
+	local name=$1
+	shift
+	n=$((n + 1))
+	if "$@" >"$tmp/log" 2>&1; then
+		echo "ok $n $name"
+	else
+		echo "not ok $n $name"
+		sed 's/^/#   /' "$tmp/log" | tail -20
+		failed=$((failed + 1))
+	fi
+}
+
+cat >"$tmp/consumer.c" <<'C'
+#include <errno.h>
+#include <stdio.h>
+#include <claims.h>
+
+int main(void)
+{
+	struct claims_handle *h;
+	int ret = claims_open_handle("/nonexistent/numaclaims", &h);
+
+	if (ret != -ENOENT || h) {
+		fprintf(stderr, "claims_open_handle: %d\n", ret);
+		return 1;
+	}
+	printf("uapi %d, target host %#x\n", NUMACLAIMS_API_VERSION,
+	       NUMACLAIMS_TARGET_HOST);
+	return 0;
+}
+C
+
+t "make install PREFIX=scratch" \
+	"$MAKE" -s -f "$SRCDIR/Makefile" O="$O" PREFIX="$prefix" install
+t "installed files" test -x "$prefix/bin/claimctl" -a \
+	-f "$prefix/lib/libclaims.so.1" -a -L "$prefix/lib/libclaims.so" -a \
+	-f "$prefix/lib/libclaims.a" -a -f "$prefix/include/claims.h" -a \
+	-f "$prefix/include/linux/numaclaims.h" -a \
+	-f "$prefix/lib/pkgconfig/libclaims.pc"
+t "installed uapi header is the repo's" \
+	cmp "$prefix/include/linux/numaclaims.h" "$SRCDIR/../uapi/linux/numaclaims.h"
+export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
+t "pkg-config knows libclaims 1.0.0" \
+	bash -c '[ "$(pkg-config --modversion libclaims)" = 1.0.0 ]'
+t "pkg-config prefix" \
+	bash -c "[ \"\$(pkg-config --variable=prefix libclaims)\" = '$prefix' ]"
+t "pkg-config --static adds -lnuma" \
+	bash -c 'pkg-config --static --libs libclaims | grep -q -- -lnuma'
+t "consumer builds against the installed shared library" \
+	bash -c "$CC -Wall -Werror -o '$tmp/consumer' '$tmp/consumer.c' \$(pkg-config --cflags --libs libclaims)"
+t "consumer runs" env LD_LIBRARY_PATH="$prefix/lib" "$tmp/consumer"
+t "consumer builds statically" \
+	bash -c "$CC -Wall -Werror -static -o '$tmp/consumer-static' '$tmp/consumer.c' \$(pkg-config --static --cflags --libs libclaims)"
+t "static consumer runs" "$tmp/consumer-static"
+t "soname is libclaims.so.1" \
+	bash -c "readelf -d '$prefix/lib/libclaims.so.1' | grep -q 'SONAME.*\\[libclaims.so.1\\]'"
+t "every exported symbol is versioned LIBCLAIMS_1.0" \
+	bash -c "syms=\$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | awk '\$2 == \"T\" {print \$3}'); [ -n \"\$syms\" ] && ! echo \"\$syms\" | grep -v '@@LIBCLAIMS_1.0\$'"
+t "only claims_* symbols are exported" \
+	bash -c "! nm -D --defined-only '$prefix/lib/libclaims.so.1' | awk '\$2 == \"T\" {print \$3}' | grep -v '^claims_'"
+t "consumer binds the versioned symbol" \
+	bash -c "nm -D '$tmp/consumer' | grep -q 'claims_open_handle@LIBCLAIMS_1.0'"
+t "installed claimctl runs" "$prefix/bin/claimctl" --version
+echo "1..$n"
+echo "$((n - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]
