@@ -411,7 +411,8 @@ static void pool_pages_on_their_node(struct kunit *test)
 static void pool_populate_exact_node(struct kunit *test)
 {
 	int node = *(const int *)test->param_value;
-	struct nc_domain_obj *dom = new_domain(test, POOL_PAGES);
+	/* max_pages above the pool, so the pool runs out first */
+	struct nc_domain_obj *dom = new_domain(test, 2 * POOL_PAGES);
 	struct numaclaims_claim c = { .pages = 1024, .target = node };
 	u64 done, gfn, wrong = 0;
 
