@@ -19,7 +19,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 KUNIT_KDIR = $(shell $(TOP)/tools/kunit-kernel.sh --print-kdir)
 KUNIT_BZIMAGE = $(shell $(TOP)/tools/kunit-kernel.sh --print-bzimage)
 
-.PHONY: all deps module userspace demo check unit engine-test claimctl-test claimctl-smoke \
+.PHONY: all deps module userspace demo check unit tools-test engine-test claimctl-test claimctl-smoke \
 	selftests selftests-2 selftests-4 kunit-kernel kunit kunit-module \
 	kunit-2 kunit-4 selftests-debug summary install clean help
 
@@ -68,7 +68,12 @@ demo: module userspace
 # ---------------------------------------------------------------------------
 # Tests.  Each suite writes TAP to build/results/; `summary` counts them.
 
-unit: engine-test claimctl-test
+unit: engine-test claimctl-test tools-test
+
+# The TAP counter's own test (it decides what `make check` reports).
+tools-test:
+	@mkdir -p $(RESULTS)
+	$(TOP)/tools/tap-count.sh --selftest > $(RESULTS)/tools.tap
 
 engine-test: deps-build deps-test deps-kunit
 	nice $(MAKE) -C userspace/engine-test check
@@ -113,7 +118,7 @@ selftests-debug: kunit-module
 		--module $(BUILD)/kunit-module/numaclaims.ko --suffix -debug
 
 # `make check` runs every suite even if one fails, then counts.
-CHECK_SUITES := engine-test claimctl-test claimctl-smoke selftests-2 selftests-4 kunit-2 \
+CHECK_SUITES := tools-test engine-test claimctl-test claimctl-smoke selftests-2 selftests-4 kunit-2 \
 		kunit-4 selftests-debug
 
 check:

@@ -1,0 +1,132 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# tools/deps.sh - install the Debian (bookworm) packages numaclaims needs.
+#
+# usage: tools/deps.sh [--check|--list] GROUP...
+#
+# Groups:
+#   build  compile the module, libclaims and claimctl
+#   vm     boot kernels under QEMU (tools/vm.sh)
+#   kunit  build the KUnit kernel from linux-source-6.1
+#   test   sanitizers (ASan/UBSan), libFuzzer, valgrind
+#   bench  benchmarks and their plots
+#   all    every group above
+#
+# Idempotent: only packages that dpkg-query does not report as installed are
+# installed, and `apt-get update` runs only when something is missing.
+# Non-interactive (DEBIAN_FRONTEND=noninteractive, no stdin needed,
+# --no-install-recommends).  As root it runs apt-get directly; otherwise via
+# sudo if there is one, else it fails naming the missing packages.
+# Prints one line per group.
+#
+#   --check  install nothing; exit 1 and name what is missing
+#   --list   print the packages of the groups, one per line
+#
+# Exit status: 0 all present, 1 missing/install failed, 2 usage error.
+set -u
+PROG=deps.sh
+
+group_pkgs() {
+	case "$1" in
+	build)	echo build-essential gcc make pkg-config libnuma-dev numactl linux-libc-dev ;;
+	vm)	echo qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod gzip ;;
+	kunit)	echo linux-source-6.1 bc bison flex libelf-dev libssl-dev python3 xz-utils rsync ;;
+	# libFuzzer (libclang_rt.fuzzer-x86_64.a) and the ASan/UBSan runtimes
+	# are in libclang-rt-14-dev on bookworm; llvm-14 has llvm-symbolizer,
+	# which ASan needs for readable stack traces.
+	test)	echo clang libclang-rt-14-dev llvm-14 valgrind ;;
+	bench)	echo python3-matplotlib valgrind ;;
+	*)	return 1 ;;
+	esac
+}
+ALL_GROUPS="build vm kunit test bench"
+
+usage() { sed -n '3,25s/^# \{0,1\}//p' "$0"; exit "${1:-2}"; }
+
+mode=install
+groups=()
+for a in "$@"; do
+	case "$a" in
+	--check)	mode=check ;;
+	--list)		mode=list ;;
+	-h|--help)	usage 0 ;;
+	all)		read -ra g <<<"$ALL_GROUPS"; groups+=("${g[@]}") ;;
+	-*)		echo "$PROG: unknown option $a" >&2; usage ;;
+	*)		group_pkgs "$a" >/dev/null ||
+				{ echo "$PROG: unknown group '$a' (groups: $ALL_GROUPS all)" >&2; exit 2; }
+			groups+=("$a") ;;
+	esac
+done
+[ ${#groups[@]} -gt 0 ] || usage
+
+if [ "$mode" = list ]; then
+	for g in "${groups[@]}"; do group_pkgs "$g" | tr ' ' '\n'; done | awk '!seen[$0]++'
+	exit 0
+fi
+
+installed() {
+	[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" = "ii " ]
+}
+
+# Packages missing, over all groups, without duplicates.
+missing=()
+for g in "${groups[@]}"; do
+	for p in $(group_pkgs "$g"); do
+		installed "$p" && continue
+		case " ${missing[*]} " in *" $p "*) ;; *) missing+=("$p") ;; esac
+	done
+done
+
+report() {	# one line per group
+	local g p miss
+	for g in "${groups[@]}"; do
+		miss=
+		for p in $(group_pkgs "$g"); do installed "$p" || miss+=" $p"; done
+		if [ -z "$miss" ]; then
+			echo "$PROG: $g: ok"
+		else
+			echo "$PROG: $g: MISSING$miss"
+		fi
+	done
+}
+
+if [ ${#missing[@]} -eq 0 ]; then
+	report
+	exit 0
+fi
+if [ "$mode" = check ]; then
+	report
+	exit 1
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+	SUDO=()
+elif command -v sudo >/dev/null 2>&1; then
+	# -n: never prompt when there is no terminal to answer on.
+	if [ -t 0 ]; then SUDO=(sudo); else SUDO=(sudo -n); fi
+else
+	echo "$PROG: error: not root and no sudo; as root, run:" >&2
+	echo "  apt-get update && apt-get install --no-install-recommends ${missing[*]}" >&2
+	exit 1
+fi
+
+log=$(mktemp "${TMPDIR:-/tmp}/deps.XXXXXX.log")
+trap 'rm -f "$log"' EXIT
+apt=("${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -y
+     -o DPkg::Lock::Timeout=600 -o Dpkg::Use-Pty=0)
+echo "$PROG: installing: ${missing[*]}"
+if ! "${apt[@]}" update </dev/null >"$log" 2>&1; then
+	cat "$log" >&2
+	echo "$PROG: error: apt-get update failed; missing: ${missing[*]}" >&2
+	exit 1
+fi
+if ! "${apt[@]}" install --no-install-recommends "${missing[@]}" </dev/null >>"$log" 2>&1; then
+	tail -n 40 "$log" >&2
+	echo "$PROG: error: apt-get install failed; missing: ${missing[*]}" >&2
+	exit 1
+fi
+report
+for p in "${missing[@]}"; do
+	installed "$p" || { echo "$PROG: error: $p still not installed" >&2; exit 1; }
+done
+exit 0

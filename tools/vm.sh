@@ -1,0 +1,406 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# tools/vm.sh - boot a kernel under QEMU (TCG) with emulated NUMA nodes, load
+# modules, run one command in the guest and return its exit status.
+#
+# usage: tools/vm.sh [options] -- COMMAND [ARGS...]
+#
+#   --nodes N            NUMA nodes (default 2); one CPU per node, -smp N
+#   --mem-per-node SIZE  memory per node, K/M/G suffix, plain = MiB
+#                        (default 512M); -m is N * SIZE
+#   --dist D             distance between any two different nodes (default 21)
+#   --kernel PATH        kernel image (default /boot/vmlinuz-$(tools/kver.sh))
+#   --module PATH.ko     module to insmod before the command; repeatable,
+#                        loaded in the order given
+#   --params "k=v ..."   parameters for the FIRST --module (numaclaims.ko),
+#                        given to the kernel verbatim as modprobe would:
+#                        space-separated k=v, "..." around values with spaces
+#   --rmmod              after the command, rmmod the modules in reverse
+#                        order; a failed rmmod turns status 0 into 125
+#   --add SRC[:DEST]     copy a file or directory into the guest (DEST
+#                        default /bin/<basename of SRC>); repeatable.  The
+#                        shared libraries of dynamically linked ELF files are
+#                        copied along (found with ldd), so e.g.
+#                        --add /usr/bin/numactl works
+#   --out FILE           the guest's second serial port (/dev/ttyS1, exported
+#                        to the command as $VM_OUT) is written to FILE on
+#                        the host, CRs stripped: a clean channel for TAP output
+#   --timeout SECONDS    whole-run limit (default 300); then QEMU is killed
+#                        and the status is 124
+#   --log FILE           console log (default build/vm/console-DATE-PID.log;
+#                        build/vm/console-latest.log links to the last one)
+#   --append "ARGS"      extra kernel command line arguments
+#   --machine pc|q35     QEMU machine type (default pc: boots ~1 s faster)
+#   --quiet              do not copy the console to stdout
+#   --splat-check        run tools/splat-check.sh on the log after the run;
+#                        a splat turns status 0 into 126
+#   --dry-run            build the initramfs, print the QEMU command, stop
+#
+# COMMAND ARGS... are joined with spaces (like ssh) and run by /bin/sh in the
+# guest with stdin from /dev/null, cwd /root, PATH=/usr/local/bin:/bin:/sbin:...,
+# and VM_NODES=N exported.  The guest is busybox (static) in an initramfs with
+# proc, sysfs, devtmpfs, debugfs, tracefs and a tmpfs /tmp mounted.  Added
+# binaries must be static or have their libraries found by ldd on the host.
+#
+# Exit status: the command's; 124 timeout; 125 the VM did not get to report a
+# status (boot failure, insmod failure, bad usage, QEMU error: the last 30
+# console lines are shown); 126 with --splat-check, command ok but splat.
+#
+# Environment: NUMACLAIMS_CACHE (cache dir, default /var/cache/numaclaims),
+# QEMU (qemu binary, default qemu-system-x86_64), NUMACLAIMS_KVER.
+set -u
+set -o pipefail
+
+TOOLS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$TOOLS/lib.sh"
+ROOT=$(nc_repo_root)
+export NC_PROG=vm.sh
+export NC_DIE_STATUS=125
+
+MARK=@@NUMACLAIMS-VM
+INITRAMFS_BASE_VERSION=1	# bump when the base layout below changes
+
+usage() { sed -n '3,/^set -u/{/^set -u/d;s/^# \{0,1\}//p}' "$0"; exit "${1:-125}"; }
+
+nodes=2 mem_per_node=512M dist=21 kernel='' params='' params_set=0
+timeout=300 log='' append='' quiet=0 machine=pc out='' rmmod=0 splat=0 dry=0
+modules=() adds=() cmd=()
+
+need_arg() { [ $# -ge 2 ] || nc_die "option $1 needs an argument"; }
+while [ $# -gt 0 ]; do
+	opt=$1
+	case "$opt" in
+	--*=*)	set -- "${opt%%=*}" "${opt#*=}" "${@:2}"; continue ;;
+	esac
+	case "$opt" in
+	--nodes)	need_arg "$@"; nodes=$2; shift ;;
+	--mem-per-node)	need_arg "$@"; mem_per_node=$2; shift ;;
+	--dist)		need_arg "$@"; dist=$2; shift ;;
+	--kernel)	need_arg "$@"; kernel=$2; shift ;;
+	--module)	need_arg "$@"; modules+=("$2"); shift ;;
+	--params)	need_arg "$@"; params=$2; params_set=1; shift ;;
+	--rmmod)	rmmod=1 ;;
+	--add)		need_arg "$@"; adds+=("$2"); shift ;;
+	--out)		need_arg "$@"; out=$2; shift ;;
+	--timeout)	need_arg "$@"; timeout=$2; shift ;;
+	--log)		need_arg "$@"; log=$2; shift ;;
+	--append)	need_arg "$@"; append=$2; shift ;;
+	--machine)	need_arg "$@"; machine=$2; shift ;;
+	--quiet|-q)	quiet=1 ;;
+	--splat-check)	splat=1 ;;
+	--dry-run)	dry=1 ;;
+	-h|--help)	usage 0 ;;
+	--)		shift; cmd=("$@"); break ;;
+	*)		nc_warn "unknown option or missing '--' before the command: $opt"; usage ;;
+	esac
+	shift
+done
+
+# ---- validate -------------------------------------------------------------
+[ ${#cmd[@]} -gt 0 ] || nc_die "no command given (tools/vm.sh [options] -- COMMAND)"
+[[ $nodes =~ ^[1-9][0-9]*$ ]] && [ "$nodes" -le 64 ] || nc_die "--nodes must be 1..64, not '$nodes'"
+[[ $dist =~ ^[0-9]+$ ]] && [ "$dist" -ge 11 ] && [ "$dist" -le 254 ] ||
+	nc_die "--dist must be 11..254 (10 is the local distance), not '$dist'"
+[[ $timeout =~ ^[1-9][0-9]*$ ]] || nc_die "--timeout must be a positive number of seconds"
+case "$machine" in pc|q35) ;; *) nc_die "--machine must be pc or q35" ;; esac
+[ "$params_set" = 0 ] || [ ${#modules[@]} -gt 0 ] || nc_die "--params given but no --module"
+
+# SIZE -> MiB
+to_mib() {
+	local s=$1 n u
+	[[ $s =~ ^([0-9]+)([KkMmGgTt]?)(i?[Bb])?$ ]] || return 1
+	n=${BASH_REMATCH[1]} u=${BASH_REMATCH[2]}
+	case "$u" in
+	K|k)	[ $((n % 1024)) -eq 0 ] || return 1; echo $((n / 1024)) ;;
+	""|M|m)	echo "$n" ;;
+	G|g)	echo $((n * 1024)) ;;
+	T|t)	echo $((n * 1024 * 1024)) ;;
+	esac
+}
+node_mib=$(to_mib "$mem_per_node") && [ "$node_mib" -ge 32 ] ||
+	nc_die "--mem-per-node must be a size of at least 32M (e.g. 512M, 1G), not '$mem_per_node'"
+total_mib=$((nodes * node_mib))
+
+if [ -z "$kernel" ]; then
+	kver=$(nc_kver) || nc_die "no Debian 6.1 kernel found; run tools/deps.sh vm (or pass --kernel)"
+	kernel=/boot/vmlinuz-$kver
+fi
+[ -r "$kernel" ] || nc_die "kernel image '$kernel' not found or not readable"
+for m in "${modules[@]}"; do
+	[ -r "$m" ] || nc_die "module '$m' not found"
+	case "$m" in *.ko) ;; *) nc_die "module '$m' is not a .ko file" ;; esac
+done
+
+QEMU=${QEMU:-qemu-system-x86_64}
+command -v "$QEMU" >/dev/null || nc_die "$QEMU not found; run tools/deps.sh vm"
+for t in cpio gzip busybox; do
+	[ "$t" = busybox ] && { [ -x /bin/busybox ] || nc_die "/bin/busybox missing; run tools/deps.sh vm"; continue; }
+	command -v $t >/dev/null || nc_die "$t not found; run tools/deps.sh vm"
+done
+
+# ---- work dirs, log -------------------------------------------------------
+work=$(mktemp -d "${TMPDIR:-/tmp}/numaclaims-vm.XXXXXX") || nc_die "mktemp failed"
+qemu_pid_file=$work/qemu.pid
+cleanup() {
+	if [ -s "$qemu_pid_file" ]; then
+		kill "$(cat "$qemu_pid_file")" 2>/dev/null
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [ -z "$log" ]; then
+	mkdir -p "$ROOT/build/vm" || nc_die "cannot create $ROOT/build/vm"
+	log=$ROOT/build/vm/console-$(date +%Y%m%d-%H%M%S)-$$.log
+	ln -sfn "${log##*/}" "$ROOT/build/vm/console-latest.log" 2>/dev/null
+else
+	mkdir -p "$(dirname "$log")" || nc_die "cannot create the directory of $log"
+fi
+: >"$log" || nc_die "cannot write log $log"
+
+# ---- initramfs: cached busybox base + per-run part -------------------------
+# The kernel unpacks concatenated (separately compressed) cpio archives in
+# order, so the base (busybox + applet links + directories) is built once
+# and cached, and each run only packs /init, the modules and added files.
+# /dev/console comes from the kernel's built-in default initramfs.
+cpio_gz() {	# DIR OUT: pack DIR as a root-owned newc cpio, gzip'ed
+	(cd "$1" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
+		cpio --null -o -H newc -R 0:0 --quiet) | gzip -n -1 >"$2"
+}
+
+cache=$(nc_cache_dir) || nc_die "no usable cache directory"
+bb_sum=$(sha256sum /bin/busybox | cut -c1-16)
+base=$cache/initramfs/base-v$INITRAMFS_BASE_VERSION-$bb_sum.cpio.gz
+if [ ! -s "$base" ]; then
+	mkdir -p "$cache/initramfs" || nc_die "cannot create $cache/initramfs"
+	st=$work/base
+	mkdir -p "$st"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,etc,proc,sys,dev,tmp,run,root,mnt,var/tmp}
+	cp /bin/busybox "$st/bin/busybox"
+	/bin/busybox --list-full | while read -r p; do
+		[ "$p" = bin/busybox ] && continue
+		mkdir -p "$st/$(dirname "$p")"
+		ln -sf /bin/busybox "$st/$p"
+	done
+	echo "root:x:0:0:root:/root:/bin/sh" >"$st/etc/passwd"
+	echo "root:x:0:" >"$st/etc/group"
+	cpio_gz "$st" "$base.$$" && mv -f "$base.$$" "$base" ||
+		{ rm -f "$base.$$"; nc_die "building the initramfs base failed"; }
+	rm -rf "$st"
+fi
+
+st=$work/run
+mkdir -p "$st/etc/numaclaims-vm" "$st/lib/numaclaims-vm" "$st/bin"
+
+# Shared libraries of a dynamically linked ELF file, as absolute host paths.
+elf_libs() {
+	[ "$(head -c4 "$1" 2>/dev/null | od -An -c | tr -d ' ')" = '177ELF' ] || return 0
+	ldd "$1" 2>/dev/null | awk '
+		/not found/ { print "NOTFOUND " $1; next }
+		/=>/ { if ($3 ~ /^\//) print $3; next }
+		$1 ~ /^\// { print $1 }'
+}
+declare -A libs_done=()
+copy_libs_of() {
+	local f=$1 lib
+	while read -r lib; do
+		case "$lib" in
+		NOTFOUND\ *) nc_warn "warning: $f needs ${lib#NOTFOUND } which ldd cannot find"; continue ;;
+		esac
+		[ -n "${libs_done[$lib]:-}" ] && continue
+		libs_done[$lib]=1
+		mkdir -p "$st$(dirname "$lib")"
+		cp -L "$lib" "$st$lib" || nc_die "cannot copy library $lib"
+	done < <(elf_libs "$f")
+}
+
+for a in "${adds[@]}"; do
+	src=$a dest=
+	if [[ $a == *:/* ]]; then
+		src=${a%:/*} dest=/${a##*:/}
+	fi
+	[ -e "$src" ] || nc_die "--add: '$src' not found"
+	[ -n "$dest" ] || dest=/bin/$(basename "$src")
+	[[ $dest == */ ]] && dest=$dest$(basename "$src")
+	mkdir -p "$st$(dirname "$dest")"
+	cp -rL "$src" "$st$dest" || nc_die "--add: cannot copy '$src'"
+	while IFS= read -r -d '' f; do
+		copy_libs_of "$f"
+	done < <(find "$st$dest" -type f -perm -u+x -print0)
+done
+
+modnames=()
+i=0
+for m in "${modules[@]}"; do
+	i=$((i + 1))
+	b=$(basename "$m")
+	cp "$m" "$st/lib/numaclaims-vm/$i-$b"
+	modnames+=("$b")
+done
+
+printf '%s\n' "${cmd[*]}" >"$st/etc/numaclaims-vm/cmd"
+
+{
+	cat <<EOF
+#!/bin/sh
+# /init generated by tools/vm.sh
+export PATH=/usr/local/sbin:/usr/local/bin:/sbin:/bin:/usr/sbin:/usr/bin HOME=/root TERM=dumb VM_NODES=$nodes
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /tmp
+mount -t debugfs debugfs /sys/kernel/debug
+[ -d /sys/kernel/tracing ] && mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+hostname numaclaims-vm
+up() { cut -d' ' -f1 /proc/uptime; }
+vm_exit() {
+	sync
+	echo "$MARK-EXIT@@ \$1 uptime=\$(up)"
+	poweroff -f
+	sleep 5
+	reboot -f
+	sleep 5
+	exit "\$1"
+}
+vm_insmod() {
+	f=\$1 name=\$2
+	shift 2
+	if ! insmod "\$f" "\$@"; then
+		echo "$MARK-INSMOD-FAILED@@ \$name"
+		vm_exit 125
+	fi
+}
+echo "$MARK-BOOTED@@ uptime=\$(up) nodes=\$(ls -d /sys/devices/system/node/node[0-9]* | wc -l)"
+EOF
+	if [ -n "$out" ]; then
+		echo 'stty -F /dev/ttyS1 raw -echo 2>/dev/null; export VM_OUT=/dev/ttyS1'
+	fi
+	i=0
+	for b in "${modnames[@]}"; do
+		i=$((i + 1))
+		if [ $i -eq 1 ] && [ -n "$params" ]; then
+			# One argument, verbatim: the kernel parses it as it parses
+			# modprobe options (k=v separated by spaces, "..." quoting).
+			printf "vm_insmod /lib/numaclaims-vm/%s %s '%s'\n" "$i-$b" "$b" \
+				"${params//\'/\'\\\'\'}"
+		else
+			printf 'vm_insmod /lib/numaclaims-vm/%s %s\n' "$i-$b" "$b"
+		fi
+	done
+	cat <<EOF
+echo "$MARK-RUN@@ uptime=\$(up)"
+cd /root
+/bin/sh /etc/numaclaims-vm/cmd </dev/null
+rc=\$?
+EOF
+	if [ "$rmmod" = 1 ]; then
+		for ((j = ${#modnames[@]} - 1; j >= 0; j--)); do
+			b=${modnames[j]%.ko}
+			printf 'rmmod %s || { echo "%s-RMMOD-FAILED@@ %s"; [ $rc -eq 0 ] && rc=125; }\n' \
+				"$b" "$MARK" "$b"
+		done
+	fi
+	echo 'vm_exit $rc'
+} >"$st/init"
+chmod 755 "$st/init"
+
+initrd=$work/initrd.img
+cpio_gz "$st" "$work/run.cpio.gz" || nc_die "packing the initramfs failed"
+cat "$base" "$work/run.cpio.gz" >"$initrd"
+
+# ---- QEMU -------------------------------------------------------------------
+# One socket per node, as on a real multi-socket server.  (QEMU >= 6.2 makes
+# -smp N into N cores of one socket sharing an L3, and Linux then WARNs at
+# boot that an LLC spans two NUMA nodes.)
+qemu=("$QEMU" -machine "$machine" -cpu max -accel tcg
+      -smp "$nodes,sockets=$nodes,cores=1,threads=1" -m "${total_mib}M"
+      -nodefaults -no-user-config -display none -monitor none -no-reboot
+      -serial stdio)
+[ -n "$out" ] && qemu+=(-serial "file:$work/out.raw")
+for ((n = 0; n < nodes; n++)); do
+	qemu+=(-object "memory-backend-ram,id=m$n,size=${node_mib}M"
+	       -numa "node,nodeid=$n,cpus=$n,memdev=m$n")
+done
+for ((a = 0; a < nodes; a++)); do
+	for ((b = 0; b < nodes; b++)); do
+		[ $a -eq $b ] || qemu+=(-numa "dist,src=$a,dst=$b,val=$dist")
+	done
+done
+qemu+=(-kernel "$kernel" -initrd "$initrd"
+       -append "console=ttyS0,115200 panic=-1 rdinit=/init $append"
+       -pidfile "$qemu_pid_file")
+
+if [ "$dry" = 1 ]; then
+	keep=$ROOT/build/vm/initrd-dry-run.img
+	mkdir -p "$ROOT/build/vm" && cp "$initrd" "$keep"
+	printf '%q ' "${qemu[@]/#$initrd/$keep}"; echo
+	exit 0
+fi
+
+t0=$(date +%s.%N)
+if [ "$quiet" = 1 ]; then
+	timeout -k 10 "$timeout" "${qemu[@]}" </dev/null 2>&1 | sed -u 's/\r*$//' >"$log"
+else
+	timeout -k 10 "$timeout" "${qemu[@]}" </dev/null 2>&1 | sed -u 's/\r*$//' | tee "$log"
+fi
+qemu_status=${PIPESTATUS[0]}
+t1=$(date +%s.%N)
+rm -f "$qemu_pid_file"
+[ -n "$out" ] && { tr -d '\r' <"$work/out.raw" >"$out" 2>/dev/null || : >"$out"; }
+
+# ---- result -----------------------------------------------------------------
+marker() { grep -a -o "$MARK-$1@@.*" "$log" | tail -n1; }
+exit_line=$(marker EXIT)
+run_line=$(marker RUN)
+insmod_line=$(marker INSMOD-FAILED)
+rmmod_lines=$(grep -a -o "$MARK-RMMOD-FAILED@@.*" "$log")
+
+show_tail() {
+	echo "---- last 30 console lines ($log) ----" >&2
+	tail -n 30 "$log" | grep -av "^$MARK" >&2
+	echo "----" >&2
+}
+
+if [ "$qemu_status" -eq 124 ] || [ "$qemu_status" -eq 137 ]; then
+	nc_warn "error: timed out after ${timeout}s; QEMU killed"
+	show_tail
+	exit 124
+fi
+if [ -n "$insmod_line" ]; then
+	nc_warn "error: insmod ${insmod_line#*@@ } failed in the guest (see the kernel messages above it in $log)"
+	show_tail
+	exit 125
+fi
+if [ -z "$exit_line" ]; then
+	nc_warn "error: the guest never reported the command's exit status (QEMU status $qemu_status)"
+	show_tail
+	exit 125
+fi
+
+status=$(sed -n 's/^[^ ]* \([0-9]*\).*/\1/p' <<<"$exit_line")
+[ -n "$status" ] || status=125
+if [ -n "$rmmod_lines" ]; then
+	nc_warn "error: rmmod failed in the guest: $(sed 's/.*@@ //' <<<"$rmmod_lines" | tr '\n' ' ')"
+fi
+
+# Times: the guest's uptime at the RUN and EXIT markers gives the command's
+# duration; the rest of the wall time is boot (QEMU, firmware, kernel, init,
+# insmod) plus a short power-off.
+up_run=$(sed -n 's/.*uptime=\([0-9.]*\).*/\1/p' <<<"$run_line")
+up_exit=$(sed -n 's/.*uptime=\([0-9.]*\).*/\1/p' <<<"$exit_line")
+summary=$(awk -v t0="$t0" -v t1="$t1" -v r="${up_run:-0}" -v e="${up_exit:-0}" 'BEGIN {
+	total = t1 - t0; cmd = e - r; if (cmd < 0) cmd = 0
+	printf "boot %.1fs, command %.1fs, total %.1fs", total - cmd, cmd, total }')
+
+if [ "$splat" = 1 ] && ! "$TOOLS/splat-check.sh" "$log" >&2; then
+	[ "$status" -eq 0 ] && status=126
+fi
+
+if [ "$quiet" = 0 ] || [ "$status" -ne 0 ]; then
+	nc_warn "exit status $status ($nodes nodes; $summary; log $log)"
+fi
+exit "$status"
