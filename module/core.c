@@ -322,21 +322,24 @@ void nc_domain_destroy_all(void)
  * Populate and decrease.
  */
 
-static int nc_get_gfn(const struct nc_gfn_list *gfns, u64 i, u64 *gfn)
+/*
+ * The next extent's gfn, checked: -EINTR on a signal (the caller reports how
+ * far it got), -EFAULT, or -EINVAL for a gfn not aligned to the order or
+ * beyond NUMACLAIMS_MAX_GFN.
+ */
+static int nc_next_gfn(const struct nc_gfn_list *gfns, u64 i,
+		       unsigned int order, u64 *gfn)
 {
-	if (gfns->kernel) {
+	if (signal_pending(current))
+		return -EINTR;
+	if (gfns->kernel)
 		*gfn = gfns->kernel[i];
-		return 0;
-	}
-	return get_user(*gfn, gfns->user + i) ? -EFAULT : 0;
-}
-
-static int nc_check_gfn(u64 gfn, unsigned int order)
-{
-	if (gfn & ((1ULL << order) - 1))
+	else if (get_user(*gfn, gfns->user + i))
+		return -EFAULT;
+	if (*gfn & ((1ULL << order) - 1))
 		return -EINVAL;
-	if (gfn >= NUMACLAIMS_MAX_GFN ||
-	    gfn + (1ULL << order) > NUMACLAIMS_MAX_GFN)
+	if (*gfn >= NUMACLAIMS_MAX_GFN ||
+	    *gfn + (1ULL << order) > NUMACLAIMS_MAX_GFN)
 		return -EINVAL;
 	return 0;
 }
@@ -375,11 +378,7 @@ int nc_populate(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 		u32 node, frame;
 		u64 gfn, j;
 
-		if (signal_pending(current))
-			return -EINTR;
-		ret = nc_get_gfn(gfns, *nr_done, &gfn);
-		if (!ret)
-			ret = nc_check_gfn(gfn, order);
+		ret = nc_next_gfn(gfns, *nr_done, order, &gfn);
 		if (ret)
 			return ret;
 		index = gfn;
@@ -441,11 +440,7 @@ int nc_decrease(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 	for (; *nr_done < nr_extents; (*nr_done)++) {
 		u64 gfn, j;
 
-		if (signal_pending(current))
-			return -EINTR;
-		ret = nc_get_gfn(gfns, *nr_done, &gfn);
-		if (!ret)
-			ret = nc_check_gfn(gfn, order);
+		ret = nc_next_gfn(gfns, *nr_done, order, &gfn);
 		if (ret)
 			return ret;
 		for (j = 0; j < pages; j++)
