@@ -100,8 +100,9 @@ kunit-kernel: deps-kunit deps-vm
 # numaclaims.ko and numaclaims_kunit.ko built against the debug kernel.
 # On a distribution kernel with CONFIG_KUNIT=m:
 #   make kunit-module KDIR=/lib/modules/$(uname -r)/build
-kunit-module: kunit-kernel
-	$(call kbuild,kunit,$(if $(filter command line,$(origin KDIR)),$(KDIR),$(KUNIT_KDIR)))
+KDIR_GIVEN := $(filter command line environment,$(origin KDIR))
+kunit-module: $(if $(KDIR_GIVEN),,kunit-kernel)
+	$(call kbuild,kunit,$(if $(KDIR_GIVEN),$(KDIR),$(KUNIT_KDIR)))
 	@mkdir -p $(BUILD)/kunit-module
 	cp $(BUILD)/kbuild/kunit/numaclaims.ko $(BUILD)/kbuild/kunit/numaclaims_kunit.ko \
 		$(BUILD)/kunit-module/
