@@ -181,8 +181,6 @@ static int nc_claim_set_install_ioc(struct numaclaims_claim_memory *c)
 	struct nc_domain_obj *dom;
 	int ret;
 
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
 	/* Step 1 of the documented order, before any allocation or copy. */
 	spin_lock(&nc_heap_lock);
 	ret = nc_claim_set_check_count(&nc_heap, c->nr_entries);
@@ -236,6 +234,9 @@ static int nc_ioc_claim_memory(struct nc_file *nf, void *arg)
 {
 	struct numaclaims_claim_memory *c = arg;
 
+	/* SET mutates: the privilege check comes before any validation. */
+	if (c->mode == NUMACLAIMS_CLAIM_SET && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
 	if (c->pad)
 		return -EINVAL;
 	switch (c->mode) {
@@ -385,20 +386,39 @@ static int nc_ioc_online(struct nc_file *nf, void *arg)
 	return ret;
 }
 
+/*
+ * A domain whose id cannot be copied out to the caller would be lost to it:
+ * undo the create.
+ */
+static void nc_undo_domain_create(struct nc_file *nf, void *arg)
+{
+	struct numaclaims_domain_create *c = arg;
+	struct nc_domain_obj *dom = nc_domain_get(c->domid);
+
+	if (dom) {
+		nc_domain_destroy(dom);
+		nc_domain_put(dom);
+	}
+}
+
 /**
  * struct nc_ioctl_desc - how one ioctl is dispatched.
  * @cmd:     the ioctl number as published (direction and current size).
  * @admin:   needs CAP_SYS_ADMIN (checked before anything else).
  * @handler: the handler.
+ * @undo:    if set, called when the handler succeeded but its result cannot
+ *           be copied back (EFAULT), so the call changes nothing.
  */
 struct nc_ioctl_desc {
 	unsigned int cmd;
 	bool admin;
 	int (*handler)(struct nc_file *nf, void *arg);
+	void (*undo)(struct nc_file *nf, void *arg);
 };
 
 static const struct nc_ioctl_desc nc_ioctls[] = {
-	{ NUMACLAIMS_IOC_DOMAIN_CREATE, true, nc_ioc_domain_create },
+	{ NUMACLAIMS_IOC_DOMAIN_CREATE, true, nc_ioc_domain_create,
+	  nc_undo_domain_create },
 	{ NUMACLAIMS_IOC_DOMAIN_DESTROY, true, nc_ioc_domain_destroy },
 	{ NUMACLAIMS_IOC_SET_MAX_PAGES, true, nc_ioc_set_max_pages },
 	{ NUMACLAIMS_IOC_SET_NODE_AFFINITY, true, nc_ioc_set_node_affinity },
@@ -458,8 +478,11 @@ static long nc_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 		}
 	}
 	ret = desc->handler(file->private_data, karg);
-	if ((_IOC_DIR(cmd) & _IOC_READ) && copy_to_user(argp, karg, ksize))
+	if ((_IOC_DIR(cmd) & _IOC_READ) && copy_to_user(argp, karg, ksize)) {
+		if (!ret && desc->undo)
+			desc->undo(file->private_data, karg);
 		ret = -EFAULT;
+	}
 out:
 	if (karg != small)
 		kfree(karg);
