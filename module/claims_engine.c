@@ -396,8 +396,13 @@ int nc_claim_set_install(struct nc_heap *h, struct nc_domain *d,
 		node_claims[node] = c->pages;
 	}
 
-	/* 3. the domain's limit */
-	if (total > d->max_pages || d->tot_pages > d->max_pages - total)
+	/*
+	 * 3. the domain's limit.  A set claiming nothing always passes, so
+	 * {0, HOST} clears the claims even after SET_MAX_PAGES went below
+	 * tot_pages.
+	 */
+	if (total && (total > d->max_pages ||
+		      d->tot_pages > d->max_pages - total))
 		return -EINVAL;
 
 	/* 4. the host's unclaimed memory */
@@ -688,7 +693,11 @@ int nc_online_pages(struct nc_heap *h, u32 node, u64 pages)
 
 u32 nc_offline_frame_next(const struct nc_heap *h, u32 node, u32 frame)
 {
-	const struct nc_pool *p = &h->node[node].pool;
+	const struct nc_pool *p;
+
+	if (node >= NC_MAX_NODES || !h->node[node].has_pool)
+		return NC_NO_FRAME;
+	p = &h->node[node].pool;
 
 	return frame == NC_NO_FRAME ? p->offline_head : p->next[frame];
 }

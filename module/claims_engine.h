@@ -150,7 +150,12 @@ int nc_claim_set_get(const struct nc_heap *h, const struct nc_domain *d,
 int nc_claim_pages_legacy(struct nc_heap *h, struct nc_domain *d, u64 pages);
 void nc_release_claims(struct nc_heap *h, struct nc_domain *d);
 
-/* Allocation and freeing. */
+/*
+ * Allocation and freeing.  @d == NULL allocates for nobody (not counted,
+ * unclaimed memory only); the engine does not track such pages, so the
+ * invariant checker reports them as lost until they are freed (the module
+ * never does this; tests of protection do).
+ */
 int nc_alloc_extent(struct nc_heap *h, struct nc_domain *d,
 		    unsigned int order, int req_node, u32 memflags,
 		    u32 *node_out, u32 *frame_out);

@@ -346,7 +346,8 @@ struct numaclaims_offline {
  *     other entries, an unknown special target, or a sum that overflows:
  *     %EINVAL; a node without a pool: %ENOENT; more than the node's unclaimed
  *     memory (the domain's own claim there counts as free): %ENOMEM;
- *  3. tot_pages + total claims > max_pages: %EINVAL;
+ *  3. tot_pages + total claims > max_pages: %EINVAL (a set claiming
+ *     nothing always passes, so {0, HOST} clears even above max_pages);
  *  4. total above the host's unclaimed memory (own claims count as free):
  *     %ENOMEM.
  * A single LEGACY entry applies the legacy arithmetic (see CLAIM_PAGES) but

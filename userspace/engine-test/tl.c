@@ -69,10 +69,11 @@ int tl_build(struct tl *t, const struct tl_layout *l)
 
 	for (i = 0; i < l->nr; i++) {
 		const struct tl_node_layout *nl = &l->nodes[i];
-		u32 cursor = 0;
+		u32 cursor = 0, rep, reps = nl->repeat ? nl->repeat : 1;
 
 		n = nl->node;
 		/* First pass: size the pool. */
+		for (rep = 0; rep < reps; rep++)
 		for (k = 0; k < TL_MAX_CHUNKS && nl->chunks[k] != TL_END; k++) {
 			int c = nl->chunks[k];
 			u32 sz = 1U << (c >= 100 ? c - 100 : c);
@@ -90,6 +91,7 @@ int tl_build(struct tl *t, const struct tl_layout *l)
 			return -1;
 		/* Second pass: add the chunks. */
 		cursor = 0;
+		for (rep = 0; rep < reps; rep++)
 		for (k = 0; k < TL_MAX_CHUNKS && nl->chunks[k] != TL_END; k++) {
 			int c = nl->chunks[k];
 			u32 sz;
@@ -173,6 +175,8 @@ void tl_destroy(struct tl *t, struct nc_domain *d)
 
 /* ------------------------------------------------------------ allocation */
 
+static void tl_push_ext(struct tl *t, struct tl_ext e);
+
 int tl_alloc(struct tl *t, struct nc_domain *d, unsigned int order,
 	     int req_node, u32 memflags, u32 *node_out)
 {
@@ -208,16 +212,10 @@ int tl_alloc(struct tl *t, struct nc_domain *d, unsigned int order,
 		}
 	}
 	memset(t->in_use[node] + frame, 1, sz);
-	if (t->nr_ext == t->cap_ext) {
-		t->cap_ext = t->cap_ext ? 2 * t->cap_ext : 256;
-		t->ext = realloc(t->ext, t->cap_ext * sizeof(*t->ext));
-		if (!t->ext)
-			abort();
-	}
-	t->ext[t->nr_ext++] = (struct tl_ext){
+	tl_push_ext(t, (struct tl_ext){
 		.d = d, .node = node, .frame = frame, .order = order,
 		.counted = d && !(memflags & NC_MEMF_NO_REFCOUNT),
-	};
+	});
 	if (!d)
 		t->nobody_pages[node] += sz;
 	if (node_out)
@@ -252,6 +250,38 @@ void tl_free_ext(struct tl *t, size_t idx)
 	if (!e.d)
 		t->nobody_pages[e.node] -= sz;
 	t->ext[idx] = t->ext[--t->nr_ext];
+}
+
+static void tl_push_ext(struct tl *t, struct tl_ext e)
+{
+	if (t->nr_ext == t->cap_ext) {
+		t->cap_ext = t->cap_ext ? 2 * t->cap_ext : 256;
+		t->ext = realloc(t->ext, t->cap_ext * sizeof(*t->ext));
+		if (!t->ext)
+			abort();
+	}
+	t->ext[t->nr_ext++] = e;
+}
+
+void tl_free_page(struct tl *t, size_t idx, u32 offset)
+{
+	struct tl_ext e = t->ext[idx];
+	u32 page = e.frame + offset;
+	unsigned int o;
+
+	nc_free_pages(&t->h, e.d, e.node, page, 0, e.counted);
+	t->in_use[e.node][page] = 0;
+	if (!e.d)
+		t->nobody_pages[e.node]--;
+	t->ext[idx] = t->ext[--t->nr_ext];
+	/* What is left of a 2^k block without one page: one block per order. */
+	for (o = 0; o < e.order; o++) {
+		struct tl_ext rest = e;
+
+		rest.order = o;
+		rest.frame = (page ^ (1U << o)) & ~((1U << o) - 1);
+		tl_push_ext(t, rest);
+	}
 }
 
 size_t tl_find_ext(const struct tl *t, const struct nc_domain *d, int node)

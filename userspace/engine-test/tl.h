@@ -30,6 +30,7 @@
 struct tl_node_layout {
 	u32 node;
 	int chunks[TL_MAX_CHUNKS];	/* 0..9: a chunk; TL_GAP(o); TL_END */
+	u32 repeat;			/* lay the chunk list out this often */
 	u32 slack;			/* unused frames after the last chunk */
 };
 
@@ -102,6 +103,11 @@ int tl_alloc(struct tl *t, struct nc_domain *d, unsigned int order,
 u64 tl_alloc_n(struct tl *t, struct nc_domain *d, unsigned int order,
 	       int req_node, u32 memflags, u64 count, int *rc);
 void tl_free_ext(struct tl *t, size_t idx);
+/*
+ * Free one page (@offset) of an extent, as the module's physmap does; the
+ * rest of the extent stays recorded as its aligned buddy sub-blocks.
+ */
+void tl_free_page(struct tl *t, size_t idx, u32 offset);
 /* Free the newest extents of @d (any node if @node < 0); returns pages. */
 u64 tl_free_dom(struct tl *t, struct nc_domain *d, int node, u64 max_pages);
 size_t tl_find_ext(const struct tl *t, const struct nc_domain *d, int node);

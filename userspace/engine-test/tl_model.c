@@ -144,10 +144,10 @@ int tl_model_install(struct tl_model *m, int i,
 	}
 
 	/*
-	 * 3. max_pages: tot_pages + total > max_pages, literally (so even a
-	 * set claiming nothing fails while tot_pages > max_pages).
+	 * 3. max_pages: tot_pages + total > max_pages; a set claiming nothing
+	 * always passes ({0, HOST} clears even while tot_pages > max_pages).
 	 */
-	if (d->tot > d->max || sum > d->max - d->tot)
+	if (sum && (d->tot > d->max || sum > d->max - d->tot))
 		return -EINVAL;
 	/* 4. host-wide unclaimed memory, own claims counted as free. */
 	if (sum > m->total - m->outstanding + outstanding(d))
