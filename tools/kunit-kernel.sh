@@ -18,6 +18,8 @@
 #   --print-key      print the cache key, never build
 #   --check          exit 0 if the kernel for the current key is built, 1 if
 #                    not; never build
+#   --prune          delete the cached kernels of other keys (older fragment
+#                    or script versions; ~300 MB each) that no build holds
 #
 # stdout carries only the requested path; all build output goes to stderr.
 #
@@ -67,7 +69,8 @@ case "${1:-}" in
 --print-dir) mode=dir ;;
 --print-key) mode=key ;;
 --check) mode=check ;;
--h | --help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
+--prune) mode=prune ;;
+-h | --help) sed -n '4,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 *) die "unknown option '$1' (see --help)" ;;
 esac
 
@@ -173,6 +176,19 @@ print_result() {
 case $mode in
 key) echo "$key"; exit 0 ;;
 check) [ -f "$dir/done" ]; exit ;;
+prune)
+	for d in "$cache"/kunit-kernel-*/; do
+		d=${d%/}
+		[ -d "$d" ] && [ "$d" != "$dir" ] || continue
+		(
+			exec 9>"$d.lock"
+			flock -n 9 || { log "skipping $d: being built"; exit 0; }
+			log "removing $d"
+			rm -rf "$d" && rm -f "$d.lock"
+		)
+	done
+	exit 0
+	;;
 esac
 
 # Fast path: the cache hit needs no lock.
