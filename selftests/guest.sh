@@ -1,0 +1,215 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# selftests/guest.sh - runs inside the VM of selftests/run_vm.sh (busybox sh).
+#
+# usage: guest.sh MODULE.ko [PARAM=VALUE...] [-- FILTER...]
+#
+# Loads the module itself (so it can measure the load and the unload), runs
+# /bin/numaclaims_test, unloads the module, and writes one TAP document to
+# $VM_OUT (also echoed to the console):
+#
+#   1..6 (1..7 with kmemleak)
+#   ok 1 load: insmod numaclaims.ko PARAMS
+#   ok 2 load: each node's free memory fell by its pool (reserved_pages)
+#   # TAP version 13             <- numaclaims_test's own TAP, nested
+#   # ok 1 ioctl.api_version ...
+#   ok 3 selftests: numaclaims: numaclaims_test   (the suite line)
+#   ok 4 numaclaims_test: exit status 0, every planned result reported
+#  [ok 5 kmemleak: no leak reported in numaclaims]
+#   ok 5 unload: rmmod numaclaims
+#   ok 6 unload: each node's free memory is back (tolerance 4 MiB or 1%)
+#
+# "Free" is MemFree plus the pages on the per-CPU free lists (free, but not
+# in MemFree).  On a KASAN kernel freed slab objects wait in the KASAN
+# quarantine (up to 1/32 of RAM), so slab growth is left out of the unload
+# check there; kmemleak (scanned before rmmod, while the module's symbols
+# still resolve) is the slab leak check on such kernels.
+#
+# Exit status: 0 when every line is ok, else 1.
+set -u
+
+ko=$1
+shift
+params=
+while [ $# -gt 0 ] && [ "$1" != -- ]; do
+	params="$params $1"
+	shift
+done
+[ "${1:-}" = -- ] && shift
+
+out=${VM_OUT:-/dev/null}
+exec 3>"$out"
+fail=0
+num=0
+say() { echo "$*"; echo "$*" >&3; }
+result() {	# OK(0/1) TEXT
+	num=$((num + 1))
+	if [ "$1" = 0 ]; then say "ok $num $2"; else say "not ok $num $2"; fail=1; fi
+}
+
+# "NODE KB" per node: MemFree plus the free pages on the per-CPU lists
+# (zoneinfo "count:"), which can hold tens of MiB after a burst of frees.
+memfree() {
+	awk '/^Node/ { n = $2; sub(",", "", n) } /^ +count:/ { pcp[n] += $2 }
+	     END { for (n in pcp) print n, pcp[n] }' /proc/zoneinfo >/tmp/pcp
+	for d in /sys/devices/system/node/node[0-9]*; do
+		n=${d##*node}
+		p=$(awk -v n="$n" '$1 == n { print $2 }' /tmp/pcp)
+		awk -v n="$n" -v p="${p:-0}" '/MemFree:/ { print n, $4 + 4 * p }' "$d/meminfo"
+	done
+}
+meminfo_field() {	# FILE FIELD -> kB
+	awk -v f="$2:" '$3 == f { print $4 }' "$1"
+}
+memtotal_kb() {	# NODE
+	meminfo_field "/sys/devices/system/node/node$1/meminfo" MemTotal
+}
+settle() {
+	sync
+	[ -w /proc/sys/vm/drop_caches ] && echo 3 >/proc/sys/vm/drop_caches
+	[ -w /proc/sys/vm/compact_memory ] && echo 1 >/proc/sys/vm/compact_memory
+	sleep 1
+}
+# tolerance in kB for a node: 4 MiB or 1% of its memory, the larger
+tolerance() {
+	t=$(( $(memtotal_kb "$1") / 100 ))
+	[ "$t" -lt 4096 ] && t=4096
+	echo "$t"
+}
+lookup() {	# FILE NODE -> value
+	awk -v n="$2" '$1 == n { print $2 }' "$1"
+}
+
+kmemleak=/sys/kernel/debug/kmemleak
+[ -w "$kmemleak" ] || kmemleak=
+kasan=0
+dmesg | grep -q "KernelAddressSanitizer initialized" && kasan=1
+
+say "TAP version 13"
+if [ -n "$kmemleak" ]; then say "1..7"; else say "1..6"; fi
+
+if [ -n "$kmemleak" ]; then
+	# Forget what boot left behind: only leaks from now on count.
+	echo scan >"$kmemleak"
+	echo scan >"$kmemleak"
+	echo clear >"$kmemleak"
+fi
+settle
+memfree >/tmp/mem.before
+for d in /sys/devices/system/node/node[0-9]*; do cp "$d/meminfo" "/tmp/meminfo.${d##*node}.before"; done
+
+# shellcheck disable=SC2086
+if ! insmod "$ko" $params; then
+	result 1 "load: insmod $(basename "$ko")$params"
+	say "Bail out! insmod failed"
+	exit 1
+fi
+result 0 "load: insmod $(basename "$ko")$params"
+
+# The pools came out of the right nodes.
+settle
+memfree >/tmp/mem.loaded
+/bin/numaclaims_test --pools >/tmp/pools || say "# numaclaims_test --pools failed"
+ok=0
+while read -r node before; do
+	loaded=$(lookup /tmp/mem.loaded "$node")
+	pages=$(lookup /tmp/pools "$node")
+	pool_kb=$(( ${pages:-0} * 4 ))
+	drop=$(( before - loaded ))
+	tol=$(tolerance "$node")
+	diff=$(( drop - pool_kb ))
+	[ "$diff" -lt 0 ] && diff=$(( -diff ))
+	st=ok
+	[ "$diff" -gt "$tol" ] && { st=MISMATCH; ok=1; }
+	say "# load: node $node free ${before} -> ${loaded} kB (fell ${drop} kB, pool ${pool_kb} kB, tolerance ${tol} kB) $st"
+done </tmp/mem.before
+result $ok "load: each node's free memory fell by its pool"
+
+# The suite, nested as kselftest's runner does.
+say "# selftests: numaclaims: numaclaims_test"
+: >/tmp/ksft.out
+# A read loop rather than sed: every line reaches the console and $VM_OUT
+# as soon as it is printed, so a hung or killed run still shows its last test.
+( /bin/numaclaims_test "$@"; echo $? >/tmp/ksft.rc ) 2>&1 |
+	while IFS= read -r line; do
+		echo "$line" >>/tmp/ksft.out
+		say "# $line"
+	done
+rc=$(cat /tmp/ksft.rc 2>/dev/null || echo 255)
+plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\).*/\1/p' /tmp/ksft.out | head -n1)
+got=$(grep -c -E '^(not )?ok [0-9]+' /tmp/ksft.out)
+nok=$(grep -c -E '^not ok [0-9]+' /tmp/ksft.out)
+num=$((num + 1))
+if [ "$rc" = 0 ]; then
+	say "ok $num selftests: numaclaims: numaclaims_test"
+else
+	say "not ok $num selftests: numaclaims: numaclaims_test # exit=$rc"
+fi
+st=0
+[ "$rc" = 0 ] || st=1
+[ -n "$plan" ] && [ "$got" = "$plan" ] || st=1
+result $st "numaclaims_test: exit status $rc, $got of ${plan:-?} planned results, $nok not ok"
+
+# kmemleak, before rmmod so that the module's frames resolve to symbols.
+if [ -n "$kmemleak" ]; then
+	# Objects younger than 5 s are not reported, and an object is reported
+	# only by a scan that finds its contents unchanged since the previous
+	# scan: so wait, then scan twice.
+	sleep 6
+	echo scan >"$kmemleak"
+	sleep 1
+	echo scan >"$kmemleak"
+	cat "$kmemleak" >/tmp/kmemleak
+	total=$(grep -c "unreferenced object" /tmp/kmemleak)
+	# One report per object: "unreferenced object ..." up to the next one.
+	awk '/^unreferenced object/ { if (r != "" && r ~ /numaclaims/) print r; r = $0; next }
+	     { r = r "\n" $0 } END { if (r != "" && r ~ /numaclaims/) print r }' \
+		/tmp/kmemleak >/tmp/kmemleak.nc
+	ours=$(grep -c "unreferenced object" /tmp/kmemleak.nc)
+	# The first 5 reports are enough to see what leaks.
+	awk '/^unreferenced object/ { n++ } n <= 5' /tmp/kmemleak.nc |
+		while IFS= read -r l; do say "# $l"; done
+	# (Our own summary must not contain kmemleak's phrase: splat-check.sh
+	# treats that phrase as a leak report.)
+	say "# kmemleak: $total leak report(s), $ours of them in numaclaims"
+	st=0
+	[ "$ours" = 0 ] || st=1
+	result $st "kmemleak: no leak reported in numaclaims"
+fi
+
+# Unloading gives every page back.
+if rmmod numaclaims; then
+	result 0 "unload: rmmod numaclaims"
+else
+	result 1 "unload: rmmod numaclaims"
+fi
+settle
+memfree >/tmp/mem.after
+ok=0
+while read -r node before; do
+	after=$(lookup /tmp/mem.after "$node")
+	tol=$(tolerance "$node")
+	lost=$(( before - after ))
+	note=
+	if [ "$kasan" = 1 ]; then
+		m=/sys/devices/system/node/node$node/meminfo
+		slab=$(( $(meminfo_field "$m" SUnreclaim) - \
+			 $(meminfo_field "/tmp/meminfo.$node.before" SUnreclaim) ))
+		if [ "$slab" -gt 0 ]; then
+			lost=$(( lost - slab ))
+			note=", ${slab} kB of slab growth left out (KASAN quarantine)"
+		fi
+	fi
+	st=ok
+	[ "$lost" -gt "$tol" ] && { st=LEAK; ok=1; }
+	say "# unload: node $node free ${before} -> ${after} kB (lost ${lost} kB, tolerance ${tol} kB$note) $st"
+	if [ "$st" = LEAK ]; then
+		# What holds the memory now: every field that moved by 1 MiB.
+		awk 'NR == FNR { v[$3] = $4; next }
+		     { d = $4 - v[$3]; if (d > 1024 || d < -1024) print $3, v[$3], "->", $4, "kB" }' \
+			"/tmp/meminfo.$node.before" "/sys/devices/system/node/node$node/meminfo" |
+			while read -r l; do say "#   node $node $l"; done
+	fi
+done </tmp/mem.before
+result $ok "unload: each node's free memory is back"
+exit $fail

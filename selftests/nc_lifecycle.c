@@ -1,0 +1,561 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nc_lifecycle.c - domain destruction (explicit, during a populate,
+ * AUTODESTROY on close and on process death), scrubbing of pages that
+ * change hands, and OFFLINE/ONLINE_PAGES with claim recall.
+ * #included by numaclaims_test.c (one translation unit, see there).
+ */
+
+NC_FIXTURE(lifecycle);
+
+/* A domain with claims and counted, uncounted and order-9 pages. */
+static __u32 nc_busy_domain(struct __test_metadata *_metadata,
+			    struct nc_ctx *c, int fd, __u32 flags)
+{
+	struct numaclaims_claim set[NUMACLAIMS_MAX_NODES + 2];
+	__u32 d = 0, nr = 0, i;
+	__u64 done, g = 4096;
+
+	ASSERT_OK(nc_create(fd, 100000, flags, &d));
+	for (i = 0; i < c->nr_pool; i++)
+		set[nr++] = CLAIM(5 + i, c->pool[i]);
+	set[nr++] = CLAIM(20, NC_HOST);
+	ASSERT_OK(nc_claim_set(fd, d, set, nr));
+	ASSERT_OK(nc_populate_range(fd, d, 0, 100, 0, 0, &done));
+	ASSERT_OK(nc_populate(fd, d, &g, 1, 9, 0, &done));
+	ASSERT_OK(nc_populate_range(fd, d, 8192, 10, 0, NC_NOREF, &done));
+	return d;
+}
+
+/* Every counter of HOST_INFO is back at the baseline. */
+static void nc_expect_baseline(struct __test_metadata *_metadata,
+			       struct nc_ctx *c)
+{
+	struct numaclaims_host_info hi = nc_host(_metadata, c);
+
+	EXPECT_EQ(0, memcmp(&hi, &c->base, sizeof(hi)))
+		TH_LOG("HOST_INFO is not back at the baseline: avail %llu/%llu, outstanding %llu/%llu, domains %u",
+		       (unsigned long long)hi.total_avail_pages,
+		       (unsigned long long)c->base.total_avail_pages,
+		       (unsigned long long)hi.outstanding_claims,
+		       (unsigned long long)c->base.outstanding_claims,
+		       hi.nr_domains);
+}
+
+TEST_F(lifecycle, destroy_frees_everything)
+{
+	struct nc_ctx *c = &self->ctx;
+	struct numaclaims_domain_info di;
+	struct numaclaims_host_info hi;
+	__u32 d = nc_busy_domain(_metadata, c, c->fd, 0);
+
+	di = nc_dom(_metadata, c, d);
+	EXPECT_EQ(100 + 512, di.tot_pages);
+	EXPECT_EQ(10, di.uncounted_pages);
+	hi = nc_host(_metadata, c);
+	EXPECT_EQ(c->base.total_avail_pages - 622, hi.total_avail_pages);
+	EXPECT_EQ(1, hi.nr_domains);
+	EXPECT_OK(nc_destroy(c->fd, d));
+	nc_expect_baseline(_metadata, c);
+	EXPECT_INVARIANTS();
+}
+
+TEST_F(lifecycle, esrch_after_destroy)
+{
+	struct nc_ctx *c = &self->ctx;
+	struct numaclaims_claim set[4];
+	struct numaclaims_domain_info di;
+	__u64 g = 0, done, nz;
+	__u32 d = nc_busy_domain(_metadata, c, c->fd, 0), nr = 4;
+	int pfd;
+
+	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_ERR(ESRCH, nc_destroy(c->fd, d));
+	EXPECT_ERR(ESRCH, nc_set_max(c->fd, d, 10));
+	EXPECT_ERR(ESRCH, nc_set_affinity(c->fd, d, c->pool_mask));
+	EXPECT_ERR(ESRCH, NC_SET(c->fd, d, CLAIM(1, NC_HOST)));
+	EXPECT_ERR(ESRCH, nc_claim_get(c->fd, d, set, &nr));
+	EXPECT_ERR(ESRCH, nc_claim_pages(c->fd, d, 0));
+	EXPECT_ERR(ESRCH, nc_claim_pages(c->fd, d, 10));
+	EXPECT_ERR(ESRCH, nc_populate(c->fd, d, &g, 1, 0, 0, &done));
+	EXPECT_ERR(ESRCH, nc_decrease(c->fd, d, &g, 1, 0, &done));
+	EXPECT_ERR(ESRCH, nc_dom_info(c->fd, d, &di));
+	EXPECT_ERR(ESRCH, nc_page_sum(d, 0, &nz, NULL));
+	pfd = nc_page_open();
+	ASSERT_LE(0, pfd);
+	EXPECT_ERR(ESRCH, nc_page_fill(pfd, d, 0, 1));
+	close(pfd);
+	nc_expect_baseline(_metadata, c);
+}
+
+/* DOMAIN_DESTROY waits for a populate in progress (or pre-empts it). */
+TEST_F_TIMEOUT(lifecycle, destroy_during_populate, 300)
+{
+	struct nc_ctx *c = &self->ctx;
+	struct numaclaims_host_info hi = nc_host(_metadata, c);
+	__u64 nr = nc_host_unclaimed(&hi), res[2] = { 0, 0 };
+	int pipefd[2], status;
+	char go;
+	pid_t pid;
+	__u32 d;
+
+	d = nc_new_dom(_metadata, c, nr);
+	ASSERT_EQ(0, pipe(pipefd));
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		__u64 done = 0;
+		int rc;
+
+		close(pipefd[0]);
+		if (write(pipefd[1], "g", 1) != 1)
+			_exit(1);
+		rc = nc_populate_range(c->fd, d, 0, nr, 0, 0, &done);
+		res[0] = (__u64)(__s64)rc;
+		res[1] = done;
+		if (write(pipefd[1], res, sizeof(res)) != sizeof(res))
+			_exit(1);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	ASSERT_EQ(1, read(pipefd[0], &go, 1));
+	usleep(20000);
+	EXPECT_OK(nc_destroy(c->fd, d));
+	ASSERT_EQ(sizeof(res), read(pipefd[0], res, sizeof(res)));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	close(pipefd[0]);
+	TH_LOG("populate of %llu pages returned %s after %llu",
+	       (unsigned long long)nr, nc_errname((int)(__s64)res[0]),
+	       (unsigned long long)res[1]);
+	EXPECT_TRUE((__s64)res[0] == 0 || (__s64)res[0] == -ESRCH)
+		TH_LOG("populate racing with destroy: %s",
+		       nc_errname((int)(__s64)res[0]));
+	EXPECT_ERR(ESRCH, nc_dom_info(c->fd, d, &(struct numaclaims_domain_info){0}));
+	nc_expect_baseline(_metadata, c);
+	EXPECT_INVARIANTS();
+}
+
+TEST_F(lifecycle, autodestroy_on_close)
+{
+	struct nc_ctx *c = &self->ctx;
+	struct numaclaims_domain_info di;
+	int fd2 = open(NC_DEV, O_RDWR);
+	__u32 ad, keep;
+
+	ASSERT_LE(0, fd2);
+	ad = nc_busy_domain(_metadata, c, fd2, NUMACLAIMS_DOMAIN_AUTODESTROY);
+	ASSERT_OK(nc_create(fd2, 10, 0, &keep));
+	di = nc_dom(_metadata, c, ad);		/* visible through any fd */
+	EXPECT_EQ(NUMACLAIMS_DOMAIN_AUTODESTROY, di.domain_flags);
+	EXPECT_EQ(612, di.tot_pages);
+	EXPECT_EQ(2, nc_host(_metadata, c).nr_domains);
+	close(fd2);
+	EXPECT_ERR(ESRCH, nc_dom_info(c->fd, ad, &di));
+	/* A domain created without the flag outlives the file. */
+	EXPECT_OK(nc_dom_info(c->fd, keep, &di));
+	EXPECT_OK(nc_destroy(c->fd, keep));
+	nc_expect_baseline(_metadata, c);
+	EXPECT_INVARIANTS();
+}
+
+/* The file, not the descriptor: dup()s and fork()ed copies keep it alive. */
+TEST_F(lifecycle, autodestroy_when_last_reference_goes)
+{
+	struct nc_ctx *c = &self->ctx;
+	struct numaclaims_domain_info di;
+	int fd2 = open(NC_DEV, O_RDWR), fd3, status;
+	pid_t pid;
+	__u32 ad;
+
+	ASSERT_LE(0, fd2);
+	ASSERT_OK(nc_create(fd2, 10, NUMACLAIMS_DOMAIN_AUTODESTROY, &ad));
+	fd3 = dup(fd2);
+	ASSERT_LE(0, fd3);
+	close(fd2);
+	EXPECT_OK(nc_dom_info(c->fd, ad, &di));
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(0);	/* the child's copy of fd3 goes away */
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_OK(nc_dom_info(c->fd, ad, &di));
+	close(fd3);
+	EXPECT_ERR(ESRCH, nc_dom_info(c->fd, ad, &di));
+	nc_expect_baseline(_metadata, c);
+}
+
+/* An AUTODESTROY domain destroyed by hand: closing the file is harmless. */
+TEST_F(lifecycle, autodestroy_after_explicit_destroy)
+{
+	struct nc_ctx *c = &self->ctx;
+	int fd2 = open(NC_DEV, O_RDWR);
+	__u32 a, b;
+
+	ASSERT_LE(0, fd2);
+	a = nc_busy_domain(_metadata, c, fd2, NUMACLAIMS_DOMAIN_AUTODESTROY);
+	ASSERT_OK(nc_create(fd2, 10, NUMACLAIMS_DOMAIN_AUTODESTROY, &b));
+	EXPECT_OK(nc_destroy(c->fd, a));
+	EXPECT_OK(nc_destroy(fd2, b));
+	EXPECT_ERR(ESRCH, nc_destroy(fd2, a));
+	close(fd2);
+	nc_expect_baseline(_metadata, c);
+	EXPECT_INVARIANTS();
+	/* The domids are free for new domains. */
+	ASSERT_OK(nc_create(c->fd, 1, 0, &a));
+	EXPECT_OK(nc_destroy(c->fd, a));
+}
+
+/*
+ * The creating process dies: a child opens the device, creates an
+ * AUTODESTROY domain with claims and memory, sends the domid through a
+ * pipe and exits (@kill: waits to be SIGKILLed instead).
+ */
+static void nc_autodestroy_child_dies(struct __test_metadata *_metadata,
+				      struct nc_ctx *c, bool kill_it)
+{
+	struct numaclaims_domain_info di;
+	int pipefd[2], status;
+	__u32 domid = 0;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(pipefd));
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int fd = open(NC_DEV, O_RDWR);
+		__u64 done;
+		__u32 d = 0;
+
+		close(pipefd[0]);
+		if (fd < 0 ||
+		    nc_create(fd, 1000, NUMACLAIMS_DOMAIN_AUTODESTROY, &d) ||
+		    NC_SET(fd, d, CLAIM(50, NC_HOST)) ||
+		    nc_populate_range(fd, d, 0, 20, 0, 0, &done))
+			d = 0;
+		if (write(pipefd[1], &d, sizeof(d)) != sizeof(d))
+			_exit(2);
+		if (!d)
+			_exit(1);
+		if (kill_it)
+			for (;;)
+				pause();
+		_exit(0);
+	}
+	close(pipefd[1]);
+	ASSERT_EQ(sizeof(domid), read(pipefd[0], &domid, sizeof(domid)));
+	close(pipefd[0]);
+	ASSERT_NE(0, domid) TH_LOG("the child could not set up its domain");
+	if (kill_it) {
+		ASSERT_OK(nc_dom_info(c->fd, domid, &di));
+		EXPECT_EQ(20, di.tot_pages);
+		EXPECT_EQ(30, di.outstanding_pages);
+		EXPECT_EQ(NUMACLAIMS_DOMAIN_AUTODESTROY, di.domain_flags);
+		ASSERT_EQ(0, kill(pid, SIGKILL));
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	if (kill_it) {
+		EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	} else {
+		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	EXPECT_ERR(ESRCH, nc_dom_info(c->fd, domid, &di));
+	nc_expect_baseline(_metadata, c);
+	EXPECT_INVARIANTS();
+}
+
+TEST_F(lifecycle, autodestroy_creator_exits)
+{
+	nc_autodestroy_child_dies(_metadata, &self->ctx, false);
+}
+
+TEST_F(lifecycle, autodestroy_creator_killed)
+{
+	nc_autodestroy_child_dies(_metadata, &self->ctx, true);
+}
+
+/* --------------------------------------------------------------------------
+ * Scrubbing: no domain ever reads another domain's data.
+ */
+#define NC_SCRUB_PAGES	2048
+
+static __u64 nc_pattern(__u64 gfn)
+{
+	/* Different per page, and no zero byte (the hook counts them). */
+	return (0xa5a5f00dcafe0000ULL ^ (gfn * 0x9e3779b97f4a7c15ULL)) |
+	       0x0101010101010101ULL;
+}
+
+/* Every page gfn first .. first+nr-1 of @d reads as zeroes. */
+static void nc_expect_zero_pages(struct __test_metadata *_metadata, __u32 d,
+				 __u64 first, __u64 nr)
+{
+	__u64 g, nz = 0, bad = 0;
+
+	for (g = first; g < first + nr; g++) {
+		ASSERT_OK(nc_page_sum(d, g, &nz, NULL));
+		if (nz && bad++ < 5)
+			TH_LOG("domain %u gfn %llu: %llu non-zero bytes", d,
+			       (unsigned long long)g, (unsigned long long)nz);
+	}
+	EXPECT_EQ(0, bad) TH_LOG("%llu page(s) of domain %u not scrubbed",
+				 (unsigned long long)bad, d);
+}
+
+TEST_F_TIMEOUT(lifecycle, scrub_on_decrease_and_destroy, 300)
+{
+	struct nc_ctx *c = &self->ctx;
+	__u64 off[NUMACLAIMS_MAX_NODES] = { 0 }, done, g, nz = 0, first = 0;
+	unsigned int n0 = c->pool[0];
+	__u32 flags = NC_NODE(n0) | NC_EXACT, a, b;
+	int pfd;
+
+	a = nc_new_dom(_metadata, c, NC_SCRUB_PAGES);
+	b = nc_new_dom(_metadata, c, NC_SCRUB_PAGES);
+	/* a: two order-9 extents and 1024 single pages, all on n0. */
+	ASSERT_OK(nc_populate_range(c->fd, a, 0, 2, 9, flags, &done));
+	ASSERT_OK(nc_populate_range(c->fd, a, 1024, 1024, 0, flags, &done));
+	/* n0's other free pages out of service: b can only get a's pages. */
+	off[n0] = nc_host(_metadata, c).nodes[n0].avail_pages;
+	ASSERT_OK(nc_offline(c->fd, n0, off[n0]));
+	ASSERT_EQ(0, nc_host(_metadata, c).nodes[n0].avail_pages);
+
+	pfd = nc_page_open();
+	ASSERT_LE(0, pfd);
+	for (g = 0; g < NC_SCRUB_PAGES; g++)
+		ASSERT_OK(nc_page_fill(pfd, a, g, nc_pattern(g)));
+	close(pfd);
+	for (g = 0; g < NC_SCRUB_PAGES; g += 511) {
+		ASSERT_OK(nc_page_sum(a, g, &nz, &first));
+		EXPECT_EQ(NC_PAGE, nz);
+		EXPECT_EQ(nc_pattern(g), first);
+	}
+
+	/* Decrease half of a; b populates exactly those pages. */
+	g = 0;
+	ASSERT_OK(nc_decrease(c->fd, a, &g, 1, 9, &done));
+	ASSERT_OK(nc_decrease_range(c->fd, a, 1024, 512, 0, &done));
+	ASSERT_EQ(1024, nc_host(_metadata, c).nodes[n0].avail_pages);
+	ASSERT_OK(nc_populate(c->fd, b, &g, 1, 9, flags, &done));
+	ASSERT_OK(nc_populate_range(c->fd, b, 512, 512, 0, flags, &done));
+	ASSERT_EQ(0, nc_host(_metadata, c).nodes[n0].avail_pages);
+	nc_expect_zero_pages(_metadata, b, 0, 1024);
+
+	/* Destroy a; b populates the rest of its former pages. */
+	ASSERT_OK(nc_destroy(c->fd, a));
+	ASSERT_EQ(1024, nc_host(_metadata, c).nodes[n0].avail_pages);
+	ASSERT_OK(nc_populate_range(c->fd, b, 1024, 1024, 0, flags, &done));
+	ASSERT_EQ(0, nc_host(_metadata, c).nodes[n0].avail_pages);
+	nc_expect_zero_pages(_metadata, b, 1024, 1024);
+
+	/* And b's own pages are scrubbed for the next one too. */
+	pfd = nc_page_open();
+	ASSERT_LE(0, pfd);
+	for (g = 0; g < 16; g++)
+		ASSERT_OK(nc_page_fill(pfd, b, g, ~0ULL));
+	close(pfd);
+	ASSERT_OK(nc_decrease_range(c->fd, b, 0, 16, 0, &done));
+	a = nc_new_dom(_metadata, c, 16);
+	ASSERT_OK(nc_populate_range(c->fd, a, 0, 16, 0, flags | NC_NOREF,
+				    &done));
+	nc_expect_zero_pages(_metadata, a, 0, 16);
+
+	EXPECT_OK(nc_destroy(c->fd, a));
+	EXPECT_OK(nc_destroy(c->fd, b));
+	nc_online_all(_metadata, c, off);
+	EXPECT_INVARIANTS();
+}
+
+/* --------------------------------------------------------------------------
+ * OFFLINE_PAGES / ONLINE_PAGES.
+ */
+NC_FIXTURE(offline);
+
+TEST_F(offline, errors)
+{
+	struct nc_ctx *c = &self->ctx;
+	struct numaclaims_host_info h0 = nc_host(_metadata, c), h1;
+	struct numaclaims_offline o = { 0 };
+	unsigned int n0 = c->pool[0];
+
+	o.node = n0;
+	o.pages = 1;
+	o.pad = 1;
+	EXPECT_ERR(EINVAL, nc_ioc(c->fd, NUMACLAIMS_IOC_OFFLINE_PAGES, &o));
+	EXPECT_ERR(EINVAL, nc_ioc(c->fd, NUMACLAIMS_IOC_ONLINE_PAGES, &o));
+	EXPECT_ERR(ENOENT, nc_offline(c->fd, c->no_pool_node, 1));
+	EXPECT_ERR(ENOENT, nc_online(c->fd, c->no_pool_node, 0));
+	EXPECT_ERR(ENOENT, nc_offline(c->fd, NUMACLAIMS_MAX_NODES, 1));
+	EXPECT_ERR(ENOENT, nc_offline(c->fd, 0xffffffff, 1));
+	EXPECT_ERR(ENOENT, nc_online(c->fd, 0xffffffff, 1));
+	EXPECT_ERR(ENOMEM, nc_offline(c->fd, n0, h0.nodes[n0].avail_pages + 1));
+	EXPECT_ERR(ENOMEM, nc_offline(c->fd, n0, ~0ULL));
+	EXPECT_ERR(EINVAL, nc_online(c->fd, n0, h0.nodes[n0].offlined_pages + 1));
+	EXPECT_ERR(EINVAL, nc_online(c->fd, n0, ~0ULL));
+	h1 = nc_host(_metadata, c);
+	EXPECT_EQ(0, memcmp(&h0, &h1, sizeof(h0)))
+		TH_LOG("a failed OFFLINE/ONLINE changed HOST_INFO");
+	EXPECT_OK(nc_offline(c->fd, n0, 0));
+	EXPECT_OK(nc_online(c->fd, n0, 0));
+}
+
+TEST_F(offline, offline_and_online)
+{
+	struct nc_ctx *c = &self->ctx;
+	struct numaclaims_host_info hi;
+	unsigned int n0 = c->pool[0];
+	const struct numaclaims_node_info *b = &c->base.nodes[n0];
+	__u64 done, g = 0, all;
+	__u32 d;
+
+	ASSERT_OK(nc_offline(c->fd, n0, 100));
+	hi = nc_host(_metadata, c);
+	EXPECT_EQ(b->avail_pages - 100, hi.nodes[n0].avail_pages);
+	EXPECT_EQ(b->offlined_pages + 100, hi.nodes[n0].offlined_pages);
+	EXPECT_EQ(b->reserved_pages, hi.nodes[n0].reserved_pages);
+	EXPECT_EQ(c->base.total_avail_pages - 100, hi.total_avail_pages);
+	EXPECT_INVARIANTS();
+	EXPECT_ERR(EINVAL, nc_online(c->fd, n0, 101));
+	EXPECT_OK(nc_online(c->fd, n0, 40));
+	EXPECT_OK(nc_online(c->fd, n0, 60));
+	nc_expect_baseline(_metadata, c);
+
+	/* Offlined pages cannot be allocated. */
+	d = nc_new_dom(_metadata, c, ~0ULL);
+	all = b->avail_pages;
+	ASSERT_OK(nc_offline(c->fd, n0, all - 10));
+	EXPECT_ERR(ENOMEM, nc_populate_range(c->fd, d, 0, 11, 0,
+					     NC_NODE(n0) | NC_EXACT, &done));
+	EXPECT_EQ(10, done);
+	EXPECT_ERR(ENOMEM, nc_offline(c->fd, n0, 1));	/* none free */
+	EXPECT_OK(nc_decrease_range(c->fd, d, 0, 10, 0, &done));
+	ASSERT_OK(nc_offline(c->fd, n0, 10));
+	EXPECT_EQ(0, nc_host(_metadata, c).nodes[n0].avail_pages);
+	g = 100;
+	EXPECT_ERR(ENOMEM, nc_populate(c->fd, d, &g, 1, 0,
+				       NC_NODE(n0) | NC_EXACT, &done));
+	EXPECT_INVARIANTS();
+	EXPECT_OK(nc_online(c->fd, n0, all));
+	/* Onlined pages are allocatable again, also as whole 2 MiB extents. */
+	g = 512;
+	EXPECT_OK(nc_populate(c->fd, d, &g, 1, 9, NC_NODE(n0) | NC_EXACT,
+			      &done));
+	EXPECT_OK(nc_destroy(c->fd, d));
+	nc_expect_baseline(_metadata, c);
+}
+
+/* Node claims on the node are recalled from the newest domain first. */
+TEST_F(offline, recall_node_claims_newest_first)
+{
+	struct nc_ctx *c = &self->ctx;
+	__u64 off[NUMACLAIMS_MAX_NODES] = { 0 }, w[NUMACLAIMS_MAX_NODES] = { 0 };
+	unsigned int n0 = c->pool[0];
+	__u64 avail0 = c->base.nodes[n0].avail_pages;
+	__u32 older = nc_new_dom(_metadata, c, 1000);
+	__u32 newer = nc_new_dom(_metadata, c, 1000);
+
+	ASSERT_OK(NC_SET(c->fd, older, CLAIM(100, n0)));
+	ASSERT_OK(NC_SET(c->fd, newer, CLAIM(100, n0)));
+	off[n0] = avail0 - 150;
+	ASSERT_OK(nc_offline(c->fd, n0, off[n0]));
+	w[n0] = 100;
+	nc_expect_claims(_metadata, c, older, w, 0);
+	w[n0] = 50;
+	nc_expect_claims(_metadata, c, newer, w, 0);
+	EXPECT_INVARIANTS();
+	ASSERT_OK(nc_offline(c->fd, n0, 100));
+	off[n0] += 100;
+	nc_expect_claims(_metadata, c, older, w, 0);
+	nc_expect_claims(_metadata, c, newer, NULL, 0);
+	EXPECT_EQ(50, nc_host(_metadata, c).nodes[n0].outstanding_claims);
+	EXPECT_INVARIANTS();
+	/* Onlining does not restore recalled claims. */
+	nc_online_all(_metadata, c, off);
+	nc_expect_claims(_metadata, c, older, w, 0);
+	nc_expect_claims(_metadata, c, newer, NULL, 0);
+	EXPECT_OK(nc_destroy(c->fd, older));
+	EXPECT_OK(nc_destroy(c->fd, newer));
+}
+
+/* Host-wide claims are recalled from the newest domain first. */
+TEST_F(offline, recall_host_wide_claims_newest_first)
+{
+	struct nc_ctx *c = &self->ctx;
+	__u64 off[NUMACLAIMS_MAX_NODES] = { 0 };
+	unsigned int n0 = c->pool[0];
+	__u32 older = nc_new_dom(_metadata, c, ~0ULL);
+	__u32 newer = nc_new_dom(_metadata, c, ~0ULL);
+	__u64 avail0 = c->base.nodes[n0].avail_pages;
+
+	ASSERT_LE(2000, avail0);
+	ASSERT_OK(NC_SET(c->fd, older, CLAIM(1000, NC_HOST)));
+	ASSERT_OK(NC_SET(c->fd, newer, CLAIM(1000, NC_HOST)));
+	/* Every node but n0 out of service: no recall yet. */
+	nc_offline_all_but(_metadata, c, n0, avail0, off);
+	nc_expect_claims(_metadata, c, older, NULL, 1000);
+	nc_expect_claims(_metadata, c, newer, NULL, 1000);
+	ASSERT_OK(nc_offline(c->fd, n0, avail0 - 1500));
+	off[n0] += avail0 - 1500;
+	nc_expect_claims(_metadata, c, older, NULL, 1000);
+	nc_expect_claims(_metadata, c, newer, NULL, 500);
+	EXPECT_INVARIANTS();
+	ASSERT_OK(nc_offline(c->fd, n0, 1000));
+	off[n0] += 1000;
+	nc_expect_claims(_metadata, c, older, NULL, 500);
+	nc_expect_claims(_metadata, c, newer, NULL, 0);
+	EXPECT_EQ(500, nc_host(_metadata, c).outstanding_claims);
+	EXPECT_INVARIANTS();
+	nc_online_all(_metadata, c, off);
+	nc_expect_claims(_metadata, c, older, NULL, 500);
+	EXPECT_OK(nc_destroy(c->fd, older));
+	EXPECT_OK(nc_destroy(c->fd, newer));
+}
+
+/* Offlining every free page: claims go to zero, no counter wraps. */
+TEST_F(offline, offline_everything_recalls_everything)
+{
+	struct nc_ctx *c = &self->ctx;
+	struct numaclaims_host_info hi = nc_host(_metadata, c);
+	__u64 off[NUMACLAIMS_MAX_NODES] = { 0 }, w[NUMACLAIMS_MAX_NODES] = { 0 };
+	unsigned int n0 = c->pool[0], i;
+	__u64 u0 = nc_node_unclaimed(&hi, n0), rest = nc_host_unclaimed(&hi) - u0;
+	__u32 a = nc_new_dom(_metadata, c, ~0ULL);
+	__u32 b = nc_new_dom(_metadata, c, ~0ULL);
+	__u64 done, g = 0;
+
+	ASSERT_OK(NC_SET(c->fd, a, CLAIM(u0 - 100, n0), CLAIM(100, NC_HOST)));
+	ASSERT_OK(NC_SET(c->fd, b, CLAIM(rest, NC_HOST)));
+	off[n0] = u0;
+	ASSERT_OK(nc_offline(c->fd, n0, off[n0]));
+	/* a's node claim is gone; the host recall takes the newest (b) first. */
+	nc_expect_claims(_metadata, c, a, NULL, rest < 100 ? rest : 100);
+	nc_expect_claims(_metadata, c, b, NULL, rest < 100 ? 0 : rest - 100);
+	EXPECT_INVARIANTS();
+	for (i = 1; i < c->nr_pool; i++) {
+		unsigned int n = c->pool[i];
+
+		off[n] = nc_host(_metadata, c).nodes[n].avail_pages;
+		ASSERT_OK(nc_offline(c->fd, n, off[n]));
+	}
+	hi = nc_host(_metadata, c);
+	EXPECT_EQ(0, hi.total_avail_pages);
+	EXPECT_EQ(0, hi.outstanding_claims);
+	for (i = 0; i < c->nr_pool; i++) {
+		EXPECT_EQ(0, hi.nodes[c->pool[i]].avail_pages);
+		EXPECT_EQ(0, hi.nodes[c->pool[i]].outstanding_claims);
+	}
+	nc_expect_claims(_metadata, c, a, w, 0);
+	nc_expect_claims(_metadata, c, b, NULL, 0);
+	EXPECT_INVARIANTS();
+	EXPECT_ERR(ENOMEM, nc_populate(c->fd, a, &g, 1, 0, 0, &done));
+	nc_online_all(_metadata, c, off);
+	nc_expect_claims(_metadata, c, a, NULL, 0);
+	EXPECT_OK(nc_populate(c->fd, a, &g, 1, 0, 0, &done));
+	EXPECT_OK(nc_destroy(c->fd, a));
+	EXPECT_OK(nc_destroy(c->fd, b));
+}

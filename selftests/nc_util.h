@@ -1,0 +1,655 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nc_util.h - helpers shared by the numaclaims kselftests.
+ *
+ * Included by numaclaims_test.c after kselftest_harness.h.  The tests talk
+ * to /dev/numaclaims with raw ioctls through the uapi header only (no
+ * libclaims), so a bug in the library cannot hide a bug in the module.
+ *
+ * Every wrapper returns 0 or -errno (never relies on errno afterwards).
+ * Helpers that take a struct __test_metadata *_metadata may use the
+ * harness's ASSERT_* / EXPECT_* macros; never call those from a forked
+ * child (an ASSERT would longjmp into the child's copy of the harness).
+ *
+ * Every fixture is made with NC_FIXTURE(): FIXTURE_SETUP takes a baseline of
+ * every HOST_INFO counter, FIXTURE_TEARDOWN checks after EVERY test that the
+ * debugfs invariant checker says "ok", that no domain is left (leaked ones
+ * are destroyed and fail the test), that no page is left offlined, and that
+ * every counter is back at its baseline (the hugetlb-tests leak check).
+ */
+#ifndef NC_UTIL_H
+#define NC_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/numaclaims.h>
+
+#define NC_DEV		"/dev/numaclaims"
+#define NC_DEBUGFS	"/sys/kernel/debug/numaclaims"
+#define NC_HOST		NUMACLAIMS_TARGET_HOST
+#define NC_LEGACY	NUMACLAIMS_TARGET_LEGACY
+#define NC_EXACT	NUMACLAIMS_MEMF_EXACT_NODE
+#define NC_NOREF	NUMACLAIMS_MEMF_NO_REFCOUNT
+#define NC_NODE(n)	NUMACLAIMS_MEMF_NODE(n)
+#define NC_PAGE		4096UL
+
+/* A claim set entry, for compound literals: CLAIM(10, NC_HOST). */
+#define CLAIM(p, t)	((struct numaclaims_claim){ .pages = (p), .target = (t) })
+
+/* --------------------------------------------------------------------------
+ * Error names, so that a failed check says "expected EINVAL, got ENOMEM".
+ */
+static inline const char *nc_errname(int rc)
+{
+	switch (rc < 0 ? -rc : rc) {
+	case 0: return "success";
+	case EPERM: return "EPERM";
+	case ENOENT: return "ENOENT";
+	case ESRCH: return "ESRCH";
+	case EINTR: return "EINTR";
+	case E2BIG: return "E2BIG";
+	case ENOMEM: return "ENOMEM";
+	case EFAULT: return "EFAULT";
+	case EBUSY: return "EBUSY";
+	case EEXIST: return "EEXIST";
+	case EINVAL: return "EINVAL";
+	case ENOSPC: return "ENOSPC";
+	case ERANGE: return "ERANGE";
+	case ENOTTY: return "ENOTTY";
+	case ENODATA: return "ENODATA";
+	default: return "another errno";
+	}
+}
+
+/*
+ * EXPECT/ASSERT that an expression returning 0/-errno gives errno @e (0 for
+ * success).  A mismatch is logged with names ("expected EINVAL, got
+ * ENOMEM"); like the harness's own checks they can be followed by TH_LOG().
+ */
+#define NC_RC(e, expr, str) ({					\
+	int __rc = (expr);						\
+	if (__rc != -(e))						\
+		__TH_LOG("%s: expected %s, got %s (%d)", str,		\
+			 nc_errname(e), nc_errname(__rc), __rc);	\
+	__rc;								\
+})
+#define EXPECT_ERR(e, expr)	EXPECT_EQ(-(e), NC_RC(e, expr, #expr))
+#define ASSERT_ERR(e, expr)	ASSERT_EQ(-(e), NC_RC(e, expr, #expr))
+#define EXPECT_OK(expr)	EXPECT_ERR(0, expr)
+#define ASSERT_OK(expr)	ASSERT_ERR(0, expr)
+
+/* --------------------------------------------------------------------------
+ * Raw ioctl wrappers.
+ */
+static inline int nc_ioc(int fd, unsigned long req, void *arg)
+{
+	return ioctl(fd, req, arg) < 0 ? -errno : 0;
+}
+
+/* @req with its size field replaced (extensible-struct tests). */
+#define NC_IOC_RESIZE(req, size)					\
+	_IOC(_IOC_DIR(req), _IOC_TYPE(req), _IOC_NR(req), (size))
+/* @req with its direction bits replaced (ENOTTY tests). */
+#define NC_IOC_REDIR(req, dir)						\
+	_IOC((dir), _IOC_TYPE(req), _IOC_NR(req), _IOC_SIZE(req))
+
+struct nc_ioctl_def {
+	const char *name;
+	unsigned long cmd;
+	bool mutating;		/* needs CAP_SYS_ADMIN */
+};
+
+/* Every ioctl of the uapi (CLAIM_MEMORY: SET mutates, GET does not). */
+static const struct nc_ioctl_def nc_ioctl_defs[] = {
+	{ "API_VERSION", NUMACLAIMS_IOC_API_VERSION, false },
+	{ "DOMAIN_CREATE", NUMACLAIMS_IOC_DOMAIN_CREATE, true },
+	{ "DOMAIN_DESTROY", NUMACLAIMS_IOC_DOMAIN_DESTROY, true },
+	{ "SET_MAX_PAGES", NUMACLAIMS_IOC_SET_MAX_PAGES, true },
+	{ "SET_NODE_AFFINITY", NUMACLAIMS_IOC_SET_NODE_AFFINITY, true },
+	{ "CLAIM_MEMORY", NUMACLAIMS_IOC_CLAIM_MEMORY, true },
+	{ "CLAIM_PAGES", NUMACLAIMS_IOC_CLAIM_PAGES, true },
+	{ "POPULATE_PHYSMAP", NUMACLAIMS_IOC_POPULATE_PHYSMAP, true },
+	{ "DECREASE_RESERVATION", NUMACLAIMS_IOC_DECREASE_RESERVATION, true },
+	{ "DOMAIN_INFO", NUMACLAIMS_IOC_DOMAIN_INFO, false },
+	{ "HOST_INFO", NUMACLAIMS_IOC_HOST_INFO, false },
+	{ "OFFLINE_PAGES", NUMACLAIMS_IOC_OFFLINE_PAGES, true },
+	{ "ONLINE_PAGES", NUMACLAIMS_IOC_ONLINE_PAGES, true },
+};
+#define NC_NR_IOCTLS	(sizeof(nc_ioctl_defs) / sizeof(nc_ioctl_defs[0]))
+
+static inline int nc_create(int fd, __u64 max_pages, __u32 flags, __u32 *domid)
+{
+	struct numaclaims_domain_create c = { .max_pages = max_pages,
+					      .flags = flags };
+	int rc = nc_ioc(fd, NUMACLAIMS_IOC_DOMAIN_CREATE, &c);
+
+	if (!rc && domid)
+		*domid = c.domid;
+	return rc;
+}
+
+static inline int nc_destroy(int fd, __u32 domid)
+{
+	struct numaclaims_domain_destroy d = { .domid = domid };
+
+	return nc_ioc(fd, NUMACLAIMS_IOC_DOMAIN_DESTROY, &d);
+}
+
+static inline int nc_set_max(int fd, __u32 domid, __u64 max_pages)
+{
+	struct numaclaims_max_pages m = { .domid = domid,
+					  .max_pages = max_pages };
+
+	return nc_ioc(fd, NUMACLAIMS_IOC_SET_MAX_PAGES, &m);
+}
+
+static inline int nc_set_affinity(int fd, __u32 domid, __u64 nodemask)
+{
+	struct numaclaims_node_affinity a = { .domid = domid,
+					      .nodemask = nodemask };
+
+	return nc_ioc(fd, NUMACLAIMS_IOC_SET_NODE_AFFINITY, &a);
+}
+
+static inline int nc_claim_set(int fd, __u32 domid,
+			       const struct numaclaims_claim *set, __u32 nr)
+{
+	struct numaclaims_claim_memory cm = {
+		.domid = domid, .mode = NUMACLAIMS_CLAIM_SET,
+		.nr_entries = nr, .claim_set = (uintptr_t)set,
+	};
+
+	return nc_ioc(fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm);
+}
+
+/* Install a claim set given inline: NC_SET(fd, d, CLAIM(..), CLAIM(..)). */
+#define NC_SET(fd, domid, ...)						\
+	nc_claim_set((fd), (domid),					\
+		     (const struct numaclaims_claim[]){ __VA_ARGS__ },	\
+		     sizeof((struct numaclaims_claim[]){ __VA_ARGS__ }) /	\
+		     sizeof(struct numaclaims_claim))
+
+/* GET: @nr is the capacity in, the entries written (or needed) out. */
+static inline int nc_claim_get(int fd, __u32 domid,
+			       struct numaclaims_claim *set, __u32 *nr)
+{
+	struct numaclaims_claim_memory cm = {
+		.domid = domid, .mode = NUMACLAIMS_CLAIM_GET,
+		.nr_entries = *nr, .claim_set = (uintptr_t)set,
+	};
+	int rc = nc_ioc(fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm);
+
+	*nr = cm.nr_entries;
+	return rc;
+}
+
+static inline int nc_claim_pages(int fd, __u32 domid, __u64 target)
+{
+	struct numaclaims_reservation r = { .nr_extents = target,
+					    .domid = domid };
+
+	return nc_ioc(fd, NUMACLAIMS_IOC_CLAIM_PAGES, &r);
+}
+
+static inline int nc_resv(int fd, unsigned long req, __u32 domid,
+			  const __u64 *gfns, __u64 nr, __u32 order,
+			  __u32 memflags, __u64 *done)
+{
+	struct numaclaims_reservation r = {
+		.extent_start = (uintptr_t)gfns, .nr_extents = nr,
+		.extent_order = order, .mem_flags = memflags, .domid = domid,
+		.nr_done = 0xdeadbeefULL,	/* must be overwritten */
+	};
+	int rc = nc_ioc(fd, req, &r);
+
+	if (done)
+		*done = r.nr_done;
+	return rc;
+}
+
+static inline int nc_populate(int fd, __u32 domid, const __u64 *gfns,
+			      __u64 nr, __u32 order, __u32 memflags,
+			      __u64 *done)
+{
+	return nc_resv(fd, NUMACLAIMS_IOC_POPULATE_PHYSMAP, domid, gfns, nr,
+		       order, memflags, done);
+}
+
+static inline int nc_decrease(int fd, __u32 domid, const __u64 *gfns,
+			      __u64 nr, __u32 order, __u64 *done)
+{
+	return nc_resv(fd, NUMACLAIMS_IOC_DECREASE_RESERVATION, domid, gfns,
+		       nr, order, 0, done);
+}
+
+/* gfns first, first + 2^order, ... (caller frees). */
+static inline __u64 *nc_gfn_range(__u64 first, __u64 nr, __u32 order)
+{
+	__u64 *g = malloc((nr ? nr : 1) * sizeof(*g)), i;
+
+	if (!g)
+		abort();
+	for (i = 0; i < nr; i++)
+		g[i] = first + (i << order);
+	return g;
+}
+
+static inline int nc_populate_range(int fd, __u32 domid, __u64 first,
+				    __u64 nr, __u32 order, __u32 memflags,
+				    __u64 *done)
+{
+	__u64 *g = nc_gfn_range(first, nr, order);
+	int rc = nc_populate(fd, domid, g, nr, order, memflags, done);
+
+	free(g);
+	return rc;
+}
+
+static inline int nc_decrease_range(int fd, __u32 domid, __u64 first,
+				    __u64 nr, __u32 order, __u64 *done)
+{
+	__u64 *g = nc_gfn_range(first, nr, order);
+	int rc = nc_decrease(fd, domid, g, nr, order, done);
+
+	free(g);
+	return rc;
+}
+
+static inline int nc_dom_info(int fd, __u32 domid,
+			      struct numaclaims_domain_info *di)
+{
+	memset(di, 0, sizeof(*di));
+	di->domid = domid;
+	return nc_ioc(fd, NUMACLAIMS_IOC_DOMAIN_INFO, di);
+}
+
+static inline int nc_host_info(int fd, struct numaclaims_host_info *hi)
+{
+	memset(hi, 0, sizeof(*hi));
+	return nc_ioc(fd, NUMACLAIMS_IOC_HOST_INFO, hi);
+}
+
+static inline int nc_offline(int fd, __u32 node, __u64 pages)
+{
+	struct numaclaims_offline o = { .node = node, .pages = pages };
+
+	return nc_ioc(fd, NUMACLAIMS_IOC_OFFLINE_PAGES, &o);
+}
+
+static inline int nc_online(int fd, __u32 node, __u64 pages)
+{
+	struct numaclaims_offline o = { .node = node, .pages = pages };
+
+	return nc_ioc(fd, NUMACLAIMS_IOC_ONLINE_PAGES, &o);
+}
+
+static inline __u64 nc_host_wide(const struct numaclaims_domain_info *di)
+{
+	return di->outstanding_pages - di->node_claims;
+}
+
+static inline __u64 nc_host_unclaimed(const struct numaclaims_host_info *hi)
+{
+	return hi->total_avail_pages - hi->outstanding_claims;
+}
+
+static inline __u64 nc_node_unclaimed(const struct numaclaims_host_info *hi,
+				      unsigned int node)
+{
+	return hi->nodes[node].avail_pages - hi->nodes[node].outstanding_claims;
+}
+
+/* --------------------------------------------------------------------------
+ * debugfs: the invariant checker and the page hook.
+ */
+
+/* Read the invariant checker into @buf ("ok\n" when all is well). */
+static inline int nc_invariants(char *buf, size_t len)
+{
+	int fd = open(NC_DEBUGFS "/invariants", O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0) {
+		snprintf(buf, len, "cannot open %s/invariants: %s\n",
+			 NC_DEBUGFS, strerror(errno));
+		return -errno;
+	}
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0) {
+		snprintf(buf, len, "read invariants: %s\n", strerror(errno));
+		return -EIO;
+	}
+	buf[n] = 0;
+	return strcmp(buf, "ok\n") ? -EUCLEAN : 0;
+}
+
+#define EXPECT_INVARIANTS() do {					\
+	char __inv[256];						\
+	EXPECT_EQ(0, nc_invariants(__inv, sizeof(__inv)))		\
+		TH_LOG("invariants: %s", __inv);			\
+} while (0)
+#define ASSERT_INVARIANTS() do {					\
+	char __inv[256];						\
+	ASSERT_EQ(0, nc_invariants(__inv, sizeof(__inv)))		\
+		TH_LOG("invariants: %s", __inv);			\
+} while (0)
+
+static inline int nc_page_open(void)
+{
+	int fd = open(NC_DEBUGFS "/page", O_RDWR);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* Fill page @gfn of @domid with @pattern through an open page-hook fd. */
+static inline int nc_page_fill(int pfd, __u32 domid, __u64 gfn, __u64 pattern)
+{
+	char cmd[96];
+	int n = snprintf(cmd, sizeof(cmd), "fill %u %llu %llx", domid,
+			 (unsigned long long)gfn, (unsigned long long)pattern);
+
+	return write(pfd, cmd, n) == n ? 0 : -errno;
+}
+
+/* Sum page @gfn of @domid: non-zero bytes and its first u64. */
+static inline int nc_page_sum(__u32 domid, __u64 gfn, __u64 *nonzero,
+			      __u64 *first)
+{
+	unsigned long long nz, f;
+	char cmd[96], out[96];
+	int pfd, n, rc = 0;
+	ssize_t r;
+
+	pfd = nc_page_open();
+	if (pfd < 0)
+		return pfd;
+	n = snprintf(cmd, sizeof(cmd), "sum %u %llu", domid,
+		     (unsigned long long)gfn);
+	if (write(pfd, cmd, n) != n) {
+		rc = -errno;
+		goto out;
+	}
+	r = read(pfd, out, sizeof(out) - 1);
+	if (r < 0) {
+		rc = -errno;
+		goto out;
+	}
+	out[r] = 0;
+	if (sscanf(out, "nonzero=%llu first=%llx", &nz, &f) != 2) {
+		rc = -EPROTO;
+		goto out;
+	}
+	*nonzero = nz;
+	if (first)
+		*first = f;
+out:
+	close(pfd);
+	return rc;
+}
+
+/* --------------------------------------------------------------------------
+ * The per-test context, setup and teardown.
+ */
+struct nc_ctx {
+	int fd;					/* /dev/numaclaims */
+	struct numaclaims_host_info base;	/* baseline of every counter */
+	unsigned int nr_nodes;			/* HOST_INFO.nr_nodes */
+	unsigned int nr_pool;			/* nodes with a pool */
+	unsigned int pool[NUMACLAIMS_MAX_NODES];/* their ids, ascending */
+	__u64 pool_mask;
+	unsigned int no_pool_node;		/* an id < 64 without a pool */
+	void *bad;				/* a PROT_NONE page: EFAULT */
+};
+
+static inline void nc_setup(struct __test_metadata *_metadata,
+			    struct nc_ctx *c)
+{
+	unsigned int n;
+
+	memset(c, 0, sizeof(*c));
+	c->fd = open(NC_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, c->fd) TH_LOG("open %s: %s", NC_DEV, strerror(errno));
+	c->bad = mmap(NULL, NC_PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		      -1, 0);
+	ASSERT_NE(MAP_FAILED, c->bad);
+	ASSERT_OK(nc_host_info(c->fd, &c->base));
+	ASSERT_EQ(0, c->base.nr_domains)
+		TH_LOG("%u domains exist before the test", c->base.nr_domains);
+	ASSERT_INVARIANTS();
+	c->nr_nodes = c->base.nr_nodes;
+	c->no_pool_node = NUMACLAIMS_MAX_NODES;
+	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
+		if (c->base.nodes[n].has_pool) {
+			c->pool[c->nr_pool++] = n;
+			c->pool_mask |= 1ULL << n;
+		} else if (c->no_pool_node == NUMACLAIMS_MAX_NODES) {
+			c->no_pool_node = n;
+		}
+	}
+	ASSERT_LT(0, c->nr_pool) TH_LOG("the module has no pool at all");
+	ASSERT_GT(NUMACLAIMS_MAX_NODES, c->no_pool_node);
+}
+
+static inline int nc_report_counter(struct __test_metadata *_metadata,
+				    const char *what, int node,
+				    __u64 base, __u64 now)
+{
+	if (base == now)
+		return 0;
+	if (node < 0)
+		TH_LOG("leak check: %s is %llu, baseline %llu", what,
+		       (unsigned long long)now, (unsigned long long)base);
+	else
+		TH_LOG("leak check: node %d %s is %llu, baseline %llu", node,
+		       what, (unsigned long long)now, (unsigned long long)base);
+	return 1;
+}
+
+static inline void nc_teardown(struct __test_metadata *_metadata,
+			       struct nc_ctx *c)
+{
+	struct numaclaims_host_info hi;
+	struct numaclaims_domain_info di;
+	int leaked = 0, diffs = 0, rounds, n;
+
+	/* No ASSERT here: an ASSERT in teardown would longjmp back into it. */
+	EXPECT_INVARIANTS();
+
+	/* Domains the test left behind: report, then destroy them. */
+	for (rounds = 0; rounds < 100000; rounds++) {
+		memset(&di, 0, sizeof(di));
+		di.domid = 0;
+		di.flags = NUMACLAIMS_INFO_NEXT;
+		if (nc_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di))
+			break;
+		if (leaked < 10)
+			TH_LOG("leak check: domain %u left (tot %llu, outstanding %llu); destroying it",
+			       di.domid, (unsigned long long)di.tot_pages,
+			       (unsigned long long)di.outstanding_pages);
+		leaked++;
+		if (nc_destroy(c->fd, di.domid)) {
+			TH_LOG("cannot destroy domain %u", di.domid);
+			break;
+		}
+	}
+	EXPECT_EQ(0, leaked) TH_LOG("%d domain(s) leaked", leaked);
+
+	/* Pages the test left offlined: report, then online them. */
+	if (!nc_host_info(c->fd, &hi)) {
+		for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
+			__u64 now = hi.nodes[n].offlined_pages;
+			__u64 base = c->base.nodes[n].offlined_pages;
+
+			if (now > base) {
+				TH_LOG("leak check: node %d has %llu pages offlined, baseline %llu; onlining",
+				       n, (unsigned long long)now,
+				       (unsigned long long)base);
+				nc_online(c->fd, n, now - base);
+				diffs++;
+			}
+		}
+	}
+	if (leaked || diffs)
+		EXPECT_INVARIANTS();
+
+	EXPECT_OK(nc_host_info(c->fd, &hi));
+	diffs += nc_report_counter(_metadata, "nr_nodes", -1,
+				   c->base.nr_nodes, hi.nr_nodes);
+	diffs += nc_report_counter(_metadata, "nr_domains", -1,
+				   c->base.nr_domains, hi.nr_domains);
+	diffs += nc_report_counter(_metadata, "total_avail_pages", -1,
+				   c->base.total_avail_pages,
+				   hi.total_avail_pages);
+	diffs += nc_report_counter(_metadata, "outstanding_claims", -1,
+				   c->base.outstanding_claims,
+				   hi.outstanding_claims);
+	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
+		const struct numaclaims_node_info *b = &c->base.nodes[n];
+		const struct numaclaims_node_info *h = &hi.nodes[n];
+
+		diffs += nc_report_counter(_metadata, "reserved_pages", n,
+					   b->reserved_pages,
+					   h->reserved_pages);
+		diffs += nc_report_counter(_metadata, "avail_pages", n,
+					   b->avail_pages, h->avail_pages);
+		diffs += nc_report_counter(_metadata, "outstanding_claims", n,
+					   b->outstanding_claims,
+					   h->outstanding_claims);
+		diffs += nc_report_counter(_metadata, "offlined_pages", n,
+					   b->offlined_pages,
+					   h->offlined_pages);
+		diffs += nc_report_counter(_metadata, "has_pool", n,
+					   b->has_pool, h->has_pool);
+	}
+	EXPECT_EQ(0, diffs) TH_LOG("%d counter(s) differ from the baseline",
+				   diffs);
+	if (c->bad && c->bad != MAP_FAILED)
+		munmap(c->bad, NC_PAGE);
+	close(c->fd);
+}
+
+/* A fixture with the standard setup/leak-check teardown. */
+#define NC_FIXTURE(name)						\
+	FIXTURE(name) { struct nc_ctx ctx; };				\
+	FIXTURE_SETUP(name) { nc_setup(_metadata, &self->ctx); }	\
+	FIXTURE_TEARDOWN(name) { nc_teardown(_metadata, &self->ctx); }
+
+/* SKIP the test unless at least @n nodes have a pool. */
+#define NC_NEED_POOL_NODES(c, n) do {					\
+	if ((c)->nr_pool < (n))						\
+		SKIP(return, "needs %d nodes with a pool, have %u",	\
+		     (n), (c)->nr_pool);				\
+} while (0)
+
+/* --------------------------------------------------------------------------
+ * Checked helpers for test bodies (ASSERT on failure).
+ */
+static inline __u32 nc_new_dom(struct __test_metadata *_metadata,
+			       struct nc_ctx *c, __u64 max_pages)
+{
+	__u32 domid = 0;
+
+	ASSERT_OK(nc_create(c->fd, max_pages, 0, &domid));
+	ASSERT_NE(0, domid);
+	return domid;
+}
+
+static inline struct numaclaims_domain_info
+nc_dom(struct __test_metadata *_metadata, struct nc_ctx *c, __u32 domid)
+{
+	struct numaclaims_domain_info di;
+
+	ASSERT_OK(nc_dom_info(c->fd, domid, &di));
+	return di;
+}
+
+static inline struct numaclaims_host_info
+nc_host(struct __test_metadata *_metadata, struct nc_ctx *c)
+{
+	struct numaclaims_host_info hi;
+
+	ASSERT_OK(nc_host_info(c->fd, &hi));
+	return hi;
+}
+
+/* Check a domain's whole claim set: claims[] per node and host-wide part. */
+static inline void nc_expect_claims(struct __test_metadata *_metadata,
+				    struct nc_ctx *c, __u32 domid,
+				    const __u64 *node_claims, __u64 host_wide)
+{
+	struct numaclaims_domain_info di = nc_dom(_metadata, c, domid);
+	__u64 sum = 0;
+	int n;
+
+	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
+		__u64 want = node_claims ? node_claims[n] : 0;
+
+		EXPECT_EQ(want, di.claims[n])
+			TH_LOG("domain %u claim on node %d", domid, n);
+		sum += want;
+	}
+	EXPECT_EQ(sum, di.node_claims) TH_LOG("domain %u node_claims", domid);
+	EXPECT_EQ(sum + host_wide, di.outstanding_pages)
+		TH_LOG("domain %u outstanding_pages (host-wide %llu)", domid,
+		       (unsigned long long)host_wide);
+}
+
+/* Sum of a domain's per-node physmap pages. */
+static inline __u64 nc_sum_node_pages(const struct numaclaims_domain_info *di)
+{
+	__u64 s = 0;
+	int n;
+
+	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++)
+		s += di->node_pages[n];
+	return s;
+}
+
+/* Take every unclaimed page of every pool node out of service except @keep
+ * pages on @keep_node; returns the pages offlined per node in @off[]. */
+static inline void nc_offline_all_but(struct __test_metadata *_metadata,
+				      struct nc_ctx *c, unsigned int keep_node,
+				      __u64 keep, __u64 *off)
+{
+	struct numaclaims_host_info hi = nc_host(_metadata, c);
+	unsigned int i;
+
+	for (i = 0; i < c->nr_pool; i++) {
+		unsigned int n = c->pool[i];
+		__u64 avail = hi.nodes[n].avail_pages;
+
+		off[n] = n == keep_node ? (avail > keep ? avail - keep : 0) :
+					  avail;
+		ASSERT_OK(nc_offline(c->fd, n, off[n]));
+	}
+}
+
+static inline void nc_online_all(struct __test_metadata *_metadata,
+				 struct nc_ctx *c, __u64 *off)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nr_pool; i++) {
+		unsigned int n = c->pool[i];
+
+		if (off[n])
+			EXPECT_OK(nc_online(c->fd, n, off[n]));
+		off[n] = 0;
+	}
+}
+
+#endif /* NC_UTIL_H */

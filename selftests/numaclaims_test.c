@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * numaclaims_test - kselftest suite for /dev/numaclaims (numaclaims.ko).
+ *
+ * Every rule, errno and invariant of SPEC.md and of the uapi header
+ * (uapi/linux/numaclaims.h) is exercised through the real ioctls.  The tests
+ * are split by area into nc_*.c files that are #included here: Linux 6.1's
+ * kselftest_harness.h keeps its list of tests in static variables and
+ * defines non-static functions, so all TEST_F()s of one binary must live in
+ * one translation unit.
+ *
+ *   nc_ioctl.c     ioctl numbers, struct sizes, EFAULT, EPERM, domains
+ *   nc_claims.c    claim sets: install, GET, atomicity, check order, legacy
+ *   nc_populate.c  populate/decrease, protection, redeeming, max_pages,
+ *                  node choice, partial populate, EINTR
+ *   nc_lifecycle.c destroy, AUTODESTROY, scrubbing, offline/online recall
+ *
+ * Usage: numaclaims_test [-l] [FILTER...]
+ *        numaclaims_test --pools
+ *   -l       list the tests (fixture.test) and exit
+ *   FILTER   run only tests whose "fixture.test" name contains a FILTER
+ *   --pools  print "NODE RESERVED_PAGES" for every node with a pool (for
+ *            run_vm.sh's load/unload check) and exit
+ *
+ * Needs root, numaclaims.ko loaded and debugfs mounted; skips (exit 4) when
+ * /dev/numaclaims does not exist.
+ */
+#include "kselftest_harness.h"
+#include "nc_util.h"
+
+#include "nc_ioctl.c"
+#include "nc_claims.c"
+#include "nc_populate.c"
+#include "nc_lifecycle.c"
+
+static bool nc_filter_match(const char *fixture, const char *test,
+			    int nr_filters, char **filters)
+{
+	char name[256];
+	int i;
+
+	if (!nr_filters)
+		return true;
+	snprintf(name, sizeof(name), "%s.%s", fixture, test);
+	for (i = 0; i < nr_filters; i++)
+		if (strstr(name, filters[i]))
+			return true;
+	return false;
+}
+
+/* Keep only the tests that match a filter (the 6.1 harness has no -t). */
+static void nc_filter_tests(int nr_filters, char **filters, bool list)
+{
+	struct __fixture_metadata *f;
+
+	for (f = __fixture_list; f; f = f->next) {
+		struct __test_metadata *t, *next, *head = NULL, *tail = NULL;
+
+		for (t = f->tests; t; t = next) {
+			next = t->next;
+			if (!nc_filter_match(f->name, t->name, nr_filters,
+					     filters))
+				continue;
+			if (list)
+				printf("%s.%s\n", f->name, t->name);
+			t->next = NULL;
+			if (!head) {
+				head = t;
+			} else {
+				tail->next = t;
+				t->prev = tail;
+			}
+			tail = t;
+		}
+		if (head)
+			head->prev = tail;	/* the harness's list shape */
+		f->tests = head;
+	}
+}
+
+/* --pools: the reserved pool of every node, from HOST_INFO. */
+static int nc_print_pools(void)
+{
+	struct numaclaims_host_info hi;
+	int fd = open(NC_DEV, O_RDONLY), n;
+
+	if (fd < 0 || nc_host_info(fd, &hi)) {
+		perror(NC_DEV);
+		return 1;
+	}
+	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++)
+		if (hi.nodes[n].has_pool)
+			printf("%d %llu\n", n,
+			       (unsigned long long)hi.nodes[n].reserved_pages);
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	bool list = argc > 1 && !strcmp(argv[1], "-l");
+
+	if (argc > 1 && !strcmp(argv[1], "--pools"))
+		return nc_print_pools();
+
+	/* Line-buffered, so TAP lines and TH_LOG lines keep their order. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (list) {
+		nc_filter_tests(argc - 2, argv + 2, true);
+		return 0;
+	}
+	nc_filter_tests(argc - 1, argv + 1, false);
+
+	/*
+	 * In 6.1's harness a SKIP() in FIXTURE_SETUP still runs the test
+	 * body, so a missing module is detected here, before any test.
+	 */
+	if (access(NC_DEV, F_OK))
+		ksft_exit_skip("%s not found: is numaclaims.ko loaded?\n",
+			       NC_DEV);
+	if (access(NC_DEBUGFS "/invariants", R_OK))
+		ksft_exit_skip("%s/invariants not readable: mount debugfs\n",
+			       NC_DEBUGFS);
+	return test_harness_run(argc, argv);
+}
