@@ -21,7 +21,7 @@ KUNIT_BZIMAGE = $(shell $(TOP)/tools/kunit-kernel.sh --print-bzimage)
 
 .PHONY: all deps module userspace demo check unit tools-test engine-test claimctl-test claimctl-smoke \
 	selftests selftests-2 selftests-4 kunit-kernel kunit kunit-module \
-	kunit-2 kunit-4 selftests-debug summary install clean help
+	kunit-2 kunit-4 selftests-debug summary install clean help bench
 
 all: module userspace
 
@@ -133,6 +133,11 @@ check:
 	done; \
 	$(TOP)/tools/tap-count.sh $(RESULTS)/*.tap; \
 	exit $$failed
+
+# Benchmarks (not tests, never in `make check`): build/bench/results.json,
+# docs/perf/*.png and the tables of docs/PERFORMANCE.md.  4-7 minutes.
+bench: deps-build deps-vm deps-bench
+	$(TOP)/bench/run.sh
 
 summary:
 	@$(TOP)/tools/tap-count.sh $(RESULTS)/*.tap

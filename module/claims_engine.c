@@ -77,7 +77,7 @@ static bool pool_can_alloc(const struct nc_pool *p, unsigned int order)
 static u32 pool_alloc_block(struct nc_pool *p, unsigned int order)
 {
 	unsigned int o;
-	u32 f, i;
+	u32 f;
 
 	for (o = order; o <= NC_MAX_ORDER; o++)
 		if (p->free_head[o] != NC_NO_FRAME)
@@ -90,8 +90,7 @@ static u32 pool_alloc_block(struct nc_pool *p, unsigned int order)
 		o--;
 		pool_list_add(p, f + (1U << o), o);
 	}
-	for (i = 0; i < (1U << order); i++)
-		p->state[f + i] = NC_FRAME_USED;
+	memset(&p->state[f], NC_FRAME_USED, 1U << order);
 	p->nr_free -= 1ULL << order;
 	return f;
 }
@@ -240,7 +239,8 @@ void nc_release_claims(struct nc_heap *h, struct nc_domain *d)
 {
 	u32 node;
 
-	for (node = 0; node < NC_MAX_NODES; node++)
+	/* Claims exist only on nodes with a pool, all below nr_nodes. */
+	for (node = 0; node < h->nr_nodes && d->node_claims; node++)
 		if (d->claims[node])
 			drop_node_claim(h, d, node, d->claims[node]);
 	drop_host_wide_claim(h, d, host_wide_claim(d));
@@ -311,7 +311,7 @@ static void install_claims(struct nc_heap *h, struct nc_domain *d,
 	u32 node;
 
 	nc_release_claims(h, d);
-	for (node = 0; node < NC_MAX_NODES; node++) {
+	for (node = 0; node < h->nr_nodes; node++) {
 		if (!node_claims[node])
 			continue;
 		d->claims[node] = node_claims[node];
@@ -337,7 +337,7 @@ static int legacy_claim(const struct nc_domain *d, u64 target, u64 *claim)
 int nc_claim_set_install(struct nc_heap *h, struct nc_domain *d,
 			 const struct numaclaims_claim *set, u32 nr_entries)
 {
-	u64 node_claims[NC_MAX_NODES] = { 0 };
+	u64 node_claims[NC_MAX_NODES];
 	u64 seen_nodes = 0, host_wide = 0, total = 0;
 	bool seen_host = false;
 	u32 i;
@@ -347,6 +347,8 @@ int nc_claim_set_install(struct nc_heap *h, struct nc_domain *d,
 	ret = nc_claim_set_check_count(h, nr_entries);
 	if (ret)
 		return ret;
+	/* Only nodes below nr_nodes can have a pool (and so be read back). */
+	memset(node_claims, 0, h->nr_nodes * sizeof(node_claims[0]));
 
 	/* 2. per entry, in array order */
 	for (i = 0; i < nr_entries; i++) {
@@ -418,8 +420,7 @@ int nc_claim_set_get(const struct nc_heap *h, const struct nc_domain *d,
 {
 	u32 needed = 0, node;
 
-	(void)h;	/* the claim set is the domain's; h is for symmetry */
-	for (node = 0; node < NC_MAX_NODES; node++)
+	for (node = 0; node < h->nr_nodes; node++)
 		if (d->claims[node])
 			needed++;
 	if (host_wide_claim(d))
@@ -429,7 +430,7 @@ int nc_claim_set_get(const struct nc_heap *h, const struct nc_domain *d,
 		return -ERANGE;
 	}
 	needed = 0;
-	for (node = 0; node < NC_MAX_NODES; node++) {
+	for (node = 0; node < h->nr_nodes; node++) {
 		if (!d->claims[node])
 			continue;
 		set[needed].pages = d->claims[node];
@@ -546,8 +547,9 @@ static void redeem_claims(struct nc_heap *h, struct nc_domain *d, u32 node,
 	drop_host_wide_claim(h, d, take);
 	pages -= take;
 
-	for (i = 1; i < NC_MAX_NODES && pages; i++) {
-		u32 other = (node + i) % NC_MAX_NODES;
+	/* Other nodes' claims, in order after @node, while there are any. */
+	for (i = 1; i < h->nr_nodes && pages && d->node_claims; i++) {
+		u32 other = (node + i) % h->nr_nodes;
 
 		take = min(pages, d->claims[other]);
 		if (take)

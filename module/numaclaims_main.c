@@ -175,22 +175,31 @@ static int nc_ioc_set_node_affinity(struct nc_file *nf, void *arg)
 	return ret;
 }
 
+/* Claim sets up to this size are copied to the stack, not to the heap. */
+#define NC_CLAIM_SET_ON_STACK	9
+
 static int nc_claim_set_install_ioc(struct numaclaims_claim_memory *c)
 {
-	struct numaclaims_claim *set;
+	struct numaclaims_claim small[NC_CLAIM_SET_ON_STACK], *set = small;
+	size_t size = array_size(c->nr_entries, sizeof(*set));
 	struct nc_domain_obj *dom;
 	int ret;
 
-	/* Step 1 of the documented order, before any allocation or copy. */
-	spin_lock(&nc_heap_lock);
+	/*
+	 * Step 1 of the documented order, before any allocation or copy.
+	 * nr_nodes is set while the module loads and never changes after,
+	 * so this needs no heap lock.
+	 */
 	ret = nc_claim_set_check_count(&nc_heap, c->nr_entries);
-	spin_unlock(&nc_heap_lock);
 	if (ret)
 		return ret;
-	set = memdup_user(u64_to_user_ptr(c->claim_set),
-			  array_size(c->nr_entries, sizeof(*set)));
-	if (IS_ERR(set))
-		return PTR_ERR(set);
+	if (c->nr_entries > NC_CLAIM_SET_ON_STACK) {
+		set = memdup_user(u64_to_user_ptr(c->claim_set), size);
+		if (IS_ERR(set))
+			return PTR_ERR(set);
+	} else if (copy_from_user(small, u64_to_user_ptr(c->claim_set), size)) {
+		return -EFAULT;
+	}
 	ret = nc_get_locked(c->domid, &dom);
 	if (!ret) {
 		spin_lock(&nc_heap_lock);
@@ -199,7 +208,8 @@ static int nc_claim_set_install_ioc(struct numaclaims_claim_memory *c)
 		spin_unlock(&nc_heap_lock);
 		nc_put_locked(dom);
 	}
-	kfree(set);
+	if (set != small)
+		kfree(set);
 	return ret;
 }
 
