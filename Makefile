@@ -21,7 +21,7 @@ KUNIT_BZIMAGE = $(shell $(TOP)/tools/kunit-kernel.sh --print-bzimage)
 
 .PHONY: all deps module userspace demo check unit tools-test engine-test claimctl-test claimctl-smoke \
 	selftests selftests-2 selftests-4 kunit-kernel kunit kunit-module \
-	kunit-2 kunit-4 selftests-debug summary install clean help bench
+	kunit-2 kunit-4 selftests-debug summary install clean help bench stress stress-short
 
 all: module userspace
 
@@ -118,9 +118,19 @@ selftests-debug: kunit-module
 	$(TOP)/selftests/run_vm.sh --nodes 2 --kernel $(KUNIT_BZIMAGE) \
 		--module $(BUILD)/kunit-module/numaclaims.ko --suffix -debug
 
+# Reliability: boot storms, random operations, crashes, hostile input,
+# isolation, engine fuzzing.  `stress-short` (about 2 minutes) is part of
+# `make check`; `make stress` is the full run (about 25 minutes) that
+# docs/RELIABILITY.md reports.
+stress-short: module kunit-module deps-vm deps-test
+	$(TOP)/stress/run_vm.sh --short
+
+stress: module kunit-module deps-vm deps-test
+	$(TOP)/stress/run_vm.sh
+
 # `make check` runs every suite even if one fails, then counts.
 CHECK_SUITES := tools-test engine-test claimctl-test claimctl-smoke selftests-2 selftests-4 kunit-2 \
-		kunit-4 selftests-debug
+		kunit-4 selftests-debug stress-short
 
 check:
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS)

@@ -1,0 +1,1115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target on the numaclaims accounting engine (module/claims_engine.c,
+ * compiled unchanged in userspace).
+ *
+ * The input is decoded into a heap (1-4 nodes with pools, node ids with
+ * holes, chunks of mixed orders with gaps between them) and a sequence of
+ * engine operations: create/remove domains, set max_pages and affinity,
+ * install and read claim sets (valid and not), legacy claims, allocate
+ * extents (any order, node, flags, with or without a domain), free whole
+ * extents or single pages, offline and online.
+ *
+ * After every operation:
+ *  - nc_check_invariants() must be 0;
+ *  - a reference model written from SPEC.md must agree on the errno, on the
+ *    node an extent came from, and on every counter of the host, every node
+ *    and every domain;
+ *  - a conservation model that owns every frame (free, offlined, or in one
+ *    extent) must agree: an allocation hands out only free frames of one
+ *    chunk, aligned to its order; offline takes only free frames; every
+ *    reserved frame is accounted for exactly once.
+ * Any disagreement aborts, so libFuzzer keeps the input (stress/run_vm.sh
+ * copies it to stress/fuzz/regressions/, replayed by every short run).
+ *
+ * Run: build/stress/fuzz_engine -max_total_time=30 CORPUS_DIR
+ * Replay: build/stress/fuzz_engine FILE...   (or a directory with -runs=0)
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "claims_engine.h"
+
+#define MAX_DOMS	8
+#define MAX_POOL_NODES	4
+#define MAX_FRAMES	8192
+#define MAX_EXTENTS	4096
+#define MAX_OPS		400
+
+/* ------------------------------------------------------------------------
+ * Input decoding: little-endian, zeros past the end.
+ */
+struct in {
+	const uint8_t *p;
+	size_t n;
+};
+
+static uint8_t get8(struct in *in)
+{
+	if (!in->n)
+		return 0;
+	in->n--;
+	return *in->p++;
+}
+
+static uint16_t get16(struct in *in)
+{
+	return get8(in) | (uint16_t)get8(in) << 8;
+}
+
+static uint64_t get64(struct in *in)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v |= (uint64_t)get8(in) << (8 * i);
+	return v;
+}
+
+/* ------------------------------------------------------------------------
+ * The model.
+ */
+enum { F_GAP = 0, F_FREE, F_OFFLINE, F_USED };
+
+struct mframe {
+	uint8_t kind;
+	uint8_t chunk_order;
+	uint32_t chunk_start;
+	int extent;		/* F_USED: extent index */
+};
+
+struct extent {
+	int dom;		/* model domain slot, -1: no domain */
+	u32 node, frame;
+	unsigned int order;
+	bool counted;
+	u32 live;		/* pages not yet freed */
+};
+
+struct mnode {
+	bool pool;
+	u32 nr_frames;
+	u64 reserved, avail, offlined, out;
+	struct mframe *f;
+};
+
+struct mdom {
+	bool live;
+	u64 seq;
+	u32 domid;
+	u64 max, tot, uncounted, host, claims[NC_MAX_NODES], pages[NC_MAX_NODES];
+	u64 affinity;
+	u32 last;
+	struct nc_domain *d;	/* the engine's */
+};
+
+static struct nc_heap heap;
+static struct mnode mn[NC_MAX_NODES];
+static struct mframe frames[MAX_POOL_NODES][MAX_FRAMES];
+static struct mdom md[MAX_DOMS];
+static struct extent ext[MAX_EXTENTS];
+static int nr_ext;
+static u32 nr_nodes;
+static u64 pool_mask, total_avail, outstanding, seq;
+static u32 next_domid;
+static unsigned long long total_ops;
+static const char *op_name;
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "fuzz_engine: after op %s: ", op_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	abort();
+}
+
+static u64 dom_out(const struct mdom *d)
+{
+	u64 s = d->host;
+	u32 n;
+
+	for (n = 0; n < NC_MAX_NODES; n++)
+		s += d->claims[n];
+	return s;
+}
+
+static u64 dom_node_claims(const struct mdom *d)
+{
+	u64 s = 0;
+	u32 n;
+
+	for (n = 0; n < NC_MAX_NODES; n++)
+		s += d->claims[n];
+	return s;
+}
+
+static bool has_pool(u64 node)
+{
+	return node < NC_MAX_NODES && mn[node].pool;
+}
+
+/* A free aligned block of 2^order frames inside one chunk? */
+static bool can_alloc(u32 node, unsigned int order)
+{
+	struct mnode *m = &mn[node];
+	u32 f, i, step = 1U << order;
+
+	for (f = 0; f + step <= m->nr_frames; f += step) {
+		if (m->f[f].kind != F_FREE || m->f[f].chunk_order < order)
+			continue;
+		for (i = 1; i < step; i++)
+			if (m->f[f + i].kind != F_FREE)
+				break;
+		if (i == step)
+			return true;
+	}
+	return false;
+}
+
+static void drop_node_claim(struct mdom *d, u32 node, u64 pages)
+{
+	d->claims[node] -= pages;
+	mn[node].out -= pages;
+	outstanding -= pages;
+}
+
+static void drop_host(struct mdom *d, u64 pages)
+{
+	d->host -= pages;
+	outstanding -= pages;
+}
+
+static void release_claims(struct mdom *d)
+{
+	u32 n;
+
+	for (n = 0; n < NC_MAX_NODES; n++)
+		if (d->claims[n])
+			drop_node_claim(d, n, d->claims[n]);
+	drop_host(d, d->host);
+}
+
+/* ------------------------------------------------------------------------
+ * Comparing model and engine.
+ */
+static void compare(void)
+{
+	const char *why = NULL;
+	u64 avail = 0, sum_out = 0;
+	u32 n, f, nr_live = 0;
+	int i;
+
+	if (nc_check_invariants(&heap, &why))
+		die("nc_check_invariants: %s", why);
+	if (heap.total_avail_pages != total_avail)
+		die("total_avail %llu, model %llu", (unsigned long long)heap.total_avail_pages,
+		    (unsigned long long)total_avail);
+	if (heap.outstanding_claims != outstanding)
+		die("outstanding %llu, model %llu", (unsigned long long)heap.outstanding_claims,
+		    (unsigned long long)outstanding);
+	if (heap.nr_nodes != nr_nodes || heap.nodes_with_pool != pool_mask)
+		die("nr_nodes/nodes_with_pool");
+	for (n = 0; n < NC_MAX_NODES; n++) {
+		const struct nc_node *e = &heap.node[n];
+		struct mnode *m = &mn[n];
+		u64 free_frames = 0, off = 0, used = 0;
+
+		if (e->has_pool != m->pool || e->reserved_pages != m->reserved ||
+		    e->avail_pages != m->avail || e->offlined_pages != m->offlined ||
+		    e->outstanding_claims != m->out)
+			die("node %u: engine avail %llu out %llu off %llu, model %llu %llu %llu", n,
+			    (unsigned long long)e->avail_pages,
+			    (unsigned long long)e->outstanding_claims,
+			    (unsigned long long)e->offlined_pages,
+			    (unsigned long long)m->avail, (unsigned long long)m->out,
+			    (unsigned long long)m->offlined);
+		avail += m->avail;
+		if (!m->pool)
+			continue;
+		/* conservation: every reserved frame exactly once */
+		for (f = 0; f < m->nr_frames; f++) {
+			switch (m->f[f].kind) {
+			case F_FREE: free_frames++; break;
+			case F_OFFLINE: off++; break;
+			case F_USED: used++; break;
+			}
+		}
+		if (free_frames != m->avail || off != m->offlined ||
+		    free_frames + off + used != m->reserved)
+			die("node %u: frames free %llu offline %llu used %llu, reserved %llu", n,
+			    (unsigned long long)free_frames, (unsigned long long)off,
+			    (unsigned long long)used, (unsigned long long)m->reserved);
+	}
+	if (avail != total_avail)
+		die("model total_avail");
+	for (i = 0; i < MAX_DOMS; i++) {
+		struct mdom *d = &md[i];
+		const struct nc_domain *e = d->d;
+
+		if (!d->live)
+			continue;
+		nr_live++;
+		sum_out += dom_out(d);
+		if (e->max_pages != d->max || e->tot_pages != d->tot ||
+		    e->uncounted_pages != d->uncounted ||
+		    e->outstanding_pages != dom_out(d) ||
+		    e->node_claims != dom_node_claims(d) ||
+		    e->node_affinity != d->affinity ||
+		    memcmp(e->claims, d->claims, sizeof(d->claims)) ||
+		    memcmp(e->node_pages, d->pages, sizeof(d->pages)))
+			die("domain %u: engine max %llu tot %llu out %llu node_claims %llu unc %llu aff %llx; "
+			    "model %llu %llu %llu %llu %llu %llx", d->domid,
+			    (unsigned long long)e->max_pages, (unsigned long long)e->tot_pages,
+			    (unsigned long long)e->outstanding_pages,
+			    (unsigned long long)e->node_claims,
+			    (unsigned long long)e->uncounted_pages,
+			    (unsigned long long)e->node_affinity,
+			    (unsigned long long)d->max, (unsigned long long)d->tot,
+			    (unsigned long long)dom_out(d),
+			    (unsigned long long)dom_node_claims(d),
+			    (unsigned long long)d->uncounted, (unsigned long long)d->affinity);
+		if (nc_domain_find(&heap, d->domid) != e)
+			die("nc_domain_find(%u)", d->domid);
+	}
+	if (nr_live != heap.nr_domains || sum_out != outstanding)
+		die("nr_domains %u model %u / sum of outstanding", heap.nr_domains, nr_live);
+}
+
+/* Re-read the engine's offlined frames; they must be exactly the model's
+ * offline set after @was_free frames were taken (or @back returned). */
+static void sync_offline(u32 node, u64 taken, u64 returned)
+{
+	struct mnode *m = &mn[node];
+	u32 f, cnt = 0, nf = m->nr_frames;
+	static uint8_t seen[MAX_FRAMES];
+	u64 newly = 0, left = 0;
+
+	memset(seen, 0, nf);
+	for (f = nc_offline_frame_next(&heap, node, NC_NO_FRAME); f != NC_NO_FRAME;
+	     f = nc_offline_frame_next(&heap, node, f)) {
+		if (f >= nf || seen[f] || ++cnt > nf)
+			die("offline list of node %u: bad frame %u", node, f);
+		seen[f] = 1;
+	}
+	for (f = 0; f < nf; f++) {
+		if (seen[f] && m->f[f].kind == F_FREE) {
+			m->f[f].kind = F_OFFLINE;
+			newly++;
+		} else if (seen[f] && m->f[f].kind != F_OFFLINE) {
+			die("node %u frame %u offlined while in use or a gap", node, f);
+		} else if (!seen[f] && m->f[f].kind == F_OFFLINE) {
+			m->f[f].kind = F_FREE;
+			left++;
+		}
+	}
+	if (newly != taken || left != returned)
+		die("node %u: offline took %llu frames (expected %llu), online returned %llu (%llu)",
+		    node, (unsigned long long)newly, (unsigned long long)taken,
+		    (unsigned long long)left, (unsigned long long)returned);
+}
+
+/* ------------------------------------------------------------------------
+ * Heap setup.
+ */
+static void setup(struct in *in)
+{
+	uint8_t b = get8(in), ids = get8(in);
+	int want = 1 + b % MAX_POOL_NODES, got = 0, slot = 0;
+	u32 node;
+
+	nc_heap_init(&heap);
+	memset(mn, 0, sizeof(mn));
+	memset(md, 0, sizeof(md));
+	nr_ext = 0;
+	nr_nodes = 0;
+	pool_mask = total_avail = outstanding = seq = 0;
+	next_domid = 1;
+
+	/* node ids: the set bits of @ids among 0..7 (holes), node 63 rarely */
+	u32 cand[9], nc = 0, ci;
+
+	for (node = 0; node < 8; node++)
+		if (ids ? ids & (1U << node) : node < (u32)want)
+			cand[nc++] = node;
+	if (b & 0x80)
+		cand[nc++] = 63;
+	for (ci = 0; ci < nc && got < want; ci++) {
+		u32 cursor = 0, nchunks, c;
+		struct mnode *m;
+
+		node = cand[ci];
+		m = &mn[node];
+		m->f = frames[slot++];
+		memset(m->f, 0, sizeof(frames[0]));
+		nchunks = 1 + get8(in) % 6;
+		/* lay out chunks, each aligned to its order, gaps between */
+		{
+			uint8_t orders[6], gaps[6];
+
+			for (c = 0; c < nchunks; c++) {
+				uint8_t x = get8(in);
+
+				orders[c] = x % 10;
+				gaps[c] = (x >> 4) % 4 == 3 ? get8(in) % 10 : 0xff;
+			}
+			for (c = 0; c < nchunks; c++) {
+				if (gaps[c] != 0xff)
+					cursor += 1U << gaps[c];
+				cursor = (cursor + (1U << orders[c]) - 1) & ~((1U << orders[c]) - 1);
+				if (cursor + (1U << orders[c]) > MAX_FRAMES)
+					break;
+				cursor += 1U << orders[c];
+			}
+			m->nr_frames = cursor + get8(in) % 8;
+			if (m->nr_frames > MAX_FRAMES)
+				m->nr_frames = MAX_FRAMES;
+			if (nc_pool_init(&heap, node, m->nr_frames))
+				die("nc_pool_init");
+			m->pool = true;
+			pool_mask |= 1ULL << node;
+			nr_nodes = node + 1;
+			cursor = 0;
+			for (c = 0; c < nchunks; c++) {
+				u32 i, size = 1U << orders[c];
+
+				if (gaps[c] != 0xff)
+					cursor += 1U << gaps[c];
+				cursor = (cursor + size - 1) & ~(size - 1);
+				if (cursor + size > m->nr_frames)
+					break;
+				nc_pool_add_chunk(&heap, node, cursor, orders[c]);
+				for (i = 0; i < size; i++) {
+					m->f[cursor + i].kind = F_FREE;
+					m->f[cursor + i].chunk_order = orders[c];
+					m->f[cursor + i].chunk_start = cursor;
+				}
+				m->reserved += size;
+				m->avail += size;
+				total_avail += size;
+				cursor += size;
+			}
+		}
+		got++;
+	}
+	if (!got) {		/* at least node 0 with one chunk */
+		struct mnode *m = &mn[0];
+		u32 i;
+
+		m->f = frames[0];
+		memset(m->f, 0, sizeof(frames[0]));
+		m->nr_frames = 16;
+		if (nc_pool_init(&heap, 0, 16))
+			die("nc_pool_init");
+		nc_pool_add_chunk(&heap, 0, 0, 4);
+		for (i = 0; i < 16; i++) {
+			m->f[i].kind = F_FREE;
+			m->f[i].chunk_order = 4;
+		}
+		m->pool = true;
+		m->reserved = m->avail = 16;
+		total_avail = 16;
+		pool_mask = 1;
+		nr_nodes = 1;
+	}
+}
+
+static void teardown(void)
+{
+	int i;
+	u32 n;
+
+	for (i = 0; i < MAX_DOMS; i++)
+		if (md[i].live) {
+			nc_domain_remove(&heap, md[i].d);
+			free(md[i].d);
+			md[i].live = false;
+		}
+	for (n = 0; n < NC_MAX_NODES; n++)
+		if (mn[n].pool)
+			nc_pool_destroy(&heap, n);
+}
+
+/* ------------------------------------------------------------------------
+ * Operand choices.
+ */
+static u64 pick_pages(struct in *in)
+{
+	uint8_t k = get8(in);
+
+	switch (k % 8) {
+	case 0: return 0;
+	case 1: case 2: return k >> 3;
+	case 3: return get8(in);
+	case 4: return get16(in) % (total_avail + 64);
+	case 5: return total_avail + (k >> 3) - 8;
+	case 6: return get64(in);
+	default: return ~0ULL - (k >> 3);
+	}
+}
+
+static u32 pick_node(struct in *in)
+{
+	uint8_t k = get8(in);
+	u32 pools[NC_MAX_NODES], n, c = 0;
+
+	for (n = 0; n < NC_MAX_NODES; n++)
+		if (mn[n].pool)
+			pools[c++] = n;
+	switch (k % 8) {
+	case 0: return k >> 3;		/* 0..31, maybe no pool */
+	case 1: return 64 + (k >> 3);
+	default: return pools[(k >> 3) % c];
+	}
+}
+
+static int pick_dom(struct in *in, bool live)
+{
+	int i = get8(in) % MAX_DOMS, j;
+
+	for (j = 0; j < MAX_DOMS; j++) {
+		int k = (i + j) % MAX_DOMS;
+
+		if (md[k].live == live)
+			return k;
+	}
+	return -1;
+}
+
+/* ------------------------------------------------------------------------
+ * Operations: engine call, model prediction, comparison.
+ */
+static void op_create(struct in *in)
+{
+	int i = pick_dom(in, false);
+	u64 max = pick_pages(in);
+	struct mdom *d;
+
+	if (i < 0)
+		return;
+	d = &md[i];
+	memset(d, 0, sizeof(*d));
+	d->d = calloc(1, sizeof(*d->d));
+	if (!d->d)
+		die("calloc");
+	d->live = true;
+	d->seq = ++seq;
+	d->domid = next_domid++;
+	d->max = max;
+	d->affinity = pool_mask;
+	nc_domain_init(&heap, d->d, d->domid, max);
+	d->last = d->d->last_alloc_node;	/* the engine's choice of start */
+}
+
+static void free_extent_pages(int e, bool whole)
+{
+	struct extent *x = &ext[e];
+	struct mnode *m = &mn[x->node];
+	struct mdom *d = x->dom >= 0 ? &md[x->dom] : NULL;
+	u32 i, n = 1U << x->order;
+
+	if (whole) {
+		nc_free_pages(&heap, d ? d->d : NULL, x->node, x->frame, x->order, x->counted);
+		for (i = 0; i < n; i++)
+			m->f[x->frame + i].kind = F_FREE;
+		x->live = 0;
+	} else {
+		for (i = 0; i < n; i++) {
+			if (m->f[x->frame + i].kind != F_USED || m->f[x->frame + i].extent != e)
+				continue;
+			nc_free_pages(&heap, d ? d->d : NULL, x->node, x->frame + i, 0, x->counted);
+			m->f[x->frame + i].kind = F_FREE;
+			x->live--;
+			break;
+		}
+	}
+	if (whole)
+		n = 1U << x->order;
+	else
+		n = 1;
+	m->avail += n;
+	total_avail += n;
+	if (d) {
+		d->pages[x->node] -= n;
+		if (x->counted)
+			d->tot -= n;
+		else
+			d->uncounted -= n;
+	}
+}
+
+static void op_remove(struct in *in)
+{
+	int i = pick_dom(in, true), e;
+	struct mdom *d;
+
+	if (i < 0)
+		return;
+	d = &md[i];
+	for (e = 0; e < nr_ext; e++)
+		while (ext[e].dom == i && ext[e].live)
+			free_extent_pages(e, ext[e].live == 1U << ext[e].order && (e & 1));
+	nc_domain_remove(&heap, d->d);
+	release_claims(d);
+	free(d->d);
+	d->live = false;
+	for (e = 0; e < nr_ext; e++)
+		if (ext[e].dom == i)
+			ext[e].dom = -2;	/* dead */
+}
+
+static void op_set_max(struct in *in)
+{
+	int i = pick_dom(in, true);
+	struct mdom *d;
+	u64 max = pick_pages(in), allowed, excess, take;
+	u32 n;
+
+	if (i < 0)
+		return;
+	d = &md[i];
+	nc_set_max_pages(&heap, d->d, max);
+	d->max = max;
+	allowed = max > d->tot ? max - d->tot : 0;
+	if (dom_out(d) > allowed) {
+		excess = dom_out(d) - allowed;
+		take = excess < d->host ? excess : d->host;
+		drop_host(d, take);
+		excess -= take;
+		for (n = 0; n < NC_MAX_NODES && excess; n++) {
+			take = excess < d->claims[n] ? excess : d->claims[n];
+			if (take)
+				drop_node_claim(d, n, take);
+			excess -= take;
+		}
+	}
+}
+
+static void op_affinity(struct in *in)
+{
+	int i = pick_dom(in, true), ret, want;
+	uint8_t k = get8(in);
+	u64 mask;
+
+	if (i < 0)
+		return;
+	mask = k & 1 ? get64(in) : (get64(in) & pool_mask);
+	ret = nc_set_node_affinity(&heap, md[i].d, mask);
+	want = mask & pool_mask ? 0 : -EINVAL;
+	if (ret != want)
+		die("affinity %llx: %d, model %d", (unsigned long long)mask, ret, want);
+	if (!ret)
+		md[i].affinity = mask & pool_mask;
+}
+
+/* The model of a claim-set install (SPEC.md "Semantics"). */
+static int model_install(struct mdom *d, const struct numaclaims_claim *set, u32 nr)
+{
+	u64 node_claims[NC_MAX_NODES] = { 0 }, seen = 0, host = 0, total = 0, free_host;
+	bool seen_host = false;
+	u32 i, n;
+
+	if (!nr)
+		return -EINVAL;
+	if (nr > nr_nodes + 1)
+		return -E2BIG;
+	for (i = 0; i < nr; i++) {
+		const struct numaclaims_claim *c = &set[i];
+
+		if (c->cmd)
+			return -EINVAL;
+		if (c->target == NUMACLAIMS_TARGET_LEGACY) {
+			u64 claim;
+
+			if (nr != 1)
+				return -EINVAL;
+			if (!c->pages) {
+				release_claims(d);
+				return 0;
+			}
+			if (c->pages <= d->tot || c->pages > d->max)
+				return -EINVAL;
+			claim = c->pages - d->tot;
+			if (claim > total_avail - outstanding + dom_out(d))
+				return -ENOMEM;
+			release_claims(d);
+			d->host = claim;
+			outstanding += claim;
+			return 0;
+		}
+		if (c->target == NUMACLAIMS_TARGET_HOST) {
+			if (seen_host)
+				return -EINVAL;
+			seen_host = true;
+			host = c->pages;
+		} else if (c->target >= NUMACLAIMS_TARGET_SPECIAL) {
+			return -EINVAL;
+		} else if (c->target < NC_MAX_NODES && (seen & (1ULL << c->target))) {
+			return -EINVAL;
+		}
+		if (total + c->pages < total)
+			return -EINVAL;
+		total += c->pages;
+		if (c->target == NUMACLAIMS_TARGET_HOST)
+			continue;
+		if (!has_pool(c->target))
+			return -ENOENT;
+		seen |= 1ULL << c->target;
+		if (c->pages > mn[c->target].avail - mn[c->target].out + d->claims[c->target])
+			return -ENOMEM;
+		node_claims[c->target] = c->pages;
+	}
+	/* 3. the limit; a set claiming nothing always passes ({0, HOST} clears
+	 * claims even after SET_MAX_PAGES went below tot_pages) */
+	if (total && (d->tot + total < d->tot || d->tot + total > d->max))
+		return -EINVAL;
+	free_host = total_avail - outstanding + dom_out(d);
+	if (total > free_host)
+		return -ENOMEM;
+	release_claims(d);
+	for (n = 0; n < NC_MAX_NODES; n++) {
+		d->claims[n] = node_claims[n];
+		mn[n].out += node_claims[n];
+		outstanding += node_claims[n];
+	}
+	d->host = host;
+	outstanding += host;
+	return 0;
+}
+
+static void op_claim_set(struct in *in)
+{
+	struct numaclaims_claim set[NC_MAX_NODES + 3];
+	int i = pick_dom(in, true), ret, want;
+	uint8_t k = get8(in);
+	u32 nr = k % (nr_nodes + 3), j;
+
+	if (i < 0)
+		return;
+	if (k >= 250)
+		nr = 0xffffffff - (k - 250);
+	for (j = 0; j < nr && j < NC_MAX_NODES + 3; j++) {
+		uint8_t t = get8(in);
+
+		set[j].pages = pick_pages(in);
+		set[j].cmd = t == 0xff ? get8(in) | 1 : 0;
+		switch (t % 10) {
+		case 0: case 1: case 2: case 3: case 4:
+			set[j].target = pick_node(in);
+			break;
+		case 5: case 6:
+			set[j].target = NUMACLAIMS_TARGET_HOST;
+			break;
+		case 7:
+			set[j].target = NUMACLAIMS_TARGET_LEGACY;
+			break;
+		case 8:
+			set[j].target = NUMACLAIMS_TARGET_SPECIAL + get8(in);
+			break;
+		default:
+			set[j].target = (u32)get64(in);
+			break;
+		}
+	}
+	{
+		struct mdom before = md[i];
+
+		ret = nc_claim_set_install(&heap, md[i].d, set, nr);
+		want = model_install(&md[i], set, nr);
+		if (ret != want) {
+			for (j = 0; j < nr && j < 4; j++)
+				fprintf(stderr, "entry %u: pages %llu target %#x cmd %u\n", j,
+					(unsigned long long)set[j].pages, set[j].target, set[j].cmd);
+			fprintf(stderr, "domain: max %llu tot %llu out %llu; host avail %llu out %llu\n",
+				(unsigned long long)before.max, (unsigned long long)before.tot,
+				(unsigned long long)dom_out(&before),
+				(unsigned long long)total_avail, (unsigned long long)outstanding);
+			die("claim set of %u entries: engine %d, model %d", nr, ret, want);
+		}
+	}
+}
+
+static void op_claim_get(struct in *in)
+{
+	struct numaclaims_claim set[NC_MAX_NODES + 1], want[NC_MAX_NODES + 1];
+	int i = pick_dom(in, true), ret;
+	u32 cap = get8(in) % (NC_MAX_NODES + 2), nr, needed = 0, n;
+	struct mdom *d;
+
+	if (i < 0)
+		return;
+	d = &md[i];
+	if (cap > NC_MAX_NODES + 1)
+		cap = NC_MAX_NODES + 1;
+	nr = cap;
+	memset(set, 0xa5, sizeof(set));
+	ret = nc_claim_set_get(&heap, d->d, set, &nr);
+	for (n = 0; n < NC_MAX_NODES; n++)
+		if (d->claims[n])
+			want[needed++] = (struct numaclaims_claim){ d->claims[n], n, 0 };
+	if (d->host)
+		want[needed++] = (struct numaclaims_claim){ d->host, NUMACLAIMS_TARGET_HOST, 0 };
+	if (needed > cap) {
+		if (ret != -ERANGE || nr != needed)
+			die("claim get: %d/%u, model ERANGE/%u", ret, nr, needed);
+		return;
+	}
+	if (ret || nr != needed || memcmp(set, want, needed * sizeof(*set)))
+		die("claim get: %d, %u entries, model %u", ret, nr, needed);
+}
+
+static void op_claim_pages(struct in *in)
+{
+	int i = pick_dom(in, true), ret, want = 0;
+	u64 target = pick_pages(in);
+	struct mdom *d;
+
+	if (i < 0)
+		return;
+	d = &md[i];
+	ret = nc_claim_pages_legacy(&heap, d->d, target);
+	if (!target) {
+		release_claims(d);
+	} else if (dom_out(d)) {
+		want = -EINVAL;
+	} else if (target <= d->tot || target > d->max) {
+		want = -EINVAL;
+	} else if (target - d->tot > total_avail - outstanding) {
+		want = -ENOMEM;
+	} else {
+		d->host = target - d->tot;
+		outstanding += d->host;
+	}
+	if (ret != want)
+		die("claim_pages %llu: engine %d, model %d", (unsigned long long)target, ret, want);
+}
+
+static bool node_fits(const struct mdom *d, bool counted, u32 node, u64 pages,
+		      unsigned int order)
+{
+	if (!has_pool(node))
+		return false;
+	return pages <= mn[node].avail - mn[node].out + (counted ? d->claims[node] : 0) &&
+	       can_alloc(node, order);
+}
+
+/* get_free_buddy() as SPEC.md describes it. */
+static int model_choose(const struct mdom *d, bool counted, int req, bool exact,
+			u64 pages, unsigned int order)
+{
+	u64 affinity = d ? d->affinity : pool_mask, tried = 0;
+	u32 start = d ? d->last + 1 : 0, i, n;
+
+	if (req >= 0) {
+		if (node_fits(d, counted, req, pages, order))
+			return req;
+		if (exact)
+			return -1;
+		tried |= 1ULL << req;
+	}
+	for (i = 0; i < NC_MAX_NODES; i++) {
+		n = (start + i) % NC_MAX_NODES;
+		if (!(affinity & (1ULL << n)) || (tried & (1ULL << n)))
+			continue;
+		if (node_fits(d, counted, n, pages, order))
+			return n;
+		tried |= 1ULL << n;
+	}
+	if (exact)
+		return -1;
+	for (n = 0; n < nr_nodes; n++)
+		if (!(tried & (1ULL << n)) && node_fits(d, counted, n, pages, order))
+			return n;
+	return -1;
+}
+
+static void model_redeem(struct mdom *d, u32 node, u64 pages)
+{
+	u64 take;
+	u32 i;
+
+	take = pages < d->claims[node] ? pages : d->claims[node];
+	if (take)
+		drop_node_claim(d, node, take);
+	pages -= take;
+	take = pages < d->host ? pages : d->host;
+	drop_host(d, take);
+	pages -= take;
+	for (i = 1; i < NC_MAX_NODES && pages; i++) {
+		u32 o = (node + i) % NC_MAX_NODES;
+
+		take = pages < d->claims[o] ? pages : d->claims[o];
+		if (take)
+			drop_node_claim(d, o, take);
+		pages -= take;
+	}
+}
+
+static void op_alloc(struct in *in)
+{
+	uint8_t k = get8(in), f = get8(in);
+	/*
+	 * Allocations for no domain (d == NULL, "nobody") are accepted by
+	 * nc_alloc_extent() but nc_check_invariants() counts their pages as
+	 * lost (reserved != free + offlined + physmaps); the module never makes
+	 * them.  -DFUZZ_ANON_ALLOC exercises them anyway.
+	 */
+#ifdef FUZZ_ANON_ALLOC
+	int i = (k & 7) == 7 ? -1 : pick_dom(in, true);
+#else
+	int i = pick_dom(in, true);
+#endif
+	unsigned int order = k >> 3 < 24 ? (k >> 3) % 10 : 10 + (k >> 3);
+	int req = (f & 3) == 0 ? -1 : (int)pick_node(in);
+	u32 memflags = (f & 4 ? NC_MEMF_EXACT_NODE : 0) | (f & 8 ? NC_MEMF_NO_REFCOUNT : 0);
+	struct mdom *d = i >= 0 ? &md[i] : NULL;
+	bool counted = d && !(memflags & NC_MEMF_NO_REFCOUNT);
+	u64 pages = 1ULL << (order < 64 ? order : 0), usable;
+	u32 node_out = 0, frame = 0, j;
+	int ret, want, node = -1;
+	struct mnode *m;
+
+#ifdef FUZZ_ANON_ALLOC
+	if ((k & 7) != 7 && i < 0)
+		return;
+#else
+	if (i < 0)
+		return;
+#endif
+	if (nr_ext >= MAX_EXTENTS)
+		return;
+	if (req >= 255)
+		req = 254;
+	ret = nc_alloc_extent(&heap, d ? d->d : NULL, order, req, memflags, &node_out, &frame);
+
+	if (order > NC_MAX_ORDER)
+		want = -EINVAL;
+	else if (req >= 0 && !has_pool(req))
+		want = -ENOENT;
+	else if (counted && (d->tot > d->max || pages > d->max - d->tot))
+		want = -E2BIG;
+	else {
+		usable = total_avail - outstanding + (counted ? dom_out(d) : 0);
+		if (pages > usable)
+			want = -ENOMEM;
+		else {
+			node = model_choose(d, counted, req, memflags & NC_MEMF_EXACT_NODE,
+					    pages, order);
+			want = node < 0 ? -ENOMEM : 0;
+		}
+	}
+	if (ret != want)
+		die("alloc order %u node %d flags %#x dom %d: engine %d, model %d", order, req,
+		    memflags, d ? (int)d->domid : -1, ret, want);
+	if (ret)
+		return;
+	if ((int)node_out != node)
+		die("alloc order %u: engine took node %u, model expects %d", order, node_out, node);
+	m = &mn[node];
+	/* conservation: free frames of one chunk, aligned */
+	if (frame >= m->nr_frames || frame + pages > m->nr_frames || (frame & (pages - 1)))
+		die("alloc order %u: frame %u out of range or unaligned", order, frame);
+	for (j = 0; j < pages; j++) {
+		struct mframe *mf = &m->f[frame + j];
+
+		if (mf->kind != F_FREE)
+			die("alloc order %u: frame %u handed out while %s", order, frame + j,
+			    mf->kind == F_USED ? "in use" : mf->kind == F_OFFLINE ? "offlined" :
+			    "not in the pool");
+		if (mf->chunk_order < order || mf->chunk_start != m->f[frame].chunk_start)
+			die("alloc order %u: frame %u crosses a chunk", order, frame + j);
+		mf->kind = F_USED;
+		mf->extent = nr_ext;
+	}
+	ext[nr_ext++] = (struct extent){ .dom = i, .node = node, .frame = frame,
+		.order = order, .counted = counted, .live = pages };
+	m->avail -= pages;
+	total_avail -= pages;
+	if (d) {
+		d->pages[node] += pages;
+		d->last = node;
+		if (counted) {
+			d->tot += pages;
+			model_redeem(d, node, pages);
+		} else {
+			d->uncounted += pages;
+		}
+	}
+}
+
+static void op_free(struct in *in)
+{
+	uint8_t k = get8(in);
+	int start, e, j;
+
+	if (!nr_ext)
+		return;
+	start = get16(in) % nr_ext;
+	for (j = 0; j < nr_ext; j++) {
+		e = (start + j) % nr_ext;
+		if (ext[e].live && ext[e].dom != -2)
+			break;
+	}
+	if (j == nr_ext)
+		return;
+	free_extent_pages(e, (k & 1) && ext[e].live == 1U << ext[e].order);
+}
+
+static void op_offline(struct in *in)
+{
+	u32 node = pick_node(in);
+	uint8_t k = get8(in);
+	u64 pages, excess;
+	int ret, want = 0, i;
+
+	if (has_pool(node))
+		pages = k < 200 ? k % (mn[node].avail + 2) : pick_pages(in);
+	else
+		pages = k;
+	ret = nc_offline_pages(&heap, node, pages);
+	if (!has_pool(node))
+		want = -ENOENT;
+	else if (pages > mn[node].avail)
+		want = -ENOMEM;
+	if (ret != want)
+		die("offline %llu on %u: engine %d, model %d", (unsigned long long)pages, node, ret,
+		    want);
+	if (ret)
+		return;
+	mn[node].avail -= pages;
+	mn[node].offlined += pages;
+	total_avail -= pages;
+	sync_offline(node, pages, 0);
+	/* recall: node claims newest domain first, then host-wide newest first */
+	for (;;) {
+		struct mdom *newest = NULL;
+
+		if (mn[node].out <= mn[node].avail)
+			break;
+		for (i = 0; i < MAX_DOMS; i++)
+			if (md[i].live && md[i].claims[node] &&
+			    (!newest || md[i].seq > newest->seq))
+				newest = &md[i];
+		if (!newest)
+			die("node claims exceed avail but no domain claims it");
+		excess = mn[node].out - mn[node].avail;
+		drop_node_claim(newest, node, excess < newest->claims[node] ?
+				excess : newest->claims[node]);
+	}
+	for (;;) {
+		struct mdom *newest = NULL;
+
+		if (outstanding <= total_avail)
+			break;
+		for (i = 0; i < MAX_DOMS; i++)
+			if (md[i].live && md[i].host && (!newest || md[i].seq > newest->seq))
+				newest = &md[i];
+		if (!newest)
+			die("host claims exceed avail but no host-wide claim");
+		excess = outstanding - total_avail;
+		drop_host(newest, excess < newest->host ? excess : newest->host);
+	}
+}
+
+static void op_online(struct in *in)
+{
+	u32 node = pick_node(in);
+	uint8_t k = get8(in);
+	u64 pages;
+	int ret, want = 0;
+
+	pages = has_pool(node) && k < 200 ? k % (mn[node].offlined + 2) : pick_pages(in);
+	ret = nc_online_pages(&heap, node, pages);
+	if (!has_pool(node))
+		want = -ENOENT;
+	else if (pages > mn[node].offlined)
+		want = -EINVAL;
+	if (ret != want)
+		die("online %llu on %u: engine %d, model %d", (unsigned long long)pages, node, ret,
+		    want);
+	if (ret)
+		return;
+	mn[node].avail += pages;
+	mn[node].offlined -= pages;
+	total_avail += pages;
+	sync_offline(node, 0, pages);
+}
+
+static void op_find(struct in *in)
+{
+	u32 domid = get8(in);
+	int i;
+
+	for (i = 0; i < MAX_DOMS; i++)
+		if (md[i].live && md[i].domid == domid)
+			break;
+	if (nc_domain_find(&heap, domid) != (i < MAX_DOMS ? md[i].d : NULL))
+		die("nc_domain_find(%u)", domid);
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(struct in *in);
+	unsigned int weight;
+} ops[] = {
+	{ "create", op_create, 3 },
+	{ "remove", op_remove, 1 },
+	{ "set_max_pages", op_set_max, 2 },
+	{ "set_node_affinity", op_affinity, 1 },
+	{ "claim_set_install", op_claim_set, 5 },
+	{ "claim_set_get", op_claim_get, 1 },
+	{ "claim_pages_legacy", op_claim_pages, 2 },
+	{ "alloc_extent", op_alloc, 7 },
+	{ "free_pages", op_free, 4 },
+	{ "offline_pages", op_offline, 1 },
+	{ "online_pages", op_online, 1 },
+	{ "domain_find", op_find, 1 },
+};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct in in = { data, size };
+	unsigned int total_weight = 0, nr = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		total_weight += ops[i].weight;
+	op_name = "setup";
+	setup(&in);
+	compare();
+	while (in.n && nr++ < MAX_OPS) {
+		unsigned int x = get8(&in) % total_weight;
+
+		for (i = 0; x >= ops[i].weight; i++)
+			x -= ops[i].weight;
+		op_name = ops[i].name;
+		ops[i].fn(&in);
+		compare();
+		total_ops++;
+	}
+	op_name = "teardown";
+	teardown();
+	return 0;
+}
+
+/* The figure for the stress table: operations checked in this process. */
+__attribute__((destructor)) static void report(void)
+{
+	if (getenv("FUZZ_ENGINE_OPS_FILE")) {
+		FILE *f = fopen(getenv("FUZZ_ENGINE_OPS_FILE"), "w");
+
+		if (f) {
+			fprintf(f, "%llu\n", total_ops);
+			fclose(f);
+		}
+	}
+}

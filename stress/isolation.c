@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * isolation: no one let in, nothing leaked between domains.
+ *
+ *  1. Privilege: a process without CAP_SYS_ADMIN -- uid 65534, and uid 0
+ *     with CAP_SYS_ADMIN dropped -- holding a file opened by root gets EPERM
+ *     from every mutating ioctl (valid requests, and requests whose pointer
+ *     is bad: the capability is checked first), while the read-only ioctls
+ *     work; uid 65534 cannot open the device or the debugfs files at all.
+ *     Nothing changes.
+ *  2. Scrubbing: pages are filled with a per-domain pattern through the
+ *     debugfs page hook and handed to another domain (destroy/populate),
+ *     back and forth within and across domains (decrease/populate), through
+ *     NO_REFCOUNT populates and through offline/online: every page a domain
+ *     is given reads as zeros.  The node is shrunk (offline) to --pages free
+ *     pages so every populate must reuse the dirty pages.
+ *
+ * usage: isolation [--pages N] [--cycles C] [--seed S]
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib.h"
+
+static int fd;
+static u32 node0;
+
+/* ------------------------------------------------------------------------
+ * 1. Privilege
+ */
+
+struct perm_result {
+	int tried, eperm, readonly_ok, open_denied;
+	char first_bad[160];
+};
+
+static void perm_bad(struct perm_result *r, const char *what, int got)
+{
+	if (!r->first_bad[0])
+		snprintf(r->first_bad, sizeof(r->first_bad), "%s: %s", what, st_errname(got));
+}
+
+#define MUST_EPERM(r, what, call) do {					\
+		int _g = (call);					\
+		(r)->tried++;						\
+		if (_g == -EPERM)					\
+			(r)->eperm++;					\
+		else							\
+			perm_bad((r), (what), _g);			\
+	} while (0)
+
+static void drop_cap_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+
+	syscall(SYS_capget, &hdr, data);
+	data[CAP_SYS_ADMIN / 32].effective &= ~(1U << (CAP_SYS_ADMIN % 32));
+	data[CAP_SYS_ADMIN / 32].permitted &= ~(1U << (CAP_SYS_ADMIN % 32));
+	data[CAP_SYS_ADMIN / 32].inheritable &= ~(1U << (CAP_SYS_ADMIN % 32));
+	if (syscall(SYS_capset, &hdr, data))
+		_exit(3);
+}
+
+static void unprivileged(struct perm_result *r, bool as_nobody, u32 D)
+{
+	struct numaclaims_claim set = { 10, 0, 0 };
+	struct numaclaims_claim get[8];
+	struct numaclaims_domain_info di;
+	struct numaclaims_host_info hi;
+	u64 gfn = 0, gfn2 = 3000, done;
+	int pfd, ret;
+	u32 id, n;
+
+	set.target = node0;
+	if (as_nobody) {
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(3);
+		ret = open(ST_DEVICE, O_RDWR);
+		r->tried++;
+		if (ret < 0 && errno == EACCES)
+			r->open_denied++;
+		else
+			perm_bad(r, "open " ST_DEVICE " as uid 65534", ret < 0 ? -errno : 0);
+		pfd = open(ST_DEBUGFS "/page", O_RDWR);
+		r->tried++;
+		if (pfd < 0)
+			r->open_denied++;
+		else
+			perm_bad(r, "open debugfs page as uid 65534", 0);
+		pfd = open(ST_DEBUGFS "/invariants", O_RDONLY);
+		r->tried++;
+		if (pfd < 0)
+			r->open_denied++;
+		else
+			perm_bad(r, "open debugfs invariants as uid 65534", 0);
+	} else {
+		drop_cap_sys_admin();
+		/* uid 0 without CAP_SYS_ADMIN may open the debugfs hook (DAC)
+		 * but must not use it */
+		pfd = st_page_open();
+		if (pfd >= 0) {
+			u64 nz, first;
+
+			r->tried++;
+			ret = st_page_fill(pfd, D, 0, 0x4141414141414141ULL);
+			if (ret == -EPERM)
+				r->eperm++;
+			else
+				perm_bad(r, "debugfs page fill", ret);
+			r->tried++;
+			ret = st_page_sum(pfd, D, 0, &nz, &first);
+			if (ret == -EPERM)
+				r->eperm++;
+			else
+				perm_bad(r, "debugfs page sum", ret);
+			close(pfd);
+		}
+	}
+
+	/* valid requests */
+	MUST_EPERM(r, "create", st_create(fd, 16, 0, &id));
+	MUST_EPERM(r, "create autodestroy", st_create(fd, 16, NUMACLAIMS_DOMAIN_AUTODESTROY, &id));
+	MUST_EPERM(r, "destroy", st_destroy(fd, D));
+	MUST_EPERM(r, "set_max_pages", st_set_max(fd, D, 1));
+	MUST_EPERM(r, "set_node_affinity", st_affinity(fd, D, 1ULL << node0));
+	MUST_EPERM(r, "claim set", st_claim_set(fd, D, &set, 1));
+	set.target = NUMACLAIMS_TARGET_HOST;
+	set.pages = 0;
+	MUST_EPERM(r, "claim set {0, HOST} (clear)", st_claim_set(fd, D, &set, 1));
+	MUST_EPERM(r, "claim_pages 0 (release)", st_claim_pages(fd, D, 0));
+	MUST_EPERM(r, "populate", st_populate(fd, D, &gfn2, 1, 0, 0, &done));
+	MUST_EPERM(r, "populate NO_REFCOUNT", st_populate(fd, D, &gfn2, 1, 0,
+							  NUMACLAIMS_MEMF_NO_REFCOUNT, &done));
+	MUST_EPERM(r, "decrease", st_decrease(fd, D, &gfn, 1, 0, &done));
+	MUST_EPERM(r, "offline", st_offline(fd, node0, 1));
+	MUST_EPERM(r, "online", st_online(fd, node0, 1));
+	/* bad pointers: the capability is checked before anything is read */
+	MUST_EPERM(r, "create NULL", st_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_CREATE, NULL));
+	MUST_EPERM(r, "destroy NULL", st_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_DESTROY, NULL));
+	MUST_EPERM(r, "populate NULL", st_ioctl(fd, NUMACLAIMS_IOC_POPULATE_PHYSMAP, NULL));
+	MUST_EPERM(r, "offline NULL", st_ioctl(fd, NUMACLAIMS_IOC_OFFLINE_PAGES, NULL));
+	MUST_EPERM(r, "claim set, NULL array", st_claim_set(fd, D, NULL, 1));
+
+	/* read-only requests work */
+	r->readonly_ok += st_hostinfo(fd, &hi) == 0;
+	r->readonly_ok += st_dominfo(fd, D, 0, &di) == 0;
+	n = 8;
+	r->readonly_ok += st_claim_get(fd, D, get, &n) == 0;
+	r->readonly_ok += st_ioctl(fd, NUMACLAIMS_IOC_API_VERSION, NULL) == NUMACLAIMS_API_VERSION;
+}
+
+static void privilege(void)
+{
+	static struct numaclaims_host_info h1, h2;
+	struct numaclaims_domain_info d1, d2;
+	struct numaclaims_claim set = { 10, 0, 0 };
+	struct perm_result *r;
+	u64 done;
+	u32 D, E;
+	int pass, status;
+
+	set.target = node0;
+	st_create(fd, 4096, 0, &D);
+	st_populate_range(fd, D, 0, 16, 0, 0, &done);
+	st_claim_set(fd, D, &set, 1);
+	st_create(fd, 64, NUMACLAIMS_DOMAIN_AUTODESTROY, &E);
+	st_offline(fd, node0, 1);	/* so that ONLINE 1 is a valid request */
+
+	r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (r == MAP_FAILED) {
+		tap_ok(false, "mmap");
+		return;
+	}
+	for (pass = 0; pass < 2; pass++) {
+		pid_t pid;
+
+		memset(r, 0, sizeof(*r));
+		st_hostinfo(fd, &h1);
+		st_dominfo(fd, D, 0, &d1);
+		pid = fork();
+		if (!pid) {
+			unprivileged(r, pass == 0, D);
+			_exit(0);
+		}
+		waitpid(pid, &status, 0);
+		st_hostinfo(fd, &h2);
+		st_dominfo(fd, D, 0, &d2);
+		if (r->first_bad[0])
+			tap_diag("%s", r->first_bad);
+		tap_ok(WIFEXITED(status) && !WEXITSTATUS(status) && !r->first_bad[0],
+		       "%s: %d mutating calls, %d EPERM, %d opens denied",
+		       pass == 0 ? "uid 65534" : "uid 0 without CAP_SYS_ADMIN",
+		       r->tried, r->eperm, r->open_denied);
+		tap_ok(r->readonly_ok == 4, "%s: HOST_INFO, DOMAIN_INFO, claim GET, API_VERSION work",
+		       pass == 0 ? "uid 65534" : "uid 0 without CAP_SYS_ADMIN");
+		tap_ok(!memcmp(&h1, &h2, sizeof(h1)) && !memcmp(&d1, &d2, sizeof(d1)),
+		       "%s: nothing changed", pass == 0 ? "uid 65534" : "uid 0 without CAP_SYS_ADMIN");
+		tap_fig(pass == 0 ? "isolation.eperm_nobody" : "isolation.eperm_nocap", "%d/%d",
+			r->eperm + r->open_denied, r->tried);
+	}
+	st_online(fd, node0, 1);
+	st_destroy(fd, D);
+	st_destroy(fd, E);
+}
+
+/* ------------------------------------------------------------------------
+ * 2. Scrubbing
+ */
+
+static int pfd;
+static u64 checked, dirty, filled;
+
+/* Fill every page of gfns [g0, g0+n) of @domid with a pattern. */
+static void fill(u32 domid, u64 g0, u64 n)
+{
+	u64 g;
+
+	for (g = g0; g < g0 + n; g++)
+		if (!st_page_fill(pfd, domid, g, 0xd0d0000000000000ULL | (u64)domid << 32 | g))
+			filled++;
+}
+
+/* Every page of gfns [g0, g0+n) of @domid must read as zeros. */
+static u64 check_zero(u32 domid, u64 g0, u64 n)
+{
+	u64 g, nz, first, bad = 0;
+
+	for (g = g0; g < g0 + n; g++) {
+		if (st_page_sum(pfd, domid, g, &nz, &first))
+			continue;
+		checked++;
+		if (nz) {
+			if (!bad)
+				tap_diag("domain %u gfn %" PRIu64 ": %" PRIu64
+					 " non-zero bytes, first word %#" PRIx64, domid, g, nz, first);
+			bad++;
+		}
+	}
+	dirty += bad;
+	return bad;
+}
+
+/* Populate every free page of node0 into @domid from gfn @g0; returns count. */
+static u64 take_node(u32 domid, u64 g0, u32 extra_flags)
+{
+	u64 done = 0, total = 0;
+	u32 flags = NUMACLAIMS_MEMF_NODE(node0) | NUMACLAIMS_MEMF_EXACT_NODE | extra_flags;
+	int ret;
+
+	/* order 9 while it goes, then pages */
+	ret = st_populate_range(fd, domid, g0, 1ULL << 20, 9, flags, &done);
+	total = done * 512;
+	(void)ret;
+	ret = st_populate_range(fd, domid, g0 + total, 1ULL << 30, 0, flags, &done);
+	return total + done;
+}
+
+static void scrubbing(u64 work_pages, int cycles, struct st_rng *rng)
+{
+	struct numaclaims_host_info hi;
+	u64 n, nb, nc, i, done, before_dirty;
+	u32 A, B, C, D2;
+	int c;
+
+	pfd = st_page_open();
+	if (pfd < 0) {
+		tap_skip("scrubbing: no debugfs page hook (%s)", st_errname(pfd));
+		return;
+	}
+	st_hostinfo(fd, &hi);
+	if (hi.nodes[node0].avail_pages > work_pages)
+		st_offline(fd, node0, hi.nodes[node0].avail_pages - work_pages);
+
+	for (c = 0; c < cycles; c++) {
+		before_dirty = dirty;
+		/* destroy -> populate */
+		st_create(fd, ~0ULL, 0, &A);
+		n = take_node(A, 0, 0);
+		check_zero(A, 0, n);
+		fill(A, 0, n);
+		st_destroy(fd, A);
+		st_create(fd, ~0ULL, 0, &B);
+		nb = take_node(B, 0, 0);
+		check_zero(B, 0, nb);
+		fill(B, 0, nb);
+
+		/* decrease -> populate, another domain (NO_REFCOUNT) */
+		for (i = 0; i < nb; i++)
+			if (st_rng_chance(rng, 50)) {
+				u64 g = i;
+
+				st_decrease(fd, B, &g, 1, 0, &done);
+			}
+		st_create(fd, ~0ULL, 0, &C);
+		nc = take_node(C, 1ULL << 20, NUMACLAIMS_MEMF_NO_REFCOUNT);
+		check_zero(C, 1ULL << 20, nc);
+		fill(C, 1ULL << 20, nc);
+
+		/* decrease -> populate, the same domain at other gfns */
+		for (i = 0; i < nc; i++) {
+			u64 g = (1ULL << 20) + i;
+
+			st_decrease(fd, C, &g, 1, 0, &done);
+		}
+		n = take_node(B, 1ULL << 21, 0);
+		check_zero(B, 1ULL << 21, n);
+		fill(B, 1ULL << 21, n);
+
+		/* offline -> online -> populate */
+		st_destroy(fd, C);
+		st_destroy(fd, B);
+		st_hostinfo(fd, &hi);
+		st_offline(fd, node0, hi.nodes[node0].avail_pages);
+		st_online(fd, node0, hi.nodes[node0].avail_pages);
+		st_create(fd, ~0ULL, 0, &D2);
+		n = take_node(D2, 0, 0);
+		check_zero(D2, 0, n);
+		st_destroy(fd, D2);
+		if (dirty != before_dirty)
+			tap_diag("cycle %d: %" PRIu64 " dirty pages", c, dirty - before_dirty);
+	}
+	st_online_all(fd);
+	close(pfd);
+	tap_ok(filled > 0 && checked > 0 && dirty == 0,
+	       "scrubbing: %" PRIu64 " pages filled with patterns, %" PRIu64
+	       " handed out again and checked, %" PRIu64 " not zero", filled, checked, dirty);
+	tap_fig("isolation.pages_filled", "%" PRIu64, filled);
+	tap_fig("isolation.pages_checked", "%" PRIu64, checked);
+	tap_fig("isolation.dirty_pages", "%" PRIu64, dirty);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "pages", required_argument, NULL, 'p' },
+		{ "cycles", required_argument, NULL, 'c' },
+		{ "seed", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct numaclaims_host_info hi;
+	struct st_rng rng;
+	u64 seed = st_seed_default(), pages = 1024, lost;
+	int opt, cycles = 2, i, n;
+	char why[256];
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'p': pages = st_parse_u64(optarg); break;
+		case 'c': cycles = atoi(optarg); break;
+		case 's': seed = st_parse_u64(optarg); break;
+		default:
+			fprintf(stderr, "usage: isolation [--pages N] [--cycles C] [--seed S]\n");
+			return 2;
+		}
+	}
+	printf("TAP version 13\n");
+	tap_diag("isolation --pages %" PRIu64 " --cycles %d --seed %" PRIu64, pages, cycles, seed);
+	st_rng_seed(&rng, seed);
+	fd = st_open();
+	if (fd < 0) {
+		tap_ok(false, "open: %s", st_errname(fd));
+		return tap_done();
+	}
+	st_hostinfo(fd, &hi);
+	node0 = NUMACLAIMS_MAX_NODES;
+	for (i = NUMACLAIMS_MAX_NODES - 1; i >= 0; i--)
+		if (hi.nodes[i].has_pool)
+			node0 = i;
+	if (node0 >= NUMACLAIMS_MAX_NODES) {
+		tap_ok(false, "no node with a pool");
+		return tap_done();
+	}
+
+	privilege();
+	scrubbing(pages, cycles, &rng);
+
+	n = st_check_quiescent(fd, &lost, why, sizeof(why));
+	if (n)
+		tap_diag("%s", why);
+	tap_ok(!n, "quiescent cross-check at the end");
+	st_destroy_all(fd);
+	st_online_all(fd);
+	st_hostinfo(fd, &hi);
+	n = 0;
+	for (i = 0; i < NUMACLAIMS_MAX_NODES; i++)
+		n += hi.nodes[i].avail_pages != hi.nodes[i].reserved_pages;
+	tap_ok(!n && !hi.nr_domains && !hi.outstanding_claims,
+	       "every pool page free again, no claim, no domain");
+	tap_fig("isolation.pages_lost", "%" PRIu64, lost);
+	close(fd);
+	return tap_done();
+}

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the numaclaims stress programs (stress/NAME.c): raw ioctl
+ * wrappers returning -errno, a seeded RNG, TAP output with figures, and the
+ * invariant checks of SPEC.md as seen from userspace through HOST_INFO,
+ * DOMAIN_INFO and debugfs.
+ *
+ * The programs talk to /dev/numaclaims through the uapi header only (no
+ * libclaims), so hostile.c can send what no library would.  They are linked
+ * statically for the busybox guest of tools/vm.sh.
+ *
+ * Output convention: TAP on stdout ("ok N - name" / "not ok N - name", the
+ * plan last), diagnostics as "# ..." lines, and figures as
+ * "# FIG <key> <value>" lines that stress/run_vm.sh gathers into one table.
+ */
+#ifndef NC_STRESS_LIB_H
+#define NC_STRESS_LIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/numaclaims.h>
+
+typedef uint64_t u64;
+typedef uint32_t u32;
+
+#define ST_DEVICE	"/dev/numaclaims"
+#define ST_DEBUGFS	"/sys/kernel/debug/numaclaims"
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* --- RNG: splitmix64, one state per process/thread, seeded explicitly. --- */
+struct st_rng {
+	u64 s;
+};
+void st_rng_seed(struct st_rng *r, u64 seed);
+u64 st_rng_next(struct st_rng *r);
+u64 st_rng_below(struct st_rng *r, u64 n);	/* 0 .. n-1 (0 if n == 0) */
+bool st_rng_chance(struct st_rng *r, unsigned int percent);
+u64 st_seed_default(void);			/* time-based, printed by callers */
+
+/* --- ioctl wrappers: 0 (or the ioctl's value) or -errno. --- */
+int st_open(void);
+long st_ioctl(int fd, unsigned long cmd, void *arg);
+int st_create(int fd, u64 max_pages, u32 flags, u32 *domid);
+int st_destroy(int fd, u32 domid);
+int st_set_max(int fd, u32 domid, u64 max_pages);
+int st_affinity(int fd, u32 domid, u64 mask);
+int st_claim_set(int fd, u32 domid, const struct numaclaims_claim *set, u32 n);
+int st_claim_get(int fd, u32 domid, struct numaclaims_claim *set, u32 *n);
+int st_claim_pages(int fd, u32 domid, u64 target);
+int st_populate(int fd, u32 domid, const u64 *gfns, u64 n, u32 order,
+		u32 memflags, u64 *nr_done);
+int st_decrease(int fd, u32 domid, const u64 *gfns, u64 n, u32 order,
+		u64 *nr_done);
+int st_dominfo(int fd, u32 domid, u32 flags, struct numaclaims_domain_info *di);
+int st_hostinfo(int fd, struct numaclaims_host_info *hi);
+int st_offline(int fd, u32 node, u64 pages);
+int st_online(int fd, u32 node, u64 pages);
+
+/* Populate @n consecutive extents from @gfn0 in batches; returns as populate. */
+int st_populate_range(int fd, u32 domid, u64 gfn0, u64 n, u32 order,
+		      u32 memflags, u64 *nr_done);
+
+/* --- invariants (SPEC.md "Invariants") --- */
+/* One HOST_INFO snapshot on its own (taken in one critical section). */
+int st_check_host(const struct numaclaims_host_info *hi, char *why, size_t len);
+/* One DOMAIN_INFO snapshot on its own. */
+int st_check_domain(const struct numaclaims_domain_info *di, char *why,
+		    size_t len);
+/*
+ * Everything, cross-checked between the host and every domain: only valid
+ * when nothing else changes the module.  Fills *@lost with the pool pages
+ * that are neither free, nor offlined, nor in a domain's physmap.
+ */
+int st_check_quiescent(int fd, u64 *lost, char *why, size_t len);
+/* debugfs invariants: 0 "ok", 1 "VIOLATION: ..." (in why), -errno. */
+int st_debugfs_invariants(char *why, size_t len);
+/* Number of domains, and destroy them all (returns how many). */
+int st_count_domains(int fd);
+int st_destroy_all(int fd);
+/* Online every offlined page of every node. */
+int st_online_all(int fd);
+/* Nodes that have a pool, as a mask, and their count. */
+u64 st_pool_nodes(int fd, int *count);
+
+/* debugfs page hook: fill a page with a pattern / count its non-zero bytes. */
+int st_page_open(void);
+int st_page_fill(int pfd, u32 domid, u64 gfn, u64 pattern);
+int st_page_sum(int pfd, u32 domid, u64 gfn, u64 *nonzero, u64 *first);
+
+/* --- TAP and figures --- */
+void tap_ok(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tap_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void tap_fig(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int tap_done(void);		/* prints the plan; exit status */
+int tap_failed(void);
+
+/* --- misc --- */
+u64 st_now_us(void);
+const char *st_errname(int err);	/* "ENOMEM" for -ENOMEM or ENOMEM */
+/* "-x NAME=VALUE" style option helpers */
+u64 st_parse_u64(const char *s);
+
+#endif /* NC_STRESS_LIB_H */

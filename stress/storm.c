@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * storm: a NUMA boot storm.  N domain builder processes start at the same
+ * instant; each creates a domain, claims its memory as a claim set sized to
+ * its node(s), populates it and drops what is left of its claim, as
+ * libxenguest's meminit_hvm() does.  When the claim is refused (ENOMEM) the
+ * builder adapts as seeds/xc_domain_claim_pages.md asks: it retries on the
+ * other nodes, most unclaimed first, then as a host-wide claim, and only
+ * then gives up -- before allocating anything.  Meanwhile "hog" processes
+ * populate domains without any claim, competing for the unclaimed memory.
+ *
+ * Checked: every builder whose claim was accepted gets all its memory (a
+ * claim is a guarantee), node-claimed memory lands 100% on the claimed node,
+ * the invariants hold, and destroying everything puts every pool page back.
+ *
+ * usage: storm [--builders N[,N...]] [--hogs H] [--seed S]
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib.h"
+
+#define MAX_BUILDERS	256
+#define MAX_HOGS	16
+
+enum outcome { PENDING, ADMITTED, REFUSED, FAILED };
+enum claim_kind { KIND_NONE, KIND_HOME, KIND_OTHER_NODE, KIND_HOST };
+
+struct builder_result {
+	int outcome;
+	int kind;
+	u32 domid;
+	u64 pages;
+	u64 claimed[NUMACLAIMS_MAX_NODES];	/* node claims installed */
+	u64 t_done_us;				/* since start */
+	u64 order_fallbacks;
+	int err;				/* errno of a failure */
+	char why[160];
+};
+
+struct shared {
+	volatile int go;
+	volatile int stop_hogs;
+	u64 t0;
+	struct builder_result b[MAX_BUILDERS];
+	u64 hog_pages[MAX_HOGS];
+};
+
+static struct shared *sh;
+static u32 pool_node[NUMACLAIMS_MAX_NODES];
+static int nr_pool_nodes;
+
+static void wait_go(void)
+{
+	while (!sh->go)
+		usleep(100);
+}
+
+/* Nodes other than @home, most unclaimed memory first. */
+static int other_nodes(int fd, u32 home, u32 *out)
+{
+	struct numaclaims_host_info hi;
+	u64 free_of[NUMACLAIMS_MAX_NODES];
+	int i, j, n = 0;
+
+	if (st_hostinfo(fd, &hi))
+		return 0;
+	for (i = 0; i < nr_pool_nodes; i++) {
+		u32 node = pool_node[i];
+
+		if (node == home)
+			continue;
+		free_of[node] = hi.nodes[node].avail_pages -
+				hi.nodes[node].outstanding_claims;
+		for (j = n; j > 0 && free_of[out[j - 1]] < free_of[node]; j--)
+			out[j] = out[j - 1];
+		out[j] = node;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Populate @pages of the domain, @node (or -1: anywhere), order 9 while it
+ * goes, falling back to order 0 for an extent the pool cannot give whole
+ * (claims guarantee pages, not contiguity), as Xen's meminit falls back.
+ */
+static int populate_part(int fd, u32 domid, int node, u64 *gfn, u64 pages,
+			 u64 *fallbacks)
+{
+	u32 flags = node >= 0 ? NUMACLAIMS_MEMF_NODE(node) |
+				NUMACLAIMS_MEMF_EXACT_NODE : 0;
+	int ret;
+
+	*gfn = (*gfn + 511) & ~511ULL;	/* order-9 extents need aligned gfns */
+	while (pages >= 512) {
+		u64 n = pages / 512 > 8 ? 8 : pages / 512, done = 0;
+
+		ret = st_populate_range(fd, domid, *gfn, n, 9, flags, &done);
+		*gfn += done * 512;
+		pages -= done * 512;
+		if (ret == -ENOMEM) {
+			(*fallbacks)++;
+			break;
+		}
+		if (ret)
+			return ret;
+	}
+	while (pages) {
+		u64 n = pages > 512 ? 512 : pages, done = 0;
+
+		ret = st_populate_range(fd, domid, *gfn, n, 0, flags, &done);
+		*gfn += done;
+		pages -= done;
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void builder(int idx, u64 seed, u64 node_pages)
+{
+	struct builder_result *r = &sh->b[idx];
+	struct st_rng rng;
+	struct numaclaims_claim set[2];
+	u32 home, second = 0, others[NUMACLAIMS_MAX_NODES];
+	u64 pages, gfn = 0;
+	bool split;
+	int fd, ret, i, n;
+	u32 domid;
+
+	st_rng_seed(&rng, seed);
+	home = pool_node[idx % nr_pool_nodes];
+	split = nr_pool_nodes > 1 && st_rng_chance(&rng, 25);
+	/* A domain between 1/16 and 1/4 of a node, in odd page counts. */
+	pages = node_pages / 16 + st_rng_below(&rng, node_pages * 3 / 16);
+	if (split)
+		second = pool_node[(idx + 1) % nr_pool_nodes];
+	r->pages = pages;
+
+	fd = st_open();
+	if (fd < 0) {
+		r->outcome = FAILED;
+		r->err = -fd;
+		snprintf(r->why, sizeof(r->why), "open: %s", st_errname(fd));
+		_exit(1);
+	}
+	wait_go();
+
+	ret = st_create(fd, pages, 0, &domid);
+	if (ret) {
+		r->outcome = FAILED;
+		snprintf(r->why, sizeof(r->why), "create: %s", st_errname(ret));
+		_exit(1);
+	}
+	r->domid = domid;
+
+	/* 1. the claim set sized to its node(s) */
+	if (split) {
+		set[0] = (struct numaclaims_claim){ pages / 2, home, 0 };
+		set[1] = (struct numaclaims_claim){ pages - pages / 2, second, 0 };
+		ret = st_claim_set(fd, domid, set, 2);
+		if (!ret) {
+			r->kind = KIND_HOME;
+			r->claimed[home] = pages / 2;
+			r->claimed[second] = pages - pages / 2;
+		}
+	} else {
+		set[0] = (struct numaclaims_claim){ pages, home, 0 };
+		ret = st_claim_set(fd, domid, set, 1);
+		if (!ret) {
+			r->kind = KIND_HOME;
+			r->claimed[home] = pages;
+		}
+	}
+	/* 2. refused: another node, most unclaimed first */
+	if (ret == -ENOMEM) {
+		n = other_nodes(fd, split ? NUMACLAIMS_MAX_NODES : home, others);
+		for (i = 0; i < n && ret == -ENOMEM; i++) {
+			set[0] = (struct numaclaims_claim){ pages, others[i], 0 };
+			ret = st_claim_set(fd, domid, set, 1);
+			if (!ret) {
+				r->kind = KIND_OTHER_NODE;
+				r->claimed[others[i]] = pages;
+			}
+		}
+	}
+	/* 3. still refused: host-wide */
+	if (ret == -ENOMEM) {
+		set[0] = (struct numaclaims_claim){ pages, NUMACLAIMS_TARGET_HOST, 0 };
+		ret = st_claim_set(fd, domid, set, 1);
+		if (!ret)
+			r->kind = KIND_HOST;
+	}
+	if (ret == -ENOMEM) {
+		/* 4. give up before allocating anything */
+		r->t_done_us = st_now_us() - sh->t0;
+		ret = st_destroy(fd, domid);
+		r->outcome = ret ? FAILED : REFUSED;
+		if (ret)
+			snprintf(r->why, sizeof(r->why), "destroy: %s",
+				 st_errname(ret));
+		_exit(ret ? 1 : 0);
+	}
+	if (ret) {
+		r->outcome = FAILED;
+		snprintf(r->why, sizeof(r->why), "claim: %s", st_errname(ret));
+		_exit(1);
+	}
+
+	/* populate: node claims exactly on their node, host-wide anywhere */
+	if (r->kind == KIND_HOST) {
+		ret = populate_part(fd, domid, -1, &gfn, pages, &r->order_fallbacks);
+	} else {
+		ret = 0;
+		for (i = 0; i < NUMACLAIMS_MAX_NODES && !ret; i++)
+			if (r->claimed[i])
+				ret = populate_part(fd, domid, i, &gfn, r->claimed[i],
+						    &r->order_fallbacks);
+	}
+	if (ret) {
+		r->outcome = FAILED;
+		r->err = -ret;
+		snprintf(r->why, sizeof(r->why),
+			 "populate with an accepted claim failed: %s at gfn %" PRIu64,
+			 st_errname(ret), gfn);
+		_exit(1);
+	}
+	/* meminit_hvm() always drops what is left of its claim */
+	set[0] = (struct numaclaims_claim){ 0, NUMACLAIMS_TARGET_HOST, 0 };
+	ret = st_claim_set(fd, domid, set, 1);
+	if (ret) {
+		r->outcome = FAILED;
+		snprintf(r->why, sizeof(r->why), "release claim: %s", st_errname(ret));
+		_exit(1);
+	}
+	r->t_done_us = st_now_us() - sh->t0;
+	r->outcome = ADMITTED;
+	_exit(0);
+}
+
+/* An unclaimed competitor: grabs what unclaimed memory it can, then frees. */
+static void hog(int idx, u64 seed, u64 max_pages)
+{
+	struct st_rng rng;
+	u64 gfn = 0, done;
+	int fd = st_open();
+	u32 domid;
+
+	st_rng_seed(&rng, seed);
+	if (fd < 0 || st_create(fd, max_pages, NUMACLAIMS_DOMAIN_AUTODESTROY, &domid))
+		_exit(1);
+	wait_go();
+	while (!sh->stop_hogs) {
+		int ret = st_populate_range(fd, domid, gfn, 64, 0, 0, &done);
+
+		gfn += done;
+		sh->hog_pages[idx] = gfn;
+		if (ret == -ENOMEM || ret == -E2BIG) {
+			/* give a random part back, as a ballooning guest would */
+			u64 back = st_rng_below(&rng, gfn + 1), i, d;
+
+			for (i = 0; i < back; i++) {
+				u64 g = gfn - 1 - i;
+
+				if (st_decrease(fd, domid, &g, 1, 0, &d))
+					break;
+			}
+			gfn -= i;
+			usleep(1000);
+		} else if (ret) {
+			_exit(2);
+		}
+	}
+	_exit(0);	/* AUTODESTROY frees everything */
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+struct totals {
+	u64 builders, admitted, refused, failed, verified;
+	u64 node_claimed, node_placed, home, other_node, host, fallbacks;
+	u64 violations, lost;
+	u64 refusal_ms[MAX_BUILDERS * 8];
+	u64 nr_refusal_ms;
+	u64 build_ms_max;
+};
+
+static void round_run(int fd, int nb, int nh, u64 seed, struct totals *t)
+{
+	struct numaclaims_host_info hi;
+	struct numaclaims_domain_info di;
+	pid_t pids[MAX_BUILDERS + MAX_HOGS];
+	u64 node_pages = ~0ULL, lost;
+	char why[256];
+	int i, status, bad = 0, n;
+
+	memset(sh, 0, sizeof(*sh));
+	st_hostinfo(fd, &hi);
+	for (i = 0; i < nr_pool_nodes; i++)
+		if (hi.nodes[pool_node[i]].avail_pages < node_pages)
+			node_pages = hi.nodes[pool_node[i]].avail_pages;
+
+	for (i = 0; i < nb; i++) {
+		pids[i] = fork();
+		if (!pids[i])
+			builder(i, seed * 1000003ULL + i, node_pages);
+	}
+	for (i = 0; i < nh; i++) {
+		pids[nb + i] = fork();
+		if (!pids[nb + i])
+			hog(i, seed * 7919ULL + i, node_pages / 8);
+	}
+	usleep(200000);		/* let every process reach the start line */
+	sh->t0 = st_now_us();
+	__sync_synchronize();
+	sh->go = 1;
+	for (i = 0; i < nb; i++)
+		waitpid(pids[i], &status, 0);
+	sh->stop_hogs = 1;
+	for (i = 0; i < nh; i++) {
+		waitpid(pids[nb + i], &status, 0);
+		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+			tap_diag("hog %d exited with status %#x", i, status);
+			bad++;
+		}
+	}
+
+	/* every admitted domain: fully populated, node claims on their node */
+	for (i = 0; i < nb; i++) {
+		struct builder_result *r = &sh->b[i];
+		u32 node;
+
+		t->builders++;
+		switch (r->outcome) {
+		case REFUSED:
+			t->refused++;
+			if (t->nr_refusal_ms < ARRAY_SIZE(t->refusal_ms))
+				t->refusal_ms[t->nr_refusal_ms++] = r->t_done_us / 1000;
+			continue;
+		case ADMITTED:
+			t->admitted++;
+			break;
+		default:
+			t->failed++;
+			tap_diag("builder %d (domain %u, %" PRIu64 " pages): %s",
+				 i, r->domid, r->pages, r->why[0] ? r->why :
+				 "died without a result");
+			continue;
+		}
+		if (r->t_done_us / 1000 > t->build_ms_max)
+			t->build_ms_max = r->t_done_us / 1000;
+		t->home += r->kind == KIND_HOME;
+		t->other_node += r->kind == KIND_OTHER_NODE;
+		t->host += r->kind == KIND_HOST;
+		t->fallbacks += r->order_fallbacks;
+		if (st_dominfo(fd, r->domid, 0, &di)) {
+			tap_diag("builder %d: domain %u vanished", i, r->domid);
+			bad++;
+			continue;
+		}
+		if (di.tot_pages != r->pages || di.outstanding_pages) {
+			tap_diag("builder %d: domain %u tot %llu of %" PRIu64
+				 ", outstanding %llu", i, r->domid,
+				 (unsigned long long)di.tot_pages, r->pages,
+				 (unsigned long long)di.outstanding_pages);
+			bad++;
+			continue;
+		}
+		for (node = 0; node < NUMACLAIMS_MAX_NODES; node++) {
+			if (!r->claimed[node])
+				continue;
+			t->node_claimed += r->claimed[node];
+			t->node_placed += di.node_pages[node] < r->claimed[node] ?
+					  di.node_pages[node] : r->claimed[node];
+			if (di.node_pages[node] != r->claimed[node]) {
+				tap_diag("builder %d: domain %u has %llu pages on node %u, claimed %" PRIu64,
+					 i, r->domid,
+					 (unsigned long long)di.node_pages[node],
+					 node, r->claimed[node]);
+				bad++;
+			}
+		}
+		t->verified++;
+	}
+	if (st_check_quiescent(fd, &lost, why, sizeof(why))) {
+		tap_diag("after the storm: %s", why);
+		bad++;
+	}
+	t->lost += lost;
+	n = st_debugfs_invariants(why, sizeof(why));
+	if (n > 0) {
+		tap_diag("%s", why);
+		bad++;
+	}
+	st_hostinfo(fd, &hi);
+	if (hi.outstanding_claims) {
+		tap_diag("claims left after every builder released its own: %llu",
+			 (unsigned long long)hi.outstanding_claims);
+		bad++;
+	}
+	st_destroy_all(fd);
+	if (st_check_quiescent(fd, &lost, why, sizeof(why))) {
+		tap_diag("after destroying the domains: %s", why);
+		bad++;
+	}
+	t->lost += lost;
+	st_hostinfo(fd, &hi);
+	for (i = 0; i < NUMACLAIMS_MAX_NODES; i++)
+		if (hi.nodes[i].avail_pages + hi.nodes[i].offlined_pages !=
+		    hi.nodes[i].reserved_pages) {
+			tap_diag("node %d: pool not back to baseline", i);
+			bad++;
+		}
+	t->violations += bad;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "builders", required_argument, NULL, 'b' },
+		{ "hogs", required_argument, NULL, 'h' },
+		{ "seed", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char builders_arg[128] = "16", *tok, *save = NULL;
+	struct totals *t;
+	u64 seed = st_seed_default(), mask;
+	int fd, opt, hogs = 2, nr, i, round = 0;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'b': snprintf(builders_arg, sizeof(builders_arg), "%s", optarg); break;
+		case 'h': hogs = atoi(optarg); break;
+		case 's': seed = st_parse_u64(optarg); break;
+		default:
+			fprintf(stderr, "usage: storm [--builders N[,N..]] [--hogs H] [--seed S]\n");
+			return 2;
+		}
+	}
+	if (hogs > MAX_HOGS)
+		hogs = MAX_HOGS;
+	printf("TAP version 13\n");
+	tap_diag("storm --builders %s --hogs %d --seed %" PRIu64, builders_arg,
+		 hogs, seed);
+	fd = st_open();
+	if (fd < 0) {
+		tap_ok(false, "open %s: %s", ST_DEVICE, st_errname(fd));
+		return tap_done();
+	}
+	mask = st_pool_nodes(fd, &nr);
+	for (i = 0; i < NUMACLAIMS_MAX_NODES; i++)
+		if (mask & (1ULL << i))
+			pool_node[nr_pool_nodes++] = i;
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	t = calloc(1, sizeof(*t));
+	if (sh == MAP_FAILED || !t || !nr_pool_nodes) {
+		tap_ok(false, "setup (%d pool nodes)", nr_pool_nodes);
+		return tap_done();
+	}
+
+	for (tok = strtok_r(builders_arg, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save), round++) {
+		int nb = atoi(tok);
+		struct totals before = *t;
+
+		if (nb < 1 || nb > MAX_BUILDERS)
+			nb = 16;
+		round_run(fd, nb, hogs, seed + round, t);
+		tap_ok(t->failed == before.failed,
+		       "storm of %d builders on %d nodes: no builder failed", nb,
+		       nr_pool_nodes);
+		tap_ok(t->verified - before.verified == t->admitted - before.admitted,
+		       "storm of %d: every admitted domain fully populated (%" PRIu64 " of %" PRIu64 ")",
+		       nb, t->verified - before.verified, t->admitted - before.admitted);
+		tap_ok(t->admitted + t->refused - before.admitted - before.refused == (u64)nb,
+		       "storm of %d: %" PRIu64 " admitted + %" PRIu64 " refused", nb,
+		       t->admitted - before.admitted, t->refused - before.refused);
+		tap_ok(t->violations == before.violations,
+		       "storm of %d: invariants, placement, baseline after destroy", nb);
+	}
+	tap_ok(t->node_claimed == t->node_placed,
+	       "node-claimed pages placed on the claimed node: %" PRIu64 " of %" PRIu64,
+	       t->node_placed, t->node_claimed);
+	tap_ok(t->lost == 0, "pages lost: %" PRIu64, t->lost);
+
+	qsort(t->refusal_ms, t->nr_refusal_ms, sizeof(u64), cmp_u64);
+	tap_fig("storm.builders", "%" PRIu64, t->builders);
+	tap_fig("storm.admitted", "%" PRIu64, t->admitted);
+	tap_fig("storm.admitted_home", "%" PRIu64, t->home);
+	tap_fig("storm.admitted_other_node", "%" PRIu64, t->other_node);
+	tap_fig("storm.admitted_host_wide", "%" PRIu64, t->host);
+	tap_fig("storm.refused", "%" PRIu64, t->refused);
+	tap_fig("storm.failed", "%" PRIu64, t->failed);
+	tap_fig("storm.fully_populated", "%" PRIu64, t->verified);
+	tap_fig("storm.placement_pct", "%.1f", t->node_claimed ?
+		100.0 * t->node_placed / t->node_claimed : 100.0);
+	tap_fig("storm.node_claimed_pages", "%" PRIu64, t->node_claimed);
+	tap_fig("storm.order9_fallbacks", "%" PRIu64, t->fallbacks);
+	if (t->nr_refusal_ms)
+		tap_fig("storm.refusal_ms", "%" PRIu64 "/%" PRIu64 "/%" PRIu64,
+			t->refusal_ms[0], t->refusal_ms[t->nr_refusal_ms / 2],
+			t->refusal_ms[t->nr_refusal_ms - 1]);
+	else
+		tap_fig("storm.refusal_ms", "-");
+	tap_fig("storm.build_ms_max", "%" PRIu64, t->build_ms_max);
+	tap_fig("storm.violations", "%" PRIu64, t->violations);
+	tap_fig("storm.pages_lost", "%" PRIu64, t->lost);
+	close(fd);
+	return tap_done();
+}
