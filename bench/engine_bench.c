@@ -15,7 +15,7 @@
  * to the engine can be compared against.
  */
 #include <stdio.h>
-/* ENGINE_C: another engine to count (a proposal applied to a copy). */
+/* ENGINE_C: another engine to count (a changed copy, to compare). */
 #ifndef ENGINE_C
 #define ENGINE_C "../module/claims_engine.c"
 #endif

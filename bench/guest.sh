@@ -28,19 +28,7 @@ for step in $STEPS; do
 	echo "nc_bench: $step (uptime $(cut -d' ' -f1 /proc/uptime))"
 	case $step in
 	info)		nc_bench info ;;
-	ioctl)
-		# With bench/proposals/fast-paths.diff built as
-		# numaclaims_proposal.ko (run.sh adds it when it applies), the
-		# proposal is loaded next to the stock module and the two
-		# alternate call by call.
-		ko=/lib/numaclaims_proposal.ko
-		if [ -f $ko ] && insmod $ko pool_mb=8; then
-			nc_bench ioctl --iters "$ITERS" --rounds "$ROUNDS" \
-				--device2 /dev/numaclaims_proposal --label2 proposal &&
-			rmmod numaclaims_proposal
-		else
-			nc_bench ioctl --iters "$ITERS" --rounds "$ROUNDS"
-		fi ;;
+	ioctl)		nc_bench ioctl --iters "$ITERS" --rounds "$ROUNDS" ;;
 	engine)		nc_bench engine --pages 4096 ;;
 	populate)	nc_bench populate --pages "$PAGES" --reps "$REPS" $nargs ;;
 	scale)		nc_bench scale --pages "$PAGES" --reps "$REPS" $bargs ;;

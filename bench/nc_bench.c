@@ -32,6 +32,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -47,7 +48,7 @@ static struct claims_handle *H;
 static const char *DEVICE;	/* --device, NULL: /dev/numaclaims */
 static const char *LABEL = "stock";	/* --label: which module answered */
 static const char *DEVICE2;		/* --device2: ioctl on a second build too */
-static const char *LABEL2 = "proposal";
+static const char *LABEL2 = "second";
 static int FD;			/* claims_fd(H) */
 static uint64_t POOL_MASK;	/* nodes with a pool */
 static int NR_POOL_NODES;
@@ -330,7 +331,7 @@ static int cmd_info(void)
  */
 
 enum { OP_NULL, OP_SET, OP_GET, OP_LEGACY_PAIR, OP_LEGACY_RELEASE,
-       OP_DOMINFO, OP_HOSTINFO };
+       OP_DOMINFO, OP_HOSTINFO, OP_SYSCALL };
 
 struct ioctl_op {
 	const char *name;
@@ -338,7 +339,7 @@ struct ioctl_op {
 	int entries;
 };
 
-/* One device under test (the stock module, or a proposal next to it). */
+/* One device under test (the module, or a second build loaded next to it). */
 struct ioctl_dev {
 	const char *label;
 	int fd;
@@ -431,6 +432,11 @@ static uint64_t time_op(int fd, const struct ioctl_op *op, uint32_t domid, long 
 		for (i = 0; i < iters; i++)
 			ret |= ioctl(fd, NUMACLAIMS_IOC_HOST_INFO, &hi);
 		break;
+	case OP_SYSCALL:
+		/* The bare system call, for reference: no fd, no LSM hook. */
+		for (i = 0; i < iters; i++)
+			ret |= syscall(SYS_getppid) < 0;
+		break;
 	}
 	t1 = now_ns();
 	if (ret) {
@@ -479,7 +485,7 @@ static void ioctl_report(struct ioctl_dev *d, const struct ioctl_op *ops, int no
  * Every call is timed @iters times between two runs of @iters / 2 null
  * ioctls on the same device; its ratio is against their mean, so a change
  * of the machine's load between calls does not bias it.  With a second
- * device (a proposal loaded next to the stock module), the devices
+ * device (another build of the module loaded next to it), the devices
  * alternate call by call within each round.
  */
 static int cmd_ioctl(long iters, int rounds, const char *dev2, const char *label2)
@@ -487,7 +493,7 @@ static int cmd_ioctl(long iters, int rounds, const char *dev2, const char *label
 	static struct ioctl_op ops[32];
 	static struct ioctl_dev devs[2];
 	static const int entry_counts[] = { 1, 2, 4, 8 };
-	static const char *keys[] = { "copy_from_user", "memdup_user", "capable",
+	static const char *keys[] = { "copy_from_user", "copy_array", "capable",
 				      "lookup", "mutex", "spinlock" };
 	uint64_t prim[6][64], eng[4][64];
 	int nops = 0, ndevs = 1, max_entries = NR_POOL_NODES + 1;
@@ -511,6 +517,7 @@ static int cmd_ioctl(long iters, int rounds, const char *dev2, const char *label
 					 .kind = OP_LEGACY_RELEASE };
 	ops[nops++] = (struct ioctl_op){ .name = "domain_info", .kind = OP_DOMINFO };
 	ops[nops++] = (struct ioctl_op){ .name = "host_info", .kind = OP_HOSTINFO };
+	ops[nops++] = (struct ioctl_op){ .name = "getppid", .kind = OP_SYSCALL };
 
 	pin_node(POOL_NODE[0]);
 	devs[0].label = LABEL;

@@ -7,7 +7,8 @@ usage: bench/report.py --raw build/bench/raw --json build/bench/results.json
                        --plots docs/perf [--doc docs/PERFORMANCE.md | --print]
 
 Reads the JSON lines bench/run.sh collected (vm-N.jsonl from the VMs,
-engine_bench.jsonl + callgrind.txt from callgrind, host.jsonl), writes one
+icount-N.jsonl from the VM whose clock counts instructions, engine_bench.jsonl
++ callgrind.txt from callgrind, host.jsonl), writes one
 results.json, PNG plots, and replaces the block between the GENERATED
 markers of the doc (or prints it).  Nothing here judges a figure as a
 test would: the targets of the issue are reported as met or not met.
@@ -63,31 +64,32 @@ def callgrind_counts(txt):
 
 
 def gather(raw):
-    res = {"host": {}, "runs": {}, "callgrind": []}
-    for path in sorted(glob.glob(os.path.join(raw, "vm-*.jsonl"))):
-        recs = load_jsonl(path)
-        for r in recs:
-            if r.get("bench") == "ioctl":
-                r.setdefault("module", "stock")
-        n = int(re.search(r"vm-(\d+)", path).group(1))
-        res["runs"][str(n)] = recs
+    # "icount": the ioctl benchmark in a VM whose clock is an instruction
+    # counter (bench/qemu-icount.sh): its "ns" are guest instructions.
+    res = {"host": {}, "runs": {}, "icount": {}, "callgrind": []}
+    for kind, key in (("vm", "runs"), ("icount", "icount")):
+        for path in sorted(glob.glob(os.path.join(raw, f"{kind}-*.jsonl"))):
+            recs = load_jsonl(path)
+            for r in recs:
+                if r.get("bench") == "ioctl":
+                    r.setdefault("module", "stock")
+            n = int(re.search(kind + r"-(\d+)", path).group(1))
+            res[key][str(n)] = recs
     hp = os.path.join(raw, "host.jsonl")
     if os.path.exists(hp):
         hosts = load_jsonl(hp)
         if hosts:
             res["host"] = hosts[-1]
-    res["callgrind_proposal"] = []
-    for suffix, key in (("", "callgrind"), ("-proposal", "callgrind_proposal")):
-        ej = os.path.join(raw, f"engine_bench{suffix}.jsonl")
-        ct = os.path.join(raw, f"callgrind{suffix}.txt")
-        if os.path.exists(ej) and os.path.exists(ct):
-            counts = callgrind_counts(ct)
-            for r in load_jsonl(ej):
-                ir, calls = counts.get(r["fn"], [0, 0])
-                r["ir_total"] = ir
-                r["calls_seen"] = calls
-                r["instructions"] = round(ir / calls) if calls else None
-                res[key].append(r)
+    ej = os.path.join(raw, "engine_bench.jsonl")
+    ct = os.path.join(raw, "callgrind.txt")
+    if os.path.exists(ej) and os.path.exists(ct):
+        counts = callgrind_counts(ct)
+        for r in load_jsonl(ej):
+            ir, calls = counts.get(r["fn"], [0, 0])
+            r["ir_total"] = ir
+            r["calls_seen"] = calls
+            r["instructions"] = round(ir / calls) if calls else None
+            res["callgrind"].append(r)
     return res
 
 
@@ -130,14 +132,21 @@ def summarize(res):
     for n in node_counts(res):
         rec = one(runs[str(n)], bench="ioctl", op="claim_set", entries=4, module="stock")
         if rec:
-            prop = one(runs[str(n)], bench="ioctl", op="claim_set", entries=4, module="proposal")
             r4.append({"nodes": n, "ratio": rec["ratio_median"],
                        "ns": rec["ns_median"],
                        "null_ns": one(runs[str(n)], bench="ioctl", op="null",
-                                      module="stock")["ns_median"],
-                       "proposal_ratio": prop["ratio_median"] if prop else None})
+                                      module="stock")["ns_median"]})
+    i4 = []
+    for n, recs in sorted(res["icount"].items()):
+        rec = one(recs, bench="ioctl", op="claim_set", entries=4, module="stock")
+        if rec:
+            i4.append({"nodes": int(n), "ratio": rec["ratio_median"],
+                       "instructions": rec["ns_median"],
+                       "null_instructions": one(recs, bench="ioctl", op="null",
+                                                module="stock")["ns_median"]})
     s["targets"]["install_4_entries_under_2_null_ioctls"] = {
         "measured": r4,
+        "instructions": i4,
         "met": bool(r4) and all(x["ratio"] < 2.0 for x in r4),
     }
 
@@ -374,24 +383,25 @@ def plots(res, outdir):
     if io_runs:
         ops = ioctl_rows(res)
         fig, ax = plt.subplots(figsize=(11, 4.2))
-        cols = [(n, "stock") for n in io_runs] + \
-            [(n, "proposal") for n in io_runs if sel(runs[str(n)], bench="ioctl", module="proposal")]
+        cols = [("runs", n) for n in io_runs] + \
+            [("icount", n) for n in sorted(res["icount"], key=int)
+             if sel(res["icount"][n], bench="ioctl")]
         width = 0.84 / len(cols)
         palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd"]
-        for i, (n, m) in enumerate(cols):
+        for i, (kind, n) in enumerate(cols):
             ys = []
             for label, op, e in ops:
-                r = one(runs[str(n)], bench="ioctl", op=op, entries=e, module=m)
+                r = one(res[kind][str(n)], bench="ioctl", op=op, entries=e, module="stock")
                 ys.append(r["ratio_median"] if r else 0)
-            c = palette[io_runs.index(n) % len(palette)]
+            c = palette[io_runs.index(n) % len(palette)] if kind == "runs" else "#7f7f7f"
             ax.bar([j + (i - (len(cols) - 1) / 2) * width for j in range(len(ops))],
-                   ys, width, color=c, alpha=1.0 if m == "stock" else 0.45,
-                   hatch=None if m == "stock" else "//",
-                   label=f"{n} nodes" + (", proposal (fast-paths.diff)" if m == "proposal" else ""))
+                   ys, width, color=c, hatch=None if kind == "runs" else "//",
+                   label=f"{n} nodes, time" if kind == "runs"
+                   else f"{n} nodes, instructions (QEMU icount)")
         ax.axhline(2.0, color="black", linestyle="--", linewidth=1, label="target for a 4-entry set: 2")
         ax.set_xticks(range(len(ops)), [o[0] for o in ops], rotation=30, ha="right", fontsize=8)
         ax.set_ylabel("× null ioctl (median of rounds)")
-        ax.set_title("Cost of a call, in null ioctls measured in the same run")
+        ax.set_title("Cost of a call, in null ioctls measured in the same run (time) or counted (instructions)")
         ax.legend(fontsize=8)
         ax.grid(axis="y", alpha=0.3)
         fig.tight_layout()
@@ -403,7 +413,8 @@ def plots(res, outdir):
 
 
 def ioctl_rows(res):
-    rows = [("null ioctl (API_VERSION)", "null", 0)]
+    rows = [("getppid(), a bare system call (reference)", "getppid", 0),
+            ("null ioctl (API_VERSION)", "null", 0)]
     for e in (1, 2, 4, 8):
         rows.append((f"claim set install, {e} entr{'y' if e == 1 else 'ies'}", "claim_set", e))
     for e in (1, 2, 4, 8):
@@ -449,6 +460,12 @@ def tables(res, plot_rel):
           f"pool {vm.get('pool_mb', '?')} MiB per node "
           f"({inf.get('pool_pages_per_node', '?')} pages), ran {vm.get('seconds', '?')} s, "
           f"`{vm.get('settings', '')}` |")
+    for n, recs in sorted(res["icount"].items(), key=lambda x: int(x[0])):
+        vm = one(recs, bench="vm") or {}
+        w(f"| {n}-node VM counting instructions | QEMU `-icount shift=0` (the guest clock advances "
+          f"1 ns per guest instruction), single-threaded TCG, booted with `maxcpus=1`, "
+          f"{vm.get('mem_per_node', '?')} per node, pool {vm.get('pool_mb', '?')} MiB per node, "
+          f"ran {vm.get('seconds', '?')} s, `{vm.get('settings', '')}` |")
     w(f"| build | gcc {h.get('gcc', '?')}, {h.get('valgrind', '?')}, tree `{h.get('git', '?')}` |")
     w(f"| date | {h.get('date', '?')}, whole `bench/run.sh` {h.get('seconds', '?')} s, VMs at nice "
       f"{h.get('nice', '?')}"
@@ -462,8 +479,10 @@ def tables(res, plot_rel):
     x = t["install_4_entries_under_2_null_ioctls"]
     w("| install of a 4-entry claim set under 2 null ioctls | " +
       ("; ".join(f"{m['nodes']} nodes: {m['ratio']:.2f}× ({fmt_ns(m['ns'])} vs null {fmt_ns(m['null_ns'])})"
-                 + (f", {m['proposal_ratio']:.2f}× with the proposal" if m.get("proposal_ratio") else "")
                  for m in x["measured"]) or "not measured") +
+      "".join(f"; in instructions ({m['nodes']} nodes): {m['ratio']:.2f}× "
+              f"({m['instructions']} vs null {m['null_instructions']})"
+              for m in x.get("instructions", [])) +
       f" | **{'yes' if x['met'] else 'no'}** |")
     x = t["order9_populate_at_least_70pct_of_clear_bandwidth"]
     w("| order-9 populate ≥ 70% of the node's page-clearing bandwidth | " +
@@ -501,60 +520,91 @@ def tables(res, plot_rel):
     if io_runs:
         sec("ioctl")
         w(f"![ioctl]({plot_rel}/ioctl.png)\n")
+        ic_runs = [n for n in sorted(res["icount"], key=int) if sel(res["icount"][n], bench="ioctl")]
         w("In every round each call is timed "
           f"{one(runs[str(io_runs[0])], bench='ioctl', op='null')['iters']} times between two runs "
           "of half as many null ioctls on the same device; its ratio is against their mean. "
-          "Figures are medians over the rounds. With the proposal loaded next to the stock "
-          "module, the two alternate call by call.\n")
-        cols = [(n, "stock") for n in io_runs]
-        cols += [(n, "proposal") for n in io_runs
-                 if sel(runs[str(n)], bench="ioctl", module="proposal")]
-        w("| call | " + " | ".join(f"{n} nodes" + (", with the proposal" if m == "proposal" else "")
-                                   for n, m in cols) + " |")
+          "Figures are medians over the rounds. The last column is the same benchmark in the VM "
+          "whose clock counts guest instructions (QEMU `-icount shift=0`): instructions per call, "
+          "the whole path from the `syscall` instruction back to user space, exact and "
+          "independent of the host's load.\n")
+        cols = [("runs", n) for n in io_runs] + [("icount", int(n)) for n in ic_runs]
+        w("| call | " + " | ".join(f"{n} nodes" if k == "runs" else f"{n} nodes, instructions"
+                                   for k, n in cols) + " |")
         w("|---|" + "---|" * len(cols))
         for label, op, e in ioctl_rows(res):
             cells = []
-            for n, m in cols:
-                r = one(runs[str(n)], bench="ioctl", op=op, entries=e, module=m)
-                cells.append(f"{fmt_ns(r['ns_median'])} ({r['ratio_median']:.2f}×)" if r else "– (too many entries)")
+            for k, n in cols:
+                r = one(res[k][str(n)], bench="ioctl", op=op, entries=e, module="stock")
+                if not r:
+                    cells.append("– (too many entries)")
+                elif k == "runs":
+                    cells.append(f"{fmt_ns(r['ns_median'])} ({r['ratio_median']:.2f}×)")
+                else:
+                    cells.append(f"{r['ns_median']} ({r['ratio_median']:.2f}×)")
             w(f"| {label} | " + " | ".join(cells) + " |")
         w("")
-        kp = [(n, r) for n in io_runs for r in sel(runs[str(n)], bench="kernel_prims", module="stock")]
-        if kp:
-            n0, p = kp[0]
+        # Where an install goes: the 4-node run (a 4-entry set, the target),
+        # in time and, from the icount VM, in instructions.
+        n0 = 4 if 4 in io_runs else io_runs[0]
+        e = max(k for k in (1, 2, 4) if k <= n0 + 1)
+        p = one(runs[str(n0)], bench="kernel_prims", module="stock")
+        ic = res["icount"].get(str(n0), [])
+        pi = one(ic, bench="kernel_prims", module="stock")
+        if p:
+            def pieces(prims, null):
+                return [("null ioctl (syscall, fd, LSM hooks, dispatch)", null),
+                        ("copy the 24-byte structure in (copy_struct_from_user)", prims["copy_from_user"]),
+                        ("capable(CAP_SYS_ADMIN)", prims["capable"]),
+                        (f"copy the {e} entries ({16 * e} bytes) to the stack", prims["copy_array"]),
+                        ("domain lookup and put (RCU, xa_load, kref)", prims["lookup"]),
+                        ("domain mutex lock + unlock", prims["mutex"]),
+                        ("heap lock + unlock", prims["spinlock"]),
+                        ("the engine: nc_claim_set_install()", prims.get(f"engine_install_{e}", 0))]
             null = one(runs[str(n0)], bench="ioctl", op="null", module="stock")["ns_median"]
-            inst = one(runs[str(n0)], bench="ioctl", op="claim_set", entries=min(2, n0 + 1), module="stock")
-            e = inst["entries"]
-            parts = [("null ioctl (syscall, fd, LSM hook, dispatch)", null),
-                     ("copy the 24-byte structure in and out (2 × copy_from_user)", 2 * p["copy_from_user"]),
-                     ("capable(CAP_SYS_ADMIN)", p["capable"]),
-                     ("memdup_user() + kfree() of the claim set", p["memdup_user"]),
-                     ("domain lookup and put (xa_lock, xa_load, kref)", p["lookup"]),
-                     ("domain mutex lock + unlock", p["mutex"]),
-                     ("heap lock taken twice (count check, install)", 2 * p["spinlock"]),
-                     ("the engine: nc_claim_set_install()", p.get(f"engine_install_{e}", 0))]
-            total = sum(v for _, v in parts)
-            w(f"Where an install's time goes ({n0}-node run, {inst['entries']} entries; each piece timed "
-              "on its own in the kernel by numaclaims_bench.ko, in the same rounds as the ioctls; "
-              "medians):\n")
-            w("| piece | time | × null ioctl |\n|---|---|---|")
-            for what, v in parts:
-                w(f"| {what} | {fmt_ns(v)} | {v / null:.2f} |")
-            w(f"| **sum of the pieces** | {fmt_ns(total)} | {total / null:.2f} |")
-            w(f"| **measured install** | {fmt_ns(inst['ns_median'])} | {inst['ratio_median']:.2f} |")
+            inst = one(runs[str(n0)], bench="ioctl", op="claim_set", entries=e, module="stock")
+            tp = pieces(p, null)
+            ip = None
+            if pi:
+                inull = one(ic, bench="ioctl", op="null", module="stock")["ns_median"]
+                iinst = one(ic, bench="ioctl", op="claim_set", entries=e, module="stock")
+                ip = pieces(pi, inull)
+            w(f"Where an install goes ({n0}-node runs, {e} entries): each piece is measured on its own "
+              "in the kernel by numaclaims_bench.ko, done as the module does it, in the same rounds "
+              "as the ioctls (medians). What the sum leaves out is the module's own glue: the "
+              "dispatch, the handler call, the checks of the request, the copy-out decision.\n")
+            w("| piece | time | × null ioctl |" + (" instructions | × null ioctl |" if ip else ""))
+            w("|---|---|---|" + ("---|---|" if ip else ""))
+            for k, (what, v) in enumerate(tp):
+                row = f"| {what} | {fmt_ns(v)} | {v / null:.2f} |"
+                if ip:
+                    row += f" {ip[k][1]} | {ip[k][1] / inull:.2f} |"
+                w(row)
+            total = sum(v for _, v in tp)
+            row = f"| **sum of the pieces** | {fmt_ns(total)} | {total / null:.2f} |"
+            if ip:
+                itotal = sum(v for _, v in ip)
+                row += f" {itotal} | {itotal / inull:.2f} |"
+            w(row)
+            row = f"| **measured install** | {fmt_ns(inst['ns_median'])} | {inst['ratio_median']:.2f} |"
+            if ip:
+                row += f" {iinst['ns_median']} | {iinst['ratio_median']:.2f} |"
+            w(row)
             w("")
         kp2 = [(n, r) for n in io_runs for r in sel(runs[str(n)], bench="kernel_prims", module="stock")]
         if kp2:
             cg = {r["entries"]: r for r in res["callgrind"] if r["op"] == "claim_set_install"}
-            cgp = {r["entries"]: r for r in res.get("callgrind_proposal", []) if r["op"] == "claim_set_install"}
             w("The engine's share of an install: `nc_claim_set_install()` under a spinlock on a private "
-              "heap, timed in the kernel in the same rounds, and its instructions (callgrind):\n")
+              "heap, timed in the kernel in the same rounds, counted in the kernel by the icount VM, "
+              "and counted in user space by callgrind (the engine built with gcc -O2, without "
+              "the kernel's hardening options):\n")
             w("| entries | " + " | ".join(f"{n} nodes" for n, _ in kp2) +
-              " | instructions | with the proposal |")
-            w("|---|" + "---|" * (len(kp2) + 2))
-            for e in (1, 2, 4, 8):
-                w(f"| {e} | " + " | ".join(fmt_ns(r.get(f"engine_install_{e}")) for _, r in kp2) +
-                  f" | {cg.get(e, {}).get('instructions', '–')} | {cgp.get(e, {}).get('instructions', '–')} |")
+              (" | instructions (kernel, 4 nodes)" if pi else "") + " | instructions (callgrind) |")
+            w("|---|" + "---|" * (len(kp2) + (2 if pi else 1)))
+            for e2 in (1, 2, 4, 8):
+                w(f"| {e2} | " + " | ".join(fmt_ns(r.get(f"engine_install_{e2}")) for _, r in kp2) +
+                  (f" | {pi.get(f'engine_install_{e2}', '–')}" if pi else "") +
+                  f" | {cg.get(e2, {}).get('instructions', '–')} |")
             w("")
 
     # -- populate --
@@ -672,15 +722,13 @@ def tables(res, plot_rel):
         w("Stable figures: they do not depend on the machine or its load. "
           "`make -C bench engine && valgrind --tool=callgrind build/bench/engine_bench` "
           "reproduces them; compare any engine change against this table.\n")
-        prop = {r["fn"]: r["instructions"] for r in res.get("callgrind_proposal", [])}
-        w("| operation | entries / order | instructions | with the proposal | what exactly |")
-        w("|---|---|---|---|---|")
+        w("| operation | entries / order | instructions | what exactly |")
+        w("|---|---|---|---|")
         for r in res["callgrind"]:
             eo = (f"{r['entries']} entr{'y' if r['entries'] == 1 else 'ies'}" if r["op"].startswith("claim_set")
                   else f"order {r['order']}" if r["op"] in ("alloc_extent", "alloc_extent_claimed", "free_pages")
                   else "")
-            pv = prop.get(r["fn"])
-            w(f"| `{r['fn']}` | {eo} | {r['instructions']} | {pv if pv is not None else '–'} | {r['what']} |")
+            w(f"| `{r['fn']}` | {eo} | {r['instructions']} | {r['what']} |")
         w("")
     return {k: "\n".join(v) for k, v in sections.items()}
 

@@ -10,17 +10,16 @@
 # count (2, 4 and 8 nodes) and runs bench/guest.sh in it: ioctl cost against
 # a null ioctl, populate against alloc_pages_node()+clear_page and raw
 # page-clearing bandwidth, 1-2-4 builders at once, the heap-lock experiment
-# and the boot-storm placement with and without claims.  Then callgrind on
-# the userspace build of the claims engine.  Writes:
+# and the boot-storm placement with and without claims.  Then the ioctl
+# benchmark once more in a 4-node VM whose clock counts guest instructions
+# (QEMU -icount, bench/qemu-icount.sh): exact instructions per call, kernel
+# included.  Then callgrind on the userspace build of the claims engine.
+# Writes:
 #
 #   build/bench/results.json     everything, machine-readable
 #   build/bench/raw/             per-VM JSON lines, console logs, callgrind
 #   docs/perf/*.png              the plots
 #   docs/PERFORMANCE.md          the generated blocks (tables, verdicts)
-#
-# bench/proposals/fast-paths.diff (a proposed module change) is applied to a
-# copy of module/ and measured next to the stock module; if it no longer
-# applies, the run goes on without it.
 #
 #   --quick      small sizes and one VM (2 nodes) unless --nodes says more:
 #                for developing, figures are meaningless
@@ -63,14 +62,6 @@ log() { echo "bench/run.sh: $*"; }
 "$TOP/tools/deps.sh" build vm bench
 make -C "$TOP" --no-print-directory module userspace
 make -C "$TOP/bench" --no-print-directory all
-# The proposal (bench/proposals/fast-paths.diff on a copy of module/) is an
-# experiment: if it no longer applies, say so and go on without it.
-proposal=0
-if make -C "$TOP/bench" --no-print-directory proposal; then
-	proposal=1
-else
-	log "WARNING: bench/proposals/fast-paths.diff does not apply or build; skipping it"
-fi
 
 # ---- VMs ---------------------------------------------------------------------
 # Per node count: memory per node, pool per node (MiB), builders, populate
@@ -103,15 +94,13 @@ if [ "$vm" = 1 ]; then
 		# which zeroes every page alloc_pages_node() returns; the
 		# baseline is one allocation plus one clear_page, as numaclaims'
 		# populate does (its pool pages are not re-zeroed by Linux).
-		extra=()
-		[ "$proposal" = 1 ] && extra=(--add "$OUT/numaclaims_proposal.ko:/lib/numaclaims_proposal.ko")
 		rc=0
 		nice -n "$nice" "$TOP/tools/vm.sh" --nodes "$n" --mem-per-node "$mem" \
 			--append "init_on_alloc=0" \
 			--module "$TOP/build/module/numaclaims.ko" --params "pool_mb=$pool" \
 			--module "$OUT/numaclaims_bench.ko" \
 			--add "$OUT/nc_bench:/bin/nc_bench" \
-			--add "$TOP/bench/guest.sh:/bin/bench-guest" "${extra[@]}" \
+			--add "$TOP/bench/guest.sh:/bin/bench-guest" \
 			--out "$RAW/vm-$n.jsonl" --log "$RAW/console-$n.log" \
 			--quiet --splat-check --timeout "$timeout" \
 			-- "$sizes BUILDERS='$builders' POP_NODES='$popnodes' bench-guest" || rc=$?
@@ -125,6 +114,33 @@ if [ "$vm" = 1 ]; then
 		fi
 		log "VM with $n nodes: $((t1 - t0)) s"
 	done
+
+	# Instructions per ioctl: the same benchmark in a VM whose clock is
+	# an instruction counter (1 ns = 1 guest instruction), so its "ns" are
+	# exact instruction counts of the whole path (syscall, LSM hooks,
+	# module), whatever the host's load.  One vCPU (icount is
+	# single-threaded), 4 nodes so that a 4-entry set fits.
+	log "VM with 4 nodes counting instructions (QEMU -icount)"
+	t0=$(date +%s)
+	rc=0
+	QEMU="$TOP/bench/qemu-icount.sh" nice -n "$nice" "$TOP/tools/vm.sh" \
+		--nodes 4 --mem-per-node 256M --append "init_on_alloc=0 maxcpus=1" \
+		--module "$TOP/build/module/numaclaims.ko" --params "pool_mb=16" \
+		--module "$OUT/numaclaims_bench.ko" \
+		--add "$OUT/nc_bench:/bin/nc_bench" \
+		--add "$TOP/bench/guest.sh:/bin/bench-guest" \
+		--out "$RAW/icount-4.jsonl" --log "$RAW/console-icount-4.log" \
+		--quiet --splat-check --timeout "$timeout" \
+		-- "STEPS=ioctl ITERS=1000 ROUNDS=3 bench-guest" || rc=$?
+	t1=$(date +%s)
+	printf '{"bench":"vm","nodes":4,"mem_per_node":"256M","pool_mb":16,"seconds":%d,"status":%d,"settings":"icount shift=0, maxcpus=1, ITERS=1000 ROUNDS=3"}\n' \
+		$((t1 - t0)) "$rc" >>"$RAW/icount-4.jsonl"
+	if [ "$rc" != 0 ]; then
+		log "the icount VM failed (status $rc); console: $RAW/console-icount-4.log"
+		grep -a "nc_bench\|FAILED" "$RAW/console-icount-4.log" | tail -20 || true
+		exit 1
+	fi
+	log "VM counting instructions: $((t1 - t0)) s"
 fi
 
 # ---- callgrind on the userspace engine ----------------------------------------
@@ -134,13 +150,6 @@ valgrind --tool=callgrind --callgrind-out-file="$RAW/callgrind.out" \
 	"$OUT/engine_bench" >"$RAW/engine_bench.jsonl" 2>"$RAW/callgrind.log"
 callgrind_annotate --inclusive=yes --threshold=100 "$RAW/callgrind.out" \
 	>"$RAW/callgrind.txt" 2>/dev/null
-if [ "$proposal" = 1 ]; then
-	valgrind --tool=callgrind --callgrind-out-file="$RAW/callgrind-proposal.out" \
-		"$OUT/engine_bench-proposal" >"$RAW/engine_bench-proposal.jsonl" \
-		2>"$RAW/callgrind-proposal.log"
-	callgrind_annotate --inclusive=yes --threshold=100 "$RAW/callgrind-proposal.out" \
-		>"$RAW/callgrind-proposal.txt" 2>/dev/null
-fi
 
 # ---- host facts, report ---------------------------------------------------------
 t_end=$(date +%s)

@@ -182,7 +182,8 @@ static void nc_domain_release(struct kref *ref)
 	struct nc_domain_obj *dom = container_of(ref, struct nc_domain_obj, ref);
 
 	xa_destroy(&dom->physmap);
-	kfree(dom);
+	/* nc_domain_get() may still be looking at it, under RCU. */
+	kfree_rcu(dom, rcu);
 }
 
 void nc_domain_put(struct nc_domain_obj *dom)
@@ -222,15 +223,20 @@ int nc_domain_create(u64 max_pages, u32 flags, struct nc_domain_obj **out)
 	return 0;
 }
 
+/*
+ * Lookups run under RCU, without the xarray's lock: a domain whose last
+ * reference is gone (destroyed and unpublished, its memory freed only after
+ * a grace period) is not found.
+ */
 struct nc_domain_obj *nc_domain_get(u32 domid)
 {
 	struct nc_domain_obj *dom;
 
-	xa_lock(&nc_domains);
+	rcu_read_lock();
 	dom = xa_load(&nc_domains, domid);
-	if (dom)
-		kref_get(&dom->ref);
-	xa_unlock(&nc_domains);
+	if (dom && !kref_get_unless_zero(&dom->ref))
+		dom = NULL;
+	rcu_read_unlock();
 	return dom;
 }
 

@@ -11,7 +11,8 @@
  *    that could re-enter the device.
  *  - nc_heap_lock (spinlock, Xen's heap_lock): every engine call; held for
  *    one extent at a time, never across extents.
- *  - the domains xarray's own lock: domid lookup and publication.
+ *  - the domains xarray's own lock: domid publication and removal;
+ *    lookups by domid take no lock (RCU and kref_get_unless_zero()).
  */
 #ifndef NC_CORE_H
 #define NC_CORE_H
@@ -19,6 +20,7 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/xarray.h>
 #include "claims_engine.h"
@@ -32,6 +34,7 @@
  * @flags:   NUMACLAIMS_DOMAIN_* creation flags.
  * @physmap: gfn -> encoded (node, frame, counted); protected by @lock.
  * @owner_link: on the creating file's autodestroy list.
+ * @rcu:     frees the structure after a grace period (lookups use RCU).
  */
 struct nc_domain_obj {
 	struct nc_domain acct;
@@ -41,6 +44,7 @@ struct nc_domain_obj {
 	u32 flags;
 	struct xarray physmap;
 	struct list_head owner_link;
+	struct rcu_head rcu;
 };
 
 extern spinlock_t nc_heap_lock;

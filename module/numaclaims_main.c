@@ -16,9 +16,21 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/nospec.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "nc_core.h"
+
+/*
+ * A buffer that is written whole before it is read (by a copy from user
+ * space, or a memset): CONFIG_INIT_STACK_ALL_ZERO, on in distribution
+ * kernels, would otherwise zero it on every call.
+ */
+#if __has_attribute(__uninitialized__)
+#define nc_uninit __attribute__((__uninitialized__))
+#else
+#define nc_uninit
+#endif
 
 static unsigned int pool_mb = 64;
 module_param(pool_mb, uint, 0444);
@@ -32,14 +44,36 @@ MODULE_PARM_DESC(node_pool_mb,
 
 /**
  * struct nc_file - one open /dev/numaclaims.
- * @lock:        protects @autodestroy.
- * @autodestroy: domains created through this file with AUTODESTROY; each
- *               entry holds a reference, destroyed when the file closes.
+ * @autodestroy: domains created through this file with AUTODESTROY and not
+ *               destroyed yet; each entry holds a reference, and is
+ *               destroyed when the file closes.  Protected by
+ *               nc_owner_lock.
  */
 struct nc_file {
-	struct mutex lock;
 	struct list_head autodestroy;
 };
+
+/*
+ * One lock for every file's autodestroy list (nc_domain_obj.owner_link), so
+ * that a DOMAIN_DESTROY through any file takes the domain off its creator's
+ * list at once: a long-lived file that creates and destroys AUTODESTROY
+ * domains must not pile up dead ones until it is closed.
+ */
+static DEFINE_MUTEX(nc_owner_lock);
+
+/* Drop a destroyed domain from its creator's autodestroy list, if on one. */
+static void nc_forget_owner(struct nc_domain_obj *dom)
+{
+	bool listed;
+
+	mutex_lock(&nc_owner_lock);
+	listed = !list_empty(&dom->owner_link);
+	if (listed)
+		list_del_init(&dom->owner_link);
+	mutex_unlock(&nc_owner_lock);
+	if (listed)
+		nc_domain_put(dom);	/* the list's reference */
+}
 
 static int nc_open(struct inode *inode, struct file *file)
 {
@@ -47,7 +81,6 @@ static int nc_open(struct inode *inode, struct file *file)
 
 	if (!nf)
 		return -ENOMEM;
-	mutex_init(&nf->lock);
 	INIT_LIST_HEAD(&nf->autodestroy);
 	file->private_data = nf;
 	return 0;
@@ -56,20 +89,26 @@ static int nc_open(struct inode *inode, struct file *file)
 static int nc_release(struct inode *inode, struct file *file)
 {
 	struct nc_file *nf = file->private_data;
-	struct nc_domain_obj *dom, *tmp;
+	struct nc_domain_obj *dom;
 
-	list_for_each_entry_safe(dom, tmp, &nf->autodestroy, owner_link) {
+	mutex_lock(&nc_owner_lock);
+	while ((dom = list_first_entry_or_null(&nf->autodestroy,
+					       struct nc_domain_obj, owner_link))) {
 		list_del_init(&dom->owner_link);
+		mutex_unlock(&nc_owner_lock);
 		nc_domain_destroy(dom);	/* -ESRCH if already destroyed */
 		nc_domain_put(dom);
+		mutex_lock(&nc_owner_lock);
 	}
+	mutex_unlock(&nc_owner_lock);
 	kfree(nf);
 	return 0;
 }
 
 /* ---------------------------------------------------------------------------
  * Handlers.  @arg is the kernel copy of the ioctl structure; what they leave
- * in it is copied back for _IOR ioctls (also on failure, for nr_done).
+ * in it is copied back for _IOR ioctls (also on failure, for nr_done),
+ * unless the ioctl's @out says this call wrote nothing (CLAIM_MEMORY SET).
  */
 
 static int nc_check_pad(u32 pad)
@@ -114,9 +153,9 @@ static int nc_ioc_domain_create(struct nc_file *nf, void *arg)
 		return ret;
 	c->domid = dom->acct.domid;
 	if (c->flags & NUMACLAIMS_DOMAIN_AUTODESTROY) {
-		mutex_lock(&nf->lock);
+		mutex_lock(&nc_owner_lock);
 		list_add(&dom->owner_link, &nf->autodestroy);
-		mutex_unlock(&nf->lock);	/* the list keeps our reference */
+		mutex_unlock(&nc_owner_lock);	/* the list keeps our reference */
 	} else {
 		nc_domain_put(dom);
 	}
@@ -135,6 +174,8 @@ static int nc_ioc_domain_destroy(struct nc_file *nf, void *arg)
 	if (!dom)
 		return -ESRCH;
 	ret = nc_domain_destroy(dom);
+	if (!ret)
+		nc_forget_owner(dom);
 	nc_domain_put(dom);
 	return ret;
 }
@@ -180,7 +221,8 @@ static int nc_ioc_set_node_affinity(struct nc_file *nf, void *arg)
 
 static int nc_claim_set_install_ioc(struct numaclaims_claim_memory *c)
 {
-	struct numaclaims_claim small[NC_CLAIM_SET_ON_STACK], *set = small;
+	struct numaclaims_claim small[NC_CLAIM_SET_ON_STACK] nc_uninit;
+	struct numaclaims_claim *set = small;
 	size_t size = array_size(c->nr_entries, sizeof(*set));
 	struct nc_domain_obj *dom;
 	int ret;
@@ -238,6 +280,14 @@ static int nc_claim_set_get_ioc(struct numaclaims_claim_memory *c)
 		ret = -EFAULT;
 	kfree(set);
 	return ret;
+}
+
+/* Only GET writes to the structure (nr_entries); SET leaves it as it was. */
+static bool nc_claim_memory_out(const void *arg)
+{
+	const struct numaclaims_claim_memory *c = arg;
+
+	return c->mode == NUMACLAIMS_CLAIM_GET;
 }
 
 static int nc_ioc_claim_memory(struct nc_file *nf, void *arg)
@@ -406,7 +456,8 @@ static void nc_undo_domain_create(struct nc_file *nf, void *arg)
 	struct nc_domain_obj *dom = nc_domain_get(c->domid);
 
 	if (dom) {
-		nc_domain_destroy(dom);
+		if (!nc_domain_destroy(dom))
+			nc_forget_owner(dom);
 		nc_domain_put(dom);
 	}
 }
@@ -418,29 +469,38 @@ static void nc_undo_domain_create(struct nc_file *nf, void *arg)
  * @handler: the handler.
  * @undo:    if set, called when the handler succeeded but its result cannot
  *           be copied back (EFAULT), so the call changes nothing.
+ * @out:     for an _IOWR ioctl whose handler writes to the structure only in
+ *           some cases: true if this call's result must be copied back.  A
+ *           structure the handler left as it was is not copied back.
  */
 struct nc_ioctl_desc {
 	unsigned int cmd;
 	bool admin;
 	int (*handler)(struct nc_file *nf, void *arg);
 	void (*undo)(struct nc_file *nf, void *arg);
+	bool (*out)(const void *arg);
 };
 
+/* Indexed by the ioctl's number (_IOC_NR); a hole has no handler. */
+#define NC_IOCTL(cmd, ...)	[_IOC_NR(cmd)] = { cmd, __VA_ARGS__ }
+
 static const struct nc_ioctl_desc nc_ioctls[] = {
-	{ NUMACLAIMS_IOC_DOMAIN_CREATE, true, nc_ioc_domain_create,
-	  nc_undo_domain_create },
-	{ NUMACLAIMS_IOC_DOMAIN_DESTROY, true, nc_ioc_domain_destroy },
-	{ NUMACLAIMS_IOC_SET_MAX_PAGES, true, nc_ioc_set_max_pages },
-	{ NUMACLAIMS_IOC_SET_NODE_AFFINITY, true, nc_ioc_set_node_affinity },
+	NC_IOCTL(NUMACLAIMS_IOC_DOMAIN_CREATE, true, nc_ioc_domain_create,
+		 nc_undo_domain_create),
+	NC_IOCTL(NUMACLAIMS_IOC_DOMAIN_DESTROY, true, nc_ioc_domain_destroy),
+	NC_IOCTL(NUMACLAIMS_IOC_SET_MAX_PAGES, true, nc_ioc_set_max_pages),
+	NC_IOCTL(NUMACLAIMS_IOC_SET_NODE_AFFINITY, true,
+		 nc_ioc_set_node_affinity),
 	/* SET checks CAP_SYS_ADMIN itself; GET is read-only. */
-	{ NUMACLAIMS_IOC_CLAIM_MEMORY, false, nc_ioc_claim_memory },
-	{ NUMACLAIMS_IOC_CLAIM_PAGES, true, nc_ioc_claim_pages },
-	{ NUMACLAIMS_IOC_POPULATE_PHYSMAP, true, nc_ioc_populate },
-	{ NUMACLAIMS_IOC_DECREASE_RESERVATION, true, nc_ioc_decrease },
-	{ NUMACLAIMS_IOC_DOMAIN_INFO, false, nc_ioc_domain_info },
-	{ NUMACLAIMS_IOC_HOST_INFO, false, nc_ioc_host_info },
-	{ NUMACLAIMS_IOC_OFFLINE_PAGES, true, nc_ioc_offline },
-	{ NUMACLAIMS_IOC_ONLINE_PAGES, true, nc_ioc_online },
+	NC_IOCTL(NUMACLAIMS_IOC_CLAIM_MEMORY, false, nc_ioc_claim_memory, NULL,
+		 nc_claim_memory_out),
+	NC_IOCTL(NUMACLAIMS_IOC_CLAIM_PAGES, true, nc_ioc_claim_pages),
+	NC_IOCTL(NUMACLAIMS_IOC_POPULATE_PHYSMAP, true, nc_ioc_populate),
+	NC_IOCTL(NUMACLAIMS_IOC_DECREASE_RESERVATION, true, nc_ioc_decrease),
+	NC_IOCTL(NUMACLAIMS_IOC_DOMAIN_INFO, false, nc_ioc_domain_info),
+	NC_IOCTL(NUMACLAIMS_IOC_HOST_INFO, false, nc_ioc_host_info),
+	NC_IOCTL(NUMACLAIMS_IOC_OFFLINE_PAGES, true, nc_ioc_offline),
+	NC_IOCTL(NUMACLAIMS_IOC_ONLINE_PAGES, true, nc_ioc_online),
 };
 
 /*
@@ -452,9 +512,9 @@ static const struct nc_ioctl_desc nc_ioctls[] = {
 static long nc_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 {
 	void __user *argp = (void __user *)uarg;
-	const struct nc_ioctl_desc *desc = NULL;
-	unsigned int usize = _IOC_SIZE(cmd), ksize, i;
-	u64 small[8];
+	const struct nc_ioctl_desc *desc;
+	unsigned int usize = _IOC_SIZE(cmd), ksize, nr = _IOC_NR(cmd);
+	u64 small[8] nc_uninit;
 	void *karg;
 	long ret;
 
@@ -462,13 +522,11 @@ static long nc_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 		return NUMACLAIMS_API_VERSION;
 	if (_IOC_TYPE(cmd) != NUMACLAIMS_IOC_MAGIC)
 		return -ENOTTY;
-	for (i = 0; i < ARRAY_SIZE(nc_ioctls); i++) {
-		if (_IOC_NR(nc_ioctls[i].cmd) == _IOC_NR(cmd)) {
-			desc = &nc_ioctls[i];
-			break;
-		}
-	}
-	if (!desc || _IOC_DIR(desc->cmd) != _IOC_DIR(cmd))
+	if (nr >= ARRAY_SIZE(nc_ioctls))
+		return -ENOTTY;
+	/* nr comes from user space and selects a function pointer. */
+	desc = &nc_ioctls[array_index_nospec(nr, ARRAY_SIZE(nc_ioctls))];
+	if (!desc->handler || _IOC_DIR(desc->cmd) != _IOC_DIR(cmd))
 		return -ENOTTY;
 	if (desc->admin && !capable(CAP_SYS_ADMIN))
 		return -EPERM;
@@ -479,16 +537,31 @@ static long nc_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 	karg = ksize <= sizeof(small) ? small : kmalloc(ksize, GFP_KERNEL);
 	if (!karg)
 		return -ENOMEM;
-	memset(karg, 0, ksize);
 	if (_IOC_DIR(cmd) & _IOC_WRITE) {
+		/* Fills all ksize bytes (usize >= ksize here). */
 		ret = copy_struct_from_user(karg, ksize, argp, usize);
 		if (ret) {
 			ret = ret == -E2BIG ? -EINVAL : ret;
 			goto out;
 		}
+	} else {
+		memset(karg, 0, ksize);
+	}
+	/*
+	 * A mutating call whose answer cannot be copied back must not change
+	 * anything the caller then never hears of (populate's nr_done, a
+	 * decrease, a legacy claim): prove the struct writable first, by
+	 * writing back what was read.  (DOMAIN_CREATE's undo below still
+	 * covers a struct made read-only by another thread meanwhile.)
+	 */
+	if (desc->admin && (_IOC_DIR(cmd) & _IOC_READ) &&
+	    (!desc->out || desc->out(karg)) && copy_to_user(argp, karg, ksize)) {
+		ret = -EFAULT;
+		goto out;
 	}
 	ret = desc->handler(file->private_data, karg);
-	if ((_IOC_DIR(cmd) & _IOC_READ) && copy_to_user(argp, karg, ksize)) {
+	if ((_IOC_DIR(cmd) & _IOC_READ) && (!desc->out || desc->out(karg)) &&
+	    copy_to_user(argp, karg, ksize)) {
 		if (!ret && desc->undo)
 			desc->undo(file->private_data, karg);
 		ret = -EFAULT;

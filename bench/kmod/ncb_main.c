@@ -49,13 +49,15 @@
  *	-> ns=<total> iters=<n>
  *
  *   prims ITERS
- *	What the pieces of an ioctl handler cost here, ITERS times each, with
- *	the written command buffer as the user pointer: copy_from_user() of a
- *	24-byte structure, memdup_user()+kfree() of 4 claim entries,
- *	capable(CAP_SYS_ADMIN), a domain lookup as nc_domain_get()/put() do it
- *	(xa_lock, xa_load, kref_get, xa_unlock, kref_put), a mutex
- *	lock+unlock, a spinlock lock+unlock.
- *	-> copy_from_user=<ns> memdup_user=<ns> capable=<ns> lookup=<ns>
+ *	What the pieces of a claim-set install cost here, ITERS times each,
+ *	with the written command buffer as the user pointer, each as the
+ *	module does it: copy_from_user() of the 24-byte structure, of 4 claim
+ *	entries (64 bytes) to the stack, capable(CAP_SYS_ADMIN), a domain
+ *	lookup as nc_domain_get()/put() do it (RCU, xa_load,
+ *	kref_get_unless_zero, kref_put), a mutex lock+unlock, a spinlock
+ *	lock+unlock.  The copies have a size the compiler does not know, as
+ *	in the module (so hardened usercopy checks them).
+ *	-> copy_from_user=<ns> copy_array=<ns> capable=<ns> lookup=<ns>
  *	   mutex=<ns> spinlock=<ns> (per call)
  *
  *   lock THREADS ITERS ORDER WORK MODE
@@ -79,6 +81,7 @@
 #include <linux/kthread.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
+#include <linux/rcupdate.h>
 #include <linux/module.h>
 #include <linux/nodemask.h>
 #include <linux/sched.h>
@@ -483,6 +486,9 @@ static void ncb_obj_release(struct kref *ref)
 {
 }
 
+/* Sizes the compiler cannot see through, as the module's are. */
+static size_t ncb_struct_size = 24, ncb_array_size = 64;
+
 static int ncb_cmd_prims(struct ncb_result *r, const char __user *ubuf,
 			 size_t len, unsigned long iters)
 {
@@ -492,7 +498,7 @@ static int ncb_cmd_prims(struct ncb_result *r, const char __user *ubuf,
 	spinlock_t lock;
 	u64 t[7];
 	unsigned long i;
-	char kbuf[24];
+	u64 kbuf[3], karray[8];
 	int fail = 0;
 
 	if (!iters || len < 64)
@@ -504,16 +510,10 @@ static int ncb_cmd_prims(struct ncb_result *r, const char __user *ubuf,
 		return -ENOMEM;
 	t[0] = ktime_get_ns();
 	for (i = 0; i < iters; i++)
-		fail |= !!copy_from_user(kbuf, ubuf, sizeof(kbuf));
+		fail |= !!copy_from_user(kbuf, ubuf, READ_ONCE(ncb_struct_size));
 	t[1] = ktime_get_ns();
-	for (i = 0; i < iters; i++) {
-		void *p = memdup_user(ubuf, 64);
-
-		if (IS_ERR(p))
-			fail = 1;
-		else
-			kfree(p);
-	}
+	for (i = 0; i < iters; i++)
+		fail |= !!copy_from_user(karray, ubuf, READ_ONCE(ncb_array_size));
 	t[2] = ktime_get_ns();
 	for (i = 0; i < iters; i++)
 		fail |= !capable(CAP_SYS_ADMIN);
@@ -521,11 +521,11 @@ static int ncb_cmd_prims(struct ncb_result *r, const char __user *ubuf,
 	for (i = 0; i < iters; i++) {
 		struct ncb_obj *o;
 
-		xa_lock(&xa);
+		rcu_read_lock();
 		o = xa_load(&xa, 7);
-		if (o)
-			kref_get(&o->ref);
-		xa_unlock(&xa);
+		if (o && !kref_get_unless_zero(&o->ref))
+			o = NULL;
+		rcu_read_unlock();
 		if (o)
 			kref_put(&o->ref, ncb_obj_release);
 	}
@@ -546,7 +546,7 @@ static int ncb_cmd_prims(struct ncb_result *r, const char __user *ubuf,
 	if (fail)
 		return -EFAULT;
 	r->len = scnprintf(r->out, NCB_OUT_MAX,
-			   "copy_from_user=%llu memdup_user=%llu capable=%llu "
+			   "copy_from_user=%llu copy_array=%llu capable=%llu "
 			   "lookup=%llu mutex=%llu spinlock=%llu\n",
 			   div64_u64(t[1] - t[0], iters), div64_u64(t[2] - t[1], iters),
 			   div64_u64(t[3] - t[2], iters), div64_u64(t[4] - t[3], iters),
