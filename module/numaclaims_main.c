@@ -420,7 +420,9 @@ static int nc_ioc_host_info(struct nc_file *nf, void *arg)
 	return 0;
 }
 
-static int nc_ioc_offline(struct nc_file *nf, void *arg)
+/* OFFLINE_PAGES and ONLINE_PAGES: the same request, the engine's @op. */
+static int nc_offline_op(void *arg,
+			 int (*op)(struct nc_heap *h, u32 node, u64 pages))
 {
 	struct numaclaims_offline *o = arg;
 	int ret;
@@ -428,22 +430,19 @@ static int nc_ioc_offline(struct nc_file *nf, void *arg)
 	if (o->pad)
 		return -EINVAL;
 	spin_lock(&nc_heap_lock);
-	ret = nc_offline_pages(&nc_heap, o->node, o->pages);
+	ret = op(&nc_heap, o->node, o->pages);
 	spin_unlock(&nc_heap_lock);
 	return ret;
 }
 
+static int nc_ioc_offline(struct nc_file *nf, void *arg)
+{
+	return nc_offline_op(arg, nc_offline_pages);
+}
+
 static int nc_ioc_online(struct nc_file *nf, void *arg)
 {
-	struct numaclaims_offline *o = arg;
-	int ret;
-
-	if (o->pad)
-		return -EINVAL;
-	spin_lock(&nc_heap_lock);
-	ret = nc_online_pages(&nc_heap, o->node, o->pages);
-	spin_unlock(&nc_heap_lock);
-	return ret;
+	return nc_offline_op(arg, nc_online_pages);
 }
 
 /*
