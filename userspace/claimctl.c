@@ -965,6 +965,18 @@ static const struct option cc_cmd_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* The command-option bit (struct cc_cmd.opts) each LOPT_* needs. */
+static const unsigned int cc_lopt_flag[] = {
+	[LOPT_HOLD - LOPT_HOLD]		= OPT_HOLD,
+	[LOPT_NO_REFCOUNT - LOPT_HOLD]	= OPT_NO_REFCOUNT,
+	[LOPT_AUTODESTROY - LOPT_HOLD]	= OPT_AUTODESTROY,
+	[LOPT_EXACT - LOPT_HOLD]	= OPT_EXACT,
+	[LOPT_GFN - LOPT_HOLD]		= OPT_GFN,
+	[LOPT_ORDER - LOPT_HOLD]	= OPT_ORDER,
+	[LOPT_MAX - LOPT_HOLD]		= OPT_MAX,
+	[LOPT_NODE - LOPT_HOLD]		= OPT_NODE,
+};
+
 static int cc_opt_allowed(const struct cc_cmd *c, unsigned int opt,
 			  const char *name)
 {
@@ -987,7 +999,7 @@ int main(int argc, char **argv)
 	};
 	struct cc_args a = { .unit = CC_UNIT_MIB };
 	const struct cc_cmd *c;
-	int opt, cargc, global_json, global_pages;
+	int opt, longindex = 0, cargc, global_json, global_pages;
 	char **cargv;
 
 	while ((opt = getopt_long(argc, argv, "+d:jpvhV", global_options,
@@ -1034,7 +1046,12 @@ int main(int argc, char **argv)
 	cargv = argv + optind;
 	optind = 0;	/* full reinitialisation of GNU getopt */
 	while ((opt = getopt_long(cargc, cargv, "jpvh", cc_cmd_options,
-				  NULL)) != -1) {
+				  &longindex)) != -1) {
+		/* A command option must be one the command takes. */
+		if (opt >= LOPT_HOLD &&
+		    !cc_opt_allowed(c, cc_lopt_flag[opt - LOPT_HOLD],
+				    cc_cmd_options[longindex].name))
+			return EXIT_USAGE;
 		switch (opt) {
 		case 'j':
 			if (!cc_opt_allowed(c, OPT_JSON, "json"))
@@ -1053,43 +1070,27 @@ int main(int argc, char **argv)
 			cc_print_cmd_help(c);
 			return EXIT_SUCCESS;
 		case LOPT_MAX:
-			if (!cc_opt_allowed(c, OPT_MAX, "max"))
-				return EXIT_USAGE;
 			a.max = optarg;
 			break;
 		case LOPT_AUTODESTROY:
-			if (!cc_opt_allowed(c, OPT_AUTODESTROY, "autodestroy"))
-				return EXIT_USAGE;
 			a.autodestroy = 1;
 			break;
 		case LOPT_HOLD:
-			if (!cc_opt_allowed(c, OPT_HOLD, "hold"))
-				return EXIT_USAGE;
 			a.hold = 1;
 			break;
 		case LOPT_NODE:
-			if (!cc_opt_allowed(c, OPT_NODE, "node"))
-				return EXIT_USAGE;
 			a.node = optarg;
 			break;
 		case LOPT_EXACT:
-			if (!cc_opt_allowed(c, OPT_EXACT, "exact"))
-				return EXIT_USAGE;
 			a.exact = 1;
 			break;
 		case LOPT_ORDER:
-			if (!cc_opt_allowed(c, OPT_ORDER, "order"))
-				return EXIT_USAGE;
 			a.order = optarg;
 			break;
 		case LOPT_GFN:
-			if (!cc_opt_allowed(c, OPT_GFN, "gfn"))
-				return EXIT_USAGE;
 			a.gfn = optarg;
 			break;
 		case LOPT_NO_REFCOUNT:
-			if (!cc_opt_allowed(c, OPT_NO_REFCOUNT, "no-refcount"))
-				return EXIT_USAGE;
 			a.no_refcount = 1;
 			break;
 		default:
