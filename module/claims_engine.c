@@ -162,12 +162,14 @@ void nc_pool_destroy(struct nc_heap *h, u32 node)
 	memset(p, 0, sizeof(*p));
 	if (n->has_pool) {
 		h->total_avail_pages -= n->avail_pages;
+		h->total_held_pages -= n->held_pages;
 		h->nodes_with_pool &= ~BIT_ULL(node);
 	}
 	n->has_pool = false;
 	n->reserved_pages = 0;
 	n->avail_pages = 0;
 	n->offlined_pages = 0;
+	n->held_pages = 0;
 }
 
 /* ---------------------------------------------------------------------------
@@ -606,6 +608,17 @@ int nc_alloc_extent(struct nc_heap *h, struct nc_domain *d,
 	return 0;
 }
 
+/* Take pages from @d's accounting (the physmap no longer has them). */
+static void domain_drop_pages(struct nc_domain *d, u32 node, u64 pages,
+			      bool counted)
+{
+	d->node_pages[node] -= pages;
+	if (counted)
+		d->tot_pages -= pages;
+	else
+		d->uncounted_pages -= pages;
+}
+
 void nc_free_pages(struct nc_heap *h, struct nc_domain *d, u32 node,
 		   u32 frame, unsigned int order, bool counted)
 {
@@ -614,13 +627,26 @@ void nc_free_pages(struct nc_heap *h, struct nc_domain *d, u32 node,
 	pool_free_block(&h->node[node].pool, frame, order);
 	h->node[node].avail_pages += pages;
 	h->total_avail_pages += pages;
-	if (!d)
-		return;
-	d->node_pages[node] -= pages;
-	if (counted)
-		d->tot_pages -= pages;
-	else
-		d->uncounted_pages -= pages;
+	if (d)
+		domain_drop_pages(d, node, pages, counted);
+}
+
+void nc_free_held(struct nc_heap *h, struct nc_domain *d, u32 node,
+		  u32 frame, bool counted)
+{
+	(void)frame;	/* stays NC_FRAME_USED: not free, not offline */
+	h->node[node].held_pages++;
+	h->total_held_pages++;
+	domain_drop_pages(d, node, 1, counted);
+}
+
+void nc_release_held(struct nc_heap *h, u32 node, u32 frame)
+{
+	h->node[node].held_pages--;
+	h->total_held_pages--;
+	pool_free_block(&h->node[node].pool, frame, 0);
+	h->node[node].avail_pages++;
+	h->total_avail_pages++;
 }
 
 /* ---------------------------------------------------------------------------
@@ -720,7 +746,7 @@ int nc_check_invariants(const struct nc_heap *h, const char **why)
 {
 	u64 node_claims_sum[NC_MAX_NODES] = { 0 };
 	u64 node_pages_sum[NC_MAX_NODES] = { 0 };
-	u64 avail = 0, outstanding = 0;
+	u64 avail = 0, outstanding = 0, held = 0;
 	const struct nc_domain *d;
 	u32 node, nr_domains = 0;
 
@@ -764,8 +790,9 @@ int nc_check_invariants(const struct nc_heap *h, const char **why)
 		NC_CHECK(n->outstanding_claims <= n->avail_pages,
 			 "node_outstanding_claims[n] > node_avail_pages[n]");
 		NC_CHECK(n->reserved_pages == n->avail_pages +
-			 n->offlined_pages + node_pages_sum[node],
-			 "a pool page is lost: reserved != free + offlined + in physmaps");
+			 n->offlined_pages + n->held_pages +
+			 node_pages_sum[node],
+			 "a pool page is lost: reserved != free + offlined + held + in physmaps");
 		NC_CHECK(!n->has_pool || n->pool.nr_free == n->avail_pages,
 			 "pool free frames != node_avail_pages[n]");
 		NC_CHECK(n->has_pool || !n->reserved_pages,
@@ -773,7 +800,10 @@ int nc_check_invariants(const struct nc_heap *h, const char **why)
 		NC_CHECK(!!(h->nodes_with_pool & BIT_ULL(node)) == n->has_pool,
 			 "nodes_with_pool mask is wrong");
 		avail += n->avail_pages;
+		held += n->held_pages;
 	}
+	NC_CHECK(h->total_held_pages == held,
+		 "total_held_pages != sum of node held_pages[n]");
 	NC_CHECK(h->total_avail_pages == avail,
 		 "total_avail_pages != sum of node_avail_pages[n]");
 	return 0;

@@ -58,6 +58,9 @@ struct nc_pool {
  * @outstanding_claims: sum of the domains' claims here
  *                      (node_outstanding_claims).
  * @offlined_pages:     pool pages out of service (node_offlined_pages).
+ * @held_pages:         pages freed by their domain while someone else still
+ *                      held them (mapped, pinned): in no physmap, not free,
+ *                      waiting for nc_release_held().
  * @pool:               the buddy allocator.
  */
 struct nc_node {
@@ -66,6 +69,7 @@ struct nc_node {
 	u64 avail_pages;
 	u64 outstanding_claims;
 	u64 offlined_pages;
+	u64 held_pages;
 	struct nc_pool pool;
 };
 
@@ -79,6 +83,7 @@ struct nc_domain;
  * @node:               per node id.
  * @total_avail_pages:  sum of node avail_pages.
  * @outstanding_claims: sum of the domains' outstanding_pages.
+ * @total_held_pages:   sum of node held_pages.
  * @domains:            newest domain first (doubly linked).
  * @nr_domains:         domains on the list.
  */
@@ -88,6 +93,7 @@ struct nc_heap {
 	struct nc_node node[NC_MAX_NODES];
 	u64 total_avail_pages;
 	u64 outstanding_claims;
+	u64 total_held_pages;
 	struct nc_domain *domains;
 	u32 nr_domains;
 };
@@ -161,6 +167,18 @@ int nc_alloc_extent(struct nc_heap *h, struct nc_domain *d,
 		    u32 *node_out, u32 *frame_out);
 void nc_free_pages(struct nc_heap *h, struct nc_domain *d, u32 node,
 		   u32 frame, unsigned int order, bool counted);
+
+/*
+ * Page lifetime with mappings.  nc_free_held() takes one page (order 0) out
+ * of @d's physmap accounting like nc_free_pages() but keeps it out of the
+ * free lists: someone outside the domain still holds it.  nc_release_held()
+ * returns such a page to the free lists once its last holder let go (the
+ * caller scrubs it first).  Neither touches claims: freeing never gives
+ * claims back.
+ */
+void nc_free_held(struct nc_heap *h, struct nc_domain *d, u32 node,
+		  u32 frame, bool counted);
+void nc_release_held(struct nc_heap *h, u32 node, u32 frame);
 
 /* Offline/online. */
 int nc_offline_pages(struct nc_heap *h, u32 node, u64 pages);

@@ -34,7 +34,7 @@
 #include <linux/ioctl.h>
 
 /** NUMACLAIMS_API_VERSION - value returned by %NUMACLAIMS_IOC_API_VERSION. */
-#define NUMACLAIMS_API_VERSION		1
+#define NUMACLAIMS_API_VERSION		2
 
 /**
  * NUMACLAIMS_MAX_NODES - node ids numaclaims can manage (0 .. 63).
@@ -265,6 +265,17 @@ struct numaclaims_node_info {
  * @total_avail_pages:  (out) sum of the nodes' @avail_pages.
  * @outstanding_claims: (out) sum of all domains' outstanding_pages.
  * @nodes:              (out) per node id.
+ * @total_held_pages:   (out, since version 2) sum of @held_pages.
+ * @held_pages:         (out, since version 2) per node id: pages freed by
+ *                      their domain (decrease, destroy) while someone still
+ *                      held a reference to them (a get_user_pages() pin, an
+ *                      O_DIRECT or vmsplice in flight).  They belong to no
+ *                      domain, are not available, and return to the pool,
+ *                      scrubbed, when the last holder lets go.
+ *
+ * Every reserved page is in exactly one place:
+ * reserved_pages = avail_pages + offlined_pages + held_pages + the pages in
+ * the domains' physmaps (struct numaclaims_domain_info.node_pages).
  */
 struct numaclaims_host_info {
 	__u32 nr_nodes;
@@ -272,7 +283,34 @@ struct numaclaims_host_info {
 	__u64 total_avail_pages;
 	__u64 outstanding_claims;
 	struct numaclaims_node_info nodes[NUMACLAIMS_MAX_NODES];
+	__u64 total_held_pages;
+	__u64 held_pages[NUMACLAIMS_MAX_NODES];
 };
+
+/* Size of struct numaclaims_host_info in API version 1 (still accepted). */
+#define NUMACLAIMS_HOST_INFO_SIZE_VER1	(24 + 40 * NUMACLAIMS_MAX_NODES)
+
+/* struct numaclaims_domain_open.flags */
+/** NUMACLAIMS_OPEN_CLOEXEC - the new file descriptor is close-on-exec. */
+#define NUMACLAIMS_OPEN_CLOEXEC		(1U << 0)
+#define NUMACLAIMS_OPEN_FLAGS		NUMACLAIMS_OPEN_CLOEXEC
+
+/**
+ * struct numaclaims_domain_open - argument of %NUMACLAIMS_IOC_DOMAIN_OPEN.
+ * @domid: (in) the domain.
+ * @flags: (in) %NUMACLAIMS_OPEN_* flags.
+ */
+struct numaclaims_domain_open {
+	__u32 domid;
+	__u32 flags;
+};
+
+/**
+ * NUMACLAIMS_DOMAIN_DEV_FMT - path of a domain's device node (devtmpfs
+ * creates it when the domain is created and removes it when it is
+ * destroyed), e.g. /dev/numaclaims-dom3: what a VMM opens as mem-path.
+ */
+#define NUMACLAIMS_DOMAIN_DEV_FMT	"/dev/numaclaims-dom%u"
 
 /**
  * struct numaclaims_offline - argument of %NUMACLAIMS_IOC_OFFLINE_PAGES and
@@ -443,5 +481,33 @@ struct numaclaims_offline {
  */
 #define NUMACLAIMS_IOC_ONLINE_PAGES \
 	_IOW(NUMACLAIMS_IOC_MAGIC, 0x0c, struct numaclaims_offline)
+
+/**
+ * NUMACLAIMS_IOC_DOMAIN_OPEN - open a domain's memory as a file.
+ *
+ * Returns a new file descriptor (O_RDWR) that holds a reference to the
+ * domain; opening %NUMACLAIMS_DOMAIN_DEV_FMT does the same by path (for a
+ * VMM's mem-path) and needs %CAP_SYS_ADMIN too.  The domain file:
+ *
+ *  * mmap(2): only %MAP_SHARED (%MAP_PRIVATE: %EINVAL); file offset =
+ *    gfn << 12.  A populated gfn maps the domain's page itself, an ordinary
+ *    reference-counted page: move_pages(2), /proc/PID/numa_maps,
+ *    get_user_pages(), O_DIRECT and vmsplice work on it.  Touching an
+ *    unpopulated gfn raises %SIGBUS.  A mapping that reaches beyond
+ *    %NUMACLAIMS_MAX_GFN: %ENXIO; a domain being destroyed: %ESRCH.
+ *    Populate after mmap is fine: the new pages appear on first touch.
+ *  * Decrease, destroy (also AUTODESTROY) first remove every mapping of the
+ *    pages they free, so a later access raises %SIGBUS.  A freed page that
+ *    someone still holds is not reused until released (see
+ *    struct numaclaims_host_info.held_pages).
+ *  * lseek(%SEEK_END) answers max_pages << 12 (how VMMs size a backend).
+ *  * The file keeps the module loaded; after the domain is destroyed it
+ *    stays valid but maps nothing.
+ *
+ * Errors: %EPERM, %EFAULT, %EINVAL (unknown flag), %ESRCH, %EMFILE,
+ * %ENFILE, %ENOMEM.
+ */
+#define NUMACLAIMS_IOC_DOMAIN_OPEN \
+	_IOW(NUMACLAIMS_IOC_MAGIC, 0x0d, struct numaclaims_domain_open)
 
 #endif /* _UAPI_LINUX_NUMACLAIMS_H */

@@ -959,6 +959,97 @@ TEST_F(heap, free_does_not_give_claims_back)
 	CHECK();
 }
 
+/*
+ * A page its domain frees while someone still holds it (a mapping being
+ * torn down, a get_user_pages() pin) leaves the domain's accounting at once
+ * but is neither free nor reusable until nc_release_held(); the invariant
+ * "reserved = free + offlined + held + in physmaps" keeps counting it.
+ */
+TEST_F(heap, held_pages_wait_for_release)
+{
+	struct nc_domain *d = tl_dom(T, BIG);
+	const u64 a0 = AV(P(0)), total0 = H->total_avail_pages;
+	u32 node, frame, f;
+	size_t e, held;
+
+	OK(INSTALL(d, { 8, P(0) }));
+	OK(tl_alloc(T, d, 2, P(0), EXACT, &node));
+	ASSERT_EQ(P(0), node);
+	ASSERT_EQ(4, d->tot_pages);
+	ASSERT_EQ(4, d->claims[P(0)]);
+	e = tl_find_ext(T, d, P(0));
+	frame = T->ext[e].frame;
+
+	/* Page 0 is still held: it leaves the domain, not for the free lists. */
+	held = tl_hold_page(T, e, 0);
+	ASSERT_EQ(3, tl_free_dom(T, d, -1, 3));
+	CHECK();
+	ASSERT_EQ(0, d->tot_pages);
+	ASSERT_EQ(0, d->node_pages[P(0)]);
+	ASSERT_EQ(1, H->node[P(0)].held_pages);
+	ASSERT_EQ(1, H->total_held_pages);
+	ASSERT_EQ(a0 - 1, AV(P(0)));
+	ASSERT_EQ(total0 - 1, H->total_avail_pages);
+	ASSERT_EQ(a0 - 1, H->node[P(0)].pool.nr_free);
+	/* Freeing never gives claims back, held or not. */
+	ASSERT_EQ(4, d->claims[P(0)]);
+
+	/* Losing track of a held page is a violation the checker reports. */
+	H->node[P(0)].held_pages--;
+	H->total_held_pages--;
+	ASSERT_EQ(-EUCLEAN, nc_check_invariants(H, &(const char *){ NULL }));
+	H->node[P(0)].held_pages++;
+	H->total_held_pages++;
+	CHECK();
+
+	/* Released: back on the free lists, merged with its buddies. */
+	tl_release_held(T, held);
+	CHECK();
+	ASSERT_EQ(0, H->node[P(0)].held_pages);
+	ASSERT_EQ(0, H->total_held_pages);
+	ASSERT_EQ(a0, AV(P(0)));
+	ASSERT_EQ(total0, H->total_avail_pages);
+	/* The whole order-2 block can be handed out again. */
+	OK(tl_alloc(T, d, 2, P(0), EXACT, &node));
+	f = T->ext[tl_find_ext(T, d, P(0))].frame;
+	ASSERT_EQ(frame, f);
+	ASSERT_EQ(4, tl_free_dom(T, d, -1, 4));
+	OK(INSTALL(d, { 0, HOST }));
+	CHECK();
+}
+
+/* An uncounted page held at free leaves uncounted_pages, not tot_pages. */
+TEST_F(heap, held_uncounted_page)
+{
+	struct nc_domain *d = tl_dom(T, BIG);
+	const u64 a0 = AV(P(0));
+	size_t held;
+
+	OK(tl_alloc(T, d, 0, P(0), EXACT | NOREF, NULL));
+	ASSERT_EQ(1, d->uncounted_pages);
+	held = tl_hold_page(T, tl_find_ext(T, d, P(0)), 0);
+	CHECK();
+	ASSERT_EQ(0, d->uncounted_pages);
+	ASSERT_EQ(0, d->tot_pages);
+	ASSERT_EQ(a0 - 1, AV(P(0)));
+	tl_release_held(T, held);
+	CHECK();
+	ASSERT_EQ(a0, AV(P(0)));
+}
+
+/* A held page outlives its domain; the teardown still finds nothing lost. */
+TEST_F(heap, held_page_outlives_domain)
+{
+	struct nc_domain *d = tl_dom(T, BIG);
+
+	OK(tl_alloc(T, d, 1, PL, EXACT, NULL));
+	tl_hold_page(T, tl_find_ext(T, d, PL), 1);
+	tl_destroy(T, d);
+	CHECK();
+	ASSERT_EQ(1, H->node[PL].held_pages);
+	ASSERT_EQ(0, H->nr_domains);
+}
+
 /* SET_MAX_PAGES recalls claims above max(0, max - tot): host-wide first. */
 TEST_F(heap, set_max_pages_recalls_host_wide_first)
 {

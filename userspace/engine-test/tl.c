@@ -263,6 +263,38 @@ static void tl_push_ext(struct tl *t, struct tl_ext e)
 	t->ext[t->nr_ext++] = e;
 }
 
+size_t tl_hold_page(struct tl *t, size_t idx, u32 offset)
+{
+	struct tl_ext e = t->ext[idx];
+	u32 page = e.frame + offset;
+	unsigned int o;
+
+	nc_free_held(&t->h, e.d, e.node, page, e.counted);
+	t->held_pages[e.node]++;
+	t->ext[idx] = t->ext[--t->nr_ext];
+	for (o = 0; o < e.order; o++) {
+		struct tl_ext rest = e;
+
+		rest.order = o;
+		rest.frame = (page ^ (1U << o)) & ~((1U << o) - 1);
+		tl_push_ext(t, rest);
+	}
+	/* in_use stays set: nobody may be handed this frame meanwhile. */
+	tl_push_ext(t, (struct tl_ext){ .d = NULL, .node = e.node,
+					.frame = page, .held = true });
+	return t->nr_ext - 1;
+}
+
+void tl_release_held(struct tl *t, size_t idx)
+{
+	struct tl_ext e = t->ext[idx];
+
+	nc_release_held(&t->h, e.node, e.frame);
+	t->held_pages[e.node]--;
+	t->in_use[e.node][e.frame] = 0;
+	t->ext[idx] = t->ext[--t->nr_ext];
+}
+
 void tl_free_page(struct tl *t, size_t idx, u32 offset)
 {
 	struct tl_ext e = t->ext[idx];
@@ -289,7 +321,8 @@ size_t tl_find_ext(const struct tl *t, const struct nc_domain *d, int node)
 	size_t i = t->nr_ext;
 
 	while (i-- > 0)
-		if (t->ext[i].d == d && (node < 0 || t->ext[i].node == (u32)node))
+		if (t->ext[i].d == d && !t->ext[i].held &&
+		    (node < 0 || t->ext[i].node == (u32)node))
 			return i;
 	return (size_t)-1;
 }
@@ -444,12 +477,16 @@ const char *tl_check(struct tl *t)
 		if (nd->reserved_pages != t->base.reserved[n])
 			return fail(t, "node %u: reserved " FMT64 " != built " FMT64,
 				    n, nd->reserved_pages, t->base.reserved[n]);
+		if (nd->held_pages != t->held_pages[n])
+			return fail(t, "node %u: held " FMT64 ", recorded " FMT64,
+				    n, nd->held_pages, t->held_pages[n]);
 		if (nd->reserved_pages != nd->avail_pages + nd->offlined_pages +
-					  node_pages[n] + t->nobody_pages[n])
-			return fail(t, "node %u: reserved " FMT64 " != avail " FMT64 " + offlined " FMT64 " + domains " FMT64 " + nobody " FMT64,
+					  node_pages[n] + t->nobody_pages[n] +
+					  nd->held_pages)
+			return fail(t, "node %u: reserved " FMT64 " != avail " FMT64 " + offlined " FMT64 " + domains " FMT64 " + nobody " FMT64 " + held " FMT64,
 				    n, nd->reserved_pages, nd->avail_pages,
 				    nd->offlined_pages, node_pages[n],
-				    t->nobody_pages[n]);
+				    t->nobody_pages[n], nd->held_pages);
 		if (nd->pool.nr_free != nd->avail_pages)
 			return fail(t, "node %u: pool nr_free " FMT64 " != avail " FMT64,
 				    n, nd->pool.nr_free, nd->avail_pages);
@@ -565,9 +602,12 @@ const char *tl_finish(struct tl *t)
 	 * Free the allocations for nobody first: the engine's checker counts
 	 * every allocated page as in some domain's physmap.
 	 */
-	for (size_t e = t->nr_ext; e-- > 0;)
-		if (!t->ext[e].d)
+	for (size_t e = t->nr_ext; e-- > 0;) {
+		if (t->ext[e].held)
+			tl_release_held(t, e);
+		else if (!t->ext[e].d)
 			tl_free_ext(t, e);
+	}
 	msg = tl_check(t);
 	if (msg)
 		return msg;

@@ -46,6 +46,7 @@ struct tl_ext {
 	u32 frame;
 	u8 order;
 	bool counted;
+	bool held;			/* freed while held: d is NULL */
 };
 
 struct tl_baseline {
@@ -69,6 +70,7 @@ struct tl {
 	u8 *chunk_of[NC_MAX_NODES];	/* per frame: chunk order + 1, 0 = hole */
 	u8 *in_use[NC_MAX_NODES];	/* per frame: handed out and not freed */
 	u64 nobody_pages[NC_MAX_NODES];	/* pages of extents with d == NULL */
+	u64 held_pages[NC_MAX_NODES];	/* pages of held extents */
 
 	struct tl_ext *ext;
 	size_t nr_ext, cap_ext;
@@ -111,6 +113,13 @@ void tl_free_page(struct tl *t, size_t idx, u32 offset);
 /* Free the newest extents of @d (any node if @node < 0); returns pages. */
 u64 tl_free_dom(struct tl *t, struct nc_domain *d, int node, u64 max_pages);
 size_t tl_find_ext(const struct tl *t, const struct nc_domain *d, int node);
+/*
+ * Free one page of an extent while "someone still holds it" (nc_free_held()):
+ * it stays recorded, as a held page, until tl_release_held(), which takes
+ * the index tl_hold_page() returns.
+ */
+size_t tl_hold_page(struct tl *t, size_t idx, u32 offset);
+void tl_release_held(struct tl *t, size_t idx);
 
 /* Claims. */
 int tl_install(struct tl *t, struct nc_domain *d,
