@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,11 +22,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <numa.h>
+
 #include "claims.h"
 #include "claimctl.h"
 
 #ifndef CLAIMS_VERSION
-#define CLAIMS_VERSION "1.0.0"
+#define CLAIMS_VERSION "1.1.0"
 #endif
 
 #define EXIT_USAGE	2
@@ -43,6 +46,14 @@ enum cc_opt {
 	OPT_ORDER	= 1 << 7,
 	OPT_GFN		= 1 << 8,
 	OPT_NO_REFCOUNT	= 1 << 9,
+	OPT_CPUNODEBIND	= 1 << 10,
+	OPT_FD		= 1 << 11,
+	/*
+	 * Not an option: the arguments after the first positional one are a
+	 * command to run (claimctl run DOMID CMD ARGS...), so option parsing
+	 * stops there and the command's own options stay the command's.
+	 */
+	CMD_EXEC	= 1 << 30,
 };
 
 /** struct cc_args - the options of one invocation, global and per command. */
@@ -59,8 +70,10 @@ struct cc_args {
 	const char *order;
 	const char *gfn;
 	int no_refcount;
+	const char *cpunodebind;
+	int pass_fd;
 	int argc;		/* positional arguments after the command */
-	char **argv;
+	char **argv;		/* (run: DOMID, then the command to exec) */
 };
 
 struct cc_cmd {
@@ -767,18 +780,189 @@ static int cmd_topology(struct cc_args *a)
 	return EXIT_SUCCESS;
 }
 
+
+/* ---- run: a command inside a domain's memory ---- */
+
+/* Nodes of @mask that have CPUs (numa_node_to_cpus()), or -errno. */
+static int cc_cpu_nodes(uint64_t mask, uint64_t *with_cpus)
+{
+	struct bitmask *cpus = numa_allocate_cpumask();
+	uint32_t n;
+	int ret = 0;
+
+	*with_cpus = 0;
+	if (!cpus)
+		return -ENOMEM;
+	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
+		if (!(mask & (1ULL << n)))
+			continue;
+		if ((int)n > numa_max_node())
+			continue;
+		numa_bitmask_clearall(cpus);
+		if (numa_node_to_cpus((int)n, cpus) < 0) {
+			ret = errno ? -errno : -EINVAL;
+			break;
+		}
+		if (numa_bitmask_weight(cpus))
+			*with_cpus |= 1ULL << n;
+	}
+	numa_free_cpumask(cpus);
+	return ret;
+}
+
+/* Run this process (and what it execs) on the CPUs of the nodes in @mask. */
+static int cc_bind_cpus(uint64_t mask)
+{
+	struct bitmask *nodes = numa_allocate_nodemask();
+	uint32_t n;
+	int ret = 0;
+
+	if (!nodes)
+		return -ENOMEM;
+	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++)
+		if (mask & (1ULL << n))
+			numa_bitmask_setbit(nodes, n);
+	errno = 0;
+	if (numa_run_on_node_mask(nodes) < 0)
+		ret = errno ? -errno : -EINVAL;
+	numa_free_nodemask(nodes);
+	return ret;
+}
+
+static int cc_setenv_u64(const char *name, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	return setenv(name, buf, 1);
+}
+
+static int cmd_run(struct cc_args *a)
+{
+	char err[CC_ERR_LEN], what[300], path[64], list[200], h1[40];
+	struct numaclaims_domain_info di;
+	uint64_t cpu_nodes = 0, mem_nodes, usable;
+	struct claims_handle *h;
+	int ret, fd = -1, numa;
+	uint32_t domid;
+
+	if (cc_arg_domid(a, 0, &domid))
+		return EXIT_USAGE;
+	if (a->cpunodebind) {
+		ret = cc_parse_nodelist(a->cpunodebind, &cpu_nodes, err,
+					sizeof(err));
+		if (cc_parse_or_usage(ret, err))
+			return EXIT_USAGE;
+	}
+	if (cc_open(a, &h))
+		return EXIT_FAILURE;
+	snprintf(what, sizeof(what), "run in domain %u", domid);
+	ret = claims_api_version(h);
+	if (ret >= 0 && ret < 2) {
+		claims_close(h);
+		snprintf(err, sizeof(err),
+			 "the loaded numaclaims.ko has API version %d, which cannot map a domain's memory (version 2 can); load a newer module",
+			 ret);
+		return cc_error(what, EOPNOTSUPP, err);
+	}
+	ret = ret < 0 ? ret : claims_domain_getinfo(h, domid, &di);
+	if (!ret && a->pass_fd) {
+		/* Without CLOEXEC: the command inherits it. */
+		fd = claims_domain_open(h, domid, 0);
+		ret = fd < 0 ? fd : 0;
+	}
+	claims_close(h);
+	if (ret)
+		return cc_fail_generic(what, ret, domid);
+	mem_nodes = cc_domain_nodes(&di);
+
+	numa = numa_available() >= 0;
+	if (!numa && a->cpunodebind)
+		return cc_error(what, ENOSYS,
+				"the kernel has no NUMA support, so --cpunodebind cannot bind");
+	if (numa) {
+		if (!a->cpunodebind) {
+			if (!mem_nodes)
+				return cc_error(what, ENOMEM,
+						"the domain has no memory to run next to; populate it first, or name the nodes with --cpunodebind");
+			cpu_nodes = mem_nodes;
+		}
+		ret = cc_cpu_nodes(cpu_nodes, &usable);
+		if (ret)
+			return cc_error(what, -ret, "cannot read the CPUs of the nodes (libnuma)");
+		if (!usable) {
+			snprintf(err, sizeof(err),
+				 "node%s %s %s no CPUs; name nodes that have CPUs with --cpunodebind (see 'claimctl topology')",
+				 (cpu_nodes & (cpu_nodes - 1)) ? "s" : "",
+				 cc_format_nodelist(list, sizeof(list), cpu_nodes),
+				 (cpu_nodes & (cpu_nodes - 1)) ? "have" : "has");
+			return cc_error(what, EINVAL, err);
+		}
+		if (a->cpunodebind && usable != cpu_nodes) {
+			snprintf(err, sizeof(err), "--cpunodebind %s names nodes without CPUs: %s",
+				 a->cpunodebind,
+				 cc_format_nodelist(list, sizeof(list),
+						    cpu_nodes & ~usable));
+			return cc_error(what, EINVAL, err);
+		}
+		/* By default, the memory nodes that have CPUs. */
+		cpu_nodes = usable;
+		ret = cc_bind_cpus(cpu_nodes);
+		if (ret) {
+			snprintf(err, sizeof(err),
+				 "cannot bind to the CPUs of node%s %s (a cpuset may forbid them)",
+				 (cpu_nodes & (cpu_nodes - 1)) ? "s" : "",
+				 cc_format_nodelist(list, sizeof(list), cpu_nodes));
+			return cc_error(what, -ret, err);
+		}
+	}
+
+	claims_domain_path(domid, path, sizeof(path));
+	if (cc_setenv_u64("NUMACLAIMS_DOMID", domid) ||
+	    setenv("NUMACLAIMS_MEM_PATH", path, 1) ||
+	    cc_setenv_u64("NUMACLAIMS_MEM_SIZE",
+			  cc_domain_pages(&di) << CC_PAGE_SHIFT) ||
+	    setenv("NUMACLAIMS_MEM_NODES",
+		   cc_format_nodelist(list, sizeof(list), mem_nodes), 1) ||
+	    (numa ? setenv("NUMACLAIMS_CPU_NODES",
+			   cc_format_nodelist(list, sizeof(list), cpu_nodes), 1) :
+		    unsetenv("NUMACLAIMS_CPU_NODES")) ||
+	    (fd >= 0 ? cc_setenv_u64("NUMACLAIMS_MEM_FD", (uint64_t)fd) :
+		       unsetenv("NUMACLAIMS_MEM_FD")))
+		return cc_error(what, errno ? errno : ENOMEM,
+				"cannot set the environment");
+	if (a->verbose)
+		fprintf(stderr, "claimctl: running %s on the CPUs of node%s %s with domain %u's %s (nodes %s) at %s\n",
+			a->argv[1], (cpu_nodes & (cpu_nodes - 1)) ? "s" : "",
+			numa ? cc_format_nodelist(list, sizeof(list), cpu_nodes) :
+			       "(any: no NUMA)",
+			domid, cc_format_human(h1, sizeof(h1), cc_domain_pages(&di)),
+			getenv("NUMACLAIMS_MEM_NODES"), path);
+	fflush(NULL);
+	execvp(a->argv[1], a->argv + 1);
+	ret = errno;
+	snprintf(what, sizeof(what), "run %s", a->argv[1]);
+	cc_error(what, ret, ret == ENOENT ? "no such command (looked up in PATH)" : NULL);
+	/* As env(1) and nice(1): 127 not found, 126 found but not runnable. */
+	return ret == ENOENT ? 127 : 126;
+}
+
 static int cmd_help(struct cc_args *a);
 
 static const struct cc_cmd cc_cmds[] = {
 	{ "info", cmd_info, OPT_JSON | OPT_PAGES, 0, 0,
 	  "[--json] [--pages]",
-	  "per-node pools: reserved, free, claimed, unclaimed, offlined",
+	  "per-node pools: reserved, free, claimed, unclaimed, offlined, held",
 	  "Show the host's pools, one row per node with a pool, like `xl info`\n"
 	  "and numastat: reserved (taken from Linux at load), free (in the pool,\n"
 	  "claimed or not), claimed (outstanding claims on the node), unclaimed\n"
-	  "(free - claimed: what a new claim can get) and offlined.  The 'host'\n"
-	  "row shows the host-wide claims, which no node holds; 'total' adds up\n"
-	  "the nodes and the host-wide claims.\n" },
+	  "(free - claimed: what a new claim can get), offlined, and held: pages\n"
+	  "a domain freed (free, destroy) while someone still held them (a\n"
+	  "get_user_pages() pin, O_DIRECT in flight on a mapping of the domain);\n"
+	  "they belong to no domain, are not free, and go back to the pool when\n"
+	  "the holder lets go.  The 'host' row shows the host-wide claims, which\n"
+	  "no node holds; 'total' adds up the nodes and the host-wide claims.\n"
+	  "Every reserved page is free, offlined, held or in a domain.\n" },
 	{ "list", cmd_list, OPT_JSON | OPT_PAGES, 0, 0,
 	  "[--json] [--pages]",
 	  "domains with their claims and memory per node",
@@ -858,6 +1042,35 @@ static const struct cc_cmd cc_cmds[] = {
 	  "put offlined pages back into service",
 	  "Give SIZE of NODE's offlined memory back to its pool.  Recalled\n"
 	  "claims are not restored.\n" },
+	{ "run", cmd_run, OPT_CPUNODEBIND | OPT_FD | CMD_EXEC, 2, INT_MAX,
+	  "DOMID [--cpunodebind NODES] [--fd] [--] CMD [ARGS...]",
+	  "run a command next to a domain's memory (numactl style)",
+	  "Run CMD with domain DOMID's memory described in its environment and\n"
+	  "its CPUs bound, through libnuma, to the nodes where the domain's pages\n"
+	  "are (the nodes that have CPUs among them), or to --cpunodebind NODES\n"
+	  "(0,1 or 0-3, as numactl).  claimctl execs CMD (looked up in PATH), so\n"
+	  "CMD gets claimctl's process id and its exit status is CMD's.  CMD sees:\n"
+	  "  NUMACLAIMS_DOMID      the domain id\n"
+	  "  NUMACLAIMS_MEM_PATH   its device, /dev/numaclaims-domDOMID: mmap it\n"
+	  "                        MAP_SHARED at offset gfn * 4096 (e.g. QEMU's\n"
+	  "                        memory-backend-file,share=on,mem-path=...)\n"
+	  "  NUMACLAIMS_MEM_SIZE   bytes of memory the domain has (tot + uncounted\n"
+	  "                        pages); 'claimctl populate' without --gfn puts\n"
+	  "                        them at gfns 0 .. SIZE/4096 - 1\n"
+	  "  NUMACLAIMS_MEM_NODES  the nodes the domain's pages are on\n"
+	  "  NUMACLAIMS_CPU_NODES  the nodes CMD is bound to (unset without NUMA)\n"
+	  "  NUMACLAIMS_MEM_FD     with --fd: an inherited read-write descriptor of\n"
+	  "                        the domain's memory, which needs no privilege to\n"
+	  "                        map (opening the path needs CAP_SYS_ADMIN)\n"
+	  "Options of claimctl come before CMD; everything from CMD on is CMD's.\n"
+	  "A gfn the domain has not populated raises SIGBUS when touched.  Only\n"
+	  "the CPUs are bound: CMD's other memory follows Linux's policy.\n"
+	  "Examples:\n"
+	  "  claimctl run 3 -- membench --domain-env\n"
+	  "  claimctl run 3 --cpunodebind 1 -- membench --domain-env   # remote\n"
+	  "  claimctl run 3 -- sh -c 'echo $NUMACLAIMS_MEM_PATH $NUMACLAIMS_MEM_SIZE'\n"
+	  "Exit status: CMD's; 1 if claimctl failed before running it, 127 if CMD\n"
+	  "was not found, 126 if it could not be run.\n" },
 	{ "topology", cmd_topology, OPT_JSON, 0, 0, "[--json]",
 	  "Linux NUMA nodes: size, free, pool, distances (libnuma)",
 	  "Show the NUMA nodes as Linux sees them (through libnuma): size, memory\n"
@@ -946,6 +1159,8 @@ enum {
 	LOPT_ORDER,
 	LOPT_MAX,
 	LOPT_NODE,
+	LOPT_CPUNODEBIND,
+	LOPT_FD,
 };
 
 /* Options that may appear before the command and, where meaningful, after. */
@@ -962,6 +1177,8 @@ static const struct option cc_cmd_options[] = {
 	{ "order", required_argument, NULL, LOPT_ORDER },
 	{ "gfn", required_argument, NULL, LOPT_GFN },
 	{ "no-refcount", no_argument, NULL, LOPT_NO_REFCOUNT },
+	{ "cpunodebind", required_argument, NULL, LOPT_CPUNODEBIND },
+	{ "fd", no_argument, NULL, LOPT_FD },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -975,6 +1192,8 @@ static const unsigned int cc_lopt_flag[] = {
 	[LOPT_ORDER - LOPT_HOLD]	= OPT_ORDER,
 	[LOPT_MAX - LOPT_HOLD]		= OPT_MAX,
 	[LOPT_NODE - LOPT_HOLD]		= OPT_NODE,
+	[LOPT_CPUNODEBIND - LOPT_HOLD]	= OPT_CPUNODEBIND,
+	[LOPT_FD - LOPT_HOLD]		= OPT_FD,
 };
 
 static int cc_opt_allowed(const struct cc_cmd *c, unsigned int opt,
@@ -1000,7 +1219,7 @@ int main(int argc, char **argv)
 	struct cc_args a = { .unit = CC_UNIT_MIB };
 	const struct cc_cmd *c;
 	int opt, longindex = 0, cargc, global_json, global_pages;
-	char **cargv;
+	char **cargv, **exec_argv = NULL, *first_arg = NULL;
 
 	while ((opt = getopt_long(argc, argv, "+d:jpvhV", global_options,
 				  NULL)) != -1) {
@@ -1045,8 +1264,26 @@ int main(int argc, char **argv)
 	cargc = argc - optind;
 	cargv = argv + optind;
 	optind = 0;	/* full reinitialisation of GNU getopt */
-	while ((opt = getopt_long(cargc, cargv, "jpvh", cc_cmd_options,
-				  &longindex)) != -1) {
+	for (;;) {
+		/*
+		 * A command that runs a command ('run DOMID CMD ARGS...'):
+		 * options may come before and after DOMID, and everything
+		 * from CMD on (or after "--") belongs to CMD.
+		 */
+		opt = getopt_long(cargc, cargv, (c->opts & CMD_EXEC) ? "+jpvh" : "jpvh",
+				  cc_cmd_options, &longindex);
+		if (opt == -1) {
+			int dashdash = optind > 1 && optind <= cargc &&
+				       !strcmp(cargv[optind - 1], "--");
+
+			if (!(c->opts & CMD_EXEC) || first_arg ||
+			    optind >= cargc)
+				break;
+			first_arg = cargv[optind++];
+			if (dashdash)
+				break;
+			continue;
+		}
 		/* A command option must be one the command takes. */
 		if (opt >= LOPT_HOLD &&
 		    !cc_opt_allowed(c, cc_lopt_flag[opt - LOPT_HOLD],
@@ -1093,6 +1330,12 @@ int main(int argc, char **argv)
 		case LOPT_NO_REFCOUNT:
 			a.no_refcount = 1;
 			break;
+		case LOPT_CPUNODEBIND:
+			a.cpunodebind = optarg;
+			break;
+		case LOPT_FD:
+			a.pass_fd = 1;
+			break;
 		default:
 			cc_usage_error("bad option for '%s'", c->name);
 			return EXIT_USAGE;
@@ -1105,6 +1348,22 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	a.argc = cargc - optind;
 	a.argv = cargv + optind;
+	if (c->opts & CMD_EXEC) {
+		/* argv: first_arg (DOMID), then the command, NULL-terminated. */
+		if (!first_arg || !a.argc) {
+			cc_usage_error("'%s' needs %s", c->name,
+				       first_arg ? "a command to run" :
+				       "a domain id and a command to run");
+			return EXIT_USAGE;
+		}
+		exec_argv = calloc((size_t)a.argc + 2, sizeof(*exec_argv));
+		if (!exec_argv)
+			return cc_error("run", ENOMEM, NULL);
+		exec_argv[0] = first_arg;
+		memcpy(exec_argv + 1, a.argv, (size_t)a.argc * sizeof(*a.argv));
+		a.argv = exec_argv;
+		a.argc++;
+	}
 	if (a.argc < c->min_args || a.argc > c->max_args) {
 		cc_usage_error("'%s' takes %s%d argument%s, %d given", c->name,
 			       c->min_args == c->max_args ? "" : "up to ",
@@ -1116,5 +1375,7 @@ int main(int argc, char **argv)
 		cc_usage_error("--hold only makes sense with --autodestroy");
 		return EXIT_USAGE;
 	}
-	return c->run(&a);
+	opt = c->run(&a);
+	free(exec_argv);
+	return opt;
 }

@@ -101,8 +101,9 @@ const char *cc_errno_name(int err);
 
 /**
  * cc_print_host_info() - the `claimctl info` table: one row per node with a
- * pool (reserved, free, claimed, unclaimed, offlined), the host-wide claims
- * row and the totals.
+ * pool (reserved, free, claimed, unclaimed, offlined, held), the host-wide
+ * claims row and the totals.  "held" is @held_pages: pages their domain
+ * freed while someone still held them (a pin), waiting for the release.
  */
 void cc_print_host_info(FILE *f, const struct numaclaims_host_info *hi,
 			enum cc_unit unit);
@@ -121,6 +122,15 @@ void cc_print_domains(FILE *f, const struct numaclaims_host_info *hi,
 void cc_print_domains_json(FILE *f, const struct numaclaims_host_info *hi,
 			   const struct numaclaims_domain_info *doms,
 			   size_t nr);
+
+/** cc_domain_nodes() - mask of the nodes domain @di has pages on. */
+__u64 cc_domain_nodes(const struct numaclaims_domain_info *di);
+
+/**
+ * cc_domain_pages() - pages in domain @di's physmap (tot_pages +
+ * uncounted_pages), what `claimctl run` exports as NUMACLAIMS_MEM_SIZE.
+ */
+__u64 cc_domain_pages(const struct numaclaims_domain_info *di);
 
 /** cc_print_claim_set() - the `claimctl claims DOMID` table. */
 void cc_print_claim_set(FILE *f, uint32_t domid,

@@ -138,10 +138,17 @@ const char *cc_errno_name(int err)
 
 /* ---- info ---- */
 
-static void cc_host_row(FILE *f, const char *label, const char *cols[5])
+#define CC_HOST_COLS	6
+
+static void cc_host_row(FILE *f, const char *label,
+			const char *const cols[CC_HOST_COLS])
 {
-	fprintf(f, "%-6s%*s%*s%*s%*s%*s\n", label, CC_COL, cols[0], CC_COL,
-		cols[1], CC_COL, cols[2], CC_COL, cols[3], CC_COL, cols[4]);
+	int i;
+
+	fprintf(f, "%-6s", label);
+	for (i = 0; i < CC_HOST_COLS; i++)
+		fprintf(f, "%*s", CC_COL, cols[i]);
+	fputc('\n', f);
 }
 
 static uint32_t cc_nr_nodes(const struct numaclaims_host_info *hi)
@@ -150,39 +157,53 @@ static uint32_t cc_nr_nodes(const struct numaclaims_host_info *hi)
 						      NUMACLAIMS_MAX_NODES;
 }
 
+/* Sums over the nodes with a pool (the module reports nothing elsewhere). */
+struct cc_host_sums {
+	__u64 reserved, offlined, node_claims;
+};
+
+static void cc_host_sums(const struct numaclaims_host_info *hi,
+			 struct cc_host_sums *s)
+{
+	uint32_t n;
+
+	memset(s, 0, sizeof(*s));
+	for (n = 0; n < cc_nr_nodes(hi); n++) {
+		if (!hi->nodes[n].has_pool)
+			continue;
+		s->reserved += hi->nodes[n].reserved_pages;
+		s->offlined += hi->nodes[n].offlined_pages;
+		s->node_claims += hi->nodes[n].outstanding_claims;
+	}
+}
+
 void cc_print_host_info(FILE *f, const struct numaclaims_host_info *hi,
 			enum cc_unit unit)
 {
-	char b[5][40], label[16];
-	const char *cols[5] = { b[0], b[1], b[2], b[3], b[4] };
-	__u64 reserved = 0, offlined = 0, node_claims = 0;
+	static const char *const heads[CC_HOST_COLS] = {
+		"reserved", "free", "claimed", "unclaimed", "offlined", "held",
+	};
+	char b[CC_HOST_COLS][40], label[16];
+	const char *cols[CC_HOST_COLS];
+	struct cc_host_sums sum;
 	uint32_t n, pools = 0;
+	int i;
 
+	cc_host_sums(hi, &sum);
 	for (n = 0; n < cc_nr_nodes(hi); n++)
 		pools += !!hi->nodes[n].has_pool;
 	fprintf(f, "numaclaims: %u node%s with a pool, %u domain%s; sizes in %s\n",
 		pools, pools == 1 ? "" : "s", hi->nr_domains,
 		hi->nr_domains == 1 ? "" : "s",
 		unit == CC_UNIT_PAGES ? "4 KiB pages" : "MiB");
-	cols[0] = "reserved";
-	cols[1] = "free";
-	cols[2] = "claimed";
-	cols[3] = "unclaimed";
-	cols[4] = "offlined";
-	cc_host_row(f, "node", cols);
-	cols[0] = b[0];
-	cols[1] = b[1];
-	cols[2] = b[2];
-	cols[3] = b[3];
-	cols[4] = b[4];
+	cc_host_row(f, "node", heads);
+	for (i = 0; i < CC_HOST_COLS; i++)
+		cols[i] = b[i];
 	for (n = 0; n < cc_nr_nodes(hi); n++) {
 		const struct numaclaims_node_info *ni = &hi->nodes[n];
 
 		if (!ni->has_pool)
 			continue;
-		reserved += ni->reserved_pages;
-		offlined += ni->offlined_pages;
-		node_claims += ni->outstanding_claims;
 		cc_format_amount(b[0], sizeof(b[0]), ni->reserved_pages, unit);
 		cc_format_amount(b[1], sizeof(b[1]), ni->avail_pages, unit);
 		cc_format_amount(b[2], sizeof(b[2]), ni->outstanding_claims,
@@ -190,24 +211,26 @@ void cc_print_host_info(FILE *f, const struct numaclaims_host_info *hi,
 		cc_format_signed(b[3], sizeof(b[3]), ni->avail_pages,
 				 ni->outstanding_claims, unit);
 		cc_format_amount(b[4], sizeof(b[4]), ni->offlined_pages, unit);
+		cc_format_amount(b[5], sizeof(b[5]), hi->held_pages[n], unit);
 		snprintf(label, sizeof(label), "%u", n);
 		cc_host_row(f, label, cols);
 	}
 	/* Host-wide claims: the part of the outstanding claims on no node. */
-	cols[0] = cols[1] = cols[3] = cols[4] = "-";
+	for (i = 0; i < CC_HOST_COLS; i++)
+		cols[i] = "-";
+	cols[2] = b[2];
 	cc_format_signed(b[2], sizeof(b[2]), hi->outstanding_claims,
-			 node_claims, unit);
+			 sum.node_claims, unit);
 	cc_host_row(f, "host", cols);
-	cols[0] = b[0];
-	cols[1] = b[1];
-	cols[3] = b[3];
-	cols[4] = b[4];
-	cc_format_amount(b[0], sizeof(b[0]), reserved, unit);
+	for (i = 0; i < CC_HOST_COLS; i++)
+		cols[i] = b[i];
+	cc_format_amount(b[0], sizeof(b[0]), sum.reserved, unit);
 	cc_format_amount(b[1], sizeof(b[1]), hi->total_avail_pages, unit);
 	cc_format_amount(b[2], sizeof(b[2]), hi->outstanding_claims, unit);
 	cc_format_signed(b[3], sizeof(b[3]), hi->total_avail_pages,
 			 hi->outstanding_claims, unit);
-	cc_format_amount(b[4], sizeof(b[4]), offlined, unit);
+	cc_format_amount(b[4], sizeof(b[4]), sum.offlined, unit);
+	cc_format_amount(b[5], sizeof(b[5]), hi->total_held_pages, unit);
 	cc_host_row(f, "total", cols);
 }
 
@@ -222,27 +245,22 @@ static void cc_json_diff(FILE *f, __u64 a, __u64 b)
 
 void cc_print_host_info_json(FILE *f, const struct numaclaims_host_info *hi)
 {
-	__u64 reserved = 0, offlined = 0, node_claims = 0;
+	struct cc_host_sums sum;
 	uint32_t n;
 	int first = 1;
 
-	for (n = 0; n < cc_nr_nodes(hi); n++) {
-		if (!hi->nodes[n].has_pool)
-			continue;
-		reserved += hi->nodes[n].reserved_pages;
-		offlined += hi->nodes[n].offlined_pages;
-		node_claims += hi->nodes[n].outstanding_claims;
-	}
+	cc_host_sums(hi, &sum);
 	fprintf(f, "{\"page_size\":%llu,\"nr_nodes\":%u,\"nr_domains\":%u,",
 		CC_PAGE_SIZE, hi->nr_nodes, hi->nr_domains);
 	fprintf(f, "\"reserved_pages\":%llu,\"total_avail_pages\":%llu"
 		",\"outstanding_claims\":%llu,\"node_claims\":%llu"
-		",\"host_claims\":", reserved, hi->total_avail_pages,
-		hi->outstanding_claims, node_claims);
-	cc_json_diff(f, hi->outstanding_claims, node_claims);
+		",\"host_claims\":", sum.reserved, hi->total_avail_pages,
+		hi->outstanding_claims, sum.node_claims);
+	cc_json_diff(f, hi->outstanding_claims, sum.node_claims);
 	fprintf(f, ",\"unclaimed_pages\":");
 	cc_json_diff(f, hi->total_avail_pages, hi->outstanding_claims);
-	fprintf(f, ",\"offlined_pages\":%llu,\"nodes\":[", offlined);
+	fprintf(f, ",\"offlined_pages\":%llu,\"total_held_pages\":%llu"
+		",\"nodes\":[", sum.offlined, hi->total_held_pages);
 	for (n = 0; n < cc_nr_nodes(hi); n++) {
 		const struct numaclaims_node_info *ni = &hi->nodes[n];
 
@@ -254,14 +272,30 @@ void cc_print_host_info_json(FILE *f, const struct numaclaims_host_info *hi)
 			first ? "" : ",", n, ni->reserved_pages,
 			ni->avail_pages, ni->outstanding_claims);
 		cc_json_diff(f, ni->avail_pages, ni->outstanding_claims);
-		fprintf(f, ",\"offlined_pages\":%llu}",
-			ni->offlined_pages);
+		fprintf(f, ",\"offlined_pages\":%llu,\"held_pages\":%llu}",
+			ni->offlined_pages, hi->held_pages[n]);
 		first = 0;
 	}
 	fprintf(f, "]}\n");
 }
 
 /* ---- list ---- */
+
+__u64 cc_domain_nodes(const struct numaclaims_domain_info *di)
+{
+	__u64 mask = 0;
+	uint32_t n;
+
+	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++)
+		if (di->node_pages[n])
+			mask |= 1ULL << n;
+	return mask;
+}
+
+__u64 cc_domain_pages(const struct numaclaims_domain_info *di)
+{
+	return di->tot_pages + di->uncounted_pages;
+}
 
 static __u64 cc_shown_nodes(const struct numaclaims_host_info *hi,
 			       const struct numaclaims_domain_info *doms,

@@ -27,6 +27,7 @@
 #ifndef LIBCLAIMS_CLAIMS_H
 #define LIBCLAIMS_CLAIMS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <linux/numaclaims.h>
 
@@ -222,7 +223,12 @@ int claims_domain_getinfo(struct claims_handle *h, uint32_t domid,
 int claims_domain_getinfo_next(struct claims_handle *h, uint32_t first_domid,
 			       struct numaclaims_domain_info *info);
 
-/** claims_physinfo() - %NUMACLAIMS_IOC_HOST_INFO (xc_physinfo()). */
+/**
+ * claims_physinfo() - %NUMACLAIMS_IOC_HOST_INFO (xc_physinfo()).
+ *
+ * A module of API version 1 fills only the version-1 part of @info: the
+ * version-2 tail (@total_held_pages, @held_pages) then reads 0.
+ */
 int claims_physinfo(struct claims_handle *h,
 		    struct numaclaims_host_info *info);
 
@@ -237,6 +243,89 @@ int claims_offline_pages(struct claims_handle *h, uint32_t node,
 /** claims_online_pages() - %NUMACLAIMS_IOC_ONLINE_PAGES. */
 int claims_online_pages(struct claims_handle *h, uint32_t node,
 			uint64_t pages);
+
+/*
+ * A domain's memory.  A domain file maps the domain's populated pages into
+ * a process: mmap(MAP_SHARED) at file offset gfn << %CLAIMS_PAGE_SHIFT.
+ * A populated gfn is the domain's page itself, an ordinary page whose node
+ * move_pages(2) reports (claims_page_nodes()); touching a gfn that is not
+ * populated raises SIGBUS, and so does touching a page after the domain
+ * freed it (decrease, destroy).  Populating after mapping is fine: the new
+ * pages appear on first touch.  A mapping keeps its file (and so the
+ * domain's file, not the domain) alive after the descriptor is closed.
+ */
+
+/**
+ * claims_domain_open() - %NUMACLAIMS_IOC_DOMAIN_OPEN: a new file descriptor
+ * (read-write) for domain @domid's memory.
+ * @flags: %NUMACLAIMS_OPEN_CLOEXEC to make it close-on-exec; 0 to hand it
+ *         to a child (claimctl run --fd).
+ *
+ * Opening the path claims_domain_path() gives does the same, for programs
+ * (a VMM's mem-path) that take a path; both need %CAP_SYS_ADMIN.
+ *
+ * Return: the descriptor (>= 0; the caller closes it), or -errno.
+ */
+int claims_domain_open(struct claims_handle *h, uint32_t domid,
+		       uint32_t flags);
+
+/**
+ * claims_domain_path() - the path of domain @domid's device node
+ * (%NUMACLAIMS_DOMAIN_DEV_FMT, e.g. "/dev/numaclaims-dom3") into @buf.
+ *
+ * Return: the length of the path, or -ENAMETOOLONG if @len is too small
+ * (32 bytes always suffice).
+ */
+int claims_domain_path(uint32_t domid, char *buf, size_t len);
+
+/**
+ * claims_domain_map_fd() - map @nr_pages pages of a domain file from gfn
+ * @first_gfn, readable and writable, %MAP_SHARED.
+ * @fd:   from claims_domain_open() or an open(2) of claims_domain_path();
+ *        the caller may close it at once, the mapping keeps the file.
+ * @addr: (out) the start of the mapping; NULL on failure.
+ *
+ * Nothing is touched: the pages are faulted in on first access (and a
+ * hole raises SIGBUS then, not here).
+ *
+ * Return: 0, -EINVAL (@nr_pages 0, @addr NULL, or a size that does not fit
+ * in a size_t), -ENXIO (the range reaches %NUMACLAIMS_MAX_GFN), or
+ * mmap(2)'s errno (%EINVAL and %ESRCH from the module, see the uapi header).
+ */
+int claims_domain_map_fd(int fd, uint64_t first_gfn, uint64_t nr_pages,
+			 void **addr);
+
+/**
+ * claims_domain_map() - map @nr_pages of domain @domid's pages from gfn
+ * @first_gfn: claims_domain_open() with %NUMACLAIMS_OPEN_CLOEXEC, then
+ * claims_domain_map_fd(), then close(2) of the descriptor.
+ *
+ * Return: as claims_domain_open() and claims_domain_map_fd().
+ */
+int claims_domain_map(struct claims_handle *h, uint32_t domid,
+		      uint64_t first_gfn, uint64_t nr_pages, void **addr);
+
+/**
+ * claims_domain_unmap() - undo claims_domain_map() or
+ * claims_domain_map_fd() of @nr_pages pages at @addr.  NULL is ignored.
+ *
+ * Return: 0, or -errno from munmap(2).
+ */
+int claims_domain_unmap(void *addr, uint64_t nr_pages);
+
+/**
+ * claims_page_nodes() - the node of each of @nr_pages pages from @addr in
+ * this process: move_pages(2) without target nodes, which moves nothing.
+ * Works on any memory: a domain mapping or anonymous memory alike.
+ * @addr:   page-aligned.
+ * @status: (out) @nr_pages entries, each a node id or a negative errno
+ *          for that page (-ENOENT: not faulted in yet, so touch first;
+ *          -EFAULT: not mapped).
+ *
+ * Return: 0, -EINVAL (@addr not aligned, @status NULL), -ENOSYS without
+ * NUMA support, -ENOMEM, or move_pages(2)'s errno.
+ */
+int claims_page_nodes(const void *addr, uint64_t nr_pages, int *status);
 
 /*
  * Topology helpers.  The pool nodes come from the module; sizes and

@@ -12,8 +12,10 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <numa.h>
@@ -337,6 +339,129 @@ int claims_pool_nodes(struct claims_handle *h, uint64_t *nodemask,
 	*nodemask = mask;
 	if (nr_nodes)
 		*nr_nodes = info.nr_nodes;
+	return 0;
+}
+
+int claims_domain_open(struct claims_handle *h, uint32_t domid,
+		       uint32_t flags)
+{
+	struct numaclaims_domain_open arg = {
+		.domid = domid,
+		.flags = flags,
+	};
+
+	/* The new descriptor is the ioctl's return value. */
+	return claims_ioctl(h, NUMACLAIMS_IOC_DOMAIN_OPEN, &arg);
+}
+
+int claims_domain_path(uint32_t domid, char *buf, size_t len)
+{
+	int n;
+
+	if (!buf)
+		return -EINVAL;
+	n = snprintf(buf, len, NUMACLAIMS_DOMAIN_DEV_FMT, domid);
+	if (n < 0 || (size_t)n >= len)
+		return -ENAMETOOLONG;
+	return n;
+}
+
+/* Bytes of @nr_pages pages, or 0 if they do not fit in a size_t/off_t. */
+static size_t claims_map_len(uint64_t nr_pages)
+{
+	if (!nr_pages || nr_pages > (SIZE_MAX >> CLAIMS_PAGE_SHIFT) ||
+	    nr_pages > NUMACLAIMS_MAX_GFN)
+		return 0;
+	return (size_t)(nr_pages << CLAIMS_PAGE_SHIFT);
+}
+
+int claims_domain_map_fd(int fd, uint64_t first_gfn, uint64_t nr_pages,
+			 void **addr)
+{
+	size_t len = claims_map_len(nr_pages);
+	void *p;
+
+	if (!addr)
+		return -EINVAL;
+	*addr = NULL;
+	if (!len)
+		return -EINVAL;
+	/* The module says ENXIO too; this also keeps the offset in off_t. */
+	if (first_gfn >= NUMACLAIMS_MAX_GFN ||
+	    nr_pages > NUMACLAIMS_MAX_GFN - first_gfn)
+		return -ENXIO;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 (off_t)(first_gfn << CLAIMS_PAGE_SHIFT));
+	if (p == MAP_FAILED)
+		return errno ? -errno : -EIO;
+	*addr = p;
+	return 0;
+}
+
+int claims_domain_map(struct claims_handle *h, uint32_t domid,
+		      uint64_t first_gfn, uint64_t nr_pages, void **addr)
+{
+	int fd, ret;
+
+	if (!addr)
+		return -EINVAL;
+	*addr = NULL;
+	fd = claims_domain_open(h, domid, NUMACLAIMS_OPEN_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	ret = claims_domain_map_fd(fd, first_gfn, nr_pages, addr);
+	close(fd);
+	return ret;
+}
+
+int claims_domain_unmap(void *addr, uint64_t nr_pages)
+{
+	size_t len = claims_map_len(nr_pages);
+
+	if (!addr)
+		return 0;
+	if (!len)
+		return -EINVAL;
+	return munmap(addr, len) ? -errno : 0;
+}
+
+/* Pages per move_pages(2) call: bounds the pointer array to 32 KiB. */
+#define CLAIMS_NODES_BATCH	4096U
+
+int claims_page_nodes(const void *addr, uint64_t nr_pages, int *status)
+{
+	uintptr_t base = (uintptr_t)addr;
+	void **pages;
+	uint64_t done;
+
+	if (!status || (base & (CLAIMS_PAGE_SIZE - 1)))
+		return -EINVAL;
+	if (numa_available() < 0)
+		return -ENOSYS;
+	if (!nr_pages)
+		return 0;
+	pages = malloc(sizeof(*pages) * (nr_pages < CLAIMS_NODES_BATCH ?
+					 nr_pages : CLAIMS_NODES_BATCH));
+	if (!pages)
+		return -ENOMEM;
+	for (done = 0; done < nr_pages;) {
+		unsigned long batch = nr_pages - done < CLAIMS_NODES_BATCH ?
+				      nr_pages - done : CLAIMS_NODES_BATCH;
+		unsigned long i;
+
+		for (i = 0; i < batch; i++)
+			pages[i] = (void *)(base +
+					    ((done + i) << CLAIMS_PAGE_SHIFT));
+		/* nodes NULL: only report where each page is. */
+		if (numa_move_pages(0, batch, pages, NULL, status + done, 0)) {
+			int err = errno ? errno : EIO;
+
+			free(pages);
+			return -err;
+		}
+		done += batch;
+	}
+	free(pages);
 	return 0;
 }
 

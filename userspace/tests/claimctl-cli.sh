@@ -68,12 +68,24 @@ expect "per-command --help" 0 '^usage: claimctl populate DOMID SIZE' -- populate
 expect "help COMMAND" 0 '^usage: claimctl claim DOMID SPEC' -- help claim
 expect "help of an unknown command" 2 "unknown command 'nope'" -- help nope
 expect "version without the module still names claimctl" 1 \
-	'^claimctl [0-9.]+ \(uapi version 1\)' -- --device /nonexistent version
+	'^claimctl [0-9.]+ \(uapi version [0-9]+\)' -- --device /nonexistent version
 # topology works without the module, or says NUMA is missing.
 expect "topology without the module" 0 '^node +size\(MiB\)|^claimctl: read NUMA topology: ENOSYS' -- \
 	--device /nonexistent topology
 expect "options after positional arguments" 1 \
 	'^claimctl: open /nonexistent: ENOENT' -- --device /nonexistent free 3 1M --gfn 0
+# run: claimctl's options end at the command; the command keeps its own.
+expect "run without a command" 2 "'run' needs a command to run" -- run 3
+expect "run without arguments" 2 "'run' needs a domain id and a command" -- run
+expect "run with a bad node list" 2 "bad node list 'x'" -- run 3 --cpunodebind x true
+expect "run with an option of another command" 2 "option --gfn does not apply to 'run'" -- run 3 --gfn 0 true
+expect "run leaves the command's options alone" 1 '^claimctl: open /nonexistent: ENOENT' -- \
+	--device /nonexistent run 3 --cpunodebind 0 ls -j --gfn 0
+expect "run with -- before the command" 1 '^claimctl: open /nonexistent: ENOENT' -- \
+	--device /nonexistent run 3 --fd -- ls --json
+expect "run against a non-numaclaims device" 1 '^claimctl: run in domain 3: ENOTTY' -- \
+	--device /dev/null run 3 true
+expect "run --help names the environment" 0 'NUMACLAIMS_MEM_PATH' -- run --help
 echo "1..$n"
 echo "$((n - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -50,7 +50,7 @@ run() {
 claimctl info --json >/tmp/baseline.json 2>&1
 baseline_free=$(sed -n 's/.*"total_avail_pages":\([0-9]*\).*/\1/p' /tmp/baseline.json)
 
-run "version talks to the module" 0 '^module API version 1$' claimctl version
+run "version talks to the module" 0 '^module API version 2$' claimctl version
 run "info shows two pools" 0 '^numaclaims: 2 nodes with a pool, 0 domains' claimctl info
 run "create --max 256M" 0 '^[0-9]+$' claimctl create --max 256M
 D=$(cat "$out")
@@ -59,7 +59,7 @@ run "claims --json shows the set" 0 \
 	'"claims":\[\{"target":0,"pages":16384\},\{"target":1,"pages":16384\}\],"total_pages":32768' \
 	claimctl claims "$D" --json
 run "info shows 64 MiB claimed on each node" 0 \
-	'^0 +256\.00 +256\.00 +64\.00 +192\.00 +0\.00$' claimctl info
+	'^0 +256\.00 +256\.00 +64\.00 +192\.00 +0\.00 +0\.00$' claimctl info
 run "populate 32M on node 0 (exact)" 0 'into domain' \
 	claimctl -v populate "$D" 32M --node 0 --exact
 run "populate 32M on node 1 (exact, 2 MiB extents, default gfn)" 0 \
@@ -70,7 +70,7 @@ run "list --json: memory and redeemed claims per node" 0 \
 	claimctl list --json
 run "list table" 0 "^$D +256\.00 +64\.00 +64\.00 +32\.00 +32\.00 +32\.00 +32\.00 +0\.00" \
 	claimctl list
-run "info --pages after populate" 0 '^0 +65536 +57344 +8192 +49152 +0$' \
+run "info --pages after populate" 0 '^0 +65536 +57344 +8192 +49152 +0 +0$' \
 	claimctl info --pages
 run "claim beyond a node fails with ENOMEM and names the node" 1 \
 	"^claimctl: claim for domain $D: ENOMEM \(Cannot allocate memory\): node 0 has only 224 MiB unclaimed, 1 GiB asked" \
@@ -109,7 +109,7 @@ run "affinity shows in list" 0 "\"node_affinity\":\[1\]" claimctl list --json
 run "affinity without a pool node fails" 1 'EINVAL .*must name a node with a pool: 0-1' \
 	claimctl affinity "$D" 5
 run "offline 8M of node 0" 0 '' claimctl offline 0 8M
-run "info shows offlined pages" 0 '^0 +256\.00 +248\.00 +0\.00 +248\.00 +8\.00$' claimctl info
+run "info shows offlined pages" 0 '^0 +256\.00 +248\.00 +0\.00 +248\.00 +8\.00 +0\.00$' claimctl info
 run "online more than offlined fails" 1 'node 0 has only 8 MiB offlined, 16 MiB asked' \
 	claimctl online 0 16M
 run "online 8M of node 0" 0 '' claimctl online 0 8M
@@ -136,9 +136,36 @@ exec 4>&-
 wait $holder
 run "closing --hold's stdin destroys the domain" 1 'ESRCH' claimctl claims "$H"
 
+# run: a command with a domain's memory in its environment, bound to the
+# CPUs of the domain's nodes (tools/vm.sh: CPU N is node N's only CPU).
+run "create a domain to run in" 0 '^[0-9]+$' claimctl create --max 16M
+R=$(cat "$out")
+run "run in a domain without memory fails" 1 'populate it first' \
+	claimctl run "$R" -- true
+run "populate 8M on node 1" 0 '' claimctl populate "$R" 8M --node 1 --exact
+run "run exports the domain's memory" 0 \
+	"^$R /dev/numaclaims-dom$R 8388608 1 1\$" \
+	claimctl run "$R" -- sh -c 'echo $NUMACLAIMS_DOMID $NUMACLAIMS_MEM_PATH $NUMACLAIMS_MEM_SIZE $NUMACLAIMS_MEM_NODES $NUMACLAIMS_CPU_NODES'
+run "the domain's device node exists" 0 '' \
+	claimctl run "$R" -- sh -c '[ -c "$NUMACLAIMS_MEM_PATH" ]'
+run "run binds to the CPUs of the memory's node" 0 '^Cpus_allowed_list:[[:space:]]+1$' \
+	claimctl run "$R" -- cat /proc/self/status
+run "run --cpunodebind 0 binds to node 0" 0 '^Cpus_allowed_list:[[:space:]]+0$' \
+	claimctl run "$R" --cpunodebind 0 cat /proc/self/status
+run "run --cpunodebind on a node that does not exist" 1 'EINVAL .*no CPUs' \
+	claimctl run "$R" --cpunodebind 9 true
+run "run --fd passes a descriptor" 0 '^fd ok$' \
+	claimctl run "$R" --fd -- sh -c '[ -e "/proc/self/fd/$NUMACLAIMS_MEM_FD" ] && echo fd ok'
+run "without --fd no descriptor is passed" 0 '^unset$' \
+	claimctl run "$R" -- sh -c 'echo ${NUMACLAIMS_MEM_FD:-unset}'
+run "run returns the command's status" 7 '' claimctl run "$R" -- sh -c 'exit 7'
+run "run of a missing command is 127" 127 'ENOENT' claimctl run "$R" -- /nonexistent/cmd
+run "run in a domain that does not exist" 1 'ESRCH' claimctl run 32000 -- true
+run "destroy the run domain" 0 '' claimctl destroy "$R"
+
 run "no domains left" 0 '^\(no domains\)$' claimctl list
 run "every counter back at its baseline" 0 \
-	"\"total_avail_pages\":$baseline_free,\"outstanding_claims\":0,.*\"offlined_pages\":0," \
+	"\"total_avail_pages\":$baseline_free,\"outstanding_claims\":0,.*\"offlined_pages\":0,\"total_held_pages\":0," \
 	claimctl info --json
 if [ -r /sys/kernel/debug/numaclaims/invariants ]; then
 	run "module invariants hold" 0 '^ok$' cat /sys/kernel/debug/numaclaims/invariants

@@ -358,7 +358,8 @@ static void test_amounts(void)
 
 /*
  * Node 0: 1 GiB pool, 960 MiB free, 64 MiB claimed; node 1: 1 GiB pool,
- * 1000 MiB free (24 MiB populated), 188 MiB claimed, 8 MiB offlined;
+ * 1000 MiB free (24 MiB populated), 188 MiB claimed, 8 MiB offlined, 2 MiB
+ * held (freed while pinned);
  * node 2 has no pool; 16 MiB of host-wide claims.
  */
 static void fake_host(struct numaclaims_host_info *hi)
@@ -375,6 +376,8 @@ static void fake_host(struct numaclaims_host_info *hi)
 		.outstanding_claims = 48128, .offlined_pages = 2048,
 		.has_pool = 1,
 	};
+	hi->held_pages[1] = 512;
+	hi->total_held_pages = 512;
 	hi->total_avail_pages = 245760 + 256000;
 	hi->outstanding_claims = 16384 + 48128 + 4096;
 }
@@ -430,11 +433,11 @@ static void test_host_output(void)
 	cc_print_host_info(f, &hi, CC_UNIT_MIB);
 	check_str(capture_end(f, &buf),
 		  "numaclaims: 2 nodes with a pool, 2 domains; sizes in MiB\n"
-		  "node      reserved        free     claimed   unclaimed    offlined\n"
-		  "0          1024.00      960.00       64.00      896.00        0.00\n"
-		  "1          1024.00     1000.00      188.00      812.00        8.00\n"
-		  "host             -           -       16.00           -           -\n"
-		  "total      2048.00     1960.00      268.00     1692.00        8.00\n",
+		  "node      reserved        free     claimed   unclaimed    offlined        held\n"
+		  "0          1024.00      960.00       64.00      896.00        0.00        0.00\n"
+		  "1          1024.00     1000.00      188.00      812.00        8.00        2.00\n"
+		  "host             -           -       16.00           -           -           -\n"
+		  "total      2048.00     1960.00      268.00     1692.00        8.00        2.00\n",
 		  "info table in MiB");
 	free(buf);
 
@@ -442,11 +445,11 @@ static void test_host_output(void)
 	cc_print_host_info(f, &hi, CC_UNIT_PAGES);
 	check_str(capture_end(f, &buf),
 		  "numaclaims: 2 nodes with a pool, 2 domains; sizes in 4 KiB pages\n"
-		  "node      reserved        free     claimed   unclaimed    offlined\n"
-		  "0           262144      245760       16384      229376           0\n"
-		  "1           262144      256000       48128      207872        2048\n"
-		  "host             -           -        4096           -           -\n"
-		  "total       524288      501760       68608      433152        2048\n",
+		  "node      reserved        free     claimed   unclaimed    offlined        held\n"
+		  "0           262144      245760       16384      229376           0           0\n"
+		  "1           262144      256000       48128      207872        2048         512\n"
+		  "host             -           -        4096           -           -           -\n"
+		  "total       524288      501760       68608      433152        2048         512\n",
 		  "info table in pages");
 	free(buf);
 
@@ -457,13 +460,13 @@ static void test_host_output(void)
 		  "\"reserved_pages\":524288,\"total_avail_pages\":501760,"
 		  "\"outstanding_claims\":68608,\"node_claims\":64512,"
 		  "\"host_claims\":4096,\"unclaimed_pages\":433152,"
-		  "\"offlined_pages\":2048,\"nodes\":["
+		  "\"offlined_pages\":2048,\"total_held_pages\":512,\"nodes\":["
 		  "{\"node\":0,\"reserved_pages\":262144,\"avail_pages\":245760,"
 		  "\"outstanding_claims\":16384,\"unclaimed_pages\":229376,"
-		  "\"offlined_pages\":0},"
+		  "\"offlined_pages\":0,\"held_pages\":0},"
 		  "{\"node\":1,\"reserved_pages\":262144,\"avail_pages\":256000,"
 		  "\"outstanding_claims\":48128,\"unclaimed_pages\":207872,"
-		  "\"offlined_pages\":2048}]}\n",
+		  "\"offlined_pages\":2048,\"held_pages\":512}]}\n",
 		  "info JSON");
 	free(buf);
 
@@ -491,6 +494,20 @@ static void test_host_output(void)
 	tap(!strncmp(buf, "numaclaims: 1 node with a pool, 0 domains;", 42),
 	    "info header singular/plural");
 	free(buf);
+}
+
+static void test_domain_memory(void)
+{
+	struct numaclaims_domain_info d[2];
+
+	fake_domains(d);
+	tap(cc_domain_nodes(&d[0]) == 0x3, "domain nodes: pages on 0 and 1");
+	tap(cc_domain_nodes(&d[1]) == 0x2, "domain nodes: uncounted pages count");
+	tap(cc_domain_pages(&d[0]) == 16384 + 4096, "domain pages: tot");
+	tap(cc_domain_pages(&d[1]) == 2048, "domain pages: tot + uncounted");
+	memset(&d[0], 0, sizeof(d[0]));
+	d[0].node_pages[63] = 1;
+	tap(cc_domain_nodes(&d[0]) == 1ULL << 63, "domain nodes: node 63");
 }
 
 static void test_domain_output(void)
@@ -784,6 +801,7 @@ int main(void)
 	test_amounts();
 	test_host_output();
 	test_domain_output();
+	test_domain_memory();
 	test_claim_set_output();
 	test_hints();
 	test_libclaims();

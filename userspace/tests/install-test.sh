@@ -61,8 +61,8 @@ t "installed files" test -x "$prefix/bin/claimctl" -a \
 t "installed uapi header is the repo's" \
 	cmp "$prefix/include/linux/numaclaims.h" "$SRCDIR/../uapi/linux/numaclaims.h"
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
-t "pkg-config knows libclaims 1.0.0" \
-	bash -c '[ "$(pkg-config --modversion libclaims)" = 1.0.0 ]'
+t "pkg-config knows libclaims 1.1.0" \
+	bash -c '[ "$(pkg-config --modversion libclaims)" = 1.1.0 ]'
 t "pkg-config prefix" \
 	bash -c "[ \"\$(pkg-config --variable=prefix libclaims)\" = '$prefix' ]"
 t "pkg-config --static adds -lnuma" \
@@ -75,8 +75,10 @@ t "consumer builds statically" \
 t "static consumer runs" "$tmp/consumer-static"
 t "soname is libclaims.so.1" \
 	bash -c "readelf -d '$prefix/lib/libclaims.so.1' | grep -q 'SONAME.*\\[libclaims.so.1\\]'"
-t "every exported symbol is versioned LIBCLAIMS_1.0" \
-	bash -c "syms=\$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | awk '\$2 == \"T\" {print \$3}'); [ -n \"\$syms\" ] && ! echo \"\$syms\" | grep -v '@@LIBCLAIMS_1.0\$'"
+t "every exported symbol is versioned LIBCLAIMS_1.0 or 1.1" \
+	bash -c "syms=\$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | awk '\$2 == \"T\" {print \$3}'); [ -n \"\$syms\" ] && ! echo \"\$syms\" | grep -Ev '@@LIBCLAIMS_1\.[01]\$'"
+t "the domain memory calls are LIBCLAIMS_1.1" \
+	bash -c "nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -q ' claims_domain_map@@LIBCLAIMS_1.1\$'"
 t "only claims_* symbols are exported" \
 	bash -c "! nm -D --defined-only '$prefix/lib/libclaims.so.1' | awk '\$2 == \"T\" {print \$3}' | grep -v '^claims_'"
 t "consumer binds the versioned symbol" \
