@@ -20,7 +20,7 @@ KUNIT_KDIR = $(shell $(TOP)/tools/kunit-kernel.sh --print-kdir)
 KUNIT_BZIMAGE = $(shell $(TOP)/tools/kunit-kernel.sh --print-bzimage)
 
 .PHONY: all deps module userspace demo check unit tools-test engine-test claimctl-test claimctl-smoke \
-	selftests selftests-2 selftests-4 kunit-kernel kunit kunit-module \
+	selftests selftests-2 selftests-4 realvm kunit-kernel kunit kunit-module \
 	kunit-2 kunit-4 selftests-debug summary install clean help bench stress stress-short
 
 all: module userspace
@@ -81,6 +81,12 @@ engine-test: deps-build deps-test deps-kunit
 claimctl-test: deps-build deps-test
 	nice $(MAKE) -C userspace unit-test
 
+# Real VMs: nested QEMU in a two-node VM runs the tiny multiboot guest of
+# vmguest/ with a numaclaims domain as its RAM (tools/realvm-guest.sh).
+realvm: module userspace deps-vm
+	@mkdir -p $(RESULTS)
+	$(TOP)/tools/realvm.sh test --out $(RESULTS)/realvm.tap
+
 # claimctl against the real module in a two-node VM.
 claimctl-smoke: module userspace
 	$(TOP)/tools/vm.sh --nodes 2 --module $(BUILD)/module/numaclaims.ko \
@@ -129,7 +135,7 @@ stress: module kunit-module deps-vm deps-test
 	$(TOP)/stress/run_vm.sh
 
 # `make check` runs every suite even if one fails, then counts.
-CHECK_SUITES := tools-test engine-test claimctl-test claimctl-smoke selftests-2 selftests-4 kunit-2 \
+CHECK_SUITES := tools-test engine-test claimctl-test claimctl-smoke realvm selftests-2 selftests-4 kunit-2 \
 		kunit-4 selftests-debug stress-short
 
 check:

@@ -1,0 +1,101 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# tools/realvm.sh - real VMs on numaclaims domains: nested QEMU (TCG) inside
+# the test VM of tools/vm.sh, the tiny guest of vmguest/ as the VM.
+#
+# usage: tools/realvm.sh test  [--out FILE.tap]     (make realvm)
+#        tools/realvm.sh storm [--out FILE.jsonl] [--vms N] [--modes "..."]
+#        tools/realvm.sh demo                       (make demo)
+#
+#   test   tools/realvm-guest.sh in a two-node VM: one VM on a domain,
+#          checked from both sides, scrubbing, SIGBUS on holes, two virtual
+#          nodes on two domains.  TAP to FILE (default
+#          build/results/realvm.tap).  About 1 minute.
+#   storm  tools/realvm-storm.sh in a three-node VM: N tiny VMs (default 12)
+#          started at once by parallel builders on nodes 0 and 1, with claim
+#          sets, then with QEMU's own host-nodes=N,policy=bind,prealloc=on
+#          (and policy=preferred); node 2 holds the QEMU processes.  The
+#          table on stdout, JSON lines to FILE (default
+#          build/realvm/storm.jsonl).  About 2 minutes.
+#   demo   the storm with claim sets only, verbose: per-node tables before
+#          and after, every VM's placement.
+#
+# Needs build/module/numaclaims.ko and build/userspace/claimctl-static
+# (make module userspace); builds vmguest itself.  The QEMU binary, its TCG
+# accelerator module and the firmware it loads (SeaBIOS, the multiboot
+# option ROM, kvmvapic) are copied into the test VM's initramfs.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+mode=${1:-}
+[ $# -gt 0 ] && shift
+out='' vms=12 modes='claims bind preferred' timeout=''
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--out)		out=$2; shift ;;
+	--vms)		vms=$2; shift ;;
+	--modes)	modes=$2; shift ;;
+	--timeout)	timeout=$2; shift ;;
+	-h|--help)	sed -n '3,27s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*)		echo "realvm.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+ko=$TOP/build/module/numaclaims.ko
+claimctl=$TOP/build/userspace/claimctl-static
+for f in "$ko" "$claimctl"; do
+	[ -r "$f" ] || { echo "realvm.sh: $f missing (make module userspace)" >&2; exit 1; }
+done
+make -s -C "$TOP/vmguest" O="$TOP/build/vmguest" >/dev/null
+QEMU_BIN=$(command -v qemu-system-x86_64) || { echo "realvm.sh: no qemu-system-x86_64 (tools/deps.sh vm)" >&2; exit 1; }
+QEMU_BIN=$(readlink -f "$QEMU_BIN")
+accel=/usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so
+
+# QEMU finds its firmware and modules relative to its binary, so it keeps
+# its host paths in the VM.
+adds=(--add "$QEMU_BIN:/usr/bin/qemu-system-x86_64"
+      --add "$accel:$accel"
+      --add /usr/share/seabios/bios-256k.bin:/usr/share/seabios/bios-256k.bin
+      --add /usr/share/qemu/multiboot_dma.bin:/usr/share/qemu/multiboot_dma.bin
+      --add /usr/share/qemu/kvmvapic.bin:/usr/share/qemu/kvmvapic.bin
+      --add "$TOP/build/vmguest/vmguest.elf:/lib/realvm/vmguest.elf"
+      --add "$TOP/tools/realvm-lib.sh:/lib/realvm/realvm-lib.sh"
+      --add "$claimctl:/bin/claimctl")
+
+case "$mode" in
+test)
+	out=${out:-$TOP/build/results/realvm.tap}
+	mkdir -p "$(dirname "$out")"
+	exec "$TOP/tools/vm.sh" --nodes 2 --mem-per-node 512M \
+		--module "$ko" --params "pool_mb=64" "${adds[@]}" \
+		--add "$TOP/tools/realvm-guest.sh:/bin/realvm-guest" \
+		--out "$out" --quiet --splat-check --timeout "${timeout:-300}" \
+		-- realvm-guest
+	;;
+storm|demo)
+	if [ "$mode" = demo ]; then
+		modes=claims
+		verbose=1
+	else
+		verbose=0
+	fi
+	out=${out:-$TOP/build/realvm/storm.jsonl}
+	mkdir -p "$(dirname "$out")"
+	quiet=--quiet
+	[ "$mode" = demo ] && quiet=
+	# numactl: the QEMU processes run with their own memory preferring
+	# node 2, so that nodes 0 and 1 hold guest RAM only.
+	"$TOP/tools/vm.sh" --nodes 3 --mem-per-node 512M $quiet --splat-check \
+		--timeout "${timeout:-600}" "${adds[@]}" \
+		--add "$ko:/lib/realvm/numaclaims.ko" \
+		--add "$(command -v numactl):/usr/bin/numactl" \
+		--add "$TOP/tools/realvm-storm.sh:/bin/realvm-storm" \
+		--out "$out" \
+		-- "RV_VMS=$vms RV_MODES='$modes' RV_VERBOSE=$verbose realvm-storm"
+	;;
+*)
+	sed -n '3,27s/^# \{0,1\}//p' "$0" >&2
+	exit 2
+	;;
+esac
