@@ -11,6 +11,10 @@
  *    that could re-enter the device.
  *  - nc_heap_lock (spinlock, Xen's heap_lock): every engine call; held for
  *    one extent at a time, never across extents.
+ *  - the domain inode's mapping->invalidate_lock (rwsem): exclusive while
+ *    decrease/destroy erase physmap entries and unmap them, shared in the
+ *    fault path (which takes no other numaclaims lock; mmap_lock is above
+ *    it).  Never held while user memory is read.
  *  - the domains xarray's own lock: domid publication and removal;
  *    lookups by domid take no lock (RCU and kref_get_unless_zero()).
  */
@@ -32,7 +36,11 @@
  * @lock:    the domain's lock (see the top of this file).
  * @dying:   set under @lock by destroy; later calls see -ESRCH.
  * @flags:   NUMACLAIMS_DOMAIN_* creation flags.
- * @physmap: gfn -> encoded (node, frame, counted); protected by @lock.
+ * @physmap: gfn -> encoded (node, frame, counted); written under @lock,
+ *           read without it (RCU) by the fault path.
+ * @inode:   the domain's own inode: its i_mapping is where every mapping of
+ *           the domain lives (so unmapping never reaches another domain);
+ *           its invalidate_lock orders faults against decrease/destroy.
  * @owner_link: on the creating file's autodestroy list.
  * @rcu:     frees the structure after a grace period (lookups use RCU).
  */
@@ -43,6 +51,7 @@ struct nc_domain_obj {
 	bool dying;
 	u32 flags;
 	struct xarray physmap;
+	struct inode *inode;
 	struct list_head owner_link;
 	struct rcu_head rcu;
 };
@@ -79,5 +88,17 @@ int nc_populate(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 int nc_decrease(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 		u64 nr_extents, unsigned int order, u64 *nr_done);
 struct page *nc_physmap_page(struct nc_domain_obj *dom, u64 gfn);
+int nc_physmap_node(struct nc_domain_obj *dom, u64 gfn);
+
+/* Domain files (mmap of the physmap) and held pages. */
+struct file;
+struct inode;
+struct vm_area_struct;
+struct file *nc_domain_file(struct nc_domain_obj *dom);
+int nc_domain_attach_file(struct nc_domain_obj *dom, struct file *file);
+int nc_domain_file_mmap(struct file *file, struct vm_area_struct *vma);
+loff_t nc_domain_file_llseek(struct file *file, loff_t offset, int whence);
+int nc_domain_file_release(struct inode *inode, struct file *file);
+u64 nc_reap_held(void);
 
 #endif /* NC_CORE_H */

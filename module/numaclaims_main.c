@@ -10,7 +10,10 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
+#include <linux/cdev.h>
 #include <linux/debugfs.h>
+#include <linux/device.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/miscdevice.h>
@@ -61,6 +64,108 @@ struct nc_file {
  */
 static DEFINE_MUTEX(nc_owner_lock);
 
+/* ---------------------------------------------------------------------------
+ * Domain device nodes: /dev/numaclaims-domN (NUMACLAIMS_DOMAIN_DEV_FMT), one
+ * minor per domid, so a VMM can open a domain's memory by path.
+ */
+#define NC_DOMDEV_MINORS	0x8000U		/* domids 1 .. 0x7fef */
+static dev_t nc_domdev_base;
+static struct cdev nc_domdev_cdev;
+static struct class *nc_domdev_class;
+
+static int nc_domdev_open(struct inode *inode, struct file *file)
+{
+	struct nc_domain_obj *dom;
+	int ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	dom = nc_domain_get(iminor(inode));
+	if (!dom)
+		return -ESRCH;
+	ret = nc_domain_attach_file(dom, file);
+	nc_domain_put(dom);
+	return ret;
+}
+
+static const struct file_operations nc_domdev_fops = {
+	.owner = THIS_MODULE,
+	.open = nc_domdev_open,
+	.release = nc_domain_file_release,
+	.mmap = nc_domain_file_mmap,
+	.llseek = nc_domain_file_llseek,
+};
+
+static char *nc_domdev_devnode(struct device *dev, umode_t *mode)
+{
+	if (mode)
+		*mode = 0600;
+	return NULL;
+}
+
+/* A missing node only costs the path, not the domain: warn and go on. */
+static void nc_domdev_add(u32 domid)
+{
+	struct device *dev;
+
+	dev = device_create(nc_domdev_class, NULL,
+			    MKDEV(MAJOR(nc_domdev_base), domid), NULL,
+			    "numaclaims-dom%u", domid);
+	if (IS_ERR(dev))
+		pr_warn("domain %u: no device node (%ld)\n", domid,
+			PTR_ERR(dev));
+}
+
+static void nc_domdev_remove(u32 domid)
+{
+	device_destroy(nc_domdev_class, MKDEV(MAJOR(nc_domdev_base), domid));
+}
+
+static int nc_domdev_init(void)
+{
+	int ret;
+
+	ret = alloc_chrdev_region(&nc_domdev_base, 0, NC_DOMDEV_MINORS,
+				  "numaclaims-dom");
+	if (ret)
+		return ret;
+	cdev_init(&nc_domdev_cdev, &nc_domdev_fops);
+	nc_domdev_cdev.owner = THIS_MODULE;
+	ret = cdev_add(&nc_domdev_cdev, nc_domdev_base, NC_DOMDEV_MINORS);
+	if (ret)
+		goto out_region;
+	nc_domdev_class = class_create(THIS_MODULE, "numaclaims");
+	if (IS_ERR(nc_domdev_class)) {
+		ret = PTR_ERR(nc_domdev_class);
+		goto out_cdev;
+	}
+	nc_domdev_class->devnode = nc_domdev_devnode;
+	return 0;
+out_cdev:
+	cdev_del(&nc_domdev_cdev);
+out_region:
+	unregister_chrdev_region(nc_domdev_base, NC_DOMDEV_MINORS);
+	return ret;
+}
+
+static void nc_domdev_exit(void)
+{
+	class_destroy(nc_domdev_class);
+	cdev_del(&nc_domdev_cdev);
+	unregister_chrdev_region(nc_domdev_base, NC_DOMDEV_MINORS);
+}
+
+/*
+ * Destroy a domain on behalf of user space: its device node goes first (so
+ * the path disappears with the domain), then the domain.
+ */
+static int nc_destroy(struct nc_domain_obj *dom)
+{
+	if (!READ_ONCE(dom->dying))
+		nc_domdev_remove(dom->acct.domid);
+	return nc_domain_destroy(dom);
+}
+
 /* Drop a destroyed domain from its creator's autodestroy list, if on one. */
 static void nc_forget_owner(struct nc_domain_obj *dom)
 {
@@ -96,7 +201,7 @@ static int nc_release(struct inode *inode, struct file *file)
 					       struct nc_domain_obj, owner_link))) {
 		list_del_init(&dom->owner_link);
 		mutex_unlock(&nc_owner_lock);
-		nc_domain_destroy(dom);	/* -ESRCH if already destroyed */
+		nc_destroy(dom);	/* -ESRCH if already destroyed */
 		nc_domain_put(dom);
 		mutex_lock(&nc_owner_lock);
 	}
@@ -152,6 +257,7 @@ static int nc_ioc_domain_create(struct nc_file *nf, void *arg)
 	if (ret)
 		return ret;
 	c->domid = dom->acct.domid;
+	nc_domdev_add(c->domid);
 	if (c->flags & NUMACLAIMS_DOMAIN_AUTODESTROY) {
 		mutex_lock(&nc_owner_lock);
 		list_add(&dom->owner_link, &nf->autodestroy);
@@ -173,11 +279,39 @@ static int nc_ioc_domain_destroy(struct nc_file *nf, void *arg)
 	dom = nc_domain_get(c->domid);
 	if (!dom)
 		return -ESRCH;
-	ret = nc_domain_destroy(dom);
+	ret = nc_destroy(dom);
 	if (!ret)
 		nc_forget_owner(dom);
 	nc_domain_put(dom);
 	return ret;
+}
+
+static int nc_ioc_domain_open(struct nc_file *nf, void *arg)
+{
+	struct numaclaims_domain_open *o = arg;
+	struct nc_domain_obj *dom;
+	struct file *file;
+	int fd;
+
+	if (o->flags & ~NUMACLAIMS_OPEN_FLAGS)
+		return -EINVAL;
+	dom = nc_domain_get(o->domid);
+	if (!dom)
+		return -ESRCH;
+	fd = get_unused_fd_flags(O_RDWR | (o->flags & NUMACLAIMS_OPEN_CLOEXEC ?
+					    O_CLOEXEC : 0));
+	if (fd < 0)
+		goto out;
+	file = nc_domain_file(dom);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		fd = PTR_ERR(file);
+		goto out;
+	}
+	fd_install(fd, file);
+out:
+	nc_domain_put(dom);
+	return fd;
 }
 
 static int nc_ioc_set_max_pages(struct nc_file *nf, void *arg)
@@ -415,7 +549,9 @@ static int nc_ioc_host_info(struct nc_file *nf, void *arg)
 		hi->nodes[node].offlined_pages = n->offlined_pages;
 		hi->nodes[node].has_pool = n->has_pool;
 		hi->nodes[node].pad = 0;
+		hi->held_pages[node] = n->held_pages;
 	}
+	hi->total_held_pages = nc_heap.total_held_pages;
 	spin_unlock(&nc_heap_lock);
 	return 0;
 }
@@ -455,7 +591,7 @@ static void nc_undo_domain_create(struct nc_file *nf, void *arg)
 	struct nc_domain_obj *dom = nc_domain_get(c->domid);
 
 	if (dom) {
-		if (!nc_domain_destroy(dom))
+		if (!nc_destroy(dom))
 			nc_forget_owner(dom);
 		nc_domain_put(dom);
 	}
@@ -471,6 +607,8 @@ static void nc_undo_domain_create(struct nc_file *nf, void *arg)
  * @out:     for an _IOWR ioctl whose handler writes to the structure only in
  *           some cases: true if this call's result must be copied back.  A
  *           structure the handler left as it was is not copied back.
+ * @minsz:   size of the structure's first published version, if it has
+ *           grown since (else the current size is the minimum).
  */
 struct nc_ioctl_desc {
 	unsigned int cmd;
@@ -478,6 +616,7 @@ struct nc_ioctl_desc {
 	int (*handler)(struct nc_file *nf, void *arg);
 	void (*undo)(struct nc_file *nf, void *arg);
 	bool (*out)(const void *arg);
+	unsigned int minsz;
 };
 
 /* Indexed by the ioctl's number (_IOC_NR); a hole has no handler. */
@@ -497,22 +636,25 @@ static const struct nc_ioctl_desc nc_ioctls[] = {
 	NC_IOCTL(NUMACLAIMS_IOC_POPULATE_PHYSMAP, true, nc_ioc_populate),
 	NC_IOCTL(NUMACLAIMS_IOC_DECREASE_RESERVATION, true, nc_ioc_decrease),
 	NC_IOCTL(NUMACLAIMS_IOC_DOMAIN_INFO, false, nc_ioc_domain_info),
-	NC_IOCTL(NUMACLAIMS_IOC_HOST_INFO, false, nc_ioc_host_info),
+	NC_IOCTL(NUMACLAIMS_IOC_HOST_INFO, false, nc_ioc_host_info, NULL, NULL,
+		 NUMACLAIMS_HOST_INFO_SIZE_VER1),
 	NC_IOCTL(NUMACLAIMS_IOC_OFFLINE_PAGES, true, nc_ioc_offline),
 	NC_IOCTL(NUMACLAIMS_IOC_ONLINE_PAGES, true, nc_ioc_online),
+	NC_IOCTL(NUMACLAIMS_IOC_DOMAIN_OPEN, true, nc_ioc_domain_open),
 };
 
 /*
  * Extensible structs (copy_struct_from_user()): the size in the ioctl
- * number is the caller's structure size.  Shorter than ours: the tail reads
- * as zero; longer: the unknown tail must be zero.  Since version 1 is the
- * first, a shorter size is refused.
+ * number is the caller's structure size.  Shorter than ours but not than
+ * the first version (@minsz): the tail reads as zero and only the caller's
+ * size is copied back; longer: the unknown tail must be zero.  Shorter
+ * than the first version: EINVAL.
  */
 static long nc_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 {
 	void __user *argp = (void __user *)uarg;
 	const struct nc_ioctl_desc *desc;
-	unsigned int usize = _IOC_SIZE(cmd), ksize, nr = _IOC_NR(cmd);
+	unsigned int usize = _IOC_SIZE(cmd), ksize, csize, nr = _IOC_NR(cmd);
 	u64 small[8] nc_uninit;
 	void *karg;
 	long ret;
@@ -530,14 +672,16 @@ static long nc_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 	if (desc->admin && !capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	ksize = _IOC_SIZE(desc->cmd);
-	if (usize < ksize)
+	if (usize < (desc->minsz ? desc->minsz : ksize))
 		return -EINVAL;
+	/* Copied back: what both sides know. */
+	csize = min(usize, ksize);
 
 	karg = ksize <= sizeof(small) ? small : kmalloc(ksize, GFP_KERNEL);
 	if (!karg)
 		return -ENOMEM;
 	if (_IOC_DIR(cmd) & _IOC_WRITE) {
-		/* Fills all ksize bytes (usize >= ksize here). */
+		/* Fills all ksize bytes (a shorter caller's tail with zeros). */
 		ret = copy_struct_from_user(karg, ksize, argp, usize);
 		if (ret) {
 			ret = ret == -E2BIG ? -EINVAL : ret;
@@ -554,13 +698,13 @@ static long nc_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 	 * covers a struct made read-only by another thread meanwhile.)
 	 */
 	if (desc->admin && (_IOC_DIR(cmd) & _IOC_READ) &&
-	    (!desc->out || desc->out(karg)) && copy_to_user(argp, karg, ksize)) {
+	    (!desc->out || desc->out(karg)) && copy_to_user(argp, karg, csize)) {
 		ret = -EFAULT;
 		goto out;
 	}
 	ret = desc->handler(file->private_data, karg);
 	if ((_IOC_DIR(cmd) & _IOC_READ) && (!desc->out || desc->out(karg)) &&
-	    copy_to_user(argp, karg, ksize)) {
+	    copy_to_user(argp, karg, csize)) {
 		if (!ret && desc->undo)
 			desc->undo(file->private_data, karg);
 		ret = -EFAULT;
@@ -612,11 +756,13 @@ DEFINE_SHOW_ATTRIBUTE(nc_invariants);
 /*
  * "page": write "fill DOMID GFN PATTERN" to fill a populated page with a
  * 64-bit pattern, or "sum DOMID GFN" and read back
- * "nonzero=<bytes> first=<first u64>" from the same open file.
+ * "nonzero=<bytes> first=<first u64> node=<node numaclaims placed it on>"
+ * from the same open file.
  */
 struct nc_page_result {
 	u64 nonzero;
 	u64 first;
+	int node;
 	bool valid;
 };
 
@@ -674,6 +820,7 @@ static ssize_t nc_page_write(struct file *file, const char __user *ubuf,
 		for (i = 0; i < PAGE_SIZE; i++)
 			res->nonzero += bytes[i] != 0;
 		res->first = p[0];
+		res->node = nc_physmap_node(dom, gfn);
 		res->valid = true;
 	}
 	kunmap_local(p);
@@ -690,8 +837,8 @@ static ssize_t nc_page_read(struct file *file, char __user *ubuf, size_t len,
 
 	if (!res->valid)
 		return -ENODATA;
-	n = scnprintf(buf, sizeof(buf), "nonzero=%llu first=%llx\n",
-		      res->nonzero, res->first);
+	n = scnprintf(buf, sizeof(buf), "nonzero=%llu first=%llx node=%d\n",
+		      res->nonzero, res->first, res->node);
 	return simple_read_from_buffer(ubuf, len, ppos, buf, n);
 }
 
@@ -711,8 +858,14 @@ static int __init numaclaims_init(void)
 	ret = nc_core_init(node_pool_mb, nr_node_pool_mb, pool_mb);
 	if (ret)
 		return ret;
+	ret = nc_domdev_init();
+	if (ret) {
+		nc_core_exit();
+		return ret;
+	}
 	ret = misc_register(&nc_misc);
 	if (ret) {
+		nc_domdev_exit();
 		nc_core_exit();
 		return ret;
 	}
@@ -725,8 +878,18 @@ static int __init numaclaims_init(void)
 
 static void __exit numaclaims_exit(void)
 {
+	struct nc_domain_obj *dom;
+	u32 domid = 0;
+
 	debugfs_remove_recursive(nc_debugfs);
 	misc_deregister(&nc_misc);
+	/* Every domain file is closed (each holds the module): remove nodes. */
+	while ((dom = nc_domain_get_next(domid))) {
+		domid = dom->acct.domid + 1;
+		nc_domdev_remove(dom->acct.domid);
+		nc_domain_put(dom);
+	}
+	nc_domdev_exit();
 	nc_core_exit();
 }
 

@@ -150,6 +150,7 @@ static int nc_size_call(struct __test_metadata *_metadata, struct nc_ctx *c,
 		struct numaclaims_domain_info di;
 		struct numaclaims_host_info hi;
 		struct numaclaims_offline off;
+		struct numaclaims_domain_open open;
 		char raw[sizeof(struct numaclaims_host_info) + 128];
 	} u;
 	struct numaclaims_claim claim = { .pages = 5, .target = NC_HOST };
@@ -199,6 +200,9 @@ static int nc_size_call(struct __test_metadata *_metadata, struct nc_ctx *c,
 	case NUMACLAIMS_IOC_DOMAIN_INFO:
 		u.di.domid = d;
 		break;
+	case NUMACLAIMS_IOC_DOMAIN_OPEN:
+		u.open.domid = d;
+		break;
 	case NUMACLAIMS_IOC_ONLINE_PAGES:
 		ASSERT_OK(nc_offline(c->fd, c->pool[0], 1));
 		/* fall through */
@@ -212,7 +216,10 @@ static int nc_size_call(struct __test_metadata *_metadata, struct nc_ctx *c,
 
 	h0 = nc_host(_metadata, c);
 	d0 = nc_dom(_metadata, c, d);
-	rc = nc_ioc(c->fd, NC_IOC_RESIZE(cmd, usize), &u);
+	rc = ioctl(c->fd, NC_IOC_RESIZE(cmd, usize), &u);
+	if (rc >= 0 && cmd == NUMACLAIMS_IOC_DOMAIN_OPEN)
+		close(rc);		/* a new domain file */
+	rc = rc < 0 ? -errno : 0;
 	if (rc) {
 		/* A refused request changed nothing. */
 		h1 = nc_host(_metadata, c);
@@ -289,7 +296,7 @@ TEST_F(ioctl, size_shorter_einval)
 	unsigned int i;
 
 	for (i = 1; i < NC_NR_IOCTLS; i++) {
-		unsigned int ksize = _IOC_SIZE(nc_ioctl_defs[i].cmd);
+		unsigned int ksize = nc_ioctl_minsz(&nc_ioctl_defs[i]);
 
 		EXPECT_ERR(EINVAL, nc_size_call(_metadata, c, i, d, 10,
 						ksize - 1, 0))
@@ -411,6 +418,13 @@ static int nc_eperm_child(struct nc_ctx *c, __u32 d, __u64 gfn,
 	CHILD_CHECK(rc == -EPERM, "SET_NODE_AFFINITY: %s", nc_errname(rc));
 	rc = nc_claim_set(c->fd, d, &one, 1);
 	CHILD_CHECK(rc == -EPERM, "CLAIM_MEMORY SET: %s", nc_errname(rc));
+	rc = nc_domain_open(c->fd, d, 0);
+	CHILD_CHECK(rc == -EPERM, "DOMAIN_OPEN: %s", nc_errname(rc));
+	rc = nc_domain_open_path(d);
+	CHILD_CHECK(rc == -EPERM, "open of the domain's device node: %s",
+		    nc_errname(rc));
+	if (rc >= 0)
+		close(rc);
 	rc = nc_claim_pages(c->fd, d, 0);
 	CHILD_CHECK(rc == -EPERM, "CLAIM_PAGES 0: %s", nc_errname(rc));
 	rc = nc_claim_pages(c->fd, d, 10);

@@ -110,7 +110,14 @@ struct nc_ioctl_def {
 	const char *name;
 	unsigned long cmd;
 	bool mutating;		/* needs CAP_SYS_ADMIN */
+	unsigned int minsz;	/* first version's size, if it has grown */
 };
+
+/* The smallest struct size an ioctl accepts. */
+static inline unsigned int nc_ioctl_minsz(const struct nc_ioctl_def *def)
+{
+	return def->minsz ? def->minsz : _IOC_SIZE(def->cmd);
+}
 
 /* Every ioctl of the uapi (CLAIM_MEMORY: SET mutates, GET does not). */
 static const struct nc_ioctl_def nc_ioctl_defs[] = {
@@ -124,9 +131,11 @@ static const struct nc_ioctl_def nc_ioctl_defs[] = {
 	{ "POPULATE_PHYSMAP", NUMACLAIMS_IOC_POPULATE_PHYSMAP, true },
 	{ "DECREASE_RESERVATION", NUMACLAIMS_IOC_DECREASE_RESERVATION, true },
 	{ "DOMAIN_INFO", NUMACLAIMS_IOC_DOMAIN_INFO, false },
-	{ "HOST_INFO", NUMACLAIMS_IOC_HOST_INFO, false },
+	{ "HOST_INFO", NUMACLAIMS_IOC_HOST_INFO, false,
+	  NUMACLAIMS_HOST_INFO_SIZE_VER1 },
 	{ "OFFLINE_PAGES", NUMACLAIMS_IOC_OFFLINE_PAGES, true },
 	{ "ONLINE_PAGES", NUMACLAIMS_IOC_ONLINE_PAGES, true },
+	{ "DOMAIN_OPEN", NUMACLAIMS_IOC_DOMAIN_OPEN, true },
 };
 #define NC_NR_IOCTLS	(sizeof(nc_ioctl_defs) / sizeof(nc_ioctl_defs[0]))
 
@@ -276,6 +285,26 @@ static inline int nc_dom_info(int fd, __u32 domid,
 	return nc_ioc(fd, NUMACLAIMS_IOC_DOMAIN_INFO, di);
 }
 
+/* A new file for @domid's memory: the fd, or -errno. */
+static inline int nc_domain_open(int fd, __u32 domid, __u32 flags)
+{
+	struct numaclaims_domain_open o = { .domid = domid, .flags = flags };
+	int r = ioctl(fd, NUMACLAIMS_IOC_DOMAIN_OPEN, &o);
+
+	return r < 0 ? -errno : r;
+}
+
+/* The same through the domain's device node: the fd, or -errno. */
+static inline int nc_domain_open_path(__u32 domid)
+{
+	char path[64];
+	int r;
+
+	snprintf(path, sizeof(path), NUMACLAIMS_DOMAIN_DEV_FMT, domid);
+	r = open(path, O_RDWR | O_CLOEXEC);
+	return r < 0 ? -errno : r;
+}
+
 static inline int nc_host_info(int fd, struct numaclaims_host_info *hi)
 {
 	memset(hi, 0, sizeof(*hi));
@@ -365,11 +394,15 @@ static inline int nc_page_fill(int pfd, __u32 domid, __u64 gfn, __u64 pattern)
 	return write(pfd, cmd, n) == n ? 0 : -errno;
 }
 
-/* Sum page @gfn of @domid: non-zero bytes and its first u64. */
-static inline int nc_page_sum(__u32 domid, __u64 gfn, __u64 *nonzero,
-			      __u64 *first)
+/*
+ * Sum page @gfn of @domid: non-zero bytes and its first u64; @node (if not
+ * NULL) gets the node numaclaims placed the page on.
+ */
+static inline int nc_page_sum_node(__u32 domid, __u64 gfn, __u64 *nonzero,
+				   __u64 *first, int *node)
 {
 	unsigned long long nz, f;
+	int nd;
 	char cmd[96], out[96];
 	int pfd, n, rc = 0;
 	ssize_t r;
@@ -389,16 +422,24 @@ static inline int nc_page_sum(__u32 domid, __u64 gfn, __u64 *nonzero,
 		goto out;
 	}
 	out[r] = 0;
-	if (sscanf(out, "nonzero=%llu first=%llx", &nz, &f) != 2) {
+	if (sscanf(out, "nonzero=%llu first=%llx node=%d", &nz, &f, &nd) != 3) {
 		rc = -EPROTO;
 		goto out;
 	}
 	*nonzero = nz;
 	if (first)
 		*first = f;
+	if (node)
+		*node = nd;
 out:
 	close(pfd);
 	return rc;
+}
+
+static inline int nc_page_sum(__u32 domid, __u64 gfn, __u64 *nonzero,
+			      __u64 *first)
+{
+	return nc_page_sum_node(domid, gfn, nonzero, first, NULL);
 }
 
 /* --------------------------------------------------------------------------
@@ -534,7 +575,13 @@ static inline void nc_teardown(struct __test_metadata *_metadata,
 					   h->offlined_pages);
 		diffs += nc_report_counter(_metadata, "has_pool", n,
 					   b->has_pool, h->has_pool);
+		diffs += nc_report_counter(_metadata, "held_pages", n,
+					   c->base.held_pages[n],
+					   hi.held_pages[n]);
 	}
+	diffs += nc_report_counter(_metadata, "total_held_pages", -1,
+				   c->base.total_held_pages,
+				   hi.total_held_pages);
 	EXPECT_EQ(0, diffs) TH_LOG("%d counter(s) differ from the baseline",
 				   diffs);
 	if (c->bad && c->bad != MAP_FAILED)

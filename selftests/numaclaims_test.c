@@ -14,6 +14,8 @@
  *   nc_populate.c  populate/decrease, protection, redeeming, max_pages,
  *                  node choice, partial populate, EINTR
  *   nc_lifecycle.c destroy, AUTODESTROY, scrubbing, offline/online recall
+ *   nc_mmap.c      domain files: mmap, placement as Linux sees it, SIGBUS,
+ *                  unmapping on decrease/destroy, pinned pages
  *
  * Usage: numaclaims_test [-l] [FILTER...]
  *        numaclaims_test --pools
@@ -32,6 +34,7 @@
 #include "nc_claims.c"
 #include "nc_populate.c"
 #include "nc_lifecycle.c"
+#include "nc_mmap.c"
 
 static bool nc_filter_match(const char *fixture, const char *test,
 			    int nr_filters, char **filters)

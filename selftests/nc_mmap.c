@@ -1,0 +1,745 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nc_mmap.c - a domain's memory mapped into a process (DOMAIN_OPEN and
+ * /dev/numaclaims-domN): Linux's own view of placement (move_pages(2),
+ * /proc/self/numa_maps) agrees with numaclaims', data written through a
+ * mapping is the domain's page, holes raise SIGBUS, decrease and destroy
+ * remove mappings, freed pages reach the next domain scrubbed, and a page
+ * pinned past its domain's destroy (vmsplice) is never handed to another
+ * domain until released.
+ * #included by numaclaims_test.c (one translation unit, see there).
+ */
+#include <setjmp.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+
+NC_FIXTURE(mmap);
+
+static sigjmp_buf nc_bus_jmp;
+
+static void nc_bus_handler(int sig)
+{
+	siglongjmp(nc_bus_jmp, 1);
+}
+
+/*
+ * Read (or, with @write, write @val to) the u64 at @p.  Returns 0, or 1 if
+ * the access raised SIGBUS.
+ */
+static int nc_access(volatile __u64 *p, bool write, __u64 *val)
+{
+	struct sigaction sa = { .sa_handler = nc_bus_handler }, old;
+	int bus = 0;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(nc_bus_jmp, 1) == 0) {
+		if (write)
+			*p = *val;
+		else
+			*val = *p;
+	} else {
+		bus = 1;
+	}
+	sigaction(SIGBUS, &old, NULL);
+	return bus;
+}
+
+static int nc_bus_on_read(void *p)
+{
+	__u64 v;
+
+	return nc_access(p, false, &v);
+}
+
+/* Map @pages pages of the domain file @dfd from @gfn; MAP_FAILED on error. */
+static void *nc_map(int dfd, __u64 gfn, __u64 pages)
+{
+	return mmap(NULL, pages * NC_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    dfd, (off_t)(gfn * NC_PAGE));
+}
+
+/* Open @d's memory and map @pages from @gfn (ASSERTs); *@dfd gets the file. */
+static void *nc_open_map(struct __test_metadata *_metadata, struct nc_ctx *c,
+			 __u32 d, __u64 gfn, __u64 pages, int *dfd)
+{
+	void *m;
+
+	*dfd = nc_domain_open(c->fd, d, NUMACLAIMS_OPEN_CLOEXEC);
+	ASSERT_LE(0, *dfd) TH_LOG("DOMAIN_OPEN: %s", nc_errname(*dfd));
+	m = nc_map(*dfd, gfn, pages);
+	ASSERT_NE(MAP_FAILED, m) TH_LOG("mmap: %s", strerror(errno));
+	return m;
+}
+
+static void nc_close_map(void *m, __u64 pages, int dfd)
+{
+	munmap(m, pages * NC_PAGE);
+	close(dfd);
+}
+
+/* A new domain with gfn 0 populated and mapped; *@d, *@dfd get them. */
+static __u64 *nc_one_page_domain(struct __test_metadata *_metadata,
+				 struct nc_ctx *c, __u32 *d, int *dfd)
+{
+	__u64 g = 0, done;
+
+	*d = nc_new_dom(_metadata, c, 64);
+	ASSERT_OK(nc_populate(c->fd, *d, &g, 1, 0, 0, &done));
+	return nc_open_map(_metadata, c, *d, 0, 1, dfd);
+}
+
+/* Linux's node for each page at @addr (move_pages(2) with nodes = NULL). */
+static int nc_move_pages_status(void *addr, unsigned long n, int *status)
+{
+	void **pages = calloc(n, sizeof(*pages));
+	unsigned long i;
+	long r;
+
+	if (!pages)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		pages[i] = (char *)addr + i * NC_PAGE;
+	r = syscall(__NR_move_pages, 0, n, pages, NULL, status, 0);
+	free(pages);
+	return r < 0 ? -errno : 0;
+}
+
+/*
+ * Per-node page counts of the mapping at @addr in /proc/self/numa_maps
+ * (the "N<node>=<pages>" fields); returns the number of pages, or -1 if the
+ * mapping is not listed.
+ */
+static long nc_numa_maps(void *addr, __u64 *per_node)
+{
+	FILE *f = fopen("/proc/self/numa_maps", "r");
+	char line[4096];
+	long total = -1;
+
+	memset(per_node, 0, sizeof(__u64) * NUMACLAIMS_MAX_NODES);
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *tok, *save = NULL;
+
+		if (strtoul(line, NULL, 16) != (unsigned long)addr)
+			continue;
+		total = 0;
+		for (tok = strtok_r(line, " \n", &save); tok;
+		     tok = strtok_r(NULL, " \n", &save)) {
+			unsigned int node;
+			unsigned long pages;
+
+			if (sscanf(tok, "N%u=%lu", &node, &pages) == 2 &&
+			    node < NUMACLAIMS_MAX_NODES) {
+				per_node[node] += pages;
+				total += pages;
+			}
+		}
+		break;
+	}
+	fclose(f);
+	return total;
+}
+
+/*
+ * Map gfns [@gfn, @gfn + @pages) of @d, touch every page, and check that
+ * Linux's view of each page's node (move_pages, numa_maps) is the node
+ * numaclaims placed it on (debugfs), and, when @whole, that the per-node
+ * counts are DOMAIN_INFO's node_pages.  @want_node >= 0: every page must be
+ * there.  Fills @hist with the pages per node.
+ */
+static void nc_check_placement(struct __test_metadata *_metadata,
+			       struct nc_ctx *c, __u32 d, __u64 gfn,
+			       __u64 pages, bool whole, int want_node,
+			       __u64 *hist)
+{
+	struct numaclaims_domain_info di = nc_dom(_metadata, c, d);
+	__u64 nm[NUMACLAIMS_MAX_NODES], i, nz;
+	int *status = calloc(pages, sizeof(int));
+	int dfd, wrong = 0, n;
+	char *m;
+
+	memset(hist, 0, sizeof(__u64) * NUMACLAIMS_MAX_NODES);
+	ASSERT_NE(NULL, status);
+	m = nc_open_map(_metadata, c, d, gfn, pages, &dfd);
+	for (i = 0; i < pages; i++)
+		ASSERT_EQ(0, nc_bus_on_read(m + i * NC_PAGE))
+			TH_LOG("SIGBUS on populated gfn %llu",
+			       (unsigned long long)(gfn + i));
+	ASSERT_OK(nc_move_pages_status(m, pages, status));
+	for (i = 0; i < pages; i++) {
+		int node = -1;
+
+		ASSERT_OK(nc_page_sum_node(d, gfn + i, &nz, NULL, &node));
+		if (status[i] != node || (want_node >= 0 && node != want_node)) {
+			if (wrong++ < 5)
+				TH_LOG("gfn %llu: move_pages says node %d, numaclaims %d, wanted %d",
+				       (unsigned long long)(gfn + i),
+				       status[i], node, want_node);
+		}
+		if (status[i] >= 0 && status[i] < NUMACLAIMS_MAX_NODES)
+			hist[status[i]]++;
+	}
+	EXPECT_EQ(0, wrong) TH_LOG("%d pages where Linux and numaclaims disagree",
+				   wrong);
+	EXPECT_EQ((long)pages, nc_numa_maps(m, nm));
+	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
+		EXPECT_EQ(hist[n], nm[n]) TH_LOG("numa_maps node %d", n);
+		if (whole)
+			EXPECT_EQ(di.node_pages[n], hist[n])
+				TH_LOG("DOMAIN_INFO node_pages[%d]", n);
+	}
+	nc_close_map(m, pages, dfd);
+	free(status);
+}
+
+/*
+ * On every node: 512 pages of order 0 and one order-9 extent requested
+ * there with @memflags, all found there by Linux and numaclaims alike.
+ */
+static void nc_placement_each_node(struct __test_metadata *_metadata,
+				   struct nc_ctx *c, __u32 memflags)
+{
+	__u64 hist[NUMACLAIMS_MAX_NODES], done;
+	unsigned int i;
+
+	for (i = 0; i < c->nr_pool; i++) {
+		__u32 d = nc_new_dom(_metadata, c, 4096);
+		unsigned int n = c->pool[i];
+
+		ASSERT_OK(nc_populate_range(c->fd, d, 0, 512, 0,
+					    NC_NODE(n) | memflags, &done));
+		ASSERT_OK(nc_populate_range(c->fd, d, 512, 1, 9,
+					    NC_NODE(n) | memflags, &done));
+		nc_check_placement(_metadata, c, d, 0, 1024, true, n, hist);
+		EXPECT_EQ(1024, hist[n]);
+		EXPECT_OK(nc_destroy(c->fd, d));
+	}
+}
+
+/* A node hint (no EXACT_NODE), with room on the node. */
+TEST_F(mmap, placement_node_hint)
+{
+	nc_placement_each_node(_metadata, &self->ctx, 0);
+}
+
+TEST_F(mmap, placement_exact_node)
+{
+	nc_placement_each_node(_metadata, &self->ctx, NC_EXACT);
+}
+
+/* Node affinity over every pool node: round robin, extent by extent. */
+TEST_F(mmap, placement_affinity_round_robin)
+{
+	struct nc_ctx *c = &self->ctx;
+	__u64 hist[NUMACLAIMS_MAX_NODES], done;
+	__u32 d = nc_new_dom(_metadata, c, 4096);
+	unsigned int i, used = 0;
+
+	ASSERT_OK(nc_set_affinity(c->fd, d, c->pool_mask));
+	ASSERT_OK(nc_populate_range(c->fd, d, 0, 16, 5, 0, &done));
+	nc_check_placement(_metadata, c, d, 0, 16 << 5, true, -1, hist);
+	for (i = 0; i < c->nr_pool; i++)
+		used += hist[c->pool[i]] != 0;
+	EXPECT_EQ(c->nr_pool, used) TH_LOG("round robin used %u of %u nodes",
+					   used, c->nr_pool);
+	EXPECT_OK(nc_destroy(c->fd, d));
+}
+
+/* A claim set spread over every node, redeemed by unplaced populates. */
+TEST_F(mmap, placement_spread_claim_set)
+{
+	struct nc_ctx *c = &self->ctx;
+	struct numaclaims_claim set[NUMACLAIMS_MAX_NODES];
+	__u64 hist[NUMACLAIMS_MAX_NODES], done, g = 0;
+	__u32 d = nc_new_dom(_metadata, c, 4096);
+	unsigned int i;
+
+	for (i = 0; i < c->nr_pool; i++)
+		set[i] = CLAIM(64, c->pool[i]);
+	ASSERT_OK(nc_claim_set(c->fd, d, set, c->nr_pool));
+	/* Half placed by node, half left to numaclaims (affinity, claims). */
+	for (i = 0; i < c->nr_pool; i++) {
+		ASSERT_OK(nc_populate_range(c->fd, d, g, 32, 0,
+					    NC_NODE(c->pool[i]), &done));
+		g += 32;
+	}
+	ASSERT_OK(nc_populate_range(c->fd, d, g, 32 * c->nr_pool, 0, 0,
+				    &done));
+	g += 32 * c->nr_pool;
+	EXPECT_EQ(0, nc_dom(_metadata, c, d).outstanding_pages);
+	nc_check_placement(_metadata, c, d, 0, g, true, -1, hist);
+	for (i = 0; i < c->nr_pool; i++)
+		EXPECT_LE(32, hist[c->pool[i]]) TH_LOG("node %u", c->pool[i]);
+	EXPECT_OK(nc_destroy(c->fd, d));
+}
+
+/* What is written through a mapping is the domain's page, and back. */
+TEST_F(mmap, write_through_mapping_read_debugfs)
+{
+	struct nc_ctx *c = &self->ctx;
+	__u32 d = nc_new_dom(_metadata, c, 64);
+	__u64 done, nz, first, *p, i;
+	int dfd, pfd;
+
+	ASSERT_OK(nc_populate_range(c->fd, d, 0, 8, 0, 0, &done));
+	p = nc_open_map(_metadata, c, d, 0, 8, &dfd);
+	/* Mapping -> page. */
+	for (i = 0; i < NC_PAGE / 8; i++)
+		p[3 * NC_PAGE / 8 + i] = 0x1122334455667788ULL;
+	ASSERT_OK(nc_page_sum(d, 3, &nz, &first));
+	EXPECT_EQ(NC_PAGE, nz);
+	EXPECT_EQ(0x1122334455667788ULL, first);
+	ASSERT_OK(nc_page_sum(d, 4, &nz, &first));
+	EXPECT_EQ(0, nz);
+	/* Page -> mapping. */
+	pfd = nc_page_open();
+	ASSERT_LE(0, pfd);
+	ASSERT_OK(nc_page_fill(pfd, d, 5, 0xfeedfacecafebeefULL));
+	close(pfd);
+	for (i = 0; i < NC_PAGE / 8; i++)
+		if (p[5 * NC_PAGE / 8 + i] != 0xfeedfacecafebeefULL)
+			break;
+	EXPECT_EQ(NC_PAGE / 8, i);
+	nc_close_map(p, 8, dfd);
+	EXPECT_OK(nc_destroy(c->fd, d));
+}
+
+/* Unpopulated gfns raise SIGBUS; populating after mmap fills the hole. */
+TEST_F(mmap, sigbus_on_holes)
+{
+	struct nc_ctx *c = &self->ctx;
+	__u32 d = nc_new_dom(_metadata, c, 64);
+	__u64 gfns[2] = { 0, 2 }, g1 = 1, done, v = 7;
+	char *m;
+	int dfd;
+
+	ASSERT_OK(nc_populate(c->fd, d, gfns, 2, 0, 0, &done));
+	m = nc_open_map(_metadata, c, d, 0, 4, &dfd);
+	EXPECT_EQ(0, nc_bus_on_read(m));
+	EXPECT_EQ(1, nc_bus_on_read(m + NC_PAGE));
+	EXPECT_EQ(0, nc_bus_on_read(m + 2 * NC_PAGE));
+	EXPECT_EQ(1, nc_access((__u64 *)(m + 3 * NC_PAGE), true, &v));
+	ASSERT_OK(nc_populate(c->fd, d, &g1, 1, 0, 0, &done));
+	v = 1;
+	EXPECT_EQ(0, nc_access((__u64 *)(m + NC_PAGE), false, &v));
+	EXPECT_EQ(0, v) TH_LOG("a freshly populated page is not zero");
+	nc_close_map(m, 4, dfd);
+	EXPECT_OK(nc_destroy(c->fd, d));
+}
+
+/* Bad requests are refused with the documented errno and change nothing. */
+TEST_F(mmap, errors)
+{
+	struct nc_ctx *c = &self->ctx;
+	struct numaclaims_domain_open o = { 0 };
+	__u32 d = nc_new_dom(_metadata, c, 100);
+	void *m;
+	int dfd, fl;
+
+	EXPECT_ERR(EINVAL, nc_domain_open(c->fd, d, 2));
+	EXPECT_ERR(EINVAL, nc_domain_open(c->fd, d, ~0U));
+	EXPECT_ERR(ESRCH, nc_domain_open(c->fd, d + 1000, 0));
+	EXPECT_ERR(ESRCH, nc_domain_open(c->fd, 0, 0));
+	o.domid = d;
+	o.flags = 1U << 31;
+	EXPECT_ERR(EINVAL, nc_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_OPEN, &o));
+
+	dfd = nc_domain_open(c->fd, d, NUMACLAIMS_OPEN_CLOEXEC);
+	ASSERT_LE(0, dfd);
+	fl = fcntl(dfd, F_GETFD);
+	EXPECT_TRUE(fl & FD_CLOEXEC);
+	EXPECT_EQ(O_RDWR, fcntl(dfd, F_GETFL) & O_ACCMODE);
+	/* MAP_PRIVATE: EINVAL. */
+	m = mmap(NULL, NC_PAGE, PROT_READ, MAP_PRIVATE, dfd, 0);
+	EXPECT_EQ(MAP_FAILED, m);
+	EXPECT_EQ(EINVAL, errno);
+	/* Beyond NUMACLAIMS_MAX_GFN, or reaching past it: ENXIO. */
+	m = mmap(NULL, NC_PAGE, PROT_READ, MAP_SHARED, dfd,
+		 (off_t)(NUMACLAIMS_MAX_GFN * NC_PAGE));
+	EXPECT_EQ(MAP_FAILED, m);
+	EXPECT_EQ(ENXIO, errno);
+	m = mmap(NULL, 2 * NC_PAGE, PROT_READ, MAP_SHARED, dfd,
+		 (off_t)((NUMACLAIMS_MAX_GFN - 1) * NC_PAGE));
+	EXPECT_EQ(MAP_FAILED, m);
+	EXPECT_EQ(ENXIO, errno);
+	/* The last gfn itself can be mapped (and is a hole). */
+	m = mmap(NULL, NC_PAGE, PROT_READ, MAP_SHARED, dfd,
+		 (off_t)((NUMACLAIMS_MAX_GFN - 1) * NC_PAGE));
+	ASSERT_NE(MAP_FAILED, m);
+	EXPECT_EQ(1, nc_bus_on_read(m));
+	munmap(m, NC_PAGE);
+	/* mremap cannot grow a mapping past what mmap checked. */
+	m = nc_map(dfd, 0, 1);
+	ASSERT_NE(MAP_FAILED, m);
+	EXPECT_EQ(MAP_FAILED, mremap(m, NC_PAGE, 2 * NC_PAGE, 0));
+	munmap(m, NC_PAGE);
+	/* lseek(SEEK_END) is max_pages << 12, as a VMM sizes its backend. */
+	EXPECT_EQ(100 * (off_t)NC_PAGE, lseek(dfd, 0, SEEK_END));
+	ASSERT_OK(nc_set_max(c->fd, d, 300));
+	EXPECT_EQ(300 * (off_t)NC_PAGE, lseek(dfd, 0, SEEK_END));
+	close(dfd);
+	EXPECT_INVARIANTS();
+	EXPECT_OK(nc_destroy(c->fd, d));
+}
+
+/* The device node appears with the domain, maps the same pages, and goes. */
+TEST_F(mmap, device_node)
+{
+	struct nc_ctx *c = &self->ctx;
+	__u32 d = nc_new_dom(_metadata, c, 64);
+	__u64 done, *a, *b, g = 0;
+	char path[64];
+	struct stat st;
+	int dfd, pfd;
+
+	snprintf(path, sizeof(path), NUMACLAIMS_DOMAIN_DEV_FMT, d);
+	ASSERT_EQ(0, stat(path, &st)) TH_LOG("%s: %s", path, strerror(errno));
+	EXPECT_TRUE(S_ISCHR(st.st_mode));
+	EXPECT_EQ(0600, st.st_mode & 0777);
+	ASSERT_OK(nc_populate(c->fd, d, &g, 1, 0, 0, &done));
+	pfd = nc_domain_open_path(d);
+	ASSERT_LE(0, pfd) TH_LOG("open %s: %s", path, nc_errname(pfd));
+	dfd = nc_domain_open(c->fd, d, 0);
+	ASSERT_LE(0, dfd);
+	EXPECT_EQ(64 * (off_t)NC_PAGE, lseek(pfd, 0, SEEK_END));
+	a = nc_map(pfd, 0, 1);
+	b = nc_map(dfd, 0, 1);
+	ASSERT_NE(MAP_FAILED, a);
+	ASSERT_NE(MAP_FAILED, b);
+	a[10] = 0xabcdef;
+	EXPECT_EQ(0xabcdef, b[10]);
+	/* Decrease unmaps both. */
+	ASSERT_OK(nc_decrease(c->fd, d, &g, 1, 0, &done));
+	EXPECT_EQ(1, nc_bus_on_read(a));
+	EXPECT_EQ(1, nc_bus_on_read(b));
+	munmap(a, NC_PAGE);
+	munmap(b, NC_PAGE);
+	close(pfd);
+	close(dfd);
+	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_EQ(-1, stat(path, &st));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_ERR(ENOENT, nc_domain_open_path(d));
+}
+
+/* Decrease removes the mapping of exactly the pages it frees. */
+TEST_F(mmap, decrease_unmaps)
+{
+	struct nc_ctx *c = &self->ctx;
+	__u32 d = nc_new_dom(_metadata, c, 64);
+	__u64 done, g, v, *p;
+	int dfd;
+
+	ASSERT_OK(nc_populate_range(c->fd, d, 0, 4, 0, 0, &done));
+	ASSERT_OK(nc_populate_range(c->fd, d, 16, 1, 4, 0, &done));
+	p = nc_open_map(_metadata, c, d, 0, 32, &dfd);
+	for (g = 0; g < 32; g++) {
+		v = 0x100 + g;
+		nc_access(p + g * NC_PAGE / 8, true, &v);
+	}
+	g = 1;
+	ASSERT_OK(nc_decrease(c->fd, d, &g, 1, 0, &done));
+	EXPECT_EQ(1, nc_bus_on_read(p + NC_PAGE / 8));
+	EXPECT_EQ(0x100, p[0]);
+	EXPECT_EQ(0x102, p[2 * NC_PAGE / 8]);
+	/* An order-4 extent: all 16 pages go. */
+	g = 16;
+	ASSERT_OK(nc_decrease(c->fd, d, &g, 1, 4, &done));
+	for (g = 16; g < 32; g++)
+		EXPECT_EQ(1, nc_bus_on_read(p + g * NC_PAGE / 8))
+			TH_LOG("gfn %llu still mapped", (unsigned long long)g);
+	/* Repopulated: a new, scrubbed page at the same address. */
+	g = 1;
+	ASSERT_OK(nc_populate(c->fd, d, &g, 1, 0, 0, &done));
+	v = 1;
+	EXPECT_EQ(0, nc_access(p + NC_PAGE / 8, false, &v));
+	EXPECT_EQ(0, v);
+	nc_close_map(p, 32, dfd);
+	EXPECT_OK(nc_destroy(c->fd, d));
+}
+
+/* Destroy removes every mapping; the file stays but maps nothing. */
+TEST_F(mmap, destroy_unmaps)
+{
+	struct nc_ctx *c = &self->ctx;
+	__u32 d = nc_new_dom(_metadata, c, 64);
+	__u64 done, g;
+	char *m;
+	int dfd;
+
+	ASSERT_OK(nc_populate_range(c->fd, d, 0, 8, 0, 0, &done));
+	m = nc_open_map(_metadata, c, d, 0, 8, &dfd);
+	memset(m, 0x5a, 8 * NC_PAGE);
+	EXPECT_OK(nc_destroy(c->fd, d));
+	for (g = 0; g < 8; g++)
+		EXPECT_EQ(1, nc_bus_on_read(m + g * NC_PAGE));
+	EXPECT_EQ(MAP_FAILED, nc_map(dfd, 0, 1));
+	EXPECT_EQ(ESRCH, errno);
+	EXPECT_ERR(ESRCH, nc_domain_open(c->fd, d, 0));
+	nc_close_map(m, 8, dfd);
+}
+
+/* AUTODESTROY on close of the creating file unmaps too. */
+TEST_F(mmap, autodestroy_unmaps)
+{
+	struct nc_ctx *c = &self->ctx;
+	__u64 done;
+	__u32 d = 0;
+	int fd2, dfd;
+	char *m;
+
+	fd2 = open(NC_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd2);
+	ASSERT_OK(nc_create(fd2, 64, NUMACLAIMS_DOMAIN_AUTODESTROY, &d));
+	ASSERT_OK(nc_populate_range(fd2, d, 0, 4, 0, 0, &done));
+	m = nc_open_map(_metadata, c, d, 0, 4, &dfd);
+	m[0] = 1;
+	close(fd2);
+	EXPECT_EQ(1, nc_bus_on_read(m));
+	EXPECT_EQ(0, nc_host(_metadata, c).nr_domains);
+	nc_close_map(m, 4, dfd);
+}
+
+/*
+ * Fill every page available on @node into a new domain and check through a
+ * mapping that none holds a non-zero byte (or @pattern in its first word
+ * when @full is false).  Returns the domain.
+ */
+static __u32 nc_fill_node_check_clean(struct __test_metadata *_metadata,
+				      struct nc_ctx *c, unsigned int node,
+				      __u64 pattern, bool full)
+{
+	__u64 avail = nc_host(_metadata, c).nodes[node].avail_pages;
+	__u64 done, i, dirty = 0, words = full ? NC_PAGE / 8 : 1, w;
+	__u32 d = nc_new_dom(_metadata, c, avail);
+	__u64 *p;
+	int dfd;
+
+	ASSERT_OK(nc_populate_range(c->fd, d, 0, avail, 0,
+				    NC_NODE(node) | NC_EXACT, &done));
+	p = nc_open_map(_metadata, c, d, 0, avail, &dfd);
+	for (i = 0; i < avail; i++)
+		for (w = 0; w < words; w++) {
+			__u64 v = p[i * NC_PAGE / 8 + w];
+
+			if (full ? v != 0 : v == pattern) {
+				dirty++;
+				break;
+			}
+		}
+	EXPECT_EQ(0, dirty) TH_LOG("%llu of %llu pages on node %u not clean",
+				   (unsigned long long)dirty,
+				   (unsigned long long)avail, node);
+	nc_close_map(p, avail, dfd);
+	return d;
+}
+
+/* Pages written through a mapping and decreased reach the next domain zeroed. */
+TEST_F(mmap, next_domain_sees_zeros)
+{
+	struct nc_ctx *c = &self->ctx;
+	unsigned int n = c->pool[c->nr_pool - 1];
+	__u32 a = nc_new_dom(_metadata, c, 64), b;
+	__u64 done, gfns[16], i;
+	char *m;
+	int dfd;
+
+	ASSERT_OK(nc_populate_range(c->fd, a, 0, 16, 0, NC_NODE(n) | NC_EXACT,
+				    &done));
+	m = nc_open_map(_metadata, c, a, 0, 16, &dfd);
+	memset(m, 0xa5, 16 * NC_PAGE);
+	for (i = 0; i < 16; i++)
+		gfns[i] = i;
+	ASSERT_OK(nc_decrease(c->fd, a, gfns, 16, 0, &done));
+	EXPECT_EQ(1, nc_bus_on_read(m));
+	b = nc_fill_node_check_clean(_metadata, c, n, 0, true);
+	EXPECT_OK(nc_destroy(c->fd, b));
+	nc_close_map(m, 16, dfd);
+	EXPECT_OK(nc_destroy(c->fd, a));
+}
+
+/* Pin the page at @p into a new pipe (vmsplice takes page references). */
+static void nc_vmsplice_pin(struct __test_metadata *_metadata, void *p,
+			    int *pipefd)
+{
+	struct iovec iov = { .iov_base = p, .iov_len = NC_PAGE };
+
+	ASSERT_EQ(0, pipe(pipefd));
+	ASSERT_EQ((ssize_t)NC_PAGE, vmsplice(pipefd[1], &iov, 1, 0))
+		TH_LOG("vmsplice: %s", strerror(errno));
+}
+
+/* Wait up to @ms for every held page to be released. */
+static __u64 nc_wait_held(struct __test_metadata *_metadata, struct nc_ctx *c,
+			  unsigned int ms)
+{
+	__u64 held = 0;
+	unsigned int t;
+
+	for (t = 0; t <= ms; t += 10) {
+		held = nc_host(_metadata, c).total_held_pages;
+		if (!held)
+			break;
+		usleep(10000);
+	}
+	return held;
+}
+
+/*
+ * A page pinned by vmsplice outlives its domain's destroy: it is held (not
+ * free, in no domain), no other domain gets it, the holder still reads its
+ * data, and once the pipe lets go it returns to the pool scrubbed.
+ */
+TEST_F(mmap, pinned_page_outlives_destroy)
+{
+	const __u64 pattern = 0x5eed5eed5eed5eedULL;
+	struct nc_ctx *c = &self->ctx;
+	unsigned int n = c->pool[0];
+	struct numaclaims_host_info hi;
+	__u32 a = nc_new_dom(_metadata, c, 64), b;
+	__u64 done, i, *p, buf[NC_PAGE / 8];
+	int dfd, pipefd[2];
+
+	ASSERT_OK(nc_populate_range(c->fd, a, 0, 16, 0, NC_NODE(n) | NC_EXACT,
+				    &done));
+	p = nc_open_map(_metadata, c, a, 0, 16, &dfd);
+	for (i = 0; i < 16 * NC_PAGE / 8; i++)
+		p[i] = pattern;
+	nc_vmsplice_pin(_metadata, p + 3 * NC_PAGE / 8, pipefd);
+	nc_close_map(p, 16, dfd);
+
+	EXPECT_OK(nc_destroy(c->fd, a));
+	hi = nc_host(_metadata, c);
+	EXPECT_EQ(1, hi.held_pages[n]);
+	EXPECT_EQ(1, hi.total_held_pages);
+	EXPECT_EQ(c->base.nodes[n].avail_pages - 1, hi.nodes[n].avail_pages);
+	EXPECT_INVARIANTS();
+
+	/* Every other page of the node: none is the pinned one. */
+	b = nc_fill_node_check_clean(_metadata, c, n, pattern, false);
+	EXPECT_OK(nc_destroy(c->fd, b));
+	EXPECT_EQ(1, nc_host(_metadata, c).held_pages[n]);
+
+	/* The holder still sees the data it pinned. */
+	ASSERT_EQ((ssize_t)NC_PAGE, read(pipefd[0], buf, NC_PAGE));
+	EXPECT_EQ(pattern, buf[0]);
+	EXPECT_EQ(pattern, buf[NC_PAGE / 8 - 1]);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	EXPECT_EQ(0, nc_wait_held(_metadata, c, 5000));
+	/* Back in the pool, scrubbed: the whole node is clean again. */
+	b = nc_fill_node_check_clean(_metadata, c, n, 0, true);
+	EXPECT_OK(nc_destroy(c->fd, b));
+}
+
+/* Decrease of a page still pinned: held too, then released. */
+TEST_F(mmap, pinned_page_outlives_decrease)
+{
+	struct nc_ctx *c = &self->ctx;
+	__u64 done, g = 0, *p;
+	int dfd, pipefd[2];
+	char ch[NC_PAGE];
+	__u32 a;
+
+	p = nc_one_page_domain(_metadata, c, &a, &dfd);
+	p[0] = 42;
+	nc_vmsplice_pin(_metadata, p, pipefd);
+	ASSERT_OK(nc_decrease(c->fd, a, &g, 1, 0, &done));
+	EXPECT_EQ(1, nc_bus_on_read(p));
+	EXPECT_EQ(1, nc_host(_metadata, c).total_held_pages);
+	EXPECT_EQ(0, nc_dom(_metadata, c, a).tot_pages);
+	EXPECT_INVARIANTS();
+	ASSERT_EQ((ssize_t)NC_PAGE, read(pipefd[0], ch, NC_PAGE));
+	close(pipefd[0]);
+	close(pipefd[1]);
+	EXPECT_EQ(0, nc_wait_held(_metadata, c, 5000));
+	nc_close_map(p, 1, dfd);
+	EXPECT_OK(nc_destroy(c->fd, a));
+}
+
+/*
+ * The gfn array of populate and decrease may live in the domain's own
+ * mapping: the fault it takes must not wait for the domain's lock.
+ */
+TEST_F(mmap, gfn_array_in_own_mapping)
+{
+	struct nc_ctx *c = &self->ctx;
+	__u64 done, *p;
+	int dfd;
+	__u32 d;
+
+	p = nc_one_page_domain(_metadata, c, &d, &dfd);
+	/* Drop the pte so that populate's read of the array faults. */
+	ASSERT_EQ(0, madvise(p, NC_PAGE, MADV_DONTNEED));
+	p[0] = 5;
+	p[1] = 6;
+	ASSERT_EQ(0, madvise(p, NC_PAGE, MADV_DONTNEED));
+	EXPECT_OK(nc_populate(c->fd, d, p, 2, 0, 0, &done));
+	EXPECT_EQ(2, done);
+	EXPECT_EQ(3, nc_dom(_metadata, c, d).tot_pages);
+	ASSERT_EQ(0, madvise(p, NC_PAGE, MADV_DONTNEED));
+	EXPECT_OK(nc_decrease(c->fd, d, p, 2, 0, &done));
+	EXPECT_EQ(1, nc_dom(_metadata, c, d).tot_pages);
+	nc_close_map(p, 1, dfd);
+	EXPECT_OK(nc_destroy(c->fd, d));
+}
+
+/* A forked child shares the mapping; decrease unmaps it in the child too. */
+TEST_F(mmap, fork_child_mapping_unmapped)
+{
+	struct nc_ctx *c = &self->ctx;
+	__u64 done, g = 0, *p;
+	int dfd, status, go[2], back[2];
+	char x = 0;
+	pid_t pid;
+	__u32 d;
+
+	p = nc_one_page_domain(_metadata, c, &d, &dfd);
+	p[0] = 77;
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(back));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int bad = p[0] != 77;
+
+		if (write(back[1], &x, 1) != 1 || read(go[0], &x, 1) != 1)
+			_exit(3);
+		_exit(bad ? 2 : nc_bus_on_read(p) ? 0 : 1);
+	}
+	ASSERT_EQ(1, read(back[0], &x, 1));
+	ASSERT_OK(nc_decrease(c->fd, d, &g, 1, 0, &done));
+	ASSERT_EQ(1, write(go[1], &x, 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("child: 1 = still mapped after decrease, 2 = did not see the data");
+	close(go[0]); close(go[1]); close(back[0]); close(back[1]);
+	nc_close_map(p, 1, dfd);
+	EXPECT_OK(nc_destroy(c->fd, d));
+}
+
+/* HOST_INFO at its version-1 size: accepted, and nothing written past it. */
+TEST_F(mmap, host_info_version1_size)
+{
+	struct nc_ctx *c = &self->ctx;
+	unsigned char buf[sizeof(struct numaclaims_host_info)];
+	struct numaclaims_host_info full = nc_host(_metadata, c);
+	unsigned int k;
+
+	memset(buf, 0xaa, sizeof(buf));
+	EXPECT_OK(nc_ioc(c->fd, NC_IOC_RESIZE(NUMACLAIMS_IOC_HOST_INFO,
+					      NUMACLAIMS_HOST_INFO_SIZE_VER1),
+			 buf));
+	EXPECT_EQ(0, memcmp(buf, &full, NUMACLAIMS_HOST_INFO_SIZE_VER1));
+	for (k = NUMACLAIMS_HOST_INFO_SIZE_VER1; k < sizeof(buf); k++)
+		if (buf[k] != 0xaa)
+			break;
+	EXPECT_EQ(sizeof(buf), k);
+	EXPECT_ERR(EINVAL, nc_ioc(c->fd, NC_IOC_RESIZE(NUMACLAIMS_IOC_HOST_INFO,
+				  NUMACLAIMS_HOST_INFO_SIZE_VER1 - 8), buf));
+	EXPECT_EQ(NUMACLAIMS_API_VERSION,
+		  ioctl(c->fd, NUMACLAIMS_IOC_API_VERSION));
+}
