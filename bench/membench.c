@@ -5,12 +5,16 @@
  * the same node the way `numactl --membind` binds it (the Linux baseline),
  * for every (CPU node, memory node) pair: local versus remote.
  *
+ * A region is three triad arrays followed by the chase area.
+ *
  *   triad   STREAM's a[i] = b[i] + q * c[i] over three arrays, threads
  *           pinned (libnuma) to the CPU node; best of --reps, 24 bytes per
  *           element counted, as STREAM does
  *   chase   a dependent random pointer chase over cache-line slots (one
  *           thread): nanoseconds per load, i.e. memory latency once the
  *           footprint is well above the last-level cache
+ *           (repetitions alternate between the kinds of memory, so that a
+ *           domain and its baseline see the same moment of the machine)
  *   touch   what it costs to start using memory: a domain's mmap + first
  *           touch of pages already populated (and, for domains membench
  *           made, the populate ioctl itself) against anonymous memory with
@@ -106,7 +110,7 @@ static struct {
 	bool anon_only;
 	uint32_t domids[NUMACLAIMS_MAX_NODES];
 	int nr_domids;
-	const char *device, *json_path;
+	const char *device, *json_path, *tag;
 } opt = {
 	.size = 1ULL << 30, .chase_size = 256ULL << 20,
 	.touch_size = 256ULL << 20, .chase_steps = 20000000, .reps = 5,
@@ -142,6 +146,8 @@ static void json(const char *fmt, ...)
 	if (!JSON)
 		return;
 	fprintf(JSON, "{\"bench\":\"membench\",");
+	if (opt.tag)
+		fprintf(JSON, "\"tag\":\"%s\",", opt.tag);
 	va_start(ap, fmt);
 	vfprintf(JSON, fmt, ap);
 	va_end(ap);
@@ -238,6 +244,32 @@ static uint64_t nodes_with_cpus(void)
 		if (node_cpus(n) > 0)
 			mask |= 1ULL << n;
 	return mask;
+}
+
+/*
+ * The setting a sysfs/procfs file shows: its "[selected]" word if it has
+ * one (transparent_hugepage/enabled), else its first word; "?" if none.
+ */
+static const char *sysfs_word(const char *path, char *buf, size_t len)
+{
+	char line[256] = "", *b, *e;
+	FILE *f = fopen(path, "r");
+
+	if (f) {
+		if (!fgets(line, sizeof(line), f))
+			line[0] = '\0';
+		fclose(f);
+	}
+	b = strchr(line, '[');
+	if (b && (e = strchr(b, ']'))) {
+		b++;
+	} else {
+		b = line;
+		e = b + strcspn(b, " \n");
+	}
+	*e = '\0';
+	snprintf(buf, len, "%s", *b ? b : "?");
+	return buf;
 }
 
 /* ---- SIGBUS guard: a hole in a domain is an error message, not a crash ---- */
@@ -543,47 +575,59 @@ static void *triad_thread(void *p)
 	return NULL;
 }
 
-/* Best-of-reps triad over @r from CPUs of @node: bytes per second. */
-static double triad(struct region *r, int node, int threads, uint64_t *ns)
+/*
+ * The region's layout: three triad arrays of triad_elems() doubles, then
+ * the pointer-chase area (the last opt.chase_size bytes), so that neither
+ * benchmark disturbs the other's data and repetitions can alternate.
+ */
+static size_t triad_elems(const struct region *r)
 {
-	size_t n = r->bytes / 3 / sizeof(double);
-	double *a = r->base, *b = a + n, *c = b + n;
-	struct triad_arg args[256];
-	pthread_t tid[256];
-	pthread_barrier_t start;
+	return (r->bytes - opt.chase_size) / 3 / sizeof(double);
+}
+
+static void triad_init(struct region *r)
+{
+	size_t n = triad_elems(r);
+	double *b = (double *)r->base + n, *c = b + n;
 
 	for (size_t i = 0; i < n; i++) {
 		b[i] = 1.0;
 		c[i] = 2.0;
 	}
-	for (int rep = 0; rep < opt.reps; rep++) {
-		uint64_t t0 = UINT64_MAX, t1 = 0;
+}
 
-		pthread_barrier_init(&start, NULL, (unsigned)threads + 1);
-		for (int i = 0; i < threads; i++) {
-			args[i] = (struct triad_arg){
-				.a = a, .b = b, .c = c, .node = node,
-				.lo = n * (size_t)i / (size_t)threads,
-				.hi = n * (size_t)(i + 1) / (size_t)threads,
-				.start = &start,
-			};
-			if (pthread_create(&tid[i], NULL, triad_thread, &args[i]))
-				die("pthread_create failed");
-		}
-		pthread_barrier_wait(&start);
-		/* From the first thread's start to the last one's end. */
-		for (int i = 0; i < threads; i++) {
-			pthread_join(tid[i], NULL);
-			t0 = args[i].t0 < t0 ? args[i].t0 : t0;
-			t1 = args[i].t1 > t1 ? args[i].t1 : t1;
-		}
-		ns[rep] = t1 - t0;
-		pthread_barrier_destroy(&start);
+/* One triad over @r by @threads threads on the CPUs of @node: ns taken. */
+static uint64_t triad_once(struct region *r, int node, int threads)
+{
+	size_t n = triad_elems(r);
+	double *a = r->base, *b = a + n, *c = b + n;
+	struct triad_arg args[256];
+	pthread_t tid[256];
+	pthread_barrier_t start;
+	uint64_t t0 = UINT64_MAX, t1 = 0;
+
+	pthread_barrier_init(&start, NULL, (unsigned)threads + 1);
+	for (int i = 0; i < threads; i++) {
+		args[i] = (struct triad_arg){
+			.a = a, .b = b, .c = c, .node = node,
+			.lo = n * (size_t)i / (size_t)threads,
+			.hi = n * (size_t)(i + 1) / (size_t)threads,
+			.start = &start,
+		};
+		if (pthread_create(&tid[i], NULL, triad_thread, &args[i]))
+			die("pthread_create failed");
 	}
+	pthread_barrier_wait(&start);
+	/* From the first thread's start to the last one's end. */
+	for (int i = 0; i < threads; i++) {
+		pthread_join(tid[i], NULL);
+		t0 = args[i].t0 < t0 ? args[i].t0 : t0;
+		t1 = args[i].t1 > t1 ? args[i].t1 : t1;
+	}
+	pthread_barrier_destroy(&start);
 	if (a[n / 2] != 7.0)
 		die("triad computed %g, not 7", a[n / 2]);
-	return (double)(3 * sizeof(double) * n) * 1e9 /
-	       (double)min_u64(ns, opt.reps);
+	return t1 - t0;
 }
 
 /* ---- pointer chase ---- */
@@ -598,13 +642,14 @@ static uint64_t rng(void)	/* xorshift64* */
 	return rng_state * 0x2545f4914f6cdd1dULL;
 }
 
-/* One random cycle through every slot (Sattolo), as pointers in place. */
-static void chase_build(struct region *r, size_t slots)
+/* One random cycle through every slot of the chase area (Sattolo). */
+static void chase_build(struct region *r)
 {
+	size_t slots = (size_t)(opt.chase_size / MB_LINE);
+	char *base = (char *)r->base + (r->bytes - opt.chase_size);
 	uint32_t *perm = malloc(sizeof(*perm) * slots);
-	char *base = r->base;
 
-	rng_state = 0x9e3779b97f4a7c15ULL;
+	rng_state = 0x9e3779b97f4a7c15ULL;	/* the same chain every time */
 	if (!perm)
 		die("out of memory");
 	for (size_t i = 0; i < slots; i++)
@@ -625,23 +670,22 @@ static void chase_build(struct region *r, size_t slots)
 
 static void *volatile chase_sink;
 
-static double chase(struct region *r, int node, uint64_t *ns)
+/* One chase of opt.chase_steps loads from the CPUs of @node: ns taken. */
+static uint64_t chase_once(struct region *r, int node)
 {
-	void **p = r->base;
+	void **p = (void **)((char *)r->base + (r->bytes - opt.chase_size));
+	uint64_t t0;
 
 	numa_run_on_node(node);
 	for (uint64_t i = 0; i < opt.chase_steps / 16; i++)	/* warm up */
 		p = *p;
-	for (int rep = 0; rep < opt.reps; rep++) {
-		uint64_t t0 = now_ns();
-
-		for (uint64_t i = 0; i < opt.chase_steps; i++)
-			p = *p;
-		ns[rep] = now_ns() - t0;
-	}
+	t0 = now_ns();
+	for (uint64_t i = 0; i < opt.chase_steps; i++)
+		p = *p;
+	t0 = now_ns() - t0;
 	chase_sink = p;
 	numa_run_on_node(-1);
-	return (double)min_u64(ns, opt.reps) / (double)opt.chase_steps;
+	return t0;
 }
 
 /* ---- touch: the cost of starting to use memory ---- */
@@ -690,14 +734,16 @@ static void touch_tests(struct region *r, uint64_t mask, const char *label,
 	/* A domain: mmap + touch pages it already has (no allocation). */
 	if (bytes > r->domain_pages << CLAIMS_PAGE_SHIFT)
 		bytes = r->domain_pages << CLAIMS_PAGE_SHIFT;
-	for (int rep = 0; rep < opt.reps; rep++) {
+	/* rep -1 warms up, untimed (QEMU backs guest memory on first use). */
+	for (int rep = -1; rep < opt.reps; rep++) {
 		uint64_t t0 = now_ns();
 
 		ret = claims_domain_map_fd(r->fd, 0, bytes >> CLAIMS_PAGE_SHIFT, &p);
 		if (ret)
 			die("map domain %u: %s", r->domid, strerror(-ret));
 		touch_pages(p, bytes);
-		ns[rep] = now_ns() - t0;
+		if (rep >= 0)
+			ns[rep] = now_ns() - t0;
 		claims_domain_unmap(p, bytes >> CLAIMS_PAGE_SHIFT);
 	}
 	touch_report(touch_name[T_DOM_MAP], r->label, bytes, ns, &out[T_DOM_MAP]);
@@ -705,8 +751,11 @@ static void touch_tests(struct region *r, uint64_t mask, const char *label,
 	if (r->made && node >= 0) {
 		uint64_t gfn = r->domain_pages, pages = bytes >> CLAIMS_PAGE_SHIFT;
 
-		for (int rep = 0; rep < opt.reps; rep++) {
-			ns[rep] = populate(r->domid, gfn, pages, node);
+		for (int rep = -1; rep < opt.reps; rep++) {
+			uint64_t t = populate(r->domid, gfn, pages, node);
+
+			if (rep >= 0)
+				ns[rep] = t;
 			decrease(r->domid, gfn, pages);
 		}
 		touch_report(touch_name[T_DOM_POPULATE], r->label, bytes, ns,
@@ -716,7 +765,7 @@ anon:
 	if (!opt.anon || node < 0)
 		return;
 	/* Linux: MAP_POPULATE under a membind policy (allocate + zero). */
-	for (int rep = 0; rep < opt.reps; rep++) {
+	for (int rep = -1; rep < opt.reps; rep++) {
 		unsigned long mask = 1UL << node;
 		uint64_t t0;
 
@@ -725,7 +774,8 @@ anon:
 		t0 = now_ns();
 		p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-		ns[rep] = now_ns() - t0;
+		if (rep >= 0)
+			ns[rep] = now_ns() - t0;
 		set_mempolicy(MPOL_DEFAULT, NULL, 0);
 		if (p == MAP_FAILED)
 			die("mmap MAP_POPULATE: %s", strerror(errno));
@@ -734,12 +784,13 @@ anon:
 	touch_report(touch_name[T_ANON_POPULATE], label, bytes, ns,
 		     &out[T_ANON_POPULATE]);
 	/* Linux: mbind, then first-touch faults of 4 KiB pages. */
-	for (int rep = 0; rep < opt.reps; rep++) {
+	for (int rep = -1; rep < opt.reps; rep++) {
 		uint64_t t0 = now_ns();
 
 		p = anon_bound(bytes, node, MADV_NOHUGEPAGE, 0);
 		touch_pages(p, bytes);
-		ns[rep] = now_ns() - t0;
+		if (rep >= 0)
+			ns[rep] = now_ns() - t0;
 		munmap(p, bytes);
 	}
 	touch_report(touch_name[T_ANON_TOUCH], label, bytes, ns,
@@ -747,6 +798,8 @@ anon:
 }
 
 /* ---- the run ---- */
+
+static struct region *find_region(uint64_t mask, enum mb_kind kind);
 
 struct result {
 	double gbps, lat_ns;
@@ -756,34 +809,67 @@ struct result {
 /* results[region][cpu node] */
 static struct result results[MB_MAX_REGIONS][NUMACLAIMS_MAX_NODES];
 
-static void measure(struct region *r, int cpu)
+/*
+ * Every kind on memory @mask from the CPUs of @cpu, repetition by
+ * repetition, the kinds alternating (forwards, then backwards), so that a
+ * domain and its baselines see the same moment of a shared machine.
+ */
+static void measure_pair(uint64_t mask, int cpu)
 {
-	uint64_t ns[MB_MAX_REPS];
-	char list[MB_MAX_REPS * 24];
+	uint64_t tri[NR_KINDS][MB_MAX_REPS], cha[NR_KINDS][MB_MAX_REPS];
 	int threads = opt.threads ? opt.threads : node_cpus(cpu);
-	const char *where = r->mem_mask & (1ULL << cpu) ? "local" : "remote";
-	struct result *res = &results[r - regions][cpu];
+	const char *where = mask & (1ULL << cpu) ? "local" : "remote";
+	struct region *r[NR_KINDS];
+	char list[MB_MAX_REPS * 24];
+	int k;
 
 	if (threads > 256)
 		threads = 256;
 	if (threads < 1)
 		threads = 1;
-	res->gbps = triad(r, cpu, threads, ns) / 1e9;
-	json("\"test\":\"triad\",\"kind\":\"%s\",\"cpu_node\":%d,\"mem_node\":\"%s\",\"where\":\"%s\""
-	     ",\"threads\":%d,\"bytes\":%zu,\"best_ns\":%" PRIu64 ",\"gb_per_s\":%.4f,\"ns\":%s",
-	     kind_name[r->kind], cpu, r->label, where, threads,
-	     3 * sizeof(double) * (r->bytes / 3 / sizeof(double)),
-	     min_u64(ns, opt.reps), res->gbps,
-	     json_list(list, sizeof(list), ns, opt.reps));
-	/* The triad wrote over the chain: the same chain again, every time. */
-	chase_build(r, (size_t)(opt.chase_size / MB_LINE));
-	res->lat_ns = chase(r, cpu, ns);
-	json("\"test\":\"chase\",\"kind\":\"%s\",\"cpu_node\":%d,\"mem_node\":\"%s\",\"where\":\"%s\""
-	     ",\"footprint\":%" PRIu64 ",\"steps\":%" PRIu64 ",\"best_ns\":%" PRIu64
-	     ",\"ns_per_load\":%.2f,\"ns\":%s", kind_name[r->kind], cpu, r->label,
-	     where, opt.chase_size, opt.chase_steps, min_u64(ns, opt.reps),
-	     res->lat_ns, json_list(list, sizeof(list), ns, opt.reps));
-	res->done = true;
+	for (k = 0; k < NR_KINDS; k++)
+		r[k] = find_region(mask, (enum mb_kind)k);
+	/* rep -1 warms up (code, caches, TLBs, the emulator), untimed. */
+	for (int rep = -1; rep < opt.reps; rep++) {
+		for (int i = 0; i < NR_KINDS; i++) {
+			uint64_t t, c;
+
+			k = rep % 2 ? NR_KINDS - 1 - i : i;
+			if (!r[k])
+				continue;
+			t = triad_once(r[k], cpu, threads);
+			c = chase_once(r[k], cpu);
+			if (rep >= 0) {
+				tri[k][rep] = t;
+				cha[k][rep] = c;
+			}
+		}
+	}
+	for (k = 0; k < NR_KINDS; k++) {
+		struct result *res;
+		size_t n;
+
+		if (!r[k])
+			continue;
+		res = &results[r[k] - regions][cpu];
+		n = triad_elems(r[k]);
+		res->gbps = (double)(3 * sizeof(double) * n) /
+			    (double)min_u64(tri[k], opt.reps);
+		json("\"test\":\"triad\",\"kind\":\"%s\",\"cpu_node\":%d,\"mem_node\":\"%s\",\"where\":\"%s\""
+		     ",\"threads\":%d,\"bytes\":%zu,\"best_ns\":%" PRIu64 ",\"gb_per_s\":%.4f,\"ns\":%s",
+		     kind_name[k], cpu, r[k]->label, where, threads,
+		     3 * sizeof(double) * n, min_u64(tri[k], opt.reps), res->gbps,
+		     json_list(list, sizeof(list), tri[k], opt.reps));
+		res->lat_ns = (double)min_u64(cha[k], opt.reps) /
+			      (double)opt.chase_steps;
+		json("\"test\":\"chase\",\"kind\":\"%s\",\"cpu_node\":%d,\"mem_node\":\"%s\",\"where\":\"%s\""
+		     ",\"footprint\":%" PRIu64 ",\"steps\":%" PRIu64 ",\"best_ns\":%" PRIu64
+		     ",\"ns_per_load\":%.2f,\"ns\":%s", kind_name[k], cpu,
+		     r[k]->label, where, opt.chase_size, opt.chase_steps,
+		     min_u64(cha[k], opt.reps), res->lat_ns,
+		     json_list(list, sizeof(list), cha[k], opt.reps));
+		res->done = true;
+	}
 }
 
 /* The region of @kind on exactly the nodes @mask, or NULL. */
@@ -930,7 +1016,8 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: membench [MEMORY] [--cpu-nodes LIST] [--threads N] [--size SIZE]\n"
 "                [--chase-size SIZE] [--chase-steps N] [--touch-size SIZE]\n"
-"                [--reps N] [--no-anon] [--no-thp] [--json FILE] [--smoke]\n"
+"                [--reps N] [--no-anon] [--no-thp] [--json FILE] [--tag NAME]\n"
+"                [--smoke] [--device PATH]\n"
 "MEMORY, any of (default --make-domains):\n"
 "  --domain-env      the domain `claimctl run DOMID -- membench --domain-env`\n"
 "                    describes (NUMACLAIMS_MEM_FD or _PATH, _SIZE, _NODES)\n"
@@ -941,11 +1028,13 @@ static void usage(FILE *f)
 "  --anon-only       only the Linux baseline (no module needed)\n"
 "The Linux baseline (anon: mbind + 4 KiB pages; anon-thp: mbind + THP) is\n"
 "allocated on the node of every single-node domain.  membench writes over\n"
-"the domains' memory.  SIZE: 512M, 1G, NNNp.  Defaults: --size 1G (triad:\n"
-"3 arrays of SIZE/3; clamped to the domain), --chase-size 256M,\n"
+"the domains' memory.  SIZE: 512M, 1G, NNNp.  Defaults: --size 1G per region\n"
+"(clamped to the domain: 3 triad arrays, then the chase area), --chase-size 256M,\n"
 "--chase-steps 20000000, --touch-size 256M, --reps 5, --threads: the CPUs\n"
 "of the node, --cpu-nodes: every node with CPUs.\n"
-"--smoke: 3M/1M/2M sizes, 1 rep, exit 1 unless every page is on its node.\n");
+"--json FILE: JSON lines (\"-\": stdout, and the tables go to stderr), each\n"
+"with \"tag\":NAME if --tag is given.  --smoke: 3M/1M/2M sizes, 1 rep, and\n"
+"exit status 1 unless every page is on its memory node.\n");
 }
 
 int main(int argc, char **argv)
@@ -966,6 +1055,7 @@ int main(int argc, char **argv)
 		{ "anon-only", no_argument, NULL, 'O' },
 		{ "no-thp", no_argument, NULL, 'H' },
 		{ "json", required_argument, NULL, 'j' },
+		{ "tag", required_argument, NULL, 'g' },
 		{ "smoke", no_argument, NULL, 'k' },
 		{ "device", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
@@ -1005,6 +1095,11 @@ int main(int argc, char **argv)
 		case 'O': opt.anon_only = true; break;
 		case 'H': opt.thp = false; break;
 		case 'j': opt.json_path = optarg; break;
+		case 'g':
+			if (strpbrk(optarg, "\"\\"))
+				die("--tag must not contain quotes or backslashes");
+			opt.tag = optarg;
+			break;
 		case 'k': opt.smoke = true; break;
 		case 'd': opt.device = optarg; break;
 		case 'h': usage(stdout); return 0;
@@ -1096,6 +1191,7 @@ int main(int argc, char **argv)
 		die("no memory to measure (--mem-nodes names no node?)");
 	if (opt.chase_size > opt.size)
 		opt.chase_size = opt.size;
+	opt.chase_size &= ~(uint64_t)(MB_LINE - 1);
 
 	/* The Linux baseline on each single-node domain's node, same size. */
 	for (i = 0; i < nr_domain_regions; i++) {
@@ -1111,7 +1207,7 @@ int main(int argc, char **argv)
 	}
 
 	{
-		char cpus[200], mems[200];
+		char cpus[200], mems[200], thp[32], bal[32];
 		uint64_t mem = 0;
 
 		for (i = 0; i < nr_regions; i++)
@@ -1120,30 +1216,38 @@ int main(int argc, char **argv)
 		       " MiB x %" PRIu64 " loads, touch %" PRIu64 " MiB, best of %d%s\n",
 		       cc_format_nodelist(cpus, sizeof(cpus), opt.cpu_nodes),
 		       cc_format_nodelist(mems, sizeof(mems), mem),
-		       regions[0].bytes >> 20, regions[0].bytes / 3 >> 20,
+		       regions[0].bytes >> 20,
+		       (regions[0].bytes - opt.chase_size) / 3 >> 20,
 		       opt.chase_size >> 20, opt.chase_steps, opt.touch_size >> 20,
 		       opt.reps, opt.smoke ? " (smoke)" : "");
 		json("\"test\":\"config\",\"cpu_nodes\":\"%s\",\"mem_nodes\":\"%s\",\"region_bytes\":%zu"
 		     ",\"chase_bytes\":%" PRIu64 ",\"chase_steps\":%" PRIu64 ",\"touch_bytes\":%" PRIu64
-		     ",\"reps\":%d,\"threads\":%d,\"smoke\":%s,\"numa_nodes\":%d",
+		     ",\"reps\":%d,\"threads\":%d,\"smoke\":%s,\"numa_nodes\":%d"
+		     ",\"thp\":\"%s\",\"numa_balancing\":\"%s\"",
 		     cpus, mems, regions[0].bytes, opt.chase_size, opt.chase_steps,
 		     opt.touch_size, opt.reps, opt.threads,
-		     opt.smoke ? "true" : "false", numa_max_node() + 1);
+		     opt.smoke ? "true" : "false", numa_max_node() + 1,
+		     sysfs_word("/sys/kernel/mm/transparent_hugepage/enabled", thp, sizeof(thp)),
+		     sysfs_word("/proc/sys/kernel/numa_balancing", bal, sizeof(bal)));
 	}
 
-	for (i = 0; i < nr_regions; i++) {
-		struct region *r = &regions[i];
-
-		placement(r);
-		if (opt.chase_size > r->bytes)
-			die("--chase-size above the region");
-		for (int cpu = 0; cpu < NUMACLAIMS_MAX_NODES; cpu++) {
-			if (!(opt.cpu_nodes & (1ULL << cpu)))
-				continue;
-			measure(r, cpu);
-		}
-	}
+	for (i = 0; i < nr_regions; i++)
+		placement(&regions[i]);
 	collect_mem_rows();
+	/* Pair by pair, every kind of memory of the pair, interleaved. */
+	for (i = 0; i < nr_regions; i++) {
+		if (regions[i].bytes < opt.chase_size + 3 * CLAIMS_PAGE_SIZE)
+			die("%s %s: %zu bytes cannot hold the triad arrays and a %" PRIu64
+			    "-byte chase area; --size larger or --chase-size smaller",
+			    kind_name[regions[i].kind], regions[i].label,
+			    regions[i].bytes, opt.chase_size);
+		triad_init(&regions[i]);
+		chase_build(&regions[i]);
+	}
+	for (i = 0; i < nr_mem_rows; i++)
+		for (int cpu = 0; cpu < NUMACLAIMS_MAX_NODES; cpu++)
+			if (opt.cpu_nodes & (1ULL << cpu))
+				measure_pair(mem_rows[i], cpu);
 	for (i = 0; i < nr_mem_rows; i++) {
 		char label[64];
 

@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""membench-report.py - the membench section of docs/PERFORMANCE.md.
+
+Reads the JSON lines bench/membench-run.sh collected from the VM
+(build/bench/raw/membench-2.jsonl) and writes the block between
+
+    <!-- BEGIN GENERATED: membench (bench/membench-report.py; do not edit by hand) -->
+    <!-- END GENERATED: membench -->
+
+in the doc (--doc), or prints it.  Under QEMU TCG no timing is
+NUMA-faithful, so the block leads with placement and with ratios against
+the Linux baseline measured in the same run.  Exit status 1 if a page was
+not on its memory node (the figures are never judged).
+"""
+import argparse
+import json
+import sys
+
+BEGIN = "<!-- BEGIN GENERATED: membench (bench/membench-report.py; do not edit by hand) -->"
+END = "<!-- END GENERATED: membench -->"
+KINDS = ("domain", "anon", "anon-thp")
+TOUCH = ("domain-map-touch", "domain-populate", "anon-map-populate",
+         "anon-first-touch")
+
+
+def load(path):
+    recs = []
+    with open(path, errors="replace") as f:
+        for line in f:
+            line = line.strip()
+            if not line.startswith("{"):
+                continue
+            try:
+                r = json.loads(line)
+            except ValueError:
+                continue
+            if r.get("bench") == "membench":
+                recs.append(r)
+    return recs
+
+
+def sel(recs, **kw):
+    return [r for r in recs if all(r.get(k) == v for k, v in kw.items())]
+
+
+def fmt(v, spec):
+    return "–" if v is None else format(v, spec)
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def placement_table(recs):
+    # The last record per (tag, kind, node) is the check after the benchmarks.
+    last, first = {}, {}
+    for r in sel(recs, test="placement"):
+        key = (r.get("tag", ""), r["kind"], r["mem_node"])
+        first.setdefault(key, r)
+        last[key] = r
+    rows = ["| run | kind | memory node | pages | on the node | elsewhere | move_pages errors | verdict |",
+            "|---|---|---|---|---|---|---|---|"]
+    bad = 0
+    for key, r in last.items():
+        f = first[key]
+        ok = r["ok"] and f["ok"]
+        bad += not ok
+        rows.append(f"| {key[0]} | {key[1]} | {key[2]} | {r['pages']} | {r['on_node']} | "
+                    f"{r['elsewhere']} | {r['errors']} | {'ok' if ok else '**MISPLACED**'} |")
+    return rows, bad
+
+
+def pair_tables(recs, tag):
+    res = {}
+    for t in ("triad", "chase"):
+        for r in sel(recs, test=t, tag=tag):
+            res[(t, r["kind"], r["cpu_node"], r["mem_node"])] = r
+    pairs = sorted({(k[2], k[3]) for k in res}, key=lambda p: (p[1], p[0]))
+    out = []
+    for t, field, unit, better in (("triad", "gb_per_s", "GB/s", "higher"),
+                                   ("chase", "ns_per_load", "ns per load", "lower")):
+        out.append("")
+        out.append(f"{'Triad bandwidth' if t == 'triad' else 'Dependent random loads'} "
+                   f"({unit}, best of the repetitions; {better} is better):")
+        out.append("")
+        out.append("| CPU node | memory node | | domain | anon (4 KiB) | anon-thp | domain ÷ anon |")
+        out.append("|---|---|---|---|---|---|---|")
+        for cpu, mem in pairs:
+            v = {k: res.get((t, k, cpu, mem), {}).get(field) for k in KINDS}
+            where = next((res[(t, k, cpu, mem)]["where"] for k in KINDS
+                          if (t, k, cpu, mem) in res), "")
+            out.append(f"| {cpu} | {mem} | {where} | {fmt(v['domain'], '.3f' if t == 'triad' else '.1f')} | "
+                       f"{fmt(v['anon'], '.3f' if t == 'triad' else '.1f')} | "
+                       f"{fmt(v['anon-thp'], '.3f' if t == 'triad' else '.1f')} | "
+                       f"{fmt(ratio(v['domain'], v['anon']), '.2f')} |")
+    return out
+
+
+def ratio_table(recs, tag):
+    rows = ["| kind | remote ÷ local bandwidth | remote ÷ local latency |", "|---|---|---|"]
+    for r in sel(recs, test="ratio", tag=tag):
+        rows.append(f"| {r['kind']} | {r['bw_remote_over_local']:.2f} | {r['lat_remote_over_local']:.2f} |")
+    return rows if len(rows) > 2 else []
+
+
+def touch_table(recs, tag):
+    res = {(r["kind"], r["mem_node"]): r for r in sel(recs, test="touch", tag=tag)}
+    nodes = sorted({k[1] for k in res})
+    if not nodes:
+        return []
+    size = next(iter(res.values()))["bytes"] >> 20
+    rows = [f"Starting to use {size} MiB (ns per 4 KiB page, best of the repetitions):", "",
+            "| memory node | domain: mmap + touch | domain: populate | anon: mmap MAP_POPULATE | "
+            "anon: mbind + first touch | domain mmap+touch ÷ anon MAP_POPULATE |",
+            "|---|---|---|---|---|---|"]
+    for n in nodes:
+        v = {k: res.get((k, n), {}).get("ns_per_page") for k in TOUCH}
+        rows.append(f"| {n} | " + " | ".join(fmt(v[k], '.0f') for k in TOUCH) +
+                    f" | {fmt(ratio(v['domain-map-touch'], v['anon-map-populate']), '.2f')} |")
+    return rows
+
+
+def block(recs):
+    out = []
+    vm = (sel(recs, test="vm") or [{}])[-1]
+    cfg = (sel(recs, test="config", tag="make-domains") or sel(recs, test="config") or [{}])[0]
+    end = (sel(recs, test="end") or [{}])[-1]
+    out.append(f"Run of {vm.get('date', '?')}: a 2-node VM (one vCPU and {vm.get('mem_per_node', '?')} "
+               f"per node, a {vm.get('pool_mb', '?')} MiB pool per node), {vm.get('seconds', '?')} s, "
+               f"{vm.get('qemu', 'QEMU')}. Settings `{vm.get('settings', '?')}`; in the guest "
+               f"THP `{cfg.get('thp', '?')}`, `numa_balancing` {cfg.get('numa_balancing', '?')}.")
+    out.append("")
+    out.append("**Placement** (`move_pages(2)` with no target nodes on every page of every region, "
+               "once before and once after the benchmarks):")
+    out.append("")
+    rows, bad = placement_table(recs)
+    out += rows
+    out.append("")
+    out.append(f"After the runs: {end.get('held_pages', '?')} pages held, module invariants "
+               f"`{end.get('invariants', '?')}`.")
+    out.append("")
+    out.append("**Every (CPU node, memory node) pair**, domains made by `membench --make-domains` "
+               "(TCG: ratios only; local and remote cost the same here):")
+    out += pair_tables(recs, "make-domains")
+    rt = ratio_table(recs, "make-domains")
+    if rt:
+        out.append("")
+        out += rt
+    out.append("")
+    out += touch_table(recs, "make-domains")
+    run = pair_tables(recs, "claimctl-run")
+    if len(run) > 10:
+        out.append("")
+        out.append("**Through `claimctl run`** (a domain claimed and populated on node 1 with "
+                   "claimctl, measured by `claimctl run D -- membench --domain-env`):")
+        out += run
+    return "\n".join(out) + "\n", bad
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--raw", required=True, help="membench JSON lines")
+    ap.add_argument("--doc", help="docs/PERFORMANCE.md to update (else print)")
+    a = ap.parse_args()
+    recs = load(a.raw)
+    if not recs:
+        print(f"membench-report.py: no membench records in {a.raw}", file=sys.stderr)
+        return 1
+    text_block, bad = block(recs)
+    if a.doc:
+        text = open(a.doc).read()
+        if BEGIN not in text or END not in text:
+            print(f"membench-report.py: {a.doc} has no membench markers: appending them",
+                  file=sys.stderr)
+            text += f"\n{BEGIN}\n{END}\n"
+        pre, rest = text.split(BEGIN, 1)
+        _, post = rest.split(END, 1)
+        with open(a.doc, "w") as f:
+            f.write(pre + BEGIN + "\n\n" + text_block + "\n" + END + post)
+        print(f"membench-report.py: wrote the membench section of {a.doc}")
+    else:
+        print(text_block)
+    if bad:
+        print(f"membench-report.py: {bad} region(s) with pages off their node", file=sys.stderr)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

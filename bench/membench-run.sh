@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# bench/membench-run.sh - membench in a 2-node QEMU VM (bench/run.sh calls
+# it; it also runs alone): a domain's mapped memory against mbind-bound
+# anonymous memory, for every (CPU node, memory node) pair, placement
+# checked with move_pages(2), and the cost of mapping a domain against
+# MAP_POPULATE.  Then bench/membench-report.py writes its section of
+# docs/PERFORMANCE.md.
+#
+# usage: bench/membench-run.sh [--quick] [--no-vm] [--no-docs] [--raw DIR]
+#                              [--nice N] [--timeout S] [--no-build]
+#                              [--module PATH.ko]
+#
+#   --quick    smaller sizes
+#   --no-vm    report from the raw file already there
+#   --no-docs  print the section instead of writing docs/PERFORMANCE.md
+#   --raw DIR  where membench-2.jsonl and the console log go
+#              (default build/bench/raw)
+#   --no-build use what is built (bench/run.sh has just built it)
+#   --module   another numaclaims.ko (default build/module/numaclaims.ko)
+#
+# Under QEMU TCG timing is not NUMA-faithful: the report gives placement
+# and ratios against the Linux baseline measured in the same run.  It
+# fails only if something does not build, the VM does not finish, a kernel
+# log has a splat, or a page is not on its node.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+OUT=$TOP/build/bench
+RAW=$OUT/raw
+quick=0 vm=1 docs=1 nice=10 timeout=900 build=1
+module=$TOP/build/module/numaclaims.ko
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--quick)	quick=1 ;;
+	--no-vm)	vm=0 ;;
+	--no-docs)	docs=0 ;;
+	--raw)		RAW=$2; shift ;;
+	--nice)		nice=$2; shift ;;
+	--timeout)	timeout=$2; shift ;;
+	--no-build)	build=0 ;;
+	--module)	module=$2; shift ;;
+	-h|--help)	sed -n '3,25s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*)		echo "membench-run.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+log() { echo "bench/membench-run.sh: $*"; }
+
+if [ "$quick" = 1 ]; then
+	sizes="--size 6M --chase-size 2M --chase-steps 200000 --touch-size 4M --reps 2"
+else
+	sizes="--size 24M --chase-size 8M --chase-steps 1000000 --touch-size 16M --reps 5"
+fi
+
+if [ "$vm" = 1 ]; then
+	if [ "$build" = 1 ]; then
+		make -C "$TOP" --no-print-directory module userspace
+		make -C "$TOP/bench" --no-print-directory membench
+	fi
+	mkdir -p "$RAW"
+	rm -f "$RAW/membench-2.jsonl"
+	log "VM with 2 nodes (512 MiB per node, pool 96 MiB per node)"
+	t0=$(date +%s)
+	rc=0
+	# init_on_alloc=0 as bench/run.sh: Linux's baseline then zeroes a page
+	# once, as populate scrubs it once.
+	nice -n "$nice" "$TOP/tools/vm.sh" --nodes 2 --mem-per-node 512M \
+		--append "init_on_alloc=0" \
+		--module "$module" --params "pool_mb=96" \
+		--add "$OUT/membench:/bin/membench" \
+		--add "$TOP/build/userspace/claimctl-static:/bin/claimctl" \
+		--add "$TOP/bench/membench-guest.sh:/bin/membench-guest" \
+		--out "$RAW/membench-2.jsonl" --log "$RAW/console-membench-2.log" \
+		--quiet --splat-check --timeout "$timeout" \
+		-- "MEMBENCH_SIZES='$sizes' membench-guest" || rc=$?
+	t1=$(date +%s)
+	printf '{"bench":"membench","test":"vm","nodes":2,"mem_per_node":"512M","pool_mb":96,"seconds":%d,"status":%d,"settings":"%s","qemu":"%s","date":"%s"}\n' \
+		$((t1 - t0)) "$rc" "$sizes" "$(qemu-system-x86_64 --version | head -1)" \
+		"$(date -u +%Y-%m-%dT%H:%MZ)" >>"$RAW/membench-2.jsonl"
+	if [ "$rc" != 0 ]; then
+		log "the membench VM failed (status $rc); console: $RAW/console-membench-2.log"
+		grep -a "membench\|FAILED" "$RAW/console-membench-2.log" | tail -20 || true
+		exit 1
+	fi
+	log "VM: $((t1 - t0)) s"
+fi
+
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+if [ "$docs" = 1 ]; then
+	"$PY" "$TOP/bench/membench-report.py" --raw "$RAW/membench-2.jsonl" \
+		--doc "$TOP/docs/PERFORMANCE.md"
+else
+	"$PY" "$TOP/bench/membench-report.py" --raw "$RAW/membench-2.jsonl"
+fi
