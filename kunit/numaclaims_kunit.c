@@ -16,6 +16,8 @@
 #include <kunit/test.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
@@ -305,7 +307,9 @@ static void snapshot(struct numaclaims_host_info *hi)
 	hi->nr_domains = nc_heap.nr_domains;
 	hi->total_avail_pages = nc_heap.total_avail_pages;
 	hi->outstanding_claims = nc_heap.outstanding_claims;
+	hi->total_held_pages = nc_heap.total_held_pages;
 	for (node = 0; node < NC_MAX_NODES; node++) {
+		hi->held_pages[node] = nc_heap.node[node].held_pages;
 		hi->nodes[node].avail_pages = nc_heap.node[node].avail_pages;
 		hi->nodes[node].outstanding_claims =
 			nc_heap.node[node].outstanding_claims;
@@ -540,6 +544,143 @@ static void pool_scrubbing(struct kunit *test)
 	destroy(b);
 }
 
+/* Decrease @nr extents of @order at consecutive gfns from @gfn0. */
+static int decrease(struct nc_domain_obj *dom, u64 gfn0, u64 nr,
+		    unsigned int order)
+{
+	u64 gfns[8], i, done;
+	struct nc_gfn_list list = { .kernel = gfns };
+	int ret;
+
+	if (nr > ARRAY_SIZE(gfns))
+		return -E2BIG;
+	for (i = 0; i < nr; i++)
+		gfns[i] = gfn0 + (i << order);
+	ret = nc_domain_lock(dom);
+	if (!ret) {
+		ret = nc_decrease(dom, &list, nr, order, &done);
+		mutex_unlock(&dom->lock);
+	}
+	return ret;
+}
+
+static u64 held_on(int node)
+{
+	u64 held;
+
+	spin_lock(&nc_heap_lock);
+	held = nc_heap.node[node].held_pages;
+	spin_unlock(&nc_heap_lock);
+	return held;
+}
+
+/*
+ * Fill every available page of @node into a new domain: none may be
+ * @page (a held page is never handed out).  Returns how many were @page.
+ */
+static u64 handed_out(struct kunit *test, int node, struct page *page)
+{
+	u32 exact = NUMACLAIMS_MEMF_NODE(node) | NUMACLAIMS_MEMF_EXACT_NODE;
+	u64 avail = nc_heap.node[node].avail_pages, done, gfn, seen = 0;
+	struct nc_domain_obj *b = new_domain(test, avail);
+
+	KUNIT_EXPECT_EQ(test, populate(b, 0, avail, 0, exact, &done), 0);
+	KUNIT_EXPECT_EQ(test, done, avail);
+	for (gfn = 0; gfn < done; gfn++)
+		seen += nc_physmap_page(b, gfn) == page;
+	destroy(b);
+	return seen;
+}
+
+/*
+ * A page someone holds (here a plain reference, as get_user_pages() takes)
+ * when its domain decreases it: it leaves the domain, is not free, is never
+ * handed out, and returns to the pool, scrubbed, once released.
+ */
+static void pool_held_page_waits_for_release(struct kunit *test)
+{
+	int node = *(const int *)test->param_value;
+	u32 exact = NUMACLAIMS_MEMF_NODE(node) | NUMACLAIMS_MEMF_EXACT_NODE;
+	struct nc_domain_obj *a = new_domain(test, 64);
+	u64 done, avail;
+	struct page *page;
+	void *p;
+
+	KUNIT_ASSERT_EQ(test, populate(a, 0, 4, 0, exact, &done), 0);
+	page = nc_physmap_page(a, 1);
+	get_page(page);
+	memset_page(page, 0, 0x5a, PAGE_SIZE);
+	avail = nc_heap.node[node].avail_pages;
+	KUNIT_ASSERT_EQ(test, decrease(a, 1, 1, 0), 0);
+	KUNIT_EXPECT_EQ(test, held_on(node), 1ULL);
+	KUNIT_EXPECT_EQ(test, nc_heap.node[node].avail_pages, avail);
+	KUNIT_EXPECT_EQ(test, a->acct.tot_pages, 3ULL);
+	KUNIT_EXPECT_NULL(test, nc_physmap_page(a, 1));
+	/* The reaper leaves it alone while it is held ... */
+	KUNIT_EXPECT_EQ(test, nc_reap_held(), 1ULL);
+	KUNIT_EXPECT_EQ(test, handed_out(test, node, page), 0ULL);
+	/* ... the holder's data is intact ... */
+	p = kmap_local_page(page);
+	KUNIT_EXPECT_EQ(test, *(u8 *)p, 0x5a);
+	kunmap_local(p);
+	/* ... and once released it is back, zeroed. */
+	put_page(page);
+	KUNIT_EXPECT_EQ(test, nc_reap_held(), 0ULL);
+	KUNIT_EXPECT_EQ(test, held_on(node), 0ULL);
+	KUNIT_EXPECT_EQ(test, nc_heap.node[node].avail_pages, avail + 1);
+	p = kmap_local_page(page);
+	KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, PAGE_SIZE));
+	kunmap_local(p);
+	destroy(a);
+}
+
+/* Destroy with a page still held: the same rules, past the domain's end. */
+static void pool_held_page_outlives_destroy(struct kunit *test)
+{
+	int node = *(const int *)test->param_value;
+	u32 exact = NUMACLAIMS_MEMF_NODE(node) | NUMACLAIMS_MEMF_EXACT_NODE;
+	struct nc_domain_obj *a = new_domain(test, 1024);
+	struct page *page;
+	u64 done;
+
+	KUNIT_ASSERT_EQ(test, populate(a, 0, 1, 9, exact, &done), 0);
+	page = nc_physmap_page(a, 100);
+	get_page(page);
+	destroy(a);
+	KUNIT_EXPECT_EQ(test, held_on(node), 1ULL);
+	KUNIT_EXPECT_EQ(test, handed_out(test, node, page), 0ULL);
+	put_page(page);
+	KUNIT_EXPECT_EQ(test, nc_reap_held(), 0ULL);
+	KUNIT_EXPECT_EQ(test, held_on(node), 0ULL);
+}
+
+/*
+ * A domain file holds a reference to its domain; after destroy it stays
+ * valid, no new file can be made, and the last fput() drops the reference.
+ */
+static void pool_domain_file_lifetime(struct kunit *test)
+{
+	struct nc_domain_obj *a = new_domain(test, 64);
+	unsigned int refs = kref_read(&a->ref);
+	struct file *f;
+
+	f = nc_domain_file(a);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_EXPECT_EQ(test, kref_read(&a->ref), refs + 1);
+	KUNIT_EXPECT_PTR_EQ(test, f->f_mapping, a->inode->i_mapping);
+	KUNIT_EXPECT_EQ(test, nc_domain_destroy(a), 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(nc_domain_file(a)), (long)-ESRCH);
+	KUNIT_EXPECT_EQ(test, nc_domain_file_llseek(f, 0, SEEK_END),
+			(loff_t)64 << PAGE_SHIFT);
+	/* The xarray's reference went with destroy; the file keeps one. */
+	KUNIT_EXPECT_EQ(test, kref_read(&a->ref), refs);
+	fput(f);
+	/* fput() of a kthread's file is delayed: wait for it. */
+	flush_delayed_fput();
+	KUNIT_EXPECT_EQ(test, kref_read(&a->ref), refs - 1);
+	nc_domain_put(a);
+}
+
 /*
  * Concurrency: one builder kthread per node, bound to a CPU of its node,
  * claiming and populating its node in a loop, while a checker verifies the
@@ -651,6 +792,9 @@ static struct kunit_case pool_cases[] = {
 	KUNIT_CASE(pool_redeem_other_node),
 	KUNIT_CASE_PARAM(pool_offline_recall, node_gen_params),
 	KUNIT_CASE_PARAM(pool_scrubbing, node_gen_params),
+	KUNIT_CASE_PARAM(pool_held_page_waits_for_release, node_gen_params),
+	KUNIT_CASE_PARAM(pool_held_page_outlives_destroy, node_gen_params),
+	KUNIT_CASE(pool_domain_file_lifetime),
 	KUNIT_CASE(pool_concurrent_builders),
 	{}
 };
