@@ -17,6 +17,11 @@ SIZES=${MEMBENCH_SIZES:-"--size 24M --chase-size 8M --chase-steps 1000000 --touc
 fail=0
 step() { echo "membench-guest: $* (uptime $(cut -d' ' -f1 /proc/uptime))"; }
 
+# Automatic NUMA balancing would add hinting faults to both kinds of memory
+# at random moments (it moves neither: domain pages cannot move and the
+# baseline is MPOL_BIND); benchmarks run without it.  membench records it.
+[ -w /proc/sys/kernel/numa_balancing ] && echo 0 >/proc/sys/kernel/numa_balancing
+
 step make-domains
 # shellcheck disable=SC2086
 membench --make-domains $SIZES --tag make-domains --json "$out" || fail=1

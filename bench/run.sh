@@ -13,7 +13,9 @@
 # and the boot-storm placement with and without claims.  Then the ioctl
 # benchmark once more in a 4-node VM whose clock counts guest instructions
 # (QEMU -icount, bench/qemu-icount.sh): exact instructions per call, kernel
-# included.  Then callgrind on the userspace build of the claims engine.
+# included.  Then callgrind on the userspace build of the claims engine,
+# then bench/membench-run.sh: a domain's mapped memory against the Linux
+# baseline (membench, in a 2-node VM of its own, its own section of the doc).
 # Writes:
 #
 #   build/bench/results.json     everything, machine-readable
@@ -184,4 +186,7 @@ else
 	"$PY" "$TOP/bench/report.py" --raw "$RAW" --json "$OUT/results.json" \
 		--plots "$OUT/plots" --print
 fi
+"$TOP/bench/membench-run.sh" --no-build --raw "$RAW" --nice "$nice" --timeout "$timeout" \
+	$([ "$quick" = 1 ] && echo --quick) $([ "$vm" = 0 ] && echo --no-vm) \
+	$([ "$docs" = 0 ] && echo --no-docs)
 log "done in $(( $(date +%s) - t_start )) s: $OUT/results.json"
