@@ -8,10 +8,13 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "claims.h"
 #include "claimctl.h"
@@ -715,6 +718,64 @@ static void test_hints(void)
 
 /* ---- libclaims without the module ---- */
 
+/*
+ * The domain-memory helpers that need no module: the device path, the
+ * argument checks of the map calls, a MAP_SHARED mapping of an ordinary
+ * file (a memfd stands in for a domain file), and move_pages placement.
+ */
+static void test_libclaims_memory(void)
+{
+	char path[32], small[8];
+	int status[4] = { 99, 99, 99, 99 };
+	void *addr = (void *)1;
+	int fd, ret;
+
+	tap(claims_domain_path(3, path, sizeof(path)) == 20 &&
+	    !strcmp(path, "/dev/numaclaims-dom3"), "domain_path 3");
+	tap(claims_domain_path(4294967295U, path, sizeof(path)) == 29,
+	    "domain_path of the largest domid fits 32 bytes");
+	tap(claims_domain_path(3, small, sizeof(small)) == -ENAMETOOLONG,
+	    "domain_path into a short buffer -> -ENAMETOOLONG");
+	tap(claims_domain_map_fd(-1, 0, 0, &addr) == -EINVAL && addr == NULL,
+	    "map_fd of 0 pages -> -EINVAL, addr NULL");
+	tap(claims_domain_map_fd(-1, 0, 1, NULL) == -EINVAL,
+	    "map_fd without addr -> -EINVAL");
+	tap(claims_domain_map_fd(-1, NUMACLAIMS_MAX_GFN - 1, 2, &addr) == -ENXIO,
+	    "map_fd reaching NUMACLAIMS_MAX_GFN -> -ENXIO");
+	tap(claims_domain_map_fd(-1, NUMACLAIMS_MAX_GFN, 1, &addr) == -ENXIO,
+	    "map_fd at NUMACLAIMS_MAX_GFN -> -ENXIO");
+	tap(claims_domain_map_fd(-1, 0, 1, &addr) == -EBADF,
+	    "map_fd of a bad descriptor -> mmap's -EBADF");
+	tap(claims_domain_unmap(NULL, 1) == 0, "unmap(NULL) is harmless");
+
+	fd = memfd_create("claims-unit", MFD_CLOEXEC);
+	if (fd < 0 || ftruncate(fd, 4 * CLAIMS_PAGE_SIZE)) {
+		tap(0, "memfd for the map test: %s", strerror(errno));
+		return;
+	}
+	ret = claims_domain_map_fd(fd, 1, 2, &addr);
+	tap(ret == 0 && addr, "map_fd of gfns 1-2 of a file");
+	if (!ret) {
+		char buf[4] = "";
+
+		memcpy(addr, "gfn", 4);
+		tap(pread(fd, buf, 4, CLAIMS_PAGE_SIZE) == 4 &&
+		    !strcmp(buf, "gfn"), "the mapping is shared, at gfn << 12");
+		ret = claims_page_nodes(addr, 2, status);
+		if (ret == -ENOSYS)
+			tap(1, "page_nodes: no NUMA here (-ENOSYS)");
+		else
+			tap(ret == 0 && status[0] >= 0 && status[1] == -ENOENT &&
+			    status[2] == 99,
+			    "page_nodes: a touched page's node, -ENOENT for an untouched one (%d, %d, %d)",
+			    status[0], status[1], status[2]);
+		tap(claims_page_nodes((char *)addr + 1, 1, status) == -EINVAL,
+		    "page_nodes of an unaligned address -> -EINVAL");
+		tap(claims_domain_unmap(addr, 2) == 0, "unmap");
+	}
+	close(fd);
+}
+
 static void test_libclaims(void)
 {
 	struct numaclaims_domain_info di;
@@ -724,6 +785,7 @@ static void test_libclaims(void)
 	uint64_t done = 99, mask;
 	uint32_t nr = 2, domid = 5;
 	int ret, distance;
+	void *addr;
 
 	ret = claims_open_handle("/nonexistent/numaclaims", &h);
 	tap(ret == -ENOENT && h == NULL,
@@ -768,6 +830,11 @@ static void test_libclaims(void)
 	tap(claims_online_pages(h, 0, 1) == -ENOTTY, "online -> -ENOTTY");
 	tap(claims_pool_nodes(h, &mask, NULL) == -ENOTTY,
 	    "pool_nodes -> -ENOTTY");
+	tap(claims_domain_open(h, 1, NUMACLAIMS_OPEN_CLOEXEC) == -ENOTTY,
+	    "domain_open -> -ENOTTY");
+	addr = (void *)1;
+	tap(claims_domain_map(h, 1, 0, 1, &addr) == -ENOTTY && addr == NULL,
+	    "domain_map -> -ENOTTY, addr NULL");
 	claims_close(h);
 
 	/* libnuma: either NUMA works here or every helper says -ENOSYS. */
@@ -805,6 +872,7 @@ int main(void)
 	test_claim_set_output();
 	test_hints();
 	test_libclaims();
+	test_libclaims_memory();
 	printf("1..%d\n", tests_run);
 	printf("%d passed, %d failed\n", tests_run - tests_failed,
 	       tests_failed);
