@@ -8,7 +8,7 @@
 # /bin/numaclaims_test, unloads the module, and writes one TAP document to
 # $VM_OUT (also echoed to the console):
 #
-#   1..6 (1..7 with kmemleak)
+#   1..9 (1..10 with kmemleak)
 #   ok 1 load: insmod numaclaims.ko PARAMS
 #   ok 2 load: each node's free memory fell by its pool (reserved_pages)
 #   # TAP version 13             <- numaclaims_test's own TAP, nested
@@ -16,8 +16,11 @@
 #   ok 3 selftests: numaclaims: numaclaims_test   (the suite line)
 #   ok 4 numaclaims_test: exit status 0, every planned result reported
 #  [ok 5 kmemleak: no leak reported in numaclaims]
-#   ok 5 unload: rmmod numaclaims
-#   ok 6 unload: each node's free memory is back (tolerance 4 MiB or 1%)
+#   ok 5 unload: refused while a domain is mapped
+#   ok 6 unload: a destroyed domain's pinned page is held (held 1)
+#   ok 7 unload: rmmod numaclaims
+#   ok 8 unload: the pinned page was left to its holder, not freed under it
+#   ok 9 unload: each node's free memory is back (tolerance 4 MiB or 1%)
 #
 # "Free" is MemFree plus the pages on the per-CPU free lists (free, but not
 # in MemFree).  On a KASAN kernel freed slab objects wait in the KASAN
@@ -86,7 +89,7 @@ kasan=0
 dmesg | grep -q "KernelAddressSanitizer initialized" && kasan=1
 
 say "TAP version 13"
-if [ -n "$kmemleak" ]; then say "1..7"; else say "1..6"; fi
+if [ -n "$kmemleak" ]; then say "1..10"; else say "1..9"; fi
 
 if [ -n "$kmemleak" ]; then
 	# Forget what boot left behind: only leaks from now on count.
@@ -177,12 +180,46 @@ if [ -n "$kmemleak" ]; then
 	result $st "kmemleak: no leak reported in numaclaims"
 fi
 
+# Unload with a domain mapped: refused.  Then with the domain destroyed but
+# one of its pages still pinned by a pipe: allowed, and the page goes back
+# to Linux only when the pipe lets go (numaclaims_test --hold).
+wait_line() {	# FILE PATTERN
+	i=0
+	while ! grep -q "$2" "$1" 2>/dev/null && [ $i -lt 200 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	grep -q "$2" "$1" 2>/dev/null
+}
+/bin/numaclaims_test --hold >/tmp/hold.out 2>&1 &
+hold=$!
+st=1
+if wait_line /tmp/hold.out '^mapped'; then
+	if rmmod numaclaims 2>/tmp/rmmod.err; then
+		say "# unload while mapped: rmmod succeeded; reloading"
+		# shellcheck disable=SC2086
+		insmod "$ko" $params
+	else
+		st=0
+		say "# unload while mapped: $(cat /tmp/rmmod.err)"
+	fi
+fi
+result $st "unload: refused while a domain is mapped"
+kill -USR1 "$hold" 2>/dev/null
+st=1
+wait_line /tmp/hold.out '^held' && grep -q '^held 1$' /tmp/hold.out && st=0
+result $st "unload: a destroyed domain's pinned page is held ($(grep '^held' /tmp/hold.out))"
+
 # Unloading gives every page back.
 if rmmod numaclaims; then
 	result 0 "unload: rmmod numaclaims"
 else
 	result 1 "unload: rmmod numaclaims"
 fi
+st=1
+dmesg | grep -q "pages still held at unload" && st=0
+kill "$hold" 2>/dev/null
+wait "$hold" 2>/dev/null
+result $st "unload: the pinned page was left to its holder, not freed under it"
 settle
 memfree >/tmp/mem.after
 ok=0

@@ -19,10 +19,13 @@
  *
  * Usage: numaclaims_test [-l] [FILTER...]
  *        numaclaims_test --pools
+ *        numaclaims_test --hold
  *   -l       list the tests (fixture.test) and exit
  *   FILTER   run only tests whose "fixture.test" name contains a FILTER
  *   --pools  print "NODE RESERVED_PAGES" for every node with a pool (for
  *            run_vm.sh's load/unload check) and exit
+ *   --hold   hold a mapped, then a destroyed but pinned page for guest.sh's
+ *            unload checks (see nc_hold())
  *
  * Needs root, numaclaims.ko loaded and debugfs mounted; skips (exit 4) when
  * /dev/numaclaims does not exist.
@@ -99,12 +102,67 @@ static int nc_print_pools(void)
 	return 0;
 }
 
+static volatile sig_atomic_t nc_hold_go;
+
+static void nc_hold_signal(int sig)
+{
+	nc_hold_go = 1;
+}
+
+/*
+ * --hold: for guest.sh's unload checks.  Map a one-page domain and pin its
+ * page into a pipe (vmsplice), print "mapped DOMID", and wait for SIGUSR1:
+ * rmmod must be refused meanwhile.  Then destroy the domain, unmap, close
+ * every numaclaims file, print "held N" (N = HOST_INFO.total_held_pages)
+ * and wait to be killed, still holding the page through the pipe: rmmod
+ * must now succeed and the page reach Linux only when the pipe goes.
+ */
+static int nc_hold(void)
+{
+	struct numaclaims_host_info hi;
+	int fd = open(NC_DEV, O_RDWR), dfd, pipefd[2];
+	__u64 g = 0, done;
+	struct iovec iov;
+	__u32 d = 0;
+	char *m;
+
+	signal(SIGUSR1, nc_hold_signal);
+	if (fd < 0 || nc_create(fd, 16, 0, &d) ||
+	    nc_populate(fd, d, &g, 1, 0, 0, &done))
+		return 1;
+	dfd = nc_domain_open(fd, d, 0);
+	m = dfd < 0 ? MAP_FAILED : mmap(NULL, NC_PAGE, PROT_READ | PROT_WRITE,
+					MAP_SHARED, dfd, 0);
+	if (m == MAP_FAILED || pipe(pipefd))
+		return 1;
+	memset(m, 0x77, NC_PAGE);
+	iov.iov_base = m;
+	iov.iov_len = NC_PAGE;
+	if (vmsplice(pipefd[1], &iov, 1, 0) != (ssize_t)NC_PAGE)
+		return 1;
+	printf("mapped %u\n", d);
+	fflush(stdout);
+	while (!nc_hold_go)
+		usleep(10000);
+	if (nc_destroy(fd, d) || nc_host_info(fd, &hi))
+		return 1;
+	munmap(m, NC_PAGE);
+	close(dfd);
+	close(fd);
+	printf("held %llu\n", (unsigned long long)hi.total_held_pages);
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	bool list = argc > 1 && !strcmp(argv[1], "-l");
 
 	if (argc > 1 && !strcmp(argv[1], "--pools"))
 		return nc_print_pools();
+	if (argc > 1 && !strcmp(argv[1], "--hold"))
+		return nc_hold();
 
 	/* Line-buffered, so TAP lines and TH_LOG lines keep their order. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
