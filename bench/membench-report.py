@@ -20,8 +20,8 @@ import sys
 BEGIN = "<!-- BEGIN GENERATED: membench (bench/membench-report.py; do not edit by hand) -->"
 END = "<!-- END GENERATED: membench -->"
 KINDS = ("domain", "anon", "anon-thp")
-TOUCH = ("domain-map-touch", "domain-populate", "anon-map-populate",
-         "anon-first-touch")
+TOUCH = ("domain-map-touch", "domain-map-populate", "domain-populate",
+         "anon-map-populate", "anon-first-touch")
 
 
 def load(path):
@@ -111,14 +111,51 @@ def touch_table(recs, tag):
         return []
     size = next(iter(res.values()))["bytes"] >> 20
     rows = [f"Starting to use {size} MiB (ns per 4 KiB page, best of the repetitions):", "",
-            "| memory node | domain: mmap + touch | domain: populate | anon: mmap MAP_POPULATE | "
-            "anon: mbind + first touch | domain mmap+touch ÷ anon MAP_POPULATE |",
-            "|---|---|---|---|---|---|"]
+            "| memory node | domain: mmap + touch | domain: mmap MAP_POPULATE + touch | "
+            "domain: populate | anon: mmap MAP_POPULATE | anon: mbind + first touch | "
+            "domain mmap + touch ÷ anon MAP_POPULATE | "
+            "domain populate + mmap + touch ÷ anon MAP_POPULATE |",
+            "|---|---|---|---|---|---|---|---|"]
     for n in nodes:
         v = {k: res.get((k, n), {}).get("ns_per_page") for k in TOUCH}
+        both = (v["domain-map-touch"] + v["domain-populate"]
+                if v["domain-map-touch"] is not None and v["domain-populate"] is not None else None)
         rows.append(f"| {n} | " + " | ".join(fmt(v[k], '.0f') for k in TOUCH) +
-                    f" | {fmt(ratio(v['domain-map-touch'], v['anon-map-populate']), '.2f')} |")
+                    f" | {fmt(ratio(v['domain-map-touch'], v['anon-map-populate']), '.2f')}"
+                    f" | {fmt(ratio(both, v['anon-map-populate']), '.2f')} |")
     return rows
+
+
+def span(values, spec=".2f"):
+    values = [v for v in values if v is not None]
+    if not values:
+        return "–"
+    lo, hi = min(values), max(values)
+    return format(lo, spec) if lo == hi else f"{lo:{spec}}–{hi:{spec}}"
+
+
+def summary(recs, bad):
+    """One sentence per finding of this run, for the top of the block."""
+    ratios = {"triad": [], "chase": []}
+    for t, field in (("triad", "gb_per_s"), ("chase", "ns_per_load")):
+        byk = {(r["kind"], r["cpu_node"], r["mem_node"], r.get("tag")): r[field]
+               for r in sel(recs, test=t) if r.get("tag") != "smoke"}
+        for (kind, cpu, mem, tag), v in byk.items():
+            if kind == "domain" and ("anon", cpu, mem, tag) in byk:
+                ratios[t].append(ratio(v, byk[("anon", cpu, mem, tag)]))
+    touch = {(r["kind"], r["mem_node"]): r["ns_per_page"]
+             for r in sel(recs, test="touch", tag="make-domains")}
+    both = [ratio(touch[("domain-map-touch", n)] + touch[("domain-populate", n)],
+                  touch[("anon-map-populate", n)])
+            for (k, n) in touch if k == "domain-map-touch"
+            and ("domain-populate", n) in touch and ("anon-map-populate", n) in touch]
+    places = sel(recs, test="placement")
+    pages = sum(r["pages"] for r in places if r["kind"] == "domain") // 2
+    return (f"**In this run:** {'every' if not bad else 'NOT every'} page was on its node "
+            f"({len(places) // 2} regions, {pages} domain pages, checked before and after). "
+            f"Domain ÷ anon (4 KiB) over all pairs: bandwidth {span(ratios['triad'])}, latency "
+            f"{span(ratios['chase'])} (1 = the same). Populate + mmap + touch of a domain costs "
+            f"{span(both)}× an anonymous `MAP_POPULATE` of the same size.")
 
 
 def block(recs):
@@ -131,10 +168,12 @@ def block(recs):
                f"{vm.get('qemu', 'QEMU')}. Settings `{vm.get('settings', '?')}`; in the guest "
                f"THP `{cfg.get('thp', '?')}`, `numa_balancing` {cfg.get('numa_balancing', '?')}.")
     out.append("")
+    rows, bad = placement_table(recs)
+    out.append(summary(recs, bad))
+    out.append("")
     out.append("**Placement** (`move_pages(2)` with no target nodes on every page of every region, "
                "once before and once after the benchmarks):")
     out.append("")
-    rows, bad = placement_table(recs)
     out += rows
     out.append("")
     out.append(f"After the runs: {end.get('held_pages', '?')} pages held, module invariants "
