@@ -977,15 +977,15 @@ static void print_tables(double touch[][NR_TOUCH])
 	       opt.touch_size >> 20, opt.reps);
 	printf("%-5s", "mem");
 	for (k = 0; k < NR_TOUCH; k++)
-		printf("%19s", touch_name[k]);
+		printf("%21s", touch_name[k]);
 	printf("\n");
 	for (i = 0; i < nr_mem_rows; i++) {
 		printf("%-5s", cc_format_nodelist(label, sizeof(label), mem_rows[i]));
 		for (k = 0; k < NR_TOUCH; k++) {
 			if (touch[i][k] < 0)
-				printf("%19s", "-");
+				printf("%21s", "-");
 			else
-				printf("%19.1f", touch[i][k]);
+				printf("%21.1f", touch[i][k]);
 		}
 		printf("\n");
 	}
@@ -1229,12 +1229,12 @@ int main(int argc, char **argv)
 
 		for (i = 0; i < nr_regions; i++)
 			mem |= regions[i].mem_mask;
-		printf("membench: CPU nodes %s x memory nodes %s; region %zu MiB (triad 3 x %zu MiB), chase %" PRIu64
+		printf("membench: CPU nodes %s x memory nodes %s; region %zu MiB (triad 3 x %.1f MiB), chase %" PRIu64
 		       " MiB x %" PRIu64 " loads, touch %" PRIu64 " MiB, best of %d%s\n",
 		       cc_format_nodelist(cpus, sizeof(cpus), opt.cpu_nodes),
 		       cc_format_nodelist(mems, sizeof(mems), mem),
 		       regions[0].bytes >> 20,
-		       (regions[0].bytes - opt.chase_size) / 3 >> 20,
+		       (double)(regions[0].bytes - opt.chase_size) / 3 / (1 << 20),
 		       opt.chase_size >> 20, opt.chase_steps, opt.touch_size >> 20,
 		       opt.reps, opt.smoke ? " (smoke)" : "");
 		json("\"test\":\"config\",\"cpu_nodes\":\"%s\",\"mem_nodes\":\"%s\",\"region_bytes\":%zu"
