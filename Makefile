@@ -57,13 +57,10 @@ install: userspace
 	$(MAKE) -C userspace install
 
 # ---------------------------------------------------------------------------
-# The demo: three parallel domain builders in a two-node VM.
-demo: module userspace
-	$(TOP)/tools/vm.sh --nodes 2 --mem-per-node 512M \
-		--module $(BUILD)/module/numaclaims.ko --params "pool_mb=256" \
-		--add $(BUILD)/userspace/claimctl-static:/bin/claimctl \
-		--add $(TOP)/tools/demo-guest.sh:/bin/demo --splat-check \
-		--timeout 300 -- demo
+# The demo: a boot storm of real tiny VMs (nested QEMU) on claimed memory
+# in a three-node VM (tools/demo-guest.sh).  About 2 minutes.
+demo: module userspace deps-vm
+	$(TOP)/tools/realvm.sh demo
 
 # ---------------------------------------------------------------------------
 # Tests.  Each suite writes TAP to build/results/; `summary` counts them.

@@ -181,8 +181,8 @@ claimctl populate "$e" "${size}M" --node "$node" --exact --order 9 >/dev/null
 claimctl claim "$e" clear
 check "the next domain $e on node $node reads zeros where the guest wrote (gfns 512, $g_mid, $g_last)" \
 	eval 'page_zero $e 512 && page_zero $e $g_mid && page_zero $e $g_last'
-run_qemu second "$(rv_mem_file "$size" "$(rv_dev "$e")")" "seed=1"
-check "a second VM on domain $e: exits through isa-debug-exit (status 1), zeros first, right checksum" \
+run_qemu second "$(rv_mem_file "$size" "$(rv_dev "$e")" on)" "seed=1"
+check "a second VM on domain $e, prealloc=on (fully populated: fine): exits through isa-debug-exit (status 1), zeros first, right checksum" \
 	eval '[ "$(cat $work/second.rc)" = 1 ] && guest_ok second 1'
 claimctl destroy "$e"
 

@@ -91,9 +91,13 @@ rv_numa_maps() {
 		exit }' "/proc/$1/numa_maps" 2>/dev/null
 }
 
-# rv_node_free_kb NODE: MemFree of a node in kB.
+# rv_node_free_kb NODE: free memory of a node in kB: MemFree plus the pages
+# on the per-CPU free lists (free, but not in MemFree; tens of MiB after a
+# burst of frees).
 rv_node_free_kb() {
-	awk '$3 == "MemFree:" { print $4 }' "/sys/devices/system/node/node$1/meminfo"
+	_pcp=$(awk -v n="$1" '/^Node/ { cur = $2; sub(",", "", cur) }
+		cur == n && $1 == "count:" { s += $2 } END { print s * 4 }' /proc/zoneinfo)
+	awk -v p="$_pcp" '$3 == "MemFree:" { print $4 + p }' "/sys/devices/system/node/node$1/meminfo"
 }
 
 # rv_wmark_kb NODE: the node's summed "high" watermarks in kB (below it the
