@@ -25,9 +25,10 @@
 #              memory, else the other node's, else gives up, then starts
 #              QEMU, which may still fail while preallocating (the check
 #              races with the other builders).  vm.oom_kill_allocating_task=1
-#              so the OOM killer takes the QEMU that is allocating (the
-#              default kills the largest eligible process, which can be an
-#              already running VM on the other node).
+#              so the OOM killer takes the QEMU that is allocating
+#              (RV_OOM_KILL_ALLOCATING=0: Linux's default, the OOM killer
+#              picks the largest process whose memory policy allows the
+#              node, which can be a VM that is already running).
 #   preferred  the same with policy=preferred: QEMU never fails; what does
 #              not fit on the node lands elsewhere.
 #
@@ -50,7 +51,7 @@ status=0
 
 # The builders' shells must survive the OOM killer; QEMU gets it back.
 echo -1000 >/proc/self/oom_score_adj
-echo 1 >/proc/sys/vm/oom_kill_allocating_task
+echo "${RV_OOM_KILL_ALLOCATING:-1}" >/proc/sys/vm/oom_kill_allocating_task
 
 say() { echo "$*"; }
 vsay() { [ "$verbose" = 1 ] && echo "$*"; return 0; }

@@ -78,7 +78,7 @@ storm|demo)
 	if [ "$mode" = demo ]; then
 		cmd=demo	# tools/demo-guest.sh
 	else
-		cmd="RV_VMS=$vms RV_MODES='$modes' realvm-storm"
+		cmd="RV_VMS=$vms RV_MODES='$modes' RV_OOM_KILL_ALLOCATING=${RV_OOM_KILL_ALLOCATING:-1} realvm-storm"
 	fi
 	out=${out:-$TOP/build/realvm/storm.jsonl}
 	mkdir -p "$(dirname "$out")"
