@@ -15,7 +15,9 @@
 # (QEMU -icount, bench/qemu-icount.sh): exact instructions per call, kernel
 # included.  Then callgrind on the userspace build of the claims engine,
 # then bench/membench-run.sh: a domain's mapped memory against the Linux
-# baseline (membench, in a 2-node VM of its own, its own section of the doc).
+# baseline (membench, in a 2-node VM of its own, its own section of the doc),
+# then bench/realvm-storm.sh: a boot storm of real nested-QEMU VMs, claim
+# sets against QEMU's host-nodes binding (its own section of the doc).
 # Writes:
 #
 #   build/bench/results.json     everything, machine-readable
@@ -187,6 +189,9 @@ else
 		--plots "$OUT/plots" --print
 fi
 "$TOP/bench/membench-run.sh" --no-build --raw "$RAW" --nice "$nice" --timeout "$timeout" \
+	$([ "$quick" = 1 ] && echo --quick) $([ "$vm" = 0 ] && echo --no-vm) \
+	$([ "$docs" = 0 ] && echo --no-docs)
+"$TOP/bench/realvm-storm.sh" --raw "$RAW" --nice "$nice" --timeout "$timeout" \
 	$([ "$quick" = 1 ] && echo --quick) $([ "$vm" = 0 ] && echo --no-vm) \
 	$([ "$docs" = 0 ] && echo --no-docs)
 log "done in $(( $(date +%s) - t_start )) s: $OUT/results.json"
