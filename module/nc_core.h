@@ -35,6 +35,7 @@
  * @ref:     lifetime of this structure (lookups hold a reference).
  * @lock:    the domain's lock (see the top of this file).
  * @dying:   set under @lock by destroy; later calls see -ESRCH.
+ * @devnode: the front end made a device node for it; under @lock.
  * @flags:   NUMACLAIMS_DOMAIN_* creation flags.
  * @physmap: gfn -> encoded (node, frame, counted); written under @lock,
  *           read without it (RCU) by the fault path.
@@ -49,6 +50,7 @@ struct nc_domain_obj {
 	struct kref ref;
 	struct mutex lock;
 	bool dying;
+	bool devnode;
 	u32 flags;
 	struct xarray physmap;
 	struct inode *inode;

@@ -103,22 +103,38 @@ static char *nc_domdev_devnode(struct device *dev, umode_t *mode)
 	return NULL;
 }
 
-/* A missing node only costs the path, not the domain: warn and go on. */
-static void nc_domdev_add(u32 domid)
+/*
+ * A domain has a device node exactly while it is alive: both are decided
+ * under the domain's lock (@devnode), so a destroy racing with the create
+ * (another caller guessing the new domid) never leaves a node behind.  A
+ * missing node only costs the path, not the domain: warn and go on.
+ */
+static void nc_domdev_add(struct nc_domain_obj *dom)
 {
+	u32 domid = dom->acct.domid;
 	struct device *dev;
 
+	if (nc_domain_lock(dom))
+		return;
 	dev = device_create(nc_domdev_class, NULL,
 			    MKDEV(MAJOR(nc_domdev_base), domid), NULL,
 			    "numaclaims-dom%u", domid);
 	if (IS_ERR(dev))
 		pr_warn("domain %u: no device node (%ld)\n", domid,
 			PTR_ERR(dev));
+	else
+		dom->devnode = true;
+	mutex_unlock(&dom->lock);
 }
 
-static void nc_domdev_remove(u32 domid)
+static void nc_domdev_remove(struct nc_domain_obj *dom)
 {
-	device_destroy(nc_domdev_class, MKDEV(MAJOR(nc_domdev_base), domid));
+	mutex_lock(&dom->lock);
+	if (dom->devnode)
+		device_destroy(nc_domdev_class,
+			       MKDEV(MAJOR(nc_domdev_base), dom->acct.domid));
+	dom->devnode = false;
+	mutex_unlock(&dom->lock);
 }
 
 static int nc_domdev_init(void)
@@ -161,8 +177,7 @@ static void nc_domdev_exit(void)
  */
 static int nc_destroy(struct nc_domain_obj *dom)
 {
-	if (!READ_ONCE(dom->dying))
-		nc_domdev_remove(dom->acct.domid);
+	nc_domdev_remove(dom);
 	return nc_domain_destroy(dom);
 }
 
@@ -257,7 +272,7 @@ static int nc_ioc_domain_create(struct nc_file *nf, void *arg)
 	if (ret)
 		return ret;
 	c->domid = dom->acct.domid;
-	nc_domdev_add(c->domid);
+	nc_domdev_add(dom);
 	if (c->flags & NUMACLAIMS_DOMAIN_AUTODESTROY) {
 		mutex_lock(&nc_owner_lock);
 		list_add(&dom->owner_link, &nf->autodestroy);
@@ -886,7 +901,7 @@ static void __exit numaclaims_exit(void)
 	/* Every domain file is closed (each holds the module): remove nodes. */
 	while ((dom = nc_domain_get_next(domid))) {
 		domid = dom->acct.domid + 1;
-		nc_domdev_remove(dom->acct.domid);
+		nc_domdev_remove(dom);
 		nc_domain_put(dom);
 	}
 	nc_domdev_exit();

@@ -232,6 +232,7 @@ static void restore(void)
 struct ioc {
 	const char *name;
 	unsigned int nr, dir, size;
+	unsigned int minsz;	/* the first version's size, if it has grown */
 	/* a harmless request: fails with @tmpl_errno and changes nothing */
 	void (*tmpl)(void *buf);
 	int tmpl_errno;
@@ -264,8 +265,11 @@ static void t_resv(void *b) { ((struct numaclaims_reservation *)b)->domid = 0x7f
 static void t_info(void *b) { ((struct numaclaims_domain_info *)b)->domid = 0x7ff0; }
 static void t_host(void *b) { (void)b; }
 static void t_offline(void *b) { ((struct numaclaims_offline *)b)->node = 64; }
+static void t_open(void *b) { ((struct numaclaims_domain_open *)b)->domid = 0x7ff0; }
 
-#define IOC(n, cmd, t, e) { n, _IOC_NR(cmd), _IOC_DIR(cmd), _IOC_SIZE(cmd), t, e }
+#define IOC(n, cmd, t, e) { n, _IOC_NR(cmd), _IOC_DIR(cmd), _IOC_SIZE(cmd), 0, t, e }
+#define IOC_GROWN(n, cmd, minsz, t, e) \
+	{ n, _IOC_NR(cmd), _IOC_DIR(cmd), _IOC_SIZE(cmd), minsz, t, e }
 static const struct ioc iocs[] = {
 	IOC("DOMAIN_CREATE", NUMACLAIMS_IOC_DOMAIN_CREATE, t_create, -EINVAL),
 	IOC("DOMAIN_DESTROY", NUMACLAIMS_IOC_DOMAIN_DESTROY, t_destroy, -ESRCH),
@@ -276,9 +280,11 @@ static const struct ioc iocs[] = {
 	IOC("POPULATE_PHYSMAP", NUMACLAIMS_IOC_POPULATE_PHYSMAP, t_resv, -ESRCH),
 	IOC("DECREASE_RESERVATION", NUMACLAIMS_IOC_DECREASE_RESERVATION, t_resv, -ESRCH),
 	IOC("DOMAIN_INFO", NUMACLAIMS_IOC_DOMAIN_INFO, t_info, -ESRCH),
-	IOC("HOST_INFO", NUMACLAIMS_IOC_HOST_INFO, t_host, 0),
+	IOC_GROWN("HOST_INFO", NUMACLAIMS_IOC_HOST_INFO,
+		  NUMACLAIMS_HOST_INFO_SIZE_VER1, t_host, 0),
 	IOC("OFFLINE_PAGES", NUMACLAIMS_IOC_OFFLINE_PAGES, t_offline, -ENOENT),
 	IOC("ONLINE_PAGES", NUMACLAIMS_IOC_ONLINE_PAGES, t_offline, -ENOENT),
+	IOC("DOMAIN_OPEN", NUMACLAIMS_IOC_DOMAIN_OPEN, t_open, -ESRCH),
 };
 
 /* Pointers, sizes and directions, for every ioctl. */
@@ -309,11 +315,17 @@ static void generic(const struct ioc *io)
 	io->tmpl(p);
 	EXPECT(io->tmpl_errno, raw(io->dir, io->nr, sz, p), "ending at the end of a page");
 
-	/* short */
+	/* short: below the first version's size */
 	memset(buf, 0, sizeof(buf));
 	io->tmpl(buf);
+	if (io->minsz) {
+		EXPECT(io->tmpl_errno, raw(io->dir, io->nr, io->minsz, buf),
+		       "size %u (the first version's)", io->minsz);
+		sz = io->minsz;
+	}
 	EXPECT(-EINVAL, raw(io->dir, io->nr, sz - 1, buf), "size %u (one short)", sz - 1);
 	EXPECT(-EINVAL, raw(io->dir, io->nr, sz / 2, buf), "size %u", sz / 2);
+	sz = io->size;
 	EXPECT(-EINVAL, raw(io->dir, io->nr, 1, buf), "size 1");
 	EXPECT(-EINVAL, raw(io->dir, io->nr, 0, buf), "size 0");
 
@@ -384,7 +396,7 @@ static void unknown_numbers(void)
 
 	group_begin("unknown ioctl numbers");
 	memset(buf, 0, sizeof(buf));
-	for (nr = 0x0d; nr < 0x100; nr++)
+	for (nr = 0x0e; nr < 0x100; nr++)
 		for (dir = 0; dir < 4; dir++)
 			EXPECT(-ENOTTY, raw(dir, nr, 24, buf), "nr %#x dir %u", nr, dir);
 	for (i = 0; i < ARRAY_SIZE(magics); i++)

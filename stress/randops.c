@@ -71,8 +71,11 @@ static const u64 op_allowed[NR_OPS] = {
 	[OP_INFO] = B(EINVAL) | B(ESRCH),
 	[OP_REOPEN] = 0,
 	[OP_DESTROY_DURING_POPULATE] = B(ENOMEM) | B(E2BIG) | B(ESRCH) | B(EEXIST),
-	/* EBADF: the close won the race before the populate entered the kernel */
-	[OP_CLOSE_DURING_POPULATE] = B(ENOMEM) | B(E2BIG) | B(EBADF),
+	/*
+	 * EBADF: the close won the race before the populate entered the
+	 * kernel; ESRCH: another worker's destroy of a random domid won it.
+	 */
+	[OP_CLOSE_DURING_POPULATE] = B(ENOMEM) | B(E2BIG) | B(EBADF) | B(ESRCH),
 	[OP_SIGNAL_DURING_POPULATE] = B(ENOMEM) | B(E2BIG) | B(EINTR),
 };
 
