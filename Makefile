@@ -20,7 +20,7 @@ KUNIT_KDIR = $(shell $(TOP)/tools/kunit-kernel.sh --print-kdir)
 KUNIT_BZIMAGE = $(shell $(TOP)/tools/kunit-kernel.sh --print-bzimage)
 
 .PHONY: all deps module userspace demo check unit tools-test engine-test claimctl-test claimctl-smoke \
-	selftests selftests-2 selftests-4 realvm kunit-kernel kunit kunit-module \
+	selftests selftests-2 selftests-4 realvm membench-smoke kunit-kernel kunit kunit-module \
 	kunit-2 kunit-4 selftests-debug summary install clean help bench stress stress-short
 
 all: module userspace
@@ -84,6 +84,18 @@ realvm: module userspace deps-vm
 	@mkdir -p $(RESULTS)
 	$(TOP)/tools/realvm.sh test --out $(RESULTS)/realvm.tap
 
+# membench's smoke mode against the real module: placement of a domain's
+# mapped memory as Linux sees it, and claimctl run (never a timing).
+membench-smoke: module userspace deps-vm
+	@mkdir -p $(RESULTS)
+	nice $(MAKE) -C bench membench
+	$(TOP)/tools/vm.sh --nodes 2 --module $(BUILD)/module/numaclaims.ko \
+		--params pool_mb=64 --quiet --splat-check \
+		--add $(BUILD)/userspace/claimctl-static:/bin/claimctl \
+		--add $(BUILD)/bench/membench:/bin/membench \
+		--add $(TOP)/bench/membench-smoke-guest.sh:/bin/membench-smoke \
+		--out $(RESULTS)/membench-smoke.tap -- membench-smoke
+
 # claimctl against the real module in a two-node VM.
 claimctl-smoke: module userspace
 	$(TOP)/tools/vm.sh --nodes 2 --module $(BUILD)/module/numaclaims.ko \
@@ -132,7 +144,7 @@ stress: module kunit-module deps-vm deps-test
 	$(TOP)/stress/run_vm.sh
 
 # `make check` runs every suite even if one fails, then counts.
-CHECK_SUITES := tools-test engine-test claimctl-test claimctl-smoke realvm selftests-2 selftests-4 kunit-2 \
+CHECK_SUITES := tools-test engine-test claimctl-test claimctl-smoke membench-smoke realvm selftests-2 selftests-4 kunit-2 \
 		kunit-4 selftests-debug stress-short
 
 check:
