@@ -160,14 +160,29 @@ run_mode() {	# MODE
 	if [ "$mode" = claims ]; then
 		insmod "$ko" node_pool_mb="$pool,$pool,0" || { say "insmod failed"; return 1; }
 	else
-		# leave $pool MiB above the high watermark on nodes 0 and 1
-		b=
-		for n in 0 1; do
-			m=$(( ($(rv_node_free_kb $n) - $(rv_wmark_kb $n)) / 1024 - pool ))
-			m=$(( m / 2 * 2 ))
-			b="$b$m,"
+		# leave $pool MiB above the high watermark on nodes 0 and 1;
+		# free memory drifts while the last storm's memory comes back,
+		# so measure again after loading and correct (up to 3 tries)
+		m0=0 m1=0 try=0
+		while :; do
+			off=0
+			for n in 0 1; do
+				eval "m=\$m$n"
+				e=$(( ($(rv_node_free_kb $n) - $(rv_wmark_kb $n)) / 1024 - pool ))
+				[ $e -gt 2 ] || [ $e -lt -2 ] && off=1
+				m=$(( (m + e) / 2 * 2 ))
+				[ $m -lt 0 ] && m=0
+				eval "m$n=\$m"
+			done
+			[ $try -gt 0 ] && [ $off = 0 ] && break
+			[ $try -gt 0 ] && rmmod numaclaims && settle
+			[ $try -ge 3 ] && break
+			insmod "$ko" node_pool_mb="$m0,$m1,0" || { say "insmod failed"; return 1; }
+			settle
+			try=$((try + 1))
 		done
-		insmod "$ko" node_pool_mb="${b}0" || { say "insmod failed"; return 1; }
+		lsmod | grep -q '^numaclaims' || insmod "$ko" node_pool_mb="$m0,$m1,0" ||
+			{ say "insmod failed"; return 1; }
 	fi
 	baseline=$(claimctl info --json)
 	say "=== $mode: before the storm ==="
