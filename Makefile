@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # numaclaims: top-level Makefile.
 #
-#   make demo    boot a two-node VM and run the boot-storm scenario
+#   make demo    a boot storm of real tiny VMs (nested QEMU) on claimed memory
 #   make check   every test: engine unit tests, claimctl unit tests,
 #                kselftests in 2- and 4-node VMs, KUnit in 2- and 4-node
 #                VMs on the debug kernel, kselftests on the debug kernel
