@@ -28,7 +28,7 @@
 #include "claimctl.h"
 
 #ifndef CLAIMS_VERSION
-#define CLAIMS_VERSION "1.1.0"
+#define CLAIMS_VERSION "1.2.0"
 #endif
 
 #define EXIT_USAGE	2

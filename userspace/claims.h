@@ -52,9 +52,24 @@ struct claims_handle;
  * claims_open() - open %CLAIMS_DEVICE.
  *
  * Return: a handle, or NULL with errno set (ENOENT: the module is not
- * loaded; EACCES: not root; ENOMEM).
+ * loaded; EACCES: not root; ENOMEM).  claims_strerror(errno) says so in
+ * words, with the next step.
  */
 struct claims_handle *claims_open(void);
+
+/**
+ * claims_strerror() - a message for an error of claims_open*().
+ * @err: the errno, positive (claims_open()'s errno) or negative (what
+ *       claims_open_handle() and the other calls return).
+ *
+ * For the errors of opening the device it names the cause and the fix
+ * ("the numaclaims module is not loaded (no /dev/numaclaims): modprobe
+ * numaclaims" for ENOENT); for any other errno it is strerror()'s text.
+ *
+ * Return: a string that must not be modified or freed; it is valid until
+ * the next call of claims_strerror() or strerror() in the same thread.
+ */
+const char *claims_strerror(int err);
 
 /**
  * claims_open_path() - open the numaclaims device at @path (NULL means

@@ -68,6 +68,27 @@ struct claims_handle *claims_open(void)
 	return claims_open_path(NULL);
 }
 
+const char *claims_strerror(int err)
+{
+	if (err < 0)
+		err = -err;
+	switch (err) {
+	case ENOENT:
+	case ENODEV:
+	case ENXIO:
+		return "the numaclaims module is not loaded (no " CLAIMS_DEVICE
+		       "): modprobe numaclaims";
+	case EACCES:
+	case EPERM:
+		return "permission denied opening " CLAIMS_DEVICE
+		       " (root only, mode 0600): run as root";
+	case ENOTTY:
+		return "not a numaclaims device (the ioctl is unknown to it)";
+	default:
+		return strerror(err);
+	}
+}
+
 void claims_close(struct claims_handle *h)
 {
 	if (!h)

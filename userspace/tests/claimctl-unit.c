@@ -795,6 +795,17 @@ static void test_libclaims(void)
 	    errno == ENOENT, "claims_open_path returns NULL with errno ENOENT");
 	claims_close(NULL);
 	tap(1, "claims_close(NULL) is harmless");
+	check_str(claims_strerror(-ENOENT),
+		  "the numaclaims module is not loaded (no /dev/numaclaims): modprobe numaclaims",
+		  "claims_strerror(-ENOENT) says the module is not loaded");
+	check_str(claims_strerror(ENOENT), claims_strerror(-ENOENT),
+		  "claims_strerror takes errno either sign");
+	tap(strstr(claims_strerror(-EACCES), "run as root") != NULL,
+	    "claims_strerror(-EACCES) says to run as root");
+	tap(strstr(claims_strerror(-ENOTTY), "not a numaclaims device") != NULL,
+	    "claims_strerror(-ENOTTY) says it is not numaclaims");
+	check_str(claims_strerror(-EINVAL), strerror(EINVAL),
+		  "claims_strerror of another errno is strerror's");
 
 	/* /dev/null answers every ioctl with ENOTTY: the -errno path. */
 	ret = claims_open_handle("/dev/null", &h);

@@ -3,8 +3,9 @@
 #
 # Install libclaims into a scratch prefix and build a consumer the way a
 # domain builder would: pkg-config, <claims.h>, the installed
-# <linux/numaclaims.h>, shared and static.  Checks the symbol versions.
-# TAP output.
+# <linux/numaclaims.h> (under include/numaclaims/, never the distribution's
+# include/linux/), shared and static.  Checks the symbol versions, when
+# ldconfig runs, and that uninstall leaves no file behind.  TAP output.
 #
 # usage: install-test.sh MAKE SRCDIR O
 set -u
@@ -47,6 +48,7 @@ int main(void)
 	}
 	printf("uapi %d, target host %#x\n", NUMACLAIMS_API_VERSION,
 	       NUMACLAIMS_TARGET_HOST);
+	printf("%s\n", claims_strerror(ret));
 	return 0;
 }
 C
@@ -55,14 +57,18 @@ t "make install PREFIX=scratch" \
 	"$MAKE" -s -f "$SRCDIR/Makefile" O="$O" PREFIX="$prefix" install
 t "installed files" test -x "$prefix/bin/claimctl" -a \
 	-f "$prefix/lib/libclaims.so.1" -a -L "$prefix/lib/libclaims.so" -a \
-	-f "$prefix/lib/libclaims.a" -a -f "$prefix/include/claims.h" -a \
-	-f "$prefix/include/linux/numaclaims.h" -a \
+	-f "$prefix/lib/libclaims.a" -a -f "$prefix/include/numaclaims/claims.h" -a \
+	-f "$prefix/include/numaclaims/linux/numaclaims.h" -a \
 	-f "$prefix/lib/pkgconfig/libclaims.pc"
+t "nothing in the distribution's include/linux/ or include/" \
+	bash -c "[ ! -e '$prefix/include/linux' ] && [ \"\$(ls '$prefix/include')\" = numaclaims ]"
 t "installed uapi header is the repo's" \
-	cmp "$prefix/include/linux/numaclaims.h" "$SRCDIR/../uapi/linux/numaclaims.h"
+	cmp "$prefix/include/numaclaims/linux/numaclaims.h" "$SRCDIR/../uapi/linux/numaclaims.h"
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
-t "pkg-config knows libclaims 1.1.0" \
-	bash -c '[ "$(pkg-config --modversion libclaims)" = 1.1.0 ]'
+t "pkg-config knows libclaims 1.2.0" \
+	bash -c '[ "$(pkg-config --modversion libclaims)" = 1.2.0 ]'
+t "pkg-config Cflags is the library's own include directory" \
+	bash -c "[ \"\$(echo \$(pkg-config --cflags libclaims))\" = '-I$prefix/include/numaclaims' ]"
 t "pkg-config prefix" \
 	bash -c "[ \"\$(pkg-config --variable=prefix libclaims)\" = '$prefix' ]"
 t "pkg-config --static adds -lnuma" \
@@ -70,20 +76,50 @@ t "pkg-config --static adds -lnuma" \
 t "consumer builds against the installed shared library" \
 	bash -c "$CC -Wall -Werror -o '$tmp/consumer' '$tmp/consumer.c' \$(pkg-config --cflags --libs libclaims)"
 t "consumer runs" env LD_LIBRARY_PATH="$prefix/lib" "$tmp/consumer"
+t "consumer's claims_strerror says the module is not loaded" \
+	bash -c "LD_LIBRARY_PATH='$prefix/lib' '$tmp/consumer' | grep -qx 'the numaclaims module is not loaded (no /dev/numaclaims): modprobe numaclaims'"
 t "consumer builds statically" \
 	bash -c "$CC -Wall -Werror -static -o '$tmp/consumer-static' '$tmp/consumer.c' \$(pkg-config --static --cflags --libs libclaims)"
 t "static consumer runs" "$tmp/consumer-static"
 t "soname is libclaims.so.1" \
 	bash -c "readelf -d '$prefix/lib/libclaims.so.1' | grep -q 'SONAME.*\\[libclaims.so.1\\]'"
-t "every exported symbol is versioned LIBCLAIMS_1.0 or 1.1" \
-	bash -c "syms=\$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | awk '\$2 == \"T\" {print \$3}'); [ -n \"\$syms\" ] && ! echo \"\$syms\" | grep -Ev '@@LIBCLAIMS_1\.[01]\$'"
+t "every exported symbol is versioned LIBCLAIMS_1.0, 1.1 or 1.2" \
+	bash -c "syms=\$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | awk '\$2 == \"T\" {print \$3}'); [ -n \"\$syms\" ] && ! echo \"\$syms\" | grep -Ev '@@LIBCLAIMS_1\.[012]\$'"
 t "the domain memory calls are LIBCLAIMS_1.1" \
 	bash -c "nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -q ' claims_domain_map@@LIBCLAIMS_1.1\$'"
 t "only claims_* symbols are exported" \
 	bash -c "! nm -D --defined-only '$prefix/lib/libclaims.so.1' | awk '\$2 == \"T\" {print \$3}' | grep -v '^claims_'"
 t "consumer binds the versioned symbol" \
 	bash -c "nm -D '$tmp/consumer' | grep -q 'claims_open_handle@LIBCLAIMS_1.0'"
+t "claims_strerror is LIBCLAIMS_1.2" \
+	bash -c "nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -q ' claims_strerror@@LIBCLAIMS_1.2\$'"
 t "installed claimctl runs" "$prefix/bin/claimctl" --version
+t "make uninstall" \
+	"$MAKE" -s -f "$SRCDIR/Makefile" O="$O" PREFIX="$prefix" uninstall
+t "uninstall leaves no file and no include/numaclaims/" \
+	bash -c "[ -z \"\$(find '$prefix' ! -type d)\" ] && [ ! -e '$prefix/include/numaclaims' ]"
+# Staged (DESTDIR) installs: the same files under DESTDIR, and out again.
+t "make install DESTDIR=stage PREFIX=/usr" \
+	"$MAKE" -s -f "$SRCDIR/Makefile" O="$O" DESTDIR="$tmp/stage" PREFIX=/usr install
+t "staged header under usr/include/numaclaims/linux/" \
+	test -f "$tmp/stage/usr/include/numaclaims/linux/numaclaims.h"
+t "make uninstall DESTDIR=stage PREFIX=/usr empties the stage" \
+	bash -c "'$MAKE' -s -f '$SRCDIR/Makefile' O='$O' DESTDIR='$tmp/stage' PREFIX=/usr uninstall && [ -z \"\$(find '$tmp/stage' ! -type d)\" ]"
+# ldconfig: for a live install into /usr or /usr/local only (dry runs).
+not() { ! "$@"; }
+ldconfig_runs() {	# ldconfig_runs TARGET MAKE-ARGS...: make -n prints ldconfig
+	local target=$1
+	shift
+	"$MAKE" -n -s -f "$SRCDIR/Makefile" O="$O" "$@" "$target" | grep -qx ldconfig
+}
+for target in install uninstall; do
+	t "$target PREFIX=/usr runs ldconfig" ldconfig_runs $target PREFIX=/usr
+	t "$target PREFIX=/usr/local runs ldconfig" ldconfig_runs $target PREFIX=/usr/local
+	t "$target with DESTDIR does not run ldconfig" \
+		not ldconfig_runs $target DESTDIR=/stage PREFIX=/usr
+	t "$target PREFIX=scratch does not run ldconfig" \
+		not ldconfig_runs $target PREFIX="$prefix"
+done
 echo "1..$n"
 echo "$((n - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]
