@@ -639,7 +639,7 @@ static int cmd_affinity(struct cc_args *a)
 
 	if (cc_arg_domid(a, 0, &domid))
 		return EXIT_USAGE;
-	ret = cc_parse_nodelist(a->argv[1], &mask, err, sizeof(err));
+	ret = cc_parse_host_nodelist(a->argv[1], &mask, err, sizeof(err));
 	if (cc_parse_or_usage(ret, err))
 		return EXIT_USAGE;
 	if (cc_open(a, &h))
@@ -849,8 +849,8 @@ static int cmd_run(struct cc_args *a)
 	if (cc_arg_domid(a, 0, &domid))
 		return EXIT_USAGE;
 	if (a->cpunodebind) {
-		ret = cc_parse_nodelist(a->cpunodebind, &cpu_nodes, err,
-					sizeof(err));
+		ret = cc_parse_host_nodelist(a->cpunodebind, &cpu_nodes, err,
+					     sizeof(err));
 		if (cc_parse_or_usage(ret, err))
 			return EXIT_USAGE;
 	}
@@ -989,12 +989,14 @@ static const struct cc_cmd cc_cmds[] = {
 	{ "claim", cmd_claim, OPT_PAGES, 2, 2, "DOMID SPEC",
 	  "install a claim set (replaces the domain's claims)",
 	  "Install a claim set on domain DOMID, atomically: it replaces the\n"
-	  "domain's claims, or nothing changes.  SPEC is a comma-separated list of\n"
-	  "TARGET:SIZE, with TARGET a node number, 'host' (a host-wide claim any\n"
-	  "node can satisfy) or 'legacy' (alone: SIZE is the domain's total\n"
-	  "target, as xc_domain_claim_pages()); or 'clear' to release every\n"
-	  "claim.  Examples:\n"
+	  "domain's claims, or nothing changes.  SPEC is a comma-separated list\n"
+	  "(spaces after a comma are fine) of TARGET:SIZE, with TARGET a node\n"
+	  "number, 'host' (a host-wide claim any node can satisfy) or 'legacy'\n"
+	  "(alone: SIZE is the domain's total target, as\n"
+	  "xc_domain_claim_pages()); or 'clear' to release every claim.\n"
+	  "Examples:\n"
 	  "  claimctl claim 3 0:1G,1:512M,host:256M\n"
+	  "  claimctl claim 3 '0:1G, 1:512M'\n"
 	  "  claimctl claim 3 legacy:2G\n"
 	  "  claimctl claim 3 clear\n"
 	  "With --verbose, print the resulting claim set.\n" },
@@ -1032,8 +1034,9 @@ static const struct cc_cmd cc_cmds[] = {
 	  "are recalled, host-wide part first.\n" },
 	{ "affinity", cmd_affinity, 0, 2, 2, "DOMID NODELIST",
 	  "set the nodes populate prefers",
-	  "Set the nodes populate uses first when no --node is given, e.g. 0,1 or\n"
-	  "0-3.  At least one of them must have a pool.\n" },
+	  "Set the nodes populate uses first when no --node is given, e.g. 0,1,\n"
+	  "0-3 or all (numactl's node strings).  At least one of them must have a\n"
+	  "pool.\n" },
 	{ "offline", cmd_offline, 0, 2, 2, "NODE SIZE",
 	  "take free pool pages of a node out of service",
 	  "Take SIZE of free pool memory of NODE out of service (all or\n"
@@ -1048,7 +1051,7 @@ static const struct cc_cmd cc_cmds[] = {
 	  "Run CMD with domain DOMID's memory described in its environment and\n"
 	  "its CPUs bound, through libnuma, to the nodes where the domain's pages\n"
 	  "are (the nodes that have CPUs among them), or to --cpunodebind NODES\n"
-	  "(0,1 or 0-3, as numactl).  claimctl execs CMD (looked up in PATH), so\n"
+	  "(0,1, 0-3 or all, as numactl).  claimctl execs CMD (looked up in PATH), so\n"
 	  "CMD gets claimctl's process id and its exit status is CMD's.  CMD sees:\n"
 	  "  NUMACLAIMS_DOMID      the domain id\n"
 	  "  NUMACLAIMS_MEM_PATH   its device, /dev/numaclaims-domDOMID: mmap it\n"
@@ -1205,6 +1208,32 @@ static int cc_opt_allowed(const struct cc_cmd *c, unsigned int opt,
 	return 0;
 }
 
+/*
+ * getopt's '?' as one "claimctl: ..." line (opterr is 0: getopt's own
+ * message would name argv[0] or the command instead of claimctl, and come
+ * on top of this one).
+ */
+static void cc_bad_option(char **argv, const char *optstring,
+			  const struct option *longopts)
+{
+	const char *arg = argv[optind - 1];
+	const struct option *o;
+	int known = 0;
+
+	if (optopt && optopt < 256 && strchr(optstring, optopt))
+		known = 1;
+	for (o = longopts; !known && optopt && o->name; o++)
+		known = o->val == optopt;
+	if (known && optopt < 256 && arg[0] == '-' && arg[1] != '-')
+		cc_usage_error("option -%c needs an argument", optopt);
+	else if (known)
+		cc_usage_error("option '%s' needs an argument", arg);
+	else if (optopt)
+		cc_usage_error("unknown option -%c", optopt);
+	else
+		cc_usage_error("unknown option '%s'", arg);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option global_options[] = {
@@ -1221,6 +1250,7 @@ int main(int argc, char **argv)
 	int opt, longindex = 0, cargc, global_json, global_pages;
 	char **cargv, **exec_argv = NULL, *first_arg = NULL;
 
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+d:jpvhV", global_options,
 				  NULL)) != -1) {
 		switch (opt) {
@@ -1243,7 +1273,7 @@ int main(int argc, char **argv)
 			printf("claimctl %s\n", CLAIMS_VERSION);
 			return EXIT_SUCCESS;
 		default:
-			fprintf(stderr, "(see 'claimctl --help')\n");
+			cc_bad_option(argv, "+d:jpvhV", global_options);
 			return EXIT_USAGE;
 		}
 	}
@@ -1337,7 +1367,7 @@ int main(int argc, char **argv)
 			a.pass_fd = 1;
 			break;
 		default:
-			cc_usage_error("bad option for '%s'", c->name);
+			cc_bad_option(cargv, "jpvh", cc_cmd_options);
 			return EXIT_USAGE;
 		}
 	}

@@ -75,6 +75,16 @@ int cc_parse_claim_spec(const char *s, struct numaclaims_claim *set,
 int cc_parse_nodelist(const char *s, uint64_t *mask, char *err,
 		      size_t errlen);
 
+/**
+ * cc_parse_host_nodelist() - a node list of this host, as numactl reads
+ * it: libnuma's numa_parse_nodestring(), so "all", ranges, "!0" and
+ * "+0-1" work as in numactl.  What libnuma refuses (no NUMA support, or a
+ * node it does not know) is cc_parse_nodelist()'s: no "all" then, and the
+ * caller's checks judge the nodes.
+ */
+int cc_parse_host_nodelist(const char *s, uint64_t *mask, char *err,
+			   size_t errlen);
+
 /* ---- output (claimctl_output.c) ---- */
 
 /** enum cc_unit - how tables show page counts. */

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <numa.h>
+
 #include "claimctl.h"
 
 static int cc_fail(int ret, char *err, size_t errlen, const char *fmt, ...)
@@ -283,7 +285,9 @@ int cc_parse_claim_spec(const char *s, struct numaclaims_claim *set,
 		set[count++] = entry;
 		if (!comma)
 			break;
-		p = comma + 1;
+		/* "0:1G, 1:512M" as well as "0:1G,1:512M". */
+		for (p = comma + 1; *p == ' ' || *p == '\t'; p++)
+			;
 	}
 	*nr = count;
 	return 0;
@@ -345,6 +349,68 @@ int cc_parse_nodelist(const char *s, uint64_t *mask, char *err,
 				       s);
 		p++;
 	}
+	*mask = m;
+	return 0;
+}
+
+/*
+ * libnuma reports a node string it cannot parse with numa_warn() on stderr
+ * (a weak symbol, meant to be overridden): quiet while claimctl parses,
+ * since its own message says more.
+ */
+static int cc_numa_quiet;
+
+void numa_warn(int num, char *fmt, ...)
+{
+	va_list ap;
+
+	(void)num;
+	if (cc_numa_quiet)
+		return;
+	fprintf(stderr, "libnuma: Warning: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+int cc_parse_host_nodelist(const char *s, uint64_t *mask, char *err,
+			   size_t errlen)
+{
+	struct bitmask *bm;
+	uint64_t m = 0;
+	unsigned int n;
+
+	if (!s || !*s || numa_available() < 0) {
+		if (s && !strcmp(s, "all"))
+			return cc_fail(-EINVAL, err, errlen,
+				       "node list 'all' needs NUMA support (libnuma finds none here): list the nodes");
+		return cc_parse_nodelist(s, mask, err, errlen);
+	}
+	cc_numa_quiet = 1;
+	bm = numa_parse_nodestring(s);
+	cc_numa_quiet = 0;
+	if (!bm)
+		/*
+		 * The syntax error, or a plain list naming a node libnuma
+		 * does not know: the module (affinity: "must name a node
+		 * with a pool") and run ("no CPUs") say what is wrong there.
+		 */
+		return cc_parse_nodelist(s, mask, err, errlen);
+	for (n = 0; n < bm->size; n++) {
+		if (!numa_bitmask_isbitset(bm, n))
+			continue;
+		if (n >= NUMACLAIMS_MAX_NODES) {
+			numa_bitmask_free(bm);
+			return cc_fail(-EINVAL, err, errlen,
+				       "bad node %u in node list '%s': numaclaims manages nodes 0 to %d",
+				       n, s, NUMACLAIMS_MAX_NODES - 1);
+		}
+		m |= 1ULL << n;
+	}
+	numa_bitmask_free(bm);
+	if (!m)
+		return cc_fail(-EINVAL, err, errlen,
+			       "node list '%s' names no node", s);
 	*mask = m;
 	return 0;
 }

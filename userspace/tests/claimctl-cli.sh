@@ -30,11 +30,43 @@ expect() {
 	fi
 }
 
+# option_error NAME MESSAGE -- ARGS...: exit 2 and MESSAGE as the one line
+# that names claimctl, with no getopt message (argv[0]: or COMMAND:) too.
+option_error() {
+	local name=$1 msg=$2 rc
+	shift 3
+	n=$((n + 1))
+	"$CLAIMCTL" "$@" >"$tmp/out" 2>&1 </dev/null
+	rc=$?
+	if [ "$rc" -eq 2 ] && [ "$(grep -c '^claimctl: ' "$tmp/out")" -eq 1 ] &&
+	   grep -qxF "claimctl: $msg" "$tmp/out" &&
+	   ! grep -Eq 'unrecognized|requires an argument|invalid option|^[a-z/.]+: ' \
+		<(grep -v -e '^claimctl: ' -e '^usage: claimctl ' "$tmp/out"); then
+		echo "ok $n $name"
+	else
+		echo "not ok $n $name"
+		echo "# claimctl $* -> exit $rc (want 2), output:"
+		sed 's/^/#   /' "$tmp/out"
+		echo "# wanted the one line: claimctl: $msg"
+		failed=$((failed + 1))
+	fi
+}
+
 expect "--help lists commands" 0 '^commands:' -- --help
 expect "--version" 0 '^claimctl [0-9]+\.[0-9]+\.[0-9]+$' -- --version
 expect "no command is a usage error" 2 '^usage: claimctl' --
 expect "unknown command" 2 "unknown command 'bogus'" -- bogus
 expect "unknown global option" 2 'see .claimctl --help' -- --bogus info
+option_error "unknown global option, prefix once" "unknown option '--bogus'" -- --bogus info
+option_error "unknown short global option" "unknown option -x" -- -x info
+option_error "global option without its argument" "option -d needs an argument" -- -d
+option_error "global long option without its argument" \
+	"option '--device' needs an argument" -- --device
+option_error "unknown command option, prefix once" "unknown option '--bogus'" -- info --bogus
+option_error "command option without its argument" \
+	"option '--order' needs an argument" -- populate 3 1M --order
+option_error "unknown short command option" "unknown option -x" -- info -x
+option_error "unknown option of run before the command" "unknown option '--bogus'" -- run 3 --bogus true
 expect "claim with a duplicate node" 2 \
 	"^claimctl: node 0 is listed twice in the claim set$" -- claim 3 0:1G,0:1G
 expect "claim usage line follows the error" 2 \
@@ -63,6 +95,13 @@ expect "populate gfn beyond 2^40" 2 'gfn .* is too large' -- populate 3 1p --gfn
 expect "free needs --gfn" 2 'free needs --gfn START' -- free 3 1M
 expect "create --hold needs --autodestroy" 2 'only makes sense with --autodestroy' -- create --hold
 expect "affinity with a reversed range" 2 'first node above last' -- affinity 3 3-1
+expect "affinity all parses (numactl's node strings)" 1 \
+	"^claimctl: .*ENOTTY|node list 'all' needs NUMA support" -- --device /dev/null affinity 3 all
+expect "affinity with a node the host lacks is the module's to refuse" 1 \
+	'^claimctl: .*ENOTTY' -- --device /dev/null affinity 3 0-63
+expect "claim spec with spaces after commas" 1 '^claimctl: claim for domain 3: ENOTTY' -- \
+	--device /dev/null claim 3 '0:4K, host:4K,	1:8K'
+expect "claim spec with a trailing comma and space" 2 'empty entry' -- claim 3 '0:4K, '
 expect "offline with a bad node" 2 "bad node 'n1'" -- offline n1 1M
 expect "per-command --help" 0 '^usage: claimctl populate DOMID SIZE' -- populate --help
 expect "help COMMAND" 0 '^usage: claimctl claim DOMID SPEC' -- help claim

@@ -16,6 +16,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <numa.h>
+
 #include "claims.h"
 #include "claimctl.h"
 
@@ -206,6 +208,13 @@ static void test_claim_specs(void)
 	    set[2].cmd == 0,
 	    "claim spec 0:1G,1:512M,host:256M");
 
+	memset(set, 0xff, sizeof(set));
+	ret = cc_parse_claim_spec("0:1G, 1:512M,\t host:256M", set, &nr, err,
+				  sizeof(err));
+	tap(!ret && nr == 3 && set[0].target == 0 && set[1].target == 1 &&
+	    set[1].pages == 131072 && set[2].target == NUMACLAIMS_TARGET_HOST &&
+	    set[2].pages == 65536, "claim spec with spaces after commas");
+
 	ret = cc_parse_claim_spec("clear", set, &nr, err, sizeof(err));
 	tap(!ret && nr == 1 && set[0].target == NUMACLAIMS_TARGET_HOST &&
 	    set[0].pages == 0 && set[0].cmd == 0, "claim spec clear = {0, host}");
@@ -251,6 +260,9 @@ static void test_claim_specs(void)
 	spec_bad("0:1G,", -EINVAL, "empty entry");
 	spec_bad(",0:1G", -EINVAL, "empty entry");
 	spec_bad("0:1G,,1:1G", -EINVAL, "empty entry");
+	spec_bad("0:1G, ", -EINVAL, "empty entry");
+	spec_bad(" 0:1G", -EINVAL, "bad node");
+	spec_bad("0:1G ,1:1G", -EINVAL, "bad size suffix");
 	spec_bad("0:18446744073709551615p,1:1p", -ERANGE, "overflows");
 	spec_bad("0:9223372036854775808p,host:9223372036854775808p", -ERANGE,
 		 "overflows");
@@ -308,6 +320,48 @@ static void test_nodelists(void)
 	nodelist_bad("-1", "bad node list");
 	nodelist_bad("0 1", "bad node list");
 	nodelist_bad("all", "bad node list");
+
+	/* Host node lists: numa_parse_nodestring() against this host. */
+	if (numa_available() < 0) {
+		uint64_t mask = 7;
+		char err[CC_ERR_LEN] = "";
+		int ret = cc_parse_host_nodelist("all", &mask, err, sizeof(err));
+
+		tap(ret == -EINVAL && mask == 7 && strstr(err, "needs NUMA"),
+		    "host nodelist 'all' without NUMA is refused");
+		ret = cc_parse_host_nodelist("0-1", &mask, err, sizeof(err));
+		tap(!ret && mask == 3, "host nodelist without NUMA: own syntax");
+	} else {
+		uint64_t mask = 0, host = 0;
+		char err[CC_ERR_LEN] = "";
+		int ret, n, last = -1;
+
+		for (n = 0; n < 64; n++)
+			if (numa_bitmask_isbitset(numa_all_nodes_ptr, n)) {
+				host |= 1ULL << n;
+				last = n;
+			}
+		ret = cc_parse_host_nodelist("all", &mask, err, sizeof(err));
+		tap(!ret && mask == host && mask, "host nodelist 'all' = %#llx",
+		    (unsigned long long)host);
+		if (ret)
+			printf("# ret %d err '%s'\n", ret, err);
+		snprintf(buf, sizeof(buf), "0-%d", last);
+		ret = cc_parse_host_nodelist(buf, &mask, err, sizeof(err));
+		tap(!ret && mask == host, "host nodelist range '%s'", buf);
+		snprintf(buf, sizeof(buf), "0-%d", last + 1);
+		mask = 7;
+		ret = cc_parse_host_nodelist(buf, &mask, err, sizeof(err));
+		tap(!ret && mask == (host | 1ULL << (last + 1)),
+		    "host nodelist '%s' (a node too many) is left to the module",
+		    buf);
+		ret = cc_parse_host_nodelist("3-1", &mask, err, sizeof(err));
+		tap(ret == -EINVAL && strstr(err, "first node above last"),
+		    "host nodelist '3-1' says why");
+		ret = cc_parse_host_nodelist("x", &mask, err, sizeof(err));
+		tap(ret == -EINVAL && strstr(err, "bad node list 'x'"),
+		    "host nodelist 'x' says why");
+	}
 
 	check_str(cc_format_nodelist(buf, sizeof(buf), 0x13), "0-1,4",
 		  "format nodelist 0x13");
