@@ -13,24 +13,11 @@ MAKE=${1:-make}
 SRCDIR=${2:-userspace}
 O=${3:-build/userspace}
 CC=${CC:-cc}
-n=0
-failed=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 prefix=$tmp/prefix
 
-t() {	# t NAME COMMAND...: run, report, keep its output in the log
-	local name=$1
-	shift
-	n=$((n + 1))
-	if "$@" >"$tmp/log" 2>&1; then
-		echo "ok $n $name"
-	else
-		echo "not ok $n $name"
-		sed 's/^/#   /' "$tmp/log" | tail -20
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
 cat >"$tmp/consumer.c" <<'C'
 #include <errno.h>
@@ -120,6 +107,4 @@ for target in install uninstall; do
 	t "$target PREFIX=scratch does not run ldconfig" \
 		not ldconfig_runs $target PREFIX="$prefix"
 done
-echo "1..$n"
-echo "$((n - failed)) passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_end
