@@ -1,32 +1,46 @@
 # SPDX-License-Identifier: GPL-2.0
-# numaclaims: top-level Makefile.
+# numaclaims: top-level Makefile.  Targets users run:
 #
-#   make demo    a boot storm of real tiny VMs (nested QEMU) on claimed memory
-#   make check   every test: engine unit tests, claimctl unit tests,
-#                kselftests in 2- and 4-node VMs, KUnit in 2- and 4-node
-#                VMs on the debug kernel, kselftests on the debug kernel
+#   make demo           a boot storm of real tiny VMs (nested QEMU) on claimed memory
+#   make check          every test (engine, claimctl, kselftests on 2 and 4 nodes,
+#                       KUnit and the debug kernel, real VMs, stress-short)
+#   make module         numaclaims.ko for the running kernel (KDIR=... for another)
+#   make userspace      libclaims and claimctl in build/userspace
+#   make install        claimctl, libclaims, headers, pkg-config (PREFIX, DESTDIR)
+#   make uninstall      remove exactly what install installed
+#   make selftests      kselftests in 2- and 4-node VMs (module-vm: the VM kernel)
+#   make kunit          KUnit in 2- and 4-node VMs on the debug kernel
+#   make kunit-module   numaclaims_kunit.ko (KDIR=... on a CONFIG_KUNIT=m kernel)
+#   make realvm         nested QEMU guests on a numaclaims domain
+#   make stress         the full reliability run (stress-short is in check)
+#   make bench          benchmarks, figures into docs/PERFORMANCE.md
+#   make help           this list
 #
-# Both install the Debian packages they need (tools/deps.sh).
+# Server targets (module, userspace, install) install only build
+# dependencies; the VM targets install the VM stack (tools/deps.sh).
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
 RESULTS := $(BUILD)/results
 DEPS := $(TOP)/tools/deps.sh
+# The Debian 6.1 kernel the test VMs boot (tools/kver.sh), and its headers.
 KVER = $(shell $(TOP)/tools/kver.sh)
-KDIR ?= /lib/modules/$(KVER)/build
+VM_KDIR = /lib/modules/$(KVER)/build
+# `make module` builds for the running kernel, as on a real server.
+KDIR ?= /lib/modules/$(shell uname -r)/build
 # The debug/KUnit kernel's build tree (built once, cached outside the repo).
 KUNIT_KDIR = $(shell $(TOP)/tools/kunit-kernel.sh --print-kdir)
 KUNIT_BZIMAGE = $(shell $(TOP)/tools/kunit-kernel.sh --print-bzimage)
 
-.PHONY: all deps module userspace demo check unit tools-test engine-test claimctl-test claimctl-smoke \
+.PHONY: all deps module module-vm uninstall userspace demo check unit tools-test engine-test claimctl-test claimctl-smoke \
 	selftests selftests-2 selftests-4 realvm membench-smoke kunit-kernel kunit kunit-module \
 	kunit-2 kunit-4 selftests-debug summary install clean help bench stress stress-short
 
 all: module userspace
 
 help:
-	@sed -n '2,12s/^# \{0,1\}//p' Makefile
+	@sed -n '2,/^$$/s/^# \{0,1\}//p' Makefile
 
 deps-%:
 	@$(DEPS) $*
@@ -43,10 +57,23 @@ define kbuild
 	nice $(MAKE) -C $(2) M=$(BUILD)/kbuild/$(1) W=1 modules
 endef
 
-# numaclaims.ko for the Debian kernel (also what a real server builds:
-# `make module KDIR=/lib/modules/$(uname -r)/build`).
-module: deps-build deps-vm
-	$(call kbuild,debian,$(KDIR))
+# numaclaims.ko for the running kernel (KDIR=... for another one): what a
+# real server builds.  Needs only the compiler, make, libnuma-dev and that
+# kernel's headers; never the VM stack.
+module: deps-build
+	@[ -f "$(KDIR)/Makefile" ] || { \
+		echo "make module: no kernel headers in $(KDIR)." >&2; \
+		echo "  Install the headers of the kernel you build for: linux-headers-$$(uname -r) (Debian, Ubuntu)," >&2; \
+		echo "  kernel-devel-$$(uname -r) (Fedora, RHEL), or pass KDIR=/path/to/kernel/build." >&2; \
+		exit 1; }
+	$(call kbuild,host,$(KDIR))
+	@mkdir -p $(BUILD)/module
+	cp $(BUILD)/kbuild/host/numaclaims.ko $(BUILD)/module/
+
+# numaclaims.ko for the Debian 6.1 kernel the test VMs boot (every VM test
+# and the demo use this one); installs the VM stack.
+module-vm: deps-build deps-vm
+	$(call kbuild,debian,$(VM_KDIR))
 	@mkdir -p $(BUILD)/module
 	cp $(BUILD)/kbuild/debian/numaclaims.ko $(BUILD)/module/
 
@@ -56,10 +83,13 @@ userspace: deps-build
 install: userspace
 	$(MAKE) -C userspace install
 
+uninstall:
+	$(MAKE) -C userspace uninstall
+
 # ---------------------------------------------------------------------------
 # The demo: a boot storm of real tiny VMs (nested QEMU) on claimed memory
 # in a three-node VM (tools/demo-guest.sh).  About 2 minutes.
-demo: module userspace deps-vm
+demo: module-vm userspace deps-vm
 	$(TOP)/tools/realvm.sh demo
 
 # ---------------------------------------------------------------------------
@@ -71,6 +101,7 @@ unit: engine-test claimctl-test tools-test
 tools-test:
 	@mkdir -p $(RESULTS)
 	$(TOP)/tools/tap-count.sh --selftest > $(RESULTS)/tools.tap
+	$(TOP)/tools/deps-test.sh > $(RESULTS)/deps.tap
 
 engine-test: deps-build deps-test deps-kunit
 	nice $(MAKE) -C userspace/engine-test check
@@ -80,13 +111,13 @@ claimctl-test: deps-build deps-test
 
 # Real VMs: nested QEMU in a two-node VM runs the tiny multiboot guest of
 # vmguest/ with a numaclaims domain as its RAM (tools/realvm-guest.sh).
-realvm: module userspace deps-vm
+realvm: module-vm userspace deps-vm
 	@mkdir -p $(RESULTS)
 	$(TOP)/tools/realvm.sh test --out $(RESULTS)/realvm.tap
 
 # membench's smoke mode against the real module: placement of a domain's
 # mapped memory as Linux sees it, and claimctl run (never a timing).
-membench-smoke: module userspace deps-vm
+membench-smoke: module-vm userspace deps-vm
 	@mkdir -p $(RESULTS)
 	nice $(MAKE) -C bench membench
 	$(TOP)/tools/vm.sh --nodes 2 --module $(BUILD)/module/numaclaims.ko \
@@ -97,7 +128,7 @@ membench-smoke: module userspace deps-vm
 		--out $(RESULTS)/membench-smoke.tap -- membench-smoke
 
 # claimctl against the real module in a two-node VM.
-claimctl-smoke: module userspace
+claimctl-smoke: module-vm userspace
 	$(TOP)/tools/vm.sh --nodes 2 --module $(BUILD)/module/numaclaims.ko \
 		--params pool_mb=256 --quiet --splat-check \
 		--add $(BUILD)/userspace/claimctl-static:/bin/claimctl \
@@ -106,7 +137,7 @@ claimctl-smoke: module userspace
 
 selftests: selftests-2 selftests-4
 
-selftests-2 selftests-4: selftests-%: module deps-kunit
+selftests-2 selftests-4: selftests-%: module-vm deps-kunit
 	$(TOP)/selftests/run_vm.sh --nodes $*
 
 kunit-kernel: deps-kunit deps-vm
@@ -137,10 +168,10 @@ selftests-debug: kunit-module
 # isolation, engine fuzzing.  `stress-short` (about 2 minutes) is part of
 # `make check`; `make stress` is the full run (about 25 minutes) that
 # docs/RELIABILITY.md reports.
-stress-short: module kunit-module deps-vm deps-test
+stress-short: module-vm kunit-module deps-vm deps-test
 	$(TOP)/stress/run_vm.sh --short
 
-stress: module kunit-module deps-vm deps-test
+stress: module-vm kunit-module deps-vm deps-test
 	$(TOP)/stress/run_vm.sh
 
 # `make check` runs every suite even if one fails, then counts.

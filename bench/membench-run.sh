@@ -56,7 +56,7 @@ fi
 
 if [ "$vm" = 1 ]; then
 	if [ "$build" = 1 ]; then
-		make -C "$TOP" --no-print-directory module userspace
+		make -C "$TOP" --no-print-directory module-vm userspace
 		make -C "$TOP/bench" --no-print-directory membench
 	fi
 	mkdir -p "$RAW"

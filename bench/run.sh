@@ -64,7 +64,7 @@ log() { echo "bench/run.sh: $*"; }
 
 # ---- build -------------------------------------------------------------------
 "$TOP/tools/deps.sh" build vm bench
-make -C "$TOP" --no-print-directory module userspace
+make -C "$TOP" --no-print-directory module-vm userspace
 make -C "$TOP/bench" --no-print-directory all
 
 # ---- VMs ---------------------------------------------------------------------

@@ -9,7 +9,7 @@
 #   --kernel PATH       kernel image (default: tools/vm.sh's, the Debian 6.1
 #                       kernel); use with --module built against it
 #   --module PATH.ko    numaclaims.ko to test (default build/module/numaclaims.ko,
-#                       built with `make module` if missing)
+#                       built with `make module-vm` if missing)
 #   --params "K=V ..."  module parameters (default "pool_mb=64")
 #   --suffix S          results file suffix (default: empty, or
 #                       -<kernel basename> with --kernel)
@@ -62,7 +62,7 @@ make -s -C "$TOP/selftests" >&2 || { echo "run_vm.sh: building the selftests fai
 if [ -z "$module" ]; then
 	module=$TOP/build/module/numaclaims.ko
 	if [ ! -f "$module" ]; then
-		make -s -C "$TOP" module >&2 || { echo "run_vm.sh: make module failed" >&2; exit 2; }
+		make -s -C "$TOP" module-vm >&2 || { echo "run_vm.sh: make module-vm failed" >&2; exit 2; }
 	fi
 fi
 [ -r "$module" ] || { echo "run_vm.sh: module $module not found" >&2; exit 2; }

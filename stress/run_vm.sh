@@ -74,7 +74,7 @@ stale() {	# stale KO: missing or older than a module or uapi source
 	[ ! -f "$1" ] || [ -n "$(find "$TOP/module" "$TOP/uapi" "$TOP/Kbuild" -newer "$1" -print -quit)" ]
 }
 if [ -z "$user_ko" ] && stale "$BUILD/module/numaclaims.ko"; then
-	make -s -C "$TOP" module >/dev/null || exit 1
+	make -s -C "$TOP" module-vm >/dev/null || exit 1
 fi
 KO=${user_ko:-$BUILD/module/numaclaims.ko}
 DEBUG_KO=${user_debug_ko:-$BUILD/kunit-module/numaclaims.ko}

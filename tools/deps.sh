@@ -5,7 +5,8 @@
 # usage: tools/deps.sh [--check|--list] GROUP...
 #
 # Groups:
-#   build  compile the module, libclaims and claimctl
+#   build  compile libclaims and claimctl, and the module against kernel
+#          headers that are already there (the server's own: never a kernel)
 #   vm     boot kernels under QEMU (tools/vm.sh)
 #   kunit  build the KUnit kernel from linux-source-6.1
 #   test   sanitizers (ASan/UBSan), libFuzzer, valgrind
@@ -22,14 +23,18 @@
 #   --check  install nothing; exit 1 and name what is missing
 #   --list   print the packages of the groups, one per line
 #
+# Without apt/dpkg (Fedora, RHEL, ...; or NC_DEPS_NO_APT=1) nothing is
+# installed: the tools and headers of each group are checked and what is
+# missing is named (exit 1).
+#
 # Exit status: 0 all present, 1 missing/install failed, 2 usage error.
 set -u
 PROG=deps.sh
 
 group_pkgs() {
 	case "$1" in
-	build)	echo build-essential gcc make pkg-config libnuma-dev numactl linux-libc-dev ;;
-	vm)	echo qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod gzip ;;
+	build)	echo gcc make libc6-dev pkg-config libnuma-dev ;;
+	vm)	echo qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod gzip numactl ;;
 	kunit)	echo linux-source-6.1 bc bison flex libelf-dev libssl-dev python3 xz-utils rsync ;;
 	# libFuzzer (libclang_rt.fuzzer-x86_64.a) and the ASan/UBSan runtimes
 	# are in libclang-rt-14-dev on bookworm; llvm-14 has llvm-symbolizer,
@@ -67,6 +72,40 @@ fi
 installed() {
 	[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" = "ii " ]
 }
+
+# What a group needs as commands (c:NAME) and headers (h:PATH), for systems
+# without dpkg, where package names differ.
+group_needs() {
+	case "$1" in
+	build)	echo c:gcc c:make c:pkg-config h:numa.h h:stdio.h ;;
+	vm)	echo c:qemu-system-x86_64 c:busybox c:cpio c:gzip c:numactl ;;
+	kunit)	echo c:bc c:bison c:flex c:python3 c:xz c:rsync ;;
+	test)	echo c:clang c:valgrind ;;
+	bench)	echo c:python3 c:valgrind ;;
+	esac
+}
+
+if [ -n "${NC_DEPS_NO_APT:-}" ] || ! command -v dpkg-query >/dev/null 2>&1 ||
+   ! command -v apt-get >/dev/null 2>&1; then
+	bad=0
+	for g in "${groups[@]}"; do
+		miss=
+		for n in $(group_needs "$g"); do
+			case "$n" in
+			c:*)	command -v "${n#c:}" >/dev/null 2>&1 || miss+=" ${n#c:}" ;;
+			h:*)	echo "#include <${n#h:}>" | ${CC:-cc} -E -x c - >/dev/null 2>&1 ||
+					miss+=" <${n#h:}>" ;;
+			esac
+		done
+		if [ -z "$miss" ]; then
+			echo "$PROG: $g: ok (no apt: checked, nothing installed)"
+		else
+			echo "$PROG: $g: MISSING$miss (no apt: install them with your package manager, e.g. numactl-devel for <numa.h>)"
+			bad=1
+		fi
+	done
+	exit $bad
+fi
 
 # Packages missing, over all groups, without duplicates.
 missing=()

@@ -22,7 +22,7 @@
 #          2 minutes.
 #
 # Needs build/module/numaclaims.ko and build/userspace/claimctl-static
-# (make module userspace); builds vmguest itself.  The QEMU binary, its TCG
+# (make module-vm userspace); builds vmguest itself.  The QEMU binary, its TCG
 # accelerator module and the firmware it loads (SeaBIOS, the multiboot
 # option ROM, kvmvapic) are copied into the test VM's initramfs.
 set -euo pipefail
@@ -46,7 +46,7 @@ done
 ko=$TOP/build/module/numaclaims.ko
 claimctl=$TOP/build/userspace/claimctl-static
 for f in "$ko" "$claimctl"; do
-	[ -r "$f" ] || { echo "realvm.sh: $f missing (make module userspace)" >&2; exit 1; }
+	[ -r "$f" ] || { echo "realvm.sh: $f missing (make module-vm userspace)" >&2; exit 1; }
 done
 make -s -C "$TOP/vmguest" O="$TOP/build/vmguest" >/dev/null
 QEMU_BIN=$(command -v qemu-system-x86_64) || { echo "realvm.sh: no qemu-system-x86_64 (tools/deps.sh vm)" >&2; exit 1; }
