@@ -73,10 +73,11 @@ static const u64 op_allowed[NR_OPS] = {
 	[OP_DESTROY_DURING_POPULATE] = B(ENOMEM) | B(E2BIG) | B(ESRCH) | B(EEXIST),
 	/*
 	 * EBADF: the close won the race before the populate entered the
-	 * kernel; ESRCH: another worker's destroy of a random domid won it.
+	 * kernel.  ESRCH, here and below: another worker's destroy of a
+	 * random domid (1..64 are picked too) got to the domain first.
 	 */
 	[OP_CLOSE_DURING_POPULATE] = B(ENOMEM) | B(E2BIG) | B(EBADF) | B(ESRCH),
-	[OP_SIGNAL_DURING_POPULATE] = B(ENOMEM) | B(E2BIG) | B(EINTR),
+	[OP_SIGNAL_DURING_POPULATE] = B(ENOMEM) | B(E2BIG) | B(EINTR) | B(ESRCH),
 };
 
 struct worker_stats {
