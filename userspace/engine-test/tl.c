@@ -263,14 +263,15 @@ static void tl_push_ext(struct tl *t, struct tl_ext e)
 	t->ext[t->nr_ext++] = e;
 }
 
-size_t tl_hold_page(struct tl *t, size_t idx, u32 offset)
+/*
+ * Replace extent @idx by what is left of it without @page: one aligned
+ * buddy block per order below the extent's.
+ */
+static void tl_take_page(struct tl *t, size_t idx, u32 page)
 {
 	struct tl_ext e = t->ext[idx];
-	u32 page = e.frame + offset;
 	unsigned int o;
 
-	nc_free_held(&t->h, e.d, e.node, page, e.counted);
-	t->held_pages[e.node]++;
 	t->ext[idx] = t->ext[--t->nr_ext];
 	for (o = 0; o < e.order; o++) {
 		struct tl_ext rest = e;
@@ -279,6 +280,16 @@ size_t tl_hold_page(struct tl *t, size_t idx, u32 offset)
 		rest.frame = (page ^ (1U << o)) & ~((1U << o) - 1);
 		tl_push_ext(t, rest);
 	}
+}
+
+size_t tl_hold_page(struct tl *t, size_t idx, u32 offset)
+{
+	struct tl_ext e = t->ext[idx];
+	u32 page = e.frame + offset;
+
+	nc_free_held(&t->h, e.d, e.node, page, e.counted);
+	t->held_pages[e.node]++;
+	tl_take_page(t, idx, page);
 	/* in_use stays set: nobody may be handed this frame meanwhile. */
 	tl_push_ext(t, (struct tl_ext){ .d = NULL, .node = e.node,
 					.frame = page, .held = true });
@@ -299,21 +310,12 @@ void tl_free_page(struct tl *t, size_t idx, u32 offset)
 {
 	struct tl_ext e = t->ext[idx];
 	u32 page = e.frame + offset;
-	unsigned int o;
 
 	nc_free_pages(&t->h, e.d, e.node, page, 0, e.counted);
 	t->in_use[e.node][page] = 0;
 	if (!e.d)
 		t->nobody_pages[e.node]--;
-	t->ext[idx] = t->ext[--t->nr_ext];
-	/* What is left of a 2^k block without one page: one block per order. */
-	for (o = 0; o < e.order; o++) {
-		struct tl_ext rest = e;
-
-		rest.order = o;
-		rest.frame = (page ^ (1U << o)) & ~((1U << o) - 1);
-		tl_push_ext(t, rest);
-	}
+	tl_take_page(t, idx, page);
 }
 
 size_t tl_find_ext(const struct tl *t, const struct nc_domain *d, int node)
