@@ -14,8 +14,9 @@ the Linux baseline measured in the same run.  Exit status 1 if a page was
 not on its memory node (the figures are never judged).
 """
 import argparse
-import json
 import sys
+
+from report import load_jsonl
 
 BEGIN = "<!-- BEGIN GENERATED: membench (bench/membench-report.py; do not edit by hand) -->"
 END = "<!-- END GENERATED: membench -->"
@@ -25,19 +26,7 @@ TOUCH = ("domain-map-touch", "domain-map-populate", "domain-populate",
 
 
 def load(path):
-    recs = []
-    with open(path, errors="replace") as f:
-        for line in f:
-            line = line.strip()
-            if not line.startswith("{"):
-                continue
-            try:
-                r = json.loads(line)
-            except ValueError:
-                continue
-            if r.get("bench") == "membench":
-                recs.append(r)
-    return recs
+    return [r for r in load_jsonl(path) if r.get("bench") == "membench"]
 
 
 def sel(recs, **kw):

@@ -12,6 +12,8 @@ import argparse
 import json
 import sys
 
+from report import load_jsonl
+
 BEGIN = "<!-- BEGIN GENERATED: realvm-storm (bench/realvm-report.py; do not edit by hand) -->"
 END = "<!-- END GENERATED: realvm-storm -->"
 
@@ -23,21 +25,9 @@ MODE_TEXT = {
 
 
 def load(path):
-    vms, summary = [], []
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if not line.startswith("{"):
-                continue
-            try:
-                r = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if r.get("bench") == "realvm-storm":
-                vms.append(r)
-            elif r.get("bench") == "realvm-storm-summary":
-                summary.append(r)
-    return vms, summary
+    recs = load_jsonl(path)
+    return ([r for r in recs if r.get("bench") == "realvm-storm"],
+            [r for r in recs if r.get("bench") == "realvm-storm-summary"])
 
 
 def when(vms, mode, outcomes):
