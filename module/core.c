@@ -22,6 +22,7 @@
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
 #include "nc_core.h"
+#include "nc_compat.h"
 
 DEFINE_SPINLOCK(nc_heap_lock);
 struct nc_heap nc_heap;
@@ -727,7 +728,7 @@ int nc_domain_file_mmap(struct file *file, struct vm_area_struct *vma)
 	 * get_user_pages(), move_pages(2) and numa_maps see them.  No growth
 	 * by mremap() past the range checked here.
 	 */
-	vma->vm_flags |= VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP;
+	nc_vm_flags_set(vma, VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_ops = &nc_dom_vm_ops;
 	return 0;
 }

@@ -23,6 +23,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "nc_core.h"
+#include "nc_compat.h"
 
 /*
  * A buffer that is written whole before it is read (by a copy from user
@@ -96,7 +97,7 @@ static const struct file_operations nc_domdev_fops = {
 	.llseek = nc_domain_file_llseek,
 };
 
-static char *nc_domdev_devnode(struct device *dev, umode_t *mode)
+static char *nc_domdev_devnode(NC_DEVNODE_CONST struct device *dev, umode_t *mode)
 {
 	if (mode)
 		*mode = 0600;
@@ -150,7 +151,7 @@ static int nc_domdev_init(void)
 	ret = cdev_add(&nc_domdev_cdev, nc_domdev_base, NC_DOMDEV_MINORS);
 	if (ret)
 		goto out_region;
-	nc_domdev_class = class_create(THIS_MODULE, "numaclaims");
+	nc_domdev_class = nc_class_create("numaclaims");
 	if (IS_ERR(nc_domdev_class)) {
 		ret = PTR_ERR(nc_domdev_class);
 		goto out_cdev;
@@ -863,7 +864,6 @@ static const struct file_operations nc_page_fops = {
 	.release = nc_page_release,
 	.write = nc_page_write,
 	.read = nc_page_read,
-	.llseek = no_llseek,
 };
 
 static int __init numaclaims_init(void)
