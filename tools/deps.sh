@@ -9,6 +9,11 @@
 #          headers that are already there (the server's own: never a kernel)
 #   vm     boot kernels under QEMU (tools/vm.sh)
 #   kunit  build the KUnit kernel from linux-source-6.1
+#   vm612  Debian's 6.12 kernel (image + headers) and linux-source-6.12 from
+#          bookworm-backports, for the second-kernel runs (make selftests-612,
+#          kunit-612); the only group that adds the backports apt source
+#          (/etc/apt/sources.list.d/numaclaims-bookworm-backports.list,
+#          mirror: the machine's bookworm one, or NC_BACKPORTS_MIRROR)
 #   test   sanitizers (ASan/UBSan), libFuzzer, valgrind
 #   bench  benchmarks and their plots
 #   all    every group above
@@ -36,6 +41,10 @@ group_pkgs() {
 	build)	echo gcc make libc6-dev pkg-config libnuma-dev ;;
 	vm)	echo qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod gzip numactl ;;
 	kunit)	echo linux-source-6.1 bc bison flex libelf-dev libssl-dev python3 xz-utils rsync ;;
+	# bpo:NAME is a package of bookworm-backports (see bpo_resolve):
+	# present if some NAME.*-amd64 is installed, so a newer backport is
+	# not fetched on every run (the installed kernel is the cache).
+	vm612)	echo bpo:linux-image-6.12 bpo:linux-headers-6.12 bpo:linux-source-6.12 ;;
 	# libFuzzer (libclang_rt.fuzzer-x86_64.a) and the ASan/UBSan runtimes
 	# are in libclang-rt-14-dev on bookworm; llvm-14 has llvm-symbolizer,
 	# which ASan needs for readable stack traces.
@@ -44,7 +53,7 @@ group_pkgs() {
 	*)	return 1 ;;
 	esac
 }
-ALL_GROUPS="build vm kunit test bench"
+ALL_GROUPS="build vm kunit vm612 test bench"
 
 usage() { sed -n '3,25s/^# \{0,1\}//p' "$0"; exit "${1:-2}"; }
 
@@ -70,7 +79,44 @@ if [ "$mode" = list ]; then
 fi
 
 installed() {
-	[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" = "ii " ]
+	case "$1" in
+	bpo:*-source-*)	installed "${1#bpo:}" ;;
+	bpo:*)	dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' "${1#bpo:}.*-amd64" 2>/dev/null |
+			grep -q "^ii  ${1#bpo:}\.[^ ]*-amd64$" ;;
+	*)	[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" = "ii " ] ;;
+	esac
+}
+
+# The backports source, added only when a bpo: package is to be installed.
+# Backports are NotAutomatic: nothing else on the machine moves to them.
+BPO_LIST=/etc/apt/sources.list.d/numaclaims-bookworm-backports.list
+bpo_source() {
+	[ -f "$BPO_LIST" ] && return 0
+	local mirror=${NC_BACKPORTS_MIRROR:-} keyring=/usr/share/keyrings/debian-archive-keyring.gpg opt=
+	# The mirror the machine already uses for bookworm (offline machines
+	# reach only that one), else Debian's.
+	[ -n "$mirror" ] || mirror=$(apt-cache policy 2>/dev/null |
+		awk '$3 == "bookworm/main" && $2 ~ /^https?:/ { print $2; exit }')
+	[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+	[ -r "$keyring" ] && opt="[signed-by=$keyring] "
+	echo "$PROG: adding bookworm-backports ($mirror) in $BPO_LIST"
+	echo "deb ${opt}$mirror bookworm-backports main" |
+		"${SUDO[@]}" tee "$BPO_LIST" >/dev/null
+}
+
+# bpo:linux-image-6.12 -> linux-image-6.12.95+deb12-amd64: what the
+# backports meta package (linux-image-amd64, linux-headers-amd64) depends on.
+bpo_resolve() {
+	local p=${1#bpo:} meta
+	case "$p" in
+	*-source-*) echo "$p/bookworm-backports"; return 0 ;;
+	linux-image-*) meta=linux-image-amd64 ;;
+	linux-headers-*) meta=linux-headers-amd64 ;;
+	*) return 1 ;;
+	esac
+	apt-cache show "$meta" 2>/dev/null |
+		awk -v p="$p." '$1 == "Depends:" && index($2, p) == 1 && $2 ~ /-amd64$/ { print $2 }' |
+		sort -V | tail -n1 | grep .
 }
 
 # What a group needs as commands (c:NAME) and headers (h:PATH), for systems
@@ -80,6 +126,7 @@ group_needs() {
 	build)	echo c:gcc c:make c:pkg-config h:numa.h h:stdio.h ;;
 	vm)	echo c:qemu-system-x86_64 c:busybox c:cpio c:gzip c:numactl ;;
 	kunit)	echo c:bc c:bison c:flex c:python3 c:xz c:rsync ;;
+	vm612)	echo g:/boot/vmlinuz-6.12.* g:/usr/src/linux-source-6.12.tar.xz ;;
 	test)	echo c:clang c:valgrind ;;
 	bench)	echo c:python3 c:valgrind ;;
 	esac
@@ -95,6 +142,7 @@ if [ -n "${NC_DEPS_NO_APT:-}" ] || ! command -v dpkg-query >/dev/null 2>&1 ||
 			c:*)	command -v "${n#c:}" >/dev/null 2>&1 || miss+=" ${n#c:}" ;;
 			h:*)	echo "#include <${n#h:}>" | ${CC:-cc} -E -x c - >/dev/null 2>&1 ||
 					miss+=" <${n#h:}>" ;;
+			g:*)	compgen -G "${n#g:}" >/dev/null || miss+=" ${n#g:}" ;;
 			esac
 		done
 		if [ -z "$miss" ]; then
@@ -153,13 +201,25 @@ log=$(mktemp "${TMPDIR:-/tmp}/deps.XXXXXX.log")
 trap 'rm -f "$log"' EXIT
 apt=("${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -y
      -o DPkg::Lock::Timeout=600 -o Dpkg::Use-Pty=0)
+case " ${missing[*]}" in *" bpo:"*) bpo_source || exit 1 ;; esac
 echo "$PROG: installing: ${missing[*]}"
 if ! "${apt[@]}" update </dev/null >"$log" 2>&1; then
 	cat "$log" >&2
 	echo "$PROG: error: apt-get update failed; missing: ${missing[*]}" >&2
 	exit 1
 fi
-if ! "${apt[@]}" install --no-install-recommends "${missing[@]}" </dev/null >>"$log" 2>&1; then
+names=()
+for p in "${missing[@]}"; do
+	case "$p" in
+	bpo:*)	n=$(bpo_resolve "$p") || {
+			echo "$PROG: error: $p: no such package in bookworm-backports ($BPO_LIST)" >&2
+			exit 1
+		}
+		names+=("$n") ;;
+	*)	names+=("$p") ;;
+	esac
+done
+if ! "${apt[@]}" install --no-install-recommends "${names[@]}" </dev/null >>"$log" 2>&1; then
 	tail -n 40 "$log" >&2
 	echo "$PROG: error: apt-get install failed; missing: ${missing[*]}" >&2
 	exit 1
