@@ -26,6 +26,7 @@
 
 #include "claims.h"
 #include "claimctl.h"
+#include "claimctl_build.h"
 
 #ifndef CLAIMS_VERSION
 #define CLAIMS_VERSION "1.2.0"
@@ -947,6 +948,12 @@ static int cmd_run(struct cc_args *a)
 	return ret == ENOENT ? 127 : 126;
 }
 
+/* build DOMID SIZE [OPTIONS]: claimctl_build.c parses its own options. */
+static int cmd_build(struct cc_args *a)
+{
+	return cc_build_main(a->device, a->json, a->verbose, a->argc, a->argv);
+}
+
 static int cmd_help(struct cc_args *a);
 
 static const struct cc_cmd cc_cmds[] = {
@@ -1074,6 +1081,9 @@ static const struct cc_cmd cc_cmds[] = {
 	  "  claimctl run 3 -- sh -c 'echo $NUMACLAIMS_MEM_PATH $NUMACLAIMS_MEM_SIZE'\n"
 	  "Exit status: CMD's; 1 if claimctl failed before running it, 127 if CMD\n"
 	  "was not found, 126 if it could not be run.\n" },
+	{ "build", cmd_build, OPT_JSON | CMD_EXEC, 1, INT_MAX, CC_BUILD_USAGE,
+	  "plan a claim set from the host and install it (libclaims planner)",
+	  CC_BUILD_HELP },
 	{ "topology", cmd_topology, OPT_JSON, 0, 0, "[--json]",
 	  "Linux NUMA nodes: size, free, pool, distances (libnuma)",
 	  "Show the NUMA nodes as Linux sees them (through libnuma): size, memory\n"
@@ -1382,6 +1392,7 @@ int main(int argc, char **argv)
 		/* argv: first_arg (DOMID), then the command, NULL-terminated. */
 		if (!first_arg || !a.argc) {
 			cc_usage_error("'%s' needs %s", c->name,
+				       c->run == cmd_build ? "a domain id and a size" :
 				       first_arg ? "a command to run" :
 				       "a domain id and a command to run");
 			return EXIT_USAGE;

@@ -380,6 +380,208 @@ int claims_node_size(int node, uint64_t *size_bytes, uint64_t *free_bytes);
  */
 int claims_node_distance(int from, int to);
 
+/*
+ * The builder planner (LIBCLAIMS_1.3): where should a domain's memory go?
+ *
+ * A domain builder asks for SIZE with optional constraints; the planner
+ * reads the live host state (HOST_INFO: free and claimed pages per node)
+ * and libnuma's topology (numa_distance(), CPUs per node), picks a claim
+ * set, and claims_build_claim() installs it.  No lock is taken anywhere:
+ * builders race on the claim itself, which the module decides atomically,
+ * and the one that loses (-ENOMEM) plans again from fresh state.
+ *
+ * Rules, in order (the first that yields a plan decides):
+ *  1. one node: the nearest node to @cpu_node that can take the whole
+ *     size (without @cpu_node: the node with the most unclaimed memory;
+ *     with @vcpus, one with at least that many CPUs);
+ *  2. the fewest nodes that together can take it, and among those the
+ *     set closest together: the smallest worst SLIT distance (from
+ *     @cpu_node to each node of the set, or, without @cpu_node, between
+ *     any two nodes of the set, both directions), then the smallest sum
+ *     of those distances, then the most unclaimed memory.  Each node gets
+ *     a part: nearest to @cpu_node first, as much as it has; without
+ *     @cpu_node evenly, a node with less getting all it has.  Parts are
+ *     whole 2 MiB (512 pages) except where a node's room is not;
+ *  3. with %CLAIMS_PLAN_SPREAD only: what the allowed nodes within the
+ *     distance bound have (in 2 MiB units, nearest or largest first), the
+ *     rest as a host-wide part, which any node may satisfy.
+ * Every plan keeps to @allowed_nodes, @max_nodes and @max_distance (a
+ * spread's host-wide part does not: that is what SPREAD allows), and to
+ * the host-wide unclaimed total.  A node with nothing unclaimed is never
+ * part of a plan.
+ *
+ * Sets of up to 16 candidate nodes are searched exhaustively; beyond,
+ * each node seeds a set that grows by its nearest candidate (greedy).
+ */
+
+/** CLAIMS_PLAN_SPREAD - allow rule 3, a spread with a host-wide part. */
+#define CLAIMS_PLAN_SPREAD	(1U << 0)
+#define CLAIMS_PLAN_FLAGS	CLAIMS_PLAN_SPREAD
+/** CLAIMS_PLAN_NO_NODE - @cpu_node value: no CPU node given. */
+#define CLAIMS_PLAN_NO_NODE	(-1)
+/** CLAIMS_PLAN_ATTEMPTS - installs claims_build_claim() tries by default. */
+#define CLAIMS_PLAN_ATTEMPTS	8
+/** CLAIMS_PLAN_MAX_ATTEMPTS - the largest @max_attempts accepted. */
+#define CLAIMS_PLAN_MAX_ATTEMPTS 1000
+
+/**
+ * struct claims_plan_request - what a builder asks for.
+ * @pages:         memory to claim, in pages (> 0).
+ * @cpu_node:      the node the domain's vCPUs will run on, or
+ *                 %CLAIMS_PLAN_NO_NODE (then the CPUs go where the memory
+ *                 is: see struct claims_plan.cpu_nodemask).  It need not
+ *                 have a pool.
+ * @vcpus:         without @cpu_node: the plan's nodes must have at least
+ *                 this many CPUs together (0: no constraint).  Ignored
+ *                 with @cpu_node (the caller chose the CPUs) and by a
+ *                 spread.
+ * @allowed_nodes: nodes the memory may be on (bit n: node n); 0: any node
+ *                 with a pool.
+ * @max_distance:  0, or the largest SLIT distance allowed between the
+ *                 CPUs and the memory (from @cpu_node to every node of the
+ *                 plan; without @cpu_node between any two of its nodes;
+ *                 10 is local, so 10 means one node).
+ * @max_nodes:     0, or the most nodes a plan may use (1: one node only,
+ *                 e.g. for a VMM backend that cannot be split).
+ * @flags:         %CLAIMS_PLAN_SPREAD.
+ * @max_attempts:  claims_build_claim(): plans installed at most (lost
+ *                 races + 1), 1 .. %CLAIMS_PLAN_MAX_ATTEMPTS; 0 means
+ *                 %CLAIMS_PLAN_ATTEMPTS.
+ * @reserved:      must be 0 (room for later constraints).
+ */
+struct claims_plan_request {
+	uint64_t pages;
+	int32_t cpu_node;
+	uint32_t vcpus;
+	uint64_t allowed_nodes;
+	uint32_t max_distance;
+	uint32_t max_nodes;
+	uint32_t flags;
+	uint32_t max_attempts;
+	uint64_t reserved[4];
+};
+
+/** enum claims_plan_kind - which rule made the plan. */
+enum claims_plan_kind {
+	CLAIMS_PLAN_NONE = 0,		/* no plan */
+	CLAIMS_PLAN_ONE_NODE = 1,	/* rule 1 */
+	CLAIMS_PLAN_NODES = 2,		/* rule 2: several nodes */
+	CLAIMS_PLAN_HOST_SPREAD = 3,	/* rule 3: with a host-wide part */
+};
+
+/**
+ * struct claims_plan - a plan, and once installed, the claim set.
+ * @kind:         enum claims_plan_kind.
+ * @nr_entries:   entries in @set.
+ * @set:          the claim set, node entries in ascending node order, then
+ *                the host-wide part if any: what CLAIM_SET installs.
+ * @nodemask:     the nodes to populate on: every node of @set (populate
+ *                each node part with NUMACLAIMS_MEMF_NODE(n) |
+ *                NUMACLAIMS_MEMF_EXACT_NODE); for a spread also the node
+ *                affinity for the host-wide part (without node parts: the
+ *                allowed nodes within the distance bound).
+ * @cpu_nodemask: the nodes to run the vCPUs on: @cpu_node if given, else
+ *                @nodemask.
+ * @host_pages:   the host-wide part (spread only; populate it without a
+ *                node, with @nodemask as node affinity).
+ * @distance:     the worst CPU-to-memory SLIT distance of the node parts
+ *                (as @max_distance measures it).
+ * @attempts:     claims_build_claim(): plans it tried to install.
+ */
+struct claims_plan {
+	uint32_t kind;
+	uint32_t nr_entries;
+	struct numaclaims_claim set[NUMACLAIMS_MAX_NODES + 1];
+	uint64_t nodemask;
+	uint64_t cpu_nodemask;
+	uint64_t host_pages;
+	uint32_t distance;
+	uint32_t attempts;
+};
+
+/**
+ * struct claims_plan_topology - what the planner plans from.
+ * @nr_nodes:        node ids 0 .. @nr_nodes - 1 (1 .. %NUMACLAIMS_MAX_NODES).
+ * @pad:             0.
+ * @pool_nodes:      nodes with a pool (claim targets).
+ * @free_pages:      per node: unclaimed pages (avail - outstanding claims,
+ *                   plus the planned domain's own claim there); 0 for a
+ *                   node without a pool.
+ * @host_free_pages: unclaimed pages host-wide (total avail - all
+ *                   outstanding claims, plus the domain's own).
+ * @cpus:            CPUs of each node.
+ * @distance:        SLIT distance from node [a] (CPUs) to node [b]
+ *                   (memory), 10 local; not assumed symmetric.  Must be
+ *                   > 0 wherever a plan may look (pool nodes, @cpu_node).
+ */
+struct claims_plan_topology {
+	uint32_t nr_nodes;
+	uint32_t pad;
+	uint64_t pool_nodes;
+	uint64_t free_pages[NUMACLAIMS_MAX_NODES];
+	uint64_t host_free_pages;
+	uint32_t cpus[NUMACLAIMS_MAX_NODES];
+	uint32_t distance[NUMACLAIMS_MAX_NODES][NUMACLAIMS_MAX_NODES];
+};
+
+/**
+ * claims_plan_compute() - the pure planner: @t and @r in, @p out; no
+ * device, no libnuma, no global state (what the unit tests test).
+ *
+ * Return: 0 and a plan in @p; -EINVAL (a NULL pointer, @pages 0, unknown
+ * flag, non-zero reserved field, @cpu_node or an allowed node not below
+ * @nr_nodes, @max_nodes or @max_attempts too large, a zero distance the
+ * plan needs, @nr_nodes 0 or above 64, a pool bit at or above @nr_nodes);
+ * -ENOENT (no allowed node has a pool); -ENOMEM (nothing fits now).  On
+ * failure @p is zeroed (kind %CLAIMS_PLAN_NONE).
+ */
+int claims_plan_compute(const struct claims_plan_topology *t,
+			const struct claims_plan_request *r,
+			struct claims_plan *p);
+
+/**
+ * claims_plan_topology_read() - @t from the live host: HOST_INFO (one
+ * consistent snapshot), domain @domid's own claims counted as free (as the
+ * module counts them when the domain installs a new set; @domid 0: none),
+ * and libnuma's distances and CPUs per node.  Without NUMA support in the
+ * kernel every node is 10 from itself and 20 from the others, and node 0
+ * has the online CPUs.
+ *
+ * Return: 0, -EINVAL (@t NULL), or claims_physinfo()'s and
+ * claims_domain_getinfo()'s errors (-ESRCH: no domain @domid).
+ */
+int claims_plan_topology_read(struct claims_handle *h, uint32_t domid,
+			      struct claims_plan_topology *t);
+
+/**
+ * claims_plan() - claims_plan_topology_read() then claims_plan_compute():
+ * a plan for domain @domid from the host as it is now; installs nothing.
+ */
+int claims_plan(struct claims_handle *h, uint32_t domid,
+		const struct claims_plan_request *r, struct claims_plan *p);
+
+/**
+ * claims_build_claim() - plan and install a claim set for domain @domid.
+ *
+ * Plans from fresh state and installs the set (CLAIM_SET, replacing the
+ * domain's claims); when the module refuses it with -ENOMEM (another
+ * builder or an allocation took the memory since the state was read), it
+ * plans again from fresh state, up to @max_attempts plans in all.  No lock
+ * is held: every builder races on CLAIM_SET only, which is atomic.
+ *
+ * Return: 0 with @p the installed set and the masks to use (populate each
+ * node part exactly on its node, the host-wide part anywhere, and bind the
+ * vCPUs to @p->cpu_nodemask); -ENOMEM when no plan fits the host as it is
+ * now or every attempt lost its race (@p->attempts says how many were
+ * tried; nothing was installed and the domain keeps its previous claims);
+ * claims_plan_compute()'s -EINVAL and -ENOENT; CLAIM_SET's other errors
+ * (-EINVAL: the set is above the domain's max_pages, -ESRCH, -EPERM).
+ * On failure @p holds no set (kind %CLAIMS_PLAN_NONE) but @attempts.
+ */
+int claims_build_claim(struct claims_handle *h, uint32_t domid,
+		       const struct claims_plan_request *r,
+		       struct claims_plan *p);
+
 #ifdef __cplusplus
 }
 #endif

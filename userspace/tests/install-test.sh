@@ -52,8 +52,8 @@ t "nothing in the distribution's include/linux/ or include/" \
 t "installed uapi header is the repo's" \
 	cmp "$prefix/include/numaclaims/linux/numaclaims.h" "$SRCDIR/../uapi/linux/numaclaims.h"
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
-t "pkg-config knows libclaims 1.2.0" \
-	bash -c '[ "$(pkg-config --modversion libclaims)" = 1.2.0 ]'
+t "pkg-config knows libclaims 1.3.0" \
+	bash -c '[ "$(pkg-config --modversion libclaims)" = 1.3.0 ]'
 t "pkg-config Cflags is the library's own include directory" \
 	bash -c "[ \"\$(echo \$(pkg-config --cflags libclaims))\" = '-I$prefix/include/numaclaims' ]"
 t "pkg-config prefix" \
@@ -70,8 +70,8 @@ t "consumer builds statically" \
 t "static consumer runs" "$tmp/consumer-static"
 t "soname is libclaims.so.1" \
 	bash -c "readelf -d '$prefix/lib/libclaims.so.1' | grep -q 'SONAME.*\\[libclaims.so.1\\]'"
-t "every exported symbol is versioned LIBCLAIMS_1.0, 1.1 or 1.2" \
-	bash -c "syms=\$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | awk '\$2 == \"T\" {print \$3}'); [ -n \"\$syms\" ] && ! echo \"\$syms\" | grep -Ev '@@LIBCLAIMS_1\.[012]\$'"
+t "every exported symbol is versioned LIBCLAIMS_1.0 .. 1.3" \
+	bash -c "syms=\$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | awk '\$2 == \"T\" {print \$3}'); [ -n \"\$syms\" ] && ! echo \"\$syms\" | grep -Ev '@@LIBCLAIMS_1\.[0123]\$'"
 t "the domain memory calls are LIBCLAIMS_1.1" \
 	bash -c "nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -q ' claims_domain_map@@LIBCLAIMS_1.1\$'"
 t "only claims_* symbols are exported" \
@@ -80,6 +80,8 @@ t "consumer binds the versioned symbol" \
 	bash -c "nm -D '$tmp/consumer' | grep -q 'claims_open_handle@LIBCLAIMS_1.0'"
 t "claims_strerror is LIBCLAIMS_1.2" \
 	bash -c "nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -q ' claims_strerror@@LIBCLAIMS_1.2\$'"
+t "the planner calls are LIBCLAIMS_1.3" \
+	bash -c "[ \$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -cE ' claims_(plan_compute|plan_topology_read|plan|build_claim)@@LIBCLAIMS_1.3\$') = 4 ]"
 t "installed claimctl runs" "$prefix/bin/claimctl" --version
 t "make uninstall" \
 	"$MAKE" -s -f "$SRCDIR/Makefile" O="$O" PREFIX="$prefix" uninstall

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * claimctl build DOMID SIZE [OPTIONS]: plan a claim set with libclaims'
+ * planner and install it (claims_build_claim()), or with --dry-run only
+ * plan it (claims_plan()).  See claimctl_build.h for the options.
+ *
+ * Copyright (C) 2026 The numaclaims authors.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "claims.h"
+#include "claimctl.h"
+#include "claimctl_build.h"
+
+#define EXIT_USAGE	2
+
+static int bd_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "claimctl: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nusage: claimctl build %s\n(see 'claimctl build --help')\n",
+		CC_BUILD_USAGE);
+	return EXIT_USAGE;
+}
+
+static int bd_error(uint32_t domid, int err, const char *hint)
+{
+	fprintf(stderr, "claimctl: build for domain %u: %s (%s)%s%s\n", domid,
+		cc_errno_name(err), strerror(err), hint && *hint ? ": " : "",
+		hint ? hint : "");
+	return EXIT_FAILURE;
+}
+
+static const char *bd_kind(uint32_t kind)
+{
+	switch (kind) {
+	case CLAIMS_PLAN_ONE_NODE:	return "one-node";
+	case CLAIMS_PLAN_NODES:		return "nodes";
+	case CLAIMS_PLAN_HOST_SPREAD:	return "spread";
+	default:			return "none";
+	}
+}
+
+static void bd_print(const struct claims_plan *p, uint32_t domid, int json,
+		     int installed)
+{
+	char nodes[4 * NUMACLAIMS_MAX_NODES], cpus[4 * NUMACLAIMS_MAX_NODES];
+	uint32_t i;
+	int n;
+
+	if (json) {
+		printf("{\"domid\":%u,\"installed\":%s,\"kind\":\"%s\",\"set\":[",
+		       domid, installed ? "true" : "false", bd_kind(p->kind));
+		for (i = 0; i < p->nr_entries; i++) {
+			if (p->set[i].target == NUMACLAIMS_TARGET_HOST)
+				printf("%s{\"target\":\"host\",\"pages\":%" PRIu64 "}",
+				       i ? "," : "", (uint64_t)p->set[i].pages);
+			else
+				printf("%s{\"target\":%u,\"pages\":%" PRIu64 "}",
+				       i ? "," : "", p->set[i].target,
+				       (uint64_t)p->set[i].pages);
+		}
+		printf("],\"nodes\":[");
+		for (n = 0, i = 0; n < NUMACLAIMS_MAX_NODES; n++)
+			if (p->nodemask & (1ULL << n))
+				printf("%s%d", i++ ? "," : "", n);
+		printf("],\"cpu_nodes\":[");
+		for (n = 0, i = 0; n < NUMACLAIMS_MAX_NODES; n++)
+			if (p->cpu_nodemask & (1ULL << n))
+				printf("%s%d", i++ ? "," : "", n);
+		printf("],\"host_pages\":%" PRIu64 ",\"distance\":%u,\"attempts\":%u}\n",
+		       p->host_pages, p->distance, p->attempts);
+		return;
+	}
+	printf("set=");
+	for (i = 0; i < p->nr_entries; i++) {
+		if (p->set[i].target == NUMACLAIMS_TARGET_HOST)
+			printf("%shost:%" PRIu64 "p", i ? "," : "",
+			       (uint64_t)p->set[i].pages);
+		else
+			printf("%s%u:%" PRIu64 "p", i ? "," : "",
+			       p->set[i].target, (uint64_t)p->set[i].pages);
+	}
+	printf(" nodes=%s cpu_nodes=%s kind=%s distance=%u attempts=%u\n",
+	       cc_format_nodelist(nodes, sizeof(nodes), p->nodemask),
+	       cc_format_nodelist(cpus, sizeof(cpus), p->cpu_nodemask),
+	       bd_kind(p->kind), p->distance, p->attempts);
+}
+
+/* Why nothing fits: what the allowed nodes and the host have unclaimed. */
+static void bd_nomem_hint(char *buf, size_t len, struct claims_handle *h,
+			  uint32_t domid, const struct claims_plan_request *r,
+			  uint32_t attempts)
+{
+	struct claims_plan_topology t;
+	char most[32], host[32], want[32];
+	uint64_t best = 0;
+	int n, best_node = -1;
+
+	if (claims_plan_topology_read(h, domid, &t)) {
+		snprintf(buf, len, "no plan fits the host now");
+		return;
+	}
+	for (n = 0; n < (int)t.nr_nodes; n++) {
+		if (!(t.pool_nodes & (1ULL << n)) ||
+		    (r->allowed_nodes && !(r->allowed_nodes & (1ULL << n))))
+			continue;
+		if (best_node < 0 || t.free_pages[n] > best) {
+			best = t.free_pages[n];
+			best_node = n;
+		}
+	}
+	cc_format_human(want, sizeof(want), r->pages);
+	cc_format_human(most, sizeof(most), best);
+	cc_format_human(host, sizeof(host), t.host_free_pages);
+	snprintf(buf, len,
+		 "no plan for %s fits now (%u install%s tried; node %d has the most "
+		 "unclaimed, %s, the host %s); claim less, or allow more nodes "
+		 "(--nodes, --max-nodes), a larger --max-distance or --spread",
+		 want, attempts, attempts == 1 ? "" : "s", best_node, most, host);
+}
+
+/* "--name VALUE" or "--name=VALUE" at argv[*i]; NULL if not this option. */
+static const char *bd_opt(int argc, char **argv, int *i, const char *name,
+			  int *missing)
+{
+	size_t l = strlen(name);
+	const char *a = argv[*i];
+
+	if (strncmp(a, name, l))
+		return NULL;
+	if (a[l] == '=')
+		return a + l + 1;
+	if (a[l])
+		return NULL;
+	if (*i + 1 >= argc) {
+		*missing = 1;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static int bd_u32(const char *s, uint64_t max, const char *what, uint32_t *v)
+{
+	char err[CC_ERR_LEN];
+	uint64_t x;
+
+	if (cc_parse_u64(s, max, what, &x, err, sizeof(err)))
+		return bd_usage("%s", err);
+	*v = (uint32_t)x;
+	return 0;
+}
+
+int cc_build_main(const char *device, int json, int verbose, int argc,
+		  char **argv)
+{
+	struct claims_plan_request r = { .cpu_node = CLAIMS_PLAN_NO_NODE };
+	struct claims_plan_topology t;
+	struct claims_plan p;
+	struct claims_handle *h;
+	char err[CC_ERR_LEN];
+	int i, ret, dry = 0, have_cpu = 0, have_vcpus = 0;
+	uint32_t domid, v;
+
+	if (argc < 2)
+		return bd_usage("%s", "'build' takes a domain id and a size");
+	if (cc_parse_domid(argv[0], &domid, err, sizeof(err)) ||
+	    cc_parse_size(argv[1], &r.pages, err, sizeof(err)))
+		return bd_usage("%s", err);
+	if (!r.pages)
+		return bd_usage("%s", "the size must not be 0");
+	for (i = 2; i < argc; i++) {
+		const char *val;
+		int missing = 0;
+
+		if (!strcmp(argv[i], "--spread")) {
+			r.flags |= CLAIMS_PLAN_SPREAD;
+		} else if (!strcmp(argv[i], "--dry-run")) {
+			dry = 1;
+		} else if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) {
+			json = 1;
+		} else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v")) {
+			verbose = 1;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("usage: claimctl build %s\n\n%s", CC_BUILD_USAGE,
+			       CC_BUILD_HELP);
+			return EXIT_SUCCESS;
+		} else if ((val = bd_opt(argc, argv, &i, "--cpu-node", &missing))) {
+			if (cc_parse_node(val, &v, err, sizeof(err)))
+				return bd_usage("%s", err);
+			r.cpu_node = (int32_t)v;
+			have_cpu = 1;
+		} else if ((val = bd_opt(argc, argv, &i, "--vcpus", &missing))) {
+			if (bd_u32(val, UINT32_MAX, "vcpus", &r.vcpus))
+				return EXIT_USAGE;
+			have_vcpus = 1;
+		} else if ((val = bd_opt(argc, argv, &i, "--nodes", &missing))) {
+			if (cc_parse_host_nodelist(val, &r.allowed_nodes, err,
+						   sizeof(err)))
+				return bd_usage("%s", err);
+			if (!r.allowed_nodes)
+				return bd_usage("%s", "--nodes names no node");
+		} else if ((val = bd_opt(argc, argv, &i, "--max-distance", &missing))) {
+			if (bd_u32(val, 255, "distance", &r.max_distance))
+				return EXIT_USAGE;
+			if (r.max_distance < 10)
+				return bd_usage("--max-distance %s is below the local distance 10",
+						val);
+		} else if ((val = bd_opt(argc, argv, &i, "--max-nodes", &missing))) {
+			if (bd_u32(val, NUMACLAIMS_MAX_NODES, "max-nodes", &r.max_nodes))
+				return EXIT_USAGE;
+			if (!r.max_nodes)
+				return bd_usage("%s", "--max-nodes must be 1 or more");
+		} else if ((val = bd_opt(argc, argv, &i, "--attempts", &missing))) {
+			if (bd_u32(val, CLAIMS_PLAN_MAX_ATTEMPTS, "attempts",
+				   &r.max_attempts))
+				return EXIT_USAGE;
+			if (!r.max_attempts)
+				return bd_usage("%s", "--attempts must be 1 or more");
+		} else if (missing) {
+			return bd_usage("option '%s' needs an argument", argv[i]);
+		} else {
+			return bd_usage(argv[i][0] == '-' ? "unknown option '%s'" :
+					"unexpected argument '%s'", argv[i]);
+		}
+	}
+	if (have_cpu && have_vcpus)
+		return bd_usage("%s", "give --cpu-node or --vcpus, not both");
+
+	ret = claims_open_handle(device, &h);
+	if (ret) {
+		fprintf(stderr, "claimctl: open %s: %s (%s): %s\n",
+			device ? device : CLAIMS_DEVICE, cc_errno_name(-ret),
+			strerror(-ret), claims_strerror(ret));
+		return EXIT_FAILURE;
+	}
+	/* Clear errors for what only the host can judge, before planning. */
+	ret = claims_plan_topology_read(h, domid, &t);
+	if (ret) {
+		claims_close(h);
+		if (ret == -ESRCH)
+			return bd_error(domid, ESRCH, "no such domain (claimctl list)");
+		return bd_error(domid, -ret, "reading the host state");
+	}
+	if (have_cpu && (uint32_t)r.cpu_node >= t.nr_nodes) {
+		claims_close(h);
+		snprintf(err, sizeof(err), "--cpu-node %d: the host has nodes 0-%u",
+			 r.cpu_node, t.nr_nodes - 1);
+		return bd_error(domid, EINVAL, err);
+	}
+	if (t.nr_nodes < 64 && (r.allowed_nodes >> t.nr_nodes)) {
+		char want[4 * NUMACLAIMS_MAX_NODES];
+
+		claims_close(h);
+		snprintf(err, sizeof(err), "--nodes %s: the host has nodes 0-%u",
+			 cc_format_nodelist(want, sizeof(want), r.allowed_nodes),
+			 t.nr_nodes - 1);
+		return bd_error(domid, EINVAL, err);
+	}
+
+	if (r.allowed_nodes && !(r.allowed_nodes & t.pool_nodes)) {
+		char want[4 * NUMACLAIMS_MAX_NODES], pools[4 * NUMACLAIMS_MAX_NODES];
+
+		claims_close(h);
+		snprintf(err, sizeof(err), "none of nodes %s has a pool (pools: %s)",
+			 cc_format_nodelist(want, sizeof(want), r.allowed_nodes),
+			 cc_format_nodelist(pools, sizeof(pools), t.pool_nodes));
+		return bd_error(domid, ENOENT, err);
+	}
+	ret = dry ? claims_plan(h, domid, &r, &p) : claims_build_claim(h, domid, &r, &p);
+	if (ret) {
+		if (ret == -ENOMEM)
+			bd_nomem_hint(err, sizeof(err), h, domid, &r, p.attempts);
+		else if (ret == -EINVAL)
+			snprintf(err, sizeof(err),
+				 "the plan is above the domain's max or was refused "
+				 "(claimctl list; claimctl maxmem)");
+		else
+			cc_generic_hint(err, sizeof(err), -ret, domid);
+		claims_close(h);
+		return bd_error(domid, -ret, err);
+	}
+	bd_print(&p, domid, json, !dry);
+	if (verbose && !dry)
+		fprintf(stderr, "claimctl: domain %u: %s plan installed after %u attempt%s\n",
+			domid, bd_kind(p.kind), p.attempts, p.attempts == 1 ? "" : "s");
+	claims_close(h);
+	return EXIT_SUCCESS;
+}

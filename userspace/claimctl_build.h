@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * claimctl build: the builder planner of libclaims (claims_build_claim())
+ * on the command line.  claimctl.c's command table calls cc_build_main();
+ * the command parses its own options (claimctl build DOMID SIZE [OPTIONS]).
+ *
+ * Copyright (C) 2026 The numaclaims authors.
+ */
+#ifndef CLAIMCTL_BUILD_H
+#define CLAIMCTL_BUILD_H
+
+/** CC_BUILD_USAGE - the synopsis of the command. */
+#define CC_BUILD_USAGE \
+	"DOMID SIZE [--cpu-node N | --vcpus N] [--nodes NODELIST] " \
+	"[--max-distance D] [--max-nodes K] [--spread] [--attempts N] " \
+	"[--dry-run] [--json]"
+
+/** CC_BUILD_HELP - the text of 'claimctl build --help'. */
+#define CC_BUILD_HELP \
+	"Plan a claim set for domain DOMID from the host as it is now and\n" \
+	"install it (libclaims' claims_build_claim()): one node if one can take\n" \
+	"SIZE (the nearest to --cpu-node, else the one with the most unclaimed\n" \
+	"memory), else the fewest nodes that can, closest together by SLIT\n" \
+	"distance, else with --spread what the nodes have plus a host-wide part.\n" \
+	"When another builder wins the race for the memory (ENOMEM), plan again\n" \
+	"from fresh state, up to --attempts times (default 8).  No lock is taken.\n" \
+	"  --cpu-node N      the vCPUs run on node N: memory nearest to it\n" \
+	"  --vcpus N         (without --cpu-node) the memory's nodes need N CPUs\n" \
+	"  --nodes NODELIST  only these nodes (0,1, 0-3, all)\n" \
+	"  --max-distance D  memory at most SLIT distance D from the CPUs\n" \
+	"  --max-nodes K     at most K nodes (1: one node or nothing)\n" \
+	"  --spread          allow a host-wide part as the last resort\n" \
+	"  --dry-run         print the plan, install nothing\n" \
+	"Prints one line (--json: an object):\n" \
+	"  set=0:4096p,1:2048p nodes=0,1 cpu_nodes=0 kind=nodes distance=21 attempts=1\n" \
+	"set= is a claim set 'claimctl claim' takes; populate each node part\n" \
+	"with --node N --exact, a host part without --node; run the vCPUs on\n" \
+	"cpu_nodes.  Exit status 1 when nothing fits (ENOMEM): nothing was\n" \
+	"installed and the domain keeps its claims.\n"
+
+/**
+ * cc_build_main() - claimctl build.
+ * @device:  the device path, or NULL.
+ * @json:    claimctl's global --json.
+ * @verbose: claimctl's --verbose.
+ * @argc, @argv: DOMID, SIZE, then the command's options.
+ *
+ * Return: the exit status (0, 1 failure, 2 usage).
+ */
+int cc_build_main(const char *device, int json, int verbose, int argc,
+		  char **argv);
+
+#endif /* CLAIMCTL_BUILD_H */
