@@ -12,6 +12,7 @@
 #   make kunit          KUnit in 2- and 4-node VMs on the debug kernel
 #   make kunit-module   numaclaims_kunit.ko (KDIR=... on a CONFIG_KUNIT=m kernel)
 #   make realvm         nested QEMU guests on a numaclaims domain
+#   make planner-vm     the builder planner in a 4-node VM with asymmetric distances
 #   make stress         the full reliability run (stress-short is in check)
 #   make bench          benchmarks, figures into docs/PERFORMANCE.md
 #   make help           this list
@@ -33,7 +34,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 KUNIT_KDIR = $(shell $(TOP)/tools/kunit-kernel.sh --print-kdir)
 KUNIT_BZIMAGE = $(shell $(TOP)/tools/kunit-kernel.sh --print-bzimage)
 
-.PHONY: all deps module module-vm uninstall userspace demo check unit tools-test engine-test claimctl-test claimctl-smoke \
+.PHONY: all deps module module-vm uninstall userspace demo check unit tools-test engine-test claimctl-test claimctl-smoke planner-vm \
 	selftests selftests-2 selftests-4 realvm membench-smoke kunit-kernel kunit kunit-module \
 	kunit-2 kunit-4 selftests-debug summary install clean help bench stress stress-short
 
@@ -127,6 +128,22 @@ membench-smoke: module-vm userspace deps-vm
 		--add $(TOP)/bench/membench-smoke-guest.sh:/bin/membench-smoke \
 		--out $(RESULTS)/membench-smoke.tap -- membench-smoke
 
+# The builder planner (claimctl build) in a four-node VM with asymmetric
+# SLIT distances (QEMU -numa dist): plans from the live host, a storm of
+# parallel builders, and stress/storm on that topology
+# (userspace/tests/planner-vm.sh).
+planner-vm: module-vm userspace deps-vm
+	@mkdir -p $(RESULTS)
+	nice $(MAKE) -s -C stress guest
+	$(TOP)/tools/vm.sh --nodes 4 --mem-per-node 256M \
+		--dist-matrix 10,12,20,22/30,10,21,20/20,22,10,11/21,20,13,10 \
+		--module $(BUILD)/module/numaclaims.ko --params node_pool_mb=80,84,70,70 \
+		--quiet --splat-check --timeout 900 \
+		--add $(BUILD)/userspace/claimctl-static:/bin/claimctl \
+		--add $(BUILD)/stress/storm:/bin/storm \
+		--add $(TOP)/userspace/tests/planner-vm.sh:/bin/planner-vm.sh \
+		--out $(RESULTS)/planner-vm.tap -- planner-vm.sh
+
 # claimctl against the real module in a two-node VM.
 claimctl-smoke: module-vm userspace
 	$(TOP)/tools/vm.sh --nodes 2 --module $(BUILD)/module/numaclaims.ko \
@@ -175,7 +192,7 @@ stress: module-vm kunit-module deps-vm deps-test
 	$(TOP)/stress/run_vm.sh
 
 # `make check` runs every suite even if one fails, then counts.
-CHECK_SUITES := tools-test engine-test claimctl-test claimctl-smoke membench-smoke realvm selftests-2 selftests-4 kunit-2 \
+CHECK_SUITES := tools-test engine-test claimctl-test claimctl-smoke planner-vm membench-smoke realvm selftests-2 selftests-4 kunit-2 \
 		kunit-4 selftests-debug stress-short
 
 check:

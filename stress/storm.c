@@ -3,15 +3,21 @@
  * storm: a NUMA boot storm.  N domain builder processes start at the same
  * instant; each creates a domain, claims its memory as a claim set sized to
  * its node(s), populates it and drops what is left of its claim, as
- * libxenguest's meminit_hvm() does.  When the claim is refused (ENOMEM) the
- * builder adapts as seeds/xc_domain_claim_pages.md asks: it retries on the
- * other nodes, most unclaimed first, then as a host-wide claim, and only
- * then gives up -- before allocating anything.  Meanwhile "hog" processes
- * populate domains without any claim, competing for the unclaimed memory.
+ * libxenguest's meminit_hvm() does.  The claim set comes from libclaims'
+ * planner (claims_build_claim()): the builder's home node if it fits, else
+ * the fewest closest nodes by SLIT distance, else (for most builders) a
+ * spread with a host-wide part; a claim refused because another builder got
+ * there first (ENOMEM) is planned again from fresh state, a bounded number
+ * of times, with no lock shared between the builders.  A quarter of the
+ * builders give no CPU node but two vCPUs (on one-CPU nodes: two nodes), an
+ * eighth accept one node only.  A builder nothing fits gives up at claim
+ * time, before allocating anything.  Meanwhile "hog" processes populate
+ * domains without any claim, competing for the unclaimed memory.
  *
  * Checked: every builder whose claim was accepted gets all its memory (a
- * claim is a guarantee), node-claimed memory lands 100% on the claimed node,
- * the invariants hold, and destroying everything puts every pool page back.
+ * claim is a guarantee: no populate fails after an accepted claim),
+ * node-claimed memory lands 100% on the claimed node, the invariants hold,
+ * and destroying everything puts every pool page back.
  *
  * usage: storm [--builders N[,N...]] [--hogs H] [--seed S]
  */
@@ -28,12 +34,13 @@
 #include <unistd.h>
 
 #include "lib.h"
+#include "claims.h"
 
 #define MAX_BUILDERS	256
 #define MAX_HOGS	16
 
 enum outcome { PENDING, ADMITTED, REFUSED, FAILED };
-enum claim_kind { KIND_NONE, KIND_HOME, KIND_OTHER_NODE, KIND_HOST };
+enum claim_kind { KIND_NONE, KIND_HOME, KIND_OTHER_NODE, KIND_NODES, KIND_HOST };
 
 struct builder_result {
 	int outcome;
@@ -42,7 +49,9 @@ struct builder_result {
 	u64 pages;
 	u64 claimed[NUMACLAIMS_MAX_NODES];	/* node claims installed */
 	u64 t_done_us;				/* since start */
+	u64 host_part;				/* host-wide part installed */
 	u64 order_fallbacks;
+	u32 attempts;				/* plans installed (races lost + 1) */
 	int err;				/* errno of a failure */
 	char why[160];
 };
@@ -63,30 +72,6 @@ static void wait_go(void)
 {
 	while (!sh->go)
 		usleep(100);
-}
-
-/* Nodes other than @home, most unclaimed memory first. */
-static int other_nodes(int fd, u32 home, u32 *out)
-{
-	struct numaclaims_host_info hi;
-	u64 free_of[NUMACLAIMS_MAX_NODES];
-	int i, j, n = 0;
-
-	if (st_hostinfo(fd, &hi))
-		return 0;
-	for (i = 0; i < nr_pool_nodes; i++) {
-		u32 node = pool_node[i];
-
-		if (node == home)
-			continue;
-		free_of[node] = hi.nodes[node].avail_pages -
-				hi.nodes[node].outstanding_claims;
-		for (j = n; j > 0 && free_of[out[j - 1]] < free_of[node]; j--)
-			out[j] = out[j - 1];
-		out[j] = node;
-		n++;
-	}
-	return n;
 }
 
 /*
@@ -130,28 +115,38 @@ static int populate_part(int fd, u32 domid, int node, u64 *gfn, u64 pages,
 static void builder(int idx, u64 seed, u64 node_pages)
 {
 	struct builder_result *r = &sh->b[idx];
+	struct claims_plan_request req = { .cpu_node = CLAIMS_PLAN_NO_NODE };
+	struct claims_plan plan;
+	struct claims_handle *h;
 	struct st_rng rng;
-	struct numaclaims_claim set[2];
-	u32 home, second = 0, others[NUMACLAIMS_MAX_NODES];
+	struct numaclaims_claim clear = { 0, NUMACLAIMS_TARGET_HOST, 0 };
+	u32 home, i;
 	u64 pages, gfn = 0;
-	bool split;
-	int fd, ret, i, n;
+	int fd, ret;
 	u32 domid;
 
 	st_rng_seed(&rng, seed);
 	home = pool_node[idx % nr_pool_nodes];
-	split = nr_pool_nodes > 1 && st_rng_chance(&rng, 25);
 	/* A domain between 1/16 and 1/4 of a node, in odd page counts. */
 	pages = node_pages / 16 + st_rng_below(&rng, node_pages * 3 / 16);
-	if (split)
-		second = pool_node[(idx + 1) % nr_pool_nodes];
 	r->pages = pages;
+	req.pages = pages;
+	if (nr_pool_nodes > 1 && st_rng_chance(&rng, 25)) {
+		req.vcpus = 2;		/* one CPU per node in the VMs */
+	} else {
+		req.cpu_node = (int32_t)home;
+		if (st_rng_chance(&rng, 12))
+			req.max_nodes = 1;	/* a VMM that cannot split */
+	}
+	if (!req.max_nodes)
+		req.flags = CLAIMS_PLAN_SPREAD;
 
 	fd = st_open();
-	if (fd < 0) {
+	ret = fd < 0 ? fd : claims_open_handle(ST_DEVICE, &h);
+	if (ret) {
 		r->outcome = FAILED;
-		r->err = -fd;
-		snprintf(r->why, sizeof(r->why), "open: %s", st_errname(fd));
+		r->err = -ret;
+		snprintf(r->why, sizeof(r->why), "open: %s", st_errname(ret));
 		_exit(1);
 	}
 	wait_go();
@@ -164,45 +159,11 @@ static void builder(int idx, u64 seed, u64 node_pages)
 	}
 	r->domid = domid;
 
-	/* 1. the claim set sized to its node(s) */
-	if (split) {
-		set[0] = (struct numaclaims_claim){ pages / 2, home, 0 };
-		set[1] = (struct numaclaims_claim){ pages - pages / 2, second, 0 };
-		ret = st_claim_set(fd, domid, set, 2);
-		if (!ret) {
-			r->kind = KIND_HOME;
-			r->claimed[home] = pages / 2;
-			r->claimed[second] = pages - pages / 2;
-		}
-	} else {
-		set[0] = (struct numaclaims_claim){ pages, home, 0 };
-		ret = st_claim_set(fd, domid, set, 1);
-		if (!ret) {
-			r->kind = KIND_HOME;
-			r->claimed[home] = pages;
-		}
-	}
-	/* 2. refused: another node, most unclaimed first */
+	/* the claim: planned from the live host, re-planned on a lost race */
+	ret = claims_build_claim(h, domid, &req, &plan);
+	r->attempts = plan.attempts;
 	if (ret == -ENOMEM) {
-		n = other_nodes(fd, split ? NUMACLAIMS_MAX_NODES : home, others);
-		for (i = 0; i < n && ret == -ENOMEM; i++) {
-			set[0] = (struct numaclaims_claim){ pages, others[i], 0 };
-			ret = st_claim_set(fd, domid, set, 1);
-			if (!ret) {
-				r->kind = KIND_OTHER_NODE;
-				r->claimed[others[i]] = pages;
-			}
-		}
-	}
-	/* 3. still refused: host-wide */
-	if (ret == -ENOMEM) {
-		set[0] = (struct numaclaims_claim){ pages, NUMACLAIMS_TARGET_HOST, 0 };
-		ret = st_claim_set(fd, domid, set, 1);
-		if (!ret)
-			r->kind = KIND_HOST;
-	}
-	if (ret == -ENOMEM) {
-		/* 4. give up before allocating anything */
+		/* nothing fits: give up before allocating anything */
 		r->t_done_us = st_now_us() - sh->t0;
 		ret = st_destroy(fd, domid);
 		r->outcome = ret ? FAILED : REFUSED;
@@ -216,16 +177,24 @@ static void builder(int idx, u64 seed, u64 node_pages)
 		snprintf(r->why, sizeof(r->why), "claim: %s", st_errname(ret));
 		_exit(1);
 	}
+	for (i = 0; i < plan.nr_entries; i++)
+		if (plan.set[i].target < NUMACLAIMS_MAX_NODES)
+			r->claimed[plan.set[i].target] = plan.set[i].pages;
+	r->host_part = plan.host_pages;
+	r->kind = plan.kind == CLAIMS_PLAN_HOST_SPREAD ? KIND_HOST :
+		  plan.kind == CLAIMS_PLAN_NODES ? KIND_NODES :
+		  plan.nodemask == 1ULL << home ? KIND_HOME : KIND_OTHER_NODE;
 
-	/* populate: node claims exactly on their node, host-wide anywhere */
-	if (r->kind == KIND_HOST) {
-		ret = populate_part(fd, domid, -1, &gfn, pages, &r->order_fallbacks);
-	} else {
-		ret = 0;
-		for (i = 0; i < NUMACLAIMS_MAX_NODES && !ret; i++)
-			if (r->claimed[i])
-				ret = populate_part(fd, domid, i, &gfn, r->claimed[i],
-						    &r->order_fallbacks);
+	/* populate: node parts exactly on their node, the host part anywhere */
+	ret = 0;
+	for (i = 0; i < NUMACLAIMS_MAX_NODES && !ret; i++)
+		if (r->claimed[i])
+			ret = populate_part(fd, domid, (int)i, &gfn, r->claimed[i],
+					    &r->order_fallbacks);
+	if (!ret && plan.host_pages) {
+		st_affinity(fd, domid, plan.nodemask);
+		ret = populate_part(fd, domid, -1, &gfn, plan.host_pages,
+				    &r->order_fallbacks);
 	}
 	if (ret) {
 		r->outcome = FAILED;
@@ -236,8 +205,7 @@ static void builder(int idx, u64 seed, u64 node_pages)
 		_exit(1);
 	}
 	/* meminit_hvm() always drops what is left of its claim */
-	set[0] = (struct numaclaims_claim){ 0, NUMACLAIMS_TARGET_HOST, 0 };
-	ret = st_claim_set(fd, domid, set, 1);
+	ret = st_claim_set(fd, domid, &clear, 1);
 	if (ret) {
 		r->outcome = FAILED;
 		snprintf(r->why, sizeof(r->why), "release claim: %s", st_errname(ret));
@@ -293,7 +261,8 @@ static int cmp_u64(const void *a, const void *b)
 
 struct totals {
 	u64 builders, admitted, refused, failed, verified;
-	u64 node_claimed, node_placed, home, other_node, host, fallbacks;
+	u64 node_claimed, node_placed, home, other_node, nodes, host, fallbacks;
+	u64 replans, attempts_max;
 	u64 violations, lost;
 	u64 refusal_ms[MAX_BUILDERS * 8];
 	u64 nr_refusal_ms;
@@ -346,6 +315,9 @@ static void round_run(int fd, int nb, int nh, u64 seed, struct totals *t)
 		u32 node;
 
 		t->builders++;
+		t->replans += r->attempts > 1 ? r->attempts - 1 : 0;
+		if (r->attempts > t->attempts_max)
+			t->attempts_max = r->attempts;
 		switch (r->outcome) {
 		case REFUSED:
 			t->refused++;
@@ -366,6 +338,7 @@ static void round_run(int fd, int nb, int nh, u64 seed, struct totals *t)
 			t->build_ms_max = r->t_done_us / 1000;
 		t->home += r->kind == KIND_HOME;
 		t->other_node += r->kind == KIND_OTHER_NODE;
+		t->nodes += r->kind == KIND_NODES;
 		t->host += r->kind == KIND_HOST;
 		t->fallbacks += r->order_fallbacks;
 		if (st_dominfo(fd, r->domid, 0, &di)) {
@@ -387,7 +360,9 @@ static void round_run(int fd, int nb, int nh, u64 seed, struct totals *t)
 			t->node_claimed += r->claimed[node];
 			t->node_placed += di.node_pages[node] < r->claimed[node] ?
 					  di.node_pages[node] : r->claimed[node];
-			if (di.node_pages[node] != r->claimed[node]) {
+			/* a spread's host-wide part may land on any node too */
+			if (r->host_part ? di.node_pages[node] < r->claimed[node] :
+			    di.node_pages[node] != r->claimed[node]) {
 				tap_diag("builder %d: domain %u has %llu pages on node %u, claimed %" PRIu64,
 					 i, r->domid,
 					 (unsigned long long)di.node_pages[node],
@@ -498,13 +473,20 @@ int main(int argc, char **argv)
 	       "node-claimed pages placed on the claimed node: %" PRIu64 " of %" PRIu64,
 	       t->node_placed, t->node_claimed);
 	tap_ok(t->lost == 0, "pages lost: %" PRIu64, t->lost);
+	tap_ok(t->attempts_max <= CLAIMS_PLAN_ATTEMPTS,
+	       "re-planning after a lost race is bounded: at most %" PRIu64
+	       " installs per builder (%" PRIu64 " re-plans in all)",
+	       t->attempts_max, t->replans);
 
 	qsort(t->refusal_ms, t->nr_refusal_ms, sizeof(u64), cmp_u64);
 	tap_fig("storm.builders", "%" PRIu64, t->builders);
 	tap_fig("storm.admitted", "%" PRIu64, t->admitted);
 	tap_fig("storm.admitted_home", "%" PRIu64, t->home);
 	tap_fig("storm.admitted_other_node", "%" PRIu64, t->other_node);
+	tap_fig("storm.admitted_nodes", "%" PRIu64, t->nodes);
 	tap_fig("storm.admitted_host_wide", "%" PRIu64, t->host);
+	tap_fig("storm.replans", "%" PRIu64, t->replans);
+	tap_fig("storm.attempts_max", "%" PRIu64, t->attempts_max);
 	tap_fig("storm.refused", "%" PRIu64, t->refused);
 	tap_fig("storm.failed", "%" PRIu64, t->failed);
 	tap_fig("storm.fully_populated", "%" PRIu64, t->verified);

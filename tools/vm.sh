@@ -9,6 +9,10 @@
 #   --mem-per-node SIZE  memory per node, K/M/G suffix, plain = MiB
 #                        (default 512M); -m is N * SIZE
 #   --dist D             distance between any two different nodes (default 21)
+#   --dist-matrix M      every distance, row by row: "10,12,20/30,10,21/..."
+#                        (row a, column b: from node a's CPUs to node b's
+#                        memory; may be asymmetric; 10 on the diagonal,
+#                        11..254 elsewhere); overrides --dist
 #   --kernel PATH        kernel image (default /boot/vmlinuz-$(tools/kver.sh))
 #   --module PATH.ko     module to insmod before the command; repeatable,
 #                        loaded in the order given
@@ -62,7 +66,7 @@ INITRAMFS_BASE_VERSION=1	# bump when the base layout below changes
 
 usage() { sed -n '3,/^set -u/{/^set -u/d;s/^# \{0,1\}//p}' "$0"; exit "${1:-125}"; }
 
-nodes=2 mem_per_node=512M dist=21 kernel='' params='' params_set=0
+nodes=2 mem_per_node=512M dist=21 dist_matrix='' kernel='' params='' params_set=0
 timeout=300 log='' append='' quiet=0 machine=pc out='' rmmod=0 splat=0 dry=0
 modules=() adds=() cmd=()
 
@@ -76,6 +80,7 @@ while [ $# -gt 0 ]; do
 	--nodes)	need_arg "$@"; nodes=$2; shift ;;
 	--mem-per-node)	need_arg "$@"; mem_per_node=$2; shift ;;
 	--dist)		need_arg "$@"; dist=$2; shift ;;
+	--dist-matrix)	need_arg "$@"; dist_matrix=$2; shift ;;
 	--kernel)	need_arg "$@"; kernel=$2; shift ;;
 	--module)	need_arg "$@"; modules+=("$2"); shift ;;
 	--params)	need_arg "$@"; params=$2; params_set=1; shift ;;
@@ -101,6 +106,27 @@ done
 [[ $nodes =~ ^[1-9][0-9]*$ ]] && [ "$nodes" -le 64 ] || nc_die "--nodes must be 1..64, not '$nodes'"
 [[ $dist =~ ^[0-9]+$ ]] && [ "$dist" -ge 11 ] && [ "$dist" -le 254 ] ||
 	nc_die "--dist must be 11..254 (10 is the local distance), not '$dist'"
+if [ -n "$dist_matrix" ]; then	# -> dm[a * nodes + b]
+	IFS='/' read -r -a dm_rows <<<"$dist_matrix"
+	[ ${#dm_rows[@]} -eq "$nodes" ] ||
+		nc_die "--dist-matrix has ${#dm_rows[@]} rows, --nodes is $nodes"
+	dm=()
+	for ((a = 0; a < nodes; a++)); do
+		IFS=',' read -r -a dm_row <<<"${dm_rows[a]}"
+		[ ${#dm_row[@]} -eq "$nodes" ] ||
+			nc_die "--dist-matrix row $a has ${#dm_row[@]} values, not $nodes"
+		for ((b = 0; b < nodes; b++)); do
+			v=${dm_row[b]}
+			if [ $a -eq $b ]; then
+				[ "$v" = 10 ] || nc_die "--dist-matrix: node $a to itself must be 10, not '$v'"
+			else
+				[[ $v =~ ^[0-9]+$ ]] && [ "$v" -ge 11 ] && [ "$v" -le 254 ] ||
+					nc_die "--dist-matrix: node $a to $b must be 11..254, not '$v'"
+			fi
+			dm+=("$v")
+		done
+	done
+fi
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || nc_die "--timeout must be a positive number of seconds"
 case "$machine" in pc|q35) ;; *) nc_die "--machine must be pc or q35" ;; esac
 [ "$params_set" = 0 ] || [ ${#modules[@]} -gt 0 ] || nc_die "--params given but no --module"
@@ -327,7 +353,7 @@ for ((n = 0; n < nodes; n++)); do
 done
 for ((a = 0; a < nodes; a++)); do
 	for ((b = 0; b < nodes; b++)); do
-		[ $a -eq $b ] || qemu+=(-numa "dist,src=$a,dst=$b,val=$dist")
+		[ $a -eq $b ] || qemu+=(-numa "dist,src=$a,dst=$b,val=${dm[a * nodes + b]:-$dist}")
 	done
 done
 qemu+=(-kernel "$kernel" -initrd "$initrd"
