@@ -1019,8 +1019,8 @@ enum { ST_OK, ST_EARLY, ST_LATE };
 enum {
 	M_HINTS,	/* look at free memory, populate with a node hint */
 	M_CLAIMS,	/* claim the whole guest on one node, or refuse */
-	M_SPREAD,	/* ... or, if no node can take it whole, a claim set
-			 * spread over the nodes with the most unclaimed memory */
+	M_SPREAD,	/* ... or, if no node can take it whole, the planner's
+			 * fewest closest nodes (a multi-node claim set) */
 };
 static const char *const MODE_NAME[] = { "hints", "claims", "claims_spread" };
 
@@ -1085,52 +1085,6 @@ static int best_node(uint64_t pages, bool claims, uint64_t tried)
 	return best;
 }
 
-/*
- * A claim set spreading @b over the nodes with the most unclaimed memory,
- * largest share first, in 2 MiB units; installed all or nothing.  Retried
- * a few times when another builder's claim got in between.
- */
-static int claim_spread(struct builder *b)
-{
-	for (int attempt = 0; attempt < 3; attempt++) {
-		struct numaclaims_claim set[MAX_NODES];
-		uint64_t f[MAX_NODES], left = b->pages, used = 0;
-		uint32_t nr = 0;
-		int ret;
-
-		if (host_free(f, true))
-			return -EIO;
-		memset(b->want, 0, sizeof(b->want));
-		while (left) {
-			int best = -1;
-
-			for (int i = 0; i < NR_POOL_NODES; i++) {
-				int n = POOL_NODE[i];
-
-				if (!(used & (1ULL << n)) && (f[n] & ~511ULL) &&
-				    (best < 0 || f[n] > f[best]))
-					best = n;
-			}
-			if (best < 0)
-				return -ENOMEM;	/* the host cannot take it */
-			used |= 1ULL << best;
-			b->want[best] = left < (f[best] & ~511ULL) ? left : f[best] & ~511ULL;
-			left -= b->want[best];
-			set[nr].pages = b->want[best];
-			set[nr].target = best;
-			set[nr].cmd = 0;
-			if (!nr)
-				b->target = best;
-			nr++;
-		}
-		ret = claims_domain_claim_memory(H, b->domid, NUMACLAIMS_CLAIM_SET,
-						 &nr, set);
-		if (ret != -ENOMEM)
-			return ret;
-	}
-	return -ENOMEM;
-}
-
 /* Populate @pages from gfn @gfn0 on @node (a hint), @batch extents a call. */
 static int populate_part(struct builder *b, const uint64_t *gfns, uint64_t first,
 			 uint64_t extents, int node, uint64_t batch, uint64_t *done)
@@ -1154,10 +1108,12 @@ static int populate_part(struct builder *b, const uint64_t *gfns, uint64_t first
 /*
  * One builder, as a toolstack builds a guest.  Admission: the preferred
  * node if it can take the whole guest, else the node with the most free
- * memory that can.  With claims, admission is a claim set of the whole
- * guest on that node (a refused claim moves on to the next node; in the
- * spread mode, a guest no node can take whole gets a claim set spread over
- * several nodes); without, it is a look at the free memory (HOST_INFO).
+ * memory that can.  With claims, admission is the claim set libclaims'
+ * planner installs (claims_build_claim(): the preferred node, else the
+ * nearest that can take the whole guest, the nodes being equidistant here
+ * the one with the most unclaimed memory; in the spread mode, a guest no
+ * node can take whole gets the fewest closest nodes; a lost race re-plans);
+ * without, it is a look at the free memory (HOST_INFO).
  * Either way the guest is then populated in 2 MiB extents, @batch per call,
  * with the node as a hint (MEMF_NODE, not EXACT), as Xen builders do.
  */
@@ -1177,33 +1133,51 @@ static void build(struct builder *b, int mode, uint64_t batch)
 		b->err = ret;
 		goto out;
 	}
-	for (int attempt = 0; attempt < NR_POOL_NODES; attempt++) {
+	if (claims) {
+		/*
+		 * libclaims' planner: the preferred node if it can take the
+		 * whole guest, else the nearest one that can; in the spread
+		 * mode, else the fewest closest nodes.  A claim another builder
+		 * beat it to is planned again from fresh state.
+		 */
+		struct claims_plan_request req = {
+			.pages = b->pages, .cpu_node = b->pref,
+			.max_nodes = mode == M_SPREAD ? 0 : 1,
+		};
+		struct claims_plan plan;
+		uint64_t most = 0;
+
+		ret = claims_build_claim(H, b->domid, &req, &plan);
+		if (ret && ret != -ENOMEM)
+			die("claim", ret);
+		for (uint32_t e = 0; !ret && e < plan.nr_entries; e++) {
+			int n = (int)plan.set[e].target;
+
+			if (plan.set[e].pages & 511)
+				die("planned a part that is not whole 2 MiB extents", EINVAL);
+			b->want[n] = plan.set[e].pages;
+			if (b->want[n] > most) {
+				most = b->want[n];
+				b->target = n;
+			}
+		}
+		if (!ret && plan.kind == CLAIMS_PLAN_ONE_NODE)
+			node = b->target;
+		b->spread = !ret && plan.kind != CLAIMS_PLAN_ONE_NODE;
+	}
+	for (int attempt = 0; !claims && attempt < NR_POOL_NODES; attempt++) {
 		int cand = attempt == 0 ? b->pref : best_node(b->pages, claims, tried);
 
 		if (cand < 0)
 			break;
 		tried |= 1ULL << cand;
-		if (claims) {
-			ret = claim_one(b->domid, cand, b->pages);
-			if (!ret) {
-				node = cand;
-				break;
-			}
-			if (ret != -ENOMEM)
-				die("claim", ret);
-		} else if (host_free(b->node_pages, false) == 0 &&
-			   b->node_pages[cand] >= b->pages) {
+		if (host_free(b->node_pages, false) == 0 &&
+		    b->node_pages[cand] >= b->pages) {
 			node = cand;
 			break;
 		}
 	}
 	memset(b->node_pages, 0, sizeof(b->node_pages));
-	if (node < 0 && mode == M_SPREAD) {
-		ret = claim_spread(b);
-		if (ret && ret != -ENOMEM)
-			die("claim spread", ret);
-		b->spread = !ret;
-	}
 	if (node < 0 && !b->spread) {
 		/* Refused before allocating anything. */
 		b->status = ST_EARLY;
@@ -1215,6 +1189,7 @@ static void build(struct builder *b, int mode, uint64_t batch)
 	}
 	if (!b->spread) {
 		b->target = node;
+		memset(b->want, 0, sizeof(b->want));
 		b->want[node] = b->pages;
 		claims_domain_node_setaffinity(H, b->domid, 1ULL << node);
 		ret = populate_part(b, gfns, 0, b->pages >> 9, node, batch, &done);

@@ -111,6 +111,8 @@ END {
 	row("admitted / refused / failed", "storm.admitted", "storm.refused", "storm.failed")
 	row("admitted fully populated", "storm.fully_populated")
 	row("admitted on home node / other node / host", "storm.admitted_home", "storm.admitted_other_node", "storm.admitted_host_wide")
+	row("admitted on several nodes (planner)", "storm.admitted_nodes")
+	row("re-plans after a lost race / most installs", "storm.replans", "storm.attempts_max")
 	row("node-claimed pages on the claimed node, %", "storm.placement_pct")
 	row("time to refusal ms, min/median/max", "storm.refusal_ms")
 	row("slowest admitted build, ms", "storm.build_ms_max")

@@ -13,11 +13,15 @@
 # halts, keeping its memory until the storm is over.  Modes (RV_MODES):
 #
 #   claims     numaclaims pools of RV_POOL MiB on nodes 0 and 1.  The
-#              builder creates a domain, claims its whole size on the
-#              preferred node, on ENOMEM on the other node, else gives up
-#              (nothing allocated yet); populates exactly there, releases
-#              the leftover claim and starts QEMU with
-#              memory-backend-file,mem-path=/dev/numaclaims-domN.
+#              builder creates a domain and asks libclaims' planner
+#              (claimctl build --cpu-node PREF --max-nodes 1) for its whole
+#              size on one node: the preferred node if it has room, else
+#              the nearest that has; a claim another builder beat it to is
+#              planned again from fresh state; nothing fits: it gives up
+#              (nothing allocated yet).  Then it populates exactly on the
+#              planned node, releases the leftover claim and starts QEMU
+#              with memory-backend-file,mem-path=/dev/numaclaims-domN (one
+#              backend, one node: QEMU 7.2 cannot split a domain file).
 #   bind       QEMU's own placement: memory-backend-ram,host-nodes=N,
 #              policy=bind,prealloc=on.  Nodes 0 and 1 have RV_POOL MiB free
 #              for Linux (the rest is held by a numaclaims pool nobody uses),
@@ -88,28 +92,31 @@ death() {
 }
 
 builder_claims() {	# DIR VM PREF
-	dir=$1 i=$2 p=$3 o=$((1 - $3))
+	dir=$1 i=$2 p=$3
 	d=$(claimctl create --max "${size}M") || { res "$dir" phase=create t=$(($(rv_now_ms) - t0)); return; }
 	res "$dir" domid="$d"
-	for n in $p $o; do
-		if err=$(claimctl claim "$d" "$n:${size}M" 2>&1); then
-			vsay "  VM $i: domain $d claimed ${size}M on node $n$([ "$n" != "$p" ] && echo " (node $p refused)")"
-			res "$dir" node="$n" t_claim=$(($(rv_now_ms) - t0))
-			if ! claimctl populate "$d" "${size}M" --node "$n" --exact --order 9 >/dev/null; then
-				res "$dir" phase=populate t=$(($(rv_now_ms) - t0))
-				return
-			fi
-			claimctl claim "$d" clear
-			if qemu_start "$dir" "$(rv_mem_file "$size" "$(rv_dev "$d")")" "$i"; then
-				res "$dir" phase=running t=$(($(rv_now_ms) - t0))
-			else
-				res "$dir" phase="$(death "$dir")" t=$(($(rv_now_ms) - t0))
-			fi
+	# The planner: one node (one backend file), the preferred one first.
+	if plan=$(claimctl build "$d" "${size}M" --cpu-node "$p" --max-nodes 1 2>&1); then
+		n=$(echo "$plan" | tr ' ' '\n' | sed -n 's/^nodes=//p')
+		a=$(echo "$plan" | tr ' ' '\n' | sed -n 's/^attempts=//p')
+		vsay "  VM $i: domain $d claimed ${size}M on node $n$([ "$n" != "$p" ] && echo " (node $p full)")$([ "$a" != 1 ] && echo ", planned $a times (lost $((a - 1)) race(s))")"
+		res "$dir" node="$n" attempts="$a" t_claim=$(($(rv_now_ms) - t0))
+		if ! claimctl populate "$d" "${size}M" --node "$n" --exact --order 9 >/dev/null; then
+			res "$dir" phase=populate t=$(($(rv_now_ms) - t0))
 			return
 		fi
-		case "$err" in *ENOMEM*) ;; *) vsay "  VM $i: claim failed: $err" ;; esac
-	done
-	vsay "  VM $i: neither node has ${size}M unclaimed: refused at claim time, nothing allocated"
+		claimctl claim "$d" clear
+		if qemu_start "$dir" "$(rv_mem_file "$size" "$(rv_dev "$d")")" "$i"; then
+			res "$dir" phase=running t=$(($(rv_now_ms) - t0))
+		else
+			res "$dir" phase="$(death "$dir")" t=$(($(rv_now_ms) - t0))
+		fi
+		return
+	fi
+	case "$plan" in
+	*ENOMEM*) vsay "  VM $i: no node has ${size}M unclaimed: refused at claim time, nothing allocated" ;;
+	*) vsay "  VM $i: claim failed: $plan" ;;
+	esac
 	claimctl destroy "$d"
 	res "$dir" phase=claim t=$(($(rv_now_ms) - t0))
 }
