@@ -13,32 +13,14 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "claims.h"
+#include "tap.h"
 
 #define G	((uint64_t)512)	/* 2 MiB in pages: the unit of the examples */
-
-static int tests_run, tests_failed;
-
-static void tap(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void tap(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	tests_run++;
-	if (!ok)
-		tests_failed++;
-	printf("%sok %d ", ok ? "" : "not ", tests_run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 static struct claims_plan_topology *topo(int n, const uint32_t *d,
 					 const uint64_t *free_pages,
@@ -681,7 +663,5 @@ int main(void)
 	test_bad_input();
 	test_random();
 	test_many_nodes();
-	printf("1..%d\n", tests_run);
-	printf("# %d passed, %d failed\n", tests_run - tests_failed, tests_failed);
-	return tests_failed ? 1 : 0;
+	return tap_end();
 }
