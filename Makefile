@@ -144,13 +144,17 @@ planner-vm: module-vm userspace deps-vm
 		--add $(TOP)/userspace/tests/planner-vm.sh:/bin/planner-vm.sh \
 		--out $(RESULTS)/planner-vm.tap -- planner-vm.sh
 
-# claimctl against the real module in a two-node VM.
-claimctl-smoke: module-vm userspace
+# claimctl against the real module in a two-node VM; then the JSON it
+# printed there against docs/claimctl.schema.json (jq, python3-jsonschema).
+claimctl-smoke: module-vm userspace deps-test
+	@mkdir -p $(RESULTS)
 	$(TOP)/tools/vm.sh --nodes 2 --module $(BUILD)/module/numaclaims.ko \
 		--params pool_mb=256 --quiet --splat-check \
 		--add $(BUILD)/userspace/claimctl-static:/bin/claimctl \
 		--add $(TOP)/userspace/tests/claimctl-smoke.sh:/bin/claimctl-smoke.sh \
 		--out $(RESULTS)/claimctl-smoke.tap -- claimctl-smoke.sh
+	set -o pipefail; bash $(TOP)/userspace/tests/claimctl-json.sh --from-tap $(TOP) \
+		$(RESULTS)/claimctl-smoke.tap | tee $(RESULTS)/claimctl-smoke-json.tap
 
 selftests: selftests-2 selftests-4
 

@@ -48,7 +48,7 @@ group_pkgs() {
 	# libFuzzer (libclang_rt.fuzzer-x86_64.a) and the ASan/UBSan runtimes
 	# are in libclang-rt-14-dev on bookworm; llvm-14 has llvm-symbolizer,
 	# which ASan needs for readable stack traces.
-	test)	echo clang libclang-rt-14-dev llvm-14 valgrind ;;
+	test)	echo clang libclang-rt-14-dev llvm-14 valgrind jq python3-jsonschema ;;
 	bench)	echo python3-matplotlib valgrind ;;
 	*)	return 1 ;;
 	esac

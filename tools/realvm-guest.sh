@@ -139,7 +139,7 @@ check "populate ${size}M on node $node (exact, order 9, gfns 0..$((pages - 1)))"
 	eval 'claimctl populate $d ${size}M --node $node --exact --order 9 >/dev/null'
 claimctl claim "$d" clear
 check "release the leftover claim: the domain has $pages pages, no claim" \
-	[ "$(dom_field "$d" tot_pages)" = "$pages" -a "$(dom_field "$d" outstanding_pages)" = 0 ]
+	[ "$(dom_field "$d" tot_pages)" = "$pages" -a "$(dom_field "$d" claimed_pages)" = 0 ]
 
 run_qemu big "$(rv_mem_file $((size * 2)) "$dev")" "seed=0" $((size * 2))
 check "QEMU refuses a $((size * 2)) MiB backend on a $size MiB domain (lseek(SEEK_END) = max_pages)" \
@@ -167,7 +167,7 @@ check "debugfs: the guest's pattern is in the domain's pages (gfns 512, $g_mid, 
 	      page_ok $d $g_last 0x$seed $((g_last << 12)) $node'
 check "after QEMU: all $pages pages still on node $node, none held" \
 	[ "$(rv_dom_node_pages "$d" "$node")" = "$pages" -a \
-	"$(claimctl info --json | sed -n 's/.*"total_held_pages":\([0-9]*\).*/\1/p')" = 0 ]
+	"$(claimctl info --json | sed -n 's/.*"total":{.*"held_pages":\([0-9]*\)}}$/\1/p')" = 0 ]
 
 claimctl destroy "$d"
 check "destroy: the device node goes, the counters are back to the baseline" \

@@ -72,13 +72,14 @@ rv_page_sum() {
 	echo "$_l"
 }
 
-# rv_dom_node_pages DOMID NODE: pages the domain has on NODE (claimctl list).
+# rv_dom_node_pages DOMID NODE: pages the domain has on NODE (claimctl
+# list's nN-mem: {"node":N,"claimed_pages":C,"mem_pages":M} in "nodes").
 rv_dom_node_pages() {
 	claimctl list --json | tr '{' '\n' | awk -v d="$1" -v n="$2" '
-		/"domid":/ { split($0, a, /[:,]/); cur = a[2] + 0; next }
+		/^"domid":/ { split($0, a, /[:,]/); cur = a[2] + 0; next }
 		cur == d && /^"node":/ {
 			split($0, a, /[:,}]/)
-			if (a[2] + 0 == n) { print a[6] + 0; found = 1 }
+			if (a[2] + 0 == n && a[5] == "\"mem_pages\"") { print a[6] + 0; found = 1 }
 		}
 		END { if (!found) print 0 }'
 }

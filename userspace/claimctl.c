@@ -307,7 +307,11 @@ static int cmd_create(struct cc_args *a)
 			cc_generic_hint(hint, sizeof(hint), -ret, -1);
 		return cc_error("create domain", -ret, hint);
 	}
-	printf("%u\n", domid);
+	if (a->json)
+		cc_print_create_json(stdout, domid, max_pages, a->autodestroy ?
+				     NUMACLAIMS_DOMAIN_AUTODESTROY : 0);
+	else
+		printf("%u\n", domid);
 	fflush(stdout);
 	if (a->autodestroy && !a->hold)
 		fprintf(stderr,
@@ -341,6 +345,21 @@ static int cmd_destroy(struct cc_args *a)
 	return EXIT_SUCCESS;
 }
 
+/* A claim set as a table or JSON (@what names it if JSON cannot). */
+static int cc_claim_set_out(struct cc_args *a, const char *what,
+			    uint32_t domid, const struct numaclaims_claim *set,
+			    uint32_t nr)
+{
+	if (!a->json) {
+		cc_print_claim_set(stdout, domid, set, nr, a->unit);
+		return EXIT_SUCCESS;
+	}
+	if (!cc_print_claim_set_json(stdout, domid, set, nr))
+		return EXIT_SUCCESS;
+	return cc_error(what, EPROTO,
+			"the module returned a claim target that is neither a node nor host-wide; is claimctl as new as numaclaims.ko?");
+}
+
 static int cmd_claim(struct cc_args *a)
 {
 	struct numaclaims_claim set[CC_MAX_ENTRIES];
@@ -367,11 +386,17 @@ static int cmd_claim(struct cc_args *a)
 		snprintf(what, sizeof(what), "claim for domain %u", domid);
 		return cc_error(what, -ret, err);
 	}
-	if (a->verbose) {
+	if (a->verbose || a->json) {
+		/* What the module installed (legacy arithmetic included). */
 		nr = CC_MAX_ENTRIES;
-		if (!claims_domain_claim_memory(h, domid, NUMACLAIMS_CLAIM_GET,
-						&nr, set))
-			cc_print_claim_set(stdout, domid, set, nr, a->unit);
+		ret = claims_domain_claim_memory(h, domid, NUMACLAIMS_CLAIM_GET,
+						 &nr, set);
+		claims_close(h);
+		snprintf(what, sizeof(what),
+			 "claim for domain %u installed; reading it back", domid);
+		if (ret)
+			return cc_fail_generic(what, ret, domid);
+		return cc_claim_set_out(a, what, domid, set, nr);
 	}
 	claims_close(h);
 	return EXIT_SUCCESS;
@@ -392,15 +417,10 @@ static int cmd_claims(struct cc_args *a)
 	ret = claims_domain_claim_memory(h, domid, NUMACLAIMS_CLAIM_GET, &nr,
 					 set);
 	claims_close(h);
-	if (ret) {
-		snprintf(what, sizeof(what), "read claims of domain %u", domid);
+	snprintf(what, sizeof(what), "read claims of domain %u", domid);
+	if (ret)
 		return cc_fail_generic(what, ret, domid);
-	}
-	if (a->json)
-		cc_print_claim_set_json(stdout, domid, set, nr);
-	else
-		cc_print_claim_set(stdout, domid, set, nr, a->unit);
-	return EXIT_SUCCESS;
+	return cc_claim_set_out(a, what, domid, set, nr);
 }
 
 static int cmd_claim_pages(struct cc_args *a)
@@ -491,6 +511,7 @@ static int cmd_populate(struct cc_args *a)
 	struct numaclaims_host_info hi;
 	struct numaclaims_domain_info di;
 	char err[CC_ERR_LEN], what[64], h1[40], progress[CC_ERR_LEN + 160];
+	struct cc_populate_report rep = { .node = -1 };
 	uint64_t pages, start, extent_pages, nr_extents, done = 0;
 	uint32_t domid, order, mem_flags = 0, node = 0;
 	struct claims_handle *h;
@@ -539,6 +560,14 @@ static int cmd_populate(struct cc_args *a)
 	}
 	ret = cc_reservation(h, 1, domid, start, nr_extents, order, mem_flags,
 			     &done);
+	rep = (struct cc_populate_report){
+		.domid = domid, .gfn = start, .order = order,
+		.node = a->node ? (int)node : -1, .exact = a->exact,
+		.no_refcount = a->no_refcount, .nr_extents = nr_extents,
+		.nr_done = done, .err = -ret,
+	};
+	if (a->json)	/* also on failure: how far it got */
+		cc_print_populate_json(stdout, &rep);
 	if (ret) {
 		char hint[CC_ERR_LEN];
 
@@ -547,9 +576,8 @@ static int cmd_populate(struct cc_args *a)
 				 mem_flags, cc_host(h, &hi),
 				 cc_dom(h, domid, &di));
 		claims_close(h);
-		snprintf(progress, sizeof(progress),
-			 "populated %" PRIu64 " of %" PRIu64 " extents from gfn 0x%" PRIx64 "%s%s",
-			 done, nr_extents, start, *hint ? "; " : "", hint);
+		cc_format_progress(progress, sizeof(progress), "populated",
+				   done, nr_extents, order, start, hint);
 		return cc_error(what, -ret, progress);
 	}
 	if (a->verbose)
@@ -599,9 +627,8 @@ static int cmd_free(struct cc_args *a)
 				 "a gfn in the range is not populated or not aligned to the extent size");
 		else
 			cc_generic_hint(hint, sizeof(hint), -ret, domid);
-		snprintf(msg, sizeof(msg), "freed %" PRIu64 " of %" PRIu64
-			 " extents from gfn 0x%" PRIx64 "%s%s", done,
-			 pages >> order, start, *hint ? "; " : "", hint);
+		cc_format_progress(msg, sizeof(msg), "freed", done,
+				   pages >> order, order, start, hint);
 		snprintf(what, sizeof(what), "free memory of domain %u", domid);
 		return cc_error(what, -ret, msg);
 	}
@@ -707,31 +734,44 @@ static int cmd_online(struct cc_args *a)
 	return cc_offline_cmd(a, 1);
 }
 
+/*
+ * Everything claimctl knows, also without the module (then exit status 1
+ * after the error line, and a null module version in JSON).  libclaims is
+ * linked in statically from the same tree, so its version is claimctl's.
+ */
 static int cmd_version(struct cc_args *a)
 {
+	struct cc_versions v = {
+		.claimctl = CLAIMS_VERSION, .libclaims = CLAIMS_VERSION,
+		.uapi = NUMACLAIMS_API_VERSION, .module = -1,
+	};
 	struct claims_handle *h;
-	int ret;
+	int ret = 0;
 
-	printf("claimctl %s (uapi version %d)\n", CLAIMS_VERSION,
-	       NUMACLAIMS_API_VERSION);
-	if (cc_open(a, &h))
-		return EXIT_FAILURE;
-	ret = claims_api_version(h);
-	claims_close(h);
-	if (ret < 0)
-		return cc_fail_generic("read module API version", ret, -1);
-	printf("module API version %d%s\n", ret,
-	       ret == NUMACLAIMS_API_VERSION ? "" : " (differs from claimctl's)");
-	return EXIT_SUCCESS;
+	if (!cc_open(a, &h)) {
+		ret = claims_api_version(h);
+		claims_close(h);
+		if (ret >= 0)
+			v.module = ret;
+		else
+			cc_fail_generic("read module API version", ret, -1);
+	} else {
+		ret = -1;
+	}
+	if (a->json)
+		cc_print_version_json(stdout, &v);
+	else
+		cc_print_version(stdout, &v);
+	return ret < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 static int cmd_topology(struct cc_args *a)
 {
-	uint64_t pools = 0, size, freemem;
+	uint64_t pools = 0;
 	uint32_t nr_pool_nodes = 0;
 	struct claims_handle *h = NULL;
-	char b1[40], b2[40];
-	int nodes, n, m, ret, have_pools;
+	struct cc_topo_node *t;
+	int nodes, n, m, have_pools, *dist;
 
 	nodes = claims_numa_nodes();
 	if (nodes < 0)
@@ -741,43 +781,27 @@ static int cmd_topology(struct cc_args *a)
 	have_pools = !claims_open_handle(a->device, &h) &&
 		     !claims_pool_nodes(h, &pools, &nr_pool_nodes);
 	claims_close(h);
-	if (a->json) {
-		printf("{\"nr_nodes\":%d,\"nodes\":[", nodes);
-		for (n = 0; n < nodes; n++) {
-			ret = claims_node_size(n, &size, &freemem);
-			printf("%s{\"node\":%d,\"size_bytes\":%" PRIu64
-			       ",\"free_bytes\":%" PRIu64 ",\"pool\":%s,\"distances\":[",
-			       n ? "," : "", n, ret ? 0 : size, ret ? 0 : freemem,
-			       !have_pools ? "null" :
-			       (n < 64 && (pools >> n) & 1) ? "true" : "false");
-			for (m = 0; m < nodes; m++)
-				printf("%s%d", m ? "," : "",
-				       claims_node_distance(n, m));
-			printf("]}");
-		}
-		printf("]}\n");
-		return EXIT_SUCCESS;
+	t = calloc((size_t)nodes, sizeof(*t));
+	dist = calloc((size_t)nodes * (size_t)nodes, sizeof(*dist));
+	if (!t || !dist) {
+		free(t);
+		free(dist);
+		return cc_error("read NUMA topology", ENOMEM, NULL);
 	}
-	printf("%-6s%*s%*s  %-5s distances\n", "node", CC_COL, "size(MiB)",
-	       CC_COL, "free(MiB)", "pool");
 	for (n = 0; n < nodes; n++) {
-		ret = claims_node_size(n, &size, &freemem);
-		if (ret) {
-			snprintf(b1, sizeof(b1), "-");
-			snprintf(b2, sizeof(b2), "-");
-		} else {
-			cc_format_amount(b1, sizeof(b1), size >> CC_PAGE_SHIFT,
-					 CC_UNIT_MIB);
-			cc_format_amount(b2, sizeof(b2), freemem >> CC_PAGE_SHIFT,
-					 CC_UNIT_MIB);
-		}
-		printf("%-6d%*s%*s  %-5s", n, CC_COL, b1, CC_COL, b2,
-		       !have_pools ? "?" :
-		       (n < 64 && (pools >> n) & 1) ? "yes" : "no");
+		t[n].have_size = !claims_node_size(n, &t[n].size_bytes,
+						   &t[n].free_bytes);
+		t[n].pool = !have_pools ? -1 : n < 64 && ((pools >> n) & 1);
 		for (m = 0; m < nodes; m++)
-			printf(" %3d", claims_node_distance(n, m));
-		printf("\n");
+			dist[n * nodes + m] = claims_node_distance(n, m);
+		t[n].distances = &dist[n * nodes];
 	}
+	if (a->json)
+		cc_print_topology_json(stdout, t, nodes);
+	else
+		cc_print_topology(stdout, t, nodes);
+	free(t);
+	free(dist);
 	return EXIT_SUCCESS;
 }
 
@@ -977,8 +1001,8 @@ static const struct cc_cmd cc_cmds[] = {
 	  "the domain), claimed (all outstanding claims), then per node nN-claim\n"
 	  "(its claim on node N) and nN-mem (its memory on node N, counted or\n"
 	  "not), host-wide (the claim on no node), node affinity and flags.\n" },
-	{ "create", cmd_create, OPT_MAX | OPT_AUTODESTROY | OPT_HOLD, 0, 0,
-	  "[--max SIZE] [--autodestroy [--hold]]",
+	{ "create", cmd_create, OPT_JSON | OPT_MAX | OPT_AUTODESTROY | OPT_HOLD,
+	  0, 0, "[--max SIZE] [--autodestroy [--hold]] [--json]",
 	  "create a domain and print its id",
 	  "Create a domain and print its domid.  --max sets its memory limit\n"
 	  "(default: all the memory of the pools, i.e. no practical limit).\n"
@@ -993,7 +1017,7 @@ static const struct cc_cmd cc_cmds[] = {
 	  "destroy a domain, freeing its memory and claims",
 	  "Destroy domain DOMID: its pages are scrubbed and given back to the\n"
 	  "pools and its claims are released.\n" },
-	{ "claim", cmd_claim, OPT_PAGES, 2, 2, "DOMID SPEC",
+	{ "claim", cmd_claim, OPT_JSON | OPT_PAGES, 2, 2, "DOMID SPEC [--json]",
 	  "install a claim set (replaces the domain's claims)",
 	  "Install a claim set on domain DOMID, atomically: it replaces the\n"
 	  "domain's claims, or nothing changes.  SPEC is a comma-separated list\n"
@@ -1006,7 +1030,8 @@ static const struct cc_cmd cc_cmds[] = {
 	  "  claimctl claim 3 '0:1G, 1:512M'\n"
 	  "  claimctl claim 3 legacy:2G\n"
 	  "  claimctl claim 3 clear\n"
-	  "With --verbose, print the resulting claim set.\n" },
+	  "With --verbose, print the resulting claim set; with --json, print it\n"
+	  "as 'claimctl claims DOMID --json' does.\n" },
 	{ "claims", cmd_claims, OPT_JSON | OPT_PAGES, 1, 1,
 	  "DOMID [--json] [--pages]",
 	  "show a domain's claim set",
@@ -1018,8 +1043,9 @@ static const struct cc_cmd cc_cmds[] = {
 	  "host-wide claim becomes SIZE minus what the domain has.  SIZE 0\n"
 	  "releases every claim.  Fails if the domain already has a claim.\n" },
 	{ "populate", cmd_populate,
-	  OPT_NODE | OPT_EXACT | OPT_ORDER | OPT_GFN | OPT_NO_REFCOUNT, 2, 2,
-	  "DOMID SIZE [--node N] [--exact] [--order 0-9] [--gfn START] [--no-refcount]",
+	  OPT_JSON | OPT_NODE | OPT_EXACT | OPT_ORDER | OPT_GFN | OPT_NO_REFCOUNT,
+	  2, 2,
+	  "DOMID SIZE [--node N] [--exact] [--order 0-9] [--gfn START] [--no-refcount] [--json]",
 	  "give a domain memory from the pools (populate_physmap)",
 	  "Allocate SIZE of memory to domain DOMID as consecutive extents of\n"
 	  "2^order pages (default order 0; 9 means 2 MiB extents) at consecutive\n"
@@ -1028,8 +1054,9 @@ static const struct cc_cmd cc_cmds[] = {
 	  "repeated populates of a fresh domain append; after 'free', pass --gfn.\n"
 	  "--node N asks for node N first, --exact forbids other nodes,\n"
 	  "--no-refcount makes an allocation not counted to the domain (it may\n"
-	  "use unclaimed memory only).  On failure, says how many extents were\n"
-	  "done.\n" },
+	  "use unclaimed memory only).  On failure, says how much was done (size\n"
+	  "and extents).  --json prints what was asked and done (nr_done extents,\n"
+	  "populated_pages), also on failure, with the errno in \"error\".\n" },
 	{ "free", cmd_free, OPT_ORDER | OPT_GFN, 2, 2,
 	  "DOMID --gfn START SIZE [--order 0-9]",
 	  "give memory back to the pools (decrease_reservation)",
@@ -1089,8 +1116,12 @@ static const struct cc_cmd cc_cmds[] = {
 	  "Show the NUMA nodes as Linux sees them (through libnuma): size, memory\n"
 	  "free in Linux, whether numaclaims has a pool there, and the distance\n"
 	  "to every node (10 = local).  Works without the module (pool: ?).\n" },
-	{ "version", cmd_version, 0, 0, 0, "",
-	  "claimctl and module API versions", "Print the versions.\n" },
+	{ "version", cmd_version, OPT_JSON, 0, 0, "[--json]",
+	  "claimctl, libclaims, uapi and module API versions",
+	  "Print the versions of claimctl, of the libclaims it is linked with, of\n"
+	  "the uapi it was built with and of the loaded module's API (without the\n"
+	  "module: the rest, then an error and exit status 1; in JSON\n"
+	  "\"module_api_version\" is null).\n" },
 	{ "help", cmd_help, 0, 0, 1, "[COMMAND]", "help on a command",
 	  "Print help on COMMAND, or the list of commands.\n" },
 };
@@ -1114,7 +1145,8 @@ static void cc_print_usage(FILE *f)
 		"\n"
 		"options:\n"
 		"  -d, --device PATH  numaclaims device (default " CLAIMS_DEVICE ")\n"
-		"  -j, --json         JSON output (info, list, claims, topology), in pages\n"
+		"  -j, --json         JSON output (info, list, claims, topology, version,\n"
+		"                     create, claim, populate); docs/claimctl.schema.json\n"
 		"  -p, --pages        tables in 4 KiB pages instead of MiB\n"
 		"  -v, --verbose      say what mutating commands did\n"
 		"  -h, --help         this help; 'claimctl COMMAND --help' for a command\n"
@@ -1142,7 +1174,11 @@ static void cc_print_cmd_help(const struct cc_cmd *c)
 {
 	printf("usage: claimctl %s %s\n\n%s", c->name, c->usage, c->help);
 	if (c->opts & (OPT_JSON | OPT_PAGES))
-		printf("\n--json prints JSON in pages; --pages prints tables in 4 KiB pages.\n");
+		printf("\n%s%s", (c->opts & OPT_JSON) ?
+		       "--json prints JSON with the tables' names, counts in pages\n"
+		       "(\"_pages\"); docs/claimctl.schema.json has every command's.\n" : "",
+		       (c->opts & OPT_PAGES) ?
+		       "--pages prints tables in 4 KiB pages.\n" : "");
 	printf("\nSIZE: 512M, 2G (binary), bytes without suffix, or NNNp pages.\n");
 }
 

@@ -117,6 +117,14 @@ const char *cc_errno_name(int err);
  */
 void cc_print_host_info(FILE *f, const struct numaclaims_host_info *hi,
 			enum cc_unit unit);
+/*
+ * JSON (docs/claimctl.schema.json has one definition per command): the
+ * table's names, a count in pages gets "_pages" ("free" is "free_pages"),
+ * "page_size" says how big a page is; a node row is an object with
+ * "node": N (an integer, always), the host-wide row is "host": {...} and
+ * the totals "total": {...}, as in the tables.
+ */
+
 /** cc_print_host_info_json() - the same as one JSON object, in pages. */
 void cc_print_host_info_json(FILE *f, const struct numaclaims_host_info *hi);
 
@@ -146,9 +154,66 @@ __u64 cc_domain_pages(const struct numaclaims_domain_info *di);
 void cc_print_claim_set(FILE *f, uint32_t domid,
 			const struct numaclaims_claim *set, uint32_t nr,
 			enum cc_unit unit);
-/** cc_print_claim_set_json() - the same as JSON, in pages. */
-void cc_print_claim_set_json(FILE *f, uint32_t domid,
-			     const struct numaclaims_claim *set, uint32_t nr);
+/**
+ * cc_print_claim_set_json() - the same as JSON, in pages: "nodes" (the node
+ * claims), "host" and "total".  Return: 0, or -EPROTO (nothing printed) if
+ * the set has a target that is neither a node nor the host-wide part.
+ */
+int cc_print_claim_set_json(FILE *f, uint32_t domid,
+			    const struct numaclaims_claim *set, uint32_t nr);
+
+/** struct cc_versions - what `claimctl version` prints. */
+struct cc_versions {
+	const char *claimctl;	/* claimctl's version */
+	const char *libclaims;	/* the libclaims it is linked with */
+	int uapi;		/* NUMACLAIMS_API_VERSION claimctl was built with */
+	int module;		/* the loaded module's API version, -1 unknown */
+};
+
+void cc_print_version(FILE *f, const struct cc_versions *v);
+/** cc_print_version_json() - "module_api_version" is null if unknown. */
+void cc_print_version_json(FILE *f, const struct cc_versions *v);
+
+/** cc_print_create_json() - `claimctl create --json`: the new domain. */
+void cc_print_create_json(FILE *f, uint32_t domid, __u64 max_pages,
+			  uint32_t flags);
+
+/**
+ * cc_format_progress() - how far populate or free got, in sizes and
+ * extents, then "; @hint" unless @hint is NULL or "": "populated 4 MiB of
+ * 8 MiB (1024 of 2048 extents of 4 KiB) from gfn 0x0; HINT".
+ */
+char *cc_format_progress(char *buf, size_t len, const char *verb,
+			 __u64 done, __u64 nr_extents, uint32_t order,
+			 __u64 gfn, const char *hint);
+
+/** struct cc_populate_report - what `claimctl populate --json` prints. */
+struct cc_populate_report {
+	uint32_t domid;
+	__u64 gfn;		/* first gfn */
+	uint32_t order;
+	int node;		/* --node, or -1 */
+	int exact, no_refcount;
+	__u64 nr_extents;	/* asked */
+	__u64 nr_done;		/* done (also when it failed part way) */
+	int err;		/* 0, or the positive errno it stopped with */
+};
+
+void cc_print_populate_json(FILE *f, const struct cc_populate_report *r);
+
+/** struct cc_topo_node - one Linux NUMA node of `claimctl topology`. */
+struct cc_topo_node {
+	int have_size;		/* size and free known (libnuma) */
+	uint64_t size_bytes, free_bytes;
+	int pool;		/* numaclaims pool: 1 yes, 0 no, -1 unknown */
+	const int *distances;	/* to every node, nr of them */
+};
+
+/** cc_print_topology() - the `claimctl topology` table of @nr nodes. */
+void cc_print_topology(FILE *f, const struct cc_topo_node *nodes, int nr);
+/** cc_print_topology_json() - the same as JSON, sizes in bytes. */
+void cc_print_topology_json(FILE *f, const struct cc_topo_node *nodes,
+			    int nr);
 
 /*
  * Hints: after a failed call, claimctl reads the host and domain state and

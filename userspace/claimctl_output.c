@@ -4,8 +4,11 @@
  * structures (no device access, so tests/claimctl-unit.c feeds it fakes).
  *
  * Tables are in MiB with two decimals by default (as numastat), or in exact
- * pages (--pages).  JSON is always in pages, with the uapi field names, and
- * carries "page_size" so a consumer never has to guess.
+ * pages (--pages).  JSON uses the tables' names, counts in pages with a
+ * "_pages" suffix and a "page_size" so a consumer never has to guess (sizes
+ * of Linux's own nodes, in `topology`, are "_bytes"); a node is always
+ * "node": N, the host-wide part always "host": {...}.  The schema of every
+ * command's JSON is docs/claimctl.schema.json.
  *
  * Copyright (C) 2026 The numaclaims authors.
  */
@@ -138,18 +141,24 @@ const char *cc_errno_name(int err)
 
 /* ---- info ---- */
 
-#define CC_HOST_COLS	6
+/*
+ * The columns of `claimctl info`, one name each: the table's header and,
+ * with "_pages" appended, the JSON key of the same number (one list, so
+ * the two cannot drift apart).
+ */
+enum { CC_RESERVED, CC_FREE, CC_CLAIMED, CC_UNCLAIMED, CC_OFFLINED, CC_HELD,
+       CC_HOST_COLS };
+static const char *const cc_host_cols[CC_HOST_COLS] = {
+	"reserved", "free", "claimed", "unclaimed", "offlined", "held",
+};
 
-static void cc_host_row(FILE *f, const char *label,
-			const char *const cols[CC_HOST_COLS])
-{
-	int i;
-
-	fprintf(f, "%-6s", label);
-	for (i = 0; i < CC_HOST_COLS; i++)
-		fprintf(f, "%*s", CC_COL, cols[i]);
-	fputc('\n', f);
-}
+/*
+ * One row of numbers: column i is a[i] - b[i] (b is 0 but for unclaimed,
+ * which goes negative, shown as such, if the module broke an invariant).
+ */
+struct cc_host_row {
+	__u64 a[CC_HOST_COLS], b[CC_HOST_COLS];
+};
 
 static uint32_t cc_nr_nodes(const struct numaclaims_host_info *hi)
 {
@@ -157,81 +166,89 @@ static uint32_t cc_nr_nodes(const struct numaclaims_host_info *hi)
 						      NUMACLAIMS_MAX_NODES;
 }
 
-/* Sums over the nodes with a pool (the module reports nothing elsewhere). */
-struct cc_host_sums {
-	__u64 reserved, offlined, node_claims;
-};
+static void cc_node_row(const struct numaclaims_host_info *hi, uint32_t n,
+			struct cc_host_row *r)
+{
+	const struct numaclaims_node_info *ni = &hi->nodes[n];
 
-static void cc_host_sums(const struct numaclaims_host_info *hi,
-			 struct cc_host_sums *s)
+	memset(r, 0, sizeof(*r));
+	r->a[CC_RESERVED] = ni->reserved_pages;
+	r->a[CC_FREE] = ni->avail_pages;
+	r->a[CC_CLAIMED] = ni->outstanding_claims;
+	r->a[CC_UNCLAIMED] = ni->avail_pages;
+	r->b[CC_UNCLAIMED] = ni->outstanding_claims;
+	r->a[CC_OFFLINED] = ni->offlined_pages;
+	r->a[CC_HELD] = hi->held_pages[n];
+}
+
+/* The totals: sums over the nodes with a pool, the host's own counters. */
+static void cc_total_row(const struct numaclaims_host_info *hi,
+			 struct cc_host_row *r, __u64 *node_claims)
 {
 	uint32_t n;
 
-	memset(s, 0, sizeof(*s));
+	memset(r, 0, sizeof(*r));
+	*node_claims = 0;
 	for (n = 0; n < cc_nr_nodes(hi); n++) {
 		if (!hi->nodes[n].has_pool)
 			continue;
-		s->reserved += hi->nodes[n].reserved_pages;
-		s->offlined += hi->nodes[n].offlined_pages;
-		s->node_claims += hi->nodes[n].outstanding_claims;
+		r->a[CC_RESERVED] += hi->nodes[n].reserved_pages;
+		r->a[CC_OFFLINED] += hi->nodes[n].offlined_pages;
+		*node_claims += hi->nodes[n].outstanding_claims;
 	}
+	r->a[CC_FREE] = hi->total_avail_pages;
+	r->a[CC_CLAIMED] = hi->outstanding_claims;
+	r->a[CC_UNCLAIMED] = hi->total_avail_pages;
+	r->b[CC_UNCLAIMED] = hi->outstanding_claims;
+	r->a[CC_HELD] = hi->total_held_pages;
+}
+
+static void cc_print_host_row(FILE *f, const char *label,
+			      const struct cc_host_row *r, enum cc_unit unit)
+{
+	char b[40];
+	int i;
+
+	fprintf(f, "%-6s", label);
+	for (i = 0; i < CC_HOST_COLS; i++)
+		fprintf(f, "%*s", CC_COL,
+			!r ? cc_host_cols[i] :
+			cc_format_signed(b, sizeof(b), r->a[i], r->b[i], unit));
+	fputc('\n', f);
 }
 
 void cc_print_host_info(FILE *f, const struct numaclaims_host_info *hi,
 			enum cc_unit unit)
 {
-	static const char *const heads[CC_HOST_COLS] = {
-		"reserved", "free", "claimed", "unclaimed", "offlined", "held",
-	};
-	char b[CC_HOST_COLS][40], label[16];
-	const char *cols[CC_HOST_COLS];
-	struct cc_host_sums sum;
+	struct cc_host_row r;
+	__u64 node_claims;
 	uint32_t n, pools = 0;
+	char label[16], b[40];
 	int i;
 
-	cc_host_sums(hi, &sum);
 	for (n = 0; n < cc_nr_nodes(hi); n++)
 		pools += !!hi->nodes[n].has_pool;
 	fprintf(f, "numaclaims: %u node%s with a pool, %u domain%s; sizes in %s\n",
 		pools, pools == 1 ? "" : "s", hi->nr_domains,
 		hi->nr_domains == 1 ? "" : "s",
 		unit == CC_UNIT_PAGES ? "4 KiB pages" : "MiB");
-	cc_host_row(f, "node", heads);
-	for (i = 0; i < CC_HOST_COLS; i++)
-		cols[i] = b[i];
+	cc_print_host_row(f, "node", NULL, unit);
 	for (n = 0; n < cc_nr_nodes(hi); n++) {
-		const struct numaclaims_node_info *ni = &hi->nodes[n];
-
-		if (!ni->has_pool)
+		if (!hi->nodes[n].has_pool)
 			continue;
-		cc_format_amount(b[0], sizeof(b[0]), ni->reserved_pages, unit);
-		cc_format_amount(b[1], sizeof(b[1]), ni->avail_pages, unit);
-		cc_format_amount(b[2], sizeof(b[2]), ni->outstanding_claims,
-				 unit);
-		cc_format_signed(b[3], sizeof(b[3]), ni->avail_pages,
-				 ni->outstanding_claims, unit);
-		cc_format_amount(b[4], sizeof(b[4]), ni->offlined_pages, unit);
-		cc_format_amount(b[5], sizeof(b[5]), hi->held_pages[n], unit);
+		cc_node_row(hi, n, &r);
 		snprintf(label, sizeof(label), "%u", n);
-		cc_host_row(f, label, cols);
+		cc_print_host_row(f, label, &r, unit);
 	}
 	/* Host-wide claims: the part of the outstanding claims on no node. */
+	cc_total_row(hi, &r, &node_claims);
+	fprintf(f, "%-6s", "host");
 	for (i = 0; i < CC_HOST_COLS; i++)
-		cols[i] = "-";
-	cols[2] = b[2];
-	cc_format_signed(b[2], sizeof(b[2]), hi->outstanding_claims,
-			 sum.node_claims, unit);
-	cc_host_row(f, "host", cols);
-	for (i = 0; i < CC_HOST_COLS; i++)
-		cols[i] = b[i];
-	cc_format_amount(b[0], sizeof(b[0]), sum.reserved, unit);
-	cc_format_amount(b[1], sizeof(b[1]), hi->total_avail_pages, unit);
-	cc_format_amount(b[2], sizeof(b[2]), hi->outstanding_claims, unit);
-	cc_format_signed(b[3], sizeof(b[3]), hi->total_avail_pages,
-			 hi->outstanding_claims, unit);
-	cc_format_amount(b[4], sizeof(b[4]), sum.offlined, unit);
-	cc_format_amount(b[5], sizeof(b[5]), hi->total_held_pages, unit);
-	cc_host_row(f, "total", cols);
+		fprintf(f, "%*s", CC_COL, i != CC_CLAIMED ? "-" :
+			cc_format_signed(b, sizeof(b), hi->outstanding_claims,
+					 node_claims, unit));
+	fputc('\n', f);
+	cc_print_host_row(f, "total", &r, unit);
 }
 
 /* "N" or "-N" (JSON number) for a - b. */
@@ -243,40 +260,40 @@ static void cc_json_diff(FILE *f, __u64 a, __u64 b)
 		fprintf(f, "-%llu", b - a);
 }
 
+static void cc_json_host_row(FILE *f, const struct cc_host_row *r)
+{
+	int i;
+
+	for (i = 0; i < CC_HOST_COLS; i++) {
+		fprintf(f, "%s\"%s_pages\":", i ? "," : "", cc_host_cols[i]);
+		cc_json_diff(f, r->a[i], r->b[i]);
+	}
+}
+
 void cc_print_host_info_json(FILE *f, const struct numaclaims_host_info *hi)
 {
-	struct cc_host_sums sum;
+	struct cc_host_row r;
+	__u64 node_claims;
 	uint32_t n;
 	int first = 1;
 
-	cc_host_sums(hi, &sum);
-	fprintf(f, "{\"page_size\":%llu,\"nr_nodes\":%u,\"nr_domains\":%u,",
-		CC_PAGE_SIZE, hi->nr_nodes, hi->nr_domains);
-	fprintf(f, "\"reserved_pages\":%llu,\"total_avail_pages\":%llu"
-		",\"outstanding_claims\":%llu,\"node_claims\":%llu"
-		",\"host_claims\":", sum.reserved, hi->total_avail_pages,
-		hi->outstanding_claims, sum.node_claims);
-	cc_json_diff(f, hi->outstanding_claims, sum.node_claims);
-	fprintf(f, ",\"unclaimed_pages\":");
-	cc_json_diff(f, hi->total_avail_pages, hi->outstanding_claims);
-	fprintf(f, ",\"offlined_pages\":%llu,\"total_held_pages\":%llu"
-		",\"nodes\":[", sum.offlined, hi->total_held_pages);
+	fprintf(f, "{\"page_size\":%llu,\"nr_nodes\":%u,\"nr_domains\":%u,"
+		"\"nodes\":[", CC_PAGE_SIZE, hi->nr_nodes, hi->nr_domains);
 	for (n = 0; n < cc_nr_nodes(hi); n++) {
-		const struct numaclaims_node_info *ni = &hi->nodes[n];
-
-		if (!ni->has_pool)
+		if (!hi->nodes[n].has_pool)
 			continue;
-		fprintf(f, "%s{\"node\":%u,\"reserved_pages\":%llu"
-			",\"avail_pages\":%llu"
-			",\"outstanding_claims\":%llu,\"unclaimed_pages\":",
-			first ? "" : ",", n, ni->reserved_pages,
-			ni->avail_pages, ni->outstanding_claims);
-		cc_json_diff(f, ni->avail_pages, ni->outstanding_claims);
-		fprintf(f, ",\"offlined_pages\":%llu,\"held_pages\":%llu}",
-			ni->offlined_pages, hi->held_pages[n]);
+		cc_node_row(hi, n, &r);
+		fprintf(f, "%s{\"node\":%u,", first ? "" : ",", n);
+		cc_json_host_row(f, &r);
+		fputc('}', f);
 		first = 0;
 	}
-	fprintf(f, "]}\n");
+	cc_total_row(hi, &r, &node_claims);
+	fprintf(f, "],\"host\":{\"claimed_pages\":");
+	cc_json_diff(f, hi->outstanding_claims, node_claims);
+	fprintf(f, "},\"total\":{");
+	cc_json_host_row(f, &r);
+	fprintf(f, "}}\n");
 }
 
 /* ---- list ---- */
@@ -316,9 +333,20 @@ static __u64 cc_shown_nodes(const struct numaclaims_host_info *hi,
 	return mask;
 }
 
-static const char *cc_domain_flags(uint32_t flags)
+/*
+ * The columns of `claimctl list` and their JSON keys: "max" is
+ * "max_pages", "nN-claimed" is "claimed_pages" of node N in "nodes",
+ * "host-claimed" is "claimed_pages" of "host", "affinity" and "flags" are
+ * lists.  CC_HOST_COL: "host-claimed" needs a wider column.
+ */
+static const char *const cc_dom_cols[] = { "max", "tot", "claimed" };
+static const char *const cc_dom_node_cols[] = { "claimed", "mem" };
+#define CC_HOST_COL	(CC_COL + 2)
+
+static void cc_json_flags(FILE *f, uint32_t flags)
 {
-	return (flags & NUMACLAIMS_DOMAIN_AUTODESTROY) ? "autodestroy" : "-";
+	fprintf(f, "\"flags\":[%s]", (flags & NUMACLAIMS_DOMAIN_AUTODESTROY) ?
+		"\"autodestroy\"" : "");
 }
 
 void cc_print_domains(FILE *f, const struct numaclaims_host_info *hi,
@@ -328,19 +356,22 @@ void cc_print_domains(FILE *f, const struct numaclaims_host_info *hi,
 	__u64 shown = cc_shown_nodes(hi, doms, nr);
 	char b[40], head[24], aff[200];
 	uint32_t n;
-	size_t i;
+	size_t i, c;
 
-	fprintf(f, "%-7s%*s%*s%*s", "domid", CC_COL, "max", CC_COL, "tot",
-		CC_COL, "claimed");
+	fprintf(f, "%-7s", "domid");
+	for (c = 0; c < 3; c++)
+		fprintf(f, "%*s", CC_COL, cc_dom_cols[c]);
 	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
 		if (!(shown & (1ULL << n)))
 			continue;
-		snprintf(head, sizeof(head), "n%u-claim", n);
-		fprintf(f, "%*s", CC_COL, head);
-		snprintf(head, sizeof(head), "n%u-mem", n);
-		fprintf(f, "%*s", CC_COL, head);
+		for (c = 0; c < 2; c++) {
+			snprintf(head, sizeof(head), "n%u-%s", n,
+				 cc_dom_node_cols[c]);
+			fprintf(f, "%*s", CC_COL, head);
+		}
 	}
-	fprintf(f, "%*s  %-9s %s\n", CC_COL, "host-wide", "affinity", "flags");
+	fprintf(f, "%*s  %-9s %s\n", CC_HOST_COL, "host-claimed", "affinity",
+		"flags");
 	for (i = 0; i < nr; i++) {
 		const struct numaclaims_domain_info *d = &doms[i];
 
@@ -362,12 +393,13 @@ void cc_print_domains(FILE *f, const struct numaclaims_host_info *hi,
 				cc_format_amount(b, sizeof(b),
 						 d->node_pages[n], unit));
 		}
-		fprintf(f, "%*s", CC_COL,
+		fprintf(f, "%*s", CC_HOST_COL,
 			cc_format_signed(b, sizeof(b), d->outstanding_pages,
 					 d->node_claims, unit));
 		fprintf(f, "  %-9s %s\n",
 			cc_format_nodelist(aff, sizeof(aff), d->node_affinity),
-			cc_domain_flags(d->domain_flags));
+			(d->domain_flags & NUMACLAIMS_DOMAIN_AUTODESTROY) ?
+			"autodestroy" : "-");
 	}
 	if (!nr)
 		fprintf(f, "(no domains)\n");
@@ -401,27 +433,27 @@ void cc_print_domains_json(FILE *f, const struct numaclaims_host_info *hi,
 		const struct numaclaims_domain_info *d = &doms[i];
 		int first = 1;
 
-		fprintf(f, "%s{\"domid\":%u,\"autodestroy\":%s,\"max_pages\":%llu"
-			",\"tot_pages\":%llu"
-			",\"outstanding_pages\":%llu,\"node_claims\":%llu"
-			",\"host_claim\":", i ? "," : "", d->domid,
-			(d->domain_flags & NUMACLAIMS_DOMAIN_AUTODESTROY) ?
-			"true" : "false", d->max_pages, d->tot_pages,
-			d->outstanding_pages, d->node_claims);
-		cc_json_diff(f, d->outstanding_pages, d->node_claims);
-		fprintf(f, ",\"uncounted_pages\":%llu,\"node_affinity\":",
-			d->uncounted_pages);
-		cc_json_nodearray(f, d->node_affinity);
-		fprintf(f, ",\"nodes\":[");
+		fprintf(f, "%s{\"domid\":%u,\"%s_pages\":%llu,\"%s_pages\":%llu"
+			",\"%s_pages\":%llu,\"uncounted_pages\":%llu,\"nodes\":[",
+			i ? "," : "", d->domid, cc_dom_cols[0], d->max_pages,
+			cc_dom_cols[1], d->tot_pages, cc_dom_cols[2],
+			d->outstanding_pages, d->uncounted_pages);
 		for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
 			if (!(shown & (1ULL << n)))
 				continue;
-			fprintf(f, "%s{\"node\":%u,\"claim\":%llu"
-				",\"pages\":%llu}", first ? "" : ",", n,
-				d->claims[n], d->node_pages[n]);
+			fprintf(f, "%s{\"node\":%u,\"%s_pages\":%llu"
+				",\"%s_pages\":%llu}", first ? "" : ",", n,
+				cc_dom_node_cols[0], d->claims[n],
+				cc_dom_node_cols[1], d->node_pages[n]);
 			first = 0;
 		}
-		fprintf(f, "]}");
+		fprintf(f, "],\"host\":{\"claimed_pages\":");
+		cc_json_diff(f, d->outstanding_pages, d->node_claims);
+		fprintf(f, "},\"affinity\":");
+		cc_json_nodearray(f, d->node_affinity);
+		fputc(',', f);
+		cc_json_flags(f, d->domain_flags);
+		fputc('}', f);
 	}
 	fprintf(f, "]}\n");
 }
@@ -441,6 +473,18 @@ static const char *cc_target_label(uint32_t target, char *buf, size_t len)
 	return buf;
 }
 
+/* The host-wide part of a claim set (0 if none). */
+static __u64 cc_set_host(const struct numaclaims_claim *set, uint32_t nr)
+{
+	__u64 host = 0;
+	uint32_t i;
+
+	for (i = 0; i < nr; i++)
+		if (set[i].target == NUMACLAIMS_TARGET_HOST)
+			host += set[i].pages;
+	return host;
+}
+
 void cc_print_claim_set(FILE *f, uint32_t domid,
 			const struct numaclaims_claim *set, uint32_t nr,
 			enum cc_unit unit)
@@ -453,37 +497,164 @@ void cc_print_claim_set(FILE *f, uint32_t domid,
 		unit == CC_UNIT_PAGES ? "4 KiB pages" : "MiB");
 	fprintf(f, "%-8s%*s\n", "target", CC_COL, "claimed");
 	for (i = 0; i < nr; i++) {
+		total += set[i].pages;
+		if (set[i].target == NUMACLAIMS_TARGET_HOST)
+			continue;
 		fprintf(f, "%-8s%*s\n", cc_target_label(set[i].target, t,
 							 sizeof(t)),
 			CC_COL, cc_format_amount(b, sizeof(b), set[i].pages,
 						 unit));
-		total += set[i].pages;
 	}
+	/* Always a host row, as in `claimctl info` (and the JSON). */
+	fprintf(f, "%-8s%*s\n", "host", CC_COL,
+		cc_format_amount(b, sizeof(b), cc_set_host(set, nr), unit));
 	fprintf(f, "%-8s%*s\n", "total", CC_COL,
 		cc_format_amount(b, sizeof(b), total, unit));
 }
 
-void cc_print_claim_set_json(FILE *f, uint32_t domid,
-			     const struct numaclaims_claim *set, uint32_t nr)
+int cc_print_claim_set_json(FILE *f, uint32_t domid,
+			    const struct numaclaims_claim *set, uint32_t nr)
 {
 	__u64 total = 0;
 	uint32_t i;
-	char t[24];
+	int first = 1;
 
-	fprintf(f, "{\"domid\":%u,\"page_size\":%llu,\"claims\":[", domid,
+	for (i = 0; i < nr; i++)
+		if (set[i].target >= NUMACLAIMS_TARGET_SPECIAL &&
+		    set[i].target != NUMACLAIMS_TARGET_HOST)
+			return -EPROTO;
+	fprintf(f, "{\"domid\":%u,\"page_size\":%llu,\"nodes\":[", domid,
 		CC_PAGE_SIZE);
 	for (i = 0; i < nr; i++) {
-		const char *label = cc_target_label(set[i].target, t, sizeof(t));
-
-		if (set[i].target < NUMACLAIMS_TARGET_SPECIAL)
-			fprintf(f, "%s{\"target\":%s,\"pages\":%llu}",
-				i ? "," : "", label, set[i].pages);
-		else
-			fprintf(f, "%s{\"target\":\"%s\",\"pages\":%llu}",
-				i ? "," : "", label, set[i].pages);
 		total += set[i].pages;
+		if (set[i].target == NUMACLAIMS_TARGET_HOST)
+			continue;
+		fprintf(f, "%s{\"node\":%u,\"claimed_pages\":%llu}",
+			first ? "" : ",", set[i].target, set[i].pages);
+		first = 0;
 	}
-	fprintf(f, "],\"total_pages\":%llu}\n", total);
+	fprintf(f, "],\"host\":{\"claimed_pages\":%llu}"
+		",\"total\":{\"claimed_pages\":%llu}}\n", cc_set_host(set, nr),
+		total);
+	return 0;
+}
+
+/* ---- version, create, populate, topology ---- */
+
+void cc_print_version(FILE *f, const struct cc_versions *v)
+{
+	fprintf(f, "claimctl %s (libclaims %s, uapi version %d)\n", v->claimctl,
+		v->libclaims, v->uapi);
+	if (v->module >= 0)
+		fprintf(f, "module API version %d%s\n", v->module,
+			v->module == v->uapi ? "" : " (differs from claimctl's)");
+}
+
+void cc_print_version_json(FILE *f, const struct cc_versions *v)
+{
+	fprintf(f, "{\"claimctl\":\"%s\",\"libclaims\":\"%s\",\"uapi_version\":%d"
+		",\"module_api_version\":", v->claimctl, v->libclaims, v->uapi);
+	if (v->module >= 0)
+		fprintf(f, "%d}\n", v->module);
+	else
+		fprintf(f, "null}\n");
+}
+
+void cc_print_create_json(FILE *f, uint32_t domid, __u64 max_pages,
+			  uint32_t flags)
+{
+	fprintf(f, "{\"domid\":%u,\"page_size\":%llu,\"max_pages\":%llu,",
+		domid, CC_PAGE_SIZE, max_pages);
+	cc_json_flags(f, flags);
+	fprintf(f, "}\n");
+}
+
+char *cc_format_progress(char *buf, size_t len, const char *verb,
+			 __u64 done, __u64 nr_extents, uint32_t order,
+			 __u64 gfn, const char *hint)
+{
+	char h1[40], h2[40], h3[40];
+
+	snprintf(buf, len,
+		 "%s %s of %s (%llu of %llu extents of %s) from gfn 0x%llx%s%s",
+		 verb, cc_format_human(h1, sizeof(h1), done << order),
+		 cc_format_human(h2, sizeof(h2), nr_extents << order), done,
+		 nr_extents, cc_format_human(h3, sizeof(h3), 1ULL << order),
+		 gfn, hint && *hint ? "; " : "", hint ? hint : "");
+	return buf;
+}
+
+void cc_print_populate_json(FILE *f, const struct cc_populate_report *r)
+{
+	fprintf(f, "{\"domid\":%u,\"page_size\":%llu,\"gfn\":%llu,\"order\":%u"
+		",\"node\":", r->domid, CC_PAGE_SIZE, r->gfn, r->order);
+	if (r->node >= 0)
+		fprintf(f, "%d", r->node);
+	else
+		fprintf(f, "null");
+	fprintf(f, ",\"exact\":%s,\"no_refcount\":%s,\"nr_extents\":%llu"
+		",\"nr_done\":%llu,\"size_pages\":%llu,\"populated_pages\":%llu"
+		",\"error\":", r->exact ? "true" : "false",
+		r->no_refcount ? "true" : "false", r->nr_extents, r->nr_done,
+		r->nr_extents << r->order, r->nr_done << r->order);
+	if (r->err)
+		fprintf(f, "\"%s\"}\n", cc_errno_name(r->err));
+	else
+		fprintf(f, "null}\n");
+}
+
+void cc_print_topology(FILE *f, const struct cc_topo_node *nodes, int nr)
+{
+	char b1[40], b2[40];
+	int n, m;
+
+	fprintf(f, "%-6s%*s%*s  %-5s distances\n", "node", CC_COL, "size(MiB)",
+		CC_COL, "free(MiB)", "pool");
+	for (n = 0; n < nr; n++) {
+		const struct cc_topo_node *t = &nodes[n];
+
+		if (!t->have_size) {
+			snprintf(b1, sizeof(b1), "-");
+			snprintf(b2, sizeof(b2), "-");
+		} else {
+			cc_format_amount(b1, sizeof(b1),
+					 t->size_bytes >> CC_PAGE_SHIFT,
+					 CC_UNIT_MIB);
+			cc_format_amount(b2, sizeof(b2),
+					 t->free_bytes >> CC_PAGE_SHIFT,
+					 CC_UNIT_MIB);
+		}
+		fprintf(f, "%-6d%*s%*s  %-5s", n, CC_COL, b1, CC_COL, b2,
+			t->pool < 0 ? "?" : t->pool ? "yes" : "no");
+		for (m = 0; m < nr; m++)
+			fprintf(f, " %3d", t->distances[m]);
+		fputc('\n', f);
+	}
+}
+
+void cc_print_topology_json(FILE *f, const struct cc_topo_node *nodes,
+			    int nr)
+{
+	int n, m;
+
+	fprintf(f, "{\"nr_nodes\":%d,\"nodes\":[", nr);
+	for (n = 0; n < nr; n++) {
+		const struct cc_topo_node *t = &nodes[n];
+
+		fprintf(f, "%s{\"node\":%d,", n ? "," : "", n);
+		if (t->have_size)
+			fprintf(f, "\"size_bytes\":%llu,\"free_bytes\":%llu,",
+				(unsigned long long)t->size_bytes,
+				(unsigned long long)t->free_bytes);
+		else
+			fprintf(f, "\"size_bytes\":null,\"free_bytes\":null,");
+		fprintf(f, "\"pool\":%s,\"distances\":[", t->pool < 0 ? "null" :
+			t->pool ? "true" : "false");
+		for (m = 0; m < nr; m++)
+			fprintf(f, "%s%d", m ? "," : "", t->distances[m]);
+		fprintf(f, "]}");
+	}
+	fprintf(f, "]}\n");
 }
 
 /* ---- hints ---- */

@@ -70,7 +70,7 @@ option_error "unknown option of run before the command" "unknown option '--bogus
 expect "claim with a duplicate node" 2 \
 	"^claimctl: node 0 is listed twice in the claim set$" -- claim 3 0:1G,0:1G
 expect "claim usage line follows the error" 2 \
-	'^usage: claimctl claim DOMID SPEC$' -- claim 3 0:1G,0:1G
+	'^usage: claimctl claim DOMID SPEC \[--json\]$' -- claim 3 0:1G,0:1G
 expect "claim with a bad suffix" 2 'bad size suffix' -- claim 3 0:1Q
 expect "claim with a bad node" 2 'nodes 0 to 63' -- claim 3 64:1G
 expect "claim with an overflowing total" 2 'overflows' -- \
@@ -107,7 +107,7 @@ expect "per-command --help" 0 '^usage: claimctl populate DOMID SIZE' -- populate
 expect "help COMMAND" 0 '^usage: claimctl claim DOMID SPEC' -- help claim
 expect "help of an unknown command" 2 "unknown command 'nope'" -- help nope
 expect "version without the module still names claimctl" 1 \
-	'^claimctl [0-9.]+ \(uapi version [0-9]+\)' -- --device /nonexistent version
+	'^claimctl [0-9.]+ \(libclaims [0-9.]+, uapi version [0-9]+\)' -- --device /nonexistent version
 # topology works without the module, or says NUMA is missing.
 expect "topology without the module" 0 '^node +size\(MiB\)|^claimctl: read NUMA topology: ENOSYS' -- \
 	--device /nonexistent topology

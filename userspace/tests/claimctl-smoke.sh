@@ -13,6 +13,9 @@
 # TAP goes to $VM_OUT (vm.sh --out) or stdout; command output to stdout.
 # Every check that fails prints the command's output as diagnostics.  At
 # the end every counter must be back at its baseline (a leak check).
+# Every JSON output checked is also recorded in the TAP as a comment line
+# "# json COMMAND {...}", which claimctl-json.sh --from-tap validates
+# against docs/claimctl.schema.json on the host (make claimctl-smoke).
 set -u
 exec 3>"${VM_OUT:-/dev/stdout}"
 n=0
@@ -46,27 +49,66 @@ run() {
 	fi
 }
 
+# json NAME COMMAND STATUS PATTERN CMD...: CMD exits STATUS and prints one
+# line of JSON on stdout that matches PATTERN; the line is recorded for the
+# schema check as "# json COMMAND ...".
+json() {
+	name=$1 def=$2 want=$3 pattern=$4
+	shift 4
+	echo "+ $*"
+	"$@" >"$out.json" 2>"$out.err"
+	rc=$?
+	cat "$out.json" "$out.err" >"$out"
+	cat "$out"
+	if [ -s "$out.json" ]; then
+		echo "# json $def $(head -n 1 "$out.json")" >&3
+	fi
+	if [ "$rc" -ne "$want" ]; then
+		echo "# exit $rc, want $want" >>"$out"
+		fail "$name"
+	elif [ "$(grep -c '' "$out.json")" -ne 1 ]; then
+		echo "# not one line of JSON on stdout" >>"$out"
+		fail "$name"
+	elif ! grep -Eq -- "$pattern" "$out.json"; then
+		echo "# no match for: $pattern" >>"$out"
+		fail "$name"
+	else
+		pass "$name"
+	fi
+}
+
 # Baseline of the host counters, to compare at the end.
 claimctl info --json >/tmp/baseline.json 2>&1
-baseline_free=$(sed -n 's/.*"total_avail_pages":\([0-9]*\).*/\1/p' /tmp/baseline.json)
+baseline_free=$(sed -n 's/.*"total":{"reserved_pages":[0-9]*,"free_pages":\([0-9]*\).*/\1/p' /tmp/baseline.json)
 
 run "version talks to the module" 0 '^module API version 2$' claimctl version
+json "version --json names the module's API" version 0 \
+	'^\{"claimctl":"[0-9.]+","libclaims":"[0-9.]+","uapi_version":2,"module_api_version":2\}$' \
+	claimctl --json version
+json "topology --json: two nodes with a pool" topology 0 \
+	'^\{"nr_nodes":2,"nodes":\[\{"node":0,"size_bytes":[0-9]+,"free_bytes":[0-9]+,"pool":true,"distances":\[10,[0-9]+\]\},\{"node":1,.*"pool":true' \
+	claimctl topology --json
 run "info shows two pools" 0 '^numaclaims: 2 nodes with a pool, 0 domains' claimctl info
 run "create --max 256M" 0 '^[0-9]+$' claimctl create --max 256M
 D=$(cat "$out")
-run "claim 0:64M,1:64M" 0 '' claimctl claim "$D" 0:64M,1:64M
-run "claims --json shows the set" 0 \
-	'"claims":\[\{"target":0,"pages":16384\},\{"target":1,"pages":16384\}\],"total_pages":32768' \
+json "claim 0:64M,1:64M --json prints the installed set" claim 0 \
+	"^\\{\"domid\":$D,\"page_size\":4096,\"nodes\":\\[\\{\"node\":0,\"claimed_pages\":16384\\},\\{\"node\":1,\"claimed_pages\":16384\\}\\],\"host\":\\{\"claimed_pages\":0\\},\"total\":\\{\"claimed_pages\":32768\\}\\}\$" \
+	claimctl claim "$D" 0:64M,1:64M --json
+json "claims --json shows the set" claims 0 \
+	'"nodes":\[\{"node":0,"claimed_pages":16384\},\{"node":1,"claimed_pages":16384\}\],"host":\{"claimed_pages":0\},"total":\{"claimed_pages":32768\}' \
 	claimctl claims "$D" --json
+json "info --json: the claims per node" info 0 \
+	'"nodes":\[\{"node":0,"reserved_pages":65536,"free_pages":65536,"claimed_pages":16384,"unclaimed_pages":49152,"offlined_pages":0,"held_pages":0\},\{"node":1,.*\],"host":\{"claimed_pages":0\},"total":\{"reserved_pages":131072,"free_pages":131072,"claimed_pages":32768,' \
+	claimctl --json info
 run "info shows 64 MiB claimed on each node" 0 \
 	'^0 +256\.00 +256\.00 +64\.00 +192\.00 +0\.00 +0\.00$' claimctl info
 run "populate 32M on node 0 (exact)" 0 'into domain' \
 	claimctl -v populate "$D" 32M --node 0 --exact
-run "populate 32M on node 1 (exact, 2 MiB extents, default gfn)" 0 \
-	'at gfn 0x2000-0x3fff' \
-	claimctl -v populate "$D" 32M --node 1 --exact --order 9
-run "list --json: memory and redeemed claims per node" 0 \
-	"\"domid\":$D,\"autodestroy\":false,\"max_pages\":65536,\"tot_pages\":16384,\"outstanding_pages\":16384,\"node_claims\":16384,\"host_claim\":0,.*\"nodes\":\[\{\"node\":0,\"claim\":8192,\"pages\":8192\},\{\"node\":1,\"claim\":8192,\"pages\":8192\}\]" \
+json "populate 32M on node 1 --json (exact, 2 MiB extents, default gfn)" populate 0 \
+	"^\\{\"domid\":$D,\"page_size\":4096,\"gfn\":8192,\"order\":9,\"node\":1,\"exact\":true,\"no_refcount\":false,\"nr_extents\":16,\"nr_done\":16,\"size_pages\":8192,\"populated_pages\":8192,\"error\":null\\}\$" \
+	claimctl populate "$D" 32M --node 1 --exact --order 9 --json
+json "list --json: memory and redeemed claims per node" list 0 \
+	"\"domid\":$D,\"max_pages\":65536,\"tot_pages\":16384,\"claimed_pages\":16384,\"uncounted_pages\":0,\"nodes\":\\[\\{\"node\":0,\"claimed_pages\":8192,\"mem_pages\":8192\\},\\{\"node\":1,\"claimed_pages\":8192,\"mem_pages\":8192\\}\\],\"host\":\\{\"claimed_pages\":0\\},\"affinity\":\\[[0-9,]*\\],\"flags\":\\[\\]\\}" \
 	claimctl list --json
 run "list table" 0 "^$D +256\.00 +64\.00 +64\.00 +32\.00 +32\.00 +32\.00 +32\.00 +0\.00" \
 	claimctl list
@@ -75,7 +117,7 @@ run "info --pages after populate" 0 '^0 +65536 +57344 +8192 +49152 +0 +0$' \
 run "claim beyond a node fails with ENOMEM and names the node" 1 \
 	"^claimctl: claim for domain $D: ENOMEM \(Cannot allocate memory\): node 0 has only 224 MiB unclaimed, 1 GiB asked" \
 	claimctl claim "$D" 0:1G
-run "a failed claim changed nothing" 0 '"total_pages":16384' \
+run "a failed claim changed nothing" 0 '"total":\{"claimed_pages":16384\}' \
 	claimctl claims "$D" --json
 run "claim above max_pages fails with EINVAL" 1 \
 	"EINVAL .*raise the limit with 'claimctl maxmem $D SIZE'" \
@@ -83,29 +125,38 @@ run "claim above max_pages fails with EINVAL" 1 \
 run "claim on a node without a pool fails with ENOENT" 1 \
 	'ENOENT .*nodes with a pool: 0-1' claimctl claim "$D" 5:4K
 run "populate over populated gfns fails with EEXIST" 1 \
-	'EEXIST .*populated 0 of 1 extents' claimctl populate "$D" 4K --gfn 0
-run "create a 4M domain" 0 '^[0-9]+$' claimctl create --max 4M
-S=$(cat "$out")
-run "populate beyond max_pages stops with E2BIG and says how far it got" 1 \
-	"E2BIG .*populated 1024 of 2048 extents .*would exceed its max of 4 MiB" \
+	'EEXIST .*populated 0 B of 4 KiB \(0 of 1 extents of 4 KiB\) from gfn 0x0' \
+	claimctl populate "$D" 4K --gfn 0
+json "create --max 4M --json" create 0 \
+	'^\{"domid":[0-9]+,"page_size":4096,"max_pages":1024,"flags":\[\]\}$' \
+	claimctl create --max 4M --json
+S=$(sed -n 's/^{"domid":\([0-9]*\),.*/\1/p' "$out.json")
+json "populate beyond max_pages --json: how far it got, and the errno" populate 1 \
+	'"nr_extents":2048,"nr_done":1024,"size_pages":2048,"populated_pages":1024,"error":"E2BIG"\}$' \
+	claimctl populate "$S" 8M --json
+run "free what it got" 0 '' claimctl free "$S" --gfn 0 4M
+run "populate beyond max_pages stops with E2BIG and says how far it got, in sizes" 1 \
+	"E2BIG .*populated 4 MiB of 8 MiB \(1024 of 2048 extents of 4 KiB\) from gfn 0x0; .*would exceed its max of 4 MiB" \
 	claimctl populate "$S" 8M
 run "destroy the 4M domain" 0 '' claimctl destroy "$S"
 run "free 32M at gfn 0" 0 '' claimctl free "$D" --gfn 0 32M
 run "free again: not populated" 1 'EINVAL' claimctl free "$D" --gfn 0 4K
 run "claim clear" 0 '' claimctl claim "$D" clear
-run "no claims left" 0 '"claims":\[\],"total_pages":0' claimctl claims "$D" --json
+run "no claims left" 0 '"nodes":\[\],"host":\{"claimed_pages":0\},"total":\{"claimed_pages":0\}' \
+	claimctl claims "$D" --json
 run "legacy claim-pages 128M" 0 '' claimctl claim-pages "$D" 128M
 run "legacy claim is host-wide: target - tot" 0 \
-	'"claims":\[\{"target":"host","pages":24576\}\]' claimctl claims "$D" --json
+	'"nodes":\[\],"host":\{"claimed_pages":24576\},"total":\{"claimed_pages":24576\}' \
+	claimctl claims "$D" --json
 run "second legacy claim fails" 1 \
 	"EINVAL .*release it first with 'claimctl claim-pages $D 0'" \
 	claimctl claim-pages "$D" 128M
 run "legacy claim-set entry replaces it" 0 'host +96\.00' \
 	claimctl -v claim "$D" legacy:128M
 run "maxmem below tot recalls the claims" 0 '' claimctl maxmem "$D" 16M
-run "claims recalled" 0 '"total_pages":0' claimctl claims "$D" --json
+run "claims recalled" 0 '"total":\{"claimed_pages":0\}' claimctl claims "$D" --json
 run "affinity 1" 0 '' claimctl affinity "$D" 1
-run "affinity shows in list" 0 "\"node_affinity\":\[1\]" claimctl list --json
+run "affinity shows in list" 0 '"affinity":\[1\],"flags":\[\]' claimctl list --json
 run "affinity without a pool node fails" 1 'EINVAL .*must name a node with a pool: 0-1' \
 	claimctl affinity "$D" 5
 run "offline 8M of node 0" 0 '' claimctl offline 0 8M
@@ -164,8 +215,8 @@ run "run in a domain that does not exist" 1 'ESRCH' claimctl run 32000 -- true
 run "destroy the run domain" 0 '' claimctl destroy "$R"
 
 run "no domains left" 0 '^\(no domains\)$' claimctl list
-run "every counter back at its baseline" 0 \
-	"\"total_avail_pages\":$baseline_free,\"outstanding_claims\":0,.*\"offlined_pages\":0,\"total_held_pages\":0," \
+json "every counter back at its baseline" info 0 \
+	"\"host\":\\{\"claimed_pages\":0\\},\"total\":\\{\"reserved_pages\":131072,\"free_pages\":$baseline_free,\"claimed_pages\":0,\"unclaimed_pages\":$baseline_free,\"offlined_pages\":0,\"held_pages\":0\\}\\}\$" \
 	claimctl info --json
 if [ -r /sys/kernel/debug/numaclaims/invariants ]; then
 	run "module invariants hold" 0 '^ok$' cat /sys/kernel/debug/numaclaims/invariants

@@ -478,6 +478,14 @@ static char *capture_end(FILE *f, char **buf)
 	return *buf;
 }
 
+/* check_out(CALL, WANT, NAME): what the printer CALL writes to f is WANT. */
+#define check_out(call, want, name) do {			\
+		capture_begin(&f, &len, &buf);			\
+		call;						\
+		check_str(capture_end(f, &buf), want, name);	\
+		free(buf);					\
+	} while (0)
+
 static void test_host_output(void)
 {
 	struct numaclaims_host_info hi;
@@ -513,18 +521,18 @@ static void test_host_output(void)
 	capture_begin(&f, &len, &buf);
 	cc_print_host_info_json(f, &hi);
 	check_str(capture_end(f, &buf),
-		  "{\"page_size\":4096,\"nr_nodes\":3,\"nr_domains\":2,"
-		  "\"reserved_pages\":524288,\"total_avail_pages\":501760,"
-		  "\"outstanding_claims\":68608,\"node_claims\":64512,"
-		  "\"host_claims\":4096,\"unclaimed_pages\":433152,"
-		  "\"offlined_pages\":2048,\"total_held_pages\":512,\"nodes\":["
-		  "{\"node\":0,\"reserved_pages\":262144,\"avail_pages\":245760,"
-		  "\"outstanding_claims\":16384,\"unclaimed_pages\":229376,"
+		  "{\"page_size\":4096,\"nr_nodes\":3,\"nr_domains\":2,\"nodes\":["
+		  "{\"node\":0,\"reserved_pages\":262144,\"free_pages\":245760,"
+		  "\"claimed_pages\":16384,\"unclaimed_pages\":229376,"
 		  "\"offlined_pages\":0,\"held_pages\":0},"
-		  "{\"node\":1,\"reserved_pages\":262144,\"avail_pages\":256000,"
-		  "\"outstanding_claims\":48128,\"unclaimed_pages\":207872,"
-		  "\"offlined_pages\":2048,\"held_pages\":512}]}\n",
-		  "info JSON");
+		  "{\"node\":1,\"reserved_pages\":262144,\"free_pages\":256000,"
+		  "\"claimed_pages\":48128,\"unclaimed_pages\":207872,"
+		  "\"offlined_pages\":2048,\"held_pages\":512}],"
+		  "\"host\":{\"claimed_pages\":4096},"
+		  "\"total\":{\"reserved_pages\":524288,\"free_pages\":501760,"
+		  "\"claimed_pages\":68608,\"unclaimed_pages\":433152,"
+		  "\"offlined_pages\":2048,\"held_pages\":512}}\n",
+		  "info JSON: the table's rows and columns");
 	free(buf);
 
 	/* A broken invariant shows as a negative number, not 2^64 - n. */
@@ -580,9 +588,9 @@ static void test_domain_output(void)
 	capture_begin(&f, &len, &buf);
 	cc_print_domains(f, &hi, d, 2, CC_UNIT_MIB);
 	check_str(capture_end(f, &buf),
-		  "domid           max         tot     claimed    n0-claim      n0-mem    n1-claim      n1-mem   host-wide  affinity  flags\n"
-		  "1           1024.00       80.00      144.00       64.00       64.00       64.00       16.00       16.00  0-1       -\n"
-		  "7            256.00        0.00      124.00        0.00        0.00      124.00        8.00        0.00  1         autodestroy\n",
+		  "domid           max         tot     claimed  n0-claimed      n0-mem  n1-claimed      n1-mem  host-claimed  affinity  flags\n"
+		  "1           1024.00       80.00      144.00       64.00       64.00       64.00       16.00         16.00  0-1       -\n"
+		  "7            256.00        0.00      124.00        0.00        0.00      124.00        8.00          0.00  1         autodestroy\n",
 		  "list table in MiB");
 	free(buf);
 
@@ -590,19 +598,19 @@ static void test_domain_output(void)
 	cc_print_domains_json(f, &hi, d, 2);
 	check_str(capture_end(f, &buf),
 		  "{\"page_size\":4096,\"domains\":["
-		  "{\"domid\":1,\"autodestroy\":false,\"max_pages\":262144,"
-		  "\"tot_pages\":20480,\"outstanding_pages\":36864,"
-		  "\"node_claims\":32768,\"host_claim\":4096,"
-		  "\"uncounted_pages\":0,\"node_affinity\":[0,1],\"nodes\":["
-		  "{\"node\":0,\"claim\":16384,\"pages\":16384},"
-		  "{\"node\":1,\"claim\":16384,\"pages\":4096}]},"
-		  "{\"domid\":7,\"autodestroy\":true,\"max_pages\":65536,"
-		  "\"tot_pages\":0,\"outstanding_pages\":31744,"
-		  "\"node_claims\":31744,\"host_claim\":0,"
-		  "\"uncounted_pages\":2048,\"node_affinity\":[1],\"nodes\":["
-		  "{\"node\":0,\"claim\":0,\"pages\":0},"
-		  "{\"node\":1,\"claim\":31744,\"pages\":2048}]}]}\n",
-		  "list JSON");
+		  "{\"domid\":1,\"max_pages\":262144,\"tot_pages\":20480,"
+		  "\"claimed_pages\":36864,\"uncounted_pages\":0,\"nodes\":["
+		  "{\"node\":0,\"claimed_pages\":16384,\"mem_pages\":16384},"
+		  "{\"node\":1,\"claimed_pages\":16384,\"mem_pages\":4096}],"
+		  "\"host\":{\"claimed_pages\":4096},\"affinity\":[0,1],"
+		  "\"flags\":[]},"
+		  "{\"domid\":7,\"max_pages\":65536,\"tot_pages\":0,"
+		  "\"claimed_pages\":31744,\"uncounted_pages\":2048,\"nodes\":["
+		  "{\"node\":0,\"claimed_pages\":0,\"mem_pages\":0},"
+		  "{\"node\":1,\"claimed_pages\":31744,\"mem_pages\":2048}],"
+		  "\"host\":{\"claimed_pages\":0},\"affinity\":[1],"
+		  "\"flags\":[\"autodestroy\"]}]}\n",
+		  "list JSON: the table's columns");
 	free(buf);
 
 	/* Without host info, only the nodes the domains use are shown. */
@@ -610,7 +618,7 @@ static void test_domain_output(void)
 	capture_begin(&f, &len, &buf);
 	cc_print_domains(f, NULL, d, 2, CC_UNIT_PAGES);
 	capture_end(f, &buf);
-	tap(!strstr(buf, "n0-claim") && strstr(buf, "n1-claim"),
+	tap(!strstr(buf, "n0-claimed") && strstr(buf, "n1-claimed"),
 	    "list without host info shows only used nodes");
 	free(buf);
 
@@ -651,22 +659,184 @@ static void test_claim_set_output(void)
 	free(buf);
 
 	capture_begin(&f, &len, &buf);
-	cc_print_claim_set_json(f, 3, set, 3);
+	tap(cc_print_claim_set_json(f, 3, set, 3) == 0, "claims JSON: 0");
 	check_str(capture_end(f, &buf),
-		  "{\"domid\":3,\"page_size\":4096,\"claims\":["
-		  "{\"target\":0,\"pages\":262144},"
-		  "{\"target\":1,\"pages\":131072},"
-		  "{\"target\":\"host\",\"pages\":65536}],"
-		  "\"total_pages\":458752}\n",
-		  "claims JSON");
+		  "{\"domid\":3,\"page_size\":4096,\"nodes\":["
+		  "{\"node\":0,\"claimed_pages\":262144},"
+		  "{\"node\":1,\"claimed_pages\":131072}],"
+		  "\"host\":{\"claimed_pages\":65536},"
+		  "\"total\":{\"claimed_pages\":458752}}\n",
+		  "claims JSON: node rows, host, total");
 	free(buf);
 
-	capture_begin(&f, &len, &buf);
-	cc_print_claim_set_json(f, 4, set, 0);
-	check_str(capture_end(f, &buf),
-		  "{\"domid\":4,\"page_size\":4096,\"claims\":[],\"total_pages\":0}\n",
+	check_out(cc_print_claim_set(f, 4, set, 0, CC_UNIT_PAGES),
+		  "domain 4 claims; sizes in 4 KiB pages\n"
+		  "target       claimed\n"
+		  "host               0\n"
+		  "total              0\n",
+		  "claims table, empty set: host and total rows");
+	check_out(cc_print_claim_set_json(f, 4, set, 0),
+		  "{\"domid\":4,\"page_size\":4096,\"nodes\":[],"
+		  "\"host\":{\"claimed_pages\":0},\"total\":{\"claimed_pages\":0}}\n",
 		  "claims JSON, empty set");
+
+	/* A target claimctl does not know: an error, not a different type. */
+	set[2].target = NUMACLAIMS_TARGET_SPECIAL + 5;
+	capture_begin(&f, &len, &buf);
+	tap(cc_print_claim_set_json(f, 3, set, 3) == -EPROTO &&
+	    !*capture_end(f, &buf), "claims JSON, unknown target: -EPROTO, nothing printed");
 	free(buf);
+}
+
+/* ---- version, create, populate, topology ---- */
+
+static const struct cc_versions fake_versions = {
+	.claimctl = "1.3.0", .libclaims = "1.3.0", .uapi = 2, .module = 2,
+};
+
+static const struct cc_populate_report fake_populate = {
+	.domid = 5, .gfn = 0x2000, .order = 9, .node = 1, .exact = 1,
+	.nr_extents = 16, .nr_done = 16,
+};
+
+/* Distances of two nodes, and their sizes; node 1 unknown to libnuma. */
+static const int fake_dist[2][2] = { { 10, 21 }, { 21, 10 } };
+
+static void fake_topology(struct cc_topo_node t[2])
+{
+	memset(t, 0, 2 * sizeof(t[0]));
+	t[0] = (struct cc_topo_node){ .have_size = 1, .size_bytes = 512ULL << 20,
+				       .free_bytes = 256ULL << 20, .pool = 1,
+				       .distances = fake_dist[0] };
+	t[1] = (struct cc_topo_node){ .pool = 0, .distances = fake_dist[1] };
+}
+
+static void test_command_output(void)
+{
+	struct cc_populate_report r = fake_populate;
+	struct cc_versions v = fake_versions;
+	struct cc_topo_node t[2];
+	char b[CC_ERR_LEN];
+	size_t len;
+	char *buf;
+	FILE *f;
+
+	check_out(cc_print_version(f, &v),
+		  "claimctl 1.3.0 (libclaims 1.3.0, uapi version 2)\n"
+		  "module API version 2\n", "version text");
+	check_out(cc_print_version_json(f, &v),
+		  "{\"claimctl\":\"1.3.0\",\"libclaims\":\"1.3.0\",\"uapi_version\":2,"
+		  "\"module_api_version\":2}\n", "version JSON");
+	v.module = -1;
+	check_out(cc_print_version_json(f, &v),
+		  "{\"claimctl\":\"1.3.0\",\"libclaims\":\"1.3.0\",\"uapi_version\":2,"
+		  "\"module_api_version\":null}\n", "version JSON without the module");
+
+	check_out(cc_print_create_json(f, 12, 262144, NUMACLAIMS_DOMAIN_AUTODESTROY),
+		  "{\"domid\":12,\"page_size\":4096,\"max_pages\":262144,"
+		  "\"flags\":[\"autodestroy\"]}\n", "create JSON: list's names");
+
+	check_out(cc_print_populate_json(f, &r),
+		  "{\"domid\":5,\"page_size\":4096,\"gfn\":8192,\"order\":9,"
+		  "\"node\":1,\"exact\":true,\"no_refcount\":false,"
+		  "\"nr_extents\":16,\"nr_done\":16,\"size_pages\":8192,"
+		  "\"populated_pages\":8192,\"error\":null}\n", "populate JSON");
+	r.node = -1;
+	r.exact = 0;
+	r.nr_done = 3;
+	r.err = E2BIG;
+	capture_begin(&f, &len, &buf);
+	cc_print_populate_json(f, &r);
+	capture_end(f, &buf);
+	tap(strstr(buf, "\"node\":null,") && strstr(buf, "\"nr_done\":3,") &&
+	    strstr(buf, "\"populated_pages\":1536,\"error\":\"E2BIG\"}"),
+	    "populate JSON part way: node null, nr_done, error");
+	free(buf);
+
+	check_str(cc_format_progress(b, sizeof(b), "populated", 1024, 2048, 0,
+				     0, "would exceed"),
+		  "populated 4 MiB of 8 MiB (1024 of 2048 extents of 4 KiB) from gfn 0x0; would exceed",
+		  "progress in sizes and extents");
+	check_str(cc_format_progress(b, sizeof(b), "freed", 0, 3, 9, 0x200, ""),
+		  "freed 0 B of 6 MiB (0 of 3 extents of 2 MiB) from gfn 0x200",
+		  "progress without a hint");
+
+	fake_topology(t);
+	check_out(cc_print_topology(f, t, 2),
+		  "node     size(MiB)   free(MiB)  pool  distances\n"
+		  "0           512.00      256.00  yes    10  21\n"
+		  "1                -           -  no     21  10\n",
+		  "topology table");
+	check_out(cc_print_topology_json(f, t, 2),
+		  "{\"nr_nodes\":2,\"nodes\":["
+		  "{\"node\":0,\"size_bytes\":536870912,\"free_bytes\":268435456,"
+		  "\"pool\":true,\"distances\":[10,21]},"
+		  "{\"node\":1,\"size_bytes\":null,\"free_bytes\":null,"
+		  "\"pool\":false,\"distances\":[21,10]}]}\n",
+		  "topology JSON: unknown sizes are null, as the table's -");
+}
+
+/*
+ * --json-samples DIR: every JSON printer's output on the fakes, one file
+ * per sample, DIR/COMMAND[.CASE].json, for tests/claimctl-json.sh to
+ * validate against docs/claimctl.schema.json's definition of COMMAND.
+ */
+static FILE *sample(const char *dir, const char *name)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.json", dir, name);
+	f = fopen(path, "w");
+	if (!f) {
+		perror(path);
+		exit(1);
+	}
+	return f;
+}
+
+static int write_samples(const char *dir)
+{
+	struct numaclaims_claim set[3] = {
+		{ .pages = 262144, .target = 0 },
+		{ .pages = 131072, .target = 1 },
+		{ .pages = 65536, .target = NUMACLAIMS_TARGET_HOST },
+	};
+	struct cc_populate_report r = fake_populate;
+	struct cc_versions v = fake_versions;
+	struct numaclaims_domain_info d[2];
+	struct numaclaims_host_info hi;
+	struct cc_topo_node t[2];
+
+/* One sample: @call prints into f, the file DIR/@name.json. */
+#define SAMPLE(name, call) \
+	do { FILE *f = sample(dir, name); call; fclose(f); } while (0)
+	fake_host(&hi);
+	fake_domains(d);
+	fake_topology(t);
+	SAMPLE("info", cc_print_host_info_json(f, &hi));
+	hi.nodes[0].outstanding_claims = hi.nodes[0].avail_pages + 256;
+	SAMPLE("info.negative", cc_print_host_info_json(f, &hi));
+	fake_host(&hi);
+	SAMPLE("list", cc_print_domains_json(f, &hi, d, 2));
+	SAMPLE("list.empty", cc_print_domains_json(f, &hi, NULL, 0));
+	SAMPLE("claims", cc_print_claim_set_json(f, 3, set, 3));
+	SAMPLE("claims.empty", cc_print_claim_set_json(f, 3, set, 0));
+	SAMPLE("claim", cc_print_claim_set_json(f, 3, set, 2));
+	SAMPLE("version", cc_print_version_json(f, &v));
+	v.module = -1;
+	SAMPLE("version.nomodule", cc_print_version_json(f, &v));
+	SAMPLE("create", cc_print_create_json(f, 12, 262144, 0));
+	SAMPLE("create.autodestroy",
+	       cc_print_create_json(f, 13, 256, NUMACLAIMS_DOMAIN_AUTODESTROY));
+	SAMPLE("populate", cc_print_populate_json(f, &r));
+	r.node = -1;
+	r.nr_done = 3;
+	r.err = E2BIG;
+	SAMPLE("populate.failed", cc_print_populate_json(f, &r));
+	SAMPLE("topology", cc_print_topology_json(f, t, 2));
+#undef SAMPLE
+	return 0;
 }
 
 /* ---- hints ---- */
@@ -924,8 +1094,10 @@ static void test_libclaims(void)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "--json-samples"))
+		return write_samples(argv[2]);
 	test_sizes();
 	test_numbers();
 	test_claim_specs();
@@ -935,6 +1107,7 @@ int main(void)
 	test_domain_output();
 	test_domain_memory();
 	test_claim_set_output();
+	test_command_output();
 	test_hints();
 	test_libclaims();
 	test_libclaims_memory();
