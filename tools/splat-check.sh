@@ -3,6 +3,7 @@
 # tools/splat-check.sh - fail if a kernel log holds a splat.
 #
 # usage: tools/splat-check.sh [-v] [--ignore REGEX]... LOGFILE...
+#        tools/splat-check.sh --selftest
 #
 # Run it on the console log after EVERY VM run (tools/vm.sh --log FILE ...;
 # tools/splat-check.sh FILE), or let vm.sh do it with --splat-check.  A test
@@ -27,6 +28,11 @@
 #   --ignore REGEX  drop matching lines before checking (repeatable; also
 #                   NUMACLAIMS_SPLAT_IGNORE, one extended regexp)
 #   -v              say "clean" for clean logs
+#   --selftest      TAP: every tools/testdata/splat/*.log must give its
+#                   expected verdict: clean-*.log exit 0; any other exit 1
+#                   with its first offending line matching the extended
+#                   regexp in NAME.expect (e.g. a UBSAN shift report of the
+#                   6.1 and of the 6.12 debug kernel)
 #
 # Prints every offending line (FILE:LINE: text), then the first 40 lines of
 # the first splat for context.  Exit status: 0 clean, 1 splat, 2 usage or
@@ -65,6 +71,37 @@ PATTERNS=(
 	'refcount_t: '
 )
 
+selftest() {
+	local dir=$(dirname "$0")/testdata/splat f name out st first exp n=0 bad=0
+	local files=("$dir"/*.log)
+	echo "TAP version 13"
+	echo "1..${#files[@]}"
+	for f in "${files[@]}"; do
+		n=$((n + 1))
+		name=${f##*/}
+		out=$(NUMACLAIMS_SPLAT_IGNORE= "$0" "$f" 2>&1)
+		st=$?
+		case "$name" in
+		clean-*)
+			if [ $st = 0 ]; then echo "ok $n $name: clean"
+			else echo "not ok $n $name: status $st, expected clean"; bad=$((bad + 1)); fi
+			;;
+		*)
+			first=$(sed -n 2p <<<"$out")
+			exp=$(cat "${f%.log}.expect" 2>/dev/null)
+			if [ $st = 1 ] && [ -n "$exp" ] && grep -qE -- "$exp" <<<"$first"; then
+				echo "ok $n $name: splat: ${first#*.log:}"
+			else
+				echo "not ok $n $name: status $st, first offending line '${first#*.log:}', expected /$exp/"
+				bad=$((bad + 1))
+			fi
+			;;
+		esac
+	done
+	echo "# $((n - bad)) passed, $bad failed"
+	[ $bad = 0 ]
+}
+
 verbose=0
 ignores=()
 [ -n "${NUMACLAIMS_SPLAT_IGNORE:-}" ] && ignores+=("$NUMACLAIMS_SPLAT_IGNORE")
@@ -76,6 +113,7 @@ while [ $# -gt 0 ]; do
 			ignores+=("$2"); shift ;;
 	--ignore=*)	ignores+=("${1#*=}") ;;
 	-h|--help)	sed -n '3,/^set -u/{/^set -u/d;s/^# \{0,1\}//p}' "$0"; exit 0 ;;
+	--selftest)	selftest; exit ;;
 	--)		shift; files+=("$@"); break ;;
 	-*)		echo "splat-check.sh: unknown option $1" >&2; exit 2 ;;
 	*)		files+=("$1") ;;
