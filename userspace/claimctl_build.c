@@ -54,18 +54,23 @@ static void bd_print(const struct claims_plan *p, uint32_t domid, int json,
 	int n;
 
 	if (json) {
-		printf("{\"domid\":%u,\"installed\":%s,\"kind\":\"%s\",\"set\":[",
-		       domid, installed ? "true" : "false", bd_kind(p->kind));
-		for (i = 0; i < p->nr_entries; i++) {
+		/* claimctl's JSON conventions: as `claims --json`, plus the plan */
+		uint64_t total = 0;
+
+		printf("{\"domid\":%u,\"page_size\":%llu,\"installed\":%s,"
+		       "\"kind\":\"%s\",\"nodes\":[", domid, CLAIMS_PAGE_SIZE,
+		       installed ? "true" : "false", bd_kind(p->kind));
+		for (i = 0, n = 0; i < p->nr_entries; i++) {
+			total += p->set[i].pages;
 			if (p->set[i].target == NUMACLAIMS_TARGET_HOST)
-				printf("%s{\"target\":\"host\",\"pages\":%" PRIu64 "}",
-				       i ? "," : "", (uint64_t)p->set[i].pages);
-			else
-				printf("%s{\"target\":%u,\"pages\":%" PRIu64 "}",
-				       i ? "," : "", p->set[i].target,
-				       (uint64_t)p->set[i].pages);
+				continue;
+			printf("%s{\"node\":%u,\"claimed_pages\":%" PRIu64 "}",
+			       n++ ? "," : "", p->set[i].target,
+			       (uint64_t)p->set[i].pages);
 		}
-		printf("],\"nodes\":[");
+		printf("],\"host\":{\"claimed_pages\":%" PRIu64 "},"
+		       "\"total\":{\"claimed_pages\":%" PRIu64 "},\"mem_nodes\":[",
+		       p->host_pages, total);
 		for (n = 0, i = 0; n < NUMACLAIMS_MAX_NODES; n++)
 			if (p->nodemask & (1ULL << n))
 				printf("%s%d", i++ ? "," : "", n);
@@ -73,8 +78,8 @@ static void bd_print(const struct claims_plan *p, uint32_t domid, int json,
 		for (n = 0, i = 0; n < NUMACLAIMS_MAX_NODES; n++)
 			if (p->cpu_nodemask & (1ULL << n))
 				printf("%s%d", i++ ? "," : "", n);
-		printf("],\"host_pages\":%" PRIu64 ",\"distance\":%u,\"attempts\":%u}\n",
-		       p->host_pages, p->distance, p->attempts);
+		printf("],\"distance\":%u,\"attempts\":%u}\n", p->distance,
+		       p->attempts);
 		return;
 	}
 	printf("set=");

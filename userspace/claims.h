@@ -475,11 +475,12 @@ enum claims_plan_kind {
  * @nr_entries:   entries in @set.
  * @set:          the claim set, node entries in ascending node order, then
  *                the host-wide part if any: what CLAIM_SET installs.
- * @nodemask:     the nodes to populate on: every node of @set (populate
- *                each node part with NUMACLAIMS_MEMF_NODE(n) |
- *                NUMACLAIMS_MEMF_EXACT_NODE); for a spread also the node
- *                affinity for the host-wide part (without node parts: the
- *                allowed nodes within the distance bound).
+ * @nodemask:     the plan's nodes: every node of @set (populate each node
+ *                part with NUMACLAIMS_MEMF_NODE(n) |
+ *                NUMACLAIMS_MEMF_EXACT_NODE), and for a @vcpus plan a node
+ *                chosen for its CPUs whose part came out empty; for a
+ *                spread the node affinity for the host-wide part (without
+ *                node parts: the allowed nodes within the distance bound).
  * @cpu_nodemask: the nodes to run the vCPUs on: @cpu_node if given, else
  *                @nodemask.
  * @host_pages:   the host-wide part (spread only; populate it without a

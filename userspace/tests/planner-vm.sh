@@ -125,6 +125,9 @@ run "from node 0: 0,1 (0->1 is 12)" 0 \
 run "from node 1: 1,3 (1->0 is 30)" 0 \
 	"^set=1:$((42 * M))p,3:$((18 * M))p nodes=1,3 cpu_nodes=1 kind=nodes distance=20 " \
 	claimctl build "$D" 120M --cpu-node 1 --dry-run
+run "the same plan as JSON (claimctl's conventions)" 0 \
+	"^\{\"domid\":$D,\"page_size\":4096,\"installed\":false,\"kind\":\"nodes\",\"nodes\":\[\{\"node\":1,\"claimed_pages\":$((42 * M))\},\{\"node\":3,\"claimed_pages\":$((18 * M))\}\],\"host\":\{\"claimed_pages\":0\},\"total\":\{\"claimed_pages\":$((60 * M))\},\"mem_nodes\":\[1,3\],\"cpu_nodes\":\[1\],\"distance\":20,\"attempts\":0\}\$" \
+	claimctl --json build "$D" 120M --cpu-node 1 --dry-run
 run "200M: three nodes 1,2,3 (22)" 0 \
 	"^set=1:$((33 * M))p,2:$((34 * M))p,3:$((33 * M))p nodes=1-3 cpu_nodes=1-3 kind=nodes distance=22 " \
 	claimctl build "$D" 200M --dry-run
@@ -147,9 +150,14 @@ check "populate the plan's parts exactly on their nodes" populate_set "$D" "$set
 run "the domain's pages are on the plan's nodes, all of them" 0 \
 	"^1,3 $((120 << 20))\$" claimctl run "$D" -- sh -c 'echo $NUMACLAIMS_MEM_NODES $NUMACLAIMS_MEM_SIZE'
 run "release the claim" 0 '' claimctl claim "$D" clear
-run "one node only + spread: node 2's 70M, 10M host-wide" 0 \
-	"^set=2:$((35 * M))p,host:$((5 * M))p nodes=2 cpu_nodes=2 kind=spread distance=10 " \
-	claimctl build "$D" 80M --nodes 2 --max-nodes 1 --spread --cpu-node 2 --dry-run
+run "one node only + spread: node 2's 70M, 10M host-wide, installed" 0 \
+	"^set=2:$((35 * M))p,host:$((5 * M))p nodes=2 cpu_nodes=2 kind=spread distance=10 attempts=1" \
+	claimctl build "$D" 80M --nodes 2 --max-nodes 1 --spread --cpu-node 2
+set_=$(field "$(cat "$out")" set)
+: >"$out"
+check "populate the spread: node 2's part exactly, the host part anywhere" populate_set "$D" "$set_"
+run "the domain has its 120M + 80M" 0 \
+	"^[0-9,-]+ $((200 << 20))\$" claimctl run "$D" -- sh -c 'echo $NUMACLAIMS_MEM_NODES $NUMACLAIMS_MEM_SIZE'
 run "destroy" 0 '' claimctl destroy "$D"
 use_baseline empty
 at_baseline "build, populate, destroy"
