@@ -503,12 +503,15 @@ int claims_plan_topology_read(struct claims_handle *h, uint32_t domid,
 		if (!ni->has_pool)
 			continue;
 		t->pool_nodes |= 1ULL << n;
-		claimed = ni->outstanding_claims - di.claims[n];
+		/* the two snapshots differ if a recall came in between */
+		claimed = ni->outstanding_claims > di.claims[n] ?
+			  ni->outstanding_claims - di.claims[n] : 0;
 		t->free_pages[n] = ni->avail_pages > claimed ?
 				   ni->avail_pages - claimed : 0;
 	}
 	{
-		uint64_t claimed = hi.outstanding_claims - di.outstanding_pages;
+		uint64_t claimed = hi.outstanding_claims > di.outstanding_pages ?
+				   hi.outstanding_claims - di.outstanding_pages : 0;
 
 		t->host_free_pages = hi.total_avail_pages > claimed ?
 				     hi.total_avail_pages - claimed : 0;
