@@ -914,3 +914,5 @@ module_exit(numaclaims_exit);
 MODULE_DESCRIPTION("NUMA-aware memory claim sets (Xen claims for Linux)");
 MODULE_AUTHOR("The numaclaims authors");
 MODULE_LICENSE("GPL");
+/* The numaclaims release (dkms.conf PACKAGE_VERSION, libclaims VERSION). */
+MODULE_VERSION("1.3.0");

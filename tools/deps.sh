@@ -16,6 +16,9 @@
 #          mirror: the machine's bookworm one, or NC_BACKPORTS_MIRROR)
 #   test   sanitizers (ASan/UBSan), libFuzzer, valgrind
 #   bench  benchmarks and their plots
+#   dkms   dkms, for the DKMS packaging test only (make dkms-test)
+#   pkg    mandoc (man page lint), man-db, python3-dev (the Python
+#          binding), for make pkg-test
 #   all    every group above
 #
 # Idempotent: only packages that dpkg-query does not report as installed are
@@ -50,12 +53,14 @@ group_pkgs() {
 	# which ASan needs for readable stack traces.
 	test)	echo clang libclang-rt-14-dev llvm-14 valgrind jq python3-jsonschema ;;
 	bench)	echo python3-matplotlib valgrind ;;
+	dkms)	echo dkms ;;
+	pkg)	echo mandoc man-db python3-dev ;;
 	*)	return 1 ;;
 	esac
 }
-ALL_GROUPS="build vm kunit vm612 test bench"
+ALL_GROUPS="build vm kunit vm612 test bench dkms pkg"
 
-usage() { sed -n '3,25s/^# \{0,1\}//p' "$0"; exit "${1:-2}"; }
+usage() { sed -n '3,28s/^# \{0,1\}//p' "$0"; exit "${1:-2}"; }
 
 mode=install
 groups=()
@@ -129,6 +134,8 @@ group_needs() {
 	vm612)	echo g:/boot/vmlinuz-6.12.* g:/usr/src/linux-source-6.12.tar.xz ;;
 	test)	echo c:clang c:valgrind ;;
 	bench)	echo c:python3 c:valgrind ;;
+	dkms)	echo c:dkms ;;
+	pkg)	echo c:mandoc c:man c:python3-config ;;
 	esac
 }
 

@@ -2,10 +2,13 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # Install libclaims into a scratch prefix and build a consumer the way a
-# domain builder would: pkg-config, <claims.h>, the installed
+# domain builder would (and the installed example builder, examples/):
+# pkg-config, <claims.h>, the installed
 # <linux/numaclaims.h> (under include/numaclaims/, never the distribution's
 # include/linux/), shared and static.  Checks the symbol versions, when
-# ldconfig runs, and that uninstall leaves no file behind.  TAP output.
+# ldconfig runs, the man pages (one for every exported symbol, found by
+# man), the bash completion and the modprobe.d example, and that uninstall
+# leaves no file behind.  TAP output.
 #
 # usage: install-test.sh MAKE SRCDIR O
 set -u
@@ -83,6 +86,32 @@ t "claims_strerror is LIBCLAIMS_1.2" \
 t "the planner calls are LIBCLAIMS_1.3" \
 	bash -c "[ \$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -cE ' claims_(plan_compute|plan_topology_read|plan|build_claim)@@LIBCLAIMS_1.3\$') = 4 ]"
 t "installed claimctl runs" "$prefix/bin/claimctl" --version
+# Man pages, completion, the modprobe.d example and the example builder.
+man=$prefix/share/man
+t "claimctl(8) and libclaims(3) installed" \
+	test -f "$man/man8/claimctl.8" -a -f "$man/man3/libclaims.3"
+t "every man page of man/ is installed" \
+	bash -c "for f in '$SRCDIR'/../man/*.[0-9]; do b=\${f##*/}; cmp \"\$f\" '$man'/man\${b##*.}/\$b || exit 1; done"
+t "man -M finds claimctl(8) in the installed tree" \
+	bash -c "MANWIDTH=80 man -E UTF-8 -M '$man' 8 claimctl | grep -q '^NAME'"
+t "every exported symbol has an installed page man finds (.so links resolved)" bash -c "
+	syms=\$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | awk '\$2 == \"T\" {sub(/@.*/, \"\", \$3); print \$3}')
+	[ -n \"\$syms\" ] || exit 1
+	for s in \$syms; do
+		MANWIDTH=80 man -E UTF-8 -M '$man' 3 \$s 2>/dev/null | grep -q \"\$s(\" || { echo \"no page for \$s\"; exit 1; }
+	done"
+t "bash completion installed as share/bash-completion/completions/claimctl" \
+	bash -c ". '$prefix/share/bash-completion/completions/claimctl' && complete -p claimctl | grep -q _claimctl"
+t "modprobe.d example installed, every option of it a real parameter" bash -c "
+	f='$prefix/share/doc/numaclaims/modprobe.d/numaclaims.conf'; [ -f \"\$f\" ] || exit 1
+	ps=\$(sed -n 's/^#*options numaclaims \\([a-z_]*\\)=.*/\\1/p' \"\$f\"); [ -n \"\$ps\" ] || exit 1
+	for p in \$ps; do grep -q \"module_param[a-z_]*(\$p,\" '$SRCDIR'/../module/*.c || { echo \"no parameter \$p\"; exit 1; }; done"
+t "the example domain builder builds from the installed docs with pkg-config" \
+	make -s -f "$prefix/share/doc/numaclaims/examples/Makefile" O="$tmp"
+t "the example builder says the module is not loaded (claims_strerror) and exits 1" \
+	bash -c "out=\$(LD_LIBRARY_PATH='$prefix/lib' '$tmp/domain-builder' -d /nonexistent/numaclaims 64 2>&1); st=\$?; echo \"\$out\"; [ \$st = 1 ] && [ \"\$out\" = 'domain-builder: the numaclaims module is not loaded (no /dev/numaclaims): modprobe numaclaims' ]"
+t "the example builder refuses a bad size (usage, exit 2)" \
+	bash -c "LD_LIBRARY_PATH='$prefix/lib' '$tmp/domain-builder' 0; [ \$? = 2 ]"
 t "make uninstall" \
 	"$MAKE" -s -f "$SRCDIR/Makefile" O="$O" PREFIX="$prefix" uninstall
 t "uninstall leaves no file and no include/numaclaims/" \
