@@ -327,7 +327,7 @@ static int pool_suite_init(struct kunit_suite *suite)
 	pool_baseline = kzalloc(sizeof(*pool_baseline), GFP_KERNEL);
 	if (!pool_baseline)
 		return -ENOMEM;
-	return nc_core_init(NULL, 0, POOL_MB);
+	return nc_core_init(NULL, 0, POOL_MB, 80);
 }
 
 static void pool_suite_exit(struct kunit_suite *suite)
@@ -359,6 +359,27 @@ static void pool_exit(struct kunit *test)
 		return;
 	snapshot(now);
 	KUNIT_EXPECT_EQ(test, memcmp(now, pool_baseline, sizeof(*now)), 0);
+}
+
+/* Install a claim set; no expectation is ever reported under the heap lock. */
+static int install(struct nc_domain_obj *dom, const struct numaclaims_claim *set,
+		   u32 nr)
+{
+	int ret;
+
+	spin_lock(&nc_heap_lock);
+	ret = nc_claim_set_install(&nc_heap, &dom->acct, set, nr);
+	spin_unlock(&nc_heap_lock);
+	return ret;
+}
+
+static bool nc_page_zero_for_test(struct page *page)
+{
+	void *p = kmap_local_page(page);
+	bool zero = !memchr_inv(p, 0, PAGE_SIZE);
+
+	kunmap_local(p);
+	return zero;
 }
 
 static struct nc_domain_obj *new_domain(struct kunit *test, u64 max_pages)
@@ -420,10 +441,7 @@ static void pool_populate_exact_node(struct kunit *test)
 	struct numaclaims_claim c = { .pages = 1024, .target = node };
 	u64 done, gfn, wrong = 0;
 
-	spin_lock(&nc_heap_lock);
-	KUNIT_EXPECT_EQ(test, nc_claim_set_install(&nc_heap, &dom->acct, &c, 1),
-			0);
-	spin_unlock(&nc_heap_lock);
+	KUNIT_EXPECT_EQ(test, install(dom, &c, 1), 0);
 	KUNIT_EXPECT_EQ(test, populate(dom, 0, 2, 9,
 				       NUMACLAIMS_MEMF_NODE(node) |
 				       NUMACLAIMS_MEMF_EXACT_NODE, &done), 0);
@@ -474,10 +492,7 @@ static void pool_redeem_other_node(struct kunit *test)
 	dom = new_domain(test, 1024);
 	set[0] = (struct numaclaims_claim){ 512, n0, 0 };
 	set[1] = (struct numaclaims_claim){ 512, n1, 0 };
-	spin_lock(&nc_heap_lock);
-	KUNIT_ASSERT_EQ(test, nc_claim_set_install(&nc_heap, &dom->acct, set, 2),
-			0);
-	spin_unlock(&nc_heap_lock);
+	KUNIT_ASSERT_EQ(test, install(dom, set, 2), 0);
 	KUNIT_ASSERT_EQ(test, populate(dom, 0, 1, 9,
 				       NUMACLAIMS_MEMF_NODE(n1), &done), 0);
 	KUNIT_EXPECT_EQ(test, dom->acct.claims[n1], 0ULL);
@@ -500,20 +515,24 @@ static void pool_offline_recall(struct kunit *test)
 	struct nc_domain_obj *old = new_domain(test, POOL_PAGES);
 	struct nc_domain_obj *new = new_domain(test, POOL_PAGES);
 	struct numaclaims_claim c = { .pages = POOL_PAGES / 2, .target = node };
-	u64 avail;
+	u64 avail, avail_off, old_claim, new_claim;
+	int off, on;
 
+	KUNIT_EXPECT_EQ(test, install(old, &c, 1), 0);
+	KUNIT_EXPECT_EQ(test, install(new, &c, 1), 0);
 	spin_lock(&nc_heap_lock);
-	KUNIT_EXPECT_EQ(test, nc_claim_set_install(&nc_heap, &old->acct, &c, 1),
-			0);
-	KUNIT_EXPECT_EQ(test, nc_claim_set_install(&nc_heap, &new->acct, &c, 1),
-			0);
 	avail = nc_heap.node[node].avail_pages;
-	KUNIT_EXPECT_EQ(test, nc_offline_pages(&nc_heap, node, 10), 0);
-	KUNIT_EXPECT_EQ(test, new->acct.claims[node], (u64)POOL_PAGES / 2 - 10);
-	KUNIT_EXPECT_EQ(test, old->acct.claims[node], (u64)POOL_PAGES / 2);
-	KUNIT_EXPECT_EQ(test, nc_heap.node[node].avail_pages, avail - 10);
-	KUNIT_EXPECT_EQ(test, nc_online_pages(&nc_heap, node, 10), 0);
+	off = nc_offline_pages(&nc_heap, node, 10);
+	new_claim = new->acct.claims[node];
+	old_claim = old->acct.claims[node];
+	avail_off = nc_heap.node[node].avail_pages;
+	on = nc_online_pages(&nc_heap, node, 10);
 	spin_unlock(&nc_heap_lock);
+	KUNIT_EXPECT_EQ(test, off, 0);
+	KUNIT_EXPECT_EQ(test, new_claim, (u64)POOL_PAGES / 2 - 10);
+	KUNIT_EXPECT_EQ(test, old_claim, (u64)POOL_PAGES / 2);
+	KUNIT_EXPECT_EQ(test, avail_off, avail - 10);
+	KUNIT_EXPECT_EQ(test, on, 0);
 	destroy(old);
 	destroy(new);
 }
@@ -713,9 +732,7 @@ static int race_builder(void *arg)
 			rc->errors++;
 			continue;
 		}
-		spin_lock(&nc_heap_lock);
-		ret = nc_claim_set_install(&nc_heap, &dom->acct, &c, 1);
-		spin_unlock(&nc_heap_lock);
+		ret = install(dom, &c, 1);
 		rc->errors += ret != 0;
 		for (j = 0; j < 4; j++)
 			gfns[j] = (u64)j * (POOL_PAGES / 16);
@@ -752,7 +769,7 @@ static void pool_concurrent_builders(struct kunit *test)
 {
 	struct race_ctx *rc;
 	struct task_struct *checker;
-	int i;
+	int i, started;
 
 	require_nodes(test, 2);
 	rc = kunit_kcalloc(test, nr_nodes_found, sizeof(*rc), GFP_KERNEL);
@@ -760,29 +777,191 @@ static void pool_concurrent_builders(struct kunit *test)
 	atomic_set(&race_violations, 0);
 	checker = kthread_run(race_checker, NULL, "nc_checker");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(checker));
-	for (i = 0; i < nr_nodes_found; i++) {
-		int node = nodes_found[i];
+	/*
+	 * No assertion until the checker is stopped: a failed ASSERT ends
+	 * the case at once and would leave it running.
+	 */
+	for (started = 0; started < nr_nodes_found; started++) {
+		int node = nodes_found[started];
 		struct task_struct *t;
 		int cpu = cpumask_first_and(cpumask_of_node(node),
 					    cpu_online_mask);
 
-		rc[i].node = node;
-		rc[i].rounds = 20;
-		init_completion(&rc[i].done);
-		t = kthread_create_on_node(race_builder, &rc[i], node,
+		rc[started].node = node;
+		rc[started].rounds = 20;
+		init_completion(&rc[started].done);
+		t = kthread_create_on_node(race_builder, &rc[started], node,
 					   "nc_builder/%d", node);
-		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		if (IS_ERR(t))
+			break;
 		if (cpu < nr_cpu_ids)
 			kthread_bind(t, cpu);
 		wake_up_process(t);
 	}
-	for (i = 0; i < nr_nodes_found; i++) {
+	for (i = 0; i < started; i++)
 		wait_for_completion(&rc[i].done);
+	kthread_stop(checker);
+	KUNIT_EXPECT_EQ(test, started, nr_nodes_found);
+	for (i = 0; i < started; i++)
 		KUNIT_EXPECT_EQ_MSG(test, rc[i].errors, 0, "builder on node %d",
 				    rc[i].node);
-	}
-	kthread_stop(checker);
 	KUNIT_EXPECT_EQ(test, atomic_read(&race_violations), 0);
+}
+
+
+/*
+ * Offline and online a whole node's pool while another thread keeps taking
+ * the heap lock: every hold of the bulk path handles at most NC_LOCK_BATCH
+ * frames, and the reader sees the invariants hold between batches (frames
+ * committed offline but still on the free lists).
+ */
+struct lock_reader {
+	atomic_t rounds;
+	atomic_t violations;
+};
+
+static int lock_reader_fn(void *arg)
+{
+	struct lock_reader *r = arg;
+
+	while (!kthread_should_stop()) {
+		const char *why;
+		int bad;
+
+		spin_lock(&nc_heap_lock);
+		bad = nc_check_invariants(&nc_heap, &why);
+		spin_unlock(&nc_heap_lock);
+		if (bad)
+			atomic_inc(&r->violations);
+		atomic_inc(&r->rounds);
+		cond_resched();
+	}
+	return 0;
+}
+
+static void pool_offline_whole_pool_bounded(struct kunit *test)
+{
+	int node = *(const int *)test->param_value;
+	struct lock_reader *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct task_struct *t;
+	struct nc_hold_stats st;
+	u64 avail, offlined;
+	int off, on;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	spin_lock(&nc_heap_lock);
+	memset(&nc_hold_stats, 0, sizeof(nc_hold_stats));
+	avail = nc_heap.node[node].avail_pages;
+	spin_unlock(&nc_heap_lock);
+	t = kthread_run(lock_reader_fn, r, "nc_lock_reader");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	off = nc_host_offline(node, avail);
+	spin_lock(&nc_heap_lock);
+	offlined = nc_heap.node[node].offlined_pages;
+	spin_unlock(&nc_heap_lock);
+	on = nc_host_online(node, offlined);
+	kthread_stop(t);
+	spin_lock(&nc_heap_lock);
+	st = nc_hold_stats;
+	spin_unlock(&nc_heap_lock);
+	KUNIT_EXPECT_EQ(test, off, 0);
+	KUNIT_EXPECT_EQ(test, offlined, avail);
+	KUNIT_EXPECT_EQ(test, on, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&r->violations), 0);
+	KUNIT_EXPECT_GT(test, st.max_work, 0ULL);
+	KUNIT_EXPECT_LE(test, st.max_work, (u64)NC_LOCK_BATCH);
+	kunit_info(test, "%llu pages off and on: at most %llu frames (%s) and %llu ns (%s) per hold; the reader took the lock %d times\n",
+		   avail, st.max_work, st.max_work_site ?: "-", st.max_ns,
+		   st.max_ns_site ?: "-", atomic_read(&r->rounds));
+}
+
+/*
+ * A destroy that waits for a populate in progress is noticed at the next
+ * extent: the populate stops with -EINTR (nr_done says how far) and the
+ * destroy goes ahead.
+ */
+struct pop_ctx {
+	struct nc_domain_obj *dom;
+	struct completion locked, done;
+	u64 nr, nr_done;
+	int ret;
+};
+
+static int pop_thread(void *arg)
+{
+	struct pop_ctx *pc = arg;
+	u64 *gfns = kvcalloc(pc->nr, sizeof(u64), GFP_KERNEL);
+	struct nc_gfn_list list = { .kernel = gfns };
+	u64 i;
+
+	pc->ret = -ENOMEM;
+	if (gfns && !nc_domain_lock(pc->dom)) {
+		for (i = 0; i < pc->nr; i++)
+			gfns[i] = i;
+		complete(&pc->locked);
+		pc->ret = nc_populate(pc->dom, &list, pc->nr, 0, 0,
+				      &pc->nr_done);
+		mutex_unlock(&pc->dom->lock);
+	} else {
+		complete(&pc->locked);
+	}
+	kvfree(gfns);
+	complete(&pc->done);
+	return 0;
+}
+
+static void pool_destroy_stops_populate(struct kunit *test)
+{
+	struct pop_ctx *pc = kunit_kzalloc(test, sizeof(*pc), GFP_KERNEL);
+	struct task_struct *t;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, pc);
+	pc->nr = (u64)POOL_PAGES * nr_nodes_found;
+	pc->dom = new_domain(test, pc->nr);
+	init_completion(&pc->locked);
+	init_completion(&pc->done);
+	t = kthread_run(pop_thread, pc, "nc_populate");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	wait_for_completion(&pc->locked);
+	ret = nc_domain_destroy(pc->dom);
+	wait_for_completion(&pc->done);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, pc->ret, -EINTR);
+	KUNIT_EXPECT_LT(test, pc->nr_done, pc->nr);
+	KUNIT_EXPECT_TRUE(test, pc->dom->dying);
+	nc_domain_put(pc->dom);
+}
+
+/*
+ * debug=2: every page handed to a domain is checked to be zero.  Pages a
+ * domain wrote come back dirty and are cleared at the next populate; pages
+ * no domain had are not cleared again (the pool starts zeroed).
+ */
+static void pool_verify_zero(struct kunit *test)
+{
+	int node = *(const int *)test->param_value;
+	u32 exact = NUMACLAIMS_MEMF_NODE(node) | NUMACLAIMS_MEMF_EXACT_NODE;
+	unsigned int saved = nc_debug;
+	u64 failures = READ_ONCE(nc_verify_failures), done, gfn, dirty = 0;
+	struct nc_domain_obj *a, *b;
+
+	nc_debug |= NC_DEBUG_VERIFY_ZERO;
+	a = new_domain(test, POOL_PAGES);
+	if (populate(a, 0, POOL_PAGES / 512, 9, exact, &done) == 0)
+		for (gfn = 0; gfn < POOL_PAGES; gfn += 3)
+			memset_page(nc_physmap_page(a, gfn), gfn % PAGE_SIZE,
+				    0x3c, 1);
+	destroy(a);
+	b = new_domain(test, POOL_PAGES);
+	if (populate(b, 0, POOL_PAGES, 0, exact, &done) == 0)
+		for (gfn = 0; gfn < POOL_PAGES; gfn++)
+			dirty += !nc_page_zero_for_test(nc_physmap_page(b, gfn));
+	destroy(b);
+	nc_debug = saved;
+	KUNIT_EXPECT_EQ(test, done, (u64)POOL_PAGES);
+	KUNIT_EXPECT_EQ(test, dirty, 0ULL);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(nc_verify_failures), failures);
 }
 
 static struct kunit_case pool_cases[] = {
@@ -796,6 +975,9 @@ static struct kunit_case pool_cases[] = {
 	KUNIT_CASE_PARAM(pool_held_page_outlives_destroy, node_gen_params),
 	KUNIT_CASE(pool_domain_file_lifetime),
 	KUNIT_CASE(pool_concurrent_builders),
+	KUNIT_CASE_PARAM(pool_offline_whole_pool_bounded, node_gen_params),
+	KUNIT_CASE(pool_destroy_stops_populate),
+	KUNIT_CASE_PARAM(pool_verify_zero, node_gen_params),
 	{}
 };
 

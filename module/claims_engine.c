@@ -169,6 +169,7 @@ void nc_pool_destroy(struct nc_heap *h, u32 node)
 	n->reserved_pages = 0;
 	n->avail_pages = 0;
 	n->offlined_pages = 0;
+	n->offline_pending = 0;
 	n->held_pages = 0;
 }
 
@@ -393,6 +394,8 @@ int nc_claim_set_install(struct nc_heap *h, struct nc_domain *d,
 			continue;
 		if (node >= NC_MAX_NODES || !h->node[node].has_pool)
 			return -ENOENT;
+		/* A user value that indexes arrays from here on. */
+		node = nc_array_index_nospec(node, NC_MAX_NODES);
 		seen_nodes |= BIT_ULL(node);
 		/* The domain's own claim here is replaced, so it counts as free. */
 		if (c->pages > node_unclaimed(h, node) + d->claims[node])
@@ -566,16 +569,19 @@ int nc_alloc_extent(struct nc_heap *h, struct nc_domain *d,
 {
 	bool counted = d && !(memflags & NC_MEMF_NO_REFCOUNT);
 	bool exact = memflags & NC_MEMF_EXACT_NODE;
-	u64 pages = 1ULL << order;
-	u64 usable;
+	u64 pages, usable;
 	u32 frame;
 	int node;
 
+	/* Validated before it is used as a shift count or an index. */
 	if (order > NC_MAX_ORDER)
 		return -EINVAL;
+	pages = 1ULL << order;
 	if (req_node >= 0 &&
 	    (req_node >= NC_MAX_NODES || !h->node[req_node].has_pool))
 		return -ENOENT;
+	if (req_node >= 0)
+		req_node = nc_array_index_nospec(req_node, NC_MAX_NODES);
 	if (counted && (d->tot_pages > d->max_pages ||
 			pages > d->max_pages - d->tot_pages))
 		return -E2BIG;
@@ -655,27 +661,31 @@ void nc_release_held(struct nc_heap *h, u32 node, u32 frame)
  * recalled from the newest domains first.
  */
 
-int nc_offline_pages(struct nc_heap *h, u32 node, u64 pages)
+/*
+ * Offline in two steps, so that no hold of the heap lock grows with the
+ * request: nc_offline_commit() takes the pages out of the accounting at once
+ * (the request is atomic: it fits or changes nothing) and leaves their frames
+ * on the free lists as offline_pending; nc_offline_settle() then moves them
+ * to the offline stack a bounded batch at a time, and the caller drops the
+ * heap lock between batches.  Allocations in between cannot take them: every
+ * allocation is bounded by avail_pages, and the free lists hold
+ * avail_pages + offline_pending frames.
+ */
+int nc_offline_commit(struct nc_heap *h, u32 node, u64 pages)
 {
 	struct nc_node *n;
 	struct nc_domain *d;
-	u64 i;
 
 	if (node >= NC_MAX_NODES || !h->node[node].has_pool)
 		return -ENOENT;
+	node = nc_array_index_nospec(node, NC_MAX_NODES);
 	n = &h->node[node];
 	if (pages > n->avail_pages)
 		return -ENOMEM;
 
-	for (i = 0; i < pages; i++) {
-		u32 f = pool_alloc_block(&n->pool, 0);
-
-		n->pool.state[f] = NC_FRAME_OFFLINE;
-		n->pool.next[f] = n->pool.offline_head;
-		n->pool.offline_head = f;
-	}
 	n->avail_pages -= pages;
 	n->offlined_pages += pages;
+	n->offline_pending += pages;
 	h->total_avail_pages -= pages;
 
 	for (d = h->domains; d && n->outstanding_claims > n->avail_pages;
@@ -696,6 +706,39 @@ int nc_offline_pages(struct nc_heap *h, u32 node, u64 pages)
 	return 0;
 }
 
+u64 nc_offline_settle(struct nc_heap *h, u32 node, u64 max_frames)
+{
+	struct nc_node *n;
+	u64 i;
+
+	if (node >= NC_MAX_NODES || !h->node[node].has_pool)
+		return 0;
+	n = &h->node[node];
+	for (i = 0; i < max_frames && n->offline_pending; i++) {
+		u32 f = pool_alloc_block(&n->pool, 0);
+
+		n->pool.state[f] = NC_FRAME_OFFLINE;
+		n->pool.next[f] = n->pool.offline_head;
+		n->pool.offline_head = f;
+		n->offline_pending--;
+	}
+	return n->offline_pending;
+}
+
+int nc_offline_pages(struct nc_heap *h, u32 node, u64 pages)
+{
+	int ret = nc_offline_commit(h, node, pages);
+
+	if (!ret)
+		nc_offline_settle(h, node, pages);
+	return ret;
+}
+
+/*
+ * Online is atomic per call and costs O(@pages) frame moves: a caller that
+ * must bound its heap-lock holds onlines in batches (each one a complete,
+ * consistent online of part of the request).
+ */
 int nc_online_pages(struct nc_heap *h, u32 node, u64 pages)
 {
 	struct nc_node *n;
@@ -703,8 +746,9 @@ int nc_online_pages(struct nc_heap *h, u32 node, u64 pages)
 
 	if (node >= NC_MAX_NODES || !h->node[node].has_pool)
 		return -ENOENT;
+	node = nc_array_index_nospec(node, NC_MAX_NODES);
 	n = &h->node[node];
-	if (pages > n->offlined_pages)
+	if (pages > n->offlined_pages - n->offline_pending)
 		return -EINVAL;
 	for (i = 0; i < pages; i++) {
 		u32 f = n->pool.offline_head;
@@ -742,10 +786,14 @@ u32 nc_offline_frame_next(const struct nc_heap *h, u32 node, u32 frame)
 		}				\
 	} while (0)
 
+/*
+ * O(domains x nr_nodes) with O(1) stack: the per-node sums are taken node
+ * by node (nr_nodes, the highest node with a pool + 1, not NC_MAX_NODES),
+ * so a caller holding a spinlock does bounded work: at most
+ * NUMACLAIMS domids x nr_nodes steps, and no 1 KiB array on the stack.
+ */
 int nc_check_invariants(const struct nc_heap *h, const char **why)
 {
-	u64 node_claims_sum[NC_MAX_NODES] = { 0 };
-	u64 node_pages_sum[NC_MAX_NODES] = { 0 };
 	u64 avail = 0, outstanding = 0, held = 0;
 	const struct nc_domain *d;
 	u32 node, nr_domains = 0;
@@ -756,12 +804,15 @@ int nc_check_invariants(const struct nc_heap *h, const char **why)
 		NC_CHECK(d->next == NULL || d->next->prev == d,
 			 "domain list links are inconsistent");
 		for (node = 0; node < NC_MAX_NODES; node++) {
+			if (node >= h->nr_nodes) {
+				NC_CHECK(!d->claims[node] && !d->node_pages[node],
+					 "a domain claims a node without a pool");
+				continue;
+			}
 			NC_CHECK(!d->claims[node] || h->node[node].has_pool,
 				 "a domain claims a node without a pool");
 			node_claims += d->claims[node];
 			node_pages += d->node_pages[node];
-			node_claims_sum[node] += d->claims[node];
-			node_pages_sum[node] += d->node_pages[node];
 		}
 		NC_CHECK(d->node_claims == node_claims,
 			 "domain.node_claims != sum of domain.claims[n]");
@@ -784,17 +835,24 @@ int nc_check_invariants(const struct nc_heap *h, const char **why)
 
 	for (node = 0; node < NC_MAX_NODES; node++) {
 		const struct nc_node *n = &h->node[node];
+		u64 claims_sum = 0, pages_sum = 0;
 
-		NC_CHECK(n->outstanding_claims == node_claims_sum[node],
+		for (d = h->domains; node < h->nr_nodes && d; d = d->next) {
+			claims_sum += d->claims[node];
+			pages_sum += d->node_pages[node];
+		}
+		NC_CHECK(n->outstanding_claims == claims_sum,
 			 "node_outstanding_claims[n] != sum of domain.claims[n]");
 		NC_CHECK(n->outstanding_claims <= n->avail_pages,
 			 "node_outstanding_claims[n] > node_avail_pages[n]");
 		NC_CHECK(n->reserved_pages == n->avail_pages +
-			 n->offlined_pages + n->held_pages +
-			 node_pages_sum[node],
+			 n->offlined_pages + n->held_pages + pages_sum,
 			 "a pool page is lost: reserved != free + offlined + held + in physmaps");
-		NC_CHECK(!n->has_pool || n->pool.nr_free == n->avail_pages,
-			 "pool free frames != node_avail_pages[n]");
+		NC_CHECK(!n->has_pool || n->pool.nr_free ==
+			 n->avail_pages + n->offline_pending,
+			 "pool free frames != node_avail_pages[n] + offline_pending[n]");
+		NC_CHECK(n->offline_pending <= n->offlined_pages,
+			 "offline_pending[n] > node_offlined_pages[n]");
 		NC_CHECK(n->has_pool || !n->reserved_pages,
 			 "a node without pool has reserved pages");
 		NC_CHECK(!!(h->nodes_with_pool & BIT_ULL(node)) == n->has_pool,

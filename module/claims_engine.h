@@ -58,6 +58,10 @@ struct nc_pool {
  * @outstanding_claims: sum of the domains' claims here
  *                      (node_outstanding_claims).
  * @offlined_pages:     pool pages out of service (node_offlined_pages).
+ * @offline_pending:    of those, pages whose frames are still on the free
+ *                      lists (nc_offline_commit() done, nc_offline_settle()
+ *                      not yet): never allocatable, as avail_pages excludes
+ *                      them.
  * @held_pages:         pages freed by their domain while someone else still
  *                      held them (mapped, pinned): in no physmap, not free,
  *                      waiting for nc_release_held().
@@ -69,6 +73,7 @@ struct nc_node {
 	u64 avail_pages;
 	u64 outstanding_claims;
 	u64 offlined_pages;
+	u64 offline_pending;
 	u64 held_pages;
 	struct nc_pool pool;
 };
@@ -180,7 +185,15 @@ void nc_free_held(struct nc_heap *h, struct nc_domain *d, u32 node,
 		  u32 frame, bool counted);
 void nc_release_held(struct nc_heap *h, u32 node, u32 frame);
 
-/* Offline/online. */
+/*
+ * Offline/online.  nc_offline_commit() is the whole request's accounting
+ * (O(domains), atomic); nc_offline_settle() moves at most @max_frames of the
+ * committed frames off the free lists and returns how many are left, so a
+ * caller can bound each heap-lock hold.  nc_offline_pages() is both at once.
+ * nc_online_pages() costs O(@pages): bound holds by onlining in batches.
+ */
+int nc_offline_commit(struct nc_heap *h, u32 node, u64 pages);
+u64 nc_offline_settle(struct nc_heap *h, u32 node, u64 max_frames);
 int nc_offline_pages(struct nc_heap *h, u32 node, u64 pages);
 int nc_online_pages(struct nc_heap *h, u32 node, u64 pages);
 

@@ -14,12 +14,14 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mount.h>
+#include <linux/nospec.h>
 #include <linux/nodemask.h>
 #include <linux/pseudo_fs.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/vmstat.h>
 #include <linux/workqueue.h>
 #include "nc_core.h"
 #include "nc_compat.h"
@@ -37,6 +39,20 @@ static struct page **nc_frames[NC_MAX_NODES];
  * is back to the pool's own reference, scrubs the page and returns it.
  */
 static unsigned long *nc_held[NC_MAX_NODES];
+
+/*
+ * Dirty frames, per node: pages a domain had (and so may hold its data),
+ * not zeroed since.  Pools are reserved zeroed; a frame becomes dirty when
+ * it leaves a physmap and is cleaned when populate hands it out again (only
+ * dirty pages are cleared) or when the pool gives it back to Linux at
+ * unload.  So no domain sees another's data and no domain data reaches
+ * Linux's allocator.  Bits change under the heap lock (set) or while the
+ * frame is owned by one caller (cleared).
+ */
+static unsigned long *nc_dirty[NC_MAX_NODES];
+
+unsigned int nc_debug;
+struct nc_hold_stats nc_hold_stats;
 static void nc_reap_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(nc_reap_work, nc_reap_work_fn);
 #define NC_REAP_INTERVAL	(HZ / 20)
@@ -78,36 +94,92 @@ struct page *nc_frame_page(u32 node, u32 frame)
  * Pools.
  */
 
+/* Free pages of @node now (all its zones). */
+static u64 nc_node_free_pages(int node)
+{
+	pg_data_t *pgdat = NODE_DATA(node);
+	u64 free = 0;
+	int z;
+
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		if (populated_zone(&pgdat->node_zones[z]))
+			free += zone_page_state(&pgdat->node_zones[z],
+						NR_FREE_PAGES);
+	return free;
+}
+
+/*
+ * A pool may take at most @max_percent of the node's free memory at load
+ * (so Linux keeps the rest), and never more than the metadata can index:
+ * nc_frames[] (8 bytes per page) must stay within kvmalloc()'s INT_MAX.
+ */
+static int nc_pool_check_size(int node, u64 nr_pages, unsigned int max_percent)
+{
+	u64 free = nc_node_free_pages(node);
+	u64 limit = div_u64(free * max_percent, 100);
+
+	if (nr_pages > NC_POOL_MAX_PAGES) {
+		pr_err("node %d: a pool of %llu MiB is above the per-node maximum of %llu MiB\n",
+		       node, nr_pages >> (20 - PAGE_SHIFT),
+		       (u64)NC_POOL_MAX_PAGES >> (20 - PAGE_SHIFT));
+		return -EINVAL;
+	}
+	if (nr_pages > limit) {
+		pr_err("node %d: a pool of %llu MiB is more than %u%% of the node's %llu MiB free memory; ask for less, or raise pool_max_percent= (up to 100) to take it deliberately\n",
+		       node, nr_pages >> (20 - PAGE_SHIFT), max_percent,
+		       free >> (20 - PAGE_SHIFT));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Are all 2^@order pages from @page on @node?  (Fault injection: no.) */
+static bool nc_chunk_on_node(struct page *page, unsigned int order, int node,
+			     u32 frame)
+{
+	u32 i;
+
+	if ((nc_debug & NC_DEBUG_FAIL_RESERVE) && frame)
+		return false;
+	for (i = 0; i < (1U << order); i++)
+		if (page_to_nid(page + i) != node)
+			return false;
+	return true;
+}
+
 /*
  * Reserve @nr_pages on @node: 2 MiB chunks while they come, then smaller
  * orders.  Orders only go down, so every chunk starts at a frame number
  * aligned to its size, as the engine's buddy allocator requires.  Every page
  * is split to order 0 (so it can later be mapped and reference counted on
- * its own) and checked to really be on @node.
+ * its own) and checked to really be on @node.  Pages come zeroed: the pool
+ * starts clean (nc_dirty all clear).
  */
 static int nc_pool_reserve(int node, u64 nr_pages)
 {
-	const gfp_t gfp = GFP_HIGHUSER | __GFP_THISNODE | __GFP_NOWARN |
-			  __GFP_NORETRY;
+	const gfp_t gfp = GFP_HIGHUSER | __GFP_ZERO | __GFP_THISNODE |
+			  __GFP_NOWARN | __GFP_NORETRY;
 	unsigned int order = NC_MAX_ORDER;
 	u32 frame = 0, i;
 	int ret;
 
 	if (!nr_pages)
 		return 0;
-	if (nr_pages > U32_MAX / 2)
-		return -EINVAL;
 	nc_frames[node] = kvcalloc(nr_pages, sizeof(struct page *), GFP_KERNEL);
 	nc_held[node] = kvcalloc(BITS_TO_LONGS(nr_pages), sizeof(long),
 				 GFP_KERNEL);
-	ret = nc_frames[node] && nc_held[node] ? 0 : -ENOMEM;
+	nc_dirty[node] = kvcalloc(BITS_TO_LONGS(nr_pages), sizeof(long),
+				  GFP_KERNEL);
+	ret = nc_frames[node] && nc_held[node] && nc_dirty[node] ? 0 : -ENOMEM;
 	if (!ret)
 		ret = nc_pool_init(&nc_heap, node, nr_pages);
 	if (ret) {
 		kvfree(nc_frames[node]);
 		kvfree(nc_held[node]);
+		kvfree(nc_dirty[node]);
 		nc_frames[node] = NULL;
 		nc_held[node] = NULL;
+		nc_dirty[node] = NULL;
 		return ret;
 	}
 
@@ -124,56 +196,87 @@ static int nc_pool_reserve(int node, u64 nr_pages)
 			continue;
 		}
 		split_page(page, order);
-		for (i = 0; i < (1U << order); i++) {
-			if (WARN_ON_ONCE(page_to_nid(page + i) != node)) {
-				for (i = 0; i < (1U << order); i++)
-					__free_page(page + i);
-				goto out;
-			}
-			nc_frames[node][frame + i] = page + i;
+		/*
+		 * Check the whole chunk before any of it enters nc_frames[]:
+		 * what is in nc_frames[] is freed once, by nc_pool_release().
+		 */
+		if (!nc_chunk_on_node(page, order, node, frame)) {
+			WARN_ON_ONCE(!(nc_debug & NC_DEBUG_FAIL_RESERVE));
+			for (i = 0; i < (1U << order); i++)
+				__free_page(page + i);
+			break;
 		}
+		for (i = 0; i < (1U << order); i++)
+			nc_frames[node][frame + i] = page + i;
 		spin_lock(&nc_heap_lock);
 		nc_pool_add_chunk(&nc_heap, node, frame, order);
 		spin_unlock(&nc_heap_lock);
 		frame += 1U << order;
 		cond_resched();
 	}
-out:
 	if (frame < nr_pages)
 		pr_warn("node %d: reserved %u of %llu pages\n", node, frame,
 			nr_pages);
 	return 0;
 }
 
+/* Is @page all zeroes? */
+static bool nc_page_is_zero(struct page *page)
+{
+	void *p = kmap_local_page(page);
+	bool zero = !memchr_inv(p, 0, PAGE_SIZE);
+
+	kunmap_local(p);
+	return zero;
+}
+
 /*
- * Give every page of @node's pool back to Linux.  Domains are gone, and with
- * them every mapping (each domain file holds a module reference).  A page
- * still held by someone (a get_user_pages() pin that outlived its domain)
- * only loses the pool's reference here: it goes back to Linux when its last
- * holder lets go, and is never freed while in use.
+ * Give every page of @node's pool back to Linux, zeroed: a page a domain
+ * had is cleared first.  Domains are gone, and with them every mapping
+ * (each domain file holds a module reference).  A page still held by
+ * someone (a get_user_pages() pin that outlived its domain) is cleared too
+ * and only loses the pool's reference here: it goes back to Linux when its
+ * last holder lets go, and is never freed while in use.
  */
 static void nc_pool_release(int node)
 {
 	struct nc_pool *p = &nc_heap.node[node].pool;
-	u64 held = nc_heap.node[node].held_pages;
+	u64 held = nc_heap.node[node].held_pages, scrubbed = 0, bad = 0;
+	u64 returned = 0;
 	u32 f;
 
 	if (!nc_frames[node])
 		return;
 	if (held)
-		pr_warn("node %d: %llu pages still held at unload: they go back to Linux when released\n",
+		pr_warn("node %d: %llu pages still held at unload: they go back to Linux (zeroed) when released\n",
 			node, held);
 	for (f = 0; f < p->nr_frames; f++) {
-		if (nc_frames[node][f])
-			__free_page(nc_frames[node][f]);
+		struct page *page = nc_frames[node][f];
+
+		if (!page)
+			continue;
+		if (test_and_clear_bit(f, nc_dirty[node])) {
+			clear_highpage(page);
+			scrubbed++;
+		}
+		if ((nc_debug & NC_DEBUG_VERIFY_ZERO) && !nc_page_is_zero(page))
+			bad++;
+		__free_page(page);
+		returned++;
 		if (!(f & 511))
 			cond_resched();
 	}
+	if (nc_debug & NC_DEBUG_VERIFY_ZERO)
+		pr_info("node %d: unload: %llu pages back to Linux, %llu scrubbed, %llu not zero\n",
+			node, returned, scrubbed, bad);
+	WARN_ON_ONCE(bad);
 	nc_pool_destroy(&nc_heap, node);
 	kvfree(nc_frames[node]);
 	kvfree(nc_held[node]);
+	kvfree(nc_dirty[node]);
 	nc_frames[node] = NULL;
 	nc_held[node] = NULL;
+	nc_dirty[node] = NULL;
 }
 
 /* ---------------------------------------------------------------------------
@@ -210,6 +313,7 @@ u64 nc_reap_held(void)
 			if (!test_and_clear_bit(f, nc_held[node]))
 				continue;
 			clear_highpage(page);
+			clear_bit(f, nc_dirty[node]);
 			spin_lock(&nc_heap_lock);
 			nc_release_held(&nc_heap, node, f);
 			spin_unlock(&nc_heap_lock);
@@ -246,9 +350,14 @@ static struct file_system_type nc_fs_type = {
 };
 
 int nc_core_init(const int *node_pool_mb, unsigned int nr_node_pool_mb,
-		 unsigned int default_pool_mb)
+		 unsigned int default_pool_mb, unsigned int max_percent)
 {
 	int node, ret;
+
+	if (!max_percent || max_percent > 100) {
+		pr_err("pool_max_percent=%u: must be 1 to 100\n", max_percent);
+		return -EINVAL;
+	}
 
 	nc_heap_init(&nc_heap);
 	nc_mnt = kern_mount(&nc_fs_type);
@@ -267,7 +376,10 @@ int nc_core_init(const int *node_pool_mb, unsigned int nr_node_pool_mb,
 		}
 		if (node < nr_node_pool_mb && node_pool_mb[node] >= 0)
 			mb = node_pool_mb[node];
-		ret = nc_pool_reserve(node, (u64)mb << (20 - PAGE_SHIFT));
+		ret = nc_pool_check_size(node, (u64)mb << (20 - PAGE_SHIFT),
+					 max_percent);
+		if (!ret)
+			ret = nc_pool_reserve(node, (u64)mb << (20 - PAGE_SHIFT));
 		if (ret) {
 			nc_core_exit();
 			return ret;
@@ -312,19 +424,26 @@ void nc_domain_put(struct nc_domain_obj *dom)
 	kref_put(&dom->ref, nc_domain_release);
 }
 
-int nc_domain_create(u64 max_pages, u32 flags, struct nc_domain_obj **out)
+/*
+ * A new domain with its id reserved but not published: nc_domain_get()
+ * does not find it until nc_domain_publish() (so its creator can finish
+ * setting it up, e.g. put it on its AUTODESTROY list, first).  Charged to
+ * the caller's memory cgroup, like the physmap that grows with it.
+ */
+int nc_domain_alloc(u64 max_pages, u32 flags, struct nc_domain_obj **out)
 {
 	struct nc_domain_obj *dom;
 	struct xa_limit limit = XA_LIMIT(1, NC_DOMID_MAX);
 	u32 domid;
 	int ret;
 
-	dom = kzalloc(sizeof(*dom), GFP_KERNEL);
+	dom = kzalloc(sizeof(*dom), GFP_KERNEL_ACCOUNT);
 	if (!dom)
 		return -ENOMEM;
 	kref_init(&dom->ref);		/* the domains xarray's reference */
 	mutex_init(&dom->lock);
 	xa_init(&dom->physmap);
+	atomic_set(&dom->destroy_waiters, 0);
 	INIT_LIST_HEAD(&dom->owner_link);
 	dom->flags = flags;
 	dom->inode = alloc_anon_inode(nc_mnt->mnt_sb);
@@ -336,7 +455,7 @@ int nc_domain_create(u64 max_pages, u32 flags, struct nc_domain_obj **out)
 
 	/* Allocate the id without publishing the domain yet. */
 	ret = xa_alloc_cyclic(&nc_domains, &domid, XA_ZERO_ENTRY, limit,
-			      &nc_next_domid, GFP_KERNEL);
+			      &nc_next_domid, GFP_KERNEL_ACCOUNT);
 	if (ret < 0) {
 		iput(dom->inode);
 		kfree(dom);
@@ -346,9 +465,23 @@ int nc_domain_create(u64 max_pages, u32 flags, struct nc_domain_obj **out)
 	nc_domain_init(&nc_heap, &dom->acct, domid, max_pages);
 	spin_unlock(&nc_heap_lock);
 	kref_get(&dom->ref);		/* the caller's reference */
-	xa_store(&nc_domains, domid, dom, GFP_KERNEL);
 	*out = dom;
 	return 0;
+}
+
+/* Make @dom findable by its id (the slot exists: this cannot fail). */
+void nc_domain_publish(struct nc_domain_obj *dom)
+{
+	xa_store(&nc_domains, dom->acct.domid, dom, GFP_KERNEL);
+}
+
+int nc_domain_create(u64 max_pages, u32 flags, struct nc_domain_obj **out)
+{
+	int ret = nc_domain_alloc(max_pages, flags, out);
+
+	if (!ret)
+		nc_domain_publish(*out);
+	return ret;
 }
 
 /*
@@ -405,6 +538,8 @@ static bool nc_free_entry(struct nc_domain_obj *dom, void *entry)
 	bool counted;
 
 	pm_decode(entry, &node, &frame, &counted);
+	/* It had the domain's data: zeroed before anyone else sees it. */
+	set_bit(frame, nc_dirty[node]);
 	if (nc_page_unheld(nc_frame_page(node, frame))) {
 		nc_free_pages(&nc_heap, &dom->acct, node, frame, 0, counted);
 		return false;
@@ -421,19 +556,76 @@ static void nc_unmap_gfns(struct nc_domain_obj *dom, u64 gfn, u64 pages)
 			    (loff_t)pages << PAGE_SHIFT, 1);
 }
 
-/*
- * Destroy: mark dying under the domain lock (waiting for any call in
- * progress), unpublish the id, give every page back, release the claims.
- * The structure lives on until the last reference is put.
- */
-int nc_domain_destroy(struct nc_domain_obj *dom)
+/* Heap-lock holds of the bulk paths: the longest seen (debugfs lock_holds). */
+void nc_bulk_lock(u64 *t0)
 {
-	unsigned long gfn;
-	void *entry;
-	int ret, batch = 0;
-	bool held = false;
+	spin_lock(&nc_heap_lock);
+	*t0 = ktime_get_ns();
+}
 
-	mutex_lock(&dom->lock);
+void nc_bulk_unlock(u64 t0, u64 work, const char *what)
+{
+	u64 ns = ktime_get_ns() - t0;
+	struct nc_hold_stats *st = &nc_hold_stats;
+
+	if (work > st->max_work) {
+		st->max_work = work;
+		st->max_work_site = what;
+	}
+	if (ns > st->max_ns) {
+		st->max_ns = ns;
+		st->max_ns_site = what;
+	}
+	spin_unlock(&nc_heap_lock);
+}
+
+/*
+ * Take up to @max entries out of @xa, from the lowest index: bounded work
+ * under the xarray's lock (xa_destroy() would walk it all with interrupts
+ * off).  Returns how many.
+ */
+static unsigned int nc_physmap_take(struct xarray *xa, void **entries,
+				    unsigned int max)
+{
+	XA_STATE(xas, xa, 0);
+	unsigned int n = 0;
+	void *entry;
+
+	xas_lock(&xas);
+	xas_for_each(&xas, entry, ULONG_MAX) {
+		xas_store(&xas, NULL);
+		entries[n++] = entry;
+		if (n == max)
+			break;
+	}
+	xas_unlock(&xas);
+	return n;
+}
+
+/*
+ * Destroy: announce it (a populate in progress stops at its next extent),
+ * mark dying under the domain lock, unpublish the id, unmap, give every page
+ * back in bounded batches, release the claims.  The structure lives on until
+ * the last reference is put.  @killable: the wait for the domain's lock ends
+ * with -EINTR on a fatal signal (the ioctl); the file-release and unload
+ * paths must destroy, and wait.
+ */
+static int __nc_domain_destroy(struct nc_domain_obj *dom, bool killable)
+{
+	struct address_space *mapping = dom->inode->i_mapping;
+	void *small[16], **entries;
+	unsigned int n, max;
+	bool held = false;
+	u64 t0;
+
+	atomic_inc(&dom->destroy_waiters);
+	if (!killable) {
+		mutex_lock(&dom->lock);
+	} else if (mutex_lock_killable(&dom->lock)) {
+		atomic_dec(&dom->destroy_waiters);
+		return -EINTR;
+	}
+	atomic_dec(&dom->destroy_waiters);
 	if (dom->dying) {
 		mutex_unlock(&dom->lock);
 		return -ESRCH;
@@ -442,33 +634,48 @@ int nc_domain_destroy(struct nc_domain_obj *dom)
 	xa_erase(&nc_domains, dom->acct.domid);
 
 	/*
-	 * No fault maps a page while we hold the invalidate lock; after the
-	 * unmap no process maps one, and a fault that comes later finds the
-	 * domain dying or the physmap empty (SIGBUS).
+	 * A fault that looked a page up before it saw dying holds the
+	 * invalidate lock, shared: we wait for it, then unmap what it mapped.
+	 * Every later fault sees dying (SIGBUS), so the pages can be freed
+	 * after the lock is dropped.
 	 */
-	filemap_invalidate_lock(dom->inode->i_mapping);
-	unmap_mapping_range(dom->inode->i_mapping, 0, 0, 1);
-	spin_lock(&nc_heap_lock);
-	xa_for_each(&dom->physmap, gfn, entry) {
-		held |= nc_free_entry(dom, entry);
-		if (++batch == 512) {
-			/* Bound heap-lock hold times on huge domains. */
-			spin_unlock(&nc_heap_lock);
-			cond_resched();
-			batch = 0;
-			spin_lock(&nc_heap_lock);
-		}
+	filemap_invalidate_lock(mapping);
+	unmap_mapping_range(mapping, 0, 0, 1);
+	filemap_invalidate_unlock(mapping);
+
+	entries = kmalloc_array(NC_LOCK_BATCH, sizeof(*entries), GFP_KERNEL);
+	max = entries ? NC_LOCK_BATCH : ARRAY_SIZE(small);
+	if (!entries)
+		entries = small;
+	while ((n = nc_physmap_take(&dom->physmap, entries, max))) {
+		unsigned int i;
+
+		nc_bulk_lock(&t0);
+		for (i = 0; i < n; i++)
+			held |= nc_free_entry(dom, entries[i]);
+		nc_bulk_unlock(t0, n, "destroy");
+		cond_resched();
 	}
+	if (entries != small)
+		kfree(entries);
+	spin_lock(&nc_heap_lock);
 	nc_domain_remove(&nc_heap, &dom->acct);
 	spin_unlock(&nc_heap_lock);
-	filemap_invalidate_unlock(dom->inode->i_mapping);
-	xa_destroy(&dom->physmap);
 	if (held)
 		nc_reap_kick();
-	ret = 0;
 	mutex_unlock(&dom->lock);
 	nc_domain_put(dom);		/* the domains xarray's reference */
-	return ret;
+	return 0;
+}
+
+int nc_domain_destroy(struct nc_domain_obj *dom)
+{
+	return __nc_domain_destroy(dom, false);
+}
+
+int nc_domain_destroy_killable(struct nc_domain_obj *dom)
+{
+	return __nc_domain_destroy(dom, true);
 }
 
 void nc_domain_destroy_all(void)
@@ -486,19 +693,19 @@ void nc_domain_destroy_all(void)
  */
 
 /*
- * The next extent's gfn, checked: -EINTR on a signal (the caller reports how
- * far it got), -EFAULT, or -EINVAL for a gfn not aligned to the order or
- * beyond NUMACLAIMS_MAX_GFN.
+ * Before each extent: -EINTR on a signal or when a destroy of the domain is
+ * waiting for its lock (the caller reports how far it got: a retry finds
+ * the domain gone, or goes on), then the extent's gfn, checked: -EINVAL for
+ * a gfn not aligned to the order or beyond NUMACLAIMS_MAX_GFN.  The gfns are
+ * kernel memory: the ioctl copies them in before it takes the domain's lock.
  */
-static int nc_next_gfn(const struct nc_gfn_list *gfns, u64 i,
+static int nc_next_gfn(struct nc_domain_obj *dom,
+		       const struct nc_gfn_list *gfns, u64 i,
 		       unsigned int order, u64 *gfn)
 {
-	if (signal_pending(current))
+	if (signal_pending(current) || atomic_read(&dom->destroy_waiters))
 		return -EINTR;
-	if (gfns->kernel)
-		*gfn = gfns->kernel[i];
-	else if (get_user(*gfn, gfns->user + i))
-		return -EFAULT;
+	*gfn = gfns->kernel[i];
 	if (*gfn & ((1ULL << order) - 1))
 		return -EINVAL;
 	if (*gfn >= NUMACLAIMS_MAX_GFN ||
@@ -507,13 +714,29 @@ static int nc_next_gfn(const struct nc_gfn_list *gfns, u64 i,
 	return 0;
 }
 
-/* Scrub (zero) an extent: no domain ever sees another domain's data. */
+u64 nc_verify_failures;
+
+/*
+ * Scrub an extent before a domain sees it: only the pages that are dirty
+ * (had a domain's data) are cleared.  With debug=verify every page handed
+ * out is checked to be zero.
+ */
 static void nc_scrub(u32 node, u32 frame, unsigned int order)
 {
 	u32 i;
 
-	for (i = 0; i < (1U << order); i++)
-		clear_highpage(nc_frame_page(node, frame + i));
+	for (i = 0; i < (1U << order); i++) {
+		struct page *page = nc_frame_page(node, frame + i);
+
+		if (test_and_clear_bit(frame + i, nc_dirty[node]))
+			clear_highpage(page);
+		if (unlikely(nc_debug & NC_DEBUG_VERIFY_ZERO) &&
+		    !nc_page_is_zero(page)) {
+			WRITE_ONCE(nc_verify_failures, nc_verify_failures + 1);
+			pr_err_ratelimited("node %u frame %u: handed to a domain not zero\n",
+					   node, frame + i);
+		}
+	}
 }
 
 /*
@@ -526,12 +749,14 @@ int nc_populate(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 {
 	int req_node = NUMACLAIMS_MEMF_GET_NODE(memflags);
 	bool counted = !(memflags & NUMACLAIMS_MEMF_NO_REFCOUNT);
-	u64 pages = 1ULL << order;
+	u64 pages;
 	int ret = 0;
 
 	*nr_done = 0;
+	/* Validated before it is used as a shift count. */
 	if (order > NC_MAX_ORDER || (memflags & ~NUMACLAIMS_MEMF_FLAGS))
 		return -EINVAL;
+	pages = 1ULL << order;
 	if (req_node >= 0 &&
 	    (req_node >= NC_MAX_NODES || !nc_heap.node[req_node].has_pool))
 		return -ENOENT;
@@ -541,7 +766,7 @@ int nc_populate(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 		u32 node, frame;
 		u64 gfn, j;
 
-		ret = nc_next_gfn(gfns, *nr_done, order, &gfn);
+		ret = nc_next_gfn(dom, gfns, *nr_done, order, &gfn);
 		if (ret)
 			return ret;
 		index = gfn;
@@ -559,15 +784,16 @@ int nc_populate(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 		for (j = 0; j < pages; j++) {
 			ret = xa_err(xa_store(&dom->physmap, gfn + j,
 					      pm_encode(node, frame + j, counted),
-					      GFP_KERNEL));
+					      GFP_KERNEL_ACCOUNT));
 			if (ret)
 				break;
 		}
 		if (ret) {
 			/*
 			 * The extent cannot enter the physmap: give the pages
-			 * back.  The claims it redeemed stay redeemed, as in
-			 * upstream Xen; the counters stay consistent.
+			 * back (clean: no domain saw them).  The claims it
+			 * redeemed stay redeemed, as in upstream Xen; the
+			 * counters stay consistent.
 			 */
 			u64 k;
 
@@ -594,14 +820,16 @@ int nc_decrease(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 		u64 nr_extents, unsigned int order, u64 *nr_done)
 {
 	struct address_space *mapping = dom->inode->i_mapping;
-	u64 pages = 1ULL << order;
 	void **entries;
 	bool held = false;
+	u64 pages, t0;
 	int ret = 0;
 
 	*nr_done = 0;
+	/* Validated before it is used as a shift count. */
 	if (order > NC_MAX_ORDER)
 		return -EINVAL;
+	pages = 1ULL << order;
 	entries = kmalloc_array(pages, sizeof(*entries), GFP_KERNEL);
 	if (!entries)
 		return -ENOMEM;
@@ -609,7 +837,7 @@ int nc_decrease(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 	for (; *nr_done < nr_extents; (*nr_done)++) {
 		u64 gfn, j;
 
-		ret = nc_next_gfn(gfns, *nr_done, order, &gfn);
+		ret = nc_next_gfn(dom, gfns, *nr_done, order, &gfn);
 		if (ret)
 			break;
 		for (j = 0; j < pages && xa_load(&dom->physmap, gfn + j); j++)
@@ -620,25 +848,82 @@ int nc_decrease(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 		}
 
 		/*
-		 * Erase, then unmap, under the invalidate lock (never held
-		 * while user memory is read: the gfn array may live in this
-		 * very mapping), then free: one heap-lock round trip for the
-		 * whole extent.
+		 * Erase, then unmap, under the invalidate lock, then free:
+		 * one heap-lock round trip for the whole extent (at most
+		 * 2^NC_MAX_ORDER pages).
 		 */
 		filemap_invalidate_lock(mapping);
 		for (j = 0; j < pages; j++)
 			entries[j] = xa_erase(&dom->physmap, gfn + j);
 		nc_unmap_gfns(dom, gfn, pages);
 		filemap_invalidate_unlock(mapping);
-		spin_lock(&nc_heap_lock);
+		nc_bulk_lock(&t0);
 		for (j = 0; j < pages; j++)
 			held |= nc_free_entry(dom, entries[j]);
-		spin_unlock(&nc_heap_lock);
+		nc_bulk_unlock(t0, pages, "decrease");
 		cond_resched();
 	}
 	kfree(entries);
 	if (held)
 		nc_reap_kick();
+	return ret;
+}
+
+/*
+ * Offline and online of a whole request in bounded heap-lock holds: the
+ * accounting is committed at once (atomic, O(domains)), the frames move
+ * NC_LOCK_BATCH at a time with the lock dropped in between.  One offline or
+ * online at a time (nc_offline_lock), so an online's check that enough
+ * pages are offline holds for all its batches.
+ */
+static DEFINE_MUTEX(nc_offline_lock);
+
+int nc_host_offline(u32 node, u64 pages)
+{
+	u64 left, t0;
+	int ret;
+
+	if (mutex_lock_killable(&nc_offline_lock))
+		return -EINTR;
+	nc_bulk_lock(&t0);
+	ret = nc_offline_commit(&nc_heap, node, pages);
+	nc_bulk_unlock(t0, 0, "offline commit");
+	for (left = pages; !ret && left; cond_resched()) {
+		u64 before = left;
+
+		nc_bulk_lock(&t0);
+		left = nc_offline_settle(&nc_heap, node, NC_LOCK_BATCH);
+		nc_bulk_unlock(t0, before - left, "offline");
+	}
+	mutex_unlock(&nc_offline_lock);
+	return ret;
+}
+
+int nc_host_online(u32 node, u64 pages)
+{
+	u64 t0, batch;
+	int ret;
+
+	if (mutex_lock_killable(&nc_offline_lock))
+		return -EINTR;
+	spin_lock(&nc_heap_lock);
+	ret = -ENOENT;
+	if (node < NC_MAX_NODES) {
+		node = array_index_nospec(node, NC_MAX_NODES);
+		if (nc_heap.node[node].has_pool)
+			ret = pages > nc_heap.node[node].offlined_pages ?
+			      -EINVAL : 0;
+	}
+	spin_unlock(&nc_heap_lock);
+	while (!ret && pages) {
+		batch = min_t(u64, pages, NC_LOCK_BATCH);
+		nc_bulk_lock(&t0);
+		ret = nc_online_pages(&nc_heap, node, batch);
+		nc_bulk_unlock(t0, batch, "online");
+		pages -= batch;
+		cond_resched();
+	}
+	mutex_unlock(&nc_offline_lock);
 	return ret;
 }
 

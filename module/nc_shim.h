@@ -17,8 +17,10 @@
 #include <linux/slab.h>
 #include <linux/overflow.h>
 #include <linux/bitops.h>
+#include <linux/nospec.h>
 
 #define nc_calloc(n, size)	kvcalloc((n), (size), GFP_KERNEL)
+#define nc_array_index_nospec(i, n)	array_index_nospec((i), (n))
 #define nc_free(p)		kvfree(p)
 #else
 #include <stdbool.h>
@@ -39,6 +41,7 @@ typedef uint8_t u8;
 #define max(a, b)		((a) > (b) ? (a) : (b))
 #define check_add_overflow(a, b, d)	__builtin_add_overflow(a, b, d)
 #define BIT_ULL(n)		(1ULL << (n))
+#define nc_array_index_nospec(i, n)	(i)
 #endif
 
 #endif /* NC_SHIM_H */

@@ -46,6 +46,15 @@ module_param_array(node_pool_mb, int, &nr_node_pool_mb, 0444);
 MODULE_PARM_DESC(node_pool_mb,
 		 "Pool size in MiB per node id (negative: pool_mb, 0: no pool)");
 
+static unsigned int pool_max_percent = 80;
+module_param(pool_max_percent, uint, 0444);
+MODULE_PARM_DESC(pool_max_percent,
+		 "Largest pool as a percentage of a node's free memory at load (1-100, default 80): a larger pool_mb/node_pool_mb fails the load");
+
+module_param_named(debug, nc_debug, uint, 0444);
+MODULE_PARM_DESC(debug,
+		 "Test hooks: 1 debugfs page file, 2 verify every page handed out or given back to Linux is zero, 4 reserve only one chunk per node (fault injection)");
+
 /**
  * struct nc_file - one open /dev/numaclaims.
  * @autodestroy: domains created through this file with AUTODESTROY and not
@@ -74,12 +83,22 @@ static dev_t nc_domdev_base;
 static struct cdev nc_domdev_cdev;
 static struct class *nc_domdev_class;
 
+/*
+ * Privilege is a property of the open file: its opener's credentials
+ * (file->f_cred), as for drivers that hand out capabilities through an fd.
+ * A privileged process may pass the fd to a helper that has none.
+ */
+static bool nc_file_admin(const struct file *file)
+{
+	return file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
+}
+
 static int nc_domdev_open(struct inode *inode, struct file *file)
 {
 	struct nc_domain_obj *dom;
 	int ret;
 
-	if (!capable(CAP_SYS_ADMIN))
+	if (!nc_file_admin(file))
 		return -EPERM;
 	dom = nc_domain_get(iminor(inode));
 	if (!dom)
@@ -173,13 +192,19 @@ static void nc_domdev_exit(void)
 }
 
 /*
- * Destroy a domain on behalf of user space: its device node goes first (so
- * the path disappears with the domain), then the domain.
+ * Destroy a domain on behalf of user space, then its device node (an open
+ * of the node in between finds the domain dying: ESRCH).  @killable: the
+ * DESTROY ioctl's wait for a populate in progress ends on a fatal signal;
+ * closing the creator's file must destroy, and waits.
  */
-static int nc_destroy(struct nc_domain_obj *dom)
+static int nc_destroy(struct nc_domain_obj *dom, bool killable)
 {
-	nc_domdev_remove(dom);
-	return nc_domain_destroy(dom);
+	int ret = killable ? nc_domain_destroy_killable(dom) :
+			     nc_domain_destroy(dom);
+
+	if (ret != -EINTR)
+		nc_domdev_remove(dom);
+	return ret;
 }
 
 /* Drop a destroyed domain from its creator's autodestroy list, if on one. */
@@ -198,7 +223,7 @@ static void nc_forget_owner(struct nc_domain_obj *dom)
 
 static int nc_open(struct inode *inode, struct file *file)
 {
-	struct nc_file *nf = kzalloc(sizeof(*nf), GFP_KERNEL);
+	struct nc_file *nf = kzalloc(sizeof(*nf), GFP_KERNEL_ACCOUNT);
 
 	if (!nf)
 		return -ENOMEM;
@@ -217,7 +242,7 @@ static int nc_release(struct inode *inode, struct file *file)
 					       struct nc_domain_obj, owner_link))) {
 		list_del_init(&dom->owner_link);
 		mutex_unlock(&nc_owner_lock);
-		nc_destroy(dom);	/* -ESRCH if already destroyed */
+		nc_destroy(dom, false);	/* -ESRCH if already destroyed */
 		nc_domain_put(dom);
 		mutex_lock(&nc_owner_lock);
 	}
@@ -231,6 +256,20 @@ static int nc_release(struct inode *inode, struct file *file)
  * in it is copied back for _IOR ioctls (also on failure, for nr_done),
  * unless the ioctl's @out says this call wrote nothing (CLAIM_MEMORY SET).
  */
+
+/**
+ * struct nc_call - one ioctl call.
+ * @file:    the open /dev/numaclaims.
+ * @nf:      its state.
+ * @created: DOMAIN_CREATE's new domain (a reference), for its undo: the
+ *           undo acts on this object, never on a domid looked up again
+ *           (which another builder's new domain may have taken by then).
+ */
+struct nc_call {
+	struct file *file;
+	struct nc_file *nf;
+	struct nc_domain_obj *created;
+};
 
 static int nc_check_pad(u32 pad)
 {
@@ -260,7 +299,7 @@ static void nc_put_locked(struct nc_domain_obj *dom)
 	nc_domain_put(dom);
 }
 
-static int nc_ioc_domain_create(struct nc_file *nf, void *arg)
+static int nc_ioc_domain_create(struct nc_call *call, void *arg)
 {
 	struct numaclaims_domain_create *c = arg;
 	struct nc_domain_obj *dom;
@@ -269,22 +308,27 @@ static int nc_ioc_domain_create(struct nc_file *nf, void *arg)
 	if (c->flags & ~NUMACLAIMS_DOMAIN_FLAGS || c->reserved[0] ||
 	    c->reserved[1])
 		return -EINVAL;
-	ret = nc_domain_create(c->max_pages, c->flags, &dom);
+	ret = nc_domain_alloc(c->max_pages, c->flags, &dom);
 	if (ret)
 		return ret;
+	/*
+	 * On its creator's list before its id is published: a destroy by
+	 * another caller that guesses the id takes it off the list again.
+	 */
+	if (c->flags & NUMACLAIMS_DOMAIN_AUTODESTROY) {
+		kref_get(&dom->ref);		/* the list's reference */
+		mutex_lock(&nc_owner_lock);
+		list_add(&dom->owner_link, &call->nf->autodestroy);
+		mutex_unlock(&nc_owner_lock);
+	}
+	nc_domain_publish(dom);
 	c->domid = dom->acct.domid;
 	nc_domdev_add(dom);
-	if (c->flags & NUMACLAIMS_DOMAIN_AUTODESTROY) {
-		mutex_lock(&nc_owner_lock);
-		list_add(&dom->owner_link, &nf->autodestroy);
-		mutex_unlock(&nc_owner_lock);	/* the list keeps our reference */
-	} else {
-		nc_domain_put(dom);
-	}
+	call->created = dom;			/* our reference, for the undo */
 	return 0;
 }
 
-static int nc_ioc_domain_destroy(struct nc_file *nf, void *arg)
+static int nc_ioc_domain_destroy(struct nc_call *call, void *arg)
 {
 	struct numaclaims_domain_destroy *c = arg;
 	struct nc_domain_obj *dom;
@@ -295,14 +339,14 @@ static int nc_ioc_domain_destroy(struct nc_file *nf, void *arg)
 	dom = nc_domain_get(c->domid);
 	if (!dom)
 		return -ESRCH;
-	ret = nc_destroy(dom);
+	ret = nc_destroy(dom, true);
 	if (!ret)
 		nc_forget_owner(dom);
 	nc_domain_put(dom);
 	return ret;
 }
 
-static int nc_ioc_domain_open(struct nc_file *nf, void *arg)
+static int nc_ioc_domain_open(struct nc_call *call, void *arg)
 {
 	struct numaclaims_domain_open *o = arg;
 	struct nc_domain_obj *dom;
@@ -330,7 +374,7 @@ out:
 	return fd;
 }
 
-static int nc_ioc_set_max_pages(struct nc_file *nf, void *arg)
+static int nc_ioc_set_max_pages(struct nc_call *call, void *arg)
 {
 	struct numaclaims_max_pages *c = arg;
 	struct nc_domain_obj *dom;
@@ -348,7 +392,7 @@ static int nc_ioc_set_max_pages(struct nc_file *nf, void *arg)
 	return 0;
 }
 
-static int nc_ioc_set_node_affinity(struct nc_file *nf, void *arg)
+static int nc_ioc_set_node_affinity(struct nc_call *call, void *arg)
 {
 	struct numaclaims_node_affinity *c = arg;
 	struct nc_domain_obj *dom;
@@ -421,7 +465,8 @@ static int nc_claim_set_get_ioc(struct numaclaims_claim_memory *c)
 		return -ESRCH;
 	}
 	spin_lock(&nc_heap_lock);
-	ret = nc_claim_set_get(&nc_heap, &dom->acct, set, &nr);
+	ret = READ_ONCE(dom->dying) ? -ESRCH :
+	      nc_claim_set_get(&nc_heap, &dom->acct, set, &nr);
 	spin_unlock(&nc_heap_lock);
 	nc_domain_put(dom);
 	c->nr_entries = nr;
@@ -440,12 +485,12 @@ static bool nc_claim_memory_out(const void *arg)
 	return c->mode == NUMACLAIMS_CLAIM_GET;
 }
 
-static int nc_ioc_claim_memory(struct nc_file *nf, void *arg)
+static int nc_ioc_claim_memory(struct nc_call *call, void *arg)
 {
 	struct numaclaims_claim_memory *c = arg;
 
 	/* SET mutates: the privilege check comes before any validation. */
-	if (c->mode == NUMACLAIMS_CLAIM_SET && !capable(CAP_SYS_ADMIN))
+	if (c->mode == NUMACLAIMS_CLAIM_SET && !nc_file_admin(call->file))
 		return -EPERM;
 	if (c->pad)
 		return -EINVAL;
@@ -459,7 +504,7 @@ static int nc_ioc_claim_memory(struct nc_file *nf, void *arg)
 	}
 }
 
-static int nc_ioc_claim_pages(struct nc_file *nf, void *arg)
+static int nc_ioc_claim_pages(struct nc_call *call, void *arg)
 {
 	struct numaclaims_reservation *r = arg;
 	struct nc_domain_obj *dom;
@@ -478,58 +523,117 @@ static int nc_ioc_claim_pages(struct nc_file *nf, void *arg)
 	return ret;
 }
 
-static int nc_ioc_populate(struct nc_file *nf, void *arg)
+/* Gfns copied in per batch, with no numaclaims lock held. */
+#define NC_GFN_BATCH	512U
+
+/*
+ * POPULATE_PHYSMAP and DECREASE_RESERVATION: copy a batch of gfns in, then
+ * take the domain's lock for that batch only, so user memory (which may
+ * fault into userfaultfd, FUSE or this very domain's mapping) is never read
+ * under a numaclaims lock and a destroy waits for at most one extent.  A
+ * call with no extents still validates its arguments.
+ */
+static int nc_gfn_op(struct numaclaims_reservation *r, bool populate)
 {
-	struct numaclaims_reservation *r = arg;
-	struct nc_gfn_list gfns = { .user = u64_to_user_ptr(r->extent_start) };
+	const u64 __user *ugfns = u64_to_user_ptr(r->extent_start);
+	u64 *buf = NULL, left = r->nr_extents, done;
+	struct nc_gfn_list gfns;
 	struct nc_domain_obj *dom;
 	int ret;
+
+	dom = nc_domain_get(r->domid);
+	if (!dom)
+		return -ESRCH;
+	if (left) {
+		buf = kmalloc_array(min_t(u64, left, NC_GFN_BATCH),
+				    sizeof(*buf), GFP_KERNEL);
+		if (!buf) {
+			nc_domain_put(dom);
+			return -ENOMEM;
+		}
+	}
+	gfns.kernel = buf;
+	do {
+		u64 n = min_t(u64, left, NC_GFN_BATCH);
+		bool fault = false;
+
+		if (n) {
+			/* What could be read is done, then EFAULT. */
+			unsigned long short_by = copy_from_user(buf,
+					ugfns + r->nr_done, n * sizeof(*buf));
+
+			if (short_by) {
+				n = (n * sizeof(*buf) - short_by) / sizeof(*buf);
+				fault = true;
+			}
+		}
+		ret = nc_domain_lock(dom);
+		if (ret)
+			break;
+		done = 0;
+		if (populate)
+			ret = nc_populate(dom, &gfns, n, r->extent_order,
+					  r->mem_flags, &done);
+		else
+			ret = nc_decrease(dom, &gfns, n, r->extent_order,
+					  &done);
+		mutex_unlock(&dom->lock);
+		r->nr_done += done;
+		left -= done;
+		if (!ret && fault)
+			ret = -EFAULT;
+	} while (!ret && left);
+	kfree(buf);
+	nc_domain_put(dom);
+	return ret;
+}
+
+static int nc_ioc_populate(struct nc_call *call, void *arg)
+{
+	struct numaclaims_reservation *r = arg;
 
 	r->nr_done = 0;
 	if (r->pad)
 		return -EINVAL;
-	ret = nc_get_locked(r->domid, &dom);
-	if (ret)
-		return ret;
-	ret = nc_populate(dom, &gfns, r->nr_extents, r->extent_order,
-			  r->mem_flags, &r->nr_done);
-	nc_put_locked(dom);
-	return ret;
+	return nc_gfn_op(r, true);
 }
 
-static int nc_ioc_decrease(struct nc_file *nf, void *arg)
+static int nc_ioc_decrease(struct nc_call *call, void *arg)
 {
 	struct numaclaims_reservation *r = arg;
-	struct nc_gfn_list gfns = { .user = u64_to_user_ptr(r->extent_start) };
-	struct nc_domain_obj *dom;
-	int ret;
 
 	r->nr_done = 0;
 	if (r->pad || r->mem_flags)
 		return -EINVAL;
-	ret = nc_get_locked(r->domid, &dom);
-	if (ret)
-		return ret;
-	ret = nc_decrease(dom, &gfns, r->nr_extents, r->extent_order,
-			  &r->nr_done);
-	nc_put_locked(dom);
-	return ret;
+	return nc_gfn_op(r, false);
 }
 
-static int nc_ioc_domain_info(struct nc_file *nf, void *arg)
+static int nc_ioc_domain_info(struct nc_call *call, void *arg)
 {
 	struct numaclaims_domain_info *i = arg;
 	struct nc_domain_obj *dom;
 	const struct nc_domain *d;
 
+	u32 domid = i->domid;
+
 	if (i->flags & ~NUMACLAIMS_INFO_NEXT || i->pad)
 		return -EINVAL;
-	dom = i->flags & NUMACLAIMS_INFO_NEXT ? nc_domain_get_next(i->domid) :
-						nc_domain_get(i->domid);
+again:
+	dom = i->flags & NUMACLAIMS_INFO_NEXT ? nc_domain_get_next(domid) :
+						nc_domain_get(domid);
 	if (!dom)
 		return -ESRCH;
 	d = &dom->acct;
 	spin_lock(&nc_heap_lock);
+	/* A domain being destroyed is gone: ESRCH, or the next one. */
+	if (READ_ONCE(dom->dying)) {
+		spin_unlock(&nc_heap_lock);
+		domid = d->domid + 1;
+		nc_domain_put(dom);
+		if (!(i->flags & NUMACLAIMS_INFO_NEXT))
+			return -ESRCH;
+		goto again;
+	}
 	i->domid = d->domid;
 	i->domain_flags = dom->flags;
 	i->max_pages = d->max_pages;
@@ -545,7 +649,7 @@ static int nc_ioc_domain_info(struct nc_file *nf, void *arg)
 	return 0;
 }
 
-static int nc_ioc_host_info(struct nc_file *nf, void *arg)
+static int nc_ioc_host_info(struct nc_call *call, void *arg)
 {
 	struct numaclaims_host_info *hi = arg;
 	u32 node;
@@ -572,45 +676,31 @@ static int nc_ioc_host_info(struct nc_file *nf, void *arg)
 	return 0;
 }
 
-/* OFFLINE_PAGES and ONLINE_PAGES: the same request, the engine's @op. */
-static int nc_offline_op(void *arg,
-			 int (*op)(struct nc_heap *h, u32 node, u64 pages))
+/* OFFLINE_PAGES and ONLINE_PAGES: bounded heap-lock holds (nc_host_*). */
+static int nc_ioc_offline(struct nc_call *call, void *arg)
 {
 	struct numaclaims_offline *o = arg;
-	int ret;
 
-	if (o->pad)
-		return -EINVAL;
-	spin_lock(&nc_heap_lock);
-	ret = op(&nc_heap, o->node, o->pages);
-	spin_unlock(&nc_heap_lock);
-	return ret;
+	return o->pad ? -EINVAL : nc_host_offline(o->node, o->pages);
 }
 
-static int nc_ioc_offline(struct nc_file *nf, void *arg)
+static int nc_ioc_online(struct nc_call *call, void *arg)
 {
-	return nc_offline_op(arg, nc_offline_pages);
-}
+	struct numaclaims_offline *o = arg;
 
-static int nc_ioc_online(struct nc_file *nf, void *arg)
-{
-	return nc_offline_op(arg, nc_online_pages);
+	return o->pad ? -EINVAL : nc_host_online(o->node, o->pages);
 }
 
 /*
  * A domain whose id cannot be copied out to the caller would be lost to it:
- * undo the create.
+ * undo the create, of exactly the domain this call made.
  */
-static void nc_undo_domain_create(struct nc_file *nf, void *arg)
+static void nc_undo_domain_create(struct nc_call *call, void *arg)
 {
-	struct numaclaims_domain_create *c = arg;
-	struct nc_domain_obj *dom = nc_domain_get(c->domid);
+	struct nc_domain_obj *dom = call->created;
 
-	if (dom) {
-		if (!nc_destroy(dom))
-			nc_forget_owner(dom);
-		nc_domain_put(dom);
-	}
+	if (dom && !nc_destroy(dom, false))
+		nc_forget_owner(dom);
 }
 
 /**
@@ -629,8 +719,8 @@ static void nc_undo_domain_create(struct nc_file *nf, void *arg)
 struct nc_ioctl_desc {
 	unsigned int cmd;
 	bool admin;
-	int (*handler)(struct nc_file *nf, void *arg);
-	void (*undo)(struct nc_file *nf, void *arg);
+	int (*handler)(struct nc_call *call, void *arg);
+	void (*undo)(struct nc_call *call, void *arg);
 	bool (*out)(const void *arg);
 	unsigned int minsz;
 };
@@ -670,6 +760,7 @@ static long nc_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 {
 	void __user *argp = (void __user *)uarg;
 	const struct nc_ioctl_desc *desc;
+	struct nc_call call = { .file = file, .nf = file->private_data };
 	unsigned int usize = _IOC_SIZE(cmd), ksize, csize, nr = _IOC_NR(cmd);
 	u64 small[8] nc_uninit;
 	void *karg;
@@ -685,7 +776,7 @@ static long nc_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 	desc = &nc_ioctls[array_index_nospec(nr, ARRAY_SIZE(nc_ioctls))];
 	if (!desc->handler || _IOC_DIR(desc->cmd) != _IOC_DIR(cmd))
 		return -ENOTTY;
-	if (desc->admin && !capable(CAP_SYS_ADMIN))
+	if (desc->admin && !nc_file_admin(file))
 		return -EPERM;
 	ksize = _IOC_SIZE(desc->cmd);
 	if (usize < (desc->minsz ? desc->minsz : ksize))
@@ -718,13 +809,21 @@ static long nc_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 		ret = -EFAULT;
 		goto out;
 	}
-	ret = desc->handler(file->private_data, karg);
+	ret = desc->handler(&call, karg);
 	if ((_IOC_DIR(cmd) & _IOC_READ) && (!desc->out || desc->out(karg)) &&
-	    copy_to_user(argp, karg, csize)) {
+	    (copy_to_user(argp, karg, csize) ||
+	     /*
+	      * A read-only struct longer than ours: the tail we do not know
+	      * reads as zero.  (A written one's tail was checked zero above.)
+	      */
+	     (usize > ksize && !(_IOC_DIR(cmd) & _IOC_WRITE) &&
+	      clear_user(argp + ksize, usize - ksize)))) {
 		if (!ret && desc->undo)
-			desc->undo(file->private_data, karg);
+			desc->undo(&call, karg);
 		ret = -EFAULT;
 	}
+	if (call.created)
+		nc_domain_put(call.created);
 out:
 	if (karg != small)
 		kfree(karg);
@@ -770,6 +869,51 @@ static int nc_invariants_show(struct seq_file *m, void *unused)
 DEFINE_SHOW_ATTRIBUTE(nc_invariants);
 
 /*
+ * "lock_holds": the most frames a bulk path (offline, online, decrease,
+ * destroy) handled under one hold of the heap lock, and the longest such
+ * hold, since load or the last write to the file (which resets them).
+ * Also the pages handed out not zero (debug=2 checks them).
+ */
+static int nc_lock_holds_show(struct seq_file *m, void *unused)
+{
+	struct nc_hold_stats st;
+
+	spin_lock(&nc_heap_lock);
+	st = nc_hold_stats;
+	spin_unlock(&nc_heap_lock);
+	seq_printf(m, "max_frames=%llu site=%s\nmax_ns=%llu site=%s\nbatch=%u\nverify_failures=%llu\n",
+		   st.max_work, st.max_work_site ?: "-", st.max_ns,
+		   st.max_ns_site ?: "-", NC_LOCK_BATCH,
+		   READ_ONCE(nc_verify_failures));
+	return 0;
+}
+
+static int nc_lock_holds_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, nc_lock_holds_show, NULL);
+}
+
+static ssize_t nc_lock_holds_write(struct file *file, const char __user *buf,
+				   size_t len, loff_t *ppos)
+{
+	if (!nc_file_admin(file))
+		return -EPERM;
+	spin_lock(&nc_heap_lock);
+	memset(&nc_hold_stats, 0, sizeof(nc_hold_stats));
+	spin_unlock(&nc_heap_lock);
+	return len;
+}
+
+static const struct file_operations nc_lock_holds_fops = {
+	.owner = THIS_MODULE,
+	.open = nc_lock_holds_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.write = nc_lock_holds_write,
+	.release = single_release,
+};
+
+/*
  * "page": write "fill DOMID GFN PATTERN" to fill a populated page with a
  * 64-bit pattern, or "sum DOMID GFN" and read back
  * "nonzero=<bytes> first=<first u64> node=<node numaclaims placed it on>"
@@ -806,7 +950,7 @@ static ssize_t nc_page_write(struct file *file, const char __user *ubuf,
 	u32 domid;
 	int n, ret;
 
-	if (!capable(CAP_SYS_ADMIN))
+	if (!nc_file_admin(file))
 		return -EPERM;
 	if (len >= sizeof(buf))
 		return -EINVAL;
@@ -870,7 +1014,8 @@ static int __init numaclaims_init(void)
 {
 	int ret;
 
-	ret = nc_core_init(node_pool_mb, nr_node_pool_mb, pool_mb);
+	ret = nc_core_init(node_pool_mb, nr_node_pool_mb, pool_mb,
+			   pool_max_percent);
 	if (ret)
 		return ret;
 	ret = nc_domdev_init();
@@ -887,7 +1032,12 @@ static int __init numaclaims_init(void)
 	nc_debugfs = debugfs_create_dir("numaclaims", NULL);
 	debugfs_create_file("invariants", 0400, nc_debugfs, NULL,
 			    &nc_invariants_fops);
-	debugfs_create_file("page", 0600, nc_debugfs, NULL, &nc_page_fops);
+	debugfs_create_file("lock_holds", 0600, nc_debugfs, NULL,
+			    &nc_lock_holds_fops);
+	/* A hook that writes domain memory: only when asked for (tests). */
+	if (nc_debug & NC_DEBUG_PAGE_HOOK)
+		debugfs_create_file("page", 0600, nc_debugfs, NULL,
+				    &nc_page_fops);
 	return 0;
 }
 

@@ -8,7 +8,7 @@
 # /bin/numaclaims_test, unloads the module, and writes one TAP document to
 # $VM_OUT (also echoed to the console):
 #
-#   1..9 (1..10 with kmemleak)
+#   1..17 (1..18 with kmemleak)
 #   ok 1 load: insmod numaclaims.ko PARAMS
 #   ok 2 load: each node's free memory fell by its pool (reserved_pages)
 #   # TAP version 13             <- numaclaims_test's own TAP, nested
@@ -20,7 +20,12 @@
 #   ok 6 unload: a destroyed domain's pinned page is held (held 1)
 #   ok 7 unload: rmmod numaclaims
 #   ok 8 unload: the pinned page was left to its holder, not freed under it
-#   ok 9 unload: each node's free memory is back (tolerance 4 MiB or 1%)
+#   ok 9..13 pool limit: refused above pool_max_percent (default 80%) of a
+#            node's free memory, with a message naming the override
+#   ok 14 debug: no debugfs page hook without debug=1
+#   ok 15 unload: every page back to Linux is zero (debug=2)
+#   ok 16 load: a chunk on the wrong node is given back once (debug=4)
+#   ok 17 unload: each node's free memory is back (tolerance 4 MiB or 1%)
 #
 # "Free" is MemFree plus the pages on the per-CPU free lists (free, but not
 # in MemFree).  On a KASAN kernel freed slab objects wait in the KASAN
@@ -89,7 +94,7 @@ kasan=0
 dmesg | grep -q "KernelAddressSanitizer initialized" && kasan=1
 
 say "TAP version 13"
-if [ -n "$kmemleak" ]; then say "1..10"; else say "1..9"; fi
+if [ -n "$kmemleak" ]; then say "1..18"; else say "1..17"; fi
 
 if [ -n "$kmemleak" ]; then
 	# Forget what boot left behind: only leaks from now on count.
@@ -220,6 +225,65 @@ dmesg | grep -q "pages still held at unload" && st=0
 kill "$hold" 2>/dev/null
 wait "$hold" 2>/dev/null
 result $st "unload: the pinned page was left to its holder, not freed under it"
+
+# Module parameters that a server meets at load (each load is undone; the
+# free-memory check below covers them all).
+try_load() {	# EXPECT(0|1) NAME PARAMS...: insmod, check, rmmod
+	_want=$1 _name=$2
+	shift 2
+	dmesg -c >/dev/null
+	if insmod "$ko" "$@" 2>/dev/null; then _got=0; else _got=1; fi
+	[ "$_got" = 0 ] && ! rmmod numaclaims && _got=2
+	st=1
+	[ "$_got" = "$_want" ] && st=0
+	result $st "$_name (insmod $*: $([ "$_got" = 0 ] && echo loaded || echo refused))"
+}
+try_load 1 "pool limit: a pool larger than the nodes is refused" pool_mb=1000000
+st=1
+dmesg | grep -q "raise pool_max_percent=\|above the per-node maximum" && st=0
+result $st "pool limit: the refusal names the limit and how to override it"
+try_load 1 "pool limit: pool_max_percent=0 is refused" pool_max_percent=0
+# 88% of the smallest node's free memory: above the default 80%, within 95%.
+min_mb=
+for m in /sys/devices/system/node/node[0-9]*/meminfo; do
+	f=$(( $(meminfo_field "$m" MemFree) / 1024 ))
+	[ -z "$min_mb" ] || [ "$f" -lt "$min_mb" ] && min_mb=$f
+done
+big=$(( min_mb * 88 / 100 ))
+try_load 1 "pool limit: ${big} MiB (88% of ${min_mb} MiB free) refused by default" pool_mb=$big
+try_load 0 "pool limit: ${big} MiB loads with pool_max_percent=95" pool_mb=$big pool_max_percent=95
+# The debugfs page hook (it writes domain memory) exists only with debug=1.
+st=1
+if insmod "$ko" pool_mb=16; then
+	[ -e /sys/kernel/debug/numaclaims/invariants ] &&
+		[ ! -e /sys/kernel/debug/numaclaims/page ] && st=0
+	rmmod numaclaims || st=1
+fi
+result $st "debug: no debugfs page hook without debug=1"
+# A domain's data never reaches Linux: unload clears every page a domain
+# had (debug=2 checks each page given back to Linux is zero).
+dmesg -c >/dev/null
+st=1
+if insmod "$ko" pool_mb=16 debug=2; then
+	out=$(/bin/numaclaims_test --dirty 2048)
+	say "# $out"
+	rmmod numaclaims && [ "${out%% *}" = dirty ] && st=0
+fi
+dmesg | grep "unload:.*back to Linux" | while read -r l; do say "# $l"; done
+scrubbed=$(dmesg | sed -n 's/.*unload: [0-9]* pages back to Linux, \([0-9]*\) scrubbed, 0 not zero/\1/p' |
+	   awk '{ s += $1 } END { print s + 0 }')
+notzero=$(dmesg | grep -c "unload:.*scrubbed, [1-9][0-9]* not zero")
+[ "$scrubbed" = 2048 ] && [ "$notzero" = 0 ] || st=1
+result $st "unload: every page back to Linux is zero (${scrubbed} of 2048 written pages scrubbed, ${notzero} nodes with non-zero pages)"
+# Fault injection: a node's second chunk is "on another node": it is freed
+# once, the pool keeps what it has, and unload frees only that.
+dmesg -c >/dev/null
+st=1
+if insmod "$ko" pool_mb=16 debug=4; then
+	dmesg | grep -q "reserved 512 of 4096 pages" && st=0
+	rmmod numaclaims || st=1
+fi
+result $st "load: a chunk on the wrong node is given back once (debug=4)"
 settle
 memfree >/tmp/mem.after
 ok=0

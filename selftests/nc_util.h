@@ -346,6 +346,37 @@ static inline __u64 nc_node_unclaimed(const struct numaclaims_host_info *hi,
  */
 
 /* Read the invariant checker into @buf ("ok\n" when all is well). */
+/*
+ * debugfs "lock_holds": the most frames one heap-lock hold of a bulk path
+ * handled since the last reset, and the module's bound; reset it with
+ * @reset.  Returns 0 or -errno.
+ */
+static inline int nc_lock_holds(__u64 *max_frames, unsigned int *batch,
+				bool reset)
+{
+	char buf[512];
+	const char *p;
+	ssize_t n;
+	int fd = open(NC_DEBUGFS "/lock_holds", O_RDWR);
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0) {
+		close(fd);
+		return -EIO;
+	}
+	buf[n] = 0;
+	p = strstr(buf, "max_frames=");
+	*max_frames = p ? strtoull(p + 11, NULL, 10) : ~0ULL;
+	p = strstr(buf, "batch=");
+	*batch = p ? strtoul(p + 6, NULL, 10) : 0;
+	if (reset && write(fd, "0\n", 2) != 2)
+		n = -errno;
+	close(fd);
+	return n < 0 ? (int)n : 0;
+}
+
 static inline int nc_invariants(char *buf, size_t len)
 {
 	int fd = open(NC_DEBUGFS "/invariants", O_RDONLY);

@@ -20,12 +20,14 @@
  * Usage: numaclaims_test [-l] [FILTER...]
  *        numaclaims_test --pools
  *        numaclaims_test --hold
+ *        numaclaims_test --dirty PAGES
  *   -l       list the tests (fixture.test) and exit
  *   FILTER   run only tests whose "fixture.test" name contains a FILTER
  *   --pools  print "NODE RESERVED_PAGES" for every node with a pool (for
  *            run_vm.sh's load/unload check) and exit
  *   --hold   hold a mapped, then a destroyed but pinned page for guest.sh's
  *            unload checks (see nc_hold())
+ *   --dirty  leave a domain of PAGES pages, all written, for unload to scrub
  *
  * Needs root, numaclaims.ko loaded and debugfs mounted; skips (exit 4) when
  * /dev/numaclaims does not exist.
@@ -155,6 +157,41 @@ static int nc_hold(void)
 		pause();
 }
 
+/*
+ * --dirty PAGES: a domain (not AUTODESTROY: it outlives this process) with
+ * PAGES pages, each written through a mapping; prints "dirty DOMID PAGES".
+ * Unload must give every one of them back to Linux zeroed.
+ */
+static int nc_dirty(const char *arg)
+{
+	unsigned long long pages = strtoull(arg, NULL, 0), i;
+	int fd = open(NC_DEV, O_RDWR), dfd;
+	__u64 *gfns, done;
+	__u32 d = 0;
+	char *m;
+
+	gfns = calloc(pages ? pages : 1, sizeof(*gfns));
+	if (!pages || !gfns || fd < 0 || nc_create(fd, pages, 0, &d))
+		return 1;
+	for (i = 0; i < pages; i++)
+		gfns[i] = i;
+	if (nc_populate(fd, d, gfns, pages, 0, 0, &done) || done != pages)
+		return 1;
+	dfd = nc_domain_open(fd, d, 0);
+	m = dfd < 0 ? MAP_FAILED : mmap(NULL, pages * NC_PAGE,
+					PROT_READ | PROT_WRITE, MAP_SHARED,
+					dfd, 0);
+	if (m == MAP_FAILED)
+		return 1;
+	for (i = 0; i < pages; i++)
+		memset(m + i * NC_PAGE, 0x5d, NC_PAGE);
+	munmap(m, pages * NC_PAGE);
+	close(dfd);
+	close(fd);
+	printf("dirty %u %llu\n", d, pages);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	bool list = argc > 1 && !strcmp(argv[1], "-l");
@@ -163,6 +200,8 @@ int main(int argc, char **argv)
 		return nc_print_pools();
 	if (argc > 1 && !strcmp(argv[1], "--hold"))
 		return nc_hold();
+	if (argc > 2 && !strcmp(argv[1], "--dirty"))
+		return nc_dirty(argv[2]);
 
 	/* Line-buffered, so TAP lines and TH_LOG lines keep their order. */
 	setvbuf(stdout, NULL, _IOLBF, 0);

@@ -10,7 +10,7 @@
 #                       kernel); use with --module built against it
 #   --module PATH.ko    numaclaims.ko to test (default build/module/numaclaims.ko,
 #                       built with `make module-vm` if missing)
-#   --params "K=V ..."  module parameters (default "pool_mb=64")
+#   --params "K=V ..."  module parameters (default "pool_mb=64 debug=1": the page hook)
 #   --suffix S          results file suffix (default: empty, or
 #                       -<kernel basename> with --kernel)
 #   --timeout SECONDS   whole VM run (default 1200)
@@ -32,7 +32,7 @@ set -o pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$HERE/.." && pwd)
 
-nodes=2 mem=512M kernel= module= params="pool_mb=64" suffix= suffix_set=0
+nodes=2 mem=512M kernel= module= params="pool_mb=64 debug=1" suffix= suffix_set=0
 timeout=1200 filters=() results=
 usage() { sed -n '3,/^set -u/{/^set -u/d;s/^# \{0,1\}//p}' "$0"; exit "${1:-2}"; }
 need() { [ $# -ge 2 ] || { echo "run_vm.sh: $1 needs an argument" >&2; exit 2; }; }

@@ -63,20 +63,26 @@ static const u64 op_allowed[NR_OPS] = {
 	[OP_CLAIM_SET] = B(EINVAL) | B(E2BIG) | B(ENOENT) | B(ENOMEM) | B(ESRCH),
 	[OP_CLAIM_GET] = B(EINVAL) | B(ERANGE) | B(ESRCH),
 	[OP_CLAIM_PAGES] = B(EINVAL) | B(ENOMEM) | B(ESRCH),
+	/*
+	 * EINTR on populate and decrease: another worker's destroy of the
+	 * domain was waiting for it (it stops at the next extent).
+	 */
 	[OP_POPULATE] = B(EINVAL) | B(ENOENT) | B(ENOMEM) | B(E2BIG) |
-			B(EEXIST) | B(ESRCH),
-	[OP_DECREASE] = B(EINVAL) | B(ESRCH),
+			B(EEXIST) | B(ESRCH) | B(EINTR),
+	[OP_DECREASE] = B(EINVAL) | B(ESRCH) | B(EINTR),
 	[OP_OFFLINE] = B(EINVAL) | B(ENOENT) | B(ENOMEM),
 	[OP_ONLINE] = B(EINVAL) | B(ENOENT),
 	[OP_INFO] = B(EINVAL) | B(ESRCH),
 	[OP_REOPEN] = 0,
-	[OP_DESTROY_DURING_POPULATE] = B(ENOMEM) | B(E2BIG) | B(ESRCH) | B(EEXIST),
+	[OP_DESTROY_DURING_POPULATE] = B(ENOMEM) | B(E2BIG) | B(ESRCH) | B(EEXIST) |
+				       B(EINTR),
 	/*
 	 * EBADF: the close won the race before the populate entered the
 	 * kernel.  ESRCH, here and below: another worker's destroy of a
 	 * random domid (1..64 are picked too) got to the domain first.
 	 */
-	[OP_CLOSE_DURING_POPULATE] = B(ENOMEM) | B(E2BIG) | B(EBADF) | B(ESRCH),
+	[OP_CLOSE_DURING_POPULATE] = B(ENOMEM) | B(E2BIG) | B(EBADF) | B(ESRCH) |
+				     B(EINTR),
 	[OP_SIGNAL_DURING_POPULATE] = B(ENOMEM) | B(E2BIG) | B(EINTR) | B(ESRCH),
 };
 

@@ -69,7 +69,7 @@ test)
 	out=${out:-$TOP/build/results/realvm.tap}
 	mkdir -p "$(dirname "$out")"
 	exec "$TOP/tools/vm.sh" --nodes 2 --mem-per-node 512M \
-		--module "$ko" --params "pool_mb=64" "${adds[@]}" \
+		--module "$ko" --params "pool_mb=64 debug=1" "${adds[@]}" \
 		--add "$TOP/tools/realvm-guest.sh:/bin/realvm-guest" \
 		--out "$out" --quiet --splat-check --timeout "${timeout:-300}" \
 		-- realvm-guest

@@ -1185,6 +1185,54 @@ TEST_F(heap, offline_and_online)
 	/* The teardown onlines everything and expects merged buddies. */
 }
 
+/*
+ * Offline in two steps (the module's bounded heap-lock holds): the commit
+ * takes the pages out of the accounting at once, atomically, recalling
+ * claims; the frames then leave the free lists a batch at a time.  Between
+ * batches the invariants hold, allocations go on but never reach a
+ * committed frame, and an online cannot take frames still pending.
+ */
+TEST_F(heap, offline_commit_then_settle_in_batches)
+{
+	struct nc_domain *d = tl_dom(T, BIG);
+	const u32 n = P(0);
+	const u64 a0 = AV(n);
+	u64 left, prev, calls = 0;
+
+	ASSERT_LT(300, a0);
+	OK(INSTALL(d, { a0 / 2, n }));
+	FAILS_CLEANLY(ENOMEM, nc_offline_commit(H, n, a0 + 1));
+	FAILS_CLEANLY(ENOENT, nc_offline_commit(H, self->nopool, 1));
+	ASSERT_EQ(0, nc_offline_settle(H, self->nopool, 10));
+	OK(nc_offline_commit(H, n, a0 - 100));
+	ASSERT_EQ(100, AV(n));
+	ASSERT_EQ(a0 - 100, H->node[n].offlined_pages);
+	ASSERT_EQ(a0 - 100, H->node[n].offline_pending);
+	/* The claim no longer fits: recalled by the commit, not later. */
+	ASSERT_EQ(100, d->claims[n]);
+	CHECK();
+	/* Nothing pending can be onlined. */
+	FAILS_CLEANLY(EINVAL, nc_online_pages(H, n, 1));
+	/* Allocations between batches get the 100 pages, never more. */
+	for (left = 0; left < 40; left++)
+		OK(tl_alloc(T, d, 0, n, EXACT, NULL));
+	for (left = prev = a0 - 100; left; prev = left) {
+		left = nc_offline_settle(H, n, 7);
+		ASSERT_GE(7, prev - left);
+		ASSERT_LT(0, prev - left);
+		CHECK();
+		calls++;
+	}
+	ASSERT_EQ((a0 - 100 + 6) / 7, calls);
+	ASSERT_EQ(0, H->node[n].offline_pending);
+	ASSERT_EQ(60, fill_node(T, d, n));
+	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 0, n, EXACT, NULL));
+	tl_free_dom(T, d, n, U64MAX);
+	OK(nc_online_pages(H, n, a0 - 100));
+	ASSERT_EQ(a0, AV(n));
+	CHECK();
+}
+
 /* Offlining recalls host-wide claims, newest domain first. */
 TEST_F(heap, offline_recalls_host_wide_newest_first)
 {

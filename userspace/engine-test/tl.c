@@ -489,14 +489,20 @@ const char *tl_check(struct tl *t)
 				    n, nd->reserved_pages, nd->avail_pages,
 				    nd->offlined_pages, node_pages[n],
 				    t->nobody_pages[n], nd->held_pages);
-		if (nd->pool.nr_free != nd->avail_pages)
-			return fail(t, "node %u: pool nr_free " FMT64 " != avail " FMT64,
-				    n, nd->pool.nr_free, nd->avail_pages);
+		/* Frames committed offline but not settled stay on the lists. */
+		if (nd->offline_pending > nd->offlined_pages)
+			return fail(t, "node %u: offline_pending " FMT64 " > offlined " FMT64,
+				    n, nd->offline_pending, nd->offlined_pages);
+		if (nd->pool.nr_free != nd->avail_pages + nd->offline_pending)
+			return fail(t, "node %u: pool nr_free " FMT64 " != avail " FMT64 " + offline_pending " FMT64,
+				    n, nd->pool.nr_free, nd->avail_pages,
+				    nd->offline_pending);
 		for (o = 0; o <= NC_MAX_ORDER; o++)
 			free_pages += (u64)tl_free_blocks(h, n, o) << o;
-		if (free_pages != nd->avail_pages)
-			return fail(t, "node %u: free lists hold " FMT64 " pages, avail " FMT64,
-				    n, free_pages, nd->avail_pages);
+		if (free_pages != nd->avail_pages + nd->offline_pending)
+			return fail(t, "node %u: free lists hold " FMT64 " pages, avail " FMT64 " + offline_pending " FMT64,
+				    n, free_pages, nd->avail_pages,
+				    nd->offline_pending);
 	}
 	if (pool_mask != h->nodes_with_pool)
 		return fail(t, "nodes_with_pool %#llx, expected %#llx",
