@@ -9,7 +9,8 @@
  * shorter version is accepted (the missing tail reads as zero); a caller
  * built against a newer, longer version is accepted only if the bytes the
  * kernel does not know are all zero (else EINVAL).  A size smaller than the
- * first published version is rejected with EINVAL.
+ * first published version is rejected with EINVAL.  A read-only (_IOR)
+ * structure longer than the kernel's gets its unknown tail zeroed.
  *
  * All fields marked "reserved" or "pad" must be zero (else EINVAL).  User
  * pointers are carried in __u64 fields.  Page counts are in units of 4 KiB
@@ -21,7 +22,12 @@
  *    non-zero reserved or padding field, unknown flag.
  *  * %EFAULT - the structure (or an array it points to) is not readable or
  *    writable.
- *  * %EPERM  - a mutating ioctl called without %CAP_SYS_ADMIN.
+ *  * %EPERM  - a mutating ioctl on a file whose opener did not have
+ *    %CAP_SYS_ADMIN (in the initial user namespace).  Privilege is the
+ *    opener's, checked against the file's credentials as for other fds that
+ *    carry a capability: a privileged process may hand its fd to a helper
+ *    that has none, and a process that drops the capability keeps the fds
+ *    it opened before.
  *  * %ESRCH  - the domain named by @domid does not exist or is being
  *    destroyed (ioctls that take a domid).
  *
@@ -271,7 +277,7 @@ struct numaclaims_node_info {
  *                      held a reference to them (a get_user_pages() pin, an
  *                      O_DIRECT or vmsplice in flight).  They belong to no
  *                      domain, are not available, and return to the pool,
- *                      scrubbed, when the last holder lets go.
+ *                      zeroed, when the last holder lets go.
  *
  * Every reserved page is in exactly one place:
  * reserved_pages = avail_pages + offlined_pages + held_pages + the pages in
@@ -347,10 +353,16 @@ struct numaclaims_offline {
 	_IOWR(NUMACLAIMS_IOC_MAGIC, 0x01, struct numaclaims_domain_create)
 
 /**
- * NUMACLAIMS_IOC_DOMAIN_DESTROY - destroy a domain: scrub-free its pages and
- * release its claims.  Waits for calls in progress on the domain to finish.
+ * NUMACLAIMS_IOC_DOMAIN_DESTROY - destroy a domain: free its pages to the
+ * pools and release its claims.  The freed pages are not zeroed here: they
+ * are marked dirty and zeroed before any domain is given them again, and
+ * before the pool gives them back to Linux at unload, so no domain's data
+ * reaches another domain or Linux.  A call in progress on the domain is
+ * waited for; a populate or decrease stops at its next extent (%EINTR).
+ * The wait is killable.
  *
- * Errors: %EPERM, %EFAULT, %EINVAL (pad), %ESRCH.
+ * Errors: %EPERM, %EFAULT, %EINVAL (pad), %ESRCH, %EINTR (fatal signal while
+ * waiting: nothing was destroyed).
  */
 #define NUMACLAIMS_IOC_DOMAIN_DESTROY \
 	_IOW(NUMACLAIMS_IOC_MAGIC, 0x02, struct numaclaims_domain_destroy)
@@ -416,8 +428,10 @@ struct numaclaims_offline {
 
 /**
  * NUMACLAIMS_IOC_POPULATE_PHYSMAP - allocate @nr_extents extents of
- * 2^@extent_order pages from the pools, scrub them, and map them at the gfns
- * read from @extent_start (Xen XENMEM_populate_physmap).
+ * 2^@extent_order pages from the pools, zero those a domain had before, and
+ * map them at the gfns read from @extent_start (Xen XENMEM_populate_physmap).
+ * The gfns are read in batches, before the domain is locked: an array in
+ * memory that faults slowly (userfaultfd, FUSE) delays only this caller.
  *
  * Claims protect and are redeemed by every counted allocation (node claim,
  * then host-wide claim, then other nodes' claims).  Stops at the first
@@ -427,7 +441,9 @@ struct numaclaims_offline {
  * Errors: %EPERM, %EFAULT, %ESRCH, %EINVAL (order > 9, unknown memflag, gfn
  * not aligned or >= %NUMACLAIMS_MAX_GFN), %ENOENT (requested node has no
  * pool), %ENOMEM (no memory the claim rules allow), %E2BIG (would exceed
- * max_pages), %EEXIST (gfn already populated), %EINTR (signal).
+ * max_pages), %EEXIST (gfn already populated), %EINTR (a signal, or a
+ * DOMAIN_DESTROY of the domain waiting for it: call again from @nr_done; a
+ * destroyed domain then answers %ESRCH).
  */
 #define NUMACLAIMS_IOC_POPULATE_PHYSMAP \
 	_IOWR(NUMACLAIMS_IOC_MAGIC, 0x07, struct numaclaims_reservation)
@@ -437,7 +453,8 @@ struct numaclaims_offline {
  * the pools (Xen XENMEM_decrease_reservation).  Claims are not given back.
  *
  * Errors: %EPERM, %EFAULT, %ESRCH, %EINVAL (order > 9, mem_flags != 0, gfn
- * not aligned, or some page of the extent not populated), %EINTR.
+ * not aligned, or some page of the extent not populated), %EINTR (as for
+ * populate).
  */
 #define NUMACLAIMS_IOC_DECREASE_RESERVATION \
 	_IOWR(NUMACLAIMS_IOC_MAGIC, 0x08, struct numaclaims_reservation)
@@ -464,10 +481,14 @@ struct numaclaims_offline {
  * NUMACLAIMS_IOC_OFFLINE_PAGES - take @pages free pool pages of @node out of
  * service.  Claims that no longer fit are recalled: node claims on @node
  * (newest domain first) so node_outstanding_claims <= node_avail_pages, then
- * host-wide claims so outstanding_claims <= total_avail_pages.
+ * host-wide claims so outstanding_claims <= total_avail_pages.  The
+ * accounting changes at once, atomically; the pages then leave the free
+ * lists in bounded batches, so a request of any size never holds up other
+ * callers for longer than a batch (ONLINE_PAGES likewise).
  *
  * Errors: %EPERM, %EFAULT, %EINVAL (pad), %ENOENT (no pool on @node),
- * %ENOMEM (fewer than @pages free pages on @node; nothing changed).
+ * %ENOMEM (fewer than @pages free pages on @node; nothing changed), %EINTR
+ * (fatal signal while another offline or online was in progress).
  */
 #define NUMACLAIMS_IOC_OFFLINE_PAGES \
 	_IOW(NUMACLAIMS_IOC_MAGIC, 0x0b, struct numaclaims_offline)
