@@ -11,6 +11,8 @@
 #   make selftests      kselftests in 2- and 4-node VMs (module-vm: the VM kernel)
 #   make kunit          KUnit in 2- and 4-node VMs on the debug kernel
 #   make kunit-module   numaclaims_kunit.ko (KDIR=... on a CONFIG_KUNIT=m kernel)
+#   make selftests-612  kselftests on Debian's 6.12 (bookworm-backports), 2 nodes
+#   make kunit-612      KUnit on a 6.12 debug kernel (Debian's 6.12 has no KUnit)
 #   make realvm         nested QEMU guests on a numaclaims domain
 #   make planner-vm     the builder planner in a 4-node VM with asymmetric distances
 #   make stress         the full reliability run (stress-short is in check)
@@ -36,7 +38,8 @@ KUNIT_BZIMAGE = $(shell $(TOP)/tools/kunit-kernel.sh --print-bzimage)
 
 .PHONY: all deps module module-vm uninstall userspace demo check unit tools-test engine-test claimctl-test claimctl-smoke planner-vm \
 	selftests selftests-2 selftests-4 realvm membench-smoke kunit-kernel kunit kunit-module \
-	kunit-2 kunit-4 selftests-debug summary install clean help bench stress stress-short
+	kunit-2 kunit-4 selftests-debug summary install clean help bench stress stress-short \
+	module-612 selftests-612 kunit-kernel-612 kunit-module-612 kunit-612
 
 all: module userspace
 
@@ -149,11 +152,13 @@ demo: module-vm userspace deps-vm
 
 unit: engine-test claimctl-test tools-test
 
-# The TAP counter's own test (it decides what `make check` reports).
+# The TAP counter's own test (it decides what `make check` reports), and the
+# splat check's (it decides whether a VM run with a kernel report passed).
 tools-test:
 	@mkdir -p $(RESULTS)
 	$(TOP)/tools/tap-count.sh --selftest > $(RESULTS)/tools.tap
 	$(TOP)/tools/deps-test.sh > $(RESULTS)/deps.tap
+	$(TOP)/tools/splat-check.sh --selftest > $(RESULTS)/splat.tap
 
 engine-test: deps-build deps-test deps-kunit
 	nice $(MAKE) -C userspace/engine-test check
@@ -236,6 +241,44 @@ selftests-debug: kunit-module
 	$(TOP)/selftests/run_vm.sh --nodes 2 --kernel $(KUNIT_BZIMAGE) \
 		--module $(BUILD)/kunit-module/numaclaims.ko --suffix -debug
 
+# ---------------------------------------------------------------------------
+# The second kernel: Debian's 6.12 from bookworm-backports (tools/deps.sh
+# vm612 adds that source).  The kselftests boot its stock kernel; KUnit needs
+# a 6.12 debug kernel built like the 6.1 one (tools/kunit-kernel.sh --series
+# 6.12, cached in /var/cache/numaclaims), as Debian's 6.12 has no KUnit.
+# Results: build/results/selftests-2nodes-612.tap, kunit-2nodes-612.tap.
+KVER_612 = $(shell $(TOP)/tools/kver.sh --series 6.12)
+KUNIT612_KDIR = $(shell $(TOP)/tools/kunit-kernel.sh --series 6.12 --print-kdir)
+
+module-612: deps-build deps-vm deps-vm612
+	$(call kbuild,debian-612,/lib/modules/$(KVER_612)/build)
+	@mkdir -p $(BUILD)/module-612
+	cp $(BUILD)/kbuild/debian-612/numaclaims.ko $(BUILD)/module-612/
+
+selftests-612: module-612 deps-kunit
+	$(TOP)/selftests/run_vm.sh --nodes 2 --kernel /boot/vmlinuz-$(KVER_612) \
+		--module $(BUILD)/module-612/numaclaims.ko --suffix -612
+
+kunit-kernel-612: deps-kunit deps-vm deps-vm612
+	$(TOP)/tools/kunit-kernel.sh --series 6.12
+
+kunit-module-612: kunit-kernel-612
+	$(call kbuild,kunit-612,$(KUNIT612_KDIR))
+	@mkdir -p $(BUILD)/kunit-module-612
+	cp $(BUILD)/kbuild/kunit-612/numaclaims.ko $(BUILD)/kbuild/kunit-612/numaclaims_kunit.ko \
+		$(BUILD)/kunit-module-612/
+
+# kunit-run.sh names its files after the node count: run it in a directory
+# of its own and put the TAP next to the 6.1 one.
+kunit-612: kunit-module-612
+	@rm -rf $(RESULTS)/kunit-612 $(RESULTS)/kunit-2nodes-612.tap
+	@st=0; $(TOP)/tools/kunit-run.sh --nodes 2 --kdir $(KUNIT612_KDIR) \
+		--module $(BUILD)/kunit-module-612/numaclaims_kunit.ko \
+		--results $(RESULTS)/kunit-612 || st=$$?; \
+	if [ -f $(RESULTS)/kunit-612/kunit-2nodes.tap ]; then \
+		cp $(RESULTS)/kunit-612/kunit-2nodes.tap $(RESULTS)/kunit-2nodes-612.tap; fi; \
+	exit $$st
+
 # Reliability: boot storms, random operations, crashes, hostile input,
 # isolation, engine fuzzing.  `stress-short` (about 2 minutes) is part of
 # `make check`; `make stress` is the full run (about 25 minutes) that
@@ -248,7 +291,7 @@ stress: module-vm kunit-module deps-vm deps-test
 
 # `make check` runs every suite even if one fails, then counts.
 CHECK_SUITES := tools-test engine-test claimctl-test claimctl-smoke planner-vm membench-smoke realvm selftests-2 selftests-4 kunit-2 \
-		kunit-4 selftests-debug stress-short
+		kunit-4 selftests-debug selftests-612 kunit-612 stress-short
 
 check:
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS)

@@ -3,13 +3,18 @@
 #
 # Build (once) and cache the numaclaims debug/KUnit kernel: Debian's
 # linux-source-6.1 configured from tinyconfig + kunit/numaclaims.kunitconfig
-# (KASAN, lockdep, kmemleak, KUnit framework without built-in suites, ACPI
-# NUMA), built with `kunit.py build --arch=x86_64`.
+# (KASAN, UBSAN, lockdep, kmemleak, KUnit framework without built-in suites,
+# ACPI NUMA), built with `kunit.py build --arch=x86_64`.  With --series 6.12
+# the same from bookworm-backports' linux-source-6.12 (tools/deps.sh vm612):
+# Debian's own 6.12 kernel has no KUnit (# CONFIG_KUNIT is not set).
 #
-# usage: tools/kunit-kernel.sh [--print-kdir | --print-bzimage |
+# usage: tools/kunit-kernel.sh [--series 6.1|6.12]
+#                              [--print-kdir | --print-bzimage |
 #                               --print-srctree | --print-dir | --print-key |
-#                               --check]
+#                               --check | --prune]
 #
+#   --series S       which linux-source-S (default 6.1); every option below
+#                    acts on that series' kernels only
 #   (no option)      build if needed; print the KDIR on stdout (last line)
 #   --print-kdir     same
 #   --print-bzimage  build if needed; print the bzImage path
@@ -18,19 +23,21 @@
 #   --print-key      print the cache key, never build
 #   --check          exit 0 if the kernel for the current key is built, 1 if
 #                    not; never build
-#   --prune          delete the cached kernels of other keys (older fragment
-#                    or script versions; ~300 MB each) that no build holds
+#   --prune          delete the cached kernels of other keys of the series
+#                    (older fragment or script versions; ~300 MB each) that
+#                    no build holds
 #
 # stdout carries only the requested path; all build output goes to stderr.
 #
-# Layout, with CACHE=${NUMACLAIMS_CACHE:-/var/cache/numaclaims}:
-#   $CACHE/linux-source-6.1_<debian version>/   pristine source tree (shared)
-#   $CACHE/kunit-kernel-<key>/build/             O= tree = KDIR for
+# Layout, with CACHE=${NUMACLAIMS_CACHE:-/var/cache/numaclaims} and S the
+# series (6.1, 6.12):
+#   $CACHE/linux-source-S_<debian version>/      pristine source tree (shared)
+#   $CACHE/kunit-kernel-S-<key>/build/           O= tree = KDIR for
 #                                                `make -C $KDIR M=$PWD modules`
-#   $CACHE/kunit-kernel-<key>/bzImage            the kernel to boot
-#   $CACHE/kunit-kernel-<key>/config             its .config
-#   $CACHE/kunit-kernel-<key>/done               written last: the cache hit
-# <key> = sha256 of the fragment, the linux-source-6.1 package version, the
+#   $CACHE/kunit-kernel-S-<key>/bzImage          the kernel to boot
+#   $CACHE/kunit-kernel-S-<key>/config           its .config
+#   $CACHE/kunit-kernel-S-<key>/done             written last: the cache hit
+# <key> = sha256 of the fragment, the linux-source-S package version, the
 # compiler version and the text of this script's build functions (as printed
 # by `declare -f`, so comments here do not invalidate the cache).
 #
@@ -42,7 +49,7 @@
 # seed both from tinyconfig + fragment and let kunit.py build and validate.
 #
 # Environment: NUMACLAIMS_CACHE, NUMACLAIMS_JOBS (default: nproc),
-# NUMACLAIMS_LINUX_TARBALL (default /usr/src/linux-source-6.1.tar.xz).
+# NUMACLAIMS_LINUX_TARBALL (default /usr/src/linux-source-S.tar.xz).
 
 set -euo pipefail
 
@@ -55,24 +62,34 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 fragment=$repo/kunit/numaclaims.kunitconfig
 . "$repo/tools/lib.sh"
 cache=$(nc_cache_dir) || { echo "kunit-kernel: error: no usable cache directory" >&2; exit 1; }
-tarball=${NUMACLAIMS_LINUX_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 jobs=${NUMACLAIMS_JOBS:-$(nproc)}
 
 die() { echo "kunit-kernel: error: $*" >&2; exit 1; }
 log() { echo "kunit-kernel: $*" >&2; }
 
-mode=kdir
-case "${1:-}" in
-"" | --print-kdir) mode=kdir ;;
---print-bzimage) mode=bzimage ;;
---print-srctree) mode=srctree ;;
---print-dir) mode=dir ;;
---print-key) mode=key ;;
---check) mode=check ;;
---prune) mode=prune ;;
--h | --help) sed -n '4,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
-*) die "unknown option '$1' (see --help)" ;;
+mode=kdir series=6.1
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--print-kdir) mode=kdir ;;
+	--print-bzimage) mode=bzimage ;;
+	--print-srctree) mode=srctree ;;
+	--print-dir) mode=dir ;;
+	--print-key) mode=key ;;
+	--check) mode=check ;;
+	--prune) mode=prune ;;
+	--series) [ $# -ge 2 ] || die "--series needs 6.1 or 6.12"; series=$2; shift ;;
+	--series=*) series=${1#*=} ;;
+	-h | --help) sed -n '4,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*) die "unknown option '$1' (see --help)" ;;
+	esac
+	shift
+done
+case "$series" in
+6.1 | 6.12) ;;
+*) die "unknown series '$series' (6.1 or 6.12)" ;;
 esac
+pkg=linux-source-$series
+tarball=${NUMACLAIMS_LINUX_TARBALL:-/usr/src/$pkg.tar.xz}
 
 [ -r "$fragment" ] || die "missing $fragment"
 
@@ -111,6 +128,33 @@ verify_config() {
 	[ $bad = 0 ] || die "Kconfig did not accept $fragment (see above)"
 }
 
+# Out-of-tree modules built against O=$2 must be UBSAN-instrumented (on 6.1
+# that takes UBSAN_SANITIZE_ALL): build a probe module with a shift by a
+# variable count and a variable array index, and find UBSAN's shift and
+# bounds handlers among its undefined symbols.
+check_ubsan_module() {
+	local src=$1 obj=$2 probe=$2/../ubsan-probe sym
+	rm -rf "$probe"
+	mkdir -p "$probe"
+	echo 'obj-m := ubsan_probe.o' >"$probe/Kbuild"
+	cat >"$probe/ubsan_probe.c" <<-'EOF'
+		// SPDX-License-Identifier: GPL-2.0
+		#include <linux/module.h>
+		u64 ubsan_probe_shift(unsigned int order);
+		u64 ubsan_probe_shift(unsigned int order) { return 1ULL << order; }
+		int ubsan_probe_index(int i);
+		int ubsan_probe_index(int i) { static int a[4]; return a[i]; }
+		MODULE_LICENSE("GPL");
+	EOF
+	make -C "$src" ARCH=x86_64 O="$obj" M="$probe" modules >&2 ||
+		die "building the UBSAN probe module failed"
+	for sym in __ubsan_handle_shift_out_of_bounds __ubsan_handle_out_of_bounds; do
+		nm -u "$probe/ubsan_probe.ko" | grep -qw "$sym" ||
+			die "modules built against $obj are not UBSAN-instrumented (no $sym); see the UBSAN section of $fragment"
+	done
+	rm -rf "$probe"
+}
+
 # kunit.py build in O=$2, keeping the seeded .config.
 build_kernel() {
 	local src=$1 obj=$2 out
@@ -140,6 +184,7 @@ build_kernel() {
 	verify_config "$obj/.config"
 	[ -s "$obj/Module.symvers" ] || make -C "$src" ARCH=x86_64 O="$obj" -j"$jobs" modules >&2
 	[ -s "$obj/Module.symvers" ] || die "no Module.symvers in $obj"
+	check_ubsan_module "$src" "$obj"
 	[ -f "$obj/arch/x86/boot/bzImage" ] || die "no bzImage in $obj"
 	# No built-in KUnit suites (kunit.py parse on 6.1 would drop the module
 	# suites after them): the kunit_test_suites table must be empty.
@@ -150,19 +195,20 @@ build_kernel() {
 		die "built-in KUnit suites in vmlinux ($start..$end); disable them in $fragment"
 }
 
-pkgver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null) ||
-	die "linux-source-6.1 is not installed (tools/deps.sh kunit)"
+if [ "$series" = 6.1 ]; then deps=kunit; else deps=vm612; fi
+pkgver=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null) ||
+	die "$pkg is not installed (tools/deps.sh $deps)"
 ccver=$(gcc --version 2>/dev/null | head -n1) || die "no gcc"
 key=$( {
 	cat "$fragment"
-	echo "linux-source-6.1 $pkgver"
+	echo "$pkg $pkgver"
 	echo "$ccver"
-	declare -f configure_kernel verify_config build_kernel
+	declare -f configure_kernel verify_config check_ubsan_module build_kernel
 } | sha256sum | cut -c1-16)
 
-dir=$cache/kunit-kernel-$key
+dir=$cache/kunit-kernel-$series-$key
 kdir=$dir/build
-src=$cache/linux-source-6.1_$pkgver
+src=$cache/${pkg}_$pkgver
 
 print_result() {
 	case $mode in
@@ -177,8 +223,15 @@ case $mode in
 key) echo "$key"; exit 0 ;;
 check) [ -f "$dir/done" ]; exit ;;
 prune)
+	# This series' kernels; for 6.1 also those of before the series
+	# (kunit-kernel-<key>).
 	for d in "$cache"/kunit-kernel-*/; do
 		d=${d%/}
+		case "${d##*/}" in
+		kunit-kernel-"$series"-*) ;;
+		kunit-kernel-[0-9a-f]*) [ "$series" = 6.1 ] && [[ ${d##*/} =~ ^kunit-kernel-[0-9a-f]{16}$ ]] || continue ;;
+		*) continue ;;
+		esac
 		[ -d "$d" ] && [ "$d" != "$dir" ] || continue
 		(
 			exec 9>"$d.lock"
@@ -198,7 +251,7 @@ if [ -f "$dir/done" ]; then
 fi
 
 mkdir -p "$cache"
-exec 9>"$cache/kunit-kernel-$key.lock"
+exec 9>"$dir.lock"
 if ! flock -n 9; then
 	log "another build of $key is running; waiting for it"
 	flock 9
@@ -210,7 +263,7 @@ fi
 
 # The source tree is shared by all keys of one package version.
 if [ ! -f "$src/.numaclaims-extracted" ]; then
-	exec 8>"$cache/linux-source-6.1_$pkgver.lock"
+	exec 8>"$src.lock"
 	flock 8
 	if [ ! -f "$src/.numaclaims-extracted" ]; then
 		[ -r "$tarball" ] || die "missing $tarball (tools/deps.sh kunit)"
@@ -218,7 +271,7 @@ if [ ! -f "$src/.numaclaims-extracted" ]; then
 		rm -rf "$src" "$src.tmp"
 		mkdir -p "$src.tmp"
 		tar -xJf "$tarball" -C "$src.tmp"
-		mv "$src.tmp/linux-source-6.1" "$src"
+		mv "$src.tmp/$pkg" "$src"
 		rmdir "$src.tmp"
 		touch "$src/.numaclaims-extracted"
 	fi
@@ -230,7 +283,7 @@ fi
 [ "$(nice)" -gt 0 ] || renice -n 10 -p $$ >/dev/null
 
 start=$(date +%s)
-log "building $dir (key $key, linux-source-6.1 $pkgver, $jobs jobs); takes ~10 min on 2 cores"
+log "building $dir (key $key, $pkg $pkgver, $jobs jobs); takes ~10 min on 2 cores"
 # An interrupted build is resumed incrementally in the same directory.
 mkdir -p "$kdir"
 configure_kernel "$src" "$kdir"
@@ -239,7 +292,7 @@ cp "$kdir/arch/x86/boot/bzImage" "$dir/bzImage"
 cp "$kdir/.config" "$dir/config"
 {
 	echo "key=$key"
-	echo "linux_source=$pkgver"
+	echo "linux_source=$pkg $pkgver"
 	echo "compiler=$ccver"
 	echo "fragment=$fragment"
 	echo "build_seconds=$(($(date +%s) - start))"
