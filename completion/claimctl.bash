@@ -8,7 +8,7 @@
 # they drift apart.  Needs nothing but bash (bash-completion's helpers are
 # not used).
 
-_claimctl_commands="info list create destroy claim claims claim-pages populate free maxmem affinity offline online run build topology version help"
+_claimctl_commands="info list create destroy claim claims claim-pages populate free maxmem affinity offline online run build topology metrics version help"
 _claimctl_global_options="--device --help --json --pages --verbose --version"
 
 # The options of COMMAND, as its usage line lists them.
@@ -31,6 +31,7 @@ _claimctl_command_options()
 	run) echo "--cpunodebind --fd" ;;
 	build) echo "--attempts --cpu-node --dry-run --json --max-distance --max-nodes --nodes --spread --vcpus" ;;
 	topology) echo "--json" ;;
+	metrics) echo "" ;;
 	version) echo "--json" ;;
 	help) echo "" ;;
 	esac

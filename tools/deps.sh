@@ -14,7 +14,7 @@
 #          kunit-612); the only group that adds the backports apt source
 #          (/etc/apt/sources.list.d/numaclaims-bookworm-backports.list,
 #          mirror: the machine's bookworm one, or NC_BACKPORTS_MIRROR)
-#   test   sanitizers (ASan/UBSan), libFuzzer, valgrind
+#   test   sanitizers (ASan/UBSan), libFuzzer, valgrind, JSON/Prometheus parsers
 #   bench  benchmarks and their plots
 #   dkms   dkms, for the DKMS packaging test only (make dkms-test)
 #   pkg    mandoc (man page lint), man-db, python3-dev (the Python
@@ -51,7 +51,7 @@ group_pkgs() {
 	# libFuzzer (libclang_rt.fuzzer-x86_64.a) and the ASan/UBSan runtimes
 	# are in libclang-rt-14-dev on bookworm; llvm-14 has llvm-symbolizer,
 	# which ASan needs for readable stack traces.
-	test)	echo clang libclang-rt-14-dev llvm-14 valgrind jq python3-jsonschema ;;
+	test)	echo clang libclang-rt-14-dev llvm-14 valgrind jq python3-jsonschema python3-prometheus-client ;;
 	bench)	echo python3-matplotlib valgrind ;;
 	dkms)	echo dkms ;;
 	pkg)	echo mandoc man-db python3-dev ;;

@@ -27,6 +27,7 @@
 #include "claims.h"
 #include "claimctl.h"
 #include "claimctl_build.h"
+#include "claimctl_metrics.h"
 
 #ifndef CLAIMS_VERSION
 #define CLAIMS_VERSION "1.2.0"
@@ -202,39 +203,19 @@ static int cmd_info(struct cc_args *a)
 
 static int cmd_list(struct cc_args *a)
 {
-	struct numaclaims_domain_info *doms = NULL, *grown;
+	struct numaclaims_domain_info *doms;
 	struct numaclaims_host_info hi, *hip;
-	size_t nr = 0, cap = 0;
 	struct claims_handle *h;
-	uint32_t next = 0;
+	size_t nr;
 	int ret;
 
 	if (cc_open(a, &h))
 		return EXIT_FAILURE;
 	hip = cc_host(h, &hi);
-	for (;;) {
-		if (nr == cap) {
-			cap = cap ? cap * 2 : 16;
-			grown = realloc(doms, cap * sizeof(*doms));
-			if (!grown) {
-				ret = -ENOMEM;
-				break;
-			}
-			doms = grown;
-		}
-		ret = claims_domain_getinfo_next(h, next, &doms[nr]);
-		if (ret)
-			break;
-		next = doms[nr].domid + 1;
-		nr++;
-		if (next == 0)	/* domid UINT32_MAX was the last possible */
-			break;
-	}
+	ret = cc_read_domains(h, &doms, &nr);
 	claims_close(h);
-	if (ret && ret != -ESRCH) {
-		free(doms);
+	if (ret)
 		return cc_fail_generic("list domains", ret, -1);
-	}
 	if (a->json)
 		cc_print_domains_json(stdout, hip, doms, nr);
 	else
@@ -978,6 +959,12 @@ static int cmd_build(struct cc_args *a)
 	return cc_build_main(a->device, a->json, a->verbose, a->argc, a->argv);
 }
 
+/* metrics [FILE]: claimctl_metrics.c. */
+static int cmd_metrics(struct cc_args *a)
+{
+	return cc_metrics_main(a->device, a->argc, a->argv);
+}
+
 static int cmd_help(struct cc_args *a);
 
 static const struct cc_cmd cc_cmds[] = {
@@ -1116,6 +1103,9 @@ static const struct cc_cmd cc_cmds[] = {
 	  "Show the NUMA nodes as Linux sees them (through libnuma): size, memory\n"
 	  "free in Linux, whether numaclaims has a pool there, and the distance\n"
 	  "to every node (10 = local).  Works without the module (pool: ?).\n" },
+	{ "metrics", cmd_metrics, 0, 0, 1, CC_METRICS_USAGE,
+	  "pools and domains as Prometheus metrics (textfile collector)",
+	  CC_METRICS_HELP },
 	{ "version", cmd_version, OPT_JSON, 0, 0, "[--json]",
 	  "claimctl, libclaims, uapi and module API versions",
 	  "Print the versions of claimctl, of the libclaims it is linked with, of\n"
