@@ -8,6 +8,11 @@
 #   make userspace      libclaims and claimctl in build/userspace
 #   make install        claimctl, libclaims, headers, pkg-config (PREFIX, DESTDIR)
 #   make uninstall      remove exactly what install installed
+#   make install-module numaclaims.ko into /lib/modules/KREL/extra, depmod (KDIR, DESTDIR)
+#   make dkms-install   DKMS: /usr/src/numaclaims-VERSION, rebuilt on kernel upgrades
+#   make pkg-test       man pages, completion, modinfo, install-module, Python unit tests
+#   make dkms-test      dkms add/build/install/remove against the VM kernel
+#   make pkg-vm         the example builder and the Python binding in a 2-node VM
 #   make selftests      kselftests in 2- and 4-node VMs (module-vm: the VM kernel)
 #   make kunit          KUnit in 2- and 4-node VMs on the debug kernel
 #   make kunit-module   numaclaims_kunit.ko (KDIR=... on a CONFIG_KUNIT=m kernel)
@@ -98,7 +103,8 @@ uninstall:
 # /lib/modules/KREL/extra, then depmod (a live install only: with DESTDIR
 # the package's postinst runs depmod).  KREL is KDIR's kernel release.
 PKG_VERSION := $(shell sed -n 's/^VERSION := //p' $(TOP)/userspace/Makefile)
-KREL ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+# (UTS_RELEASE: Debian's include/config/kernel.release is the upstream version.)
+KREL ?= $(shell sed -n 's/^#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 MODDIR = /lib/modules/$(KREL)/extra
 RUN_DEPMOD = $(if $(DESTDIR),,yes)
 
@@ -289,8 +295,56 @@ stress-short: module-vm kunit-module deps-vm deps-test
 stress: module-vm kunit-module deps-vm deps-test
 	$(TOP)/stress/run_vm.sh
 
+# Packaging, host side (no VM): man pages (mandoc lint, man -l, a page per
+# exported symbol), the bash completion against claimctl's command table,
+# the module's modinfo (version, a description for every parameter) and
+# make install-module (staged and live, with depmod), the Python binding's
+# unit tests.  make install itself is claimctl-test's libclaims-install.
+.PHONY: install-module uninstall-module dkms-source dkms-install dkms-uninstall pkg-test dkms-test pkg-vm
+pkg-test: userspace module-vm deps-pkg
+	@mkdir -p $(RESULTS)
+	nice $(MAKE) -s -C python
+	@set -o pipefail; rc=0; \
+	CLAIMCTL=$(BUILD)/userspace/claimctl bash $(TOP)/packaging/tests/man-test.sh $(TOP) \
+		| tee $(RESULTS)/man.tap || rc=1; \
+	CLAIMCTL=$(BUILD)/userspace/claimctl bash $(TOP)/packaging/tests/completion-test.sh $(TOP) \
+		| tee $(RESULTS)/completion.tap || rc=1; \
+	bash $(TOP)/packaging/tests/module-test.sh $(BUILD)/kbuild/debian/numaclaims.ko $(VM_KDIR) \
+		| tee $(RESULTS)/modinfo.tap || rc=1; \
+	$(MAKE) -s -C python check || rc=1; \
+	exit $$rc
+
+# DKMS add/build/install/remove against the VM kernel's headers
+# (packaging/tests/dkms-test.sh; the host kernel loads no module, so build
+# and install only, and nothing is left in /lib/modules).
+dkms-test: deps-build deps-vm deps-dkms
+	@mkdir -p $(RESULTS)
+	set -o pipefail; bash $(TOP)/packaging/tests/dkms-test.sh $(KVER) | tee $(RESULTS)/dkms.tap
+
+# In a 2-node VM: the example domain builder (built statically against a
+# make install into build/pkg/prefix, with pkg-config) and the Python
+# binding on a CPython staged into the initramfs
+# (packaging/tests/pkg-vm-guest.sh, python-stage.sh).
+PKG := $(BUILD)/pkg
+pkg-vm: module-vm userspace deps-vm deps-pkg
+	@mkdir -p $(RESULTS) $(PKG)
+	rm -rf $(PKG)/prefix
+	$(MAKE) -s -C userspace install PREFIX=$(PKG)/prefix
+	PKG_CONFIG_PATH=$(PKG)/prefix/lib/pkgconfig $(MAKE) -s -f $(PKG)/prefix/share/doc/numaclaims/examples/Makefile \
+		O=$(PKG) LDFLAGS=-static PKG_STATIC=--static
+	nice $(MAKE) -s -C python
+	bash $(TOP)/packaging/tests/python-stage.sh $(BUILD)/python $(PKG)/python-stage
+	$(TOP)/tools/vm.sh --nodes 2 --module $(BUILD)/module/numaclaims.ko \
+		--params pool_mb=96 --quiet --splat-check \
+		--add $(PKG)/domain-builder:/bin/domain-builder \
+		--add $(BUILD)/userspace/claimctl-static:/bin/claimctl \
+		--add $(PKG)/python-stage/usr:/usr --add $(PKG)/python-stage/opt:/opt \
+		--add $(TOP)/python/tests/vm_test.py:/opt/vm_test.py \
+		--add $(TOP)/packaging/tests/pkg-vm-guest.sh:/bin/pkg-vm-guest.sh \
+		--out $(RESULTS)/pkg-vm.tap -- pkg-vm-guest.sh
+
 # `make check` runs every suite even if one fails, then counts.
-CHECK_SUITES := tools-test engine-test claimctl-test claimctl-smoke planner-vm membench-smoke realvm selftests-2 selftests-4 kunit-2 \
+CHECK_SUITES := tools-test engine-test claimctl-test pkg-test dkms-test claimctl-smoke pkg-vm planner-vm membench-smoke realvm selftests-2 selftests-4 kunit-2 \
 		kunit-4 selftests-debug selftests-612 kunit-612 stress-short
 
 check:

@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""numaclaims.errors: libclaims' -errno results as Python exceptions.
+
+Every error is an Error, an OSError with .errno, .strerror and .op (the
+libclaims call that failed); the ones a builder acts on have their own
+class:
+
+  ClaimRefused     ENOMEM: the claim set (or populate) does not fit now;
+                   nothing was installed: claim less or elsewhere
+  NoSuchDomain     ESRCH
+  NoPool           ENOENT from a call on an open device: a node without
+                   a pool
+  ModuleNotLoaded  ENOENT/ENODEV/ENXIO from open: modprobe numaclaims
+  NotPermitted     EPERM/EACCES: root (CAP_SYS_ADMIN) only
+
+The message of an open error is claims_strerror()'s (the cause and the
+fix); of any other call os.strerror()'s, as claims_strerror() describes
+only opening the device.
+"""
+import errno
+import os
+
+
+class Error(OSError):
+    """A libclaims call failed: .errno, .strerror, .op."""
+
+    def __init__(self, err, message, op):
+        super().__init__(err, message)
+        self.op = op
+
+    def __str__(self):
+        return "%s: %s (%s)" % (self.op, self.strerror, errno.errorcode.get(self.errno, self.errno))
+
+
+class ClaimRefused(Error):
+    """ENOMEM: the claim (or the memory) does not fit the host now."""
+
+
+class NoSuchDomain(Error):
+    """ESRCH: no such domain."""
+
+
+class NoPool(Error):
+    """ENOENT from a call: a node without a pool."""
+
+
+class ModuleNotLoaded(Error):
+    """The numaclaims module is not loaded (no /dev/numaclaims)."""
+
+
+class NotPermitted(Error):
+    """EPERM/EACCES: root only."""
+
+
+_BY_ERRNO = {
+    errno.ENOMEM: ClaimRefused,
+    errno.ESRCH: NoSuchDomain,
+    errno.ENOENT: NoPool,
+    errno.EPERM: NotPermitted,
+    errno.EACCES: NotPermitted,
+}
+_OPEN_NOT_LOADED = (errno.ENOENT, errno.ENODEV, errno.ENXIO)
+
+
+def error_from(ret, op):
+    """The exception for libclaims result RET (-errno, or errno) of call OP."""
+    err = -ret if ret < 0 else ret
+    if op == "open":
+        from . import _claims  # claims_strerror(): the cause and the fix
+        cls = ModuleNotLoaded if err in _OPEN_NOT_LOADED else _BY_ERRNO.get(err, Error)
+        if cls is NoPool:
+            cls = Error
+        return cls(err, _claims.strerror(-err), op)
+    return _BY_ERRNO.get(err, Error)(err, os.strerror(err), op)

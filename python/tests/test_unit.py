@@ -1,0 +1,231 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Unit tests of the numaclaims Python binding that need no device:
+constants against the uapi header, sizes and claim specs, the errno to
+exception mapping, the C calls against an absent device and a file that
+is not one (/dev/null: every ioctl fails with ENOTTY), and the pure
+planner (libclaims' claims_plan_compute) on hand-made topologies.
+TAP output (python/Makefile check, make pkg-test)."""
+import errno
+import os
+import re
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tap  # noqa: E402
+import numaclaims as nc  # noqa: E402
+from numaclaims import spec  # noqa: E402
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+G = 1 << 30 >> 12   # pages in 1 GiB
+M = 1 << 20 >> 12   # pages in 1 MiB
+
+
+def uapi_define(name):
+    text = open(os.path.join(TOP, "uapi", "linux", "numaclaims.h")).read()
+    m = re.search(r"^#define\s+%s\s+\(?([0-9a-fA-FxXuU]+?)U?L*\)?\s*$" % name, text, re.M)
+    return int(m.group(1), 0)
+
+
+class Constants(unittest.TestCase):
+    def test_uapi(self):
+        """the extension's constants are the uapi header's"""
+        for name in ("API_VERSION", "MAX_NODES", "MAX_ORDER", "TARGET_HOST",
+                     "TARGET_LEGACY", "TARGET_SPECIAL"):
+            self.assertEqual(getattr(nc._claims, name), uapi_define("NUMACLAIMS_" + name), name)
+
+    def test_spec_copies(self):
+        """numaclaims.spec's copies of the targets agree with the extension"""
+        self.assertEqual(spec.TARGET_HOST, nc.TARGET_HOST)
+        self.assertEqual(spec.TARGET_LEGACY, nc.TARGET_LEGACY)
+        self.assertEqual(spec.MAX_NODES, nc.MAX_NODES)
+        self.assertEqual(spec.PAGE_SIZE, nc.PAGE_SIZE)
+
+    def test_memf_node(self):
+        """memf_node(n) is NUMACLAIMS_MEMF_NODE(n)"""
+        self.assertEqual(nc.memf_node(0), 1)
+        self.assertEqual(nc.memf_node(3), 4)
+
+    def test_version(self):
+        """the package's version is the release (libclaims' VERSION)"""
+        mk = open(os.path.join(TOP, "userspace", "Makefile")).read()
+        self.assertIn("VERSION := %s\n" % nc.__version__, mk)
+
+
+class Sizes(unittest.TestCase):
+    def test_sizes(self):
+        """sizes in claimctl's syntax"""
+        self.assertEqual(nc.parse_size("1G"), G)
+        self.assertEqual(nc.parse_size("512M"), 512 * M)
+        self.assertEqual(nc.parse_size("2GiB"), 2 * G)
+        self.assertEqual(nc.parse_size("8K"), 2)
+        self.assertEqual(nc.parse_size("4096"), 1)
+        self.assertEqual(nc.parse_size("100p"), 100)
+        self.assertEqual(nc.parse_size("1T"), 1 << 40 >> 12)
+
+    def test_bad_sizes(self):
+        """bad sizes are ValueErrors"""
+        for bad in ("", "1X", "-1G", "1.5G", "4095", "G", "1 G", "1gb"):
+            with self.assertRaises(ValueError, msg=bad):
+                nc.parse_size(bad)
+
+
+class ClaimSpecs(unittest.TestCase):
+    def test_set(self):
+        """nodes, host, spaces after commas"""
+        self.assertEqual(nc.parse_claim_spec("0:1G,1:512M,host:256M"),
+                         [(0, G), (1, 512 * M), (nc.TARGET_HOST, 256 * M)])
+        self.assertEqual(nc.parse_claim_spec("0:1G, 1:512M"), [(0, G), (1, 512 * M)])
+
+    def test_legacy_clear(self):
+        """legacy:SIZE alone, clear"""
+        self.assertEqual(nc.parse_claim_spec("legacy:2G"), [(nc.TARGET_LEGACY, 2 * G)])
+        self.assertEqual(nc.parse_claim_spec("clear"), [(nc.TARGET_HOST, 0)])
+
+    def test_bad(self):
+        """bad specs are ValueErrors"""
+        for bad in ("", "0", "0:", "x:1G", "0:1G,0:2G", "host:1G,host:1M",
+                    "legacy:1G,0:1G", "64:1G", "-1:1G", "0:1Q"):
+            with self.assertRaises(ValueError, msg=bad):
+                nc.parse_claim_spec(bad)
+
+    def test_format_roundtrip(self):
+        """format_claim_spec gives a spec that parses back"""
+        s = [(0, 512), (3, 1024), (nc.TARGET_HOST, 7)]
+        self.assertEqual(nc.format_claim_spec(s), "0:512p,3:1024p,host:7p")
+        self.assertEqual(nc.parse_claim_spec(nc.format_claim_spec(s)), s)
+        self.assertEqual(nc.format_claim_spec([(nc.TARGET_HOST, 0)]), "clear")
+
+
+class Errors(unittest.TestCase):
+    def test_classes(self):
+        """errno -> exception class, all OSErrors"""
+        for err, cls in ((errno.ENOMEM, nc.ClaimRefused), (errno.ESRCH, nc.NoSuchDomain),
+                         (errno.ENOENT, nc.NoPool), (errno.EPERM, nc.NotPermitted),
+                         (errno.EACCES, nc.NotPermitted), (errno.EINVAL, nc.Error),
+                         (errno.E2BIG, nc.Error)):
+            e = nc.error_from(-err, "domain_claim_memory")
+            self.assertIs(type(e), cls, errno.errorcode[err])
+            self.assertIsInstance(e, OSError)
+            self.assertEqual(e.errno, err)
+            self.assertEqual(e.strerror, os.strerror(err))
+            self.assertEqual(e.op, "domain_claim_memory")
+            self.assertIn(errno.errorcode[err], str(e))
+
+    def test_positive(self):
+        """a positive errno maps the same"""
+        self.assertIs(type(nc.error_from(errno.ENOMEM, "x")), nc.ClaimRefused)
+
+    def test_open(self):
+        """open errors carry claims_strerror()'s cause and fix"""
+        for err in (errno.ENOENT, errno.ENODEV, errno.ENXIO):
+            e = nc.error_from(-err, "open")
+            self.assertIs(type(e), nc.ModuleNotLoaded)
+            self.assertIn("modprobe numaclaims", e.strerror)
+        e = nc.error_from(-errno.EACCES, "open")
+        self.assertIs(type(e), nc.NotPermitted)
+        self.assertIn("run as root", e.strerror)
+        self.assertEqual(nc.strerror(-errno.ENOENT), nc.strerror(errno.ENOENT))
+        self.assertEqual(nc.strerror(-errno.EINVAL), os.strerror(errno.EINVAL))
+
+
+class NoDevice(unittest.TestCase):
+    def test_absent(self):
+        """Handle() on an absent device raises ModuleNotLoaded"""
+        with self.assertRaises(nc.ModuleNotLoaded) as cm:
+            nc.Handle("/nonexistent/numaclaims")
+        self.assertEqual(cm.exception.errno, errno.ENOENT)
+        self.assertEqual(cm.exception.op, "open")
+
+    def test_not_a_device(self):
+        """on a file that is not numaclaims every call fails with ENOTTY"""
+        with nc.Handle("/dev/null") as h:
+            self.assertGreaterEqual(h.fileno(), 0)
+            calls = [(h.api_version, ()), (h.domain_create, (100,)),
+                     (h.domain_destroy, (1,)), (h.claim, (1, "0:1G")),
+                     (h.claim_get, (1,)), (h.domain_info, (1,)),
+                     (h.host_info, ()), (h.setmaxmem, (1, 5)),
+                     (h.offline_pages, (0, 1)), (h.build_claim, (1, 512))]
+            for fn, args in calls:
+                with self.assertRaises(nc.Error, msg=fn.__name__) as cm:
+                    fn(*args)
+                self.assertEqual(cm.exception.errno, errno.ENOTTY, fn.__name__)
+            with self.assertRaises(nc.Error) as cm:
+                h.populate_range(1, 0, 4, order=9, node=0, exact=True)
+            self.assertEqual(cm.exception.errno, errno.ENOTTY)
+            self.assertEqual(cm.exception.nr_done, 0)
+            self.assertEqual(cm.exception.op, "domain_populate_physmap")
+        with self.assertRaises(ValueError):
+            h.api_version()     # closed
+
+    def test_bad_arguments(self):
+        """bad arguments are TypeErrors before any ioctl"""
+        with nc.Handle("/dev/null") as h:
+            with self.assertRaises(TypeError):
+                h.claim_set(1, [(0,)])
+            with self.assertRaises(TypeError):
+                h.claim_set(1, 5)
+            with self.assertRaises(TypeError):
+                h.populate(1, ["x"])
+            with self.assertRaises(nc.Error) as cm:
+                h.claim_set(1, [(0, 1)] * 70)
+            self.assertEqual(cm.exception.errno, errno.E2BIG)
+
+    def test_domain_path(self):
+        """domain_path is NUMACLAIMS_DOMAIN_DEV_FMT's"""
+        self.assertEqual(nc.domain_path(3), "/dev/numaclaims-dom3")
+
+
+def topo(free, dist, cpus=None):
+    return {"free_pages": free, "distance": dist, "cpus": cpus or [1] * len(free)}
+
+
+# Four nodes, asymmetric: 0-1 close, 2-3 close, 0->2 far.
+FOUR = [[10, 12, 20, 22], [30, 10, 21, 20], [20, 22, 10, 11], [21, 20, 13, 10]]
+
+
+class Planner(unittest.TestCase):
+    def test_one_node(self):
+        """one node that fits, nearest to the CPU node"""
+        p = nc.plan_compute(topo([G, G, G, G], FOUR), 512 * M, cpu_node=2)
+        self.assertEqual(p["kind"], nc.PLAN_ONE_NODE)
+        self.assertEqual(p["set"], [(2, 512 * M)])
+        self.assertEqual(p["distance"], 10)
+
+    def test_two_closest(self):
+        """the fewest nodes, the closest together"""
+        p = nc.plan_compute(topo([G, G, G, G], FOUR), 3 * G // 2, cpu_node=0)
+        self.assertEqual(p["kind"], nc.PLAN_NODES)
+        self.assertEqual(sorted(t for t, _ in p["set"]), [0, 1])
+        self.assertEqual(sum(n for _, n in p["set"]), 3 * G // 2)
+        self.assertEqual(p["nodemask"], 0b11)
+        self.assertEqual(p["cpu_nodemask"], 0b1)
+
+    def test_spread(self):
+        """a spread gets a host-wide part; without PLAN_SPREAD it is refused"""
+        t = topo([G, G, G, G], FOUR)
+        t["host_free_pages"] = 4 * G
+        with self.assertRaises(nc.ClaimRefused):
+            nc.plan_compute(t, 3 * G, max_nodes=2)
+        p = nc.plan_compute(t, 3 * G, max_nodes=2, flags=nc.PLAN_SPREAD)
+        self.assertEqual(p["kind"], nc.PLAN_HOST_SPREAD)
+        self.assertGreater(p["host_pages"], 0)
+        self.assertIn((nc.TARGET_HOST, p["host_pages"]), p["set"])
+        self.assertEqual(sum(n for _, n in p["set"]), 3 * G)
+
+    def test_errors(self):
+        """EINVAL, ENOENT, ENOMEM as exceptions"""
+        t = topo([G, G, 0, 0], FOUR)
+        with self.assertRaises(nc.Error) as cm:
+            nc.plan_compute(t, 0)
+        self.assertEqual(cm.exception.errno, errno.EINVAL)
+        with self.assertRaises(nc.NoPool):
+            nc.plan_compute(t, M, allowed_nodes=0b1100)
+        with self.assertRaises(nc.ClaimRefused):
+            nc.plan_compute(t, 3 * G)
+        with self.assertRaises(KeyError):
+            nc.plan_compute({"free_pages": [1]}, M)
+
+
+if __name__ == "__main__":
+    tap.main()
