@@ -40,7 +40,7 @@ t "modinfo: version $VERSION (libclaims' VERSION)" \
 	bash -c "[ \"\$(modinfo -F version '$KO')\" = '$VERSION' ]"
 for p in $params; do
 	t "modinfo describes parameter $p" \
-		bash -c "modinfo -F parm '$KO' | awk -v p='$p' 'index(\$0, p \":\") == 1 { d = substr(\$0, length(p) + 2); sub(/ \\([a-z ]+\\)\$/, \"\", d); print; if (d ~ /[A-Za-z]/) ok = 1 } END { exit !ok }'"
+		bash -c "modinfo -F parm '$KO' | awk -v p='$p' 'index(\$0, p \":\") == 1 { d = substr(\$0, length(p) + 2); typed = sub(/ \\([a-z ]+\\)\$/, \"\", d); print; if (typed && d ~ /[A-Za-z]/) ok = 1 } END { exit !ok }'"
 done
 t "modinfo lists exactly the sources' parameters" \
 	bash -c "diff <(echo '$params') <(modinfo -F parm '$KO' | sed 's/:.*//' | sort -u)"
