@@ -42,7 +42,7 @@ KUNIT_KDIR = $(shell $(TOP)/tools/kunit-kernel.sh --print-kdir)
 KUNIT_BZIMAGE = $(shell $(TOP)/tools/kunit-kernel.sh --print-bzimage)
 
 .PHONY: all deps module module-vm uninstall userspace demo check unit tools-test engine-test claimctl-test claimctl-smoke planner-vm \
-	selftests selftests-2 selftests-4 realvm membench-smoke kunit-kernel kunit kunit-module \
+	selftests selftests-2 selftests-4 selftests-libmk kunitconfig-test realvm membench-smoke kunit-kernel kunit kunit-module \
 	kunit-2 kunit-4 selftests-debug summary install clean help bench stress stress-short \
 	module-612 selftests-612 kunit-kernel-612 kunit-module-612 kunit-612
 
@@ -92,11 +92,62 @@ userspace: deps-build
 # claimctl, libclaims, headers, pkg-config, man pages, bash completion and
 # the modprobe.d example (userspace/Makefile's install); the module is
 # install-module's, or DKMS's.
+# claimctl, libclaims, headers, pkg-config, man pages, bash completion and
+# the modprobe.d example (userspace/Makefile's install); the module is
+# install-module's, or DKMS's.
 install: userspace
 	$(MAKE) -C userspace install
 
 uninstall:
 	$(MAKE) -C userspace uninstall
+
+# ---------------------------------------------------------------------------
+# The module, installed for the kernel of KDIR (default the running one) in
+# /lib/modules/KREL/extra, then depmod (a live install only: with DESTDIR
+# the package's postinst runs depmod).  KREL is KDIR's kernel release.
+PKG_VERSION := $(shell sed -n 's/^VERSION := //p' $(TOP)/userspace/Makefile)
+KREL ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+MODDIR = /lib/modules/$(KREL)/extra
+RUN_DEPMOD = $(if $(DESTDIR),,yes)
+
+install-module: module
+	@[ -n "$(KREL)" ] || { echo "install-module: no kernel release in $(KDIR)" >&2; exit 1; }
+	install -D -m 0644 $(BUILD)/kbuild/host/numaclaims.ko $(DESTDIR)$(MODDIR)/numaclaims.ko
+	$(if $(RUN_DEPMOD),depmod -a $(KREL))
+
+uninstall-module:
+	@[ -n "$(KREL)" ] || { echo "uninstall-module: no kernel release (KREL=...)" >&2; exit 1; }
+	rm -f $(DESTDIR)$(MODDIR)/numaclaims.ko
+	rmdir $(DESTDIR)$(MODDIR) 2>/dev/null || true
+	$(if $(RUN_DEPMOD),depmod -a $(KREL))
+
+# DKMS (dkms.conf): the module's sources, exactly, in
+# DKMS_SRCTREE/numaclaims-VERSION; dkms-install adds, builds and installs
+# them for DKMS_KVER (default the running kernel) and every later kernel.
+DKMS ?= dkms
+DKMS_SRCTREE ?= /usr/src
+DKMS_TREE ?= /var/lib/dkms
+DKMS_KVER ?= $(shell uname -r)
+DKMS_SRC = $(DESTDIR)$(DKMS_SRCTREE)/numaclaims-$(PKG_VERSION)
+DKMS_ARGS = --sourcetree $(DKMS_SRCTREE) --dkmstree $(DKMS_TREE)
+
+dkms-source:
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)/module $(DKMS_SRC)/uapi/linux
+	install -m 0644 $(TOP)/dkms.conf $(TOP)/Kbuild $(DKMS_SRC)/
+	install -m 0644 $(TOP)/module/*.[ch] $(DKMS_SRC)/module/
+	install -m 0644 $(TOP)/uapi/linux/numaclaims.h $(DKMS_SRC)/uapi/linux/
+
+dkms-install: deps-build deps-dkms
+	$(MAKE) --no-print-directory dkms-source DESTDIR=
+	install -d $(DKMS_TREE)
+	$(DKMS) $(DKMS_ARGS) add -m numaclaims -v $(PKG_VERSION)
+	$(DKMS) $(DKMS_ARGS) build -m numaclaims -v $(PKG_VERSION) -k $(DKMS_KVER)
+	$(DKMS) $(DKMS_ARGS) install -m numaclaims -v $(PKG_VERSION) -k $(DKMS_KVER)
+
+dkms-uninstall:
+	$(DKMS) $(DKMS_ARGS) remove -m numaclaims -v $(PKG_VERSION) --all
+	rm -rf $(DKMS_SRCTREE)/numaclaims-$(PKG_VERSION)
 
 # ---------------------------------------------------------------------------
 # The module, installed for the kernel of KDIR (default the running one) in
@@ -223,6 +274,19 @@ selftests: selftests-2 selftests-4
 selftests-2 selftests-4: selftests-%: module-vm deps-kunit
 	$(TOP)/selftests/run_vm.sh --nodes $*
 
+# selftests/Makefile with the kernel's lib.mk: dropped into a copy of the
+# kselftest part of linux-source-6.1 as tools/testing/selftests/numaclaims
+# and built, run (SKIP: no module on the host), installed; and out of tree.
+selftests-libmk: deps-build deps-kunit
+	@mkdir -p $(RESULTS)
+	nice $(TOP)/selftests/libmk-test.sh > $(RESULTS)/selftests-libmk.tap
+
+# kunit/.kunitconfig parses with kunit.py's parser and is a subset of the
+# debug kernel's fragment.
+kunitconfig-test: deps-kunit
+	@mkdir -p $(RESULTS)
+	$(TOP)/tools/kunitconfig-test.sh > $(RESULTS)/kunitconfig.tap
+
 kunit-kernel: deps-kunit deps-vm
 	$(TOP)/tools/kunit-kernel.sh
 
@@ -345,7 +409,7 @@ pkg-vm: module-vm userspace deps-vm deps-pkg
 		--out $(RESULTS)/pkg-vm.tap -- pkg-vm-guest.sh
 
 # `make check` runs every suite even if one fails, then counts.
-CHECK_SUITES := tools-test engine-test claimctl-test pkg-test dkms-test claimctl-smoke pkg-vm planner-vm membench-smoke realvm selftests-2 selftests-4 kunit-2 \
+CHECK_SUITES := tools-test selftests-libmk kunitconfig-test engine-test claimctl-test pkg-test dkms-test claimctl-smoke pkg-vm planner-vm membench-smoke realvm selftests-2 selftests-4 kunit-2 \
 		kunit-4 selftests-debug selftests-612 kunit-612 stress-short
 
 check:
