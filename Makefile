@@ -92,62 +92,11 @@ userspace: deps-build
 # claimctl, libclaims, headers, pkg-config, man pages, bash completion and
 # the modprobe.d example (userspace/Makefile's install); the module is
 # install-module's, or DKMS's.
-# claimctl, libclaims, headers, pkg-config, man pages, bash completion and
-# the modprobe.d example (userspace/Makefile's install); the module is
-# install-module's, or DKMS's.
 install: userspace
 	$(MAKE) -C userspace install
 
 uninstall:
 	$(MAKE) -C userspace uninstall
-
-# ---------------------------------------------------------------------------
-# The module, installed for the kernel of KDIR (default the running one) in
-# /lib/modules/KREL/extra, then depmod (a live install only: with DESTDIR
-# the package's postinst runs depmod).  KREL is KDIR's kernel release.
-PKG_VERSION := $(shell sed -n 's/^VERSION := //p' $(TOP)/userspace/Makefile)
-KREL ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
-MODDIR = /lib/modules/$(KREL)/extra
-RUN_DEPMOD = $(if $(DESTDIR),,yes)
-
-install-module: module
-	@[ -n "$(KREL)" ] || { echo "install-module: no kernel release in $(KDIR)" >&2; exit 1; }
-	install -D -m 0644 $(BUILD)/kbuild/host/numaclaims.ko $(DESTDIR)$(MODDIR)/numaclaims.ko
-	$(if $(RUN_DEPMOD),depmod -a $(KREL))
-
-uninstall-module:
-	@[ -n "$(KREL)" ] || { echo "uninstall-module: no kernel release (KREL=...)" >&2; exit 1; }
-	rm -f $(DESTDIR)$(MODDIR)/numaclaims.ko
-	rmdir $(DESTDIR)$(MODDIR) 2>/dev/null || true
-	$(if $(RUN_DEPMOD),depmod -a $(KREL))
-
-# DKMS (dkms.conf): the module's sources, exactly, in
-# DKMS_SRCTREE/numaclaims-VERSION; dkms-install adds, builds and installs
-# them for DKMS_KVER (default the running kernel) and every later kernel.
-DKMS ?= dkms
-DKMS_SRCTREE ?= /usr/src
-DKMS_TREE ?= /var/lib/dkms
-DKMS_KVER ?= $(shell uname -r)
-DKMS_SRC = $(DESTDIR)$(DKMS_SRCTREE)/numaclaims-$(PKG_VERSION)
-DKMS_ARGS = --sourcetree $(DKMS_SRCTREE) --dkmstree $(DKMS_TREE)
-
-dkms-source:
-	rm -rf $(DKMS_SRC)
-	install -d $(DKMS_SRC)/module $(DKMS_SRC)/uapi/linux
-	install -m 0644 $(TOP)/dkms.conf $(TOP)/Kbuild $(DKMS_SRC)/
-	install -m 0644 $(TOP)/module/*.[ch] $(DKMS_SRC)/module/
-	install -m 0644 $(TOP)/uapi/linux/numaclaims.h $(DKMS_SRC)/uapi/linux/
-
-dkms-install: deps-build deps-dkms
-	$(MAKE) --no-print-directory dkms-source DESTDIR=
-	install -d $(DKMS_TREE)
-	$(DKMS) $(DKMS_ARGS) add -m numaclaims -v $(PKG_VERSION)
-	$(DKMS) $(DKMS_ARGS) build -m numaclaims -v $(PKG_VERSION) -k $(DKMS_KVER)
-	$(DKMS) $(DKMS_ARGS) install -m numaclaims -v $(PKG_VERSION) -k $(DKMS_KVER)
-
-dkms-uninstall:
-	$(DKMS) $(DKMS_ARGS) remove -m numaclaims -v $(PKG_VERSION) --all
-	rm -rf $(DKMS_SRCTREE)/numaclaims-$(PKG_VERSION)
 
 # ---------------------------------------------------------------------------
 # The module, installed for the kernel of KDIR (default the running one) in
