@@ -20,24 +20,7 @@
 
 #include "claims.h"
 #include "claimctl.h"
-
-static int tests_run, tests_failed;
-
-static void tap(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void tap(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	tests_run++;
-	if (!ok)
-		tests_failed++;
-	printf("%sok %d ", ok ? "" : "not ", tests_run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
+#include "tap.h"	/* tap(ok, name...), tap_end() */
 
 /* Print @s as TAP diagnostics, one "# " line per line. */
 static void diag(const char *label, const char *s)
@@ -1111,8 +1094,5 @@ int main(int argc, char **argv)
 	test_hints();
 	test_libclaims();
 	test_libclaims_memory();
-	printf("1..%d\n", tests_run);
-	printf("%d passed, %d failed\n", tests_run - tests_failed,
-	       tests_failed);
-	return tests_failed ? 1 : 0;
+	return tap_end();
 }
