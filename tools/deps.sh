@@ -201,6 +201,10 @@ elif command -v sudo >/dev/null 2>&1; then
 else
 	echo "$PROG: error: not root and no sudo; as root, run:" >&2
 	echo "  apt-get update && apt-get install --no-install-recommends ${missing[*]}" >&2
+	case " ${missing[*]}" in *" bpo:"*)
+		echo "  (bpo:NAME: the NAME.*-amd64 package of bookworm-backports, after adding" \
+		     "'deb http://deb.debian.org/debian bookworm-backports main' to $BPO_LIST)" >&2 ;;
+	esac
 	exit 1
 fi
 
