@@ -20,6 +20,9 @@
 #   make kunit-612      KUnit on a 6.12 debug kernel (Debian's 6.12 has no KUnit)
 #   make realvm         nested QEMU guests on a numaclaims domain
 #   make planner-vm     the builder planner in a 4-node VM with asymmetric distances
+#   make hw-check       on a real NUMA server: build, load, kselftests, KUnit, benchmark,
+#                       unload, report (build/hw-check/hw-check.md, .json)
+#   make hw-check-vm    tools/hw-check.sh in a 2-node VM, its report checked
 #   make stress         the full reliability run (stress-short is in check)
 #   make bench          benchmarks, figures into docs/PERFORMANCE.md
 #   make help           this list
@@ -42,6 +45,7 @@ KUNIT_KDIR = $(shell $(TOP)/tools/kunit-kernel.sh --print-kdir)
 KUNIT_BZIMAGE = $(shell $(TOP)/tools/kunit-kernel.sh --print-bzimage)
 
 .PHONY: all deps module module-vm uninstall userspace demo check unit tools-test engine-test claimctl-test claimctl-smoke planner-vm \
+	hw-check hw-check-vm \
 	selftests selftests-2 selftests-4 selftests-libmk kunitconfig-test realvm membench-smoke kunit-kernel kunit kunit-module \
 	kunit-2 kunit-4 selftests-debug summary install clean help bench stress stress-short \
 	module-612 selftests-612 kunit-kernel-612 kunit-module-612 kunit-612
@@ -206,6 +210,25 @@ planner-vm: module-vm userspace deps-vm
 		--add $(TOP)/userspace/tests/planner-vm.sh:/bin/planner-vm.sh \
 		--out $(RESULTS)/planner-vm.tap -- planner-vm.sh
 
+# The one command for a real server (tools/hw-check.sh): prerequisites,
+# build for the running kernel, load with pools of 10% of each node's free
+# memory (HW_CHECK="--pool-percent 20" or other options of hw-check.sh),
+# kselftests, KUnit with CONFIG_KUNIT=m, the benchmark, unload, memory
+# back; report in build/hw-check/.  Loads the module into THIS kernel.
+# deps-kunit: linux-source-6.1, whose kselftest headers the selftests use.
+HW_CHECK ?=
+hw-check: deps-build deps-kunit
+	$(TOP)/tools/hw-check.sh $(HW_CHECK)
+
+# hw-check.sh in a two-node VM as if it were the server (prebuilt
+# artifacts), then its report, JSON (docs/hw-check.schema.json) and the
+# claimctl metrics it recorded checked on the host (tools/hw-check-vm.sh).
+hw-check-vm: module-vm userspace deps-vm deps-test deps-kunit
+	@mkdir -p $(RESULTS)
+	nice $(MAKE) -s -C selftests
+	nice $(MAKE) -s -C bench membench
+	set -o pipefail; $(TOP)/tools/hw-check-vm.sh | tee $(RESULTS)/hw-check-vm.tap
+
 # claimctl against the real module in a two-node VM; then the JSON it
 # printed there against docs/claimctl.schema.json (jq, python3-jsonschema).
 claimctl-smoke: module-vm userspace deps-test
@@ -358,7 +381,7 @@ pkg-vm: module-vm userspace deps-vm deps-pkg
 		--out $(RESULTS)/pkg-vm.tap -- pkg-vm-guest.sh
 
 # `make check` runs every suite even if one fails, then counts.
-CHECK_SUITES := tools-test selftests-libmk kunitconfig-test engine-test claimctl-test pkg-test dkms-test claimctl-smoke pkg-vm planner-vm membench-smoke realvm selftests-2 selftests-4 kunit-2 \
+CHECK_SUITES := tools-test selftests-libmk kunitconfig-test engine-test claimctl-test pkg-test dkms-test claimctl-smoke pkg-vm planner-vm hw-check-vm membench-smoke realvm selftests-2 selftests-4 kunit-2 \
 		kunit-4 selftests-debug selftests-612 kunit-612 stress-short
 
 check:
