@@ -169,6 +169,7 @@ tools-test:
 	$(TOP)/tools/tap-count.sh --selftest > $(RESULTS)/tools.tap
 	$(TOP)/tools/deps-test.sh > $(RESULTS)/deps.tap
 	$(TOP)/tools/splat-check.sh --selftest > $(RESULTS)/splat.tap
+	$(TOP)/tools/kbuild-test.sh > $(RESULTS)/kbuild.tap
 
 engine-test: deps-build deps-test deps-kunit
 	nice $(MAKE) -C userspace/engine-test check

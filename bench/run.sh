@@ -194,4 +194,9 @@ fi
 "$TOP/bench/realvm-storm.sh" --raw "$RAW" --nice "$nice" --timeout "$timeout" \
 	$([ "$quick" = 1 ] && echo --quick) $([ "$vm" = 0 ] && echo --no-vm) \
 	$([ "$docs" = 0 ] && echo --no-docs)
+# The longest heap-lock hold of the bulk requests (docs/RELIABILITY.md).
+if [ "$vm" = 1 ]; then
+	"$TOP/bench/lockhold-run.sh" $([ "$quick" = 1 ] && echo 16 64) |
+		tee "$OUT/lockhold.md"
+fi
 log "done in $(( $(date +%s) - t_start )) s: $OUT/results.json"

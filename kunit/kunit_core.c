@@ -4,4 +4,5 @@
  * a copy): it reserves its own pools and has its own domains, so it can run
  * beside numaclaims.ko.
  */
+#define NC_NO_TRACEPOINTS
 #include "../module/core.c"

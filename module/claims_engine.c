@@ -546,11 +546,14 @@ static void redeem_claims(struct nc_heap *h, struct nc_domain *d, u32 node,
 	take = min(pages, d->claims[node]);
 	if (take)
 		drop_node_claim(h, d, node, take);
+	d->redeemed[0] = take;
 	pages -= take;
 
 	take = min(pages, host_wide_claim(d));
 	drop_host_wide_claim(h, d, take);
+	d->redeemed[1] = take;
 	pages -= take;
+	d->redeemed[2] = pages;
 
 	/* Other nodes' claims, in order after @node, while there are any. */
 	for (i = 1; i < h->nr_nodes && pages && d->node_claims; i++) {
@@ -561,6 +564,7 @@ static void redeem_claims(struct nc_heap *h, struct nc_domain *d, u32 node,
 			drop_node_claim(h, d, other, take);
 		pages -= take;
 	}
+	d->redeemed[2] -= pages;
 }
 
 int nc_alloc_extent(struct nc_heap *h, struct nc_domain *d,
@@ -577,6 +581,8 @@ int nc_alloc_extent(struct nc_heap *h, struct nc_domain *d,
 	if (order > NC_MAX_ORDER)
 		return -EINVAL;
 	pages = 1ULL << order;
+	if (d)
+		memset(d->redeemed, 0, sizeof(d->redeemed));
 	if (req_node >= 0 &&
 	    (req_node >= NC_MAX_NODES || !h->node[req_node].has_pool))
 		return -ENOENT;
@@ -693,8 +699,10 @@ int nc_offline_commit(struct nc_heap *h, u32 node, u64 pages)
 		u64 take = min(d->claims[node],
 			       n->outstanding_claims - n->avail_pages);
 
-		if (take)
+		if (take) {
 			drop_node_claim(h, d, node, take);
+			nc_trace_recall(d->domid, node, take);
+		}
 	}
 	for (d = h->domains; d && h->outstanding_claims > h->total_avail_pages;
 	     d = d->next) {
@@ -702,6 +710,8 @@ int nc_offline_commit(struct nc_heap *h, u32 node, u64 pages)
 			       h->outstanding_claims - h->total_avail_pages);
 
 		drop_host_wide_claim(h, d, take);
+		if (take)
+			nc_trace_recall(d->domid, -1, take);
 	}
 	return 0;
 }

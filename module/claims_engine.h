@@ -115,6 +115,9 @@ struct nc_heap {
  * @uncounted_pages:   pages from NO_REFCOUNT allocations.
  * @node_affinity:     preferred nodes for allocations naming no node.
  * @last_alloc_node:   node of the last allocation (round robin start).
+ * @redeemed:          what the last allocation redeemed: from the claim on
+ *                     its node, from the host-wide claim, from other nodes'
+ *                     claims (for tracing).
  * @prev:              list link.
  * @next:              list link.
  */
@@ -129,6 +132,7 @@ struct nc_domain {
 	u64 uncounted_pages;
 	u64 node_affinity;
 	u32 last_alloc_node;
+	u64 redeemed[3];
 	struct nc_domain *prev;
 	struct nc_domain *next;
 };

@@ -24,6 +24,15 @@
 #include <linux/vmstat.h>
 #include <linux/workqueue.h>
 #include "nc_core.h"
+#ifndef NC_NO_TRACEPOINTS
+#define CREATE_TRACE_POINTS
+#endif
+#include "nc_trace.h"
+
+void nc_trace_recall(u32 domid, int node, u64 pages)
+{
+	trace_numaclaims_claim_recall(domid, node, pages);
+}
 #include "nc_compat.h"
 
 DEFINE_SPINLOCK(nc_heap_lock);
@@ -616,7 +625,7 @@ static int __nc_domain_destroy(struct nc_domain_obj *dom, bool killable)
 	void *small[16], **entries;
 	unsigned int n, max;
 	bool held = false;
-	u64 t0;
+	u64 t0, released;
 
 	atomic_inc(&dom->destroy_waiters);
 	if (!killable) {
@@ -659,8 +668,11 @@ static int __nc_domain_destroy(struct nc_domain_obj *dom, bool killable)
 	if (entries != small)
 		kfree(entries);
 	spin_lock(&nc_heap_lock);
+	released = dom->acct.outstanding_pages;
 	nc_domain_remove(&nc_heap, &dom->acct);
 	spin_unlock(&nc_heap_lock);
+	if (released)
+		trace_numaclaims_claim_release(dom->acct.domid, released);
 	if (held)
 		nc_reap_kick();
 	mutex_unlock(&dom->lock);
@@ -763,8 +775,8 @@ int nc_populate(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 
 	for (; *nr_done < nr_extents; (*nr_done)++) {
 		unsigned long index;
+		u64 gfn, j, redeemed[3];
 		u32 node, frame;
-		u64 gfn, j;
 
 		ret = nc_next_gfn(dom, gfns, *nr_done, order, &gfn);
 		if (ret)
@@ -776,9 +788,17 @@ int nc_populate(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 		spin_lock(&nc_heap_lock);
 		ret = nc_alloc_extent(&nc_heap, &dom->acct, order, req_node,
 				      memflags, &node, &frame);
+		memcpy(redeemed, dom->acct.redeemed, sizeof(redeemed));
 		spin_unlock(&nc_heap_lock);
-		if (ret)
+		if (ret) {
+			trace_numaclaims_populate_refused(dom->acct.domid, gfn,
+				order, req_node,
+				memflags & NUMACLAIMS_MEMF_EXACT_NODE, ret);
 			return ret;
+		}
+		trace_numaclaims_populate_extent(dom->acct.domid, gfn, order,
+						 node, redeemed[0], redeemed[1],
+						 redeemed[2]);
 
 		nc_scrub(node, frame, order);
 		for (j = 0; j < pages; j++) {
@@ -896,12 +916,13 @@ int nc_host_offline(u32 node, u64 pages)
 		nc_bulk_unlock(t0, before - left, "offline");
 	}
 	mutex_unlock(&nc_offline_lock);
+	trace_numaclaims_offline(node, pages, false, ret);
 	return ret;
 }
 
 int nc_host_online(u32 node, u64 pages)
 {
-	u64 t0, batch;
+	u64 t0, batch, total __maybe_unused = pages;
 	int ret;
 
 	if (mutex_lock_killable(&nc_offline_lock))
@@ -924,6 +945,7 @@ int nc_host_online(u32 node, u64 pages)
 		cond_resched();
 	}
 	mutex_unlock(&nc_offline_lock);
+	trace_numaclaims_offline(node, total, true, ret);
 	return ret;
 }
 

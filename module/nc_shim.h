@@ -21,6 +21,8 @@
 
 #define nc_calloc(n, size)	kvcalloc((n), (size), GFP_KERNEL)
 #define nc_array_index_nospec(i, n)	array_index_nospec((i), (n))
+/* Offline recalled @pages of a claim (@node -1: host-wide); core.c traces it. */
+void nc_trace_recall(u32 domid, int node, u64 pages);
 #define nc_free(p)		kvfree(p)
 #else
 #include <stdbool.h>
@@ -42,6 +44,7 @@ typedef uint8_t u8;
 #define check_add_overflow(a, b, d)	__builtin_add_overflow(a, b, d)
 #define BIT_ULL(n)		(1ULL << (n))
 #define nc_array_index_nospec(i, n)	(i)
+#define nc_trace_recall(domid, node, pages)	do { } while (0)
 #endif
 
 #endif /* NC_SHIM_H */

@@ -23,6 +23,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "nc_core.h"
+#include "nc_trace.h"
 #include "nc_compat.h"
 
 /*
@@ -438,10 +439,16 @@ static int nc_claim_set_install_ioc(struct numaclaims_claim_memory *c)
 	}
 	ret = nc_get_locked(c->domid, &dom);
 	if (!ret) {
+		u64 node_claims, host_claim;
+
 		spin_lock(&nc_heap_lock);
 		ret = nc_claim_set_install(&nc_heap, &dom->acct, set,
 					   c->nr_entries);
+		node_claims = dom->acct.node_claims;
+		host_claim = dom->acct.outstanding_pages - node_claims;
 		spin_unlock(&nc_heap_lock);
+		trace_numaclaims_claim_install(c->domid, c->nr_entries,
+					       node_claims, host_claim, ret);
 		nc_put_locked(dom);
 	}
 	if (set != small)
@@ -869,6 +876,51 @@ static int nc_invariants_show(struct seq_file *m, void *unused)
 DEFINE_SHOW_ATTRIBUTE(nc_invariants);
 
 /*
+ * "nodes": the per-node figures of HOST_INFO for scripts and numastat-style
+ * tools, with claimctl's names: a header line, then one line per node with
+ * a pool, in 4 KiB pages.
+ */
+static int nc_nodes_show(struct seq_file *m, void *unused)
+{
+	struct numaclaims_node_info *ni;
+	u64 *held;
+	u32 node;
+
+	ni = kcalloc(NC_MAX_NODES, sizeof(*ni), GFP_KERNEL);
+	held = kcalloc(NC_MAX_NODES, sizeof(*held), GFP_KERNEL);
+	if (!ni || !held) {
+		kfree(ni);
+		kfree(held);
+		return -ENOMEM;
+	}
+	spin_lock(&nc_heap_lock);
+	for (node = 0; node < nc_heap.nr_nodes; node++) {
+		const struct nc_node *n = &nc_heap.node[node];
+
+		ni[node].has_pool = n->has_pool;
+		ni[node].reserved_pages = n->reserved_pages;
+		ni[node].avail_pages = n->avail_pages;
+		ni[node].outstanding_claims = n->outstanding_claims;
+		ni[node].offlined_pages = n->offlined_pages;
+		held[node] = n->held_pages;
+	}
+	spin_unlock(&nc_heap_lock);
+	seq_puts(m, "node reserved_pages free_pages claimed_pages unclaimed_pages offlined_pages held_pages\n");
+	for (node = 0; node < NC_MAX_NODES; node++)
+		if (ni[node].has_pool)
+			seq_printf(m, "%u %llu %llu %llu %llu %llu %llu\n", node,
+				   ni[node].reserved_pages, ni[node].avail_pages,
+				   ni[node].outstanding_claims,
+				   ni[node].avail_pages -
+				   ni[node].outstanding_claims,
+				   ni[node].offlined_pages, held[node]);
+	kfree(ni);
+	kfree(held);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(nc_nodes);
+
+/*
  * "lock_holds": the most frames a bulk path (offline, online, decrease,
  * destroy) handled under one hold of the heap lock, and the longest such
  * hold, since load or the last write to the file (which resets them).
@@ -1032,6 +1084,7 @@ static int __init numaclaims_init(void)
 	nc_debugfs = debugfs_create_dir("numaclaims", NULL);
 	debugfs_create_file("invariants", 0400, nc_debugfs, NULL,
 			    &nc_invariants_fops);
+	debugfs_create_file("nodes", 0444, nc_debugfs, NULL, &nc_nodes_fops);
 	debugfs_create_file("lock_holds", 0600, nc_debugfs, NULL,
 			    &nc_lock_holds_fops);
 	/* A hook that writes domain memory: only when asked for (tests). */

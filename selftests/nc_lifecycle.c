@@ -470,6 +470,160 @@ TEST_F_TIMEOUT(lifecycle, scrub_on_decrease_and_destroy, 300)
 }
 
 /* --------------------------------------------------------------------------
+ * Observability: tracepoints (tracefs) and the debugfs "nodes" view.
+ */
+static int nc_write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -EIO;
+}
+
+static char *nc_slurp(const char *path)
+{
+	size_t cap = 1 << 16, len = 0;
+	char *buf = malloc(cap);
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (!buf || fd < 0) {
+		free(buf);
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
+		len += n;
+		if (cap - len < 4096) {
+			char *more = realloc(buf, cap *= 2);
+
+			if (!more)
+				break;
+			buf = more;
+		}
+	}
+	buf[len] = 0;
+	close(fd);
+	return buf;
+}
+
+static const char *nc_tracefs(void)
+{
+	static const char *const dirs[] = {
+		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+	};
+	char path[128];
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/events/numaclaims", dirs[i]);
+		if (!access(path, F_OK))
+			return dirs[i];
+	}
+	return NULL;
+}
+
+#define NC_EXPECT_TRACE(trace, ...) do {				\
+	char want_[256];						\
+	snprintf(want_, sizeof(want_), __VA_ARGS__);			\
+	EXPECT_NE(NULL, strstr(trace, want_))				\
+		TH_LOG("no trace line with \"%s\"", want_);		\
+} while (0)
+
+TEST_F(lifecycle, tracepoints)
+{
+	struct nc_ctx *c = &self->ctx;
+	const char *tfs = nc_tracefs();
+	unsigned int n0 = c->pool[0];
+	struct numaclaims_host_info hi;
+	__u64 g = 0, unclaimed, done;
+	char path[160], *trace;
+	__u32 d, e;
+
+	if (!tfs)
+		SKIP(return, "no tracefs with events/numaclaims");
+	snprintf(path, sizeof(path), "%s/trace", tfs);
+	ASSERT_OK(nc_write_file(path, ""));
+	snprintf(path, sizeof(path), "%s/events/numaclaims/enable", tfs);
+	ASSERT_OK(nc_write_file(path, "1"));
+
+	d = nc_new_dom(_metadata, c, 1 << 20);
+	e = nc_new_dom(_metadata, c, 1 << 20);
+	ASSERT_OK(NC_SET(c->fd, d, CLAIM(512, n0)));
+	ASSERT_OK(nc_populate(c->fd, d, &g, 1, 9, NC_NODE(n0) | NC_EXACT,
+			      &done));
+	hi = nc_host(_metadata, c);
+	unclaimed = nc_node_unclaimed(&hi, n0);
+	ASSERT_OK(NC_SET(c->fd, d, CLAIM(unclaimed, n0)));
+	ASSERT_OK(nc_offline(c->fd, n0, 10));
+	g = 4096;
+	EXPECT_ERR(ENOMEM, nc_populate(c->fd, e, &g, 1, 0,
+				       NC_NODE(n0) | NC_EXACT, &done));
+	ASSERT_OK(nc_online(c->fd, n0, 10));
+	ASSERT_OK(nc_destroy(c->fd, d));
+	ASSERT_OK(nc_destroy(c->fd, e));
+
+	ASSERT_OK(nc_write_file(path, "0"));
+	snprintf(path, sizeof(path), "%s/trace", tfs);
+	trace = nc_slurp(path);
+	ASSERT_NE(NULL, trace);
+	NC_EXPECT_TRACE(trace, "numaclaims_claim_install: domid=%u entries=1 node_claims=512 host_claim=0 ret=0", d);
+	NC_EXPECT_TRACE(trace, "numaclaims_populate_extent: domid=%u gfn=0x0 order=9 node=%u redeemed node=512 host=0 other=0", d, n0);
+	NC_EXPECT_TRACE(trace, "numaclaims_claim_recall: domid=%u node=%u pages=10", d, n0);
+	NC_EXPECT_TRACE(trace, "numaclaims_offline: offline node=%u pages=10 ret=0", n0);
+	NC_EXPECT_TRACE(trace, "numaclaims_offline: online node=%u pages=10 ret=0", n0);
+	NC_EXPECT_TRACE(trace, "numaclaims_populate_refused: domid=%u gfn=0x1000 order=0 node=%u exact=1 ret=-12", e, n0);
+	NC_EXPECT_TRACE(trace, "numaclaims_claim_release: domid=%u pages=%llu", d,
+			(unsigned long long)unclaimed - 10);
+	free(trace);
+	snprintf(path, sizeof(path), "%s/trace", tfs);
+	nc_write_file(path, "");
+	nc_expect_baseline(_metadata, c);
+}
+
+/* debugfs "nodes": HOST_INFO's per-node figures, readable by scripts. */
+TEST_F(lifecycle, debugfs_nodes_view)
+{
+	struct nc_ctx *c = &self->ctx;
+	struct numaclaims_host_info hi;
+	unsigned long long r, f, cl, u, o, h;
+	unsigned int node, rows = 0;
+	char *text, *line, *save;
+	__u32 d = nc_new_dom(_metadata, c, 1000);
+	__u64 done;
+
+	ASSERT_OK(NC_SET(c->fd, d, CLAIM(100, c->pool[0])));
+	ASSERT_OK(nc_populate_range(c->fd, d, 0, 30, 0, 0, &done));
+	hi = nc_host(_metadata, c);
+	text = nc_slurp(NC_DEBUGFS "/nodes");
+	ASSERT_NE(NULL, text);
+	line = strtok_r(text, "\n", &save);
+	ASSERT_NE(NULL, line);
+	EXPECT_STREQ("node reserved_pages free_pages claimed_pages unclaimed_pages offlined_pages held_pages", line);
+	while ((line = strtok_r(NULL, "\n", &save))) {
+		ASSERT_EQ(7, sscanf(line, "%u %llu %llu %llu %llu %llu %llu",
+				    &node, &r, &f, &cl, &u, &o, &h));
+		ASSERT_GT(NUMACLAIMS_MAX_NODES, node);
+		EXPECT_TRUE(hi.nodes[node].has_pool);
+		EXPECT_EQ(hi.nodes[node].reserved_pages, r);
+		EXPECT_EQ(hi.nodes[node].avail_pages, f);
+		EXPECT_EQ(hi.nodes[node].outstanding_claims, cl);
+		EXPECT_EQ(f - cl, u);
+		EXPECT_EQ(hi.nodes[node].offlined_pages, o);
+		EXPECT_EQ(hi.held_pages[node], h);
+		rows++;
+	}
+	EXPECT_EQ(c->nr_pool, rows);
+	free(text);
+	EXPECT_OK(nc_destroy(c->fd, d));
+}
+
+/* --------------------------------------------------------------------------
  * OFFLINE_PAGES / ONLINE_PAGES.
  */
 NC_FIXTURE(offline);

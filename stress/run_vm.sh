@@ -110,7 +110,7 @@ run_vm() {
 	echo "stress: VM $name ($nodes nodes${kernel:+, debug kernel})"
 	"$TOP/tools/vm.sh" --nodes "$nodes" --mem-per-node 512M ${kernel:+--kernel "$kernel"} \
 		"${adds[@]}" --out "$vmout" --log "$log" --quiet --timeout "$timeout" \
-		-- "${env}stress-guest /lib/numaclaims.ko pool_mb=128 debug=1 ${args% --}"
+		-- "${env}stress-guest /lib/numaclaims.ko 'pool_mb=128 debug=1' ${args% --}"
 	st=$?
 	# sections -> files
 	awk -v dir="$RESULTS" -v name="$name" '
