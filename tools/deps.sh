@@ -43,7 +43,8 @@ group_pkgs() {
 	case "$1" in
 	build)	echo gcc make libc6-dev pkg-config libnuma-dev ;;
 	vm)	echo qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod gzip numactl ;;
-	kunit)	echo linux-source-6.1 bc bison flex libelf-dev libssl-dev python3 xz-utils rsync ;;
+	# perl: prove, which judges the kselftests' TAP (selftests/run_vm.sh).
+	kunit)	echo linux-source-6.1 bc bison flex libelf-dev libssl-dev python3 xz-utils rsync perl ;;
 	# bpo:NAME is a package of bookworm-backports (see bpo_resolve):
 	# present if some NAME.*-amd64 is installed, so a newer backport is
 	# not fetched on every run (the installed kernel is the cache).
@@ -130,7 +131,7 @@ group_needs() {
 	case "$1" in
 	build)	echo c:gcc c:make c:pkg-config h:numa.h h:stdio.h ;;
 	vm)	echo c:qemu-system-x86_64 c:busybox c:cpio c:gzip c:numactl ;;
-	kunit)	echo c:bc c:bison c:flex c:python3 c:xz c:rsync ;;
+	kunit)	echo c:bc c:bison c:flex c:python3 c:xz c:rsync c:prove ;;
 	vm612)	echo g:/boot/vmlinuz-6.12.* g:/usr/src/linux-source-6.12.tar.xz ;;
 	test)	echo c:clang c:valgrind ;;
 	bench)	echo c:python3 c:valgrind ;;
