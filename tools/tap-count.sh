@@ -193,6 +193,10 @@ selftest() {
 		n=$((n + 1))
 		count -q "$f" >/dev/null
 		exp=$([ $? -eq 0 ] && echo PASS || echo FAIL)
+		if ! command -v prove >/dev/null; then	# tools-test runs before deps.sh
+			echo "ok $n prove agrees on ${f##*/} # SKIP no prove (perl) yet"
+			continue
+		fi
 		got=$(prove --exec cat "$f" 2>&1 | sed -n 's/^Result: //p')
 		if [ "$exp" = "$got" ]; then
 			echo "ok $n prove agrees on ${f##*/} ($got)"
