@@ -2,12 +2,12 @@
 /*
  * isolation: no one let in, nothing leaked between domains.
  *
- *  1. Privilege: a process without CAP_SYS_ADMIN -- uid 65534, and uid 0
- *     with CAP_SYS_ADMIN dropped -- holding a file opened by root gets EPERM
- *     from every mutating ioctl (valid requests, and requests whose pointer
- *     is bad: the capability is checked first), while the read-only ioctls
- *     work; uid 65534 cannot open the device or the debugfs files at all.
- *     Nothing changes.
+ *  1. Privilege, which is the opener's (file_ns_capable()): a file opened
+ *     without CAP_SYS_ADMIN -- used by uid 0 with CAP_SYS_ADMIN dropped, and
+ *     by uid 65534 after it -- gets EPERM from every mutating ioctl (valid
+ *     requests, and requests whose pointer is bad: the capability is checked
+ *     first), while the read-only ioctls work; uid 65534 cannot open the
+ *     device or the debugfs files at all.  Nothing changes.
  *  2. Scrubbing: pages are filled with a per-domain pattern through the
  *     debugfs page hook and handed to another domain (destroy/populate),
  *     back and forth within and across domains (decrease/populate), through
@@ -85,6 +85,11 @@ static void unprivileged(struct perm_result *r, bool as_nobody, u32 D)
 	u32 id, n;
 
 	set.target = node0;
+	/* A file whose opener has no CAP_SYS_ADMIN (root's fd would carry it). */
+	drop_cap_sys_admin();
+	fd = open(ST_DEVICE, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		_exit(4);
 	if (as_nobody) {
 		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
 		    setresuid(65534, 65534, 65534))
@@ -108,7 +113,6 @@ static void unprivileged(struct perm_result *r, bool as_nobody, u32 D)
 		else
 			perm_bad(r, "open debugfs invariants as uid 65534", 0);
 	} else {
-		drop_cap_sys_admin();
 		/* uid 0 without CAP_SYS_ADMIN may open the debugfs hook (DAC)
 		 * but must not use it */
 		pfd = st_page_open();
