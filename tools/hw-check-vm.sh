@@ -5,12 +5,15 @@
 # artifacts (the VM kernel's module, claimctl-static, numaclaims_test,
 # membench), then its report checked on the host.  TAP on stdout.
 #
-# usage: tools/hw-check-vm.sh [--out DIR] [--timeout S]
+# usage: tools/hw-check-vm.sh [--out DIR] [--timeout S] [--no-kunit]
 #
 #   --out DIR      where the guest's report lands (default build/hw-check-vm):
 #                  hw-check.json, hw-check.md, metrics.prom, steps.tap,
-#                  refused.json (the prerequisites run), console.log, raw
-#   --timeout S    the VM run (default 600)
+#                  selftests.tap, refused.json (the prerequisites run),
+#                  console.log, raw;
+#                  kunit/ for the debug-kernel run
+#   --timeout S    each VM run (default 600)
+#   --no-kunit     no second run on the debug kernel
 #
 # In the guest: first hw-check.sh with a module that does not exist (it
 # must fail at the prerequisites, say what is missing, load nothing and
@@ -19,16 +22,22 @@
 # results, the JSON report (jq; docs/hw-check.schema.json with
 # python3-jsonschema; pools, distances, memory back, selftests), the
 # Markdown report, and the real claimctl metrics output
-# (userspace/tests/prom-check.py).  Exit status 0 when every line is ok.
+# (userspace/tests/prom-check.py).  Then a second VM boots the debug
+# kernel (CONFIG_KUNIT=y, KASAN, kmemleak; tools/kunit-kernel.sh) with its
+# numaclaims.ko and numaclaims_kunit.ko (make kunit-module): hw-check.sh
+# --skip selftests,bench must load, unload and pass the KUnit suites by
+# their KTAP lines, and the host's kunit.py parse must agree.  Exit status
+# 0 when every line is ok.
 set -u
 set -o pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-out=$TOP/build/hw-check-vm timeout=600
+out=$TOP/build/hw-check-vm timeout=600 kunit=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--out)		out=$2; shift ;;
 	--timeout)	timeout=$2; shift ;;
+	--no-kunit)	kunit=0 ;;
 	-h|--help)	sed -n '3,/^set -u/{/^set -u/d;s/^# \{0,1\}//p}' "$0"; exit 0 ;;
 	*)		echo "hw-check-vm.sh: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -41,8 +50,16 @@ for f in "$B/module/numaclaims.ko" "$B/userspace/claimctl-static" \
 	 "$B/selftests/numaclaims_test" "$B/bench/membench" "/boot/config-$kver"; do
 	[ -r "$f" ] || { echo "hw-check-vm.sh: $f missing (make hw-check-vm builds it)" >&2; exit 2; }
 done
+K=
+if [ "$kunit" = 1 ]; then
+	K=$("$TOP/tools/kunit-kernel.sh" --print-kdir) || exit 2
+	for f in "$B/kunit-module/numaclaims.ko" "$B/kunit-module/numaclaims_kunit.ko" \
+		 "$K/.config" "$(dirname "$K")/bzImage"; do
+		[ -r "$f" ] || { echo "hw-check-vm.sh: $f missing (make kunit-module)" >&2; exit 2; }
+	done
+fi
 mkdir -p "$out" && out=$(cd "$out" && pwd) || exit 2
-rm -f "$out"/*
+rm -rf "$out"/*
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 
@@ -72,6 +89,7 @@ emit steps.tap /tmp/steps.tap
 emit hw-check.json /tmp/hw/hw-check.json
 emit hw-check.md /tmp/hw/hw-check.md
 emit metrics.prom /tmp/hw/metrics.prom
+emit selftests.tap /tmp/hw/logs/selftests.tap
 lsmod | grep -q '^numaclaims ' && echo "$M-LOADED-AFTER-RUN" >>"$o"
 exit 0
 EOF
@@ -94,7 +112,41 @@ awk -v M="$M" -v dir="$out" '
 	index($0, M "-FILE ") == 1 { f = dir "/" substr($0, length(M) + 7); printf "" > f; next }
 	index($0, M "-END ") == 1 { close(f); f = ""; next }
 	f != "" { print > f }' "$out/raw"
-status_of() { sed -n "s/^$M-STATUS $1 \([0-9]*\)$/\1/p" "$out/raw"; }
+status_of() { sed -n "s/^$M-STATUS $1 \([0-9]*\)$/\1/p" "${2:-$out/raw}"; }
+
+# The debug kernel: KUnit built in, the suites of numaclaims_kunit.ko.
+if [ "$kunit" = 1 ]; then
+	mkdir -p "$out/kunit"
+	cat >"$tmp/hw-check-kunit-guest" <<EOF
+#!/bin/sh
+o=\${VM_OUT:-/dev/null}
+hw-check.sh --prebuilt --claimctl /bin/claimctl --selftest /bin/numaclaims_test \\
+	--module /lib/hw/numaclaims.ko --kunit-module /lib/hw/numaclaims_kunit.ko \\
+	--kernel-config /lib/hw/kconfig --skip selftests,bench --out /tmp/hw --tap /tmp/steps.tap
+echo "$M-STATUS kunit \$?" >>"\$o"
+for f in /tmp/steps.tap /tmp/hw/hw-check.json /tmp/hw/logs/kunit.ktap; do
+	echo "$M-FILE \${f##*/}" >>"\$o"; cat "\$f" >>"\$o"; echo "$M-END \${f##*/}" >>"\$o"
+done
+EOF
+	echo "hw-check-vm.sh: booting the debug kernel (KUnit, KASAN) for tools/hw-check.sh" >&2
+	"$TOP/tools/vm.sh" --nodes 2 --mem-per-node 512M --quiet --splat-check \
+		--kernel "$(dirname "$K")/bzImage" --append "log_buf_len=1M" \
+		--timeout "$timeout" --log "$out/kunit/console.log" --out "$out/kunit/raw" \
+		--add "$TOP/tools/hw-check.sh:/bin/hw-check.sh" \
+		--add "$tmp/hw-check-kunit-guest:/bin/hw-check-kunit-guest" \
+		--add "$B/kunit-module/numaclaims.ko:/lib/hw/numaclaims.ko" \
+		--add "$B/kunit-module/numaclaims_kunit.ko:/lib/hw/numaclaims_kunit.ko" \
+		--add "$K/.config:/lib/hw/kconfig" \
+		--add "$B/userspace/claimctl-static:/bin/claimctl" \
+		--add "$B/selftests/numaclaims_test:/bin/numaclaims_test" \
+		-- sh /bin/hw-check-kunit-guest
+	kvm_status=$?
+	touch "$out/kunit/raw"
+	awk -v M="$M" -v dir="$out/kunit" '
+		index($0, M "-FILE ") == 1 { f = dir "/" substr($0, length(M) + 7); printf "" > f; next }
+		index($0, M "-END ") == 1 { close(f); f = ""; next }
+		f != "" { print > f }' "$out/kunit/raw"
+fi
 
 . "$TOP/userspace/tests/tap.sh"
 PY=python3
@@ -203,4 +255,27 @@ t "host build: build/module/numaclaims.ko is for $kver" \
 t "usage: --pool-percent 90 is refused, naming pool_max_percent (status 2)" bash -c "
 	'$hw' --pool-percent 90 2>'$tmp/err'; st=\$?; cat '$tmp/err'; [ \$st = 2 ] && grep -q 'pool_max_percent' '$tmp/err'"
 t "usage: an unknown option is refused (status 2)" bash -c "'$hw' --bogus >/dev/null 2>&1; [ \$? = 2 ]"
+t "usage: --skip of a step that cannot be skipped is refused (status 2)" bash -c "
+	'$hw' --skip load 2>'$tmp/err'; st=\$?; cat '$tmp/err'; [ \$st = 2 ] && grep -q 'not one of claimctl' '$tmp/err'"
+
+# 4. KUnit on the debug kernel.
+if [ "$kunit" = 1 ]; then
+	KJ=$out/kunit/hw-check.json
+	t "debug kernel: the VM ran to the end (status $kvm_status, no splat: KASAN, lockdep, kmemleak)" test "$kvm_status" = 0
+	t "debug kernel: hw-check.sh passes (exit status $(status_of kunit "$out/kunit/raw"))" \
+		test "$(status_of kunit "$out/kunit/raw")" = 0
+	for s in prerequisites load claimctl unload memory; do
+		t "debug kernel: guest step $s: ok" grep -Eq "^ok [0-9]+ $s: [^#]" "$out/kunit/steps.tap"
+	done
+	t "debug kernel: selftests and bench skipped (--skip)" bash -c "
+		grep -Eq '^ok [0-9]+ selftests: # SKIP --skip selftests' '$out/kunit/steps.tap' &&
+		grep -Eq '^ok [0-9]+ bench: # SKIP --no-bench' '$out/kunit/steps.tap'"
+	t "debug kernel: kunit step passes both suites by their KTAP lines" \
+		grep -Eq '^ok [0-9]+ kunit: 2 suites \(numaclaims_engine numaclaims_pool\), [0-9]+ cases ok by their KTAP lines' "$out/kunit/steps.tap"
+	jqt "debug kernel JSON: CONFIG_KUNIT=y, result pass, kunit passed" "$KJ" \
+		'.machine.kernel.kunit == "y" and .result == "pass" and (.steps[] | select(.name == "kunit") | .status) == "pass"'
+	t "debug kernel: the KTAP hw-check.sh assembled passes kunit.py parse on the host" \
+		bash -c "cd '$tmp' && '$PY' '$K/source/tools/testing/kunit/kunit.py' parse '$out/kunit/kunit.ktap' >'$tmp/kp' 2>&1; st=\$?; tail -n3 '$tmp/kp'
+			[ \$st = 0 ] && grep -Eq 'Testing complete\. Ran [1-9][0-9]* tests: passed: [1-9]' '$tmp/kp'"
+fi
 tap_end
