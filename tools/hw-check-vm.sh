@@ -94,6 +94,15 @@ lsmod | grep -q '^numaclaims ' && echo "$M-LOADED-AFTER-RUN" >>"$o"
 exit 0
 EOF
 
+# The guest's files out of its raw channel: RAW DIR.
+split_files() {
+	touch "$1"
+	awk -v M="$M" -v dir="$2" '
+		index($0, M "-FILE ") == 1 { f = dir "/" substr($0, length(M) + 7); printf "" > f; next }
+		index($0, M "-END ") == 1 { close(f); f = ""; next }
+		f != "" { print > f }' "$1"
+}
+
 echo "hw-check-vm.sh: booting a 2-node VM ($kver) for tools/hw-check.sh" >&2
 "$TOP/tools/vm.sh" --nodes 2 --mem-per-node 512M --quiet --splat-check \
 	--timeout "$timeout" --log "$out/console.log" --out "$out/raw" \
@@ -106,12 +115,7 @@ echo "hw-check-vm.sh: booting a 2-node VM ($kver) for tools/hw-check.sh" >&2
 	--add "/boot/config-$kver:/boot/config-$kver" \
 	-- sh /bin/hw-check-guest
 vm_status=$?
-touch "$out/raw"
-# Split the guest's files out of the raw channel.
-awk -v M="$M" -v dir="$out" '
-	index($0, M "-FILE ") == 1 { f = dir "/" substr($0, length(M) + 7); printf "" > f; next }
-	index($0, M "-END ") == 1 { close(f); f = ""; next }
-	f != "" { print > f }' "$out/raw"
+split_files "$out/raw" "$out"
 status_of() { sed -n "s/^$M-STATUS $1 \([0-9]*\)$/\1/p" "${2:-$out/raw}"; }
 
 # The debug kernel: KUnit built in, the suites of numaclaims_kunit.ko.
@@ -141,11 +145,7 @@ EOF
 		--add "$B/selftests/numaclaims_test:/bin/numaclaims_test" \
 		-- sh /bin/hw-check-kunit-guest
 	kvm_status=$?
-	touch "$out/kunit/raw"
-	awk -v M="$M" -v dir="$out/kunit" '
-		index($0, M "-FILE ") == 1 { f = dir "/" substr($0, length(M) + 7); printf "" > f; next }
-		index($0, M "-END ") == 1 { close(f); f = ""; next }
-		f != "" { print > f }' "$out/kunit/raw"
+	split_files "$out/kunit/raw" "$out/kunit"
 fi
 
 . "$TOP/userspace/tests/tap.sh"
@@ -234,8 +234,12 @@ if command -v promtool >/dev/null; then
 fi
 
 # 3. On this host, never loading anything (--no-load): the build path, and
-# the missing headers a server meets first.
-hw=$TOP/tools/hw-check.sh
+# the missing headers a server meets first.  In a copy of the sources, so
+# that its build/ is its own: build/module/numaclaims.ko stays the one the
+# other VM suites boot with.
+mkdir -p "$tmp/repo"
+rsync -a --exclude /build --exclude .git "$TOP/" "$tmp/repo/"
+hw=$tmp/repo/tools/hw-check.sh
 "$hw" --no-load --kdir "$tmp/no-headers" --out "$out/host-no-headers" >"$out/host-no-headers.log" 2>&1
 st=$?
 t "host, headers missing: exit 1, names the headers package of the running kernel" bash -c "
@@ -250,8 +254,8 @@ jqt "host build: module, userspace, selftests and membench built; load and later
 	'.result == "pass" and (.steps[] | select(.name == "build") | .status == "pass" and
 	   (.detail | test("module, userspace, selftests, membench$"))) and
 	 ([.steps[] | select(.name != "build" and .name != "prerequisites") | .detail] | unique) == ["--no-load: nothing loaded"]'
-t "host build: build/module/numaclaims.ko is for $kver" \
-	bash -c "modinfo -F vermagic '$B/module/numaclaims.ko' | grep -q '^$kver '"
+t "host build: its build/module/numaclaims.ko is for $kver" \
+	bash -c "modinfo -F vermagic '$tmp/repo/build/module/numaclaims.ko' | grep -q '^$kver '"
 t "usage: --pool-percent 90 is refused, naming pool_max_percent (status 2)" bash -c "
 	'$hw' --pool-percent 90 2>'$tmp/err'; st=\$?; cat '$tmp/err'; [ \$st = 2 ] && grep -q 'pool_max_percent' '$tmp/err'"
 t "usage: an unknown option is refused (status 2)" bash -c "'$hw' --bogus >/dev/null 2>&1; [ \$? = 2 ]"
