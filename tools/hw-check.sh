@@ -176,7 +176,7 @@ ALL_STEPS="prerequisites build load claimctl selftests bench unload memory kunit
 step_done() { grep -q "^$1|" "$work/steps" 2>/dev/null; }
 skip_rest() {	# REASON: every step not recorded yet is skipped
 	for s in $ALL_STEPS; do
-		step_done "$s" || { t_step=$(now); record "$s" skip "$1"; }
+		step_done "$s" || { begin "$s"; record "$s" skip "$1"; }
 	done
 }
 
@@ -231,13 +231,9 @@ nnodes=$(wc -l <"$work/nodes")
 [ "$nnodes" -ge 2 ] || notes="only $nnodes NUMA node: the remote-memory checks need 2 or more"
 [ "$no_load" = 0 ] && [ -e /sys/module/numaclaims ] &&
 	miss "numaclaims is already loaded: unload it first (rmmod numaclaims; claimctl list shows its domains)"
-if [ "$no_load" = 0 ] && ! grep -q ' /sys/kernel/debug debugfs' /proc/mounts; then
-	if mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null; then
-		mounted_debugfs=1
-	else
-		miss "debugfs: mount -t debugfs debugfs /sys/kernel/debug failed (CONFIG_DEBUG_FS)"
-	fi
-fi
+# debugfs is mounted (if it is not yet) only once everything else is there.
+[ "$no_load" = 1 ] || grep -qw debugfs /proc/filesystems ||
+	miss "debugfs: the kernel has none (CONFIG_DEBUG_FS); the kselftests and KUnit read it"
 for c in insmod rmmod awk sed; do
 	command -v $c >/dev/null 2>&1 || miss "$c: not found (kmod, coreutils)"
 done
@@ -340,6 +336,10 @@ params="node_pool_mb=$pool_list debug=1"
 # ---- load ------------------------------------------------------------------------
 if ! step_done load; then
 	begin load
+	if ! grep -q ' /sys/kernel/debug debugfs' /proc/mounts; then
+		mount -t debugfs debugfs /sys/kernel/debug 2>"$work/mount.err" && mounted_debugfs=1 ||
+			say "   note: mount -t debugfs debugfs /sys/kernel/debug: $(cat "$work/mount.err")"
+	fi
 	settle
 	memfree_all >"$work/mem.before"
 	for n in $(node_ids); do echo "$n $(meminfo_kb "$n" SUnreclaim)"; done >"$work/slab.before"
@@ -644,7 +644,9 @@ date_utc=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 	echo "| node | CPUs | MemTotal (MiB) | MemFree (MiB) | pool (MiB) | free before / loaded / after (kB) |"
 	echo "| ---: | --- | ---: | ---: | ---: | --- |"
 	while read -r n tot free cpus; do
-		echo "| $n | $cpus | $((tot / 1024)) | $((free / 1024)) | $(lookup "$work/pool" "$n") | $(lookup "$work/mem.before" "$n" 2>/dev/null) / $(lookup "$work/mem.loaded" "$n" 2>/dev/null) / $(lookup "$work/mem.after" "$n" 2>/dev/null) |"
+		b=$(lookup "$work/mem.before" "$n" 2>/dev/null) l=$(lookup "$work/mem.loaded" "$n" 2>/dev/null)
+		a=$(lookup "$work/mem.after" "$n" 2>/dev/null)
+		echo "| $n | $cpus | $((tot / 1024)) | $((free / 1024)) | $(lookup "$work/pool" "$n") | ${b:--} / ${l:--} / ${a:--} |"
 	done <"$work/nodes"
 	echo
 	echo "SLIT distances (row: from the node's CPUs; column: to the node's memory):"
