@@ -451,7 +451,11 @@ int nc_domain_alloc(u64 max_pages, u32 flags, struct nc_domain_obj **out)
 		return -ENOMEM;
 	kref_init(&dom->ref);		/* the domains xarray's reference */
 	mutex_init(&dom->lock);
-	xa_init(&dom->physmap);
+	/*
+	 * XA_FLAGS_ACCOUNT: the xarray's own node allocations (made under its
+	 * lock with GFP_NOWAIT, not with xa_store()'s gfp) are charged too.
+	 */
+	xa_init_flags(&dom->physmap, XA_FLAGS_ACCOUNT);
 	atomic_set(&dom->destroy_waiters, 0);
 	INIT_LIST_HEAD(&dom->owner_link);
 	dom->flags = flags;

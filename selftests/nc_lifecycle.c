@@ -7,6 +7,7 @@
  */
 #include <poll.h>
 #include <pthread.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <linux/userfaultfd.h>
 
@@ -621,6 +622,105 @@ TEST_F(lifecycle, debugfs_nodes_view)
 	EXPECT_EQ(c->nr_pool, rows);
 	free(text);
 	EXPECT_OK(nc_destroy(c->fd, d));
+}
+
+/*
+ * What a caller makes the module allocate is charged to its memory cgroup
+ * (GFP_KERNEL_ACCOUNT): a domain whose 8192 pages sit 64 gfns apart needs
+ * one physmap xarray node per page (576 bytes each), about 4.5 MiB, and
+ * the caller's cgroup grows by it.
+ */
+static long long nc_cg_current(const char *cg)
+{
+	char path[160], buf[64];
+	long long v = -1;
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/memory.current", cg);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n > 0) {
+		buf[n] = 0;
+		v = strtoll(buf, NULL, 10);
+	}
+	close(fd);
+	return v;
+}
+
+TEST_F_TIMEOUT(lifecycle, physmap_charged_to_callers_memcg, 120)
+{
+	struct nc_ctx *c = &self->ctx;
+	const char *root = "/sys/fs/cgroup", *cg = "/sys/fs/cgroup/nc_memcg";
+	char path[160], pidbuf[32], go = 'g';
+	long long before, after;
+	int up[2], down[2], status;
+	bool mounted = false;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/cgroup.controllers", root);
+	if (access(path, F_OK)) {
+		if (mount("none", root, "cgroup2", 0, NULL))
+			SKIP(return, "no cgroup2: %s", strerror(errno));
+		mounted = true;
+	}
+	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", root);
+	if (nc_write_file(path, "+memory") ||
+	    (mkdir(cg, 0755) && errno != EEXIST)) {
+		if (mounted)
+			umount(root);
+		SKIP(return, "no memory controller");
+	}
+	ASSERT_EQ(0, pipe(up));
+	ASSERT_EQ(0, pipe(down));
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		__u64 *g = calloc(8192, sizeof(*g)), done = 0;
+		int fd, i, ok;
+		__u32 d;
+
+		snprintf(path, sizeof(path), "%s/cgroup.procs", cg);
+		snprintf(pidbuf, sizeof(pidbuf), "%d", getpid());
+		if (!g || nc_write_file(path, pidbuf))
+			_exit(1);
+		fd = open(NC_DEV, O_RDWR);
+		if (fd < 0 || nc_create(fd, 8192, 0, &d))
+			_exit(2);
+		for (i = 0; i < 8192; i++)
+			g[i] = (__u64)i * 64;
+		if (write(up[1], "c", 1) != 1 || read(down[0], &go, 1) != 1)
+			_exit(3);
+		ok = !nc_populate(fd, d, g, 8192, 0, 0, &done) && done == 8192;
+		if (write(up[1], ok ? "y" : "n", 1) != 1 ||
+		    read(down[0], &go, 1) != 1)
+			_exit(3);
+		_exit(nc_destroy(fd, d) ? 4 : ok ? 0 : 5);
+	}
+	/* The cgroup's charge with the child in it, before and after. */
+	ASSERT_EQ(1, read(up[0], &go, 1));
+	before = nc_cg_current(cg);
+	ASSERT_EQ(1, write(down[1], "p", 1));
+	ASSERT_EQ(1, read(up[0], &go, 1));
+	after = nc_cg_current(cg);
+	EXPECT_EQ('y', go);
+	ASSERT_EQ(1, write(down[1], "g", 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("child status %#x", status);
+	TH_LOG("memcg of the populating process: %lld -> %lld bytes",
+	       before, after);
+	EXPECT_LE(0, before);
+	EXPECT_LE(before + (3LL << 20), after)
+		TH_LOG("the physmap's xarray nodes were not charged to the caller");
+	rmdir(cg);
+	if (mounted)
+		umount(root);
+	nc_expect_baseline(_metadata, c);
 }
 
 /* --------------------------------------------------------------------------
