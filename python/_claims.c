@@ -423,12 +423,13 @@ static PyObject *Handle_host_info(HandleObject *self, PyObject *unused)
 		if (!n->has_pool)
 			continue;
 		k = PyLong_FromUnsignedLong(i);
-		v = Py_BuildValue("{sK,sK,sK,sK,sK}",
+		v = Py_BuildValue("{sK,sK,sK,sK,sK,sK}",
 			"reserved_pages", (unsigned long long)n->reserved_pages,
 			"avail_pages", (unsigned long long)n->avail_pages,
 			"outstanding_claims", (unsigned long long)n->outstanding_claims,
 			"offlined_pages", (unsigned long long)n->offlined_pages,
-			"held_pages", (unsigned long long)hi.held_pages[i]);
+			"held_pages", (unsigned long long)hi.held_pages[i],
+			"scrub_pages", (unsigned long long)hi.scrub_pages[i]);
 		if (!k || !v || PyDict_SetItem(nodes, k, v)) {
 			Py_XDECREF(k);
 			Py_XDECREF(v);
@@ -438,11 +439,12 @@ static PyObject *Handle_host_info(HandleObject *self, PyObject *unused)
 		Py_DECREF(k);
 		Py_DECREF(v);
 	}
-	d = Py_BuildValue("{sI,sI,sK,sK,sK,sN}", "nr_nodes", hi.nr_nodes,
+	d = Py_BuildValue("{sI,sI,sK,sK,sK,sK,sN}", "nr_nodes", hi.nr_nodes,
 		"nr_domains", hi.nr_domains,
 		"total_avail_pages", (unsigned long long)hi.total_avail_pages,
 		"outstanding_claims", (unsigned long long)hi.outstanding_claims,
 		"total_held_pages", (unsigned long long)hi.total_held_pages,
+		"total_scrub_pages", (unsigned long long)hi.total_scrub_pages,
 		"nodes", nodes);
 	return d;
 }

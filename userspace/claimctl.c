@@ -970,16 +970,20 @@ static int cmd_help(struct cc_args *a);
 static const struct cc_cmd cc_cmds[] = {
 	{ "info", cmd_info, OPT_JSON | OPT_PAGES, 0, 0,
 	  "[--json] [--pages]",
-	  "per-node pools: reserved, free, claimed, unclaimed, offlined, held",
+	  "per-node pools: reserved, free, claimed, unclaimed, offlined, scrub, held",
 	  "Show the host's pools, one row per node with a pool, like `xl info`\n"
 	  "and numastat: reserved (taken from Linux at load), free (in the pool,\n"
 	  "claimed or not), claimed (outstanding claims on the node), unclaimed\n"
-	  "(free - claimed: what a new claim can get), offlined, and held: pages\n"
-	  "a domain freed (free, destroy) while someone still held them (a\n"
-	  "get_user_pages() pin, O_DIRECT in flight on a mapping of the domain);\n"
-	  "they belong to no domain, are not free, and go back to the pool when\n"
-	  "the holder lets go.  The 'host' row shows the host-wide claims, which\n"
-	  "no node holds; 'total' adds up the nodes and the host-wide claims.\n"
+	  "(free - claimed: what a new claim can get), offlined, scrub (Xen's\n"
+	  "scrub_pages): free pages waiting to be scrubbed, a part of free and\n"
+	  "usable (a populate clears the ones it takes, the background scrubbers\n"
+	  "the others when the host is idle; 0 from a module older than API\n"
+	  "version 3), and held: pages a domain freed (free, destroy) while\n"
+	  "someone still held them (a get_user_pages() pin, O_DIRECT in flight\n"
+	  "on a mapping of the domain); they belong to no domain, are not free,\n"
+	  "and go back to the pool when the holder lets go.  The 'host' row shows\n"
+	  "the host-wide claims, which no node holds; 'total' adds up the nodes\n"
+	  "and the host-wide claims.\n"
 	  "Every reserved page is free, offlined, held or in a domain.\n" },
 	{ "list", cmd_list, OPT_JSON | OPT_PAGES, 0, 0,
 	  "[--json] [--pages]",

@@ -111,9 +111,11 @@ const char *cc_errno_name(int err);
 
 /**
  * cc_print_host_info() - the `claimctl info` table: one row per node with a
- * pool (reserved, free, claimed, unclaimed, offlined, held), the host-wide
- * claims row and the totals.  "held" is @held_pages: pages their domain
- * freed while someone still held them (a pin), waiting for the release.
+ * pool (reserved, free, claimed, unclaimed, offlined, scrub, held), the
+ * host-wide claims row and the totals.  "scrub" is @scrub_pages (total:
+ * @total_scrub_pages): free pages waiting to be scrubbed, a part of "free".
+ * "held" is @held_pages: pages their domain freed while someone still held
+ * them (a pin), waiting for the release.
  */
 void cc_print_host_info(FILE *f, const struct numaclaims_host_info *hi,
 			enum cc_unit unit);

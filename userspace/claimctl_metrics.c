@@ -29,7 +29,7 @@ enum mt_scope { MT_HOST, MT_NODE, MT_DOMAIN, MT_DOMAIN_NODE };
 enum mt_id {
 	MT_PAGE_SIZE, MT_POOL_NODES, MT_DOMAINS, MT_CLAIMED, MT_HOST_CLAIMED,
 	MT_NODE_RESERVED, MT_NODE_FREE, MT_NODE_CLAIMED, MT_NODE_UNCLAIMED,
-	MT_NODE_OFFLINED, MT_NODE_HELD,
+	MT_NODE_OFFLINED, MT_NODE_SCRUB, MT_NODE_HELD,
 	MT_DOM_MAX, MT_DOM_TOT, MT_DOM_CLAIMED, MT_DOM_HOST_CLAIMED,
 	MT_DOM_UNCOUNTED,
 	MT_DOM_NODE_CLAIMED, MT_DOM_NODE_MEM,
@@ -61,6 +61,8 @@ static const struct {
 		"Free minus claimed pages on the node: what a new claim can get." },
 	[MT_NODE_OFFLINED] = { "node_offlined_pages", MT_NODE,
 		"Pool pages of the node taken out of service." },
+	[MT_NODE_SCRUB] = { "node_scrub_pages", MT_NODE,
+		"Free pages of the node waiting to be scrubbed (part of the free pages)." },
 	[MT_NODE_HELD] = { "node_held_pages", MT_NODE,
 		"Pages a domain freed while something still pinned them." },
 	[MT_DOM_MAX] = { "domain_max_pages", MT_DOMAIN,
@@ -144,6 +146,7 @@ static void mt_node_sample(FILE *f, const char *name, enum mt_id id,
 	case MT_NODE_CLAIMED:	fprintf(f, "%llu\n", ni->outstanding_claims); break;
 	case MT_NODE_UNCLAIMED:	mt_diff(f, ni->avail_pages, ni->outstanding_claims); break;
 	case MT_NODE_OFFLINED:	fprintf(f, "%llu\n", ni->offlined_pages); break;
+	case MT_NODE_SCRUB:	fprintf(f, "%llu\n", hi->scrub_pages[n]); break;
 	default:		fprintf(f, "%llu\n", hi->held_pages[n]); break;
 	}
 }

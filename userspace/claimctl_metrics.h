@@ -23,7 +23,7 @@
 	"Print the pools and the domains in Prometheus text exposition format\n" \
 	"(# HELP, # TYPE, one sample per line; every figure a gauge, counts in\n" \
 	"4 KiB pages, numaclaims_page_size_bytes to convert):\n" \
-	"  numaclaims_node_{reserved,free,claimed,unclaimed,offlined,held}_pages{node=\"N\"}\n" \
+	"  numaclaims_node_{reserved,free,claimed,unclaimed,offlined,scrub,held}_pages{node=\"N\"}\n" \
 	"  numaclaims_host_claimed_pages, numaclaims_claimed_pages, numaclaims_domains\n" \
 	"  numaclaims_domain_{max,tot,claimed,uncounted,host_claimed}_pages{domid=\"D\"}\n" \
 	"  numaclaims_domain_node_{claimed,mem}_pages{domid=\"D\",node=\"N\"}\n" \

@@ -144,12 +144,13 @@ const char *cc_errno_name(int err)
 /*
  * The columns of `claimctl info`, one name each: the table's header and,
  * with "_pages" appended, the JSON key of the same number (one list, so
- * the two cannot drift apart).
+ * the two cannot drift apart).  held stays last (scripts read the total's
+ * "held_pages" at the end of the line); scrub (API version 3) goes before.
  */
-enum { CC_RESERVED, CC_FREE, CC_CLAIMED, CC_UNCLAIMED, CC_OFFLINED, CC_HELD,
-       CC_HOST_COLS };
+enum { CC_RESERVED, CC_FREE, CC_CLAIMED, CC_UNCLAIMED, CC_OFFLINED, CC_SCRUB,
+       CC_HELD, CC_HOST_COLS };
 static const char *const cc_host_cols[CC_HOST_COLS] = {
-	"reserved", "free", "claimed", "unclaimed", "offlined", "held",
+	"reserved", "free", "claimed", "unclaimed", "offlined", "scrub", "held",
 };
 
 /*
@@ -178,6 +179,7 @@ static void cc_node_row(const struct numaclaims_host_info *hi, uint32_t n,
 	r->a[CC_UNCLAIMED] = ni->avail_pages;
 	r->b[CC_UNCLAIMED] = ni->outstanding_claims;
 	r->a[CC_OFFLINED] = ni->offlined_pages;
+	r->a[CC_SCRUB] = hi->scrub_pages[n];
 	r->a[CC_HELD] = hi->held_pages[n];
 }
 
@@ -200,6 +202,7 @@ static void cc_total_row(const struct numaclaims_host_info *hi,
 	r->a[CC_CLAIMED] = hi->outstanding_claims;
 	r->a[CC_UNCLAIMED] = hi->total_avail_pages;
 	r->b[CC_UNCLAIMED] = hi->outstanding_claims;
+	r->a[CC_SCRUB] = hi->total_scrub_pages;
 	r->a[CC_HELD] = hi->total_held_pages;
 }
 

@@ -242,7 +242,12 @@ int claims_domain_getinfo_next(struct claims_handle *h, uint32_t first_domid,
  * claims_physinfo() - %NUMACLAIMS_IOC_HOST_INFO (xc_physinfo()).
  *
  * A module of API version 1 fills only the version-1 part of @info: the
- * version-2 tail (@total_held_pages, @held_pages) then reads 0.
+ * version-2 tail (@total_held_pages, @held_pages) then reads 0.  A module
+ * of API version 1 or 2 leaves the version-3 tail (@total_scrub_pages,
+ * @scrub_pages: free pages waiting to be scrubbed, a part of the
+ * avail_pages) 0.  (libclaims clears @info first and passes its full size;
+ * an older module accepts that and writes only the part it knows, so there
+ * is no retry with a smaller size.)
  */
 int claims_physinfo(struct claims_handle *h,
 		    struct numaclaims_host_info *info);

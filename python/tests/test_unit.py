@@ -2,12 +2,15 @@
 """Unit tests of the numaclaims Python binding that need no device:
 constants against the uapi header, sizes and claim specs, the errno to
 exception mapping, the C calls against an absent device and a file that
-is not one (/dev/null: every ioctl fails with ENOTTY), and the pure
-planner (libclaims' claims_plan_compute) on hand-made topologies.
+is not one (/dev/null: every ioctl fails with ENOTTY), host_info() on a
+fixed HOST_INFO (tests/fake_host_info.c preloaded), and the pure planner
+(libclaims' claims_plan_compute) on hand-made topologies.
 TAP output (python/Makefile check, make pkg-test)."""
+import ast
 import errno
 import os
 import re
+import subprocess
 import sys
 import unittest
 
@@ -174,6 +177,49 @@ class NoDevice(unittest.TestCase):
     def test_domain_path(self):
         """domain_path is NUMACLAIMS_DOMAIN_DEV_FMT's"""
         self.assertEqual(nc.domain_path(3), "/dev/numaclaims-dom3")
+
+
+class FakeHost(unittest.TestCase):
+    """host_info() on the HOST_INFO of tests/fake_host_info.c (LD_PRELOAD)"""
+
+    def host_info(self, version=None):
+        so = os.environ.get("NUMACLAIMS_FAKE_IOCTL")
+        if not so:
+            self.skipTest("NUMACLAIMS_FAKE_IOCTL unset (make -C python check builds it)")
+        env = dict(os.environ, LD_PRELOAD=so)
+        if version:
+            env["FAKE_HOST_INFO_VERSION"] = str(version)
+        out = subprocess.run(
+            [sys.executable, "-B", "-c",
+             "import numaclaims as nc\nwith nc.Handle('/dev/null') as h: print(repr(h.host_info()))"],
+            env=env, cwd="/", check=True, stdout=subprocess.PIPE, universal_newlines=True).stdout
+        return ast.literal_eval(out)
+
+    def test_fields(self):
+        """every HOST_INFO field, held and scrub (API version 3) included"""
+        hi = self.host_info()
+        self.assertEqual(hi, {
+            "nr_nodes": 3, "nr_domains": 1, "total_avail_pages": 90000,
+            "outstanding_claims": 3348, "total_held_pages": 32,
+            "total_scrub_pages": 6144,
+            "nodes": {
+                0: {"reserved_pages": 65536, "avail_pages": 60000,
+                    "outstanding_claims": 1000, "offlined_pages": 512,
+                    "held_pages": 24, "scrub_pages": 4608},
+                2: {"reserved_pages": 32768, "avail_pages": 30000,
+                    "outstanding_claims": 300, "offlined_pages": 0,
+                    "held_pages": 8, "scrub_pages": 1536}}})
+
+    def test_older_modules(self):
+        """a module of API version 2 gives scrub 0, one of version 1 held 0 too"""
+        hi = self.host_info(2)
+        self.assertEqual((hi["total_held_pages"], hi["total_scrub_pages"]), (32, 0))
+        self.assertEqual([(n["held_pages"], n["scrub_pages"]) for n in hi["nodes"].values()],
+                         [(24, 0), (8, 0)])
+        hi = self.host_info(1)
+        self.assertEqual((hi["total_held_pages"], hi["total_scrub_pages"]), (0, 0))
+        self.assertEqual([(n["avail_pages"], n["held_pages"], n["scrub_pages"])
+                          for n in hi["nodes"].values()], [(60000, 0, 0), (30000, 0, 0)])
 
 
 def topo(free, dist, cpus=None):

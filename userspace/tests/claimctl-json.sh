@@ -114,6 +114,11 @@ S=$tmp/samples
 t "refuses a renamed info column (free -> avail)" invalid info \
 	'.nodes[0] |= (.avail_pages = .free_pages | del(.free_pages))' "$S/info.json"
 t "refuses a node id as a string" invalid info '.nodes[0].node = "0"' "$S/info.json"
+t "refuses an info node without scrub_pages (API version 3)" invalid info \
+	'del(.nodes[0].scrub_pages)' "$S/info.json"
+t "refuses an info total without scrub_pages" invalid info 'del(.total.scrub_pages)' "$S/info.json"
+t "info sample has the fake host's scrub pages (nodes 1024, 256; total 1280)" \
+	jq -e '[.nodes[].scrub_pages] == [1024, 256] and .total.scrub_pages == 1280' "$S/info.json"
 t "refuses a node id above 63" invalid claims '.nodes[0].node = 64' "$S/claims.json"
 t "refuses the old claims form (target: 0 | \"host\")" invalid claims \
 	'{domid, page_size, claims: [{target: 0, pages: 1}, {target: "host", pages: 1}], total_pages: 2}' \

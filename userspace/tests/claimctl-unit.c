@@ -397,10 +397,11 @@ static void test_amounts(void)
 /* ---- fake host and domains ---- */
 
 /*
- * Node 0: 1 GiB pool, 960 MiB free, 64 MiB claimed; node 1: 1 GiB pool,
- * 1000 MiB free (24 MiB populated), 188 MiB claimed, 8 MiB offlined, 2 MiB
- * held (freed while pinned);
- * node 2 has no pool; 16 MiB of host-wide claims.
+ * Node 0: 1 GiB pool, 960 MiB free (4 MiB of it to scrub), 64 MiB claimed;
+ * node 1: 1 GiB pool, 1000 MiB free (24 MiB populated; 1 MiB to scrub),
+ * 188 MiB claimed, 8 MiB offlined, 2 MiB held (freed while pinned);
+ * node 2 has no pool (its scrub figure must not show); 16 MiB of host-wide
+ * claims.
  */
 static void fake_host(struct numaclaims_host_info *hi)
 {
@@ -418,6 +419,10 @@ static void fake_host(struct numaclaims_host_info *hi)
 	};
 	hi->held_pages[1] = 512;
 	hi->total_held_pages = 512;
+	hi->scrub_pages[0] = 1024;
+	hi->scrub_pages[1] = 256;
+	hi->scrub_pages[2] = 99;
+	hi->total_scrub_pages = 1024 + 256;
 	hi->total_avail_pages = 245760 + 256000;
 	hi->outstanding_claims = 16384 + 48128 + 4096;
 }
@@ -481,11 +486,11 @@ static void test_host_output(void)
 	cc_print_host_info(f, &hi, CC_UNIT_MIB);
 	check_str(capture_end(f, &buf),
 		  "numaclaims: 2 nodes with a pool, 2 domains; sizes in MiB\n"
-		  "node      reserved        free     claimed   unclaimed    offlined        held\n"
-		  "0          1024.00      960.00       64.00      896.00        0.00        0.00\n"
-		  "1          1024.00     1000.00      188.00      812.00        8.00        2.00\n"
-		  "host             -           -       16.00           -           -           -\n"
-		  "total      2048.00     1960.00      268.00     1692.00        8.00        2.00\n",
+		  "node      reserved        free     claimed   unclaimed    offlined       scrub        held\n"
+		  "0          1024.00      960.00       64.00      896.00        0.00        4.00        0.00\n"
+		  "1          1024.00     1000.00      188.00      812.00        8.00        1.00        2.00\n"
+		  "host             -           -       16.00           -           -           -           -\n"
+		  "total      2048.00     1960.00      268.00     1692.00        8.00        5.00        2.00\n",
 		  "info table in MiB");
 	free(buf);
 
@@ -493,11 +498,11 @@ static void test_host_output(void)
 	cc_print_host_info(f, &hi, CC_UNIT_PAGES);
 	check_str(capture_end(f, &buf),
 		  "numaclaims: 2 nodes with a pool, 2 domains; sizes in 4 KiB pages\n"
-		  "node      reserved        free     claimed   unclaimed    offlined        held\n"
-		  "0           262144      245760       16384      229376           0           0\n"
-		  "1           262144      256000       48128      207872        2048         512\n"
-		  "host             -           -        4096           -           -           -\n"
-		  "total       524288      501760       68608      433152        2048         512\n",
+		  "node      reserved        free     claimed   unclaimed    offlined       scrub        held\n"
+		  "0           262144      245760       16384      229376           0        1024           0\n"
+		  "1           262144      256000       48128      207872        2048         256         512\n"
+		  "host             -           -        4096           -           -           -           -\n"
+		  "total       524288      501760       68608      433152        2048        1280         512\n",
 		  "info table in pages");
 	free(buf);
 
@@ -507,14 +512,14 @@ static void test_host_output(void)
 		  "{\"page_size\":4096,\"nr_nodes\":3,\"nr_domains\":2,\"nodes\":["
 		  "{\"node\":0,\"reserved_pages\":262144,\"free_pages\":245760,"
 		  "\"claimed_pages\":16384,\"unclaimed_pages\":229376,"
-		  "\"offlined_pages\":0,\"held_pages\":0},"
+		  "\"offlined_pages\":0,\"scrub_pages\":1024,\"held_pages\":0},"
 		  "{\"node\":1,\"reserved_pages\":262144,\"free_pages\":256000,"
 		  "\"claimed_pages\":48128,\"unclaimed_pages\":207872,"
-		  "\"offlined_pages\":2048,\"held_pages\":512}],"
+		  "\"offlined_pages\":2048,\"scrub_pages\":256,\"held_pages\":512}],"
 		  "\"host\":{\"claimed_pages\":4096},"
 		  "\"total\":{\"reserved_pages\":524288,\"free_pages\":501760,"
 		  "\"claimed_pages\":68608,\"unclaimed_pages\":433152,"
-		  "\"offlined_pages\":2048,\"held_pages\":512}}\n",
+		  "\"offlined_pages\":2048,\"scrub_pages\":1280,\"held_pages\":512}}\n",
 		  "info JSON: the table's rows and columns");
 	free(buf);
 

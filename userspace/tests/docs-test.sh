@@ -76,10 +76,10 @@ t "tools/README.md names no claims_test or pool_pages" \
 	bash -c "! grep -nE '\\bclaims_test\\b|pool_pages' '$TOP/tools/README.md'"
 t "README walk-through commands are claimctl's" walkthrough_commands
 t "README walk-through shows claimctl run" grep -q '^# claimctl run ' "$TOP/README.md"
-t "README info table has the held column" \
-	grep -Eq '^node +reserved +free +claimed +unclaimed +offlined +held$' "$TOP/README.md"
+t "README info table has the scrub and held columns" \
+	grep -Eq '^node +reserved +free +claimed +unclaimed +offlined +scrub +held$' "$TOP/README.md"
 t "README says the pool is inside numastat -m's MemUsed" \
 	bash -c "grep -q 'numastat -m' '$TOP/README.md' && grep -q 'MemUsed' '$TOP/README.md'"
 t "README's info table matches claimctl's header" \
-	bash -c "grep -q 'reserved, free, claimed, unclaimed, offlined, held' <('$CLAIMCTL' --help)"
+	bash -c "grep -q 'reserved, free, claimed, unclaimed, offlined, scrub, held' <('$CLAIMCTL' --help)"
 tap_end

@@ -96,6 +96,10 @@ int main(int argc, char **argv)
 		.avail_pages = 100, .outstanding_claims = 300, .has_pool = 1 };
 	hi.held_pages[0] = 24;
 	hi.total_held_pages = 24;
+	hi.scrub_pages[0] = 4608;
+	hi.scrub_pages[1] = 77;		/* node 1 has no pool: not shown */
+	hi.scrub_pages[2] = 1536;
+	hi.total_scrub_pages = 4608 + 1536;
 	hi.total_avail_pages = 60100;
 	hi.outstanding_claims = 1300 + 2048;	/* 2048 host-wide */
 
@@ -126,8 +130,11 @@ int main(int argc, char **argv)
 	check_line(text, "numaclaims_node_offlined_pages{node=\"0\"} 512");
 	check_line(text, "numaclaims_node_held_pages{node=\"0\"} 24");
 	check_line(text, "numaclaims_node_held_pages{node=\"2\"} 0");
+	check_line(text, "numaclaims_node_scrub_pages{node=\"0\"} 4608");
+	check_line(text, "numaclaims_node_scrub_pages{node=\"2\"} 1536");
 	tap(!strstr(text, "numaclaims_node_free_pages{node=\"1\"}") &&
-	    !strstr(text, "numaclaims_node_reserved_pages{node=\"1\"}"),
+	    !strstr(text, "numaclaims_node_reserved_pages{node=\"1\"}") &&
+	    !strstr(text, "numaclaims_node_scrub_pages{node=\"1\"}"),
 	    "no node series for node 1, which has no pool");
 	check_line(text, "numaclaims_domain_max_pages{domid=\"7\"} 262144");
 	check_line(text, "numaclaims_domain_tot_pages{domid=\"7\"} 4096");
@@ -146,8 +153,8 @@ int main(int argc, char **argv)
 	tap(count_prefix(text, "numaclaims_domain_node_mem_pages{") == 6,
 	    "domain_node_mem_pages: 2 domains x nodes 0, 1, 2 (%d samples)",
 	    count_prefix(text, "numaclaims_domain_node_mem_pages{"));
-	tap(count_prefix(text, "numaclaims_node_") == 12,
-	    "node metrics: 6 figures x 2 pools (%d samples)",
+	tap(count_prefix(text, "numaclaims_node_") == 14,
+	    "node metrics: 7 figures x 2 pools (%d samples)",
 	    count_prefix(text, "numaclaims_node_"));
 
 	/* Every family: HELP, then TYPE gauge, then its samples. */
@@ -169,8 +176,8 @@ int main(int argc, char **argv)
 	}
 	tap(!bad, "every # HELP is followed by its # TYPE gauge");
 	tap(count_prefix(text, "# HELP ") == count_prefix(text, "# TYPE ") &&
-	    count_prefix(text, "# HELP ") == 18,
-	    "18 metric families, as many HELP as TYPE lines (%d, %d)",
+	    count_prefix(text, "# HELP ") == 19,
+	    "19 metric families, as many HELP as TYPE lines (%d, %d)",
 	    count_prefix(text, "# HELP "), count_prefix(text, "# TYPE "));
 	tap(text[strlen(text) - 1] == '\n', "ends with a newline");
 
@@ -179,8 +186,8 @@ int main(int argc, char **argv)
 	etext = render(&empty, NULL, 0);
 	check_line(etext, "numaclaims_domains 0");
 	check_line(etext, "numaclaims_pool_nodes 0");
-	tap(count_prefix(etext, "# HELP ") == 18 &&
-	    !strstr(etext, "{"), "no pools, no domains: 18 families, no labelled sample");
+	tap(count_prefix(etext, "# HELP ") == 19 &&
+	    !strstr(etext, "{"), "no pools, no domains: 19 families, no labelled sample");
 
 	if (argc > 1)
 		write_file(argv[1], text);

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * An LD_PRELOAD ioctl() for the binding's unit test (test_unit.py,
+ * FakeHost): %NUMACLAIMS_IOC_HOST_INFO on any file answers the fixed host
+ * below, as a module of API version 3 would; every other request goes to
+ * libc's ioctl().  With FAKE_HOST_INFO_VERSION=2 (or 1) it writes only the
+ * part of the structure a module of that API version knows, and leaves the
+ * rest as the caller passed it.
+ *
+ * Nodes 0 and 2 have a pool, node 1 none (its figures must not show).
+ *
+ * Copyright (C) 2026 The numaclaims authors.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <linux/numaclaims.h>
+
+/* The version tails start where the older sizes end. */
+_Static_assert(offsetof(struct numaclaims_host_info, total_held_pages) ==
+	       NUMACLAIMS_HOST_INFO_SIZE_VER1, "version-2 tail");
+_Static_assert(offsetof(struct numaclaims_host_info, total_scrub_pages) ==
+	       NUMACLAIMS_HOST_INFO_SIZE_VER2, "version-3 tail");
+
+static void fake_host(struct numaclaims_host_info *hi)
+{
+	memset(hi, 0, sizeof(*hi));
+	hi->nr_nodes = 3;
+	hi->nr_domains = 1;
+	hi->nodes[0] = (struct numaclaims_node_info){ .reserved_pages = 65536,
+		.avail_pages = 60000, .outstanding_claims = 1000,
+		.offlined_pages = 512, .has_pool = 1 };
+	hi->nodes[2] = (struct numaclaims_node_info){ .reserved_pages = 32768,
+		.avail_pages = 30000, .outstanding_claims = 300, .has_pool = 1 };
+	hi->total_avail_pages = 90000;
+	hi->outstanding_claims = 1300 + 2048;
+	hi->held_pages[0] = 24;
+	hi->held_pages[2] = 8;
+	hi->total_held_pages = 32;
+	hi->scrub_pages[0] = 4608;
+	hi->scrub_pages[1] = 77;	/* no pool: not shown */
+	hi->scrub_pages[2] = 1536;
+	hi->total_scrub_pages = 4608 + 1536;
+}
+
+int ioctl(int fd, unsigned long request, ...)
+{
+	static int (*real)(int, unsigned long, void *);
+	struct numaclaims_host_info hi;
+	const char *ver;
+	size_t size = sizeof(hi);
+	va_list ap;
+	void *arg;
+
+	va_start(ap, request);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (request == NUMACLAIMS_IOC_HOST_INFO) {
+		ver = getenv("FAKE_HOST_INFO_VERSION");
+		if (ver && !strcmp(ver, "1"))
+			size = NUMACLAIMS_HOST_INFO_SIZE_VER1;
+		else if (ver && !strcmp(ver, "2"))
+			size = NUMACLAIMS_HOST_INFO_SIZE_VER2;
+		fake_host(&hi);
+		memcpy(arg, &hi, size);
+		return 0;
+	}
+	if (!real)
+		real = (int (*)(int, unsigned long, void *))dlsym(RTLD_NEXT, "ioctl");
+	return real(fd, request, arg);
+}
