@@ -279,7 +279,7 @@ NOINLINE int bench_alloc_##name(u32 *frame)				\
 	u32 node;							\
 	MARK("alloc_" #name);						\
 	return nc_alloc_extent(&heap, &dom, order, 0,			\
-			       NC_MEMF_EXACT_NODE, &node, frame);	\
+			       NC_MEMF_EXACT_NODE, &node, frame, NULL);	\
 }									\
 NOINLINE void bench_free_##name(u32 frame)				\
 {									\

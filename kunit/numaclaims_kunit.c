@@ -151,18 +151,18 @@ static void engine_node_claim_protects(struct kunit *test)
 			(u64)SYN_FRAMES - 512);
 	/* b may take the 512 unclaimed pages of the node, not one more. */
 	KUNIT_ASSERT_EQ(test, nc_alloc_extent(h, &ctx->b, 9, node,
-					      NC_MEMF_EXACT_NODE, &n, &f), 0);
+					      NC_MEMF_EXACT_NODE, &n, &f, NULL), 0);
 	KUNIT_EXPECT_EQ(test, n, (u32)node);
 	KUNIT_EXPECT_EQ(test, nc_alloc_extent(h, &ctx->b, 0, node,
-					      NC_MEMF_EXACT_NODE, &n, &f),
+					      NC_MEMF_EXACT_NODE, &n, &f, NULL),
 			-ENOMEM);
 	/* ... nor may an allocation that is not counted to any domain. */
 	KUNIT_EXPECT_EQ(test, nc_alloc_extent(h, NULL, 0, node,
-					      NC_MEMF_EXACT_NODE, &n, &f),
+					      NC_MEMF_EXACT_NODE, &n, &f, NULL),
 			-ENOMEM);
 	/* a redeems its claim there. */
 	KUNIT_EXPECT_EQ(test, nc_alloc_extent(h, &ctx->a, 0, node,
-					      NC_MEMF_EXACT_NODE, &n, &f), 0);
+					      NC_MEMF_EXACT_NODE, &n, &f, NULL), 0);
 	KUNIT_EXPECT_EQ(test, ctx->a.claims[node], (u64)SYN_FRAMES - 513);
 	nc_free_pages(h, &ctx->a, n, f, 0, true);
 	nc_free_pages(h, &ctx->b, node, 0, 9, true);
@@ -266,7 +266,7 @@ static void engine_redeem_order(struct kunit *test)
 	set[2] = (struct numaclaims_claim){ 50, NUMACLAIMS_TARGET_HOST, 0 };
 	KUNIT_ASSERT_EQ(test, nc_claim_set_install(h, &ctx->a, set, 3), 0);
 	KUNIT_ASSERT_EQ(test, nc_alloc_extent(h, &ctx->a, 8, n0,
-					      NC_MEMF_EXACT_NODE, &n, &f), 0);
+					      NC_MEMF_EXACT_NODE, &n, &f, NULL), 0);
 	/* 256 pages: 100 from n0, 50 host-wide, 106 from n1 */
 	KUNIT_EXPECT_EQ(test, ctx->a.claims[n0], 0ULL);
 	KUNIT_EXPECT_EQ(test, ctx->a.outstanding_pages - ctx->a.node_claims,

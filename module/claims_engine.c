@@ -13,6 +13,8 @@
 #define NC_FRAME_FREE		0x40	/* head of a free block; low bits: order */
 #define NC_FRAME_USED		0x80	/* allocated to a domain or nobody */
 #define NC_FRAME_OFFLINE	0xc0	/* taken out of service */
+#define NC_FRAME_DIRTY		0x20	/* free head or offline frame: not known zero */
+#define NC_FRAME_SCRUB		0x10	/* head of the block being scrubbed */
 #define NC_FRAME_KIND(s)	((s) & 0xc0)
 #define NC_FRAME_ORDER(s)	((s) & 0x0f)
 
@@ -20,75 +22,156 @@
  * Buddy allocator over the frames of one pool.  Free blocks of each order are
  * on a doubly linked list threaded through next[]/prev[] of their head frame,
  * so taking and putting a block is O(1) and splitting/merging O(NC_MAX_ORDER).
+ *
+ * Scrubbing (Xen's model): a free block is clean (known to be zero: the pool
+ * was reserved zeroed, or the block was scrubbed since a domain had it) or
+ * dirty, and each kind has its own lists (free_head[], dirty_head[]).
+ * Freeing by a domain makes a block dirty; buddies merge whatever their
+ * kind and the merged block is dirty if either half was (mixed merging
+ * keeps the large blocks populate wants; see nc_heap.merge_like_only for
+ * the alternative); a dirty block that is split leaves dirty halves.  So a
+ * dirty block may hold clean pages, never the other way round: the module
+ * keeps which pages really need clearing (a bit per frame) and a scrub of a
+ * dirty block clears only those.  Allocation takes a clean block first and
+ * a dirty one only when no clean block fits.
  */
 
-static void pool_list_add(struct nc_pool *p, u32 f, unsigned int order)
+static u32 *pool_head(struct nc_pool *p, bool dirty, unsigned int order)
 {
-	u32 head = p->free_head[order];
+	return dirty ? &p->dirty_head[order] : &p->free_head[order];
+}
 
-	p->state[f] = NC_FRAME_FREE | order;
+static void pool_list_add(struct nc_pool *p, u32 f, unsigned int order,
+			  bool dirty)
+{
+	u32 *headp = pool_head(p, dirty, order), head = *headp;
+
+	p->state[f] = NC_FRAME_FREE | (dirty ? NC_FRAME_DIRTY : 0) | order;
 	p->prev[f] = NC_NO_FRAME;
 	p->next[f] = head;
 	if (head != NC_NO_FRAME)
 		p->prev[head] = f;
-	p->free_head[order] = f;
+	*headp = f;
+	if (dirty)
+		p->nr_dirty += 1ULL << order;
 }
 
 static void pool_list_del(struct nc_pool *p, u32 f, unsigned int order)
 {
+	bool dirty = p->state[f] & NC_FRAME_DIRTY;
 	u32 next = p->next[f], prev = p->prev[f];
 
 	if (prev != NC_NO_FRAME)
 		p->next[prev] = next;
 	else
-		p->free_head[order] = next;
+		*pool_head(p, dirty, order) = next;
 	if (next != NC_NO_FRAME)
 		p->prev[next] = prev;
 	p->state[f] = NC_FRAME_TAIL;
+	if (dirty)
+		p->nr_dirty -= 1ULL << order;
 }
 
-/* Give back the block at @f; merge with free buddies inside its chunk. */
-static void pool_free_block(struct nc_pool *p, u32 f, unsigned int order)
+/* Is @s the head of a free block of @order that a block of @dirty may join? */
+static bool pool_buddy_free(const struct nc_pool *p, u8 s, unsigned int order,
+			    bool dirty)
 {
-	p->nr_free += 1ULL << order;
+	if ((s & ~NC_FRAME_DIRTY) != (NC_FRAME_FREE | order))
+		return false;
+	return !p->merge_like_only || !!(s & NC_FRAME_DIRTY) == dirty;
+}
+
+/* Put the block at @f on the lists; merge with free buddies inside its chunk. */
+static void pool_put_block(struct nc_pool *p, u32 f, unsigned int order,
+			   bool dirty)
+{
 	while (order < p->chunk_order[f]) {
 		u32 buddy = f ^ (1U << order);
+		u8 s = p->state[buddy];
 
-		if (p->state[buddy] != (NC_FRAME_FREE | order))
+		if (!pool_buddy_free(p, s, order, dirty))
 			break;
+		dirty |= s & NC_FRAME_DIRTY;
 		pool_list_del(p, buddy, order);
 		f = min(f, buddy);
 		order++;
 	}
-	pool_list_add(p, f, order);
+	pool_list_add(p, f, order, dirty);
 }
 
-static bool pool_can_alloc(const struct nc_pool *p, unsigned int order)
+/* Give back the block at @f (it becomes free). */
+static void pool_free_block(struct nc_pool *p, u32 f, unsigned int order,
+			    bool dirty)
+{
+	p->nr_free += 1ULL << order;
+	pool_put_block(p, f, order, dirty);
+}
+
+static bool pool_lists_have(const struct nc_pool *p, unsigned int order)
 {
 	unsigned int o;
 
 	for (o = order; o <= NC_MAX_ORDER; o++)
-		if (p->free_head[o] != NC_NO_FRAME)
+		if (p->free_head[o] != NC_NO_FRAME ||
+		    p->dirty_head[o] != NC_NO_FRAME)
 			return true;
 	return false;
 }
 
-/* Take a block of @order, splitting a larger one; NC_NO_FRAME if none. */
-static u32 pool_alloc_block(struct nc_pool *p, unsigned int order)
+/*
+ * Can the pool give a block of @order?  A block being scrubbed counts: it is
+ * free, only off the lists for a moment (nc_alloc_extent() then answers
+ * -EAGAIN and the caller makes the scrubber give it back), so scrubbing
+ * never changes which node an allocation chooses.
+ */
+static bool pool_can_alloc(const struct nc_pool *p, unsigned int order)
+{
+	return pool_lists_have(p, order) ||
+	       (p->scrub_frame != NC_NO_FRAME && p->scrub_order >= order);
+}
+
+/* The first block of the lowest order >= @order on one kind of lists. */
+static u32 pool_find(struct nc_pool *p, bool dirty, unsigned int order,
+		     unsigned int *o_out)
 {
 	unsigned int o;
+
+	for (o = order; o <= NC_MAX_ORDER; o++) {
+		u32 f = *pool_head(p, dirty, o);
+
+		if (f != NC_NO_FRAME) {
+			*o_out = o;
+			return f;
+		}
+	}
+	return NC_NO_FRAME;
+}
+
+/*
+ * Take a block of @order, splitting a larger one: a clean block if there is
+ * one of any order >= @order, else a dirty one (*@dirty says which; the
+ * halves split off keep the block's kind).  @dirty_first: the other way
+ * round (offlining keeps the clean memory for domains).  NC_NO_FRAME if the
+ * lists have no block that large.
+ */
+static u32 pool_alloc_block(struct nc_pool *p, unsigned int order,
+			    bool dirty_first, bool *dirty)
+{
+	unsigned int o = 0;
 	u32 f;
 
-	for (o = order; o <= NC_MAX_ORDER; o++)
-		if (p->free_head[o] != NC_NO_FRAME)
-			break;
-	if (o > NC_MAX_ORDER)
+	*dirty = dirty_first;
+	f = pool_find(p, *dirty, order, &o);
+	if (f == NC_NO_FRAME) {
+		*dirty = !dirty_first;
+		f = pool_find(p, *dirty, order, &o);
+	}
+	if (f == NC_NO_FRAME)
 		return NC_NO_FRAME;
-	f = p->free_head[o];
 	pool_list_del(p, f, o);
 	while (o > order) {
 		o--;
-		pool_list_add(p, f + (1U << o), o);
+		pool_list_add(p, f + (1U << o), o, *dirty);
 	}
 	memset(&p->state[f], NC_FRAME_USED, 1U << order);
 	p->nr_free -= 1ULL << order;
@@ -118,9 +201,13 @@ int nc_pool_init(struct nc_heap *h, u32 node, u32 nr_frames)
 		return -ENOMEM;
 	}
 	p->nr_frames = nr_frames;
-	for (o = 0; o <= NC_MAX_ORDER; o++)
+	for (o = 0; o <= NC_MAX_ORDER; o++) {
 		p->free_head[o] = NC_NO_FRAME;
+		p->dirty_head[o] = NC_NO_FRAME;
+	}
 	p->offline_head = NC_NO_FRAME;
+	p->scrub_frame = NC_NO_FRAME;
+	p->merge_like_only = h->merge_like_only;
 	h->node[node].has_pool = true;
 	h->nodes_with_pool |= BIT_ULL(node);
 	if (node + 1 > h->nr_nodes)
@@ -139,8 +226,8 @@ void nc_pool_add_chunk(struct nc_heap *h, u32 node, u32 first_frame,
 		p->chunk_order[first_frame + i] = order;
 		p->state[first_frame + i] = NC_FRAME_TAIL;
 	}
-	pool_list_add(p, first_frame, order);
-	p->nr_free += 1ULL << order;
+	/* The module reserves pool pages zeroed: a new chunk is clean. */
+	pool_free_block(p, first_frame, order, false);
 	n->reserved_pages += 1ULL << order;
 	n->avail_pages += 1ULL << order;
 	h->total_avail_pages += 1ULL << order;
@@ -569,8 +656,9 @@ static void redeem_claims(struct nc_heap *h, struct nc_domain *d, u32 node,
 
 int nc_alloc_extent(struct nc_heap *h, struct nc_domain *d,
 		    unsigned int order, int req_node, u32 memflags,
-		    u32 *node_out, u32 *frame_out)
+		    u32 *node_out, u32 *frame_out, bool *dirty_out)
 {
+	bool dirty;
 	bool counted = d && !(memflags & NC_MEMF_NO_REFCOUNT);
 	bool exact = memflags & NC_MEMF_EXACT_NODE;
 	u64 pages, usable;
@@ -602,7 +690,16 @@ int nc_alloc_extent(struct nc_heap *h, struct nc_domain *d,
 	if (node < 0)
 		return -ENOMEM;
 
-	frame = pool_alloc_block(&h->node[node].pool, order);
+	frame = pool_alloc_block(&h->node[node].pool, order, false, &dirty);
+	if (frame == NC_NO_FRAME) {
+		/*
+		 * The node fits only because of the block being scrubbed:
+		 * nothing changed; the caller makes the scrubber give it back
+		 * (within one page) and tries again.
+		 */
+		*node_out = node;
+		return -EAGAIN;
+	}
 	h->node[node].avail_pages -= pages;
 	h->total_avail_pages -= pages;
 	if (d) {
@@ -617,6 +714,8 @@ int nc_alloc_extent(struct nc_heap *h, struct nc_domain *d,
 	}
 	*node_out = node;
 	*frame_out = frame;
+	if (dirty_out)
+		*dirty_out = dirty;
 	return 0;
 }
 
@@ -636,7 +735,8 @@ void nc_free_pages(struct nc_heap *h, struct nc_domain *d, u32 node,
 {
 	u64 pages = 1ULL << order;
 
-	pool_free_block(&h->node[node].pool, frame, order);
+	/* It had a domain's data (or may have): dirty. */
+	pool_free_block(&h->node[node].pool, frame, order, true);
 	h->node[node].avail_pages += pages;
 	h->total_avail_pages += pages;
 	if (d)
@@ -656,7 +756,8 @@ void nc_release_held(struct nc_heap *h, u32 node, u32 frame)
 {
 	h->node[node].held_pages--;
 	h->total_held_pages--;
-	pool_free_block(&h->node[node].pool, frame, 0);
+	/* The caller scrubbed it. */
+	pool_free_block(&h->node[node].pool, frame, 0, false);
 	h->node[node].avail_pages++;
 	h->total_avail_pages++;
 }
@@ -725,9 +826,15 @@ u64 nc_offline_settle(struct nc_heap *h, u32 node, u64 max_frames)
 		return 0;
 	n = &h->node[node];
 	for (i = 0; i < max_frames && n->offline_pending; i++) {
-		u32 f = pool_alloc_block(&n->pool, 0);
+		bool dirty;
+		u32 f = pool_alloc_block(&n->pool, 0, true, &dirty);
 
-		n->pool.state[f] = NC_FRAME_OFFLINE;
+		/* Only the block being scrubbed is left: the caller waits. */
+		if (f == NC_NO_FRAME)
+			break;
+		/* Dirty frames go first; each keeps its kind while offline. */
+		n->pool.state[f] = NC_FRAME_OFFLINE |
+				   (dirty ? NC_FRAME_DIRTY : 0);
 		n->pool.next[f] = n->pool.offline_head;
 		n->pool.offline_head = f;
 		n->offline_pending--;
@@ -763,9 +870,11 @@ int nc_online_pages(struct nc_heap *h, u32 node, u64 pages)
 	for (i = 0; i < pages; i++) {
 		u32 f = n->pool.offline_head;
 
+		bool dirty = n->pool.state[f] & NC_FRAME_DIRTY;
+
 		n->pool.offline_head = n->pool.next[f];
 		n->pool.state[f] = NC_FRAME_USED;
-		pool_free_block(&n->pool, f, 0);
+		pool_free_block(&n->pool, f, 0, dirty);
 	}
 	n->avail_pages += pages;
 	n->offlined_pages -= pages;
@@ -784,10 +893,6 @@ u32 nc_offline_frame_next(const struct nc_heap *h, u32 node, u32 frame)
 	return frame == NC_NO_FRAME ? p->offline_head : p->next[frame];
 }
 
-/* ---------------------------------------------------------------------------
- * The invariant checker (SPEC.md "Invariants").
- */
-
 #define NC_CHECK(cond, msg)			\
 	do {					\
 		if (!(cond)) {			\
@@ -795,6 +900,110 @@ u32 nc_offline_frame_next(const struct nc_heap *h, u32 node, u32 frame)
 			return -EUCLEAN;	\
 		}				\
 	} while (0)
+
+/* ---------------------------------------------------------------------------
+ * Scrubbing: one block per node at a time is off the lists, being scrubbed
+ * outside the heap lock.  Its pages stay free (nr_free, avail_pages) and
+ * waiting for scrubbing (nc_scrub_pages()) until nc_scrub_put().
+ */
+
+u64 nc_scrub_pages(const struct nc_heap *h, u32 node)
+{
+	const struct nc_pool *p;
+
+	if (node >= NC_MAX_NODES || !h->node[node].has_pool)
+		return 0;
+	p = &h->node[node].pool;
+	return p->nr_dirty +
+	       (p->scrub_frame != NC_NO_FRAME ? 1ULL << p->scrub_order : 0);
+}
+
+u32 nc_scrub_take(struct nc_heap *h, u32 node, unsigned int max_order,
+		  unsigned int *order_out)
+{
+	struct nc_pool *p;
+	unsigned int o;
+	u32 f;
+
+	if (node >= NC_MAX_NODES || !h->node[node].has_pool)
+		return NC_NO_FRAME;
+	p = &h->node[node].pool;
+	if (p->scrub_frame != NC_NO_FRAME || max_order > NC_MAX_ORDER)
+		return NC_NO_FRAME;
+	/* The largest dirty block first: large clean blocks are worth most. */
+	for (o = NC_MAX_ORDER; p->dirty_head[o] == NC_NO_FRAME; o--)
+		if (!o)
+			return NC_NO_FRAME;
+	f = p->dirty_head[o];
+	pool_list_del(p, f, o);
+	/* Split down to @max_order: the upper halves stay dirty, listed. */
+	while (o > max_order) {
+		o--;
+		pool_list_add(p, f + (1U << o), o, true);
+	}
+	p->state[f] = NC_FRAME_SCRUB | o;
+	p->scrub_frame = f;
+	p->scrub_order = o;
+	*order_out = o;
+	return f;
+}
+
+void nc_scrub_put(struct nc_heap *h, u32 node, bool clean)
+{
+	struct nc_pool *p = &h->node[node].pool;
+	u32 f = p->scrub_frame;
+
+	if (f == NC_NO_FRAME)
+		return;
+	p->scrub_frame = NC_NO_FRAME;
+	p->state[f] = NC_FRAME_TAIL;
+	pool_put_block(p, f, p->scrub_order, !clean);
+}
+
+/*
+ * Walk one node's free lists and check them against the pool's counters:
+ * every listed head says free, its order and its kind; clean + dirty +
+ * being scrubbed = nr_free.  O(free blocks): for tests and debugfs, not
+ * for a hot path.
+ */
+int nc_pool_audit(const struct nc_heap *h, u32 node, const char **why)
+{
+	const struct nc_pool *p = &h->node[node].pool;
+	u64 clean = 0, dirty = 0, blocks = 0;
+	unsigned int o, k;
+
+	if (!h->node[node].has_pool)
+		return 0;
+	for (o = 0; o <= NC_MAX_ORDER; o++) {
+		for (k = 0; k < 2; k++) {
+			u32 f = k ? p->dirty_head[o] : p->free_head[o];
+			u32 prev = NC_NO_FRAME;
+
+			for (; f != NC_NO_FRAME; prev = f, f = p->next[f]) {
+				NC_CHECK(f < p->nr_frames && ++blocks <= p->nr_frames,
+					 "a free list leaves the pool or loops");
+				NC_CHECK(p->prev[f] == prev,
+					 "a free list's prev links are inconsistent");
+				NC_CHECK(p->state[f] == (NC_FRAME_FREE | o |
+					 (k ? NC_FRAME_DIRTY : 0)),
+					 "a listed block's head has the wrong state (order or clean/dirty)");
+				if (k)
+					dirty += 1ULL << o;
+				else
+					clean += 1ULL << o;
+			}
+		}
+	}
+	NC_CHECK(dirty == p->nr_dirty,
+		 "pool nr_dirty != pages on the dirty lists");
+	NC_CHECK(clean + nc_scrub_pages(h, node) == p->nr_free,
+		 "clean + dirty != free: a free page is on no list");
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * The invariant checker (SPEC.md "Invariants").
+ */
 
 /*
  * O(domains x nr_nodes) with O(1) stack: the per-node sums are taken node
@@ -861,6 +1070,8 @@ int nc_check_invariants(const struct nc_heap *h, const char **why)
 		NC_CHECK(!n->has_pool || n->pool.nr_free ==
 			 n->avail_pages + n->offline_pending,
 			 "pool free frames != node_avail_pages[n] + offline_pending[n]");
+		NC_CHECK(!n->has_pool || nc_scrub_pages(h, node) <= n->pool.nr_free,
+			 "pool pages waiting for scrubbing > pool free frames");
 		NC_CHECK(n->offline_pending <= n->offlined_pages,
 			 "offline_pending[n] > node_offlined_pages[n]");
 		NC_CHECK(n->has_pool || !n->reserved_pages,

@@ -35,9 +35,18 @@
  * @state:      per frame: NC_FRAME_* (and the order of a free block head).
  * @chunk_order: per frame: order of the chunk the frame belongs to, the
  *              limit of buddy merging.
- * @free_head:  first free block of each order, or NC_NO_FRAME.
- * @nr_free:    free frames (== node avail_pages).
+ * @free_head:  first clean free block of each order, or NC_NO_FRAME.
+ * @dirty_head: first dirty free block of each order (may hold a domain's
+ *              data: scrubbed before a domain gets it), or NC_NO_FRAME.
+ * @nr_free:    free frames (node avail_pages + offline_pending), listed or
+ *              being scrubbed.
+ * @nr_dirty:   frames in the blocks on the dirty lists.
  * @offline_head: stack of offlined frames.
+ * @scrub_frame: head of the block being scrubbed (off the lists, still
+ *              free), or NC_NO_FRAME.
+ * @scrub_order: its order.
+ * @merge_like_only: merge buddies only when both are clean or both dirty
+ *              (copied from struct nc_heap at nc_pool_init()).
  */
 struct nc_pool {
 	u32 nr_frames;
@@ -46,8 +55,13 @@ struct nc_pool {
 	u8 *state;
 	u8 *chunk_order;
 	u32 free_head[NC_MAX_ORDER + 1];
+	u32 dirty_head[NC_MAX_ORDER + 1];
 	u64 nr_free;
+	u64 nr_dirty;
 	u32 offline_head;
+	u32 scrub_frame;
+	u8 scrub_order;
+	bool merge_like_only;
 };
 
 /**
@@ -91,6 +105,11 @@ struct nc_domain;
  * @total_held_pages:   sum of node held_pages.
  * @domains:            newest domain first (doubly linked).
  * @nr_domains:         domains on the list.
+ * @merge_like_only:    buddy merging policy of the pools initialised after
+ *                      it is set: false (the default) merges a clean and a
+ *                      dirty buddy into a dirty block, true keeps them apart
+ *                      until both are of one kind (docs/PERFORMANCE.md
+ *                      compares the two).
  */
 struct nc_heap {
 	u32 nr_nodes;
@@ -101,6 +120,7 @@ struct nc_heap {
 	u64 total_held_pages;
 	struct nc_domain *domains;
 	u32 nr_domains;
+	bool merge_like_only;
 };
 
 /**
@@ -170,10 +190,18 @@ void nc_release_claims(struct nc_heap *h, struct nc_domain *d);
  * unclaimed memory only); the engine does not track such pages, so the
  * invariant checker reports them as lost until they are freed (the module
  * never does this; tests of protection do).
+ *
+ * nc_alloc_extent() takes a clean block of the chosen node if it has one
+ * that fits, else a dirty one: *@dirty_out (if not NULL) says which, and
+ * the caller scrubs a dirty block before anyone sees it.  Clean or dirty
+ * never changes which node is chosen.  -EAGAIN (nothing changed, *@node_out
+ * set): the only block of the chosen node that fits is being scrubbed; the
+ * caller has the scrubber give it back and calls again.  nc_free_pages()
+ * makes the pages dirty.
  */
 int nc_alloc_extent(struct nc_heap *h, struct nc_domain *d,
 		    unsigned int order, int req_node, u32 memflags,
-		    u32 *node_out, u32 *frame_out);
+		    u32 *node_out, u32 *frame_out, bool *dirty_out);
 void nc_free_pages(struct nc_heap *h, struct nc_domain *d, u32 node,
 		   u32 frame, unsigned int order, bool counted);
 
@@ -197,9 +225,29 @@ void nc_release_held(struct nc_heap *h, u32 node, u32 frame);
  * nc_online_pages() costs O(@pages): bound holds by onlining in batches.
  */
 int nc_offline_commit(struct nc_heap *h, u32 node, u64 pages);
+/* nc_offline_settle() stops early, returning what is left, when the only
+ * frames left to settle are in the block being scrubbed: the caller has the
+ * scrubber give it back and settles again.  Dirty frames are settled first
+ * (clean memory is kept for domains); each frame keeps its kind offline. */
 u64 nc_offline_settle(struct nc_heap *h, u32 node, u64 max_frames);
 int nc_offline_pages(struct nc_heap *h, u32 node, u64 pages);
 int nc_online_pages(struct nc_heap *h, u32 node, u64 pages);
+
+/*
+ * Background scrubbing (Xen's scrub_free_pages()), one block per node at a
+ * time.  nc_scrub_take() takes a dirty free block off the lists (the
+ * largest, split down to at most @max_order) and returns its first frame, or
+ * NC_NO_FRAME when the node has none or one is already out.  The block
+ * stays free and counted in nc_scrub_pages(); an allocation that needs it
+ * gets -EAGAIN.  nc_scrub_put() lists it again, clean if @clean (the caller
+ * cleared every page that needed it), else dirty (an aborted scrub).
+ * nc_scrub_pages(): a node's free pages waiting for scrubbing (Xen's
+ * scrub_pages): the dirty blocks', whole.
+ */
+u32 nc_scrub_take(struct nc_heap *h, u32 node, unsigned int max_order,
+		  unsigned int *order_out);
+void nc_scrub_put(struct nc_heap *h, u32 node, bool clean);
+u64 nc_scrub_pages(const struct nc_heap *h, u32 node);
 
 /**
  * nc_offline_frame_next() - iterate offlined frames of a node (for unload).
@@ -213,5 +261,12 @@ u32 nc_offline_frame_next(const struct nc_heap *h, u32 node, u32 frame);
  * Returns 0, or -EUCLEAN with *@why naming the first violated invariant.
  */
 int nc_check_invariants(const struct nc_heap *h, const char **why);
+
+/**
+ * nc_pool_audit() - walk one node's free lists and check them against the
+ * pool's counters (clean + dirty = free).  O(free blocks): tests, debugfs.
+ * Returns 0, or -EUCLEAN with *@why naming what is wrong.
+ */
+int nc_pool_audit(const struct nc_heap *h, u32 node, const char **why);
 
 #endif /* NC_CLAIMS_ENGINE_H */

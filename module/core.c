@@ -11,6 +11,7 @@
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/highmem.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mount.h>
@@ -19,9 +20,11 @@
 #include <linux/pseudo_fs.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmstat.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 #include "nc_core.h"
 #ifndef NC_NO_TRACEPOINTS
@@ -344,6 +347,220 @@ static void nc_reap_kick(void)
 }
 
 /* ---------------------------------------------------------------------------
+ * Background scrubbing (Xen's idle scrubbing, scrub_free_pages()): one
+ * kthread per node with a pool, bound to the node's CPUs, at the lowest
+ * priority.  It takes one dirty free block at a time off the lists under
+ * the heap lock (nc_scrub_take(): at most NC_SCRUB_ORDER, the rest of a
+ * larger block stays listed), clears the block's dirty pages outside it and
+ * lists it again clean.  A populate or an offline that needs the block
+ * while it is out raises @abort: the scrubber stops at the next page, puts
+ * the block back dirty (what it cleared is clean in nc_dirty, so nothing
+ * is cleared twice) and wakes them.  scrub=0 stops it: populate then
+ * clears the pages it hands out, as before.
+ */
+#define NC_SCRUB_ORDER		9U
+
+struct nc_scrubber {
+	struct task_struct *task;
+	wait_queue_head_t wait;		/* the scrubber waits for work here */
+	wait_queue_head_t done;		/* callers wait for the block here */
+	bool abort;
+	bool out;			/* a block is off the lists */
+	u64 scrubbed;			/* pages cleared in the background */
+	u64 populate_scrubbed;		/* pages cleared by populate */
+	u64 aborts;
+	u64 blocks;
+};
+
+static struct nc_scrubber nc_scrubbers[NC_MAX_NODES];
+static bool nc_scrub_on = true;
+
+/* Wake the scrubbers of every node with dirty pages (after frees). */
+static void nc_scrub_kick(void)
+{
+	u32 node;
+
+	if (!READ_ONCE(nc_scrub_on))
+		return;
+	for (node = 0; node < NC_MAX_NODES; node++)
+		if (nc_scrubbers[node].task)
+			wake_up(&nc_scrubbers[node].wait);
+}
+
+static int nc_scrub_param_set(const char *val, const struct kernel_param *kp)
+{
+	int ret = param_set_bool(val, kp);
+
+	if (!ret)
+		nc_scrub_kick();
+	return ret;
+}
+
+static const struct kernel_param_ops nc_scrub_param_ops = {
+	.set = nc_scrub_param_set,
+	.get = param_get_bool,
+};
+module_param_cb(scrub, &nc_scrub_param_ops, &nc_scrub_on, 0644);
+MODULE_PARM_DESC(scrub, "Scrub freed memory in the background, one thread per node (default 1; 0: populate clears what it hands out)");
+
+static bool nc_scrub_has_work(u32 node)
+{
+	return READ_ONCE(nc_scrub_on) &&
+	       READ_ONCE(nc_heap.node[node].pool.nr_dirty);
+}
+
+/* Clear the dirty pages of [@frame, @frame + 2^@order); false if aborted. */
+static bool nc_scrub_block(struct nc_scrubber *s, u32 node, u32 frame,
+			   unsigned int order)
+{
+	u32 i;
+
+	for (i = 0; i < (1U << order); i++) {
+		if (READ_ONCE(s->abort) || kthread_should_stop())
+			return false;
+		if (test_bit(frame + i, nc_dirty[node])) {
+			clear_highpage(nc_frame_page(node, frame + i));
+			clear_bit(frame + i, nc_dirty[node]);
+			s->scrubbed++;
+		}
+		if ((i & 63) == 63)
+			cond_resched();
+	}
+	return true;
+}
+
+static int nc_scrub_thread(void *arg)
+{
+	u32 node = (uintptr_t)arg;
+	struct nc_scrubber *s = &nc_scrubbers[node];
+
+	set_user_nice(current, MAX_NICE);
+	while (!kthread_should_stop()) {
+		unsigned int order;
+		bool clean;
+		u32 frame;
+
+		wait_event_interruptible(s->wait, kthread_should_stop() ||
+					 nc_scrub_has_work(node));
+		if (kthread_should_stop())
+			break;
+		spin_lock(&nc_heap_lock);
+		frame = READ_ONCE(nc_scrub_on) ?
+			nc_scrub_take(&nc_heap, node, NC_SCRUB_ORDER, &order) :
+			NC_NO_FRAME;
+		WRITE_ONCE(s->out, frame != NC_NO_FRAME);
+		spin_unlock(&nc_heap_lock);
+		if (frame == NC_NO_FRAME) {
+			/* Nothing left that is not being handed out: wait. */
+			wait_event_interruptible_timeout(s->wait,
+				kthread_should_stop(), HZ / 10);
+			continue;
+		}
+		clean = nc_scrub_block(s, node, frame, order);
+		spin_lock(&nc_heap_lock);
+		nc_scrub_put(&nc_heap, node, clean);
+		WRITE_ONCE(s->out, false);
+		if (clean)
+			s->blocks++;
+		else
+			s->aborts++;
+		WRITE_ONCE(s->abort, false);
+		spin_unlock(&nc_heap_lock);
+		wake_up_all(&s->done);
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * The block @node's scrubber has out is needed (the engine said -EAGAIN):
+ * have it put the block back and wait for that.  Killable; the domain's
+ * lock may be held (the scrubber never takes it).
+ */
+static bool nc_scrub_abort_locked(u32 node)
+{
+	lockdep_assert_held(&nc_heap_lock);
+	if (!nc_scrubbers[node].out)
+		return false;
+	WRITE_ONCE(nc_scrubbers[node].abort, true);
+	return true;
+}
+
+static int nc_scrub_wait_block(u32 node)
+{
+	struct nc_scrubber *s = &nc_scrubbers[node];
+
+	return wait_event_killable(s->done, !READ_ONCE(s->out)) ? -EINTR : 0;
+}
+
+static void nc_scrub_start(void)
+{
+	u32 node;
+
+	for (node = 0; node < NC_MAX_NODES; node++) {
+		struct nc_scrubber *s = &nc_scrubbers[node];
+		const struct cpumask *mask = cpumask_of_node(node);
+		struct task_struct *t;
+
+		memset(s, 0, sizeof(*s));
+		init_waitqueue_head(&s->wait);
+		init_waitqueue_head(&s->done);
+		if (!nc_heap.node[node].has_pool)
+			continue;
+		t = kthread_create_on_node(nc_scrub_thread,
+					   (void *)(uintptr_t)node, node,
+					   "nc_scrub/%u", node);
+		if (IS_ERR(t)) {
+			/* Populate clears what it hands out, as scrub=0. */
+			pr_warn("node %u: no scrubber (%ld)\n", node, PTR_ERR(t));
+			continue;
+		}
+		/* Node-local; a node without CPUs is scrubbed from anywhere. */
+		if (cpumask_intersects(mask, cpu_online_mask))
+			set_cpus_allowed_ptr(t, mask);
+		s->task = t;
+		wake_up_process(t);
+	}
+}
+
+static void nc_scrub_stop(void)
+{
+	u32 node;
+
+	for (node = 0; node < NC_MAX_NODES; node++) {
+		if (!nc_scrubbers[node].task)
+			continue;
+		kthread_stop(nc_scrubbers[node].task);
+		nc_scrubbers[node].task = NULL;
+	}
+}
+
+/* debugfs "scrub": a line per node with a pool. */
+int nc_scrub_show(struct seq_file *m, void *unused)
+{
+	u32 node;
+
+	seq_printf(m, "enabled %d\n", READ_ONCE(nc_scrub_on));
+	seq_puts(m, "node scrub_pages scrubbed_background scrubbed_populate blocks aborts cpu_ns\n");
+	for (node = 0; node < NC_MAX_NODES; node++) {
+		struct nc_scrubber *s = &nc_scrubbers[node];
+		u64 pages, cpu = 0;
+
+		if (!nc_heap.node[node].has_pool)
+			continue;
+		spin_lock(&nc_heap_lock);
+		pages = nc_scrub_pages(&nc_heap, node);
+		spin_unlock(&nc_heap_lock);
+		if (s->task)
+			cpu = s->task->se.sum_exec_runtime;
+		seq_printf(m, "%u %llu %llu %llu %llu %llu %llu\n", node, pages,
+			   READ_ONCE(s->scrubbed), READ_ONCE(s->populate_scrubbed),
+			   READ_ONCE(s->blocks), READ_ONCE(s->aborts), cpu);
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------
  * The pseudo filesystem of domain inodes.
  */
 
@@ -396,6 +613,7 @@ int nc_core_init(const int *node_pool_mb, unsigned int nr_node_pool_mb,
 		pr_info("node %d: pool of %llu pages\n", node,
 			nc_heap.node[node].reserved_pages);
 	}
+	nc_scrub_start();
 	return 0;
 }
 
@@ -404,6 +622,8 @@ void nc_core_exit(void)
 	int node;
 
 	nc_domain_destroy_all();
+	/* Each puts its block back before it stops: every page listed. */
+	nc_scrub_stop();
 	cancel_delayed_work_sync(&nc_reap_work);
 	nc_reap_held();
 	for (node = 0; node < NC_MAX_NODES; node++)
@@ -679,6 +899,7 @@ static int __nc_domain_destroy(struct nc_domain_obj *dom, bool killable)
 		trace_numaclaims_claim_release(dom->acct.domid, released);
 	if (held)
 		nc_reap_kick();
+	nc_scrub_kick();
 	mutex_unlock(&dom->lock);
 	nc_domain_put(dom);		/* the domains xarray's reference */
 	return 0;
@@ -733,26 +954,40 @@ static int nc_next_gfn(struct nc_domain_obj *dom,
 u64 nc_verify_failures;
 
 /*
- * Scrub an extent before a domain sees it: only the pages that are dirty
- * (had a domain's data) are cleared.  With debug=verify every page handed
- * out is checked to be zero.
+ * Scrub an extent before a domain sees it.  A block the engine lists as
+ * clean is zero already (reserved zeroed, scrubbed in the background or
+ * by the reaper): nothing to do.  A dirty one (Xen's fallback to unscrubbed
+ * memory in alloc_heap_pages()) has only the pages that had a domain's data
+ * cleared (nc_dirty).  With debug=verify every page handed out is checked
+ * to be zero, and a clean block to have no dirty page.
  */
-static void nc_scrub(u32 node, u32 frame, unsigned int order)
+static void nc_scrub(u32 node, u32 frame, unsigned int order, bool dirty)
 {
+	bool verify = unlikely(nc_debug & NC_DEBUG_VERIFY_ZERO);
+	u64 cleared = 0;
 	u32 i;
 
+	if (!dirty && !verify)
+		return;
 	for (i = 0; i < (1U << order); i++) {
 		struct page *page = nc_frame_page(node, frame + i);
+		bool bit = test_and_clear_bit(frame + i, nc_dirty[node]);
 
-		if (test_and_clear_bit(frame + i, nc_dirty[node]))
+		if (bit) {
 			clear_highpage(page);
-		if (unlikely(nc_debug & NC_DEBUG_VERIFY_ZERO) &&
-		    !nc_page_is_zero(page)) {
+			cleared++;
+		}
+		if (verify && ((bit && !dirty) || !nc_page_is_zero(page))) {
 			WRITE_ONCE(nc_verify_failures, nc_verify_failures + 1);
-			pr_err_ratelimited("node %u frame %u: handed to a domain not zero\n",
-					   node, frame + i);
+			pr_err_ratelimited("node %u frame %u: handed to a domain %s\n",
+					   node, frame + i,
+					   bit && !dirty ? "dirty in a clean block" :
+					   "not zero");
 		}
 	}
+	if (cleared)
+		WRITE_ONCE(nc_scrubbers[node].populate_scrubbed,
+			   nc_scrubbers[node].populate_scrubbed + cleared);
 }
 
 /*
@@ -781,6 +1016,7 @@ int nc_populate(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 		unsigned long index;
 		u64 gfn, j, redeemed[3];
 		u32 node, frame;
+		bool dirty;
 
 		ret = nc_next_gfn(dom, gfns, *nr_done, order, &gfn);
 		if (ret)
@@ -789,11 +1025,21 @@ int nc_populate(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 		if (xa_find(&dom->physmap, &index, gfn + pages - 1, XA_PRESENT))
 			return -EEXIST;
 
+again:
 		spin_lock(&nc_heap_lock);
 		ret = nc_alloc_extent(&nc_heap, &dom->acct, order, req_node,
-				      memflags, &node, &frame);
+				      memflags, &node, &frame, &dirty);
+		if (ret == -EAGAIN)
+			nc_scrub_abort_locked(node);
 		memcpy(redeemed, dom->acct.redeemed, sizeof(redeemed));
 		spin_unlock(&nc_heap_lock);
+		/* Only the block being scrubbed fits: it comes back now. */
+		if (ret == -EAGAIN) {
+			ret = nc_scrub_wait_block(node);
+			if (ret)
+				return ret;
+			goto again;
+		}
 		if (ret) {
 			trace_numaclaims_populate_refused(dom->acct.domid, gfn,
 				order, req_node,
@@ -804,7 +1050,7 @@ int nc_populate(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 						 node, redeemed[0], redeemed[1],
 						 redeemed[2]);
 
-		nc_scrub(node, frame, order);
+		nc_scrub(node, frame, order, dirty);
 		for (j = 0; j < pages; j++) {
 			ret = xa_err(xa_store(&dom->physmap, gfn + j,
 					      pm_encode(node, frame + j, counted),
@@ -890,6 +1136,8 @@ int nc_decrease(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 	kfree(entries);
 	if (held)
 		nc_reap_kick();
+	if (*nr_done)
+		nc_scrub_kick();
 	return ret;
 }
 
@@ -914,10 +1162,17 @@ int nc_host_offline(u32 node, u64 pages)
 	nc_bulk_unlock(t0, 0, "offline commit");
 	for (left = pages; !ret && left; cond_resched()) {
 		u64 before = left;
+		bool wait;
 
 		nc_bulk_lock(&t0);
 		left = nc_offline_settle(&nc_heap, node, NC_LOCK_BATCH);
+		/* What is left is the block being scrubbed: have it back. */
+		wait = left && left == before;
+		if (wait && WARN_ON_ONCE(!nc_scrub_abort_locked(node)))
+			left = 0;
 		nc_bulk_unlock(t0, before - left, "offline");
+		if (wait && left)
+			nc_scrub_wait_block(node);
 	}
 	mutex_unlock(&nc_offline_lock);
 	trace_numaclaims_offline(node, pages, false, ret);

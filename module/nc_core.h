@@ -151,4 +151,7 @@ loff_t nc_domain_file_llseek(struct file *file, loff_t offset, int whence);
 int nc_domain_file_release(struct inode *inode, struct file *file);
 u64 nc_reap_held(void);
 
+struct seq_file;
+int nc_scrub_show(struct seq_file *m, void *unused);
+
 #endif /* NC_CORE_H */

@@ -677,6 +677,8 @@ static int nc_ioc_host_info(struct nc_call *call, void *arg)
 		hi->nodes[node].has_pool = n->has_pool;
 		hi->nodes[node].pad = 0;
 		hi->held_pages[node] = n->held_pages;
+		hi->scrub_pages[node] = nc_scrub_pages(&nc_heap, node);
+		hi->total_scrub_pages += hi->scrub_pages[node];
 	}
 	hi->total_held_pages = nc_heap.total_held_pages;
 	spin_unlock(&nc_heap_lock);
@@ -1062,6 +1064,8 @@ static const struct file_operations nc_page_fops = {
 	.read = nc_page_read,
 };
 
+DEFINE_SHOW_ATTRIBUTE(nc_scrub);
+
 static int __init numaclaims_init(void)
 {
 	int ret;
@@ -1085,6 +1089,7 @@ static int __init numaclaims_init(void)
 	debugfs_create_file("invariants", 0400, nc_debugfs, NULL,
 			    &nc_invariants_fops);
 	debugfs_create_file("nodes", 0444, nc_debugfs, NULL, &nc_nodes_fops);
+	debugfs_create_file("scrub", 0444, nc_debugfs, NULL, &nc_scrub_fops);
 	debugfs_create_file("lock_holds", 0600, nc_debugfs, NULL,
 			    &nc_lock_holds_fops);
 	/* A hook that writes domain memory: only when asked for (tests). */

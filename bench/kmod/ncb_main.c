@@ -371,7 +371,7 @@ static bool ncb_engine_alloc(struct ncb_heap *b, spinlock_t *lock,
 
 	spin_lock(lock);
 	ret = nc_alloc_extent(&b->heap, &b->dom, order, 0,
-			      NUMACLAIMS_MEMF_EXACT_NODE, &node, &frame);
+			      NUMACLAIMS_MEMF_EXACT_NODE, &node, &frame, NULL);
 	spin_unlock(lock);
 	if (ret)
 		return false;

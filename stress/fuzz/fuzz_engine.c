@@ -888,7 +888,7 @@ static void op_alloc(struct in *in)
 		return;
 	if (req >= 255)
 		req = 254;
-	ret = nc_alloc_extent(&heap, d ? d->d : NULL, order, req, memflags, &node_out, &frame);
+	ret = nc_alloc_extent(&heap, d ? d->d : NULL, order, req, memflags, &node_out, &frame, NULL);
 
 	if (order > NC_MAX_ORDER)
 		want = -EINVAL;

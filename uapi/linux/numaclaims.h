@@ -40,7 +40,7 @@
 #include <linux/ioctl.h>
 
 /** NUMACLAIMS_API_VERSION - value returned by %NUMACLAIMS_IOC_API_VERSION. */
-#define NUMACLAIMS_API_VERSION		2
+#define NUMACLAIMS_API_VERSION		3
 
 /**
  * NUMACLAIMS_MAX_NODES - node ids numaclaims can manage (0 .. 63).
@@ -278,6 +278,17 @@ struct numaclaims_node_info {
  *                      O_DIRECT or vmsplice in flight).  They belong to no
  *                      domain, are not available, and return to the pool,
  *                      zeroed, when the last holder lets go.
+ * @total_scrub_pages:  (out, since version 3) sum of @scrub_pages.
+ * @scrub_pages:        (out, since version 3) per node id: free pages
+ *                      waiting to be scrubbed (Xen's xc_physinfo()
+ *                      scrub_pages): given back by a domain and not known
+ *                      to be zero since.  They are part of @avail_pages and
+ *                      can be allocated: a populate takes clean memory of
+ *                      the node it chose first, and clears the dirty pages
+ *                      it takes itself.  Background scrubbers (module
+ *                      parameter scrub) bring them to 0 when the host is
+ *                      idle.  Counted per free block, like Xen: a block
+ *                      with any page to scrub counts whole.
  *
  * Every reserved page is in exactly one place:
  * reserved_pages = avail_pages + offlined_pages + held_pages + the pages in
@@ -291,10 +302,15 @@ struct numaclaims_host_info {
 	struct numaclaims_node_info nodes[NUMACLAIMS_MAX_NODES];
 	__u64 total_held_pages;
 	__u64 held_pages[NUMACLAIMS_MAX_NODES];
+	__u64 total_scrub_pages;
+	__u64 scrub_pages[NUMACLAIMS_MAX_NODES];
 };
 
 /* Size of struct numaclaims_host_info in API version 1 (still accepted). */
 #define NUMACLAIMS_HOST_INFO_SIZE_VER1	(24 + 40 * NUMACLAIMS_MAX_NODES)
+/* ... and in API version 2 (still accepted). */
+#define NUMACLAIMS_HOST_INFO_SIZE_VER2	\
+	(NUMACLAIMS_HOST_INFO_SIZE_VER1 + 8 + 8 * NUMACLAIMS_MAX_NODES)
 
 /* struct numaclaims_domain_open.flags */
 /** NUMACLAIMS_OPEN_CLOEXEC - the new file descriptor is close-on-exec. */

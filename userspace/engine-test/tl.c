@@ -27,22 +27,62 @@ static const char *fail(struct tl *t, const char *fmt, ...)
 /* ---------------------------------------------------------------- buddy */
 
 /*
- * Walk the documented free lists (free_head[order] → next[] → NC_NO_FRAME).
- * Bounded, so a corrupted list cannot hang a test.
+ * Walk the documented free lists (free_head[order] or dirty_head[order] →
+ * next[] → NC_NO_FRAME).  Bounded, so a corrupted list cannot hang a test.
  */
-u32 tl_free_blocks(const struct nc_heap *h, u32 node, unsigned int order)
+static u32 tl_list_blocks(const struct nc_pool *p, u32 f)
 {
-	const struct nc_pool *p = &h->node[node].pool;
-	u32 f, n = 0;
+	u32 n = 0;
 
-	if (!h->node[node].has_pool)
-		return 0;
-	for (f = p->free_head[order]; f != NC_NO_FRAME && f < p->nr_frames;
-	     f = p->next[f]) {
+	for (; f != NC_NO_FRAME && f < p->nr_frames; f = p->next[f]) {
 		if (++n > p->nr_frames)
 			break;
 	}
 	return n;
+}
+
+u32 tl_clean_blocks(const struct nc_heap *h, u32 node, unsigned int order)
+{
+	if (!h->node[node].has_pool)
+		return 0;
+	return tl_list_blocks(&h->node[node].pool,
+			      h->node[node].pool.free_head[order]);
+}
+
+u32 tl_dirty_blocks(const struct nc_heap *h, u32 node, unsigned int order)
+{
+	if (!h->node[node].has_pool)
+		return 0;
+	return tl_list_blocks(&h->node[node].pool,
+			      h->node[node].pool.dirty_head[order]);
+}
+
+/* Free blocks of @order, clean or dirty. */
+u32 tl_free_blocks(const struct nc_heap *h, u32 node, unsigned int order)
+{
+	return tl_clean_blocks(h, node, order) + tl_dirty_blocks(h, node, order);
+}
+
+u64 tl_dirty_pages(const struct nc_heap *h, u32 node)
+{
+	u64 pages = 0;
+	unsigned int o;
+
+	for (o = 0; o <= NC_MAX_ORDER; o++)
+		pages += (u64)tl_dirty_blocks(h, node, o) << o;
+	return pages;
+}
+
+bool tl_has_clean_block(const struct nc_heap *h, u32 node, unsigned int order)
+{
+	unsigned int o;
+
+	if (node >= NC_MAX_NODES || !h->node[node].has_pool)
+		return false;
+	for (o = order; o <= NC_MAX_ORDER; o++)
+		if (h->node[node].pool.free_head[o] != NC_NO_FRAME)
+			return true;
+	return false;
 }
 
 bool tl_has_block(const struct nc_heap *h, u32 node, unsigned int order)
@@ -52,7 +92,8 @@ bool tl_has_block(const struct nc_heap *h, u32 node, unsigned int order)
 	if (!h->node[node].has_pool)
 		return false;
 	for (o = order; o <= NC_MAX_ORDER; o++)
-		if (h->node[node].pool.free_head[o] != NC_NO_FRAME)
+		if (h->node[node].pool.free_head[o] != NC_NO_FRAME ||
+		    h->node[node].pool.dirty_head[o] != NC_NO_FRAME)
 			return true;
 	return false;
 }
@@ -65,6 +106,7 @@ int tl_build(struct tl *t, const struct tl_layout *l)
 
 	memset(t, 0, sizeof(*t));
 	nc_heap_init(&t->h);
+	t->h.merge_like_only = l->merge_like_only;
 	t->next_domid = 1;
 
 	for (i = 0; i < l->nr; i++) {
@@ -181,10 +223,14 @@ int tl_alloc(struct tl *t, struct nc_domain *d, unsigned int order,
 	     int req_node, u32 memflags, u32 *node_out)
 {
 	u32 node = NC_NO_FRAME, frame = NC_NO_FRAME, sz, f;
+	bool dirty = false, had_clean[NC_MAX_NODES];
 	int rc;
 
+	/* Which nodes had a clean block that fits, before the call. */
+	for (f = 0; f < NC_MAX_NODES; f++)
+		had_clean[f] = tl_has_clean_block(&t->h, f, order);
 	rc = nc_alloc_extent(&t->h, d, order, req_node, memflags, &node,
-			     &frame);
+			     &frame, &dirty);
 	if (rc)
 		return rc;
 	if (node >= NC_MAX_NODES || !t->h.node[node].has_pool) {
@@ -211,10 +257,17 @@ int tl_alloc(struct tl *t, struct nc_domain *d, unsigned int order,
 			return TL_EBADFRAME;
 		}
 	}
+	/* Clean memory first: a dirty block only when no clean one fits. */
+	if (dirty && had_clean[node]) {
+		fail(t, "alloc of order %u on node %u took a dirty block although a clean one fitted",
+		     order, node);
+		return TL_EBADFRAME;
+	}
 	memset(t->in_use[node] + frame, 1, sz);
 	tl_push_ext(t, (struct tl_ext){
 		.d = d, .node = node, .frame = frame, .order = order,
 		.counted = d && !(memflags & NC_MEMF_NO_REFCOUNT),
+		.dirty = dirty,
 	});
 	if (!d)
 		t->nobody_pages[node] += sz;
@@ -459,6 +512,7 @@ const char *tl_check(struct tl *t)
 	for (n = 0; n < NC_MAX_NODES; n++) {
 		const struct nc_node *nd = &h->node[n];
 		u64 free_pages = 0;
+		const char *audit = NULL;
 		unsigned int o;
 
 		if (!nd->has_pool) {
@@ -499,10 +553,19 @@ const char *tl_check(struct tl *t)
 				    nd->offline_pending);
 		for (o = 0; o <= NC_MAX_ORDER; o++)
 			free_pages += (u64)tl_free_blocks(h, n, o) << o;
+		/* The block being scrubbed is free, off the lists. */
+		if (nd->pool.scrub_frame != NC_NO_FRAME)
+			free_pages += 1ULL << nd->pool.scrub_order;
 		if (free_pages != nd->avail_pages + nd->offline_pending)
 			return fail(t, "node %u: free lists hold " FMT64 " pages, avail " FMT64 " + offline_pending " FMT64,
 				    n, free_pages, nd->avail_pages,
 				    nd->offline_pending);
+		/* Scrubbing: clean + dirty = free, as the lists say. */
+		if (tl_dirty_pages(h, n) != nd->pool.nr_dirty)
+			return fail(t, "node %u: dirty lists hold " FMT64 " pages, nr_dirty " FMT64,
+				    n, tl_dirty_pages(h, n), nd->pool.nr_dirty);
+		if (nc_pool_audit(h, n, &audit))
+			return fail(t, "node %u: nc_pool_audit(): %s", n, audit);
 	}
 	if (pool_mask != h->nodes_with_pool)
 		return fail(t, "nodes_with_pool %#llx, expected %#llx",
@@ -568,6 +631,8 @@ const char *tl_snap_diff(struct tl *t, const struct tl_snap *s)
 		for (o = 0; o <= NC_MAX_ORDER; o++) {
 			SNAP_CMP("node %u free_head[%u]", x->pool.free_head[o],
 				 y->pool.free_head[o], n, o);
+			SNAP_CMP("node %u dirty_head[%u]", x->pool.dirty_head[o],
+				 y->pool.dirty_head[o], n, o);
 			SNAP_CMP("node %u free blocks of order %u",
 				 s->free_blocks[n][o], tl_free_blocks(b, n, o),
 				 n, o);

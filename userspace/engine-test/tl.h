@@ -37,6 +37,7 @@ struct tl_node_layout {
 struct tl_layout {
 	u32 nr;				/* nodes with a pool */
 	struct tl_node_layout nodes[8];
+	bool merge_like_only;		/* struct nc_heap.merge_like_only */
 };
 
 /* An extent handed out by the engine and not yet freed. */
@@ -47,6 +48,7 @@ struct tl_ext {
 	u8 order;
 	bool counted;
 	bool held;			/* freed while held: d is NULL */
+	bool dirty;			/* handed out dirty (the caller scrubs) */
 };
 
 struct tl_baseline {
@@ -144,6 +146,10 @@ const char *tl_snap_diff(struct tl *t, const struct tl_snap *s);
 
 /* Buddy introspection through the documented free lists. */
 u32 tl_free_blocks(const struct nc_heap *h, u32 node, unsigned int order);
+u32 tl_clean_blocks(const struct nc_heap *h, u32 node, unsigned int order);
+u32 tl_dirty_blocks(const struct nc_heap *h, u32 node, unsigned int order);
+u64 tl_dirty_pages(const struct nc_heap *h, u32 node);
+bool tl_has_clean_block(const struct nc_heap *h, u32 node, unsigned int order);
 bool tl_has_block(const struct nc_heap *h, u32 node, unsigned int order);
 
 /*
