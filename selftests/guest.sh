@@ -8,7 +8,7 @@
 # /bin/numaclaims_test, unloads the module, and writes one TAP document to
 # $VM_OUT (also echoed to the console):
 #
-#   1..17 (1..18 with kmemleak)
+#   1..18 (1..19 with kmemleak)
 #   ok 1 load: insmod numaclaims.ko PARAMS
 #   ok 2 load: each node's free memory fell by its pool (reserved_pages)
 #   # TAP version 13             <- numaclaims_test's own TAP, nested
@@ -94,7 +94,7 @@ kasan=0
 dmesg | grep -q "KernelAddressSanitizer initialized" && kasan=1
 
 say "TAP version 13"
-if [ -n "$kmemleak" ]; then say "1..18"; else say "1..17"; fi
+if [ -n "$kmemleak" ]; then say "1..19"; else say "1..18"; fi
 
 if [ -n "$kmemleak" ]; then
 	# Forget what boot left behind: only leaks from now on count.
@@ -262,9 +262,10 @@ fi
 result $st "debug: no debugfs page hook without debug=1"
 # A domain's data never reaches Linux: unload clears every page a domain
 # had (debug=2 checks each page given back to Linux is zero).
+# scrub=0: nothing is scrubbed in the background, unload clears it all.
 dmesg -c >/dev/null
 st=1
-if insmod "$ko" pool_mb=16 debug=2; then
+if insmod "$ko" pool_mb=16 debug=2 scrub=0; then
 	out=$(/bin/numaclaims_test --dirty 2048)
 	say "# $out"
 	rmmod numaclaims && [ "${out%% *}" = dirty ] && st=0
@@ -275,6 +276,35 @@ scrubbed=$(dmesg | sed -n 's/.*unload: [0-9]* pages back to Linux, \([0-9]*\) sc
 notzero=$(dmesg | grep -c "unload:.*scrubbed, [1-9][0-9]* not zero")
 [ "$scrubbed" = 2048 ] && [ "$notzero" = 0 ] || st=1
 result $st "unload: every page back to Linux is zero (${scrubbed} of 2048 written pages scrubbed, ${notzero} nodes with non-zero pages)"
+# Background scrubbing (scrub=1, the default): pages written and freed read
+# zero in the next domain (debug=2 checks every page handed out), the node
+# scrubbers clear every freed page (scrub_pages back to 0 on every node),
+# none is left for unload, and what goes back to Linux is zero.
+dmesg -c >/dev/null
+st=1
+bg=0
+if insmod "$ko" pool_mb=16 debug=2 scrub=1; then
+	out=$(/bin/numaclaims_test --reuse 2048)
+	say "# $out"
+	sf=/sys/kernel/debug/numaclaims/scrub
+	i=0
+	while [ $i -lt 200 ] && awk 'NR > 2 && $2 != 0 { w = 1 } END { exit !w }' $sf; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	cat $sf | while read -r l; do say "# scrub: $l"; done
+	bg=$(awk 'NR > 2 { s += $3 } END { print s + 0 }' $sf)
+	left=$(awk 'NR > 2 { s += $2 } END { print s + 0 }' $sf)
+	ps | grep -q '\[nc_scrub/0\]' || st=2
+	vf=$(sed -n 's/^verify_failures=//p' /sys/kernel/debug/numaclaims/lock_holds)
+	rmmod numaclaims && [ "$out" = "reused 2048 0" ] && [ "$left" = 0 ] &&
+		[ "$vf" = 0 ] && [ "$st" = 1 ] && st=0
+fi
+scrubbed=$(dmesg | sed -n 's/.*unload: [0-9]* pages back to Linux, \([0-9]*\) scrubbed, 0 not zero/\1/p' |
+	   awk '{ s += $1 } END { print s + 0 }')
+notzero=$(dmesg | grep -c "unload:.*scrubbed, [1-9][0-9]* not zero")
+[ "$bg" -ge 2048 ] && [ "$scrubbed" = 0 ] && [ "$notzero" = 0 ] || st=1
+result $st "scrub: written pages reused read zero (${out}, verify_failures=${vf}); the node scrubbers clear every freed page (${bg} scrubbed in the background, ${scrubbed} left for unload, ${notzero} nodes with non-zero pages)"
 # Fault injection: a node's second chunk is "on another node": it is freed
 # once, the pool keeps what it has, and unload frees only that.
 dmesg -c >/dev/null

@@ -305,10 +305,47 @@ static inline int nc_domain_open_path(__u32 domid)
 	return r < 0 ? -errno : r;
 }
 
-static inline int nc_host_info(int fd, struct numaclaims_host_info *hi)
+/* Is background scrubbing on (the module's scrub= parameter)? */
+static inline int nc_scrub_enabled(void)
+{
+	char c = 'N';
+	FILE *f = fopen("/sys/module/numaclaims/parameters/scrub", "r");
+
+	if (f) {
+		if (fscanf(f, "%c", &c) != 1)
+			c = 'N';
+		fclose(f);
+	}
+	return c == 'Y' || c == '1';
+}
+
+/* HOST_INFO as it is now, scrubbing or not. */
+static inline int nc_host_info_now(int fd, struct numaclaims_host_info *hi)
 {
 	memset(hi, 0, sizeof(*hi));
 	return nc_ioc(fd, NUMACLAIMS_IOC_HOST_INFO, hi);
+}
+
+/*
+ * HOST_INFO once the background scrubbers are done with what was freed
+ * (scrub_pages back to 0, within 20 s), so that figures taken before and
+ * after an operation compare whole.  With scrub=0 nothing is scrubbed in
+ * the background: the figures as they are.
+ */
+static inline int nc_host_info(int fd, struct numaclaims_host_info *hi)
+{
+	int r, tries = 20000, on = -1;
+
+	for (;;) {
+		r = nc_host_info_now(fd, hi);
+		if (r || !hi->total_scrub_pages)
+			return r;
+		if (on < 0)
+			on = nc_scrub_enabled();
+		if (!on || !tries--)
+			return r;
+		usleep(1000);
+	}
 }
 
 static inline int nc_offline(int fd, __u32 node, __u64 pages)

@@ -21,6 +21,7 @@
  *        numaclaims_test --pools
  *        numaclaims_test --hold
  *        numaclaims_test --dirty PAGES
+ *        numaclaims_test --reuse PAGES
  *   -l       list the tests (fixture.test) and exit
  *   FILTER   run only tests whose "fixture.test" name contains a FILTER
  *   --pools  print "NODE RESERVED_PAGES" for every node with a pool (for
@@ -28,6 +29,8 @@
  *   --hold   hold a mapped, then a destroyed but pinned page for guest.sh's
  *            unload checks (see nc_hold())
  *   --dirty  leave a domain of PAGES pages, all written, for unload to scrub
+ *   --reuse  PAGES pages written and destroyed, then populated again by a
+ *            second domain (also destroyed): prints "reused PAGES NONZERO"
  *
  * Needs root, numaclaims.ko loaded and debugfs mounted; skips (exit 4) when
  * /dev/numaclaims does not exist.
@@ -162,33 +165,50 @@ static int nc_hold(void)
  * PAGES pages, each written through a mapping; prints "dirty DOMID PAGES".
  * Unload must give every one of them back to Linux zeroed.
  */
-static int nc_dirty(const char *arg)
+static int nc_dirty(const char *arg, bool reuse)
 {
-	unsigned long long pages = strtoull(arg, NULL, 0), i;
+	unsigned long long pages = strtoull(arg, NULL, 0), i, nonzero = 0;
 	int fd = open(NC_DEV, O_RDWR), dfd;
 	__u64 *gfns, done;
 	__u32 d = 0;
 	char *m;
+	int pass;
 
 	gfns = calloc(pages ? pages : 1, sizeof(*gfns));
-	if (!pages || !gfns || fd < 0 || nc_create(fd, pages, 0, &d))
+	if (!pages || !gfns || fd < 0)
 		return 1;
 	for (i = 0; i < pages; i++)
 		gfns[i] = i;
-	if (nc_populate(fd, d, gfns, pages, 0, 0, &done) || done != pages)
-		return 1;
-	dfd = nc_domain_open(fd, d, 0);
-	m = dfd < 0 ? MAP_FAILED : mmap(NULL, pages * NC_PAGE,
-					PROT_READ | PROT_WRITE, MAP_SHARED,
-					dfd, 0);
-	if (m == MAP_FAILED)
-		return 1;
-	for (i = 0; i < pages; i++)
-		memset(m + i * NC_PAGE, 0x5d, NC_PAGE);
-	munmap(m, pages * NC_PAGE);
-	close(dfd);
+	/* With reuse: written, destroyed, then a second domain reads it. */
+	for (pass = 0; pass < (reuse ? 2 : 1); pass++) {
+		if (nc_create(fd, pages, 0, &d))
+			return 1;
+		if (nc_populate(fd, d, gfns, pages, 0, 0, &done) ||
+		    done != pages)
+			return 1;
+		dfd = nc_domain_open(fd, d, 0);
+		m = dfd < 0 ? MAP_FAILED : mmap(NULL, pages * NC_PAGE,
+						PROT_READ | PROT_WRITE,
+						MAP_SHARED, dfd, 0);
+		if (m == MAP_FAILED)
+			return 1;
+		for (i = 0; i < pages; i++) {
+			char *p = m + i * NC_PAGE;
+
+			if (pass)
+				nonzero += p[0] || memcmp(p, p + 1, NC_PAGE - 1);
+			memset(p, 0x5d, NC_PAGE);
+		}
+		munmap(m, pages * NC_PAGE);
+		close(dfd);
+		if (reuse && nc_destroy(fd, d))
+			return 1;
+	}
 	close(fd);
-	printf("dirty %u %llu\n", d, pages);
+	if (reuse)
+		printf("reused %llu %llu\n", pages, nonzero);
+	else
+		printf("dirty %u %llu\n", d, pages);
 	return 0;
 }
 
@@ -201,7 +221,9 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "--hold"))
 		return nc_hold();
 	if (argc > 2 && !strcmp(argv[1], "--dirty"))
-		return nc_dirty(argv[2]);
+		return nc_dirty(argv[2], false);
+	if (argc > 2 && !strcmp(argv[1], "--reuse"))
+		return nc_dirty(argv[2], true);
 
 	/* Line-buffered, so TAP lines and TH_LOG lines keep their order. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
