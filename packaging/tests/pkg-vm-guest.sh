@@ -16,6 +16,9 @@
 #       --add packaging/tests/pkg-vm-guest.sh:/bin/pkg-vm-guest.sh -- pkg-vm-guest.sh
 #
 # TAP on $VM_OUT.
+# HOST_INFO as JSON without scrub_pages: the scrubbers change those on
+# their own, while a domain's pages being freed shows in every other figure.
+info_json() { claimctl info --json | sed 's/"scrub_pages":[0-9]*,//g'; }
 set -u
 exec 3>"${VM_OUT:-/dev/stdout}"
 n=0
@@ -33,7 +36,7 @@ ok() {	# ok NAME STATUS
 }
 domains() { claimctl --json info | sed -n 's/.*"nr_domains":\([0-9]*\).*/\1/p'; }
 
-base=$(claimctl --json info)
+base=$(info_json)
 domain-builder 64 >"$log" 2>&1
 st=$?
 cat "$log"
@@ -57,8 +60,8 @@ cat "$log"
 [ $st = 1 ] && grep -q "claim (does not fit now; nothing allocated) (domain [0-9]*): Cannot allocate memory" "$log" &&
 	grep -q "destroyed" "$log"
 ok "domain-builder 4096: refused at claim time (exit 1), domain destroyed" $?
-[ "$(claimctl --json info)" = "$base" ]
-echo "before: $base" >"$log"; echo "after:  $(claimctl --json info)" >>"$log"
+[ "$(info_json)" = "$base" ]
+echo "before: $base" >"$log"; echo "after:  $(info_json)" >>"$log"
 ok "domain-builder left the host as it found it ($(domains) domains)" $?
 domain-builder -d /dev/nonexistent 64 >"$log" 2>&1
 st=$?
