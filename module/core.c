@@ -401,6 +401,7 @@ static const struct kernel_param_ops nc_scrub_param_ops = {
 	.get = param_get_bool,
 };
 module_param_cb(scrub, &nc_scrub_param_ops, &nc_scrub_on, 0644);
+__MODULE_PARM_TYPE(scrub, "bool");
 MODULE_PARM_DESC(scrub, "Scrub freed memory in the background, one thread per node (default 1; 0: populate clears what it hands out)");
 
 static bool nc_scrub_has_work(u32 node)

@@ -33,7 +33,7 @@ trap cleanup EXIT
 . "$TOP/userspace/tests/tap.sh"
 not() { ! "$@"; }
 
-params=$(sed -n 's/^[[:space:]]*module_param\(_array\|_named\)\{0,1\}(\([a-z_0-9]*\),.*/\2/p' \
+params=$(sed -n 's/^[[:space:]]*module_param\(_array\|_named\|_cb\)\{0,1\}(\([a-z_0-9]*\),.*/\2/p' \
 	"$TOP"/module/*.c | sort -u)
 t "the sources declare module parameters ($(echo $params))" test -n "$params"
 t "modinfo: version $VERSION (libclaims' VERSION)" \
