@@ -278,7 +278,70 @@ static void engine_redeem_order(struct kunit *test)
 	nc_release_claims(h, &ctx->a);
 }
 
+/*
+ * Clean and dirty free memory (Xen's scrubbing model): a fresh pool is
+ * clean, what a domain frees is dirty, clean blocks go out first and a
+ * dirty one only when no clean one fits; the scrubber's take and put make
+ * dirty clean; clean + dirty = free on every step (nc_pool_audit()).
+ */
+static void expect_audit(struct kunit *test, const struct nc_heap *h, u32 node)
+{
+	const char *why = NULL;
+
+	KUNIT_EXPECT_EQ_MSG(test, nc_pool_audit(h, node, &why), 0, "%s",
+			    why ? why : "");
+	expect_invariants(test, h);
+}
+
+static void engine_clean_dirty(struct kunit *test)
+{
+	struct engine_ctx *ctx = test->priv;
+	struct nc_heap *h = &ctx->heap;
+	u32 n0, n, f[SYN_FRAMES / 512], first, got;
+	unsigned int order, i, nr = SYN_FRAMES / 512;
+	bool dirty = true;
+
+	require_nodes(test, 1);
+	n0 = nodes_found[0];
+	KUNIT_EXPECT_EQ(test, nc_scrub_pages(h, n0), 0ULL);
+	KUNIT_ASSERT_EQ(test, nc_alloc_extent(h, &ctx->a, 9, n0,
+					      NC_MEMF_EXACT_NODE, &n, &first,
+					      &dirty), 0);
+	KUNIT_EXPECT_FALSE(test, dirty);
+	nc_free_pages(h, &ctx->a, n, first, 9, true);
+	KUNIT_EXPECT_EQ(test, nc_scrub_pages(h, n0), 512ULL);
+	expect_audit(test, h, n0);
+	/* Every clean block first, then the dirty one. */
+	for (i = 0; i < nr; i++) {
+		KUNIT_ASSERT_EQ(test, nc_alloc_extent(h, &ctx->a, 9, n0,
+						      NC_MEMF_EXACT_NODE, &n,
+						      &f[i], &dirty), 0);
+		KUNIT_EXPECT_EQ(test, n, n0);
+		KUNIT_EXPECT_EQ(test, dirty, i == nr - 1);
+		KUNIT_EXPECT_EQ(test, f[i] == first, i == nr - 1);
+		expect_audit(test, h, n0);
+	}
+	KUNIT_EXPECT_EQ(test, nc_scrub_pages(h, n0), 0ULL);
+	for (i = 0; i < nr; i++)
+		nc_free_pages(h, &ctx->a, n0, f[i], 9, true);
+	KUNIT_EXPECT_EQ(test, nc_scrub_pages(h, n0), (u64)SYN_FRAMES);
+	/* Out for scrubbing: still free, and an allocation that needs it waits. */
+	got = nc_scrub_take(h, n0, 9, &order);
+	KUNIT_ASSERT_NE(test, got, NC_NO_FRAME);
+	KUNIT_EXPECT_EQ(test, order, 9U);
+	KUNIT_EXPECT_EQ(test, nc_scrub_pages(h, n0), (u64)SYN_FRAMES);
+	KUNIT_EXPECT_EQ(test, h->node[n0].avail_pages, (u64)SYN_FRAMES);
+	expect_audit(test, h, n0);
+	nc_scrub_put(h, n0, true);
+	KUNIT_EXPECT_EQ(test, nc_scrub_pages(h, n0), (u64)SYN_FRAMES - 512);
+	while (nc_scrub_take(h, n0, 9, &order) != NC_NO_FRAME)
+		nc_scrub_put(h, n0, true);
+	KUNIT_EXPECT_EQ(test, nc_scrub_pages(h, n0), 0ULL);
+	expect_audit(test, h, n0);
+}
+
 static struct kunit_case engine_cases[] = {
+	KUNIT_CASE(engine_clean_dirty),
 	KUNIT_CASE_PARAM(engine_node_claim_protects, node_gen_params),
 	KUNIT_CASE_PARAM(engine_install_errors, node_gen_params),
 	KUNIT_CASE_PARAM(engine_offline_recall, node_gen_params),
@@ -964,7 +1027,52 @@ static void pool_verify_zero(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, READ_ONCE(nc_verify_failures), failures);
 }
 
+/*
+ * Background scrubbing: what a domain wrote and freed is cleared by the
+ * node's scrubber (scrub_pages back to 0), and the next domain gets it as
+ * clean memory: populate clears nothing itself, and every page it hands
+ * out reads zero (debug verify on).
+ */
+static void pool_background_scrubber(struct kunit *test)
+{
+	int node = *(const int *)test->param_value;
+	u32 exact = NUMACLAIMS_MEMF_NODE(node) | NUMACLAIMS_MEMF_EXACT_NODE;
+	unsigned int saved = nc_debug;
+	u64 failures = READ_ONCE(nc_verify_failures), done, gfn, dirty = 0;
+	u64 left = 1, cleared;
+	struct nc_domain_obj *a, *b;
+	int i;
+
+	a = new_domain(test, POOL_PAGES);
+	KUNIT_ASSERT_EQ(test, populate(a, 0, POOL_PAGES / 512, 9, exact, &done),
+			0);
+	for (gfn = 0; gfn < POOL_PAGES; gfn++)
+		memset_page(nc_physmap_page(a, gfn), 0, 0x69, PAGE_SIZE);
+	destroy(a);
+	for (i = 0; i < 2000 && left; i++) {
+		spin_lock(&nc_heap_lock);
+		left = nc_scrub_pages(&nc_heap, node);
+		spin_unlock(&nc_heap_lock);
+		if (left)
+			msleep(10);
+	}
+	KUNIT_ASSERT_EQ_MSG(test, left, 0ULL, "the scrubber of node %d left pages dirty", node);
+	cleared = nc_scrub_populate_cleared(node);
+	nc_debug |= NC_DEBUG_VERIFY_ZERO;
+	b = new_domain(test, POOL_PAGES);
+	if (populate(b, 0, POOL_PAGES, 0, exact, &done) == 0)
+		for (gfn = 0; gfn < POOL_PAGES; gfn++)
+			dirty += !nc_page_zero_for_test(nc_physmap_page(b, gfn));
+	destroy(b);
+	nc_debug = saved;
+	KUNIT_EXPECT_EQ(test, done, (u64)POOL_PAGES);
+	KUNIT_EXPECT_EQ(test, dirty, 0ULL);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(nc_verify_failures), failures);
+	KUNIT_EXPECT_EQ(test, nc_scrub_populate_cleared(node), cleared);
+}
+
 static struct kunit_case pool_cases[] = {
+	KUNIT_CASE_PARAM(pool_background_scrubber, node_gen_params),
 	KUNIT_CASE_PARAM(pool_pages_on_their_node, node_gen_params),
 	KUNIT_CASE_PARAM(pool_populate_exact_node, node_gen_params),
 	KUNIT_CASE(pool_round_robin),

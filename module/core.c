@@ -536,6 +536,13 @@ static void nc_scrub_stop(void)
 	}
 }
 
+/* Pages populate cleared itself on @node (for tests: the clean path clears none). */
+u64 nc_scrub_populate_cleared(u32 node)
+{
+	return node < NC_MAX_NODES ?
+	       READ_ONCE(nc_scrubbers[node].populate_scrubbed) : 0;
+}
+
 /* debugfs "scrub": a line per node with a pool. */
 int nc_scrub_show(struct seq_file *m, void *unused)
 {

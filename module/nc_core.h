@@ -153,5 +153,6 @@ u64 nc_reap_held(void);
 
 struct seq_file;
 int nc_scrub_show(struct seq_file *m, void *unused);
+u64 nc_scrub_populate_cleared(u32 node);
 
 #endif /* NC_CORE_H */

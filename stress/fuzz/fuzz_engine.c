@@ -223,6 +223,10 @@ static void compare(void)
 		struct mnode *m = &mn[n];
 		u64 free_frames = 0, off = 0, used = 0;
 
+		/* Free lists against counters: clean + dirty (+ scrubbing) = free. */
+		if (nc_pool_audit(&heap, n, &why))
+			die("node %u: nc_pool_audit: %s", n, why);
+
 		if (e->has_pool != m->pool || e->reserved_pages != m->reserved ||
 		    e->avail_pages != m->avail || e->offlined_pages != m->offlined ||
 		    e->outstanding_claims != m->out)
@@ -1055,6 +1059,45 @@ static void op_find(struct in *in)
 		die("nc_domain_find(%u)", domid);
 }
 
+/*
+ * A scrubber's round: take a dirty block (split to max_order), put it back
+ * clean or dirty (an abort).  Free and avail never move; what waits for
+ * scrubbing is the same while the block is out, the same again after an
+ * abort, and no more after a clean put (a clean block merging with dirty
+ * buddies may make them one dirty block: never fewer pages than before).
+ */
+static void op_scrub(struct in *in)
+{
+	u32 node = pick_node(in);
+	unsigned int max_order = get8(in) % (NC_MAX_ORDER + 2), order = 99;
+	bool clean = get8(in) & 1;
+	u64 before, avail;
+	u32 f;
+
+	before = nc_scrub_pages(&heap, node);
+	avail = node < NC_MAX_NODES ? heap.node[node].avail_pages : 0;
+	f = nc_scrub_take(&heap, node, max_order, &order);
+	if (f == NC_NO_FRAME) {
+		if (before && max_order <= NC_MAX_ORDER &&
+		    node < NC_MAX_NODES && heap.node[node].has_pool)
+			die("nc_scrub_take: nothing taken with %llu pages waiting",
+			    (unsigned long long)before);
+		return;
+	}
+	if (order > max_order || nc_scrub_pages(&heap, node) != before ||
+	    heap.node[node].avail_pages != avail)
+		die("nc_scrub_take(node %u, max %u): order %u, scrub %llu -> %llu",
+		    node, max_order, order, (unsigned long long)before,
+		    (unsigned long long)nc_scrub_pages(&heap, node));
+	compare();
+	nc_scrub_put(&heap, node, clean);
+	if (clean ? nc_scrub_pages(&heap, node) > before :
+		    nc_scrub_pages(&heap, node) != before)
+		die("nc_scrub_put(%s): scrub %llu -> %llu", clean ? "clean" : "dirty",
+		    (unsigned long long)before,
+		    (unsigned long long)nc_scrub_pages(&heap, node));
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(struct in *in);
@@ -1072,6 +1115,7 @@ static const struct {
 	{ "offline_pages", op_offline, 1 },
 	{ "online_pages", op_online, 1 },
 	{ "domain_find", op_find, 1 },
+	{ "scrub_take_put", op_scrub, 2 },
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
