@@ -997,25 +997,17 @@ static void pool_destroy_stops_populate(struct kunit *test)
 }
 
 /*
- * debug=2: every page handed to a domain is checked to be zero.  Pages a
- * domain wrote come back dirty and are cleared at the next populate; pages
- * no domain had are not cleared again (the pool starts zeroed).
+ * A new domain of the whole pool of @node, populated at order 0 under debug
+ * verify: every page must read zero and verify must find nothing.
  */
-static void pool_verify_zero(struct kunit *test)
+static void expect_next_domain_zero(struct kunit *test, int node)
 {
-	int node = *(const int *)test->param_value;
 	u32 exact = NUMACLAIMS_MEMF_NODE(node) | NUMACLAIMS_MEMF_EXACT_NODE;
+	u64 failures = READ_ONCE(nc_verify_failures), done = 0, gfn, dirty = 0;
 	unsigned int saved = nc_debug;
-	u64 failures = READ_ONCE(nc_verify_failures), done, gfn, dirty = 0;
-	struct nc_domain_obj *a, *b;
+	struct nc_domain_obj *b;
 
 	nc_debug |= NC_DEBUG_VERIFY_ZERO;
-	a = new_domain(test, POOL_PAGES);
-	if (populate(a, 0, POOL_PAGES / 512, 9, exact, &done) == 0)
-		for (gfn = 0; gfn < POOL_PAGES; gfn += 3)
-			memset_page(nc_physmap_page(a, gfn), gfn % PAGE_SIZE,
-				    0x3c, 1);
-	destroy(a);
 	b = new_domain(test, POOL_PAGES);
 	if (populate(b, 0, POOL_PAGES, 0, exact, &done) == 0)
 		for (gfn = 0; gfn < POOL_PAGES; gfn++)
@@ -1028,6 +1020,27 @@ static void pool_verify_zero(struct kunit *test)
 }
 
 /*
+ * debug=2: every page handed to a domain is checked to be zero.  Pages a
+ * domain wrote come back dirty and are cleared at the next populate; pages
+ * no domain had are not cleared again (the pool starts zeroed).
+ */
+static void pool_verify_zero(struct kunit *test)
+{
+	int node = *(const int *)test->param_value;
+	u32 exact = NUMACLAIMS_MEMF_NODE(node) | NUMACLAIMS_MEMF_EXACT_NODE;
+	struct nc_domain_obj *a;
+	u64 done, gfn;
+
+	a = new_domain(test, POOL_PAGES);
+	if (populate(a, 0, POOL_PAGES / 512, 9, exact, &done) == 0)
+		for (gfn = 0; gfn < POOL_PAGES; gfn += 3)
+			memset_page(nc_physmap_page(a, gfn), gfn % PAGE_SIZE,
+				    0x3c, 1);
+	destroy(a);
+	expect_next_domain_zero(test, node);
+}
+
+/*
  * Background scrubbing: what a domain wrote and freed is cleared by the
  * node's scrubber (scrub_pages back to 0), and the next domain gets it as
  * clean memory: populate clears nothing itself, and every page it hands
@@ -1037,10 +1050,8 @@ static void pool_background_scrubber(struct kunit *test)
 {
 	int node = *(const int *)test->param_value;
 	u32 exact = NUMACLAIMS_MEMF_NODE(node) | NUMACLAIMS_MEMF_EXACT_NODE;
-	unsigned int saved = nc_debug;
-	u64 failures = READ_ONCE(nc_verify_failures), done, gfn, dirty = 0;
-	u64 left = 1, cleared;
-	struct nc_domain_obj *a, *b;
+	u64 done, gfn, left = 1, cleared;
+	struct nc_domain_obj *a;
 	int i;
 
 	a = new_domain(test, POOL_PAGES);
@@ -1058,16 +1069,7 @@ static void pool_background_scrubber(struct kunit *test)
 	}
 	KUNIT_ASSERT_EQ_MSG(test, left, 0ULL, "the scrubber of node %d left pages dirty", node);
 	cleared = nc_scrub_populate_cleared(node);
-	nc_debug |= NC_DEBUG_VERIFY_ZERO;
-	b = new_domain(test, POOL_PAGES);
-	if (populate(b, 0, POOL_PAGES, 0, exact, &done) == 0)
-		for (gfn = 0; gfn < POOL_PAGES; gfn++)
-			dirty += !nc_page_zero_for_test(nc_physmap_page(b, gfn));
-	destroy(b);
-	nc_debug = saved;
-	KUNIT_EXPECT_EQ(test, done, (u64)POOL_PAGES);
-	KUNIT_EXPECT_EQ(test, dirty, 0ULL);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(nc_verify_failures), failures);
+	expect_next_domain_zero(test, node);
 	KUNIT_EXPECT_EQ(test, nc_scrub_populate_cleared(node), cleared);
 }
 
