@@ -71,9 +71,6 @@ static void snap_take(struct snap *s)
 
 	memset(s, 0, sizeof(*s));
 	st_hostinfo(fd, &s->host);
-	/* The background scrubbers change these on their own: not compared. */
-	s->host.total_scrub_pages = 0;
-	memset(s->host.scrub_pages, 0, sizeof(s->host.scrub_pages));
 	for (i = 0; i < 3; i++) {
 		st_dominfo(fd, ids[i], 0, &s->dom[i]);
 		s->nr_claims[i] = NUMACLAIMS_MAX_NODES + 1;
