@@ -716,6 +716,107 @@ static void pool_held_page_waits_for_release(struct kunit *test)
 	destroy(a);
 }
 
+/* Write @gfn into the first word of the page at @gfn, or check it is there. */
+static u64 gfn_marks(struct nc_domain_obj *dom, u64 gfn0, u64 n, bool write)
+{
+	u64 gfn, bad = 0;
+
+	for (gfn = gfn0; gfn < gfn0 + n; gfn++) {
+		struct page *page = nc_physmap_page(dom, gfn);
+		u64 *p;
+
+		if (!page) {
+			bad++;
+			continue;
+		}
+		p = kmap_local_page(page);
+		if (write)
+			*p = gfn;
+		else
+			bad += *p != gfn;
+		kunmap_local(p);
+	}
+	return bad;
+}
+
+/*
+ * Entries left of an order-@from entry once the order-@to part of it is
+ * decreased: each split step lowers the order by at most XA_CHUNK_SHIFT
+ * (see nc_physmap_split()) and leaves all its pieces but the one split on.
+ */
+static u64 split_left(unsigned int from, unsigned int to)
+{
+	u64 left = 0;
+
+	while (from > to) {
+		unsigned int next = max_t(int, to, (int)from - XA_CHUNK_SHIFT);
+
+		left += (1ULL << (from - next)) - 1;
+		from = next;
+	}
+	return left;
+}
+
+/*
+ * One physmap entry per extent (multi-index, CONFIG_XARRAY_MULTI): a
+ * decrease of part of an extent splits its entry, every other gfn keeps
+ * its page, a hole refuses a decrease that covers it and changes nothing,
+ * and a held page inside an extent waits alone while the rest of the
+ * extent goes back.
+ */
+static void pool_physmap_extents(struct kunit *test)
+{
+	int node = *(const int *)test->param_value;
+	u32 exact = NUMACLAIMS_MEMF_NODE(node) | NUMACLAIMS_MEMF_EXACT_NODE;
+	struct nc_domain_obj *a = new_domain(test, 2048);
+	bool multi = IS_ENABLED(CONFIG_XARRAY_MULTI);
+	u64 done, avail = nc_heap.node[node].avail_pages;
+	u64 e1 = split_left(9, 0) + 3, e2 = e1 - 1 + split_left(9, 3);
+	struct page *page;
+
+	KUNIT_ASSERT_EQ(test, populate(a, 0, 4, 9, exact, &done), 0);
+	KUNIT_EXPECT_EQ(test, nc_physmap_entries(a), multi ? 4ULL : 2048ULL);
+	KUNIT_EXPECT_EQ(test, gfn_marks(a, 0, 2048, true), 0ULL);
+
+	/* One page out of extent 0: its entry is split. */
+	KUNIT_ASSERT_EQ(test, decrease(a, 5, 1, 0), 0);
+	KUNIT_EXPECT_NULL(test, nc_physmap_page(a, 5));
+	KUNIT_EXPECT_EQ(test, nc_physmap_entries(a), multi ? e1 : 2047ULL);
+	/* An order-3 extent out of extent 1. */
+	KUNIT_ASSERT_EQ(test, decrease(a, 512 + 8, 1, 3), 0);
+	KUNIT_EXPECT_EQ(test, nc_physmap_entries(a), multi ? e2 : 2039ULL);
+	KUNIT_EXPECT_EQ(test, a->acct.tot_pages, 2048ULL - 9);
+	KUNIT_EXPECT_EQ(test, nc_heap.node[node].avail_pages, avail - 2048 + 9);
+
+	/* Holes: refused whole, nothing changes. */
+	KUNIT_EXPECT_EQ(test, decrease(a, 5, 1, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, decrease(a, 0, 1, 9), -EINVAL);
+	KUNIT_EXPECT_EQ(test, decrease(a, 512, 1, 4), -EINVAL);
+	KUNIT_EXPECT_EQ(test, a->acct.tot_pages, 2048ULL - 9);
+	KUNIT_EXPECT_EQ(test, nc_physmap_entries(a), multi ? e2 : 2039ULL);
+
+	/* Every other gfn still has its own page. */
+	KUNIT_EXPECT_EQ(test, gfn_marks(a, 0, 5, false), 0ULL);
+	KUNIT_EXPECT_EQ(test, gfn_marks(a, 6, 512 + 8 - 6, false), 0ULL);
+	KUNIT_EXPECT_EQ(test, gfn_marks(a, 512 + 16, 2048 - 512 - 16, false),
+			0ULL);
+
+	/* A whole extent with one page held: the other 511 go back. */
+	page = nc_physmap_page(a, 1024 + 7);
+	get_page(page);
+	KUNIT_ASSERT_EQ(test, decrease(a, 1024, 1, 9), 0);
+	KUNIT_EXPECT_EQ(test, held_on(node), 1ULL);
+	KUNIT_EXPECT_EQ(test, nc_physmap_entries(a), multi ? e2 - 1 : 1527ULL);
+	KUNIT_EXPECT_EQ(test, nc_heap.node[node].avail_pages,
+			avail - 2048 + 9 + 511);
+	put_page(page);
+	KUNIT_EXPECT_EQ(test, nc_reap_held(), 0ULL);
+	KUNIT_EXPECT_EQ(test, held_on(node), 0ULL);
+	KUNIT_EXPECT_EQ(test, gfn_marks(a, 1536, 512, false), 0ULL);
+	destroy(a);
+	KUNIT_EXPECT_EQ(test, nc_heap.node[node].avail_pages, avail);
+}
+
 /* Destroy with a page still held: the same rules, past the domain's end. */
 static void pool_held_page_outlives_destroy(struct kunit *test)
 {
@@ -1083,6 +1184,7 @@ static struct kunit_case pool_cases[] = {
 	KUNIT_CASE_PARAM(pool_scrubbing, node_gen_params),
 	KUNIT_CASE_PARAM(pool_held_page_waits_for_release, node_gen_params),
 	KUNIT_CASE_PARAM(pool_held_page_outlives_destroy, node_gen_params),
+	KUNIT_CASE_PARAM(pool_physmap_extents, node_gen_params),
 	KUNIT_CASE(pool_domain_file_lifetime),
 	KUNIT_CASE(pool_concurrent_builders),
 	KUNIT_CASE_PARAM(pool_offline_whole_pool_bounded, node_gen_params),

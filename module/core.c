@@ -78,23 +78,50 @@ static DEFINE_XARRAY_ALLOC1(nc_domains);
 static u32 nc_next_domid;
 #define NC_DOMID_MAX	0x7fefU
 
-/* Physmap entries: xa_mk_value(frame | node << 32 | counted << 40). */
+/*
+ * Physmap entries: one per extent, xa_mk_value(frame | node << 32 |
+ * counted << 40 | order << 41), stored as a multi-index entry over the
+ * extent's 2^order gfns (CONFIG_XARRAY_MULTI; without it one order-0 entry
+ * per page).  @frame is the extent's first frame: the frame of a gfn inside
+ * it is frame + (gfn & (2^order - 1)), as populate places an extent's gfns
+ * aligned to its order.  A decrease of part of an extent splits its entry
+ * (nc_physmap_split()), so an entry's order is always the order of the range
+ * it covers.
+ */
 #define NC_PM_NODE_SHIFT	32
 #define NC_PM_COUNTED		BIT_ULL(40)
+#define NC_PM_ORDER_SHIFT	41
+#define NC_PM_MULTI		IS_ENABLED(CONFIG_XARRAY_MULTI)
 
-static void *pm_encode(u32 node, u32 frame, bool counted)
+struct nc_pm {
+	u32 node, frame;	/* frame: the first of the entry's range */
+	unsigned int order;
+	bool counted;
+};
+
+static void *pm_encode(u32 node, u32 frame, bool counted, unsigned int order)
 {
 	return xa_mk_value((u64)frame | (u64)node << NC_PM_NODE_SHIFT |
-			   (counted ? NC_PM_COUNTED : 0));
+			   (counted ? NC_PM_COUNTED : 0) |
+			   (u64)order << NC_PM_ORDER_SHIFT);
 }
 
-static void pm_decode(void *entry, u32 *node, u32 *frame, bool *counted)
+static struct nc_pm pm_decode(void *entry)
 {
 	u64 v = xa_to_value(entry);
 
-	*frame = (u32)v;
-	*node = (v >> NC_PM_NODE_SHIFT) & 0xff;
-	*counted = v & NC_PM_COUNTED;
+	return (struct nc_pm){
+		.frame = (u32)v,
+		.node = (v >> NC_PM_NODE_SHIFT) & 0xff,
+		.counted = v & NC_PM_COUNTED,
+		.order = (v >> NC_PM_ORDER_SHIFT) & 0xf,
+	};
+}
+
+/* The frame of @gfn in the entry @pm that covers it. */
+static u32 pm_frame(const struct nc_pm *pm, u64 gfn)
+{
+	return pm->frame + (u32)(gfn & ((1ULL << pm->order) - 1));
 }
 
 struct page *nc_frame_page(u32 node, u32 frame)
@@ -768,26 +795,50 @@ int nc_domain_lock(struct nc_domain_obj *dom)
 }
 
 /*
- * Free one physmap page whose entry is already erased and whose user
- * mappings are already gone; caller holds nc_heap_lock and the domain lock.
- * A page someone still holds (a pin, an O_DIRECT or vmsplice in flight)
- * leaves the domain but waits, held, for the reaper.  Returns true if so.
+ * Free one physmap entry (an extent, or the part of one a split left)
+ * whose entry is already erased and whose user mappings are already gone;
+ * caller holds nc_heap_lock and the domain lock.  The whole block goes back
+ * in one engine call when no page of it is held; else page by page, and a
+ * page someone still holds (a pin, an O_DIRECT or vmsplice in flight)
+ * leaves the domain but waits, held, for the reaper.  Returns true if any
+ * page is held.  Work: one read of each page's refcount, one engine call
+ * per block (or per page when some are held).
  */
 static bool nc_free_entry(struct nc_domain_obj *dom, void *entry)
 {
-	u32 node, frame;
-	bool counted;
+	struct nc_pm pm = pm_decode(entry);
+	u32 i, n = 1U << pm.order;
+	bool held = false;
 
-	pm_decode(entry, &node, &frame, &counted);
 	/* It had the domain's data: zeroed before anyone else sees it. */
-	set_bit(frame, nc_dirty[node]);
-	if (nc_page_unheld(nc_frame_page(node, frame))) {
-		nc_free_pages(&nc_heap, &dom->acct, node, frame, 0, counted);
+	bitmap_set(nc_dirty[pm.node], pm.frame, n);
+	for (i = 0; i < n; i++)
+		if (!nc_page_unheld(nc_frame_page(pm.node, pm.frame + i)))
+			break;
+	if (i == n) {
+		nc_free_pages(&nc_heap, &dom->acct, pm.node, pm.frame,
+			      pm.order, pm.counted);
 		return false;
 	}
-	set_bit(frame, nc_held[node]);
-	nc_free_held(&nc_heap, &dom->acct, node, frame, counted);
-	return true;
+	for (i = 0; i < n; i++) {
+		u32 frame = pm.frame + i;
+
+		if (nc_page_unheld(nc_frame_page(pm.node, frame))) {
+			nc_free_pages(&nc_heap, &dom->acct, pm.node, frame, 0,
+				      pm.counted);
+			continue;
+		}
+		set_bit(frame, nc_held[pm.node]);
+		nc_free_held(&nc_heap, &dom->acct, pm.node, frame, pm.counted);
+		held = true;
+	}
+	return held;
+}
+
+/* Pages of a physmap entry. */
+static u64 nc_entry_pages(void *entry)
+{
+	return 1ULL << pm_decode(entry).order;
 }
 
 /* Remove every user mapping of gfns [@gfn, @gfn + @pages). */
@@ -821,19 +872,27 @@ void nc_bulk_unlock(u64 t0, u64 work, const char *what)
 }
 
 /*
- * Take up to @max entries out of @xa, from the lowest index: bounded work
- * under the xarray's lock (xa_destroy() would walk it all with interrupts
- * off).  Returns how many.
+ * Take entries out of @xa from the lowest index, up to @max of them and up
+ * to NC_LOCK_BATCH pages (2^NUMACLAIMS_MAX_ORDER <= NC_LOCK_BATCH): bounded
+ * work under the xarray's lock and then under the
+ * heap lock (xa_destroy() would walk it all with interrupts off).  Returns
+ * how many.
  */
 static unsigned int nc_physmap_take(struct xarray *xa, void **entries,
 				    unsigned int max)
 {
 	XA_STATE(xas, xa, 0);
 	unsigned int n = 0;
+	u64 pages = 0;
 	void *entry;
 
+	BUILD_BUG_ON((1U << NC_MAX_ORDER) > NC_LOCK_BATCH);
+	BUILD_BUG_ON(NC_MAX_ORDER > 15);	/* the entry's 4 order bits */
 	xas_lock(&xas);
 	xas_for_each(&xas, entry, ULONG_MAX) {
+		pages += nc_entry_pages(entry);
+		if (n && pages > NC_LOCK_BATCH)
+			break;
 		xas_store(&xas, NULL);
 		entries[n++] = entry;
 		if (n == max)
@@ -890,11 +949,14 @@ static int __nc_domain_destroy(struct nc_domain_obj *dom, bool killable)
 		entries = small;
 	while ((n = nc_physmap_take(&dom->physmap, entries, max))) {
 		unsigned int i;
+		u64 pages = 0;
 
 		nc_bulk_lock(&t0);
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			held |= nc_free_entry(dom, entries[i]);
-		nc_bulk_unlock(t0, n, "destroy");
+			pages += nc_entry_pages(entries[i]);
+		}
+		nc_bulk_unlock(t0, pages, "destroy");
 		cond_resched();
 	}
 	if (entries != small)
@@ -999,6 +1061,134 @@ static void nc_scrub(u32 node, u32 frame, unsigned int order, bool dirty)
 }
 
 /*
+ * Erase the entries of gfns [@gfn, @gfn + @pages), each wholly inside the
+ * range, into @entries (if not NULL).  At most 2^NUMACLAIMS_MAX_ORDER
+ * entries under the xarray's lock.  Returns how many.
+ */
+static unsigned int nc_physmap_erase(struct xarray *xa, u64 gfn, u64 pages,
+				     void **entries)
+{
+	XA_STATE(xas, xa, gfn);
+	unsigned int n = 0;
+	void *entry;
+
+	xas_lock(&xas);
+	xas_for_each(&xas, entry, gfn + pages - 1) {
+		xas_store(&xas, NULL);
+		if (entries)
+			entries[n] = entry;
+		n++;
+	}
+	xas_unlock(&xas);
+	return n;
+}
+
+/*
+ * Enter an extent into the physmap: one multi-index entry (without
+ * CONFIG_XARRAY_MULTI, one entry per page).  The caller holds the domain's
+ * lock and found the range empty.  On -ENOMEM nothing is left stored.
+ */
+static int nc_physmap_store(struct nc_domain_obj *dom, u64 gfn, u32 node,
+			    u32 frame, unsigned int order, bool counted)
+{
+	unsigned int step = NC_PM_MULTI ? order : 0;
+	u64 i, n = 1ULL << (order - step);
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		u64 index = gfn + (i << step);
+		XA_STATE_ORDER(xas, &dom->physmap, index, step);
+		void *entry = pm_encode(node, frame + (u32)(i << step),
+					counted, step);
+
+		do {
+			xas_lock(&xas);
+			xas_store(&xas, entry);
+			xas_unlock(&xas);
+		} while (xas_nomem(&xas, GFP_KERNEL_ACCOUNT));
+		ret = xas_error(&xas);
+		if (ret) {
+			if (i)
+				nc_physmap_erase(&dom->physmap, gfn, i << step,
+						 NULL);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Is every gfn of [@gfn, @gfn + 2^@order) populated?  -EINVAL if not.
+ * *@big is set to the entry when one larger than the range covers it (a
+ * decrease of part of an extent), else NULL.  One lookup per entry.
+ */
+static int nc_physmap_covered(struct nc_domain_obj *dom, u64 gfn,
+			      unsigned int order, void **big)
+{
+	u64 idx = gfn, end = gfn + (1ULL << order);
+
+	*big = NULL;
+	while (idx < end) {
+		void *entry = xa_load(&dom->physmap, idx);
+		struct nc_pm pm;
+
+		if (!entry || !xa_is_value(entry))
+			return -EINVAL;
+		pm = pm_decode(entry);
+		if (pm.order > order) {
+			*big = entry;
+			return 0;
+		}
+		idx = (idx | ((1ULL << pm.order) - 1)) + 1;
+	}
+	return 0;
+}
+
+/*
+ * Split @entry, which covers @gfn with an order larger than @order, until
+ * the entry covering @gfn has @order; every new entry has its own first
+ * frame.  Each step lowers the order by at most XA_CHUNK_SHIFT, as far as
+ * xas_split() goes in one step (XA_CHUNK_SHIFT is 4 on CONFIG_BASE_SMALL
+ * kernels): at most 2^XA_CHUNK_SHIFT stores under the xarray's lock per
+ * step.  The caller holds the domain's lock and the mapping's invalidate
+ * lock, exclusive: no populate, decrease or fault sees the array in
+ * between.  -ENOMEM leaves the same pages mapped, by finer entries.
+ */
+static int nc_physmap_split(struct nc_domain_obj *dom, u64 gfn,
+			    unsigned int order, void *entry)
+{
+	struct nc_pm pm = pm_decode(entry);
+
+	while (pm.order > order) {
+		unsigned int to = max_t(int, order,
+					(int)pm.order - XA_CHUNK_SHIFT);
+		u64 base = gfn & ~((1ULL << pm.order) - 1), i;
+		XA_STATE_ORDER(xas, &dom->physmap, base, to);
+
+		xas_split_alloc(&xas, entry, pm.order, GFP_KERNEL);
+		if (xas_error(&xas))
+			return xas_error(&xas);
+		xas_lock(&xas);
+		xas_split(&xas, entry, pm.order);
+		for (i = 0; i < 1ULL << (pm.order - to); i++) {
+			xas_set_order(&xas, base + (i << to), to);
+			xas_store(&xas, pm_encode(pm.node,
+						  pm.frame + (u32)(i << to),
+						  pm.counted, to));
+		}
+		/* Split to @to, every slot exists: no store allocates. */
+		WARN_ON_ONCE(xas_error(&xas));
+		xas_unlock(&xas);
+		xas_nomem(&xas, GFP_KERNEL);	/* no error: frees the spares */
+		/* Go on with the new entry that covers @gfn. */
+		pm.frame += (u32)(((gfn - base) >> to) << to);
+		pm.order = to;
+		entry = pm_encode(pm.node, pm.frame, pm.counted, to);
+	}
+	return 0;
+}
+
+/*
  * Populate (XENMEM_populate_physmap).  Called with the domain's lock held.
  * The heap lock is taken once per extent, never across extents.
  */
@@ -1022,7 +1212,7 @@ int nc_populate(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 
 	for (; *nr_done < nr_extents; (*nr_done)++) {
 		unsigned long index;
-		u64 gfn, j, redeemed[3];
+		u64 gfn, redeemed[3];
 		u32 node, frame;
 		bool dirty;
 
@@ -1059,13 +1249,7 @@ again:
 						 redeemed[2]);
 
 		nc_scrub(node, frame, order, dirty);
-		for (j = 0; j < pages; j++) {
-			ret = xa_err(xa_store(&dom->physmap, gfn + j,
-					      pm_encode(node, frame + j, counted),
-					      GFP_KERNEL_ACCOUNT));
-			if (ret)
-				break;
-		}
+		ret = nc_physmap_store(dom, gfn, node, frame, order, counted);
 		if (ret) {
 			/*
 			 * The extent cannot enter the physmap: give the pages
@@ -1073,10 +1257,6 @@ again:
 			 * redeemed stay redeemed, as in upstream Xen; the
 			 * counters stay consistent.
 			 */
-			u64 k;
-
-			for (k = 0; k < j; k++)
-				xa_erase(&dom->physmap, gfn + k);
 			spin_lock(&nc_heap_lock);
 			nc_free_pages(&nc_heap, &dom->acct, node, frame, order,
 				      counted);
@@ -1113,30 +1293,35 @@ int nc_decrease(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 		return -ENOMEM;
 
 	for (; *nr_done < nr_extents; (*nr_done)++) {
-		u64 gfn, j;
+		unsigned int n, j;
+		void *big;
+		u64 gfn;
 
 		ret = nc_next_gfn(dom, gfns, *nr_done, order, &gfn);
 		if (ret)
 			break;
-		for (j = 0; j < pages && xa_load(&dom->physmap, gfn + j); j++)
-			;
-		if (j < pages) {
-			ret = -EINVAL;
+		ret = nc_physmap_covered(dom, gfn, order, &big);
+		if (ret)
 			break;
-		}
 
 		/*
-		 * Erase, then unmap, under the invalidate lock, then free:
+		 * Split an entry larger than the extent, erase the extent's
+		 * entries, then unmap, under the invalidate lock, then free:
 		 * one heap-lock round trip for the whole extent (at most
-		 * 2^NC_MAX_ORDER pages).
+		 * 2^NC_MAX_ORDER pages, one engine call per entry).
 		 */
 		filemap_invalidate_lock(mapping);
-		for (j = 0; j < pages; j++)
-			entries[j] = xa_erase(&dom->physmap, gfn + j);
+		if (big)
+			ret = nc_physmap_split(dom, gfn, order, big);
+		if (ret) {
+			filemap_invalidate_unlock(mapping);
+			break;
+		}
+		n = nc_physmap_erase(&dom->physmap, gfn, pages, entries);
 		nc_unmap_gfns(dom, gfn, pages);
 		filemap_invalidate_unlock(mapping);
 		nc_bulk_lock(&t0);
-		for (j = 0; j < pages; j++)
+		for (j = 0; j < n; j++)
 			held |= nc_free_entry(dom, entries[j]);
 		nc_bulk_unlock(t0, pages, "decrease");
 		cond_resched();
@@ -1220,26 +1405,32 @@ int nc_host_online(u32 node, u64 pages)
 int nc_physmap_node(struct nc_domain_obj *dom, u64 gfn)
 {
 	void *entry = xa_load(&dom->physmap, gfn);
-	u32 node, frame;
-	bool counted;
 
-	if (!entry)
-		return -1;
-	pm_decode(entry, &node, &frame, &counted);
-	return node;
+	return entry ? pm_decode(entry).node : -1;
 }
 
 /* The page at @gfn, or NULL.  Caller holds the domain's lock. */
 struct page *nc_physmap_page(struct nc_domain_obj *dom, u64 gfn)
 {
 	void *entry = xa_load(&dom->physmap, gfn);
-	u32 node, frame;
-	bool counted;
+	struct nc_pm pm;
 
 	if (!entry)
 		return NULL;
-	pm_decode(entry, &node, &frame, &counted);
-	return nc_frame_page(node, frame);
+	pm = pm_decode(entry);
+	return nc_frame_page(pm.node, pm_frame(&pm, gfn));
+}
+
+/* Entries in @dom's physmap: one per extent (KUnit).  Domain lock held. */
+u64 nc_physmap_entries(struct nc_domain_obj *dom)
+{
+	unsigned long index;
+	void *entry;
+	u64 n = 0;
+
+	xa_for_each(&dom->physmap, index, entry)
+		n++;
+	return n;
 }
 
 /* ---------------------------------------------------------------------------
@@ -1256,13 +1447,12 @@ struct page *nc_physmap_page(struct nc_domain_obj *dom, u64 gfn)
 static struct page *nc_physmap_lookup(struct nc_domain_obj *dom, u64 gfn)
 {
 	void *entry = xa_load(&dom->physmap, gfn);
-	u32 node, frame;
-	bool counted;
+	struct nc_pm pm;
 
 	if (!entry || !xa_is_value(entry))
 		return NULL;
-	pm_decode(entry, &node, &frame, &counted);
-	return nc_frame_page(node, frame);
+	pm = pm_decode(entry);
+	return nc_frame_page(pm.node, pm_frame(&pm, gfn));
 }
 
 static vm_fault_t nc_dom_fault(struct vm_fault *vmf)

@@ -137,6 +137,7 @@ int nc_decrease(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 		u64 nr_extents, unsigned int order, u64 *nr_done);
 struct page *nc_physmap_page(struct nc_domain_obj *dom, u64 gfn);
 int nc_physmap_node(struct nc_domain_obj *dom, u64 gfn);
+u64 nc_physmap_entries(struct nc_domain_obj *dom);
 int nc_host_offline(u32 node, u64 pages);
 int nc_host_online(u32 node, u64 pages);
 
