@@ -25,6 +25,7 @@
 #   make hw-check-vm    tools/hw-check.sh in a 2-node VM, its report checked
 #   make stress         the full reliability run (stress-short is in check)
 #   make bench          benchmarks, figures into docs/PERFORMANCE.md
+#   make bench-scrub    only the scrubbing benchmarks (bench/scrub-run.sh)
 #   make help           this list
 #
 # Server targets (module, userspace, install) install only build
@@ -47,7 +48,7 @@ KUNIT_BZIMAGE = $(shell $(TOP)/tools/kunit-kernel.sh --print-bzimage)
 .PHONY: all deps module module-vm uninstall userspace demo check unit tools-test engine-test claimctl-test claimctl-smoke planner-vm \
 	hw-check hw-check-vm \
 	selftests selftests-2 selftests-4 selftests-libmk kunitconfig-test realvm membench-smoke kunit-kernel kunit kunit-module \
-	kunit-2 kunit-4 selftests-debug summary install clean help bench stress stress-short \
+	kunit-2 kunit-4 selftests-debug summary install clean help bench bench-scrub stress stress-short \
 	module-612 selftests-612 kunit-kernel-612 kunit-module-612 kunit-612
 
 all: module userspace
@@ -402,6 +403,10 @@ check:
 # docs/perf/*.png and the tables of docs/PERFORMANCE.md.  4-7 minutes.
 bench: deps-build deps-vm deps-bench
 	$(TOP)/bench/run.sh
+
+# The scrubbing section alone (issue 9; bench/run.sh runs it too): 3 minutes.
+bench-scrub: deps-build deps-vm deps-bench
+	$(TOP)/bench/scrub-run.sh
 
 summary:
 	@$(TOP)/tools/tap-count.sh $(RESULTS)/*.tap

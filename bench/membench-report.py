@@ -16,7 +16,7 @@ not on its memory node (the figures are never judged).
 import argparse
 import sys
 
-from report import load_jsonl
+from report import load_jsonl, write_block
 
 BEGIN = "<!-- BEGIN GENERATED: membench (bench/membench-report.py; do not edit by hand) -->"
 END = "<!-- END GENERATED: membench -->"
@@ -197,15 +197,7 @@ def main():
         return 1
     text_block, bad = block(recs)
     if a.doc:
-        text = open(a.doc).read()
-        if BEGIN not in text or END not in text:
-            print(f"membench-report.py: {a.doc} has no membench markers: appending them",
-                  file=sys.stderr)
-            text += f"\n{BEGIN}\n{END}\n"
-        pre, rest = text.split(BEGIN, 1)
-        _, post = rest.split(END, 1)
-        with open(a.doc, "w") as f:
-            f.write(pre + BEGIN + "\n\n" + text_block + "\n" + END + post)
+        write_block(a.doc, BEGIN, END, text_block, "membench-report.py")
         print(f"membench-report.py: wrote the membench section of {a.doc}")
     else:
         print(text_block)

@@ -780,18 +780,30 @@ struct scale_slot {
 };
 
 /*
- * K children, child i pinned to pool node i; each prepares, then waits on
- * @go; @kind 0: numaclaims populate (claimed, exact), 1: kmod alloc+clear,
- * 2: kmod clear bandwidth.  Returns the wall time first start to last end.
+ * Fork @k children at once: child i runs @child(i, @arg), which prepares,
+ * calls wait_go() when it is ready, then does its timed work; the child
+ * then exits 0.  All of them start their work at the same moment (one
+ * pipe closed).  Returns once every child has exited; a child that exits
+ * otherwise ends the run.
  */
-static uint64_t scale_once(int k, int kind, uint64_t pages, unsigned int order,
-			   struct scale_slot *slots)
+static int go_fd = -1, ready_fd = -1;
+
+static void wait_go(void)
 {
-	int go[2], ready[2];
-	pid_t pid[MAX_NODES];
-	uint64_t start = UINT64_MAX, end = 0;
 	char c;
 
+	if (write(ready_fd, "r", 1) != 1 || read(go_fd, &c, 1) < 0)
+		_exit(1);
+}
+
+static void run_at_once(int k, void (*child)(int i, void *arg), void *arg)
+{
+	int go[2], ready[2];
+	pid_t pid[MAX_BUILDERS];
+	char c;
+
+	if (k > MAX_BUILDERS)
+		die("too many children", E2BIG);
 	if (pipe(go) || pipe(ready))
 		die("pipe", errno);
 	for (int i = 0; i < k; i++) {
@@ -799,39 +811,11 @@ static uint64_t scale_once(int k, int kind, uint64_t pages, unsigned int order,
 		if (pid[i] < 0)
 			die("fork", errno);
 		if (!pid[i]) {
-			struct scale_slot *s = &slots[i];
-			int node = POOL_NODE[i], kfd = -1, ret = 0;
-			uint64_t *gfns = NULL, nr_done;
-			char res[512];
-
 			close(go[1]);
 			close(ready[0]);
-			pin_node(node);
-			if (kind == 0) {
-				gfns = gfn_list(pages, order);
-				s->domid = dom_create(pages);
-				ret = claim_one(s->domid, node, pages);
-			} else {
-				kfd = kmod_fd();
-				if (kind == 2)
-					kmod_run(kfd, res, sizeof(res),
-						 "hold %d %" PRIu64, node, pages);
-			}
-			if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) < 0)
-				_exit(1);
-			s->t0 = now_ns();
-			if (!ret && kind == 0)
-				ret = claims_domain_populate_physmap(H, s->domid,
-					pages >> order, order,
-					NUMACLAIMS_MEMF_NODE(node) | NUMACLAIMS_MEMF_EXACT_NODE,
-					gfns, &nr_done);
-			else if (kind == 1)
-				kmod_run(kfd, res, sizeof(res), "alloc %d %" PRIu64 " %u 1",
-					 node, pages, order);
-			else if (kind == 2)
-				kmod_run(kfd, res, sizeof(res), "clearheld");
-			s->t1 = now_ns();
-			s->ret = ret;
+			go_fd = go[0];
+			ready_fd = ready[1];
+			child(i, arg);
 			_exit(0);
 		}
 	}
@@ -849,6 +833,63 @@ static uint64_t scale_once(int k, int kind, uint64_t pages, unsigned int order,
 			die("builder failed", EIO);
 	}
 	close(ready[0]);
+}
+
+struct scale_arg {
+	int kind;
+	uint64_t pages;
+	unsigned int order;
+	struct scale_slot *slots;
+};
+
+static void scale_child(int i, void *arg)
+{
+	struct scale_arg *a = arg;
+	struct scale_slot *s = &a->slots[i];
+	int node = POOL_NODE[i], kfd = -1, ret = 0;
+	uint64_t *gfns = NULL, nr_done;
+	char res[512];
+
+	pin_node(node);
+	if (a->kind == 0) {
+		gfns = gfn_list(a->pages, a->order);
+		s->domid = dom_create(a->pages);
+		ret = claim_one(s->domid, node, a->pages);
+	} else {
+		kfd = kmod_fd();
+		if (a->kind == 2)
+			kmod_run(kfd, res, sizeof(res), "hold %d %" PRIu64, node,
+				 a->pages);
+	}
+	wait_go();
+	s->t0 = now_ns();
+	if (!ret && a->kind == 0)
+		ret = claims_domain_populate_physmap(H, s->domid,
+			a->pages >> a->order, a->order,
+			NUMACLAIMS_MEMF_NODE(node) | NUMACLAIMS_MEMF_EXACT_NODE,
+			gfns, &nr_done);
+	else if (a->kind == 1)
+		kmod_run(kfd, res, sizeof(res), "alloc %d %" PRIu64 " %u 1",
+			 node, a->pages, a->order);
+	else if (a->kind == 2)
+		kmod_run(kfd, res, sizeof(res), "clearheld");
+	s->t1 = now_ns();
+	s->ret = ret;
+}
+
+/*
+ * K children, child i pinned to pool node i; each prepares, then waits for
+ * the others; @kind 0: numaclaims populate (claimed, exact), 1: kmod
+ * alloc+clear, 2: kmod clear bandwidth.  Returns the wall time first start
+ * to last end.
+ */
+static uint64_t scale_once(int k, int kind, uint64_t pages, unsigned int order,
+			   struct scale_slot *slots)
+{
+	struct scale_arg a = { kind, pages, order, slots };
+	uint64_t start = UINT64_MAX, end = 0;
+
+	run_at_once(k, scale_child, &a);
 	for (int i = 0; i < k; i++) {
 		if (slots[i].ret)
 			die("scale populate", slots[i].ret);
@@ -1387,14 +1428,532 @@ static int cmd_placement(int seeds, int per_node, uint64_t batch, int hot_pct)
 
 /* ------------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------------
+ * scrub: Xen's scrubbing model (issue 9), side by side in one run.
+ *
+ * populate: on each pool node, a filler domain holds all of the node's
+ * pool but PAGES, so the next domain gets exactly the PAGES that the one
+ * before it freed.  Every variant runs between two passes of the node's
+ * clear_page bandwidth (as cmd_populate), each repetition in a row:
+ *   clean      scrub=1, the scrubbers done: populate of clean memory
+ *   off        scrub=0, right after a domain of the same size was
+ *              destroyed: populate clears every page (the old behaviour)
+ *   now        scrub=1, right after the destroy: the scrubber has had no
+ *              time (populate takes dirty blocks, or waits for one block)
+ *   idle       scrub=1, after the destroy the scrubber is let finish
+ *              (its wall time and CPU time are recorded), then populate
+ *   alloc_pages_node, alloc_pages_node_clear   Linux, same node
+ * storm: B builders at once (claim on their node, populate order 9 in
+ * batches of --batch extents) right after a mass destroy, scrub=0 then
+ * scrub=1 in each repetition (alternating which goes first):
+ *   full       every domain destroyed held the whole pool: all dirty
+ *   lived-in   half the pool was freed long before (the host was idle
+ *              after it: with scrub=1 the scrubbers cleaned it), the
+ *              running domains held the other half; the storm rebuilds
+ *              as much as was destroyed
+ * Total time, per-builder time, placement (pages on the claimed node),
+ * late failures, and what the scrubbers did (pages, CPU time, CPU).
+ */
+#define SCRUB_PARAM	"/sys/module/numaclaims/parameters/scrub"
+#define SCRUB_DEBUGFS	"/sys/kernel/debug/numaclaims/scrub"
+
+static void set_scrub(bool on)
+{
+	int fd = open(SCRUB_PARAM, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, on ? "1" : "0", 1) != 1)
+		die("write " SCRUB_PARAM, errno);
+	close(fd);
+}
+
+static uint64_t scrub_waiting(void)
+{
+	struct numaclaims_host_info hi;
+
+	if (claims_physinfo(H, &hi))
+		die("host info", EIO);
+	return hi.total_scrub_pages;
+}
+
+/* Wait until no page waits for scrubbing; the ns it took. */
+static uint64_t wait_scrubbed(void)
+{
+	uint64_t t0 = now_ns();
+
+	while (scrub_waiting()) {
+		if (now_ns() - t0 > 600000000000ULL)
+			die("the scrubbers stalled", ETIMEDOUT);
+		usleep(500);
+	}
+	return now_ns() - t0;
+}
+
+struct scrub_counts {
+	uint64_t background[MAX_NODES], populate[MAX_NODES];
+	uint64_t aborts[MAX_NODES], cpu_ns[MAX_NODES];
+};
+
+/* The per-node lines of debugfs numaclaims/scrub. */
+static void scrub_counts(struct scrub_counts *c)
+{
+	FILE *f = fopen(SCRUB_DEBUGFS, "r");
+	char line[256];
+
+	memset(c, 0, sizeof(*c));
+	if (!f)
+		die("open " SCRUB_DEBUGFS, errno);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long v[7];
+		unsigned int node;
+
+		if (sscanf(line, "%u %llu %llu %llu %llu %llu %llu", &node, &v[0],
+			   &v[1], &v[2], &v[3], &v[4], &v[5]) != 7 ||
+		    node >= MAX_NODES)
+			continue;
+		c->background[node] = v[1];
+		c->populate[node] = v[2];
+		c->aborts[node] = v[4];
+		c->cpu_ns[node] = v[5];
+	}
+	fclose(f);
+}
+
+/* Sum over nodes of @b - @a, for one of the counters. */
+static uint64_t counts_delta(const uint64_t *a, const uint64_t *b)
+{
+	uint64_t d = 0;
+
+	for (int n = 0; n < MAX_NODES; n++)
+		d += b[n] - a[n];
+	return d;
+}
+
+/* Where the scrubber threads may run and last ran (/proc). */
+static void scrub_threads_report(void)
+{
+	for (int pid = 2; pid < 4096; pid++) {
+		char path[64], comm[64] = "", status[4096], allowed[64] = "?";
+		unsigned int node;
+		int last = -1;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (!fgets(comm, sizeof(comm), f))
+			comm[0] = 0;
+		fclose(f);
+		if (sscanf(comm, "nc_scrub/%u", &node) != 1)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/status", pid);
+		f = fopen(path, "r");
+		if (f) {
+			while (fgets(status, sizeof(status), f))
+				if (sscanf(status, "Cpus_allowed_list: %63s", allowed) == 1)
+					break;
+			fclose(f);
+		}
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		f = fopen(path, "r");
+		if (f) {
+			/* field 39, after the ")" that ends the name */
+			if (fgets(status, sizeof(status), f)) {
+				char *p = strrchr(status, ')');
+				int field = 2;
+
+				for (; p && *p; p++)
+					if (*p == ' ' && ++field == 39) {
+						last = atoi(p + 1);
+						break;
+					}
+			}
+			fclose(f);
+		}
+		printf("{\"bench\":\"scrub_thread\",\"nodes\":%d,\"node\":%u,"
+		       "\"pid\":%d,\"cpus_allowed\":\"%s\",\"last_cpu\":%d,"
+		       "\"node_cpu\":%d}\n", NR_POOL_NODES, node, pid, allowed,
+		       last, node_cpu(node));
+	}
+}
+
+/* A domain holding @pages of @node (order 9, then order 0): its domid. */
+static uint32_t hold_pages(int node, uint64_t pages)
+{
+	uint32_t domid = dom_create(pages ? pages : 1);
+	uint32_t flags = NUMACLAIMS_MEMF_NODE(node) | NUMACLAIMS_MEMF_EXACT_NODE;
+	uint64_t big = pages >> 9, small = pages & 511, done;
+	uint64_t *g9 = gfn_list(big << 9, 9), *g0 = malloc(small * 8 + 8);
+	int ret = 0;
+
+	if (!g0)
+		die("malloc", ENOMEM);
+	for (uint64_t i = 0; i < small; i++)
+		g0[i] = (big << 9) + i;
+	if (big)
+		ret = claims_domain_populate_physmap(H, domid, big, 9, flags, g9, &done);
+	if (!ret && small)
+		ret = claims_domain_populate_physmap(H, domid, small, 0, flags, g0, &done);
+	if (ret)
+		die("filler populate", ret);
+	free(g9);
+	free(g0);
+	return domid;
+}
+
+static uint64_t node_avail(int node)
+{
+	struct numaclaims_host_info hi;
+
+	if (claims_physinfo(H, &hi))
+		die("host info", EIO);
+	return hi.nodes[node].avail_pages;
+}
+
+enum { SV_CLEAN, SV_OFF, SV_NOW, SV_IDLE, SV_ALLOC, SV_ALLOC_CLEAR, SV_N };
+static const char *const SV_NAME[SV_N] = {
+	"clean", "off", "now", "idle", "alloc_pages_node", "alloc_pages_node_clear",
+};
+
+struct sv_extra {
+	uint64_t wait_ns, cpu_ns, background, by_populate;
+};
+
+/* One run of variant @v of @order on @node (PAGES pages free there). */
+static uint64_t scrub_variant(int v, unsigned int order, int kfd, int node,
+			      uint64_t pages, const uint64_t *gfns,
+			      const uint64_t *gfns9, struct sv_extra *x)
+{
+	struct scrub_counts a, b;
+	char res[512];
+	uint64_t ns;
+
+	memset(x, 0, sizeof(*x));
+	switch (v) {
+	case SV_ALLOC:
+	case SV_ALLOC_CLEAR:
+		kmod_run(kfd, res, sizeof(res), "alloc %d %" PRIu64 " %u %d", node,
+			 pages, order, v == SV_ALLOC_CLEAR);
+		if (kv(res, "pages") != pages)
+			die("baseline alloc: node out of free memory", ENOMEM);
+		return kv(res, "ns");
+	case SV_CLEAN:
+		set_scrub(true);
+		wait_scrubbed();
+		break;
+	case SV_OFF:
+		set_scrub(false);
+		np_populate(node, pages, 9, true, true, gfns9);	/* then destroyed */
+		break;
+	case SV_NOW:
+	case SV_IDLE:
+		set_scrub(true);
+		wait_scrubbed();
+		scrub_counts(&a);
+		np_populate(node, pages, 9, true, true, gfns9);
+		if (v == SV_IDLE)
+			x->wait_ns = wait_scrubbed();
+		break;
+	}
+	ns = np_populate(node, pages, order, true, true, gfns);
+	if (v == SV_NOW || v == SV_IDLE) {
+		scrub_counts(&b);
+		x->cpu_ns = b.cpu_ns[node] - a.cpu_ns[node];
+		x->background = b.background[node] - a.background[node];
+		x->by_populate = b.populate[node] - a.populate[node];
+	}
+	return ns;
+}
+
+static void scrub_populate(uint64_t pages, int reps, int *nodes, int nnodes)
+{
+	static uint64_t ns[2][SV_N][64];
+	static double rel[2][SV_N][64];
+	static struct sv_extra ex[2][SV_N][64];
+	uint64_t *g0 = gfn_list(pages, 0), *g9 = gfn_list(pages, 9);
+	const unsigned int orders[2] = { 9, 0 };
+	int kfd = kmod_fd();
+	char res[512], list[1024];
+
+	for (int ni = 0; ni < nnodes; ni++) {
+		int node = nodes[ni];
+		uint64_t avail, filler_pages;
+		uint32_t filler;
+
+		if (!(POOL_MASK & (1ULL << node)))
+			continue;
+		pin_node(node);
+		set_scrub(true);
+		wait_scrubbed();
+		avail = node_avail(node);
+		if (avail < pages + 512)
+			die("pool too small for --pages", ENOSPC);
+		filler_pages = avail - pages;
+		filler = hold_pages(node, filler_pages);
+		/* warm-up: each variant once, and the clear reference */
+		for (int o = 0; o < 2; o++)
+			for (int v = 0; v < SV_N; v++) {
+				struct sv_extra x;
+
+				scrub_variant(v, orders[o], kfd, node, pages,
+					      orders[o] ? g9 : g0, g9, &x);
+			}
+		kmod_run(kfd, res, sizeof(res), "clear %d %" PRIu64 " 1", node, pages);
+		for (int r = 0; r < reps; r++) {
+			uint64_t before, after;
+
+			kmod_run(kfd, res, sizeof(res), "clear %d %" PRIu64 " 1",
+				 node, pages);
+			before = kv(res, "ns");
+			for (int o = 0; o < 2; o++)
+				for (int v = 0; v < SV_N; v++) {
+					ns[o][v][r] = scrub_variant(v, orders[o], kfd,
+						node, pages, orders[o] ? g9 : g0, g9,
+						&ex[o][v][r]);
+					kmod_run(kfd, res, sizeof(res),
+						 "clear %d %" PRIu64 " 1", node, pages);
+					after = kv(res, "ns");
+					/* over the clear passes around it */
+					rel[o][v][r] = 2.0 * (double)ns[o][v][r] /
+						       (double)(before + after);
+					before = after;
+				}
+		}
+		for (int o = 0; o < 2; o++)
+			for (int v = 0; v < SV_N; v++) {
+				double of_clear[64], of_alloc[64];
+				uint64_t w[64], c[64], bg[64], bp[64];
+
+				for (int r = 0; r < reps; r++) {
+					of_clear[r] = 1.0 / rel[o][v][r];
+					of_alloc[r] = rel[o][SV_ALLOC][r] / rel[o][v][r];
+					w[r] = ex[o][v][r].wait_ns;
+					c[r] = ex[o][v][r].cpu_ns;
+					bg[r] = ex[o][v][r].background;
+					bp[r] = ex[o][v][r].by_populate;
+				}
+				json_u64_list(list, sizeof(list), ns[o][v], reps);
+				printf("{\"bench\":\"scrub_populate\",\"nodes\":%d,"
+				       "\"node\":%d,\"variant\":\"%s\",\"order\":%u,"
+				       "\"pages\":%" PRIu64 ",\"reps\":%d,"
+				       "\"ns_median\":%" PRIu64 ",\"of_clear_bandwidth\":%.3f,"
+				       "\"of_alloc_pages_node\":%.3f,"
+				       "\"scrub_wait_ns_median\":%" PRIu64 ","
+				       "\"scrub_cpu_ns_median\":%" PRIu64 ","
+				       "\"scrubbed_background_median\":%" PRIu64 ","
+				       "\"scrubbed_by_populate_median\":%" PRIu64 ","
+				       "\"ns\":%s}\n",
+				       NR_POOL_NODES, node, SV_NAME[v], orders[o], pages,
+				       reps, median_u64(ns[o][v], reps),
+				       median_dbl(of_clear, reps), median_dbl(of_alloc, reps),
+				       median_u64(w, reps), median_u64(c, reps),
+				       median_u64(bg, reps), median_u64(bp, reps), list);
+			}
+		fflush(stdout);
+		dom_destroy(filler);
+		set_scrub(true);
+	}
+	unpin();
+	close(kfd);
+	free(g0);
+	free(g9);
+}
+
+struct storm_slot {
+	uint64_t t0, t1, populated, on_node;
+	uint32_t domid;
+	int node, ret;
+};
+
+struct storm_arg {
+	uint64_t pages, batch;
+	struct storm_slot *slots;
+};
+
+static void storm_child(int i, void *arg)
+{
+	struct storm_arg *a = arg;
+	struct storm_slot *s = &a->slots[i];
+	uint32_t flags = NUMACLAIMS_MEMF_NODE(s->node) | NUMACLAIMS_MEMF_EXACT_NODE;
+	uint64_t *g = gfn_list(a->pages, 9), n = a->pages >> 9;
+	struct numaclaims_domain_info di;
+	int ret;
+
+	pin_node(s->node);
+	wait_go();
+	s->t0 = now_ns();
+	s->domid = dom_create(a->pages);
+	ret = claim_one(s->domid, s->node, a->pages);
+	for (uint64_t e = 0; !ret && e < n; e += a->batch) {
+		uint64_t k = n - e < a->batch ? n - e : a->batch, done = 0;
+
+		ret = claims_domain_populate_physmap(H, s->domid, k, 9, flags,
+						     g + e, &done);
+		s->populated += done << 9;
+	}
+	s->t1 = now_ns();
+	s->ret = ret;
+	if (!claims_domain_getinfo(H, s->domid, &di))
+		s->on_node = di.node_pages[s->node];
+}
+
+/*
+ * @nb builders at once, builder i on pool node i % nodes, each creating a
+ * domain, claiming @pages there and populating them in order-9 extents,
+ * @batch per call.  The domains stay (the caller destroys them).  Wall
+ * time, first start to last end.
+ */
+static uint64_t storm_once(int nb, uint64_t pages, uint64_t batch,
+			   struct storm_slot *slots)
+{
+	struct storm_arg a = { pages, batch, slots };
+	uint64_t start = UINT64_MAX, end = 0;
+
+	for (int i = 0; i < nb; i++)
+		slots[i].node = POOL_NODE[i % NR_POOL_NODES];
+	run_at_once(nb, storm_child, &a);
+	for (int i = 0; i < nb; i++) {
+		start = slots[i].t0 < start ? slots[i].t0 : start;
+		end = slots[i].t1 > end ? slots[i].t1 : end;
+	}
+	return end - start;
+}
+
+/* Domains filling @frac_pct % of every pool node, @per_node per node. */
+static int hold_share(int per_node, int frac_pct, uint32_t *domids)
+{
+	int n = 0;
+
+	for (int ni = 0; ni < NR_POOL_NODES; ni++) {
+		int node = POOL_NODE[ni];
+		uint64_t share = node_avail(node) * frac_pct / 100 / per_node & ~511ULL;
+
+		for (int k = 0; k < per_node; k++)
+			domids[n++] = hold_pages(node, share);
+	}
+	return n;
+}
+
+static void scrub_storm(int nb, int reps, uint64_t batch)
+{
+	struct storm_slot *slots = mmap(NULL, sizeof(*slots) * MAX_BUILDERS,
+					PROT_READ | PROT_WRITE,
+					MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	static const char *const scen[2] = { "full", "lived-in" };
+	int per_node = (nb + NR_POOL_NODES - 1) / NR_POOL_NODES;
+	uint32_t running[MAX_BUILDERS], past[MAX_BUILDERS];
+	char list[4096];
+
+	if (slots == MAP_FAILED)
+		die("mmap", errno);
+	if (nb > MAX_BUILDERS)
+		nb = MAX_BUILDERS;
+	for (int s = 0; s < 2; s++)
+		for (int r = 0; r < reps; r++)
+			for (int m2 = 0; m2 < 2; m2++) {
+				/* scrub off first in even repetitions */
+				bool on = (m2 + r) % 2;
+				struct scrub_counts a, b;
+				uint64_t total, pages, t0, destroy_ns, ns[MAX_BUILDERS];
+				uint64_t local = 0, late = 0, refused = 0, free_pages;
+				uint64_t max_ns = 0;
+				int nr = 0, np = 0;
+
+				set_scrub(true);
+				wait_scrubbed();
+				set_scrub(on);
+				if (s == 0) {
+					nr = hold_share(per_node, 100, running);
+				} else {
+					/* the past half, then the running half */
+					np = hold_share(per_node, 50, past);
+					nr = hold_share(per_node, 100, running);
+					for (int i = 0; i < np; i++)
+						dom_destroy(past[i]);
+					/* the host idles: the scrubbers (if on) clean it */
+					if (on)
+						wait_scrubbed();
+				}
+				free_pages = 0;
+				for (int ni = 0; ni < NR_POOL_NODES; ni++)
+					free_pages += node_avail(POOL_NODE[ni]);
+				/* what the storm rebuilds: what the mass destroy frees */
+				pages = UINT64_MAX;
+				for (int i = 0; i < nr; i++) {
+					struct numaclaims_domain_info di;
+
+					if (claims_domain_getinfo(H, running[i], &di))
+						die("getinfo", EIO);
+					pages = di.tot_pages < pages ? di.tot_pages : pages;
+				}
+				t0 = now_ns();
+				for (int i = 0; i < nr; i++)
+					dom_destroy(running[i]);
+				destroy_ns = now_ns() - t0;
+				memset(slots, 0, sizeof(*slots) * nb);
+				scrub_counts(&a);
+				total = storm_once(nb, pages, batch, slots);
+				scrub_counts(&b);
+				for (int i = 0; i < nb; i++) {
+					ns[i] = slots[i].t1 - slots[i].t0;
+					max_ns = ns[i] > max_ns ? ns[i] : max_ns;
+					if (slots[i].ret && !slots[i].populated)
+						refused++;
+					else if (slots[i].ret)
+						late++;
+					else if (slots[i].on_node == pages)
+						local++;
+				}
+				json_u64_list(list, sizeof(list), ns, nb);
+				printf("{\"bench\":\"scrub_storm\",\"nodes\":%d,"
+				       "\"scenario\":\"%s\",\"scrub\":%d,\"rep\":%d,"
+				       "\"builders\":%d,\"pages_per_builder\":%" PRIu64 ","
+				       "\"free_before_destroy\":%" PRIu64 ","
+				       "\"destroy_ns\":%" PRIu64 ",\"total_ns\":%" PRIu64 ","
+				       "\"builder_ns_median\":%" PRIu64 ","
+				       "\"builder_ns_max\":%" PRIu64 ","
+				       "\"node_local\":%" PRIu64 ",\"late_failures\":%" PRIu64 ","
+				       "\"refused\":%" PRIu64 ","
+				       "\"scrubbed_background\":%" PRIu64 ","
+				       "\"scrubbed_by_populate\":%" PRIu64 ","
+				       "\"scrubber_cpu_ns\":%" PRIu64 ","
+				       "\"scrubber_aborts\":%" PRIu64 ",\"builder_ns\":%s}\n",
+				       NR_POOL_NODES, scen[s], on, r, nb, pages, free_pages,
+				       destroy_ns, total, median_u64(ns, nb),
+				       max_ns, local, late,
+				       refused, counts_delta(a.background, b.background),
+				       counts_delta(a.populate, b.populate),
+				       counts_delta(a.cpu_ns, b.cpu_ns),
+				       counts_delta(a.aborts, b.aborts), list);
+				fflush(stdout);
+				for (int i = 0; i < nb; i++)
+					if (slots[i].domid)
+						dom_destroy(slots[i].domid);
+			}
+	set_scrub(true);
+	wait_scrubbed();
+	munmap(slots, sizeof(*slots) * MAX_BUILDERS);
+}
+
+static int cmd_scrub(uint64_t pages, int reps, int *nodes, int nnodes,
+		     int builders, uint64_t batch)
+{
+	scrub_threads_report();
+	scrub_populate(pages, reps, nodes, nnodes);
+	scrub_storm(builders, reps, batch);
+	scrub_threads_report();
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: nc_bench info|ioctl|populate|scale|engine|lock|placement [options]\n"
+		"usage: nc_bench info|ioctl|populate|scale|engine|lock|placement|scrub [options]\n"
 		"  --iters K --rounds R           ioctl\n"
 		"  --pages N --reps R --node N    populate (--node repeatable)\n"
 		"  --builders K --order O         scale, lock (repeatable)\n"
 		"  --seeds S --per-node D --batch E --hot PCT   placement\n"
+		"  --pages N --reps R --node N --builders B --batch E   scrub\n"
 		"  --device PATH --label NAME     another numaclaims build\n"
 		"  --device2 PATH --label2 NAME   ioctl: a second build, alternating\n");
 	exit(2);
@@ -1455,6 +2014,9 @@ int main(int argc, char **argv)
 	open_device();
 	if (!nn)
 		nodes[nn++] = POOL_NODE[0];
+	if (!strcmp(cmd, "scrub"))
+		return cmd_scrub(pages, reps, nodes, nn, nb ? builders[0] : 4,
+				 batch);
 	if (!nb) {
 		builders[nb++] = 1;
 		builders[nb++] = 2;

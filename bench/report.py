@@ -29,6 +29,19 @@ PAGE = 4096
 MIB = 1 << 20
 
 
+def write_block(doc, begin, end, block, who):
+    """Put @block between the @begin and @end marker lines of @doc (appended
+    at the end first if the doc has none); @who names the caller."""
+    text = open(doc).read()
+    if begin not in text or end not in text:
+        print(f"{who}: {doc} has no markers {begin!r}: appending them", file=sys.stderr)
+        text += f"\n{begin}\n{end}\n"
+    pre, rest = text.split(begin, 1)
+    _, post = rest.split(end, 1)
+    with open(doc, "w") as f:
+        f.write(pre + begin + "\n\n" + block + "\n" + end + post)
+
+
 def load_jsonl(path):
     out = []
     with open(path, errors="replace") as f:

@@ -129,6 +129,19 @@ struct page *nc_frame_page(u32 node, u32 frame)
 	return nc_frames[node][frame];
 }
 
+/*
+ * Zero @frame of @node if it may hold a domain's data (its nc_dirty bit);
+ * true if it did.  The caller owns the frame: it is out of every free
+ * list and physmap, or going back to Linux.
+ */
+static bool nc_clear_if_dirty(u32 node, u32 frame)
+{
+	if (!test_and_clear_bit(frame, nc_dirty[node]))
+		return false;
+	clear_highpage(nc_frame_page(node, frame));
+	return true;
+}
+
 /* ---------------------------------------------------------------------------
  * Pools.
  */
@@ -294,10 +307,7 @@ static void nc_pool_release(int node)
 
 		if (!page)
 			continue;
-		if (test_and_clear_bit(f, nc_dirty[node])) {
-			clear_highpage(page);
-			scrubbed++;
-		}
+		scrubbed += nc_clear_if_dirty(node, f);
 		if ((nc_debug & NC_DEBUG_VERIFY_ZERO) && !nc_page_is_zero(page))
 			bad++;
 		__free_page(page);
@@ -446,11 +456,7 @@ static bool nc_scrub_block(struct nc_scrubber *s, u32 node, u32 frame,
 	for (i = 0; i < (1U << order); i++) {
 		if (READ_ONCE(s->abort) || kthread_should_stop())
 			return false;
-		if (test_bit(frame + i, nc_dirty[node])) {
-			clear_highpage(nc_frame_page(node, frame + i));
-			clear_bit(frame + i, nc_dirty[node]);
-			s->scrubbed++;
-		}
+		s->scrubbed += nc_clear_if_dirty(node, frame + i);
 		if ((i & 63) == 63)
 			cond_resched();
 	}
@@ -502,8 +508,10 @@ static int nc_scrub_thread(void *arg)
 
 /*
  * The block @node's scrubber has out is needed (the engine said -EAGAIN):
- * have it put the block back and wait for that.  Killable; the domain's
- * lock may be held (the scrubber never takes it).
+ * nc_scrub_abort_locked() asks the scrubber, under the heap lock, to put it
+ * back at its next page (false if no block is out); nc_scrub_wait_block()
+ * then waits, killably, until it has.  The domain's lock may be held: the
+ * scrubber never takes it.
  */
 static bool nc_scrub_abort_locked(u32 node)
 {
@@ -1041,12 +1049,9 @@ static void nc_scrub(u32 node, u32 frame, unsigned int order, bool dirty)
 		return;
 	for (i = 0; i < (1U << order); i++) {
 		struct page *page = nc_frame_page(node, frame + i);
-		bool bit = test_and_clear_bit(frame + i, nc_dirty[node]);
+		bool bit = nc_clear_if_dirty(node, frame + i);
 
-		if (bit) {
-			clear_highpage(page);
-			cleared++;
-		}
+		cleared += bit;
 		if (verify && ((bit && !dirty) || !nc_page_is_zero(page))) {
 			WRITE_ONCE(nc_verify_failures, nc_verify_failures + 1);
 			pr_err_ratelimited("node %u frame %u: handed to a domain %s\n",

@@ -97,6 +97,14 @@
 #define NCB_MAX_THREADS	64
 #define NCB_MAX_ENTRIES	16
 
+/*
+ * The engine's hook for offline recalls: numaclaims.ko traces them
+ * (module/core.c); the engine linked in here has nothing to trace.
+ */
+void nc_trace_recall(u32 domid, int node, u64 pages)
+{
+}
+
 /* Pages held by a measurement: page pointer and order of each extent. */
 struct ncb_extents {
 	struct page **page;
