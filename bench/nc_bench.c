@@ -1443,6 +1443,8 @@ static int cmd_placement(int seeds, int per_node, uint64_t batch, int hot_pct)
  *   idle       scrub=1, after the destroy the scrubber is let finish
  *              (its wall time and CPU time are recorded), then populate
  *   alloc_pages_node, alloc_pages_node_clear   Linux, same node
+ *   xarray_store_per_page   xa_store() of one entry per page, as the
+ *              physmap was filled before one entry per extent
  * storm: B builders at once (claim on their node, populate order 9 in
  * batches of --batch extents) right after a mass destroy, scrub=0 then
  * scrub=1 in each repetition (alternating which goes first):
@@ -1610,9 +1612,11 @@ static uint64_t node_avail(int node)
 	return hi.nodes[node].avail_pages;
 }
 
-enum { SV_CLEAN, SV_OFF, SV_NOW, SV_IDLE, SV_ALLOC, SV_ALLOC_CLEAR, SV_N };
+enum { SV_CLEAN, SV_OFF, SV_NOW, SV_IDLE, SV_ALLOC, SV_ALLOC_CLEAR, SV_XARRAY,
+       SV_N };
 static const char *const SV_NAME[SV_N] = {
 	"clean", "off", "now", "idle", "alloc_pages_node", "alloc_pages_node_clear",
+	"xarray_store_per_page",
 };
 
 struct sv_extra {
@@ -1636,6 +1640,10 @@ static uint64_t scrub_variant(int v, unsigned int order, int kfd, int node,
 			 pages, order, v == SV_ALLOC_CLEAR);
 		if (kv(res, "pages") != pages)
 			die("baseline alloc: node out of free memory", ENOMEM);
+		return kv(res, "ns");
+	case SV_XARRAY:
+		/* the physmap as it was: one xa_store() per page */
+		kmod_run(kfd, res, sizeof(res), "xarray %" PRIu64, pages);
 		return kv(res, "ns");
 	case SV_CLEAN:
 		set_scrub(true);

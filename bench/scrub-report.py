@@ -35,6 +35,8 @@ VARIANTS = [
     ("off", "scrub=0, right after a destroy (every page cleared by populate)"),
     ("alloc_pages_node", "Linux: `alloc_pages_node()` only"),
     ("alloc_pages_node_clear", "Linux: `alloc_pages_node()` + `clear_highpage()`"),
+    ("xarray_store_per_page", "`xa_store()` of one entry per page (the physmap before "
+                              "one entry per extent)"),
 ]
 SCENARIOS = [
     ("full", "**full**: the destroyed domains held the whole pool (all of it dirty)"),
@@ -236,7 +238,7 @@ def plot(recs, outdir):
     os.makedirs(outdir, exist_ok=True)
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4))
     node = min(r["node"] for r in sel(recs, bench="scrub_populate"))
-    names = [v for v, _ in VARIANTS]
+    names = [v for v, _ in VARIANTS if v != "xarray_store_per_page"]
     for i, order in enumerate((9, 0)):
         ys = []
         for v in names:
