@@ -18,9 +18,6 @@
 # TAP to $VM_OUT (trailing plan), echoed to the console.  Exit status 0 when
 # every line is ok.  Environment: RV_SIZE (MiB, default 16), RV_NODE (the
 # node of the main domain, default 1, or 0 on a one-node VM).
-# HOST_INFO as JSON without scrub_pages: the scrubbers change those on
-# their own, while a domain's pages being freed shows in every other figure.
-info_json() { claimctl info --json | sed 's/"scrub_pages":[0-9]*,//g'; }
 set -u
 . /lib/realvm/realvm-lib.sh
 

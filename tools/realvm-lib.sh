@@ -10,6 +10,11 @@ RV_K=$((0x9e3779b1))
 RV_LO=$((0x200000))
 RV_PAGE=/sys/kernel/debug/numaclaims/page
 
+# info_json: HOST_INFO as JSON without scrub_pages, for baselines: the
+# scrubbers change those on their own, while a domain's pages being freed
+# shows in every other figure.
+info_json() { claimctl info --json | sed 's/"scrub_pages":[0-9]*,//g'; }
+
 # rv_dev DOMID: the domain's device node (what QEMU gets as mem-path).
 rv_dev() { echo "/dev/numaclaims-dom$1"; }
 

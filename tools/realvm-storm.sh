@@ -40,9 +40,6 @@
 # the console.  RV_VERBOSE=1 (make demo): per-node tables before and after,
 # every builder's story.  Exit status 0 when every mode ran and, in claims
 # mode, every started VM checked out and the counters went back to zero.
-# HOST_INFO as JSON without scrub_pages: the scrubbers change those on
-# their own, while a domain's pages being freed shows in every other figure.
-info_json() { claimctl info --json | sed 's/"scrub_pages":[0-9]*,//g'; }
 set -u
 . /lib/realvm/realvm-lib.sh
 
@@ -170,7 +167,9 @@ run_mode() {	# MODE
 	if [ "$mode" = claims ]; then
 		insmod "$ko" node_pool_mb="$pool,$pool,0" || { say "insmod failed"; return 1; }
 	else
-		# leave $pool MiB above the high watermark on nodes 0 and 1;
+		# leave $pool MiB above the high watermark on nodes 0 and 1
+		# (a ballast pool: it takes most of the node deliberately, so
+		# pool_max_percent=100);
 		# free memory drifts while the last storm's memory comes back,
 		# so measure again after loading and correct (up to 3 tries)
 		m0=0 m1=0 try=0
@@ -187,11 +186,13 @@ run_mode() {	# MODE
 			[ $try -gt 0 ] && [ $off = 0 ] && break
 			[ $try -gt 0 ] && rmmod numaclaims && settle
 			[ $try -ge 3 ] && break
-			insmod "$ko" node_pool_mb="$m0,$m1,0" || { say "insmod failed"; return 1; }
+			insmod "$ko" node_pool_mb="$m0,$m1,0" pool_max_percent=100 ||
+				{ say "insmod failed"; return 1; }
 			settle
 			try=$((try + 1))
 		done
-		lsmod | grep -q '^numaclaims' || insmod "$ko" node_pool_mb="$m0,$m1,0" ||
+		lsmod | grep -q '^numaclaims' ||
+			insmod "$ko" node_pool_mb="$m0,$m1,0" pool_max_percent=100 ||
 			{ say "insmod failed"; return 1; }
 	fi
 	baseline=$(info_json)
