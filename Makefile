@@ -400,7 +400,7 @@ check:
 	exit $$failed
 
 # Benchmarks (not tests, never in `make check`): build/bench/results.json,
-# docs/perf/*.png and the tables of docs/PERFORMANCE.md.  4-7 minutes.
+# docs/perf/*.png and the tables of docs/PERFORMANCE.md.  About 8 minutes.
 bench: deps-build deps-vm deps-bench
 	$(TOP)/bench/run.sh
 
