@@ -881,10 +881,10 @@ void nc_bulk_unlock(u64 t0, u64 work, const char *what)
 
 /*
  * Take entries out of @xa from the lowest index, up to @max of them and up
- * to NC_LOCK_BATCH pages (2^NUMACLAIMS_MAX_ORDER <= NC_LOCK_BATCH): bounded
- * work under the xarray's lock and then under the
- * heap lock (xa_destroy() would walk it all with interrupts off).  Returns
- * how many.
+ * to NC_LOCK_BATCH pages (one entry is at most 2^NC_MAX_ORDER <=
+ * NC_LOCK_BATCH pages): bounded work under the xarray's lock, then under
+ * the heap lock (xa_destroy() would walk it all with interrupts off).
+ * Returns how many.
  */
 static unsigned int nc_physmap_take(struct xarray *xa, void **entries,
 				    unsigned int max)
