@@ -460,6 +460,56 @@ TEST_F(mmap, decrease_unmaps)
 	EXPECT_OK(nc_destroy(c->fd, d));
 }
 
+/*
+ * Part of an order-9 extent decreased (its one physmap entry is split): the
+ * decreased gfns raise SIGBUS, and every other gfn keeps its page and its
+ * data, through the mapping made before the split and through a new one
+ * (whose faults look the split entries up); a decrease over the hole is
+ * refused whole; Linux sees every page on the node numaclaims put it on.
+ */
+TEST_F(mmap, decrease_part_of_an_extent)
+{
+	struct nc_ctx *c = &self->ctx;
+	__u32 d = nc_new_dom(_metadata, c, 512);
+	__u64 done, g, v, hist[NUMACLAIMS_MAX_NODES], bad = 0, *p;
+	int dfd, pass;
+
+	ASSERT_OK(nc_populate_range(c->fd, d, 0, 1, 9, 0, &done));
+	p = nc_open_map(_metadata, c, d, 0, 512, &dfd);
+	for (g = 0; g < 512; g++) {
+		v = 0x5000 + g;
+		ASSERT_EQ(0, nc_access(p + g * NC_PAGE / 8, true, &v));
+	}
+	g = 5;
+	ASSERT_OK(nc_decrease(c->fd, d, &g, 1, 0, &done));
+	g = 64;
+	ASSERT_OK(nc_decrease(c->fd, d, &g, 1, 3, &done));
+	g = 0;
+	EXPECT_ERR(EINVAL, nc_decrease(c->fd, d, &g, 1, 9, &done));
+	EXPECT_EQ(512 - 9, nc_dom(_metadata, c, d).tot_pages);
+	for (pass = 0; pass < 2; pass++) {
+		for (g = 0; g < 512; g++) {
+			bool gone = g == 5 || (g >= 64 && g < 72);
+			int bus = nc_access(p + g * NC_PAGE / 8, false, &v);
+
+			if (gone ? bus : !bus && v == 0x5000 + g)
+				continue;
+			if (bad++ < 5)
+				TH_LOG("pass %d, gfn %llu: SIGBUS %d, value %#llx",
+				       pass, (unsigned long long)g, bus,
+				       (unsigned long long)v);
+		}
+		nc_close_map(p, 512, dfd);
+		if (!pass)
+			p = nc_open_map(_metadata, c, d, 0, 512, &dfd);
+	}
+	EXPECT_EQ(0, bad);
+	nc_check_placement(_metadata, c, d, 0, 5, false, -1, hist);
+	nc_check_placement(_metadata, c, d, 6, 58, false, -1, hist);
+	nc_check_placement(_metadata, c, d, 72, 440, false, -1, hist);
+	EXPECT_OK(nc_destroy(c->fd, d));
+}
+
 /* Destroy removes every mapping; the file stays but maps nothing. */
 TEST_F(mmap, destroy_unmaps)
 {
