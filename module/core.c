@@ -880,33 +880,41 @@ void nc_bulk_unlock(u64 t0, u64 work, const char *what)
 }
 
 /*
- * Take entries out of @xa from the lowest index, up to @max of them and up
- * to NC_LOCK_BATCH pages (one entry is at most 2^NC_MAX_ORDER <=
- * NC_LOCK_BATCH pages): bounded work under the xarray's lock, then under
- * the heap lock (xa_destroy() would walk it all with interrupts off).
- * Returns how many.
+ * Take the entries of gfns [@first, @last] out of @xa, from the lowest,
+ * into @entries (if not NULL): at most @max of them and at most
+ * NC_LOCK_BATCH pages (one entry is at most 2^NC_MAX_ORDER <= NC_LOCK_BATCH
+ * pages), so the work under the xarray's lock, and then the caller's under
+ * the heap lock, is bounded (xa_destroy() would walk it all with interrupts
+ * off).  Every entry must lie wholly inside the range.  Returns how many;
+ * *@pages (if not NULL) gets their pages.
  */
-static unsigned int nc_physmap_take(struct xarray *xa, void **entries,
-				    unsigned int max)
+static unsigned int nc_physmap_take(struct xarray *xa, u64 first, u64 last,
+				    void **entries, unsigned int max,
+				    u64 *pages)
 {
-	XA_STATE(xas, xa, 0);
+	XA_STATE(xas, xa, first);
 	unsigned int n = 0;
-	u64 pages = 0;
+	u64 taken = 0;
 	void *entry;
 
 	BUILD_BUG_ON((1U << NC_MAX_ORDER) > NC_LOCK_BATCH);
 	BUILD_BUG_ON(NC_MAX_ORDER > 15);	/* the entry's 4 order bits */
 	xas_lock(&xas);
-	xas_for_each(&xas, entry, ULONG_MAX) {
-		pages += nc_entry_pages(entry);
-		if (n && pages > NC_LOCK_BATCH)
+	xas_for_each(&xas, entry, last) {
+		u64 more = nc_entry_pages(entry);
+
+		if (n && taken + more > NC_LOCK_BATCH)
 			break;
 		xas_store(&xas, NULL);
-		entries[n++] = entry;
-		if (n == max)
+		if (entries)
+			entries[n] = entry;
+		taken += more;
+		if (++n == max)
 			break;
 	}
 	xas_unlock(&xas);
+	if (pages)
+		*pages = taken;
 	return n;
 }
 
@@ -924,7 +932,7 @@ static int __nc_domain_destroy(struct nc_domain_obj *dom, bool killable)
 	void *small[16], **entries;
 	unsigned int n, max;
 	bool held = false;
-	u64 t0, released;
+	u64 t0, released, pages;
 
 	atomic_inc(&dom->destroy_waiters);
 	if (!killable) {
@@ -955,15 +963,13 @@ static int __nc_domain_destroy(struct nc_domain_obj *dom, bool killable)
 	max = entries ? NC_LOCK_BATCH : ARRAY_SIZE(small);
 	if (!entries)
 		entries = small;
-	while ((n = nc_physmap_take(&dom->physmap, entries, max))) {
+	while ((n = nc_physmap_take(&dom->physmap, 0, ULONG_MAX, entries, max,
+				    &pages))) {
 		unsigned int i;
-		u64 pages = 0;
 
 		nc_bulk_lock(&t0);
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < n; i++)
 			held |= nc_free_entry(dom, entries[i]);
-			pages += nc_entry_pages(entries[i]);
-		}
 		nc_bulk_unlock(t0, pages, "destroy");
 		cond_resched();
 	}
@@ -1066,29 +1072,6 @@ static void nc_scrub(u32 node, u32 frame, unsigned int order, bool dirty)
 }
 
 /*
- * Erase the entries of gfns [@gfn, @gfn + @pages), each wholly inside the
- * range, into @entries (if not NULL).  At most 2^NUMACLAIMS_MAX_ORDER
- * entries under the xarray's lock.  Returns how many.
- */
-static unsigned int nc_physmap_erase(struct xarray *xa, u64 gfn, u64 pages,
-				     void **entries)
-{
-	XA_STATE(xas, xa, gfn);
-	unsigned int n = 0;
-	void *entry;
-
-	xas_lock(&xas);
-	xas_for_each(&xas, entry, gfn + pages - 1) {
-		xas_store(&xas, NULL);
-		if (entries)
-			entries[n] = entry;
-		n++;
-	}
-	xas_unlock(&xas);
-	return n;
-}
-
-/*
  * Enter an extent into the physmap: one multi-index entry (without
  * CONFIG_XARRAY_MULTI, one entry per page).  The caller holds the domain's
  * lock and found the range empty.  On -ENOMEM nothing is left stored.
@@ -1114,8 +1097,9 @@ static int nc_physmap_store(struct nc_domain_obj *dom, u64 gfn, u32 node,
 		ret = xas_error(&xas);
 		if (ret) {
 			if (i)
-				nc_physmap_erase(&dom->physmap, gfn, i << step,
-						 NULL);
+				nc_physmap_take(&dom->physmap, gfn,
+						gfn + (i << step) - 1, NULL,
+						UINT_MAX, NULL);
 			return ret;
 		}
 	}
@@ -1322,7 +1306,8 @@ int nc_decrease(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 			filemap_invalidate_unlock(mapping);
 			break;
 		}
-		n = nc_physmap_erase(&dom->physmap, gfn, pages, entries);
+		n = nc_physmap_take(&dom->physmap, gfn, gfn + pages - 1,
+				    entries, pages, NULL);
 		nc_unmap_gfns(dom, gfn, pages);
 		filemap_invalidate_unlock(mapping);
 		nc_bulk_lock(&t0);
@@ -1414,17 +1399,6 @@ int nc_physmap_node(struct nc_domain_obj *dom, u64 gfn)
 	return entry ? pm_decode(entry).node : -1;
 }
 
-/* The page at @gfn, or NULL.  Caller holds the domain's lock. */
-struct page *nc_physmap_page(struct nc_domain_obj *dom, u64 gfn)
-{
-	void *entry = xa_load(&dom->physmap, gfn);
-	struct nc_pm pm;
-
-	if (!entry)
-		return NULL;
-	pm = pm_decode(entry);
-	return nc_frame_page(pm.node, pm_frame(&pm, gfn));
-}
 
 /* Entries in @dom's physmap: one per extent (KUnit).  Domain lock held. */
 u64 nc_physmap_entries(struct nc_domain_obj *dom)
@@ -1458,6 +1432,12 @@ static struct page *nc_physmap_lookup(struct nc_domain_obj *dom, u64 gfn)
 		return NULL;
 	pm = pm_decode(entry);
 	return nc_frame_page(pm.node, pm_frame(&pm, gfn));
+}
+
+/* The page at @gfn, or NULL.  Caller holds the domain's lock. */
+struct page *nc_physmap_page(struct nc_domain_obj *dom, u64 gfn)
+{
+	return nc_physmap_lookup(dom, gfn);
 }
 
 static vm_fault_t nc_dom_fault(struct vm_fault *vmf)
