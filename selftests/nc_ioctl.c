@@ -667,7 +667,11 @@ TEST_F(domain, create_einval)
 	EXPECT_OK(nc_destroy(c->fd, cr.domid));
 }
 
-/* Domain ids run out: ENOSPC; destroying one makes room again. */
+/*
+ * Domain ids run out: ENOSPC; destroying one makes room again.  The
+ * domains are AUTODESTROY: if the harness kills this (long) test at its
+ * timeout, closing its file destroys them before the next test starts.
+ */
 TEST_F_TIMEOUT(domain, create_enospc, 300)
 {
 	struct nc_ctx *c = &self->ctx;
@@ -677,7 +681,8 @@ TEST_F_TIMEOUT(domain, create_enospc, 300)
 
 	ASSERT_NE(NULL, ids);
 	while (n < max) {
-		rc = nc_create(c->fd, 0, 0, &ids[n]);
+		rc = nc_create(c->fd, 0, NUMACLAIMS_DOMAIN_AUTODESTROY,
+			       &ids[n]);
 		if (rc)
 			break;
 		n++;
@@ -688,7 +693,7 @@ TEST_F_TIMEOUT(domain, create_enospc, 300)
 	EXPECT_INVARIANTS();
 	if (n) {
 		EXPECT_OK(nc_destroy(c->fd, ids[n / 2]));
-		EXPECT_OK(nc_create(c->fd, 0, 0, &again));
+		EXPECT_OK(nc_create(c->fd, 0, NUMACLAIMS_DOMAIN_AUTODESTROY, &again));
 		EXPECT_ERR(ENOSPC, nc_create(c->fd, 0, 0, &again));
 		ids[n / 2] = again;
 	}

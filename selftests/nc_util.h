@@ -524,20 +524,98 @@ struct nc_ctx {
 	void *bad;				/* a PROT_NONE page: EFAULT */
 };
 
+/*
+ * Which test is running, for the next fixture: nc_setup() writes
+ * "fixture.test" here and nc_teardown() removes it when it is done.  A file
+ * still there at the next setup means that test never finished its teardown
+ * (the harness killed it at its timeout, or it crashed), so what it left
+ * behind is its own, not the next test's.
+ */
+#define NC_RUNNING_FILE	"/tmp/numaclaims_test.running"
+
+/* Destroy every domain; the first @verbose are named.  Returns how many. */
+static inline int nc_destroy_all(struct __test_metadata *_metadata, int fd,
+				 int verbose)
+{
+	struct numaclaims_domain_info di;
+	int n = 0;
+
+	for (;;) {
+		memset(&di, 0, sizeof(di));
+		di.flags = NUMACLAIMS_INFO_NEXT;
+		if (nc_ioc(fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di))
+			break;
+		if (n < verbose)
+			TH_LOG("leak check: domain %u left (tot %llu, outstanding %llu); destroying it",
+			       di.domid, (unsigned long long)di.tot_pages,
+			       (unsigned long long)di.outstanding_pages);
+		n++;
+		if (nc_destroy(fd, di.domid)) {
+			TH_LOG("cannot destroy domain %u", di.domid);
+			break;
+		}
+	}
+	return n;
+}
+
+/*
+ * A test that never reached its teardown left its domains and offlined
+ * pages behind: destroy and online them, and say whose they were, so that
+ * one killed test costs one "not ok" and not every test after it.
+ */
+static inline void nc_clean_after_killed_test(struct __test_metadata *_metadata,
+					      int fd)
+{
+	struct numaclaims_host_info hi;
+	char who[256] = "";
+	ssize_t len;
+	int rfd, doms, n;
+	__u64 onlined = 0;
+
+	rfd = open(NC_RUNNING_FILE, O_RDONLY | O_CLOEXEC);
+	if (rfd < 0)
+		return;
+	len = read(rfd, who, sizeof(who) - 1);
+	close(rfd);
+	who[len > 0 ? len : 0] = 0;
+	if (nc_host_info(fd, &hi))
+		return;
+	doms = nc_destroy_all(_metadata, fd, 0);
+	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
+		if (hi.nodes[n].offlined_pages &&
+		    !nc_online(fd, n, hi.nodes[n].offlined_pages))
+			onlined += hi.nodes[n].offlined_pages;
+	}
+	if (doms || onlined)
+		TH_LOG("%s did not finish its teardown: destroyed the %d domain(s) and onlined the %llu page(s) it left",
+		       who, doms, (unsigned long long)onlined);
+	unlink(NC_RUNNING_FILE);
+}
+
 static inline void nc_setup(struct __test_metadata *_metadata,
 			    struct nc_ctx *c)
 {
 	unsigned int n;
+	int rfd;
 
 	memset(c, 0, sizeof(*c));
 	c->fd = open(NC_DEV, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, c->fd) TH_LOG("open %s: %s", NC_DEV, strerror(errno));
+	nc_clean_after_killed_test(_metadata, c->fd);
+	rfd = open(NC_RUNNING_FILE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		   0644);
+	if (rfd >= 0) {
+		dprintf(rfd, "%s.%s", _metadata->fixture->name,
+			_metadata->name);
+		close(rfd);
+	}
 	c->bad = mmap(NULL, NC_PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
 		      -1, 0);
 	ASSERT_NE(MAP_FAILED, c->bad);
 	ASSERT_OK(nc_host_info(c->fd, &c->base));
 	ASSERT_EQ(0, c->base.nr_domains)
-		TH_LOG("%u domains exist before the test", c->base.nr_domains);
+		TH_LOG("%u domains exist before the test, and no test of this run left them",
+		       c->base.nr_domains);
 	ASSERT_INVARIANTS();
 	c->nr_nodes = c->base.nr_nodes;
 	c->no_pool_node = NUMACLAIMS_MAX_NODES;
@@ -572,29 +650,13 @@ static inline void nc_teardown(struct __test_metadata *_metadata,
 			       struct nc_ctx *c)
 {
 	struct numaclaims_host_info hi;
-	struct numaclaims_domain_info di;
-	int leaked = 0, diffs = 0, rounds, n;
+	int leaked, diffs = 0, n;
 
 	/* No ASSERT here: an ASSERT in teardown would longjmp back into it. */
 	EXPECT_INVARIANTS();
 
 	/* Domains the test left behind: report, then destroy them. */
-	for (rounds = 0; rounds < 100000; rounds++) {
-		memset(&di, 0, sizeof(di));
-		di.domid = 0;
-		di.flags = NUMACLAIMS_INFO_NEXT;
-		if (nc_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di))
-			break;
-		if (leaked < 10)
-			TH_LOG("leak check: domain %u left (tot %llu, outstanding %llu); destroying it",
-			       di.domid, (unsigned long long)di.tot_pages,
-			       (unsigned long long)di.outstanding_pages);
-		leaked++;
-		if (nc_destroy(c->fd, di.domid)) {
-			TH_LOG("cannot destroy domain %u", di.domid);
-			break;
-		}
-	}
+	leaked = nc_destroy_all(_metadata, c->fd, 10);
 	EXPECT_EQ(0, leaked) TH_LOG("%d domain(s) leaked", leaked);
 
 	/* Pages the test left offlined: report, then online them. */
@@ -655,6 +717,7 @@ static inline void nc_teardown(struct __test_metadata *_metadata,
 	if (c->bad && c->bad != MAP_FAILED)
 		munmap(c->bad, NC_PAGE);
 	close(c->fd);
+	unlink(NC_RUNNING_FILE);
 }
 
 /* A fixture with the standard setup/leak-check teardown. */

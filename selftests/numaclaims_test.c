@@ -16,13 +16,17 @@
  *   nc_lifecycle.c destroy, AUTODESTROY, scrubbing, offline/online recall
  *   nc_mmap.c      domain files: mmap, placement as Linux sees it, SIGBUS,
  *                  unmapping on decrease/destroy, pinned pages
+ *   nc_harness.c   the harness's own tests (--harness-test only)
  *
- * Usage: numaclaims_test [-l] [FILTER...]
+ * Usage: numaclaims_test [-l] [--harness-test] [FILTER...]
  *        numaclaims_test --pools
  *        numaclaims_test --hold
  *        numaclaims_test --dirty PAGES
  *        numaclaims_test --reuse PAGES
  *   -l       list the tests (fixture.test) and exit
+ *   --harness-test  also run the harness.* tests: a test that hangs past
+ *            its timeout leaving domains, claims and offlined pages, which
+ *            the next test's setup must clean up (guest.sh judges it)
  *   FILTER   run only tests whose "fixture.test" name contains a FILTER
  *   --pools  print "NODE RESERVED_PAGES" for every node with a pool (for
  *            run_vm.sh's load/unload check) and exit
@@ -34,10 +38,15 @@
  *
  * Needs root, numaclaims.ko loaded and debugfs mounted; skips (exit 4) when
  * /dev/numaclaims does not exist.
+ *
+ * NC_TIMEOUT_SCALE=N in the environment multiplies every test's timeout by
+ * N (1..100): guest.sh sets it on debug (KASAN, lockdep) kernels, where
+ * every ioctl is several times slower under TCG.
  */
 #include "kselftest_harness.h"
 #include "nc_util.h"
 
+#include "nc_harness.c"
 #include "nc_ioctl.c"
 #include "nc_claims.c"
 #include "nc_populate.c"
@@ -59,8 +68,13 @@ static bool nc_filter_match(const char *fixture, const char *test,
 	return false;
 }
 
-/* Keep only the tests that match a filter (the 6.1 harness has no -t). */
-static void nc_filter_tests(int nr_filters, char **filters, bool list)
+/*
+ * Keep only the tests that match a filter (the 6.1 harness has no -t), and
+ * the harness.* tests only with --harness-test; scale every timeout by
+ * @timeout_scale.
+ */
+static void nc_filter_tests(int nr_filters, char **filters, bool list,
+			    bool harness_tests, int timeout_scale)
 {
 	struct __fixture_metadata *f;
 
@@ -69,9 +83,12 @@ static void nc_filter_tests(int nr_filters, char **filters, bool list)
 
 		for (t = f->tests; t; t = next) {
 			next = t->next;
+			if (!harness_tests && !strcmp(f->name, "harness"))
+				continue;
 			if (!nc_filter_match(f->name, t->name, nr_filters,
 					     filters))
 				continue;
+			t->timeout *= timeout_scale;
 			if (list)
 				printf("%s.%s\n", f->name, t->name);
 			t->next = NULL;
@@ -215,6 +232,8 @@ static int nc_dirty(const char *arg, bool reuse)
 int main(int argc, char **argv)
 {
 	bool list = argc > 1 && !strcmp(argv[1], "-l");
+	bool harness_tests = false;
+	int timeout_scale = 1;
 
 	if (argc > 1 && !strcmp(argv[1], "--pools"))
 		return nc_print_pools();
@@ -227,11 +246,29 @@ int main(int argc, char **argv)
 
 	/* Line-buffered, so TAP lines and TH_LOG lines keep their order. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (list) {
-		nc_filter_tests(argc - 2, argv + 2, true);
-		return 0;
+	if (getenv("NC_TIMEOUT_SCALE")) {
+		char *end;
+		long v = strtol(getenv("NC_TIMEOUT_SCALE"), &end, 10);
+
+		if (*end || v < 1 || v > 100) {
+			fprintf(stderr, "NC_TIMEOUT_SCALE must be 1..100\n");
+			return 2;
+		}
+		timeout_scale = v;
 	}
-	nc_filter_tests(argc - 1, argv + 1, false);
+	if (list) {
+		argc--;
+		argv++;
+	}
+	if (argc > 1 && !strcmp(argv[1], "--harness-test")) {
+		harness_tests = true;
+		argc--;
+		argv++;
+	}
+	nc_filter_tests(argc - 1, argv + 1, list, harness_tests,
+			timeout_scale);
+	if (list)
+		return 0;
 
 	/*
 	 * In 6.1's harness a SKIP() in FIXTURE_SETUP still runs the test

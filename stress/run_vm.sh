@@ -109,7 +109,7 @@ run_vm() {
 	rm -f "$RESULTS"/stress-"$name"-*.tap "$vmout"
 	echo "stress: VM $name ($nodes nodes${kernel:+, debug kernel})"
 	"$TOP/tools/vm.sh" --nodes "$nodes" --mem-per-node 512M ${kernel:+--kernel "$kernel"} \
-		"${adds[@]}" --out "$vmout" --log "$log" --quiet --timeout "$timeout" \
+		"${adds[@]}" --out "$vmout" --log "$log" --quiet --timeout "$timeout" --name "stress-$name" \
 		-- "${env}stress-guest /lib/numaclaims.ko 'pool_mb=128 debug=1' ${args% --}"
 	st=$?
 	# sections -> files
@@ -125,7 +125,10 @@ run_vm() {
 		if [ $st = 0 ]; then
 			echo "ok 1 - VM $name: ran to the end (status 0)"
 		else
-			echo "not ok 1 - VM $name: status $st (124 timeout, 125 no status; log $log)"
+			# vm.sh's report of a VM that died or hung: what and where.
+			what=$(grep -a -m1 '^not ok [0-9]* vm: ' "$vmout" 2>/dev/null | sed 's/^not ok [0-9]* vm: [^:]*: //')
+			echo "not ok 1 - VM $name: status $st${what:+: $what} (124 timeout, 125 no status; log $log)"
+			sed -n '/^not ok [0-9]* vm: /,/^Bail out! /p' "$vmout" 2>/dev/null | grep -a '^# '
 		fi
 		if "$TOP/tools/splat-check.sh" "$log" >"$VMDIR/$name.splat" 2>&1; then
 			echo "ok 2 - VM $name: no kernel splat (WARN, BUG, KASAN, lockdep, soft lockup, kmemleak)"

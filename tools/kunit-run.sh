@@ -216,6 +216,7 @@ EOF
 
 vm_args=(--nodes "$nodes" --mem-per-node "$mem" --kernel "$kernel"
 	 --timeout "$timeout" --log "$log" --out "$work/out" --quiet
+	 --name "$(basename "$base")"
 	 --add "$work/kunit-guest:/bin/kunit-guest")
 # A bigger printk buffer: the kernel log of the run is read back with dmesg.
 [ "$kmemleak" = 1 ] || append="kmemleak=off $append"
@@ -235,6 +236,11 @@ vm_status=$?
 t1=$(date +%s)
 touch "$work/out"
 cp "$work/out" "$raw"
+# A VM that died or hung is one named failure with the panic's first lines,
+# next to the suites it cut short.
+rm -f "$base-vm.tap"
+nc_vm_failure_tap "$work/out" >"$base-vm.tap"
+[ -s "$base-vm.tap" ] || rm -f "$base-vm.tap"
 
 # ---- host side -----------------------------------------------------------------
 fail=0

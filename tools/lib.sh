@@ -56,3 +56,14 @@ nc_cache_dir() {
 	export NC_CACHE_WARNED=1
 	echo "$fb"
 }
+
+# The failure tools/vm.sh appended to its --out file when the VM died or
+# hung ("not ok N vm: NAME: WHAT", the first lines of the panic as "# "
+# diagnostics, "Bail out!"), as a TAP document of one test for a runner
+# that builds its own TAP from that file; nothing if the VM did not die.
+nc_vm_failure_tap() {	# OUT-FILE
+	grep -aq '^Bail out! ' "$1" 2>/dev/null || return 0
+	echo "1..1"
+	sed -n '/^not ok [0-9]* vm: /,/^Bail out! /p' "$1" |
+		sed '1s/^not ok [0-9]*/not ok 1/; /^Bail out! /d'
+}

@@ -35,6 +35,15 @@
 #                        build/vm/console-latest.log links to the last one)
 #   --append "ARGS"      extra kernel command line arguments
 #   --machine pc|q35     QEMU machine type (default pc: boots ~1 s faster)
+#   --tcg-threads single|multi
+#                        TCG's vCPU threads (default single: every vCPU in
+#                        one host thread, round-robin).  multi (MTTCG, one
+#                        thread per vCPU) is faster for parallel guests but
+#                        can crash a guest kernel that live-patches its text
+#                        (static keys, tracepoints): see "Why single-threaded
+#                        TCG" below; only benchmarks may ask for it
+#   --name NAME          the run's name in failure reports (default: the
+#                        basename of --out without .tap, else "vm")
 #   --quiet              do not copy the console to stdout
 #   --splat-check        run tools/splat-check.sh on the log after the run;
 #                        a splat turns status 0 into 126
@@ -49,6 +58,28 @@
 # Exit status: the command's; 124 timeout; 125 the VM did not get to report a
 # status (boot failure, insmod failure, bad usage, QEMU error: the last 30
 # console lines are shown); 126 with --splat-check, command ok but splat.
+#
+# A VM that panics, oopses fatally or hangs is reported by name: vm.sh prints
+# "vm.sh: VM FAILED (NAME): ..." with the first lines of the panic (or the
+# last console lines of a hang), and with --out it appends the same as TAP
+# to FILE: a "not ok" line numbered after the last result, the panic's lines
+# as "# " diagnostics and "Bail out!", so that tools/tap-count.sh and prove
+# name the failure instead of only counting a bad plan.
+#
+# Why single-threaded TCG (the default).  x86 Linux changes its own code
+# while it runs: enabling a static key or a tracepoint (for example the
+# first trace event enabled starts the sched_switch probe that records
+# command names, patching a jump in __schedule) goes through
+# text_poke_bp(): an int3 first, an IPI to every CPU, the new bytes, the
+# int3 removed, and the int3 handler recognises only an int3 it is still
+# patching.  Under multi-threaded TCG another vCPU can still execute a
+# translation of the half-patched bytes after the patch is done, traps on
+# the stale int3 and the kernel dies ("Oops: int3" in __schedule, then
+# "Kernel panic - not syncing: Fatal exception in interrupt"): intermittent,
+# and not numaclaims' code (its own tracepoint sites are patched the same
+# way, by the kernel).  With one TCG thread no vCPU is ever inside a
+# translation block while another writes code, and a write invalidates the
+# page's translations before any vCPU runs again, so the race cannot happen.
 #
 # Environment: NUMACLAIMS_CACHE (cache dir, default /var/cache/numaclaims),
 # QEMU (qemu binary, default qemu-system-x86_64), NUMACLAIMS_KVER.
@@ -68,6 +99,8 @@ usage() { sed -n '3,/^set -u/{/^set -u/d;s/^# \{0,1\}//p}' "$0"; exit "${1:-125}
 
 nodes=2 mem_per_node=512M dist=21 dist_matrix='' kernel='' params='' params_set=0
 timeout=300 log='' append='' quiet=0 machine=pc out='' rmmod=0 splat=0 dry=0
+tcg_threads=single name=''
+
 modules=() adds=() cmd=()
 
 need_arg() { [ $# -ge 2 ] || nc_die "option $1 needs an argument"; }
@@ -91,6 +124,8 @@ while [ $# -gt 0 ]; do
 	--log)		need_arg "$@"; log=$2; shift ;;
 	--append)	need_arg "$@"; append=$2; shift ;;
 	--machine)	need_arg "$@"; machine=$2; shift ;;
+	--tcg-threads)	need_arg "$@"; tcg_threads=$2; shift ;;
+	--name)		need_arg "$@"; name=$2; shift ;;
 	--quiet|-q)	quiet=1 ;;
 	--splat-check)	splat=1 ;;
 	--dry-run)	dry=1 ;;
@@ -129,6 +164,11 @@ if [ -n "$dist_matrix" ]; then	# -> dm[a * nodes + b]
 fi
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || nc_die "--timeout must be a positive number of seconds"
 case "$machine" in pc|q35) ;; *) nc_die "--machine must be pc or q35" ;; esac
+case "$tcg_threads" in single|multi) ;; *) nc_die "--tcg-threads must be single or multi, not '$tcg_threads'" ;; esac
+if [ -z "$name" ]; then
+	name=vm
+	[ -n "$out" ] && name=$(basename "$out" .tap)
+fi
 [ "$params_set" = 0 ] || [ ${#modules[@]} -gt 0 ] || nc_die "--params given but no --module"
 
 # SIZE -> MiB
@@ -342,7 +382,7 @@ cat "$base" "$work/run.cpio.gz" >"$initrd"
 # One socket per node, as on a real multi-socket server.  (QEMU >= 6.2 makes
 # -smp N into N cores of one socket sharing an L3, and Linux then WARNs at
 # boot that an LLC spans two NUMA nodes.)
-qemu=("$QEMU" -machine "$machine" -cpu max -accel tcg
+qemu=("$QEMU" -machine "$machine" -cpu max -accel "tcg,thread=$tcg_threads"
       -smp "$nodes,sockets=$nodes,cores=1,threads=1" -m "${total_mib}M"
       -nodefaults -no-user-config -display none -monitor none -no-reboot
       -serial stdio)
@@ -391,19 +431,68 @@ show_tail() {
 	echo "----" >&2
 }
 
+# The first lines of the first fatal splat in the console (an oops, a
+# panic, a BUG): what a reader needs to see first.
+FATAL_RE='Kernel panic|Oops|kernel BUG at|BUG: |general protection fault|watchdog: BUG|rcu: INFO|blocked for more than'
+fatal_lines() {
+	grep -a -v "^$MARK" "$log" | grep -a -E -m1 -A 11 "$FATAL_RE" | head -n 12
+}
+# The kselftest or KTAP case the guest was running, from the clean channel.
+last_running() {
+	[ -n "$out" ] && [ -s "$out" ] || return 0
+	grep -a -o -E '#  RUN +[^ ]+|# Subtest: [^ ]+' "$out" | tail -n1 |
+		sed -E 's/.*(RUN|Subtest:) +//'
+}
+# report_failure WHAT: "VM FAILED" on stderr and, with --out, as TAP.
+report_failure() {
+	local what=$1 running lines panic n
+	running=$(last_running)
+	lines=$(fatal_lines)
+	if [ -n "$lines" ]; then
+		panic=$(grep -a -E -m1 'Kernel panic.*' <<<"$lines" | sed 's/^\[[^]]*\] *//')
+		[ -n "$panic" ] || panic=$(head -n1 <<<"$lines" | sed 's/^\[[^]]*\] *//')
+		what="$what: $panic"
+	else
+		lines=$(grep -a -v "^$MARK" "$log" | tail -n 8)
+	fi
+	[ -n "$running" ] && what="$what (while running $running)"
+	echo "$NC_PROG: VM FAILED ($name): $what" >&2
+	sed 's/^/    /' <<<"$lines" >&2
+	[ -n "$out" ] || return 0
+	n=$(grep -a -o -E '^(not )?ok [0-9]+' "$out" 2>/dev/null | tail -n1 | awk '{ print $NF }')
+	n=$(( ${n:-0} + 1 ))
+	{
+		[ -s "$out" ] || echo "TAP version 13"
+		echo "not ok $n vm: $name: $what"
+		sed 's/^/# /' <<<"$lines"
+		echo "Bail out! $name: the VM died ($what)"
+	} >>"$out"
+}
+
 if [ "$qemu_status" -eq 124 ] || [ "$qemu_status" -eq 137 ]; then
 	nc_warn "error: timed out after ${timeout}s; QEMU killed"
 	show_tail
+	if [ -n "$(fatal_lines)" ]; then
+		report_failure "no result within ${timeout} s after a fatal kernel error"
+	else
+		report_failure "hung: no result within ${timeout} s, QEMU killed"
+	fi
 	exit 124
 fi
 if [ -n "$insmod_line" ]; then
 	nc_warn "error: insmod ${insmod_line#*@@ } failed in the guest (see the kernel messages above it in $log)"
 	show_tail
+	report_failure "insmod ${insmod_line#*@@ } failed"
 	exit 125
 fi
 if [ -z "$exit_line" ]; then
 	nc_warn "error: the guest never reported the command's exit status (QEMU status $qemu_status)"
 	show_tail
+	if [ -n "$(fatal_lines)" ]; then
+		report_failure "kernel died"
+	else
+		report_failure "the guest stopped without reporting a status (QEMU status $qemu_status)"
+	fi
 	exit 125
 fi
 
