@@ -466,7 +466,7 @@ static PyObject *Handle_pool_nodes(HandleObject *self, PyObject *unused)
 /* The planner: a request from keywords, a plan as a dict. */
 static char *plan_kwlist[] = { "pages", "cpu_node", "vcpus", "allowed_nodes",
 			       "max_distance", "max_nodes", "flags",
-			       "max_attempts", NULL };
+			       "max_attempts", "policy", NULL };
 
 static int parse_request(PyObject *args, PyObject *kw, const char *fmt,
 			 unsigned int *domid, struct claims_plan_request *r)
@@ -474,7 +474,8 @@ static int parse_request(PyObject *args, PyObject *kw, const char *fmt,
 	unsigned long long pages = 0, allowed = 0;
 	int cpu_node = CLAIMS_PLAN_NO_NODE;
 	unsigned int vcpus = 0, max_distance = 0, max_nodes = 0, flags = 0, attempts = 0;
-	static char *kwlist[10];
+	unsigned int policy = CLAIMS_PLAN_POLICY_CORES;
+	static char *kwlist[11];
 	int ok;
 
 	memset(r, 0, sizeof(*r));
@@ -483,11 +484,11 @@ static int parse_request(PyObject *args, PyObject *kw, const char *fmt,
 		memcpy(kwlist + 1, plan_kwlist, sizeof(plan_kwlist));
 		ok = PyArg_ParseTupleAndKeywords(args, kw, fmt, kwlist, domid, &pages,
 				&cpu_node, &vcpus, &allowed, &max_distance,
-				&max_nodes, &flags, &attempts);
+				&max_nodes, &flags, &attempts, &policy);
 	} else {
 		ok = PyArg_ParseTupleAndKeywords(args, kw, fmt, plan_kwlist, &pages,
 				&cpu_node, &vcpus, &allowed, &max_distance,
-				&max_nodes, &flags, &attempts);
+				&max_nodes, &flags, &attempts, &policy);
 	}
 	if (!ok)
 		return 0;
@@ -499,6 +500,7 @@ static int parse_request(PyObject *args, PyObject *kw, const char *fmt,
 	r->max_nodes = max_nodes;
 	r->flags = flags;
 	r->max_attempts = attempts;
+	r->policy = policy;
 	return 1;
 }
 
@@ -521,7 +523,7 @@ static PyObject *handle_plan(HandleObject *self, PyObject *args, PyObject *kw,
 	unsigned int domid;
 	int ret;
 
-	if (!handle_ok(self) || !parse_request(args, kw, "IK|iIKIIII", &domid, &r))
+	if (!handle_ok(self) || !parse_request(args, kw, "IK|iIKIIIII", &domid, &r))
 		return NULL;
 	Py_BEGIN_ALLOW_THREADS
 	ret = install ? claims_build_claim(self->h, domid, &r, &p) :
@@ -580,9 +582,10 @@ static PyObject *mod_plan_compute(PyObject *mod, PyObject *args, PyObject *kw)
 	struct claims_plan_request r;
 	struct claims_plan p;
 	PyObject *topo, *rest, *dist;
-	uint64_t v[NUMACLAIMS_MAX_NODES];
+	uint64_t v[NUMACLAIMS_MAX_NODES], cv[NUMACLAIMS_MAX_NODES];
+	uint32_t cores[NUMACLAIMS_MAX_NODES] = { 0 };
 	unsigned int n, a, b;
-	int ret;
+	int ret, have_cores;
 
 	if (PyTuple_GET_SIZE(args) < 1 || !PyDict_Check(PyTuple_GET_ITEM(args, 0))) {
 		PyErr_SetString(PyExc_TypeError, "plan_compute(topology: dict, pages, ...)");
@@ -591,14 +594,17 @@ static PyObject *mod_plan_compute(PyObject *mod, PyObject *args, PyObject *kw)
 	topo = PyTuple_GET_ITEM(args, 0);
 	if (!(rest = PyTuple_GetSlice(args, 1, PyTuple_GET_SIZE(args))))
 		return NULL;
-	ret = parse_request(rest, kw, "K|iIKIIII", NULL, &r);
+	ret = parse_request(rest, kw, "K|iIKIIIII", NULL, &r);
 	Py_DECREF(rest);
 	if (!ret)
 		return NULL;
 	memset(&t, 0, sizeof(t));
 	memset(v, 0, sizeof(v));
+	memset(cv, 0, sizeof(cv));
+	have_cores = PyDict_GetItemString(topo, "cores") != NULL;
 	if (!u64_list(topo, "free_pages", t.free_pages, NUMACLAIMS_MAX_NODES, 1) ||
-	    !u64_list(topo, "cpus", v, NUMACLAIMS_MAX_NODES, 0))
+	    !u64_list(topo, "cpus", v, NUMACLAIMS_MAX_NODES, 0) ||
+	    !u64_list(topo, "cores", cv, NUMACLAIMS_MAX_NODES, 0))
 		return NULL;
 	dist = PyDict_GetItemString(topo, "distance");
 	if (!dist || !PySequence_Check(dist)) {
@@ -620,6 +626,7 @@ static PyObject *mod_plan_compute(PyObject *mod, PyObject *args, PyObject *kw)
 		for (b = 0; b < NUMACLAIMS_MAX_NODES; b++)
 			t.distance[a][b] = (uint32_t)rv[b];
 		t.cpus[a] = (uint32_t)v[a];
+		cores[a] = cv[a] > UINT32_MAX ? UINT32_MAX : (uint32_t)cv[a];
 	}
 	for (a = 0; a < n && a < NUMACLAIMS_MAX_NODES; a++)
 		if (t.free_pages[a])
@@ -637,10 +644,26 @@ static PyObject *mod_plan_compute(PyObject *mod, PyObject *args, PyObject *kw)
 		for (a = 0; a < NUMACLAIMS_MAX_NODES; a++)
 			t.host_free_pages += t.free_pages[a];
 	}
-	ret = claims_plan_compute(&t, &r, &p);
+	ret = claims_plan_compute_cores(&t, have_cores ? cores : NULL, &r, &p);
 	if (ret < 0)
 		return raise_claims(ret, "plan_compute");
 	return plan_dict(&p);
+}
+
+static PyObject *mod_node_cores(PyObject *mod, PyObject *args, PyObject *kw)
+{
+	static char *kwlist[] = { "node", "sysfs_root", NULL };
+	const char *root = NULL;
+	int node, ret;
+
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "i|z", kwlist, &node, &root))
+		return NULL;
+	Py_BEGIN_ALLOW_THREADS
+	ret = claims_node_cores(root, node);
+	Py_END_ALLOW_THREADS
+	if (ret < 0)
+		return raise_claims(ret, "node_cores");
+	return PyLong_FromLong(ret);
 }
 
 static PyObject *mod_strerror(PyObject *mod, PyObject *args)
@@ -690,7 +713,7 @@ static PyMethodDef Handle_methods[] = {
 	{ "host_info", (PyCFunction)Handle_host_info, METH_NOARGS, "host_info() -> dict" },
 	{ "pool_nodes", (PyCFunction)Handle_pool_nodes, METH_NOARGS, "pool_nodes() -> (nodemask, nr_nodes)" },
 	{ "build_claim", (PyCFunction)(void (*)(void))Handle_build_claim, METH_VARARGS | METH_KEYWORDS,
-	  "build_claim(domid, pages, cpu_node=-1, vcpus=0, allowed_nodes=0, max_distance=0, max_nodes=0, flags=0, max_attempts=0) -> plan" },
+	  "build_claim(domid, pages, cpu_node=-1, vcpus=0, allowed_nodes=0, max_distance=0, max_nodes=0, flags=0, max_attempts=0, policy=PLAN_POLICY_CORES) -> plan" },
 	{ "plan", (PyCFunction)(void (*)(void))Handle_plan, METH_VARARGS | METH_KEYWORDS,
 	  "plan(domid, pages, ...) -> plan (installs nothing)" },
 	{ NULL }
@@ -714,7 +737,10 @@ static PyMethodDef mod_methods[] = {
 	{ "plan_compute", (PyCFunction)(void (*)(void))mod_plan_compute, METH_VARARGS | METH_KEYWORDS,
 	  "plan_compute(topology, pages, ...) -> plan: the pure planner, no device.\n"
 	  "topology: {'free_pages': [per node], 'distance': [[row], ...], 'cpus': [...],\n"
+	  "           'cores': [physical cores per node] (default: every CPU a core),\n"
 	  "           'pool_nodes': mask (default: nodes with free pages), 'host_free_pages'}" },
+	{ "node_cores", (PyCFunction)(void (*)(void))mod_node_cores, METH_VARARGS | METH_KEYWORDS,
+	  "node_cores(node, sysfs_root=None) -> physical cores of NUMA node (SMT siblings once)" },
 	{ NULL }
 };
 
@@ -757,6 +783,8 @@ PyMODINIT_FUNC PyInit__claims(void)
 	C("PLAN_ONE_NODE", CLAIMS_PLAN_ONE_NODE);
 	C("PLAN_NODES", CLAIMS_PLAN_NODES);
 	C("PLAN_HOST_SPREAD", CLAIMS_PLAN_HOST_SPREAD);
+	C("PLAN_POLICY_CORES", CLAIMS_PLAN_POLICY_CORES);
+	C("PLAN_POLICY_MEM_ONLY", CLAIMS_PLAN_POLICY_MEM_ONLY);
 #undef C
 	PyModule_AddIntConstant(m, "PLAN_NO_NODE", CLAIMS_PLAN_NO_NODE);
 	return m;

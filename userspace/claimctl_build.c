@@ -169,7 +169,7 @@ int cc_build_main(const char *device, int json, int verbose, int argc,
 	struct claims_plan p;
 	struct claims_handle *h;
 	char err[CC_ERR_LEN];
-	int i, ret, dry = 0, have_cpu = 0, have_vcpus = 0;
+	int i, ret, dry = 0, have_cpu = 0, have_vcpus = 0, have_policy = 0;
 	uint32_t domid, v;
 
 	if (argc < 2)
@@ -204,6 +204,14 @@ int cc_build_main(const char *device, int json, int verbose, int argc,
 			if (bd_u32(val, UINT32_MAX, "vcpus", &r.vcpus))
 				return EXIT_USAGE;
 			have_vcpus = 1;
+		} else if ((val = bd_opt(argc, argv, &i, "--policy", &missing))) {
+			if (!strcmp(val, "cores"))
+				r.policy = CLAIMS_PLAN_POLICY_CORES;
+			else if (!strcmp(val, "mem-only"))
+				r.policy = CLAIMS_PLAN_POLICY_MEM_ONLY;
+			else
+				return bd_usage("--policy '%s': give cores or mem-only", val);
+			have_policy = 1;
 		} else if ((val = bd_opt(argc, argv, &i, "--nodes", &missing))) {
 			if (cc_parse_host_nodelist(val, &r.allowed_nodes, err,
 						   sizeof(err)))
@@ -236,6 +244,8 @@ int cc_build_main(const char *device, int json, int verbose, int argc,
 	}
 	if (have_cpu && have_vcpus)
 		return bd_usage("%s", "give --cpu-node or --vcpus, not both");
+	if (have_policy && !have_vcpus)
+		return bd_usage("%s", "--policy says how --vcpus counts CPUs: give --vcpus");
 
 	ret = claims_open_handle(device, &h);
 	if (ret) {

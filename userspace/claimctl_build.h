@@ -11,7 +11,8 @@
 
 /** CC_BUILD_USAGE - the synopsis of the command. */
 #define CC_BUILD_USAGE \
-	"DOMID SIZE [--cpu-node N | --vcpus N] [--nodes NODELIST] " \
+	"DOMID SIZE [--cpu-node N | --vcpus N [--policy cores|mem-only]] " \
+	"[--nodes NODELIST] " \
 	"[--max-distance D] [--max-nodes K] [--spread] [--attempts N] " \
 	"[--dry-run] [--json]"
 
@@ -25,7 +26,11 @@
 	"When another builder wins the race for the memory (ENOMEM), plan again\n" \
 	"from fresh state, up to --attempts times (default 8).  No lock is taken.\n" \
 	"  --cpu-node N      the vCPUs run on node N: memory nearest to it\n" \
-	"  --vcpus N         (without --cpu-node) the memory's nodes need N CPUs\n" \
+	"  --vcpus N         (without --cpu-node) the memory's nodes need N CPUs:\n" \
+	"                    N physical cores if any allowed set has them (SMT\n" \
+	"                    siblings count once), else N logical CPUs\n" \
+	"  --policy P        with --vcpus: cores (the default, as above) or\n" \
+	"                    mem-only (logical CPUs only: libclaims 1.3's plans)\n" \
 	"  --nodes NODELIST  only these nodes (0,1, 0-3, all)\n" \
 	"  --max-distance D  memory at most SLIT distance D from the CPUs\n" \
 	"  --max-nodes K     at most K nodes (1: one node or nothing)\n" \

@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -271,6 +272,45 @@ class Planner(unittest.TestCase):
             nc.plan_compute(t, 3 * G)
         with self.assertRaises(KeyError):
             nc.plan_compute({"free_pages": [1]}, M)
+
+    def test_cores(self):
+        """6 vCPUs on two SMT2 nodes of 8 CPUs (4 cores): both nodes; mem-only: one"""
+        t = topo([G, G], [[10, 20], [20, 10]], cpus=[8, 8])
+        t["cores"] = [4, 4]
+        p = nc.plan_compute(t, G // 2, vcpus=6)
+        self.assertEqual((p["kind"], p["set"]), (nc.PLAN_NODES, [(0, G // 4), (1, G // 4)]))
+        p = nc.plan_compute(t, G // 2, vcpus=6, policy=nc.PLAN_POLICY_MEM_ONLY)
+        self.assertEqual((p["kind"], p["set"]), (nc.PLAN_ONE_NODE, [(0, G // 2)]))
+        p = nc.plan_compute(t, G // 2, vcpus=6, max_nodes=1)
+        self.assertEqual(p["set"], [(0, G // 2)], "the logical-CPU fallback")
+        del t["cores"]
+        p = nc.plan_compute(t, G // 2, vcpus=6)
+        self.assertEqual(p["set"], [(0, G // 2)], "without cores every CPU is one")
+        t["cores"] = [9, 4]
+        with self.assertRaises(nc.Error) as cm:
+            nc.plan_compute(t, G // 2, vcpus=6)
+        self.assertEqual(cm.exception.errno, errno.EINVAL)
+        with self.assertRaises(nc.Error) as cm:
+            nc.plan_compute(topo([G], [[10]]), M, policy=2)
+        self.assertEqual(cm.exception.errno, errno.EINVAL)
+
+    def test_node_cores(self):
+        """node_cores() on a fake sysfs tree: SMT2 and no SMT"""
+        with tempfile.TemporaryDirectory() as root:
+            def put(rel, text):
+                os.makedirs(os.path.join(root, os.path.dirname(rel)), exist_ok=True)
+                with open(os.path.join(root, rel), "w") as f:
+                    f.write(text + "\n")
+            put("devices/system/node/node0/cpulist", "0-1,4-5")
+            put("devices/system/node/node1/cpulist", "2-3")
+            for c, sib in [(0, "0,4"), (4, "0,4"), (1, "1,5"), (5, "1,5"), (2, "2"), (3, "3")]:
+                put("devices/system/cpu/cpu%d/topology/core_cpus_list" % c, sib)
+            self.assertEqual(nc.node_cores(0, sysfs_root=root), 2)
+            self.assertEqual(nc.node_cores(1, root), 2)
+            with self.assertRaises(nc.Error) as cm:
+                nc.node_cores(2, root)
+            self.assertEqual(cm.exception.errno, errno.ENOENT)
+            self.assertNotIsInstance(cm.exception, nc.NoPool)
 
 
 if __name__ == "__main__":

@@ -125,6 +125,18 @@ expect "run with -- before the command" 1 '^claimctl: open /nonexistent: ENOENT'
 expect "run against a non-numaclaims device" 1 '^claimctl: run in domain 3: ENOTTY' -- \
 	--device /dev/null run 3 true
 expect "run --help names the environment" 0 'NUMACLAIMS_MEM_PATH' -- run --help
+# build --policy: how --vcpus counts CPUs; checked before the device is opened.
+expect "build --policy with an unknown policy" 2 "^claimctl: --policy 'smt': give cores or mem-only$" -- \
+	--device /nonexistent build 3 1G --vcpus 4 --policy smt
+expect "build --policy without --vcpus" 2 '^claimctl: --policy says how --vcpus counts CPUs: give --vcpus$' -- \
+	--device /nonexistent build 3 1G --policy mem-only
+expect "build --policy without its argument" 2 "option '--policy' needs an argument" -- \
+	build 3 1G --vcpus 4 --policy
+expect "build --vcpus --policy mem-only parses" 1 '^claimctl: open /nonexistent: ENOENT' -- \
+	--device /nonexistent build 3 1G --vcpus 4 --policy=mem-only
+expect "build --vcpus --policy cores parses" 1 '^claimctl: open /nonexistent: ENOENT' -- \
+	--device /nonexistent build 3 1G --policy cores --vcpus 4
+expect "build --help explains --policy" 0 'mem-only \(logical CPUs only' -- build --help
 echo "1..$n"
 echo "$((n - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]
