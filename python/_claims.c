@@ -345,9 +345,17 @@ static PyObject *per_node(const __u64 *v, unsigned int n)
 	return d;
 }
 
-static PyObject *info_dict(const struct numaclaims_domain_info *i)
+/*
+ * A domain as a dict; with XenServer 9's NUMA metrics (claims_domain_numa()
+ * against the host's pool nodes @pools): numa_nodes, numa_optimised and
+ * memory_numa_node {node: bytes} for the nodes it has memory on.
+ */
+static PyObject *info_dict(const struct numaclaims_domain_info *i, uint64_t pools)
 {
-	return Py_BuildValue("{sI,sI,sK,sK,sK,sK,sK,sK,sN,sN}",
+	struct claims_domain_numa m;
+
+	claims_domain_numa(i, pools, &m);
+	return Py_BuildValue("{sI,sI,sK,sK,sK,sK,sK,sK,sN,sN,sI,sN,sN}",
 		"domid", i->domid, "domain_flags", i->domain_flags,
 		"max_pages", (unsigned long long)i->max_pages,
 		"tot_pages", (unsigned long long)i->tot_pages,
@@ -356,7 +364,20 @@ static PyObject *info_dict(const struct numaclaims_domain_info *i)
 		"uncounted_pages", (unsigned long long)i->uncounted_pages,
 		"node_affinity", (unsigned long long)i->node_affinity,
 		"claims", per_node(i->claims, NUMACLAIMS_MAX_NODES),
-		"node_pages", per_node(i->node_pages, NUMACLAIMS_MAX_NODES));
+		"node_pages", per_node(i->node_pages, NUMACLAIMS_MAX_NODES),
+		"numa_nodes", m.numa_nodes,
+		"numa_optimised", PyBool_FromLong(m.numa_optimised),
+		"memory_numa_node", per_node((const __u64 *)m.memory_numa_node, NUMACLAIMS_MAX_NODES));
+}
+
+/* The host's pool nodes for numa_optimised; 0 (unknown) if unreadable. */
+static uint64_t host_pools(HandleObject *self)
+{
+	uint64_t mask = 0;
+
+	if (claims_pool_nodes(self->h, &mask, NULL))
+		mask = 0;
+	return mask;
 }
 
 static PyObject *Handle_domain_info(HandleObject *self, PyObject *args)
@@ -370,7 +391,7 @@ static PyObject *Handle_domain_info(HandleObject *self, PyObject *args)
 	ret = claims_domain_getinfo(self->h, domid, &info);
 	if (ret < 0)
 		return raise_claims(ret, "domain_getinfo");
-	return info_dict(&info);
+	return info_dict(&info, host_pools(self));
 }
 
 static PyObject *Handle_domains(HandleObject *self, PyObject *unused)
@@ -378,12 +399,14 @@ static PyObject *Handle_domains(HandleObject *self, PyObject *unused)
 	struct numaclaims_domain_info info;
 	PyObject *l;
 	uint32_t id = 0;
+	uint64_t pools;
 	int ret;
 
 	if (!handle_ok(self) || !(l = PyList_New(0)))
 		return NULL;
+	pools = host_pools(self);
 	while ((ret = claims_domain_getinfo_next(self->h, id, &info)) == 0) {
-		PyObject *d = info_dict(&info);
+		PyObject *d = info_dict(&info, pools);
 
 		if (!d || PyList_Append(l, d)) {
 			Py_XDECREF(d);

@@ -239,6 +239,39 @@ int claims_domain_getinfo_next(struct claims_handle *h, uint32_t first_domid,
 			       struct numaclaims_domain_info *info);
 
 /**
+ * struct claims_domain_numa - a domain's NUMA metrics as XenServer 9 names
+ * them (VM_metrics, LIBCLAIMS_1.4): see claims_domain_numa().
+ * @numa_nodes:       nodes the domain has memory on.
+ * @numa_optimised:   1 if the memory is on one node, or on fewer nodes
+ *                    than the host has pools; else 0 (also without memory).
+ * @nodemask:         those nodes (bit n: node n).
+ * @memory_numa_node: per node, the bytes of the domain's memory there
+ *                    (memory_numa_node_X), counted and uncounted pages.
+ */
+struct claims_domain_numa {
+	uint32_t numa_nodes;
+	uint32_t numa_optimised;
+	uint64_t nodemask;
+	uint64_t memory_numa_node[NUMACLAIMS_MAX_NODES];
+};
+
+/**
+ * claims_domain_numa() - @m from @di (DOMAIN_INFO) and @pool_nodes (the
+ * host's nodes with a pool, claims_pool_nodes() or HOST_INFO; 0 if not
+ * known: then only one node is optimised).  Pure, no device.
+ *
+ * Exact: every page of the domain's physmap counts (@di->node_pages), no
+ * threshold as XenServer's 4096 pages, since a pool holds nothing but
+ * domains' pages.  @numa_optimised is XenServer's definition
+ * (numa_nodes == 1 or numa_nodes < the host's nodes), with the host's
+ * nodes those with a pool, the nodes a domain's memory can be on.
+ *
+ * Return: 0, or -EINVAL (@di or @m NULL; @m is then untouched).
+ */
+int claims_domain_numa(const struct numaclaims_domain_info *di,
+		       uint64_t pool_nodes, struct claims_domain_numa *m);
+
+/**
  * claims_physinfo() - %NUMACLAIMS_IOC_HOST_INFO (xc_physinfo()).
  *
  * A module of API version 1 fills only the version-1 part of @info: the

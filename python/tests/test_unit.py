@@ -184,6 +184,10 @@ class FakeHost(unittest.TestCase):
     """host_info() on the HOST_INFO of tests/fake_host_info.c (LD_PRELOAD)"""
 
     def host_info(self, version=None):
+        return self.fake("h.host_info()", version)
+
+    def fake(self, expr, version=None):
+        """EXPR on a Handle h whose ioctl() is tests/fake_host_info.c's"""
         so = os.environ.get("NUMACLAIMS_FAKE_IOCTL")
         if not so:
             self.skipTest("NUMACLAIMS_FAKE_IOCTL unset (make -C python check builds it)")
@@ -192,9 +196,22 @@ class FakeHost(unittest.TestCase):
             env["FAKE_HOST_INFO_VERSION"] = str(version)
         out = subprocess.run(
             [sys.executable, "-B", "-c",
-             "import numaclaims as nc\nwith nc.Handle('/dev/null') as h: print(repr(h.host_info()))"],
+             "import numaclaims as nc\nwith nc.Handle('/dev/null') as h: print(repr(%s))" % expr],
             env=env, cwd="/", check=True, stdout=subprocess.PIPE, universal_newlines=True).stdout
         return ast.literal_eval(out)
+
+    def test_domain_numa(self):
+        """XenServer 9's numa_nodes, memory_numa_node (bytes), numa_optimised"""
+        d5, d9 = self.fake("h.domain_info(5)"), self.fake("h.domain_info(9)")
+        self.assertEqual((d5["numa_nodes"], d5["numa_optimised"], d5["memory_numa_node"]),
+                         (2, False, {0: 256 * 4096, 2: 512 * 4096}),
+                         "nodes 0 and 2: all of the host's 2 pool nodes")
+        self.assertEqual((d9["numa_nodes"], d9["numa_optimised"], d9["memory_numa_node"]),
+                         (1, True, {2: 128 * 4096}), "one node, uncounted pages too")
+        self.assertIs(d9["numa_optimised"], True)
+        doms = self.fake("h.domains()")
+        self.assertEqual([(d["domid"], d["numa_nodes"], d["numa_optimised"]) for d in doms],
+                         [(5, 2, False), (9, 1, True)])
 
     def test_fields(self):
         """every HOST_INFO field, held and scrub (API version 3) included"""

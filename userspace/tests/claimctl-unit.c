@@ -563,6 +563,51 @@ static void test_domain_memory(void)
 	tap(cc_domain_nodes(&d[0]) == 1ULL << 63, "domain nodes: node 63");
 }
 
+/* claims_domain_numa(): XenServer 9's numa_nodes, memory_numa_node_X, numa_optimised */
+static void test_domain_numa(void)
+{
+	struct numaclaims_domain_info d[2], saved;
+	struct claims_domain_numa m;
+	int ok, n;
+
+	fake_domains(d);
+	saved = d[0];
+	memset(&m, 0xa5, sizeof(m));
+	ok = !claims_domain_numa(&d[0], 0x3, &m);
+	tap(ok && m.numa_nodes == 2 && m.nodemask == 0x3 &&
+	    m.memory_numa_node[0] == 16384ULL * 4096 &&
+	    m.memory_numa_node[1] == 4096ULL * 4096 && m.memory_numa_node[2] == 0,
+	    "numa: pages on nodes 0 and 1: 2 nodes, bytes per node exact");
+	tap(ok && !m.numa_optimised, "numa: 2 of the host's 2 pool nodes: not optimised");
+	claims_domain_numa(&d[0], 0x7, &m);
+	tap(m.numa_optimised, "numa: 2 of 3 pool nodes: optimised (fewer than the host's)");
+	claims_domain_numa(&d[0], 0, &m);
+	tap(!m.numa_optimised, "numa: pool nodes unknown: 2 nodes not optimised");
+	claims_domain_numa(&d[1], 0x3, &m);
+	tap(m.numa_nodes == 1 && m.numa_optimised && m.nodemask == 0x2 &&
+	    m.memory_numa_node[1] == 2048ULL * 4096,
+	    "numa: uncounted pages on one node: 1 node, optimised, 8 MiB");
+	claims_domain_numa(&d[1], 0, &m);
+	tap(m.numa_optimised, "numa: one node is optimised without host info");
+	d[0].node_pages[0] = 1;		/* a single page elsewhere counts: exact */
+	d[0].node_pages[1] = 0;
+	d[0].node_pages[5] = 1ULL << 20;
+	claims_domain_numa(&d[0], 0x3f, &m);
+	tap(m.numa_nodes == 2 && m.memory_numa_node[0] == 4096,
+	    "numa: one stray page makes a node (no 4096-page threshold)");
+	memset(&d[0], 0, sizeof(d[0]));
+	claims_domain_numa(&d[0], 0x3, &m);
+	for (ok = 1, n = 0; n < NUMACLAIMS_MAX_NODES; n++)
+		ok &= !m.memory_numa_node[n];
+	tap(ok && !m.numa_nodes && !m.numa_optimised && !m.nodemask,
+	    "numa: no memory: 0 nodes, not optimised");
+	d[0] = saved;
+	memset(&m, 0x5a, sizeof(m));
+	tap(claims_domain_numa(NULL, 0x3, &m) == -EINVAL && m.numa_nodes == 0x5a5a5a5a &&
+	    claims_domain_numa(&d[0], 0x3, NULL) == -EINVAL,
+	    "numa: NULL: EINVAL, nothing written");
+}
+
 static void test_domain_output(void)
 {
 	struct numaclaims_domain_info d[2];
@@ -576,9 +621,9 @@ static void test_domain_output(void)
 	capture_begin(&f, &len, &buf);
 	cc_print_domains(f, &hi, d, 2, CC_UNIT_MIB);
 	check_str(capture_end(f, &buf),
-		  "domid           max         tot     claimed  n0-claimed      n0-mem  n1-claimed      n1-mem  host-claimed  affinity  flags\n"
-		  "1           1024.00       80.00      144.00       64.00       64.00       64.00       16.00         16.00  0-1       -\n"
-		  "7            256.00        0.00      124.00        0.00        0.00      124.00        8.00          0.00  1         autodestroy\n",
+		  "domid           max         tot     claimed  n0-claimed      n0-mem  n1-claimed      n1-mem  host-claimed  numa opt  affinity  flags\n"
+		  "1           1024.00       80.00      144.00       64.00       64.00       64.00       16.00         16.00     2 no   0-1       -\n"
+		  "7            256.00        0.00      124.00        0.00        0.00      124.00        8.00          0.00     1 yes  1         autodestroy\n",
 		  "list table in MiB");
 	free(buf);
 
@@ -591,13 +636,15 @@ static void test_domain_output(void)
 		  "{\"node\":0,\"claimed_pages\":16384,\"mem_pages\":16384},"
 		  "{\"node\":1,\"claimed_pages\":16384,\"mem_pages\":4096}],"
 		  "\"host\":{\"claimed_pages\":4096},\"affinity\":[0,1],"
-		  "\"flags\":[]},"
+		  "\"flags\":[],\"numa_nodes\":2,\"numa_optimised\":false,"
+		  "\"memory_numa_node_0\":67108864,\"memory_numa_node_1\":16777216},"
 		  "{\"domid\":7,\"max_pages\":65536,\"tot_pages\":0,"
 		  "\"claimed_pages\":31744,\"uncounted_pages\":2048,\"nodes\":["
 		  "{\"node\":0,\"claimed_pages\":0,\"mem_pages\":0},"
 		  "{\"node\":1,\"claimed_pages\":31744,\"mem_pages\":2048}],"
 		  "\"host\":{\"claimed_pages\":0},\"affinity\":[1],"
-		  "\"flags\":[\"autodestroy\"]}]}\n",
+		  "\"flags\":[\"autodestroy\"],\"numa_nodes\":1,\"numa_optimised\":true,"
+		  "\"memory_numa_node_0\":0,\"memory_numa_node_1\":8388608}]}\n",
 		  "list JSON: the table's columns");
 	free(buf);
 
@@ -1094,6 +1141,7 @@ int main(int argc, char **argv)
 	test_host_output();
 	test_domain_output();
 	test_domain_memory();
+	test_domain_numa();
 	test_claim_set_output();
 	test_command_output();
 	test_hints();
