@@ -557,6 +557,115 @@ static PyObject *handle_plan(HandleObject *self, PyObject *args, PyObject *kw,
 	return plan_dict(&p);
 }
 
+/* {node: pages} of a domain dict into @out (nodes 0-63). */
+static int node_map(PyObject *d, const char *key, __u64 *out)
+{
+	PyObject *m = PyDict_GetItemString(d, key), *k, *v;
+	Py_ssize_t pos = 0;
+
+	if (!m)
+		return 1;		/* absent: none */
+	if (!PyDict_Check(m)) {
+		PyErr_Format(PyExc_TypeError, "'%s' must be a dict {node: pages}", key);
+		return 0;
+	}
+	while (PyDict_Next(m, &pos, &k, &v)) {
+		long n = PyLong_AsLong(k);
+		unsigned long long x;
+
+		if (n == -1 && PyErr_Occurred())
+			return 0;
+		if (n < 0 || n >= NUMACLAIMS_MAX_NODES) {
+			PyErr_Format(PyExc_ValueError, "'%s': node %ld, nodes are 0 to 63", key, n);
+			return 0;
+		}
+		x = PyLong_AsUnsignedLongLong(v);
+		if (PyErr_Occurred())
+			return 0;
+		out[n] = x;
+	}
+	return 1;
+}
+
+static int u64_key(PyObject *d, const char *key, __u64 *out)
+{
+	PyObject *v = PyDict_GetItemString(d, key);
+
+	if (!v)
+		return 1;
+	*out = PyLong_AsUnsignedLongLong(v);
+	return !PyErr_Occurred();
+}
+
+/* A domain as domain_info() returns it (or a saved copy) into @di. */
+static int info_from_dict(PyObject *d, struct numaclaims_domain_info *di)
+{
+	__u64 domid = 0;
+
+	memset(di, 0, sizeof(*di));
+	if (!PyDict_Check(d)) {
+		PyErr_SetString(PyExc_TypeError, "a domain: a dict as domain_info() returns");
+		return 0;
+	}
+	if (!u64_key(d, "domid", &domid) || !u64_key(d, "tot_pages", &di->tot_pages) ||
+	    !u64_key(d, "outstanding_pages", &di->outstanding_pages) ||
+	    !u64_key(d, "node_claims", &di->node_claims) ||
+	    !u64_key(d, "uncounted_pages", &di->uncounted_pages) ||
+	    !node_map(d, "claims", di->claims) || !node_map(d, "node_pages", di->node_pages))
+		return 0;
+	di->domid = (uint32_t)domid;
+	return 1;
+}
+
+/* like_plan(domain) or Handle.build_like(domid, domain | source domid) */
+static PyObject *like_common(HandleObject *self, unsigned int domid, PyObject *src)
+{
+	struct numaclaims_domain_info di;
+	struct claims_plan p;
+	int ret;
+
+	if (self && PyLong_Check(src)) {
+		unsigned long id = PyLong_AsUnsignedLong(src);
+
+		if (PyErr_Occurred())
+			return NULL;
+		ret = claims_domain_getinfo(self->h, (uint32_t)id, &di);
+		if (ret < 0)
+			return raise_claims(ret, "domain_getinfo");
+	} else if (!info_from_dict(src, &di)) {
+		return NULL;
+	}
+	if (self) {
+		Py_BEGIN_ALLOW_THREADS
+		ret = claims_build_like(self->h, domid, &di, &p);
+		Py_END_ALLOW_THREADS
+	} else {
+		ret = claims_plan_like(&di, &p);
+	}
+	if (ret < 0)
+		return raise_claims(ret, self ? "build_like" : "plan_like");
+	return plan_dict(&p);
+}
+
+static PyObject *Handle_build_like(HandleObject *self, PyObject *args)
+{
+	unsigned int domid;
+	PyObject *src;
+
+	if (!handle_ok(self) || !PyArg_ParseTuple(args, "IO", &domid, &src))
+		return NULL;
+	return like_common(self, domid, src);
+}
+
+static PyObject *mod_plan_like(PyObject *mod, PyObject *args)
+{
+	PyObject *src;
+
+	if (!PyArg_ParseTuple(args, "O", &src))
+		return NULL;
+	return like_common(NULL, 0, src);
+}
+
 static PyObject *Handle_build_claim(HandleObject *self, PyObject *args, PyObject *kw)
 {
 	return handle_plan(self, args, kw, 1);
@@ -739,6 +848,9 @@ static PyMethodDef Handle_methods[] = {
 	  "build_claim(domid, pages, cpu_node=-1, vcpus=0, allowed_nodes=0, max_distance=0, max_nodes=0, flags=0, max_attempts=0, policy=PLAN_POLICY_CORES) -> plan" },
 	{ "plan", (PyCFunction)(void (*)(void))Handle_plan, METH_VARARGS | METH_KEYWORDS,
 	  "plan(domid, pages, ...) -> plan (installs nothing)" },
+	{ "build_like", (PyCFunction)Handle_build_like, METH_VARARGS,
+	  "build_like(domid, original) -> plan: claim exactly the memory of original\n"
+	  "(a domain id of this host, or a dict as domain_info() returns) as one claim set" },
 	{ NULL }
 };
 
@@ -762,6 +874,9 @@ static PyMethodDef mod_methods[] = {
 	  "topology: {'free_pages': [per node], 'distance': [[row], ...], 'cpus': [...],\n"
 	  "           'cores': [physical cores per node] (default: every CPU a core),\n"
 	  "           'pool_nodes': mask (default: nodes with free pages), 'host_free_pages'}" },
+	{ "plan_like", mod_plan_like, METH_VARARGS,
+	  "plan_like(domain: dict) -> plan: the exact claim set that recreates a domain\n"
+	  "described as domain_info() returns it (claims_plan_like()), no device" },
 	{ "node_cores", (PyCFunction)(void (*)(void))mod_node_cores, METH_VARARGS | METH_KEYWORDS,
 	  "node_cores(node, sysfs_root=None) -> physical cores of NUMA node (SMT siblings once)" },
 	{ NULL }

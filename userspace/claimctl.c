@@ -1353,7 +1353,8 @@ int main(int argc, char **argv)
 			    optind >= cargc)
 				break;
 			first_arg = cargv[optind++];
-			if (dashdash)
+			/* build parses what follows its DOMID (--like SRC) */
+			if (dashdash || c->run == cmd_build)
 				break;
 			continue;
 		}

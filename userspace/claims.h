@@ -691,6 +691,47 @@ int claims_build_claim(struct claims_handle *h, uint32_t domid,
 		       const struct claims_plan_request *r,
 		       struct claims_plan *p);
 
+/**
+ * claims_plan_like() - the exact claim set that recreates domain @orig's
+ * memory (migration target, restore, reboot; LIBCLAIMS_1.4): on each node
+ * the pages it has there plus its outstanding claim there, and its
+ * host-wide claim as a host-wide part.  Pure (no device): @orig is what
+ * claims_domain_getinfo() read, or a saved description.  Never an
+ * estimate and nothing added, so recreating a domain from the domain it
+ * recreated claims the same set again (xenopsd grew a VM by its overhead
+ * on every migration, CA-423816).
+ *
+ * @p gets the set (node parts in ascending node order, then the host-wide
+ * part), @nodemask and @cpu_nodemask its nodes, @host_pages, @kind
+ * (%CLAIMS_PLAN_ONE_NODE, %CLAIMS_PLAN_NODES, or %CLAIMS_PLAN_HOST_SPREAD
+ * with a host-wide part); @distance 0 (not measured) and @attempts 0.
+ *
+ * Pages from NO_REFCOUNT populates (@orig->uncounted_pages) are not
+ * claimed (they never consume a claim): subtracted from their node when
+ * the domain has memory on one node only.
+ *
+ * Return: 0; -EINVAL (NULL, nothing to claim, uncounted pages on more
+ * than one node so that the counted split is not known, node claims
+ * above the outstanding total, or a total that overflows); @p zeroed on
+ * failure.
+ */
+int claims_plan_like(const struct numaclaims_domain_info *orig,
+		     struct claims_plan *p);
+
+/**
+ * claims_build_like() - claims_plan_like() installed on domain @domid as
+ * one claim set (CLAIM_SET, replacing its claims; LIBCLAIMS_1.4).  No
+ * re-planning: the set is exact or nothing.
+ *
+ * Return: 0 and @p the installed set (@attempts 1); claims_plan_like()'s
+ * -EINVAL; CLAIM_SET's errors: -ENOMEM (the set does not fit the host
+ * now: nothing installed, the domain keeps its claims), -EINVAL (above
+ * the domain's max_pages), -ESRCH, -EPERM.
+ */
+int claims_build_like(struct claims_handle *h, uint32_t domid,
+		      const struct numaclaims_domain_info *orig,
+		      struct claims_plan *p);
+
 #ifdef __cplusplus
 }
 #endif

@@ -585,6 +585,68 @@ int claims_plan_topology_read(struct claims_handle *h, uint32_t domid,
 	return 0;
 }
 
+/* ---- exact claims for migration and restore ---- */
+
+int claims_plan_like(const struct numaclaims_domain_info *orig,
+		     struct claims_plan *p)
+{
+	uint64_t part[NUMACLAIMS_MAX_NODES] = { 0 }, host, total = 0, mem = 0;
+	int n, one = -1, nodes = 0;
+
+	if (!p)
+		return -EINVAL;
+	memset(p, 0, sizeof(*p));
+	if (!orig || orig->node_claims > orig->outstanding_pages)
+		return -EINVAL;
+	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
+		if (orig->node_pages[n]) {
+			one = n;
+			nodes++;
+		}
+		mem += orig->node_pages[n];
+	}
+	/* uncounted pages never take a claim: only their node's are known */
+	if (orig->uncounted_pages && (nodes != 1 || orig->uncounted_pages > mem))
+		return -EINVAL;
+	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
+		part[n] = orig->node_pages[n] + orig->claims[n];
+		if (n == one)
+			part[n] -= orig->uncounted_pages;
+		if (part[n] < orig->claims[n] || total + part[n] < total)
+			return -EINVAL;		/* overflow */
+		total += part[n];
+	}
+	host = orig->outstanding_pages - orig->node_claims;
+	if (total + host < total || !(total + host))
+		return -EINVAL;
+	emit(p, part, host);
+	p->cpu_nodemask = p->nodemask;
+	p->kind = host ? CLAIMS_PLAN_HOST_SPREAD :
+		  popcount64(p->nodemask) == 1 ? CLAIMS_PLAN_ONE_NODE :
+		  CLAIMS_PLAN_NODES;
+	return 0;
+}
+
+int claims_build_like(struct claims_handle *h, uint32_t domid,
+		      const struct numaclaims_domain_info *orig,
+		      struct claims_plan *p)
+{
+	uint32_t nr;
+	int ret;
+
+	ret = claims_plan_like(orig, p);
+	if (ret)
+		return ret;
+	nr = p->nr_entries;
+	ret = claims_domain_claim_memory(h, domid, NUMACLAIMS_CLAIM_SET, &nr, p->set);
+	if (ret) {
+		memset(p, 0, sizeof(*p));
+		return ret;
+	}
+	p->attempts = 1;
+	return 0;
+}
+
 /* ---- physical cores from sysfs ---- */
 
 /* CPU numbers claims_node_cores() handles (Linux's largest NR_CPUS). */

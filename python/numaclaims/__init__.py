@@ -22,7 +22,7 @@ from .errors import (Error, ClaimRefused, NoSuchDomain, NoPool,
                      ModuleNotLoaded, NotPermitted, error_from)
 from .spec import parse_size, parse_claim_spec, format_claim_spec
 from . import _claims
-from ._claims import (strerror, domain_path, plan_compute, node_cores,
+from ._claims import (strerror, domain_path, plan_compute, node_cores, plan_like,
                       API_VERSION,
                       PAGE_SIZE, MAX_NODES, MAX_ORDER, TARGET_HOST,
                       TARGET_LEGACY, DOMAIN_AUTODESTROY, MEMF_EXACT_NODE,

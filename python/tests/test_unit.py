@@ -213,6 +213,34 @@ class FakeHost(unittest.TestCase):
         self.assertEqual([(d["domid"], d["numa_nodes"], d["numa_optimised"]) for d in doms],
                          [(5, 2, False), (9, 1, True)])
 
+    def test_like_roundtrip(self):
+        """plan_like() of a saved domain_info(), back and forth 12 times: the same set"""
+        d5 = self.fake("h.domain_info(5)")
+        first = nc.plan_like(d5)
+        self.assertEqual(first["set"], [(0, 256), (2, 512)])
+        self.assertEqual(first["kind"], nc.PLAN_NODES)
+        desc = d5
+        for i in range(12):
+            p = nc.plan_like(desc)
+            self.assertEqual(p, first, "round trip %d" % i)
+            # the target: the set installed, then a part populated
+            pop = {n: pages * (i % 3) // 2 for n, pages in p["set"]}
+            desc = {"domid": 10 + i, "tot_pages": sum(pop.values()),
+                    "node_pages": {n: x for n, x in pop.items() if x},
+                    "claims": {n: pages - pop[n] for n, pages in p["set"] if pages - pop[n]},
+                    "uncounted_pages": 0}
+            desc["node_claims"] = desc["outstanding_pages"] = sum(desc["claims"].values())
+            self.assertEqual(desc["tot_pages"] + desc["outstanding_pages"], 768)
+        d9 = self.fake("h.domain_info(9)")
+        self.assertEqual(nc.plan_like(d9)["set"], [(2, 100)], "uncounted pages left out")
+        with self.assertRaises(nc.Error) as cm:
+            nc.plan_like({"domid": 1})
+        self.assertEqual(cm.exception.errno, errno.EINVAL)
+        with self.assertRaises(ValueError):
+            nc.plan_like({"node_pages": {64: 1}})
+        with self.assertRaises(TypeError):
+            nc.plan_like([1])
+
     def test_fields(self):
         """every HOST_INFO field, held and scrub (API version 3) included"""
         hi = self.host_info()

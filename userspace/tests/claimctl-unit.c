@@ -670,6 +670,153 @@ static void test_domain_output(void)
 	free(buf);
 }
 
+/*
+ * Exact claims for migration: a domain's description (claimctl list
+ * --json) read back, its like-set (claims_plan_like()), a target that
+ * builds from it and populates part of it, that target's description, and
+ * so on, back and forth 12 times: the same set every time, the same total.
+ */
+static void test_like_roundtrip(void)
+{
+	struct numaclaims_domain_info d[2], cur, back;
+	struct numaclaims_host_info hi;
+	struct claims_plan first, p;
+	char err[256], *buf;
+	size_t len;
+	FILE *f;
+	int i, n, same = 1, parsed = 1, total_ok = 1;
+	uint64_t baseline;
+
+	fake_host(&hi);
+	fake_domains(d);
+	cur = d[0];
+	baseline = cur.tot_pages + cur.outstanding_pages;
+	i = claims_plan_like(&cur, &first);
+	capture_begin(&f, &len, &buf);
+	fprintf(f, "%u:%llu,%u:%llu,host:%llu", first.set[0].target,
+		(unsigned long long)first.set[0].pages, first.set[1].target,
+		(unsigned long long)first.set[1].pages,
+		(unsigned long long)first.set[2].pages);
+	capture_end(f, &buf);
+	tap(!i && !strcmp(buf, "0:32768,1:20480,host:4096") && first.nr_entries == 3 &&
+	    first.kind == CLAIMS_PLAN_HOST_SPREAD && first.nodemask == 0x3,
+	    "like: pages + claim per node, the host-wide claim host-wide (got %s)", buf);
+	free(buf);
+	for (i = 0; i < 12; i++) {
+		capture_begin(&f, &len, &buf);
+		cc_print_domains_json(f, &hi, &cur, 1);
+		capture_end(f, &buf);
+		memset(&back, 0x5a, sizeof(back));
+		parsed &= !cc_parse_domain_json(buf, &back, err, sizeof(err));
+		free(buf);
+		if (claims_plan_like(&back, &p) || memcmp(&p, &first, sizeof(p))) {
+			same = 0;
+			break;
+		}
+		/* the target: domid i + 10, the set installed, then part populated */
+		memset(&cur, 0, sizeof(cur));
+		cur.domid = 10 + i;
+		cur.max_pages = 262144;
+		for (n = 0; n < (int)p.nr_entries; n++) {
+			struct numaclaims_claim *c = &p.set[n];
+			uint64_t pop = c->pages * (uint64_t)(i % 3) / 2;	/* 0, 1/2, all */
+
+			if (c->target == NUMACLAIMS_TARGET_HOST) {
+				cur.outstanding_pages += c->pages;
+				continue;
+			}
+			cur.node_pages[c->target] = pop;
+			cur.claims[c->target] = c->pages - pop;
+			cur.tot_pages += pop;
+			cur.outstanding_pages += c->pages - pop;
+			cur.node_claims += c->pages - pop;
+		}
+		total_ok &= cur.tot_pages + cur.outstanding_pages == baseline;
+	}
+	tap(parsed, "like: 12 descriptions printed by list --json read back");
+	tap(same && i == 12, "like: 12 round trips, the identical claim set every time (%d)", i);
+	tap(total_ok, "like: pages + claims stay %llu (nothing grows)",
+	    (unsigned long long)baseline);
+
+	/* uncounted pages on one node are not claimed: they take no claim */
+	i = claims_plan_like(&d[1], &p);
+	tap(!i && p.nr_entries == 1 && p.set[0].target == 1 &&
+	    p.set[0].pages == 31744,
+	    "like: uncounted pages on one node left out (got %u entries, %llu pages)",
+	    p.nr_entries, (unsigned long long)p.set[0].pages);
+	back = d[0];
+	back.uncounted_pages = 1;
+	memset(&p, 0xa5, sizeof(p));
+	{
+		struct claims_plan zero;
+
+		memset(&zero, 0, sizeof(zero));
+		tap(claims_plan_like(&back, &p) == -EINVAL && !memcmp(&p, &zero, sizeof(p)),
+		    "like: uncounted pages on two nodes: EINVAL (split unknown), plan zeroed");
+		memset(&back, 0, sizeof(back));
+		tap(claims_plan_like(&back, &p) == -EINVAL, "like: nothing to claim: EINVAL");
+		back = d[0];
+		back.node_claims = back.outstanding_pages + 1;
+		tap(claims_plan_like(&back, &p) == -EINVAL,
+		    "like: node claims above the outstanding total: EINVAL");
+		back = d[0];
+		back.node_pages[5] = ~0ULL;
+		tap(claims_plan_like(&back, &p) == -EINVAL, "like: a total that overflows: EINVAL");
+		tap(claims_plan_like(NULL, &p) == -EINVAL && claims_plan_like(&d[0], NULL) == -EINVAL,
+		    "like: NULL: EINVAL");
+	}
+}
+
+/* cc_parse_domain_json(): good documents in any layout, bad ones refused. */
+static void test_parse_domain_json(void)
+{
+	static const struct { const char *json, *why; } bad[] = {
+		{ "", "not one JSON document" },
+		{ "{\"page_size\":4096,\"domains\":[]}", "0 domains" },
+		{ "{\"domid\":1,\"tot_pages\":1,\"uncounted_pages\":0,\"claimed_pages\":0,"
+		  "\"host\":{\"claimed_pages\":0}}", "no \"nodes\"" },
+		{ "{\"domid\":1,\"tot_pages\":1,\"uncounted_pages\":0,\"claimed_pages\":5,"
+		  "\"nodes\":[{\"node\":0,\"claimed_pages\":4,\"mem_pages\":1}],"
+		  "\"host\":{\"claimed_pages\":0}}", "claimed_pages 5 is not" },
+		{ "{\"domid\":1,\"tot_pages\":1,\"uncounted_pages\":0,\"claimed_pages\":0,"
+		  "\"nodes\":[{\"node\":64,\"claimed_pages\":0,\"mem_pages\":1}],"
+		  "\"host\":{\"claimed_pages\":0}}", "node 64" },
+		{ "{\"domid\":1,\"tot_pages\":1,\"uncounted_pages\":0,\"claimed_pages\":0,"
+		  "\"nodes\":[{\"node\":0,\"mem_pages\":1}],"
+		  "\"host\":{\"claimed_pages\":0}}", "needs node, claimed_pages" },
+		{ "{\"domid\":1,\"tot_pages\":1,\"uncounted_pages\":0,\"claimed_pages\":0,"
+		  "\"nodes\":[{\"node\":0,\"claimed_pages\":0,\"mem_pages\":1},"
+		  "{\"node\":0,\"claimed_pages\":0,\"mem_pages\":1}],"
+		  "\"host\":{\"claimed_pages\":0}}", "listed twice" },
+		{ "{\"domid\":1,\"tot_pages\":1,\"uncounted_pages\":0,\"claimed_pages\":-1,"
+		  "\"nodes\":[],\"host\":{\"claimed_pages\":0}}", "negative" },
+		{ "{\"domid\":1,\"tot_pages\":1} trailing", "not one JSON document" },
+	};
+	struct numaclaims_domain_info di, was;
+	char err[256];
+	size_t i;
+	int ok;
+
+	memset(&di, 0x77, sizeof(di));
+	was = di;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = 0;
+		ok = cc_parse_domain_json(bad[i].json, &di, err, sizeof(err)) == -EINVAL &&
+		     strstr(err, bad[i].why) && !memcmp(&di, &was, sizeof(di));
+		tap(ok, "parse description: bad %zu refused, nothing written (%s)", i, err);
+	}
+	ok = !cc_parse_domain_json(
+		"{\n  \"domid\": 4,\n  \"tot_pages\": 10,\n  \"uncounted_pages\": 0,\n"
+		"  \"claimed_pages\": 7,\n  \"nodes\": [\n    {\"node\": 2, \"claimed_pages\": 5,"
+		" \"mem_pages\": 10, \"extra\": [1, {\"x\": null}]}\n  ],\n"
+		"  \"host\": {\"claimed_pages\": 2},\n  \"flags\": [\"autodestroy\"],"
+		" \"numa_optimised\": true\n}\n", &di, err, sizeof(err));
+	tap(ok && di.domid == 4 && di.tot_pages == 10 && di.outstanding_pages == 7 &&
+	    di.node_claims == 5 && di.claims[2] == 5 && di.node_pages[2] == 10 &&
+	    !di.claims[0] && !di.node_pages[0],
+	    "parse description: one domain object as jq prints it (%s)", ok ? "ok" : err);
+}
+
 static void test_claim_set_output(void)
 {
 	struct numaclaims_claim set[3] = {
@@ -1142,6 +1289,8 @@ int main(int argc, char **argv)
 	test_domain_output();
 	test_domain_memory();
 	test_domain_numa();
+	test_like_roundtrip();
+	test_parse_domain_json();
 	test_claim_set_output();
 	test_command_output();
 	test_hints();

@@ -85,8 +85,8 @@ t "claims_strerror is LIBCLAIMS_1.2" \
 	bash -c "nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -q ' claims_strerror@@LIBCLAIMS_1.2\$'"
 t "the planner calls are LIBCLAIMS_1.3" \
 	bash -c "[ \$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -cE ' claims_(plan_compute|plan_topology_read|plan|build_claim)@@LIBCLAIMS_1.3\$') = 4 ]"
-t "the planner's core calls are LIBCLAIMS_1.4" \
-	bash -c "[ \$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -cE ' claims_(plan_compute_cores|node_cores)@@LIBCLAIMS_1.4\$') = 2 ]"
+t "the cores, NUMA metrics and like calls are LIBCLAIMS_1.4" \
+	bash -c "[ \$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -cE ' claims_(plan_compute_cores|node_cores|domain_numa|plan_like|build_like)@@LIBCLAIMS_1.4\$') = 5 ]"
 t "installed claimctl runs" "$prefix/bin/claimctl" --version
 # Man pages, completion, the modprobe.d example and the example builder.
 man=$prefix/share/man
