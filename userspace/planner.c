@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +23,11 @@
 #include <numa.h>
 
 #include "claims.h"
+
+/* LIBCLAIMS_1.4's policy and pad were 1.3's reserved[0]: the size is 1.3's. */
+_Static_assert(sizeof(struct claims_plan_request) == 72 &&
+	       offsetof(struct claims_plan_request, policy) == 40,
+	       "struct claims_plan_request keeps libclaims 1.3's layout");
 
 /* Parts are whole 2 MiB (order-9 extents) where a node's room allows. */
 #define PL_ALIGN	512ULL
