@@ -29,7 +29,7 @@ _claimctl_command_options()
 	offline) echo "" ;;
 	online) echo "" ;;
 	run) echo "--cpunodebind --fd" ;;
-	build) echo "--attempts --cpu-node --dry-run --json --max-distance --max-nodes --nodes --spread --vcpus" ;;
+	build) echo "--attempts --cpu-node --dry-run --json --like --max-distance --max-nodes --nodes --policy --spread --vcpus" ;;
 	topology) echo "--json" ;;
 	metrics) echo "" ;;
 	version) echo "--json" ;;
@@ -94,7 +94,7 @@ _claimctl()
 			return 0
 		fi
 		case "$w" in
-		--max|--node|--order|--gfn|--cpunodebind|--cpu-node|--vcpus|--nodes|--max-distance|--max-nodes|--attempts)
+		--max|--node|--order|--gfn|--cpunodebind|--cpu-node|--vcpus|--nodes|--max-distance|--max-nodes|--attempts|--policy|--like)
 			i=$((i + 1)) ;;
 		-*) ;;
 		*) nargs=$((nargs + 1)) ;;
@@ -103,6 +103,8 @@ _claimctl()
 
 	case "$prev" in
 	--order) COMPREPLY=($(compgen -W "0 1 2 3 4 5 6 7 8 9" -- "$cur")); return 0 ;;
+	--policy) COMPREPLY=($(compgen -W "cores mem-only" -- "$cur")); return 0 ;;
+	--like) COMPREPLY=($(compgen -W "$(_claimctl_domids)" -- "$cur") $(compgen -f -- "$cur")); return 0 ;;
 	--max|--node|--gfn|--cpunodebind|--cpu-node|--vcpus|--nodes|--max-distance|--max-nodes|--attempts)
 		return 0 ;;
 	esac

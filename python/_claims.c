@@ -345,9 +345,17 @@ static PyObject *per_node(const __u64 *v, unsigned int n)
 	return d;
 }
 
-static PyObject *info_dict(const struct numaclaims_domain_info *i)
+/*
+ * A domain as a dict; with XenServer 9's NUMA metrics (claims_domain_numa()
+ * against the host's pool nodes @pools): numa_nodes, numa_optimised and
+ * memory_numa_node {node: bytes} for the nodes it has memory on.
+ */
+static PyObject *info_dict(const struct numaclaims_domain_info *i, uint64_t pools)
 {
-	return Py_BuildValue("{sI,sI,sK,sK,sK,sK,sK,sK,sN,sN}",
+	struct claims_domain_numa m;
+
+	claims_domain_numa(i, pools, &m);
+	return Py_BuildValue("{sI,sI,sK,sK,sK,sK,sK,sK,sN,sN,sI,sN,sN}",
 		"domid", i->domid, "domain_flags", i->domain_flags,
 		"max_pages", (unsigned long long)i->max_pages,
 		"tot_pages", (unsigned long long)i->tot_pages,
@@ -356,7 +364,20 @@ static PyObject *info_dict(const struct numaclaims_domain_info *i)
 		"uncounted_pages", (unsigned long long)i->uncounted_pages,
 		"node_affinity", (unsigned long long)i->node_affinity,
 		"claims", per_node(i->claims, NUMACLAIMS_MAX_NODES),
-		"node_pages", per_node(i->node_pages, NUMACLAIMS_MAX_NODES));
+		"node_pages", per_node(i->node_pages, NUMACLAIMS_MAX_NODES),
+		"numa_nodes", m.numa_nodes,
+		"numa_optimised", PyBool_FromLong(m.numa_optimised),
+		"memory_numa_node", per_node((const __u64 *)m.memory_numa_node, NUMACLAIMS_MAX_NODES));
+}
+
+/* The host's pool nodes for numa_optimised; 0 (unknown) if unreadable. */
+static uint64_t host_pools(HandleObject *self)
+{
+	uint64_t mask = 0;
+
+	if (claims_pool_nodes(self->h, &mask, NULL))
+		mask = 0;
+	return mask;
 }
 
 static PyObject *Handle_domain_info(HandleObject *self, PyObject *args)
@@ -370,7 +391,7 @@ static PyObject *Handle_domain_info(HandleObject *self, PyObject *args)
 	ret = claims_domain_getinfo(self->h, domid, &info);
 	if (ret < 0)
 		return raise_claims(ret, "domain_getinfo");
-	return info_dict(&info);
+	return info_dict(&info, host_pools(self));
 }
 
 static PyObject *Handle_domains(HandleObject *self, PyObject *unused)
@@ -378,12 +399,14 @@ static PyObject *Handle_domains(HandleObject *self, PyObject *unused)
 	struct numaclaims_domain_info info;
 	PyObject *l;
 	uint32_t id = 0;
+	uint64_t pools;
 	int ret;
 
 	if (!handle_ok(self) || !(l = PyList_New(0)))
 		return NULL;
+	pools = host_pools(self);
 	while ((ret = claims_domain_getinfo_next(self->h, id, &info)) == 0) {
-		PyObject *d = info_dict(&info);
+		PyObject *d = info_dict(&info, pools);
 
 		if (!d || PyList_Append(l, d)) {
 			Py_XDECREF(d);
@@ -466,7 +489,7 @@ static PyObject *Handle_pool_nodes(HandleObject *self, PyObject *unused)
 /* The planner: a request from keywords, a plan as a dict. */
 static char *plan_kwlist[] = { "pages", "cpu_node", "vcpus", "allowed_nodes",
 			       "max_distance", "max_nodes", "flags",
-			       "max_attempts", NULL };
+			       "max_attempts", "policy", NULL };
 
 static int parse_request(PyObject *args, PyObject *kw, const char *fmt,
 			 unsigned int *domid, struct claims_plan_request *r)
@@ -474,7 +497,8 @@ static int parse_request(PyObject *args, PyObject *kw, const char *fmt,
 	unsigned long long pages = 0, allowed = 0;
 	int cpu_node = CLAIMS_PLAN_NO_NODE;
 	unsigned int vcpus = 0, max_distance = 0, max_nodes = 0, flags = 0, attempts = 0;
-	static char *kwlist[10];
+	unsigned int policy = CLAIMS_PLAN_POLICY_CORES;
+	static char *kwlist[11];
 	int ok;
 
 	memset(r, 0, sizeof(*r));
@@ -483,11 +507,11 @@ static int parse_request(PyObject *args, PyObject *kw, const char *fmt,
 		memcpy(kwlist + 1, plan_kwlist, sizeof(plan_kwlist));
 		ok = PyArg_ParseTupleAndKeywords(args, kw, fmt, kwlist, domid, &pages,
 				&cpu_node, &vcpus, &allowed, &max_distance,
-				&max_nodes, &flags, &attempts);
+				&max_nodes, &flags, &attempts, &policy);
 	} else {
 		ok = PyArg_ParseTupleAndKeywords(args, kw, fmt, plan_kwlist, &pages,
 				&cpu_node, &vcpus, &allowed, &max_distance,
-				&max_nodes, &flags, &attempts);
+				&max_nodes, &flags, &attempts, &policy);
 	}
 	if (!ok)
 		return 0;
@@ -499,6 +523,7 @@ static int parse_request(PyObject *args, PyObject *kw, const char *fmt,
 	r->max_nodes = max_nodes;
 	r->flags = flags;
 	r->max_attempts = attempts;
+	r->policy = policy;
 	return 1;
 }
 
@@ -521,7 +546,7 @@ static PyObject *handle_plan(HandleObject *self, PyObject *args, PyObject *kw,
 	unsigned int domid;
 	int ret;
 
-	if (!handle_ok(self) || !parse_request(args, kw, "IK|iIKIIII", &domid, &r))
+	if (!handle_ok(self) || !parse_request(args, kw, "IK|iIKIIIII", &domid, &r))
 		return NULL;
 	Py_BEGIN_ALLOW_THREADS
 	ret = install ? claims_build_claim(self->h, domid, &r, &p) :
@@ -530,6 +555,115 @@ static PyObject *handle_plan(HandleObject *self, PyObject *args, PyObject *kw,
 	if (ret < 0)
 		return raise_claims(ret, install ? "build_claim" : "plan");
 	return plan_dict(&p);
+}
+
+/* {node: pages} of a domain dict into @out (nodes 0-63). */
+static int node_map(PyObject *d, const char *key, __u64 *out)
+{
+	PyObject *m = PyDict_GetItemString(d, key), *k, *v;
+	Py_ssize_t pos = 0;
+
+	if (!m)
+		return 1;		/* absent: none */
+	if (!PyDict_Check(m)) {
+		PyErr_Format(PyExc_TypeError, "'%s' must be a dict {node: pages}", key);
+		return 0;
+	}
+	while (PyDict_Next(m, &pos, &k, &v)) {
+		long n = PyLong_AsLong(k);
+		unsigned long long x;
+
+		if (n == -1 && PyErr_Occurred())
+			return 0;
+		if (n < 0 || n >= NUMACLAIMS_MAX_NODES) {
+			PyErr_Format(PyExc_ValueError, "'%s': node %ld, nodes are 0 to 63", key, n);
+			return 0;
+		}
+		x = PyLong_AsUnsignedLongLong(v);
+		if (PyErr_Occurred())
+			return 0;
+		out[n] = x;
+	}
+	return 1;
+}
+
+static int u64_key(PyObject *d, const char *key, __u64 *out)
+{
+	PyObject *v = PyDict_GetItemString(d, key);
+
+	if (!v)
+		return 1;
+	*out = PyLong_AsUnsignedLongLong(v);
+	return !PyErr_Occurred();
+}
+
+/* A domain as domain_info() returns it (or a saved copy) into @di. */
+static int info_from_dict(PyObject *d, struct numaclaims_domain_info *di)
+{
+	__u64 domid = 0;
+
+	memset(di, 0, sizeof(*di));
+	if (!PyDict_Check(d)) {
+		PyErr_SetString(PyExc_TypeError, "a domain: a dict as domain_info() returns");
+		return 0;
+	}
+	if (!u64_key(d, "domid", &domid) || !u64_key(d, "tot_pages", &di->tot_pages) ||
+	    !u64_key(d, "outstanding_pages", &di->outstanding_pages) ||
+	    !u64_key(d, "node_claims", &di->node_claims) ||
+	    !u64_key(d, "uncounted_pages", &di->uncounted_pages) ||
+	    !node_map(d, "claims", di->claims) || !node_map(d, "node_pages", di->node_pages))
+		return 0;
+	di->domid = (uint32_t)domid;
+	return 1;
+}
+
+/* like_plan(domain) or Handle.build_like(domid, domain | source domid) */
+static PyObject *like_common(HandleObject *self, unsigned int domid, PyObject *src)
+{
+	struct numaclaims_domain_info di;
+	struct claims_plan p;
+	int ret;
+
+	if (self && PyLong_Check(src)) {
+		unsigned long id = PyLong_AsUnsignedLong(src);
+
+		if (PyErr_Occurred())
+			return NULL;
+		ret = claims_domain_getinfo(self->h, (uint32_t)id, &di);
+		if (ret < 0)
+			return raise_claims(ret, "domain_getinfo");
+	} else if (!info_from_dict(src, &di)) {
+		return NULL;
+	}
+	if (self) {
+		Py_BEGIN_ALLOW_THREADS
+		ret = claims_build_like(self->h, domid, &di, &p);
+		Py_END_ALLOW_THREADS
+	} else {
+		ret = claims_plan_like(&di, &p);
+	}
+	if (ret < 0)
+		return raise_claims(ret, self ? "build_like" : "plan_like");
+	return plan_dict(&p);
+}
+
+static PyObject *Handle_build_like(HandleObject *self, PyObject *args)
+{
+	unsigned int domid;
+	PyObject *src;
+
+	if (!handle_ok(self) || !PyArg_ParseTuple(args, "IO", &domid, &src))
+		return NULL;
+	return like_common(self, domid, src);
+}
+
+static PyObject *mod_plan_like(PyObject *mod, PyObject *args)
+{
+	PyObject *src;
+
+	if (!PyArg_ParseTuple(args, "O", &src))
+		return NULL;
+	return like_common(NULL, 0, src);
 }
 
 static PyObject *Handle_build_claim(HandleObject *self, PyObject *args, PyObject *kw)
@@ -580,9 +714,10 @@ static PyObject *mod_plan_compute(PyObject *mod, PyObject *args, PyObject *kw)
 	struct claims_plan_request r;
 	struct claims_plan p;
 	PyObject *topo, *rest, *dist;
-	uint64_t v[NUMACLAIMS_MAX_NODES];
+	uint64_t v[NUMACLAIMS_MAX_NODES], cv[NUMACLAIMS_MAX_NODES];
+	uint32_t cores[NUMACLAIMS_MAX_NODES] = { 0 };
 	unsigned int n, a, b;
-	int ret;
+	int ret, have_cores;
 
 	if (PyTuple_GET_SIZE(args) < 1 || !PyDict_Check(PyTuple_GET_ITEM(args, 0))) {
 		PyErr_SetString(PyExc_TypeError, "plan_compute(topology: dict, pages, ...)");
@@ -591,14 +726,17 @@ static PyObject *mod_plan_compute(PyObject *mod, PyObject *args, PyObject *kw)
 	topo = PyTuple_GET_ITEM(args, 0);
 	if (!(rest = PyTuple_GetSlice(args, 1, PyTuple_GET_SIZE(args))))
 		return NULL;
-	ret = parse_request(rest, kw, "K|iIKIIII", NULL, &r);
+	ret = parse_request(rest, kw, "K|iIKIIIII", NULL, &r);
 	Py_DECREF(rest);
 	if (!ret)
 		return NULL;
 	memset(&t, 0, sizeof(t));
 	memset(v, 0, sizeof(v));
+	memset(cv, 0, sizeof(cv));
+	have_cores = PyDict_GetItemString(topo, "cores") != NULL;
 	if (!u64_list(topo, "free_pages", t.free_pages, NUMACLAIMS_MAX_NODES, 1) ||
-	    !u64_list(topo, "cpus", v, NUMACLAIMS_MAX_NODES, 0))
+	    !u64_list(topo, "cpus", v, NUMACLAIMS_MAX_NODES, 0) ||
+	    !u64_list(topo, "cores", cv, NUMACLAIMS_MAX_NODES, 0))
 		return NULL;
 	dist = PyDict_GetItemString(topo, "distance");
 	if (!dist || !PySequence_Check(dist)) {
@@ -620,6 +758,7 @@ static PyObject *mod_plan_compute(PyObject *mod, PyObject *args, PyObject *kw)
 		for (b = 0; b < NUMACLAIMS_MAX_NODES; b++)
 			t.distance[a][b] = (uint32_t)rv[b];
 		t.cpus[a] = (uint32_t)v[a];
+		cores[a] = cv[a] > UINT32_MAX ? UINT32_MAX : (uint32_t)cv[a];
 	}
 	for (a = 0; a < n && a < NUMACLAIMS_MAX_NODES; a++)
 		if (t.free_pages[a])
@@ -637,10 +776,26 @@ static PyObject *mod_plan_compute(PyObject *mod, PyObject *args, PyObject *kw)
 		for (a = 0; a < NUMACLAIMS_MAX_NODES; a++)
 			t.host_free_pages += t.free_pages[a];
 	}
-	ret = claims_plan_compute(&t, &r, &p);
+	ret = claims_plan_compute_cores(&t, have_cores ? cores : NULL, &r, &p);
 	if (ret < 0)
 		return raise_claims(ret, "plan_compute");
 	return plan_dict(&p);
+}
+
+static PyObject *mod_node_cores(PyObject *mod, PyObject *args, PyObject *kw)
+{
+	static char *kwlist[] = { "node", "sysfs_root", NULL };
+	const char *root = NULL;
+	int node, ret;
+
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "i|z", kwlist, &node, &root))
+		return NULL;
+	Py_BEGIN_ALLOW_THREADS
+	ret = claims_node_cores(root, node);
+	Py_END_ALLOW_THREADS
+	if (ret < 0)
+		return raise_claims(ret, "node_cores");
+	return PyLong_FromLong(ret);
 }
 
 static PyObject *mod_strerror(PyObject *mod, PyObject *args)
@@ -690,9 +845,12 @@ static PyMethodDef Handle_methods[] = {
 	{ "host_info", (PyCFunction)Handle_host_info, METH_NOARGS, "host_info() -> dict" },
 	{ "pool_nodes", (PyCFunction)Handle_pool_nodes, METH_NOARGS, "pool_nodes() -> (nodemask, nr_nodes)" },
 	{ "build_claim", (PyCFunction)(void (*)(void))Handle_build_claim, METH_VARARGS | METH_KEYWORDS,
-	  "build_claim(domid, pages, cpu_node=-1, vcpus=0, allowed_nodes=0, max_distance=0, max_nodes=0, flags=0, max_attempts=0) -> plan" },
+	  "build_claim(domid, pages, cpu_node=-1, vcpus=0, allowed_nodes=0, max_distance=0, max_nodes=0, flags=0, max_attempts=0, policy=PLAN_POLICY_CORES) -> plan" },
 	{ "plan", (PyCFunction)(void (*)(void))Handle_plan, METH_VARARGS | METH_KEYWORDS,
 	  "plan(domid, pages, ...) -> plan (installs nothing)" },
+	{ "build_like", (PyCFunction)Handle_build_like, METH_VARARGS,
+	  "build_like(domid, original) -> plan: claim exactly the memory of original\n"
+	  "(a domain id of this host, or a dict as domain_info() returns) as one claim set" },
 	{ NULL }
 };
 
@@ -714,7 +872,13 @@ static PyMethodDef mod_methods[] = {
 	{ "plan_compute", (PyCFunction)(void (*)(void))mod_plan_compute, METH_VARARGS | METH_KEYWORDS,
 	  "plan_compute(topology, pages, ...) -> plan: the pure planner, no device.\n"
 	  "topology: {'free_pages': [per node], 'distance': [[row], ...], 'cpus': [...],\n"
+	  "           'cores': [physical cores per node] (default: every CPU a core),\n"
 	  "           'pool_nodes': mask (default: nodes with free pages), 'host_free_pages'}" },
+	{ "plan_like", mod_plan_like, METH_VARARGS,
+	  "plan_like(domain: dict) -> plan: the exact claim set that recreates a domain\n"
+	  "described as domain_info() returns it (claims_plan_like()), no device" },
+	{ "node_cores", (PyCFunction)(void (*)(void))mod_node_cores, METH_VARARGS | METH_KEYWORDS,
+	  "node_cores(node, sysfs_root=None) -> physical cores of NUMA node (SMT siblings once)" },
 	{ NULL }
 };
 
@@ -757,6 +921,8 @@ PyMODINIT_FUNC PyInit__claims(void)
 	C("PLAN_ONE_NODE", CLAIMS_PLAN_ONE_NODE);
 	C("PLAN_NODES", CLAIMS_PLAN_NODES);
 	C("PLAN_HOST_SPREAD", CLAIMS_PLAN_HOST_SPREAD);
+	C("PLAN_POLICY_CORES", CLAIMS_PLAN_POLICY_CORES);
+	C("PLAN_POLICY_MEM_ONLY", CLAIMS_PLAN_POLICY_MEM_ONLY);
 #undef C
 	PyModule_AddIntConstant(m, "PLAN_NO_NODE", CLAIMS_PLAN_NO_NODE);
 	return m;

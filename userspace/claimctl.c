@@ -991,7 +991,10 @@ static const struct cc_cmd cc_cmds[] = {
 	  "List the domains like `xl claims`: max (limit), tot (pages counted to\n"
 	  "the domain), claimed (all outstanding claims), then per node nN-claim\n"
 	  "(its claim on node N) and nN-mem (its memory on node N, counted or\n"
-	  "not), host-wide (the claim on no node), node affinity and flags.\n" },
+	  "not), host-wide (the claim on no node), numa and opt (XenServer 9's\n"
+	  "numa_nodes: nodes with its memory; numa_optimised: yes if that is one\n"
+	  "node or fewer than the host's pool nodes), node affinity and flags.\n"
+	  "--json adds memory_numa_node_N (bytes) for each node shown.\n" },
 	{ "create", cmd_create, OPT_JSON | OPT_MAX | OPT_AUTODESTROY | OPT_HOLD,
 	  0, 0, "[--max SIZE] [--autodestroy [--hold]] [--json]",
 	  "create a domain and print its id",
@@ -1350,7 +1353,8 @@ int main(int argc, char **argv)
 			    optind >= cargc)
 				break;
 			first_arg = cargv[optind++];
-			if (dashdash)
+			/* build parses what follows its DOMID (--like SRC) */
+			if (dashdash || c->run == cmd_build)
 				break;
 			continue;
 		}

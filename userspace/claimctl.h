@@ -76,6 +76,16 @@ int cc_parse_nodelist(const char *s, uint64_t *mask, char *err,
 		      size_t errlen);
 
 /**
+ * cc_parse_domain_json() - a domain's description, as `claimctl list
+ * --json` prints it (the whole document with one domain, or that domain's
+ * object), into @di: domid, tot, uncounted, the claims (node and
+ * host-wide) and the memory per node.  Whitespace as jq prints it is fine.
+ * Return: 0, or -EINVAL with the reason in @err.
+ */
+int cc_parse_domain_json(const char *text, struct numaclaims_domain_info *di,
+			 char *err, size_t errlen);
+
+/**
  * cc_parse_host_nodelist() - a node list of this host, as numactl reads
  * it: libnuma's numa_parse_nodestring(), so "all", ranges, "!0" and
  * "+0-1" work as in numactl.  What libnuma refuses (no NUMA support, or a

@@ -161,29 +161,166 @@ static int bd_u32(const char *s, uint64_t max, const char *what, uint32_t *v)
 	return 0;
 }
 
+/* Open the device, or say why not (one line): 0 or -errno. */
+static int bd_open(const char *device, struct claims_handle **h)
+{
+	int ret = claims_open_handle(device, h);
+
+	if (ret)
+		fprintf(stderr, "claimctl: open %s: %s (%s): %s\n",
+			device ? device : CLAIMS_DEVICE, cc_errno_name(-ret),
+			strerror(-ret), claims_strerror(ret));
+	return ret;
+}
+
+/*
+ * The end of a build: on error @hint and exit 1, else the plan and with
+ * --verbose @what; the handle closed either way.
+ */
+static int bd_done(struct claims_handle *h, uint32_t domid, int ret,
+		   const char *hint, const struct claims_plan *p, int json,
+		   int dry, int verbose, const char *what)
+{
+	if (ret) {
+		claims_close(h);
+		return bd_error(domid, -ret, hint);
+	}
+	bd_print(p, domid, json, !dry);
+	if (verbose && !dry)
+		fprintf(stderr, "claimctl: domain %u: %s\n", domid, what);
+	claims_close(h);
+	return EXIT_SUCCESS;
+}
+
+/* --like SRC: a domain id of this host, or a file of `claimctl list --json`. */
+static int bd_read_like(struct claims_handle *h, const char *src,
+			struct numaclaims_domain_info *orig, char *err, size_t len)
+{
+	char *text = NULL;
+	size_t n = 0, got;
+	uint32_t domid;
+	FILE *f;
+	int ret;
+
+	if (!cc_parse_domid(src, &domid, err, len)) {
+		ret = claims_domain_getinfo(h, domid, orig);
+		if (ret)
+			snprintf(err, len, "--like %u: %s (%s)%s", domid,
+				 cc_errno_name(-ret), strerror(-ret),
+				 ret == -ESRCH ? ": no such domain (claimctl list)" : "");
+		return ret;
+	}
+	f = fopen(src, "r");
+	if (!f) {
+		ret = -errno;
+		snprintf(err, len, "--like %s: %s (%s)", src, cc_errno_name(-ret),
+			 strerror(-ret));
+		return ret;
+	}
+	do {
+		char *grown = realloc(text, n + 4096 + 1);
+
+		if (!grown) {
+			free(text);
+			fclose(f);
+			snprintf(err, len, "--like %s: out of memory", src);
+			return -ENOMEM;
+		}
+		text = grown;
+		got = fread(text + n, 1, 4096, f);
+		n += got;
+	} while (got == 4096 && n < (16 << 20));
+	fclose(f);
+	text[n] = 0;
+	{
+		char why[CC_ERR_LEN];
+
+		ret = cc_parse_domain_json(text, orig, why, sizeof(why));
+		if (ret)
+			snprintf(err, len, "--like %s: %s", src, why);
+	}
+	free(text);
+	return ret;
+}
+
+/* claimctl build DOMID --like SRC [--dry-run] [--json] */
+static int bd_like(const char *device, uint32_t domid, const char *src,
+		   int dry, int json, int verbose)
+{
+	struct numaclaims_domain_info orig;
+	struct claims_handle *h = NULL;
+	struct claims_plan p;
+	char err[CC_ERR_LEN + 64], what[96];
+	uint32_t src_domid;
+	int ret;
+
+	/* a file and --dry-run: no device needed */
+	if ((!dry || !cc_parse_domid(src, &src_domid, err, sizeof(err))) &&
+	    bd_open(device, &h))
+		return EXIT_FAILURE;
+	ret = bd_read_like(h, src, &orig, err, sizeof(err));
+	if (ret) {
+		claims_close(h);
+		fprintf(stderr, "claimctl: build for domain %u: %s\n", domid, err);
+		return EXIT_FAILURE;
+	}
+	ret = dry ? claims_plan_like(&orig, &p) : claims_build_like(h, domid, &orig, &p);
+	if (ret) {
+		struct claims_plan q;
+
+		if (ret == -EINVAL && claims_plan_like(&orig, &q))
+			snprintf(err, sizeof(err),
+				 "the description has nothing to claim, or uncounted pages on "
+				 "several nodes (their counted split is not known)");
+		else if (ret == -ENOMEM)
+			snprintf(err, sizeof(err),
+				 "the exact set does not fit the host now; nothing was "
+				 "installed (claimctl info)");
+		else if (ret == -EINVAL)
+			snprintf(err, sizeof(err),
+				 "the set is above the domain's max (claimctl list; claimctl maxmem)");
+		else
+			cc_generic_hint(err, sizeof(err), -ret, domid);
+	}
+	snprintf(what, sizeof(what), "the claims of domain %u's memory installed",
+		 orig.domid);
+	return bd_done(h, domid, ret, err, &p, json, dry, verbose, what);
+}
+
 int cc_build_main(const char *device, int json, int verbose, int argc,
 		  char **argv)
 {
+	const char *like = NULL;
+	int planning = 0;
 	struct claims_plan_request r = { .cpu_node = CLAIMS_PLAN_NO_NODE };
 	struct claims_plan_topology t;
 	struct claims_plan p;
 	struct claims_handle *h;
-	char err[CC_ERR_LEN];
-	int i, ret, dry = 0, have_cpu = 0, have_vcpus = 0;
+	char err[CC_ERR_LEN], what[96];
+	int i, ret, dry = 0, have_cpu = 0, have_vcpus = 0, have_policy = 0;
+	int have_size = 0;
 	uint32_t domid, v;
 
+	if (argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
+		printf("usage: claimctl build %s\n\n%s", CC_BUILD_USAGE, CC_BUILD_HELP);
+		return EXIT_SUCCESS;
+	}
 	if (argc < 2)
-		return bd_usage("%s", "'build' takes a domain id and a size");
-	if (cc_parse_domid(argv[0], &domid, err, sizeof(err)) ||
-	    cc_parse_size(argv[1], &r.pages, err, sizeof(err)))
+		return bd_usage("%s", "'build' takes a domain id and a size (or --like SRC)");
+	if (cc_parse_domid(argv[0], &domid, err, sizeof(err)))
 		return bd_usage("%s", err);
-	if (!r.pages)
-		return bd_usage("%s", "the size must not be 0");
-	for (i = 2; i < argc; i++) {
+	for (i = 1; i < argc; i++) {
 		const char *val;
 		int missing = 0;
 
-		if (!strcmp(argv[i], "--spread")) {
+		if (argv[i][0] == '-' && strcmp(argv[i], "--dry-run") &&
+		    strcmp(argv[i], "--json") && strcmp(argv[i], "-j") &&
+		    strcmp(argv[i], "--verbose") && strcmp(argv[i], "-v") &&
+		    strncmp(argv[i], "--like", 6))
+			planning = 1;	/* an option of the planner */
+		if ((val = bd_opt(argc, argv, &i, "--like", &missing))) {
+			like = val;
+		} else if (!strcmp(argv[i], "--spread")) {
 			r.flags |= CLAIMS_PLAN_SPREAD;
 		} else if (!strcmp(argv[i], "--dry-run")) {
 			dry = 1;
@@ -204,6 +341,14 @@ int cc_build_main(const char *device, int json, int verbose, int argc,
 			if (bd_u32(val, UINT32_MAX, "vcpus", &r.vcpus))
 				return EXIT_USAGE;
 			have_vcpus = 1;
+		} else if ((val = bd_opt(argc, argv, &i, "--policy", &missing))) {
+			if (!strcmp(val, "cores"))
+				r.policy = CLAIMS_PLAN_POLICY_CORES;
+			else if (!strcmp(val, "mem-only"))
+				r.policy = CLAIMS_PLAN_POLICY_MEM_ONLY;
+			else
+				return bd_usage("--policy '%s': give cores or mem-only", val);
+			have_policy = 1;
 		} else if ((val = bd_opt(argc, argv, &i, "--nodes", &missing))) {
 			if (cc_parse_host_nodelist(val, &r.allowed_nodes, err,
 						   sizeof(err)))
@@ -229,21 +374,33 @@ int cc_build_main(const char *device, int json, int verbose, int argc,
 				return bd_usage("%s", "--attempts must be 1 or more");
 		} else if (missing) {
 			return bd_usage("option '%s' needs an argument", argv[i]);
+		} else if (argv[i][0] != '-' && !have_size) {
+			if (cc_parse_size(argv[i], &r.pages, err, sizeof(err)))
+				return bd_usage("%s", err);
+			if (!r.pages)
+				return bd_usage("%s", "the size must not be 0");
+			have_size = 1;
 		} else {
 			return bd_usage(argv[i][0] == '-' ? "unknown option '%s'" :
 					"unexpected argument '%s'", argv[i]);
 		}
 	}
+	if (like && have_size)
+		return bd_usage("%s", "--like takes the size from the original: give no SIZE");
+	if (like && planning)
+		return bd_usage("%s", "--like claims exactly the original's distribution: "
+				"no planner options (--cpu-node, --vcpus, --nodes, ...)");
+	if (like)
+		return bd_like(device, domid, like, dry, json, verbose);
+	if (!r.pages)
+		return bd_usage("%s", "'build' takes a domain id and a size (or --like SRC)");
 	if (have_cpu && have_vcpus)
 		return bd_usage("%s", "give --cpu-node or --vcpus, not both");
+	if (have_policy && !have_vcpus)
+		return bd_usage("%s", "--policy says how --vcpus counts CPUs: give --vcpus");
 
-	ret = claims_open_handle(device, &h);
-	if (ret) {
-		fprintf(stderr, "claimctl: open %s: %s (%s): %s\n",
-			device ? device : CLAIMS_DEVICE, cc_errno_name(-ret),
-			strerror(-ret), claims_strerror(ret));
+	if (bd_open(device, &h))
 		return EXIT_FAILURE;
-	}
 	/* Clear errors for what only the host can judge, before planning. */
 	ret = claims_plan_topology_read(h, domid, &t);
 	if (ret) {
@@ -287,13 +444,8 @@ int cc_build_main(const char *device, int json, int verbose, int argc,
 				 "(claimctl list; claimctl maxmem)");
 		else
 			cc_generic_hint(err, sizeof(err), -ret, domid);
-		claims_close(h);
-		return bd_error(domid, -ret, err);
 	}
-	bd_print(&p, domid, json, !dry);
-	if (verbose && !dry)
-		fprintf(stderr, "claimctl: domain %u: %s plan installed after %u attempt%s\n",
-			domid, bd_kind(p.kind), p.attempts, p.attempts == 1 ? "" : "s");
-	claims_close(h);
-	return EXIT_SUCCESS;
+	snprintf(what, sizeof(what), "%s plan installed after %u attempt%s",
+		 bd_kind(p.kind), p.attempts, p.attempts == 1 ? "" : "s");
+	return bd_done(h, domid, ret, err, &p, json, dry, verbose, what);
 }

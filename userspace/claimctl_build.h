@@ -11,7 +11,8 @@
 
 /** CC_BUILD_USAGE - the synopsis of the command. */
 #define CC_BUILD_USAGE \
-	"DOMID SIZE [--cpu-node N | --vcpus N] [--nodes NODELIST] " \
+	"DOMID {SIZE | --like DOMID|FILE} [--cpu-node N | --vcpus N [--policy cores|mem-only]] " \
+	"[--nodes NODELIST] " \
 	"[--max-distance D] [--max-nodes K] [--spread] [--attempts N] " \
 	"[--dry-run] [--json]"
 
@@ -25,12 +26,22 @@
 	"When another builder wins the race for the memory (ENOMEM), plan again\n" \
 	"from fresh state, up to --attempts times (default 8).  No lock is taken.\n" \
 	"  --cpu-node N      the vCPUs run on node N: memory nearest to it\n" \
-	"  --vcpus N         (without --cpu-node) the memory's nodes need N CPUs\n" \
+	"  --vcpus N         (without --cpu-node) the memory's nodes need N CPUs:\n" \
+	"                    N physical cores if any allowed set has them (SMT\n" \
+	"                    siblings count once), else N logical CPUs\n" \
+	"  --policy P        with --vcpus: cores (the default, as above) or\n" \
+	"                    mem-only (logical CPUs only: libclaims 1.3's plans)\n" \
 	"  --nodes NODELIST  only these nodes (0,1, 0-3, all)\n" \
 	"  --max-distance D  memory at most SLIT distance D from the CPUs\n" \
 	"  --max-nodes K     at most K nodes (1: one node or nothing)\n" \
 	"  --spread          allow a host-wide part as the last resort\n" \
 	"  --dry-run         print the plan, install nothing\n" \
+	"  --like SRC        no SIZE, no planning: claim exactly the memory of\n" \
+	"                    domain SRC of this host, or of the domain described\n" \
+	"                    in file SRC (claimctl list --json, one domain; ./3\n" \
+	"                    for a file named 3): on each node its pages there\n" \
+	"                    plus its claim there, its host-wide claim host-wide,\n" \
+	"                    as one claim set (migration target, restore)\n" \
 	"Prints one line (--json: an object):\n" \
 	"  set=0:4096p,1:2048p nodes=0,1 cpu_nodes=0 kind=nodes distance=21 attempts=1\n" \
 	"set= is a claim set 'claimctl claim' takes; populate each node part\n" \

@@ -31,8 +31,8 @@ enum mt_id {
 	MT_NODE_RESERVED, MT_NODE_FREE, MT_NODE_CLAIMED, MT_NODE_UNCLAIMED,
 	MT_NODE_OFFLINED, MT_NODE_SCRUB, MT_NODE_HELD,
 	MT_DOM_MAX, MT_DOM_TOT, MT_DOM_CLAIMED, MT_DOM_HOST_CLAIMED,
-	MT_DOM_UNCOUNTED,
-	MT_DOM_NODE_CLAIMED, MT_DOM_NODE_MEM,
+	MT_DOM_UNCOUNTED, MT_DOM_NUMA_NODES, MT_DOM_NUMA_OPTIMISED,
+	MT_DOM_NODE_CLAIMED, MT_DOM_NODE_MEM, MT_DOM_NODE_MEMORY_BYTES,
 	MT_NR
 };
 
@@ -75,10 +75,16 @@ static const struct {
 		"The domain's outstanding host-wide claim." },
 	[MT_DOM_UNCOUNTED] = { "domain_uncounted_pages", MT_DOMAIN,
 		"Pages in the domain's physmap not counted to it (no-refcount populates)." },
+	[MT_DOM_NUMA_NODES] = { "domain_numa_nodes", MT_DOMAIN,
+		"NUMA nodes the domain has memory on (XenServer's numa_nodes)." },
+	[MT_DOM_NUMA_OPTIMISED] = { "domain_numa_optimised", MT_DOMAIN,
+		"1 if the domain's memory is on one node or on fewer nodes than the host has pools (XenServer's numa_optimised), else 0." },
 	[MT_DOM_NODE_CLAIMED] = { "domain_node_claimed_pages", MT_DOMAIN_NODE,
 		"The domain's outstanding claim on the node." },
 	[MT_DOM_NODE_MEM] = { "domain_node_mem_pages", MT_DOMAIN_NODE,
 		"Pages of the domain's physmap on the node, counted or not." },
+	[MT_DOM_NODE_MEMORY_BYTES] = { "domain_memory_numa_node_bytes", MT_DOMAIN_NODE,
+		"Bytes of the domain's memory on the node (XenServer's memory_numa_node_X), exact." },
 };
 
 static uint32_t mt_nr_nodes(const struct numaclaims_host_info *hi)
@@ -152,10 +158,13 @@ static void mt_node_sample(FILE *f, const char *name, enum mt_id id,
 }
 
 static void mt_domain_sample(FILE *f, const char *name, enum mt_id id,
-			     const struct numaclaims_domain_info *di)
+			     const struct numaclaims_domain_info *di,
+			     const struct claims_domain_numa *m)
 {
 	fprintf(f, "%s{domid=\"%u\"} ", name, di->domid);
 	switch (id) {
+	case MT_DOM_NUMA_NODES:	fprintf(f, "%u\n", m->numa_nodes); break;
+	case MT_DOM_NUMA_OPTIMISED: fprintf(f, "%u\n", m->numa_optimised); break;
 	case MT_DOM_MAX:	fprintf(f, "%llu\n", di->max_pages); break;
 	case MT_DOM_TOT:	fprintf(f, "%llu\n", di->tot_pages); break;
 	case MT_DOM_CLAIMED:	fprintf(f, "%llu\n", di->outstanding_pages); break;
@@ -171,6 +180,8 @@ void cc_metrics_render(FILE *f, const struct numaclaims_host_info *hi,
 {
 	char name[64];
 	__u64 shown = 0;	/* nodes of the per-node domain series */
+	__u64 pools = 0;
+	struct claims_domain_numa m;
 	uint32_t n;
 	size_t d;
 	int id;
@@ -178,6 +189,7 @@ void cc_metrics_render(FILE *f, const struct numaclaims_host_info *hi,
 	for (n = 0; n < mt_nr_nodes(hi); n++)
 		if (hi->nodes[n].has_pool)
 			shown |= 1ULL << n;
+	pools = shown;
 	for (d = 0; d < nr; d++)
 		for (n = 0; n < NUMACLAIMS_MAX_NODES; n++)
 			if (doms[d].claims[n] || doms[d].node_pages[n])
@@ -197,11 +209,14 @@ void cc_metrics_render(FILE *f, const struct numaclaims_host_info *hi,
 					mt_node_sample(f, name, id, hi, n);
 			break;
 		case MT_DOMAIN:
-			for (d = 0; d < nr; d++)
-				mt_domain_sample(f, name, id, &doms[d]);
+			for (d = 0; d < nr; d++) {
+				claims_domain_numa(&doms[d], pools, &m);
+				mt_domain_sample(f, name, id, &doms[d], &m);
+			}
 			break;
 		case MT_DOMAIN_NODE:
-			for (d = 0; d < nr; d++)
+			for (d = 0; d < nr; d++) {
+				claims_domain_numa(&doms[d], pools, &m);
 				for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
 					if (!(shown & (1ULL << n)))
 						continue;
@@ -209,8 +224,11 @@ void cc_metrics_render(FILE *f, const struct numaclaims_host_info *hi,
 						name, doms[d].domid, n,
 						id == MT_DOM_NODE_CLAIMED ?
 						doms[d].claims[n] :
-						doms[d].node_pages[n]);
+						id == MT_DOM_NODE_MEM ?
+						doms[d].node_pages[n] :
+						(unsigned long long)m.memory_numa_node[n]);
 				}
+			}
 			break;
 		}
 	}

@@ -27,6 +27,11 @@
 	"  numaclaims_host_claimed_pages, numaclaims_claimed_pages, numaclaims_domains\n" \
 	"  numaclaims_domain_{max,tot,claimed,uncounted,host_claimed}_pages{domid=\"D\"}\n" \
 	"  numaclaims_domain_node_{claimed,mem}_pages{domid=\"D\",node=\"N\"}\n" \
+	"and XenServer 9's per-VM NUMA metrics, exact:\n" \
+	"  numaclaims_domain_numa_nodes{domid=\"D\"}      nodes with its memory\n" \
+	"  numaclaims_domain_numa_optimised{domid=\"D\"}  1: one node, or fewer than\n" \
+	"                                                the host's pool nodes\n" \
+	"  numaclaims_domain_memory_numa_node_bytes{domid=\"D\",node=\"N\"} (bytes)\n" \
 	"With FILE, write it atomically (a temporary file in the same directory,\n" \
 	"then rename), as node_exporter's textfile collector wants, e.g.\n" \
 	"  claimctl metrics /var/lib/prometheus/node-exporter/numaclaims.prom\n" \

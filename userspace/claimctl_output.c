@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "claims.h"
 #include "claimctl.h"
 
 #define CC_PAGES_PER_MIB	256U
@@ -303,13 +304,10 @@ void cc_print_host_info_json(FILE *f, const struct numaclaims_host_info *hi)
 
 __u64 cc_domain_nodes(const struct numaclaims_domain_info *di)
 {
-	__u64 mask = 0;
-	uint32_t n;
+	struct claims_domain_numa m;
 
-	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++)
-		if (di->node_pages[n])
-			mask |= 1ULL << n;
-	return mask;
+	claims_domain_numa(di, 0, &m);
+	return m.nodemask;
 }
 
 __u64 cc_domain_pages(const struct numaclaims_domain_info *di)
@@ -346,6 +344,17 @@ static const char *const cc_dom_cols[] = { "max", "tot", "claimed" };
 static const char *const cc_dom_node_cols[] = { "claimed", "mem" };
 #define CC_HOST_COL	(CC_COL + 2)
 
+static __u64 cc_pool_mask(const struct numaclaims_host_info *hi)
+{
+	__u64 mask = 0;
+	uint32_t n;
+
+	for (n = 0; n < cc_nr_nodes(hi); n++)
+		if (hi->nodes[n].has_pool)
+			mask |= 1ULL << n;
+	return mask;
+}
+
 static void cc_json_flags(FILE *f, uint32_t flags)
 {
 	fprintf(f, "\"flags\":[%s]", (flags & NUMACLAIMS_DOMAIN_AUTODESTROY) ?
@@ -373,10 +382,11 @@ void cc_print_domains(FILE *f, const struct numaclaims_host_info *hi,
 			fprintf(f, "%*s", CC_COL, head);
 		}
 	}
-	fprintf(f, "%*s  %-9s %s\n", CC_HOST_COL, "host-claimed", "affinity",
-		"flags");
+	fprintf(f, "%*s %5s %-4s %-9s %s\n", CC_HOST_COL, "host-claimed", "numa",
+		"opt", "affinity", "flags");
 	for (i = 0; i < nr; i++) {
 		const struct numaclaims_domain_info *d = &doms[i];
+		struct claims_domain_numa m;
 
 		fprintf(f, "%-7u", d->domid);
 		fprintf(f, "%*s", CC_COL,
@@ -399,7 +409,9 @@ void cc_print_domains(FILE *f, const struct numaclaims_host_info *hi,
 		fprintf(f, "%*s", CC_HOST_COL,
 			cc_format_signed(b, sizeof(b), d->outstanding_pages,
 					 d->node_claims, unit));
-		fprintf(f, "  %-9s %s\n",
+		claims_domain_numa(d, hi ? cc_pool_mask(hi) : 0, &m);
+		fprintf(f, " %5u %-4s", m.numa_nodes, m.numa_optimised ? "yes" : "no");
+		fprintf(f, " %-9s %s\n",
 			cc_format_nodelist(aff, sizeof(aff), d->node_affinity),
 			(d->domain_flags & NUMACLAIMS_DOMAIN_AUTODESTROY) ?
 			"autodestroy" : "-");
@@ -434,6 +446,7 @@ void cc_print_domains_json(FILE *f, const struct numaclaims_host_info *hi,
 	fprintf(f, "{\"page_size\":%llu,\"domains\":[", CC_PAGE_SIZE);
 	for (i = 0; i < nr; i++) {
 		const struct numaclaims_domain_info *d = &doms[i];
+		struct claims_domain_numa m;
 		int first = 1;
 
 		fprintf(f, "%s{\"domid\":%u,\"%s_pages\":%llu,\"%s_pages\":%llu"
@@ -456,6 +469,14 @@ void cc_print_domains_json(FILE *f, const struct numaclaims_host_info *hi,
 		cc_json_nodearray(f, d->node_affinity);
 		fputc(',', f);
 		cc_json_flags(f, d->domain_flags);
+		/* XenServer 9's VM_metrics names, memory in bytes, shown nodes */
+		claims_domain_numa(d, hi ? cc_pool_mask(hi) : 0, &m);
+		fprintf(f, ",\"numa_nodes\":%u,\"numa_optimised\":%s", m.numa_nodes,
+			m.numa_optimised ? "true" : "false");
+		for (n = 0; n < NUMACLAIMS_MAX_NODES; n++)
+			if (shown & (1ULL << n))
+				fprintf(f, ",\"memory_numa_node_%u\":%llu", n,
+					(unsigned long long)m.memory_numa_node[n]);
 		fputc('}', f);
 	}
 	fprintf(f, "]}\n");
@@ -672,17 +693,6 @@ static void cc_hint(char *buf, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, len, fmt, ap);
 	va_end(ap);
-}
-
-static __u64 cc_pool_mask(const struct numaclaims_host_info *hi)
-{
-	__u64 mask = 0;
-	uint32_t n;
-
-	for (n = 0; n < cc_nr_nodes(hi); n++)
-		if (hi->nodes[n].has_pool)
-			mask |= 1ULL << n;
-	return mask;
 }
 
 static int cc_node_has_pool(const struct numaclaims_host_info *hi,

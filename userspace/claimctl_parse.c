@@ -414,3 +414,248 @@ int cc_parse_host_nodelist(const char *s, uint64_t *mask, char *err,
 	*mask = m;
 	return 0;
 }
+
+/*
+ * ---- a domain's description: the JSON of `claimctl list --json` ----
+ *
+ * A small JSON reader (objects, arrays, strings, numbers, true, false,
+ * null) that hands every number to jd_value() with its path: the keys of
+ * the enclosing objects and the indices of the enclosing arrays.
+ */
+#define JD_DEPTH	8
+
+struct jd {
+	const char *s;
+	int depth;
+	char key[JD_DEPTH][32];		/* object member, "" in an array */
+	long idx[JD_DEPTH];		/* array index, -1 in an object */
+	/* what is collected */
+	int top_domain;			/* the document is one domain object */
+	long ndom;			/* domains seen */
+	int have[8];
+	uint64_t domid, tot, uncounted, claimed, host;
+	long nn;
+	uint64_t node[NUMACLAIMS_MAX_NODES], ncl[NUMACLAIMS_MAX_NODES],
+		 nmem[NUMACLAIMS_MAX_NODES];
+	int nhave[NUMACLAIMS_MAX_NODES];
+	const char *bad;
+};
+
+enum { JD_DOMID, JD_TOT, JD_UNCOUNTED, JD_CLAIMED, JD_HOST, JD_NODES };
+
+static void jd_ws(struct jd *j)
+{
+	while (*j->s == ' ' || *j->s == '\t' || *j->s == '\n' || *j->s == '\r')
+		j->s++;
+}
+
+/* A number at the current path. @lvl: the level of the domain object. */
+static void jd_value(struct jd *j, uint64_t v)
+{
+	int l = j->top_domain ? 0 : 2, d = j->depth;
+
+	if (!j->top_domain && (d < 2 || strcmp(j->key[0], "domains")))
+		return;
+	if (!j->top_domain && j->idx[1] > 0)
+		return;			/* only the first domain is read */
+	if (d == l + 1) {
+		const char *k = j->key[l];
+
+		if (!strcmp(k, "domid"))
+			j->domid = v, j->have[JD_DOMID] = 1;
+		else if (!strcmp(k, "tot_pages"))
+			j->tot = v, j->have[JD_TOT] = 1;
+		else if (!strcmp(k, "uncounted_pages"))
+			j->uncounted = v, j->have[JD_UNCOUNTED] = 1;
+		else if (!strcmp(k, "claimed_pages"))
+			j->claimed = v, j->have[JD_CLAIMED] = 1;
+		return;
+	}
+	if (d == l + 2 && !strcmp(j->key[l], "host") &&
+	    !strcmp(j->key[l + 1], "claimed_pages")) {
+		j->host = v;
+		j->have[JD_HOST] = 1;
+		return;
+	}
+	if (d == l + 3 && !strcmp(j->key[l], "nodes")) {
+		long i = j->idx[l + 1];
+		const char *k = j->key[l + 2];
+
+		if (i < 0 || i >= NUMACLAIMS_MAX_NODES) {
+			j->bad = "more than 64 entries in \"nodes\"";
+			return;
+		}
+		if (i + 1 > j->nn)
+			j->nn = i + 1;
+		if (!strcmp(k, "node"))
+			j->node[i] = v, j->nhave[i] |= 1;
+		else if (!strcmp(k, "claimed_pages"))
+			j->ncl[i] = v, j->nhave[i] |= 2;
+		else if (!strcmp(k, "mem_pages"))
+			j->nmem[i] = v, j->nhave[i] |= 4;
+		j->have[JD_NODES] = 1;
+	}
+}
+
+static int jd_parse(struct jd *j);
+
+static int jd_string(struct jd *j, char *out, size_t len)
+{
+	size_t n = 0;
+
+	if (*j->s != '"')
+		return -1;
+	for (j->s++; *j->s && *j->s != '"'; j->s++) {
+		if (*j->s == '\\' && j->s[1])
+			j->s++;
+		if (n + 1 < len)
+			out[n++] = *j->s;
+	}
+	if (*j->s != '"')
+		return -1;
+	j->s++;
+	out[n] = 0;
+	return 0;
+}
+
+static int jd_parse(struct jd *j)
+{
+	char skip[32];
+
+	jd_ws(j);
+	if (*j->s == '{' || *j->s == '[') {
+		int obj = *j->s == '{';
+		long i = 0;
+
+		if (j->depth >= JD_DEPTH)
+			return -1;
+		if (obj && j->depth == 0 && !j->top_domain) {
+			/* {"page_size":..,"domains":[..]} or one domain object */
+			const char *p = strstr(j->s, "\"domains\"");
+
+			j->top_domain = !p;
+		}
+		j->s++;
+		jd_ws(j);
+		if (*j->s == (obj ? '}' : ']')) {
+			j->s++;
+			return 0;
+		}
+		for (;;) {
+			int d = j->depth;
+
+			j->key[d][0] = 0;
+			j->idx[d] = obj ? -1 : i++;
+			if (obj) {
+				jd_ws(j);
+				if (jd_string(j, j->key[d], sizeof(j->key[d])))
+					return -1;
+				jd_ws(j);
+				if (*j->s++ != ':')
+					return -1;
+			}
+			if (d == 1 && !obj && !strcmp(j->key[0], "domains"))
+				j->ndom++;
+			j->depth++;
+			if (jd_parse(j))
+				return -1;
+			j->depth--;
+			jd_ws(j);
+			if (*j->s == ',') {
+				j->s++;
+				continue;
+			}
+			if (*j->s++ != (obj ? '}' : ']'))
+				return -1;
+			return 0;
+		}
+	}
+	if (*j->s == '"')
+		return jd_string(j, skip, sizeof(skip));
+	if (!strncmp(j->s, "true", 4) || !strncmp(j->s, "null", 4)) {
+		j->s += 4;
+		return 0;
+	}
+	if (!strncmp(j->s, "false", 5)) {
+		j->s += 5;
+		return 0;
+	}
+	if (*j->s == '-') {		/* a negative count: a broken invariant */
+		j->bad = "a negative count";
+		while (*++j->s >= '0' && *j->s <= '9')
+			;
+		return 0;
+	}
+	if (*j->s >= '0' && *j->s <= '9') {
+		uint64_t v;
+		const char *end;
+
+		if (cc_parse_digits(j->s, &v, &end)) {
+			j->bad = "a number above 2^64";
+			return -1;
+		}
+		j->s = end;
+		if (*j->s == '.' || *j->s == 'e' || *j->s == 'E')
+			return -1;
+		jd_value(j, v);
+		return 0;
+	}
+	return -1;
+}
+
+int cc_parse_domain_json(const char *text, struct numaclaims_domain_info *out,
+			 char *err, size_t errlen)
+{
+	static struct numaclaims_domain_info parsed, *di = &parsed;	/* @out only when valid */
+	static const char *const need[] = { "domid", "tot_pages", "uncounted_pages",
+					    "claimed_pages", "host", "nodes" };
+	static struct jd j;
+	uint64_t node_claims = 0;
+	long i;
+	int k;
+
+	memset(&j, 0, sizeof(j));
+	j.s = text;
+	if (jd_parse(&j) || (jd_ws(&j), *j.s))
+		return cc_fail(-EINVAL, err, errlen, "%s at offset %ld",
+			       j.bad ? j.bad : "not one JSON document",
+			       (long)(j.s - text));
+	if (j.bad)
+		return cc_fail(-EINVAL, err, errlen, "%s", j.bad);
+	if (!j.top_domain && j.ndom != 1)
+		return cc_fail(-EINVAL, err, errlen,
+			       "%ld domains in the description, not one (claimctl list --json | "
+			       "jq '.domains |= map(select(.domid == D))')", j.ndom);
+	for (k = 0; k < 6; k++)
+		if (!j.have[k])
+			return cc_fail(-EINVAL, err, errlen,
+				       "no \"%s\": not a domain of claimctl list --json",
+				       need[k]);
+	memset(di, 0, sizeof(*di));
+	di->domid = (uint32_t)j.domid;
+	di->tot_pages = j.tot;
+	di->uncounted_pages = j.uncounted;
+	di->outstanding_pages = j.claimed;
+	for (i = 0; i < j.nn; i++) {
+		if (j.nhave[i] != 7)
+			return cc_fail(-EINVAL, err, errlen,
+				       "\"nodes\"[%ld] needs node, claimed_pages and mem_pages", i);
+		if (j.node[i] >= NUMACLAIMS_MAX_NODES)
+			return cc_fail(-EINVAL, err, errlen, "node %llu: nodes are 0 to 63",
+				       (unsigned long long)j.node[i]);
+		if (di->claims[j.node[i]] || di->node_pages[j.node[i]])
+			return cc_fail(-EINVAL, err, errlen, "node %llu is listed twice",
+				       (unsigned long long)j.node[i]);
+		di->claims[j.node[i]] = j.ncl[i];
+		di->node_pages[j.node[i]] = j.nmem[i];
+		node_claims += j.ncl[i];
+	}
+	di->node_claims = node_claims;
+	if (node_claims + j.host != j.claimed || node_claims + j.host < node_claims)
+		return cc_fail(-EINVAL, err, errlen,
+			       "claimed_pages %llu is not the node claims (%llu) plus host (%llu)",
+			       (unsigned long long)j.claimed,
+			       (unsigned long long)node_claims, (unsigned long long)j.host);
+	*out = parsed;
+	return 0;
+}

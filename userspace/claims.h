@@ -239,6 +239,39 @@ int claims_domain_getinfo_next(struct claims_handle *h, uint32_t first_domid,
 			       struct numaclaims_domain_info *info);
 
 /**
+ * struct claims_domain_numa - a domain's NUMA metrics as XenServer 9 names
+ * them (VM_metrics, LIBCLAIMS_1.4): see claims_domain_numa().
+ * @numa_nodes:       nodes the domain has memory on.
+ * @numa_optimised:   1 if the memory is on one node, or on fewer nodes
+ *                    than the host has pools; else 0 (also without memory).
+ * @nodemask:         those nodes (bit n: node n).
+ * @memory_numa_node: per node, the bytes of the domain's memory there
+ *                    (memory_numa_node_X), counted and uncounted pages.
+ */
+struct claims_domain_numa {
+	uint32_t numa_nodes;
+	uint32_t numa_optimised;
+	uint64_t nodemask;
+	uint64_t memory_numa_node[NUMACLAIMS_MAX_NODES];
+};
+
+/**
+ * claims_domain_numa() - @m from @di (DOMAIN_INFO) and @pool_nodes (the
+ * host's nodes with a pool, claims_pool_nodes() or HOST_INFO; 0 if not
+ * known: then only one node is optimised).  Pure, no device.
+ *
+ * Exact: every page of the domain's physmap counts (@di->node_pages), no
+ * threshold as XenServer's 4096 pages, since a pool holds nothing but
+ * domains' pages.  @numa_optimised is XenServer's definition
+ * (numa_nodes == 1 or numa_nodes < the host's nodes), with the host's
+ * nodes those with a pool, the nodes a domain's memory can be on.
+ *
+ * Return: 0, or -EINVAL (@di or @m NULL; @m is then untouched).
+ */
+int claims_domain_numa(const struct numaclaims_domain_info *di,
+		       uint64_t pool_nodes, struct claims_domain_numa *m);
+
+/**
  * claims_physinfo() - %NUMACLAIMS_IOC_HOST_INFO (xc_physinfo()).
  *
  * A module of API version 1 fills only the version-1 part of @info: the
@@ -398,7 +431,8 @@ int claims_node_distance(int from, int to);
  * Rules, in order (the first that yields a plan decides):
  *  1. one node: the nearest node to @cpu_node that can take the whole
  *     size (without @cpu_node: the node with the most unclaimed memory;
- *     with @vcpus, one with at least that many CPUs);
+ *     with @vcpus, one with at least that many physical cores, see
+ *     @policy);
  *  2. the fewest nodes that together can take it, and among those the
  *     set closest together: the smallest worst SLIT distance (from
  *     @cpu_node to each node of the set, or, without @cpu_node, between
@@ -417,6 +451,16 @@ int claims_node_distance(int from, int to);
  *
  * Sets of up to 16 candidate nodes are searched exhaustively; beyond,
  * each node seeds a set that grows by its nearest candidate (greedy).
+ *
+ * Cores (LIBCLAIMS_1.4): with @vcpus and without @cpu_node, the default
+ * policy %CLAIMS_PLAN_POLICY_CORES runs rules 1 and 2 twice: first
+ * counting *physical cores* (SMT siblings once), so that a plan's nodes
+ * have a core for every vCPU, then, if no set qualifies, counting logical
+ * CPUs as libclaims 1.3 did; rule 3 last.  Packing vCPUs onto hyperthread
+ * siblings costs more throughput than NUMA locality gains (xenopsd,
+ * CA-420968), so a set of two nodes with enough cores beats one node with
+ * enough CPUs only as siblings.  %CLAIMS_PLAN_POLICY_MEM_ONLY counts
+ * logical CPUs only (libclaims 1.3's behaviour, xenopsd's Prio_mem_only).
  */
 
 /** CLAIMS_PLAN_SPREAD - allow rule 3, a spread with a host-wide part. */
@@ -430,6 +474,18 @@ int claims_node_distance(int from, int to);
 #define CLAIMS_PLAN_MAX_ATTEMPTS 1000
 
 /**
+ * enum claims_plan_policy - how @vcpus counts CPUs (LIBCLAIMS_1.4).
+ * @CLAIMS_PLAN_POLICY_CORES:    physical cores first, then logical CPUs
+ *                               (the default, 0).
+ * @CLAIMS_PLAN_POLICY_MEM_ONLY: logical CPUs only: libclaims 1.3's plans.
+ */
+enum claims_plan_policy {
+	CLAIMS_PLAN_POLICY_CORES = 0,
+	CLAIMS_PLAN_POLICY_MEM_ONLY = 1,
+};
+#define CLAIMS_PLAN_POLICY_MAX	CLAIMS_PLAN_POLICY_MEM_ONLY
+
+/**
  * struct claims_plan_request - what a builder asks for.
  * @pages:         memory to claim, in pages (> 0).
  * @cpu_node:      the node the domain's vCPUs will run on, or
@@ -437,9 +493,10 @@ int claims_node_distance(int from, int to);
  *                 is: see struct claims_plan.cpu_nodemask).  It need not
  *                 have a pool.
  * @vcpus:         without @cpu_node: the plan's nodes must have at least
- *                 this many CPUs together (0: no constraint).  Ignored
- *                 with @cpu_node (the caller chose the CPUs) and by a
- *                 spread.
+ *                 this many CPUs together (0: no constraint): physical
+ *                 cores if any set has enough, else logical CPUs (see
+ *                 @policy).  Ignored with @cpu_node (the caller chose the
+ *                 CPUs) and by a spread.
  * @allowed_nodes: nodes the memory may be on (bit n: node n); 0: any node
  *                 with a pool.
  * @max_distance:  0, or the largest SLIT distance allowed between the
@@ -452,6 +509,9 @@ int claims_node_distance(int from, int to);
  * @max_attempts:  claims_build_claim(): plans installed at most (lost
  *                 races + 1), 1 .. %CLAIMS_PLAN_MAX_ATTEMPTS; 0 means
  *                 %CLAIMS_PLAN_ATTEMPTS.
+ * @policy:        enum claims_plan_policy (LIBCLAIMS_1.4; was reserved,
+ *                 so 1.3's zeroed requests get %CLAIMS_PLAN_POLICY_CORES).
+ * @pad:           must be 0.
  * @reserved:      must be 0 (room for later constraints).
  */
 struct claims_plan_request {
@@ -463,7 +523,9 @@ struct claims_plan_request {
 	uint32_t max_nodes;
 	uint32_t flags;
 	uint32_t max_attempts;
-	uint64_t reserved[4];
+	uint32_t policy;
+	uint32_t pad;
+	uint64_t reserved[3];
 };
 
 /** enum claims_plan_kind - which rule made the plan. */
@@ -515,7 +577,7 @@ struct claims_plan {
  *                   node without a pool.
  * @host_free_pages: unclaimed pages host-wide (total avail - all
  *                   outstanding claims, plus the domain's own).
- * @cpus:            CPUs of each node.
+ * @cpus:            CPUs (logical) of each node.
  * @distance:        SLIT distance from node [a] (CPUs) to node [b]
  *                   (memory), 10 local; not assumed symmetric.  Must be
  *                   > 0 wherever a plan may look (pool nodes, @cpu_node).
@@ -546,6 +608,40 @@ int claims_plan_compute(const struct claims_plan_topology *t,
 			struct claims_plan *p);
 
 /**
+ * claims_plan_compute_cores() - claims_plan_compute() that knows the
+ * physical cores of each node (LIBCLAIMS_1.4): @cores[n] for node n <
+ * @t->nr_nodes, each between 1 and @t->cpus[n] where the node has CPUs
+ * (0 where it has none).  @cores NULL: every CPU is a core (what
+ * claims_plan_compute() assumes).
+ *
+ * Return: as claims_plan_compute(); -EINVAL also for a @cores[n] above
+ * @t->cpus[n], 0 on a node with CPUs, or a @policy above
+ * %CLAIMS_PLAN_POLICY_MAX.
+ */
+int claims_plan_compute_cores(const struct claims_plan_topology *t,
+			      const uint32_t *cores,
+			      const struct claims_plan_request *r,
+			      struct claims_plan *p);
+
+/** CLAIMS_SYSFS_ROOT - where claims_node_cores() reads sysfs by default. */
+#define CLAIMS_SYSFS_ROOT	"/sys"
+
+/**
+ * claims_node_cores() - the physical cores of NUMA node @node
+ * (LIBCLAIMS_1.4): the CPUs of ROOT/devices/system/node/nodeN/cpulist,
+ * SMT siblings counted once (ROOT/devices/system/cpu/cpuC/topology/
+ * core_cpus_list, else thread_siblings_list; a CPU without either is a
+ * core of its own).  @sysfs_root NULL or "": %CLAIMS_SYSFS_ROOT, else a
+ * directory laid out as /sys (a fake tree for tests).
+ *
+ * Return: the number of cores (0 for a node without CPUs), -EINVAL
+ * (@node negative, a list that does not parse), -ENOENT (no such node
+ * under @sysfs_root), -E2BIG (a CPU number of 8192 or more), or another
+ * -errno of reading the files.
+ */
+int claims_node_cores(const char *sysfs_root, int node);
+
+/**
  * claims_plan_topology_read() - @t from the live host: HOST_INFO (one
  * consistent snapshot), domain @domid's own claims counted as free (as the
  * module counts them when the domain installs a new set; @domid 0: none),
@@ -565,6 +661,13 @@ int claims_plan_topology_read(struct claims_handle *h, uint32_t domid,
  */
 int claims_plan(struct claims_handle *h, uint32_t domid,
 		const struct claims_plan_request *r, struct claims_plan *p);
+/*
+ * claims_plan() and claims_build_claim() (since libclaims 1.4) read the
+ * physical cores of each node with claims_node_cores() from
+ * %CLAIMS_SYSFS_ROOT and plan with claims_plan_compute_cores(); a node
+ * whose cores cannot be read (or read more than its CPUs) counts each CPU
+ * as a core.
+ */
 
 /**
  * claims_build_claim() - plan and install a claim set for domain @domid.
@@ -587,6 +690,47 @@ int claims_plan(struct claims_handle *h, uint32_t domid,
 int claims_build_claim(struct claims_handle *h, uint32_t domid,
 		       const struct claims_plan_request *r,
 		       struct claims_plan *p);
+
+/**
+ * claims_plan_like() - the exact claim set that recreates domain @orig's
+ * memory (migration target, restore, reboot; LIBCLAIMS_1.4): on each node
+ * the pages it has there plus its outstanding claim there, and its
+ * host-wide claim as a host-wide part.  Pure (no device): @orig is what
+ * claims_domain_getinfo() read, or a saved description.  Never an
+ * estimate and nothing added, so recreating a domain from the domain it
+ * recreated claims the same set again (xenopsd grew a VM by its overhead
+ * on every migration, CA-423816).
+ *
+ * @p gets the set (node parts in ascending node order, then the host-wide
+ * part), @nodemask and @cpu_nodemask its nodes, @host_pages, @kind
+ * (%CLAIMS_PLAN_ONE_NODE, %CLAIMS_PLAN_NODES, or %CLAIMS_PLAN_HOST_SPREAD
+ * with a host-wide part); @distance 0 (not measured) and @attempts 0.
+ *
+ * Pages from NO_REFCOUNT populates (@orig->uncounted_pages) are not
+ * claimed (they never consume a claim): subtracted from their node when
+ * the domain has memory on one node only.
+ *
+ * Return: 0; -EINVAL (NULL, nothing to claim, uncounted pages on more
+ * than one node so that the counted split is not known, node claims
+ * above the outstanding total, or a total that overflows); @p zeroed on
+ * failure.
+ */
+int claims_plan_like(const struct numaclaims_domain_info *orig,
+		     struct claims_plan *p);
+
+/**
+ * claims_build_like() - claims_plan_like() installed on domain @domid as
+ * one claim set (CLAIM_SET, replacing its claims; LIBCLAIMS_1.4).  No
+ * re-planning: the set is exact or nothing.
+ *
+ * Return: 0 and @p the installed set (@attempts 1); claims_plan_like()'s
+ * -EINVAL; CLAIM_SET's errors: -ENOMEM (the set does not fit the host
+ * now: nothing installed, the domain keeps its claims), -EINVAL (above
+ * the domain's max_pages), -ESRCH, -EPERM.
+ */
+int claims_build_like(struct claims_handle *h, uint32_t domid,
+		      const struct numaclaims_domain_info *orig,
+		      struct claims_plan *p);
 
 #ifdef __cplusplus
 }

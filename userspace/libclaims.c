@@ -307,6 +307,26 @@ int claims_domain_getinfo_next(struct claims_handle *h, uint32_t first_domid,
 	return claims_getinfo_flags(h, first_domid, NUMACLAIMS_INFO_NEXT, info);
 }
 
+int claims_domain_numa(const struct numaclaims_domain_info *di,
+		       uint64_t pool_nodes, struct claims_domain_numa *m)
+{
+	uint32_t n, pools = (uint32_t)__builtin_popcountll(pool_nodes);
+
+	if (!di || !m)
+		return -EINVAL;
+	memset(m, 0, sizeof(*m));
+	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
+		if (!di->node_pages[n])
+			continue;
+		m->memory_numa_node[n] = di->node_pages[n] * CLAIMS_PAGE_SIZE;
+		m->nodemask |= 1ULL << n;
+		m->numa_nodes++;
+	}
+	m->numa_optimised = m->numa_nodes == 1 ||
+			    (m->numa_nodes > 1 && m->numa_nodes < pools);
+	return 0;
+}
+
 int claims_physinfo(struct claims_handle *h, struct numaclaims_host_info *info)
 {
 	int ret;

@@ -10,14 +10,24 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stddef.h>
 #include <sched.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <numa.h>
 
 #include "claims.h"
+
+/* LIBCLAIMS_1.4's policy and pad were 1.3's reserved[0]: the size is 1.3's. */
+_Static_assert(sizeof(struct claims_plan_request) == 72 &&
+	       offsetof(struct claims_plan_request, policy) == 40,
+	       "struct claims_plan_request keeps libclaims 1.3's layout");
 
 /* Parts are whole 2 MiB (order-9 extents) where a node's room allows. */
 #define PL_ALIGN	512ULL
@@ -29,6 +39,7 @@ struct pl {
 	const struct claims_plan_request *r;
 	int cpu;			/* cpu_node or -1 */
 	uint32_t max_nodes;
+	const uint32_t *ncpu;		/* what @vcpus counts: cores or CPUs */
 	int cand[NUMACLAIMS_MAX_NODES];	/* nodes that may take memory */
 	int nc;
 };
@@ -109,7 +120,7 @@ static int set_fits(const struct pl *pl, uint64_t mask, const struct pl_cost *c)
 	if (pl->cpu < 0 && r->vcpus) {
 		for (i = 0; i < (int)pl->t->nr_nodes; i++)
 			if (mask & (1ULL << i))
-				cpus += pl->t->cpus[i];
+				cpus += pl->ncpu[i];
 		if (cpus < r->vcpus)
 			return 0;
 	}
@@ -123,7 +134,7 @@ static uint64_t top_k_sum(const struct pl *pl, int k, int use_cpus)
 	int i, j;
 
 	for (i = 0; i < pl->nc; i++) {
-		x = use_cpus ? pl->t->cpus[pl->cand[i]] :
+		x = use_cpus ? pl->ncpu[pl->cand[i]] :
 			       pl->t->free_pages[pl->cand[i]];
 		for (j = i; j > 0 && v[j - 1] < x; j--)
 			v[j] = v[j - 1];
@@ -182,7 +193,7 @@ static uint64_t best_greedy(const struct pl *pl, int k)
 		for (j = i; j > 0 && t->free_pages[byfree[j - 1]] < t->free_pages[x]; j--)
 			byfree[j] = byfree[j - 1];
 		byfree[j] = x;
-		for (j = i; j > 0 && t->cpus[bycpu[j - 1]] < t->cpus[x]; j--)
+		for (j = i; j > 0 && pl->ncpu[bycpu[j - 1]] < pl->ncpu[x]; j--)
 			bycpu[j] = bycpu[j - 1];
 		bycpu[j] = x;
 	}
@@ -204,7 +215,7 @@ static uint64_t best_greedy(const struct pl *pl, int k)
 				for (j = 0; j < pl->nc; j++)
 					if (m >> pl->cand[j] & 1) {
 						mem += t->free_pages[pl->cand[j]];
-						cpus += t->cpus[pl->cand[j]];
+						cpus += pl->ncpu[pl->cand[j]];
 					}
 				for (j = 0, got = 0; j < pl->nc && got < more; j++)
 					if (!(m >> byfree[j] & 1)) {
@@ -213,7 +224,7 @@ static uint64_t best_greedy(const struct pl *pl, int k)
 					}
 				for (j = 0, got = 0; need_cpus && j < pl->nc && got < more; j++)
 					if (!(m >> bycpu[j] & 1)) {
-						cpus += t->cpus[bycpu[j]];
+						cpus += pl->ncpu[bycpu[j]];
 						got++;
 					}
 				if (mem < pl->r->pages || cpus < need_cpus)
@@ -347,7 +358,9 @@ static int check_input(const struct claims_plan_topology *t,
 
 	if (!t || !r || !r->pages || (r->flags & ~CLAIMS_PLAN_FLAGS))
 		return -EINVAL;
-	for (i = 0; i < 4; i++)
+	if (r->policy > CLAIMS_PLAN_POLICY_MAX || r->pad)
+		return -EINVAL;
+	for (i = 0; i < 3; i++)
 		if (r->reserved[i])
 			return -EINVAL;
 	if (!t->nr_nodes || t->nr_nodes > NUMACLAIMS_MAX_NODES || t->pad)
@@ -378,15 +391,48 @@ static int check_input(const struct claims_plan_topology *t,
 	return 0;
 }
 
+/* Rules 1 and 2 with @pl->ncpu counting the vCPUs' CPUs: 1 and @p, or 0. */
+static int plan_nodes(struct pl *pl, struct claims_plan *p)
+{
+	uint64_t part[NUMACLAIMS_MAX_NODES] = { 0 };
+	const struct claims_plan_request *r = pl->r;
+	int k;
+
+	for (k = 1; k <= pl->nc && k <= (int)pl->max_nodes; k++) {
+		uint64_t mask;
+
+		if (top_k_sum(pl, k, 0) < r->pages ||
+		    (pl->cpu < 0 && r->vcpus && top_k_sum(pl, k, 1) < r->vcpus))
+			continue;
+		mask = pl->nc > PL_EXACT_MAX ? best_greedy(pl, k) : best_exact(pl, k);
+		if (!mask)
+			continue;
+		split(pl, mask, part);
+		emit(p, part, 0);
+		p->nodemask = mask;	/* also a node only there for its CPUs */
+		p->kind = k == 1 ? CLAIMS_PLAN_ONE_NODE : CLAIMS_PLAN_NODES;
+		return 1;
+	}
+	return 0;
+}
+
 int claims_plan_compute(const struct claims_plan_topology *t,
 			const struct claims_plan_request *r,
 			struct claims_plan *p)
+{
+	return claims_plan_compute_cores(t, NULL, r, p);
+}
+
+int claims_plan_compute_cores(const struct claims_plan_topology *t,
+			      const uint32_t *cores,
+			      const struct claims_plan_request *r,
+			      struct claims_plan *p)
 {
 	uint64_t allowed, eligible = 0;
 	uint64_t part[NUMACLAIMS_MAX_NODES] = { 0 };
 	struct pl pl = { .t = t, .r = r };
 	struct pl_cost c;
-	int ret, k, i, n;
+	int ret, i, n, smt = 0;
 
 	if (!p)
 		return -EINVAL;
@@ -394,6 +440,11 @@ int claims_plan_compute(const struct claims_plan_topology *t,
 	ret = check_input(t, r);
 	if (ret)
 		return ret;
+	for (n = 0; cores && n < (int)t->nr_nodes; n++) {
+		if (cores[n] > t->cpus[n] || (t->cpus[n] && !cores[n]))
+			return -EINVAL;
+		smt |= cores[n] < t->cpus[n];
+	}
 	pl.cpu = r->cpu_node;
 	pl.max_nodes = r->max_nodes ? r->max_nodes : NUMACLAIMS_MAX_NODES;
 	allowed = t->pool_nodes & (r->allowed_nodes ? r->allowed_nodes : ~0ULL);
@@ -412,22 +463,20 @@ int claims_plan_compute(const struct claims_plan_topology *t,
 	if (r->pages > t->host_free_pages)
 		return -ENOMEM;
 
-	/* rules 1 and 2: the fewest nodes, the closest set of that size */
-	for (k = 1; k <= pl.nc && k <= (int)pl.max_nodes; k++) {
-		uint64_t mask;
-
-		if (top_k_sum(&pl, k, 0) < r->pages ||
-		    (pl.cpu < 0 && r->vcpus && top_k_sum(&pl, k, 1) < r->vcpus))
-			continue;
-		mask = pl.nc > PL_EXACT_MAX ? best_greedy(&pl, k) : best_exact(&pl, k);
-		if (!mask)
-			continue;
-		split(&pl, mask, part);
-		emit(p, part, 0);
-		p->nodemask = mask;	/* also a node only there for its CPUs */
-		p->kind = k == 1 ? CLAIMS_PLAN_ONE_NODE : CLAIMS_PLAN_NODES;
-		goto done;
+	/*
+	 * rules 1 and 2: the fewest nodes, the closest set of that size; with
+	 * vCPUs first a set with a physical core for each, then (or with the
+	 * memory-only policy only) one with a logical CPU for each
+	 */
+	if (smt && r->vcpus && pl.cpu < 0 &&
+	    r->policy == CLAIMS_PLAN_POLICY_CORES) {
+		pl.ncpu = cores;
+		if (plan_nodes(&pl, p))
+			goto done;
 	}
+	pl.ncpu = t->cpus;
+	if (plan_nodes(&pl, p))
+		goto done;
 
 	/* rule 3: what the nearest (or roomiest) nodes have, the rest host-wide */
 	if (!(r->flags & CLAIMS_PLAN_SPREAD))
@@ -542,11 +591,196 @@ int claims_plan_topology_read(struct claims_handle *h, uint32_t domid,
 	return 0;
 }
 
+/* ---- exact claims for migration and restore ---- */
+
+int claims_plan_like(const struct numaclaims_domain_info *orig,
+		     struct claims_plan *p)
+{
+	uint64_t part[NUMACLAIMS_MAX_NODES] = { 0 }, host, total = 0, mem = 0;
+	int n, one = -1, nodes = 0;
+
+	if (!p)
+		return -EINVAL;
+	memset(p, 0, sizeof(*p));
+	if (!orig || orig->node_claims > orig->outstanding_pages)
+		return -EINVAL;
+	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
+		if (orig->node_pages[n]) {
+			one = n;
+			nodes++;
+		}
+		mem += orig->node_pages[n];
+	}
+	/* uncounted pages never take a claim: only their node's are known */
+	if (orig->uncounted_pages && (nodes != 1 || orig->uncounted_pages > mem))
+		return -EINVAL;
+	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
+		part[n] = orig->node_pages[n] + orig->claims[n];
+		if (n == one)
+			part[n] -= orig->uncounted_pages;
+		if (part[n] < orig->claims[n] || total + part[n] < total)
+			return -EINVAL;		/* overflow */
+		total += part[n];
+	}
+	host = orig->outstanding_pages - orig->node_claims;
+	if (total + host < total || !(total + host))
+		return -EINVAL;
+	emit(p, part, host);
+	p->cpu_nodemask = p->nodemask;
+	p->kind = host ? CLAIMS_PLAN_HOST_SPREAD :
+		  popcount64(p->nodemask) == 1 ? CLAIMS_PLAN_ONE_NODE :
+		  CLAIMS_PLAN_NODES;
+	return 0;
+}
+
+int claims_build_like(struct claims_handle *h, uint32_t domid,
+		      const struct numaclaims_domain_info *orig,
+		      struct claims_plan *p)
+{
+	uint32_t nr;
+	int ret;
+
+	ret = claims_plan_like(orig, p);
+	if (ret)
+		return ret;
+	nr = p->nr_entries;
+	ret = claims_domain_claim_memory(h, domid, NUMACLAIMS_CLAIM_SET, &nr, p->set);
+	if (ret) {
+		memset(p, 0, sizeof(*p));
+		return ret;
+	}
+	p->attempts = 1;
+	return 0;
+}
+
+/* ---- physical cores from sysfs ---- */
+
+/* CPU numbers claims_node_cores() handles (Linux's largest NR_CPUS). */
+#define PL_MAX_CPUS	8192
+#define PL_WORDS	(PL_MAX_CPUS / 64)
+/* A list file of 8192 CPUs, each on its own ("0,2,4,...,8190"), fits. */
+#define PL_LIST_LEN	(64 * 1024)
+
+/* ROOT/@rel into @buf (NUL-terminated, trailing newline dropped). */
+static int read_sysfs(const char *root, const char *rel, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	ssize_t got, n = 0;
+	int fd, err;
+
+	if (snprintf(path, sizeof(path), "%s/%s", root, rel) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while ((size_t)n < len - 1) {
+		got = read(fd, buf + n, len - 1 - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			err = -errno;
+			close(fd);
+			return err;
+		}
+		if (!got)
+			break;
+		n += got;
+	}
+	close(fd);
+	if ((size_t)n == len - 1)
+		return -E2BIG;
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		n--;
+	buf[n] = 0;
+	return 0;
+}
+
+/* "0-3,8,10-11" (sysfs' cpulist format; "" is empty) into @bits. */
+static int parse_cpulist(const char *s, uint64_t *bits)
+{
+	memset(bits, 0, PL_WORDS * sizeof(*bits));
+	while (*s) {
+		unsigned long a, b;
+		char *end;
+
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		errno = 0;
+		a = strtoul(s, &end, 10);
+		b = a;
+		if (*end == '-') {
+			if (end[1] < '0' || end[1] > '9')
+				return -EINVAL;
+			b = strtoul(end + 1, &end, 10);
+		}
+		if (errno || b < a)
+			return -EINVAL;
+		if (b >= PL_MAX_CPUS)
+			return -E2BIG;
+		for (; a <= b; a++)
+			bits[a / 64] |= 1ULL << (a % 64);
+		if (*end == ',')
+			end++;
+		else if (*end)
+			return -EINVAL;
+		s = end;
+	}
+	return 0;
+}
+
+int claims_node_cores(const char *sysfs_root, int node)
+{
+	uint64_t cpus[PL_WORDS], sib[PL_WORDS];
+	char rel[96], *buf;
+	int ret, c, d, cores = 0;
+
+	if (node < 0)
+		return -EINVAL;
+	if (!sysfs_root || !*sysfs_root)
+		sysfs_root = CLAIMS_SYSFS_ROOT;
+	buf = malloc(PL_LIST_LEN);
+	if (!buf)
+		return -ENOMEM;
+	snprintf(rel, sizeof(rel), "devices/system/node/node%d/cpulist", node);
+	ret = read_sysfs(sysfs_root, rel, buf, PL_LIST_LEN);
+	if (!ret)
+		ret = parse_cpulist(buf, cpus);
+	for (c = 0; !ret && c < PL_MAX_CPUS; c++) {
+		int first = 1;
+
+		if (!(cpus[c / 64] >> (c % 64) & 1))
+			continue;
+		snprintf(rel, sizeof(rel),
+			 "devices/system/cpu/cpu%d/topology/core_cpus_list", c);
+		ret = read_sysfs(sysfs_root, rel, buf, PL_LIST_LEN);
+		if (ret == -ENOENT) {
+			snprintf(rel, sizeof(rel),
+				 "devices/system/cpu/cpu%d/topology/thread_siblings_list", c);
+			ret = read_sysfs(sysfs_root, rel, buf, PL_LIST_LEN);
+		}
+		if (ret == -ENOENT) {
+			ret = 0;	/* no topology: a core of its own */
+			cores++;
+			continue;
+		}
+		if (!ret)
+			ret = parse_cpulist(buf, sib);
+		/* a core once: at the first of its threads on this node */
+		for (d = 0; !ret && d < c; d++)
+			if ((sib[d / 64] & cpus[d / 64]) >> (d % 64) & 1)
+				first = 0;
+		cores += first;
+	}
+	free(buf);
+	return ret ? ret : cores;
+}
+
 int claims_plan(struct claims_handle *h, uint32_t domid,
 		const struct claims_plan_request *r, struct claims_plan *p)
 {
 	struct claims_plan_topology t;
-	int ret;
+	uint32_t cores[NUMACLAIMS_MAX_NODES];
+	int ret, n, c;
 
 	if (!p)
 		return -EINVAL;
@@ -554,7 +788,12 @@ int claims_plan(struct claims_handle *h, uint32_t domid,
 	ret = claims_plan_topology_read(h, domid, &t);
 	if (ret)
 		return ret;
-	return claims_plan_compute(&t, r, p);
+	for (n = 0; n < (int)t.nr_nodes; n++) {
+		c = t.cpus[n] ? claims_node_cores(NULL, n) : 0;
+		/* unreadable, or not what libnuma counted: every CPU a core */
+		cores[n] = c > 0 && (uint32_t)c <= t.cpus[n] ? (uint32_t)c : t.cpus[n];
+	}
+	return claims_plan_compute_cores(&t, cores, r, p);
 }
 
 int claims_build_claim(struct claims_handle *h, uint32_t domid,

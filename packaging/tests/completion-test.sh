@@ -62,6 +62,10 @@ check "12 3" claimctl destroy ""
 check "3" claimctl --json claims 3
 check "clear" claimctl claim 3 cl
 check "0 1 2 3 4 5 6 7 8 9" claimctl populate 3 1G --order ""
+check "cores mem-only" claimctl build 3 1G --vcpus 4 --policy ""
+check "mem-only" claimctl build 3 1G --vcpus 4 --policy m
+check "--spread" claimctl build 3 1G --policy cores --sp
+check "12" claimctl build 5 --like 1
 check "populate" claimctl help pop
 check "--json" claimctl version --j
 check "--hold" claimctl create --autodestroy --ho

@@ -22,11 +22,13 @@ from .errors import (Error, ClaimRefused, NoSuchDomain, NoPool,
                      ModuleNotLoaded, NotPermitted, error_from)
 from .spec import parse_size, parse_claim_spec, format_claim_spec
 from . import _claims
-from ._claims import (strerror, domain_path, plan_compute, API_VERSION,
+from ._claims import (strerror, domain_path, plan_compute, node_cores, plan_like,
+                      API_VERSION,
                       PAGE_SIZE, MAX_NODES, MAX_ORDER, TARGET_HOST,
                       TARGET_LEGACY, DOMAIN_AUTODESTROY, MEMF_EXACT_NODE,
                       MEMF_NO_REFCOUNT, PLAN_SPREAD, PLAN_NO_NODE,
-                      PLAN_ONE_NODE, PLAN_NODES, PLAN_HOST_SPREAD)
+                      PLAN_ONE_NODE, PLAN_NODES, PLAN_HOST_SPREAD,
+                      PLAN_POLICY_CORES, PLAN_POLICY_MEM_ONLY)
 
 __version__ = "1.3.0"
 

@@ -71,4 +71,6 @@ def error_from(ret, op):
         if cls is NoPool:
             cls = Error
         return cls(err, _claims.strerror(-err), op)
+    if op == "node_cores":  # sysfs, not the device: ENOENT is no such node
+        return Error(err, os.strerror(err), op)
     return _BY_ERRNO.get(err, Error)(err, os.strerror(err), op)

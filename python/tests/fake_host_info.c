@@ -5,7 +5,9 @@
  * below, as a module of API version 3 would; every other request goes to
  * libc's ioctl().  With FAKE_HOST_INFO_VERSION=2 (or 1) it writes only the
  * part of the structure a module of that API version knows, and leaves the
- * rest as the caller passed it.
+ * rest as the caller passed it.  %NUMACLAIMS_IOC_DOMAIN_INFO answers two
+ * domains: 5 with memory on nodes 0 and 2, 9 on node 2 only (ESRCH for
+ * any other id; %NUMACLAIMS_INFO_NEXT enumerates them).
  *
  * Nodes 0 and 2 have a pool, node 1 none (its figures must not show).
  *
@@ -13,8 +15,10 @@
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -47,6 +51,26 @@ static void fake_host(struct numaclaims_host_info *hi)
 	hi->total_scrub_pages = 4608 + 1536;
 }
 
+/* Domain @id (5 or 9) into @di; 0, or -1 for no such domain. */
+static int fake_domain(uint32_t id, struct numaclaims_domain_info *di)
+{
+	if (id != 5 && id != 9)
+		return -1;
+	memset(di, 0, sizeof(*di));
+	di->domid = id;
+	di->max_pages = 4096;
+	if (id == 5) {
+		di->tot_pages = 768;
+		di->node_pages[0] = 256;
+		di->node_pages[2] = 512;
+	} else {
+		di->tot_pages = 100;
+		di->uncounted_pages = 28;
+		di->node_pages[2] = 128;
+	}
+	return 0;
+}
+
 int ioctl(int fd, unsigned long request, ...)
 {
 	static int (*real)(int, unsigned long, void *);
@@ -67,6 +91,18 @@ int ioctl(int fd, unsigned long request, ...)
 			size = NUMACLAIMS_HOST_INFO_SIZE_VER2;
 		fake_host(&hi);
 		memcpy(arg, &hi, size);
+		return 0;
+	}
+	if (request == NUMACLAIMS_IOC_DOMAIN_INFO) {
+		struct numaclaims_domain_info *di = arg;
+		uint32_t id = di->domid;
+
+		if (di->flags & NUMACLAIMS_INFO_NEXT)
+			id = id <= 5 ? 5 : id <= 9 ? 9 : 0;
+		if (fake_domain(id, di)) {
+			errno = ESRCH;
+			return -1;
+		}
 		return 0;
 	}
 	if (!real)

@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -183,6 +184,10 @@ class FakeHost(unittest.TestCase):
     """host_info() on the HOST_INFO of tests/fake_host_info.c (LD_PRELOAD)"""
 
     def host_info(self, version=None):
+        return self.fake("h.host_info()", version)
+
+    def fake(self, expr, version=None):
+        """EXPR on a Handle h whose ioctl() is tests/fake_host_info.c's"""
         so = os.environ.get("NUMACLAIMS_FAKE_IOCTL")
         if not so:
             self.skipTest("NUMACLAIMS_FAKE_IOCTL unset (make -C python check builds it)")
@@ -191,9 +196,50 @@ class FakeHost(unittest.TestCase):
             env["FAKE_HOST_INFO_VERSION"] = str(version)
         out = subprocess.run(
             [sys.executable, "-B", "-c",
-             "import numaclaims as nc\nwith nc.Handle('/dev/null') as h: print(repr(h.host_info()))"],
+             "import numaclaims as nc\nwith nc.Handle('/dev/null') as h: print(repr(%s))" % expr],
             env=env, cwd="/", check=True, stdout=subprocess.PIPE, universal_newlines=True).stdout
         return ast.literal_eval(out)
+
+    def test_domain_numa(self):
+        """XenServer 9's numa_nodes, memory_numa_node (bytes), numa_optimised"""
+        d5, d9 = self.fake("h.domain_info(5)"), self.fake("h.domain_info(9)")
+        self.assertEqual((d5["numa_nodes"], d5["numa_optimised"], d5["memory_numa_node"]),
+                         (2, False, {0: 256 * 4096, 2: 512 * 4096}),
+                         "nodes 0 and 2: all of the host's 2 pool nodes")
+        self.assertEqual((d9["numa_nodes"], d9["numa_optimised"], d9["memory_numa_node"]),
+                         (1, True, {2: 128 * 4096}), "one node, uncounted pages too")
+        self.assertIs(d9["numa_optimised"], True)
+        doms = self.fake("h.domains()")
+        self.assertEqual([(d["domid"], d["numa_nodes"], d["numa_optimised"]) for d in doms],
+                         [(5, 2, False), (9, 1, True)])
+
+    def test_like_roundtrip(self):
+        """plan_like() of a saved domain_info(), back and forth 12 times: the same set"""
+        d5 = self.fake("h.domain_info(5)")
+        first = nc.plan_like(d5)
+        self.assertEqual(first["set"], [(0, 256), (2, 512)])
+        self.assertEqual(first["kind"], nc.PLAN_NODES)
+        desc = d5
+        for i in range(12):
+            p = nc.plan_like(desc)
+            self.assertEqual(p, first, "round trip %d" % i)
+            # the target: the set installed, then a part populated
+            pop = {n: pages * (i % 3) // 2 for n, pages in p["set"]}
+            desc = {"domid": 10 + i, "tot_pages": sum(pop.values()),
+                    "node_pages": {n: x for n, x in pop.items() if x},
+                    "claims": {n: pages - pop[n] for n, pages in p["set"] if pages - pop[n]},
+                    "uncounted_pages": 0}
+            desc["node_claims"] = desc["outstanding_pages"] = sum(desc["claims"].values())
+            self.assertEqual(desc["tot_pages"] + desc["outstanding_pages"], 768)
+        d9 = self.fake("h.domain_info(9)")
+        self.assertEqual(nc.plan_like(d9)["set"], [(2, 100)], "uncounted pages left out")
+        with self.assertRaises(nc.Error) as cm:
+            nc.plan_like({"domid": 1})
+        self.assertEqual(cm.exception.errno, errno.EINVAL)
+        with self.assertRaises(ValueError):
+            nc.plan_like({"node_pages": {64: 1}})
+        with self.assertRaises(TypeError):
+            nc.plan_like([1])
 
     def test_fields(self):
         """every HOST_INFO field, held and scrub (API version 3) included"""
@@ -271,6 +317,45 @@ class Planner(unittest.TestCase):
             nc.plan_compute(t, 3 * G)
         with self.assertRaises(KeyError):
             nc.plan_compute({"free_pages": [1]}, M)
+
+    def test_cores(self):
+        """6 vCPUs on two SMT2 nodes of 8 CPUs (4 cores): both nodes; mem-only: one"""
+        t = topo([G, G], [[10, 20], [20, 10]], cpus=[8, 8])
+        t["cores"] = [4, 4]
+        p = nc.plan_compute(t, G // 2, vcpus=6)
+        self.assertEqual((p["kind"], p["set"]), (nc.PLAN_NODES, [(0, G // 4), (1, G // 4)]))
+        p = nc.plan_compute(t, G // 2, vcpus=6, policy=nc.PLAN_POLICY_MEM_ONLY)
+        self.assertEqual((p["kind"], p["set"]), (nc.PLAN_ONE_NODE, [(0, G // 2)]))
+        p = nc.plan_compute(t, G // 2, vcpus=6, max_nodes=1)
+        self.assertEqual(p["set"], [(0, G // 2)], "the logical-CPU fallback")
+        del t["cores"]
+        p = nc.plan_compute(t, G // 2, vcpus=6)
+        self.assertEqual(p["set"], [(0, G // 2)], "without cores every CPU is one")
+        t["cores"] = [9, 4]
+        with self.assertRaises(nc.Error) as cm:
+            nc.plan_compute(t, G // 2, vcpus=6)
+        self.assertEqual(cm.exception.errno, errno.EINVAL)
+        with self.assertRaises(nc.Error) as cm:
+            nc.plan_compute(topo([G], [[10]]), M, policy=2)
+        self.assertEqual(cm.exception.errno, errno.EINVAL)
+
+    def test_node_cores(self):
+        """node_cores() on a fake sysfs tree: SMT2 and no SMT"""
+        with tempfile.TemporaryDirectory() as root:
+            def put(rel, text):
+                os.makedirs(os.path.join(root, os.path.dirname(rel)), exist_ok=True)
+                with open(os.path.join(root, rel), "w") as f:
+                    f.write(text + "\n")
+            put("devices/system/node/node0/cpulist", "0-1,4-5")
+            put("devices/system/node/node1/cpulist", "2-3")
+            for c, sib in [(0, "0,4"), (4, "0,4"), (1, "1,5"), (5, "1,5"), (2, "2"), (3, "3")]:
+                put("devices/system/cpu/cpu%d/topology/core_cpus_list" % c, sib)
+            self.assertEqual(nc.node_cores(0, sysfs_root=root), 2)
+            self.assertEqual(nc.node_cores(1, root), 2)
+            with self.assertRaises(nc.Error) as cm:
+                nc.node_cores(2, root)
+            self.assertEqual(cm.exception.errno, errno.ENOENT)
+            self.assertNotIsInstance(cm.exception, nc.NoPool)
 
 
 if __name__ == "__main__":

@@ -125,6 +125,45 @@ expect "run with -- before the command" 1 '^claimctl: open /nonexistent: ENOENT'
 expect "run against a non-numaclaims device" 1 '^claimctl: run in domain 3: ENOTTY' -- \
 	--device /dev/null run 3 true
 expect "run --help names the environment" 0 'NUMACLAIMS_MEM_PATH' -- run --help
+# build --policy: how --vcpus counts CPUs; checked before the device is opened.
+expect "build --policy with an unknown policy" 2 "^claimctl: --policy 'smt': give cores or mem-only$" -- \
+	--device /nonexistent build 3 1G --vcpus 4 --policy smt
+expect "build --policy without --vcpus" 2 '^claimctl: --policy says how --vcpus counts CPUs: give --vcpus$' -- \
+	--device /nonexistent build 3 1G --policy mem-only
+expect "build --policy without its argument" 2 "option '--policy' needs an argument" -- \
+	build 3 1G --vcpus 4 --policy
+expect "build --vcpus --policy mem-only parses" 1 '^claimctl: open /nonexistent: ENOENT' -- \
+	--device /nonexistent build 3 1G --vcpus 4 --policy=mem-only
+expect "build --vcpus --policy cores parses" 1 '^claimctl: open /nonexistent: ENOENT' -- \
+	--device /nonexistent build 3 1G --policy cores --vcpus 4
+expect "build --help explains --policy" 0 'mem-only \(logical CPUs only' -- build --help
+# build --like SRC: the exact set of a domain or a saved description.
+cat >"$tmp/dom.json" <<'JSON'
+{"domid":1,"max_pages":262144,"tot_pages":20480,"claimed_pages":36864,"uncounted_pages":0,
+ "nodes":[{"node":0,"claimed_pages":16384,"mem_pages":16384},
+          {"node":1,"claimed_pages":16384,"mem_pages":4096}],
+ "host":{"claimed_pages":4096},"affinity":[0,1],"flags":[]}
+JSON
+expect "build --like FILE --dry-run: pages + claim per node, host-wide claim, no module" 0 \
+	'^set=0:32768p,1:20480p,host:4096p nodes=0-1 cpu_nodes=0-1 kind=spread ' -- \
+	--device /nonexistent build 3 --like "$tmp/dom.json" --dry-run
+expect "build --like FILE --dry-run --json" 0 '"nodes":\[\{"node":0,"claimed_pages":32768\},\{"node":1,"claimed_pages":20480\}\],"host":\{"claimed_pages":4096\}' -- \
+	--device /nonexistent build 3 --like "$tmp/dom.json" --dry-run --json
+expect "build --like with a SIZE" 2 '^claimctl: --like takes the size from the original: give no SIZE$' -- \
+	build 3 1G --like "$tmp/dom.json"
+expect "build --like with a planner option" 2 '^claimctl: --like claims exactly .* no planner options' -- \
+	build 3 --like "$tmp/dom.json" --vcpus 2
+echo '{"page_size":4096,"domains":[]}' >"$tmp/none.json"
+expect "build --like a description without a domain" 1 '0 domains in the description, not one' -- \
+	--device /nonexistent build 3 --like "$tmp/none.json" --dry-run
+expect "build --like a file that is not there" 1 "^claimctl: build for domain 3: --like $tmp/nope: ENOENT" -- \
+	--device /nonexistent build 3 --like "$tmp/nope" --dry-run
+expect "build --like DOMID needs the module" 1 '^claimctl: open /nonexistent: ENOENT' -- \
+	--device /nonexistent build 3 --like 5 --dry-run
+expect "build --like without SRC" 2 "option '--like' needs an argument" -- build 3 --like
+expect "build without SIZE or --like" 2 "takes a domain id and a size \(or --like SRC\)" -- build 3 --dry-run
+expect "build --json before SIZE still parses" 1 '^claimctl: open /nonexistent: ENOENT' -- \
+	--device /nonexistent build 3 --json 1G --dry-run
 echo "1..$n"
 echo "$((n - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -127,6 +127,17 @@ t "refuses host: true in a claim set" invalid claims '.host = true' "$S/claims.j
 t "refuses an extra field" invalid list '.domains[0].node_claims = 0' "$S/list.json"
 t "refuses a missing field" invalid list 'del(.domains[0].affinity)' "$S/list.json"
 t "refuses a count as a string" invalid list '.domains[0].max_pages = "262144"' "$S/list.json"
+t "refuses a list domain without numa_nodes" invalid list 'del(.domains[0].numa_nodes)' "$S/list.json"
+t "refuses numa_optimised as a number" invalid list '.domains[1].numa_optimised = 1' "$S/list.json"
+t "refuses memory_numa_node_64 (nodes are 0-63)" invalid list '.domains[0].memory_numa_node_64 = 0' "$S/list.json"
+t "refuses memory_numa_node_N in MiB strings" invalid list '.domains[0].memory_numa_node_0 = "64.00"' "$S/list.json"
+# XenServer 9's names: every node of "nodes" has memory_numa_node_N, in bytes.
+numa_fields() {
+	jq -e '.domains | all(. as $d | [.nodes[] | .node as $n |
+		$d["memory_numa_node_\($n)"] == .mem_pages * 4096] | all) and
+		([.[] | [.numa_nodes, .numa_optimised]] == [[2, false], [1, true]])' "$S/list.json"
+}
+t "list sample: memory_numa_node_N = mem_pages * 4096, numa_nodes 2/1, optimised false/true" numa_fields
 t "refuses the old list field names" invalid list \
 	'.domains[0] |= (.outstanding_pages = .claimed_pages | del(.claimed_pages))' "$S/list.json"
 t "refuses autodestroy as a boolean" invalid create \

@@ -108,12 +108,51 @@ json "populate 32M on node 1 --json (exact, 2 MiB extents, default gfn)" populat
 	"^\\{\"domid\":$D,\"page_size\":4096,\"gfn\":8192,\"order\":9,\"node\":1,\"exact\":true,\"no_refcount\":false,\"nr_extents\":16,\"nr_done\":16,\"size_pages\":8192,\"populated_pages\":8192,\"error\":null\\}\$" \
 	claimctl populate "$D" 32M --node 1 --exact --order 9 --json
 json "list --json: memory and redeemed claims per node" list 0 \
-	"\"domid\":$D,\"max_pages\":65536,\"tot_pages\":16384,\"claimed_pages\":16384,\"uncounted_pages\":0,\"nodes\":\\[\\{\"node\":0,\"claimed_pages\":8192,\"mem_pages\":8192\\},\\{\"node\":1,\"claimed_pages\":8192,\"mem_pages\":8192\\}\\],\"host\":\\{\"claimed_pages\":0\\},\"affinity\":\\[[0-9,]*\\],\"flags\":\\[\\]\\}" \
+	"\"domid\":$D,\"max_pages\":65536,\"tot_pages\":16384,\"claimed_pages\":16384,\"uncounted_pages\":0,\"nodes\":\\[\\{\"node\":0,\"claimed_pages\":8192,\"mem_pages\":8192\\},\\{\"node\":1,\"claimed_pages\":8192,\"mem_pages\":8192\\}\\],\"host\":\\{\"claimed_pages\":0\\},\"affinity\":\\[[0-9,]*\\],\"flags\":\\[\\],\"numa_nodes\":2,\"numa_optimised\":false,\"memory_numa_node_0\":33554432,\"memory_numa_node_1\":33554432\\}" \
 	claimctl list --json
 run "list table" 0 "^$D +256\.00 +64\.00 +64\.00 +32\.00 +32\.00 +32\.00 +32\.00 +0\.00" \
 	claimctl list
 run "info --pages after populate" 0 '^0 +65536 +57344 +8192 +49152 +0 +[0-9]+ +0$' \
 	claimctl info --pages
+run "list: numa 2, opt no (memory on both of the 2 pool nodes)" 0 \
+	"^$D +256\.00 .* 2 no " claimctl list
+run "metrics: numa_nodes 2 (XenServer 9's per-VM NUMA metrics)" 0 \
+	"^numaclaims_domain_numa_nodes\\{domid=\"$D\"\\} 2\$" claimctl metrics
+run "metrics: numa_optimised 0" 0 \
+	"^numaclaims_domain_numa_optimised\\{domid=\"$D\"\\} 0\$" claimctl metrics
+run "metrics: memory_numa_node bytes on node 1" 0 \
+	"^numaclaims_domain_memory_numa_node_bytes\\{domid=\"$D\",node=\"1\"\\} 33554432\$" \
+	claimctl metrics
+
+# Exact claims for a migration target: domain T claims what D has (32 MiB
+# populated + 32 MiB claimed on each node), from D itself and from D's
+# saved description, ten times over: the same set every time.
+claimctl list --json >/tmp/desc.json
+run "create the migration target" 0 '^[0-9]+$' claimctl create --max 256M
+T=$(cat "$out")
+run "build --like FILE (D's saved description): 64 MiB on each node" 0 \
+	"^set=0:16384p,1:16384p nodes=0-1 cpu_nodes=0-1 kind=nodes distance=0 attempts=1\$" \
+	claimctl build "$T" --like /tmp/desc.json
+claimctl claims "$T" --json >/tmp/like.first
+i=0 same=0
+while [ $i -lt 10 ]; do
+	claimctl build "$T" --like "$D" >/dev/null 2>&1 &&
+		claimctl claims "$T" --json | sed "s/\"domid\":$T,//" >/tmp/like.now &&
+		sed "s/\"domid\":$T,//" /tmp/like.first | cmp -s - /tmp/like.now && same=$((same + 1))
+	claimctl build "$T" --like /tmp/desc.json >/dev/null 2>&1 &&
+		claimctl claims "$T" --json | cmp -s - /tmp/like.first && same=$((same + 1))
+	i=$((i + 1))
+done
+run "20 builds --like D / D's description: the identical claim set each time" 0 '^20$' echo "$same"
+run "the target's claims: exactly D's memory + claims, nothing grown" 0 \
+	'"nodes":\[\{"node":0,"claimed_pages":16384\},\{"node":1,"claimed_pages":16384\}\],"host":\{"claimed_pages":0\},"total":\{"claimed_pages":32768\}' \
+	claimctl claims "$T" --json
+run "build --like into a domain too small: EINVAL, its claims unchanged" 1 'EINVAL' \
+	sh -c "claimctl create --max 4M >/tmp/small.id && claimctl build \$(cat /tmp/small.id) --like $D"
+run "the small domain claims nothing" 0 '"total":\{"claimed_pages":0\}' \
+	sh -c 'claimctl claims $(cat /tmp/small.id) --json'
+run "destroy the small domain" 0 '' sh -c 'claimctl destroy $(cat /tmp/small.id)'
+run "destroy the migration target" 0 '' claimctl destroy "$T"
 run "claim beyond a node fails with ENOMEM and names the node" 1 \
 	"^claimctl: claim for domain $D: ENOMEM \(Cannot allocate memory\): node 0 has only 224 MiB unclaimed, 1 GiB asked" \
 	claimctl claim "$D" 0:1G

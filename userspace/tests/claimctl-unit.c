@@ -563,6 +563,51 @@ static void test_domain_memory(void)
 	tap(cc_domain_nodes(&d[0]) == 1ULL << 63, "domain nodes: node 63");
 }
 
+/* claims_domain_numa(): XenServer 9's numa_nodes, memory_numa_node_X, numa_optimised */
+static void test_domain_numa(void)
+{
+	struct numaclaims_domain_info d[2], saved;
+	struct claims_domain_numa m;
+	int ok, n;
+
+	fake_domains(d);
+	saved = d[0];
+	memset(&m, 0xa5, sizeof(m));
+	ok = !claims_domain_numa(&d[0], 0x3, &m);
+	tap(ok && m.numa_nodes == 2 && m.nodemask == 0x3 &&
+	    m.memory_numa_node[0] == 16384ULL * 4096 &&
+	    m.memory_numa_node[1] == 4096ULL * 4096 && m.memory_numa_node[2] == 0,
+	    "numa: pages on nodes 0 and 1: 2 nodes, bytes per node exact");
+	tap(ok && !m.numa_optimised, "numa: 2 of the host's 2 pool nodes: not optimised");
+	claims_domain_numa(&d[0], 0x7, &m);
+	tap(m.numa_optimised, "numa: 2 of 3 pool nodes: optimised (fewer than the host's)");
+	claims_domain_numa(&d[0], 0, &m);
+	tap(!m.numa_optimised, "numa: pool nodes unknown: 2 nodes not optimised");
+	claims_domain_numa(&d[1], 0x3, &m);
+	tap(m.numa_nodes == 1 && m.numa_optimised && m.nodemask == 0x2 &&
+	    m.memory_numa_node[1] == 2048ULL * 4096,
+	    "numa: uncounted pages on one node: 1 node, optimised, 8 MiB");
+	claims_domain_numa(&d[1], 0, &m);
+	tap(m.numa_optimised, "numa: one node is optimised without host info");
+	d[0].node_pages[0] = 1;		/* a single page elsewhere counts: exact */
+	d[0].node_pages[1] = 0;
+	d[0].node_pages[5] = 1ULL << 20;
+	claims_domain_numa(&d[0], 0x3f, &m);
+	tap(m.numa_nodes == 2 && m.memory_numa_node[0] == 4096,
+	    "numa: one stray page makes a node (no 4096-page threshold)");
+	memset(&d[0], 0, sizeof(d[0]));
+	claims_domain_numa(&d[0], 0x3, &m);
+	for (ok = 1, n = 0; n < NUMACLAIMS_MAX_NODES; n++)
+		ok &= !m.memory_numa_node[n];
+	tap(ok && !m.numa_nodes && !m.numa_optimised && !m.nodemask,
+	    "numa: no memory: 0 nodes, not optimised");
+	d[0] = saved;
+	memset(&m, 0x5a, sizeof(m));
+	tap(claims_domain_numa(NULL, 0x3, &m) == -EINVAL && m.numa_nodes == 0x5a5a5a5a &&
+	    claims_domain_numa(&d[0], 0x3, NULL) == -EINVAL,
+	    "numa: NULL: EINVAL, nothing written");
+}
+
 static void test_domain_output(void)
 {
 	struct numaclaims_domain_info d[2];
@@ -576,9 +621,9 @@ static void test_domain_output(void)
 	capture_begin(&f, &len, &buf);
 	cc_print_domains(f, &hi, d, 2, CC_UNIT_MIB);
 	check_str(capture_end(f, &buf),
-		  "domid           max         tot     claimed  n0-claimed      n0-mem  n1-claimed      n1-mem  host-claimed  affinity  flags\n"
-		  "1           1024.00       80.00      144.00       64.00       64.00       64.00       16.00         16.00  0-1       -\n"
-		  "7            256.00        0.00      124.00        0.00        0.00      124.00        8.00          0.00  1         autodestroy\n",
+		  "domid           max         tot     claimed  n0-claimed      n0-mem  n1-claimed      n1-mem  host-claimed  numa opt  affinity  flags\n"
+		  "1           1024.00       80.00      144.00       64.00       64.00       64.00       16.00         16.00     2 no   0-1       -\n"
+		  "7            256.00        0.00      124.00        0.00        0.00      124.00        8.00          0.00     1 yes  1         autodestroy\n",
 		  "list table in MiB");
 	free(buf);
 
@@ -591,13 +636,15 @@ static void test_domain_output(void)
 		  "{\"node\":0,\"claimed_pages\":16384,\"mem_pages\":16384},"
 		  "{\"node\":1,\"claimed_pages\":16384,\"mem_pages\":4096}],"
 		  "\"host\":{\"claimed_pages\":4096},\"affinity\":[0,1],"
-		  "\"flags\":[]},"
+		  "\"flags\":[],\"numa_nodes\":2,\"numa_optimised\":false,"
+		  "\"memory_numa_node_0\":67108864,\"memory_numa_node_1\":16777216},"
 		  "{\"domid\":7,\"max_pages\":65536,\"tot_pages\":0,"
 		  "\"claimed_pages\":31744,\"uncounted_pages\":2048,\"nodes\":["
 		  "{\"node\":0,\"claimed_pages\":0,\"mem_pages\":0},"
 		  "{\"node\":1,\"claimed_pages\":31744,\"mem_pages\":2048}],"
 		  "\"host\":{\"claimed_pages\":0},\"affinity\":[1],"
-		  "\"flags\":[\"autodestroy\"]}]}\n",
+		  "\"flags\":[\"autodestroy\"],\"numa_nodes\":1,\"numa_optimised\":true,"
+		  "\"memory_numa_node_0\":0,\"memory_numa_node_1\":8388608}]}\n",
 		  "list JSON: the table's columns");
 	free(buf);
 
@@ -621,6 +668,153 @@ static void test_domain_output(void)
 	check_str(capture_end(f, &buf),
 		  "{\"page_size\":4096,\"domains\":[]}\n", "list JSON, no domains");
 	free(buf);
+}
+
+/*
+ * Exact claims for migration: a domain's description (claimctl list
+ * --json) read back, its like-set (claims_plan_like()), a target that
+ * builds from it and populates part of it, that target's description, and
+ * so on, back and forth 12 times: the same set every time, the same total.
+ */
+static void test_like_roundtrip(void)
+{
+	struct numaclaims_domain_info d[2], cur, back;
+	struct numaclaims_host_info hi;
+	struct claims_plan first, p;
+	char err[256], *buf;
+	size_t len;
+	FILE *f;
+	int i, n, same = 1, parsed = 1, total_ok = 1;
+	uint64_t baseline;
+
+	fake_host(&hi);
+	fake_domains(d);
+	cur = d[0];
+	baseline = cur.tot_pages + cur.outstanding_pages;
+	i = claims_plan_like(&cur, &first);
+	capture_begin(&f, &len, &buf);
+	fprintf(f, "%u:%llu,%u:%llu,host:%llu", first.set[0].target,
+		(unsigned long long)first.set[0].pages, first.set[1].target,
+		(unsigned long long)first.set[1].pages,
+		(unsigned long long)first.set[2].pages);
+	capture_end(f, &buf);
+	tap(!i && !strcmp(buf, "0:32768,1:20480,host:4096") && first.nr_entries == 3 &&
+	    first.kind == CLAIMS_PLAN_HOST_SPREAD && first.nodemask == 0x3,
+	    "like: pages + claim per node, the host-wide claim host-wide (got %s)", buf);
+	free(buf);
+	for (i = 0; i < 12; i++) {
+		capture_begin(&f, &len, &buf);
+		cc_print_domains_json(f, &hi, &cur, 1);
+		capture_end(f, &buf);
+		memset(&back, 0x5a, sizeof(back));
+		parsed &= !cc_parse_domain_json(buf, &back, err, sizeof(err));
+		free(buf);
+		if (claims_plan_like(&back, &p) || memcmp(&p, &first, sizeof(p))) {
+			same = 0;
+			break;
+		}
+		/* the target: domid i + 10, the set installed, then part populated */
+		memset(&cur, 0, sizeof(cur));
+		cur.domid = 10 + i;
+		cur.max_pages = 262144;
+		for (n = 0; n < (int)p.nr_entries; n++) {
+			struct numaclaims_claim *c = &p.set[n];
+			uint64_t pop = c->pages * (uint64_t)(i % 3) / 2;	/* 0, 1/2, all */
+
+			if (c->target == NUMACLAIMS_TARGET_HOST) {
+				cur.outstanding_pages += c->pages;
+				continue;
+			}
+			cur.node_pages[c->target] = pop;
+			cur.claims[c->target] = c->pages - pop;
+			cur.tot_pages += pop;
+			cur.outstanding_pages += c->pages - pop;
+			cur.node_claims += c->pages - pop;
+		}
+		total_ok &= cur.tot_pages + cur.outstanding_pages == baseline;
+	}
+	tap(parsed, "like: 12 descriptions printed by list --json read back");
+	tap(same && i == 12, "like: 12 round trips, the identical claim set every time (%d)", i);
+	tap(total_ok, "like: pages + claims stay %llu (nothing grows)",
+	    (unsigned long long)baseline);
+
+	/* uncounted pages on one node are not claimed: they take no claim */
+	i = claims_plan_like(&d[1], &p);
+	tap(!i && p.nr_entries == 1 && p.set[0].target == 1 &&
+	    p.set[0].pages == 31744,
+	    "like: uncounted pages on one node left out (got %u entries, %llu pages)",
+	    p.nr_entries, (unsigned long long)p.set[0].pages);
+	back = d[0];
+	back.uncounted_pages = 1;
+	memset(&p, 0xa5, sizeof(p));
+	{
+		struct claims_plan zero;
+
+		memset(&zero, 0, sizeof(zero));
+		tap(claims_plan_like(&back, &p) == -EINVAL && !memcmp(&p, &zero, sizeof(p)),
+		    "like: uncounted pages on two nodes: EINVAL (split unknown), plan zeroed");
+		memset(&back, 0, sizeof(back));
+		tap(claims_plan_like(&back, &p) == -EINVAL, "like: nothing to claim: EINVAL");
+		back = d[0];
+		back.node_claims = back.outstanding_pages + 1;
+		tap(claims_plan_like(&back, &p) == -EINVAL,
+		    "like: node claims above the outstanding total: EINVAL");
+		back = d[0];
+		back.node_pages[5] = ~0ULL;
+		tap(claims_plan_like(&back, &p) == -EINVAL, "like: a total that overflows: EINVAL");
+		tap(claims_plan_like(NULL, &p) == -EINVAL && claims_plan_like(&d[0], NULL) == -EINVAL,
+		    "like: NULL: EINVAL");
+	}
+}
+
+/* cc_parse_domain_json(): good documents in any layout, bad ones refused. */
+static void test_parse_domain_json(void)
+{
+	static const struct { const char *json, *why; } bad[] = {
+		{ "", "not one JSON document" },
+		{ "{\"page_size\":4096,\"domains\":[]}", "0 domains" },
+		{ "{\"domid\":1,\"tot_pages\":1,\"uncounted_pages\":0,\"claimed_pages\":0,"
+		  "\"host\":{\"claimed_pages\":0}}", "no \"nodes\"" },
+		{ "{\"domid\":1,\"tot_pages\":1,\"uncounted_pages\":0,\"claimed_pages\":5,"
+		  "\"nodes\":[{\"node\":0,\"claimed_pages\":4,\"mem_pages\":1}],"
+		  "\"host\":{\"claimed_pages\":0}}", "claimed_pages 5 is not" },
+		{ "{\"domid\":1,\"tot_pages\":1,\"uncounted_pages\":0,\"claimed_pages\":0,"
+		  "\"nodes\":[{\"node\":64,\"claimed_pages\":0,\"mem_pages\":1}],"
+		  "\"host\":{\"claimed_pages\":0}}", "node 64" },
+		{ "{\"domid\":1,\"tot_pages\":1,\"uncounted_pages\":0,\"claimed_pages\":0,"
+		  "\"nodes\":[{\"node\":0,\"mem_pages\":1}],"
+		  "\"host\":{\"claimed_pages\":0}}", "needs node, claimed_pages" },
+		{ "{\"domid\":1,\"tot_pages\":1,\"uncounted_pages\":0,\"claimed_pages\":0,"
+		  "\"nodes\":[{\"node\":0,\"claimed_pages\":0,\"mem_pages\":1},"
+		  "{\"node\":0,\"claimed_pages\":0,\"mem_pages\":1}],"
+		  "\"host\":{\"claimed_pages\":0}}", "listed twice" },
+		{ "{\"domid\":1,\"tot_pages\":1,\"uncounted_pages\":0,\"claimed_pages\":-1,"
+		  "\"nodes\":[],\"host\":{\"claimed_pages\":0}}", "negative" },
+		{ "{\"domid\":1,\"tot_pages\":1} trailing", "not one JSON document" },
+	};
+	struct numaclaims_domain_info di, was;
+	char err[256];
+	size_t i;
+	int ok;
+
+	memset(&di, 0x77, sizeof(di));
+	was = di;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = 0;
+		ok = cc_parse_domain_json(bad[i].json, &di, err, sizeof(err)) == -EINVAL &&
+		     strstr(err, bad[i].why) && !memcmp(&di, &was, sizeof(di));
+		tap(ok, "parse description: bad %zu refused, nothing written (%s)", i, err);
+	}
+	ok = !cc_parse_domain_json(
+		"{\n  \"domid\": 4,\n  \"tot_pages\": 10,\n  \"uncounted_pages\": 0,\n"
+		"  \"claimed_pages\": 7,\n  \"nodes\": [\n    {\"node\": 2, \"claimed_pages\": 5,"
+		" \"mem_pages\": 10, \"extra\": [1, {\"x\": null}]}\n  ],\n"
+		"  \"host\": {\"claimed_pages\": 2},\n  \"flags\": [\"autodestroy\"],"
+		" \"numa_optimised\": true\n}\n", &di, err, sizeof(err));
+	tap(ok && di.domid == 4 && di.tot_pages == 10 && di.outstanding_pages == 7 &&
+	    di.node_claims == 5 && di.claims[2] == 5 && di.node_pages[2] == 10 &&
+	    !di.claims[0] && !di.node_pages[0],
+	    "parse description: one domain object as jq prints it (%s)", ok ? "ok" : err);
 }
 
 static void test_claim_set_output(void)
@@ -1094,6 +1288,9 @@ int main(int argc, char **argv)
 	test_host_output();
 	test_domain_output();
 	test_domain_memory();
+	test_domain_numa();
+	test_like_roundtrip();
+	test_parse_domain_json();
 	test_claim_set_output();
 	test_command_output();
 	test_hints();

@@ -68,6 +68,15 @@ static void check_line(const char *text, const char *line)
 	tap(has_line(text, line), "sample: %s", line);
 }
 
+/* @want samples start with @prefix. */
+static void check_count(const char *text, const char *prefix, int want,
+			const char *what)
+{
+	int got = count_prefix(text, prefix);
+
+	tap(got == want, "%s (%d samples)", what, got);
+}
+
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -150,12 +159,31 @@ int main(int argc, char **argv)
 	/* a node some domain has pages on is shown for every domain */
 	check_line(text, "numaclaims_domain_node_mem_pages{domid=\"7\",node=\"1\"} 112");
 	check_line(text, "numaclaims_domain_node_mem_pages{domid=\"3\",node=\"1\"} 0");
-	tap(count_prefix(text, "numaclaims_domain_node_mem_pages{") == 6,
-	    "domain_node_mem_pages: 2 domains x nodes 0, 1, 2 (%d samples)",
-	    count_prefix(text, "numaclaims_domain_node_mem_pages{"));
-	tap(count_prefix(text, "numaclaims_node_") == 14,
-	    "node metrics: 7 figures x 2 pools (%d samples)",
-	    count_prefix(text, "numaclaims_node_"));
+	check_count(text, "numaclaims_domain_node_mem_pages{", 6,
+		    "domain_node_mem_pages: 2 domains x nodes 0, 1, 2");
+	/* XenServer 9's per-VM NUMA metrics: domain 7 has memory on nodes 0
+	 * and 1 (2 nodes, the host has 2 pools: not optimised), domain 3 none */
+	check_line(text, "numaclaims_domain_numa_nodes{domid=\"7\"} 2");
+	check_line(text, "numaclaims_domain_numa_optimised{domid=\"7\"} 0");
+	check_line(text, "numaclaims_domain_numa_nodes{domid=\"3\"} 0");
+	check_line(text, "numaclaims_domain_numa_optimised{domid=\"3\"} 0");
+	check_line(text, "numaclaims_domain_memory_numa_node_bytes{domid=\"7\",node=\"0\"} 16384000");
+	check_line(text, "numaclaims_domain_memory_numa_node_bytes{domid=\"7\",node=\"1\"} 458752");
+	check_line(text, "numaclaims_domain_memory_numa_node_bytes{domid=\"3\",node=\"2\"} 0");
+	check_count(text, "numaclaims_domain_memory_numa_node_bytes{", 6,
+		    "domain_memory_numa_node_bytes: 2 domains x nodes 0, 1, 2");
+	{
+		struct numaclaims_domain_info one = d[1];
+		char *t1;
+
+		one.node_pages[2] = 256;	/* domain 3 on node 2 only */
+		t1 = render(&hi, &one, 1);
+		check_line(t1, "numaclaims_domain_numa_nodes{domid=\"3\"} 1");
+		check_line(t1, "numaclaims_domain_numa_optimised{domid=\"3\"} 1");
+		check_line(t1, "numaclaims_domain_memory_numa_node_bytes{domid=\"3\",node=\"2\"} 1048576");
+		free(t1);
+	}
+	check_count(text, "numaclaims_node_", 14, "node metrics: 7 figures x 2 pools");
 
 	/* Every family: HELP, then TYPE gauge, then its samples. */
 	bad = 0;
@@ -176,8 +204,8 @@ int main(int argc, char **argv)
 	}
 	tap(!bad, "every # HELP is followed by its # TYPE gauge");
 	tap(count_prefix(text, "# HELP ") == count_prefix(text, "# TYPE ") &&
-	    count_prefix(text, "# HELP ") == 19,
-	    "19 metric families, as many HELP as TYPE lines (%d, %d)",
+	    count_prefix(text, "# HELP ") == 22,
+	    "22 metric families, as many HELP as TYPE lines (%d, %d)",
 	    count_prefix(text, "# HELP "), count_prefix(text, "# TYPE "));
 	tap(text[strlen(text) - 1] == '\n', "ends with a newline");
 
@@ -186,8 +214,8 @@ int main(int argc, char **argv)
 	etext = render(&empty, NULL, 0);
 	check_line(etext, "numaclaims_domains 0");
 	check_line(etext, "numaclaims_pool_nodes 0");
-	tap(count_prefix(etext, "# HELP ") == 19 &&
-	    !strstr(etext, "{"), "no pools, no domains: 19 families, no labelled sample");
+	tap(count_prefix(etext, "# HELP ") == 22 &&
+	    !strstr(etext, "{"), "no pools, no domains: 22 families, no labelled sample");
 
 	if (argc > 1)
 		write_file(argv[1], text);

@@ -3,8 +3,11 @@
  * Host-side unit tests of libclaims' pure planner, claims_plan_compute():
  * hand-checked plans on 2-, 4- and 8-node topologies with asymmetric SLIT
  * distances, bad input, a 20-node host (the greedy search), and random
- * topologies checked against a brute-force reference of the rules.  No
- * device: TAP on stdout, exit status 1 if any test failed.  Built with
+ * topologies checked against a brute-force reference of the rules; the
+ * core-aware choice (claims_plan_compute_cores()) on SMT and non-SMT
+ * hosts and the memory-only policy, and claims_node_cores() on fake sysfs
+ * trees (a temporary directory).  No device: TAP on stdout, exit status 1
+ * if any test failed.  Built with
  * -fsanitize=address,undefined and linked against libclaims.so (so a
  * planner symbol missing from libclaims.map fails the build).
  *
@@ -16,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "claims.h"
 #include "tap.h"
@@ -343,8 +348,14 @@ static void test_bad_input(void)
 	r.flags = 2;
 	expect("bad: unknown flag", t, &r, -EINVAL, NULL, 0, 0);
 	r = req(G, CLAIMS_PLAN_NO_NODE);
-	r.reserved[3] = 1;
+	r.reserved[2] = 1;
 	expect("bad: reserved field", t, &r, -EINVAL, NULL, 0, 0);
+	r = req(G, CLAIMS_PLAN_NO_NODE);
+	r.policy = CLAIMS_PLAN_POLICY_MAX + 1;
+	expect("bad: unknown policy", t, &r, -EINVAL, NULL, 0, 0);
+	r = req(G, CLAIMS_PLAN_NO_NODE);
+	r.pad = 1;
+	expect("bad: non-zero pad", t, &r, -EINVAL, NULL, 0, 0);
 	r = req(G, 2);
 	expect("bad: CPU node 2 of a 2-node host", t, &r, -EINVAL, NULL, 0, 0);
 	r = req(G, -2);
@@ -374,6 +385,218 @@ static void test_bad_input(void)
 	expect("bad: the only allowed node has no pool", t, &r, -ENOENT, NULL, 0, 0);
 	*t = saved;
 	tap(!memcmp(t, &saved, sizeof(saved)), "bad: the topology is never written");
+}
+
+/*
+ * ---- physical cores: 2 nodes, 8 CPUs each, but 4 cores (SMT2); 100G
+ * free each, 10/20 apart ----
+ */
+static void test_cores(void)
+{
+	static const uint32_t d[] = { 10, 20, 20, 10 };
+	uint64_t f[] = { 100 * G, 100 * G };
+	struct claims_plan_topology *t = topo(2, d, f, 8), saved;
+	uint32_t smt[2] = { 4, 4 }, flat[2] = { 8, 8 };
+	struct claims_plan_request r;
+	struct claims_plan p, q;
+	int ret;
+
+	r = req(50 * G, CLAIMS_PLAN_NO_NODE);
+	r.vcpus = 6;
+	ret = claims_plan_compute_cores(t, smt, &r, &p);
+	tap(!ret && !strcmp(fmt_plan(&p), "0:25G,1:25G") && p.kind == CLAIMS_PLAN_NODES &&
+	    p.cpu_nodemask == 3,
+	    "cores: 6 vCPUs, 4 cores a node: both nodes (8 cores), not one node's siblings (got %d %s)",
+	    ret, fmt_plan(&p));
+	r.policy = CLAIMS_PLAN_POLICY_MEM_ONLY;
+	ret = claims_plan_compute_cores(t, smt, &r, &p);
+	tap(!ret && !strcmp(fmt_plan(&p), "0:50G") && p.kind == CLAIMS_PLAN_ONE_NODE,
+	    "cores: memory-only policy: one node, its 8 CPUs are enough (got %d %s)",
+	    ret, fmt_plan(&p));
+	claims_plan_compute(t, &r, &q);
+	tap(!memcmp(&p, &q, sizeof(p)), "cores: memory-only is claims_plan_compute()'s plan");
+	r.policy = CLAIMS_PLAN_POLICY_CORES;
+	ret = claims_plan_compute(t, &r, &p);
+	tap(!ret && !strcmp(fmt_plan(&p), "0:50G"),
+	    "cores: without core counts every CPU is a core: one node (got %s)", fmt_plan(&p));
+	ret = claims_plan_compute_cores(t, flat, &r, &p);
+	tap(!ret && !strcmp(fmt_plan(&p), "0:50G") && p.kind == CLAIMS_PLAN_ONE_NODE,
+	    "cores: non-SMT (cores = CPUs): one node as before (got %s)", fmt_plan(&p));
+	r.vcpus = 4;
+	ret = claims_plan_compute_cores(t, smt, &r, &p);
+	tap(!ret && !strcmp(fmt_plan(&p), "0:50G"),
+	    "cores: 4 vCPUs fit one node's 4 cores: one node (got %s)", fmt_plan(&p));
+	r.vcpus = 6;
+	r.max_nodes = 1;
+	ret = claims_plan_compute_cores(t, smt, &r, &p);
+	tap(!ret && !strcmp(fmt_plan(&p), "0:50G") && p.kind == CLAIMS_PLAN_ONE_NODE,
+	    "cores: max_nodes 1, no node has 6 cores: falls back to 6 of 8 CPUs (got %d %s)",
+	    ret, fmt_plan(&p));
+	r.max_nodes = 0;
+	r.vcpus = 12;
+	ret = claims_plan_compute_cores(t, smt, &r, &p);
+	tap(!ret && !strcmp(fmt_plan(&p), "0:25G,1:25G"),
+	    "cores: 12 vCPUs, 8 cores on the host: falls back to the 16 CPUs (got %d %s)",
+	    ret, fmt_plan(&p));
+	r.vcpus = 17;
+	ret = claims_plan_compute_cores(t, smt, &r, &p);
+	tap(ret == -ENOMEM, "cores: 17 vCPUs, 16 CPUs: ENOMEM as before (got %d)", ret);
+	r.vcpus = 6;
+	r.cpu_node = 1;
+	ret = claims_plan_compute_cores(t, smt, &r, &p);
+	tap(!ret && !strcmp(fmt_plan(&p), "1:50G"),
+	    "cores: with a CPU node vCPUs are not counted (got %s)", fmt_plan(&p));
+	/* node 1 with fewer cores: 8 CPUs as 8, 4 cores, and a third node */
+	{
+		static const uint32_t d3[] = { 10, 20, 30, 20, 10, 20, 30, 20, 10 };
+		uint64_t f3[] = { 100 * G, 100 * G, 100 * G };
+		uint32_t c3[3] = { 8, 4, 2 };
+		struct claims_plan_topology *t3 = topo(3, d3, f3, 8);
+
+		t3->cpus[2] = 4;
+		r = req(50 * G, CLAIMS_PLAN_NO_NODE);
+		r.vcpus = 6;
+		r.allowed_nodes = 0x6;
+		ret = claims_plan_compute_cores(t3, c3, &r, &p);
+		tap(!ret && !strcmp(fmt_plan(&p), "1:25G,2:25G"),
+		    "cores: nodes 1 (4 cores) and 2 (2 cores) for 6 vCPUs, not node 1 alone (got %s)",
+		    fmt_plan(&p));
+		r.allowed_nodes = 0;
+		ret = claims_plan_compute_cores(t3, c3, &r, &p);
+		tap(!ret && !strcmp(fmt_plan(&p), "0:50G"),
+		    "cores: node 0 without SMT has 8 cores: one node (got %s)", fmt_plan(&p));
+	}
+	/* bad core counts: EINVAL, plan zeroed, nothing written */
+	t = topo(2, d, f, 8);	/* topo()'s one topology was the 3-node one */
+	saved = *t;
+	r = req(G, CLAIMS_PLAN_NO_NODE);
+	r.vcpus = 2;
+	{
+		uint32_t more[2] = { 9, 4 }, none[2] = { 0, 4 };
+		struct claims_plan zero;
+
+		memset(&zero, 0, sizeof(zero));
+		memset(&p, 0xa5, sizeof(p));
+		ret = claims_plan_compute_cores(t, more, &r, &p);
+		tap(ret == -EINVAL && !memcmp(&p, &zero, sizeof(p)),
+		    "cores: more cores than CPUs: EINVAL, plan zeroed (got %d)", ret);
+		memset(&p, 0xa5, sizeof(p));
+		ret = claims_plan_compute_cores(t, none, &r, &p);
+		tap(ret == -EINVAL && !memcmp(&p, &zero, sizeof(p)),
+		    "cores: 0 cores on a node with CPUs: EINVAL, plan zeroed (got %d)", ret);
+		tap(!memcmp(t, &saved, sizeof(saved)) && more[0] == 9 && none[0] == 0,
+		    "cores: topology and core counts are never written");
+	}
+}
+
+/* ---- claims_node_cores() on fake sysfs trees ---- */
+static char fake_root[64];
+
+static void fake_file(const char *rel, const char *text)
+{
+	char path[512], *s;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", fake_root, rel);
+	for (s = path + strlen(fake_root) + 1; (s = strchr(s, '/')); s++) {
+		*s = 0;
+		mkdir(path, 0755);
+		*s = '/';
+	}
+	f = fopen(path, "w");
+	if (!f || fprintf(f, "%s\n", text) < 0 || fclose(f)) {
+		printf("Bail out! writing %s\n", path);
+		exit(1);
+	}
+}
+
+/* cpu C's sibling list in FILE (core_cpus_list or thread_siblings_list) */
+static void fake_sib(int c, const char *file, const char *list)
+{
+	char rel[128];
+
+	snprintf(rel, sizeof(rel), "devices/system/cpu/cpu%d/topology/%s", c, file);
+	fake_file(rel, list);
+}
+
+static void test_node_cores(void)
+{
+	char cmd[128];
+	int c;
+
+	snprintf(fake_root, sizeof(fake_root), "/tmp/planner-unit.XXXXXX");
+	if (!mkdtemp(fake_root)) {
+		printf("Bail out! mkdtemp\n");
+		exit(1);
+	}
+	/*
+	 * SMT2 as x86 numbers it: node 0 has CPUs 0-3 and their siblings 8-11,
+	 * node 1 CPUs 4-7 and 12-15 (core_cpus_list, Linux 5.9 and later);
+	 * node 2 an older kernel's thread_siblings_list, pairs 16-17, 18-19;
+	 * node 3 no SMT (each CPU its own list); node 4 no CPUs; node 5 a CPU
+	 * without a topology directory (a core of its own) and one whose
+	 * sibling is on another node (counted here all the same).
+	 */
+	fake_file("devices/system/node/node0/cpulist", "0-3,8-11");
+	fake_file("devices/system/node/node1/cpulist", "4-7,12-15");
+	for (c = 0; c < 8; c++) {
+		char l[32];
+
+		snprintf(l, sizeof(l), "%d,%d", c, c + 8);
+		fake_sib(c, "core_cpus_list", l);
+		fake_sib(c + 8, "core_cpus_list", l);
+		fake_sib(c, "thread_siblings_list", "999");	/* core_cpus_list wins */
+	}
+	fake_file("devices/system/node/node2/cpulist", "16-19");
+	fake_sib(16, "thread_siblings_list", "16-17");
+	fake_sib(17, "thread_siblings_list", "16-17");
+	fake_sib(18, "thread_siblings_list", "18-19");
+	fake_sib(19, "thread_siblings_list", "18-19");
+	fake_file("devices/system/node/node3/cpulist", "20,21,22-23");
+	for (c = 20; c < 24; c++) {
+		char l[16];
+
+		snprintf(l, sizeof(l), "%d", c);
+		fake_sib(c, "core_cpus_list", l);
+	}
+	fake_file("devices/system/node/node4/cpulist", "");
+	fake_file("devices/system/node/node5/cpulist", "24,26");
+	fake_sib(26, "core_cpus_list", "25-26");
+
+	tap(claims_node_cores(fake_root, 0) == 4 && claims_node_cores(fake_root, 1) == 4,
+	    "node_cores: SMT2, siblings 8 apart: 4 cores on each 8-CPU node (got %d, %d)",
+	    claims_node_cores(fake_root, 0), claims_node_cores(fake_root, 1));
+	tap(claims_node_cores(fake_root, 2) == 2,
+	    "node_cores: thread_siblings_list (no core_cpus_list): 2 cores of 4 CPUs (got %d)",
+	    claims_node_cores(fake_root, 2));
+	tap(claims_node_cores(fake_root, 3) == 4,
+	    "node_cores: no SMT: 4 cores of 4 CPUs (got %d)", claims_node_cores(fake_root, 3));
+	tap(claims_node_cores(fake_root, 4) == 0,
+	    "node_cores: a node without CPUs: 0 (got %d)", claims_node_cores(fake_root, 4));
+	tap(claims_node_cores(fake_root, 5) == 2,
+	    "node_cores: no topology, a sibling elsewhere: each a core (got %d)",
+	    claims_node_cores(fake_root, 5));
+	tap(claims_node_cores(fake_root, 6) == -ENOENT,
+	    "node_cores: no node 6 in the tree: ENOENT (got %d)", claims_node_cores(fake_root, 6));
+	tap(claims_node_cores(fake_root, -1) == -EINVAL, "node_cores: node -1: EINVAL");
+	fake_file("devices/system/node/node6/cpulist", "0-x");
+	fake_file("devices/system/node/node7/cpulist", "3-1");
+	fake_file("devices/system/node/node8/cpulist", "0,9000");
+	fake_file("devices/system/node/node9/cpulist", "24");
+	fake_sib(24, "core_cpus_list", "24;25");
+	tap(claims_node_cores(fake_root, 6) == -EINVAL && claims_node_cores(fake_root, 7) == -EINVAL,
+	    "node_cores: a cpulist that does not parse: EINVAL (got %d, %d)",
+	    claims_node_cores(fake_root, 6), claims_node_cores(fake_root, 7));
+	tap(claims_node_cores(fake_root, 8) == -E2BIG,
+	    "node_cores: CPU 9000: E2BIG (got %d)", claims_node_cores(fake_root, 8));
+	tap(claims_node_cores(fake_root, 9) == -EINVAL,
+	    "node_cores: a sibling list that does not parse: EINVAL (got %d)",
+	    claims_node_cores(fake_root, 9));
+	c = claims_node_cores(NULL, 0);
+	tap(c >= 1 || c == -ENOENT, "node_cores: this host's node 0 from /sys: %d", c);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fake_root);
+	if (system(cmd))
+		printf("# could not remove %s\n", fake_root);
 }
 
 /* ---- brute force: the rules of claims.h on every subset ---- */
@@ -603,6 +826,59 @@ static void test_random(void)
 	    plans, spreads);
 }
 
+/*
+ * Random SMT hosts (1 to cpus cores a node): the core policy's plan is the
+ * reference's best counting cores if one exists, else counting CPUs; the
+ * memory-only policy's is always the CPU-counting one (claims_plan_compute()).
+ */
+static void test_random_cores(void)
+{
+	static struct claims_plan_topology t, tc;
+	uint32_t cores[NUMACLAIMS_MAX_NODES];
+	struct claims_plan_request r;
+	struct claims_plan p, q;
+	int i, a, bad = 0, bad_mem = 0, differ = 0, cases = 0;
+
+	for (i = 0; i < 4000; i++) {
+		uint64_t best;
+		int ret;
+
+		random_topology(&t, 2 + (int)rnd(9));
+		random_request(&t, &r);
+		if (!r.vcpus || rnd(4) == 0)
+			r.vcpus = 1 + (uint32_t)rnd(8);
+		r.cpu_node = rnd(8) ? CLAIMS_PLAN_NO_NODE : r.cpu_node;
+		tc = t;
+		for (a = 0; a < (int)t.nr_nodes; a++) {
+			t.cpus[a] *= 2;		/* up to 8 CPUs */
+			cores[a] = t.cpus[a] ? 1 + (uint32_t)rnd(t.cpus[a]) : 0;
+			tc.cpus[a] = cores[a];
+		}
+		if (!(t.pool_nodes & (r.allowed_nodes ? r.allowed_nodes : ~0ULL)))
+			continue;
+		cases++;
+		best = r.cpu_node < 0 ? ref_best(&tc, &r) : 0;
+		if (!best)
+			best = ref_best(&t, &r);
+		ret = claims_plan_compute_cores(&t, cores, &r, &p);
+		if (best && (ret || p.nodemask != best) && !bad++)
+			printf("# cores case %d: want nodes %#" PRIx64 ", got %d %s\n",
+			       i, best, ret, fmt_plan(&p));
+		if (!best && !ret && p.kind != CLAIMS_PLAN_HOST_SPREAD && !bad++)
+			printf("# cores case %d: want no node plan, got %s\n", i, fmt_plan(&p));
+		if (best && p.nodemask != ref_best(&t, &r))
+			differ++;
+		r.policy = CLAIMS_PLAN_POLICY_MEM_ONLY;
+		ret = claims_plan_compute_cores(&t, cores, &r, &p);
+		bad_mem += ret != claims_plan_compute(&t, &r, &q) || memcmp(&p, &q, sizeof(p));
+	}
+	tap(!bad, "random SMT: the core policy plans the fewest, closest nodes with a core per vCPU, else with a CPU per vCPU (%d cases, %d bad)",
+	    cases, bad);
+	tap(differ > 100, "random SMT: counting cores changed the node set in %d cases", differ);
+	tap(!bad_mem, "random SMT: the memory-only policy is claims_plan_compute() exactly (%d differ)",
+	    bad_mem);
+}
+
 /* 20 nodes: beyond the exhaustive search; the greedy plan is still valid. */
 static void test_many_nodes(void)
 {
@@ -662,6 +938,9 @@ int main(void)
 	test_eight_nodes();
 	test_bad_input();
 	test_random();
+	test_random_cores();
 	test_many_nodes();
+	test_cores();
+	test_node_cores();
 	return tap_end();
 }
