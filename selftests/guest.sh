@@ -90,6 +90,8 @@ lookup() {	# FILE NODE -> value
 	awk -v n="$2" '$1 == n { print $2 }' "$1"
 }
 
+up() { cut -d' ' -f1 /proc/uptime; }
+: >/tmp/durations
 kmemleak=/sys/kernel/debug/kmemleak
 [ -w "$kmemleak" ] || kmemleak=
 kasan=0
@@ -151,8 +153,23 @@ say "# selftests: numaclaims: numaclaims_test"
 	while IFS= read -r line; do
 		echo "$line" >>/tmp/ksft.out
 		say "# $line"
+		# Each test's duration (uptime at RUN and at its result line).
+		case "$line" in
+		"#  RUN "*) t_start=$(up); t_name=$(echo "$line" | awk '{ print $3 }') ;;
+		"ok "*|"not ok "*)
+			[ -n "${t_name:-}" ] && echo "$t_name $t_start $(up)" >>/tmp/durations
+			t_name= ;;
+		esac
 	done
 rc=$(cat /tmp/ksft.rc 2>/dev/null || echo 255)
+# The timeout margin: the tests that came closest to their timeout (the
+# harness's, scaled by NC_TIMEOUT_SCALE), shown, never judged: timing is
+# not a test.
+/bin/numaclaims_test --timeouts >/tmp/timeouts 2>/dev/null
+awk 'NR == FNR { to[$1] = $2; next }
+     ($1 in to) { d = $3 - $2; printf "%s %.1f %d %.0f\n", $1, d, to[$1], to[$1] / (d > 0.1 ? d : 0.1) }' \
+	/tmp/timeouts /tmp/durations 2>/dev/null | sort -k4,4n | head -n 5 |
+	while read -r n d t m; do say "# margin: $n took $d s of its $t s timeout (${m}x)"; done
 plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\).*/\1/p' /tmp/ksft.out | head -n1)
 got=$(grep -c -E '^(not )?ok [0-9]+' /tmp/ksft.out)
 nok=$(grep -c -E '^not ok [0-9]+' /tmp/ksft.out)

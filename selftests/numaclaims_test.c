@@ -19,6 +19,7 @@
  *   nc_harness.c   the harness's own tests (--harness-test only)
  *
  * Usage: numaclaims_test [-l] [--harness-test] [FILTER...]
+ *        numaclaims_test --timeouts
  *        numaclaims_test --pools
  *        numaclaims_test --hold
  *        numaclaims_test --dirty PAGES
@@ -28,6 +29,8 @@
  *            its timeout leaving domains, claims and offlined pages, which
  *            the next test's setup must clean up (guest.sh judges it)
  *   FILTER   run only tests whose "fixture.test" name contains a FILTER
+ *   --timeouts  print "fixture.test TIMEOUT_SECONDS" for every test (scaled
+ *            by NC_TIMEOUT_SCALE) and exit
  *   --pools  print "NODE RESERVED_PAGES" for every node with a pool (for
  *            run_vm.sh's load/unload check) and exit
  *   --hold   hold a mapped, then a destroyed but pinned page for guest.sh's
@@ -255,6 +258,16 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		timeout_scale = v;
+	}
+	if (argc > 1 && !strcmp(argv[1], "--timeouts")) {
+		struct __fixture_metadata *f;
+		struct __test_metadata *t;
+
+		for (f = __fixture_list; f; f = f->next)
+			for (t = f->tests; t; t = t->next)
+				printf("%s.%s %d\n", f->name, t->name,
+				       t->timeout * timeout_scale);
+		return 0;
 	}
 	if (list) {
 		argc--;
