@@ -127,7 +127,7 @@ build() {
 	for pkg in "linux-binary-$krel" "linux-image-$krel-unsigned" "linux-image-$krel"; do
 		in_root apt-cache show "$pkg" >/dev/null 2>&1 || continue
 		tmp=$(mktemp -d "$root/var/tmp/img.XXXXXX")
-		in_root /bin/sh -c "cd ${tmp#"$root"} && apt-get -q download $pkg" >>"$dir/apt.log" 2>&1 ||
+		in_root /bin/sh -c "cd ${tmp#"$root"} && apt-get -q -o APT::Sandbox::User=root download $pkg" >>"$dir/apt.log" 2>&1 ||
 			{ rm -rf "$tmp"; continue; }
 		dpkg-deb --fsys-tarfile "$tmp"/*.deb |
 			tar -x -C "$tmp" --wildcards "./usr/lib/modules/$krel/vmlinuz" "./boot/vmlinuz-$krel" 2>/dev/null
