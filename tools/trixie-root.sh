@@ -96,7 +96,10 @@ build() {
 	m=$(mirror)
 	command -v debootstrap >/dev/null || nc_die "debootstrap missing; run tools/deps.sh vm73"
 	umount_under
-	rm -rf "$root" "$dir"/vmlinuz-* "$dir/stamp"
+	# Never remove through a mount (a bind-mounted repository).
+	! awk -v r="$root" '$2 == r || index($2, r "/") == 1 { f = 1 } END { exit !f }' /proc/mounts ||
+		nc_die "something is still mounted under $root; unmount it first"
+	rm -rf --one-file-system "$root" "$dir"/vmlinuz-* "$dir/stamp"
 	mkdir -p "$dir"
 	log "debootstrap trixie ($m) into $root"
 	unshare --mount --propagation private -- \
