@@ -295,9 +295,11 @@ kunit-2 kunit-4: kunit-%: kunit-module
 		--module $(BUILD)/kunit-module/numaclaims_kunit.ko
 
 # The kselftests on the debug kernel: lockdep and KASAN see the ioctl paths.
+# About 10 minutes with both host cores busy (create_enospc alone about 400 s
+# of its 1200 s scaled timeout), so the VM gets 40.
 selftests-debug: kunit-module
 	$(TOP)/selftests/run_vm.sh --nodes 2 --kernel $(KUNIT_BZIMAGE) \
-		--module $(BUILD)/kunit-module/numaclaims.ko --suffix -debug
+		--module $(BUILD)/kunit-module/numaclaims.ko --suffix -debug --timeout 2400
 
 # ---------------------------------------------------------------------------
 # The second kernel: Debian's 6.12 from bookworm-backports (tools/deps.sh
