@@ -355,8 +355,27 @@ if insmod "$ko" pool_mb=16 debug=4; then
 	rmmod numaclaims || st=1
 fi
 result $st "load: a chunk on the wrong node is given back once (debug=4)"
+# Memory the kernel frees lazily (RCU-freed objects, lazily purged vmap
+# areas, per-CPU lists refilled and drained) comes back within seconds; a
+# leak does not.  So a node short of its tolerance is measured again, up to
+# 5 more times, before it counts (one run in 40 here lost 6 MiB for a
+# moment with nothing leaked).
+short_nodes() {	# -> the nodes now short of their tolerance
+	while read -r node before; do
+		after=$(lookup /tmp/mem.after "$node")
+		[ $(( before - after )) -gt "$(tolerance "$node")" ] && echo "$node"
+	done </tmp/mem.before
+}
 settle
 memfree >/tmp/mem.after
+tries=0
+while [ -n "$(short_nodes)" ] && [ $tries -lt 5 ]; do
+	tries=$((tries + 1))
+	say "# unload: node(s) $(short_nodes | tr '\n' ' ')short of their free memory; measuring again ($tries)"
+	sleep 2
+	settle
+	memfree >/tmp/mem.after
+done
 ok=0
 while read -r node before; do
 	after=$(lookup /tmp/mem.after "$node")
