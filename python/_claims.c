@@ -18,6 +18,19 @@
 #include <claims.h>
 
 static PyObject *error_from;	/* numaclaims.errors.error_from */
+static PyObject *parse_error;	/* numaclaims.errors.ParseError */
+
+/* Raise ParseError(message, errno) for a claims_parse_*() failure. */
+static PyObject *raise_parse(int ret, const char *msg)
+{
+	PyObject *exc = PyObject_CallFunction(parse_error, "si", msg, -ret);
+
+	if (exc) {
+		PyErr_SetObject(parse_error, exc);
+		Py_DECREF(exc);
+	}
+	return NULL;
+}
 
 /* Raise error_from(ret, op); returns NULL. */
 static PyObject *raise_claims(int ret, const char *op)
@@ -798,6 +811,38 @@ static PyObject *mod_node_cores(PyObject *mod, PyObject *args, PyObject *kw)
 	return PyLong_FromLong(ret);
 }
 
+static PyObject *mod_parse_size(PyObject *mod, PyObject *args)
+{
+	char err[256] = "";
+	const char *text;
+	uint64_t pages;
+	int ret;
+
+	if (!PyArg_ParseTuple(args, "s", &text))
+		return NULL;
+	ret = claims_parse_size(text, &pages, err, sizeof(err));
+	if (ret < 0)
+		return raise_parse(ret, err);
+	return PyLong_FromUnsignedLongLong(pages);
+}
+
+static PyObject *mod_parse_claims(PyObject *mod, PyObject *args)
+{
+	struct numaclaims_claim set[NUMACLAIMS_MAX_NODES + 1];
+	char err[256] = "";
+	const char *text;
+	uint32_t nr;
+	int ret;
+
+	if (!PyArg_ParseTuple(args, "s", &text))
+		return NULL;
+	ret = claims_parse_claims(text, set, NUMACLAIMS_MAX_NODES + 1, &nr, err,
+				  sizeof(err));
+	if (ret < 0)
+		return raise_parse(ret, err);
+	return set_to_list(set, nr);
+}
+
 static PyObject *mod_strerror(PyObject *mod, PyObject *args)
 {
 	int err;
@@ -868,6 +913,10 @@ static PyTypeObject HandleType = {
 
 static PyMethodDef mod_methods[] = {
 	{ "strerror", mod_strerror, METH_VARARGS, "strerror(err): claims_strerror()" },
+	{ "parse_size", mod_parse_size, METH_VARARGS,
+	  "parse_size(text) -> pages: claims_parse_size() (ParseError if not a size)" },
+	{ "parse_claims", mod_parse_claims, METH_VARARGS,
+	  "parse_claims(text) -> [(target, pages), ...]: claims_parse_claims()" },
 	{ "domain_path", mod_domain_path, METH_VARARGS, "domain_path(domid) -> /dev/numaclaims-domN" },
 	{ "plan_compute", (PyCFunction)(void (*)(void))mod_plan_compute, METH_VARARGS | METH_KEYWORDS,
 	  "plan_compute(topology, pages, ...) -> plan: the pure planner, no device.\n"
@@ -897,8 +946,9 @@ PyMODINIT_FUNC PyInit__claims(void)
 	if (!errors)
 		return NULL;
 	error_from = PyObject_GetAttrString(errors, "error_from");
+	parse_error = PyObject_GetAttrString(errors, "ParseError");
 	Py_DECREF(errors);
-	if (!error_from)
+	if (!error_from || !parse_error)
 		return NULL;
 	m = PyModule_Create(&claims_module);
 	if (!m)

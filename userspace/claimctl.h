@@ -31,12 +31,8 @@
 /* ---- parsing (claimctl_parse.c) ---- */
 
 /**
- * cc_parse_size() - parse a memory size into pages.
- *
- * Grammar: DIGITS [SUFFIX].  No suffix: bytes.  K, M, G, T (or KiB, MiB,
- * GiB, TiB; case-insensitive; binary, 1K = 1024): that many bytes.  "p":
- * pages of 4 KiB.  A byte count must be a multiple of 4 KiB.  "1.5G",
- * "1GB", "-1", "" and sizes above 2^64-1 bytes or pages are refused.
+ * cc_parse_size() - parse a memory size into pages: claims_parse_size(),
+ * the grammar the Python binding shares (claims.h, claimctl(8)).
  */
 int cc_parse_size(const char *s, uint64_t *pages, char *err, size_t errlen);
 
@@ -54,16 +50,8 @@ int cc_parse_node(const char *s, uint32_t *node, char *err, size_t errlen);
 int cc_parse_domid(const char *s, uint32_t *domid, char *err, size_t errlen);
 
 /**
- * cc_parse_claim_spec() - parse a claim set.
- *
- * Grammar: "clear" (the set {0 pages, host}: release every claim), or a
- * comma-separated list of TARGET:SIZE with TARGET a node id, "host" (the
- * host-wide part) or "legacy" (legacy arithmetic: SIZE is the domain's
- * total target; only alone).  A node or host listed twice, legacy with
- * other entries, a node id >= %NUMACLAIMS_MAX_NODES, an empty entry and a
- * total that overflows 64 bits are refused.
- * @set:  (out) room for %CC_MAX_ENTRIES entries.
- * @nr:   (out) entries parsed.
+ * cc_parse_claim_spec() - parse a claim set: claims_parse_claims() with
+ * room for %CC_MAX_ENTRIES entries in @set.
  */
 int cc_parse_claim_spec(const char *s, struct numaclaims_claim *set,
 			uint32_t *nr, char *err, size_t errlen);

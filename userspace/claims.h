@@ -732,6 +732,52 @@ int claims_build_like(struct claims_handle *h, uint32_t domid,
 		      const struct numaclaims_domain_info *orig,
 		      struct claims_plan *p);
 
+/* ---- sizes and claim sets as text (LIBCLAIMS_1.5) ---- */
+
+/**
+ * claims_parse_size() - a memory size as claimctl and the Python binding
+ * take it, in pages.
+ * @s:      the text.
+ * @pages:  (out) 4 KiB pages.
+ * @err:    (out, may be NULL) on failure, one sentence saying what is
+ *          wrong and what to write instead (no trailing newline).
+ * @errlen: size of @err; 256 bytes hold every message.
+ *
+ * Grammar: DIGITS [UNIT].  DIGITS are ASCII 0-9 (decimal, no sign, no
+ * spaces, no 0x).  No UNIT: bytes.  K, M, G, T, optionally followed by
+ * iB (case-insensitive: 1g, 1G, 1GiB, 1gib): binary, 1K = 1024 bytes.  p:
+ * 4 KiB pages.  The bytes must be a multiple of 4096 and fit in 64 bits
+ * (pages below 2^52).
+ *
+ * Return: 0; -EINVAL (not a size, not a multiple of 4 KiB), -ERANGE (too
+ * large).  @pages is written only on success.
+ */
+int claims_parse_size(const char *s, uint64_t *pages, char *err,
+		      size_t errlen);
+
+/**
+ * claims_parse_claims() - a claim set as claimctl and the Python binding
+ * take it.
+ * @s:      "clear" (the set {host: 0}, releasing every claim), or
+ *          TARGET:SIZE entries separated by commas (spaces or tabs after
+ *          a comma are fine); TARGET is a node number (ASCII decimal, 0
+ *          to NUMACLAIMS_MAX_NODES - 1), host (the host-wide part) or
+ *          legacy (SIZE is the domain's total target; only alone); SIZE
+ *          as claims_parse_size().
+ * @set:    (out) room for @max entries, in the order given.
+ * @max:    entries @set holds (NUMACLAIMS_MAX_NODES + 1 for any set).
+ * @nr:     (out) entries parsed.
+ * @err, @errlen: as claims_parse_size().
+ *
+ * A target listed twice, legacy with other entries and an empty entry
+ * are refused.
+ *
+ * Return: 0; -EINVAL, -ERANGE (a size too large), -E2BIG (more than @max
+ * entries).  No total overflows: each size is below 2^52 pages.  @set and @nr are undefined on failure.
+ */
+int claims_parse_claims(const char *s, struct numaclaims_claim *set,
+			uint32_t max, uint32_t *nr, char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

@@ -18,7 +18,7 @@ Errors are numaclaims.Error (an OSError) subclasses: numaclaims.errors.
 Sizes and claim specs take claimctl's syntax: numaclaims.spec.
 """
 from . import errors
-from .errors import (Error, ClaimRefused, NoSuchDomain, NoPool,
+from .errors import (Error, ParseError, ClaimRefused, NoSuchDomain, NoPool,
                      ModuleNotLoaded, NotPermitted, error_from)
 from .spec import parse_size, parse_claim_spec, format_claim_spec
 from . import _claims

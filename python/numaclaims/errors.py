@@ -13,6 +13,10 @@ class:
   ModuleNotLoaded  ENOENT/ENODEV/ENXIO from open: modprobe numaclaims
   NotPermitted     EPERM/EACCES: root (CAP_SYS_ADMIN) only
 
+A size or claim spec that does not parse is a ParseError, a ValueError
+with .errno (EINVAL, ERANGE or E2BIG) and libclaims' message
+(claims_parse_size(3)), the one claimctl prints.
+
 The message of an open error is claims_strerror()'s (the cause and the
 fix); of any other call os.strerror()'s, as claims_strerror() describes
 only opening the device.
@@ -30,6 +34,15 @@ class Error(OSError):
 
     def __str__(self):
         return "%s: %s (%s)" % (self.op, self.strerror, errno.errorcode.get(self.errno, self.errno))
+
+
+class ParseError(ValueError):
+    """A size or claim spec refused by libclaims' parser: .errno and the
+    message claimctl gives for the same text."""
+
+    def __init__(self, message, err):
+        super().__init__(message)
+        self.errno = err
 
 
 class ClaimRefused(Error):
