@@ -127,10 +127,7 @@ static int cc_open(struct cc_args *a, struct claims_handle **hp)
 
 	if (!ret)
 		return 0;
-	if (ret == -ENOENT || ret == -ENODEV || ret == -ENXIO)
-		hint = "is the numaclaims module loaded? (insmod numaclaims.ko)";
-	else if (ret == -EACCES || ret == -EPERM)
-		hint = "the device is root-only; run as root";
+	hint = cc_open_hint(-ret, a->device);
 	snprintf(what, sizeof(what), "open %s", path);
 	cc_error(what, -ret, hint);
 	return -1;
@@ -1176,7 +1173,10 @@ static void cc_print_cmd_help(const struct cc_cmd *c)
 		       "(\"_pages\"); docs/claimctl.schema.json has every command's.\n" : "",
 		       (c->opts & OPT_PAGES) ?
 		       "--pages prints tables in 4 KiB pages.\n" : "");
-	printf("\nSIZE: 512M, 2G (binary), bytes without suffix, or NNNp pages.\n");
+	/* Only for the commands that take one (not 'version'). */
+	if (strstr(c->usage, "SIZE") || strstr(c->usage, "SPEC"))
+		printf("\nSIZE: 512M, 2G, 1g, 1GiB (binary), bytes without suffix, or NNNp\n"
+		       "pages; decimal digits only (claimctl(8), SIZES).\n");
 }
 
 static int cmd_help(struct cc_args *a)
@@ -1267,7 +1267,18 @@ static void cc_bad_option(char **argv, const char *optstring,
 		known = 1;
 	for (o = longopts; !known && optopt && o->name; o++)
 		known = o->val == optopt;
-	if (known && optopt < 256 && arg[0] == '-' && arg[1] != '-')
+	if (optopt >= '0' && optopt <= '9') {
+		/* "destroy -1", "claim 2 -1:1G", "populate 2 -4096" */
+		const char *neg = NULL;
+		int i;
+
+		for (i = optind > 0 ? optind - 1 : 0; i <= optind && argv[i]; i++)
+			if (argv[i][0] == '-' && argv[i][1] == optopt) {
+				neg = argv[i];
+				break;
+			}
+		cc_usage_error(CC_NEGATIVE, neg ? neg : arg);
+	} else if (known && optopt < 256 && arg[0] == '-' && arg[1] != '-')
 		cc_usage_error("option -%c needs an argument", optopt);
 	else if (known)
 		cc_usage_error("option '%s' needs an argument", arg);

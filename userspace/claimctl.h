@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <linux/numaclaims.h>
+#include "claims.h"
 
 #define CC_PAGE_SIZE	4096ULL
 #define CC_PAGE_SHIFT	12
@@ -246,6 +247,32 @@ void cc_populate_hint(char *buf, size_t len, int err, int node,
 void cc_offline_hint(char *buf, size_t len, int err, int online,
 		     uint32_t node, __u64 pages,
 		     const struct numaclaims_host_info *hi);
+
+/**
+ * cc_build_nomem_hint() - why `claimctl build` found no plan that fits
+ * (@r asked, @t the topology read after, @attempts installs tried): the
+ * node with the most unclaimed, the host's, and what else to allow (not
+ * --spread when @r has it already).
+ */
+void cc_build_nomem_hint(char *buf, size_t len,
+			 const struct claims_plan_request *r,
+			 const struct claims_plan_topology *t, uint32_t attempts);
+
+/**
+ * CC_NEGATIVE - the usage error for an argument such as "-1" or "-1:1G"
+ * that getopt would take for options (printf format, one %s: the argument).
+ */
+#define CC_NEGATIVE "'%s' is not an option: domain ids, nodes and sizes are never negative"
+
+/** CC_HINT_NOT_LOADED - the one module-not-loaded hint of every command. */
+#define CC_HINT_NOT_LOADED "is the numaclaims module loaded? (modprobe numaclaims)"
+
+/**
+ * cc_open_hint() - what to do when opening @device (NULL: the default)
+ * failed with @err (positive); NULL if nothing to add.  A --device path
+ * that does not exist is named as such, not blamed on the module.
+ */
+const char *cc_open_hint(int err, const char *device);
 
 /**
  * cc_generic_hint() - what to do about an errno any command can meet

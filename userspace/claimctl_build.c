@@ -103,31 +103,12 @@ static void bd_nomem_hint(char *buf, size_t len, struct claims_handle *h,
 			  uint32_t attempts)
 {
 	struct claims_plan_topology t;
-	char most[32], host[32], want[32];
-	uint64_t best = 0;
-	int n, best_node = -1;
 
 	if (claims_plan_topology_read(h, domid, &t)) {
 		snprintf(buf, len, "no plan fits the host now");
 		return;
 	}
-	for (n = 0; n < (int)t.nr_nodes; n++) {
-		if (!(t.pool_nodes & (1ULL << n)) ||
-		    (r->allowed_nodes && !(r->allowed_nodes & (1ULL << n))))
-			continue;
-		if (best_node < 0 || t.free_pages[n] > best) {
-			best = t.free_pages[n];
-			best_node = n;
-		}
-	}
-	cc_format_human(want, sizeof(want), r->pages);
-	cc_format_human(most, sizeof(most), best);
-	cc_format_human(host, sizeof(host), t.host_free_pages);
-	snprintf(buf, len,
-		 "no plan for %s fits now (%u install%s tried; node %d has the most "
-		 "unclaimed, %s, the host %s); claim less, or allow more nodes "
-		 "(--nodes, --max-nodes), a larger --max-distance or --spread",
-		 want, attempts, attempts == 1 ? "" : "s", best_node, most, host);
+	cc_build_nomem_hint(buf, len, r, &t, attempts);
 }
 
 /* "--name VALUE" or "--name=VALUE" at argv[*i]; NULL if not this option. */
@@ -380,6 +361,8 @@ int cc_build_main(const char *device, int json, int verbose, int argc,
 			if (!r.pages)
 				return bd_usage("%s", "the size must not be 0");
 			have_size = 1;
+		} else if (argv[i][0] == '-' && argv[i][1] >= '0' && argv[i][1] <= '9') {
+			return bd_usage(CC_NEGATIVE, argv[i]);
 		} else {
 			return bd_usage(argv[i][0] == '-' ? "unknown option '%s'" :
 					"unexpected argument '%s'", argv[i]);

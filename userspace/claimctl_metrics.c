@@ -290,11 +290,7 @@ static int mt_read(const char *device, struct numaclaims_host_info *hi,
 		char what[300];
 
 		snprintf(what, sizeof(what), "open %s", path);
-		mt_error(what, -ret,
-			 ret == -ENOENT || ret == -ENODEV || ret == -ENXIO ?
-			 "is the numaclaims module loaded? (insmod numaclaims.ko)" :
-			 ret == -EACCES || ret == -EPERM ?
-			 "the device is root-only; run as root" : NULL);
+		mt_error(what, -ret, cc_open_hint(-ret, device));
 		return ret;
 	}
 	ret = claims_physinfo(h, hi);

@@ -367,46 +367,75 @@ void cc_print_domains(FILE *f, const struct numaclaims_host_info *hi,
 {
 	__u64 shown = cc_shown_nodes(hi, doms, nr);
 	char b[40], head[24], aff[200];
+	int w = CC_COL, hw = CC_HOST_COL;
 	uint32_t n;
 	size_t i, c;
 
+	/*
+	 * Columns as wide as their widest number plus a space (a domain
+	 * created with --max 100000T), all of them alike.
+	 */
+	for (i = 0; i < nr; i++) {
+		const struct numaclaims_domain_info *d = &doms[i];
+		__u64 v[3 + 2 * NUMACLAIMS_MAX_NODES];
+		size_t k = 0;
+		int l;
+
+		v[k++] = d->max_pages;
+		v[k++] = d->tot_pages;
+		v[k++] = d->outstanding_pages;
+		for (n = 0; n < NUMACLAIMS_MAX_NODES; n++)
+			if (shown & (1ULL << n)) {
+				v[k++] = d->claims[n];
+				v[k++] = d->node_pages[n];
+			}
+		for (c = 0; c < k; c++) {
+			l = (int)strlen(cc_format_amount(b, sizeof(b), v[c], unit)) + 1;
+			if (l > w)
+				w = l;
+		}
+		l = (int)strlen(cc_format_signed(b, sizeof(b), d->outstanding_pages,
+						 d->node_claims, unit)) + 2;
+		if (l > hw)
+			hw = l;
+	}
 	fprintf(f, "%-7s", "domid");
 	for (c = 0; c < 3; c++)
-		fprintf(f, "%*s", CC_COL, cc_dom_cols[c]);
+		fprintf(f, "%*s", w, cc_dom_cols[c]);
 	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
 		if (!(shown & (1ULL << n)))
 			continue;
 		for (c = 0; c < 2; c++) {
 			snprintf(head, sizeof(head), "n%u-%s", n,
 				 cc_dom_node_cols[c]);
-			fprintf(f, "%*s", CC_COL, head);
+			fprintf(f, "%*s", w, head);
 		}
 	}
-	fprintf(f, "%*s %5s %-4s %-9s %s\n", CC_HOST_COL, "host-claimed", "numa",
+	fprintf(f, "%*s %5s %-4s %-9s %s\n", hw, "host-claimed", "numa",
 		"opt", "affinity", "flags");
 	for (i = 0; i < nr; i++) {
 		const struct numaclaims_domain_info *d = &doms[i];
 		struct claims_domain_numa m;
 
 		fprintf(f, "%-7u", d->domid);
-		fprintf(f, "%*s", CC_COL,
+		fprintf(f, "%*s", w,
 			cc_format_amount(b, sizeof(b), d->max_pages, unit));
-		fprintf(f, "%*s", CC_COL,
+		fprintf(f, "%*s", w,
 			cc_format_amount(b, sizeof(b), d->tot_pages, unit));
-		fprintf(f, "%*s", CC_COL,
+		fprintf(f, "%*s", w,
 			cc_format_amount(b, sizeof(b), d->outstanding_pages,
 					 unit));
 		for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
 			if (!(shown & (1ULL << n)))
 				continue;
-			fprintf(f, "%*s", CC_COL,
+			fprintf(f, "%*s", w,
 				cc_format_amount(b, sizeof(b), d->claims[n],
 						 unit));
-			fprintf(f, "%*s", CC_COL,
+			fprintf(f, "%*s", w,
 				cc_format_amount(b, sizeof(b),
 						 d->node_pages[n], unit));
 		}
-		fprintf(f, "%*s", CC_HOST_COL,
+		fprintf(f, "%*s", hw,
 			cc_format_signed(b, sizeof(b), d->outstanding_pages,
 					 d->node_claims, unit));
 		claims_domain_numa(d, hi ? cc_pool_mask(hi) : 0, &m);
@@ -1008,4 +1037,48 @@ void cc_offline_hint(char *buf, size_t len, int err, int online,
 		return;
 	}
 	cc_generic_hint(buf, len, err, -1);
+}
+
+void cc_build_nomem_hint(char *buf, size_t len,
+			 const struct claims_plan_request *r,
+			 const struct claims_plan_topology *t, uint32_t attempts)
+{
+	char most[32], host[32], want[32];
+	uint64_t best = 0;
+	int n, best_node = -1;
+
+	for (n = 0; n < (int)t->nr_nodes; n++) {
+		if (!(t->pool_nodes & (1ULL << n)) ||
+		    (r->allowed_nodes && !(r->allowed_nodes & (1ULL << n))))
+			continue;
+		if (best_node < 0 || t->free_pages[n] > best) {
+			best = t->free_pages[n];
+			best_node = n;
+		}
+	}
+	cc_format_human(want, sizeof(want), r->pages);
+	cc_format_human(most, sizeof(most), best);
+	cc_format_human(host, sizeof(host), t->host_free_pages);
+	/* Only what is not asked for already: not --spread with --spread. */
+	snprintf(buf, len,
+		 "no plan for %s fits now (%u install%s tried; node %d has the most "
+		 "unclaimed, %s, the host %s); claim less, or allow more nodes "
+		 "(--nodes, --max-nodes)%s%s",
+		 want, attempts, attempts == 1 ? "" : "s", best_node, most, host,
+		 r->flags & CLAIMS_PLAN_SPREAD ? " or a larger --max-distance" :
+		 ", a larger --max-distance or --spread",
+		 r->flags & CLAIMS_PLAN_SPREAD ? " (--spread is given)" : "");
+}
+
+const char *cc_open_hint(int err, const char *device)
+{
+	int other = device && strcmp(device, CLAIMS_DEVICE);
+
+	if (err == ENOENT && other)
+		return "check --device: it names the numaclaims device (default " CLAIMS_DEVICE ")";
+	if (err == ENOENT || err == ENODEV || err == ENXIO)
+		return CC_HINT_NOT_LOADED;
+	if (err == EACCES || err == EPERM)
+		return "the device is root-only; run as root";
+	return NULL;
 }

@@ -664,6 +664,42 @@ static void test_domain_output(void)
 		  "list JSON: the table's columns");
 	free(buf);
 
+	/*
+	 * A domain created with --max 100000T: every column as wide as its
+	 * widest number, so each column ends where its header does.
+	 */
+	d[0].max_pages = 100000ULL << 28;
+	d[1].node_pages[1] = 100000ULL << 28;
+	capture_begin(&f, &len, &buf);
+	cc_print_domains(f, &hi, d, 2, CC_UNIT_MIB);
+	capture_end(f, &buf);
+	{
+		const char *line = buf, *nl;
+		int ends[3][16], k, col, ok = 1;
+
+		for (k = 0; k < 3 && line && *line; k++, line = nl ? nl + 1 : NULL) {
+			const char *p = line;
+
+			nl = strchr(line, '\n');
+			for (col = 0; col < 16; col++) {
+				while (*p == ' ')
+					p++;
+				while (*p && *p != ' ' && *p != '\n')
+					p++;
+				ends[k][col] = (int)(p - line);
+			}
+		}
+		/* domid, max, tot, claimed, 4 node columns, host-claimed */
+		for (col = 1; col < 9 && k == 3; col++)
+			ok &= ends[0][col] == ends[1][col] && ends[0][col] == ends[2][col];
+		tap(k == 3 && ok && strstr(buf, "104857600000.00"),
+		    "list table: columns stay aligned with a domain of max 100000T");
+		if (k != 3 || !ok)
+			diag("got", buf);
+	}
+	free(buf);
+	fake_domains(d);
+
 	/* Without host info, only the nodes the domains use are shown. */
 	d[0].claims[0] = d[0].node_pages[0] = 0;
 	capture_begin(&f, &len, &buf);
@@ -1062,6 +1098,44 @@ static void test_hints(void)
 	memset(&fresh, 0, sizeof(fresh));
 	fresh.domid = 9;
 	fresh.max_pages = 1ULL << 30;
+
+	/* build: --spread is suggested only when not given already. */
+	{
+		static struct claims_plan_topology t;
+		struct claims_plan_request r = { .pages = 262144 };
+
+		memset(&t, 0, sizeof(t));
+		t.nr_nodes = 2;
+		t.pool_nodes = 3;
+		t.free_pages[0] = 1024;
+		t.free_pages[1] = 30720;
+		t.host_free_pages = 31744;
+		cc_build_nomem_hint(hint, sizeof(hint), &r, &t, 1);
+		check_str(hint, "no plan for 1 GiB fits now (1 install tried; node 1 has the most "
+			  "unclaimed, 120 MiB, the host 124 MiB); claim less, or allow more nodes "
+			  "(--nodes, --max-nodes), a larger --max-distance or --spread",
+			  "build hint without --spread suggests --spread");
+		r.flags = CLAIMS_PLAN_SPREAD;
+		cc_build_nomem_hint(hint, sizeof(hint), &r, &t, 3);
+		tap(!strstr(hint, "or --spread") && strstr(hint, "(--spread is given)") &&
+		    strstr(hint, "3 installs tried"),
+		    "build hint with --spread does not suggest --spread");
+		if (strstr(hint, "or --spread"))
+			diag("got", hint);
+	}
+	/* Opening the device: one module hint (modprobe), a bad --device named. */
+	check_str(cc_open_hint(ENOENT, NULL), CC_HINT_NOT_LOADED, "open hint: ENOENT, default device");
+	check_str(cc_open_hint(ENOENT, CLAIMS_DEVICE), CC_HINT_NOT_LOADED,
+		  "open hint: ENOENT, --device " CLAIMS_DEVICE);
+	check_str(cc_open_hint(ENXIO, "/tmp/x"), CC_HINT_NOT_LOADED, "open hint: ENXIO, --device");
+	tap(strstr(CC_HINT_NOT_LOADED, "modprobe numaclaims") &&
+	    strstr(claims_strerror(ENOENT), "modprobe numaclaims"),
+	    "claimctl's and libclaims' module hints both say modprobe numaclaims");
+	check_str(cc_open_hint(ENOENT, "/tmp/nonexist"),
+		  "check --device: it names the numaclaims device (default /dev/numaclaims)",
+		  "open hint: ENOENT, a --device path that does not exist");
+	tap(cc_open_hint(EACCES, NULL) && strstr(cc_open_hint(EACCES, NULL), "root"),
+	    "open hint: EACCES, root");
 
 	/* Node 1: 1000 MiB free, 188 MiB claimed -> 812 MiB unclaimed. */
 	set[0] = (struct numaclaims_claim){ .pages = 256, .target = 0 };
