@@ -8,6 +8,7 @@ fixed HOST_INFO (tests/fake_host_info.c preloaded), and the pure planner
 TAP output (python/Makefile check, make pkg-test)."""
 import ast
 import errno
+import json
 import os
 import re
 import subprocess
@@ -276,6 +277,10 @@ class FakeHost(unittest.TestCase):
     def test_fields(self):
         """every HOST_INFO field, held and scrub (API version 3) included"""
         hi = self.host_info()
+        hi = {k: v for k, v in hi.items() if k not in ("page_size", "host", "total")}
+        hi["nodes"] = {k: {c: x for c, x in v.items()
+                           if c not in ("free_pages", "claimed_pages", "unclaimed_pages")}
+                       for k, v in hi["nodes"].items()}
         self.assertEqual(hi, {
             "nr_nodes": 3, "nr_domains": 1, "total_avail_pages": 90000,
             "outstanding_claims": 3348, "total_held_pages": 32,
@@ -287,6 +292,37 @@ class FakeHost(unittest.TestCase):
                 2: {"reserved_pages": 32768, "avail_pages": 30000,
                     "outstanding_claims": 300, "offlined_pages": 0,
                     "held_pages": 8, "scrub_pages": 1536}}})
+
+    def test_schema_names(self):
+        """host_info() and domain_info() carry claimctl JSON's names (the
+        schema's required fields), flags as names, and the old names too"""
+        schema = json.load(open(os.path.join(TOP, "docs", "claimctl.schema.json")))["$defs"]
+        cols = set(schema["info_columns"]["required"])
+        hi = self.host_info()
+        for n in hi["nodes"].values():
+            self.assertLessEqual(cols, set(n))
+        self.assertEqual(set(hi["total"]), cols)
+        self.assertLessEqual(set(schema["info"]["required"]) - {"nodes"}, set(hi))
+        self.assertEqual(hi["nodes"][0]["free_pages"], 60000)
+        self.assertEqual(hi["nodes"][0]["unclaimed_pages"], 59000)
+        self.assertEqual(hi["total"], {"reserved_pages": 98304, "free_pages": 90000,
+                                       "claimed_pages": 3348, "unclaimed_pages": 86652,
+                                       "offlined_pages": 512, "scrub_pages": 6144,
+                                       "held_pages": 32})
+        self.assertEqual(hi["host"], {"claimed_pages": 2048})
+        self.assertEqual(hi["nodes"][0]["avail_pages"], 60000, "deprecated alias kept")
+        dom_required = set(schema["domain"]["required"])
+        for d in self.fake("h.domains()"):
+            self.assertLessEqual(dom_required, set(d))
+            self.assertTrue(all(isinstance(f, str) for f in d["flags"]))
+            self.assertEqual(d["claimed_pages"], d["outstanding_pages"])
+        d5 = self.fake("h.domain_info(5)")
+        self.assertEqual(d5["nodes"], [{"node": 0, "claimed_pages": 0, "mem_pages": 256},
+                                       {"node": 2, "claimed_pages": 0, "mem_pages": 512}])
+        self.assertEqual((d5["memory_numa_node_0"], d5["memory_numa_node_2"]),
+                         (256 * 4096, 512 * 4096))
+        self.assertEqual(nc.plan_like(d5)["set"], [(0, 256), (2, 512)],
+                         "plan_like() takes the dict as it is")
 
     def test_older_modules(self):
         """a module of API version 2 gives scrub 0, one of version 1 held 0 too"""
