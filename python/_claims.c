@@ -32,16 +32,24 @@ static PyObject *raise_parse(int ret, const char *msg)
 	return NULL;
 }
 
-/* Raise error_from(ret, op); returns NULL. */
-static PyObject *raise_claims(int ret, const char *op)
+/* Raise error_from(ret, op, why); returns NULL. @why: NULL or "" for none. */
+static PyObject *raise_claims_why(int ret, const char *op, const char *why)
 {
-	PyObject *exc = PyObject_CallFunction(error_from, "is", ret, op);
+	PyObject *exc = why && *why ?
+		PyObject_CallFunction(error_from, "iss", ret, op, why) :
+		PyObject_CallFunction(error_from, "is", ret, op);
 
 	if (exc) {
 		PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
 		Py_DECREF(exc);
 	}
 	return NULL;
+}
+
+/* Raise error_from(ret, op); returns NULL. */
+static PyObject *raise_claims(int ret, const char *op)
+{
+	return raise_claims_why(ret, op, NULL);
 }
 
 typedef struct {
@@ -222,8 +230,18 @@ static PyObject *Handle_claim_set(HandleObject *self, PyObject *args)
 	Py_DECREF(fast);
 	nr = (uint32_t)n;
 	ret = claims_domain_claim_memory(self->h, domid, NUMACLAIMS_CLAIM_SET, &nr, set);
-	if (ret < 0)
-		return raise_claims(ret, "domain_claim_memory");
+	if (ret < 0) {
+		/* Why, as claimctl says it: libclaims' diagnosis of the state now. */
+		struct numaclaims_host_info hi;
+		struct numaclaims_domain_info di;
+		char why[512] = "";
+		int have_hi = !claims_physinfo(self->h, &hi);
+		int have_di = !claims_domain_getinfo(self->h, domid, &di);
+
+		claims_claim_diagnose(-ret, set, (uint32_t)n, have_hi ? &hi : NULL,
+				      have_di ? &di : NULL, why, sizeof(why));
+		return raise_claims_why(ret, "domain_claim_memory", why);
+	}
 	Py_RETURN_NONE;
 }
 

@@ -20,6 +20,7 @@
 
 #include "claims.h"
 #include "claimctl.h"
+#include "text.h"
 
 #define CC_PAGES_PER_MIB	256U
 
@@ -54,67 +55,12 @@ static char *cc_format_signed(char *buf, size_t len, __u64 a, __u64 b,
 
 char *cc_format_human(char *buf, size_t len, __u64 pages)
 {
-	static const char *const names[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
-	unsigned __int128 bytes = (unsigned __int128)pages * CC_PAGE_SIZE;
-	unsigned __int128 unit = 1024;
-	unsigned int i = 0;
-
-	if (!pages) {
-		snprintf(buf, len, "0 B");
-		return buf;
-	}
-	while (i + 1 < sizeof(names) / sizeof(names[0]) &&
-	       bytes >= unit * 1024) {
-		unit *= 1024;
-		i++;
-	}
-	if (bytes % unit == 0) {
-		snprintf(buf, len, "%llu %s", (__u64)(bytes / unit),
-			 names[i]);
-	} else {
-		unsigned __int128 h = (bytes * 100 + unit / 2) / unit;
-
-		snprintf(buf, len, "%llu.%02u %s", (__u64)(h / 100),
-			 (unsigned int)(h % 100), names[i]);
-	}
-	return buf;
+	return text_format_human(buf, len, pages);
 }
 
 char *cc_format_nodelist(char *buf, size_t len, __u64 mask)
 {
-	size_t used = 0;
-	unsigned int n = 0;
-
-	if (!len)
-		return buf;
-	buf[0] = '\0';
-	if (!mask) {
-		snprintf(buf, len, "none");
-		return buf;
-	}
-	while (n < 64) {
-		unsigned int first, last;
-		int w;
-
-		if (!(mask & (1ULL << n))) {
-			n++;
-			continue;
-		}
-		first = n;
-		while (n + 1 < 64 && (mask & (1ULL << (n + 1))))
-			n++;
-		last = n++;
-		if (first == last)
-			w = snprintf(buf + used, len - used, "%s%u",
-				     used ? "," : "", first);
-		else
-			w = snprintf(buf + used, len - used, "%s%u-%u",
-				     used ? "," : "", first, last);
-		if (w < 0 || (size_t)w >= len - used)
-			break;
-		used += (size_t)w;
-	}
-	return buf;
+	return text_format_nodelist(buf, len, mask);
 }
 
 const char *cc_errno_name(int err)
@@ -162,12 +108,6 @@ struct cc_host_row {
 	__u64 a[CC_HOST_COLS], b[CC_HOST_COLS];
 };
 
-static uint32_t cc_nr_nodes(const struct numaclaims_host_info *hi)
-{
-	return hi->nr_nodes < NUMACLAIMS_MAX_NODES ? hi->nr_nodes :
-						      NUMACLAIMS_MAX_NODES;
-}
-
 static void cc_node_row(const struct numaclaims_host_info *hi, uint32_t n,
 			struct cc_host_row *r)
 {
@@ -192,7 +132,7 @@ static void cc_total_row(const struct numaclaims_host_info *hi,
 
 	memset(r, 0, sizeof(*r));
 	*node_claims = 0;
-	for (n = 0; n < cc_nr_nodes(hi); n++) {
+	for (n = 0; n < text_nr_nodes(hi); n++) {
 		if (!hi->nodes[n].has_pool)
 			continue;
 		r->a[CC_RESERVED] += hi->nodes[n].reserved_pages;
@@ -230,14 +170,14 @@ void cc_print_host_info(FILE *f, const struct numaclaims_host_info *hi,
 	char label[16], b[40];
 	int i;
 
-	for (n = 0; n < cc_nr_nodes(hi); n++)
+	for (n = 0; n < text_nr_nodes(hi); n++)
 		pools += !!hi->nodes[n].has_pool;
 	fprintf(f, "numaclaims: %u node%s with a pool, %u domain%s; sizes in %s\n",
 		pools, pools == 1 ? "" : "s", hi->nr_domains,
 		hi->nr_domains == 1 ? "" : "s",
 		unit == CC_UNIT_PAGES ? "4 KiB pages" : "MiB");
 	cc_print_host_row(f, "node", NULL, unit);
-	for (n = 0; n < cc_nr_nodes(hi); n++) {
+	for (n = 0; n < text_nr_nodes(hi); n++) {
 		if (!hi->nodes[n].has_pool)
 			continue;
 		cc_node_row(hi, n, &r);
@@ -283,7 +223,7 @@ void cc_print_host_info_json(FILE *f, const struct numaclaims_host_info *hi)
 
 	fprintf(f, "{\"page_size\":%llu,\"nr_nodes\":%u,\"nr_domains\":%u,"
 		"\"nodes\":[", CC_PAGE_SIZE, hi->nr_nodes, hi->nr_domains);
-	for (n = 0; n < cc_nr_nodes(hi); n++) {
+	for (n = 0; n < text_nr_nodes(hi); n++) {
 		if (!hi->nodes[n].has_pool)
 			continue;
 		cc_node_row(hi, n, &r);
@@ -324,7 +264,7 @@ static __u64 cc_shown_nodes(const struct numaclaims_host_info *hi,
 	size_t i;
 
 	if (hi)
-		for (n = 0; n < cc_nr_nodes(hi); n++)
+		for (n = 0; n < text_nr_nodes(hi); n++)
 			if (hi->nodes[n].has_pool)
 				mask |= 1ULL << n;
 	for (i = 0; i < nr; i++)
@@ -343,17 +283,6 @@ static __u64 cc_shown_nodes(const struct numaclaims_host_info *hi,
 static const char *const cc_dom_cols[] = { "max", "tot", "claimed" };
 static const char *const cc_dom_node_cols[] = { "claimed", "mem" };
 #define CC_HOST_COL	(CC_COL + 2)
-
-static __u64 cc_pool_mask(const struct numaclaims_host_info *hi)
-{
-	__u64 mask = 0;
-	uint32_t n;
-
-	for (n = 0; n < cc_nr_nodes(hi); n++)
-		if (hi->nodes[n].has_pool)
-			mask |= 1ULL << n;
-	return mask;
-}
 
 static void cc_json_flags(FILE *f, uint32_t flags)
 {
@@ -438,7 +367,7 @@ void cc_print_domains(FILE *f, const struct numaclaims_host_info *hi,
 		fprintf(f, "%*s", hw,
 			cc_format_signed(b, sizeof(b), d->outstanding_pages,
 					 d->node_claims, unit));
-		claims_domain_numa(d, hi ? cc_pool_mask(hi) : 0, &m);
+		claims_domain_numa(d, hi ? text_pool_mask(hi) : 0, &m);
 		fprintf(f, " %5u %-4s", m.numa_nodes, m.numa_optimised ? "yes" : "no");
 		fprintf(f, " %-9s %s\n",
 			cc_format_nodelist(aff, sizeof(aff), d->node_affinity),
@@ -499,7 +428,7 @@ void cc_print_domains_json(FILE *f, const struct numaclaims_host_info *hi,
 		fputc(',', f);
 		cc_json_flags(f, d->domain_flags);
 		/* XenServer 9's VM_metrics names, memory in bytes, shown nodes */
-		claims_domain_numa(d, hi ? cc_pool_mask(hi) : 0, &m);
+		claims_domain_numa(d, hi ? text_pool_mask(hi) : 0, &m);
 		fprintf(f, ",\"numa_nodes\":%u,\"numa_optimised\":%s", m.numa_nodes,
 			m.numa_optimised ? "true" : "false");
 		for (n = 0; n < NUMACLAIMS_MAX_NODES; n++)
@@ -724,32 +653,6 @@ static void cc_hint(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int cc_node_has_pool(const struct numaclaims_host_info *hi,
-			    uint32_t node)
-{
-	return node < cc_nr_nodes(hi) && hi->nodes[node].has_pool;
-}
-
-/* Unclaimed pages of @node, counting @own (the domain's claim) as free. */
-static __u64 cc_node_claimable(const struct numaclaims_host_info *hi,
-				  uint32_t node, __u64 own)
-{
-	const struct numaclaims_node_info *ni = &hi->nodes[node];
-	__u64 used = ni->outstanding_claims > own ?
-			ni->outstanding_claims - own : 0;
-
-	return ni->avail_pages > used ? ni->avail_pages - used : 0;
-}
-
-static __u64 cc_host_claimable(const struct numaclaims_host_info *hi,
-				  __u64 own)
-{
-	__u64 used = hi->outstanding_claims > own ?
-			hi->outstanding_claims - own : 0;
-
-	return hi->total_avail_pages > used ? hi->total_avail_pages - used : 0;
-}
-
 void cc_generic_hint(char *buf, size_t len, int err, long long domid)
 {
 	switch (err) {
@@ -787,109 +690,9 @@ void cc_claim_hint(char *buf, size_t len, int err,
 		   const struct numaclaims_host_info *hi,
 		   const struct numaclaims_domain_info *di)
 {
-	char h1[40], h2[40], h3[40], nodes[200];
-	__u64 total = 0;
-	uint32_t i;
-
-	buf[0] = '\0';
-	for (i = 0; i < nr; i++)
-		total += set[i].pages;
-	switch (err) {
-	case ENOENT:
-		for (i = 0; hi && i < nr; i++) {
-			if (set[i].target >= NUMACLAIMS_TARGET_SPECIAL ||
-			    cc_node_has_pool(hi, set[i].target))
-				continue;
-			cc_hint(buf, len,
-				"node %u has no numaclaims pool; nodes with a pool: %s",
-				set[i].target,
-				cc_format_nodelist(nodes, sizeof(nodes),
-						   cc_pool_mask(hi)));
-			return;
-		}
-		cc_hint(buf, len, "a claimed node has no numaclaims pool; see 'claimctl info'");
+	/* libclaims' diagnosis, the Python binding's too; else the generic. */
+	if (!claims_claim_diagnose(err, set, nr, hi, di, buf, len) && buf[0])
 		return;
-	case E2BIG:
-		cc_hint(buf, len,
-			"a claim set has at most one entry per node plus one host entry");
-		return;
-	case ENOMEM:
-		if (!hi)
-			break;
-		for (i = 0; i < nr; i++) {
-			uint32_t node = set[i].target;
-			__u64 own = di && node < NUMACLAIMS_MAX_NODES ?
-				       di->claims[node] : 0;
-			__u64 can;
-
-			if (node >= NUMACLAIMS_TARGET_SPECIAL ||
-			    !cc_node_has_pool(hi, node))
-				continue;
-			can = cc_node_claimable(hi, node, own);
-			if (set[i].pages > can) {
-				cc_hint(buf, len,
-					"node %u has only %s unclaimed, %s asked; claim less or on another node",
-					node,
-					cc_format_human(h1, sizeof(h1), can),
-					cc_format_human(h2, sizeof(h2),
-							set[i].pages));
-				return;
-			}
-		}
-		if (nr == 1 && set[0].target == NUMACLAIMS_TARGET_LEGACY && di)
-			total = set[0].pages > di->tot_pages ?
-				set[0].pages - di->tot_pages : 0;
-		{
-			__u64 can = cc_host_claimable(hi, di ?
-						di->outstanding_pages : 0);
-
-			if (total > can) {
-				cc_hint(buf, len,
-					"the host has only %s unclaimed, the claims total %s; claim less, or destroy domains or release their claims",
-					cc_format_human(h1, sizeof(h1), can),
-					cc_format_human(h2, sizeof(h2), total));
-				return;
-			}
-		}
-		cc_hint(buf, len,
-			"not enough unclaimed memory (other domains claimed it meanwhile?); see 'claimctl info'");
-		return;
-	case EINVAL:
-		if (nr == 1 && set[0].target == NUMACLAIMS_TARGET_LEGACY && di) {
-			if (set[0].pages && set[0].pages <= di->tot_pages) {
-				cc_hint(buf, len,
-					"a legacy target is the domain's total memory and must exceed the %s it already has",
-					cc_format_human(h1, sizeof(h1),
-							di->tot_pages));
-				return;
-			}
-			if (set[0].pages > di->max_pages) {
-				cc_hint(buf, len,
-					"the legacy target %s exceeds the domain's max %s; raise it with 'claimctl maxmem %u SIZE'",
-					cc_format_human(h1, sizeof(h1),
-							set[0].pages),
-					cc_format_human(h2, sizeof(h2),
-							di->max_pages),
-					di->domid);
-				return;
-			}
-		}
-		if (di && (di->tot_pages > di->max_pages ||
-			   total > di->max_pages - di->tot_pages)) {
-			cc_hint(buf, len,
-				"domain %u may hold at most %s and has %s; the claims total %s; raise the limit with 'claimctl maxmem %u SIZE'",
-				di->domid,
-				cc_format_human(h1, sizeof(h1), di->max_pages),
-				cc_format_human(h2, sizeof(h2), di->tot_pages),
-				cc_format_human(h3, sizeof(h3), total),
-				di->domid);
-			return;
-		}
-		cc_hint(buf, len, "the module refused the claim set as malformed");
-		return;
-	default:
-		break;
-	}
 	cc_generic_hint(buf, len, err, di ? (long long)di->domid : -1);
 }
 
@@ -931,7 +734,7 @@ void cc_claim_pages_hint(char *buf, size_t len, int err, __u64 target,
 
 		cc_hint(buf, len,
 			"the host has only %s unclaimed, %s needed; claim less, or destroy domains or release their claims",
-			cc_format_human(h1, sizeof(h1), cc_host_claimable(hi, 0)),
+			cc_format_human(h1, sizeof(h1), text_host_claimable(hi, 0)),
 			cc_format_human(h2, sizeof(h2), need));
 		return;
 	}
@@ -965,7 +768,7 @@ void cc_populate_hint(char *buf, size_t len, int err, int node,
 			cc_hint(buf, len,
 				"node %d has no numaclaims pool; nodes with a pool: %s",
 				node, cc_format_nodelist(nodes, sizeof(nodes),
-							 cc_pool_mask(hi)));
+							 text_pool_mask(hi)));
 		return;
 	case EINVAL:
 		cc_hint(buf, len,
@@ -974,7 +777,7 @@ void cc_populate_hint(char *buf, size_t len, int err, int node,
 	case ENOMEM:
 		if (!hi)
 			break;
-		if (node >= 0 && cc_node_has_pool(hi, (uint32_t)node)) {
+		if (node >= 0 && text_node_has_pool(hi, (uint32_t)node)) {
 			__u64 own = (di && !(mem_flags & NUMACLAIMS_MEMF_NO_REFCOUNT)) ?
 				       di->claims[node] : 0;
 
@@ -982,7 +785,7 @@ void cc_populate_hint(char *buf, size_t len, int err, int node,
 				"node %d can give this domain only %s (free %s, claimed by others %s) for an extent of %s%s; claim first ('claimctl claim') or use another node",
 				node,
 				cc_format_human(h1, sizeof(h1),
-						cc_node_claimable(hi, (uint32_t)node, own)),
+						text_node_claimable(hi, (uint32_t)node, own)),
 				cc_format_human(h2, sizeof(h2),
 						hi->nodes[node].avail_pages),
 				cc_format_human(h3, sizeof(h3),
@@ -995,7 +798,7 @@ void cc_populate_hint(char *buf, size_t len, int err, int node,
 		}
 		cc_hint(buf, len,
 			"the host has %s unclaimed and the domain has %s claimed; claim first ('claimctl claim') or free memory",
-			cc_format_human(h1, sizeof(h1), cc_host_claimable(hi, 0)),
+			cc_format_human(h1, sizeof(h1), text_host_claimable(hi, 0)),
 			cc_format_human(h2, sizeof(h2),
 					di ? di->outstanding_pages : 0));
 		return;
@@ -1016,10 +819,10 @@ void cc_offline_hint(char *buf, size_t len, int err, int online,
 		cc_hint(buf, len,
 			"node %u has no numaclaims pool; nodes with a pool: %s",
 			node, cc_format_nodelist(nodes, sizeof(nodes),
-						 cc_pool_mask(hi)));
+						 text_pool_mask(hi)));
 		return;
 	}
-	if (!online && err == ENOMEM && hi && cc_node_has_pool(hi, node)) {
+	if (!online && err == ENOMEM && hi && text_node_has_pool(hi, node)) {
 		cc_hint(buf, len,
 			"node %u has only %s free in its pool, %s asked; only free pool pages can be offlined",
 			node,
@@ -1027,7 +830,7 @@ void cc_offline_hint(char *buf, size_t len, int err, int online,
 			cc_format_human(h2, sizeof(h2), pages));
 		return;
 	}
-	if (online && err == EINVAL && hi && cc_node_has_pool(hi, node)) {
+	if (online && err == EINVAL && hi && text_node_has_pool(hi, node)) {
 		cc_hint(buf, len,
 			"node %u has only %s offlined, %s asked",
 			node,

@@ -778,6 +778,26 @@ int claims_parse_size(const char *s, uint64_t *pages, char *err,
 int claims_parse_claims(const char *s, struct numaclaims_claim *set,
 			uint32_t max, uint32_t *nr, char *err, size_t errlen);
 
+/**
+ * claims_claim_diagnose() - why a claim set was refused, in one clause
+ * with the next step: "node 0 has only 120 MiB unclaimed, 100 GiB asked;
+ * claim less or on another node" (LIBCLAIMS_1.5).
+ * @err:  the positive errno claims_domain_claim_memory() returned (ENOMEM,
+ *        ENOENT, EINVAL, E2BIG; any other gives "").
+ * @set, @nr: the set that was refused.
+ * @hi:   claims_physinfo() read after the failure, or NULL.
+ * @di:   the domain's claims_domain_getinfo() read after it, or NULL.
+ * @buf, @len: (out) the clause, "" if there is nothing to say.
+ *
+ * Advice only: the host may have changed since.  No device access.
+ *
+ * Return: 0; -EINVAL (@buf NULL or @len 0, @set NULL with @nr).
+ */
+int claims_claim_diagnose(int err, const struct numaclaims_claim *set,
+			  uint32_t nr, const struct numaclaims_host_info *hi,
+			  const struct numaclaims_domain_info *di, char *buf,
+			  size_t len);
+
 #ifdef __cplusplus
 }
 #endif

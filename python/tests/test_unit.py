@@ -324,6 +324,25 @@ class FakeHost(unittest.TestCase):
         self.assertEqual(nc.plan_like(d5)["set"], [(0, 256), (2, 512)],
                          "plan_like() takes the dict as it is")
 
+    def test_claim_refused_says_why(self):
+        """a refused claim carries libclaims' diagnosis, claimctl's words"""
+        code = ("try:\n h.claim(5, '0:1G')\nexcept nc.ClaimRefused as e:\n"
+                " print(repr((e.errno, e.strerror, str(e))))")
+        so = os.environ.get("NUMACLAIMS_FAKE_IOCTL")
+        if not so:
+            self.skipTest("NUMACLAIMS_FAKE_IOCTL unset")
+        out = subprocess.run(
+            [sys.executable, "-B", "-c",
+             "import numaclaims as nc\nwith nc.Handle('/dev/null') as h:\n" +
+             "\n".join(" " + line for line in code.split("\n"))],
+            env=dict(os.environ, LD_PRELOAD=so), cwd="/", check=True,
+            stdout=subprocess.PIPE, universal_newlines=True).stdout
+        err, msg, text = ast.literal_eval(out)
+        self.assertEqual(err, errno.ENOMEM)
+        self.assertEqual(msg, "Cannot allocate memory: node 0 has only 230.47 MiB unclaimed, "
+                              "1 GiB asked; claim less or on another node")
+        self.assertIn("node 0 has only 230.47 MiB unclaimed", text)
+
     def test_older_modules(self):
         """a module of API version 2 gives scrub 0, one of version 1 held 0 too"""
         hi = self.host_info(2)

@@ -1123,6 +1123,22 @@ static void test_hints(void)
 		if (strstr(hint, "or --spread"))
 			diag("got", hint);
 	}
+	/* libclaims' claims_claim_diagnose(): what claimctl and Python say. */
+	{
+		struct numaclaims_claim big = { .target = 0, .pages = 1ULL << 30 };
+		char ours[CC_ERR_LEN];
+
+		tap(claims_claim_diagnose(ENOMEM, &big, 1, &hi, NULL, NULL, 8) == -EINVAL &&
+		    claims_claim_diagnose(ENOMEM, NULL, 1, &hi, NULL, hint, sizeof(hint)) == -EINVAL,
+		    "claims_claim_diagnose: NULL buffer or set is -EINVAL");
+		tap(claims_claim_diagnose(ENOMEM, &big, 1, &hi, NULL, hint, sizeof(hint)) == 0 &&
+		    !strncmp(hint, "node 0 has only ", 16) && strstr(hint, "4 TiB asked; claim less or on another node"),
+		    "claims_claim_diagnose: ENOMEM names the node, what it has and what was asked");
+		cc_claim_hint(ours, sizeof(ours), ENOMEM, &big, 1, &hi, NULL);
+		check_str(ours, hint, "claimctl's claim hint is libclaims' diagnosis");
+		tap(claims_claim_diagnose(ESRCH, &big, 1, &hi, NULL, hint, sizeof(hint)) == 0 &&
+		    hint[0] == '\0', "claims_claim_diagnose: nothing to say for ESRCH");
+	}
 	/* Opening the device: one module hint (modprobe), a bad --device named. */
 	check_str(cc_open_hint(ENOENT, NULL), CC_HINT_NOT_LOADED, "open hint: ENOENT, default device");
 	check_str(cc_open_hint(ENOENT, CLAIMS_DEVICE), CC_HINT_NOT_LOADED,
