@@ -1146,9 +1146,9 @@ static void cc_print_usage(FILE *f)
 		"  -h, --help         this help; 'claimctl COMMAND --help' for a command\n"
 		"  -V, --version      claimctl version\n"
 		"\n"
-		"SIZE: a number with a binary suffix K, M, G or T (or KiB ... TiB):\n"
-		"512M, 2G; a number alone is bytes (a multiple of 4096); NNNp is NNN\n"
-		"pages of 4 KiB.\n"
+		"SIZE: decimal digits with a binary suffix K, M, G or T (or KiB ... TiB,\n"
+		"any case): 512M, 2G, 1g; a number alone is bytes (a multiple of 4096);\n"
+		"NNNp is NNN pages of 4 KiB.  No spaces, sign or 0x (claimctl(8)).\n"
 		"\n"
 		"exit status: 0 success, 1 failure (one line on stderr names the errno\n"
 		"and what to do), 2 usage error.\n");
@@ -1176,7 +1176,7 @@ static void cc_print_cmd_help(const struct cc_cmd *c)
 	/* Only for the commands that take one (not 'version'). */
 	if (strstr(c->usage, "SIZE") || strstr(c->usage, "SPEC"))
 		printf("\nSIZE: 512M, 2G, 1g, 1GiB (binary), bytes without suffix, or NNNp\n"
-		       "pages; decimal digits only (claimctl(8), SIZES).\n");
+		       "pages; decimal digits only (claimctl(8): SIZES AND NODE LISTS).\n");
 }
 
 static int cmd_help(struct cc_args *a)
