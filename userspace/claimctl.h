@@ -217,7 +217,7 @@ void cc_print_topology_json(FILE *f, const struct cc_topo_node *nodes,
 			    int nr);
 
 /*
- * Hints: after a failed call, claimctl reads the host and domain state and
+ * Hints (claimctl_hints.c): after a failed call, claimctl reads the host and domain state and
  * explains the errno in one clause ("node 1 has only 812 MiB unclaimed;
  * claim less or on another node").  @hi and @di may be NULL when they could
  * not be read.  The hint is advice: the state may have changed since.
