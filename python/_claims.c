@@ -14,6 +14,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <claims.h>
 
@@ -427,32 +428,32 @@ static PyObject *Handle_domain_info(HandleObject *self, PyObject *args)
 
 static PyObject *Handle_domains(HandleObject *self, PyObject *unused)
 {
-	struct numaclaims_domain_info info;
+	struct numaclaims_domain_info *doms;
 	PyObject *l;
-	uint32_t id = 0;
 	uint64_t pools;
+	size_t nr, i;
 	int ret;
 
-	if (!handle_ok(self) || !(l = PyList_New(0)))
+	if (!handle_ok(self))
 		return NULL;
+	Py_BEGIN_ALLOW_THREADS
+	ret = claims_domain_list(self->h, &doms, &nr);
+	Py_END_ALLOW_THREADS
+	if (ret < 0)
+		return raise_claims(ret, "domain_list");
 	pools = host_pools(self);
-	while ((ret = claims_domain_getinfo_next(self->h, id, &info)) == 0) {
-		PyObject *d = info_dict(&info, pools);
+	l = PyList_New(0);
+	for (i = 0; l && i < nr; i++) {
+		PyObject *d = info_dict(&doms[i], pools);
 
 		if (!d || PyList_Append(l, d)) {
 			Py_XDECREF(d);
-			Py_DECREF(l);
-			return NULL;
+			Py_CLEAR(l);
+		} else {
+			Py_DECREF(d);
 		}
-		Py_DECREF(d);
-		if (info.domid == UINT32_MAX)
-			break;
-		id = info.domid + 1;
 	}
-	if (ret < 0 && ret != -ESRCH) {
-		Py_DECREF(l);
-		return raise_claims(ret, "domain_getinfo_next");
-	}
+	free(doms);
 	return l;
 }
 

@@ -209,7 +209,7 @@ static int cmd_list(struct cc_args *a)
 	if (cc_open(a, &h))
 		return EXIT_FAILURE;
 	hip = cc_host(h, &hi);
-	ret = cc_read_domains(h, &doms, &nr);
+	ret = claims_domain_list(h, &doms, &nr);
 	claims_close(h);
 	if (ret)
 		return cc_fail_generic("list domains", ret, -1);

@@ -242,41 +242,6 @@ static int mt_error(const char *what, int err, const char *hint)
 	return EXIT_FAILURE;
 }
 
-int cc_read_domains(struct claims_handle *h,
-		    struct numaclaims_domain_info **domsp, size_t *nrp)
-{
-	struct numaclaims_domain_info *doms = NULL, *grown;
-	size_t nr = 0, cap = 0;
-	uint32_t next = 0;
-	int ret;
-
-	for (;;) {
-		if (nr == cap) {
-			cap = cap ? cap * 2 : 16;
-			grown = realloc(doms, cap * sizeof(*doms));
-			if (!grown) {
-				ret = -ENOMEM;
-				break;
-			}
-			doms = grown;
-		}
-		ret = claims_domain_getinfo_next(h, next, &doms[nr]);
-		if (ret)
-			break;
-		next = doms[nr].domid + 1;
-		nr++;
-		if (next == 0)	/* domid UINT32_MAX was the last possible */
-			break;
-	}
-	if (ret && ret != -ESRCH) {
-		free(doms);
-		return ret;
-	}
-	*domsp = doms;
-	*nrp = nr;
-	return 0;
-}
-
 /* Host and every domain; 0 or a negative errno (with one line said). */
 static int mt_read(const char *device, struct numaclaims_host_info *hi,
 		   struct numaclaims_domain_info **domsp, size_t *nrp)
@@ -299,7 +264,7 @@ static int mt_read(const char *device, struct numaclaims_host_info *hi,
 		mt_error("read host info", -ret, NULL);
 		return ret;
 	}
-	ret = cc_read_domains(h, domsp, nrp);
+	ret = claims_domain_list(h, domsp, nrp);
 	claims_close(h);
 	if (ret) {
 		mt_error("list domains", -ret, NULL);

@@ -732,7 +732,25 @@ int claims_build_like(struct claims_handle *h, uint32_t domid,
 		      const struct numaclaims_domain_info *orig,
 		      struct claims_plan *p);
 
-/* ---- sizes and claim sets as text (LIBCLAIMS_1.5) ---- */
+/* ---- every domain; sizes and claim sets as text (LIBCLAIMS_1.5) ---- */
+
+/**
+ * claims_domain_list() - every domain, in domid order (DOMAIN_INFO with
+ * %NUMACLAIMS_INFO_NEXT from 0), as claimctl list and the Python binding's
+ * domains() read them (LIBCLAIMS_1.5).
+ * @doms: (out) a malloc'ed array the caller frees with free() (NULL when
+ *        there is no domain).
+ * @nr:   (out) domains in it.
+ *
+ * Domains created or destroyed meanwhile may or may not be listed; each
+ * entry is one DOMAIN_INFO.
+ *
+ * Return: 0; -EINVAL (@doms or @nr NULL), -ENOMEM, DOMAIN_INFO's errors
+ * (then nothing to free, *@doms NULL and *@nr 0).
+ */
+int claims_domain_list(struct claims_handle *h,
+		       struct numaclaims_domain_info **doms, size_t *nr);
+
 
 /**
  * claims_parse_size() - a memory size as claimctl and the Python binding

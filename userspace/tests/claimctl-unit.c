@@ -1328,6 +1328,15 @@ static void test_libclaims(void)
 	tap(claims_api_version(h) == -ENOTTY, "api_version -> -ENOTTY");
 	tap(claims_physinfo(h, &hi) == -ENOTTY, "physinfo -> -ENOTTY");
 	tap(claims_domain_getinfo(h, 1, &di) == -ENOTTY, "getinfo -> -ENOTTY");
+	{
+		struct numaclaims_domain_info *list = (void *)&di;
+		size_t nr_list = 7;
+
+		tap(claims_domain_list(h, &list, &nr_list) == -ENOTTY && !list && !nr_list,
+		    "domain_list -> -ENOTTY, nothing to free");
+		tap(claims_domain_list(h, NULL, &nr_list) == -EINVAL &&
+		    claims_domain_list(h, &list, NULL) == -EINVAL, "domain_list NULL -> -EINVAL");
+	}
 	tap(claims_domain_getinfo_next(h, 0, &di) == -ENOTTY,
 	    "getinfo_next -> -ENOTTY");
 	tap(claims_domain_create(h, 1, 0, &domid) == -ENOTTY && domid == 5,

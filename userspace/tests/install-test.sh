@@ -87,8 +87,8 @@ t "the planner calls are LIBCLAIMS_1.3" \
 	bash -c "[ \$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -cE ' claims_(plan_compute|plan_topology_read|plan|build_claim)@@LIBCLAIMS_1.3\$') = 4 ]"
 t "the cores, NUMA metrics and like calls are LIBCLAIMS_1.4" \
 	bash -c "[ \$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -cE ' claims_(plan_compute_cores|node_cores|domain_numa|plan_like|build_like)@@LIBCLAIMS_1.4\$') = 5 ]"
-t "the parsers and the claim diagnosis are LIBCLAIMS_1.5" \
-	bash -c "[ \$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -cE ' claims_(parse_size|parse_claims|claim_diagnose)@@LIBCLAIMS_1.5\$') = 3 ]"
+t "the parsers, the claim diagnosis and the domain list are LIBCLAIMS_1.5" \
+	bash -c "[ \$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -cE ' claims_(parse_size|parse_claims|claim_diagnose|domain_list)@@LIBCLAIMS_1.5\$') = 4 ]"
 t "installed claimctl runs" "$prefix/bin/claimctl" --version
 # Man pages, completion, the modprobe.d example and the example builder.
 man=$prefix/share/man
