@@ -92,10 +92,7 @@ static const struct cc_cmd *cc_current;
 
 /* ---- messages ---- */
 
-static void cc_usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static void cc_usage_error(const char *fmt, ...)
+void cc_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -110,13 +107,6 @@ static void cc_usage_error(const char *fmt, ...)
 		fprintf(stderr, "\n(see 'claimctl --help')\n");
 }
 
-/* "claimctl: WHAT: ENAME (strerror): HINT" and return 1. */
-static int cc_error(const char *what, int err, const char *hint)
-{
-	fprintf(stderr, "claimctl: %s: %s (%s)%s%s\n", what, cc_errno_name(err),
-		strerror(err), hint && *hint ? ": " : "", hint ? hint : "");
-	return EXIT_FAILURE;
-}
 
 static int cc_open(struct cc_args *a, struct claims_handle **hp)
 {

@@ -275,6 +275,20 @@ void cc_build_nomem_hint(char *buf, size_t len,
 const char *cc_open_hint(int err, const char *device);
 
 /**
+ * cc_error() - claimctl's one failure line, "claimctl: WHAT: ENAME
+ * (strerror): HINT" (no ": HINT" when @hint is NULL or ""), on stderr, for
+ * every command (claimctl_hints.c).  @err is positive.  Return: 1, the
+ * exit status.
+ */
+int cc_error(const char *what, int err, const char *hint);
+
+/**
+ * cc_usage_error() - claimctl's one usage-error printer: "claimctl: MSG",
+ * then the command's usage line and where its help is (claimctl.c).
+ */
+void cc_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/**
  * cc_generic_hint() - what to do about an errno any command can meet
  * (ESRCH, EPERM, ENOTTY, ...) for domain @domid (or -1); "" if none.
  */

@@ -19,21 +19,22 @@
 
 #define EXIT_USAGE	2
 
+/* claimctl's printers (cc_usage_error(), cc_error()) with build's words. */
 static int bd_usage(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "claimctl: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nusage: claimctl build %s\n(see 'claimctl build --help')\n",
-		CC_BUILD_USAGE);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	cc_usage_error(fmt, arg);
+#pragma GCC diagnostic pop
 	return EXIT_USAGE;
 }
 
 static int bd_error(uint32_t domid, int err, const char *hint)
 {
-	fprintf(stderr, "claimctl: build for domain %u: %s (%s)%s%s\n", domid,
-		cc_errno_name(err), strerror(err), hint && *hint ? ": " : "",
-		hint ? hint : "");
-	return EXIT_FAILURE;
+	char what[48];
+
+	snprintf(what, sizeof(what), "build for domain %u", domid);
+	return cc_error(what, err, hint);
 }
 
 static const char *bd_kind(uint32_t kind)
@@ -146,11 +147,12 @@ static int bd_u32(const char *s, uint64_t max, const char *what, uint32_t *v)
 static int bd_open(const char *device, struct claims_handle **h)
 {
 	int ret = claims_open_handle(device, h);
+	char what[300];
 
-	if (ret)
-		fprintf(stderr, "claimctl: open %s: %s (%s): %s\n",
-			device ? device : CLAIMS_DEVICE, cc_errno_name(-ret),
-			strerror(-ret), claims_strerror(ret));
+	if (ret) {
+		snprintf(what, sizeof(what), "open %s", device ? device : CLAIMS_DEVICE);
+		cc_error(what, -ret, cc_open_hint(-ret, device));
+	}
 	return ret;
 }
 

@@ -262,3 +262,10 @@ const char *cc_open_hint(int err, const char *device)
 		return "the device is root-only; run as root";
 	return NULL;
 }
+
+int cc_error(const char *what, int err, const char *hint)
+{
+	fprintf(stderr, "claimctl: %s: %s (%s)%s%s\n", what, cc_errno_name(err),
+		strerror(err), hint && *hint ? ": " : "", hint ? hint : "");
+	return 1;
+}

@@ -234,12 +234,13 @@ void cc_metrics_render(FILE *f, const struct numaclaims_host_info *hi,
 	}
 }
 
+/* claimctl's one failure line (cc_error()), "metrics: WHAT". */
 static int mt_error(const char *what, int err, const char *hint)
 {
-	fprintf(stderr, "claimctl: metrics: %s: %s (%s)%s%s\n", what,
-		cc_errno_name(err), strerror(err), hint ? ": " : "",
-		hint ? hint : "");
-	return EXIT_FAILURE;
+	char buf[400];
+
+	snprintf(buf, sizeof(buf), "metrics: %s", what);
+	return cc_error(buf, err, hint);
 }
 
 /* Host and every domain; 0 or a negative errno (with one line said). */

@@ -104,16 +104,19 @@ expect_without "a --device path that does not exist names --device" 1 \
 expect_without "metrics: a --device path that does not exist names --device" 1 \
 	'open /nonexistent/numaclaims: ENOENT .*: check --device' 'module' \
 	-- --device /nonexistent/numaclaims metrics
+expect_without "build: a --device path that does not exist names --device" 1 \
+	'^claimctl: open /nonexistent/numaclaims: ENOENT \(No such file or directory\): check --device' \
+	'module' -- --device /nonexistent/numaclaims build 3 1G
 # A device node without a driver (ENXIO): the module; one hint, modprobe,
 # in every command (and libclaims' claims_strerror()).
 if mknod "$tmp/nodev" c 240 250 2>/dev/null; then
-	for cmd in info list metrics; do
+	for cmd in info list metrics "build 3 1G"; do
 		expect_without "$cmd: the module-not-loaded hint says modprobe" 1 \
 			"open $tmp/nodev: ENXIO .*: is the numaclaims module loaded\\? \\(modprobe numaclaims\\)\$" \
 			'insmod' -- --device "$tmp/nodev" $cmd
 	done
 else
-	for cmd in info list metrics; do
+	for cmd in info list metrics "build 3 1G"; do
 		n=$((n + 1))
 		echo "ok $n # SKIP $cmd: the module-not-loaded hint (mknod needs root)"
 	done
