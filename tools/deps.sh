@@ -14,6 +14,10 @@
 #          kunit-612); the only group that adds the backports apt source
 #          (/etc/apt/sources.list.d/numaclaims-bookworm-backports.list,
 #          mirror: the machine's bookworm one, or NC_BACKPORTS_MIRROR)
+#   vm73   Debian's 7.3 kernel (trixie-backports), for make module-73,
+#          selftests-73, realvm-73: only debootstrap on the host; the trixie
+#          root (gcc 14, the 7.3 headers) and the kernel image are made and
+#          cached by tools/trixie-root.sh, never installed on the host
 #   test   sanitizers (ASan/UBSan), libFuzzer, valgrind, JSON/Prometheus parsers
 #   bench  benchmarks and their plots
 #   dkms   dkms, for the DKMS packaging test only (make dkms-test)
@@ -49,6 +53,8 @@ group_pkgs() {
 	# present if some NAME.*-amd64 is installed, so a newer backport is
 	# not fetched on every run (the installed kernel is the cache).
 	vm612)	echo bpo:linux-image-6.12 bpo:linux-headers-6.12 bpo:linux-source-6.12 ;;
+	# The 7.3 build root and kernel come from tools/trixie-root.sh.
+	vm73)	echo debootstrap ;;
 	# libFuzzer (libclang_rt.fuzzer-x86_64.a) and the ASan/UBSan runtimes
 	# are in libclang-rt-14-dev on bookworm; llvm-14 has llvm-symbolizer,
 	# which ASan needs for readable stack traces.
@@ -59,9 +65,9 @@ group_pkgs() {
 	*)	return 1 ;;
 	esac
 }
-ALL_GROUPS="build vm kunit vm612 test bench dkms pkg"
+ALL_GROUPS="build vm kunit vm612 vm73 test bench dkms pkg"
 
-usage() { sed -n '3,28s/^# \{0,1\}//p' "$0"; exit "${1:-2}"; }
+usage() { sed -n '3,32s/^# \{0,1\}//p' "$0"; exit "${1:-2}"; }
 
 mode=install
 groups=()
@@ -133,6 +139,7 @@ group_needs() {
 	vm)	echo c:qemu-system-x86_64 c:busybox c:cpio c:gzip c:numactl ;;
 	kunit)	echo c:bc c:bison c:flex c:python3 c:xz c:rsync c:prove ;;
 	vm612)	echo g:/boot/vmlinuz-6.12.* g:/usr/src/linux-source-6.12.tar.xz ;;
+	vm73)	echo c:debootstrap ;;
 	test)	echo c:clang c:valgrind ;;
 	bench)	echo c:python3 c:valgrind ;;
 	dkms)	echo c:dkms ;;

@@ -3,7 +3,8 @@
 # tools/realvm.sh - real VMs on numaclaims domains: nested QEMU (TCG) inside
 # the test VM of tools/vm.sh, the tiny guest of vmguest/ as the VM.
 #
-# usage: tools/realvm.sh test  [--out FILE.tap]     (make realvm)
+# usage: tools/realvm.sh test  [--out FILE.tap] [--kernel PATH --module PATH.ko]
+#                                                   (make realvm, realvm-73)
 #        tools/realvm.sh storm [--out FILE.jsonl] [--vms N] [--modes "..."]
 #        tools/realvm.sh demo                       (make demo)
 #
@@ -21,8 +22,13 @@
 #          per-node tables before and after, every VM's placement.  About
 #          2 minutes.
 #
-# Needs build/module/numaclaims.ko and build/userspace/claimctl-static
-# (make module-vm userspace); builds vmguest itself.  The QEMU binary, its TCG
+#   --kernel PATH     the test VM's kernel (default tools/vm.sh's, the
+#                     Debian 6.1 one); with --module built against it
+#   --module PATH.ko  numaclaims.ko (default build/module/numaclaims.ko)
+#
+# Needs build/module/numaclaims.ko (or --module) and
+# build/userspace/claimctl-static (make module-vm userspace); builds vmguest
+# itself.  The QEMU binary, its TCG
 # accelerator module and the firmware it loads (SeaBIOS, the multiboot
 # option ROM, kvmvapic) are copied into the test VM's initramfs.
 set -euo pipefail
@@ -30,20 +36,22 @@ set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:-}
 [ $# -gt 0 ] && shift
-out='' vms=10 modes='claims bind preferred' timeout=''
+out='' vms=10 modes='claims bind preferred' timeout='' ko='' kernel=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--out)		out=$2; shift ;;
 	--vms)		vms=$2; shift ;;
 	--modes)	modes=$2; shift ;;
 	--timeout)	timeout=$2; shift ;;
-	-h|--help)	sed -n '3,27s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	--kernel)	kernel=(--kernel "$2"); shift ;;
+	--module)	ko=$2; shift ;;
+	-h|--help)	sed -n '3,33s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*)		echo "realvm.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
 done
 
-ko=$TOP/build/module/numaclaims.ko
+ko=${ko:-$TOP/build/module/numaclaims.ko}
 claimctl=$TOP/build/userspace/claimctl-static
 for f in "$ko" "$claimctl"; do
 	[ -r "$f" ] || { echo "realvm.sh: $f missing (make module-vm userspace)" >&2; exit 1; }
@@ -68,7 +76,7 @@ case "$mode" in
 test)
 	out=${out:-$TOP/build/results/realvm.tap}
 	mkdir -p "$(dirname "$out")"
-	exec "$TOP/tools/vm.sh" --nodes 2 --mem-per-node 512M \
+	exec "$TOP/tools/vm.sh" --nodes 2 --mem-per-node 512M "${kernel[@]}" \
 		--module "$ko" --params "pool_mb=64 debug=1" "${adds[@]}" \
 		--add "$TOP/tools/realvm-guest.sh:/bin/realvm-guest" \
 		--out "$out" --quiet --splat-check --timeout "${timeout:-300}" \
@@ -90,7 +98,7 @@ storm|demo)
 	# node 2, so that nodes 0 and 1 hold guest RAM only.
 	log=$TOP/build/vm/realvm-$mode.log
 	rc=0
-	"$TOP/tools/vm.sh" --nodes 3 --mem-per-node 768M "${quiet[@]}" --log "$log" \
+	"$TOP/tools/vm.sh" --nodes 3 --mem-per-node 768M "${kernel[@]}" "${quiet[@]}" --log "$log" \
 		--timeout "${timeout:-600}" "${adds[@]}" \
 		--add "$ko:/lib/realvm/numaclaims.ko" \
 		--add "$(command -v numactl):/usr/bin/numactl" \
@@ -112,7 +120,7 @@ storm|demo)
 	exit "$rc"
 	;;
 *)
-	sed -n '3,27s/^# \{0,1\}//p' "$0" >&2
+	sed -n '3,33s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 	;;
 esac

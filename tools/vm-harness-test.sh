@@ -9,14 +9,14 @@
 # usage: tools/vm-harness-test.sh [--toggles N] [--tcg-threads single|multi]
 #
 #   --toggles N      trace-event on/off rounds of the text-patching test
-#                    (default 50)
+#                    (default 30)
 #   --tcg-threads T  run the text-patching test with this TCG mode (default
 #                    vm.sh's, single).  With multi it is the reproducer of
 #                    the "Oops: int3" in __schedule that single prevents
 #                    (expect that test to fail, intermittently).
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-toggles=50 tcg=()
+toggles=30 tcg=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--toggles)	toggles=$2; shift ;;
