@@ -14,21 +14,43 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <claims.h>
 
 static PyObject *error_from;	/* numaclaims.errors.error_from */
+static PyObject *parse_error;	/* numaclaims.errors.ParseError */
 
-/* Raise error_from(ret, op); returns NULL. */
-static PyObject *raise_claims(int ret, const char *op)
+/* Raise ParseError(message, errno) for a claims_parse_*() failure. */
+static PyObject *raise_parse(int ret, const char *msg)
 {
-	PyObject *exc = PyObject_CallFunction(error_from, "is", ret, op);
+	PyObject *exc = PyObject_CallFunction(parse_error, "si", msg, -ret);
+
+	if (exc) {
+		PyErr_SetObject(parse_error, exc);
+		Py_DECREF(exc);
+	}
+	return NULL;
+}
+
+/* Raise error_from(ret, op, why); returns NULL. @why: NULL or "" for none. */
+static PyObject *raise_claims_why(int ret, const char *op, const char *why)
+{
+	PyObject *exc = why && *why ?
+		PyObject_CallFunction(error_from, "iss", ret, op, why) :
+		PyObject_CallFunction(error_from, "is", ret, op);
 
 	if (exc) {
 		PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
 		Py_DECREF(exc);
 	}
 	return NULL;
+}
+
+/* Raise error_from(ret, op); returns NULL. */
+static PyObject *raise_claims(int ret, const char *op)
+{
+	return raise_claims_why(ret, op, NULL);
 }
 
 typedef struct {
@@ -209,8 +231,18 @@ static PyObject *Handle_claim_set(HandleObject *self, PyObject *args)
 	Py_DECREF(fast);
 	nr = (uint32_t)n;
 	ret = claims_domain_claim_memory(self->h, domid, NUMACLAIMS_CLAIM_SET, &nr, set);
-	if (ret < 0)
-		return raise_claims(ret, "domain_claim_memory");
+	if (ret < 0) {
+		/* Why, as claimctl says it: libclaims' diagnosis of the state now. */
+		struct numaclaims_host_info hi;
+		struct numaclaims_domain_info di;
+		char why[512] = "";
+		int have_hi = !claims_physinfo(self->h, &hi);
+		int have_di = !claims_domain_getinfo(self->h, domid, &di);
+
+		claims_claim_diagnose(-ret, set, (uint32_t)n, have_hi ? &hi : NULL,
+				      have_di ? &di : NULL, why, sizeof(why));
+		return raise_claims_why(ret, "domain_claim_memory", why);
+	}
 	Py_RETURN_NONE;
 }
 
@@ -396,32 +428,32 @@ static PyObject *Handle_domain_info(HandleObject *self, PyObject *args)
 
 static PyObject *Handle_domains(HandleObject *self, PyObject *unused)
 {
-	struct numaclaims_domain_info info;
+	struct numaclaims_domain_info *doms;
 	PyObject *l;
-	uint32_t id = 0;
 	uint64_t pools;
+	size_t nr, i;
 	int ret;
 
-	if (!handle_ok(self) || !(l = PyList_New(0)))
+	if (!handle_ok(self))
 		return NULL;
+	Py_BEGIN_ALLOW_THREADS
+	ret = claims_domain_list(self->h, &doms, &nr);
+	Py_END_ALLOW_THREADS
+	if (ret < 0)
+		return raise_claims(ret, "domain_list");
 	pools = host_pools(self);
-	while ((ret = claims_domain_getinfo_next(self->h, id, &info)) == 0) {
-		PyObject *d = info_dict(&info, pools);
+	l = PyList_New(0);
+	for (i = 0; l && i < nr; i++) {
+		PyObject *d = info_dict(&doms[i], pools);
 
 		if (!d || PyList_Append(l, d)) {
 			Py_XDECREF(d);
-			Py_DECREF(l);
-			return NULL;
+			Py_CLEAR(l);
+		} else {
+			Py_DECREF(d);
 		}
-		Py_DECREF(d);
-		if (info.domid == UINT32_MAX)
-			break;
-		id = info.domid + 1;
 	}
-	if (ret < 0 && ret != -ESRCH) {
-		Py_DECREF(l);
-		return raise_claims(ret, "domain_getinfo_next");
-	}
+	free(doms);
 	return l;
 }
 
@@ -798,6 +830,38 @@ static PyObject *mod_node_cores(PyObject *mod, PyObject *args, PyObject *kw)
 	return PyLong_FromLong(ret);
 }
 
+static PyObject *mod_parse_size(PyObject *mod, PyObject *args)
+{
+	char err[256] = "";
+	const char *text;
+	uint64_t pages;
+	int ret;
+
+	if (!PyArg_ParseTuple(args, "s", &text))
+		return NULL;
+	ret = claims_parse_size(text, &pages, err, sizeof(err));
+	if (ret < 0)
+		return raise_parse(ret, err);
+	return PyLong_FromUnsignedLongLong(pages);
+}
+
+static PyObject *mod_parse_claims(PyObject *mod, PyObject *args)
+{
+	struct numaclaims_claim set[NUMACLAIMS_MAX_NODES + 1];
+	char err[256] = "";
+	const char *text;
+	uint32_t nr;
+	int ret;
+
+	if (!PyArg_ParseTuple(args, "s", &text))
+		return NULL;
+	ret = claims_parse_claims(text, set, NUMACLAIMS_MAX_NODES + 1, &nr, err,
+				  sizeof(err));
+	if (ret < 0)
+		return raise_parse(ret, err);
+	return set_to_list(set, nr);
+}
+
 static PyObject *mod_strerror(PyObject *mod, PyObject *args)
 {
 	int err;
@@ -868,6 +932,10 @@ static PyTypeObject HandleType = {
 
 static PyMethodDef mod_methods[] = {
 	{ "strerror", mod_strerror, METH_VARARGS, "strerror(err): claims_strerror()" },
+	{ "parse_size", mod_parse_size, METH_VARARGS,
+	  "parse_size(text) -> pages: claims_parse_size() (ParseError if not a size)" },
+	{ "parse_claims", mod_parse_claims, METH_VARARGS,
+	  "parse_claims(text) -> [(target, pages), ...]: claims_parse_claims()" },
 	{ "domain_path", mod_domain_path, METH_VARARGS, "domain_path(domid) -> /dev/numaclaims-domN" },
 	{ "plan_compute", (PyCFunction)(void (*)(void))mod_plan_compute, METH_VARARGS | METH_KEYWORDS,
 	  "plan_compute(topology, pages, ...) -> plan: the pure planner, no device.\n"
@@ -897,8 +965,9 @@ PyMODINIT_FUNC PyInit__claims(void)
 	if (!errors)
 		return NULL;
 	error_from = PyObject_GetAttrString(errors, "error_from");
+	parse_error = PyObject_GetAttrString(errors, "ParseError");
 	Py_DECREF(errors);
-	if (!error_from)
+	if (!error_from || !parse_error)
 		return NULL;
 	m = PyModule_Create(&claims_module);
 	if (!m)

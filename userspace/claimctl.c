@@ -92,10 +92,7 @@ static const struct cc_cmd *cc_current;
 
 /* ---- messages ---- */
 
-static void cc_usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static void cc_usage_error(const char *fmt, ...)
+void cc_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -110,13 +107,6 @@ static void cc_usage_error(const char *fmt, ...)
 		fprintf(stderr, "\n(see 'claimctl --help')\n");
 }
 
-/* "claimctl: WHAT: ENAME (strerror): HINT" and return 1. */
-static int cc_error(const char *what, int err, const char *hint)
-{
-	fprintf(stderr, "claimctl: %s: %s (%s)%s%s\n", what, cc_errno_name(err),
-		strerror(err), hint && *hint ? ": " : "", hint ? hint : "");
-	return EXIT_FAILURE;
-}
 
 static int cc_open(struct cc_args *a, struct claims_handle **hp)
 {
@@ -127,10 +117,7 @@ static int cc_open(struct cc_args *a, struct claims_handle **hp)
 
 	if (!ret)
 		return 0;
-	if (ret == -ENOENT || ret == -ENODEV || ret == -ENXIO)
-		hint = "is the numaclaims module loaded? (insmod numaclaims.ko)";
-	else if (ret == -EACCES || ret == -EPERM)
-		hint = "the device is root-only; run as root";
+	hint = cc_open_hint(-ret, a->device);
 	snprintf(what, sizeof(what), "open %s", path);
 	cc_error(what, -ret, hint);
 	return -1;
@@ -212,7 +199,7 @@ static int cmd_list(struct cc_args *a)
 	if (cc_open(a, &h))
 		return EXIT_FAILURE;
 	hip = cc_host(h, &hi);
-	ret = cc_read_domains(h, &doms, &nr);
+	ret = claims_domain_list(h, &doms, &nr);
 	claims_close(h);
 	if (ret)
 		return cc_fail_generic("list domains", ret, -1);
@@ -1149,9 +1136,9 @@ static void cc_print_usage(FILE *f)
 		"  -h, --help         this help; 'claimctl COMMAND --help' for a command\n"
 		"  -V, --version      claimctl version\n"
 		"\n"
-		"SIZE: a number with a binary suffix K, M, G or T (or KiB ... TiB):\n"
-		"512M, 2G; a number alone is bytes (a multiple of 4096); NNNp is NNN\n"
-		"pages of 4 KiB.\n"
+		"SIZE: decimal digits with a binary suffix K, M, G or T (or KiB ... TiB,\n"
+		"any case): 512M, 2G, 1g; a number alone is bytes (a multiple of 4096);\n"
+		"NNNp is NNN pages of 4 KiB.  No spaces, sign or 0x (claimctl(8)).\n"
 		"\n"
 		"exit status: 0 success, 1 failure (one line on stderr names the errno\n"
 		"and what to do), 2 usage error.\n");
@@ -1176,7 +1163,10 @@ static void cc_print_cmd_help(const struct cc_cmd *c)
 		       "(\"_pages\"); docs/claimctl.schema.json has every command's.\n" : "",
 		       (c->opts & OPT_PAGES) ?
 		       "--pages prints tables in 4 KiB pages.\n" : "");
-	printf("\nSIZE: 512M, 2G (binary), bytes without suffix, or NNNp pages.\n");
+	/* Only for the commands that take one (not 'version'). */
+	if (strstr(c->usage, "SIZE") || strstr(c->usage, "SPEC"))
+		printf("\nSIZE: 512M, 2G, 1g, 1GiB (binary), bytes without suffix, or NNNp\n"
+		       "pages; decimal digits only (claimctl(8): SIZES AND NODE LISTS).\n");
 }
 
 static int cmd_help(struct cc_args *a)
@@ -1267,7 +1257,18 @@ static void cc_bad_option(char **argv, const char *optstring,
 		known = 1;
 	for (o = longopts; !known && optopt && o->name; o++)
 		known = o->val == optopt;
-	if (known && optopt < 256 && arg[0] == '-' && arg[1] != '-')
+	if (optopt >= '0' && optopt <= '9') {
+		/* "destroy -1", "claim 2 -1:1G", "populate 2 -4096" */
+		const char *neg = NULL;
+		int i;
+
+		for (i = optind > 0 ? optind - 1 : 0; i <= optind && argv[i]; i++)
+			if (argv[i][0] == '-' && argv[i][1] == optopt) {
+				neg = argv[i];
+				break;
+			}
+		cc_usage_error(CC_NEGATIVE, neg ? neg : arg);
+	} else if (known && optopt < 256 && arg[0] == '-' && arg[1] != '-')
 		cc_usage_error("option -%c needs an argument", optopt);
 	else if (known)
 		cc_usage_error("option '%s' needs an argument", arg);

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <linux/numaclaims.h>
+#include "claims.h"
 
 #define CC_PAGE_SIZE	4096ULL
 #define CC_PAGE_SHIFT	12
@@ -31,12 +32,8 @@
 /* ---- parsing (claimctl_parse.c) ---- */
 
 /**
- * cc_parse_size() - parse a memory size into pages.
- *
- * Grammar: DIGITS [SUFFIX].  No suffix: bytes.  K, M, G, T (or KiB, MiB,
- * GiB, TiB; case-insensitive; binary, 1K = 1024): that many bytes.  "p":
- * pages of 4 KiB.  A byte count must be a multiple of 4 KiB.  "1.5G",
- * "1GB", "-1", "" and sizes above 2^64-1 bytes or pages are refused.
+ * cc_parse_size() - parse a memory size into pages: claims_parse_size(),
+ * the grammar the Python binding shares (claims.h, claimctl(8)).
  */
 int cc_parse_size(const char *s, uint64_t *pages, char *err, size_t errlen);
 
@@ -54,16 +51,8 @@ int cc_parse_node(const char *s, uint32_t *node, char *err, size_t errlen);
 int cc_parse_domid(const char *s, uint32_t *domid, char *err, size_t errlen);
 
 /**
- * cc_parse_claim_spec() - parse a claim set.
- *
- * Grammar: "clear" (the set {0 pages, host}: release every claim), or a
- * comma-separated list of TARGET:SIZE with TARGET a node id, "host" (the
- * host-wide part) or "legacy" (legacy arithmetic: SIZE is the domain's
- * total target; only alone).  A node or host listed twice, legacy with
- * other entries, a node id >= %NUMACLAIMS_MAX_NODES, an empty entry and a
- * total that overflows 64 bits are refused.
- * @set:  (out) room for %CC_MAX_ENTRIES entries.
- * @nr:   (out) entries parsed.
+ * cc_parse_claim_spec() - parse a claim set: claims_parse_claims() with
+ * room for %CC_MAX_ENTRIES entries in @set.
  */
 int cc_parse_claim_spec(const char *s, struct numaclaims_claim *set,
 			uint32_t *nr, char *err, size_t errlen);
@@ -228,7 +217,7 @@ void cc_print_topology_json(FILE *f, const struct cc_topo_node *nodes,
 			    int nr);
 
 /*
- * Hints: after a failed call, claimctl reads the host and domain state and
+ * Hints (claimctl_hints.c): after a failed call, claimctl reads the host and domain state and
  * explains the errno in one clause ("node 1 has only 812 MiB unclaimed;
  * claim less or on another node").  @hi and @di may be NULL when they could
  * not be read.  The hint is advice: the state may have changed since.
@@ -258,6 +247,46 @@ void cc_populate_hint(char *buf, size_t len, int err, int node,
 void cc_offline_hint(char *buf, size_t len, int err, int online,
 		     uint32_t node, __u64 pages,
 		     const struct numaclaims_host_info *hi);
+
+/**
+ * cc_build_nomem_hint() - why `claimctl build` found no plan that fits
+ * (@r asked, @t the topology read after, @attempts installs tried): the
+ * node with the most unclaimed, the host's, and what else to allow (not
+ * --spread when @r has it already).
+ */
+void cc_build_nomem_hint(char *buf, size_t len,
+			 const struct claims_plan_request *r,
+			 const struct claims_plan_topology *t, uint32_t attempts);
+
+/**
+ * CC_NEGATIVE - the usage error for an argument such as "-1" or "-1:1G"
+ * that getopt would take for options (printf format, one %s: the argument).
+ */
+#define CC_NEGATIVE "'%s' is not an option: domain ids, nodes and sizes are never negative"
+
+/** CC_HINT_NOT_LOADED - the one module-not-loaded hint of every command. */
+#define CC_HINT_NOT_LOADED "is the numaclaims module loaded? (modprobe numaclaims)"
+
+/**
+ * cc_open_hint() - what to do when opening @device (NULL: the default)
+ * failed with @err (positive); NULL if nothing to add.  A --device path
+ * that does not exist is named as such, not blamed on the module.
+ */
+const char *cc_open_hint(int err, const char *device);
+
+/**
+ * cc_error() - claimctl's one failure line, "claimctl: WHAT: ENAME
+ * (strerror): HINT" (no ": HINT" when @hint is NULL or ""), on stderr, for
+ * every command (claimctl_hints.c).  @err is positive.  Return: 1, the
+ * exit status.
+ */
+int cc_error(const char *what, int err, const char *hint);
+
+/**
+ * cc_usage_error() - claimctl's one usage-error printer: "claimctl: MSG",
+ * then the command's usage line and where its help is (claimctl.c).
+ */
+void cc_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /**
  * cc_generic_hint() - what to do about an errno any command can meet

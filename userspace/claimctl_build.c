@@ -19,21 +19,22 @@
 
 #define EXIT_USAGE	2
 
+/* claimctl's printers (cc_usage_error(), cc_error()) with build's words. */
 static int bd_usage(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "claimctl: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nusage: claimctl build %s\n(see 'claimctl build --help')\n",
-		CC_BUILD_USAGE);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	cc_usage_error(fmt, arg);
+#pragma GCC diagnostic pop
 	return EXIT_USAGE;
 }
 
 static int bd_error(uint32_t domid, int err, const char *hint)
 {
-	fprintf(stderr, "claimctl: build for domain %u: %s (%s)%s%s\n", domid,
-		cc_errno_name(err), strerror(err), hint && *hint ? ": " : "",
-		hint ? hint : "");
-	return EXIT_FAILURE;
+	char what[48];
+
+	snprintf(what, sizeof(what), "build for domain %u", domid);
+	return cc_error(what, err, hint);
 }
 
 static const char *bd_kind(uint32_t kind)
@@ -103,31 +104,12 @@ static void bd_nomem_hint(char *buf, size_t len, struct claims_handle *h,
 			  uint32_t attempts)
 {
 	struct claims_plan_topology t;
-	char most[32], host[32], want[32];
-	uint64_t best = 0;
-	int n, best_node = -1;
 
 	if (claims_plan_topology_read(h, domid, &t)) {
 		snprintf(buf, len, "no plan fits the host now");
 		return;
 	}
-	for (n = 0; n < (int)t.nr_nodes; n++) {
-		if (!(t.pool_nodes & (1ULL << n)) ||
-		    (r->allowed_nodes && !(r->allowed_nodes & (1ULL << n))))
-			continue;
-		if (best_node < 0 || t.free_pages[n] > best) {
-			best = t.free_pages[n];
-			best_node = n;
-		}
-	}
-	cc_format_human(want, sizeof(want), r->pages);
-	cc_format_human(most, sizeof(most), best);
-	cc_format_human(host, sizeof(host), t.host_free_pages);
-	snprintf(buf, len,
-		 "no plan for %s fits now (%u install%s tried; node %d has the most "
-		 "unclaimed, %s, the host %s); claim less, or allow more nodes "
-		 "(--nodes, --max-nodes), a larger --max-distance or --spread",
-		 want, attempts, attempts == 1 ? "" : "s", best_node, most, host);
+	cc_build_nomem_hint(buf, len, r, &t, attempts);
 }
 
 /* "--name VALUE" or "--name=VALUE" at argv[*i]; NULL if not this option. */
@@ -165,11 +147,12 @@ static int bd_u32(const char *s, uint64_t max, const char *what, uint32_t *v)
 static int bd_open(const char *device, struct claims_handle **h)
 {
 	int ret = claims_open_handle(device, h);
+	char what[300];
 
-	if (ret)
-		fprintf(stderr, "claimctl: open %s: %s (%s): %s\n",
-			device ? device : CLAIMS_DEVICE, cc_errno_name(-ret),
-			strerror(-ret), claims_strerror(ret));
+	if (ret) {
+		snprintf(what, sizeof(what), "open %s", device ? device : CLAIMS_DEVICE);
+		cc_error(what, -ret, cc_open_hint(-ret, device));
+	}
 	return ret;
 }
 
@@ -380,6 +363,8 @@ int cc_build_main(const char *device, int json, int verbose, int argc,
 			if (!r.pages)
 				return bd_usage("%s", "the size must not be 0");
 			have_size = 1;
+		} else if (argv[i][0] == '-' && argv[i][1] >= '0' && argv[i][1] <= '9') {
+			return bd_usage(CC_NEGATIVE, argv[i]);
 		} else {
 			return bd_usage(argv[i][0] == '-' ? "unknown option '%s'" :
 					"unexpected argument '%s'", argv[i]);

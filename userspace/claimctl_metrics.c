@@ -234,47 +234,13 @@ void cc_metrics_render(FILE *f, const struct numaclaims_host_info *hi,
 	}
 }
 
+/* claimctl's one failure line (cc_error()), "metrics: WHAT". */
 static int mt_error(const char *what, int err, const char *hint)
 {
-	fprintf(stderr, "claimctl: metrics: %s: %s (%s)%s%s\n", what,
-		cc_errno_name(err), strerror(err), hint ? ": " : "",
-		hint ? hint : "");
-	return EXIT_FAILURE;
-}
+	char buf[400];
 
-int cc_read_domains(struct claims_handle *h,
-		    struct numaclaims_domain_info **domsp, size_t *nrp)
-{
-	struct numaclaims_domain_info *doms = NULL, *grown;
-	size_t nr = 0, cap = 0;
-	uint32_t next = 0;
-	int ret;
-
-	for (;;) {
-		if (nr == cap) {
-			cap = cap ? cap * 2 : 16;
-			grown = realloc(doms, cap * sizeof(*doms));
-			if (!grown) {
-				ret = -ENOMEM;
-				break;
-			}
-			doms = grown;
-		}
-		ret = claims_domain_getinfo_next(h, next, &doms[nr]);
-		if (ret)
-			break;
-		next = doms[nr].domid + 1;
-		nr++;
-		if (next == 0)	/* domid UINT32_MAX was the last possible */
-			break;
-	}
-	if (ret && ret != -ESRCH) {
-		free(doms);
-		return ret;
-	}
-	*domsp = doms;
-	*nrp = nr;
-	return 0;
+	snprintf(buf, sizeof(buf), "metrics: %s", what);
+	return cc_error(buf, err, hint);
 }
 
 /* Host and every domain; 0 or a negative errno (with one line said). */
@@ -290,11 +256,7 @@ static int mt_read(const char *device, struct numaclaims_host_info *hi,
 		char what[300];
 
 		snprintf(what, sizeof(what), "open %s", path);
-		mt_error(what, -ret,
-			 ret == -ENOENT || ret == -ENODEV || ret == -ENXIO ?
-			 "is the numaclaims module loaded? (insmod numaclaims.ko)" :
-			 ret == -EACCES || ret == -EPERM ?
-			 "the device is root-only; run as root" : NULL);
+		mt_error(what, -ret, cc_open_hint(-ret, device));
 		return ret;
 	}
 	ret = claims_physinfo(h, hi);
@@ -303,7 +265,7 @@ static int mt_read(const char *device, struct numaclaims_host_info *hi,
 		mt_error("read host info", -ret, NULL);
 		return ret;
 	}
-	ret = cc_read_domains(h, domsp, nrp);
+	ret = claims_domain_list(h, domsp, nrp);
 	claims_close(h);
 	if (ret) {
 		mt_error("list domains", -ret, NULL);

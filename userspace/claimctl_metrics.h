@@ -37,17 +37,6 @@
 	"  claimctl metrics /var/lib/prometheus/node-exporter/numaclaims.prom\n" \
 	"Nothing is written when the module cannot be read (exit status 1).\n"
 
-struct claims_handle;
-
-/**
- * cc_read_domains() - every domain, in domid order (DOMAIN_INFO with
- * NUMACLAIMS_INFO_NEXT), as `claimctl list` and `claimctl metrics` read them.
- * @doms: (out) a malloc'ed array the caller frees (NULL when @nr is 0).
- * Return: 0 or a negative errno (then nothing to free).
- */
-int cc_read_domains(struct claims_handle *h,
-		    struct numaclaims_domain_info **doms, size_t *nr);
-
 /**
  * cc_metrics_render() - write the exposition of @hi and @doms to @f.
  * @hi:   the host (HOST_INFO).

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * claimctl: tables, JSON and error hints, from plain host_info/domain_info
- * structures (no device access, so tests/claimctl-unit.c feeds it fakes).
+ * claimctl: tables and JSON, from plain host_info/domain_info structures
+ * (no device access, so tests/claimctl-unit.c feeds it fakes); the error
+ * hints are claimctl_hints.c's.
  *
  * Tables are in MiB with two decimals by default (as numastat), or in exact
  * pages (--pages).  JSON uses the tables' names, counts in pages with a
@@ -20,6 +21,7 @@
 
 #include "claims.h"
 #include "claimctl.h"
+#include "text.h"
 
 #define CC_PAGES_PER_MIB	256U
 
@@ -54,67 +56,12 @@ static char *cc_format_signed(char *buf, size_t len, __u64 a, __u64 b,
 
 char *cc_format_human(char *buf, size_t len, __u64 pages)
 {
-	static const char *const names[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
-	unsigned __int128 bytes = (unsigned __int128)pages * CC_PAGE_SIZE;
-	unsigned __int128 unit = 1024;
-	unsigned int i = 0;
-
-	if (!pages) {
-		snprintf(buf, len, "0 B");
-		return buf;
-	}
-	while (i + 1 < sizeof(names) / sizeof(names[0]) &&
-	       bytes >= unit * 1024) {
-		unit *= 1024;
-		i++;
-	}
-	if (bytes % unit == 0) {
-		snprintf(buf, len, "%llu %s", (__u64)(bytes / unit),
-			 names[i]);
-	} else {
-		unsigned __int128 h = (bytes * 100 + unit / 2) / unit;
-
-		snprintf(buf, len, "%llu.%02u %s", (__u64)(h / 100),
-			 (unsigned int)(h % 100), names[i]);
-	}
-	return buf;
+	return text_format_human(buf, len, pages);
 }
 
 char *cc_format_nodelist(char *buf, size_t len, __u64 mask)
 {
-	size_t used = 0;
-	unsigned int n = 0;
-
-	if (!len)
-		return buf;
-	buf[0] = '\0';
-	if (!mask) {
-		snprintf(buf, len, "none");
-		return buf;
-	}
-	while (n < 64) {
-		unsigned int first, last;
-		int w;
-
-		if (!(mask & (1ULL << n))) {
-			n++;
-			continue;
-		}
-		first = n;
-		while (n + 1 < 64 && (mask & (1ULL << (n + 1))))
-			n++;
-		last = n++;
-		if (first == last)
-			w = snprintf(buf + used, len - used, "%s%u",
-				     used ? "," : "", first);
-		else
-			w = snprintf(buf + used, len - used, "%s%u-%u",
-				     used ? "," : "", first, last);
-		if (w < 0 || (size_t)w >= len - used)
-			break;
-		used += (size_t)w;
-	}
-	return buf;
+	return text_format_nodelist(buf, len, mask);
 }
 
 const char *cc_errno_name(int err)
@@ -162,12 +109,6 @@ struct cc_host_row {
 	__u64 a[CC_HOST_COLS], b[CC_HOST_COLS];
 };
 
-static uint32_t cc_nr_nodes(const struct numaclaims_host_info *hi)
-{
-	return hi->nr_nodes < NUMACLAIMS_MAX_NODES ? hi->nr_nodes :
-						      NUMACLAIMS_MAX_NODES;
-}
-
 static void cc_node_row(const struct numaclaims_host_info *hi, uint32_t n,
 			struct cc_host_row *r)
 {
@@ -192,7 +133,7 @@ static void cc_total_row(const struct numaclaims_host_info *hi,
 
 	memset(r, 0, sizeof(*r));
 	*node_claims = 0;
-	for (n = 0; n < cc_nr_nodes(hi); n++) {
+	for (n = 0; n < text_nr_nodes(hi); n++) {
 		if (!hi->nodes[n].has_pool)
 			continue;
 		r->a[CC_RESERVED] += hi->nodes[n].reserved_pages;
@@ -230,14 +171,14 @@ void cc_print_host_info(FILE *f, const struct numaclaims_host_info *hi,
 	char label[16], b[40];
 	int i;
 
-	for (n = 0; n < cc_nr_nodes(hi); n++)
+	for (n = 0; n < text_nr_nodes(hi); n++)
 		pools += !!hi->nodes[n].has_pool;
 	fprintf(f, "numaclaims: %u node%s with a pool, %u domain%s; sizes in %s\n",
 		pools, pools == 1 ? "" : "s", hi->nr_domains,
 		hi->nr_domains == 1 ? "" : "s",
 		unit == CC_UNIT_PAGES ? "4 KiB pages" : "MiB");
 	cc_print_host_row(f, "node", NULL, unit);
-	for (n = 0; n < cc_nr_nodes(hi); n++) {
+	for (n = 0; n < text_nr_nodes(hi); n++) {
 		if (!hi->nodes[n].has_pool)
 			continue;
 		cc_node_row(hi, n, &r);
@@ -283,7 +224,7 @@ void cc_print_host_info_json(FILE *f, const struct numaclaims_host_info *hi)
 
 	fprintf(f, "{\"page_size\":%llu,\"nr_nodes\":%u,\"nr_domains\":%u,"
 		"\"nodes\":[", CC_PAGE_SIZE, hi->nr_nodes, hi->nr_domains);
-	for (n = 0; n < cc_nr_nodes(hi); n++) {
+	for (n = 0; n < text_nr_nodes(hi); n++) {
 		if (!hi->nodes[n].has_pool)
 			continue;
 		cc_node_row(hi, n, &r);
@@ -324,7 +265,7 @@ static __u64 cc_shown_nodes(const struct numaclaims_host_info *hi,
 	size_t i;
 
 	if (hi)
-		for (n = 0; n < cc_nr_nodes(hi); n++)
+		for (n = 0; n < text_nr_nodes(hi); n++)
 			if (hi->nodes[n].has_pool)
 				mask |= 1ULL << n;
 	for (i = 0; i < nr; i++)
@@ -344,17 +285,6 @@ static const char *const cc_dom_cols[] = { "max", "tot", "claimed" };
 static const char *const cc_dom_node_cols[] = { "claimed", "mem" };
 #define CC_HOST_COL	(CC_COL + 2)
 
-static __u64 cc_pool_mask(const struct numaclaims_host_info *hi)
-{
-	__u64 mask = 0;
-	uint32_t n;
-
-	for (n = 0; n < cc_nr_nodes(hi); n++)
-		if (hi->nodes[n].has_pool)
-			mask |= 1ULL << n;
-	return mask;
-}
-
 static void cc_json_flags(FILE *f, uint32_t flags)
 {
 	fprintf(f, "\"flags\":[%s]", (flags & NUMACLAIMS_DOMAIN_AUTODESTROY) ?
@@ -367,49 +297,78 @@ void cc_print_domains(FILE *f, const struct numaclaims_host_info *hi,
 {
 	__u64 shown = cc_shown_nodes(hi, doms, nr);
 	char b[40], head[24], aff[200];
+	int w = CC_COL, hw = CC_HOST_COL;
 	uint32_t n;
 	size_t i, c;
 
+	/*
+	 * Columns as wide as their widest number plus a space (a domain
+	 * created with --max 100000T), all of them alike.
+	 */
+	for (i = 0; i < nr; i++) {
+		const struct numaclaims_domain_info *d = &doms[i];
+		__u64 v[3 + 2 * NUMACLAIMS_MAX_NODES];
+		size_t k = 0;
+		int l;
+
+		v[k++] = d->max_pages;
+		v[k++] = d->tot_pages;
+		v[k++] = d->outstanding_pages;
+		for (n = 0; n < NUMACLAIMS_MAX_NODES; n++)
+			if (shown & (1ULL << n)) {
+				v[k++] = d->claims[n];
+				v[k++] = d->node_pages[n];
+			}
+		for (c = 0; c < k; c++) {
+			l = (int)strlen(cc_format_amount(b, sizeof(b), v[c], unit)) + 1;
+			if (l > w)
+				w = l;
+		}
+		l = (int)strlen(cc_format_signed(b, sizeof(b), d->outstanding_pages,
+						 d->node_claims, unit)) + 2;
+		if (l > hw)
+			hw = l;
+	}
 	fprintf(f, "%-7s", "domid");
 	for (c = 0; c < 3; c++)
-		fprintf(f, "%*s", CC_COL, cc_dom_cols[c]);
+		fprintf(f, "%*s", w, cc_dom_cols[c]);
 	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
 		if (!(shown & (1ULL << n)))
 			continue;
 		for (c = 0; c < 2; c++) {
 			snprintf(head, sizeof(head), "n%u-%s", n,
 				 cc_dom_node_cols[c]);
-			fprintf(f, "%*s", CC_COL, head);
+			fprintf(f, "%*s", w, head);
 		}
 	}
-	fprintf(f, "%*s %5s %-4s %-9s %s\n", CC_HOST_COL, "host-claimed", "numa",
+	fprintf(f, "%*s %5s %-4s %-9s %s\n", hw, "host-claimed", "numa",
 		"opt", "affinity", "flags");
 	for (i = 0; i < nr; i++) {
 		const struct numaclaims_domain_info *d = &doms[i];
 		struct claims_domain_numa m;
 
 		fprintf(f, "%-7u", d->domid);
-		fprintf(f, "%*s", CC_COL,
+		fprintf(f, "%*s", w,
 			cc_format_amount(b, sizeof(b), d->max_pages, unit));
-		fprintf(f, "%*s", CC_COL,
+		fprintf(f, "%*s", w,
 			cc_format_amount(b, sizeof(b), d->tot_pages, unit));
-		fprintf(f, "%*s", CC_COL,
+		fprintf(f, "%*s", w,
 			cc_format_amount(b, sizeof(b), d->outstanding_pages,
 					 unit));
 		for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
 			if (!(shown & (1ULL << n)))
 				continue;
-			fprintf(f, "%*s", CC_COL,
+			fprintf(f, "%*s", w,
 				cc_format_amount(b, sizeof(b), d->claims[n],
 						 unit));
-			fprintf(f, "%*s", CC_COL,
+			fprintf(f, "%*s", w,
 				cc_format_amount(b, sizeof(b),
 						 d->node_pages[n], unit));
 		}
-		fprintf(f, "%*s", CC_HOST_COL,
+		fprintf(f, "%*s", hw,
 			cc_format_signed(b, sizeof(b), d->outstanding_pages,
 					 d->node_claims, unit));
-		claims_domain_numa(d, hi ? cc_pool_mask(hi) : 0, &m);
+		claims_domain_numa(d, hi ? text_pool_mask(hi) : 0, &m);
 		fprintf(f, " %5u %-4s", m.numa_nodes, m.numa_optimised ? "yes" : "no");
 		fprintf(f, " %-9s %s\n",
 			cc_format_nodelist(aff, sizeof(aff), d->node_affinity),
@@ -470,7 +429,7 @@ void cc_print_domains_json(FILE *f, const struct numaclaims_host_info *hi,
 		fputc(',', f);
 		cc_json_flags(f, d->domain_flags);
 		/* XenServer 9's VM_metrics names, memory in bytes, shown nodes */
-		claims_domain_numa(d, hi ? cc_pool_mask(hi) : 0, &m);
+		claims_domain_numa(d, hi ? text_pool_mask(hi) : 0, &m);
 		fprintf(f, ",\"numa_nodes\":%u,\"numa_optimised\":%s", m.numa_nodes,
 			m.numa_optimised ? "true" : "false");
 		for (n = 0; n < NUMACLAIMS_MAX_NODES; n++)
@@ -679,333 +638,4 @@ void cc_print_topology_json(FILE *f, const struct cc_topo_node *nodes,
 		fprintf(f, "]}");
 	}
 	fprintf(f, "]}\n");
-}
-
-/* ---- hints ---- */
-
-static void cc_hint(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void cc_hint(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
-
-static int cc_node_has_pool(const struct numaclaims_host_info *hi,
-			    uint32_t node)
-{
-	return node < cc_nr_nodes(hi) && hi->nodes[node].has_pool;
-}
-
-/* Unclaimed pages of @node, counting @own (the domain's claim) as free. */
-static __u64 cc_node_claimable(const struct numaclaims_host_info *hi,
-				  uint32_t node, __u64 own)
-{
-	const struct numaclaims_node_info *ni = &hi->nodes[node];
-	__u64 used = ni->outstanding_claims > own ?
-			ni->outstanding_claims - own : 0;
-
-	return ni->avail_pages > used ? ni->avail_pages - used : 0;
-}
-
-static __u64 cc_host_claimable(const struct numaclaims_host_info *hi,
-				  __u64 own)
-{
-	__u64 used = hi->outstanding_claims > own ?
-			hi->outstanding_claims - own : 0;
-
-	return hi->total_avail_pages > used ? hi->total_avail_pages - used : 0;
-}
-
-void cc_generic_hint(char *buf, size_t len, int err, long long domid)
-{
-	switch (err) {
-	case ESRCH:
-		if (domid >= 0)
-			cc_hint(buf, len,
-				"no domain %lld (or it is being destroyed); see 'claimctl list'",
-				domid);
-		else
-			cc_hint(buf, len, "no such domain; see 'claimctl list'");
-		break;
-	case EPERM:
-	case EACCES:
-		cc_hint(buf, len,
-			"changing numaclaims state needs CAP_SYS_ADMIN; run as root");
-		break;
-	case ENOTTY:
-		cc_hint(buf, len,
-			"the device does not know this request; is it /dev/numaclaims and is numaclaims.ko as new as claimctl?");
-		break;
-	case EFAULT:
-		cc_hint(buf, len, "bad buffer passed to the module (a claimctl bug)");
-		break;
-	case EINTR:
-		cc_hint(buf, len, "interrupted by a signal; run the command again");
-		break;
-	default:
-		buf[0] = '\0';
-		break;
-	}
-}
-
-void cc_claim_hint(char *buf, size_t len, int err,
-		   const struct numaclaims_claim *set, uint32_t nr,
-		   const struct numaclaims_host_info *hi,
-		   const struct numaclaims_domain_info *di)
-{
-	char h1[40], h2[40], h3[40], nodes[200];
-	__u64 total = 0;
-	uint32_t i;
-
-	buf[0] = '\0';
-	for (i = 0; i < nr; i++)
-		total += set[i].pages;
-	switch (err) {
-	case ENOENT:
-		for (i = 0; hi && i < nr; i++) {
-			if (set[i].target >= NUMACLAIMS_TARGET_SPECIAL ||
-			    cc_node_has_pool(hi, set[i].target))
-				continue;
-			cc_hint(buf, len,
-				"node %u has no numaclaims pool; nodes with a pool: %s",
-				set[i].target,
-				cc_format_nodelist(nodes, sizeof(nodes),
-						   cc_pool_mask(hi)));
-			return;
-		}
-		cc_hint(buf, len, "a claimed node has no numaclaims pool; see 'claimctl info'");
-		return;
-	case E2BIG:
-		cc_hint(buf, len,
-			"a claim set has at most one entry per node plus one host entry");
-		return;
-	case ENOMEM:
-		if (!hi)
-			break;
-		for (i = 0; i < nr; i++) {
-			uint32_t node = set[i].target;
-			__u64 own = di && node < NUMACLAIMS_MAX_NODES ?
-				       di->claims[node] : 0;
-			__u64 can;
-
-			if (node >= NUMACLAIMS_TARGET_SPECIAL ||
-			    !cc_node_has_pool(hi, node))
-				continue;
-			can = cc_node_claimable(hi, node, own);
-			if (set[i].pages > can) {
-				cc_hint(buf, len,
-					"node %u has only %s unclaimed, %s asked; claim less or on another node",
-					node,
-					cc_format_human(h1, sizeof(h1), can),
-					cc_format_human(h2, sizeof(h2),
-							set[i].pages));
-				return;
-			}
-		}
-		if (nr == 1 && set[0].target == NUMACLAIMS_TARGET_LEGACY && di)
-			total = set[0].pages > di->tot_pages ?
-				set[0].pages - di->tot_pages : 0;
-		{
-			__u64 can = cc_host_claimable(hi, di ?
-						di->outstanding_pages : 0);
-
-			if (total > can) {
-				cc_hint(buf, len,
-					"the host has only %s unclaimed, the claims total %s; claim less, or destroy domains or release their claims",
-					cc_format_human(h1, sizeof(h1), can),
-					cc_format_human(h2, sizeof(h2), total));
-				return;
-			}
-		}
-		cc_hint(buf, len,
-			"not enough unclaimed memory (other domains claimed it meanwhile?); see 'claimctl info'");
-		return;
-	case EINVAL:
-		if (nr == 1 && set[0].target == NUMACLAIMS_TARGET_LEGACY && di) {
-			if (set[0].pages && set[0].pages <= di->tot_pages) {
-				cc_hint(buf, len,
-					"a legacy target is the domain's total memory and must exceed the %s it already has",
-					cc_format_human(h1, sizeof(h1),
-							di->tot_pages));
-				return;
-			}
-			if (set[0].pages > di->max_pages) {
-				cc_hint(buf, len,
-					"the legacy target %s exceeds the domain's max %s; raise it with 'claimctl maxmem %u SIZE'",
-					cc_format_human(h1, sizeof(h1),
-							set[0].pages),
-					cc_format_human(h2, sizeof(h2),
-							di->max_pages),
-					di->domid);
-				return;
-			}
-		}
-		if (di && (di->tot_pages > di->max_pages ||
-			   total > di->max_pages - di->tot_pages)) {
-			cc_hint(buf, len,
-				"domain %u may hold at most %s and has %s; the claims total %s; raise the limit with 'claimctl maxmem %u SIZE'",
-				di->domid,
-				cc_format_human(h1, sizeof(h1), di->max_pages),
-				cc_format_human(h2, sizeof(h2), di->tot_pages),
-				cc_format_human(h3, sizeof(h3), total),
-				di->domid);
-			return;
-		}
-		cc_hint(buf, len, "the module refused the claim set as malformed");
-		return;
-	default:
-		break;
-	}
-	cc_generic_hint(buf, len, err, di ? (long long)di->domid : -1);
-}
-
-void cc_claim_pages_hint(char *buf, size_t len, int err, __u64 target,
-			 const struct numaclaims_host_info *hi,
-			 const struct numaclaims_domain_info *di)
-{
-	char h1[40], h2[40];
-
-	buf[0] = '\0';
-	if (err == EINVAL && di) {
-		if (di->outstanding_pages) {
-			cc_hint(buf, len,
-				"domain %u already has a claim of %s (one legacy claim per domain); release it first with 'claimctl claim-pages %u 0'",
-				di->domid,
-				cc_format_human(h1, sizeof(h1),
-						di->outstanding_pages),
-				di->domid);
-			return;
-		}
-		if (target <= di->tot_pages) {
-			cc_hint(buf, len,
-				"the target is the domain's total memory and must exceed the %s it already has",
-				cc_format_human(h1, sizeof(h1), di->tot_pages));
-			return;
-		}
-		if (target > di->max_pages) {
-			cc_hint(buf, len,
-				"the target %s exceeds the domain's max %s; raise it with 'claimctl maxmem %u SIZE'",
-				cc_format_human(h1, sizeof(h1), target),
-				cc_format_human(h2, sizeof(h2), di->max_pages),
-				di->domid);
-			return;
-		}
-	}
-	if (err == ENOMEM && hi && di) {
-		__u64 need = target > di->tot_pages ?
-				target - di->tot_pages : 0;
-
-		cc_hint(buf, len,
-			"the host has only %s unclaimed, %s needed; claim less, or destroy domains or release their claims",
-			cc_format_human(h1, sizeof(h1), cc_host_claimable(hi, 0)),
-			cc_format_human(h2, sizeof(h2), need));
-		return;
-	}
-	cc_generic_hint(buf, len, err, di ? (long long)di->domid : -1);
-}
-
-void cc_populate_hint(char *buf, size_t len, int err, int node,
-		      __u64 extent_pages, uint32_t mem_flags,
-		      const struct numaclaims_host_info *hi,
-		      const struct numaclaims_domain_info *di)
-{
-	char h1[40], h2[40], h3[40], nodes[200];
-
-	buf[0] = '\0';
-	switch (err) {
-	case E2BIG:
-		if (di)
-			cc_hint(buf, len,
-				"domain %u would exceed its max of %s (it has %s); raise it with 'claimctl maxmem %u SIZE'",
-				di->domid,
-				cc_format_human(h1, sizeof(h1), di->max_pages),
-				cc_format_human(h2, sizeof(h2), di->tot_pages),
-				di->domid);
-		return;
-	case EEXIST:
-		cc_hint(buf, len,
-			"a gfn in the range is already populated; pass --gfn START beyond the populated range, or free it first");
-		return;
-	case ENOENT:
-		if (hi && node >= 0)
-			cc_hint(buf, len,
-				"node %d has no numaclaims pool; nodes with a pool: %s",
-				node, cc_format_nodelist(nodes, sizeof(nodes),
-							 cc_pool_mask(hi)));
-		return;
-	case EINVAL:
-		cc_hint(buf, len,
-			"bad gfn, order or flags: gfns must be aligned to the extent size and below 2^40");
-		return;
-	case ENOMEM:
-		if (!hi)
-			break;
-		if (node >= 0 && cc_node_has_pool(hi, (uint32_t)node)) {
-			__u64 own = (di && !(mem_flags & NUMACLAIMS_MEMF_NO_REFCOUNT)) ?
-				       di->claims[node] : 0;
-
-			cc_hint(buf, len,
-				"node %d can give this domain only %s (free %s, claimed by others %s) for an extent of %s%s; claim first ('claimctl claim') or use another node",
-				node,
-				cc_format_human(h1, sizeof(h1),
-						cc_node_claimable(hi, (uint32_t)node, own)),
-				cc_format_human(h2, sizeof(h2),
-						hi->nodes[node].avail_pages),
-				cc_format_human(h3, sizeof(h3),
-						hi->nodes[node].outstanding_claims > own ?
-						hi->nodes[node].outstanding_claims - own : 0),
-				cc_format_human(nodes, sizeof(nodes), extent_pages),
-				(mem_flags & NUMACLAIMS_MEMF_EXACT_NODE) ?
-				" (--exact)" : "");
-			return;
-		}
-		cc_hint(buf, len,
-			"the host has %s unclaimed and the domain has %s claimed; claim first ('claimctl claim') or free memory",
-			cc_format_human(h1, sizeof(h1), cc_host_claimable(hi, 0)),
-			cc_format_human(h2, sizeof(h2),
-					di ? di->outstanding_pages : 0));
-		return;
-	default:
-		break;
-	}
-	cc_generic_hint(buf, len, err, di ? (long long)di->domid : -1);
-}
-
-void cc_offline_hint(char *buf, size_t len, int err, int online,
-		     uint32_t node, __u64 pages,
-		     const struct numaclaims_host_info *hi)
-{
-	char h1[40], h2[40], nodes[200];
-
-	buf[0] = '\0';
-	if (err == ENOENT && hi) {
-		cc_hint(buf, len,
-			"node %u has no numaclaims pool; nodes with a pool: %s",
-			node, cc_format_nodelist(nodes, sizeof(nodes),
-						 cc_pool_mask(hi)));
-		return;
-	}
-	if (!online && err == ENOMEM && hi && cc_node_has_pool(hi, node)) {
-		cc_hint(buf, len,
-			"node %u has only %s free in its pool, %s asked; only free pool pages can be offlined",
-			node,
-			cc_format_human(h1, sizeof(h1), hi->nodes[node].avail_pages),
-			cc_format_human(h2, sizeof(h2), pages));
-		return;
-	}
-	if (online && err == EINVAL && hi && cc_node_has_pool(hi, node)) {
-		cc_hint(buf, len,
-			"node %u has only %s offlined, %s asked",
-			node,
-			cc_format_human(h1, sizeof(h1),
-					hi->nodes[node].offlined_pages),
-			cc_format_human(h2, sizeof(h2), pages));
-		return;
-	}
-	cc_generic_hint(buf, len, err, -1);
 }

@@ -16,97 +16,13 @@
 #include <numa.h>
 
 #include "claimctl.h"
+#include "claims.h"
+#include "text.h"
 
-static int cc_fail(int ret, char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int cc_fail(int ret, char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
-
-/*
- * Parse the leading digits of @s (decimal) into @val; *@end points after
- * them.  -EINVAL if there is no digit, -ERANGE if the value needs more than
- * 64 bits.
- */
-static int cc_parse_digits(const char *s, uint64_t *val, const char **end)
-{
-	uint64_t v = 0;
-	const char *p = s;
-
-	if (!isdigit((unsigned char)*p))
-		return -EINVAL;
-	for (; isdigit((unsigned char)*p); p++) {
-		unsigned int digit = (unsigned int)(*p - '0');
-
-		if (v > (UINT64_MAX - digit) / 10)
-			return -ERANGE;
-		v = v * 10 + digit;
-	}
-	*val = v;
-	*end = p;
-	return 0;
-}
-
+/* libclaims' grammar (parse.c), the Python binding's too. */
 int cc_parse_size(const char *s, uint64_t *pages, char *err, size_t errlen)
 {
-	static const struct {
-		char letter;
-		unsigned int shift;
-	} units[] = {
-		{ 'k', 10 }, { 'm', 20 }, { 'g', 30 }, { 't', 40 },
-	};
-	const char *suffix;
-	unsigned int shift = 0;
-	uint64_t value;
-	size_t i;
-	int ret;
-
-	if (!s || !*s)
-		return cc_fail(-EINVAL, err, errlen, "empty size");
-	ret = cc_parse_digits(s, &value, &suffix);
-	if (ret == -ERANGE)
-		return cc_fail(ret, err, errlen, "size '%s' is too large", s);
-	if (ret)
-		return cc_fail(ret, err, errlen,
-			       "bad size '%s': expected a number such as 512M, 2G or 1024p",
-			       s);
-	if (*suffix == '.')
-		return cc_fail(-EINVAL, err, errlen,
-			       "bad size '%s': fractions are not supported; use a smaller unit (1536M, not 1.5G)",
-			       s);
-	if (!strcmp(suffix, "p")) {
-		*pages = value;
-		return 0;
-	}
-	if (*suffix) {
-		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-			if (tolower((unsigned char)*suffix) == units[i].letter)
-				break;
-		if (i == sizeof(units) / sizeof(units[0]) ||
-		    (suffix[1] && strcasecmp(suffix + 1, "iB")))
-			return cc_fail(-EINVAL, err, errlen,
-				       "bad size suffix in '%s': use K, M, G, T (binary: 1K = 1024 bytes), p for 4 KiB pages, or none for bytes",
-				       s);
-		shift = units[i].shift;
-	}
-	if (shift && value > (UINT64_MAX >> shift))
-		return cc_fail(-ERANGE, err, errlen, "size '%s' is too large", s);
-	value <<= shift;
-	if (value & (CC_PAGE_SIZE - 1))
-		return cc_fail(-EINVAL, err, errlen,
-			       "size '%s' is not a multiple of the 4 KiB page size (a number without suffix is bytes; %sp means pages)",
-			       s, s);
-	*pages = value >> CC_PAGE_SHIFT;
-	return 0;
+	return claims_parse_size(s, pages, err, errlen);
 }
 
 int cc_parse_u64(const char *s, uint64_t max, const char *what, uint64_t *val,
@@ -117,12 +33,12 @@ int cc_parse_u64(const char *s, uint64_t max, const char *what, uint64_t *val,
 	int ret;
 
 	if (!s || !*s)
-		return cc_fail(-EINVAL, err, errlen, "empty %s", what);
+		return text_fail(-EINVAL, err, errlen, "empty %s", what);
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		const char *p = s + 2;
 
 		if (!isxdigit((unsigned char)*p))
-			return cc_fail(-EINVAL, err, errlen, "bad %s '%s'",
+			return text_fail(-EINVAL, err, errlen, "bad %s '%s'",
 				       what, s);
 		for (; isxdigit((unsigned char)*p); p++) {
 			unsigned int digit = isdigit((unsigned char)*p) ?
@@ -130,23 +46,23 @@ int cc_parse_u64(const char *s, uint64_t max, const char *what, uint64_t *val,
 				(unsigned int)(tolower((unsigned char)*p) - 'a' + 10);
 
 			if (v > (UINT64_MAX >> 4))
-				return cc_fail(-ERANGE, err, errlen,
+				return text_fail(-ERANGE, err, errlen,
 					       "%s '%s' is too large", what, s);
 			v = (v << 4) | digit;
 		}
 		end = p;
 	} else {
-		ret = cc_parse_digits(s, &v, &end);
+		ret = text_digits(s, &v, &end);
 		if (ret == -ERANGE)
-			return cc_fail(ret, err, errlen, "%s '%s' is too large",
+			return text_fail(ret, err, errlen, "%s '%s' is too large",
 				       what, s);
 		if (ret)
-			return cc_fail(ret, err, errlen, "bad %s '%s'", what, s);
+			return text_fail(ret, err, errlen, "bad %s '%s'", what, s);
 	}
 	if (*end)
-		return cc_fail(-EINVAL, err, errlen, "bad %s '%s'", what, s);
+		return text_fail(-EINVAL, err, errlen, "bad %s '%s'", what, s);
 	if (v > max)
-		return cc_fail(-ERANGE, err, errlen,
+		return text_fail(-ERANGE, err, errlen,
 			       "%s '%s' is too large (at most %llu)", what, s,
 			       (unsigned long long)max);
 	*val = v;
@@ -160,7 +76,7 @@ int cc_parse_node(const char *s, uint32_t *node, char *err, size_t errlen)
 			       errlen);
 
 	if (ret == -ERANGE)
-		return cc_fail(-EINVAL, err, errlen,
+		return text_fail(-EINVAL, err, errlen,
 			       "bad node '%s': numaclaims manages nodes 0 to %d",
 			       s, NUMACLAIMS_MAX_NODES - 1);
 	if (ret)
@@ -180,117 +96,10 @@ int cc_parse_domid(const char *s, uint32_t *domid, char *err, size_t errlen)
 	return 0;
 }
 
-/* Parse one "TARGET:SIZE" item of length @len at @item. */
-static int cc_parse_claim_item(const char *item, size_t len,
-			       struct numaclaims_claim *entry, char *err,
-			       size_t errlen)
-{
-	char buf[128], ebuf[CC_ERR_LEN];
-	uint64_t pages;
-	char *colon;
-	int ret;
-
-	if (len == 0)
-		return cc_fail(-EINVAL, err, errlen,
-			       "empty entry in claim set (stray comma?)");
-	if (len >= sizeof(buf))
-		return cc_fail(-EINVAL, err, errlen,
-			       "claim entry '%.40s...' is too long", item);
-	memcpy(buf, item, len);
-	buf[len] = '\0';
-	colon = strchr(buf, ':');
-	if (!colon)
-		return cc_fail(-EINVAL, err, errlen,
-			       "bad claim entry '%s': expected NODE:SIZE, host:SIZE or legacy:SIZE",
-			       buf);
-	*colon = '\0';
-	entry->cmd = 0;
-	if (!strcmp(buf, "host")) {
-		entry->target = NUMACLAIMS_TARGET_HOST;
-	} else if (!strcmp(buf, "legacy")) {
-		entry->target = NUMACLAIMS_TARGET_LEGACY;
-	} else {
-		uint32_t node;
-
-		ret = cc_parse_node(buf, &node, ebuf, sizeof(ebuf));
-		if (ret)
-			return cc_fail(ret, err, errlen,
-				       "%s in claim entry '%s:%s' (targets: a node, host or legacy)",
-				       ebuf, buf, colon + 1);
-		entry->target = node;
-	}
-	ret = cc_parse_size(colon + 1, &pages, ebuf, sizeof(ebuf));
-	if (ret)
-		return cc_fail(ret, err, errlen, "%s in claim entry '%s:%s'",
-			       ebuf, buf, colon + 1);
-	entry->pages = pages;
-	return 0;
-}
-
-static const char *cc_target_name(uint32_t target, char *buf, size_t len)
-{
-	if (target == NUMACLAIMS_TARGET_HOST)
-		return "host";
-	if (target == NUMACLAIMS_TARGET_LEGACY)
-		return "legacy";
-	snprintf(buf, len, "node %u", target);
-	return buf;
-}
-
 int cc_parse_claim_spec(const char *s, struct numaclaims_claim *set,
 			uint32_t *nr, char *err, size_t errlen)
 {
-	uint32_t count = 0, i;
-	uint64_t total = 0;
-	const char *p;
-	int ret;
-
-	if (!s || !*s)
-		return cc_fail(-EINVAL, err, errlen,
-			       "empty claim set: expected e.g. 0:1G,1:512M,host:256M, legacy:2G or clear");
-	if (!strcmp(s, "clear")) {
-		set[0] = (struct numaclaims_claim){
-			.pages = 0, .target = NUMACLAIMS_TARGET_HOST,
-		};
-		*nr = 1;
-		return 0;
-	}
-	for (p = s;; ) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		struct numaclaims_claim entry;
-		char name[32];
-
-		if (count == CC_MAX_ENTRIES)
-			return cc_fail(-E2BIG, err, errlen,
-				       "more than %d claim entries", CC_MAX_ENTRIES);
-		ret = cc_parse_claim_item(p, len, &entry, err, errlen);
-		if (ret)
-			return ret;
-		for (i = 0; i < count; i++)
-			if (set[i].target == entry.target)
-				return cc_fail(-EINVAL, err, errlen,
-					       "%s is listed twice in the claim set",
-					       cc_target_name(entry.target, name,
-							      sizeof(name)));
-		if (entry.target == NUMACLAIMS_TARGET_LEGACY || (count &&
-		    set[0].target == NUMACLAIMS_TARGET_LEGACY))
-			if (count || comma)
-				return cc_fail(-EINVAL, err, errlen,
-					       "legacy:SIZE must be the only entry of a claim set");
-		if (entry.pages > UINT64_MAX - total)
-			return cc_fail(-ERANGE, err, errlen,
-				       "claim set total overflows 64 bits");
-		total += entry.pages;
-		set[count++] = entry;
-		if (!comma)
-			break;
-		/* "0:1G, 1:512M" as well as "0:1G,1:512M". */
-		for (p = comma + 1; *p == ' ' || *p == '\t'; p++)
-			;
-	}
-	*nr = count;
-	return 0;
+	return claims_parse_claims(s, set, CC_MAX_ENTRIES, nr, err, errlen);
 }
 
 int cc_parse_nodelist(const char *s, uint64_t *mask, char *err,
@@ -301,7 +110,7 @@ int cc_parse_nodelist(const char *s, uint64_t *mask, char *err,
 	char ebuf[CC_ERR_LEN];
 
 	if (!s || !*s)
-		return cc_fail(-EINVAL, err, errlen,
+		return text_fail(-EINVAL, err, errlen,
 			       "empty node list: expected e.g. 0,1 or 0-3");
 	for (;;) {
 		char num[24];
@@ -310,14 +119,14 @@ int cc_parse_nodelist(const char *s, uint64_t *mask, char *err,
 		int ret;
 
 		if (!len || len >= sizeof(num))
-			return cc_fail(-EINVAL, err, errlen,
+			return text_fail(-EINVAL, err, errlen,
 				       "bad node list '%s': expected e.g. 0,1 or 0-3",
 				       s);
 		memcpy(num, p, len);
 		num[len] = '\0';
 		ret = cc_parse_node(num, &first, ebuf, sizeof(ebuf));
 		if (ret)
-			return cc_fail(ret, err, errlen, "%s in node list '%s'",
+			return text_fail(ret, err, errlen, "%s in node list '%s'",
 				       ebuf, s);
 		p += len;
 		last = first;
@@ -325,16 +134,16 @@ int cc_parse_nodelist(const char *s, uint64_t *mask, char *err,
 			p++;
 			len = strspn(p, "0123456789");
 			if (!len || len >= sizeof(num))
-				return cc_fail(-EINVAL, err, errlen,
+				return text_fail(-EINVAL, err, errlen,
 					       "bad range in node list '%s'", s);
 			memcpy(num, p, len);
 			num[len] = '\0';
 			ret = cc_parse_node(num, &last, ebuf, sizeof(ebuf));
 			if (ret)
-				return cc_fail(ret, err, errlen,
+				return text_fail(ret, err, errlen,
 					       "%s in node list '%s'", ebuf, s);
 			if (last < first)
-				return cc_fail(-EINVAL, err, errlen,
+				return text_fail(-EINVAL, err, errlen,
 					       "bad range %u-%u in node list '%s': first node above last",
 					       first, last, s);
 			p += len;
@@ -344,7 +153,7 @@ int cc_parse_nodelist(const char *s, uint64_t *mask, char *err,
 		if (!*p)
 			break;
 		if (*p != ',')
-			return cc_fail(-EINVAL, err, errlen,
+			return text_fail(-EINVAL, err, errlen,
 				       "bad node list '%s': expected e.g. 0,1 or 0-3",
 				       s);
 		p++;
@@ -382,7 +191,7 @@ int cc_parse_host_nodelist(const char *s, uint64_t *mask, char *err,
 
 	if (!s || !*s || numa_available() < 0) {
 		if (s && !strcmp(s, "all"))
-			return cc_fail(-EINVAL, err, errlen,
+			return text_fail(-EINVAL, err, errlen,
 				       "node list 'all' needs NUMA support (libnuma finds none here): list the nodes");
 		return cc_parse_nodelist(s, mask, err, errlen);
 	}
@@ -401,7 +210,7 @@ int cc_parse_host_nodelist(const char *s, uint64_t *mask, char *err,
 			continue;
 		if (n >= NUMACLAIMS_MAX_NODES) {
 			numa_bitmask_free(bm);
-			return cc_fail(-EINVAL, err, errlen,
+			return text_fail(-EINVAL, err, errlen,
 				       "bad node %u in node list '%s': numaclaims manages nodes 0 to %d",
 				       n, s, NUMACLAIMS_MAX_NODES - 1);
 		}
@@ -409,7 +218,7 @@ int cc_parse_host_nodelist(const char *s, uint64_t *mask, char *err,
 	}
 	numa_bitmask_free(bm);
 	if (!m)
-		return cc_fail(-EINVAL, err, errlen,
+		return text_fail(-EINVAL, err, errlen,
 			       "node list '%s' names no node", s);
 	*mask = m;
 	return 0;
@@ -590,7 +399,7 @@ static int jd_parse(struct jd *j)
 		uint64_t v;
 		const char *end;
 
-		if (cc_parse_digits(j->s, &v, &end)) {
+		if (text_digits(j->s, &v, &end)) {
 			j->bad = "a number above 2^64";
 			return -1;
 		}
@@ -617,18 +426,18 @@ int cc_parse_domain_json(const char *text, struct numaclaims_domain_info *out,
 	memset(&j, 0, sizeof(j));
 	j.s = text;
 	if (jd_parse(&j) || (jd_ws(&j), *j.s))
-		return cc_fail(-EINVAL, err, errlen, "%s at offset %ld",
+		return text_fail(-EINVAL, err, errlen, "%s at offset %ld",
 			       j.bad ? j.bad : "not one JSON document",
 			       (long)(j.s - text));
 	if (j.bad)
-		return cc_fail(-EINVAL, err, errlen, "%s", j.bad);
+		return text_fail(-EINVAL, err, errlen, "%s", j.bad);
 	if (!j.top_domain && j.ndom != 1)
-		return cc_fail(-EINVAL, err, errlen,
+		return text_fail(-EINVAL, err, errlen,
 			       "%ld domains in the description, not one (claimctl list --json | "
 			       "jq '.domains |= map(select(.domid == D))')", j.ndom);
 	for (k = 0; k < 6; k++)
 		if (!j.have[k])
-			return cc_fail(-EINVAL, err, errlen,
+			return text_fail(-EINVAL, err, errlen,
 				       "no \"%s\": not a domain of claimctl list --json",
 				       need[k]);
 	memset(di, 0, sizeof(*di));
@@ -638,13 +447,13 @@ int cc_parse_domain_json(const char *text, struct numaclaims_domain_info *out,
 	di->outstanding_pages = j.claimed;
 	for (i = 0; i < j.nn; i++) {
 		if (j.nhave[i] != 7)
-			return cc_fail(-EINVAL, err, errlen,
+			return text_fail(-EINVAL, err, errlen,
 				       "\"nodes\"[%ld] needs node, claimed_pages and mem_pages", i);
 		if (j.node[i] >= NUMACLAIMS_MAX_NODES)
-			return cc_fail(-EINVAL, err, errlen, "node %llu: nodes are 0 to 63",
+			return text_fail(-EINVAL, err, errlen, "node %llu: nodes are 0 to 63",
 				       (unsigned long long)j.node[i]);
 		if (di->claims[j.node[i]] || di->node_pages[j.node[i]])
-			return cc_fail(-EINVAL, err, errlen, "node %llu is listed twice",
+			return text_fail(-EINVAL, err, errlen, "node %llu is listed twice",
 				       (unsigned long long)j.node[i]);
 		di->claims[j.node[i]] = j.ncl[i];
 		di->node_pages[j.node[i]] = j.nmem[i];
@@ -652,7 +461,7 @@ int cc_parse_domain_json(const char *text, struct numaclaims_domain_info *out,
 	}
 	di->node_claims = node_claims;
 	if (node_claims + j.host != j.claimed || node_claims + j.host < node_claims)
-		return cc_fail(-EINVAL, err, errlen,
+		return text_fail(-EINVAL, err, errlen,
 			       "claimed_pages %llu is not the node claims (%llu) plus host (%llu)",
 			       (unsigned long long)j.claimed,
 			       (unsigned long long)node_claims, (unsigned long long)j.host);

@@ -732,6 +732,90 @@ int claims_build_like(struct claims_handle *h, uint32_t domid,
 		      const struct numaclaims_domain_info *orig,
 		      struct claims_plan *p);
 
+/* ---- every domain; sizes and claim sets as text (LIBCLAIMS_1.5) ---- */
+
+/**
+ * claims_domain_list() - every domain, in domid order (DOMAIN_INFO with
+ * %NUMACLAIMS_INFO_NEXT from 0), as claimctl list and the Python binding's
+ * domains() read them (LIBCLAIMS_1.5).
+ * @doms: (out) a malloc'ed array the caller frees with free() (NULL when
+ *        there is no domain).
+ * @nr:   (out) domains in it.
+ *
+ * Domains created or destroyed meanwhile may or may not be listed; each
+ * entry is one DOMAIN_INFO.
+ *
+ * Return: 0; -EINVAL (@doms or @nr NULL), -ENOMEM, DOMAIN_INFO's errors
+ * (then nothing to free, *@doms NULL and *@nr 0).
+ */
+int claims_domain_list(struct claims_handle *h,
+		       struct numaclaims_domain_info **doms, size_t *nr);
+
+
+/**
+ * claims_parse_size() - a memory size as claimctl and the Python binding
+ * take it, in pages.
+ * @s:      the text.
+ * @pages:  (out) 4 KiB pages.
+ * @err:    (out, may be NULL) on failure, one sentence saying what is
+ *          wrong and what to write instead (no trailing newline).
+ * @errlen: size of @err; 256 bytes hold every message.
+ *
+ * Grammar: DIGITS [UNIT].  DIGITS are ASCII 0-9 (decimal, no sign, no
+ * spaces, no 0x).  No UNIT: bytes.  K, M, G, T, optionally followed by
+ * iB (case-insensitive: 1g, 1G, 1GiB, 1gib): binary, 1K = 1024 bytes.  p:
+ * 4 KiB pages.  The bytes must be a multiple of 4096 and fit in 64 bits
+ * (pages below 2^52).
+ *
+ * Return: 0; -EINVAL (not a size, not a multiple of 4 KiB), -ERANGE (too
+ * large).  @pages is written only on success.
+ */
+int claims_parse_size(const char *s, uint64_t *pages, char *err,
+		      size_t errlen);
+
+/**
+ * claims_parse_claims() - a claim set as claimctl and the Python binding
+ * take it.
+ * @s:      "clear" (the set {host: 0}, releasing every claim), or
+ *          TARGET:SIZE entries separated by commas (spaces or tabs after
+ *          a comma are fine); TARGET is a node number (ASCII decimal, 0
+ *          to NUMACLAIMS_MAX_NODES - 1), host (the host-wide part) or
+ *          legacy (SIZE is the domain's total target; only alone); SIZE
+ *          as claims_parse_size().
+ * @set:    (out) room for @max entries, in the order given.
+ * @max:    entries @set holds (NUMACLAIMS_MAX_NODES + 1 for any set).
+ * @nr:     (out) entries parsed.
+ * @err, @errlen: as claims_parse_size().
+ *
+ * A target listed twice, legacy with other entries and an empty entry
+ * are refused.
+ *
+ * Return: 0; -EINVAL, -ERANGE (a size too large), -E2BIG (more than @max
+ * entries).  No total overflows: each size is below 2^52 pages.  @set and @nr are undefined on failure.
+ */
+int claims_parse_claims(const char *s, struct numaclaims_claim *set,
+			uint32_t max, uint32_t *nr, char *err, size_t errlen);
+
+/**
+ * claims_claim_diagnose() - why a claim set was refused, in one clause
+ * with the next step: "node 0 has only 120 MiB unclaimed, 100 GiB asked;
+ * claim less or on another node" (LIBCLAIMS_1.5).
+ * @err:  the positive errno claims_domain_claim_memory() returned (ENOMEM,
+ *        ENOENT, EINVAL, E2BIG; any other gives "").
+ * @set, @nr: the set that was refused.
+ * @hi:   claims_physinfo() read after the failure, or NULL.
+ * @di:   the domain's claims_domain_getinfo() read after it, or NULL.
+ * @buf, @len: (out) the clause, "" if there is nothing to say.
+ *
+ * Advice only: the host may have changed since.  No device access.
+ *
+ * Return: 0; -EINVAL (@buf NULL or @len 0, @set NULL with @nr).
+ */
+int claims_claim_diagnose(int err, const struct numaclaims_claim *set,
+			  uint32_t nr, const struct numaclaims_host_info *hi,
+			  const struct numaclaims_domain_info *di, char *buf,
+			  size_t len);
+
 #ifdef __cplusplus
 }
 #endif

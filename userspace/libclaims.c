@@ -307,6 +307,49 @@ int claims_domain_getinfo_next(struct claims_handle *h, uint32_t first_domid,
 	return claims_getinfo_flags(h, first_domid, NUMACLAIMS_INFO_NEXT, info);
 }
 
+int claims_domain_list(struct claims_handle *h,
+		       struct numaclaims_domain_info **doms, size_t *nr)
+{
+	struct numaclaims_domain_info *list = NULL, *grown;
+	size_t n = 0, cap = 0;
+	uint32_t next = 0;
+	int ret;
+
+	if (!doms || !nr)
+		return -EINVAL;
+	*doms = NULL;
+	*nr = 0;
+	for (;;) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			grown = realloc(list, cap * sizeof(*list));
+			if (!grown) {
+				ret = -ENOMEM;
+				break;
+			}
+			list = grown;
+		}
+		ret = claims_domain_getinfo_next(h, next, &list[n]);
+		if (ret)
+			break;
+		next = list[n].domid + 1;
+		n++;
+		if (next == 0)	/* domid UINT32_MAX was the last possible */
+			break;
+	}
+	if (ret && ret != -ESRCH) {
+		free(list);
+		return ret;
+	}
+	if (!n) {
+		free(list);
+		list = NULL;
+	}
+	*doms = list;
+	*nr = n;
+	return 0;
+}
+
 int claims_domain_numa(const struct numaclaims_domain_info *di,
 		       uint64_t pool_nodes, struct claims_domain_numa *m)
 {

@@ -18,7 +18,7 @@ Errors are numaclaims.Error (an OSError) subclasses: numaclaims.errors.
 Sizes and claim specs take claimctl's syntax: numaclaims.spec.
 """
 from . import errors
-from .errors import (Error, ClaimRefused, NoSuchDomain, NoPool,
+from .errors import (Error, ParseError, ClaimRefused, NoSuchDomain, NoPool,
                      ModuleNotLoaded, NotPermitted, error_from)
 from .spec import parse_size, parse_claim_spec, format_claim_spec
 from . import _claims
@@ -38,11 +38,73 @@ def memf_node(node):
     return (node + 1) & 0xff
 
 
+def _host_fields(hi):
+    """host_info() with the names of claimctl info --json
+    (docs/claimctl.schema.json): per node free_pages, claimed_pages,
+    unclaimed_pages; page_size, host and total.  The older names
+    avail_pages, outstanding_claims and total_*_pages stay, deprecated."""
+    cols = ("reserved_pages", "offlined_pages")
+    node_claims = 0
+    for n in hi["nodes"].values():
+        n["free_pages"] = n["avail_pages"]
+        n["claimed_pages"] = n["outstanding_claims"]
+        n["unclaimed_pages"] = n["avail_pages"] - n["outstanding_claims"]
+        node_claims += n["outstanding_claims"]
+    hi["page_size"] = PAGE_SIZE
+    hi["host"] = {"claimed_pages": hi["outstanding_claims"] - node_claims}
+    total = {c: sum(n[c] for n in hi["nodes"].values()) for c in cols}
+    total.update(free_pages=hi["total_avail_pages"],
+                 claimed_pages=hi["outstanding_claims"],
+                 unclaimed_pages=hi["total_avail_pages"] - hi["outstanding_claims"],
+                 scrub_pages=hi["total_scrub_pages"],
+                 held_pages=hi["total_held_pages"])
+    hi["total"] = total
+    return hi
+
+
+def _domain_fields(d):
+    """domain_info() with the names of claimctl list --json: claimed_pages,
+    nodes [{node, claimed_pages, mem_pages}], host, affinity (a list of
+    nodes), flags (names, not an integer), memory_numa_node_N.  The older
+    outstanding_pages, node_affinity and domain_flags stay, deprecated;
+    claims, node_pages and node_claims stay (plan_like() reads them)."""
+    d["claimed_pages"] = d["outstanding_pages"]
+    d["host"] = {"claimed_pages": d["outstanding_pages"] - d["node_claims"]}
+    d["affinity"] = [n for n in range(MAX_NODES) if d["node_affinity"] >> n & 1]
+    d["flags"] = ["autodestroy"] if d["domain_flags"] & DOMAIN_AUTODESTROY else []
+    d["nodes"] = [{"node": n, "claimed_pages": d["claims"].get(n, 0),
+                   "mem_pages": d["node_pages"].get(n, 0)}
+                  for n in sorted(set(d["claims"]) | set(d["node_pages"]))]
+    for n, nbytes in d["memory_numa_node"].items():
+        d["memory_numa_node_%d" % n] = nbytes
+    return d
+
+
 class Handle(_claims.Handle):
-    """An open /dev/numaclaims (Handle(path=None)); a context manager."""
+    """An open /dev/numaclaims (Handle(path=None)); a context manager.
+
+    host_info(), domain_info() and domains() give dicts with the field
+    names of claimctl's JSON (docs/claimctl.schema.json): free_pages,
+    claimed_pages, unclaimed_pages, flags as names, affinity as a list.
+    The names of before (avail_pages, outstanding_claims,
+    total_avail_pages, total_held_pages, total_scrub_pages,
+    outstanding_pages, node_affinity, domain_flags) are still there but
+    deprecated: they will go in a later release."""
 
     def __enter__(self):
         return self
+
+    def host_info(self):
+        """The host: claimctl info --json's names (see the class)."""
+        return _host_fields(super().host_info())
+
+    def domain_info(self, domid):
+        """Domain DOMID: claimctl list --json's names (see the class)."""
+        return _domain_fields(super().domain_info(domid))
+
+    def domains(self):
+        """Every domain, as domain_info()."""
+        return [_domain_fields(d) for d in super().domains()]
 
     def __exit__(self, *exc):
         self.close()

@@ -30,6 +30,26 @@ expect() {
 	fi
 }
 
+# expect_without NAME STATUS PATTERN BAD -- ARGS...: as expect, and BAD
+# (grep -E) nowhere in the output.
+expect_without() {
+	local name=$1 status=$2 pattern=$3 bad=$4 rc
+	shift 5
+	n=$((n + 1))
+	"$CLAIMCTL" "$@" >"$tmp/out" 2>&1 </dev/null
+	rc=$?
+	if [ "$rc" -eq "$status" ] && grep -Eq -- "$pattern" "$tmp/out" &&
+	   ! grep -Eq -- "$bad" "$tmp/out"; then
+		echo "ok $n $name"
+	else
+		echo "not ok $n $name"
+		echo "# claimctl $* -> exit $rc (want $status), output:"
+		sed 's/^/#   /' "$tmp/out"
+		echo "# wanted pattern: $pattern, and not: $bad"
+		failed=$((failed + 1))
+	fi
+}
+
 # option_error NAME MESSAGE -- ARGS...: exit 2 and MESSAGE as the one line
 # that names claimctl, with no getopt message (argv[0]: or COMMAND:) too.
 option_error() {
@@ -73,13 +93,59 @@ expect "claim usage line follows the error" 2 \
 	'^usage: claimctl claim DOMID SPEC \[--json\]$' -- claim 3 0:1G,0:1G
 expect "claim with a bad suffix" 2 'bad size suffix' -- claim 3 0:1Q
 expect "claim with a bad node" 2 'nodes 0 to 63' -- claim 3 64:1G
-expect "claim with an overflowing total" 2 'overflows' -- \
+expect "claim with a size of 2^52 pages or more" 2 'too large' -- \
 	claim 3 0:18446744073709551615p,host:1p
 expect "claim with a missing argument" 2 "'claim' takes 2 arguments, 1 given" -- claim 3
 expect "bad domid" 2 "bad domain id 'x'" -- destroy x
-expect "missing device names the module" 1 \
-	'^claimctl: open /nonexistent/numaclaims: ENOENT \(No such file or directory\): is the numaclaims module loaded\?' \
-	-- --device /nonexistent/numaclaims info
+# A --device path that does not exist is the path's fault, not the module's.
+expect_without "a --device path that does not exist names --device" 1 \
+	'^claimctl: open /nonexistent/numaclaims: ENOENT \(No such file or directory\): check --device: it names the numaclaims device \(default /dev/numaclaims\)$' \
+	'module' -- --device /nonexistent/numaclaims info
+expect_without "metrics: a --device path that does not exist names --device" 1 \
+	'open /nonexistent/numaclaims: ENOENT .*: check --device' 'module' \
+	-- --device /nonexistent/numaclaims metrics
+expect_without "build: a --device path that does not exist names --device" 1 \
+	'^claimctl: open /nonexistent/numaclaims: ENOENT \(No such file or directory\): check --device' \
+	'module' -- --device /nonexistent/numaclaims build 3 1G
+# A device node without a driver (ENXIO): the module; one hint, modprobe,
+# in every command (and libclaims' claims_strerror()).
+if mknod "$tmp/nodev" c 240 250 2>/dev/null; then
+	for cmd in info list metrics "build 3 1G"; do
+		expect_without "$cmd: the module-not-loaded hint says modprobe" 1 \
+			"open $tmp/nodev: ENXIO .*: is the numaclaims module loaded\\? \\(modprobe numaclaims\\)\$" \
+			'insmod' -- --device "$tmp/nodev" $cmd
+	done
+else
+	for cmd in info list metrics "build 3 1G"; do
+		n=$((n + 1))
+		echo "ok $n # SKIP $cmd: the module-not-loaded hint (mknod needs root)"
+	done
+fi
+# Sizes: libclaims' messages, none suggesting 1Kp or calling 0x a suffix.
+expect_without "--max 1K: not a multiple of a page, no 1Kp" 2 \
+	"^claimctl: size '1K' is not a multiple of the 4 KiB page size \\(4K is one page\\)\$" \
+	'1Kp' -- create --max 1K
+expect_without "--max 1KiB: no 1KiBp" 2 "size '1KiB' is not a multiple" '1KiBp' -- create --max 1KiB
+expect "--max 100: bytes, 100p means pages" 2 "size '100' is not a multiple .*100p means pages" -- create --max 100
+expect_without "--max 0x1000: sizes are decimal, not a bad suffix" 2 \
+	"^claimctl: bad size '0x1000': sizes are decimal \\(4096 or 4K, not 0x1000\\)\$" \
+	'suffix' -- create --max 0x1000
+expect "claim 0:64m parses (case-insensitive units)" 1 '^claimctl: claim for domain 3: ENOTTY' -- \
+	--device /dev/null claim 3 0:64m,1:1gib
+expect "a leading space is refused" 2 "bad size ' 1G'" -- create --max ' 1G'
+expect "an Arabic-Indic digit is not a node" 2 "bad node '"$'\xd9\xa1'"'" -- claim 3 $'\xd9\xa1:1G'
+# A negative number is not an unknown option.
+for args in "claim 2 -1:1G" "destroy -1" "populate 2 -4096" "build 2 -4096"; do
+	set -- $args
+	last=${!#}
+	option_error "$args: negative, not an unknown option" \
+		"'$last' is not an option: domain ids, nodes and sizes are never negative" -- $args
+done
+# Only the commands that take a SIZE explain SIZE.
+expect_without "version --help has no SIZE line" 0 '^usage: claimctl version' '^SIZE' -- version --help
+expect_without "list --help has no SIZE line" 0 '^usage: claimctl list' '^SIZE' -- list --help
+expect "populate --help explains SIZE" 0 '^SIZE: 512M, 2G, 1g, 1GiB' -- populate --help
+expect "claim --help explains SIZE" 0 '^SIZE: ' -- claim --help
 expect "a device that is not numaclaims" 1 \
 	'^claimctl: read host info: ENOTTY \(Inappropriate ioctl for device\)' \
 	-- --device /dev/null info

@@ -50,72 +50,120 @@ static void check_str(const char *got, const char *want, const char *name)
 
 /* ---- sizes ---- */
 
-static void size_ok(const char *s, uint64_t want)
+/*
+ * tests/parse-table.txt, which python/tests/test_unit.py reads too: every
+ * size and claim spec parsed by claimctl's parsers (libclaims' grammar).
+ */
+static size_t unescape(const char *in, char *out, size_t len)
 {
-	char err[CC_ERR_LEN] = "";
-	uint64_t pages = 0xdeadbeef;
-	int ret = cc_parse_size(s, &pages, err, sizeof(err));
+	size_t n = 0;
 
-	tap(ret == 0 && pages == want, "size '%s' = %llu pages", s,
-	    (unsigned long long)want);
-	if (ret || pages != want)
-		printf("# ret %d pages %llu err '%s'\n", ret,
-		       (unsigned long long)pages, err);
+	while (*in && n + 1 < len) {
+		unsigned int byte;
+
+		if (in[0] == '\\' && in[1] == 'x' && sscanf(in + 2, "%2x", &byte) == 1) {
+			out[n++] = (char)byte;
+			in += 4;
+		} else if (in[0] == '\\' && in[1] == '\\') {
+			out[n++] = '\\';
+			in += 2;
+		} else {
+			out[n++] = *in++;
+		}
+	}
+	out[n] = '\0';
+	return n;
 }
 
-static void size_bad(const char *s, int want_ret, const char *want_msg)
+static const char *spec_string(const struct numaclaims_claim *set, uint32_t nr,
+			       char *buf, size_t len)
 {
-	char err[CC_ERR_LEN] = "";
-	uint64_t pages = 42;
-	int ret = cc_parse_size(s, &pages, err, sizeof(err));
-	int ok = ret == want_ret && pages == 42 && strstr(err, want_msg);
+	size_t used = 0;
+	uint32_t i;
 
-	tap(ok, "size '%s' refused (%s, \"%s\")", s, cc_errno_name(-want_ret),
-	    want_msg);
-	if (!ok)
-		printf("# ret %d pages %llu err '%s'\n", ret,
-		       (unsigned long long)pages, err);
+	buf[0] = '\0';
+	for (i = 0; i < nr && used < len; i++) {
+		char t[16];
+
+		if (set[i].target == NUMACLAIMS_TARGET_HOST)
+			snprintf(t, sizeof(t), "host");
+		else if (set[i].target == NUMACLAIMS_TARGET_LEGACY)
+			snprintf(t, sizeof(t), "legacy");
+		else
+			snprintf(t, sizeof(t), "%u", set[i].target);
+		used += (size_t)snprintf(buf + used, len - used, "%s%s=%llu",
+					 i ? "," : "", t,
+					 (unsigned long long)set[i].pages);
+	}
+	return buf;
 }
 
-static void test_sizes(void)
+static void test_parse_table(void)
 {
-	size_ok("0", 0);
-	size_ok("0p", 0);
-	size_ok("4096", 1);
-	size_ok("8192", 2);
-	size_ok("1p", 1);
-	size_ok("1024p", 1024);
-	size_ok("4K", 1);
-	size_ok("4k", 1);
-	size_ok("4KiB", 1);
-	size_ok("1M", 256);
-	size_ok("1m", 256);
-	size_ok("1MiB", 256);
-	size_ok("1mib", 256);
-	size_ok("812M", 207872);
-	size_ok("2G", 524288);
-	size_ok("1T", 268435456ULL);
-	size_ok("18446744073709551615p", UINT64_MAX);
-	/* 2^64 - 2^40 bytes: the largest T count that fits. */
-	size_ok("16777215T", (UINT64_MAX - ((1ULL << 40) - 1)) >> 12);
-	size_bad("", -EINVAL, "empty");
-	size_bad("-1", -EINVAL, "bad size");
-	size_bad("+1G", -EINVAL, "bad size");
-	size_bad("G", -EINVAL, "bad size");
-	size_bad("1K", -EINVAL, "multiple of the 4 KiB");
-	size_bad("100", -EINVAL, "100p means pages");
-	size_bad("1.5G", -EINVAL, "fractions");
-	size_bad("1GB", -EINVAL, "suffix");
-	size_bad("1X", -EINVAL, "suffix");
-	size_bad("1P", -EINVAL, "suffix");
-	size_bad("1 G", -EINVAL, "suffix");
-	size_bad("1Gi", -EINVAL, "suffix");
-	size_bad("1pp", -EINVAL, "suffix");
-	size_bad("0x10", -EINVAL, "suffix");
-	size_bad("18446744073709551616p", -ERANGE, "too large");
-	size_bad("99999999999999999999999", -ERANGE, "too large");
-	size_bad("16777216T", -ERANGE, "too large");
-	size_bad("17179869184G", -ERANGE, "too large");
+	char path[4096], line[1024], input[512], got[1024], err[CC_ERR_LEN];
+	const char *slash = strrchr(__FILE__, '/');
+	int rows = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%.*sparse-table.txt",
+		 slash ? (int)(slash - __FILE__ + 1) : 0, __FILE__);
+	f = fopen(path, "r");
+	tap(f != NULL, "parse table %s opened", path);
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *kind, *in, *want, *msg;
+		struct numaclaims_claim set[CC_MAX_ENTRIES];
+		uint64_t pages = 42;
+		uint32_t nr = 77;
+		int ret, ok;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!line[0] || line[0] == '#')
+			continue;
+		kind = line;
+		in = strchr(kind, '\t');
+		if (!in) {
+			tap(0, "parse table line '%s' has KIND<TAB>INPUT<TAB>EXPECTED", line);
+			continue;
+		}
+		*in++ = '\0';
+		want = strchr(in, '\t');
+		if (!want) {
+			tap(0, "parse table line '%s' has KIND<TAB>INPUT<TAB>EXPECTED", kind);
+			continue;
+		}
+		*want++ = '\0';
+		msg = strchr(want, '\t');
+		if (msg)
+			*msg++ = '\0';
+		unescape(in, input, sizeof(input));
+		err[0] = '\0';
+		if (!strcmp(kind, "size")) {
+			ret = cc_parse_size(input, &pages, err, sizeof(err));
+			snprintf(got, sizeof(got), "%llu", (unsigned long long)pages);
+		} else {
+			ret = cc_parse_claim_spec(input, set, &nr, err, sizeof(err));
+			if (!ret)
+				spec_string(set, nr, got, sizeof(got));
+		}
+		if (want[0] == '!') {
+			ok = ret < 0 && !strcmp(cc_errno_name(-ret), want + 1) &&
+			     (!msg || strstr(err, msg)) &&
+			     (strcmp(kind, "size") || pages == 42);
+			tap(ok, "%s '%s' refused: %s \"%s\"", kind, in, want + 1,
+			    msg ? msg : "");
+		} else {
+			ok = !ret && !strcmp(got, want);
+			tap(ok, "%s '%s' = %s", kind, in, want);
+		}
+		if (!ok)
+			printf("# ret %d (%s) got '%s' err '%s'\n", ret,
+			       ret ? cc_errno_name(-ret) : "0", ret ? "" : got, err);
+		rows++;
+	}
+	fclose(f);
+	tap(rows >= 80, "parse table: %d rows (80 or more)", rows);
 }
 
 /* ---- numbers, nodes, domids ---- */
@@ -158,20 +206,6 @@ static void test_numbers(void)
 }
 
 /* ---- claim specs ---- */
-
-static void spec_bad(const char *s, int want_ret, const char *want_msg)
-{
-	struct numaclaims_claim set[CC_MAX_ENTRIES];
-	char err[CC_ERR_LEN] = "";
-	uint32_t nr = 77;
-	int ret = cc_parse_claim_spec(s, set, &nr, err, sizeof(err));
-	int ok = ret == want_ret && nr == 77 && strstr(err, want_msg);
-
-	tap(ok, "claim spec '%.60s' refused (%s, \"%s\")", s,
-	    cc_errno_name(-want_ret), want_msg);
-	if (!ok)
-		printf("# ret %d nr %u err '%s'\n", ret, nr, err);
-}
 
 static void test_claim_specs(void)
 {
@@ -223,34 +257,16 @@ static void test_claim_specs(void)
 	tap(!ret && nr == CC_MAX_ENTRIES && set[64].target ==
 	    NUMACLAIMS_TARGET_HOST, "claim spec with all 64 nodes and host");
 
-	spec_bad("", -EINVAL, "empty claim set");
-	spec_bad("0:1G,0:2G", -EINVAL, "node 0 is listed twice");
-	spec_bad("1:1G,0:1G,1:2M", -EINVAL, "node 1 is listed twice");
-	spec_bad("host:1G,0:1G,host:2M", -EINVAL, "host is listed twice");
-	spec_bad("legacy:1G,0:1G", -EINVAL, "legacy:SIZE must be the only");
-	spec_bad("0:1G,legacy:1G", -EINVAL, "legacy:SIZE must be the only");
-	spec_bad("legacy:1G,legacy:1G", -EINVAL, "legacy:SIZE must be the only");
-	spec_bad("64:1G", -EINVAL, "nodes 0 to 63");
-	spec_bad("4294967296:1G", -EINVAL, "nodes 0 to 63");
-	spec_bad("x:1G", -EINVAL, "bad node 'x'");
-	spec_bad("-1:1G", -EINVAL, "bad node");
-	spec_bad("Host:1G", -EINVAL, "bad node");
-	spec_bad("0:1Q", -EINVAL, "bad size suffix");
-	spec_bad("0:1.5G", -EINVAL, "fractions");
-	spec_bad("0:1000", -EINVAL, "multiple of the 4 KiB");
-	spec_bad("0:", -EINVAL, "empty size");
-	spec_bad("0", -EINVAL, "expected NODE:SIZE");
-	spec_bad("0:1G,", -EINVAL, "empty entry");
-	spec_bad(",0:1G", -EINVAL, "empty entry");
-	spec_bad("0:1G,,1:1G", -EINVAL, "empty entry");
-	spec_bad("0:1G, ", -EINVAL, "empty entry");
-	spec_bad(" 0:1G", -EINVAL, "bad node");
-	spec_bad("0:1G ,1:1G", -EINVAL, "bad size suffix");
-	spec_bad("0:18446744073709551615p,1:1p", -ERANGE, "overflows");
-	spec_bad("0:9223372036854775808p,host:9223372036854775808p", -ERANGE,
-		 "overflows");
-	spec_bad("0:99999999999999999999999p", -ERANGE, "too large");
-	spec_bad("clear,0:1G", -EINVAL, "bad claim entry 'clear'");
+	/* 65 entries fill the set; one more is too many. */
+	used = 0;
+	for (i = 0; i < NUMACLAIMS_MAX_NODES; i++)
+		used += (size_t)snprintf(spec + used, sizeof(spec) - used,
+					 "%u:1p,", i);
+	snprintf(spec + used, sizeof(spec) - used, "host:1p,legacy:1p");
+	nr = 77;
+	ret = cc_parse_claim_spec(spec, set, &nr, err, sizeof(err));
+	tap(ret == -E2BIG && strstr(err, "more than 65"),
+	    "claim spec of 66 entries refused (E2BIG)");
 }
 
 /* ---- node lists ---- */
@@ -647,6 +663,42 @@ static void test_domain_output(void)
 		  "\"memory_numa_node_0\":0,\"memory_numa_node_1\":8388608}]}\n",
 		  "list JSON: the table's columns");
 	free(buf);
+
+	/*
+	 * A domain created with --max 100000T: every column as wide as its
+	 * widest number, so each column ends where its header does.
+	 */
+	d[0].max_pages = 100000ULL << 28;
+	d[1].node_pages[1] = 100000ULL << 28;
+	capture_begin(&f, &len, &buf);
+	cc_print_domains(f, &hi, d, 2, CC_UNIT_MIB);
+	capture_end(f, &buf);
+	{
+		const char *line = buf, *nl;
+		int ends[3][16], k, col, ok = 1;
+
+		for (k = 0; k < 3 && line && *line; k++, line = nl ? nl + 1 : NULL) {
+			const char *p = line;
+
+			nl = strchr(line, '\n');
+			for (col = 0; col < 16; col++) {
+				while (*p == ' ')
+					p++;
+				while (*p && *p != ' ' && *p != '\n')
+					p++;
+				ends[k][col] = (int)(p - line);
+			}
+		}
+		/* domid, max, tot, claimed, 4 node columns, host-claimed */
+		for (col = 1; col < 9 && k == 3; col++)
+			ok &= ends[0][col] == ends[1][col] && ends[0][col] == ends[2][col];
+		tap(k == 3 && ok && strstr(buf, "104857600000.00"),
+		    "list table: columns stay aligned with a domain of max 100000T");
+		if (k != 3 || !ok)
+			diag("got", buf);
+	}
+	free(buf);
+	fake_domains(d);
 
 	/* Without host info, only the nodes the domains use are shown. */
 	d[0].claims[0] = d[0].node_pages[0] = 0;
@@ -1047,6 +1099,60 @@ static void test_hints(void)
 	fresh.domid = 9;
 	fresh.max_pages = 1ULL << 30;
 
+	/* build: --spread is suggested only when not given already. */
+	{
+		static struct claims_plan_topology t;
+		struct claims_plan_request r = { .pages = 262144 };
+
+		memset(&t, 0, sizeof(t));
+		t.nr_nodes = 2;
+		t.pool_nodes = 3;
+		t.free_pages[0] = 1024;
+		t.free_pages[1] = 30720;
+		t.host_free_pages = 31744;
+		cc_build_nomem_hint(hint, sizeof(hint), &r, &t, 1);
+		check_str(hint, "no plan for 1 GiB fits now (1 install tried; node 1 has the most "
+			  "unclaimed, 120 MiB, the host 124 MiB); claim less, or allow more nodes "
+			  "(--nodes, --max-nodes), a larger --max-distance or --spread",
+			  "build hint without --spread suggests --spread");
+		r.flags = CLAIMS_PLAN_SPREAD;
+		cc_build_nomem_hint(hint, sizeof(hint), &r, &t, 3);
+		tap(!strstr(hint, "or --spread") && strstr(hint, "(--spread is given)") &&
+		    strstr(hint, "3 installs tried"),
+		    "build hint with --spread does not suggest --spread");
+		if (strstr(hint, "or --spread"))
+			diag("got", hint);
+	}
+	/* libclaims' claims_claim_diagnose(): what claimctl and Python say. */
+	{
+		struct numaclaims_claim big = { .target = 0, .pages = 1ULL << 30 };
+		char ours[CC_ERR_LEN];
+
+		tap(claims_claim_diagnose(ENOMEM, &big, 1, &hi, NULL, NULL, 8) == -EINVAL &&
+		    claims_claim_diagnose(ENOMEM, NULL, 1, &hi, NULL, hint, sizeof(hint)) == -EINVAL,
+		    "claims_claim_diagnose: NULL buffer or set is -EINVAL");
+		tap(claims_claim_diagnose(ENOMEM, &big, 1, &hi, NULL, hint, sizeof(hint)) == 0 &&
+		    !strncmp(hint, "node 0 has only ", 16) && strstr(hint, "4 TiB asked; claim less or on another node"),
+		    "claims_claim_diagnose: ENOMEM names the node, what it has and what was asked");
+		cc_claim_hint(ours, sizeof(ours), ENOMEM, &big, 1, &hi, NULL);
+		check_str(ours, hint, "claimctl's claim hint is libclaims' diagnosis");
+		tap(claims_claim_diagnose(ESRCH, &big, 1, &hi, NULL, hint, sizeof(hint)) == 0 &&
+		    hint[0] == '\0', "claims_claim_diagnose: nothing to say for ESRCH");
+	}
+	/* Opening the device: one module hint (modprobe), a bad --device named. */
+	check_str(cc_open_hint(ENOENT, NULL), CC_HINT_NOT_LOADED, "open hint: ENOENT, default device");
+	check_str(cc_open_hint(ENOENT, CLAIMS_DEVICE), CC_HINT_NOT_LOADED,
+		  "open hint: ENOENT, --device " CLAIMS_DEVICE);
+	check_str(cc_open_hint(ENXIO, "/tmp/x"), CC_HINT_NOT_LOADED, "open hint: ENXIO, --device");
+	tap(strstr(CC_HINT_NOT_LOADED, "modprobe numaclaims") &&
+	    strstr(claims_strerror(ENOENT), "modprobe numaclaims"),
+	    "claimctl's and libclaims' module hints both say modprobe numaclaims");
+	check_str(cc_open_hint(ENOENT, "/tmp/nonexist"),
+		  "check --device: it names the numaclaims device (default /dev/numaclaims)",
+		  "open hint: ENOENT, a --device path that does not exist");
+	tap(cc_open_hint(EACCES, NULL) && strstr(cc_open_hint(EACCES, NULL), "root"),
+	    "open hint: EACCES, root");
+
 	/* Node 1: 1000 MiB free, 188 MiB claimed -> 812 MiB unclaimed. */
 	set[0] = (struct numaclaims_claim){ .pages = 256, .target = 0 };
 	set[1] = (struct numaclaims_claim){ .pages = 262144, .target = 1 };
@@ -1222,6 +1328,15 @@ static void test_libclaims(void)
 	tap(claims_api_version(h) == -ENOTTY, "api_version -> -ENOTTY");
 	tap(claims_physinfo(h, &hi) == -ENOTTY, "physinfo -> -ENOTTY");
 	tap(claims_domain_getinfo(h, 1, &di) == -ENOTTY, "getinfo -> -ENOTTY");
+	{
+		struct numaclaims_domain_info *list = (void *)&di;
+		size_t nr_list = 7;
+
+		tap(claims_domain_list(h, &list, &nr_list) == -ENOTTY && !list && !nr_list,
+		    "domain_list -> -ENOTTY, nothing to free");
+		tap(claims_domain_list(h, NULL, &nr_list) == -EINVAL &&
+		    claims_domain_list(h, &list, NULL) == -EINVAL, "domain_list NULL -> -EINVAL");
+	}
 	tap(claims_domain_getinfo_next(h, 0, &di) == -ENOTTY,
 	    "getinfo_next -> -ENOTTY");
 	tap(claims_domain_create(h, 1, 0, &domid) == -ENOTTY && domid == 5,
@@ -1280,7 +1395,7 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--json-samples"))
 		return write_samples(argv[2]);
-	test_sizes();
+	test_parse_table();
 	test_numbers();
 	test_claim_specs();
 	test_nodelists();
