@@ -78,12 +78,14 @@ static const u64 op_allowed[NR_OPS] = {
 				       B(EINTR),
 	/*
 	 * EBADF: the close won the race before the populate entered the
-	 * kernel.  ESRCH, here and below: another worker's destroy of a
-	 * random domid (1..64 are picked too) got to the domain first.
+	 * kernel.  ESRCH and EEXIST, here and below: another worker's
+	 * destroy of, or populate into, a random domid (1..64 are picked
+	 * too) got to the domain first (EEXIST: a gfn of ours was taken).
 	 */
 	[OP_CLOSE_DURING_POPULATE] = B(ENOMEM) | B(E2BIG) | B(EBADF) | B(ESRCH) |
-				     B(EINTR),
-	[OP_SIGNAL_DURING_POPULATE] = B(ENOMEM) | B(E2BIG) | B(EINTR) | B(ESRCH),
+				     B(EINTR) | B(EEXIST),
+	[OP_SIGNAL_DURING_POPULATE] = B(ENOMEM) | B(E2BIG) | B(EINTR) | B(ESRCH) |
+				      B(EEXIST),
 };
 
 struct worker_stats {
