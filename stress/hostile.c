@@ -1259,7 +1259,7 @@ static void domain_files(void)
 	};
 	int dead_fd, f2;
 	void *p, *q, *r;
-	u64 done;
+	u64 done, t0 = st_now_us();
 	size_t i;
 
 	group_begin("domain files: mmap, mremap, madvise, mprotect, msync");
@@ -1410,6 +1410,7 @@ static void domain_files(void)
 	close(dead_fd);
 	close(map_dom);
 	st_destroy(fd, M);
+	tap_diag("domain files group: %" PRIu64 " ms", (st_now_us() - t0) / 1000);
 	group_end();
 }
 

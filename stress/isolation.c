@@ -509,10 +509,10 @@ static int df_recv_fd(int sock)
 	int rfd;
 
 	if (recvmsg(sock, &m, 0) != 1)
-		return -1;
+		return -errno;
 	cm = CMSG_FIRSTHDR(&m);
 	if (!cm || cm->cmsg_type != SCM_RIGHTS)
-		return -1;
+		return m.msg_flags & MSG_CTRUNC ? -EMSGSIZE : -ENOMSG;
 	memcpy(&rfd, CMSG_DATA(cm), sizeof(int));
 	return rfd;
 }
@@ -538,6 +538,12 @@ static void domain_file_passed(void)
 					 "inherited by uid 65534";
 
 		memset(r, 0, sizeof(*r));
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv)) {
+			/* the debug kernel is built without CONFIG_NET */
+			tap_skip("domain file %s: no unix sockets here (%s)", how, st_errname(errno));
+			tap_skip("domain file %s: its writes reached the domain", how);
+			continue;
+		}
 		/* F: gfns 0..DF_PAGES-1 with a pattern; G: gfns DF_PAGES..2*DF_PAGES-1 */
 		if (st_create(fd, 64, 0, &F) || st_create(fd, 64, 0, &G) ||
 		    st_populate_range(fd, F, 0, DF_PAGES, 0, 0, &done) ||
@@ -565,7 +571,6 @@ static void domain_file_passed(void)
 			*(volatile u64 *)((char *)p + g * PAGE_SIZE_ISO) =
 				DF_MAGIC ^ ((u64)F << 32) ^ g;
 		st_hostinfo(fd, &h1);
-		socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
 		pid = fork();
 		if (!pid) {
 			int cfd = dfd;
@@ -579,13 +584,17 @@ static void domain_file_passed(void)
 				_exit(3);
 			if (pass)
 				cfd = df_recv_fd(sv[1]);
-			if (cfd < 0)
+			if (cfd < 0) {
+				snprintf(r->first_bad, sizeof(r->first_bad),
+					 "receiving the domain file: %s", st_errname(cfd));
 				_exit(4);
+			}
 			df_child(r, cfd, F, G, 64);
 		}
 		close(sv[1]);
-		if (pass)
-			df_send_fd(sv[0], dfd);
+		ret = pass ? df_send_fd(sv[0], dfd) : 0;
+		if (ret)
+			tap_diag("sending the domain file: %s", st_errname(ret));
 		close(sv[0]);
 		close(dfd);
 		while (!r->stage && waitpid(pid, &status, WNOHANG) == 0)
@@ -604,6 +613,8 @@ static void domain_file_passed(void)
 		st_destroy(fd, G);
 		if (r->first_bad[0])
 			tap_diag("%s", r->first_bad);
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			tap_diag("uid 65534 child: wait status %#x", status);
 		tap_ok(WIFEXITED(status) && !WEXITSTATUS(status) && r->tried && r->ok == r->tried,
 		       "domain file %s: %d checks (no device, no ioctl: ENOTTY, own pages only, "
 		       "SIGBUS on holes and after destroy, mmap ESRCH after)", how, r->tried);
