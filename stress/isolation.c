@@ -539,10 +539,14 @@ static void domain_file_passed(void)
 
 		memset(r, 0, sizeof(*r));
 		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv)) {
+			sv[0] = sv[1] = -1;
 			/* the debug kernel is built without CONFIG_NET */
-			tap_skip("domain file %s: no unix sockets here (%s)", how, st_errname(errno));
-			tap_skip("domain file %s: its writes reached the domain", how);
-			continue;
+			if (pass) {
+				tap_skip("domain file %s: no unix sockets here (%s)", how,
+					 st_errname(errno));
+				tap_skip("domain file %s: its writes reached the domain", how);
+				continue;
+			}
 		}
 		/* F: gfns 0..DF_PAGES-1 with a pattern; G: gfns DF_PAGES..2*DF_PAGES-1 */
 		if (st_create(fd, 64, 0, &F) || st_create(fd, 64, 0, &G) ||
