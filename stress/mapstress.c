@@ -8,7 +8,9 @@
  * generation, decrease runs of gfns, and now and then destroy the domain and
  * create a new one (a new incarnation).  R reader threads read random pages
  * of random slots at the same time, and an offline thread offlines and
- * onlines pool pages.  A reader must see either SIGBUS (caught with
+ * onlines pool pages.  P reader processes (--proc-readers) do the same
+ * through mappings of their own (their own DOMAIN_OPEN of each incarnation),
+ * so decrease and destroy must unmap other processes too.  A reader must see either SIGBUS (caught with
  * sigsetjmp/siglongjmp) or its own domain's data: never another domain's
  * pattern, never zeroes where its own stable pattern is, never a page after
  * its domain freed it.
@@ -44,7 +46,7 @@
  * domain's domid, writes zeroes, or marks a gfn EMPTY without decreasing it)
  * to prove that the readers' checks fail.
  *
- * usage: mapstress [--domains D] [--readers R] [--pages G] [--duration S]
+ * usage: mapstress [--domains D] [--readers R] [--proc-readers P] [--pages G] [--duration S]
  *                  [--seed S] [--no-offline] [--inject foreign|zero|free]
  */
 #define _GNU_SOURCE
@@ -61,6 +63,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib.h"
@@ -69,7 +72,8 @@
 #define MAGIC		0x6d617073747273ULL	/* "mapstrs" */
 #define MAX_DOMAINS	16
 #define MAX_READERS	16
-#define MAX_INCS	4096		/* incarnations kept mapped until the end */
+#define MAX_INCS	1024		/* incarnations kept mapped until the end */
+#define MAX_PROC_READERS 4
 #define MAX_RUN		16
 
 enum { ST_EMPTY, ST_BUSY, ST_VALID };
@@ -90,33 +94,65 @@ struct slot {
 	_Atomic int nr_incs;		/* incs[] entries published (release) */
 };
 
-static struct slot slots[MAX_DOMAINS];
-static int nr_domains = 4, nr_readers = 3, inject;
+/*
+ * Shared with the reader processes (MAP_SHARED, mapped before fork, so the
+ * pointers into it are the same in every process): the slots, every
+ * incarnation and its state array, the counters.  A domain's mapping
+ * (inc->base) is the owner process's only: a reader process maps each
+ * incarnation itself (proc_map()).
+ */
+struct shared {
+	struct slot slots[MAX_DOMAINS];
+	_Atomic int stop;
+	_Atomic u64 next_nonce;
+	_Atomic u64 arena_used;
+	_Atomic u64 reads, writes, sigbus, foreign, after_free, lost, stale,
+		zero_fresh, populated, decreased, destroyed, created, offline,
+		online, ioctl_bad, owner_sigbus, proc_reads, proc_maps;
+	_Atomic int viol_taken;
+	char first_violation[256];
+};
+
+static struct shared *sh;
+static char *arena;		/* struct inc + state arrays, MAP_SHARED */
+static u64 arena_size;
+static int nr_domains = 4, nr_readers = 3, nr_proc_readers = 1, inject;
 static u64 pages = 256;
-static _Atomic int stop;
-static _Atomic u64 next_nonce = 1;
+#define slots		(sh->slots)
+#define stop		(sh->stop)
+#define next_nonce	(sh->next_nonce)
 static int ctl;			/* /dev/numaclaims */
 static u64 g_seed;
 
 /* counters */
-static _Atomic u64 c_reads, c_writes, c_sigbus, c_foreign, c_after_free,
-	c_lost, c_stale, c_zero_fresh, c_populated, c_decreased, c_destroyed,
-	c_created, c_offline, c_online, c_ioctl_bad, c_owner_sigbus;
-static char first_violation[256];
-static pthread_mutex_t viol_lock = PTHREAD_MUTEX_INITIALIZER;
+#define c_reads		(sh->reads)
+#define c_writes	(sh->writes)
+#define c_sigbus	(sh->sigbus)
+#define c_foreign	(sh->foreign)
+#define c_after_free	(sh->after_free)
+#define c_lost		(sh->lost)
+#define c_stale		(sh->stale)
+#define c_zero_fresh	(sh->zero_fresh)
+#define c_populated	(sh->populated)
+#define c_decreased	(sh->decreased)
+#define c_destroyed	(sh->destroyed)
+#define c_created	(sh->created)
+#define c_offline	(sh->offline)
+#define c_online	(sh->online)
+#define c_ioctl_bad	(sh->ioctl_bad)
+#define c_owner_sigbus	(sh->owner_sigbus)
+#define first_violation	(sh->first_violation)
 
 static void violation(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void violation(const char *fmt, ...)
 {
 	va_list ap;
 
-	pthread_mutex_lock(&viol_lock);
-	if (!first_violation[0]) {
+	if (!atomic_exchange(&sh->viol_taken, 1)) {
 		va_start(ap, fmt);
 		vsnprintf(first_violation, sizeof(first_violation), fmt, ap);
 		va_end(ap);
 	}
-	pthread_mutex_unlock(&viol_lock);
 }
 
 /* --- SIGBUS: per thread jump buffer --- */
@@ -171,6 +207,22 @@ static volatile u64 *page_of(struct inc *in, u64 gfn)
 }
 
 /* --- owner --- */
+static u64 inc_stride(void)
+{
+	return (sizeof(struct inc) + pages * sizeof(u64) + 63) & ~63ULL;
+}
+
+static void *arena_alloc(u64 size)
+{
+	u64 off;
+
+	size = (size + 63) & ~63ULL;
+	off = atomic_fetch_add(&sh->arena_used, size);
+	if (off + size > arena_size)
+		return NULL;
+	return arena + off;		/* zero: fresh shared anonymous memory */
+}
+
 static struct inc *inc_new(struct slot *sl)
 {
 	struct numaclaims_domain_open op = { 0 };
@@ -180,14 +232,14 @@ static struct inc *inc_new(struct slot *sl)
 
 	if (sl->nr_incs >= MAX_INCS)
 		return NULL;
-	in = calloc(1, sizeof(*in));
-	in->state = calloc(pages, sizeof(*in->state));
+	in = arena_alloc(sizeof(*in) + pages * sizeof(*in->state));
+	if (!in)
+		return NULL;
+	in->state = (_Atomic u64 *)(in + 1);
 	ret = st_create(ctl, pages, 0, &in->domid);
 	if (ret) {
 		c_ioctl_bad++;
 		violation("create: %s", st_errname(ret));
-		free(in->state);
-		free(in);
 		return NULL;
 	}
 	op.domid = in->domid;
@@ -196,8 +248,6 @@ static struct inc *inc_new(struct slot *sl)
 		c_ioctl_bad++;
 		violation("DOMAIN_OPEN dom%u: %s", in->domid, st_errname(fd));
 		st_destroy(ctl, in->domid);
-		free(in->state);
-		free(in);
 		return NULL;
 	}
 	m = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -207,8 +257,6 @@ static struct inc *inc_new(struct slot *sl)
 		c_ioctl_bad++;
 		violation("mmap dom%u: %s", in->domid, st_errname(errno));
 		st_destroy(ctl, in->domid);
-		free(in->state);
-		free(in);
 		return NULL;
 	}
 	in->base = m;
@@ -359,31 +407,28 @@ static void *owner(void *arg)
 }
 
 /* --- readers --- */
-static void *reader(void *arg)
+/* A random incarnation: mostly a slot's current one, sometimes an old one. */
+static struct inc *pick_inc(struct st_rng *r)
 {
-	struct st_rng r;
-	u64 w[5], s1, s2, g;
+	struct slot *sl = &slots[st_rng_below(r, nr_domains)];
+	int ni = atomic_load_explicit(&sl->nr_incs, memory_order_acquire);
+
+	if (ni > 1 && st_rng_chance(r, 10))
+		return sl->incs[st_rng_below(r, ni - 1)];
+	return atomic_load_explicit(&sl->cur, memory_order_acquire);
+}
+
+/* One read of gfn @g of @in through @base (this process's mapping of it). */
+static void read_one(struct inc *in, volatile u64 *base, u64 g)
+{
+	u64 w[5], s1, s2;
 	int d1, d2, k;
-	struct inc *in;
 	bool ok;
 
-	st_rng_seed(&r, (u64)(uintptr_t)arg);
-	while (!atomic_load(&stop)) {
-		struct slot *sl = &slots[st_rng_below(&r, nr_domains)];
-
-		/* mostly the current incarnation, sometimes an old one */
-		int ni = atomic_load_explicit(&sl->nr_incs, memory_order_acquire);
-
-		if (ni > 1 && st_rng_chance(&r, 10))
-			in = sl->incs[st_rng_below(&r, ni - 1)];
-		else
-			in = atomic_load_explicit(&sl->cur, memory_order_acquire);
-		if (!in)
-			continue;
-		g = st_rng_below(&r, pages);
+	{
 		d1 = atomic_load_explicit(&in->dead, memory_order_acquire);
 		s1 = atomic_load_explicit(&in->state[g], memory_order_acquire);
-		ok = probe_read(page_of(in, g), w);
+		ok = probe_read((volatile u64 *)((char *)base + g * PAGE), w);
 		atomic_thread_fence(memory_order_acquire);
 		s2 = atomic_load_explicit(&in->state[g], memory_order_relaxed);
 		d2 = atomic_load_explicit(&in->dead, memory_order_relaxed);
@@ -396,14 +441,14 @@ static void *reader(void *arg)
 				violation("SIGBUS on dom%u gfn %" PRIu64 " populated (seq %" PRIu64 ")",
 					  in->domid, g, st_seq(s1));
 			}
-			continue;
+			return;
 		}
 		if (d1 == 2 || (stable && st_st(s1) == ST_EMPTY)) {
 			c_after_free++;
 			violation("read after free: dom%u gfn %" PRIu64 " (%s) read [%" PRIx64 " %" PRIu64
 				  " %" PRIu64 " %" PRIu64 "]", in->domid, g,
 				  d1 == 2 ? "destroyed" : "decreased or never populated", w[0], w[1], w[2], w[3]);
-			continue;
+			return;
 		}
 		if (w[0] == MAGIC) {
 			if (w[1] != in->domid || w[2] != g || w[4] != in->nonce) {
@@ -416,7 +461,7 @@ static void *reader(void *arg)
 				violation("stale: dom%u gfn %" PRIu64 " gen %" PRIu64 ", expected %" PRIu64,
 					  in->domid, g, w[3], st_seq(s1));
 			}
-			continue;
+			return;
 		}
 		for (k = 0; k < 5 && !w[k]; k++)
 			;
@@ -433,7 +478,76 @@ static void *reader(void *arg)
 			c_zero_fresh++;
 		}
 	}
+}
+
+static void *reader(void *arg)
+{
+	struct st_rng r;
+	struct inc *in;
+
+	st_rng_seed(&r, (u64)(uintptr_t)arg);
+	while (!atomic_load(&stop)) {
+		in = pick_inc(&r);
+		if (in)
+			read_one(in, in->base, st_rng_below(&r, pages));
+	}
 	return NULL;
+}
+
+/*
+ * A reader process: its own mapping of every incarnation it reads, made
+ * from its own DOMAIN_OPEN.  An incarnation still alive (dead == 0) after
+ * the open returned was the domain with that id during the open (destroy
+ * sets dead before it starts), so the file is that incarnation's; else the
+ * id may already be another domain's, and the incarnation is left alone.
+ */
+static void proc_reader(u64 seed)
+{
+	volatile u64 **map = calloc(nr_domains * MAX_INCS, sizeof(*map));
+	char *tried = calloc(nr_domains * MAX_INCS, 1);
+	struct numaclaims_domain_open op = { 0 };
+	struct sigaction sa = { 0 };
+	struct st_rng r;
+	struct inc *in;
+	u64 idx;
+	int cfd = st_open(), dfd;
+	void *m;
+
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigaction(SIGBUS, &sa, NULL);
+	st_rng_seed(&r, seed);
+	while (!atomic_load(&stop) && cfd >= 0) {
+		in = pick_inc(&r);
+		if (!in)
+			continue;
+		idx = ((char *)in - arena) / inc_stride();
+		idx = idx < (u64)nr_domains * MAX_INCS ? idx : 0;
+		if (!map[idx] && !tried[idx]) {
+			tried[idx] = 1;
+			if (atomic_load(&in->dead))
+				continue;
+			op.domid = in->domid;
+			dfd = st_ioctl(cfd, NUMACLAIMS_IOC_DOMAIN_OPEN, &op);
+			if (dfd < 0)
+				continue;		/* ESRCH: being destroyed */
+			if (atomic_load(&in->dead)) {
+				close(dfd);
+				continue;
+			}
+			m = mmap(NULL, pages * PAGE, PROT_READ, MAP_SHARED, dfd, 0);
+			close(dfd);
+			if (m == MAP_FAILED)
+				continue;
+			map[idx] = m;
+			sh->proc_maps++;
+		}
+		if (!map[idx])
+			continue;
+		read_one(in, map[idx], st_rng_below(&r, pages));
+		sh->proc_reads++;
+	}
+	_exit(0);
 }
 
 /* --- offline/online: takes free pool pages away and back --- */
@@ -479,11 +593,14 @@ int main(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "no-offline", no_argument, NULL, 'O' },
+		{ "proc-readers", required_argument, NULL, 'P' },
 		{ "inject", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct numaclaims_host_info hi0, hi;
 	pthread_t own[MAX_DOMAINS], rd[MAX_READERS], offt;
+	pid_t prd[MAX_PROC_READERS];
+	int status;
 	struct sigaction sa = { 0 };
 	u64 seed = st_seed_default(), duration = 5, lost = 0, t0, violations;
 	int opt, i, j, n, offline = 1;
@@ -498,6 +615,7 @@ int main(int argc, char **argv)
 		case 'd': duration = st_parse_u64(optarg); break;
 		case 's': seed = st_parse_u64(optarg); break;
 		case 'O': offline = 0; break;
+		case 'P': nr_proc_readers = atoi(optarg); break;
 		case 'i':
 			inject = !strcmp(optarg, "foreign") ? INJ_FOREIGN :
 				 !strcmp(optarg, "zero") ? INJ_ZERO :
@@ -506,7 +624,7 @@ int main(int argc, char **argv)
 				return 2;
 			break;
 		default:
-			fprintf(stderr, "usage: mapstress [--domains D] [--readers R] [--pages G] "
+			fprintf(stderr, "usage: mapstress [--domains D] [--readers R] [--proc-readers P] [--pages G] "
 				"[--duration S] [--seed S] [--no-offline] [--inject foreign|zero|free]\n");
 			return 2;
 		}
@@ -515,11 +633,14 @@ int main(int argc, char **argv)
 		nr_domains = 4;
 	if (nr_readers < 1 || nr_readers > MAX_READERS)
 		nr_readers = 3;
+	if (nr_proc_readers < 0 || nr_proc_readers > MAX_PROC_READERS)
+		nr_proc_readers = 1;
 	if (pages < MAX_RUN || pages > 65536)
 		pages = 256;
 	printf("TAP version 13\n");
-	tap_diag("mapstress --domains %d --readers %d --pages %" PRIu64 " --duration %" PRIu64
-		 " --seed %" PRIu64 "%s%s%s", nr_domains, nr_readers, pages, duration, seed,
+	tap_diag("mapstress --domains %d --readers %d --proc-readers %d --pages %" PRIu64
+		 " --duration %" PRIu64 " --seed %" PRIu64 "%s%s%s", nr_domains, nr_readers,
+		 nr_proc_readers, pages, duration, seed,
 		 offline ? "" : " --no-offline", inject ? " --inject " : "",
 		 inject ? inj_name[inject] : "");
 	ctl = st_open();
@@ -527,6 +648,15 @@ int main(int argc, char **argv)
 		tap_ok(false, "open: %s", st_errname(ctl));
 		return tap_done();
 	}
+	arena_size = (u64)nr_domains * MAX_INCS * inc_stride();
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	arena = mmap(NULL, arena_size, PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (sh == MAP_FAILED || arena == MAP_FAILED) {
+		tap_ok(false, "shared memory: %s", st_errname(errno));
+		return tap_done();
+	}
+	next_nonce = 1;
 	sa.sa_sigaction = on_sigbus;
 	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
 	sigaction(SIGBUS, &sa, NULL);
@@ -539,6 +669,12 @@ int main(int argc, char **argv)
 			tap_ok(false, "setup: domain %d: %s", i, first_violation);
 			return tap_done();
 		}
+	fflush(stdout);
+	for (i = 0; i < nr_proc_readers; i++) {
+		prd[i] = fork();
+		if (!prd[i])
+			proc_reader(seed * 104729ULL + 200 + i);
+	}
 	for (i = 0; i < nr_domains; i++)
 		pthread_create(&own[i], NULL, owner, (void *)(uintptr_t)i);
 	for (i = 0; i < nr_readers; i++)
@@ -555,6 +691,13 @@ int main(int argc, char **argv)
 		pthread_join(rd[i], NULL);
 	if (offline)
 		pthread_join(offt, NULL);
+	for (i = 0; i < nr_proc_readers; i++) {
+		waitpid(prd[i], &status, 0);
+		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+			c_ioctl_bad++;
+			violation("reader process %d: wait status %#x", i, status);
+		}
+	}
 
 	/* mid-state cross-check, then everything down */
 	n = st_check_quiescent(ctl, &lost, why, sizeof(why));
@@ -624,6 +767,8 @@ int main(int argc, char **argv)
 	violations = c_foreign + c_after_free + c_lost + c_stale + c_ioctl_bad;
 	tap_fig("mapstress.reads", "%" PRIu64, (u64)c_reads);
 	tap_fig("mapstress.writes", "%" PRIu64, (u64)c_writes);
+	tap_fig("mapstress.process_reads", "%" PRIu64, (u64)sh->proc_reads);
+	tap_fig("mapstress.process_maps", "%" PRIu64, (u64)sh->proc_maps);
 	tap_fig("mapstress.sigbus", "%" PRIu64, (u64)c_sigbus);
 	tap_fig("mapstress.zero_fresh", "%" PRIu64, (u64)c_zero_fresh);
 	tap_fig("mapstress.populated", "%" PRIu64, (u64)c_populated);
