@@ -137,6 +137,7 @@ END {
 	row("pages reused and checked / not scrubbed", "isolation.pages_checked", "isolation.dirty_pages")
 	head("Mapped memory (mapstress)")
 	row("reads / writes", "mapstress.reads", "mapstress.writes")
+	row("  reads by a reader process / its mappings", "mapstress.process_reads", "mapstress.process_maps")
 	row("SIGBUS caught / zero (fresh) pages read", "mapstress.sigbus", "mapstress.zero_fresh")
 	row("pages populated / decreased", "mapstress.populated", "mapstress.decreased")
 	row("domains destroyed while mapped", "mapstress.domains_destroyed")
