@@ -85,7 +85,8 @@ END {
 			num(r, "randops.violations") + num(r, "crash.violations") + \
 			num(r, "hostile.wrong_errno") + num(r, "hostile.state_changed") + \
 			num(r, "hostile.slow_calls") + num(r, "isolation.dirty_pages") + \
-			num(r, "fuzz.crashes") + num(r, "kmemleak.objects")
+			num(r, "fuzz.crashes") + num(r, "kmemleak.objects") + \
+			num(r, "mapstress.violations")
 		if (((r, "storm.placement_pct") in fig) && fig[r, "storm.placement_pct"] != "100.0") bad[r]++
 		badsum += bad[r]; lostsum += lost[r] + 0; failsum += failn[r] + 0
 		passsum += pass[r] + 0
@@ -134,12 +135,20 @@ END {
 	row("unprivileged mutating calls refused", "isolation.eperm_nobody")
 	row("  uid 0 without CAP_SYS_ADMIN", "isolation.eperm_nocap")
 	row("pages reused and checked / not scrubbed", "isolation.pages_checked", "isolation.dirty_pages")
+	head("Mapped memory (mapstress)")
+	row("reads / writes", "mapstress.reads", "mapstress.writes")
+	row("  reads by a reader process / its mappings", "mapstress.process_reads", "mapstress.process_maps")
+	row("SIGBUS caught / zero (fresh) pages read", "mapstress.sigbus", "mapstress.zero_fresh")
+	row("pages populated / decreased", "mapstress.populated", "mapstress.decreased")
+	row("domains destroyed while mapped", "mapstress.domains_destroyed")
+	row("foreign reads / reads after free", "mapstress.foreign_reads", "mapstress.reads_after_free")
 	head("Fuzzing the engine")
 	row("seconds / executions", "fuzz.seconds", "fuzz.executions")
 	row("operations checked (invariants + model)", "fuzz.ops")
 	row("crash inputs", "fuzz.crashes")
 	head("Totals")
-	row("violations (randops+storm+crash)", "randops.violations", "storm.violations", "crash.violations")
+	row("violations (randops+storm+crash+mapstress)", "randops.violations", "storm.violations", "crash.violations")
+	row("  mapstress violations", "mapstress.violations")
 	rowv("pages lost (all programs)", lost)
 	rowv("worst free-memory delta after unload, KiB", unload)
 	row("kmemleak objects", "kmemleak.objects")

@@ -1124,6 +1124,296 @@ static void random_garbage(struct st_rng *r, u64 count)
 	group_end();
 }
 
+/* ------------------------------------------------------------------------
+ * Domain files (docs/MAPPING.md): hostile mmap flags, offsets and lengths,
+ * mremap, madvise, mprotect, msync.  Each call must return an errno that
+ * MAPPING.md or mmap(2)/mremap(2)/madvise(2) documents, or work -- and a
+ * call that works must leave the domain's data where it was (a page read
+ * back through the mapping still carries its pattern) and the accounting
+ * unchanged.  The kernel log is checked for splats by run_vm.sh.
+ */
+#define MAP_PAGES	16
+#define MAP_MAGIC	0x686f7374696c65ULL	/* "hostile" */
+
+/* 0 or -errno for the syscalls' -1/MAP_FAILED convention */
+static int sys_ret(long r) { return r == -1 ? -errno : 0; }
+
+/* @got is one of @allowed (-errno or 0, ended by 1). */
+static void expect_one_of_fn(const int *allowed, bool same, int got, u64 us,
+			     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void expect_one_of_fn(const int *allowed, bool same, int got, u64 us,
+			     const char *fmt, ...)
+{
+	va_list ap;
+	char what[200];
+	int i;
+
+	for (i = 0; allowed[i] != 1 && allowed[i] != got; i++)
+		;
+	if (allowed[1] != 1) {		/* several answers allowed: say which */
+		va_start(ap, fmt);
+		vsnprintf(what, sizeof(what), fmt, ap);
+		va_end(ap);
+		tap_diag("%s: %s", what, got ? st_errname(got) : "works");
+	}
+	va_start(ap, fmt);
+	verdict(got, allowed[i] == 1 ? allowed[0] : got, us, same, fmt, ap);
+	va_end(ap);
+}
+
+#define EXPECT_ONE_OF(allowed, call, ...) do {				\
+		u64 _t0;						\
+		int _r;							\
+		snap_take(&before);					\
+		_t0 = st_now_us();					\
+		_r = (call);						\
+		expect_one_of_fn((allowed), true, _r, st_now_us() - _t0, __VA_ARGS__); \
+	} while (0)
+
+static int map_dom;		/* a domain file of domain M */
+static u32 M, M2;
+
+/* Does every page of @p (MAP_PAGES pages of domain @d) carry its pattern? */
+static bool map_intact(const volatile u64 *p, u32 d, u64 npages)
+{
+	u64 g;
+
+	for (g = 0; g < npages; g++) {
+		const volatile u64 *w = (const volatile u64 *)((const char *)p + g * PAGE);
+
+		if (w[0] != MAP_MAGIC || w[1] != d || w[2] != g)
+			return false;
+	}
+	return true;
+}
+
+static void *dom_map(int f, u64 npages, int prot, int flags, off_t off)
+{
+	return mmap(NULL, npages * PAGE, prot, flags, f, off);
+}
+
+static int dom_open(u32 d)
+{
+	struct numaclaims_domain_open op = { .domid = d };
+
+	return st_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_OPEN, &op);
+}
+
+static void map_fill(u32 d, int f)
+{
+	volatile u64 *p = dom_map(f, MAP_PAGES, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	u64 g;
+
+	if (p == MAP_FAILED)
+		return;
+	for (g = 0; g < MAP_PAGES; g++) {
+		volatile u64 *w = (volatile u64 *)((char *)p + g * PAGE);
+
+		w[0] = MAP_MAGIC;
+		w[1] = d;
+		w[2] = g;
+	}
+	munmap((void *)p, MAP_PAGES * PAGE);
+}
+
+static void domain_files(void)
+{
+	static const int einval[] = { -EINVAL, 1 };
+	static const int enxio[] = { -ENXIO, -EOVERFLOW, -EINVAL, 1 };
+	static const int huge[] = { -ENXIO, -ENOMEM, 0, 1 };
+	static const int ok_or_eperm[] = { 0, -EPERM, -EACCES, 1 };
+	static const int ok[] = { 0, 1 };
+	static const int ok_or_einval[] = { 0, -EINVAL, 1 };
+	/* fallocate(2)'s ENODEV: a domain file is no regular file */
+	static const int remove_errs[] = { -ENODEV, -EOPNOTSUPP, -EINVAL, -EACCES, 1 };
+	/* VM_DONTEXPAND: mremap(2) answers EFAULT for an old_size 0 copy too */
+	static const int dup_errs[] = { 0, -EFAULT, -EINVAL, 1 };
+	static const int grow_errs[] = { -EFAULT, -EINVAL, -ENOMEM, 1 };
+	static const int populate_errs[] = { 0, -EINVAL, 1 };
+	static const int hole_errs[] = { -EFAULT, -EINVAL, 1 };
+	static const int esrch[] = { -ESRCH, 1 };
+	static const int mvalidate[] = { -EOPNOTSUPP, -EINVAL, 1 };
+	static const struct { int advice; const char *name; const int *allowed; } adv[] = {
+		{ MADV_NORMAL, "MADV_NORMAL", ok },
+		{ MADV_RANDOM, "MADV_RANDOM", ok },
+		{ MADV_SEQUENTIAL, "MADV_SEQUENTIAL", ok },
+		{ MADV_WILLNEED, "MADV_WILLNEED", ok },
+		{ MADV_DONTNEED, "MADV_DONTNEED", ok },
+		{ MADV_FREE, "MADV_FREE", ok_or_einval },
+		{ MADV_REMOVE, "MADV_REMOVE", remove_errs },
+		{ MADV_DONTFORK, "MADV_DONTFORK", ok },
+		{ MADV_DOFORK, "MADV_DOFORK", ok },
+		{ MADV_MERGEABLE, "MADV_MERGEABLE", ok_or_einval },
+		{ MADV_UNMERGEABLE, "MADV_UNMERGEABLE", ok_or_einval },
+		{ MADV_HUGEPAGE, "MADV_HUGEPAGE", ok_or_einval },
+		{ MADV_NOHUGEPAGE, "MADV_NOHUGEPAGE", ok_or_einval },
+		{ MADV_DONTDUMP, "MADV_DONTDUMP", ok },
+		{ MADV_DODUMP, "MADV_DODUMP", ok_or_einval },
+		{ MADV_WIPEONFORK, "MADV_WIPEONFORK", ok_or_einval },
+		{ MADV_KEEPONFORK, "MADV_KEEPONFORK", ok_or_einval },
+		{ 20 /* MADV_COLD */, "MADV_COLD", ok_or_einval },
+		{ 21 /* MADV_PAGEOUT */, "MADV_PAGEOUT", ok_or_einval },
+		{ 22 /* MADV_POPULATE_READ */, "MADV_POPULATE_READ", populate_errs },
+		{ 23 /* MADV_POPULATE_WRITE */, "MADV_POPULATE_WRITE", populate_errs },
+		{ 12345, "advice 12345", einval },
+	};
+	int dead_fd, f2;
+	void *p, *q, *r;
+	u64 done, t0 = st_now_us();
+	size_t i;
+
+	group_begin("domain files: mmap, mremap, madvise, mprotect, msync");
+	if (st_create(fd, 4096, 0, &M) || st_create(fd, 4096, 0, &M2) ||
+	    st_populate_range(fd, M, 0, MAP_PAGES, 0, 0, &done) ||
+	    st_populate_range(fd, M2, 0, MAP_PAGES, 0, 0, &done)) {
+		tap_ok(false, "domain files: setup");
+		return;
+	}
+	map_dom = dom_open(M);
+	f2 = dom_open(M2);
+	if (map_dom < 0 || f2 < 0) {
+		tap_ok(false, "domain files: DOMAIN_OPEN: %s", st_errname(map_dom < 0 ? map_dom : f2));
+		return;
+	}
+	map_fill(M, map_dom);
+	map_fill(M2, f2);
+
+	/* mmap: flags, offsets, lengths */
+	EXPECT_ONE_OF(einval, sys_ret((long)dom_map(map_dom, 1, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0)),
+		      "mmap MAP_PRIVATE read-write");
+	EXPECT_ONE_OF(einval, sys_ret((long)dom_map(map_dom, 1, PROT_READ, MAP_PRIVATE, 0)),
+		      "mmap MAP_PRIVATE read-only");
+	EXPECT_ONE_OF(mvalidate, sys_ret((long)dom_map(map_dom, 1, PROT_READ,
+						       MAP_SHARED_VALIDATE | MAP_SYNC, 0)),
+		      "mmap MAP_SHARED_VALIDATE|MAP_SYNC (no DAX)");
+	EXPECT_ONE_OF(einval, sys_ret((long)dom_map(map_dom, 1, PROT_READ, MAP_SHARED, 4095)),
+		      "mmap at an unaligned offset");
+	EXPECT_ONE_OF(enxio, sys_ret((long)dom_map(map_dom, 1, PROT_READ, MAP_SHARED, -(off_t)PAGE)),
+		      "mmap at a negative offset");
+	EXPECT_ONE_OF(enxio, sys_ret((long)dom_map(map_dom, 2, PROT_READ, MAP_SHARED,
+						   (off_t)((NUMACLAIMS_MAX_GFN - 1) * PAGE))),
+		      "mmap across NUMACLAIMS_MAX_GFN");
+	EXPECT_ONE_OF(enxio, sys_ret((long)dom_map(map_dom, 1, PROT_READ, MAP_SHARED,
+						   (off_t)(NUMACLAIMS_MAX_GFN * PAGE))),
+		      "mmap at NUMACLAIMS_MAX_GFN");
+	EXPECT_ONE_OF(enxio, sys_ret((long)dom_map(map_dom, 1, PROT_READ, MAP_SHARED,
+						   (off_t)(0x7fffffffffffffffULL & ~(PAGE - 1)))),
+		      "mmap at the largest page-aligned off_t");
+	p = dom_map(map_dom, 1ULL << 33, PROT_READ, MAP_SHARED | MAP_NORESERVE, 0);
+	EXPECT_ONE_OF(huge, sys_ret((long)p), "mmap of 32 TiB");
+	if (p != MAP_FAILED)
+		munmap(p, (1ULL << 33) * PAGE);
+	EXPECT_ONE_OF(huge, sys_ret((long)dom_map(map_dom, 1ULL << 36, PROT_READ, MAP_SHARED, 0)),
+		      "mmap of 256 TiB (beyond the address space)");
+	p = dom_map(map_dom, MAP_PAGES, PROT_READ | PROT_EXEC, MAP_SHARED, 0);
+	EXPECT_ONE_OF(ok_or_eperm, sys_ret((long)p), "mmap PROT_EXEC");
+	if (p != MAP_FAILED) {
+		EXPECT(0, map_intact(p, M, MAP_PAGES) ? 0 : -EIO, "PROT_EXEC mapping reads the domain");
+		munmap(p, MAP_PAGES * PAGE);
+	}
+
+	/* MAP_FIXED over an anonymous mapping, then over another domain's */
+	q = mmap(NULL, MAP_PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = mmap(q, MAP_PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, map_dom, 0);
+	EXPECT_ONE_OF(ok, sys_ret((long)p), "mmap MAP_FIXED over an anonymous mapping");
+	if (p != MAP_FAILED) {
+		EXPECT(0, map_intact(p, M, MAP_PAGES) ? 0 : -EIO,
+		       "MAP_FIXED mapping reads domain %u", M);
+		r = mmap(p, MAP_PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, f2, 0);
+		EXPECT_ONE_OF(ok, sys_ret((long)r), "mmap MAP_FIXED over another domain's mapping");
+		if (r != MAP_FAILED)
+			EXPECT(0, map_intact(r, M2, MAP_PAGES) ? 0 : -EIO,
+			       "MAP_FIXED over domain %u reads domain %u, not the old one", M, M2);
+	}
+	if (q != MAP_FAILED)
+		munmap(q, MAP_PAGES * PAGE);
+
+	/* mremap: grow (VM_DONTEXPAND), shrink, move, duplicate */
+	p = dom_map(map_dom, MAP_PAGES, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	if (p != MAP_FAILED) {
+		EXPECT_ONE_OF(grow_errs, sys_ret((long)mremap(p, MAP_PAGES * PAGE, 2 * MAP_PAGES * PAGE,
+							     MREMAP_MAYMOVE)),
+			      "mremap grow (VM_DONTEXPAND)");
+		q = mremap(p, MAP_PAGES * PAGE, MAP_PAGES * PAGE / 2, 0);
+		EXPECT_ONE_OF(ok, sys_ret((long)q), "mremap shrink");
+		if (q != MAP_FAILED)
+			EXPECT(0, map_intact(q, M, MAP_PAGES / 2) ? 0 : -EIO, "shrunk mapping intact");
+		r = mmap(NULL, MAP_PAGES * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		q = mremap(p, MAP_PAGES * PAGE / 2, MAP_PAGES * PAGE / 2,
+			   MREMAP_MAYMOVE | MREMAP_FIXED, r);
+		EXPECT_ONE_OF(ok, sys_ret((long)q), "mremap move (MREMAP_FIXED)");
+		if (q != MAP_FAILED) {
+			EXPECT(0, map_intact(q, M, MAP_PAGES / 2) ? 0 : -EIO, "moved mapping intact");
+			p = q;
+		}
+		q = mremap(p, 0, MAP_PAGES * PAGE / 2, MREMAP_MAYMOVE);
+		EXPECT_ONE_OF(dup_errs, sys_ret((long)q), "mremap old_size 0 (a second mapping)");
+		if (q != MAP_FAILED) {
+			EXPECT(0, map_intact(q, M, MAP_PAGES / 2) ? 0 : -EIO, "duplicated mapping intact");
+			munmap(q, MAP_PAGES * PAGE / 2);
+		}
+		munmap(p, MAP_PAGES * PAGE / 2);
+		if (r != MAP_FAILED)
+			munmap(r, MAP_PAGES * PAGE);
+	}
+
+	/* madvise: every advice on a mapping, the data must survive */
+	for (i = 0; i < ARRAY_SIZE(adv); i++) {
+		p = dom_map(map_dom, MAP_PAGES, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+		if (p == MAP_FAILED)
+			continue;
+		map_intact(p, M, MAP_PAGES);		/* fault everything in */
+		EXPECT_ONE_OF(adv[i].allowed, sys_ret(madvise(p, MAP_PAGES * PAGE, adv[i].advice)),
+			      "madvise %s", adv[i].name);
+		EXPECT(0, map_intact(p, M, MAP_PAGES) ? 0 : -EIO, "data intact after %s", adv[i].name);
+		munmap(p, MAP_PAGES * PAGE);
+	}
+	/* MADV_POPULATE_READ over a hole: EFAULT (the fault's SIGBUS), no page */
+	p = dom_map(map_dom, 2 * MAP_PAGES, PROT_READ, MAP_SHARED, 0);
+	if (p != MAP_FAILED) {
+		EXPECT_ONE_OF(hole_errs, sys_ret(madvise((char *)p + MAP_PAGES * PAGE, MAP_PAGES * PAGE,
+							 22 /* MADV_POPULATE_READ */)),
+			      "MADV_POPULATE_READ over unpopulated gfns");
+		munmap(p, 2 * MAP_PAGES * PAGE);
+	}
+
+	/* mprotect and msync */
+	p = dom_map(map_dom, MAP_PAGES, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	if (p != MAP_FAILED) {
+		EXPECT_ONE_OF(ok, sys_ret(mprotect(p, MAP_PAGES * PAGE, PROT_READ)), "mprotect PROT_READ");
+		EXPECT(0, map_intact(p, M, MAP_PAGES) ? 0 : -EIO, "read-only mapping reads the domain");
+		EXPECT_ONE_OF(ok_or_eperm, sys_ret(mprotect(p, MAP_PAGES * PAGE, PROT_READ | PROT_EXEC)),
+			      "mprotect PROT_EXEC");
+		EXPECT_ONE_OF(ok, sys_ret(mprotect(p, MAP_PAGES * PAGE, PROT_NONE)), "mprotect PROT_NONE");
+		EXPECT_ONE_OF(ok, sys_ret(mprotect(p, MAP_PAGES * PAGE, PROT_READ | PROT_WRITE)),
+			      "mprotect back to read-write");
+		EXPECT(0, map_intact(p, M, MAP_PAGES) ? 0 : -EIO, "data intact after mprotect");
+		EXPECT_ONE_OF(ok_or_einval, sys_ret(msync(p, MAP_PAGES * PAGE, MS_SYNC)), "msync MS_SYNC");
+		EXPECT_ONE_OF(ok_or_einval, sys_ret(msync(p, MAP_PAGES * PAGE, MS_ASYNC)), "msync MS_ASYNC");
+		EXPECT_ONE_OF(ok_or_einval, sys_ret(msync(p, MAP_PAGES * PAGE, MS_INVALIDATE)),
+			      "msync MS_INVALIDATE");
+		munmap(p, MAP_PAGES * PAGE);
+	}
+
+	/* a destroyed domain's file: mmap ESRCH (MAPPING.md) */
+	dead_fd = f2;
+	st_destroy(fd, M2);
+	for (i = 0; i < 100; i++) {	/* let the scrubber finish M2's pages */
+		struct numaclaims_host_info hi;
+
+		if (!st_hostinfo(fd, &hi) && !hi.total_scrub_pages)
+			break;
+		usleep(20000);
+	}
+	EXPECT_ONE_OF(esrch, sys_ret((long)dom_map(dead_fd, 1, PROT_READ, MAP_SHARED, 0)),
+		      "mmap of a destroyed domain's file");
+	close(dead_fd);
+	close(map_dom);
+	st_destroy(fd, M);
+	tap_diag("domain files group: %" PRIu64 " ms", (st_now_us() - t0) / 1000);
+	group_end();
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -1200,6 +1490,7 @@ int main(int argc, char **argv)
 	offline_online();
 	long_populate();
 	readonly_valid();
+	domain_files();
 	autodestroy_churn(do_enospc ? 20000 : 4000);
 	if (do_enospc)
 		enospc();

@@ -14,6 +14,11 @@
  *     NO_REFCOUNT populates and through offline/online: every page a domain
  *     is given reads as zeros.  The node is shrunk (offline) to --pages free
  *     pages so every populate must reuse the dirty pages.
+ *  3. A domain file (DOMAIN_OPEN) inherited by, or passed over a unix socket
+ *     to, a process that then runs as uid 65534: it maps, reads and writes
+ *     its domain's populated pages and nothing else (no ioctl through it,
+ *     no device node, no other domain's page, SIGBUS on holes and after
+ *     destroy), and the host accounting does not move.
  *
  * usage: isolation [--pages N] [--cycles C] [--seed S]
  */
@@ -24,10 +29,14 @@
 #include <grp.h>
 #include <inttypes.h>
 #include <linux/capability.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,6 +45,8 @@
 
 static int fd;
 static u32 node0;
+
+#define PAGE_SIZE_ISO	4096UL
 
 /* ------------------------------------------------------------------------
  * 1. Privilege
@@ -347,6 +358,278 @@ static void scrubbing(u64 work_pages, int cycles, struct st_rng *rng)
 	tap_fig("isolation.dirty_pages", "%" PRIu64, dirty);
 }
 
+/* ------------------------------------------------------------------------
+ * 3. A domain file handed to an unprivileged process (docs/MAPPING.md):
+ * the fd carries what its privileged opener may do with the domain's
+ * memory -- map, read and write the domain's own populated pages -- and
+ * nothing else: no ioctl through it, no other domain's page, SIGBUS on
+ * holes and after destroy, no way to /dev/numaclaims or the device nodes.
+ */
+#define DF_PAGES	8
+#define DF_MAGIC	0x69736f6c617465ULL	/* "isolate" */
+
+struct df_result {
+	int tried, ok;
+	u64 pages_read, sigbus;
+	int stage;		/* child: 1 mapped and checked; parent: 2 destroyed */
+	char first_bad[160];
+};
+
+static sigjmp_buf df_jb;
+static volatile int df_probing;
+
+static void df_sigbus(int sig)
+{
+	(void)sig;
+	if (df_probing) {
+		df_probing = 0;
+		siglongjmp(df_jb, 1);
+	}
+	_exit(5);
+}
+
+/* 1 and the first word of the page, or 0 on SIGBUS */
+static int df_read(volatile u64 *p, u64 *w)
+{
+	if (sigsetjmp(df_jb, 1))
+		return 0;
+	df_probing = 1;
+	*w = p[0];
+	if (p[1] != p[1])		/* a second load, same page */
+		*w = 0;
+	df_probing = 0;
+	return 1;
+}
+
+static void df_check(struct df_result *r, bool good, const char *what, int got)
+{
+	r->tried++;
+	if (good)
+		r->ok++;
+	else if (!r->first_bad[0])
+		snprintf(r->first_bad, sizeof(r->first_bad), "%s: %s", what,
+			 got ? st_errname(got) : "works");
+}
+
+static void df_child(struct df_result *r, int dfd, u32 F, u32 G, u64 max_pages)
+{
+	static const unsigned long iocs[] = {
+		NUMACLAIMS_IOC_API_VERSION, NUMACLAIMS_IOC_DOMAIN_CREATE,
+		NUMACLAIMS_IOC_DOMAIN_DESTROY, NUMACLAIMS_IOC_POPULATE_PHYSMAP,
+		NUMACLAIMS_IOC_DECREASE_RESERVATION, NUMACLAIMS_IOC_HOST_INFO,
+		NUMACLAIMS_IOC_DOMAIN_OPEN, NUMACLAIMS_IOC_OFFLINE_PAGES,
+	};
+	char path[64], buf[256] = { 0 };
+	volatile u64 *p;
+	size_t i;
+	u64 g, w;
+	int ret;
+
+	signal(SIGBUS, df_sigbus);
+	/* no way to the control device or to any device node */
+	ret = open(ST_DEVICE, O_RDWR);
+	df_check(r, ret < 0 && errno == EACCES, "open " ST_DEVICE, ret < 0 ? -errno : 0);
+	snprintf(path, sizeof(path), NUMACLAIMS_DOMAIN_DEV_FMT, F);
+	ret = open(path, O_RDWR);
+	df_check(r, ret < 0 && errno == EACCES, "open its own domain's node", ret < 0 ? -errno : 0);
+	snprintf(path, sizeof(path), NUMACLAIMS_DOMAIN_DEV_FMT, G);
+	ret = open(path, O_RDWR);
+	df_check(r, ret < 0 && errno == EACCES, "open another domain's node", ret < 0 ? -errno : 0);
+	/* no ioctl through a domain file */
+	for (i = 0; i < ARRAY_SIZE(iocs); i++) {
+		ret = ioctl(dfd, iocs[i], buf);
+		df_check(r, ret < 0 && errno == ENOTTY, "ioctl on the domain file",
+			 ret < 0 ? -errno : ret);
+	}
+	/* SEEK_END: max_pages << 12 */
+	df_check(r, lseek(dfd, 0, SEEK_END) == (off_t)(max_pages * PAGE_SIZE_ISO),
+		 "lseek SEEK_END", 0);
+	/* MAP_PRIVATE refused; MAP_SHARED maps its own domain */
+	p = mmap(NULL, PAGE_SIZE_ISO, PROT_READ, MAP_PRIVATE, dfd, 0);
+	df_check(r, p == MAP_FAILED && errno == EINVAL, "MAP_PRIVATE", p == MAP_FAILED ? -errno : 0);
+	p = mmap(NULL, 2 * DF_PAGES * PAGE_SIZE_ISO, PROT_READ | PROT_WRITE, MAP_SHARED, dfd, 0);
+	df_check(r, p != MAP_FAILED, "MAP_SHARED of the passed domain file",
+		 p == MAP_FAILED ? -errno : 0);
+	if (p == MAP_FAILED)
+		_exit(0);
+	for (g = 0; g < 2 * DF_PAGES; g++) {
+		volatile u64 *pg = (volatile u64 *)((char *)p + g * PAGE_SIZE_ISO);
+
+		if (df_read(pg, &w)) {
+			r->pages_read++;
+			/* populated: its own pattern; G's pages (gfns DF_PAGES..) never */
+			df_check(r, g < DF_PAGES && w == (DF_MAGIC ^ ((u64)F << 32) ^ g),
+				 "read through the passed file", 0);
+			if (g < DF_PAGES)
+				pg[1] = 0x6e6f626f6479ULL;	/* "nobody" writes */
+		} else {
+			r->sigbus++;
+			df_check(r, g >= DF_PAGES, "SIGBUS on a populated page", 0);
+		}
+	}
+	r->stage = 1;
+	while (r->stage != 2)			/* the parent destroys F */
+		usleep(1000);
+	for (g = 0; g < DF_PAGES; g++) {
+		if (df_read((volatile u64 *)((char *)p + g * PAGE_SIZE_ISO), &w)) {
+			df_check(r, false, "read after the domain was destroyed", 0);
+		} else {
+			r->sigbus++;
+			df_check(r, true, "", 0);
+		}
+	}
+	p = mmap(NULL, PAGE_SIZE_ISO, PROT_READ, MAP_SHARED, dfd, 0);
+	df_check(r, p == MAP_FAILED && errno == ESRCH, "mmap after destroy",
+		 p == MAP_FAILED ? -errno : 0);
+	_exit(0);
+}
+
+static int df_send_fd(int sock, int sendfd)
+{
+	char c = 'f', cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { &c, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &sendfd, sizeof(int));
+	return sendmsg(sock, &m, 0) == 1 ? 0 : -errno;
+}
+
+static int df_recv_fd(int sock)
+{
+	char c, cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &c, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm;
+	int rfd;
+
+	if (recvmsg(sock, &m, 0) != 1)
+		return -errno;
+	cm = CMSG_FIRSTHDR(&m);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+		return m.msg_flags & MSG_CTRUNC ? -EMSGSIZE : -ENOMSG;
+	memcpy(&rfd, CMSG_DATA(cm), sizeof(int));
+	return rfd;
+}
+
+static void domain_file_passed(void)
+{
+	struct numaclaims_domain_open op = { 0 };
+	static struct numaclaims_host_info h1, h2;
+	struct df_result *r;
+	volatile u64 *p;
+	int pass, status, dfd, sv[2], ret;
+	u64 done, g, nobody_writes;
+	u32 F, G;
+	pid_t pid;
+
+	r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (r == MAP_FAILED) {
+		tap_ok(false, "mmap");
+		return;
+	}
+	for (pass = 0; pass < 2; pass++) {
+		const char *how = pass ? "received over a unix socket by uid 65534" :
+					 "inherited by uid 65534";
+
+		memset(r, 0, sizeof(*r));
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv)) {
+			sv[0] = sv[1] = -1;
+			/* the debug kernel is built without CONFIG_NET */
+			if (pass) {
+				tap_skip("domain file %s: no unix sockets here (%s)", how,
+					 st_errname(errno));
+				tap_skip("domain file %s: its writes reached the domain", how);
+				continue;
+			}
+		}
+		/* F: gfns 0..DF_PAGES-1 with a pattern; G: gfns DF_PAGES..2*DF_PAGES-1 */
+		if (st_create(fd, 64, 0, &F) || st_create(fd, 64, 0, &G) ||
+		    st_populate_range(fd, F, 0, DF_PAGES, 0, 0, &done) ||
+		    st_populate_range(fd, G, DF_PAGES, DF_PAGES, 0, 0, &done)) {
+			tap_ok(false, "domain file %s: setup", how);
+			return;
+		}
+		op.domid = F;
+		dfd = st_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_OPEN, &op);
+		op.domid = G;
+		ret = st_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_OPEN, &op);
+		if (dfd < 0 || ret < 0) {
+			tap_ok(false, "domain file %s: DOMAIN_OPEN", how);
+			return;
+		}
+		p = mmap(NULL, 2 * DF_PAGES * PAGE_SIZE_ISO, PROT_READ | PROT_WRITE, MAP_SHARED, ret, 0);
+		for (g = DF_PAGES; p != MAP_FAILED && g < 2 * DF_PAGES; g++)	/* G's pattern */
+			*(volatile u64 *)((char *)p + g * PAGE_SIZE_ISO) =
+				DF_MAGIC ^ ((u64)G << 32) ^ g;
+		if (p != MAP_FAILED)
+			munmap((void *)p, 2 * DF_PAGES * PAGE_SIZE_ISO);
+		close(ret);
+		p = mmap(NULL, DF_PAGES * PAGE_SIZE_ISO, PROT_READ | PROT_WRITE, MAP_SHARED, dfd, 0);
+		for (g = 0; p != MAP_FAILED && g < DF_PAGES; g++)
+			*(volatile u64 *)((char *)p + g * PAGE_SIZE_ISO) =
+				DF_MAGIC ^ ((u64)F << 32) ^ g;
+		st_hostinfo(fd, &h1);
+		pid = fork();
+		if (!pid) {
+			int cfd = dfd;
+
+			close(sv[0]);
+			if (pass)
+				close(dfd);
+			close(fd);
+			if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+			    setresuid(65534, 65534, 65534))
+				_exit(3);
+			if (pass)
+				cfd = df_recv_fd(sv[1]);
+			if (cfd < 0) {
+				snprintf(r->first_bad, sizeof(r->first_bad),
+					 "receiving the domain file: %s", st_errname(cfd));
+				_exit(4);
+			}
+			df_child(r, cfd, F, G, 64);
+		}
+		close(sv[1]);
+		ret = pass ? df_send_fd(sv[0], dfd) : 0;
+		if (ret)
+			tap_diag("sending the domain file: %s", st_errname(ret));
+		close(sv[0]);
+		close(dfd);
+		while (!r->stage && waitpid(pid, &status, WNOHANG) == 0)
+			usleep(1000);
+		/* what uid 65534 wrote is in the domain, and nothing else moved */
+		nobody_writes = 0;
+		for (g = 0; p != MAP_FAILED && g < DF_PAGES; g++)
+			nobody_writes += ((volatile u64 *)((char *)p + g * PAGE_SIZE_ISO))[1] ==
+					 0x6e6f626f6479ULL;
+		st_hostinfo(fd, &h2);
+		if (p != MAP_FAILED)
+			munmap((void *)p, DF_PAGES * PAGE_SIZE_ISO);
+		st_destroy(fd, F);
+		r->stage = 2;
+		waitpid(pid, &status, 0);
+		st_destroy(fd, G);
+		if (r->first_bad[0])
+			tap_diag("%s", r->first_bad);
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			tap_diag("uid 65534 child: wait status %#x", status);
+		tap_ok(WIFEXITED(status) && !WEXITSTATUS(status) && r->tried && r->ok == r->tried,
+		       "domain file %s: %d checks (no device, no ioctl: ENOTTY, own pages only, "
+		       "SIGBUS on holes and after destroy, mmap ESRCH after)", how, r->tried);
+		tap_ok(nobody_writes == DF_PAGES && !memcmp(&h1, &h2, sizeof(h1)),
+		       "domain file %s: its writes reached the domain (%" PRIu64 "/%d), the host "
+		       "accounting did not move", how, nobody_writes, DF_PAGES);
+		tap_fig(pass ? "isolation.passed_fd_checks" : "isolation.inherited_fd_checks",
+			"%d/%d", r->ok, r->tried);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -390,6 +673,7 @@ int main(int argc, char **argv)
 	}
 
 	privilege();
+	domain_file_passed();
 	scrubbing(pages, cycles, &rng);
 
 	n = st_check_quiescent(fd, &lost, why, sizeof(why));

@@ -100,7 +100,7 @@ run_vm() {
 	[ -n "$kernel" ] && env="STRESS_TOL_KB=16384 "
 	local vmout=$VMDIR/$name.out log=$VMDIR/$name.log args="" p st
 	local adds=(--add "$HERE/guest.sh:/bin/stress-guest" --add "$ko:/lib/numaclaims.ko")
-	for p in storm randops crash hostile isolation; do
+	for p in storm randops crash hostile isolation mapstress; do
 		adds+=(--add "$OUT/$p:/bin/$p")
 	done
 	for p in "$@"; do
@@ -151,7 +151,8 @@ if [ $short = 1 ]; then
 		"randops --workers 4 --ops 700 --seed $(s 2)" \
 		"crash --rounds 8 --group 4 --seed $(s 3)" \
 		"hostile --random 1000 --seed $(s 4)" \
-		"isolation --pages 512 --cycles 1 --seed $(s 5)"
+		"isolation --pages 512 --cycles 1 --seed $(s 5)" \
+		"mapstress --duration 8 --seed $(s 6)"
 	want 4n && run_vm 4n 4 "" "$KO" 240 \
 		"storm --builders 32 --seed $(s 11)" \
 		"randops --workers 4 --ops 500 --seed $(s 12)" \
@@ -159,26 +160,30 @@ if [ $short = 1 ]; then
 		"hostile --random 500 --seed $(s 14)"
 	[ -n "$DEBUG_KERNEL" ] && run_vm debug-2n 2 "$DEBUG_KERNEL" "$DEBUG_KO" 300 \
 		"randops --workers 3 --duration 15 --seed $(s 22)" \
-		"hostile --random 300 --churn-limit 2048 --seed $(s 24)"
+		"hostile --random 300 --churn-limit 2048 --seed $(s 24)" \
+		"mapstress --duration 8 --seed $(s 26)"
 else
 	want 2n && run_vm 2n 2 "" "$KO" 1800 \
 		"storm --builders 16,32,64 --seed $(s 1)" \
 		"randops --workers 8 --duration 150 --seed $(s 2)" \
 		"crash --rounds 60 --group 8 --seed $(s 3)" \
 		"hostile --random 20000 --enospc --seed $(s 4)" \
-		"isolation --pages 32768 --cycles 3 --seed $(s 5)"
+		"isolation --pages 32768 --cycles 3 --seed $(s 5)" \
+		"mapstress --domains 6 --readers 4 --pages 1024 --duration 60 --seed $(s 6)"
 	want 4n && run_vm 4n 4 "" "$KO" 1800 \
 		"storm --builders 16,32,64 --seed $(s 11)" \
 		"randops --workers 8 --duration 150 --seed $(s 12)" \
 		"crash --rounds 40 --group 8 --seed $(s 13)" \
 		"hostile --random 10000 --enospc --seed $(s 14)" \
-		"isolation --pages 8192 --cycles 2 --seed $(s 15)"
+		"isolation --pages 8192 --cycles 2 --seed $(s 15)" \
+		"mapstress --domains 8 --readers 4 --pages 512 --duration 45 --seed $(s 16)"
 	[ -n "$DEBUG_KERNEL" ] && run_vm debug-2n 2 "$DEBUG_KERNEL" "$DEBUG_KO" 2400 \
 		"storm --builders 16,32 --seed $(s 21)" \
 		"randops --workers 4 --duration 150 --seed $(s 22)" \
 		"crash --rounds 16 --group 4 --seed $(s 23)" \
 		"hostile --random 3000 --churn-limit 2048 --seed $(s 24)" \
-		"isolation --pages 2048 --cycles 1 --seed $(s 25)"
+		"isolation --pages 2048 --cycles 1 --seed $(s 25)" \
+		"mapstress --domains 4 --readers 3 --pages 512 --duration 60 --seed $(s 26)"
 	[ -n "$DEBUG_KERNEL" ] && want debug && run_vm debug-4n 4 "$DEBUG_KERNEL" "$DEBUG_KO" 1800 \
 		"storm --builders 32 --seed $(s 31)" \
 		"randops --workers 4 --duration 90 --seed $(s 32)"
