@@ -42,7 +42,9 @@ done
 mkdir -p "$OLD/module" "$OLD/uapi/linux" "$RAW"
 for f in module/claims_engine.c module/claims_engine.h module/nc_shim.h \
 	 uapi/linux/numaclaims.h; do
-	git -C "$TOP" show "$OLD_REV:$f" >"$OLD/$f.new"
+	# That engine still shared the core's nc_ prefix: give it the engine's.
+	git -C "$TOP" show "$OLD_REV:$f" |
+		sed -E 's/\bnc_/ce_/g; s/\bNC_/CE_/g; s/"ce_shim\.h"/"nc_shim.h"/' >"$OLD/$f.new"
 	# Unchanged files keep their time stamp: make rebuilds only what changed.
 	if cmp -s "$OLD/$f.new" "$OLD/$f"; then rm "$OLD/$f.new"; else mv "$OLD/$f.new" "$OLD/$f"; fi
 done

@@ -31,7 +31,7 @@
 #define SYN_FRAMES	2048			/* per node, synthetic heap */
 
 /* Nodes found: those with memory and an id numaclaims can manage. */
-static int nodes_found[NC_MAX_NODES];
+static int nodes_found[CE_MAX_NODES];
 static int nr_nodes_found;
 
 static void find_nodes(void)
@@ -40,7 +40,7 @@ static void find_nodes(void)
 
 	nr_nodes_found = 0;
 	for_each_node_state(node, N_MEMORY)
-		if (node < NC_MAX_NODES)
+		if (node < CE_MAX_NODES)
 			nodes_found[nr_nodes_found++] = node;
 }
 
@@ -77,11 +77,11 @@ static void require_nodes(struct kunit *test, int n)
 			   nr_nodes_found);
 }
 
-static void expect_invariants(struct kunit *test, const struct nc_heap *h)
+static void expect_invariants(struct kunit *test, const struct ce_heap *h)
 {
 	const char *why = NULL;
 
-	KUNIT_EXPECT_EQ_MSG(test, nc_check_invariants(h, &why), 0, "%s",
+	KUNIT_EXPECT_EQ_MSG(test, ce_check_invariants(h, &why), 0, "%s",
 			    why ? why : "");
 }
 
@@ -90,8 +90,8 @@ static void expect_invariants(struct kunit *test, const struct nc_heap *h)
  */
 
 struct engine_ctx {
-	struct nc_heap heap;
-	struct nc_domain a, b;
+	struct ce_heap heap;
+	struct ce_domain a, b;
 };
 
 static int engine_init(struct kunit *test)
@@ -103,17 +103,17 @@ static int engine_init(struct kunit *test)
 	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return -ENOMEM;
-	nc_heap_init(&ctx->heap);
+	ce_heap_init(&ctx->heap);
 	for (i = 0; i < nr_nodes_found; i++) {
 		u32 f;
 
-		if (nc_pool_init(&ctx->heap, nodes_found[i], SYN_FRAMES))
+		if (ce_pool_init(&ctx->heap, nodes_found[i], SYN_FRAMES))
 			return -ENOMEM;
 		for (f = 0; f < SYN_FRAMES; f += 512)
-			nc_pool_add_chunk(&ctx->heap, nodes_found[i], f, 9);
+			ce_pool_add_chunk(&ctx->heap, nodes_found[i], f, 9);
 	}
-	nc_domain_init(&ctx->heap, &ctx->a, 1, 1 << 20);
-	nc_domain_init(&ctx->heap, &ctx->b, 2, 1 << 20);
+	ce_domain_init(&ctx->heap, &ctx->a, 1, 1 << 20);
+	ce_domain_init(&ctx->heap, &ctx->b, 2, 1 << 20);
 	test->priv = ctx;
 	return 0;
 }
@@ -124,18 +124,18 @@ static void engine_exit(struct kunit *test)
 	int i;
 
 	expect_invariants(test, &ctx->heap);
-	nc_domain_remove(&ctx->heap, &ctx->a);
-	nc_domain_remove(&ctx->heap, &ctx->b);
+	ce_domain_remove(&ctx->heap, &ctx->a);
+	ce_domain_remove(&ctx->heap, &ctx->b);
 	for (i = 0; i < nr_nodes_found; i++)
-		nc_pool_destroy(&ctx->heap, nodes_found[i]);
+		ce_pool_destroy(&ctx->heap, nodes_found[i]);
 }
 
-static int install1(struct nc_heap *h, struct nc_domain *d, u64 pages,
+static int install1(struct ce_heap *h, struct ce_domain *d, u64 pages,
 		    u32 target)
 {
 	struct numaclaims_claim c = { .pages = pages, .target = target };
 
-	return nc_claim_set_install(h, d, &c, 1);
+	return ce_claim_set_install(h, d, &c, 1);
 }
 
 /* A node claim protects the node's memory against another domain. */
@@ -143,29 +143,29 @@ static void engine_node_claim_protects(struct kunit *test)
 {
 	struct engine_ctx *ctx = test->priv;
 	int node = *(const int *)test->param_value;
-	struct nc_heap *h = &ctx->heap;
+	struct ce_heap *h = &ctx->heap;
 	u32 n, f;
 
 	KUNIT_ASSERT_EQ(test, install1(h, &ctx->a, SYN_FRAMES - 512, node), 0);
 	KUNIT_EXPECT_EQ(test, h->node[node].outstanding_claims,
 			(u64)SYN_FRAMES - 512);
 	/* b may take the 512 unclaimed pages of the node, not one more. */
-	KUNIT_ASSERT_EQ(test, nc_alloc_extent(h, &ctx->b, 9, node,
-					      NC_MEMF_EXACT_NODE, &n, &f, NULL), 0);
+	KUNIT_ASSERT_EQ(test, ce_alloc_extent(h, &ctx->b, 9, node,
+					      CE_MEMF_EXACT_NODE, &n, &f, NULL), 0);
 	KUNIT_EXPECT_EQ(test, n, (u32)node);
-	KUNIT_EXPECT_EQ(test, nc_alloc_extent(h, &ctx->b, 0, node,
-					      NC_MEMF_EXACT_NODE, &n, &f, NULL),
+	KUNIT_EXPECT_EQ(test, ce_alloc_extent(h, &ctx->b, 0, node,
+					      CE_MEMF_EXACT_NODE, &n, &f, NULL),
 			-ENOMEM);
 	/* ... nor may an allocation that is not counted to any domain. */
-	KUNIT_EXPECT_EQ(test, nc_alloc_extent(h, NULL, 0, node,
-					      NC_MEMF_EXACT_NODE, &n, &f, NULL),
+	KUNIT_EXPECT_EQ(test, ce_alloc_extent(h, NULL, 0, node,
+					      CE_MEMF_EXACT_NODE, &n, &f, NULL),
 			-ENOMEM);
 	/* a redeems its claim there. */
-	KUNIT_EXPECT_EQ(test, nc_alloc_extent(h, &ctx->a, 0, node,
-					      NC_MEMF_EXACT_NODE, &n, &f, NULL), 0);
+	KUNIT_EXPECT_EQ(test, ce_alloc_extent(h, &ctx->a, 0, node,
+					      CE_MEMF_EXACT_NODE, &n, &f, NULL), 0);
 	KUNIT_EXPECT_EQ(test, ctx->a.claims[node], (u64)SYN_FRAMES - 513);
-	nc_free_pages(h, &ctx->a, n, f, 0, true);
-	nc_free_pages(h, &ctx->b, node, 0, 9, true);
+	ce_free_pages(h, &ctx->a, n, f, 0, true);
+	ce_free_pages(h, &ctx->b, node, 0, 9, true);
 	/* Freeing gives no claim back. */
 	KUNIT_EXPECT_EQ(test, ctx->a.claims[node], (u64)SYN_FRAMES - 513);
 }
@@ -175,43 +175,43 @@ static void engine_install_errors(struct kunit *test)
 {
 	struct engine_ctx *ctx = test->priv;
 	int node = *(const int *)test->param_value;
-	struct nc_heap *h = &ctx->heap;
-	struct numaclaims_claim set[NC_MAX_NODES + 2] = { };
+	struct ce_heap *h = &ctx->heap;
+	struct numaclaims_claim set[CE_MAX_NODES + 2] = { };
 	u64 before;
 
 	KUNIT_ASSERT_EQ(test, install1(h, &ctx->a, 10, node), 0);
 	before = ctx->a.outstanding_pages;
-	KUNIT_EXPECT_EQ(test, nc_claim_set_install(h, &ctx->a, set, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, nc_claim_set_install(h, &ctx->a, set,
+	KUNIT_EXPECT_EQ(test, ce_claim_set_install(h, &ctx->a, set, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ce_claim_set_install(h, &ctx->a, set,
 						   h->nr_nodes + 2), -E2BIG);
 	/* cmd != 0 */
 	set[0] = (struct numaclaims_claim){ 1, node, 1 };
-	KUNIT_EXPECT_EQ(test, nc_claim_set_install(h, &ctx->a, set, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ce_claim_set_install(h, &ctx->a, set, 1), -EINVAL);
 	/* node twice beats the ENOMEM of the second entry */
 	set[0] = (struct numaclaims_claim){ 1, node, 0 };
 	set[1] = (struct numaclaims_claim){ 1ULL << 40, node, 0 };
-	KUNIT_EXPECT_EQ(test, nc_claim_set_install(h, &ctx->a, set, 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ce_claim_set_install(h, &ctx->a, set, 2), -EINVAL);
 	/* no pool: ENOENT, before a later duplicate */
-	set[0] = (struct numaclaims_claim){ 1, NC_MAX_NODES - 1, 0 };
-	set[1] = (struct numaclaims_claim){ 1, NC_MAX_NODES - 1, 0 };
-	if (!h->node[NC_MAX_NODES - 1].has_pool)
-		KUNIT_EXPECT_EQ(test, nc_claim_set_install(h, &ctx->a, set, 2),
+	set[0] = (struct numaclaims_claim){ 1, CE_MAX_NODES - 1, 0 };
+	set[1] = (struct numaclaims_claim){ 1, CE_MAX_NODES - 1, 0 };
+	if (!h->node[CE_MAX_NODES - 1].has_pool)
+		KUNIT_EXPECT_EQ(test, ce_claim_set_install(h, &ctx->a, set, 2),
 				-ENOENT);
 	/* unknown special target */
 	KUNIT_EXPECT_EQ(test, install1(h, &ctx->a, 1, 0x20000000), -EINVAL);
 	/* LEGACY with others */
 	set[0] = (struct numaclaims_claim){ 1, NUMACLAIMS_TARGET_LEGACY, 0 };
 	set[1] = (struct numaclaims_claim){ 1, NUMACLAIMS_TARGET_HOST, 0 };
-	KUNIT_EXPECT_EQ(test, nc_claim_set_install(h, &ctx->a, set, 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ce_claim_set_install(h, &ctx->a, set, 2), -EINVAL);
 	/* sum overflows */
 	set[0] = (struct numaclaims_claim){ U64_MAX, NUMACLAIMS_TARGET_HOST, 0 };
 	set[1] = (struct numaclaims_claim){ 2, node, 0 };
-	KUNIT_EXPECT_EQ(test, nc_claim_set_install(h, &ctx->a, set, 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ce_claim_set_install(h, &ctx->a, set, 2), -EINVAL);
 	/* more than the node has */
 	KUNIT_EXPECT_EQ(test, install1(h, &ctx->a, SYN_FRAMES + 1, node),
 			-ENOMEM);
 	/* above max_pages */
-	nc_set_max_pages(h, &ctx->b, 5);
+	ce_set_max_pages(h, &ctx->b, 5);
 	KUNIT_EXPECT_EQ(test, install1(h, &ctx->b, 6, node), -EINVAL);
 	/* more than the host has */
 	KUNIT_EXPECT_EQ(test, install1(h, &ctx->a, h->total_avail_pages + 1,
@@ -232,28 +232,28 @@ static void engine_offline_recall(struct kunit *test)
 {
 	struct engine_ctx *ctx = test->priv;
 	int node = *(const int *)test->param_value;
-	struct nc_heap *h = &ctx->heap;
+	struct ce_heap *h = &ctx->heap;
 
 	KUNIT_ASSERT_EQ(test, install1(h, &ctx->a, SYN_FRAMES, node), 0);
-	KUNIT_EXPECT_EQ(test, nc_offline_pages(h, node, SYN_FRAMES + 1),
+	KUNIT_EXPECT_EQ(test, ce_offline_pages(h, node, SYN_FRAMES + 1),
 			-ENOMEM);
 	KUNIT_EXPECT_EQ(test, ctx->a.claims[node], (u64)SYN_FRAMES);
-	KUNIT_ASSERT_EQ(test, nc_offline_pages(h, node, 100), 0);
+	KUNIT_ASSERT_EQ(test, ce_offline_pages(h, node, 100), 0);
 	KUNIT_EXPECT_EQ(test, ctx->a.claims[node], (u64)SYN_FRAMES - 100);
 	KUNIT_EXPECT_EQ(test, h->node[node].avail_pages, (u64)SYN_FRAMES - 100);
 	expect_invariants(test, h);
-	KUNIT_EXPECT_EQ(test, nc_online_pages(h, node, 101), -EINVAL);
-	KUNIT_ASSERT_EQ(test, nc_online_pages(h, node, 100), 0);
+	KUNIT_EXPECT_EQ(test, ce_online_pages(h, node, 101), -EINVAL);
+	KUNIT_ASSERT_EQ(test, ce_online_pages(h, node, 100), 0);
 	/* Recalled claims are not restored. */
 	KUNIT_EXPECT_EQ(test, ctx->a.claims[node], (u64)SYN_FRAMES - 100);
-	nc_release_claims(h, &ctx->a);
+	ce_release_claims(h, &ctx->a);
 }
 
 /* Redeem order: node claim, then host-wide, then other nodes' claims. */
 static void engine_redeem_order(struct kunit *test)
 {
 	struct engine_ctx *ctx = test->priv;
-	struct nc_heap *h = &ctx->heap;
+	struct ce_heap *h = &ctx->heap;
 	struct numaclaims_claim set[3];
 	int n0, n1;
 	u32 n, f;
@@ -264,9 +264,9 @@ static void engine_redeem_order(struct kunit *test)
 	set[0] = (struct numaclaims_claim){ 100, n0, 0 };
 	set[1] = (struct numaclaims_claim){ 300, n1, 0 };
 	set[2] = (struct numaclaims_claim){ 50, NUMACLAIMS_TARGET_HOST, 0 };
-	KUNIT_ASSERT_EQ(test, nc_claim_set_install(h, &ctx->a, set, 3), 0);
-	KUNIT_ASSERT_EQ(test, nc_alloc_extent(h, &ctx->a, 8, n0,
-					      NC_MEMF_EXACT_NODE, &n, &f, NULL), 0);
+	KUNIT_ASSERT_EQ(test, ce_claim_set_install(h, &ctx->a, set, 3), 0);
+	KUNIT_ASSERT_EQ(test, ce_alloc_extent(h, &ctx->a, 8, n0,
+					      CE_MEMF_EXACT_NODE, &n, &f, NULL), 0);
 	/* 256 pages: 100 from n0, 50 host-wide, 106 from n1 */
 	KUNIT_EXPECT_EQ(test, ctx->a.claims[n0], 0ULL);
 	KUNIT_EXPECT_EQ(test, ctx->a.outstanding_pages - ctx->a.node_claims,
@@ -274,21 +274,21 @@ static void engine_redeem_order(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->a.claims[n1], 194ULL);
 	KUNIT_EXPECT_EQ(test, ctx->a.tot_pages + ctx->a.outstanding_pages,
 			450ULL);
-	nc_free_pages(h, &ctx->a, n, f, 8, true);
-	nc_release_claims(h, &ctx->a);
+	ce_free_pages(h, &ctx->a, n, f, 8, true);
+	ce_release_claims(h, &ctx->a);
 }
 
 /*
  * Clean and dirty free memory (Xen's scrubbing model): a fresh pool is
  * clean, what a domain frees is dirty, clean blocks go out first and a
  * dirty one only when no clean one fits; the scrubber's take and put make
- * dirty clean; clean + dirty = free on every step (nc_pool_audit()).
+ * dirty clean; clean + dirty = free on every step (ce_pool_audit()).
  */
-static void expect_audit(struct kunit *test, const struct nc_heap *h, u32 node)
+static void expect_audit(struct kunit *test, const struct ce_heap *h, u32 node)
 {
 	const char *why = NULL;
 
-	KUNIT_EXPECT_EQ_MSG(test, nc_pool_audit(h, node, &why), 0, "%s",
+	KUNIT_EXPECT_EQ_MSG(test, ce_pool_audit(h, node, &why), 0, "%s",
 			    why ? why : "");
 	expect_invariants(test, h);
 }
@@ -296,47 +296,47 @@ static void expect_audit(struct kunit *test, const struct nc_heap *h, u32 node)
 static void engine_clean_dirty(struct kunit *test)
 {
 	struct engine_ctx *ctx = test->priv;
-	struct nc_heap *h = &ctx->heap;
+	struct ce_heap *h = &ctx->heap;
 	u32 n0, n, f[SYN_FRAMES / 512], first, got;
 	unsigned int order, i, nr = SYN_FRAMES / 512;
 	bool dirty = true;
 
 	require_nodes(test, 1);
 	n0 = nodes_found[0];
-	KUNIT_EXPECT_EQ(test, nc_scrub_pages(h, n0), 0ULL);
-	KUNIT_ASSERT_EQ(test, nc_alloc_extent(h, &ctx->a, 9, n0,
-					      NC_MEMF_EXACT_NODE, &n, &first,
+	KUNIT_EXPECT_EQ(test, ce_scrub_pages(h, n0), 0ULL);
+	KUNIT_ASSERT_EQ(test, ce_alloc_extent(h, &ctx->a, 9, n0,
+					      CE_MEMF_EXACT_NODE, &n, &first,
 					      &dirty), 0);
 	KUNIT_EXPECT_FALSE(test, dirty);
-	nc_free_pages(h, &ctx->a, n, first, 9, true);
-	KUNIT_EXPECT_EQ(test, nc_scrub_pages(h, n0), 512ULL);
+	ce_free_pages(h, &ctx->a, n, first, 9, true);
+	KUNIT_EXPECT_EQ(test, ce_scrub_pages(h, n0), 512ULL);
 	expect_audit(test, h, n0);
 	/* Every clean block first, then the dirty one. */
 	for (i = 0; i < nr; i++) {
-		KUNIT_ASSERT_EQ(test, nc_alloc_extent(h, &ctx->a, 9, n0,
-						      NC_MEMF_EXACT_NODE, &n,
+		KUNIT_ASSERT_EQ(test, ce_alloc_extent(h, &ctx->a, 9, n0,
+						      CE_MEMF_EXACT_NODE, &n,
 						      &f[i], &dirty), 0);
 		KUNIT_EXPECT_EQ(test, n, n0);
 		KUNIT_EXPECT_EQ(test, dirty, i == nr - 1);
 		KUNIT_EXPECT_EQ(test, f[i] == first, i == nr - 1);
 		expect_audit(test, h, n0);
 	}
-	KUNIT_EXPECT_EQ(test, nc_scrub_pages(h, n0), 0ULL);
+	KUNIT_EXPECT_EQ(test, ce_scrub_pages(h, n0), 0ULL);
 	for (i = 0; i < nr; i++)
-		nc_free_pages(h, &ctx->a, n0, f[i], 9, true);
-	KUNIT_EXPECT_EQ(test, nc_scrub_pages(h, n0), (u64)SYN_FRAMES);
+		ce_free_pages(h, &ctx->a, n0, f[i], 9, true);
+	KUNIT_EXPECT_EQ(test, ce_scrub_pages(h, n0), (u64)SYN_FRAMES);
 	/* Out for scrubbing: still free, and an allocation that needs it waits. */
-	got = nc_scrub_take(h, n0, 9, &order);
-	KUNIT_ASSERT_NE(test, got, NC_NO_FRAME);
+	got = ce_scrub_take(h, n0, 9, &order);
+	KUNIT_ASSERT_NE(test, got, CE_NO_FRAME);
 	KUNIT_EXPECT_EQ(test, order, 9U);
-	KUNIT_EXPECT_EQ(test, nc_scrub_pages(h, n0), (u64)SYN_FRAMES);
+	KUNIT_EXPECT_EQ(test, ce_scrub_pages(h, n0), (u64)SYN_FRAMES);
 	KUNIT_EXPECT_EQ(test, h->node[n0].avail_pages, (u64)SYN_FRAMES);
 	expect_audit(test, h, n0);
-	nc_scrub_put(h, n0, true);
-	KUNIT_EXPECT_EQ(test, nc_scrub_pages(h, n0), (u64)SYN_FRAMES - 512);
-	while (nc_scrub_take(h, n0, 9, &order) != NC_NO_FRAME)
-		nc_scrub_put(h, n0, true);
-	KUNIT_EXPECT_EQ(test, nc_scrub_pages(h, n0), 0ULL);
+	ce_scrub_put(h, n0, true);
+	KUNIT_EXPECT_EQ(test, ce_scrub_pages(h, n0), (u64)SYN_FRAMES - 512);
+	while (ce_scrub_take(h, n0, 9, &order) != CE_NO_FRAME)
+		ce_scrub_put(h, n0, true);
+	KUNIT_EXPECT_EQ(test, ce_scrub_pages(h, n0), 0ULL);
 	expect_audit(test, h, n0);
 }
 
@@ -371,7 +371,7 @@ static void snapshot(struct numaclaims_host_info *hi)
 	hi->total_avail_pages = nc_heap.total_avail_pages;
 	hi->outstanding_claims = nc_heap.outstanding_claims;
 	hi->total_held_pages = nc_heap.total_held_pages;
-	for (node = 0; node < NC_MAX_NODES; node++) {
+	for (node = 0; node < CE_MAX_NODES; node++) {
 		hi->held_pages[node] = nc_heap.node[node].held_pages;
 		hi->nodes[node].avail_pages = nc_heap.node[node].avail_pages;
 		hi->nodes[node].outstanding_claims =
@@ -414,7 +414,7 @@ static void pool_exit(struct kunit *test)
 
 	nc_domain_destroy_all();
 	spin_lock(&nc_heap_lock);
-	ret = nc_check_invariants(&nc_heap, &why);
+	ret = ce_check_invariants(&nc_heap, &why);
 	spin_unlock(&nc_heap_lock);
 	KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%s", why ? why : "");
 	now = kunit_kzalloc(test, sizeof(*now), GFP_KERNEL);
@@ -431,7 +431,7 @@ static int install(struct nc_domain_obj *dom, const struct numaclaims_claim *set
 	int ret;
 
 	spin_lock(&nc_heap_lock);
-	ret = nc_claim_set_install(&nc_heap, &dom->acct, set, nr);
+	ret = ce_claim_set_install(&nc_heap, &dom->acct, set, nr);
 	spin_unlock(&nc_heap_lock);
 	return ret;
 }
@@ -485,7 +485,7 @@ static void destroy(struct nc_domain_obj *dom)
 static void pool_pages_on_their_node(struct kunit *test)
 {
 	int node = *(const int *)test->param_value;
-	struct nc_node *n = &nc_heap.node[node];
+	struct ce_node *n = &nc_heap.node[node];
 	u32 f, wrong = 0;
 
 	KUNIT_ASSERT_TRUE(test, n->has_pool);
@@ -585,11 +585,11 @@ static void pool_offline_recall(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, install(new, &c, 1), 0);
 	spin_lock(&nc_heap_lock);
 	avail = nc_heap.node[node].avail_pages;
-	off = nc_offline_pages(&nc_heap, node, 10);
+	off = ce_offline_pages(&nc_heap, node, 10);
 	new_claim = new->acct.claims[node];
 	old_claim = old->acct.claims[node];
 	avail_off = nc_heap.node[node].avail_pages;
-	on = nc_online_pages(&nc_heap, node, 10);
+	on = ce_online_pages(&nc_heap, node, 10);
 	spin_unlock(&nc_heap_lock);
 	KUNIT_EXPECT_EQ(test, off, 0);
 	KUNIT_EXPECT_EQ(test, new_claim, (u64)POOL_PAGES / 2 - 10);
@@ -921,7 +921,7 @@ static int race_checker(void *arg)
 		const char *why;
 
 		spin_lock(&nc_heap_lock);
-		if (nc_check_invariants(&nc_heap, &why))
+		if (ce_check_invariants(&nc_heap, &why))
 			atomic_inc(&race_violations);
 		spin_unlock(&nc_heap_lock);
 		usleep_range(100, 200);
@@ -993,7 +993,7 @@ static int lock_reader_fn(void *arg)
 		int bad;
 
 		spin_lock(&nc_heap_lock);
-		bad = nc_check_invariants(&nc_heap, &why);
+		bad = ce_check_invariants(&nc_heap, &why);
 		spin_unlock(&nc_heap_lock);
 		if (bad)
 			atomic_inc(&r->violations);
@@ -1163,7 +1163,7 @@ static void pool_background_scrubber(struct kunit *test)
 	destroy(a);
 	for (i = 0; i < 2000 && left; i++) {
 		spin_lock(&nc_heap_lock);
-		left = nc_scrub_pages(&nc_heap, node);
+		left = ce_scrub_pages(&nc_heap, node);
 		spin_unlock(&nc_heap_lock);
 		if (left)
 			msleep(10);

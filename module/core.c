@@ -32,25 +32,25 @@
 #endif
 #include "nc_trace.h"
 
-void nc_trace_recall(u32 domid, int node, u64 pages)
+void ce_trace_recall(u32 domid, int node, u64 pages)
 {
 	trace_numaclaims_claim_recall(domid, node, pages);
 }
 #include "nc_compat.h"
 
 DEFINE_SPINLOCK(nc_heap_lock);
-struct nc_heap nc_heap;
+struct ce_heap nc_heap;
 
 /* Frame number -> struct page, per node; written at init, then read-only. */
-static struct page **nc_frames[NC_MAX_NODES];
+static struct page **nc_frames[CE_MAX_NODES];
 
 /*
  * Held frames, per node: freed by their domain while someone else still had
  * a reference to the page (see nc_free_entry()).  A bit is set under the
- * heap lock together with nc_free_held(); the reaper clears it when the page
+ * heap lock together with ce_free_held(); the reaper clears it when the page
  * is back to the pool's own reference, scrubs the page and returns it.
  */
-static unsigned long *nc_held[NC_MAX_NODES];
+static unsigned long *nc_held[CE_MAX_NODES];
 
 /*
  * Dirty frames, per node: pages a domain had (and so may hold its data),
@@ -61,7 +61,7 @@ static unsigned long *nc_held[NC_MAX_NODES];
  * Linux's allocator.  Bits change under the heap lock (set) or while the
  * frame is owned by one caller (cleared).
  */
-static unsigned long *nc_dirty[NC_MAX_NODES];
+static unsigned long *nc_dirty[CE_MAX_NODES];
 
 unsigned int nc_debug;
 struct nc_hold_stats nc_hold_stats;
@@ -211,7 +211,7 @@ static int nc_pool_reserve(int node, u64 nr_pages)
 {
 	const gfp_t gfp = GFP_HIGHUSER | __GFP_ZERO | __GFP_THISNODE |
 			  __GFP_NOWARN | __GFP_NORETRY;
-	unsigned int order = NC_MAX_ORDER;
+	unsigned int order = CE_MAX_ORDER;
 	u32 frame = 0, i;
 	int ret;
 
@@ -224,7 +224,7 @@ static int nc_pool_reserve(int node, u64 nr_pages)
 				  GFP_KERNEL);
 	ret = nc_frames[node] && nc_held[node] && nc_dirty[node] ? 0 : -ENOMEM;
 	if (!ret)
-		ret = nc_pool_init(&nc_heap, node, nr_pages);
+		ret = ce_pool_init(&nc_heap, node, nr_pages);
 	if (ret) {
 		kvfree(nc_frames[node]);
 		kvfree(nc_held[node]);
@@ -261,7 +261,7 @@ static int nc_pool_reserve(int node, u64 nr_pages)
 		for (i = 0; i < (1U << order); i++)
 			nc_frames[node][frame + i] = page + i;
 		spin_lock(&nc_heap_lock);
-		nc_pool_add_chunk(&nc_heap, node, frame, order);
+		ce_pool_add_chunk(&nc_heap, node, frame, order);
 		spin_unlock(&nc_heap_lock);
 		frame += 1U << order;
 		cond_resched();
@@ -292,7 +292,7 @@ static bool nc_page_is_zero(struct page *page)
  */
 static void nc_pool_release(int node)
 {
-	struct nc_pool *p = &nc_heap.node[node].pool;
+	struct ce_pool *p = &nc_heap.node[node].pool;
 	u64 held = nc_heap.node[node].held_pages, scrubbed = 0, bad = 0;
 	u64 returned = 0;
 	u32 f;
@@ -319,7 +319,7 @@ static void nc_pool_release(int node)
 		pr_info("node %d: unload: %llu pages back to Linux, %llu scrubbed, %llu not zero\n",
 			node, returned, scrubbed, bad);
 	WARN_ON_ONCE(bad);
-	nc_pool_destroy(&nc_heap, node);
+	ce_pool_destroy(&nc_heap, node);
 	kvfree(nc_frames[node]);
 	kvfree(nc_held[node]);
 	kvfree(nc_dirty[node]);
@@ -347,7 +347,7 @@ u64 nc_reap_held(void)
 	u64 still = 0;
 	u32 node;
 
-	for (node = 0; node < NC_MAX_NODES; node++) {
+	for (node = 0; node < CE_MAX_NODES; node++) {
 		u32 nr = nc_heap.node[node].pool.nr_frames, f;
 
 		if (!nc_held[node])
@@ -364,7 +364,7 @@ u64 nc_reap_held(void)
 			clear_highpage(page);
 			clear_bit(f, nc_dirty[node]);
 			spin_lock(&nc_heap_lock);
-			nc_release_held(&nc_heap, node, f);
+			ce_release_held(&nc_heap, node, f);
 			spin_unlock(&nc_heap_lock);
 			cond_resched();
 		}
@@ -387,7 +387,7 @@ static void nc_reap_kick(void)
  * Background scrubbing (Xen's idle scrubbing, scrub_free_pages()): one
  * kthread per node with a pool, bound to the node's CPUs, at the lowest
  * priority.  It takes one dirty free block at a time off the lists under
- * the heap lock (nc_scrub_take(): at most NC_SCRUB_ORDER, the rest of a
+ * the heap lock (ce_scrub_take(): at most NC_SCRUB_ORDER, the rest of a
  * larger block stays listed), clears the block's dirty pages outside it and
  * lists it again clean.  A populate or an offline that needs the block
  * while it is out raises @abort: the scrubber stops at the next page, puts
@@ -409,7 +409,7 @@ struct nc_scrubber {
 	u64 blocks;
 };
 
-static struct nc_scrubber nc_scrubbers[NC_MAX_NODES];
+static struct nc_scrubber nc_scrubbers[CE_MAX_NODES];
 static bool nc_scrub_on = true;
 
 /* Wake the scrubbers of every node with dirty pages (after frees). */
@@ -419,7 +419,7 @@ static void nc_scrub_kick(void)
 
 	if (!READ_ONCE(nc_scrub_on))
 		return;
-	for (node = 0; node < NC_MAX_NODES; node++)
+	for (node = 0; node < CE_MAX_NODES; node++)
 		if (nc_scrubbers[node].task)
 			wake_up(&nc_scrubbers[node].wait);
 }
@@ -480,11 +480,11 @@ static int nc_scrub_thread(void *arg)
 			break;
 		spin_lock(&nc_heap_lock);
 		frame = READ_ONCE(nc_scrub_on) ?
-			nc_scrub_take(&nc_heap, node, NC_SCRUB_ORDER, &order) :
-			NC_NO_FRAME;
-		WRITE_ONCE(s->out, frame != NC_NO_FRAME);
+			ce_scrub_take(&nc_heap, node, NC_SCRUB_ORDER, &order) :
+			CE_NO_FRAME;
+		WRITE_ONCE(s->out, frame != CE_NO_FRAME);
 		spin_unlock(&nc_heap_lock);
-		if (frame == NC_NO_FRAME) {
+		if (frame == CE_NO_FRAME) {
 			/* Nothing left that is not being handed out: wait. */
 			wait_event_interruptible_timeout(s->wait,
 				kthread_should_stop(), HZ / 10);
@@ -492,7 +492,7 @@ static int nc_scrub_thread(void *arg)
 		}
 		clean = nc_scrub_block(s, node, frame, order);
 		spin_lock(&nc_heap_lock);
-		nc_scrub_put(&nc_heap, node, clean);
+		ce_scrub_put(&nc_heap, node, clean);
 		WRITE_ONCE(s->out, false);
 		if (clean)
 			s->blocks++;
@@ -533,7 +533,7 @@ static void nc_scrub_start(void)
 {
 	u32 node;
 
-	for (node = 0; node < NC_MAX_NODES; node++) {
+	for (node = 0; node < CE_MAX_NODES; node++) {
 		struct nc_scrubber *s = &nc_scrubbers[node];
 		const struct cpumask *mask = cpumask_of_node(node);
 		struct task_struct *t;
@@ -563,7 +563,7 @@ static void nc_scrub_stop(void)
 {
 	u32 node;
 
-	for (node = 0; node < NC_MAX_NODES; node++) {
+	for (node = 0; node < CE_MAX_NODES; node++) {
 		if (!nc_scrubbers[node].task)
 			continue;
 		kthread_stop(nc_scrubbers[node].task);
@@ -574,7 +574,7 @@ static void nc_scrub_stop(void)
 /* Pages populate cleared itself on @node (for tests: the clean path clears none). */
 u64 nc_scrub_populate_cleared(u32 node)
 {
-	return node < NC_MAX_NODES ?
+	return node < CE_MAX_NODES ?
 	       READ_ONCE(nc_scrubbers[node].populate_scrubbed) : 0;
 }
 
@@ -585,14 +585,14 @@ int nc_scrub_show(struct seq_file *m, void *unused)
 
 	seq_printf(m, "enabled %d\n", READ_ONCE(nc_scrub_on));
 	seq_puts(m, "node scrub_pages scrubbed_background scrubbed_populate blocks aborts cpu_ns\n");
-	for (node = 0; node < NC_MAX_NODES; node++) {
+	for (node = 0; node < CE_MAX_NODES; node++) {
 		struct nc_scrubber *s = &nc_scrubbers[node];
 		u64 pages, cpu = 0;
 
 		if (!nc_heap.node[node].has_pool)
 			continue;
 		spin_lock(&nc_heap_lock);
-		pages = nc_scrub_pages(&nc_heap, node);
+		pages = ce_scrub_pages(&nc_heap, node);
 		spin_unlock(&nc_heap_lock);
 		if (s->task)
 			cpu = s->task->se.sum_exec_runtime;
@@ -628,7 +628,7 @@ int nc_core_init(const int *node_pool_mb, unsigned int nr_node_pool_mb,
 		return -EINVAL;
 	}
 
-	nc_heap_init(&nc_heap);
+	ce_heap_init(&nc_heap);
 	nc_mnt = kern_mount(&nc_fs_type);
 	if (IS_ERR(nc_mnt)) {
 		ret = PTR_ERR(nc_mnt);
@@ -638,9 +638,9 @@ int nc_core_init(const int *node_pool_mb, unsigned int nr_node_pool_mb,
 	for_each_node_state(node, N_MEMORY) {
 		long mb = default_pool_mb;
 
-		if (node >= NC_MAX_NODES) {
+		if (node >= CE_MAX_NODES) {
 			pr_warn("node %d: above %d nodes, no pool\n", node,
-				NC_MAX_NODES);
+				CE_MAX_NODES);
 			continue;
 		}
 		if (node < nr_node_pool_mb && node_pool_mb[node] >= 0)
@@ -669,7 +669,7 @@ void nc_core_exit(void)
 	nc_scrub_stop();
 	cancel_delayed_work_sync(&nc_reap_work);
 	nc_reap_held();
-	for (node = 0; node < NC_MAX_NODES; node++)
+	for (node = 0; node < CE_MAX_NODES; node++)
 		nc_pool_release(node);
 	if (nc_mnt)
 		kern_unmount(nc_mnt);
@@ -738,7 +738,7 @@ int nc_domain_alloc(u64 max_pages, u32 flags, struct nc_domain_obj **out)
 		return ret == -EBUSY ? -ENOSPC : ret;
 	}
 	spin_lock(&nc_heap_lock);
-	nc_domain_init(&nc_heap, &dom->acct, domid, max_pages);
+	ce_domain_init(&nc_heap, &dom->acct, domid, max_pages);
 	spin_unlock(&nc_heap_lock);
 	kref_get(&dom->ref);		/* the caller's reference */
 	*out = dom;
@@ -824,7 +824,7 @@ static bool nc_free_entry(struct nc_domain_obj *dom, void *entry)
 		if (!nc_page_unheld(nc_frame_page(pm.node, pm.frame + i)))
 			break;
 	if (i == n) {
-		nc_free_pages(&nc_heap, &dom->acct, pm.node, pm.frame,
+		ce_free_pages(&nc_heap, &dom->acct, pm.node, pm.frame,
 			      pm.order, pm.counted);
 		return false;
 	}
@@ -832,12 +832,12 @@ static bool nc_free_entry(struct nc_domain_obj *dom, void *entry)
 		u32 frame = pm.frame + i;
 
 		if (nc_page_unheld(nc_frame_page(pm.node, frame))) {
-			nc_free_pages(&nc_heap, &dom->acct, pm.node, frame, 0,
+			ce_free_pages(&nc_heap, &dom->acct, pm.node, frame, 0,
 				      pm.counted);
 			continue;
 		}
 		set_bit(frame, nc_held[pm.node]);
-		nc_free_held(&nc_heap, &dom->acct, pm.node, frame, pm.counted);
+		ce_free_held(&nc_heap, &dom->acct, pm.node, frame, pm.counted);
 		held = true;
 	}
 	return held;
@@ -882,7 +882,7 @@ void nc_bulk_unlock(u64 t0, u64 work, const char *what)
 /*
  * Take the entries of gfns [@first, @last] out of @xa, from the lowest,
  * into @entries (if not NULL): at most @max of them and at most
- * NC_LOCK_BATCH pages (one entry is at most 2^NC_MAX_ORDER <= NC_LOCK_BATCH
+ * NC_LOCK_BATCH pages (one entry is at most 2^CE_MAX_ORDER <= NC_LOCK_BATCH
  * pages), so the work under the xarray's lock, and then the caller's under
  * the heap lock, is bounded (xa_destroy() would walk it all with interrupts
  * off).  Every entry must lie wholly inside the range.  Returns how many;
@@ -897,8 +897,8 @@ static unsigned int nc_physmap_take(struct xarray *xa, u64 first, u64 last,
 	u64 taken = 0;
 	void *entry;
 
-	BUILD_BUG_ON((1U << NC_MAX_ORDER) > NC_LOCK_BATCH);
-	BUILD_BUG_ON(NC_MAX_ORDER > 15);	/* the entry's 4 order bits */
+	BUILD_BUG_ON((1U << CE_MAX_ORDER) > NC_LOCK_BATCH);
+	BUILD_BUG_ON(CE_MAX_ORDER > 15);	/* the entry's 4 order bits */
 	xas_lock(&xas);
 	xas_for_each(&xas, entry, last) {
 		u64 more = nc_entry_pages(entry);
@@ -977,7 +977,7 @@ static int __nc_domain_destroy(struct nc_domain_obj *dom, bool killable)
 		kfree(entries);
 	spin_lock(&nc_heap_lock);
 	released = dom->acct.outstanding_pages;
-	nc_domain_remove(&nc_heap, &dom->acct);
+	ce_domain_remove(&nc_heap, &dom->acct);
 	spin_unlock(&nc_heap_lock);
 	if (released)
 		trace_numaclaims_claim_release(dom->acct.domid, released);
@@ -1192,11 +1192,11 @@ int nc_populate(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 
 	*nr_done = 0;
 	/* Validated before it is used as a shift count. */
-	if (order > NC_MAX_ORDER || (memflags & ~NUMACLAIMS_MEMF_FLAGS))
+	if (order > CE_MAX_ORDER || (memflags & ~NUMACLAIMS_MEMF_FLAGS))
 		return -EINVAL;
 	pages = 1ULL << order;
 	if (req_node >= 0 &&
-	    (req_node >= NC_MAX_NODES || !nc_heap.node[req_node].has_pool))
+	    (req_node >= CE_MAX_NODES || !nc_heap.node[req_node].has_pool))
 		return -ENOENT;
 
 	for (; *nr_done < nr_extents; (*nr_done)++) {
@@ -1214,7 +1214,7 @@ int nc_populate(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 
 again:
 		spin_lock(&nc_heap_lock);
-		ret = nc_alloc_extent(&nc_heap, &dom->acct, order, req_node,
+		ret = ce_alloc_extent(&nc_heap, &dom->acct, order, req_node,
 				      memflags, &node, &frame, &dirty);
 		if (ret == -EAGAIN)
 			nc_scrub_abort_locked(node);
@@ -1247,7 +1247,7 @@ again:
 			 * counters stay consistent.
 			 */
 			spin_lock(&nc_heap_lock);
-			nc_free_pages(&nc_heap, &dom->acct, node, frame, order,
+			ce_free_pages(&nc_heap, &dom->acct, node, frame, order,
 				      counted);
 			spin_unlock(&nc_heap_lock);
 			return ret;
@@ -1274,7 +1274,7 @@ int nc_decrease(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 
 	*nr_done = 0;
 	/* Validated before it is used as a shift count. */
-	if (order > NC_MAX_ORDER)
+	if (order > CE_MAX_ORDER)
 		return -EINVAL;
 	pages = 1ULL << order;
 	entries = kmalloc_array(pages, sizeof(*entries), GFP_KERNEL);
@@ -1297,7 +1297,7 @@ int nc_decrease(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 		 * Split an entry larger than the extent, erase the extent's
 		 * entries, then unmap, under the invalidate lock, then free:
 		 * one heap-lock round trip for the whole extent (at most
-		 * 2^NC_MAX_ORDER pages, one engine call per entry).
+		 * 2^CE_MAX_ORDER pages, one engine call per entry).
 		 */
 		filemap_invalidate_lock(mapping);
 		if (big)
@@ -1341,14 +1341,14 @@ int nc_host_offline(u32 node, u64 pages)
 	if (mutex_lock_killable(&nc_offline_lock))
 		return -EINTR;
 	nc_bulk_lock(&t0);
-	ret = nc_offline_commit(&nc_heap, node, pages);
+	ret = ce_offline_commit(&nc_heap, node, pages);
 	nc_bulk_unlock(t0, 0, "offline commit");
 	for (left = pages; !ret && left; cond_resched()) {
 		u64 before = left;
 		bool wait;
 
 		nc_bulk_lock(&t0);
-		left = nc_offline_settle(&nc_heap, node, NC_LOCK_BATCH);
+		left = ce_offline_settle(&nc_heap, node, NC_LOCK_BATCH);
 		/* What is left is the block being scrubbed: have it back. */
 		wait = left && left == before;
 		if (wait && WARN_ON_ONCE(!nc_scrub_abort_locked(node)))
@@ -1371,8 +1371,8 @@ int nc_host_online(u32 node, u64 pages)
 		return -EINTR;
 	spin_lock(&nc_heap_lock);
 	ret = -ENOENT;
-	if (node < NC_MAX_NODES) {
-		node = array_index_nospec(node, NC_MAX_NODES);
+	if (node < CE_MAX_NODES) {
+		node = array_index_nospec(node, CE_MAX_NODES);
 		if (nc_heap.node[node].has_pool)
 			ret = pages > nc_heap.node[node].offlined_pages ?
 			      -EINVAL : 0;
@@ -1381,7 +1381,7 @@ int nc_host_online(u32 node, u64 pages)
 	while (!ret && pages) {
 		batch = min_t(u64, pages, NC_LOCK_BATCH);
 		nc_bulk_lock(&t0);
-		ret = nc_online_pages(&nc_heap, node, batch);
+		ret = ce_online_pages(&nc_heap, node, batch);
 		nc_bulk_unlock(t0, batch, "online");
 		pages -= batch;
 		cond_resched();

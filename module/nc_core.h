@@ -5,7 +5,7 @@
  * (numaclaims_main.c) and the KUnit suite, which link this file unchanged.
  *
  * Locking, outermost first:
- *  - nc_domain.lock (mutex, "the domain's lock"): serialises calls that
+ *  - ce_domain.lock (mutex, "the domain's lock"): serialises calls that
  *    change a domain's claims or physmap; held across a whole populate, so a
  *    destroy waits for it.  Never held while sleeping in userspace faults
  *    that could re-enter the device.
@@ -89,7 +89,7 @@ void nc_bulk_unlock(u64 t0, u64 work, const char *what);
  * @rcu:     frees the structure after a grace period (lookups use RCU).
  */
 struct nc_domain_obj {
-	struct nc_domain acct;
+	struct ce_domain acct;
 	struct kref ref;
 	struct mutex lock;
 	bool dying;
@@ -103,7 +103,7 @@ struct nc_domain_obj {
 };
 
 extern spinlock_t nc_heap_lock;
-extern struct nc_heap nc_heap;
+extern struct ce_heap nc_heap;
 
 int nc_core_init(const int *node_pool_mb, unsigned int nr_node_pool_mb,
 		 unsigned int default_pool_mb, unsigned int max_percent);

@@ -41,7 +41,7 @@ static unsigned int pool_mb = 64;
 module_param(pool_mb, uint, 0444);
 MODULE_PARM_DESC(pool_mb, "Pool size per node in MiB (default 64)");
 
-static int node_pool_mb[NC_MAX_NODES];
+static int node_pool_mb[CE_MAX_NODES];
 static unsigned int nr_node_pool_mb;
 module_param_array(node_pool_mb, int, &nr_node_pool_mb, 0444);
 MODULE_PARM_DESC(node_pool_mb,
@@ -387,7 +387,7 @@ static int nc_ioc_set_max_pages(struct nc_call *call, void *arg)
 	if (ret)
 		return ret;
 	spin_lock(&nc_heap_lock);
-	nc_set_max_pages(&nc_heap, &dom->acct, c->max_pages);
+	ce_set_max_pages(&nc_heap, &dom->acct, c->max_pages);
 	spin_unlock(&nc_heap_lock);
 	nc_put_locked(dom);
 	return 0;
@@ -405,7 +405,7 @@ static int nc_ioc_set_node_affinity(struct nc_call *call, void *arg)
 	if (ret)
 		return ret;
 	spin_lock(&nc_heap_lock);
-	ret = nc_set_node_affinity(&nc_heap, &dom->acct, c->nodemask);
+	ret = ce_set_node_affinity(&nc_heap, &dom->acct, c->nodemask);
 	spin_unlock(&nc_heap_lock);
 	nc_put_locked(dom);
 	return ret;
@@ -427,7 +427,7 @@ static int nc_claim_set_install_ioc(struct numaclaims_claim_memory *c)
 	 * nr_nodes is set while the module loads and never changes after,
 	 * so this needs no heap lock.
 	 */
-	ret = nc_claim_set_check_count(&nc_heap, c->nr_entries);
+	ret = ce_claim_set_check_count(&nc_heap, c->nr_entries);
 	if (ret)
 		return ret;
 	if (c->nr_entries > NC_CLAIM_SET_ON_STACK) {
@@ -442,7 +442,7 @@ static int nc_claim_set_install_ioc(struct numaclaims_claim_memory *c)
 		u64 node_claims, host_claim;
 
 		spin_lock(&nc_heap_lock);
-		ret = nc_claim_set_install(&nc_heap, &dom->acct, set,
+		ret = ce_claim_set_install(&nc_heap, &dom->acct, set,
 					   c->nr_entries);
 		node_claims = dom->acct.node_claims;
 		host_claim = dom->acct.outstanding_pages - node_claims;
@@ -458,7 +458,7 @@ static int nc_claim_set_install_ioc(struct numaclaims_claim_memory *c)
 
 static int nc_claim_set_get_ioc(struct numaclaims_claim_memory *c)
 {
-	u32 nr = min_t(u32, c->nr_entries, NC_MAX_NODES + 1);
+	u32 nr = min_t(u32, c->nr_entries, CE_MAX_NODES + 1);
 	struct numaclaims_claim *set;
 	struct nc_domain_obj *dom;
 	int ret;
@@ -473,7 +473,7 @@ static int nc_claim_set_get_ioc(struct numaclaims_claim_memory *c)
 	}
 	spin_lock(&nc_heap_lock);
 	ret = READ_ONCE(dom->dying) ? -ESRCH :
-	      nc_claim_set_get(&nc_heap, &dom->acct, set, &nr);
+	      ce_claim_set_get(&nc_heap, &dom->acct, set, &nr);
 	spin_unlock(&nc_heap_lock);
 	nc_domain_put(dom);
 	c->nr_entries = nr;
@@ -524,7 +524,7 @@ static int nc_ioc_claim_pages(struct nc_call *call, void *arg)
 	if (ret)
 		return ret;
 	spin_lock(&nc_heap_lock);
-	ret = nc_claim_pages_legacy(&nc_heap, &dom->acct, r->nr_extents);
+	ret = ce_claim_pages_legacy(&nc_heap, &dom->acct, r->nr_extents);
 	spin_unlock(&nc_heap_lock);
 	nc_put_locked(dom);
 	return ret;
@@ -619,7 +619,7 @@ static int nc_ioc_domain_info(struct nc_call *call, void *arg)
 {
 	struct numaclaims_domain_info *i = arg;
 	struct nc_domain_obj *dom;
-	const struct nc_domain *d;
+	const struct ce_domain *d;
 
 	u32 domid = i->domid;
 
@@ -667,8 +667,8 @@ static int nc_ioc_host_info(struct nc_call *call, void *arg)
 	hi->nr_domains = nc_heap.nr_domains;
 	hi->total_avail_pages = nc_heap.total_avail_pages;
 	hi->outstanding_claims = nc_heap.outstanding_claims;
-	for (node = 0; node < NC_MAX_NODES; node++) {
-		const struct nc_node *n = &nc_heap.node[node];
+	for (node = 0; node < CE_MAX_NODES; node++) {
+		const struct ce_node *n = &nc_heap.node[node];
 
 		hi->nodes[node].reserved_pages = n->reserved_pages;
 		hi->nodes[node].avail_pages = n->avail_pages;
@@ -677,7 +677,7 @@ static int nc_ioc_host_info(struct nc_call *call, void *arg)
 		hi->nodes[node].has_pool = n->has_pool;
 		hi->nodes[node].pad = 0;
 		hi->held_pages[node] = n->held_pages;
-		hi->scrub_pages[node] = nc_scrub_pages(&nc_heap, node);
+		hi->scrub_pages[node] = ce_scrub_pages(&nc_heap, node);
 		hi->total_scrub_pages += hi->scrub_pages[node];
 	}
 	hi->total_held_pages = nc_heap.total_held_pages;
@@ -867,7 +867,7 @@ static int nc_invariants_show(struct seq_file *m, void *unused)
 	int ret;
 
 	spin_lock(&nc_heap_lock);
-	ret = nc_check_invariants(&nc_heap, &why);
+	ret = ce_check_invariants(&nc_heap, &why);
 	spin_unlock(&nc_heap_lock);
 	if (ret)
 		seq_printf(m, "VIOLATION: %s\n", why);
@@ -888,8 +888,8 @@ static int nc_nodes_show(struct seq_file *m, void *unused)
 	u64 *held;
 	u32 node;
 
-	ni = kcalloc(NC_MAX_NODES, sizeof(*ni), GFP_KERNEL);
-	held = kcalloc(NC_MAX_NODES, sizeof(*held), GFP_KERNEL);
+	ni = kcalloc(CE_MAX_NODES, sizeof(*ni), GFP_KERNEL);
+	held = kcalloc(CE_MAX_NODES, sizeof(*held), GFP_KERNEL);
 	if (!ni || !held) {
 		kfree(ni);
 		kfree(held);
@@ -897,7 +897,7 @@ static int nc_nodes_show(struct seq_file *m, void *unused)
 	}
 	spin_lock(&nc_heap_lock);
 	for (node = 0; node < nc_heap.nr_nodes; node++) {
-		const struct nc_node *n = &nc_heap.node[node];
+		const struct ce_node *n = &nc_heap.node[node];
 
 		ni[node].has_pool = n->has_pool;
 		ni[node].reserved_pages = n->reserved_pages;
@@ -908,7 +908,7 @@ static int nc_nodes_show(struct seq_file *m, void *unused)
 	}
 	spin_unlock(&nc_heap_lock);
 	seq_puts(m, "node reserved_pages free_pages claimed_pages unclaimed_pages offlined_pages held_pages\n");
-	for (node = 0; node < NC_MAX_NODES; node++)
+	for (node = 0; node < CE_MAX_NODES; node++)
 		if (ni[node].has_pool)
 			seq_printf(m, "%u %llu %llu %llu %llu %llu %llu\n", node,
 				   ni[node].reserved_pages, ni[node].avail_pages,
