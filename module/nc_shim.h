@@ -21,7 +21,7 @@
 
 #define ce_calloc(n, size)	kvcalloc((n), (size), GFP_KERNEL)
 #define ce_array_index_nospec(i, n)	array_index_nospec((i), (n))
-/* Offline recalled @pages of a claim (@node -1: host-wide); core.c traces it. */
+/* Offline recalled @pages of a claim (@node -1: host-wide); pool.c traces it. */
 void ce_trace_recall(u32 domid, int node, u64 pages);
 #define ce_free(p)		kvfree(p)
 #else

@@ -99,7 +99,7 @@
 
 /*
  * The engine's hook for offline recalls: numaclaims.ko traces them
- * (module/core.c); the engine linked in here has nothing to trace.
+ * (module/pool.c); the engine linked in here has nothing to trace.
  */
 void ce_trace_recall(u32 domid, int node, u64 pages)
 {
