@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""scrub-report.py - the scrubbing section of docs/PERFORMANCE.md (issue 9).
+"""scrub-report.py - the scrubbing section of docs/PERFORMANCE.md.
 
 Reads what bench/scrub-run.sh collected: the JSON lines of `nc_bench scrub`
 from the 2-node VM (RAW/scrub-2.jsonl) and bench/scrub-engine.sh's

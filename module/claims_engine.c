@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The numaclaims accounting engine.  See claims_engine.h for the locking
- * rules and SPEC.md / the Xen claim-set design for the semantics.
+ * rules and docs/SPEC.md / the Xen claim-set design for the semantics.
  *
  * This file is compiled unchanged into numaclaims.ko, numaclaims_kunit.ko
  * and the userspace engine tests: it includes nothing but nc_shim.h.
@@ -1002,7 +1002,7 @@ int ce_pool_audit(const struct ce_heap *h, u32 node, const char **why)
 }
 
 /* ---------------------------------------------------------------------------
- * The invariant checker (SPEC.md "Invariants").
+ * The invariant checker (docs/SPEC.md "Invariants").
  */
 
 /*

@@ -257,7 +257,7 @@ u64 ce_scrub_pages(const struct ce_heap *h, u32 node);
 u32 ce_offline_frame_next(const struct ce_heap *h, u32 node, u32 frame);
 
 /**
- * ce_check_invariants() - verify every invariant of SPEC.md.
+ * ce_check_invariants() - verify every invariant of docs/SPEC.md.
  * Returns 0, or -EUCLEAN with *@why naming the first violated invariant.
  */
 int ce_check_invariants(const struct ce_heap *h, const char **why);

@@ -12,7 +12,7 @@
  *
  * After every operation:
  *  - ce_check_invariants() must be 0;
- *  - a reference model written from SPEC.md must agree on the errno, on the
+ *  - a reference model written from docs/SPEC.md must agree on the errno, on the
  *    node an extent came from, and on every counter of the host, every node
  *    and every domain;
  *  - a conservation model that owns every frame (free, offlined, or in one
@@ -614,7 +614,7 @@ static void op_affinity(struct in *in)
 		md[i].affinity = mask & pool_mask;
 }
 
-/* The model of a claim-set install (SPEC.md "Semantics"). */
+/* The model of a claim-set install (docs/SPEC.md "Semantics"). */
 static int model_install(struct mdom *d, const struct numaclaims_claim *set, u32 nr)
 {
 	u64 node_claims[CE_MAX_NODES] = { 0 }, seen = 0, host = 0, total = 0, free_host;
@@ -805,7 +805,7 @@ static bool node_fits(const struct mdom *d, bool counted, u32 node, u64 pages,
 	       can_alloc(node, order);
 }
 
-/* get_free_buddy() as SPEC.md describes it. */
+/* get_free_buddy() as docs/SPEC.md describes it. */
 static int model_choose(const struct mdom *d, bool counted, int req, bool exact,
 			u64 pages, unsigned int order)
 {

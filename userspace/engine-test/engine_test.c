@@ -3,7 +3,7 @@
  * Unit tests of the numaclaims accounting engine (module/claims_engine.c),
  * compiled into this program unchanged (the memblock-simulator approach).
  *
- * Every rule of SPEC.md ("Semantics", "Invariants", "Errors") that the
+ * Every rule of docs/SPEC.md ("Semantics", "Invariants", "Errors") that the
  * engine implements has a test here.  Each test runs on a heap built by
  * tl_build() (tl.c) and ends in a teardown that frees every extent,
  * destroys every domain, onlines every offlined page and requires that
@@ -2060,7 +2060,7 @@ TEST_F(custom, offline_online_cycles_merge)
 	ASSERT_EQ(0, ce_claim_set_check_count(H, 4));
 }
 
-/* ------------------------------------------------- scrubbing (issue 9) */
+/* ------------------------------------------------------------- scrubbing */
 
 #define SCRUB_LAYOUT .nr = 1, .nodes = { { .node = 0, .chunks = { 9, 9, TL_END } } }
 

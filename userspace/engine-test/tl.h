@@ -153,7 +153,7 @@ bool tl_has_clean_block(const struct ce_heap *h, u32 node, unsigned int order);
 bool tl_has_block(const struct ce_heap *h, u32 node, unsigned int order);
 
 /*
- * Reference model of the claims accounting (SPEC.md + the engine's
+ * Reference model of the claims accounting (docs/SPEC.md + the engine's
  * documented decisions), used by the randomised differential test.
  */
 struct tl_mdom {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A deliberately naive reference model of the claims accounting, written
- * from SPEC.md and the engine's documented decisions (not from the
+ * from docs/SPEC.md and the engine's documented decisions (not from the
  * engine's code), for the randomised differential test.  It models the
  * counters only; which buddy block is used is left to the engine, the
  * model only asks whether a node's buddy has a free block of the order.
