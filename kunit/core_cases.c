@@ -46,12 +46,24 @@ static u64 node_figure(int node, enum node_figure what)
 	nc_host_info(hi);
 	n = &hi->nodes[node];
 	switch (what) {
-	case AVAIL:	v = n->avail_pages; break;
-	case HELD:	v = hi->held_pages[node]; break;
-	case OFFLINED:	v = n->offlined_pages; break;
-	case RESERVED:	v = n->reserved_pages; break;
-	case HAS_POOL:	v = n->has_pool; break;
-	case SCRUB:	v = hi->scrub_pages[node]; break;
+	case AVAIL:
+		v = n->avail_pages;
+		break;
+	case HELD:
+		v = hi->held_pages[node];
+		break;
+	case OFFLINED:
+		v = n->offlined_pages;
+		break;
+	case RESERVED:
+		v = n->reserved_pages;
+		break;
+	case HAS_POOL:
+		v = n->has_pool;
+		break;
+	case SCRUB:
+		v = hi->scrub_pages[node];
+		break;
 	}
 	kfree(hi);
 	return v;
