@@ -32,46 +32,20 @@ static void snapshot(struct numaclaims_host_info *hi)
 	hi->total_scrub_pages = 0;
 }
 
-/* One figure of @node from a snapshot. */
-enum node_figure { AVAIL, HELD, OFFLINED, RESERVED, HAS_POOL, SCRUB };
-
-static u64 node_figure(int node, enum node_figure what)
+/* A snapshot of the host figures, as HOST_INFO reads them. */
+static struct numaclaims_host_info *host(struct kunit *test)
 {
-	struct numaclaims_host_info *hi = kzalloc(sizeof(*hi), GFP_KERNEL);
-	const struct numaclaims_node_info *n;
-	u64 v = 0;
+	struct numaclaims_host_info *hi;
 
-	if (!hi)
-		return U64_MAX;
+	hi = kunit_kzalloc(test, sizeof(*hi), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, hi);
 	nc_host_info(hi);
-	n = &hi->nodes[node];
-	switch (what) {
-	case AVAIL:
-		v = n->avail_pages;
-		break;
-	case HELD:
-		v = hi->held_pages[node];
-		break;
-	case OFFLINED:
-		v = n->offlined_pages;
-		break;
-	case RESERVED:
-		v = n->reserved_pages;
-		break;
-	case HAS_POOL:
-		v = n->has_pool;
-		break;
-	case SCRUB:
-		v = hi->scrub_pages[node];
-		break;
-	}
-	kfree(hi);
-	return v;
+	return hi;
 }
 
-static u64 avail_on(int node)
+static u64 avail_on(struct kunit *test, int node)
 {
-	return node_figure(node, AVAIL);
+	return host(test)->nodes[node].avail_pages;
 }
 
 /* @dom's figures as DOMAIN_INFO reads them (freed when the case ends). */
@@ -180,10 +154,10 @@ static void destroy(struct nc_domain_obj *dom)
 static void pool_pages_on_their_node(struct kunit *test)
 {
 	int node = *(const int *)test->param_value;
-	u64 reserved = node_figure(node, RESERVED);
+	u64 reserved = host(test)->nodes[node].reserved_pages;
 	u32 f, wrong = 0;
 
-	KUNIT_ASSERT_TRUE(test, node_figure(node, HAS_POOL));
+	KUNIT_ASSERT_TRUE(test, host(test)->nodes[node].has_pool);
 	KUNIT_EXPECT_EQ(test, reserved, (u64)POOL_PAGES);
 	for (f = 0; f < reserved; f++)
 		wrong += page_to_nid(nc_frame_page(node, f)) != node;
@@ -278,11 +252,11 @@ static void pool_offline_recall(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, install(old, &c, 1), 0);
 	KUNIT_EXPECT_EQ(test, install(new, &c, 1), 0);
-	avail = avail_on(node);
+	avail = avail_on(test, node);
 	off = nc_host_offline(node, 10);
 	new_claim = info(test, new)->claims[node];
 	old_claim = info(test, old)->claims[node];
-	avail_off = avail_on(node);
+	avail_off = avail_on(test, node);
 	on = nc_host_online(node, 10);
 	KUNIT_EXPECT_EQ(test, off, 0);
 	KUNIT_EXPECT_EQ(test, new_claim, (u64)POOL_PAGES / 2 - 10);
@@ -339,9 +313,9 @@ static int decrease(struct nc_domain_obj *dom, u64 gfn0, u64 nr,
 	return ret;
 }
 
-static u64 held_on(int node)
+static u64 held_on(struct kunit *test, int node)
 {
-	return node_figure(node, HELD);
+	return host(test)->held_pages[node];
 }
 
 /*
@@ -351,7 +325,7 @@ static u64 held_on(int node)
 static u64 handed_out(struct kunit *test, int node, struct page *page)
 {
 	u32 exact = NUMACLAIMS_MEMF_NODE(node) | NUMACLAIMS_MEMF_EXACT_NODE;
-	u64 avail = avail_on(node), done, gfn, seen = 0;
+	u64 avail = avail_on(test, node), done, gfn, seen = 0;
 	struct nc_domain_obj *b = new_domain(test, avail);
 
 	KUNIT_EXPECT_EQ(test, populate(b, 0, avail, 0, exact, &done), 0);
@@ -380,10 +354,10 @@ static void pool_held_page_waits_for_release(struct kunit *test)
 	page = nc_physmap_page(a, 1);
 	get_page(page);
 	memset_page(page, 0, 0x5a, PAGE_SIZE);
-	avail = avail_on(node);
+	avail = avail_on(test, node);
 	KUNIT_ASSERT_EQ(test, decrease(a, 1, 1, 0), 0);
-	KUNIT_EXPECT_EQ(test, held_on(node), 1ULL);
-	KUNIT_EXPECT_EQ(test, avail_on(node), avail);
+	KUNIT_EXPECT_EQ(test, held_on(test, node), 1ULL);
+	KUNIT_EXPECT_EQ(test, avail_on(test, node), avail);
 	KUNIT_EXPECT_EQ(test, info(test, a)->tot_pages, 3ULL);
 	KUNIT_EXPECT_NULL(test, nc_physmap_page(a, 1));
 	/* The reaper leaves it alone while it is held ... */
@@ -396,8 +370,8 @@ static void pool_held_page_waits_for_release(struct kunit *test)
 	/* ... and once released it is back, zeroed. */
 	put_page(page);
 	KUNIT_EXPECT_EQ(test, nc_reap_held(), 0ULL);
-	KUNIT_EXPECT_EQ(test, held_on(node), 0ULL);
-	KUNIT_EXPECT_EQ(test, avail_on(node), avail + 1);
+	KUNIT_EXPECT_EQ(test, held_on(test, node), 0ULL);
+	KUNIT_EXPECT_EQ(test, avail_on(test, node), avail + 1);
 	p = kmap_local_page(page);
 	KUNIT_EXPECT_NULL(test, memchr_inv(p, 0, PAGE_SIZE));
 	kunmap_local(p);
@@ -458,7 +432,7 @@ static void pool_physmap_extents(struct kunit *test)
 	u32 exact = NUMACLAIMS_MEMF_NODE(node) | NUMACLAIMS_MEMF_EXACT_NODE;
 	struct nc_domain_obj *a = new_domain(test, 2048);
 	bool multi = IS_ENABLED(CONFIG_XARRAY_MULTI);
-	u64 done, avail = avail_on(node);
+	u64 done, avail = avail_on(test, node);
 	u64 e1 = split_left(9, 0) + 3, e2 = e1 - 1 + split_left(9, 3);
 	struct page *page;
 
@@ -474,7 +448,7 @@ static void pool_physmap_extents(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, decrease(a, 512 + 8, 1, 3), 0);
 	KUNIT_EXPECT_EQ(test, nc_physmap_entries(a), multi ? e2 : 2039ULL);
 	KUNIT_EXPECT_EQ(test, info(test, a)->tot_pages, 2048ULL - 9);
-	KUNIT_EXPECT_EQ(test, avail_on(node), avail - 2048 + 9);
+	KUNIT_EXPECT_EQ(test, avail_on(test, node), avail - 2048 + 9);
 
 	/* Holes: refused whole, nothing changes. */
 	KUNIT_EXPECT_EQ(test, decrease(a, 5, 1, 0), -EINVAL);
@@ -493,16 +467,16 @@ static void pool_physmap_extents(struct kunit *test)
 	page = nc_physmap_page(a, 1024 + 7);
 	get_page(page);
 	KUNIT_ASSERT_EQ(test, decrease(a, 1024, 1, 9), 0);
-	KUNIT_EXPECT_EQ(test, held_on(node), 1ULL);
+	KUNIT_EXPECT_EQ(test, held_on(test, node), 1ULL);
 	KUNIT_EXPECT_EQ(test, nc_physmap_entries(a), multi ? e2 - 1 : 1527ULL);
-	KUNIT_EXPECT_EQ(test, avail_on(node),
+	KUNIT_EXPECT_EQ(test, avail_on(test, node),
 			avail - 2048 + 9 + 511);
 	put_page(page);
 	KUNIT_EXPECT_EQ(test, nc_reap_held(), 0ULL);
-	KUNIT_EXPECT_EQ(test, held_on(node), 0ULL);
+	KUNIT_EXPECT_EQ(test, held_on(test, node), 0ULL);
 	KUNIT_EXPECT_EQ(test, gfn_marks(a, 1536, 512, false), 0ULL);
 	destroy(a);
-	KUNIT_EXPECT_EQ(test, avail_on(node), avail);
+	KUNIT_EXPECT_EQ(test, avail_on(test, node), avail);
 }
 
 /* Destroy with a page still held: the same rules, past the domain's end. */
@@ -518,11 +492,11 @@ static void pool_held_page_outlives_destroy(struct kunit *test)
 	page = nc_physmap_page(a, 100);
 	get_page(page);
 	destroy(a);
-	KUNIT_EXPECT_EQ(test, held_on(node), 1ULL);
+	KUNIT_EXPECT_EQ(test, held_on(test, node), 1ULL);
 	KUNIT_EXPECT_EQ(test, handed_out(test, node, page), 0ULL);
 	put_page(page);
 	KUNIT_EXPECT_EQ(test, nc_reap_held(), 0ULL);
-	KUNIT_EXPECT_EQ(test, held_on(node), 0ULL);
+	KUNIT_EXPECT_EQ(test, held_on(test, node), 0ULL);
 }
 
 /*
@@ -698,11 +672,11 @@ static void pool_offline_whole_pool_bounded(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	nc_hold_stats_reset();
-	avail = avail_on(node);
+	avail = avail_on(test, node);
 	t = kthread_run(lock_reader_fn, r, "nc_lock_reader");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 	off = nc_host_offline(node, avail);
-	offlined = node_figure(node, OFFLINED);
+	offlined = host(test)->nodes[node].offlined_pages;
 	on = nc_host_online(node, offlined);
 	kthread_stop(t);
 	nc_hold_stats_get(&st);
@@ -830,6 +804,7 @@ static void pool_background_scrubber(struct kunit *test)
 	int node = *(const int *)test->param_value;
 	u32 exact = NUMACLAIMS_MEMF_NODE(node) | NUMACLAIMS_MEMF_EXACT_NODE;
 	u64 done, gfn, left = 1, cleared;
+	struct numaclaims_host_info *hi;
 	struct nc_domain_obj *a;
 	int i;
 
@@ -839,8 +814,10 @@ static void pool_background_scrubber(struct kunit *test)
 	for (gfn = 0; gfn < POOL_PAGES; gfn++)
 		memset_page(nc_physmap_page(a, gfn), 0, 0x69, PAGE_SIZE);
 	destroy(a);
+	hi = host(test);
 	for (i = 0; i < 2000 && left; i++) {
-		left = node_figure(node, SCRUB);
+		nc_host_info(hi);
+		left = hi->scrub_pages[node];
 		if (left)
 			msleep(10);
 	}
