@@ -3,7 +3,7 @@
 # bench/scrub-engine.sh: what the clean/dirty free lists cost and buy in the
 # claims engine (bench/scrub_engine_bench.c), no VM:
 #
-#  - callgrind: instructions per nc_alloc_extent() / nc_free_pages() of
+#  - callgrind: instructions per ce_alloc_extent() / ce_free_pages() of
 #    order 0 and 9 from an all-clean, all-dirty and mixed pool, for the
 #    current engine (mixed merging, the default; and merge_like_only) and
 #    for the engine before clean/dirty tracking (31ac1a5, extracted with

@@ -197,7 +197,7 @@ def engine_block(eng):
             if not o:
                 continue
             chg = 100.0 * (c["ir_per_call"] / o["ir_per_call"] - 1)
-            out.append(f"| `nc_{c['op']}` | {c['pool']} | {c['order']} | "
+            out.append(f"| `ce_{c['op']}` | {c['pool']} | {c['order']} | "
                        f"{c['ir_per_call']:.0f} | {lk['ir_per_call'] if lk else 0:.0f} | "
                        f"{o['ir_per_call']:.0f} | {chg:+.0f}% |")
         out.append("")
