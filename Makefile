@@ -452,7 +452,7 @@ check:
 bench: deps-build deps-vm deps-bench
 	$(TOP)/bench/run.sh
 
-# The scrubbing section alone (issue 9; bench/run.sh runs it too): 3 minutes.
+# The scrubbing section alone (bench/run.sh runs it too): 3 minutes.
 bench-scrub: deps-build deps-vm deps-bench
 	$(TOP)/bench/scrub-run.sh
 

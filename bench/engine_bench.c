@@ -32,8 +32,8 @@
 #define NODES	8		/* as the 8-node benchmark VM */
 #define FRAMES	(1024 * 512)	/* per node: 1000 order-9 extents fit */
 
-static struct nc_heap heap;
-static struct nc_domain dom, other;
+static struct ce_heap heap;
+static struct ce_domain dom, other;
 static u32 held[CALLS];
 
 static void report(const char *fn, const char *op, int entries, int order,
@@ -46,15 +46,15 @@ static void report(const char *fn, const char *op, int entries, int order,
 
 static void setup(void)
 {
-	nc_heap_init(&heap);
+	ce_heap_init(&heap);
 	for (u32 n = 0; n < NODES; n++) {
-		if (nc_pool_init(&heap, n, FRAMES))
+		if (ce_pool_init(&heap, n, FRAMES))
 			abort();
 		for (u32 f = 0; f < FRAMES; f += 512)
-			nc_pool_add_chunk(&heap, n, f, 9);
+			ce_pool_add_chunk(&heap, n, f, 9);
 	}
-	nc_domain_init(&heap, &dom, 1, (u64)NODES * FRAMES);
-	nc_domain_init(&heap, &other, 2, (u64)NODES * FRAMES);
+	ce_domain_init(&heap, &dom, 1, (u64)NODES * FRAMES);
+	ce_domain_init(&heap, &other, 2, (u64)NODES * FRAMES);
 }
 
 static void claim_set(struct numaclaims_claim *set, int entries, u64 pages)
@@ -80,12 +80,12 @@ static void check(int ret, const char *what)
 NOINLINE int bench_install_##n(const struct numaclaims_claim *s)	\
 {									\
 	MARK("install" #n);						\
-	return nc_claim_set_install(&heap, &dom, s, n);			\
+	return ce_claim_set_install(&heap, &dom, s, n);			\
 }									\
 NOINLINE int bench_get_##n(struct numaclaims_claim *s, u32 *nr)		\
 {									\
 	MARK("get" #n);							\
-	return nc_claim_set_get(&heap, &dom, s, nr);			\
+	return ce_claim_set_get(&heap, &dom, s, nr);			\
 }
 INSTALL(1)
 INSTALL(2)
@@ -94,17 +94,17 @@ INSTALL(8)
 
 NOINLINE int bench_legacy_claim(u64 pages)
 {
-	return nc_claim_pages_legacy(&heap, &dom, pages);
+	return ce_claim_pages_legacy(&heap, &dom, pages);
 }
 
 NOINLINE void bench_release(void)
 {
-	nc_release_claims(&heap, &dom);
+	ce_release_claims(&heap, &dom);
 }
 
 static void run_install(void)
 {
-	struct numaclaims_claim set[NODES + 1], out[NC_MAX_NODES + 1];
+	struct numaclaims_claim set[NODES + 1], out[CE_MAX_NODES + 1];
 	static int (*const inst[])(const struct numaclaims_claim *) = {
 		bench_install_1, bench_install_2, bench_install_4, bench_install_8 };
 	static int (*const get[])(struct numaclaims_claim *, u32 *) = {
@@ -117,15 +117,15 @@ static void run_install(void)
 		for (int i = 0; i < CALLS; i++)
 			check(inst[k](set), "install");
 		for (int i = 0; i < CALLS; i++) {
-			u32 nr = NC_MAX_NODES + 1;
+			u32 nr = CE_MAX_NODES + 1;
 
 			check(get[k](out, &nr), "get");
 		}
 		snprintf(fn, sizeof(fn), "bench_install_%d", n[k]);
 		report(fn, "claim_set_install", n[k], 0,
-		       "nc_claim_set_install() replacing a set of the same shape");
+		       "ce_claim_set_install() replacing a set of the same shape");
 		snprintf(fn, sizeof(fn), "bench_get_%d", n[k]);
-		report(fn, "claim_set_get", n[k], 0, "nc_claim_set_get()");
+		report(fn, "claim_set_get", n[k], 0, "ce_claim_set_get()");
 	}
 	for (int i = 0; i < CALLS; i++) {
 		bench_release();
@@ -133,22 +133,22 @@ static void run_install(void)
 	}
 	bench_release();
 	report("bench_legacy_claim", "legacy_claim", 1, 0,
-	       "nc_claim_pages_legacy() on a domain without claims");
+	       "ce_claim_pages_legacy() on a domain without claims");
 	report("bench_release", "release_claims", 0, 0,
-	       "nc_release_claims() of a legacy claim");
+	       "ce_release_claims() of a legacy claim");
 }
 
 /* ---- the protection check --------------------------------------------- */
 
 /*
- * Exactly the checks nc_alloc_extent() makes before it takes a block: the
+ * Exactly the checks ce_alloc_extent() makes before it takes a block: the
  * max_pages check, the host check and the per-node check with node choice.
  */
-static inline int protect(struct nc_domain *d, unsigned int order,
+static inline int protect(struct ce_domain *d, unsigned int order,
 			  int req_node, u32 memflags)
 {
-	bool counted = d && !(memflags & NC_MEMF_NO_REFCOUNT);
-	bool exact = memflags & NC_MEMF_EXACT_NODE;
+	bool counted = d && !(memflags & CE_MEMF_NO_REFCOUNT);
+	bool exact = memflags & CE_MEMF_EXACT_NODE;
 	u64 pages = 1ULL << order, usable;
 
 	if (counted && (d->tot_pages > d->max_pages ||
@@ -163,7 +163,7 @@ static inline int protect(struct nc_domain *d, unsigned int order,
 NOINLINE int bench_protect_node_claimed(void)
 {
 	MARK("protect_node_claimed");
-	return protect(&dom, 0, 0, NC_MEMF_EXACT_NODE);
+	return protect(&dom, 0, 0, CE_MEMF_EXACT_NODE);
 }
 
 NOINLINE int bench_protect_affinity(void)
@@ -175,7 +175,7 @@ NOINLINE int bench_protect_affinity(void)
 NOINLINE int bench_protect_refused(void)
 {
 	MARK("protect_refused");
-	return protect(&other, 0, 0, NC_MEMF_EXACT_NODE);
+	return protect(&other, 0, 0, CE_MEMF_EXACT_NODE);
 }
 
 static void run_protect(void)
@@ -184,7 +184,7 @@ static void run_protect(void)
 
 	/* dom claims all of node 0 and half of node 1 .. 7. */
 	claim_set(set, 1, FRAMES);
-	check(nc_claim_set_install(&heap, &dom, set, 1), "claim node 0");
+	check(ce_claim_set_install(&heap, &dom, set, 1), "claim node 0");
 	for (int i = 0; i < CALLS; i++)
 		if (bench_protect_node_claimed() != 0)
 			abort();
@@ -202,7 +202,7 @@ static void run_protect(void)
 	report("bench_protect_refused", "protection_check", 0, 0,
 	       "host + node check refusing another domain on a claimed node "
 	       "(EXACT)");
-	nc_release_claims(&heap, &dom);
+	ce_release_claims(&heap, &dom);
 }
 
 /* ---- redeeming ---------------------------------------------------------- */
@@ -240,30 +240,30 @@ static void run_redeem(void)
 	struct numaclaims_claim set[2];
 
 	claim_set(set, 1, 2 * CALLS);
-	check(nc_claim_set_install(&heap, &dom, set, 1), "claim");
+	check(ce_claim_set_install(&heap, &dom, set, 1), "claim");
 	for (int i = 0; i < CALLS; i++)
 		bench_redeem_node();
 	report("bench_redeem_node", "redeem", 0, 0,
 	       "1 page from the claim on the allocating node");
-	nc_release_claims(&heap, &dom);
+	ce_release_claims(&heap, &dom);
 
 	set[0].pages = 2 * CALLS;
 	set[0].target = NUMACLAIMS_TARGET_HOST;
-	check(nc_claim_set_install(&heap, &dom, set, 1), "claim host");
+	check(ce_claim_set_install(&heap, &dom, set, 1), "claim host");
 	for (int i = 0; i < CALLS; i++)
 		bench_redeem_host();
 	report("bench_redeem_host", "redeem", 0, 0,
 	       "1 page from the host-wide claim (no claim on the node)");
-	nc_release_claims(&heap, &dom);
+	ce_release_claims(&heap, &dom);
 
 	set[0].pages = 2 * CALLS;
 	set[0].target = NODES - 1;
-	check(nc_claim_set_install(&heap, &dom, set, 1), "claim other");
+	check(ce_claim_set_install(&heap, &dom, set, 1), "claim other");
 	for (int i = 0; i < CALLS; i++)
 		bench_redeem_other_node();
 	report("bench_redeem_other_node", "redeem", 0, 0,
 	       "1 page from a claim on another node (the last one)");
-	nc_release_claims(&heap, &dom);
+	ce_release_claims(&heap, &dom);
 
 	for (int i = 0; i < CALLS; i++)
 		bench_redeem_none();
@@ -278,13 +278,13 @@ NOINLINE int bench_alloc_##name(u32 *frame)				\
 {									\
 	u32 node;							\
 	MARK("alloc_" #name);						\
-	return nc_alloc_extent(&heap, &dom, order, 0,			\
-			       NC_MEMF_EXACT_NODE, &node, frame, NULL);	\
+	return ce_alloc_extent(&heap, &dom, order, 0,			\
+			       CE_MEMF_EXACT_NODE, &node, frame, NULL);	\
 }									\
 NOINLINE void bench_free_##name(u32 frame)				\
 {									\
 	MARK("free_" #name);						\
-	nc_free_pages(&heap, &dom, 0, frame, order, true);		\
+	ce_free_pages(&heap, &dom, 0, frame, order, true);		\
 }
 ALLOC(o0, 0, 0)
 ALLOC(o0_claimed, 0, 1)
@@ -308,20 +308,20 @@ static void run_alloc(void)
 			struct numaclaims_claim c = {
 				.pages = (u64)CALLS << order, .target = 0 };
 
-			check(nc_claim_set_install(&heap, &dom, &c, 1), "claim");
+			check(ce_claim_set_install(&heap, &dom, &c, 1), "claim");
 		}
 		for (int i = 0; i < CALLS; i++)
 			check(al[k](&held[i]), "alloc");
 		for (int i = CALLS - 1; i >= 0; i--)
 			fr[k](held[i]);
-		nc_release_claims(&heap, &dom);
+		ce_release_claims(&heap, &dom);
 		snprintf(fn, sizeof(fn), "bench_alloc_%s", name[k]);
 		report(fn, claimed ? "alloc_extent_claimed" : "alloc_extent", 0,
-		       order, "nc_alloc_extent(), node 0, EXACT: protection, "
+		       order, "ce_alloc_extent(), node 0, EXACT: protection, "
 		       "buddy allocation, redeem");
 		snprintf(fn, sizeof(fn), "bench_free_%s", name[k]);
 		report(fn, "free_pages", 0, order,
-		       "nc_free_pages() of that extent (buddy merge)");
+		       "ce_free_pages() of that extent (buddy merge)");
 	}
 }
 
@@ -334,8 +334,8 @@ int main(void)
 	run_protect();
 	run_redeem();
 	run_alloc();
-	nc_release_claims(&heap, &dom);
-	if (nc_check_invariants(&heap, &why)) {
+	ce_release_claims(&heap, &dom);
+	if (ce_check_invariants(&heap, &why)) {
 		fprintf(stderr, "engine_bench: %s\n", why);
 		return 1;
 	}

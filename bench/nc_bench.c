@@ -1429,7 +1429,7 @@ static int cmd_placement(int seeds, int per_node, uint64_t batch, int hot_pct)
 /* ------------------------------------------------------------------------ */
 
 /* ------------------------------------------------------------------------
- * scrub: Xen's scrubbing model (issue 9), side by side in one run.
+ * scrub: Xen's scrubbing model, side by side in one run.
  *
  * populate: on each pool node, a filler domain holds all of the node's
  * pool but PAGES, so the next domain gets exactly the PAGES that the one

@@ -573,7 +573,7 @@ def tables(res, plot_rel):
                         ("domain lookup and put (RCU, xa_load, kref)", prims["lookup"]),
                         ("domain mutex lock + unlock", prims["mutex"]),
                         ("heap lock + unlock", prims["spinlock"]),
-                        ("the engine: nc_claim_set_install()", prims.get(f"engine_install_{e}", 0))]
+                        ("the engine: ce_claim_set_install()", prims.get(f"engine_install_{e}", 0))]
             null = one(runs[str(n0)], bench="ioctl", op="null", module="stock")["ns_median"]
             inst = one(runs[str(n0)], bench="ioctl", op="claim_set", entries=e, module="stock")
             tp = pieces(p, null)
@@ -607,7 +607,7 @@ def tables(res, plot_rel):
         kp2 = [(n, r) for n in io_runs for r in sel(runs[str(n)], bench="kernel_prims", module="stock")]
         if kp2:
             cg = {r["entries"]: r for r in res["callgrind"] if r["op"] == "claim_set_install"}
-            w("The engine's share of an install: `nc_claim_set_install()` under a spinlock on a private "
+            w("The engine's share of an install: `ce_claim_set_install()` under a spinlock on a private "
               "heap, timed in the kernel in the same rounds, counted in the kernel by the icount VM, "
               "and counted in user space by callgrind (the engine built with gcc -O2, without "
               "the kernel's hardening options):\n")

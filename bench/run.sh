@@ -200,7 +200,7 @@ fi
 "$TOP/bench/realvm-storm.sh" --raw "$RAW" --nice "$nice" --timeout "$timeout" \
 	$([ "$quick" = 1 ] && echo --quick) $([ "$vm" = 0 ] && echo --no-vm) \
 	$([ "$docs" = 0 ] && echo --no-docs)
-# Scrubbing (issue 9): clean against dirty populate, storms after a mass
+# Scrubbing: clean against dirty populate, storms after a mass
 # destroy with scrub=0 and scrub=1, the engine's instruction counts.
 "$TOP/bench/scrub-run.sh" --no-build --raw "$RAW" --nice "$nice" --timeout "$timeout" \
 	$([ "$quick" = 1 ] && echo --quick) $([ "$vm" = 0 ] && echo --no-vm) \

@@ -3,7 +3,7 @@
 # bench/scrub-engine.sh: what the clean/dirty free lists cost and buy in the
 # claims engine (bench/scrub_engine_bench.c), no VM:
 #
-#  - callgrind: instructions per nc_alloc_extent() / nc_free_pages() of
+#  - callgrind: instructions per ce_alloc_extent() / ce_free_pages() of
 #    order 0 and 9 from an all-clean, all-dirty and mixed pool, for the
 #    current engine (mixed merging, the default; and merge_like_only) and
 #    for the engine before clean/dirty tracking (31ac1a5, extracted with
@@ -42,7 +42,9 @@ done
 mkdir -p "$OLD/module" "$OLD/uapi/linux" "$RAW"
 for f in module/claims_engine.c module/claims_engine.h module/nc_shim.h \
 	 uapi/linux/numaclaims.h; do
-	git -C "$TOP" show "$OLD_REV:$f" >"$OLD/$f.new"
+	# That engine still shared the core's nc_ prefix: give it the engine's.
+	git -C "$TOP" show "$OLD_REV:$f" |
+		sed -E 's/\bnc_/ce_/g; s/\bNC_/CE_/g; s/"ce_shim\.h"/"nc_shim.h"/' >"$OLD/$f.new"
 	# Unchanged files keep their time stamp: make rebuilds only what changed.
 	if cmp -s "$OLD/$f.new" "$OLD/$f"; then rm "$OLD/$f.new"; else mv "$OLD/$f.new" "$OLD/$f"; fi
 done

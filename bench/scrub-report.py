@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""scrub-report.py - the scrubbing section of docs/PERFORMANCE.md (issue 9).
+"""scrub-report.py - the scrubbing section of docs/PERFORMANCE.md.
 
 Reads what bench/scrub-run.sh collected: the JSON lines of `nc_bench scrub`
 from the 2-node VM (RAW/scrub-2.jsonl) and bench/scrub-engine.sh's
@@ -197,7 +197,7 @@ def engine_block(eng):
             if not o:
                 continue
             chg = 100.0 * (c["ir_per_call"] / o["ir_per_call"] - 1)
-            out.append(f"| `nc_{c['op']}` | {c['pool']} | {c['order']} | "
+            out.append(f"| `ce_{c['op']}` | {c['pool']} | {c['order']} | "
                        f"{c['ir_per_call']:.0f} | {lk['ir_per_call'] if lk else 0:.0f} | "
                        f"{o['ir_per_call']:.0f} | {chg:+.0f}% |")
         out.append("")

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# bench/scrub-run.sh - the scrubbing benchmarks (issue 9; bench/run.sh calls
+# bench/scrub-run.sh - the scrubbing benchmarks (bench/run.sh calls
 # it, it also runs alone): `nc_bench scrub` in a 2-node QEMU VM (populate of
 # clean and of just-freed memory, scrub on and off, against the node's
 # clear_page bandwidth and alloc_pages_node() in the same run; a boot storm

@@ -9,15 +9,15 @@
  *	#included unchanged (ENGINE_C, -O2), each measured operation is one
  *	call of a noinline bench_* wrapper called CALLS times, and instructions
  *	per call = inclusive Ir of the wrapper / its calls (callgrind_annotate).
- *	nc_alloc_extent() of order 0 and 9 on node 0 (EXACT) from a pool that
+ *	ce_alloc_extent() of order 0 and 9 on node 0 (EXACT) from a pool that
  *	is all clean (fresh), all dirty (every chunk allocated and freed once)
  *	or mixed (clean memory for about half of the calls, then dirty), and
- *	nc_free_pages() of the same extents in reverse order.  Built with
+ *	ce_free_pages() of the same extents in reverse order.  Built with
  *	-DNC_OLD_ENGINE -DENGINE_C=<31ac1a5's claims_engine.c> it runs the same
  *	operations on the engine before clean/dirty tracking (one free list;
- *	nc_alloc_extent() without dirty_out; "dirty" and "mixed" are the same
+ *	ce_alloc_extent() without dirty_out; "dirty" and "mixed" are the same
  *	sequence of allocations and frees, which leaves it the same layout).
- *	"like-only": the current engine with nc_heap.merge_like_only set.
+ *	"like-only": the current engine with ce_heap.merge_like_only set.
  *
  *   scrub_engine_bench merge [seeds [first_seed [rate_pct [idle_max]]]]
  *	(current engine only; defaults 5 1 50 4096)
@@ -53,38 +53,38 @@ static void die(const char *fmt, const char *what)
 	exit(1);
 }
 
-static void check_heap(const struct nc_heap *h)
+static void check_heap(const struct ce_heap *h)
 {
 	const char *why = NULL;
 
-	if (nc_check_invariants(h, &why))
-		die("nc_check_invariants: %s", why);
+	if (ce_check_invariants(h, &why))
+		die("ce_check_invariants: %s", why);
 #ifndef NC_OLD_ENGINE
 	for (u32 n = 0; n < h->nr_nodes; n++)
-		if (nc_pool_audit(h, n, &why))
-			die("nc_pool_audit: %s", why);
+		if (ce_pool_audit(h, n, &why))
+			die("ce_pool_audit: %s", why);
 #endif
 }
 
 /* ---- callgrind: the allocation path ------------------------------------ */
 
-static struct nc_heap heap;
-static struct nc_domain dom;
+static struct ce_heap heap;
+static struct ce_domain dom;
 static u32 held[CALLS];
 static u32 prep_frames[CHUNKS];
 
 /* One allocation on node 0 (EXACT), as the module's populate asks for it. */
-static inline int alloc0(struct nc_heap *h, struct nc_domain *d,
+static inline int alloc0(struct ce_heap *h, struct ce_domain *d,
 			 unsigned int order, u32 *frame, bool *dirty)
 {
 	u32 node;
 
 #ifdef NC_OLD_ENGINE
 	*dirty = false;
-	return nc_alloc_extent(h, d, order, 0, NC_MEMF_EXACT_NODE, &node,
+	return ce_alloc_extent(h, d, order, 0, CE_MEMF_EXACT_NODE, &node,
 			       frame);
 #else
-	return nc_alloc_extent(h, d, order, 0, NC_MEMF_EXACT_NODE, &node,
+	return ce_alloc_extent(h, d, order, 0, CE_MEMF_EXACT_NODE, &node,
 			       frame, dirty);
 #endif
 }
@@ -98,7 +98,7 @@ NOINLINE int bench_alloc_##name(u32 *frame, bool *dirty)		\
 NOINLINE void bench_free_##name(u32 frame)				\
 {									\
 	MARK("free_" #name);						\
-	nc_free_pages(&heap, &dom, 0, frame, order, true);		\
+	ce_free_pages(&heap, &dom, 0, frame, order, true);		\
 }
 SCENARIO(clean_o0, 0)
 SCENARIO(clean_o9, 9)
@@ -114,38 +114,38 @@ SCENARIO(mixed_o9, 9)
  */
 static void cg_setup(bool like_only, u32 ndirty)
 {
-	struct nc_domain prep;
+	struct ce_domain prep;
 	bool dirty;
 
-	nc_heap_init(&heap);
+	ce_heap_init(&heap);
 #ifndef NC_OLD_ENGINE
 	heap.merge_like_only = like_only;
 #else
 	(void)like_only;
 #endif
 	for (u32 n = 0; n < NODES; n++) {
-		if (nc_pool_init(&heap, n, FRAMES))
-			die("%s", "nc_pool_init");
+		if (ce_pool_init(&heap, n, FRAMES))
+			die("%s", "ce_pool_init");
 		for (u32 f = 0; f < FRAMES; f += 512)
-			nc_pool_add_chunk(&heap, n, f, 9);
+			ce_pool_add_chunk(&heap, n, f, 9);
 	}
-	nc_domain_init(&heap, &prep, 99, FRAMES);
+	ce_domain_init(&heap, &prep, 99, FRAMES);
 	for (u32 i = 0; i < ndirty; i++)
 		if (alloc0(&heap, &prep, 9, &prep_frames[i], &dirty))
 			die("%s", "prep alloc");
 	for (u32 i = 0; i < ndirty; i++)
-		nc_free_pages(&heap, &prep, 0, prep_frames[i], 9, true);
-	nc_domain_remove(&heap, &prep);
-	nc_domain_init(&heap, &dom, 1, (u64)NODES * FRAMES);
+		ce_free_pages(&heap, &prep, 0, prep_frames[i], 9, true);
+	ce_domain_remove(&heap, &prep);
+	ce_domain_init(&heap, &dom, 1, (u64)NODES * FRAMES);
 	check_heap(&heap);
 }
 
 static void cg_teardown(void)
 {
 	check_heap(&heap);
-	nc_domain_remove(&heap, &dom);
+	ce_domain_remove(&heap, &dom);
 	for (u32 n = 0; n < NODES; n++)
-		nc_pool_destroy(&heap, n);
+		ce_pool_destroy(&heap, n);
 }
 
 static void run_callgrind(bool like_only)
@@ -202,7 +202,7 @@ static void run_callgrind(bool like_only)
  * order-9 extents, the rest order 0; an order-9 extent that the node cannot
  * give falls back to 512 order-0 ones, as the toolstack does.  Destroyed
  * domains free every extent (dirty).  The background scrubber is the
- * module's (nc_scrub_take() of at most order 9, cleared, nc_scrub_put()
+ * module's (ce_scrub_take() of at most order 9, cleared, ce_scrub_put()
  * clean; an allocation that gets -EAGAIN aborts it: what it cleared so far
  * stays cleared, the block goes back dirty) on a clock: it clears rate_pct
  * pages per 100 pages that populate allocates and per 100 pages of idle
@@ -234,7 +234,7 @@ struct m_ext {
 };
 
 struct m_dom {
-	struct nc_domain d;
+	struct ce_domain d;
 	struct m_ext *ext;
 	u32 nr, cap;
 	bool live;
@@ -248,7 +248,7 @@ struct m_stats {
 	u64 scrub_cleared, scrub_blocks, scrub_aborts, eagain;
 };
 
-static struct nc_heap mh;
+static struct ce_heap mh;
 static struct m_dom mdom[M_MAXDOM];
 static u8 need[M_FRAMES];
 static u8 freemap[M_FRAMES];
@@ -306,7 +306,7 @@ static void scrub_abort(bool count)
 		return;
 	st.scrub_cleared += need_clear(scrub.frame, scrub.order,
 				       scrub.credit / 100);
-	nc_scrub_put(&mh, 0, false);
+	ce_scrub_put(&mh, 0, false);
 	scrub.out = false;
 	scrub.credit = 0;
 	if (count)
@@ -321,8 +321,8 @@ static void scrub_advance(u64 clock)
 		u64 cost;
 
 		if (!scrub.out) {
-			scrub.frame = nc_scrub_take(&mh, 0, 9, &scrub.order);
-			if (scrub.frame == NC_NO_FRAME) {
+			scrub.frame = ce_scrub_take(&mh, 0, 9, &scrub.order);
+			if (scrub.frame == CE_NO_FRAME) {
 				scrub.credit = 0;	/* idle: no work banked */
 				return;
 			}
@@ -333,7 +333,7 @@ static void scrub_advance(u64 clock)
 			return;
 		scrub.credit -= 100 * (cost ? cost : 1);
 		st.scrub_cleared += need_clear(scrub.frame, scrub.order, cost);
-		nc_scrub_put(&mh, 0, true);
+		ce_scrub_put(&mh, 0, true);
 		scrub.out = false;
 		st.scrub_blocks++;
 	}
@@ -363,13 +363,13 @@ static int m_alloc(struct m_dom *md, unsigned int order)
 	u32 node, frame = 0;
 	int ret;
 
-	ret = nc_alloc_extent(&mh, &md->d, order, 0, NC_MEMF_EXACT_NODE,
+	ret = ce_alloc_extent(&mh, &md->d, order, 0, CE_MEMF_EXACT_NODE,
 			      &node, &frame, &dirty);
 	if (ret == -EAGAIN) {
 		st.eagain++;
 		scrub_abort(true);
-		ret = nc_alloc_extent(&mh, &md->d, order, 0,
-				      NC_MEMF_EXACT_NODE, &node, &frame,
+		ret = ce_alloc_extent(&mh, &md->d, order, 0,
+				      CE_MEMF_EXACT_NODE, &node, &frame,
 				      &dirty);
 	}
 	if (ret)
@@ -398,9 +398,9 @@ static void m_create(u32 pages)
 	left = pages;
 	if (!md)
 		return;
-	nc_domain_init(&mh, &md->d, ++next_domid, pages);
-	if (nc_claim_pages_legacy(&mh, &md->d, pages)) {
-		nc_domain_remove(&mh, &md->d);
+	ce_domain_init(&mh, &md->d, ++next_domid, pages);
+	if (ce_claim_pages_legacy(&mh, &md->d, pages)) {
+		ce_domain_remove(&mh, &md->d);
 		st.refused++;
 		return;
 	}
@@ -433,7 +433,7 @@ static void m_create(u32 pages)
 	}
 	if (md->d.outstanding_pages)
 		die("%s", "claim left after populate");
-	nc_release_claims(&mh, &md->d);
+	ce_release_claims(&mh, &md->d);
 }
 
 static void m_destroy(struct m_dom *md)
@@ -442,10 +442,10 @@ static void m_destroy(struct m_dom *md)
 		u32 f = md->ext[i].frame;
 		unsigned int o = md->ext[i].order;
 
-		nc_free_pages(&mh, &md->d, 0, f, o, true);
+		ce_free_pages(&mh, &md->d, 0, f, o, true);
 		memset(&need[f], 1, 1U << o);
 	}
-	nc_domain_remove(&mh, &md->d);
+	ce_domain_remove(&mh, &md->d);
 	md->live = false;
 	md->nr = 0;
 	st.destroyed++;
@@ -468,12 +468,12 @@ static void m_idle(void)
 /* Order-9 blocks on one kind of lists (a larger block counts as several). */
 static u64 m_o9_blocks(bool dirty)
 {
-	const struct nc_pool *p = &mh.node[0].pool;
+	const struct ce_pool *p = &mh.node[0].pool;
 	u64 n = 0;
 
-	for (unsigned int o = 9; o <= NC_MAX_ORDER; o++)
+	for (unsigned int o = 9; o <= CE_MAX_ORDER; o++)
 		for (u32 f = dirty ? p->dirty_head[o] : p->free_head[o];
-		     f != NC_NO_FRAME; f = p->next[f])
+		     f != CE_NO_FRAME; f = p->next[f])
 			n += 1ULL << (o - 9);
 	return n;
 }
@@ -481,14 +481,14 @@ static u64 m_o9_blocks(bool dirty)
 /* Aligned 2 MiB ranges whose pages are all free, whatever their kind. */
 static u64 m_o9_ranges(void)
 {
-	const struct nc_pool *p = &mh.node[0].pool;
+	const struct ce_pool *p = &mh.node[0].pool;
 	u64 n = 0;
 
 	memset(freemap, 0, sizeof(freemap));
-	for (unsigned int o = 0; o <= NC_MAX_ORDER; o++)
+	for (unsigned int o = 0; o <= CE_MAX_ORDER; o++)
 		for (int k = 0; k < 2; k++)
 			for (u32 f = k ? p->dirty_head[o] : p->free_head[o];
-			     f != NC_NO_FRAME; f = p->next[f])
+			     f != CE_NO_FRAME; f = p->next[f])
 				memset(&freemap[f], 1, 1U << o);
 	for (u32 r = 0; r < M_FRAMES; r += 512) {
 		u32 c = 0;
@@ -527,7 +527,7 @@ static void m_report(const char *policy, u64 seed, const char *phase)
 	       (unsigned long long)(clean9 + dirty9),
 	       (unsigned long long)ranges,
 	       (unsigned long long)mh.node[0].pool.nr_free,
-	       (unsigned long long)nc_scrub_pages(&mh, 0),
+	       (unsigned long long)ce_scrub_pages(&mh, 0),
 	       (unsigned long long)needp, m_live(),
 	       (unsigned long long)st.created, (unsigned long long)st.refused,
 	       (unsigned long long)st.destroyed,
@@ -547,12 +547,12 @@ static void run_merge_one(bool like_only, u64 seed)
 	const char *policy = like_only ? "like_only" : "mixed";
 	int refusals = 0;
 
-	nc_heap_init(&mh);
+	ce_heap_init(&mh);
 	mh.merge_like_only = like_only;
-	if (nc_pool_init(&mh, 0, M_FRAMES))
-		die("%s", "nc_pool_init");
+	if (ce_pool_init(&mh, 0, M_FRAMES))
+		die("%s", "ce_pool_init");
 	for (u32 f = 0; f < M_FRAMES; f += 512)
-		nc_pool_add_chunk(&mh, 0, f, 9);
+		ce_pool_add_chunk(&mh, 0, f, 9);
 	memset(need, 0, sizeof(need));
 	memset(&st, 0, sizeof(st));
 	memset(&scrub, 0, sizeof(scrub));
@@ -598,13 +598,13 @@ static void run_merge_one(bool like_only, u64 seed)
 			m_destroy(&mdom[j]);
 	m_check();
 	m_report(policy, seed, "destroy_all");
-	while (nc_scrub_pages(&mh, 0))
+	while (ce_scrub_pages(&mh, 0))
 		scrub_advance(M_FRAMES);
 	for (u32 f = 0; f < M_FRAMES; f++)
 		if (need[f])
 			die("%s", "idle scrubbing left a page to clear");
 	m_report(policy, seed, "idle");
-	nc_pool_destroy(&mh, 0);
+	ce_pool_destroy(&mh, 0);
 }
 
 static void run_merge(u64 seeds, u64 first)

@@ -1,34 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The numaclaims accounting engine.  See claims_engine.h for the locking
- * rules and SPEC.md / the Xen claim-set design for the semantics.
+ * rules and docs/SPEC.md / the Xen claim-set design for the semantics.
  *
  * This file is compiled unchanged into numaclaims.ko, numaclaims_kunit.ko
  * and the userspace engine tests: it includes nothing but nc_shim.h.
  */
 #include "claims_engine.h"
 
-/* Frame states (struct nc_pool.state). */
-#define NC_FRAME_TAIL		0x00	/* inside a block, not its head */
-#define NC_FRAME_FREE		0x40	/* head of a free block; low bits: order */
-#define NC_FRAME_USED		0x80	/* allocated to a domain or nobody */
-#define NC_FRAME_OFFLINE	0xc0	/* taken out of service */
-#define NC_FRAME_DIRTY		0x20	/* free head or offline frame: not known zero */
-#define NC_FRAME_SCRUB		0x10	/* head of the block being scrubbed */
-#define NC_FRAME_KIND(s)	((s) & 0xc0)
-#define NC_FRAME_ORDER(s)	((s) & 0x0f)
+/* Frame states (struct ce_pool.state). */
+#define CE_FRAME_TAIL		0x00	/* inside a block, not its head */
+#define CE_FRAME_FREE		0x40	/* head of a free block; low bits: order */
+#define CE_FRAME_USED		0x80	/* allocated to a domain or nobody */
+#define CE_FRAME_OFFLINE	0xc0	/* taken out of service */
+#define CE_FRAME_DIRTY		0x20	/* free head or offline frame: not known zero */
+#define CE_FRAME_SCRUB		0x10	/* head of the block being scrubbed */
+#define CE_FRAME_KIND(s)	((s) & 0xc0)
+#define CE_FRAME_ORDER(s)	((s) & 0x0f)
 
 /* ---------------------------------------------------------------------------
  * Buddy allocator over the frames of one pool.  Free blocks of each order are
  * on a doubly linked list threaded through next[]/prev[] of their head frame,
- * so taking and putting a block is O(1) and splitting/merging O(NC_MAX_ORDER).
+ * so taking and putting a block is O(1) and splitting/merging O(CE_MAX_ORDER).
  *
  * Scrubbing (Xen's model): a free block is clean (known to be zero: the pool
  * was reserved zeroed, or the block was scrubbed since a domain had it) or
  * dirty, and each kind has its own lists (free_head[], dirty_head[]).
  * Freeing by a domain makes a block dirty; buddies merge whatever their
  * kind and the merged block is dirty if either half was (mixed merging
- * keeps the large blocks populate wants; see nc_heap.merge_like_only for
+ * keeps the large blocks populate wants; see ce_heap.merge_like_only for
  * the alternative); a dirty block that is split leaves dirty halves.  So a
  * dirty block may hold clean pages, never the other way round: the module
  * keeps which pages really need clearing (a bit per frame) and a scrub of a
@@ -36,53 +36,53 @@
  * a dirty one only when no clean block fits.
  */
 
-static u32 *pool_head(struct nc_pool *p, bool dirty, unsigned int order)
+static u32 *pool_head(struct ce_pool *p, bool dirty, unsigned int order)
 {
 	return dirty ? &p->dirty_head[order] : &p->free_head[order];
 }
 
-static void pool_list_add(struct nc_pool *p, u32 f, unsigned int order,
+static void pool_list_add(struct ce_pool *p, u32 f, unsigned int order,
 			  bool dirty)
 {
 	u32 *headp = pool_head(p, dirty, order), head = *headp;
 
-	p->state[f] = NC_FRAME_FREE | (dirty ? NC_FRAME_DIRTY : 0) | order;
-	p->prev[f] = NC_NO_FRAME;
+	p->state[f] = CE_FRAME_FREE | (dirty ? CE_FRAME_DIRTY : 0) | order;
+	p->prev[f] = CE_NO_FRAME;
 	p->next[f] = head;
-	if (head != NC_NO_FRAME)
+	if (head != CE_NO_FRAME)
 		p->prev[head] = f;
 	*headp = f;
 	if (dirty)
 		p->nr_dirty += 1ULL << order;
 }
 
-static void pool_list_del(struct nc_pool *p, u32 f, unsigned int order)
+static void pool_list_del(struct ce_pool *p, u32 f, unsigned int order)
 {
-	bool dirty = p->state[f] & NC_FRAME_DIRTY;
+	bool dirty = p->state[f] & CE_FRAME_DIRTY;
 	u32 next = p->next[f], prev = p->prev[f];
 
-	if (prev != NC_NO_FRAME)
+	if (prev != CE_NO_FRAME)
 		p->next[prev] = next;
 	else
 		*pool_head(p, dirty, order) = next;
-	if (next != NC_NO_FRAME)
+	if (next != CE_NO_FRAME)
 		p->prev[next] = prev;
-	p->state[f] = NC_FRAME_TAIL;
+	p->state[f] = CE_FRAME_TAIL;
 	if (dirty)
 		p->nr_dirty -= 1ULL << order;
 }
 
 /* Is @s the head of a free block of @order that a block of @dirty may join? */
-static bool pool_buddy_free(const struct nc_pool *p, u8 s, unsigned int order,
+static bool pool_buddy_free(const struct ce_pool *p, u8 s, unsigned int order,
 			    bool dirty)
 {
-	if ((s & ~NC_FRAME_DIRTY) != (NC_FRAME_FREE | order))
+	if ((s & ~CE_FRAME_DIRTY) != (CE_FRAME_FREE | order))
 		return false;
-	return !p->merge_like_only || !!(s & NC_FRAME_DIRTY) == dirty;
+	return !p->merge_like_only || !!(s & CE_FRAME_DIRTY) == dirty;
 }
 
 /* Put the block at @f on the lists; merge with free buddies inside its chunk. */
-static void pool_put_block(struct nc_pool *p, u32 f, unsigned int order,
+static void pool_put_block(struct ce_pool *p, u32 f, unsigned int order,
 			   bool dirty)
 {
 	while (order < p->chunk_order[f]) {
@@ -91,7 +91,7 @@ static void pool_put_block(struct nc_pool *p, u32 f, unsigned int order,
 
 		if (!pool_buddy_free(p, s, order, dirty))
 			break;
-		dirty |= s & NC_FRAME_DIRTY;
+		dirty |= s & CE_FRAME_DIRTY;
 		pool_list_del(p, buddy, order);
 		f = min(f, buddy);
 		order++;
@@ -100,61 +100,61 @@ static void pool_put_block(struct nc_pool *p, u32 f, unsigned int order,
 }
 
 /* Give back the block at @f (it becomes free). */
-static void pool_free_block(struct nc_pool *p, u32 f, unsigned int order,
+static void pool_free_block(struct ce_pool *p, u32 f, unsigned int order,
 			    bool dirty)
 {
 	p->nr_free += 1ULL << order;
 	pool_put_block(p, f, order, dirty);
 }
 
-static bool pool_lists_have(const struct nc_pool *p, unsigned int order)
+static bool pool_lists_have(const struct ce_pool *p, unsigned int order)
 {
 	unsigned int o;
 
-	for (o = order; o <= NC_MAX_ORDER; o++)
-		if (p->free_head[o] != NC_NO_FRAME ||
-		    p->dirty_head[o] != NC_NO_FRAME)
+	for (o = order; o <= CE_MAX_ORDER; o++)
+		if (p->free_head[o] != CE_NO_FRAME ||
+		    p->dirty_head[o] != CE_NO_FRAME)
 			return true;
 	return false;
 }
 
 /*
  * Can the pool give a block of @order?  A block being scrubbed counts: it is
- * free, only off the lists for a moment (nc_alloc_extent() then answers
+ * free, only off the lists for a moment (ce_alloc_extent() then answers
  * -EAGAIN and the caller makes the scrubber give it back), so scrubbing
  * never changes which node an allocation chooses.
  */
-static bool pool_can_alloc(const struct nc_pool *p, unsigned int order)
+static bool pool_can_alloc(const struct ce_pool *p, unsigned int order)
 {
 	return pool_lists_have(p, order) ||
-	       (p->scrub_frame != NC_NO_FRAME && p->scrub_order >= order);
+	       (p->scrub_frame != CE_NO_FRAME && p->scrub_order >= order);
 }
 
 /* The first block of the lowest order >= @order on one kind of lists. */
-static u32 pool_find(struct nc_pool *p, bool dirty, unsigned int order,
+static u32 pool_find(struct ce_pool *p, bool dirty, unsigned int order,
 		     unsigned int *o_out)
 {
 	unsigned int o;
 
-	for (o = order; o <= NC_MAX_ORDER; o++) {
+	for (o = order; o <= CE_MAX_ORDER; o++) {
 		u32 f = *pool_head(p, dirty, o);
 
-		if (f != NC_NO_FRAME) {
+		if (f != CE_NO_FRAME) {
 			*o_out = o;
 			return f;
 		}
 	}
-	return NC_NO_FRAME;
+	return CE_NO_FRAME;
 }
 
 /*
  * Take a block of @order, splitting a larger one: a clean block if there is
  * one of any order >= @order, else a dirty one (*@dirty says which; the
  * halves split off keep the block's kind).  @dirty_first: the other way
- * round (offlining keeps the clean memory for domains).  NC_NO_FRAME if the
+ * round (offlining keeps the clean memory for domains).  CE_NO_FRAME if the
  * lists have no block that large.
  */
-static u32 pool_alloc_block(struct nc_pool *p, unsigned int order,
+static u32 pool_alloc_block(struct ce_pool *p, unsigned int order,
 			    bool dirty_first, bool *dirty)
 {
 	unsigned int o = 0;
@@ -162,51 +162,51 @@ static u32 pool_alloc_block(struct nc_pool *p, unsigned int order,
 
 	*dirty = dirty_first;
 	f = pool_find(p, *dirty, order, &o);
-	if (f == NC_NO_FRAME) {
+	if (f == CE_NO_FRAME) {
 		*dirty = !dirty_first;
 		f = pool_find(p, *dirty, order, &o);
 	}
-	if (f == NC_NO_FRAME)
-		return NC_NO_FRAME;
+	if (f == CE_NO_FRAME)
+		return CE_NO_FRAME;
 	pool_list_del(p, f, o);
 	while (o > order) {
 		o--;
 		pool_list_add(p, f + (1U << o), o, *dirty);
 	}
-	memset(&p->state[f], NC_FRAME_USED, 1U << order);
+	memset(&p->state[f], CE_FRAME_USED, 1U << order);
 	p->nr_free -= 1ULL << order;
 	return f;
 }
 
-void nc_heap_init(struct nc_heap *h)
+void ce_heap_init(struct ce_heap *h)
 {
 	memset(h, 0, sizeof(*h));
 }
 
-int nc_pool_init(struct nc_heap *h, u32 node, u32 nr_frames)
+int ce_pool_init(struct ce_heap *h, u32 node, u32 nr_frames)
 {
-	struct nc_pool *p;
+	struct ce_pool *p;
 	unsigned int o;
 
-	if (node >= NC_MAX_NODES || h->node[node].has_pool)
+	if (node >= CE_MAX_NODES || h->node[node].has_pool)
 		return -EINVAL;
 	p = &h->node[node].pool;
 	memset(p, 0, sizeof(*p));
-	p->next = nc_calloc(nr_frames ? nr_frames : 1, sizeof(u32));
-	p->prev = nc_calloc(nr_frames ? nr_frames : 1, sizeof(u32));
-	p->state = nc_calloc(nr_frames ? nr_frames : 1, sizeof(u8));
-	p->chunk_order = nc_calloc(nr_frames ? nr_frames : 1, sizeof(u8));
+	p->next = ce_calloc(nr_frames ? nr_frames : 1, sizeof(u32));
+	p->prev = ce_calloc(nr_frames ? nr_frames : 1, sizeof(u32));
+	p->state = ce_calloc(nr_frames ? nr_frames : 1, sizeof(u8));
+	p->chunk_order = ce_calloc(nr_frames ? nr_frames : 1, sizeof(u8));
 	if (!p->next || !p->prev || !p->state || !p->chunk_order) {
-		nc_pool_destroy(h, node);
+		ce_pool_destroy(h, node);
 		return -ENOMEM;
 	}
 	p->nr_frames = nr_frames;
-	for (o = 0; o <= NC_MAX_ORDER; o++) {
-		p->free_head[o] = NC_NO_FRAME;
-		p->dirty_head[o] = NC_NO_FRAME;
+	for (o = 0; o <= CE_MAX_ORDER; o++) {
+		p->free_head[o] = CE_NO_FRAME;
+		p->dirty_head[o] = CE_NO_FRAME;
 	}
-	p->offline_head = NC_NO_FRAME;
-	p->scrub_frame = NC_NO_FRAME;
+	p->offline_head = CE_NO_FRAME;
+	p->scrub_frame = CE_NO_FRAME;
 	p->merge_like_only = h->merge_like_only;
 	h->node[node].has_pool = true;
 	h->nodes_with_pool |= BIT_ULL(node);
@@ -215,16 +215,16 @@ int nc_pool_init(struct nc_heap *h, u32 node, u32 nr_frames)
 	return 0;
 }
 
-void nc_pool_add_chunk(struct nc_heap *h, u32 node, u32 first_frame,
+void ce_pool_add_chunk(struct ce_heap *h, u32 node, u32 first_frame,
 		       unsigned int order)
 {
-	struct nc_node *n = &h->node[node];
-	struct nc_pool *p = &n->pool;
+	struct ce_node *n = &h->node[node];
+	struct ce_pool *p = &n->pool;
 	u32 i;
 
 	for (i = 0; i < (1U << order); i++) {
 		p->chunk_order[first_frame + i] = order;
-		p->state[first_frame + i] = NC_FRAME_TAIL;
+		p->state[first_frame + i] = CE_FRAME_TAIL;
 	}
 	/* The module reserves pool pages zeroed: a new chunk is clean. */
 	pool_free_block(p, first_frame, order, false);
@@ -237,15 +237,15 @@ void nc_pool_add_chunk(struct nc_heap *h, u32 node, u32 first_frame,
  * Retire a node's pool.  The caller has destroyed every domain; the pool's
  * pages are free or offlined and go back to Linux with the node's counters.
  */
-void nc_pool_destroy(struct nc_heap *h, u32 node)
+void ce_pool_destroy(struct ce_heap *h, u32 node)
 {
-	struct nc_node *n = &h->node[node];
-	struct nc_pool *p = &n->pool;
+	struct ce_node *n = &h->node[node];
+	struct ce_pool *p = &n->pool;
 
-	nc_free(p->next);
-	nc_free(p->prev);
-	nc_free(p->state);
-	nc_free(p->chunk_order);
+	ce_free(p->next);
+	ce_free(p->prev);
+	ce_free(p->state);
+	ce_free(p->chunk_order);
 	memset(p, 0, sizeof(*p));
 	if (n->has_pool) {
 		h->total_avail_pages -= n->avail_pages;
@@ -264,14 +264,14 @@ void nc_pool_destroy(struct nc_heap *h, u32 node)
  * Domains.
  */
 
-void nc_domain_init(struct nc_heap *h, struct nc_domain *d, u32 domid,
+void ce_domain_init(struct ce_heap *h, struct ce_domain *d, u32 domid,
 		    u64 max_pages)
 {
 	memset(d, 0, sizeof(*d));
 	d->domid = domid;
 	d->max_pages = max_pages;
 	d->node_affinity = h->nodes_with_pool;
-	d->last_alloc_node = NC_MAX_NODES - 1;
+	d->last_alloc_node = CE_MAX_NODES - 1;
 	d->next = h->domains;
 	if (h->domains)
 		h->domains->prev = d;
@@ -279,9 +279,9 @@ void nc_domain_init(struct nc_heap *h, struct nc_domain *d, u32 domid,
 	h->nr_domains++;
 }
 
-void nc_domain_remove(struct nc_heap *h, struct nc_domain *d)
+void ce_domain_remove(struct ce_heap *h, struct ce_domain *d)
 {
-	nc_release_claims(h, d);
+	ce_release_claims(h, d);
 	if (d->prev)
 		d->prev->next = d->next;
 	else
@@ -292,9 +292,9 @@ void nc_domain_remove(struct nc_heap *h, struct nc_domain *d)
 	h->nr_domains--;
 }
 
-struct nc_domain *nc_domain_find(struct nc_heap *h, u32 domid)
+struct ce_domain *ce_domain_find(struct ce_heap *h, u32 domid)
 {
-	struct nc_domain *d;
+	struct ce_domain *d;
 
 	for (d = h->domains; d; d = d->next)
 		if (d->domid == domid)
@@ -303,12 +303,12 @@ struct nc_domain *nc_domain_find(struct nc_heap *h, u32 domid)
 }
 
 /* The domain's host-wide claim: the part of its claims bound to no node. */
-static u64 host_wide_claim(const struct nc_domain *d)
+static u64 host_wide_claim(const struct ce_domain *d)
 {
 	return d->outstanding_pages - d->node_claims;
 }
 
-static void drop_node_claim(struct nc_heap *h, struct nc_domain *d, u32 node,
+static void drop_node_claim(struct ce_heap *h, struct ce_domain *d, u32 node,
 			    u64 pages)
 {
 	d->claims[node] -= pages;
@@ -318,14 +318,14 @@ static void drop_node_claim(struct nc_heap *h, struct nc_domain *d, u32 node,
 	h->outstanding_claims -= pages;
 }
 
-static void drop_host_wide_claim(struct nc_heap *h, struct nc_domain *d,
+static void drop_host_wide_claim(struct ce_heap *h, struct ce_domain *d,
 				 u64 pages)
 {
 	d->outstanding_pages -= pages;
 	h->outstanding_claims -= pages;
 }
 
-void nc_release_claims(struct nc_heap *h, struct nc_domain *d)
+void ce_release_claims(struct ce_heap *h, struct ce_domain *d)
 {
 	u32 node;
 
@@ -342,7 +342,7 @@ void nc_release_claims(struct nc_heap *h, struct nc_domain *d)
  * tot_pages + outstanding_pages <= max_pages keeps holding: the host-wide
  * part first (it promises no placement), then node claims in node order.
  */
-void nc_set_max_pages(struct nc_heap *h, struct nc_domain *d, u64 max_pages)
+void ce_set_max_pages(struct ce_heap *h, struct ce_domain *d, u64 max_pages)
 {
 	u64 allowed = max_pages > d->tot_pages ? max_pages - d->tot_pages : 0;
 	u64 excess, take;
@@ -355,7 +355,7 @@ void nc_set_max_pages(struct nc_heap *h, struct nc_domain *d, u64 max_pages)
 	take = min(excess, host_wide_claim(d));
 	drop_host_wide_claim(h, d, take);
 	excess -= take;
-	for (node = 0; node < NC_MAX_NODES && excess; node++) {
+	for (node = 0; node < CE_MAX_NODES && excess; node++) {
 		take = min(excess, d->claims[node]);
 		if (take)
 			drop_node_claim(h, d, node, take);
@@ -363,7 +363,7 @@ void nc_set_max_pages(struct nc_heap *h, struct nc_domain *d, u64 max_pages)
 	}
 }
 
-int nc_set_node_affinity(struct nc_heap *h, struct nc_domain *d, u64 mask)
+int ce_set_node_affinity(struct ce_heap *h, struct ce_domain *d, u64 mask)
 {
 	if (!(mask & h->nodes_with_pool))
 		return -EINVAL;
@@ -375,17 +375,17 @@ int nc_set_node_affinity(struct nc_heap *h, struct nc_domain *d, u64 mask)
  * Claims.
  */
 
-static u64 host_unclaimed(const struct nc_heap *h)
+static u64 host_unclaimed(const struct ce_heap *h)
 {
 	return h->total_avail_pages - h->outstanding_claims;
 }
 
-static u64 node_unclaimed(const struct nc_heap *h, u32 node)
+static u64 node_unclaimed(const struct ce_heap *h, u32 node)
 {
 	return h->node[node].avail_pages - h->node[node].outstanding_claims;
 }
 
-int nc_claim_set_check_count(const struct nc_heap *h, u32 nr_entries)
+int ce_claim_set_check_count(const struct ce_heap *h, u32 nr_entries)
 {
 	if (!nr_entries)
 		return -EINVAL;
@@ -395,12 +395,12 @@ int nc_claim_set_check_count(const struct nc_heap *h, u32 nr_entries)
 }
 
 /* Replace all of @d's claims by @node_claims[] plus @host_wide. */
-static void install_claims(struct nc_heap *h, struct nc_domain *d,
+static void install_claims(struct ce_heap *h, struct ce_domain *d,
 			   const u64 *node_claims, u64 host_wide)
 {
 	u32 node;
 
-	nc_release_claims(h, d);
+	ce_release_claims(h, d);
 	for (node = 0; node < h->nr_nodes; node++) {
 		if (!node_claims[node])
 			continue;
@@ -416,7 +416,7 @@ static void install_claims(struct nc_heap *h, struct nc_domain *d,
  * Legacy target arithmetic (domain_set_outstanding_pages()), shared by
  * CLAIM_PAGES and a LEGACY claim-set entry.  Returns the host-wide claim.
  */
-static int legacy_claim(const struct nc_domain *d, u64 target, u64 *claim)
+static int legacy_claim(const struct ce_domain *d, u64 target, u64 *claim)
 {
 	if (target <= d->tot_pages || target > d->max_pages)
 		return -EINVAL;
@@ -424,17 +424,17 @@ static int legacy_claim(const struct nc_domain *d, u64 target, u64 *claim)
 	return 0;
 }
 
-int nc_claim_set_install(struct nc_heap *h, struct nc_domain *d,
+int ce_claim_set_install(struct ce_heap *h, struct ce_domain *d,
 			 const struct numaclaims_claim *set, u32 nr_entries)
 {
-	u64 node_claims[NC_MAX_NODES];
+	u64 node_claims[CE_MAX_NODES];
 	u64 seen_nodes = 0, host_wide = 0, total = 0;
 	bool seen_host = false;
 	u32 i;
 	int ret;
 
 	/* 1. count */
-	ret = nc_claim_set_check_count(h, nr_entries);
+	ret = ce_claim_set_check_count(h, nr_entries);
 	if (ret)
 		return ret;
 	/* Only nodes below nr_nodes can have a pool (and so be read back). */
@@ -453,7 +453,7 @@ int nc_claim_set_install(struct nc_heap *h, struct nc_domain *d,
 			if (nr_entries != 1)
 				return -EINVAL;
 			if (!c->pages) {
-				nc_release_claims(h, d);
+				ce_release_claims(h, d);
 				return 0;
 			}
 			ret = legacy_claim(d, c->pages, &claim);
@@ -472,17 +472,17 @@ int nc_claim_set_install(struct nc_heap *h, struct nc_domain *d,
 		} else if (c->target >= NUMACLAIMS_TARGET_SPECIAL) {
 			return -EINVAL;
 		} else {
-			if (node < NC_MAX_NODES && (seen_nodes & BIT_ULL(node)))
+			if (node < CE_MAX_NODES && (seen_nodes & BIT_ULL(node)))
 				return -EINVAL;
 		}
 		if (check_add_overflow(total, c->pages, &total))
 			return -EINVAL;
 		if (c->target == NUMACLAIMS_TARGET_HOST)
 			continue;
-		if (node >= NC_MAX_NODES || !h->node[node].has_pool)
+		if (node >= CE_MAX_NODES || !h->node[node].has_pool)
 			return -ENOENT;
 		/* A user value that indexes arrays from here on. */
-		node = nc_array_index_nospec(node, NC_MAX_NODES);
+		node = ce_array_index_nospec(node, CE_MAX_NODES);
 		seen_nodes |= BIT_ULL(node);
 		/* The domain's own claim here is replaced, so it counts as free. */
 		if (c->pages > node_unclaimed(h, node) + d->claims[node])
@@ -507,7 +507,7 @@ int nc_claim_set_install(struct nc_heap *h, struct nc_domain *d,
 	return 0;
 }
 
-int nc_claim_set_get(const struct nc_heap *h, const struct nc_domain *d,
+int ce_claim_set_get(const struct ce_heap *h, const struct ce_domain *d,
 		     struct numaclaims_claim *set, u32 *nr_entries)
 {
 	u32 needed = 0, node;
@@ -540,13 +540,13 @@ int nc_claim_set_get(const struct nc_heap *h, const struct nc_domain *d,
 	return 0;
 }
 
-int nc_claim_pages_legacy(struct nc_heap *h, struct nc_domain *d, u64 pages)
+int ce_claim_pages_legacy(struct ce_heap *h, struct ce_domain *d, u64 pages)
 {
-	u64 claim = 0, zero[NC_MAX_NODES] = { 0 };
+	u64 claim = 0, zero[CE_MAX_NODES] = { 0 };
 	int ret;
 
 	if (!pages) {
-		nc_release_claims(h, d);
+		ce_release_claims(h, d);
 		return 0;
 	}
 	/* One active claim per domain. */
@@ -565,13 +565,13 @@ int nc_claim_pages_legacy(struct nc_heap *h, struct nc_domain *d, u64 pages)
  * Allocation: protection checks, node choice (get_free_buddy()), redeeming.
  */
 
-static bool node_fits(const struct nc_heap *h, const struct nc_domain *d,
+static bool node_fits(const struct ce_heap *h, const struct ce_domain *d,
 		      bool counted, u32 node, u64 pages, unsigned int order)
 {
-	const struct nc_node *n;
+	const struct ce_node *n;
 	u64 usable;
 
-	if (node >= NC_MAX_NODES || !h->node[node].has_pool)
+	if (node >= CE_MAX_NODES || !h->node[node].has_pool)
 		return false;
 	n = &h->node[node];
 	usable = node_unclaimed(h, node) + (counted ? d->claims[node] : 0);
@@ -583,7 +583,7 @@ static bool node_fits(const struct nc_heap *h, const struct nc_domain *d,
  * the domain's affinity round robin from the node after the last one used;
  * then (unless exact) the remaining nodes in order.
  */
-static int choose_node(const struct nc_heap *h, const struct nc_domain *d,
+static int choose_node(const struct ce_heap *h, const struct ce_domain *d,
 		       bool counted, int req_node, bool exact, u64 pages,
 		       unsigned int order)
 {
@@ -599,8 +599,8 @@ static int choose_node(const struct nc_heap *h, const struct nc_domain *d,
 		tried |= BIT_ULL(req_node);
 	}
 	start = d ? d->last_alloc_node + 1 : 0;
-	for (i = 0; i < NC_MAX_NODES; i++) {
-		node = (start + i) % NC_MAX_NODES;
+	for (i = 0; i < CE_MAX_NODES; i++) {
+		node = (start + i) % CE_MAX_NODES;
 		if (!(affinity & BIT_ULL(node)) || (tried & BIT_ULL(node)))
 			continue;
 		if (node_fits(h, d, counted, node, pages, order))
@@ -624,7 +624,7 @@ static int choose_node(const struct nc_heap *h, const struct nc_domain *d,
  * claim, then other nodes' claims, so tot_pages + outstanding_pages stays
  * within max_pages.
  */
-static void redeem_claims(struct nc_heap *h, struct nc_domain *d, u32 node,
+static void redeem_claims(struct ce_heap *h, struct ce_domain *d, u32 node,
 			  u64 pages)
 {
 	u64 take;
@@ -654,28 +654,28 @@ static void redeem_claims(struct nc_heap *h, struct nc_domain *d, u32 node,
 	d->redeemed[2] -= pages;
 }
 
-int nc_alloc_extent(struct nc_heap *h, struct nc_domain *d,
+int ce_alloc_extent(struct ce_heap *h, struct ce_domain *d,
 		    unsigned int order, int req_node, u32 memflags,
 		    u32 *node_out, u32 *frame_out, bool *dirty_out)
 {
 	bool dirty;
-	bool counted = d && !(memflags & NC_MEMF_NO_REFCOUNT);
-	bool exact = memflags & NC_MEMF_EXACT_NODE;
+	bool counted = d && !(memflags & CE_MEMF_NO_REFCOUNT);
+	bool exact = memflags & CE_MEMF_EXACT_NODE;
 	u64 pages, usable;
 	u32 frame;
 	int node;
 
 	/* Validated before it is used as a shift count or an index. */
-	if (order > NC_MAX_ORDER)
+	if (order > CE_MAX_ORDER)
 		return -EINVAL;
 	pages = 1ULL << order;
 	if (d)
 		memset(d->redeemed, 0, sizeof(d->redeemed));
 	if (req_node >= 0 &&
-	    (req_node >= NC_MAX_NODES || !h->node[req_node].has_pool))
+	    (req_node >= CE_MAX_NODES || !h->node[req_node].has_pool))
 		return -ENOENT;
 	if (req_node >= 0)
-		req_node = nc_array_index_nospec(req_node, NC_MAX_NODES);
+		req_node = ce_array_index_nospec(req_node, CE_MAX_NODES);
 	if (counted && (d->tot_pages > d->max_pages ||
 			pages > d->max_pages - d->tot_pages))
 		return -E2BIG;
@@ -691,7 +691,7 @@ int nc_alloc_extent(struct nc_heap *h, struct nc_domain *d,
 		return -ENOMEM;
 
 	frame = pool_alloc_block(&h->node[node].pool, order, false, &dirty);
-	if (frame == NC_NO_FRAME) {
+	if (frame == CE_NO_FRAME) {
 		/*
 		 * The node fits only because of the block being scrubbed:
 		 * nothing changed; the caller makes the scrubber give it back
@@ -720,7 +720,7 @@ int nc_alloc_extent(struct nc_heap *h, struct nc_domain *d,
 }
 
 /* Take pages from @d's accounting (the physmap no longer has them). */
-static void domain_drop_pages(struct nc_domain *d, u32 node, u64 pages,
+static void domain_drop_pages(struct ce_domain *d, u32 node, u64 pages,
 			      bool counted)
 {
 	d->node_pages[node] -= pages;
@@ -730,7 +730,7 @@ static void domain_drop_pages(struct nc_domain *d, u32 node, u64 pages,
 		d->uncounted_pages -= pages;
 }
 
-void nc_free_pages(struct nc_heap *h, struct nc_domain *d, u32 node,
+void ce_free_pages(struct ce_heap *h, struct ce_domain *d, u32 node,
 		   u32 frame, unsigned int order, bool counted)
 {
 	u64 pages = 1ULL << order;
@@ -743,16 +743,16 @@ void nc_free_pages(struct nc_heap *h, struct nc_domain *d, u32 node,
 		domain_drop_pages(d, node, pages, counted);
 }
 
-void nc_free_held(struct nc_heap *h, struct nc_domain *d, u32 node,
+void ce_free_held(struct ce_heap *h, struct ce_domain *d, u32 node,
 		  u32 frame, bool counted)
 {
-	(void)frame;	/* stays NC_FRAME_USED: not free, not offline */
+	(void)frame;	/* stays CE_FRAME_USED: not free, not offline */
 	h->node[node].held_pages++;
 	h->total_held_pages++;
 	domain_drop_pages(d, node, 1, counted);
 }
 
-void nc_release_held(struct nc_heap *h, u32 node, u32 frame)
+void ce_release_held(struct ce_heap *h, u32 node, u32 frame)
 {
 	h->node[node].held_pages--;
 	h->total_held_pages--;
@@ -770,22 +770,22 @@ void nc_release_held(struct nc_heap *h, u32 node, u32 frame)
 
 /*
  * Offline in two steps, so that no hold of the heap lock grows with the
- * request: nc_offline_commit() takes the pages out of the accounting at once
+ * request: ce_offline_commit() takes the pages out of the accounting at once
  * (the request is atomic: it fits or changes nothing) and leaves their frames
- * on the free lists as offline_pending; nc_offline_settle() then moves them
+ * on the free lists as offline_pending; ce_offline_settle() then moves them
  * to the offline stack a bounded batch at a time, and the caller drops the
  * heap lock between batches.  Allocations in between cannot take them: every
  * allocation is bounded by avail_pages, and the free lists hold
  * avail_pages + offline_pending frames.
  */
-int nc_offline_commit(struct nc_heap *h, u32 node, u64 pages)
+int ce_offline_commit(struct ce_heap *h, u32 node, u64 pages)
 {
-	struct nc_node *n;
-	struct nc_domain *d;
+	struct ce_node *n;
+	struct ce_domain *d;
 
-	if (node >= NC_MAX_NODES || !h->node[node].has_pool)
+	if (node >= CE_MAX_NODES || !h->node[node].has_pool)
 		return -ENOENT;
-	node = nc_array_index_nospec(node, NC_MAX_NODES);
+	node = ce_array_index_nospec(node, CE_MAX_NODES);
 	n = &h->node[node];
 	if (pages > n->avail_pages)
 		return -ENOMEM;
@@ -802,7 +802,7 @@ int nc_offline_commit(struct nc_heap *h, u32 node, u64 pages)
 
 		if (take) {
 			drop_node_claim(h, d, node, take);
-			nc_trace_recall(d->domid, node, take);
+			ce_trace_recall(d->domid, node, take);
 		}
 	}
 	for (d = h->domains; d && h->outstanding_claims > h->total_avail_pages;
@@ -812,17 +812,17 @@ int nc_offline_commit(struct nc_heap *h, u32 node, u64 pages)
 
 		drop_host_wide_claim(h, d, take);
 		if (take)
-			nc_trace_recall(d->domid, -1, take);
+			ce_trace_recall(d->domid, -1, take);
 	}
 	return 0;
 }
 
-u64 nc_offline_settle(struct nc_heap *h, u32 node, u64 max_frames)
+u64 ce_offline_settle(struct ce_heap *h, u32 node, u64 max_frames)
 {
-	struct nc_node *n;
+	struct ce_node *n;
 	u64 i;
 
-	if (node >= NC_MAX_NODES || !h->node[node].has_pool)
+	if (node >= CE_MAX_NODES || !h->node[node].has_pool)
 		return 0;
 	n = &h->node[node];
 	for (i = 0; i < max_frames && n->offline_pending; i++) {
@@ -830,11 +830,11 @@ u64 nc_offline_settle(struct nc_heap *h, u32 node, u64 max_frames)
 		u32 f = pool_alloc_block(&n->pool, 0, true, &dirty);
 
 		/* Only the block being scrubbed is left: the caller waits. */
-		if (f == NC_NO_FRAME)
+		if (f == CE_NO_FRAME)
 			break;
 		/* Dirty frames go first; each keeps its kind while offline. */
-		n->pool.state[f] = NC_FRAME_OFFLINE |
-				   (dirty ? NC_FRAME_DIRTY : 0);
+		n->pool.state[f] = CE_FRAME_OFFLINE |
+				   (dirty ? CE_FRAME_DIRTY : 0);
 		n->pool.next[f] = n->pool.offline_head;
 		n->pool.offline_head = f;
 		n->offline_pending--;
@@ -842,12 +842,12 @@ u64 nc_offline_settle(struct nc_heap *h, u32 node, u64 max_frames)
 	return n->offline_pending;
 }
 
-int nc_offline_pages(struct nc_heap *h, u32 node, u64 pages)
+int ce_offline_pages(struct ce_heap *h, u32 node, u64 pages)
 {
-	int ret = nc_offline_commit(h, node, pages);
+	int ret = ce_offline_commit(h, node, pages);
 
 	if (!ret)
-		nc_offline_settle(h, node, pages);
+		ce_offline_settle(h, node, pages);
 	return ret;
 }
 
@@ -856,24 +856,24 @@ int nc_offline_pages(struct nc_heap *h, u32 node, u64 pages)
  * must bound its heap-lock holds onlines in batches (each one a complete,
  * consistent online of part of the request).
  */
-int nc_online_pages(struct nc_heap *h, u32 node, u64 pages)
+int ce_online_pages(struct ce_heap *h, u32 node, u64 pages)
 {
-	struct nc_node *n;
+	struct ce_node *n;
 	u64 i;
 
-	if (node >= NC_MAX_NODES || !h->node[node].has_pool)
+	if (node >= CE_MAX_NODES || !h->node[node].has_pool)
 		return -ENOENT;
-	node = nc_array_index_nospec(node, NC_MAX_NODES);
+	node = ce_array_index_nospec(node, CE_MAX_NODES);
 	n = &h->node[node];
 	if (pages > n->offlined_pages - n->offline_pending)
 		return -EINVAL;
 	for (i = 0; i < pages; i++) {
 		u32 f = n->pool.offline_head;
 
-		bool dirty = n->pool.state[f] & NC_FRAME_DIRTY;
+		bool dirty = n->pool.state[f] & CE_FRAME_DIRTY;
 
 		n->pool.offline_head = n->pool.next[f];
-		n->pool.state[f] = NC_FRAME_USED;
+		n->pool.state[f] = CE_FRAME_USED;
 		pool_free_block(&n->pool, f, 0, dirty);
 	}
 	n->avail_pages += pages;
@@ -882,18 +882,18 @@ int nc_online_pages(struct nc_heap *h, u32 node, u64 pages)
 	return 0;
 }
 
-u32 nc_offline_frame_next(const struct nc_heap *h, u32 node, u32 frame)
+u32 ce_offline_frame_next(const struct ce_heap *h, u32 node, u32 frame)
 {
-	const struct nc_pool *p;
+	const struct ce_pool *p;
 
-	if (node >= NC_MAX_NODES || !h->node[node].has_pool)
-		return NC_NO_FRAME;
+	if (node >= CE_MAX_NODES || !h->node[node].has_pool)
+		return CE_NO_FRAME;
 	p = &h->node[node].pool;
 
-	return frame == NC_NO_FRAME ? p->offline_head : p->next[frame];
+	return frame == CE_NO_FRAME ? p->offline_head : p->next[frame];
 }
 
-#define NC_CHECK(cond, msg)			\
+#define CE_CHECK(cond, msg)			\
 	do {					\
 		if (!(cond)) {			\
 			*why = (msg);		\
@@ -904,36 +904,36 @@ u32 nc_offline_frame_next(const struct nc_heap *h, u32 node, u32 frame)
 /* ---------------------------------------------------------------------------
  * Scrubbing: one block per node at a time is off the lists, being scrubbed
  * outside the heap lock.  Its pages stay free (nr_free, avail_pages) and
- * waiting for scrubbing (nc_scrub_pages()) until nc_scrub_put().
+ * waiting for scrubbing (ce_scrub_pages()) until ce_scrub_put().
  */
 
-u64 nc_scrub_pages(const struct nc_heap *h, u32 node)
+u64 ce_scrub_pages(const struct ce_heap *h, u32 node)
 {
-	const struct nc_pool *p;
+	const struct ce_pool *p;
 
-	if (node >= NC_MAX_NODES || !h->node[node].has_pool)
+	if (node >= CE_MAX_NODES || !h->node[node].has_pool)
 		return 0;
 	p = &h->node[node].pool;
 	return p->nr_dirty +
-	       (p->scrub_frame != NC_NO_FRAME ? 1ULL << p->scrub_order : 0);
+	       (p->scrub_frame != CE_NO_FRAME ? 1ULL << p->scrub_order : 0);
 }
 
-u32 nc_scrub_take(struct nc_heap *h, u32 node, unsigned int max_order,
+u32 ce_scrub_take(struct ce_heap *h, u32 node, unsigned int max_order,
 		  unsigned int *order_out)
 {
-	struct nc_pool *p;
+	struct ce_pool *p;
 	unsigned int o;
 	u32 f;
 
-	if (node >= NC_MAX_NODES || !h->node[node].has_pool)
-		return NC_NO_FRAME;
+	if (node >= CE_MAX_NODES || !h->node[node].has_pool)
+		return CE_NO_FRAME;
 	p = &h->node[node].pool;
-	if (p->scrub_frame != NC_NO_FRAME || max_order > NC_MAX_ORDER)
-		return NC_NO_FRAME;
+	if (p->scrub_frame != CE_NO_FRAME || max_order > CE_MAX_ORDER)
+		return CE_NO_FRAME;
 	/* The largest dirty block first: large clean blocks are worth most. */
-	for (o = NC_MAX_ORDER; p->dirty_head[o] == NC_NO_FRAME; o--)
+	for (o = CE_MAX_ORDER; p->dirty_head[o] == CE_NO_FRAME; o--)
 		if (!o)
-			return NC_NO_FRAME;
+			return CE_NO_FRAME;
 	f = p->dirty_head[o];
 	pool_list_del(p, f, o);
 	/* Split down to @max_order: the upper halves stay dirty, listed. */
@@ -941,22 +941,22 @@ u32 nc_scrub_take(struct nc_heap *h, u32 node, unsigned int max_order,
 		o--;
 		pool_list_add(p, f + (1U << o), o, true);
 	}
-	p->state[f] = NC_FRAME_SCRUB | o;
+	p->state[f] = CE_FRAME_SCRUB | o;
 	p->scrub_frame = f;
 	p->scrub_order = o;
 	*order_out = o;
 	return f;
 }
 
-void nc_scrub_put(struct nc_heap *h, u32 node, bool clean)
+void ce_scrub_put(struct ce_heap *h, u32 node, bool clean)
 {
-	struct nc_pool *p = &h->node[node].pool;
+	struct ce_pool *p = &h->node[node].pool;
 	u32 f = p->scrub_frame;
 
-	if (f == NC_NO_FRAME)
+	if (f == CE_NO_FRAME)
 		return;
-	p->scrub_frame = NC_NO_FRAME;
-	p->state[f] = NC_FRAME_TAIL;
+	p->scrub_frame = CE_NO_FRAME;
+	p->state[f] = CE_FRAME_TAIL;
 	pool_put_block(p, f, p->scrub_order, !clean);
 }
 
@@ -966,26 +966,26 @@ void nc_scrub_put(struct nc_heap *h, u32 node, bool clean)
  * being scrubbed = nr_free.  O(free blocks): for tests and debugfs, not
  * for a hot path.
  */
-int nc_pool_audit(const struct nc_heap *h, u32 node, const char **why)
+int ce_pool_audit(const struct ce_heap *h, u32 node, const char **why)
 {
-	const struct nc_pool *p = &h->node[node].pool;
+	const struct ce_pool *p = &h->node[node].pool;
 	u64 clean = 0, dirty = 0, blocks = 0;
 	unsigned int o, k;
 
 	if (!h->node[node].has_pool)
 		return 0;
-	for (o = 0; o <= NC_MAX_ORDER; o++) {
+	for (o = 0; o <= CE_MAX_ORDER; o++) {
 		for (k = 0; k < 2; k++) {
 			u32 f = k ? p->dirty_head[o] : p->free_head[o];
-			u32 prev = NC_NO_FRAME;
+			u32 prev = CE_NO_FRAME;
 
-			for (; f != NC_NO_FRAME; prev = f, f = p->next[f]) {
-				NC_CHECK(f < p->nr_frames && ++blocks <= p->nr_frames,
+			for (; f != CE_NO_FRAME; prev = f, f = p->next[f]) {
+				CE_CHECK(f < p->nr_frames && ++blocks <= p->nr_frames,
 					 "a free list leaves the pool or loops");
-				NC_CHECK(p->prev[f] == prev,
+				CE_CHECK(p->prev[f] == prev,
 					 "a free list's prev links are inconsistent");
-				NC_CHECK(p->state[f] == (NC_FRAME_FREE | o |
-					 (k ? NC_FRAME_DIRTY : 0)),
+				CE_CHECK(p->state[f] == (CE_FRAME_FREE | o |
+					 (k ? CE_FRAME_DIRTY : 0)),
 					 "a listed block's head has the wrong state (order or clean/dirty)");
 				if (k)
 					dirty += 1ULL << o;
@@ -994,96 +994,96 @@ int nc_pool_audit(const struct nc_heap *h, u32 node, const char **why)
 			}
 		}
 	}
-	NC_CHECK(dirty == p->nr_dirty,
+	CE_CHECK(dirty == p->nr_dirty,
 		 "pool nr_dirty != pages on the dirty lists");
-	NC_CHECK(clean + nc_scrub_pages(h, node) == p->nr_free,
+	CE_CHECK(clean + ce_scrub_pages(h, node) == p->nr_free,
 		 "clean + dirty != free: a free page is on no list");
 	return 0;
 }
 
 /* ---------------------------------------------------------------------------
- * The invariant checker (SPEC.md "Invariants").
+ * The invariant checker (docs/SPEC.md "Invariants").
  */
 
 /*
  * O(domains x nr_nodes) with O(1) stack: the per-node sums are taken node
- * by node (nr_nodes, the highest node with a pool + 1, not NC_MAX_NODES),
+ * by node (nr_nodes, the highest node with a pool + 1, not CE_MAX_NODES),
  * so a caller holding a spinlock does bounded work: at most
  * NUMACLAIMS domids x nr_nodes steps, and no 1 KiB array on the stack.
  */
-int nc_check_invariants(const struct nc_heap *h, const char **why)
+int ce_check_invariants(const struct ce_heap *h, const char **why)
 {
 	u64 avail = 0, outstanding = 0, held = 0;
-	const struct nc_domain *d;
+	const struct ce_domain *d;
 	u32 node, nr_domains = 0;
 
 	for (d = h->domains; d; d = d->next) {
 		u64 node_claims = 0, node_pages = 0;
 
-		NC_CHECK(d->next == NULL || d->next->prev == d,
+		CE_CHECK(d->next == NULL || d->next->prev == d,
 			 "domain list links are inconsistent");
-		for (node = 0; node < NC_MAX_NODES; node++) {
+		for (node = 0; node < CE_MAX_NODES; node++) {
 			if (node >= h->nr_nodes) {
-				NC_CHECK(!d->claims[node] && !d->node_pages[node],
+				CE_CHECK(!d->claims[node] && !d->node_pages[node],
 					 "a domain claims a node without a pool");
 				continue;
 			}
-			NC_CHECK(!d->claims[node] || h->node[node].has_pool,
+			CE_CHECK(!d->claims[node] || h->node[node].has_pool,
 				 "a domain claims a node without a pool");
 			node_claims += d->claims[node];
 			node_pages += d->node_pages[node];
 		}
-		NC_CHECK(d->node_claims == node_claims,
+		CE_CHECK(d->node_claims == node_claims,
 			 "domain.node_claims != sum of domain.claims[n]");
-		NC_CHECK(d->node_claims <= d->outstanding_pages,
+		CE_CHECK(d->node_claims <= d->outstanding_pages,
 			 "domain.node_claims > domain.outstanding_pages");
-		NC_CHECK(d->outstanding_pages <=
+		CE_CHECK(d->outstanding_pages <=
 			 (d->max_pages > d->tot_pages ?
 			  d->max_pages - d->tot_pages : 0),
 			 "domain.outstanding_pages > max(0, max_pages - tot_pages)");
-		NC_CHECK(node_pages == d->tot_pages + d->uncounted_pages,
+		CE_CHECK(node_pages == d->tot_pages + d->uncounted_pages,
 			 "domain node_pages != tot_pages + uncounted_pages");
 		outstanding += d->outstanding_pages;
 		nr_domains++;
 	}
-	NC_CHECK(nr_domains == h->nr_domains, "nr_domains is wrong");
-	NC_CHECK(h->outstanding_claims == outstanding,
+	CE_CHECK(nr_domains == h->nr_domains, "nr_domains is wrong");
+	CE_CHECK(h->outstanding_claims == outstanding,
 		 "outstanding_claims != sum of domain.outstanding_pages");
-	NC_CHECK(h->outstanding_claims <= h->total_avail_pages,
+	CE_CHECK(h->outstanding_claims <= h->total_avail_pages,
 		 "outstanding_claims > total_avail_pages");
 
-	for (node = 0; node < NC_MAX_NODES; node++) {
-		const struct nc_node *n = &h->node[node];
+	for (node = 0; node < CE_MAX_NODES; node++) {
+		const struct ce_node *n = &h->node[node];
 		u64 claims_sum = 0, pages_sum = 0;
 
 		for (d = h->domains; node < h->nr_nodes && d; d = d->next) {
 			claims_sum += d->claims[node];
 			pages_sum += d->node_pages[node];
 		}
-		NC_CHECK(n->outstanding_claims == claims_sum,
+		CE_CHECK(n->outstanding_claims == claims_sum,
 			 "node_outstanding_claims[n] != sum of domain.claims[n]");
-		NC_CHECK(n->outstanding_claims <= n->avail_pages,
+		CE_CHECK(n->outstanding_claims <= n->avail_pages,
 			 "node_outstanding_claims[n] > node_avail_pages[n]");
-		NC_CHECK(n->reserved_pages == n->avail_pages +
+		CE_CHECK(n->reserved_pages == n->avail_pages +
 			 n->offlined_pages + n->held_pages + pages_sum,
 			 "a pool page is lost: reserved != free + offlined + held + in physmaps");
-		NC_CHECK(!n->has_pool || n->pool.nr_free ==
+		CE_CHECK(!n->has_pool || n->pool.nr_free ==
 			 n->avail_pages + n->offline_pending,
 			 "pool free frames != node_avail_pages[n] + offline_pending[n]");
-		NC_CHECK(!n->has_pool || nc_scrub_pages(h, node) <= n->pool.nr_free,
+		CE_CHECK(!n->has_pool || ce_scrub_pages(h, node) <= n->pool.nr_free,
 			 "pool pages waiting for scrubbing > pool free frames");
-		NC_CHECK(n->offline_pending <= n->offlined_pages,
+		CE_CHECK(n->offline_pending <= n->offlined_pages,
 			 "offline_pending[n] > node_offlined_pages[n]");
-		NC_CHECK(n->has_pool || !n->reserved_pages,
+		CE_CHECK(n->has_pool || !n->reserved_pages,
 			 "a node without pool has reserved pages");
-		NC_CHECK(!!(h->nodes_with_pool & BIT_ULL(node)) == n->has_pool,
+		CE_CHECK(!!(h->nodes_with_pool & BIT_ULL(node)) == n->has_pool,
 			 "nodes_with_pool mask is wrong");
 		avail += n->avail_pages;
 		held += n->held_pages;
 	}
-	NC_CHECK(h->total_held_pages == held,
+	CE_CHECK(h->total_held_pages == held,
 		 "total_held_pages != sum of node held_pages[n]");
-	NC_CHECK(h->total_avail_pages == avail,
+	CE_CHECK(h->total_avail_pages == avail,
 		 "total_avail_pages != sum of node_avail_pages[n]");
 	return 0;
 }

@@ -1,38 +1,75 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * numaclaims core: the host heap (pools of real pages on every node),
- * domains, populate and decrease.  Shared by the misc-device front end
- * (numaclaims_main.c) and the KUnit suite, which link this file unchanged.
+ * domains, their physmaps and files, populate and decrease.  The layers,
+ * from the bottom (docs/DESIGN.md):
  *
- * Locking, outermost first:
- *  - nc_domain.lock (mutex, "the domain's lock"): serialises calls that
- *    change a domain's claims or physmap; held across a whole populate, so a
- *    destroy waits for it.  Never held while sleeping in userspace faults
- *    that could re-enter the device.
- *  - nc_heap_lock (spinlock, Xen's heap_lock): every engine call; held for
- *    one extent at a time, never across extents.
- *  - the domain inode's mapping->invalidate_lock (rwsem): exclusive while
- *    decrease/destroy erase physmap entries and unmap them, shared in the
- *    fault path (which takes no other numaclaims lock; mmap_lock is above
- *    it).  Never held while user memory is read.
+ *  - the claims engine (claims_engine.[ch], prefix ce_): the accounting,
+ *    kernel-agnostic, compiled unchanged into numaclaims.ko, the KUnit
+ *    module and the userspace tests;
+ *  - the core (pool.c, scrub.c, domain.c, physmap.c, domfile.c, prefix
+ *    nc_): owns the pages, the domains and every lock, and is the only
+ *    caller of the engine;
+ *  - the front ends: numaclaims_main.c and debugfs.c (numaclaims.ko's
+ *    parameters, /dev/numaclaims and its ioctls, debugfs), and the KUnit
+ *    suite, which links the core unchanged.  They call only what this
+ *    header declares, and never take a core lock themselves.
+ *
+ * Locking, outermost first.  Every lock of the module:
+ *  1. nc_offline_lock (mutex, pool.c): one offline or online request at a
+ *     time, so an online's check that enough pages are offline holds for
+ *     all its batches.  Taken with no other numaclaims lock held.
+ *  2. nc_domain_obj.lock (mutex, "the domain's lock"): serialises calls that
+ *     change a domain's claims or physmap, and its device node; held across
+ *     a whole populate or decrease batch, so a destroy waits for it (and
+ *     raises destroy_waiters, which stops a populate at its next extent).
+ *     Taken killably on every path a user can interrupt.
+ *  3. the domain inode's mapping->invalidate_lock (rwsem): exclusive while
+ *     decrease/destroy erase physmap entries and unmap them, shared in the
+ *     fault path (which takes no other numaclaims lock; mmap_lock is above
+ *     it).
+ *  4. the xarray locks: nc_domains' (domid publication and removal, under
+ *     the domain's lock in destroy) and each physmap's (entries stored,
+ *     split and taken, under the domain's lock and, for split and take in
+ *     decrease, the invalidate lock).  Lookups take neither: RCU, and
+ *     kref_get_unless_zero() for domains.
+ *  5. nc_heap_lock (spinlock, Xen's heap_lock, pool.c): every engine call,
+ *     and nothing nests inside it.  Never held together with 3 or 4: the
+ *     paths drop those before they take it.  Held for one extent at a
+ *     time, never across extents; the bulk paths (offline, online, destroy,
+ *     decrease) hold it for at most NC_LOCK_BATCH frames at a time.
+ *  - nc_owner_lock (mutex, domain.c): the AUTODESTROY lists; a leaf, held
+ *    with no other numaclaims lock and taking none.
  *
  * No numaclaims lock is held while user memory is read or written: the
  * ioctls copy gfn arrays in, in batches, before they take the domain's
  * lock, so a gfn array in userfaultfd- or FUSE-backed memory (or in a
- * mapping of the domain itself) never stalls anyone but its caller.  The
- * bulk paths (offline, online, destroy, decrease) hold the heap lock for at
- * most NC_LOCK_BATCH frames at a time.
- *  - the domains xarray's own lock: domid publication and removal;
- *    lookups by domid take no lock (RCU and kref_get_unless_zero()).
+ * mapping of the domain itself) never stalls anyone but its caller.  Every
+ * wait a user can cause is killable (domain lock, offline lock, the wait
+ * for a block the scrubber has out).
+ *
+ * The scrubber's out/abort protocol (scrub.c, one kthread per node): under
+ * the heap lock it takes one dirty free block off the engine's lists
+ * (ce_scrub_take()) and sets @out; it clears the block's pages with no lock
+ * held, then under the heap lock puts it back (ce_scrub_put(), clean or
+ * not), clears @out and @abort, and wakes @done.  A populate or offline
+ * that needs that block (the engine says -EAGAIN) sets @abort under the
+ * heap lock (nc_scrub_abort_locked(): false if no block is out), drops the
+ * lock and waits, killably, on @done until @out is clear
+ * (nc_scrub_wait_block()), then retries.  The scrubber checks @abort before
+ * every page, so the wait is for at most one page; it never takes a
+ * domain's lock, so the waiter may hold one.
  */
 #ifndef NC_CORE_H
 #define NC_CORE_H
 
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/fs.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
-#include <linux/spinlock.h>
 #include <linux/xarray.h>
 #include "claims_engine.h"
 
@@ -51,12 +88,10 @@
 #define NC_DEBUG_PAGE_HOOK	BIT(0)	/* debugfs "page" file */
 #define NC_DEBUG_VERIFY_ZERO	BIT(1)	/* check pages handed out and freed are zero */
 #define NC_DEBUG_FAIL_RESERVE	BIT(2)	/* reserve only a node's first chunk */
-extern unsigned int nc_debug;
-extern u64 nc_verify_failures;
 
 /**
- * struct nc_hold_stats - the longest heap-lock holds of the bulk paths,
- * written under the heap lock (debugfs "lock_holds").
+ * struct nc_hold_stats - the longest heap-lock holds of the bulk paths
+ * (debugfs "lock_holds"); the core's copy is written under the heap lock.
  * @max_work:      most frames handled in one hold, and where.
  * @max_ns:        longest hold in nanoseconds, and where.
  */
@@ -66,30 +101,32 @@ struct nc_hold_stats {
 	u64 max_ns;
 	const char *max_ns_site;
 };
-extern struct nc_hold_stats nc_hold_stats;
-void nc_bulk_lock(u64 *t0);
-void nc_bulk_unlock(u64 t0, u64 work, const char *what);
 
 /**
- * struct nc_domain_obj - a domain as the module sees it.
- * @acct:    the engine's accounting; protected by nc_heap_lock.
+ * struct nc_domain_obj - a domain as the module sees it.  Its fields are
+ * the core's: users go through the functions below.
+ * @acct:    the engine's accounting; under nc_heap_lock.
  * @ref:     lifetime of this structure (lookups hold a reference).
- * @lock:    the domain's lock (see the top of this file).
- * @dying:   set under @lock by destroy; later calls see -ESRCH.
+ * @lock:    the domain's lock (lock 2 above).
+ * @dying:   set under @lock by destroy; later calls see -ESRCH.  Read
+ *           without it (READ_ONCE) by lookups that only report.
  * @destroy_waiters: destroys waiting for @lock: a populate or decrease
- *           holding it stops at its next extent (-EINTR).
- * @devnode: the front end made a device node for it; under @lock.
- * @flags:   NUMACLAIMS_DOMAIN_* creation flags.
- * @physmap: gfn -> encoded (node, frame, counted); written under @lock,
- *           read without it (RCU) by the fault path.
+ *           holding it stops at its next extent (-EINTR).  Atomic.
+ * @devnode: it has a device node (domfile.c); under @lock.
+ * @flags:   NUMACLAIMS_DOMAIN_* creation flags; constant.
+ * @physmap: gfn -> encoded (node, frame, counted, order); written under
+ *           @lock (and the xarray's own lock), read without it (RCU) by
+ *           the fault path.
  * @inode:   the domain's own inode: its i_mapping is where every mapping of
  *           the domain lives (so unmapping never reaches another domain);
- *           its invalidate_lock orders faults against decrease/destroy.
- * @owner_link: on the creating file's autodestroy list.
+ *           its invalidate_lock (lock 3) orders faults against
+ *           decrease/destroy.  Constant.
+ * @owner_link: on the creating file's autodestroy list; under
+ *           nc_owner_lock.
  * @rcu:     frees the structure after a grace period (lookups use RCU).
  */
 struct nc_domain_obj {
-	struct nc_domain acct;
+	struct ce_domain acct;
 	struct kref ref;
 	struct mutex lock;
 	bool dying;
@@ -102,25 +139,73 @@ struct nc_domain_obj {
 	struct rcu_head rcu;
 };
 
-extern spinlock_t nc_heap_lock;
-extern struct nc_heap nc_heap;
+/* The domain's id: constant from creation on. */
+static inline u32 nc_domain_id(const struct nc_domain_obj *dom)
+{
+	return dom->acct.domid;
+}
 
+/*
+ * Privilege is a property of the open file: its opener's credentials
+ * (file->f_cred), as for drivers that hand out capabilities through an fd.
+ * A privileged process may pass the fd to a helper that has none.
+ */
+static inline bool nc_file_admin(const struct file *file)
+{
+	return file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
+}
+
+/* pool.c: the heap, its pools and what is read of them. */
 int nc_core_init(const int *node_pool_mb, unsigned int nr_node_pool_mb,
-		 unsigned int default_pool_mb, unsigned int max_percent);
+		 unsigned int default_pool_mb, unsigned int max_percent,
+		 unsigned int debug);
 void nc_core_exit(void);
-
+unsigned int nc_core_set_debug(unsigned int debug);
 struct page *nc_frame_page(u32 node, u32 frame);
+void nc_host_info(struct numaclaims_host_info *hi);
+int nc_heap_check(const char **why);
+void nc_hold_stats_get(struct nc_hold_stats *st);
+void nc_hold_stats_reset(void);
+u64 nc_verify_failures(void);
+u64 nc_reap_held(void);
+int nc_host_offline(u32 node, u64 pages);
+int nc_host_online(u32 node, u64 pages);
 
+/* scrub.c: the background scrubbers. */
+struct seq_file;
+int nc_scrub_show(struct seq_file *m, void *unused);
+u64 nc_scrub_populate_cleared(u32 node);
+
+/* domain.c: lifetime, lookup, claims. */
 int nc_domain_alloc(u64 max_pages, u32 flags, struct nc_domain_obj **out);
 void nc_domain_publish(struct nc_domain_obj *dom);
 int nc_domain_create(u64 max_pages, u32 flags, struct nc_domain_obj **out);
+int nc_domain_create_user(u64 max_pages, u32 flags,
+			  struct list_head *autodestroy,
+			  struct nc_domain_obj **out);
 struct nc_domain_obj *nc_domain_get(u32 domid);
 struct nc_domain_obj *nc_domain_get_next(u32 domid);
 void nc_domain_put(struct nc_domain_obj *dom);
 int nc_domain_lock(struct nc_domain_obj *dom);
+void nc_domain_unlock(struct nc_domain_obj *dom);
+int nc_domain_get_locked(u32 domid, struct nc_domain_obj **out);
+void nc_domain_put_locked(struct nc_domain_obj *dom);
 int nc_domain_destroy(struct nc_domain_obj *dom);
-int nc_domain_destroy_killable(struct nc_domain_obj *dom);
+int nc_domain_destroy_user(struct nc_domain_obj *dom, bool killable);
+void nc_domain_autodestroy(struct list_head *autodestroy);
 void nc_domain_destroy_all(void);
+void nc_domain_set_max_pages(struct nc_domain_obj *dom, u64 max_pages);
+int nc_domain_set_node_affinity(struct nc_domain_obj *dom, u64 nodemask);
+int nc_claim_set_check(u32 nr_entries);
+int nc_domain_claim_set(struct nc_domain_obj *dom,
+			const struct numaclaims_claim *set, u32 nr_entries);
+int nc_domain_claim_get(struct nc_domain_obj *dom,
+			struct numaclaims_claim *set, u32 *nr_entries);
+int nc_domain_claim_pages(struct nc_domain_obj *dom, u64 pages);
+int nc_domain_info(struct nc_domain_obj *dom,
+		   struct numaclaims_domain_info *info);
+
+/* physmap.c: populate and decrease, physmap lookups. */
 
 /**
  * struct nc_gfn_list - the gfns populate/decrease work on: kernel memory
@@ -138,22 +223,14 @@ int nc_decrease(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 struct page *nc_physmap_page(struct nc_domain_obj *dom, u64 gfn);
 int nc_physmap_node(struct nc_domain_obj *dom, u64 gfn);
 u64 nc_physmap_entries(struct nc_domain_obj *dom);
-int nc_host_offline(u32 node, u64 pages);
-int nc_host_online(u32 node, u64 pages);
 
-/* Domain files (mmap of the physmap) and held pages. */
-struct file;
-struct inode;
-struct vm_area_struct;
+/* domfile.c: domain files (mmap of the physmap) and device nodes. */
 struct file *nc_domain_file(struct nc_domain_obj *dom);
-int nc_domain_attach_file(struct nc_domain_obj *dom, struct file *file);
-int nc_domain_file_mmap(struct file *file, struct vm_area_struct *vma);
-loff_t nc_domain_file_llseek(struct file *file, loff_t offset, int whence);
-int nc_domain_file_release(struct inode *inode, struct file *file);
-u64 nc_reap_held(void);
+int nc_domdev_init(void);
+void nc_domdev_exit(void);
 
-struct seq_file;
-int nc_scrub_show(struct seq_file *m, void *unused);
-u64 nc_scrub_populate_cleared(u32 node);
+/* debugfs.c (front end). */
+void nc_debugfs_init(bool page_hook);
+void nc_debugfs_exit(void);
 
 #endif /* NC_CORE_H */

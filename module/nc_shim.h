@@ -5,8 +5,8 @@
  * (the memblock-simulator approach), so it must not include anything but
  * this file and the uapi header.
  */
-#ifndef NC_SHIM_H
-#define NC_SHIM_H
+#ifndef CE_SHIM_H
+#define CE_SHIM_H
 
 #ifdef __KERNEL__
 #include <linux/types.h>
@@ -19,11 +19,11 @@
 #include <linux/bitops.h>
 #include <linux/nospec.h>
 
-#define nc_calloc(n, size)	kvcalloc((n), (size), GFP_KERNEL)
-#define nc_array_index_nospec(i, n)	array_index_nospec((i), (n))
-/* Offline recalled @pages of a claim (@node -1: host-wide); core.c traces it. */
-void nc_trace_recall(u32 domid, int node, u64 pages);
-#define nc_free(p)		kvfree(p)
+#define ce_calloc(n, size)	kvcalloc((n), (size), GFP_KERNEL)
+#define ce_array_index_nospec(i, n)	array_index_nospec((i), (n))
+/* Offline recalled @pages of a claim (@node -1: host-wide); pool.c traces it. */
+void ce_trace_recall(u32 domid, int node, u64 pages);
+#define ce_free(p)		kvfree(p)
 #else
 #include <stdbool.h>
 #include <stddef.h>
@@ -37,14 +37,14 @@ typedef uint32_t u32;
 typedef uint16_t u16;
 typedef uint8_t u8;
 
-#define nc_calloc(n, size)	calloc((n), (size))
-#define nc_free(p)		free(p)
+#define ce_calloc(n, size)	calloc((n), (size))
+#define ce_free(p)		free(p)
 #define min(a, b)		((a) < (b) ? (a) : (b))
 #define max(a, b)		((a) > (b) ? (a) : (b))
 #define check_add_overflow(a, b, d)	__builtin_add_overflow(a, b, d)
 #define BIT_ULL(n)		(1ULL << (n))
-#define nc_array_index_nospec(i, n)	(i)
-#define nc_trace_recall(domid, node, pages)	do { } while (0)
+#define ce_array_index_nospec(i, n)	(i)
+#define ce_trace_recall(domid, node, pages)	do { } while (0)
 #endif
 
-#endif /* NC_SHIM_H */
+#endif /* CE_SHIM_H */

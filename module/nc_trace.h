@@ -7,7 +7,7 @@
  */
 #ifdef NC_NO_TRACEPOINTS
 /*
- * numaclaims_kunit.ko links core.c too: only numaclaims.ko registers the
+ * numaclaims_kunit.ko links the core too: only numaclaims.ko registers the
  * events (two modules cannot own the same ones).
  */
 #ifndef _NC_TRACE_STUBS_H

@@ -2,7 +2,7 @@
 /*
  * Helpers shared by the numaclaims stress programs (stress/NAME.c): raw ioctl
  * wrappers returning -errno, a seeded RNG, TAP output with figures, and the
- * invariant checks of SPEC.md as seen from userspace through HOST_INFO,
+ * invariant checks of docs/SPEC.md as seen from userspace through HOST_INFO,
  * DOMAIN_INFO and debugfs.
  *
  * The programs talk to /dev/numaclaims through the uapi header only (no
@@ -61,7 +61,7 @@ int st_online(int fd, u32 node, u64 pages);
 int st_populate_range(int fd, u32 domid, u64 gfn0, u64 n, u32 order,
 		      u32 memflags, u64 *nr_done);
 
-/* --- invariants (SPEC.md "Invariants") --- */
+/* --- invariants (docs/SPEC.md "Invariants") --- */
 /* One HOST_INFO snapshot on its own (taken in one critical section). */
 int st_check_host(const struct numaclaims_host_info *hi, char *why, size_t len);
 /* One DOMAIN_INFO snapshot on its own. */

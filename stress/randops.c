@@ -5,7 +5,7 @@
  * offline/online, destroy during populate, close during populate, signals
  * during populate) while a checker process keeps reading HOST_INFO,
  * DOMAIN_INFO and the debugfs invariant checker and verifies every invariant
- * of SPEC.md.  Every result must be an errno the uapi header documents for
+ * of docs/SPEC.md.  Every result must be an errno the uapi header documents for
  * that ioctl; inputs that are certainly invalid must fail.  At the end the
  * module must be back to its baseline: nothing lost.
  *

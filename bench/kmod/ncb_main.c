@@ -43,7 +43,7 @@
  *	-> ns_alloc=<total> ns_free=<total> extents=<n> ns_lock=<empty lock/unlock total>
  *
  *   install ENTRIES ITERS
- *	The engine's share of a claim-set install: nc_claim_set_install() of
+ *	The engine's share of a claim-set install: ce_claim_set_install() of
  *	ENTRIES (at most 16) node entries of 16 pages, ITERS times under a private
  *	spinlock, on a private heap with ENTRIES nodes of 512 frames.
  *	-> ns=<total> iters=<n>
@@ -99,9 +99,9 @@
 
 /*
  * The engine's hook for offline recalls: numaclaims.ko traces them
- * (module/core.c); the engine linked in here has nothing to trace.
+ * (module/pool.c); the engine linked in here has nothing to trace.
  */
-void nc_trace_recall(u32 domid, int node, u64 pages)
+void ce_trace_recall(u32 domid, int node, u64 pages)
 {
 }
 
@@ -329,8 +329,8 @@ static int ncb_cmd_xarray(struct ncb_result *r, unsigned long pages)
  */
 
 struct ncb_heap {
-	struct nc_heap heap;
-	struct nc_domain dom;
+	struct ce_heap heap;
+	struct ce_domain dom;
 	u32 *frames;		/* extents held */
 	u32 nr_held;
 };
@@ -342,30 +342,30 @@ static struct ncb_heap *ncb_heap_new(u32 frames, bool claim)
 
 	if (!b)
 		return NULL;
-	nc_heap_init(&b->heap);
+	ce_heap_init(&b->heap);
 	b->frames = kvcalloc(frames, sizeof(u32), GFP_KERNEL);
-	if (!b->frames || nc_pool_init(&b->heap, 0, frames)) {
+	if (!b->frames || ce_pool_init(&b->heap, 0, frames)) {
 		kvfree(b->frames);
 		kvfree(b);
 		return NULL;
 	}
 	for (f = 0; f + 512 <= frames; f += 512)
-		nc_pool_add_chunk(&b->heap, 0, f, 9);
+		ce_pool_add_chunk(&b->heap, 0, f, 9);
 	for (; f < frames; f++)
-		nc_pool_add_chunk(&b->heap, 0, f, 0);
-	nc_domain_init(&b->heap, &b->dom, 1, frames);
+		ce_pool_add_chunk(&b->heap, 0, f, 0);
+	ce_domain_init(&b->heap, &b->dom, 1, frames);
 	if (claim) {
 		struct numaclaims_claim c = { .pages = frames, .target = 0 };
 
-		nc_claim_set_install(&b->heap, &b->dom, &c, 1);
+		ce_claim_set_install(&b->heap, &b->dom, &c, 1);
 	}
 	return b;
 }
 
 static void ncb_heap_free(struct ncb_heap *b)
 {
-	nc_domain_remove(&b->heap, &b->dom);
-	nc_pool_destroy(&b->heap, 0);
+	ce_domain_remove(&b->heap, &b->dom);
+	ce_pool_destroy(&b->heap, 0);
 	kvfree(b->frames);
 	kvfree(b);
 }
@@ -378,7 +378,7 @@ static bool ncb_engine_alloc(struct ncb_heap *b, spinlock_t *lock,
 	int ret;
 
 	spin_lock(lock);
-	ret = nc_alloc_extent(&b->heap, &b->dom, order, 0,
+	ret = ce_alloc_extent(&b->heap, &b->dom, order, 0,
 			      NUMACLAIMS_MEMF_EXACT_NODE, &node, &frame, NULL);
 	spin_unlock(lock);
 	if (ret)
@@ -391,7 +391,7 @@ static void ncb_engine_free_one(struct ncb_heap *b, spinlock_t *lock,
 				unsigned int order)
 {
 	spin_lock(lock);
-	nc_free_pages(&b->heap, &b->dom, 0, b->frames[--b->nr_held], order,
+	ce_free_pages(&b->heap, &b->dom, 0, b->frames[--b->nr_held], order,
 		      true);
 	spin_unlock(lock);
 }
@@ -404,7 +404,7 @@ static int ncb_cmd_engine(struct ncb_result *r, u32 frames,
 	struct ncb_heap *b;
 	u64 t0, t_alloc, t_free, t_lock;
 
-	if (!frames || order > NC_MAX_ORDER || !extents)
+	if (!frames || order > CE_MAX_ORDER || !extents)
 		return -EINVAL;
 	spin_lock_init(&lock);
 	b = ncb_heap_new(frames, claim);
@@ -437,8 +437,8 @@ static int ncb_cmd_install(struct ncb_result *r, u32 entries,
 			   unsigned long iters)
 {
 	struct numaclaims_claim set[NCB_MAX_ENTRIES];
-	struct nc_heap *h;
-	struct nc_domain *d;
+	struct ce_heap *h;
+	struct ce_domain *d;
 	spinlock_t lock;
 	unsigned long i;
 	u64 t0, t1;
@@ -455,28 +455,28 @@ static int ncb_cmd_install(struct ncb_result *r, u32 entries,
 		kfree(d);
 		return -ENOMEM;
 	}
-	nc_heap_init(h);
+	ce_heap_init(h);
 	for (n = 0; n < entries && !ret; n++) {
-		ret = nc_pool_init(h, n, 512);
+		ret = ce_pool_init(h, n, 512);
 		if (!ret)
-			nc_pool_add_chunk(h, n, 0, 9);
+			ce_pool_add_chunk(h, n, 0, 9);
 		set[n].pages = 16;
 		set[n].target = n;
 		set[n].cmd = 0;
 	}
 	if (!ret) {
-		nc_domain_init(h, d, 1, 1ULL << 20);
+		ce_domain_init(h, d, 1, 1ULL << 20);
 		t0 = ktime_get_ns();
 		for (i = 0; i < iters && !ret; i++) {
 			spin_lock(&lock);
-			ret = nc_claim_set_install(h, d, set, entries);
+			ret = ce_claim_set_install(h, d, set, entries);
 			spin_unlock(&lock);
 		}
 		t1 = ktime_get_ns();
-		nc_domain_remove(h, d);
+		ce_domain_remove(h, d);
 	}
 	for (n = 0; n < entries; n++)
-		nc_pool_destroy(h, n);
+		ce_pool_destroy(h, n);
 	kvfree(h);
 	kfree(d);
 	if (ret)
@@ -626,7 +626,7 @@ static int ncb_cmd_lock(struct ncb_result *r, unsigned int nthreads,
 	unsigned int i, created = 0;
 
 	if (!nthreads || nthreads > NCB_MAX_THREADS || !iters ||
-	    order > NC_MAX_ORDER || mode > 1 || work > 4096)
+	    order > CE_MAX_ORDER || mode > 1 || work > 4096)
 		return -EINVAL;
 	for_each_node_state(node, N_CPU)
 		if (nr_nodes < NCB_MAX_THREADS)

@@ -11,8 +11,8 @@
  * extents or single pages, offline and online.
  *
  * After every operation:
- *  - nc_check_invariants() must be 0;
- *  - a reference model written from SPEC.md must agree on the errno, on the
+ *  - ce_check_invariants() must be 0;
+ *  - a reference model written from docs/SPEC.md must agree on the errno, on the
  *    node an extent came from, and on every counter of the host, every node
  *    and every domain;
  *  - a conservation model that owns every frame (free, offlined, or in one
@@ -101,14 +101,14 @@ struct mdom {
 	bool live;
 	u64 seq;
 	u32 domid;
-	u64 max, tot, uncounted, host, claims[NC_MAX_NODES], pages[NC_MAX_NODES];
+	u64 max, tot, uncounted, host, claims[CE_MAX_NODES], pages[CE_MAX_NODES];
 	u64 affinity;
 	u32 last;
-	struct nc_domain *d;	/* the engine's */
+	struct ce_domain *d;	/* the engine's */
 };
 
-static struct nc_heap heap;
-static struct mnode mn[NC_MAX_NODES];
+static struct ce_heap heap;
+static struct mnode mn[CE_MAX_NODES];
 static struct mframe frames[MAX_POOL_NODES][MAX_FRAMES];
 static struct mdom md[MAX_DOMS];
 static struct extent ext[MAX_EXTENTS];
@@ -137,7 +137,7 @@ static u64 dom_out(const struct mdom *d)
 	u64 s = d->host;
 	u32 n;
 
-	for (n = 0; n < NC_MAX_NODES; n++)
+	for (n = 0; n < CE_MAX_NODES; n++)
 		s += d->claims[n];
 	return s;
 }
@@ -147,14 +147,14 @@ static u64 dom_node_claims(const struct mdom *d)
 	u64 s = 0;
 	u32 n;
 
-	for (n = 0; n < NC_MAX_NODES; n++)
+	for (n = 0; n < CE_MAX_NODES; n++)
 		s += d->claims[n];
 	return s;
 }
 
 static bool has_pool(u64 node)
 {
-	return node < NC_MAX_NODES && mn[node].pool;
+	return node < CE_MAX_NODES && mn[node].pool;
 }
 
 /* A free aligned block of 2^order frames inside one chunk? */
@@ -192,7 +192,7 @@ static void release_claims(struct mdom *d)
 {
 	u32 n;
 
-	for (n = 0; n < NC_MAX_NODES; n++)
+	for (n = 0; n < CE_MAX_NODES; n++)
 		if (d->claims[n])
 			drop_node_claim(d, n, d->claims[n]);
 	drop_host(d, d->host);
@@ -208,8 +208,8 @@ static void compare(void)
 	u32 n, f, nr_live = 0;
 	int i;
 
-	if (nc_check_invariants(&heap, &why))
-		die("nc_check_invariants: %s", why);
+	if (ce_check_invariants(&heap, &why))
+		die("ce_check_invariants: %s", why);
 	if (heap.total_avail_pages != total_avail)
 		die("total_avail %llu, model %llu", (unsigned long long)heap.total_avail_pages,
 		    (unsigned long long)total_avail);
@@ -218,14 +218,14 @@ static void compare(void)
 		    (unsigned long long)outstanding);
 	if (heap.nr_nodes != nr_nodes || heap.nodes_with_pool != pool_mask)
 		die("nr_nodes/nodes_with_pool");
-	for (n = 0; n < NC_MAX_NODES; n++) {
-		const struct nc_node *e = &heap.node[n];
+	for (n = 0; n < CE_MAX_NODES; n++) {
+		const struct ce_node *e = &heap.node[n];
 		struct mnode *m = &mn[n];
 		u64 free_frames = 0, off = 0, used = 0;
 
 		/* Free lists against counters: clean + dirty (+ scrubbing) = free. */
-		if (nc_pool_audit(&heap, n, &why))
-			die("node %u: nc_pool_audit: %s", n, why);
+		if (ce_pool_audit(&heap, n, &why))
+			die("node %u: ce_pool_audit: %s", n, why);
 
 		if (e->has_pool != m->pool || e->reserved_pages != m->reserved ||
 		    e->avail_pages != m->avail || e->offlined_pages != m->offlined ||
@@ -257,7 +257,7 @@ static void compare(void)
 		die("model total_avail");
 	for (i = 0; i < MAX_DOMS; i++) {
 		struct mdom *d = &md[i];
-		const struct nc_domain *e = d->d;
+		const struct ce_domain *e = d->d;
 
 		if (!d->live)
 			continue;
@@ -281,8 +281,8 @@ static void compare(void)
 			    (unsigned long long)dom_out(d),
 			    (unsigned long long)dom_node_claims(d),
 			    (unsigned long long)d->uncounted, (unsigned long long)d->affinity);
-		if (nc_domain_find(&heap, d->domid) != e)
-			die("nc_domain_find(%u)", d->domid);
+		if (ce_domain_find(&heap, d->domid) != e)
+			die("ce_domain_find(%u)", d->domid);
 	}
 	if (nr_live != heap.nr_domains || sum_out != outstanding)
 		die("nr_domains %u model %u / sum of outstanding", heap.nr_domains, nr_live);
@@ -298,8 +298,8 @@ static void sync_offline(u32 node, u64 taken, u64 returned)
 	u64 newly = 0, left = 0;
 
 	memset(seen, 0, nf);
-	for (f = nc_offline_frame_next(&heap, node, NC_NO_FRAME); f != NC_NO_FRAME;
-	     f = nc_offline_frame_next(&heap, node, f)) {
+	for (f = ce_offline_frame_next(&heap, node, CE_NO_FRAME); f != CE_NO_FRAME;
+	     f = ce_offline_frame_next(&heap, node, f)) {
 		if (f >= nf || seen[f] || ++cnt > nf)
 			die("offline list of node %u: bad frame %u", node, f);
 		seen[f] = 1;
@@ -330,7 +330,7 @@ static void setup(struct in *in)
 	int want = 1 + b % MAX_POOL_NODES, got = 0, slot = 0;
 	u32 node;
 
-	nc_heap_init(&heap);
+	ce_heap_init(&heap);
 	memset(mn, 0, sizeof(mn));
 	memset(md, 0, sizeof(md));
 	nr_ext = 0;
@@ -376,8 +376,8 @@ static void setup(struct in *in)
 			m->nr_frames = cursor + get8(in) % 8;
 			if (m->nr_frames > MAX_FRAMES)
 				m->nr_frames = MAX_FRAMES;
-			if (nc_pool_init(&heap, node, m->nr_frames))
-				die("nc_pool_init");
+			if (ce_pool_init(&heap, node, m->nr_frames))
+				die("ce_pool_init");
 			m->pool = true;
 			pool_mask |= 1ULL << node;
 			nr_nodes = node + 1;
@@ -390,7 +390,7 @@ static void setup(struct in *in)
 				cursor = (cursor + size - 1) & ~(size - 1);
 				if (cursor + size > m->nr_frames)
 					break;
-				nc_pool_add_chunk(&heap, node, cursor, orders[c]);
+				ce_pool_add_chunk(&heap, node, cursor, orders[c]);
 				for (i = 0; i < size; i++) {
 					m->f[cursor + i].kind = F_FREE;
 					m->f[cursor + i].chunk_order = orders[c];
@@ -411,9 +411,9 @@ static void setup(struct in *in)
 		m->f = frames[0];
 		memset(m->f, 0, sizeof(frames[0]));
 		m->nr_frames = 16;
-		if (nc_pool_init(&heap, 0, 16))
-			die("nc_pool_init");
-		nc_pool_add_chunk(&heap, 0, 0, 4);
+		if (ce_pool_init(&heap, 0, 16))
+			die("ce_pool_init");
+		ce_pool_add_chunk(&heap, 0, 0, 4);
 		for (i = 0; i < 16; i++) {
 			m->f[i].kind = F_FREE;
 			m->f[i].chunk_order = 4;
@@ -433,13 +433,13 @@ static void teardown(void)
 
 	for (i = 0; i < MAX_DOMS; i++)
 		if (md[i].live) {
-			nc_domain_remove(&heap, md[i].d);
+			ce_domain_remove(&heap, md[i].d);
 			free(md[i].d);
 			md[i].live = false;
 		}
-	for (n = 0; n < NC_MAX_NODES; n++)
+	for (n = 0; n < CE_MAX_NODES; n++)
 		if (mn[n].pool)
-			nc_pool_destroy(&heap, n);
+			ce_pool_destroy(&heap, n);
 }
 
 /* ------------------------------------------------------------------------
@@ -463,9 +463,9 @@ static u64 pick_pages(struct in *in)
 static u32 pick_node(struct in *in)
 {
 	uint8_t k = get8(in);
-	u32 pools[NC_MAX_NODES], n, c = 0;
+	u32 pools[CE_MAX_NODES], n, c = 0;
 
-	for (n = 0; n < NC_MAX_NODES; n++)
+	for (n = 0; n < CE_MAX_NODES; n++)
 		if (mn[n].pool)
 			pools[c++] = n;
 	switch (k % 8) {
@@ -509,7 +509,7 @@ static void op_create(struct in *in)
 	d->domid = next_domid++;
 	d->max = max;
 	d->affinity = pool_mask;
-	nc_domain_init(&heap, d->d, d->domid, max);
+	ce_domain_init(&heap, d->d, d->domid, max);
 	d->last = d->d->last_alloc_node;	/* the engine's choice of start */
 }
 
@@ -521,7 +521,7 @@ static void free_extent_pages(int e, bool whole)
 	u32 i, n = 1U << x->order;
 
 	if (whole) {
-		nc_free_pages(&heap, d ? d->d : NULL, x->node, x->frame, x->order, x->counted);
+		ce_free_pages(&heap, d ? d->d : NULL, x->node, x->frame, x->order, x->counted);
 		for (i = 0; i < n; i++)
 			m->f[x->frame + i].kind = F_FREE;
 		x->live = 0;
@@ -529,7 +529,7 @@ static void free_extent_pages(int e, bool whole)
 		for (i = 0; i < n; i++) {
 			if (m->f[x->frame + i].kind != F_USED || m->f[x->frame + i].extent != e)
 				continue;
-			nc_free_pages(&heap, d ? d->d : NULL, x->node, x->frame + i, 0, x->counted);
+			ce_free_pages(&heap, d ? d->d : NULL, x->node, x->frame + i, 0, x->counted);
 			m->f[x->frame + i].kind = F_FREE;
 			x->live--;
 			break;
@@ -561,7 +561,7 @@ static void op_remove(struct in *in)
 	for (e = 0; e < nr_ext; e++)
 		while (ext[e].dom == i && ext[e].live)
 			free_extent_pages(e, ext[e].live == 1U << ext[e].order && (e & 1));
-	nc_domain_remove(&heap, d->d);
+	ce_domain_remove(&heap, d->d);
 	release_claims(d);
 	free(d->d);
 	d->live = false;
@@ -580,7 +580,7 @@ static void op_set_max(struct in *in)
 	if (i < 0)
 		return;
 	d = &md[i];
-	nc_set_max_pages(&heap, d->d, max);
+	ce_set_max_pages(&heap, d->d, max);
 	d->max = max;
 	allowed = max > d->tot ? max - d->tot : 0;
 	if (dom_out(d) > allowed) {
@@ -588,7 +588,7 @@ static void op_set_max(struct in *in)
 		take = excess < d->host ? excess : d->host;
 		drop_host(d, take);
 		excess -= take;
-		for (n = 0; n < NC_MAX_NODES && excess; n++) {
+		for (n = 0; n < CE_MAX_NODES && excess; n++) {
 			take = excess < d->claims[n] ? excess : d->claims[n];
 			if (take)
 				drop_node_claim(d, n, take);
@@ -606,7 +606,7 @@ static void op_affinity(struct in *in)
 	if (i < 0)
 		return;
 	mask = k & 1 ? get64(in) : (get64(in) & pool_mask);
-	ret = nc_set_node_affinity(&heap, md[i].d, mask);
+	ret = ce_set_node_affinity(&heap, md[i].d, mask);
 	want = mask & pool_mask ? 0 : -EINVAL;
 	if (ret != want)
 		die("affinity %llx: %d, model %d", (unsigned long long)mask, ret, want);
@@ -614,10 +614,10 @@ static void op_affinity(struct in *in)
 		md[i].affinity = mask & pool_mask;
 }
 
-/* The model of a claim-set install (SPEC.md "Semantics"). */
+/* The model of a claim-set install (docs/SPEC.md "Semantics"). */
 static int model_install(struct mdom *d, const struct numaclaims_claim *set, u32 nr)
 {
-	u64 node_claims[NC_MAX_NODES] = { 0 }, seen = 0, host = 0, total = 0, free_host;
+	u64 node_claims[CE_MAX_NODES] = { 0 }, seen = 0, host = 0, total = 0, free_host;
 	bool seen_host = false;
 	u32 i, n;
 
@@ -656,7 +656,7 @@ static int model_install(struct mdom *d, const struct numaclaims_claim *set, u32
 			host = c->pages;
 		} else if (c->target >= NUMACLAIMS_TARGET_SPECIAL) {
 			return -EINVAL;
-		} else if (c->target < NC_MAX_NODES && (seen & (1ULL << c->target))) {
+		} else if (c->target < CE_MAX_NODES && (seen & (1ULL << c->target))) {
 			return -EINVAL;
 		}
 		if (total + c->pages < total)
@@ -679,7 +679,7 @@ static int model_install(struct mdom *d, const struct numaclaims_claim *set, u32
 	if (total > free_host)
 		return -ENOMEM;
 	release_claims(d);
-	for (n = 0; n < NC_MAX_NODES; n++) {
+	for (n = 0; n < CE_MAX_NODES; n++) {
 		d->claims[n] = node_claims[n];
 		mn[n].out += node_claims[n];
 		outstanding += node_claims[n];
@@ -691,7 +691,7 @@ static int model_install(struct mdom *d, const struct numaclaims_claim *set, u32
 
 static void op_claim_set(struct in *in)
 {
-	struct numaclaims_claim set[NC_MAX_NODES + 3];
+	struct numaclaims_claim set[CE_MAX_NODES + 3];
 	int i = pick_dom(in, true), ret, want;
 	uint8_t k = get8(in);
 	u32 nr = k % (nr_nodes + 3), j;
@@ -700,7 +700,7 @@ static void op_claim_set(struct in *in)
 		return;
 	if (k >= 250)
 		nr = 0xffffffff - (k - 250);
-	for (j = 0; j < nr && j < NC_MAX_NODES + 3; j++) {
+	for (j = 0; j < nr && j < CE_MAX_NODES + 3; j++) {
 		uint8_t t = get8(in);
 
 		set[j].pages = pick_pages(in);
@@ -726,7 +726,7 @@ static void op_claim_set(struct in *in)
 	{
 		struct mdom before = md[i];
 
-		ret = nc_claim_set_install(&heap, md[i].d, set, nr);
+		ret = ce_claim_set_install(&heap, md[i].d, set, nr);
 		want = model_install(&md[i], set, nr);
 		if (ret != want) {
 			for (j = 0; j < nr && j < 4; j++)
@@ -743,20 +743,20 @@ static void op_claim_set(struct in *in)
 
 static void op_claim_get(struct in *in)
 {
-	struct numaclaims_claim set[NC_MAX_NODES + 1], want[NC_MAX_NODES + 1];
+	struct numaclaims_claim set[CE_MAX_NODES + 1], want[CE_MAX_NODES + 1];
 	int i = pick_dom(in, true), ret;
-	u32 cap = get8(in) % (NC_MAX_NODES + 2), nr, needed = 0, n;
+	u32 cap = get8(in) % (CE_MAX_NODES + 2), nr, needed = 0, n;
 	struct mdom *d;
 
 	if (i < 0)
 		return;
 	d = &md[i];
-	if (cap > NC_MAX_NODES + 1)
-		cap = NC_MAX_NODES + 1;
+	if (cap > CE_MAX_NODES + 1)
+		cap = CE_MAX_NODES + 1;
 	nr = cap;
 	memset(set, 0xa5, sizeof(set));
-	ret = nc_claim_set_get(&heap, d->d, set, &nr);
-	for (n = 0; n < NC_MAX_NODES; n++)
+	ret = ce_claim_set_get(&heap, d->d, set, &nr);
+	for (n = 0; n < CE_MAX_NODES; n++)
 		if (d->claims[n])
 			want[needed++] = (struct numaclaims_claim){ d->claims[n], n, 0 };
 	if (d->host)
@@ -779,7 +779,7 @@ static void op_claim_pages(struct in *in)
 	if (i < 0)
 		return;
 	d = &md[i];
-	ret = nc_claim_pages_legacy(&heap, d->d, target);
+	ret = ce_claim_pages_legacy(&heap, d->d, target);
 	if (!target) {
 		release_claims(d);
 	} else if (dom_out(d)) {
@@ -805,7 +805,7 @@ static bool node_fits(const struct mdom *d, bool counted, u32 node, u64 pages,
 	       can_alloc(node, order);
 }
 
-/* get_free_buddy() as SPEC.md describes it. */
+/* get_free_buddy() as docs/SPEC.md describes it. */
 static int model_choose(const struct mdom *d, bool counted, int req, bool exact,
 			u64 pages, unsigned int order)
 {
@@ -819,8 +819,8 @@ static int model_choose(const struct mdom *d, bool counted, int req, bool exact,
 			return -1;
 		tried |= 1ULL << req;
 	}
-	for (i = 0; i < NC_MAX_NODES; i++) {
-		n = (start + i) % NC_MAX_NODES;
+	for (i = 0; i < CE_MAX_NODES; i++) {
+		n = (start + i) % CE_MAX_NODES;
 		if (!(affinity & (1ULL << n)) || (tried & (1ULL << n)))
 			continue;
 		if (node_fits(d, counted, n, pages, order))
@@ -847,8 +847,8 @@ static void model_redeem(struct mdom *d, u32 node, u64 pages)
 	take = pages < d->host ? pages : d->host;
 	drop_host(d, take);
 	pages -= take;
-	for (i = 1; i < NC_MAX_NODES && pages; i++) {
-		u32 o = (node + i) % NC_MAX_NODES;
+	for (i = 1; i < CE_MAX_NODES && pages; i++) {
+		u32 o = (node + i) % CE_MAX_NODES;
 
 		take = pages < d->claims[o] ? pages : d->claims[o];
 		if (take)
@@ -862,7 +862,7 @@ static void op_alloc(struct in *in)
 	uint8_t k = get8(in), f = get8(in);
 	/*
 	 * Allocations for no domain (d == NULL, "nobody") are accepted by
-	 * nc_alloc_extent() but nc_check_invariants() counts their pages as
+	 * ce_alloc_extent() but ce_check_invariants() counts their pages as
 	 * lost (reserved != free + offlined + physmaps); the module never makes
 	 * them.  -DFUZZ_ANON_ALLOC exercises them anyway.
 	 */
@@ -873,9 +873,9 @@ static void op_alloc(struct in *in)
 #endif
 	unsigned int order = k >> 3 < 24 ? (k >> 3) % 10 : 10 + (k >> 3);
 	int req = (f & 3) == 0 ? -1 : (int)pick_node(in);
-	u32 memflags = (f & 4 ? NC_MEMF_EXACT_NODE : 0) | (f & 8 ? NC_MEMF_NO_REFCOUNT : 0);
+	u32 memflags = (f & 4 ? CE_MEMF_EXACT_NODE : 0) | (f & 8 ? CE_MEMF_NO_REFCOUNT : 0);
 	struct mdom *d = i >= 0 ? &md[i] : NULL;
-	bool counted = d && !(memflags & NC_MEMF_NO_REFCOUNT);
+	bool counted = d && !(memflags & CE_MEMF_NO_REFCOUNT);
 	u64 pages = 1ULL << (order < 64 ? order : 0), usable;
 	u32 node_out = 0, frame = 0, j;
 	int ret, want, node = -1;
@@ -892,9 +892,9 @@ static void op_alloc(struct in *in)
 		return;
 	if (req >= 255)
 		req = 254;
-	ret = nc_alloc_extent(&heap, d ? d->d : NULL, order, req, memflags, &node_out, &frame, NULL);
+	ret = ce_alloc_extent(&heap, d ? d->d : NULL, order, req, memflags, &node_out, &frame, NULL);
 
-	if (order > NC_MAX_ORDER)
+	if (order > CE_MAX_ORDER)
 		want = -EINVAL;
 	else if (req >= 0 && !has_pool(req))
 		want = -ENOENT;
@@ -905,7 +905,7 @@ static void op_alloc(struct in *in)
 		if (pages > usable)
 			want = -ENOMEM;
 		else {
-			node = model_choose(d, counted, req, memflags & NC_MEMF_EXACT_NODE,
+			node = model_choose(d, counted, req, memflags & CE_MEMF_EXACT_NODE,
 					    pages, order);
 			want = node < 0 ? -ENOMEM : 0;
 		}
@@ -978,7 +978,7 @@ static void op_offline(struct in *in)
 		pages = k < 200 ? k % (mn[node].avail + 2) : pick_pages(in);
 	else
 		pages = k;
-	ret = nc_offline_pages(&heap, node, pages);
+	ret = ce_offline_pages(&heap, node, pages);
 	if (!has_pool(node))
 		want = -ENOENT;
 	else if (pages > mn[node].avail)
@@ -1031,7 +1031,7 @@ static void op_online(struct in *in)
 	int ret, want = 0;
 
 	pages = has_pool(node) && k < 200 ? k % (mn[node].offlined + 2) : pick_pages(in);
-	ret = nc_online_pages(&heap, node, pages);
+	ret = ce_online_pages(&heap, node, pages);
 	if (!has_pool(node))
 		want = -ENOENT;
 	else if (pages > mn[node].offlined)
@@ -1055,8 +1055,8 @@ static void op_find(struct in *in)
 	for (i = 0; i < MAX_DOMS; i++)
 		if (md[i].live && md[i].domid == domid)
 			break;
-	if (nc_domain_find(&heap, domid) != (i < MAX_DOMS ? md[i].d : NULL))
-		die("nc_domain_find(%u)", domid);
+	if (ce_domain_find(&heap, domid) != (i < MAX_DOMS ? md[i].d : NULL))
+		die("ce_domain_find(%u)", domid);
 }
 
 /*
@@ -1069,33 +1069,33 @@ static void op_find(struct in *in)
 static void op_scrub(struct in *in)
 {
 	u32 node = pick_node(in);
-	unsigned int max_order = get8(in) % (NC_MAX_ORDER + 2), order = 99;
+	unsigned int max_order = get8(in) % (CE_MAX_ORDER + 2), order = 99;
 	bool clean = get8(in) & 1;
 	u64 before, avail;
 	u32 f;
 
-	before = nc_scrub_pages(&heap, node);
-	avail = node < NC_MAX_NODES ? heap.node[node].avail_pages : 0;
-	f = nc_scrub_take(&heap, node, max_order, &order);
-	if (f == NC_NO_FRAME) {
-		if (before && max_order <= NC_MAX_ORDER &&
-		    node < NC_MAX_NODES && heap.node[node].has_pool)
-			die("nc_scrub_take: nothing taken with %llu pages waiting",
+	before = ce_scrub_pages(&heap, node);
+	avail = node < CE_MAX_NODES ? heap.node[node].avail_pages : 0;
+	f = ce_scrub_take(&heap, node, max_order, &order);
+	if (f == CE_NO_FRAME) {
+		if (before && max_order <= CE_MAX_ORDER &&
+		    node < CE_MAX_NODES && heap.node[node].has_pool)
+			die("ce_scrub_take: nothing taken with %llu pages waiting",
 			    (unsigned long long)before);
 		return;
 	}
-	if (order > max_order || nc_scrub_pages(&heap, node) != before ||
+	if (order > max_order || ce_scrub_pages(&heap, node) != before ||
 	    heap.node[node].avail_pages != avail)
-		die("nc_scrub_take(node %u, max %u): order %u, scrub %llu -> %llu",
+		die("ce_scrub_take(node %u, max %u): order %u, scrub %llu -> %llu",
 		    node, max_order, order, (unsigned long long)before,
-		    (unsigned long long)nc_scrub_pages(&heap, node));
+		    (unsigned long long)ce_scrub_pages(&heap, node));
 	compare();
-	nc_scrub_put(&heap, node, clean);
-	if (clean ? nc_scrub_pages(&heap, node) > before :
-		    nc_scrub_pages(&heap, node) != before)
-		die("nc_scrub_put(%s): scrub %llu -> %llu", clean ? "clean" : "dirty",
+	ce_scrub_put(&heap, node, clean);
+	if (clean ? ce_scrub_pages(&heap, node) > before :
+		    ce_scrub_pages(&heap, node) != before)
+		die("ce_scrub_put(%s): scrub %llu -> %llu", clean ? "clean" : "dirty",
 		    (unsigned long long)before,
-		    (unsigned long long)nc_scrub_pages(&heap, node));
+		    (unsigned long long)ce_scrub_pages(&heap, node));
 }
 
 static const struct {

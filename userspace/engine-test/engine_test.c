@@ -3,13 +3,13 @@
  * Unit tests of the numaclaims accounting engine (module/claims_engine.c),
  * compiled into this program unchanged (the memblock-simulator approach).
  *
- * Every rule of SPEC.md ("Semantics", "Invariants", "Errors") that the
+ * Every rule of docs/SPEC.md ("Semantics", "Invariants", "Errors") that the
  * engine implements has a test here.  Each test runs on a heap built by
  * tl_build() (tl.c) and ends in a teardown that frees every extent,
  * destroys every domain, onlines every offlined page and requires that
  * every counter is back to its baseline and every buddy merged again.
  * After every step the tests call tl_check(), which runs
- * nc_check_invariants() and an independent check of the same invariants.
+ * ce_check_invariants() and an independent check of the same invariants.
  *
  * Fixtures:
  *  - heap:   rules that hold for any topology; variants with 1, 2 and 4
@@ -28,8 +28,8 @@
 #define HOST	NUMACLAIMS_TARGET_HOST
 #define LEGACY	NUMACLAIMS_TARGET_LEGACY
 #define SPECIAL	NUMACLAIMS_TARGET_SPECIAL
-#define EXACT	NC_MEMF_EXACT_NODE
-#define NOREF	NC_MEMF_NO_REFCOUNT
+#define EXACT	CE_MEMF_EXACT_NODE
+#define NOREF	CE_MEMF_NO_REFCOUNT
 #define U64MAX	UINT64_MAX
 #define BIG	(1ULL << 40)		/* a max_pages that never limits */
 
@@ -43,7 +43,7 @@
 typedef struct numaclaims_claim claim_t;
 #define SET(...)	((claim_t[]){ __VA_ARGS__ })
 #define NSET(...)	((u32)(sizeof(SET(__VA_ARGS__)) / sizeof(claim_t)))
-#define INSTALL(d, ...)	nc_claim_set_install(H, (d), SET(__VA_ARGS__), \
+#define INSTALL(d, ...)	ce_claim_set_install(H, (d), SET(__VA_ARGS__), \
 					     NSET(__VA_ARGS__))
 
 /* The invariants hold (engine checker and ours). */
@@ -113,7 +113,7 @@ static const struct tl_layout sparse_nodes = {
 };
 
 /* A node id below nr_nodes without a pool if there is one, else nr_nodes. */
-static u32 no_pool_node(const struct nc_heap *h)
+static u32 no_pool_node(const struct ce_heap *h)
 {
 	u32 n;
 
@@ -124,12 +124,12 @@ static u32 no_pool_node(const struct nc_heap *h)
 }
 
 /* Allocate everything on @node for @d, largest blocks first. */
-static u64 fill_node(struct tl *t, struct nc_domain *d, u32 node)
+static u64 fill_node(struct tl *t, struct ce_domain *d, u32 node)
 {
 	u64 pages = 0;
 	int order;
 
-	for (order = NC_MAX_ORDER; order >= 0; order--)
+	for (order = CE_MAX_ORDER; order >= 0; order--)
 		while (!tl_alloc(t, d, order, node, EXACT, NULL))
 			pages += 1ULL << order;
 	return pages;
@@ -189,7 +189,7 @@ TEST_F(heap, build_baseline)
 	ASSERT_EQ(variant->layout->nr, NP);
 	ASSERT_EQ(variant->nr_nodes, H->nr_nodes);
 	for (i = 0; i < NP; i++) {
-		const struct nc_node *n = &H->node[P(i)];
+		const struct ce_node *n = &H->node[P(i)];
 
 		ASSERT_TRUE(n->has_pool);
 		ASSERT_EQ(T->base.reserved[P(i)], n->reserved_pages);
@@ -198,7 +198,7 @@ TEST_F(heap, build_baseline)
 		ASSERT_EQ(0, n->offlined_pages);
 		ASSERT_EQ(0, n->outstanding_claims);
 		/* A fresh pool holds exactly its chunks, none merged. */
-		for (o = 0; o <= NC_MAX_ORDER; o++)
+		for (o = 0; o <= CE_MAX_ORDER; o++)
 			ASSERT_EQ(T->base.chunks[P(i)][o],
 				  tl_free_blocks(H, P(i), o));
 		total += n->reserved_pages;
@@ -215,7 +215,7 @@ TEST_F(heap, build_baseline)
 
 TEST_F(heap, domain_list)
 {
-	struct nc_domain *d1, *d2, *d3;
+	struct ce_domain *d1, *d2, *d3;
 	u32 n;
 
 	d1 = tl_dom(T, 100);
@@ -234,20 +234,20 @@ TEST_F(heap, domain_list)
 	ASSERT_EQ(H->nodes_with_pool, d1->node_affinity);
 	ASSERT_EQ(0, d1->tot_pages + d1->outstanding_pages + d1->node_claims +
 		     d1->uncounted_pages);
-	for (n = 0; n < NC_MAX_NODES; n++)
+	for (n = 0; n < CE_MAX_NODES; n++)
 		ASSERT_EQ(0, d2->claims[n] + d2->node_pages[n]);
 
-	ASSERT_EQ(d1, nc_domain_find(H, d1->domid));
-	ASSERT_EQ(d2, nc_domain_find(H, d2->domid));
-	ASSERT_EQ(d3, nc_domain_find(H, d3->domid));
-	ASSERT_NULL(nc_domain_find(H, 12345));
+	ASSERT_EQ(d1, ce_domain_find(H, d1->domid));
+	ASSERT_EQ(d2, ce_domain_find(H, d2->domid));
+	ASSERT_EQ(d3, ce_domain_find(H, d3->domid));
+	ASSERT_NULL(ce_domain_find(H, 12345));
 
 	/* Remove from the middle, then the head. */
 	OK(INSTALL(d2, { 5, HOST }));
 	tl_destroy(T, d2);
 	CHECK();
 	ASSERT_EQ(0, H->outstanding_claims);
-	ASSERT_NULL(nc_domain_find(H, 2));
+	ASSERT_NULL(ce_domain_find(H, 2));
 	ASSERT_EQ(d1, d3->next);
 	ASSERT_EQ(d3, d1->prev);
 	tl_destroy(T, d3);
@@ -259,11 +259,11 @@ TEST_F(heap, domain_list)
 
 TEST_F(heap, check_count)
 {
-	ASSERT_EQ(-EINVAL, nc_claim_set_check_count(H, 0));
-	ASSERT_EQ(0, nc_claim_set_check_count(H, 1));
-	ASSERT_EQ(0, nc_claim_set_check_count(H, H->nr_nodes + 1));
-	ASSERT_EQ(-E2BIG, nc_claim_set_check_count(H, H->nr_nodes + 2));
-	ASSERT_EQ(-E2BIG, nc_claim_set_check_count(H, UINT32_MAX));
+	ASSERT_EQ(-EINVAL, ce_claim_set_check_count(H, 0));
+	ASSERT_EQ(0, ce_claim_set_check_count(H, 1));
+	ASSERT_EQ(0, ce_claim_set_check_count(H, H->nr_nodes + 1));
+	ASSERT_EQ(-E2BIG, ce_claim_set_check_count(H, H->nr_nodes + 2));
+	ASSERT_EQ(-E2BIG, ce_claim_set_check_count(H, UINT32_MAX));
 }
 
 /*
@@ -273,13 +273,13 @@ TEST_F(heap, check_count)
 TEST_F(heap, install_errors_in_documented_order)
 {
 	const u32 X = self->nopool, nr_max = H->nr_nodes + 1;
-	struct nc_domain *d = tl_dom(T, BIG);
-	struct nc_domain *small = tl_dom(T, 100);
+	struct ce_domain *d = tl_dom(T, BIG);
+	struct ce_domain *small = tl_dom(T, 100);
 	const u64 big = AV(P(0)) + 1;	/* more than P0 has */
-	claim_t many[NC_MAX_NODES + 2];
+	claim_t many[CE_MAX_NODES + 2];
 	struct {
 		const char *what;
-		struct nc_domain *d;
+		struct ce_domain *d;
 		u32 nr;
 		claim_t e[4];
 		int err;
@@ -315,7 +315,7 @@ TEST_F(heap, install_errors_in_documented_order)
 		  { { 1, P(0) }, { U64MAX, HOST } }, EINVAL },
 		/* 2. ENOENT. */
 		{ "no pool", d, 1, { { 1, X } }, ENOENT },
-		{ "node 64", d, 1, { { 1, NC_MAX_NODES } }, ENOENT },
+		{ "node 64", d, 1, { { 1, CE_MAX_NODES } }, ENOENT },
 		{ "node 63", d, 1, { { 1, 63 } }, ENOENT },
 		{ "SPECIAL-1", d, 1, { { 1, SPECIAL - 1 } }, ENOENT },
 		{ "no pool, 0 pages", d, 1, { { 0, X } }, ENOENT },
@@ -367,17 +367,17 @@ TEST_F(heap, install_errors_in_documented_order)
 
 	/* 1. count, before anything in the array is looked at. */
 	memset(many, 0xff, sizeof(many));
-	FAILS_CLEANLY(EINVAL, nc_claim_set_install(H, d, many, 0));
-	FAILS_CLEANLY(E2BIG, nc_claim_set_install(H, d, many, nr_max + 1));
+	FAILS_CLEANLY(EINVAL, ce_claim_set_install(H, d, many, 0));
+	FAILS_CLEANLY(E2BIG, ce_claim_set_install(H, d, many, nr_max + 1));
 	for (i = 0; i < nr_max + 1; i++)
 		many[i] = (claim_t){ 1, HOST };
-	FAILS_CLEANLY(E2BIG, nc_claim_set_install(H, d, many, nr_max + 1));
+	FAILS_CLEANLY(E2BIG, ce_claim_set_install(H, d, many, nr_max + 1));
 
 	for (i = 0; i < ARRAY_SIZE(c); i++) {
 		int want = c[i].nr > nr_max ? E2BIG : c[i].err;
 
 		TH_LOG("case %zu: %s", i, c[i].what);
-		FAILS_CLEANLY(want, nc_claim_set_install(H, c[i].d, c[i].e,
+		FAILS_CLEANLY(want, ce_claim_set_install(H, c[i].d, c[i].e,
 							  c[i].nr));
 	}
 
@@ -388,14 +388,14 @@ TEST_F(heap, install_errors_in_documented_order)
 	for (i = 0; i < NP; i++)
 		many[i] = (claim_t){ 1, P(NP - 1 - i) };
 	many[NP] = (claim_t){ 1, HOST };
-	OK(nc_claim_set_install(H, d, many, NP + 1));
+	OK(ce_claim_set_install(H, d, many, NP + 1));
 	ASSERT_EQ(NP + 1, d->outstanding_pages);
 }
 
 /* A set that passes some checks and then fails leaves the old set. */
 TEST_F(heap, install_is_atomic)
 {
-	struct nc_domain *d = tl_dom(T, BIG), *e = tl_dom(T, BIG);
+	struct ce_domain *d = tl_dom(T, BIG), *e = tl_dom(T, BIG);
 	const u64 a0 = AV(P(0));
 
 	OK(INSTALL(d, { 10, P(0) }, { 20, HOST }));
@@ -417,7 +417,7 @@ TEST_F(heap, install_is_atomic)
 
 TEST_F(heap, install_replaces_not_adds)
 {
-	struct nc_domain *d = tl_dom(T, BIG);
+	struct ce_domain *d = tl_dom(T, BIG);
 	const u32 last = PL;
 
 	OK(INSTALL(d, { 10, P(0) }, { 20, HOST }));
@@ -451,7 +451,7 @@ TEST_F(heap, install_replaces_not_adds)
 
 TEST_F(heap, install_zero_entries_clear)
 {
-	struct nc_domain *d = tl_dom(T, BIG);
+	struct ce_domain *d = tl_dom(T, BIG);
 	claim_t out[4];
 	u32 nr = 4;
 
@@ -469,7 +469,7 @@ TEST_F(heap, install_zero_entries_clear)
 	OK(INSTALL(d, { 0, P(0) }, { 5, HOST }));
 	ASSERT_EQ(5, d->outstanding_pages);
 	ASSERT_EQ(0, d->node_claims);
-	ASSERT_EQ(0, nc_claim_set_get(H, d, out, &nr));
+	ASSERT_EQ(0, ce_claim_set_get(H, d, out, &nr));
 	ASSERT_EQ(1, nr);
 	ASSERT_EQ(HOST, out[0].target);
 	ASSERT_EQ(5, out[0].pages);
@@ -484,7 +484,7 @@ TEST_F(heap, install_zero_entries_clear)
 /* Own claims count as free on the node (they are replaced). */
 TEST_F(heap, install_own_node_claim_counts_as_free)
 {
-	struct nc_domain *d = tl_dom(T, BIG), *e = tl_dom(T, BIG);
+	struct ce_domain *d = tl_dom(T, BIG), *e = tl_dom(T, BIG);
 	const u64 a0 = AV(P(0));
 
 	OK(INSTALL(d, { a0, P(0) }));
@@ -505,7 +505,7 @@ TEST_F(heap, install_own_node_claim_counts_as_free)
 /* Step 3: tot_pages + total claims > max_pages; tot not subtracted. */
 TEST_F(heap, install_max_pages)
 {
-	struct nc_domain *d = tl_dom(T, 100);
+	struct ce_domain *d = tl_dom(T, 100);
 
 	FAILS_CLEANLY(EINVAL, INSTALL(d, { 101, HOST }));
 	FAILS_CLEANLY(EINVAL, INSTALL(d, { 51, P(0) }, { 50, HOST }));
@@ -522,35 +522,35 @@ TEST_F(heap, install_max_pages)
 
 TEST_F(heap, get_claim_set)
 {
-	struct nc_domain *d = tl_dom(T, BIG);
-	claim_t in[NC_MAX_NODES + 1], out[NC_MAX_NODES + 2];
+	struct ce_domain *d = tl_dom(T, BIG);
+	claim_t in[CE_MAX_NODES + 1], out[CE_MAX_NODES + 2];
 	u32 nr, i;
 	u64 sum;
 
 	/* Nothing claimed: no entries, also with a zero-sized buffer. */
 	nr = 0;
-	ASSERT_EQ(0, nc_claim_set_get(H, d, out, &nr));
+	ASSERT_EQ(0, ce_claim_set_get(H, d, out, &nr));
 	ASSERT_EQ(0, nr);
 	nr = 3;
-	ASSERT_EQ(0, nc_claim_set_get(H, d, out, &nr));
+	ASSERT_EQ(0, ce_claim_set_get(H, d, out, &nr));
 	ASSERT_EQ(0, nr);
 
 	/* Install nodes in descending order with HOST first. */
 	in[0] = (claim_t){ 7, HOST };
 	for (i = 0; i < NP; i++)
 		in[1 + i] = (claim_t){ 10 + P(NP - 1 - i), P(NP - 1 - i) };
-	OK(nc_claim_set_install(H, d, in, NP + 1));
+	OK(ce_claim_set_install(H, d, in, NP + 1));
 
 	nr = NP;
-	ASSERT_EQ(-ERANGE, nc_claim_set_get(H, d, out, &nr));
+	ASSERT_EQ(-ERANGE, ce_claim_set_get(H, d, out, &nr));
 	ASSERT_EQ(NP + 1, nr);
 	nr = 0;
-	ASSERT_EQ(-ERANGE, nc_claim_set_get(H, d, out, &nr));
+	ASSERT_EQ(-ERANGE, ce_claim_set_get(H, d, out, &nr));
 	ASSERT_EQ(NP + 1, nr);
 
 	memset(out, 0xa5, sizeof(out));
 	nr = NP + 1;
-	ASSERT_EQ(0, nc_claim_set_get(H, d, out, &nr));
+	ASSERT_EQ(0, ce_claim_set_get(H, d, out, &nr));
 	ASSERT_EQ(NP + 1, nr);
 	for (i = 0; i < NP; i++) {
 		ASSERT_EQ(P(i), out[i].target);	/* ascending */
@@ -562,15 +562,15 @@ TEST_F(heap, get_claim_set)
 	ASSERT_EQ(0, out[NP].cmd);
 
 	/* GET's output is a valid SET input that changes nothing. */
-	OK(nc_claim_set_install(H, d, out, nr));
+	OK(ce_claim_set_install(H, d, out, nr));
 	for (i = 0, sum = 7; i < NP; i++)
 		sum += 10 + P(i);
 	ASSERT_EQ(sum, d->outstanding_pages);
 	ASSERT_EQ(sum, H->outstanding_claims);
 
 	/* A bigger buffer: nr says how many were written. */
-	nr = NC_MAX_NODES + 2;
-	ASSERT_EQ(0, nc_claim_set_get(H, d, out, &nr));
+	nr = CE_MAX_NODES + 2;
+	ASSERT_EQ(0, ce_claim_set_get(H, d, out, &nr));
 	ASSERT_EQ(NP + 1, nr);
 
 	/* Redeem the host-wide part away: no HOST entry any more. */
@@ -578,22 +578,22 @@ TEST_F(heap, get_claim_set)
 	OK(tl_alloc(T, d, 1, P(0), EXACT, NULL));
 	ASSERT_EQ(1, d->outstanding_pages);
 	nr = 1;
-	ASSERT_EQ(0, nc_claim_set_get(H, d, out, &nr));
+	ASSERT_EQ(0, ce_claim_set_get(H, d, out, &nr));
 	ASSERT_EQ(1, nr);
 	ASSERT_EQ(1, out[0].pages);
 	ASSERT_EQ(HOST, out[0].target);
 	OK(INSTALL(d, { 3, P(0) }));
 	nr = 1;
-	ASSERT_EQ(0, nc_claim_set_get(H, d, out, &nr));
+	ASSERT_EQ(0, ce_claim_set_get(H, d, out, &nr));
 	ASSERT_EQ(1, nr);
 	ASSERT_EQ(P(0), out[0].target);
 	ASSERT_EQ(3, out[0].pages);
 
 	/* A legacy claim reads back as one HOST entry. */
-	OK(nc_claim_pages_legacy(H, d, 0));
-	OK(nc_claim_pages_legacy(H, d, 50));
+	OK(ce_claim_pages_legacy(H, d, 0));
+	OK(ce_claim_pages_legacy(H, d, 50));
 	nr = 1;
-	ASSERT_EQ(0, nc_claim_set_get(H, d, out, &nr));
+	ASSERT_EQ(0, ce_claim_set_get(H, d, out, &nr));
 	ASSERT_EQ(1, nr);
 	ASSERT_EQ(HOST, out[0].target);
 	ASSERT_EQ(50 - d->tot_pages, out[0].pages);
@@ -602,7 +602,7 @@ TEST_F(heap, get_claim_set)
 /* A single LEGACY entry: legacy arithmetic, but it replaces. */
 TEST_F(heap, install_legacy_entry)
 {
-	struct nc_domain *d = tl_dom(T, 1000), *hog = tl_dom(T, BIG);
+	struct ce_domain *d = tl_dom(T, 1000), *hog = tl_dom(T, BIG);
 	u64 u;
 
 	OK(INSTALL(d, { 100, LEGACY }));
@@ -644,55 +644,55 @@ TEST_F(heap, install_legacy_entry)
 /* XENMEM_claim_pages, as upstream domain_set_outstanding_pages(). */
 TEST_F(heap, legacy_claim_pages)
 {
-	struct nc_domain *d = tl_dom(T, 1000), *hog = tl_dom(T, BIG);
+	struct ce_domain *d = tl_dom(T, 1000), *hog = tl_dom(T, BIG);
 
 	/* 0 releases and succeeds, also with nothing to release. */
-	OK(nc_claim_pages_legacy(H, d, 0));
-	OK(nc_claim_pages_legacy(H, d, 100));
+	OK(ce_claim_pages_legacy(H, d, 0));
+	OK(ce_claim_pages_legacy(H, d, 100));
 	ASSERT_EQ(100, d->outstanding_pages);
 	ASSERT_EQ(100, tl_host_part(d));
 	/* One active claim per domain. */
-	FAILS_CLEANLY(EINVAL, nc_claim_pages_legacy(H, d, 100));
-	FAILS_CLEANLY(EINVAL, nc_claim_pages_legacy(H, d, 200));
-	FAILS_CLEANLY(EINVAL, nc_claim_pages_legacy(H, d, 50));
-	OK(nc_claim_pages_legacy(H, d, 0));
+	FAILS_CLEANLY(EINVAL, ce_claim_pages_legacy(H, d, 100));
+	FAILS_CLEANLY(EINVAL, ce_claim_pages_legacy(H, d, 200));
+	FAILS_CLEANLY(EINVAL, ce_claim_pages_legacy(H, d, 50));
+	OK(ce_claim_pages_legacy(H, d, 0));
 	ASSERT_EQ(0, d->outstanding_pages);
 	ASSERT_EQ(0, H->outstanding_claims);
 	/* A claim set's node claim is an active claim too. */
 	OK(INSTALL(d, { 5, P(0) }));
-	FAILS_CLEANLY(EINVAL, nc_claim_pages_legacy(H, d, 100));
-	OK(nc_claim_pages_legacy(H, d, 0));
+	FAILS_CLEANLY(EINVAL, ce_claim_pages_legacy(H, d, 100));
+	OK(ce_claim_pages_legacy(H, d, 0));
 	ASSERT_EQ(0, H->node[P(0)].outstanding_claims);
 
 	/* target <= tot_pages, > max_pages: EINVAL; claim = target - tot. */
 	OK(tl_alloc(T, d, 4, -1, 0, NULL));
-	FAILS_CLEANLY(EINVAL, nc_claim_pages_legacy(H, d, 16));
-	FAILS_CLEANLY(EINVAL, nc_claim_pages_legacy(H, d, 1));
-	FAILS_CLEANLY(EINVAL, nc_claim_pages_legacy(H, d, 1001));
-	FAILS_CLEANLY(EINVAL, nc_claim_pages_legacy(H, d, U64MAX));
-	OK(nc_claim_pages_legacy(H, d, 17));
+	FAILS_CLEANLY(EINVAL, ce_claim_pages_legacy(H, d, 16));
+	FAILS_CLEANLY(EINVAL, ce_claim_pages_legacy(H, d, 1));
+	FAILS_CLEANLY(EINVAL, ce_claim_pages_legacy(H, d, 1001));
+	FAILS_CLEANLY(EINVAL, ce_claim_pages_legacy(H, d, U64MAX));
+	OK(ce_claim_pages_legacy(H, d, 17));
 	ASSERT_EQ(1, d->outstanding_pages);
-	OK(nc_claim_pages_legacy(H, d, 0));
-	OK(nc_claim_pages_legacy(H, d, 1000));
+	OK(ce_claim_pages_legacy(H, d, 0));
+	OK(ce_claim_pages_legacy(H, d, 1000));
 	ASSERT_EQ(984, d->outstanding_pages);
 	ASSERT_EQ(1000, d->tot_pages + d->outstanding_pages);
-	OK(nc_claim_pages_legacy(H, d, 0));
+	OK(ce_claim_pages_legacy(H, d, 0));
 
 	/* ENOMEM: target - tot above the host's unclaimed memory. */
 	OK(INSTALL(hog, { H->total_avail_pages - 200, HOST }));
-	FAILS_CLEANLY(ENOMEM, nc_claim_pages_legacy(H, d, 16 + 201));
-	OK(nc_claim_pages_legacy(H, d, 16 + 200));
+	FAILS_CLEANLY(ENOMEM, ce_claim_pages_legacy(H, d, 16 + 201));
+	OK(ce_claim_pages_legacy(H, d, 16 + 200));
 	ASSERT_EQ(0, tl_unclaimed(T));
 }
 
 TEST_F(heap, release_and_remove_drop_claims)
 {
-	struct nc_domain *d = tl_dom(T, BIG), *e = tl_dom(T, BIG);
+	struct ce_domain *d = tl_dom(T, BIG), *e = tl_dom(T, BIG);
 
 	OK(INSTALL(d, { 5, P(0) }, { 7, HOST }));
 	OK(INSTALL(e, { 3, HOST }, { 4, PL }));
 	ASSERT_EQ(19, H->outstanding_claims);
-	nc_release_claims(H, d);
+	ce_release_claims(H, d);
 	CHECK();
 	ASSERT_EQ(0, d->outstanding_pages);
 	ASSERT_EQ(0, d->node_claims);
@@ -709,15 +709,15 @@ TEST_F(heap, release_and_remove_drop_claims)
 /* A domain with max_pages 0 can claim nothing and allocate nothing. */
 TEST_F(heap, max_pages_zero)
 {
-	struct nc_domain *d = tl_dom(T, 0);
+	struct ce_domain *d = tl_dom(T, 0);
 
 	FAILS_CLEANLY(EINVAL, INSTALL(d, { 1, HOST }));
 	FAILS_CLEANLY(EINVAL, INSTALL(d, { 1, P(0) }));
 	FAILS_CLEANLY(EINVAL, INSTALL(d, { 1, LEGACY }));
-	FAILS_CLEANLY(EINVAL, nc_claim_pages_legacy(H, d, 1));
+	FAILS_CLEANLY(EINVAL, ce_claim_pages_legacy(H, d, 1));
 	OK(INSTALL(d, { 0, HOST }));
 	OK(INSTALL(d, { 0, P(0) }));
-	OK(nc_claim_pages_legacy(H, d, 0));
+	OK(ce_claim_pages_legacy(H, d, 0));
 	FAILS_CLEANLY(E2BIG, tl_alloc(T, d, 0, -1, 0, NULL));
 	/* Uncounted allocations do not count against max_pages. */
 	OK(tl_alloc(T, d, 3, -1, NOREF, NULL));
@@ -727,7 +727,7 @@ TEST_F(heap, max_pages_zero)
 
 TEST_F(heap, alloc_beyond_max_pages)
 {
-	struct nc_domain *d = tl_dom(T, 20);
+	struct ce_domain *d = tl_dom(T, 20);
 	size_t idx;
 
 	OK(tl_alloc(T, d, 4, -1, 0, NULL));
@@ -748,7 +748,7 @@ TEST_F(heap, alloc_beyond_max_pages)
 	FAILS_CLEANLY(E2BIG, tl_alloc(T, d, 3, -1, 0, NULL));
 	OK(tl_alloc(T, d, 2, -1, 0, NULL));
 	/* Raising max_pages lets it go on. */
-	nc_set_max_pages(H, d, 21);
+	ce_set_max_pages(H, d, 21);
 	OK(tl_alloc(T, d, 0, -1, 0, NULL));
 	FAILS_CLEANLY(E2BIG, tl_alloc(T, d, 0, -1, 0, NULL));
 }
@@ -756,14 +756,14 @@ TEST_F(heap, alloc_beyond_max_pages)
 /* EINVAL (order), ENOENT (node), E2BIG (max_pages), ENOMEM, in order. */
 TEST_F(heap, alloc_errors_in_order)
 {
-	struct nc_domain *z = tl_dom(T, 0), *d = tl_dom(T, BIG);
-	struct nc_domain *hog = tl_dom(T, BIG);
+	struct ce_domain *z = tl_dom(T, 0), *d = tl_dom(T, BIG);
+	struct ce_domain *hog = tl_dom(T, BIG);
 	u32 node, frame;
 
-	FAILS_CLEANLY(EINVAL, tl_alloc(T, d, NC_MAX_ORDER + 1, -1, 0, NULL));
+	FAILS_CLEANLY(EINVAL, tl_alloc(T, d, CE_MAX_ORDER + 1, -1, 0, NULL));
 	FAILS_CLEANLY(EINVAL, tl_alloc(T, d, 31, -1, 0, NULL));
-	FAILS_CLEANLY(EINVAL, tl_alloc(T, z, NC_MAX_ORDER + 1, 64, 0, NULL));
-	FAILS_CLEANLY(EINVAL, tl_alloc(T, NULL, NC_MAX_ORDER + 1, -1, 0, NULL));
+	FAILS_CLEANLY(EINVAL, tl_alloc(T, z, CE_MAX_ORDER + 1, 64, 0, NULL));
+	FAILS_CLEANLY(EINVAL, tl_alloc(T, NULL, CE_MAX_ORDER + 1, -1, 0, NULL));
 	FAILS_CLEANLY(ENOENT, tl_alloc(T, z, 0, self->nopool, 0, NULL));
 	FAILS_CLEANLY(ENOENT, tl_alloc(T, d, 0, self->nopool, EXACT, NULL));
 	FAILS_CLEANLY(ENOENT, tl_alloc(T, d, 0, 63, 0, NULL));
@@ -777,14 +777,14 @@ TEST_F(heap, alloc_errors_in_order)
 	FAILS_CLEANLY(ENOMEM, tl_alloc(T, z, 0, -1, NOREF, NULL));
 	/* Nothing is written to the outputs on failure, no crash either. */
 	node = frame = 77;
-	ASSERT_EQ(-ENOMEM, nc_alloc_extent(H, d, 0, -1, 0, &node, &frame, NULL));
+	ASSERT_EQ(-ENOMEM, ce_alloc_extent(H, d, 0, -1, 0, &node, &frame, NULL));
 	CHECK();
 }
 
 /* Host-wide claims protect memory from another domain. */
 TEST_F(heap, host_claim_protects_from_other_domain)
 {
-	struct nc_domain *a = tl_dom(T, BIG), *b = tl_dom(T, BIG);
+	struct ce_domain *a = tl_dom(T, BIG), *b = tl_dom(T, BIG);
 	const u64 total = H->total_avail_pages;
 	int rc;
 
@@ -811,7 +811,7 @@ TEST_F(heap, host_claim_protects_from_other_domain)
 /* Uncounted allocations may use unclaimed memory only. */
 TEST_F(heap, no_refcount_uses_unclaimed_memory_only)
 {
-	struct nc_domain *a = tl_dom(T, BIG), *b = tl_dom(T, 8);
+	struct ce_domain *a = tl_dom(T, BIG), *b = tl_dom(T, 8);
 	const u64 total = H->total_avail_pages;
 
 	OK(INSTALL(a, { total, HOST }));
@@ -840,7 +840,7 @@ TEST_F(heap, no_refcount_uses_unclaimed_memory_only)
 /* An allocation for nobody (d == NULL) is not counted and not protected. */
 TEST_F(heap, alloc_for_nobody)
 {
-	struct nc_domain *a = tl_dom(T, BIG);
+	struct ce_domain *a = tl_dom(T, BIG);
 	const u64 total = H->total_avail_pages;
 	u32 node;
 
@@ -857,8 +857,8 @@ TEST_F(heap, alloc_for_nobody)
 /* SPEC: "a claim of 1 page plus 511 unclaimed pages satisfies an order-9 extent". */
 TEST_F(heap, claim_1_plus_511_unclaimed_serves_order_9_host)
 {
-	struct nc_domain *hog = tl_dom(T, BIG), *d = tl_dom(T, BIG);
-	struct nc_domain *e = tl_dom(T, BIG);
+	struct ce_domain *hog = tl_dom(T, BIG), *d = tl_dom(T, BIG);
+	struct ce_domain *e = tl_dom(T, BIG);
 	const u64 total = H->total_avail_pages;
 
 	OK(INSTALL(hog, { total - 512, HOST }));
@@ -877,8 +877,8 @@ TEST_F(heap, claim_1_plus_511_unclaimed_serves_order_9_host)
 
 TEST_F(heap, claim_1_plus_511_unclaimed_serves_order_9_node)
 {
-	struct nc_domain *hog = tl_dom(T, BIG), *d = tl_dom(T, BIG);
-	struct nc_domain *e = tl_dom(T, BIG);
+	struct ce_domain *hog = tl_dom(T, BIG), *d = tl_dom(T, BIG);
+	struct ce_domain *e = tl_dom(T, BIG);
 	const u64 a0 = AV(P(0));
 
 	OK(INSTALL(hog, { a0 - 512, P(0) }));
@@ -901,7 +901,7 @@ TEST_F(heap, claim_1_plus_511_unclaimed_serves_order_9_node)
 /* SPEC: any counted allocation redeems, even with plenty unclaimed. */
 TEST_F(heap, redeem_even_when_unclaimed_is_plentiful)
 {
-	struct nc_domain *d = tl_dom(T, BIG);
+	struct ce_domain *d = tl_dom(T, BIG);
 
 	OK(INSTALL(d, { 10, P(0) }));
 	OK(tl_alloc(T, d, 0, P(0), EXACT, NULL));
@@ -920,7 +920,7 @@ TEST_F(heap, redeem_even_when_unclaimed_is_plentiful)
 /* Redeem order on one node: the node claim, then the host-wide part. */
 TEST_F(heap, redeem_node_claim_before_host_wide)
 {
-	struct nc_domain *d = tl_dom(T, BIG);
+	struct ce_domain *d = tl_dom(T, BIG);
 
 	OK(INSTALL(d, { 10, P(0) }, { 10, HOST }));
 	OK(tl_alloc(T, d, 3, P(0), EXACT, NULL));
@@ -936,7 +936,7 @@ TEST_F(heap, redeem_node_claim_before_host_wide)
 /* SPEC: freeing pages never gives claims back. */
 TEST_F(heap, free_does_not_give_claims_back)
 {
-	struct nc_domain *d = tl_dom(T, BIG);
+	struct ce_domain *d = tl_dom(T, BIG);
 	const u64 a0 = AV(P(0));
 
 	OK(INSTALL(d, { 10, P(0) }, { 3, HOST }));
@@ -950,8 +950,8 @@ TEST_F(heap, free_does_not_give_claims_back)
 	ASSERT_EQ(0, d->tot_pages);
 	ASSERT_EQ(a0, AV(P(0)));
 	/* A legacy claim is not given back either. */
-	OK(nc_claim_pages_legacy(H, d, 0));
-	OK(nc_claim_pages_legacy(H, d, 8));
+	OK(ce_claim_pages_legacy(H, d, 0));
+	OK(ce_claim_pages_legacy(H, d, 8));
 	OK(tl_alloc(T, d, 3, -1, 0, NULL));
 	ASSERT_EQ(0, d->outstanding_pages);
 	ASSERT_EQ(8, tl_free_dom(T, d, -1, 8));
@@ -962,12 +962,12 @@ TEST_F(heap, free_does_not_give_claims_back)
 /*
  * A page its domain frees while someone still holds it (a mapping being
  * torn down, a get_user_pages() pin) leaves the domain's accounting at once
- * but is neither free nor reusable until nc_release_held(); the invariant
+ * but is neither free nor reusable until ce_release_held(); the invariant
  * "reserved = free + offlined + held + in physmaps" keeps counting it.
  */
 TEST_F(heap, held_pages_wait_for_release)
 {
-	struct nc_domain *d = tl_dom(T, BIG);
+	struct ce_domain *d = tl_dom(T, BIG);
 	const u64 a0 = AV(P(0)), total0 = H->total_avail_pages;
 	u32 node, frame, f;
 	size_t e, held;
@@ -997,7 +997,7 @@ TEST_F(heap, held_pages_wait_for_release)
 	/* Losing track of a held page is a violation the checker reports. */
 	H->node[P(0)].held_pages--;
 	H->total_held_pages--;
-	ASSERT_EQ(-EUCLEAN, nc_check_invariants(H, &(const char *){ NULL }));
+	ASSERT_EQ(-EUCLEAN, ce_check_invariants(H, &(const char *){ NULL }));
 	H->node[P(0)].held_pages++;
 	H->total_held_pages++;
 	CHECK();
@@ -1014,7 +1014,7 @@ TEST_F(heap, held_pages_wait_for_release)
 	 * were freed by the domain): the next allocation takes clean memory
 	 * elsewhere on the node, not it.
 	 */
-	ASSERT_LE(4, nc_scrub_pages(H, P(0)));
+	ASSERT_LE(4, ce_scrub_pages(H, P(0)));
 	OK(tl_alloc(T, d, 2, P(0), EXACT, &node));
 	f = T->ext[tl_find_ext(T, d, P(0))].frame;
 	ASSERT_NE(frame, f);
@@ -1027,7 +1027,7 @@ TEST_F(heap, held_pages_wait_for_release)
 /* An uncounted page held at free leaves uncounted_pages, not tot_pages. */
 TEST_F(heap, held_uncounted_page)
 {
-	struct nc_domain *d = tl_dom(T, BIG);
+	struct ce_domain *d = tl_dom(T, BIG);
 	const u64 a0 = AV(P(0));
 	size_t held;
 
@@ -1046,7 +1046,7 @@ TEST_F(heap, held_uncounted_page)
 /* A held page outlives its domain; the teardown still finds nothing lost. */
 TEST_F(heap, held_page_outlives_domain)
 {
-	struct nc_domain *d = tl_dom(T, BIG);
+	struct ce_domain *d = tl_dom(T, BIG);
 
 	OK(tl_alloc(T, d, 1, PL, EXACT, NULL));
 	tl_hold_page(T, tl_find_ext(T, d, PL), 1);
@@ -1059,43 +1059,43 @@ TEST_F(heap, held_page_outlives_domain)
 /* SET_MAX_PAGES recalls claims above max(0, max - tot): host-wide first. */
 TEST_F(heap, set_max_pages_recalls_host_wide_first)
 {
-	struct nc_domain *d = tl_dom(T, 100);
+	struct ce_domain *d = tl_dom(T, 100);
 
 	OK(INSTALL(d, { 30, P(0) }, { 40, HOST }));
-	nc_set_max_pages(H, d, 200);
+	ce_set_max_pages(H, d, 200);
 	CHECK();
 	ASSERT_EQ(70, d->outstanding_pages);
-	nc_set_max_pages(H, d, 70);
+	ce_set_max_pages(H, d, 70);
 	CHECK();
 	ASSERT_EQ(70, d->outstanding_pages);
-	nc_set_max_pages(H, d, 60);
+	ce_set_max_pages(H, d, 60);
 	CHECK();
 	ASSERT_EQ(30, d->claims[P(0)]);
 	ASSERT_EQ(30, tl_host_part(d));
 	OK(tl_alloc(T, d, 3, P(0), EXACT, NULL));
 	ASSERT_EQ(22, d->claims[P(0)]);
-	nc_set_max_pages(H, d, 50);	/* allowed 42 of 52 */
+	ce_set_max_pages(H, d, 50);	/* allowed 42 of 52 */
 	CHECK();
 	ASSERT_EQ(22, d->claims[P(0)]);
 	ASSERT_EQ(20, tl_host_part(d));
-	nc_set_max_pages(H, d, 30);	/* allowed 22 of 42 */
+	ce_set_max_pages(H, d, 30);	/* allowed 22 of 42 */
 	CHECK();
 	ASSERT_EQ(22, d->claims[P(0)]);
 	ASSERT_EQ(0, tl_host_part(d));
-	nc_set_max_pages(H, d, 20);	/* allowed 12 */
+	ce_set_max_pages(H, d, 20);	/* allowed 12 */
 	CHECK();
 	ASSERT_EQ(12, d->claims[P(0)]);
 	ASSERT_EQ(12, H->node[P(0)].outstanding_claims);
 	ASSERT_EQ(12, H->outstanding_claims);
 	/* Below tot_pages: nothing may stay claimed, nothing allocated. */
-	nc_set_max_pages(H, d, 4);
+	ce_set_max_pages(H, d, 4);
 	CHECK();
 	ASSERT_EQ(4, d->max_pages);
 	ASSERT_EQ(0, d->outstanding_pages);
 	ASSERT_EQ(0, H->outstanding_claims);
 	FAILS_CLEANLY(E2BIG, tl_alloc(T, d, 0, -1, 0, NULL));
 	/* Raising it again restores no claim. */
-	nc_set_max_pages(H, d, 100);
+	ce_set_max_pages(H, d, 100);
 	CHECK();
 	ASSERT_EQ(0, d->outstanding_pages);
 	ASSERT_EQ(8, d->tot_pages);
@@ -1108,58 +1108,58 @@ TEST_F(heap, set_max_pages_recalls_host_wide_first)
  */
 TEST_F(heap, claims_while_tot_above_max)
 {
-	struct nc_domain *d = tl_dom(T, 100);
+	struct ce_domain *d = tl_dom(T, 100);
 
 	OK(INSTALL(d, { 50, HOST }));
 	OK(tl_alloc(T, d, 4, -1, 0, NULL));
 	OK(tl_alloc(T, d, 4, -1, 0, NULL));
 	ASSERT_EQ(18, d->outstanding_pages);
-	nc_set_max_pages(H, d, 16);
+	ce_set_max_pages(H, d, 16);
 	CHECK();
 	ASSERT_EQ(0, d->outstanding_pages);
 	FAILS_CLEANLY(EINVAL, INSTALL(d, { 1, HOST }));
 	/* claiming nothing is never above max_pages: {0, HOST} clears */
 	OK(INSTALL(d, { 0, HOST }));
-	FAILS_CLEANLY(EINVAL, nc_claim_pages_legacy(H, d, 40));
-	OK(nc_claim_pages_legacy(H, d, 0));
+	FAILS_CLEANLY(EINVAL, ce_claim_pages_legacy(H, d, 40));
+	OK(ce_claim_pages_legacy(H, d, 0));
 	ASSERT_EQ(16, tl_free_dom(T, d, -1, 16));
 	ASSERT_EQ(16, d->tot_pages);
 	OK(INSTALL(d, { 0, HOST }));
 	FAILS_CLEANLY(EINVAL, INSTALL(d, { 1, HOST }));
-	nc_set_max_pages(H, d, 17);
+	ce_set_max_pages(H, d, 17);
 	OK(INSTALL(d, { 1, HOST }));
 }
 
 TEST_F(heap, offline_and_online)
 {
-	struct nc_domain *d = tl_dom(T, BIG);
+	struct ce_domain *d = tl_dom(T, BIG);
 	const u32 n = P(0);
 	const u64 a0 = AV(n), total = H->total_avail_pages;
 	u8 *seen = calloc(T->nr_frames[n], 1);
 	u32 f, count;
 
 	ASSERT_NE(NULL, seen);
-	FAILS_CLEANLY(ENOENT, nc_offline_pages(H, self->nopool, 1));
-	FAILS_CLEANLY(ENOENT, nc_offline_pages(H, 64, 1));
-	FAILS_CLEANLY(ENOENT, nc_offline_pages(H, UINT32_MAX, 1));
-	FAILS_CLEANLY(ENOENT, nc_online_pages(H, self->nopool, 0));
-	FAILS_CLEANLY(ENOENT, nc_online_pages(H, 64, 0));
-	FAILS_CLEANLY(ENOMEM, nc_offline_pages(H, n, a0 + 1));
-	FAILS_CLEANLY(ENOMEM, nc_offline_pages(H, n, U64MAX));
-	FAILS_CLEANLY(EINVAL, nc_online_pages(H, n, 1));
-	FAILS_CLEANLY(EINVAL, nc_online_pages(H, n, U64MAX));
-	OK(nc_offline_pages(H, n, 0));
-	OK(nc_online_pages(H, n, 0));
+	FAILS_CLEANLY(ENOENT, ce_offline_pages(H, self->nopool, 1));
+	FAILS_CLEANLY(ENOENT, ce_offline_pages(H, 64, 1));
+	FAILS_CLEANLY(ENOENT, ce_offline_pages(H, UINT32_MAX, 1));
+	FAILS_CLEANLY(ENOENT, ce_online_pages(H, self->nopool, 0));
+	FAILS_CLEANLY(ENOENT, ce_online_pages(H, 64, 0));
+	FAILS_CLEANLY(ENOMEM, ce_offline_pages(H, n, a0 + 1));
+	FAILS_CLEANLY(ENOMEM, ce_offline_pages(H, n, U64MAX));
+	FAILS_CLEANLY(EINVAL, ce_online_pages(H, n, 1));
+	FAILS_CLEANLY(EINVAL, ce_online_pages(H, n, U64MAX));
+	OK(ce_offline_pages(H, n, 0));
+	OK(ce_online_pages(H, n, 0));
 	ASSERT_EQ(a0, AV(n));
 
-	OK(nc_offline_pages(H, n, 10));
+	OK(ce_offline_pages(H, n, 10));
 	ASSERT_EQ(a0 - 10, AV(n));
 	ASSERT_EQ(10, H->node[n].offlined_pages);
 	ASSERT_EQ(total - 10, H->total_avail_pages);
 	/* The offlined frames: 10 distinct pool frames. */
 	count = 0;
-	for (f = nc_offline_frame_next(H, n, NC_NO_FRAME); f != NC_NO_FRAME;
-	     f = nc_offline_frame_next(H, n, f)) {
+	for (f = ce_offline_frame_next(H, n, CE_NO_FRAME); f != CE_NO_FRAME;
+	     f = ce_offline_frame_next(H, n, f)) {
 		ASSERT_LT(f, T->nr_frames[n]);
 		ASSERT_NE(0, T->chunk_of[n][f]);
 		ASSERT_EQ(0, seen[f]);
@@ -1167,23 +1167,23 @@ TEST_F(heap, offline_and_online)
 		ASSERT_LT(++count, 1000);
 	}
 	ASSERT_EQ(10, count);
-	FAILS_CLEANLY(EINVAL, nc_online_pages(H, n, 11));
-	OK(nc_online_pages(H, n, 4));
+	FAILS_CLEANLY(EINVAL, ce_online_pages(H, n, 11));
+	OK(ce_online_pages(H, n, 4));
 	ASSERT_EQ(6, H->node[n].offlined_pages);
 	count = 0;
-	for (f = nc_offline_frame_next(H, n, NC_NO_FRAME); f != NC_NO_FRAME;
-	     f = nc_offline_frame_next(H, n, f))
+	for (f = ce_offline_frame_next(H, n, CE_NO_FRAME); f != CE_NO_FRAME;
+	     f = ce_offline_frame_next(H, n, f))
 		ASSERT_LT(++count, 1000);
 	ASSERT_EQ(6, count);
 
 	/* Offlined frames are never handed out (tl_alloc checks). */
 	ASSERT_EQ(a0 - 6, fill_node(T, d, n));
 	ASSERT_EQ(0, AV(n));
-	FAILS_CLEANLY(ENOMEM, nc_offline_pages(H, n, 1));
+	FAILS_CLEANLY(ENOMEM, ce_offline_pages(H, n, 1));
 	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 0, n, EXACT, NULL));
 	tl_free_dom(T, d, n, U64MAX);
 	CHECK();
-	OK(nc_offline_pages(H, n, AV(n)));
+	OK(ce_offline_pages(H, n, AV(n)));
 	ASSERT_EQ(0, AV(n));
 	ASSERT_EQ(a0, H->node[n].offlined_pages);
 	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 0, n, EXACT, NULL));
@@ -1200,17 +1200,17 @@ TEST_F(heap, offline_and_online)
  */
 TEST_F(heap, offline_commit_then_settle_in_batches)
 {
-	struct nc_domain *d = tl_dom(T, BIG);
+	struct ce_domain *d = tl_dom(T, BIG);
 	const u32 n = P(0);
 	const u64 a0 = AV(n);
 	u64 left, prev, calls = 0;
 
 	ASSERT_LT(300, a0);
 	OK(INSTALL(d, { a0 / 2, n }));
-	FAILS_CLEANLY(ENOMEM, nc_offline_commit(H, n, a0 + 1));
-	FAILS_CLEANLY(ENOENT, nc_offline_commit(H, self->nopool, 1));
-	ASSERT_EQ(0, nc_offline_settle(H, self->nopool, 10));
-	OK(nc_offline_commit(H, n, a0 - 100));
+	FAILS_CLEANLY(ENOMEM, ce_offline_commit(H, n, a0 + 1));
+	FAILS_CLEANLY(ENOENT, ce_offline_commit(H, self->nopool, 1));
+	ASSERT_EQ(0, ce_offline_settle(H, self->nopool, 10));
+	OK(ce_offline_commit(H, n, a0 - 100));
 	ASSERT_EQ(100, AV(n));
 	ASSERT_EQ(a0 - 100, H->node[n].offlined_pages);
 	ASSERT_EQ(a0 - 100, H->node[n].offline_pending);
@@ -1218,12 +1218,12 @@ TEST_F(heap, offline_commit_then_settle_in_batches)
 	ASSERT_EQ(100, d->claims[n]);
 	CHECK();
 	/* Nothing pending can be onlined. */
-	FAILS_CLEANLY(EINVAL, nc_online_pages(H, n, 1));
+	FAILS_CLEANLY(EINVAL, ce_online_pages(H, n, 1));
 	/* Allocations between batches get the 100 pages, never more. */
 	for (left = 0; left < 40; left++)
 		OK(tl_alloc(T, d, 0, n, EXACT, NULL));
 	for (left = prev = a0 - 100; left; prev = left) {
-		left = nc_offline_settle(H, n, 7);
+		left = ce_offline_settle(H, n, 7);
 		ASSERT_GE(7, prev - left);
 		ASSERT_LT(0, prev - left);
 		CHECK();
@@ -1234,7 +1234,7 @@ TEST_F(heap, offline_commit_then_settle_in_batches)
 	ASSERT_EQ(60, fill_node(T, d, n));
 	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 0, n, EXACT, NULL));
 	tl_free_dom(T, d, n, U64MAX);
-	OK(nc_online_pages(H, n, a0 - 100));
+	OK(ce_online_pages(H, n, a0 - 100));
 	ASSERT_EQ(a0, AV(n));
 	CHECK();
 }
@@ -1242,7 +1242,7 @@ TEST_F(heap, offline_commit_then_settle_in_batches)
 /* Offlining recalls host-wide claims, newest domain first. */
 TEST_F(heap, offline_recalls_host_wide_newest_first)
 {
-	struct nc_domain *f = tl_dom(T, BIG), *a, *b;
+	struct ce_domain *f = tl_dom(T, BIG), *a, *b;
 	const u32 n = P(0);
 	u32 i;
 
@@ -1253,20 +1253,20 @@ TEST_F(heap, offline_recalls_host_wide_newest_first)
 	b = tl_dom(T, BIG);
 	OK(INSTALL(a, { 200, HOST }));
 	OK(INSTALL(b, { 100, HOST }));
-	OK(nc_offline_pages(H, n, AV(n) - 300));
+	OK(ce_offline_pages(H, n, AV(n) - 300));
 	ASSERT_EQ(300, H->outstanding_claims);
-	OK(nc_offline_pages(H, n, 30));
+	OK(ce_offline_pages(H, n, 30));
 	ASSERT_EQ(200, a->outstanding_pages);
 	ASSERT_EQ(70, b->outstanding_pages);
-	OK(nc_offline_pages(H, n, 100));
+	OK(ce_offline_pages(H, n, 100));
 	ASSERT_EQ(170, a->outstanding_pages);
 	ASSERT_EQ(0, b->outstanding_pages);
-	OK(nc_offline_pages(H, n, 170));
+	OK(ce_offline_pages(H, n, 170));
 	ASSERT_EQ(0, a->outstanding_pages);
 	ASSERT_EQ(0, H->outstanding_claims);
 	ASSERT_EQ(0, H->total_avail_pages);
 	/* Onlining restores no claim. */
-	OK(nc_online_pages(H, n, 100));
+	OK(ce_online_pages(H, n, 100));
 	ASSERT_EQ(0, H->outstanding_claims);
 	ASSERT_EQ(100, H->total_avail_pages);
 }
@@ -1279,7 +1279,7 @@ TEST_F(heap, offline_recalls_host_wide_newest_first)
  */
 TEST_F(heap, offline_recalls_node_then_host_wide)
 {
-	struct nc_domain *f = tl_dom(T, BIG), *a, *b, *c;
+	struct ce_domain *f = tl_dom(T, BIG), *a, *b, *c;
 	const u32 n = P(0);
 	u32 i;
 
@@ -1291,16 +1291,16 @@ TEST_F(heap, offline_recalls_node_then_host_wide)
 	OK(INSTALL(a, { 100, n }, { 10, HOST }));
 	OK(INSTALL(b, { 100, n }));
 	OK(INSTALL(c, { 30, HOST }));
-	OK(nc_offline_pages(H, n, AV(n) - 240));
+	OK(ce_offline_pages(H, n, AV(n) - 240));
 	ASSERT_EQ(240, AV(n));
 	ASSERT_EQ(240, H->outstanding_claims);
 
-	OK(nc_offline_pages(H, n, 20));		/* avail 220 */
+	OK(ce_offline_pages(H, n, 20));		/* avail 220 */
 	ASSERT_EQ(110, a->outstanding_pages);
 	ASSERT_EQ(100, b->outstanding_pages);
 	ASSERT_EQ(10, c->outstanding_pages);
 
-	OK(nc_offline_pages(H, n, 70));		/* avail 150 */
+	OK(ce_offline_pages(H, n, 70));		/* avail 150 */
 	ASSERT_EQ(100, a->claims[n]);
 	ASSERT_EQ(50, b->claims[n]);
 	ASSERT_EQ(0, c->outstanding_pages);
@@ -1308,54 +1308,54 @@ TEST_F(heap, offline_recalls_node_then_host_wide)
 	ASSERT_EQ(150, H->node[n].outstanding_claims);
 	ASSERT_EQ(150, H->outstanding_claims);
 
-	OK(nc_offline_pages(H, n, 100));	/* avail 50 */
+	OK(ce_offline_pages(H, n, 100));	/* avail 50 */
 	ASSERT_EQ(50, a->claims[n]);
 	ASSERT_EQ(0, b->claims[n]);
 	ASSERT_EQ(50, H->outstanding_claims);
 
-	OK(nc_offline_pages(H, n, 50));		/* avail 0 */
+	OK(ce_offline_pages(H, n, 50));		/* avail 0 */
 	ASSERT_EQ(0, a->outstanding_pages);
 	ASSERT_EQ(0, H->node[n].outstanding_claims);
 	ASSERT_EQ(0, H->outstanding_claims);
 	ASSERT_EQ(0, AV(n));
-	FAILS_CLEANLY(ENOMEM, nc_offline_pages(H, n, 1));
-	OK(nc_online_pages(H, n, 240));
+	FAILS_CLEANLY(ENOMEM, ce_offline_pages(H, n, 1));
+	OK(ce_online_pages(H, n, 240));
 	ASSERT_EQ(0, H->outstanding_claims);
 }
 
 TEST_F(heap, set_node_affinity)
 {
-	struct nc_domain *d = tl_dom(T, BIG);
+	struct ce_domain *d = tl_dom(T, BIG);
 	const u64 pools = H->nodes_with_pool;
 
-	FAILS_CLEANLY(EINVAL, nc_set_node_affinity(H, d, 0));
-	if (self->nopool < NC_MAX_NODES)
-		FAILS_CLEANLY(EINVAL, nc_set_node_affinity(H, d,
+	FAILS_CLEANLY(EINVAL, ce_set_node_affinity(H, d, 0));
+	if (self->nopool < CE_MAX_NODES)
+		FAILS_CLEANLY(EINVAL, ce_set_node_affinity(H, d,
 					BIT_ULL(self->nopool)));
-	FAILS_CLEANLY(EINVAL, nc_set_node_affinity(H, d, ~pools));
+	FAILS_CLEANLY(EINVAL, ce_set_node_affinity(H, d, ~pools));
 	ASSERT_EQ(pools, d->node_affinity);
-	OK(nc_set_node_affinity(H, d, BIT_ULL(P(0))));
+	OK(ce_set_node_affinity(H, d, BIT_ULL(P(0))));
 	ASSERT_EQ(BIT_ULL(P(0)), d->node_affinity);
 	/* Bits of nodes without a pool are dropped. */
-	OK(nc_set_node_affinity(H, d, ~0ULL));
+	OK(ce_set_node_affinity(H, d, ~0ULL));
 	ASSERT_EQ(pools, d->node_affinity);
-	OK(nc_set_node_affinity(H, d, BIT_ULL(PL) | BIT_ULL(63)));
+	OK(ce_set_node_affinity(H, d, BIT_ULL(PL) | BIT_ULL(63)));
 	ASSERT_EQ(BIT_ULL(PL), d->node_affinity);
-	FAILS_CLEANLY(EINVAL, nc_set_node_affinity(H, d, BIT_ULL(63)));
+	FAILS_CLEANLY(EINVAL, ce_set_node_affinity(H, d, BIT_ULL(63)));
 	ASSERT_EQ(BIT_ULL(PL), d->node_affinity);
 }
 
-/* nc_check_invariants() notices every kind of broken accounting. */
+/* ce_check_invariants() notices every kind of broken accounting. */
 TEST_F(heap, invariant_checker_detects_corruption)
 {
-	struct nc_domain *d = tl_dom(T, 100);
+	struct ce_domain *d = tl_dom(T, 100);
 	const char *why;
 	const u32 n = P(0);
 
 #define CORRUPT(field, delta) do {					\
 	field += (delta);						\
 	why = NULL;							\
-	EXPECT_EQ(-EUCLEAN, nc_check_invariants(H, &why))		\
+	EXPECT_EQ(-EUCLEAN, ce_check_invariants(H, &why))		\
 		TH_LOG("%s %+d not detected", #field, (int)(delta));	\
 	EXPECT_TRUE(why != NULL);					\
 	field -= (delta);						\
@@ -1420,7 +1420,7 @@ FIXTURE_TEARDOWN(numa)
 /* Node claims protect a node's memory from other domains. */
 TEST_F(numa, node_claim_protects_node)
 {
-	struct nc_domain *a = tl_dom(T, BIG), *b = tl_dom(T, BIG);
+	struct ce_domain *a = tl_dom(T, BIG), *b = tl_dom(T, BIG);
 	const u32 n = P(0);
 	const u64 a0 = AV(n);
 	u32 node;
@@ -1448,7 +1448,7 @@ TEST_F(numa, node_claim_protects_node)
 /* A host-wide claim does not open a node that others have claimed. */
 TEST_F(numa, host_claim_does_not_beat_node_claim)
 {
-	struct nc_domain *a = tl_dom(T, BIG), *b = tl_dom(T, BIG);
+	struct ce_domain *a = tl_dom(T, BIG), *b = tl_dom(T, BIG);
 	const u32 n = P(0);
 
 	OK(INSTALL(a, { AV(n), n }));
@@ -1466,8 +1466,8 @@ TEST_F(numa, host_claim_does_not_beat_node_claim)
  */
 TEST_F(numa, own_claim_elsewhere_does_not_open_claimed_node)
 {
-	struct nc_domain *a = tl_dom(T, BIG), *d = tl_dom(T, BIG);
-	struct nc_domain *hog = tl_dom(T, BIG);
+	struct ce_domain *a = tl_dom(T, BIG), *d = tl_dom(T, BIG);
+	struct ce_domain *hog = tl_dom(T, BIG);
 	const u32 n0 = P(0), n1 = P(1);
 	u32 node;
 
@@ -1491,7 +1491,7 @@ TEST_F(numa, own_claim_elsewhere_does_not_open_claimed_node)
 /* Redeem order: node claim, host-wide part, then other nodes' claims. */
 TEST_F(numa, redeem_order)
 {
-	struct nc_domain *d = tl_dom(T, BIG);
+	struct ce_domain *d = tl_dom(T, BIG);
 	const u32 n0 = P(0), n1 = P(1);
 
 	OK(INSTALL(d, { 10, n0 }, { 10, n1 }, { 10, HOST }));
@@ -1518,17 +1518,17 @@ TEST_F(numa, redeem_order)
 /* Other nodes' claims are redeemed from the node after n, wrapping. */
 TEST_F(numa, redeem_other_nodes_from_next_node_wrapping)
 {
-	struct nc_domain *d = tl_dom(T, BIG);
+	struct ce_domain *d = tl_dom(T, BIG);
 	/* The allocation node; the one after it wraps around to P(0). */
 	const u32 mid = NP == 2 ? 1 : NP - 2;
 	const u32 n = P(mid);
-	claim_t set[NC_MAX_NODES];
+	claim_t set[CE_MAX_NODES];
 	u32 i, k = 0;
 
 	for (i = 0; i < NP; i++)
 		if (i != mid)
 			set[k++] = (claim_t){ 5, P(i) };
-	OK(nc_claim_set_install(H, d, set, k));
+	OK(ce_claim_set_install(H, d, set, k));
 	/* 8 pages on n: 5 from the next node after n, 3 from the one after. */
 	OK(tl_alloc(T, d, 3, n, EXACT, NULL));
 	for (i = 0; i < NP; i++) {
@@ -1544,7 +1544,7 @@ TEST_F(numa, redeem_other_nodes_from_next_node_wrapping)
 /* The max_pages invariant holds even when allocating off-claim. */
 TEST_F(numa, redeem_keeps_max_pages_invariant)
 {
-	struct nc_domain *d = tl_dom(T, 40);
+	struct ce_domain *d = tl_dom(T, 40);
 
 	OK(INSTALL(d, { 20, P(0) }, { 20, P(1) }));
 	OK(tl_alloc(T, d, 4, PL, EXACT, NULL));
@@ -1558,7 +1558,7 @@ TEST_F(numa, redeem_keeps_max_pages_invariant)
 
 TEST_F(numa, exact_node)
 {
-	struct nc_domain *f = tl_dom(T, BIG), *d = tl_dom(T, BIG);
+	struct ce_domain *f = tl_dom(T, BIG), *d = tl_dom(T, BIG);
 	const u32 n = P(0);
 	u64 freed;
 	u32 node;
@@ -1571,16 +1571,16 @@ TEST_F(numa, exact_node)
 	OK(tl_alloc(T, d, 0, PL, EXACT, &node));
 	ASSERT_EQ(PL, node);
 	/* Without a requested node, EXACT keeps to the affinity. */
-	OK(nc_set_node_affinity(H, d, BIT_ULL(n)));
+	OK(ce_set_node_affinity(H, d, BIT_ULL(n)));
 	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 0, -1, EXACT, NULL));
 	OK(tl_alloc(T, d, 0, -1, 0, &node));
 	ASSERT_NE(n, node);
-	OK(nc_set_node_affinity(H, d, BIT_ULL(n) | BIT_ULL(PL)));
+	OK(ce_set_node_affinity(H, d, BIT_ULL(n) | BIT_ULL(PL)));
 	OK(tl_alloc(T, d, 0, -1, EXACT, &node));
 	ASSERT_EQ(PL, node);
 	/* EXACT with a node: only that node, whatever the affinity. */
 	freed = tl_free_dom(T, f, n, 1);
-	OK(nc_set_node_affinity(H, d, BIT_ULL(PL)));
+	OK(ce_set_node_affinity(H, d, BIT_ULL(PL)));
 	ASSERT_EQ(freed, tl_alloc_n(T, d, 0, n, EXACT, freed, NULL));
 	ASSERT_EQ(freed, d->node_pages[n]);
 	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 0, n, EXACT, NULL));
@@ -1589,7 +1589,7 @@ TEST_F(numa, exact_node)
 /* Round robin over the affinity from the node after the last one used. */
 TEST_F(numa, affinity_round_robin)
 {
-	struct nc_domain *d = tl_dom(T, BIG);
+	struct ce_domain *d = tl_dom(T, BIG);
 	u32 node, prev, i, k;
 
 	OK(tl_alloc(T, d, 0, -1, 0, &prev));
@@ -1603,7 +1603,7 @@ TEST_F(numa, affinity_round_robin)
 		prev = node;
 	}
 	/* Two-node affinity alternates. */
-	OK(nc_set_node_affinity(H, d, BIT_ULL(P(0)) | BIT_ULL(PL)));
+	OK(ce_set_node_affinity(H, d, BIT_ULL(P(0)) | BIT_ULL(PL)));
 	OK(tl_alloc(T, d, 0, -1, 0, &prev));
 	for (k = 0; k < 6; k++) {
 		OK(tl_alloc(T, d, 0, -1, 0, &node));
@@ -1611,7 +1611,7 @@ TEST_F(numa, affinity_round_robin)
 		prev = node;
 	}
 	/* A requested node moves the round robin on. */
-	OK(nc_set_node_affinity(H, d, ~0ULL));
+	OK(ce_set_node_affinity(H, d, ~0ULL));
 	OK(tl_alloc(T, d, 0, P(0), 0, &node));
 	ASSERT_EQ(P(0), node);
 	OK(tl_alloc(T, d, 0, -1, 0, &node));
@@ -1627,10 +1627,10 @@ TEST_F(numa, affinity_round_robin)
 /* Affinity nodes first, then the other nodes in ascending order. */
 TEST_F(numa, affinity_full_falls_back_to_other_nodes_ascending)
 {
-	struct nc_domain *f = tl_dom(T, BIG), *d = tl_dom(T, BIG);
+	struct ce_domain *f = tl_dom(T, BIG), *d = tl_dom(T, BIG);
 	u32 node, i;
 
-	OK(nc_set_node_affinity(H, d, BIT_ULL(PL)));
+	OK(ce_set_node_affinity(H, d, BIT_ULL(PL)));
 	OK(tl_alloc(T, d, 0, -1, 0, &node));
 	ASSERT_EQ(PL, node);
 	fill_node(T, f, PL);
@@ -1647,7 +1647,7 @@ TEST_F(numa, affinity_full_falls_back_to_other_nodes_ascending)
 /* Node claims of another domain push allocations to other nodes. */
 TEST_F(numa, node_choice_skips_claimed_nodes)
 {
-	struct nc_domain *a = tl_dom(T, BIG), *b = tl_dom(T, BIG);
+	struct ce_domain *a = tl_dom(T, BIG), *b = tl_dom(T, BIG);
 	u32 node, k;
 
 	OK(INSTALL(a, { AV(P(0)), P(0) }));
@@ -1656,7 +1656,7 @@ TEST_F(numa, node_choice_skips_claimed_nodes)
 		ASSERT_NE(P(0), node);
 	}
 	/* a itself may use P0 (own claim) and then redeems it. */
-	OK(nc_set_node_affinity(H, a, BIT_ULL(P(0))));
+	OK(ce_set_node_affinity(H, a, BIT_ULL(P(0))));
 	OK(tl_alloc(T, a, 2, -1, EXACT, &node));
 	ASSERT_EQ(P(0), node);
 	/* a's uncounted request may not. */
@@ -1668,7 +1668,7 @@ TEST_F(numa, node_choice_skips_claimed_nodes)
 /* Step 4 with node entries that each fit their node. */
 TEST_F(numa, install_node_entries_vs_host_unclaimed)
 {
-	struct nc_domain *a = tl_dom(T, BIG), *b = tl_dom(T, BIG);
+	struct ce_domain *a = tl_dom(T, BIG), *b = tl_dom(T, BIG);
 	const u64 total = H->total_avail_pages;
 
 	OK(INSTALL(a, { total - 20, HOST }));
@@ -1685,15 +1685,15 @@ TEST_F(numa, install_node_entries_vs_host_unclaimed)
 /* SET_MAX_PAGES recalls the host-wide part, then nodes ascending. */
 TEST_F(numa, set_max_pages_recalls_nodes_ascending)
 {
-	struct nc_domain *d = tl_dom(T, 1000);
-	claim_t set[NC_MAX_NODES];
+	struct ce_domain *d = tl_dom(T, 1000);
+	claim_t set[CE_MAX_NODES];
 	u32 i;
 
 	for (i = 0; i < NP; i++)
 		set[i] = (claim_t){ 10, P(NP - 1 - i) };
 	set[NP] = (claim_t){ 10, HOST };
-	OK(nc_claim_set_install(H, d, set, NP + 1));
-	nc_set_max_pages(H, d, 10 * NP - 15);	/* recall 25 */
+	OK(ce_claim_set_install(H, d, set, NP + 1));
+	ce_set_max_pages(H, d, 10 * NP - 15);	/* recall 25 */
 	CHECK();
 	ASSERT_EQ(0, tl_host_part(d));
 	ASSERT_EQ(0, d->claims[P(0)]);
@@ -1706,12 +1706,12 @@ TEST_F(numa, set_max_pages_recalls_nodes_ascending)
 /* Offline: node claims on other nodes are not touched. */
 TEST_F(numa, offline_recalls_only_that_node)
 {
-	struct nc_domain *a = tl_dom(T, BIG), *b = tl_dom(T, BIG);
+	struct ce_domain *a = tl_dom(T, BIG), *b = tl_dom(T, BIG);
 	const u32 n = P(0), m = PL;
 
 	OK(INSTALL(a, { 50, n }, { 50, m }));
 	OK(INSTALL(b, { 50, n }, { 50, m }));
-	OK(nc_offline_pages(H, n, AV(n) - 60));
+	OK(ce_offline_pages(H, n, AV(n) - 60));
 	ASSERT_EQ(50, a->claims[n]);
 	ASSERT_EQ(10, b->claims[n]);
 	ASSERT_EQ(50, a->claims[m]);
@@ -1753,7 +1753,7 @@ FIXTURE_TEARDOWN(custom)
 
 TEST_F(custom, buddy_split_and_merge)
 {
-	struct nc_domain *d;
+	struct ce_domain *d;
 	u32 node, o;
 	int rc;
 
@@ -1762,18 +1762,18 @@ TEST_F(custom, buddy_split_and_merge)
 	OK(tl_alloc(T, d, 0, -1, 0, &node));
 	ASSERT_EQ(0, node);
 	/* One order-9 block split down: one free block of each order 0-8. */
-	for (o = 0; o < NC_MAX_ORDER; o++)
+	for (o = 0; o < CE_MAX_ORDER; o++)
 		ASSERT_EQ(1, tl_free_blocks(H, 0, o)) TH_LOG("order %u", o);
 	ASSERT_EQ(0, tl_free_blocks(H, 0, 9));
 	ASSERT_EQ(511, tl_alloc_n(T, d, 0, -1, 0, 1000, &rc));
 	ASSERT_EQ(-ENOMEM, rc);
 	ASSERT_EQ(0, AV(0));
-	for (o = 0; o <= NC_MAX_ORDER; o++)
+	for (o = 0; o <= CE_MAX_ORDER; o++)
 		ASSERT_EQ(0, tl_free_blocks(H, 0, o));
 	tl_free_dom(T, d, -1, U64MAX);
 	CHECK();
 	ASSERT_EQ(1, tl_free_blocks(H, 0, 9));
-	for (o = 0; o < NC_MAX_ORDER; o++)
+	for (o = 0; o < CE_MAX_ORDER; o++)
 		ASSERT_EQ(0, tl_free_blocks(H, 0, o));
 	OK(tl_alloc(T, d, 9, 0, EXACT, NULL));
 	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 0, 0, EXACT, NULL));
@@ -1782,7 +1782,7 @@ TEST_F(custom, buddy_split_and_merge)
 /* Buddies never merge across chunks, even when the frames line up. */
 TEST_F(custom, buddy_no_merge_across_chunks)
 {
-	struct nc_domain *d;
+	struct ce_domain *d;
 	u32 frame1, frame2;
 
 	BUILD(.nr = 1, .nodes = { { .node = 0, .chunks = { 8, 8, TL_END } } });
@@ -1808,7 +1808,7 @@ TEST_F(custom, buddy_no_merge_across_chunks)
  */
 TEST_F(custom, buddy_fragmentation)
 {
-	struct nc_domain *d;
+	struct ce_domain *d;
 	size_t i;
 	u32 node;
 	int rc;
@@ -1851,7 +1851,7 @@ TEST_F(custom, buddy_fragmentation)
  */
 TEST_F(custom, buddy_every_chunk_whole_again)
 {
-	struct nc_domain *d;
+	struct ce_domain *d;
 	u64 seed = 12345, pages;
 	u32 node, o;
 	int order;
@@ -1867,7 +1867,7 @@ TEST_F(custom, buddy_every_chunk_whole_again)
 			continue;
 		for (pages = 0;;) {
 			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-			order = (seed >> 33) % (NC_MAX_ORDER + 1);
+			order = (seed >> 33) % (CE_MAX_ORDER + 1);
 			if (tl_alloc(T, d, order, node, EXACT, NULL)) {
 				if (!AV(node))
 					break;
@@ -1887,7 +1887,7 @@ TEST_F(custom, buddy_every_chunk_whole_again)
 	for (node = 0; node < 4; node++) {
 		if (!H->node[node].has_pool)
 			continue;
-		for (o = 0; o <= NC_MAX_ORDER; o++)
+		for (o = 0; o <= CE_MAX_ORDER; o++)
 			ASSERT_EQ(T->base.chunks[node][o],
 				  tl_free_blocks(H, node, o));
 		for (o = 0; o < T->base.chunks[node][9]; o++)
@@ -1903,7 +1903,7 @@ TEST_F(custom, buddy_every_chunk_whole_again)
  */
 TEST_F(custom, buddy_free_page_by_page)
 {
-	struct nc_domain *d;
+	struct ce_domain *d;
 	u64 seed = 99;
 	u32 o, node;
 	int rc;
@@ -1914,7 +1914,7 @@ TEST_F(custom, buddy_free_page_by_page)
 	});
 	d = tl_dom(T, BIG);
 	OK(INSTALL(d, { 100, 0 }, { 50, HOST }));
-	for (o = NC_MAX_ORDER + 1; o-- > 0;)
+	for (o = CE_MAX_ORDER + 1; o-- > 0;)
 		while (!tl_alloc(T, d, o, 0, EXACT, NULL))
 			;
 	ASSERT_EQ(0, AV(0));
@@ -1940,7 +1940,7 @@ TEST_F(custom, buddy_free_page_by_page)
 		tl_free_page(T, i, (seed >> 20) % (1U << T->ext[i].order));
 	}
 	CHECK();
-	for (o = 0; o <= NC_MAX_ORDER; o++)
+	for (o = 0; o <= CE_MAX_ORDER; o++)
 		ASSERT_EQ(T->base.chunks[0][o], tl_free_blocks(H, 0, o));
 	OK(tl_alloc(T, d, 9, 0, EXACT, &node));
 	OK(tl_alloc(T, d, 9, 0, EXACT, &node));
@@ -1955,7 +1955,7 @@ TEST_F(custom, buddy_free_page_by_page)
  */
 TEST_F_TIMEOUT(custom, allocator_does_not_scan_the_pool, 20)
 {
-	struct nc_domain *d;
+	struct ce_domain *d;
 	u64 seed = 7, k;
 	u32 o, node;
 	int rc;
@@ -1985,8 +1985,8 @@ TEST_F_TIMEOUT(custom, allocator_does_not_scan_the_pool, 20)
 	CHECK();
 	/* Offline and online of most of a big pool is not quadratic either. */
 	tl_free_dom(T, d, -1, U64MAX);
-	OK(nc_offline_pages(H, 0, AV(0) - 1));
-	OK(nc_online_pages(H, 0, H->node[0].offlined_pages));
+	OK(ce_offline_pages(H, 0, AV(0) - 1));
+	OK(ce_online_pages(H, 0, H->node[0].offlined_pages));
 	ASSERT_EQ(2048, tl_free_blocks(H, 0, 9));
 }
 
@@ -1998,12 +1998,12 @@ TEST_F(custom, pool_init_misuse)
 		{ .node = 63, .chunks = { 0, TL_END } },
 	});
 	ASSERT_EQ(64, H->nr_nodes);
-	FAILS_CLEANLY(EINVAL, nc_pool_init(H, 1, 8));
-	FAILS_CLEANLY(EINVAL, nc_pool_init(H, 64, 8));
-	FAILS_CLEANLY(EINVAL, nc_pool_init(H, UINT32_MAX, 8));
+	FAILS_CLEANLY(EINVAL, ce_pool_init(H, 1, 8));
+	FAILS_CLEANLY(EINVAL, ce_pool_init(H, 64, 8));
+	FAILS_CLEANLY(EINVAL, ce_pool_init(H, UINT32_MAX, 8));
 	/* Every node id up to 63 may be used; claim sets may name 63. */
 	{
-		struct nc_domain *d = tl_dom(T, BIG);
+		struct ce_domain *d = tl_dom(T, BIG);
 
 		OK(INSTALL(d, { 1, 63 }, { 8, 1 }));
 		ASSERT_EQ(-ENOMEM, INSTALL(d, { 2, 63 }));
@@ -2012,8 +2012,8 @@ TEST_F(custom, pool_init_misuse)
 }
 
 /*
- * nc_offline_frame_next() walks the offlined frames of a node and returns
- * NC_NO_FRAME at the end (claims_engine.h).  A node without a pool has no
+ * ce_offline_frame_next() walks the offlined frames of a node and returns
+ * CE_NO_FRAME at the end (claims_engine.h).  A node without a pool has no
  * offlined frames: the walk must end at once, not return frame 0 (an
  * unload loop over all node ids would then follow pool.next == NULL).
  */
@@ -2023,17 +2023,17 @@ TEST_F(custom, offline_frames_of_node_without_pool)
 		{ .node = 0, .chunks = { 3, TL_END } },
 		{ .node = 2, .chunks = { 3, TL_END } },
 	});
-	ASSERT_EQ(NC_NO_FRAME, nc_offline_frame_next(H, 0, NC_NO_FRAME));
-	OK(nc_offline_pages(H, 2, 2));
-	ASSERT_NE(NC_NO_FRAME, nc_offline_frame_next(H, 2, NC_NO_FRAME));
-	ASSERT_EQ(NC_NO_FRAME, nc_offline_frame_next(H, 1, NC_NO_FRAME));
-	ASSERT_EQ(NC_NO_FRAME, nc_offline_frame_next(H, 5, NC_NO_FRAME));
+	ASSERT_EQ(CE_NO_FRAME, ce_offline_frame_next(H, 0, CE_NO_FRAME));
+	OK(ce_offline_pages(H, 2, 2));
+	ASSERT_NE(CE_NO_FRAME, ce_offline_frame_next(H, 2, CE_NO_FRAME));
+	ASSERT_EQ(CE_NO_FRAME, ce_offline_frame_next(H, 1, CE_NO_FRAME));
+	ASSERT_EQ(CE_NO_FRAME, ce_offline_frame_next(H, 5, CE_NO_FRAME));
 }
 
 /* Offline/online cycles leave the buddy whole (checked by the teardown). */
 TEST_F(custom, offline_online_cycles_merge)
 {
-	struct nc_domain *d;
+	struct ce_domain *d;
 	u32 k;
 
 	BUILD(.nr = 1, .nodes = { { .node = 2, .chunks = { 9, 8, 0, TL_END } } });
@@ -2041,14 +2041,14 @@ TEST_F(custom, offline_online_cycles_merge)
 	for (k = 0; k < 20; k++) {
 		int rc;
 
-		OK(nc_offline_pages(H, 2, 7 * k % 700));
+		OK(ce_offline_pages(H, 2, 7 * k % 700));
 		rc = tl_alloc(T, d, k % 10, 2, EXACT, NULL);
 		ASSERT_TRUE(rc == 0 || rc == -ENOMEM) TH_LOG("rc %d", rc);
-		OK(nc_online_pages(H, 2, H->node[2].offlined_pages / 2));
+		OK(ce_online_pages(H, 2, H->node[2].offlined_pages / 2));
 		tl_free_dom(T, d, -1, U64MAX);
 		CHECK();
 	}
-	OK(nc_online_pages(H, 2, H->node[2].offlined_pages));
+	OK(ce_online_pages(H, 2, H->node[2].offlined_pages));
 	ASSERT_EQ(1, tl_free_blocks(H, 2, 9));
 	ASSERT_EQ(1, tl_free_blocks(H, 2, 8));
 	ASSERT_EQ(1, tl_free_blocks(H, 2, 0));
@@ -2056,46 +2056,46 @@ TEST_F(custom, offline_online_cycles_merge)
 	/* nr_nodes follows the highest node with a pool. */
 	ASSERT_EQ(3, H->nr_nodes);
 	ASSERT_EQ(BIT_ULL(2), H->nodes_with_pool);
-	ASSERT_EQ(-E2BIG, nc_claim_set_check_count(H, 5));
-	ASSERT_EQ(0, nc_claim_set_check_count(H, 4));
+	ASSERT_EQ(-E2BIG, ce_claim_set_check_count(H, 5));
+	ASSERT_EQ(0, ce_claim_set_check_count(H, 4));
 }
 
-/* ------------------------------------------------- scrubbing (issue 9) */
+/* ------------------------------------------------------------- scrubbing */
 
 #define SCRUB_LAYOUT .nr = 1, .nodes = { { .node = 0, .chunks = { 9, 9, TL_END } } }
 
 /* A new pool is clean; what a domain frees is dirty; clean goes out first. */
 TEST_F(custom, scrub_fresh_clean_freed_dirty_clean_first)
 {
-	struct nc_domain *d;
+	struct ce_domain *d;
 	u32 a;
 
 	BUILD(SCRUB_LAYOUT);
 	d = tl_dom(T, BIG);
-	ASSERT_EQ(0, nc_scrub_pages(H, 0));
+	ASSERT_EQ(0, ce_scrub_pages(H, 0));
 	ASSERT_EQ(0, tl_dirty_pages(H, 0));
 	OK(tl_alloc(T, d, 9, 0, EXACT, NULL));
 	ASSERT_FALSE(T->ext[0].dirty);
 	a = T->ext[0].frame;
 	tl_free_dom(T, d, -1, U64MAX);
 	CHECK();
-	ASSERT_EQ(512, nc_scrub_pages(H, 0));
+	ASSERT_EQ(512, ce_scrub_pages(H, 0));
 	ASSERT_EQ(1, tl_dirty_blocks(H, 0, 9));
 	ASSERT_EQ(1, tl_clean_blocks(H, 0, 9));
 	/* The clean block although the dirty one is first in frame order. */
 	OK(tl_alloc(T, d, 9, 0, EXACT, NULL));
 	ASSERT_FALSE(T->ext[0].dirty);
 	ASSERT_NE(a, T->ext[0].frame);
-	ASSERT_EQ(512, nc_scrub_pages(H, 0));
+	ASSERT_EQ(512, ce_scrub_pages(H, 0));
 	/* No clean block left: the dirty one, and the caller is told. */
 	OK(tl_alloc(T, d, 9, 0, EXACT, NULL));
 	ASSERT_TRUE(T->ext[1].dirty);
 	ASSERT_EQ(a, T->ext[1].frame);
-	ASSERT_EQ(0, nc_scrub_pages(H, 0));
+	ASSERT_EQ(0, ce_scrub_pages(H, 0));
 	tl_free_dom(T, d, -1, U64MAX);
 	CHECK();
-	ASSERT_EQ(1024, nc_scrub_pages(H, 0));
-	ASSERT_EQ(AV(0), nc_scrub_pages(H, 0));
+	ASSERT_EQ(1024, ce_scrub_pages(H, 0));
+	ASSERT_EQ(AV(0), ce_scrub_pages(H, 0));
 }
 
 /*
@@ -2106,7 +2106,7 @@ TEST_F(custom, scrub_fresh_clean_freed_dirty_clean_first)
 static void scrub_one_page_freed(struct __test_metadata *_metadata,
 				 FIXTURE_DATA(custom) *self, bool like_only)
 {
-	struct nc_domain *d;
+	struct ce_domain *d;
 	unsigned int order;
 
 	if (like_only)
@@ -2119,11 +2119,11 @@ static void scrub_one_page_freed(struct __test_metadata *_metadata,
 	tl_free_dom(T, d, -1, U64MAX);
 	CHECK();
 	if (like_only) {
-		ASSERT_EQ(1, nc_scrub_pages(H, 0));
+		ASSERT_EQ(1, ce_scrub_pages(H, 0));
 		ASSERT_EQ(1, tl_dirty_blocks(H, 0, 0));
 		ASSERT_EQ(1, tl_free_blocks(H, 0, 9));
 	} else {
-		ASSERT_EQ(512, nc_scrub_pages(H, 0));
+		ASSERT_EQ(512, ce_scrub_pages(H, 0));
 		ASSERT_EQ(1, tl_dirty_blocks(H, 0, 9));
 		ASSERT_EQ(2, tl_free_blocks(H, 0, 9));
 	}
@@ -2133,11 +2133,11 @@ static void scrub_one_page_freed(struct __test_metadata *_metadata,
 	tl_free_dom(T, d, -1, U64MAX);
 	CHECK();
 	/* Scrubbed clean, the pool is whole again (like-only merges now too). */
-	while (nc_scrub_take(H, 0, NC_MAX_ORDER, &order) != NC_NO_FRAME) {
-		nc_scrub_put(H, 0, true);
+	while (ce_scrub_take(H, 0, CE_MAX_ORDER, &order) != CE_NO_FRAME) {
+		ce_scrub_put(H, 0, true);
 		CHECK();
 	}
-	ASSERT_EQ(0, nc_scrub_pages(H, 0));
+	ASSERT_EQ(0, ce_scrub_pages(H, 0));
 	ASSERT_EQ(2, tl_clean_blocks(H, 0, 9));
 }
 
@@ -2158,53 +2158,53 @@ TEST_F(custom, scrub_clean_of_any_order_first_like_only_merge)
  */
 TEST_F(custom, scrub_take_and_put)
 {
-	struct nc_domain *d;
+	struct ce_domain *d;
 	unsigned int order = 99;
 	u32 f, node = 77, frame;
 
 	BUILD(SCRUB_LAYOUT);
 	d = tl_dom(T, BIG);
-	ASSERT_EQ(NC_NO_FRAME, nc_scrub_take(H, 0, 9, &order));
-	ASSERT_EQ(NC_NO_FRAME, nc_scrub_take(H, 5, 9, &order));
+	ASSERT_EQ(CE_NO_FRAME, ce_scrub_take(H, 0, 9, &order));
+	ASSERT_EQ(CE_NO_FRAME, ce_scrub_take(H, 5, 9, &order));
 	ASSERT_EQ(2, tl_alloc_n(T, d, 9, 0, EXACT, 2, NULL));
 	tl_free_dom(T, d, -1, U64MAX);
-	f = nc_scrub_take(H, 0, 9, &order);
-	ASSERT_NE(NC_NO_FRAME, f);
+	f = ce_scrub_take(H, 0, 9, &order);
+	ASSERT_NE(CE_NO_FRAME, f);
 	ASSERT_EQ(9, order);
 	CHECK();
-	ASSERT_EQ(1024, nc_scrub_pages(H, 0));
+	ASSERT_EQ(1024, ce_scrub_pages(H, 0));
 	ASSERT_EQ(1024, AV(0));
-	ASSERT_EQ(NC_NO_FRAME, nc_scrub_take(H, 0, 9, &order));
+	ASSERT_EQ(CE_NO_FRAME, ce_scrub_take(H, 0, 9, &order));
 	/* The other dirty block is taken by the allocation, dirty. */
 	OK(tl_alloc(T, d, 9, 0, EXACT, NULL));
 	ASSERT_TRUE(T->ext[0].dirty);
 	ASSERT_NE(f, T->ext[0].frame);
 	/* Only the block being scrubbed fits, exact or not: -EAGAIN, no change. */
-	FAILS_CLEANLY(EAGAIN, nc_alloc_extent(H, d, 0, 0, EXACT, &node, &frame,
+	FAILS_CLEANLY(EAGAIN, ce_alloc_extent(H, d, 0, 0, EXACT, &node, &frame,
 					      NULL));
 	ASSERT_EQ(0, node);
-	FAILS_CLEANLY(EAGAIN, nc_alloc_extent(H, d, 3, -1, 0, &node, &frame,
+	FAILS_CLEANLY(EAGAIN, ce_alloc_extent(H, d, 3, -1, 0, &node, &frame,
 					      NULL));
 	ASSERT_EQ(0, node);
 	/* Back clean: allocatable again, clean, and nothing waits. */
-	nc_scrub_put(H, 0, true);
+	ce_scrub_put(H, 0, true);
 	CHECK();
-	ASSERT_EQ(0, nc_scrub_pages(H, 0));
+	ASSERT_EQ(0, ce_scrub_pages(H, 0));
 	ASSERT_EQ(1, tl_clean_blocks(H, 0, 9));
-	nc_scrub_put(H, 0, true);	/* nothing out: no-op */
+	ce_scrub_put(H, 0, true);	/* nothing out: no-op */
 	CHECK();
 	tl_free_dom(T, d, -1, U64MAX);
 	/* A larger block is split down to max_order; the rest stays dirty. */
-	f = nc_scrub_take(H, 0, 3, &order);
+	f = ce_scrub_take(H, 0, 3, &order);
 	ASSERT_EQ(3, order);
-	ASSERT_EQ(512, nc_scrub_pages(H, 0));
+	ASSERT_EQ(512, ce_scrub_pages(H, 0));
 	for (order = 3; order < 9; order++)
 		ASSERT_EQ(1, tl_dirty_blocks(H, 0, order)) TH_LOG("order %u", order);
 	CHECK();
 	/* An aborted scrub puts it back dirty: whole again. */
-	nc_scrub_put(H, 0, false);
+	ce_scrub_put(H, 0, false);
 	CHECK();
-	ASSERT_EQ(512, nc_scrub_pages(H, 0));
+	ASSERT_EQ(512, ce_scrub_pages(H, 0));
 	ASSERT_EQ(1, tl_dirty_blocks(H, 0, 9));
 	ASSERT_EQ(2, tl_free_blocks(H, 0, 9));
 }
@@ -2212,7 +2212,7 @@ TEST_F(custom, scrub_take_and_put)
 /* Clean or dirty never changes which node an allocation is placed on. */
 TEST_F(custom, scrub_never_changes_node_choice)
 {
-	struct nc_domain *d;
+	struct ce_domain *d;
 	unsigned int order;
 	u32 node = 77, frame;
 
@@ -2221,8 +2221,8 @@ TEST_F(custom, scrub_never_changes_node_choice)
 	d = tl_dom(T, BIG);
 	ASSERT_EQ(1, tl_alloc_n(T, d, 9, 0, EXACT, 1, NULL));
 	tl_free_dom(T, d, -1, U64MAX);
-	ASSERT_EQ(512, nc_scrub_pages(H, 0));
-	ASSERT_EQ(0, nc_scrub_pages(H, 1));
+	ASSERT_EQ(512, ce_scrub_pages(H, 0));
+	ASSERT_EQ(0, ce_scrub_pages(H, 1));
 	/* A hint for node 0: node 0, dirty, though node 1 is all clean. */
 	OK(tl_alloc(T, d, 0, 0, 0, &node));
 	ASSERT_EQ(0, node);
@@ -2234,11 +2234,11 @@ TEST_F(custom, scrub_never_changes_node_choice)
 	ASSERT_EQ(0, node);
 	tl_free_dom(T, d, -1, U64MAX);
 	/* Node 0's only block is being scrubbed: wait for it, no spilling. */
-	ASSERT_NE(NC_NO_FRAME, nc_scrub_take(H, 0, 9, &order));
-	FAILS_CLEANLY(EAGAIN, nc_alloc_extent(H, d, 9, 0, 0, &node, &frame,
+	ASSERT_NE(CE_NO_FRAME, ce_scrub_take(H, 0, 9, &order));
+	FAILS_CLEANLY(EAGAIN, ce_alloc_extent(H, d, 9, 0, 0, &node, &frame,
 					      NULL));
 	ASSERT_EQ(0, node);
-	nc_scrub_put(H, 0, true);
+	ce_scrub_put(H, 0, true);
 	OK(tl_alloc(T, d, 9, 0, 0, &node));
 	ASSERT_EQ(0, node);
 	ASSERT_FALSE(T->ext[0].dirty);
@@ -2249,45 +2249,45 @@ TEST_F(custom, scrub_never_changes_node_choice)
 /* Offlining takes dirty frames first; each comes back online as it went. */
 TEST_F(custom, scrub_offline_dirty_first_online_keeps_kind)
 {
-	struct nc_domain *d;
+	struct ce_domain *d;
 	unsigned int order;
 
 	BUILD(SCRUB_LAYOUT);
 	d = tl_dom(T, BIG);
 	OK(tl_alloc(T, d, 9, 0, EXACT, NULL));
 	tl_free_dom(T, d, -1, U64MAX);
-	OK(nc_offline_pages(H, 0, 1));
-	ASSERT_EQ(511, nc_scrub_pages(H, 0));
+	OK(ce_offline_pages(H, 0, 1));
+	ASSERT_EQ(511, ce_scrub_pages(H, 0));
 	ASSERT_EQ(1, tl_clean_blocks(H, 0, 9));
-	OK(nc_online_pages(H, 0, 1));
-	ASSERT_EQ(512, nc_scrub_pages(H, 0));
+	OK(ce_online_pages(H, 0, 1));
+	ASSERT_EQ(512, ce_scrub_pages(H, 0));
 	ASSERT_EQ(2, tl_free_blocks(H, 0, 9));
 	/* 600: the 512 dirty, then 88 clean; back, each of its kind. */
-	OK(nc_offline_pages(H, 0, 600));
-	ASSERT_EQ(0, nc_scrub_pages(H, 0));
-	OK(nc_online_pages(H, 0, 600));
-	ASSERT_EQ(512, nc_scrub_pages(H, 0));
+	OK(ce_offline_pages(H, 0, 600));
+	ASSERT_EQ(0, ce_scrub_pages(H, 0));
+	OK(ce_online_pages(H, 0, 600));
+	ASSERT_EQ(512, ce_scrub_pages(H, 0));
 	ASSERT_EQ(1, tl_clean_blocks(H, 0, 9));
 	ASSERT_EQ(1, tl_dirty_blocks(H, 0, 9));
 	/* Settling stops at the block being scrubbed and goes on after it. */
-	ASSERT_NE(NC_NO_FRAME, nc_scrub_take(H, 0, 9, &order));
-	OK(nc_offline_commit(H, 0, 1000));
-	ASSERT_EQ(488, nc_offline_settle(H, 0, 2000));
+	ASSERT_NE(CE_NO_FRAME, ce_scrub_take(H, 0, 9, &order));
+	OK(ce_offline_commit(H, 0, 1000));
+	ASSERT_EQ(488, ce_offline_settle(H, 0, 2000));
 	CHECK();
-	nc_scrub_put(H, 0, true);
-	ASSERT_EQ(0, nc_offline_settle(H, 0, 2000));
+	ce_scrub_put(H, 0, true);
+	ASSERT_EQ(0, ce_offline_settle(H, 0, 2000));
 	CHECK();
-	OK(nc_online_pages(H, 0, 1000));
-	ASSERT_EQ(0, nc_scrub_pages(H, 0));
+	OK(ce_online_pages(H, 0, 1000));
+	ASSERT_EQ(0, ce_scrub_pages(H, 0));
 	ASSERT_EQ(2, tl_clean_blocks(H, 0, 9));
 }
 
 /* The audit catches a block on the wrong kind of list and a wrong count. */
 TEST_F(custom, scrub_audit_catches_corruption)
 {
-	struct nc_domain *d;
+	struct ce_domain *d;
 	const char *why = NULL;
-	struct nc_pool *p;
+	struct ce_pool *p;
 	u32 f;
 
 	BUILD(SCRUB_LAYOUT);
@@ -2296,22 +2296,22 @@ TEST_F(custom, scrub_audit_catches_corruption)
 	OK(tl_alloc(T, d, 9, 0, EXACT, NULL));
 	tl_free_dom(T, d, -1, U64MAX);
 	f = p->dirty_head[9];
-	ASSERT_NE(NC_NO_FRAME, f);
-	ASSERT_EQ(0, nc_pool_audit(H, 0, &why));
+	ASSERT_NE(CE_NO_FRAME, f);
+	ASSERT_EQ(0, ce_pool_audit(H, 0, &why));
 	p->state[f] &= ~0x20;		/* a dirty block that says clean */
-	ASSERT_EQ(-EUCLEAN, nc_pool_audit(H, 0, &why));
+	ASSERT_EQ(-EUCLEAN, ce_pool_audit(H, 0, &why));
 	ASSERT_NE(NULL, why);
 	p->state[f] |= 0x20;
 	p->nr_dirty--;
-	ASSERT_EQ(-EUCLEAN, nc_pool_audit(H, 0, &why));
+	ASSERT_EQ(-EUCLEAN, ce_pool_audit(H, 0, &why));
 	p->nr_dirty++;
-	ASSERT_EQ(0, nc_pool_audit(H, 0, &why));
+	ASSERT_EQ(0, ce_pool_audit(H, 0, &why));
 	CHECK();
 }
 
 TEST_F(custom, empty_and_huge_claims)
 {
-	struct nc_domain *d;
+	struct ce_domain *d;
 
 	BUILD(.nr = 1, .nodes = { { .node = 0, .chunks = { 0, TL_END } } });
 	d = tl_dom(T, U64MAX);
@@ -2319,7 +2319,7 @@ TEST_F(custom, empty_and_huge_claims)
 	FAILS_CLEANLY(ENOMEM, INSTALL(d, { 2, HOST }));
 	FAILS_CLEANLY(ENOMEM, INSTALL(d, { U64MAX, HOST }));
 	FAILS_CLEANLY(ENOMEM, INSTALL(d, { U64MAX, LEGACY }));
-	FAILS_CLEANLY(ENOMEM, nc_claim_pages_legacy(H, d, U64MAX));
+	FAILS_CLEANLY(ENOMEM, ce_claim_pages_legacy(H, d, U64MAX));
 	OK(INSTALL(d, { 1, 0 }));
 	FAILS_CLEANLY(ENOMEM, tl_alloc(T, d, 1, -1, 0, NULL));
 	OK(tl_alloc(T, d, 0, -1, 0, NULL));
@@ -2432,7 +2432,7 @@ static u32 rnd_target(u64 *s, const struct tl *t)
  * and maybe a host-wide part; it still fails now and then (host total,
  * max_pages), as real ones do under pressure.
  */
-static u32 plausible_set(const struct tl *t, const struct nc_domain *d,
+static u32 plausible_set(const struct tl *t, const struct ce_domain *d,
 			 u64 *s, claim_t *set)
 {
 	u32 nr = 0, k, n;
@@ -2518,7 +2518,7 @@ TEST_F(random, differential_against_model)
 			u64 maxes[] = { 0, 1 + rnd(s) % 64, rnd(s) % 2000,
 					rnd(s) % 8000, BIG, BIG };
 			u64 max = maxes[rnd(s) % 6];
-			struct nc_domain *d;
+			struct ce_domain *d;
 
 			if (live_doms(T) >= 4) {
 				size_t e;
@@ -2542,7 +2542,7 @@ TEST_F(random, differential_against_model)
 			mutating = false;
 			counts[0]++;
 		} else if (kind < 40) {
-			struct nc_domain *d;
+			struct ce_domain *d;
 			int tries;
 
 			/* Mostly domains that may still grow (E2BIG is cheap). */
@@ -2609,7 +2609,7 @@ TEST_F(random, differential_against_model)
 			mutating = false;
 			counts[2]++;
 		} else if (kind < 74) {
-			claim_t set[NC_MAX_NODES + 3];
+			claim_t set[CE_MAX_NODES + 3];
 			u32 nr, k, r = rnd(s) % 100;
 			int len;
 
@@ -2638,11 +2638,11 @@ TEST_F(random, differential_against_model)
 					len = sizeof(self->op) - 40;
 			}
 			want = tl_model_install(m, i, set, nr);
-			rc = nc_claim_set_install(H, &T->dom[i], set, nr);
+			rc = ce_claim_set_install(H, &T->dom[i], set, nr);
 			ok_install += !rc;
 			counts[3]++;
 		} else if (kind < 78) {
-			struct nc_domain *d = &T->dom[i];
+			struct ce_domain *d = &T->dom[i];
 			u64 pages = rnd(s) % 5 == 0 ? 0 :
 				    rnd(s) % 2 ? d->tot_pages + rnd_pages(s, 200) :
 				    d->tot_pages + 1 + rnd(s) % (tl_unclaimed(T) + 1);
@@ -2650,10 +2650,10 @@ TEST_F(random, differential_against_model)
 			snprintf(self->op, sizeof(self->op),
 				 "legacy dom %u pages %" PRIu64, d->domid, pages);
 			want = tl_model_legacy(m, i, pages);
-			rc = nc_claim_pages_legacy(H, d, pages);
+			rc = ce_claim_pages_legacy(H, d, pages);
 			counts[4]++;
 		} else if (kind < 83) {
-			struct nc_domain *d = &T->dom[i];
+			struct ce_domain *d = &T->dom[i];
 			u64 max = rnd(s) % 3 ? d->tot_pages + d->outstanding_pages -
 					       rnd(s) % 60 :
 					       rnd(s) % 3000;
@@ -2663,7 +2663,7 @@ TEST_F(random, differential_against_model)
 			snprintf(self->op, sizeof(self->op),
 				 "set_max dom %u max %" PRIu64, d->domid, max);
 			tl_model_set_max(m, i, max);
-			nc_set_max_pages(H, d, max);
+			ce_set_max_pages(H, d, max);
 			mutating = false;
 			counts[5]++;
 		} else if (kind < 86) {
@@ -2674,7 +2674,7 @@ TEST_F(random, differential_against_model)
 				 "affinity dom %u mask %#llx", T->dom[i].domid,
 				 (unsigned long long)mask);
 			want = tl_model_set_affinity(m, i, mask);
-			rc = nc_set_node_affinity(H, &T->dom[i], mask);
+			rc = ce_set_node_affinity(H, &T->dom[i], mask);
 			counts[6]++;
 		} else if (kind < 90) {
 			u32 node = rnd(s) % (H->nr_nodes + 1);
@@ -2697,7 +2697,7 @@ TEST_F(random, differential_against_model)
 			snprintf(self->op, sizeof(self->op),
 				 "offline node %u pages %" PRIu64, node, pages);
 			want = tl_model_offline(m, node, pages);
-			rc = nc_offline_pages(H, node, pages);
+			rc = ce_offline_pages(H, node, pages);
 			counts[7]++;
 		} else if (kind < 94) {
 			u32 node = rnd(s) % (H->nr_nodes + 1);
@@ -2706,37 +2706,37 @@ TEST_F(random, differential_against_model)
 			snprintf(self->op, sizeof(self->op),
 				 "online node %u pages %" PRIu64, node, pages);
 			want = tl_model_online(m, node, pages);
-			rc = nc_online_pages(H, node, pages);
+			rc = ce_online_pages(H, node, pages);
 			counts[8]++;
 		} else if (kind < 96) {
 			snprintf(self->op, sizeof(self->op), "release dom %u",
 				 T->dom[i].domid);
 			tl_model_release(m, i);
-			nc_release_claims(H, &T->dom[i]);
+			ce_release_claims(H, &T->dom[i]);
 			mutating = false;
 			counts[9]++;
 		} else {
 			/* GET: compare the set with the model's claims. */
-			claim_t out[NC_MAX_NODES + 1];
+			claim_t out[CE_MAX_NODES + 1];
 			const struct tl_mdom *md = &m->d[i];
-			u32 cap = rnd(s) % (NC_MAX_NODES + 2), nr = cap;
+			u32 cap = rnd(s) % (CE_MAX_NODES + 2), nr = cap;
 			u32 need = 0, n, k = 0;
 
-			for (n = 0; n < NC_MAX_NODES; n++)
+			for (n = 0; n < CE_MAX_NODES; n++)
 				need += !!md->claims[n];
 			need += !!md->host;
 			snprintf(self->op, sizeof(self->op), "get dom %u cap %u",
 				 T->dom[i].domid, cap);
-			if (cap > NC_MAX_NODES + 1)
-				cap = nr = NC_MAX_NODES + 1;
-			rc = nc_claim_set_get(H, &T->dom[i], out, &nr);
+			if (cap > CE_MAX_NODES + 1)
+				cap = nr = CE_MAX_NODES + 1;
+			rc = ce_claim_set_get(H, &T->dom[i], out, &nr);
 			if (need > cap) {
 				ASSERT_EQ(-ERANGE, rc);
 				ASSERT_EQ(need, nr);
 			} else {
 				ASSERT_EQ(0, rc);
 				ASSERT_EQ(need, nr);
-				for (n = 0; n < NC_MAX_NODES; n++) {
+				for (n = 0; n < CE_MAX_NODES; n++) {
 					if (!md->claims[n])
 						continue;
 					ASSERT_EQ(n, out[k].target);

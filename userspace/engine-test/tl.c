@@ -28,20 +28,20 @@ static const char *fail(struct tl *t, const char *fmt, ...)
 
 /*
  * Walk the documented free lists (free_head[order] or dirty_head[order] →
- * next[] → NC_NO_FRAME).  Bounded, so a corrupted list cannot hang a test.
+ * next[] → CE_NO_FRAME).  Bounded, so a corrupted list cannot hang a test.
  */
-static u32 tl_list_blocks(const struct nc_pool *p, u32 f)
+static u32 tl_list_blocks(const struct ce_pool *p, u32 f)
 {
 	u32 n = 0;
 
-	for (; f != NC_NO_FRAME && f < p->nr_frames; f = p->next[f]) {
+	for (; f != CE_NO_FRAME && f < p->nr_frames; f = p->next[f]) {
 		if (++n > p->nr_frames)
 			break;
 	}
 	return n;
 }
 
-u32 tl_clean_blocks(const struct nc_heap *h, u32 node, unsigned int order)
+u32 tl_clean_blocks(const struct ce_heap *h, u32 node, unsigned int order)
 {
 	if (!h->node[node].has_pool)
 		return 0;
@@ -49,7 +49,7 @@ u32 tl_clean_blocks(const struct nc_heap *h, u32 node, unsigned int order)
 			      h->node[node].pool.free_head[order]);
 }
 
-u32 tl_dirty_blocks(const struct nc_heap *h, u32 node, unsigned int order)
+u32 tl_dirty_blocks(const struct ce_heap *h, u32 node, unsigned int order)
 {
 	if (!h->node[node].has_pool)
 		return 0;
@@ -58,42 +58,42 @@ u32 tl_dirty_blocks(const struct nc_heap *h, u32 node, unsigned int order)
 }
 
 /* Free blocks of @order, clean or dirty. */
-u32 tl_free_blocks(const struct nc_heap *h, u32 node, unsigned int order)
+u32 tl_free_blocks(const struct ce_heap *h, u32 node, unsigned int order)
 {
 	return tl_clean_blocks(h, node, order) + tl_dirty_blocks(h, node, order);
 }
 
-u64 tl_dirty_pages(const struct nc_heap *h, u32 node)
+u64 tl_dirty_pages(const struct ce_heap *h, u32 node)
 {
 	u64 pages = 0;
 	unsigned int o;
 
-	for (o = 0; o <= NC_MAX_ORDER; o++)
+	for (o = 0; o <= CE_MAX_ORDER; o++)
 		pages += (u64)tl_dirty_blocks(h, node, o) << o;
 	return pages;
 }
 
-bool tl_has_clean_block(const struct nc_heap *h, u32 node, unsigned int order)
+bool tl_has_clean_block(const struct ce_heap *h, u32 node, unsigned int order)
 {
 	unsigned int o;
 
-	if (node >= NC_MAX_NODES || !h->node[node].has_pool)
+	if (node >= CE_MAX_NODES || !h->node[node].has_pool)
 		return false;
-	for (o = order; o <= NC_MAX_ORDER; o++)
-		if (h->node[node].pool.free_head[o] != NC_NO_FRAME)
+	for (o = order; o <= CE_MAX_ORDER; o++)
+		if (h->node[node].pool.free_head[o] != CE_NO_FRAME)
 			return true;
 	return false;
 }
 
-bool tl_has_block(const struct nc_heap *h, u32 node, unsigned int order)
+bool tl_has_block(const struct ce_heap *h, u32 node, unsigned int order)
 {
 	unsigned int o;
 
 	if (!h->node[node].has_pool)
 		return false;
-	for (o = order; o <= NC_MAX_ORDER; o++)
-		if (h->node[node].pool.free_head[o] != NC_NO_FRAME ||
-		    h->node[node].pool.dirty_head[o] != NC_NO_FRAME)
+	for (o = order; o <= CE_MAX_ORDER; o++)
+		if (h->node[node].pool.free_head[o] != CE_NO_FRAME ||
+		    h->node[node].pool.dirty_head[o] != CE_NO_FRAME)
 			return true;
 	return false;
 }
@@ -105,7 +105,7 @@ int tl_build(struct tl *t, const struct tl_layout *l)
 	u32 i, n, k;
 
 	memset(t, 0, sizeof(*t));
-	nc_heap_init(&t->h);
+	ce_heap_init(&t->h);
 	t->h.merge_like_only = l->merge_like_only;
 	t->next_domid = 1;
 
@@ -125,7 +125,7 @@ int tl_build(struct tl *t, const struct tl_layout *l)
 			cursor += sz;
 		}
 		t->nr_frames[n] = cursor + nl->slack;
-		if (nc_pool_init(&t->h, n, t->nr_frames[n]))
+		if (ce_pool_init(&t->h, n, t->nr_frames[n]))
 			return -1;
 		t->chunk_of[n] = calloc(t->nr_frames[n], 1);
 		t->in_use[n] = calloc(t->nr_frames[n], 1);
@@ -144,7 +144,7 @@ int tl_build(struct tl *t, const struct tl_layout *l)
 			}
 			sz = 1U << c;
 			cursor = (cursor + sz - 1) & ~(sz - 1);
-			nc_pool_add_chunk(&t->h, n, cursor, c);
+			ce_pool_add_chunk(&t->h, n, cursor, c);
 			memset(t->chunk_of[n] + cursor, c + 1, sz);
 			t->base.chunks[n][c]++;
 			t->base.reserved[n] += sz;
@@ -152,13 +152,13 @@ int tl_build(struct tl *t, const struct tl_layout *l)
 		}
 		t->base.total += t->base.reserved[n];
 	}
-	for (n = 0; n < NC_MAX_NODES; n++) {
+	for (n = 0; n < CE_MAX_NODES; n++) {
 		unsigned int o;
 
 		if (!t->h.node[n].has_pool)
 			continue;
 		t->pool_node[t->nr_pool++] = n;
-		for (o = 0; o <= NC_MAX_ORDER; o++)
+		for (o = 0; o <= CE_MAX_ORDER; o++)
 			t->base.free_blocks[n][o] = tl_free_blocks(&t->h, n, o);
 	}
 	return 0;
@@ -168,9 +168,9 @@ void tl_release(struct tl *t)
 {
 	u32 n;
 
-	for (n = 0; n < NC_MAX_NODES; n++) {
+	for (n = 0; n < CE_MAX_NODES; n++) {
 		if (t->h.node[n].has_pool)
-			nc_pool_destroy(&t->h, n);
+			ce_pool_destroy(&t->h, n);
 		free(t->chunk_of[n]);
 		free(t->in_use[n]);
 		t->chunk_of[n] = t->in_use[n] = NULL;
@@ -182,14 +182,14 @@ void tl_release(struct tl *t)
 
 /* --------------------------------------------------------------- domains */
 
-struct nc_domain *tl_dom(struct tl *t, u64 max_pages)
+struct ce_domain *tl_dom(struct tl *t, u64 max_pages)
 {
 	int i;
 
 	for (i = 0; i < TL_MAX_DOMS; i++) {
 		if (t->dom_live[i])
 			continue;
-		nc_domain_init(&t->h, &t->dom[i], t->next_domid++, max_pages);
+		ce_domain_init(&t->h, &t->dom[i], t->next_domid++, max_pages);
 		t->dom_live[i] = true;
 		t->dom_seq[i] = ++t->seq;
 		return &t->dom[i];
@@ -197,21 +197,21 @@ struct nc_domain *tl_dom(struct tl *t, u64 max_pages)
 	return NULL;
 }
 
-int tl_dom_index(const struct tl *t, const struct nc_domain *d)
+int tl_dom_index(const struct tl *t, const struct ce_domain *d)
 {
 	if (!d)
 		return -1;
 	return (int)(d - t->dom);
 }
 
-void tl_destroy(struct tl *t, struct nc_domain *d)
+void tl_destroy(struct tl *t, struct ce_domain *d)
 {
 	size_t i = t->nr_ext;
 
 	while (i-- > 0)
 		if (t->ext[i].d == d)
 			tl_free_ext(t, i);
-	nc_domain_remove(&t->h, d);
+	ce_domain_remove(&t->h, d);
 	t->dom_live[tl_dom_index(t, d)] = false;
 }
 
@@ -219,21 +219,21 @@ void tl_destroy(struct tl *t, struct nc_domain *d)
 
 static void tl_push_ext(struct tl *t, struct tl_ext e);
 
-int tl_alloc(struct tl *t, struct nc_domain *d, unsigned int order,
+int tl_alloc(struct tl *t, struct ce_domain *d, unsigned int order,
 	     int req_node, u32 memflags, u32 *node_out)
 {
-	u32 node = NC_NO_FRAME, frame = NC_NO_FRAME, sz, f;
-	bool dirty = false, had_clean[NC_MAX_NODES];
+	u32 node = CE_NO_FRAME, frame = CE_NO_FRAME, sz, f;
+	bool dirty = false, had_clean[CE_MAX_NODES];
 	int rc;
 
 	/* Which nodes had a clean block that fits, before the call. */
-	for (f = 0; f < NC_MAX_NODES; f++)
+	for (f = 0; f < CE_MAX_NODES; f++)
 		had_clean[f] = tl_has_clean_block(&t->h, f, order);
-	rc = nc_alloc_extent(&t->h, d, order, req_node, memflags, &node,
+	rc = ce_alloc_extent(&t->h, d, order, req_node, memflags, &node,
 			     &frame, &dirty);
 	if (rc)
 		return rc;
-	if (node >= NC_MAX_NODES || !t->h.node[node].has_pool) {
+	if (node >= CE_MAX_NODES || !t->h.node[node].has_pool) {
 		fail(t, "alloc returned node %u without pool", node);
 		return TL_EBADFRAME;
 	}
@@ -266,7 +266,7 @@ int tl_alloc(struct tl *t, struct nc_domain *d, unsigned int order,
 	memset(t->in_use[node] + frame, 1, sz);
 	tl_push_ext(t, (struct tl_ext){
 		.d = d, .node = node, .frame = frame, .order = order,
-		.counted = d && !(memflags & NC_MEMF_NO_REFCOUNT),
+		.counted = d && !(memflags & CE_MEMF_NO_REFCOUNT),
 		.dirty = dirty,
 	});
 	if (!d)
@@ -276,7 +276,7 @@ int tl_alloc(struct tl *t, struct nc_domain *d, unsigned int order,
 	return 0;
 }
 
-u64 tl_alloc_n(struct tl *t, struct nc_domain *d, unsigned int order,
+u64 tl_alloc_n(struct tl *t, struct ce_domain *d, unsigned int order,
 	       int req_node, u32 memflags, u64 count, int *rc)
 {
 	u64 done = 0;
@@ -298,7 +298,7 @@ void tl_free_ext(struct tl *t, size_t idx)
 	struct tl_ext e = t->ext[idx];
 	u32 sz = 1U << e.order;
 
-	nc_free_pages(&t->h, e.d, e.node, e.frame, e.order, e.counted);
+	ce_free_pages(&t->h, e.d, e.node, e.frame, e.order, e.counted);
 	memset(t->in_use[e.node] + e.frame, 0, sz);
 	if (!e.d)
 		t->nobody_pages[e.node] -= sz;
@@ -340,7 +340,7 @@ size_t tl_hold_page(struct tl *t, size_t idx, u32 offset)
 	struct tl_ext e = t->ext[idx];
 	u32 page = e.frame + offset;
 
-	nc_free_held(&t->h, e.d, e.node, page, e.counted);
+	ce_free_held(&t->h, e.d, e.node, page, e.counted);
 	t->held_pages[e.node]++;
 	tl_take_page(t, idx, page);
 	/* in_use stays set: nobody may be handed this frame meanwhile. */
@@ -353,7 +353,7 @@ void tl_release_held(struct tl *t, size_t idx)
 {
 	struct tl_ext e = t->ext[idx];
 
-	nc_release_held(&t->h, e.node, e.frame);
+	ce_release_held(&t->h, e.node, e.frame);
 	t->held_pages[e.node]--;
 	t->in_use[e.node][e.frame] = 0;
 	t->ext[idx] = t->ext[--t->nr_ext];
@@ -364,14 +364,14 @@ void tl_free_page(struct tl *t, size_t idx, u32 offset)
 	struct tl_ext e = t->ext[idx];
 	u32 page = e.frame + offset;
 
-	nc_free_pages(&t->h, e.d, e.node, page, 0, e.counted);
+	ce_free_pages(&t->h, e.d, e.node, page, 0, e.counted);
 	t->in_use[e.node][page] = 0;
 	if (!e.d)
 		t->nobody_pages[e.node]--;
 	tl_take_page(t, idx, page);
 }
 
-size_t tl_find_ext(const struct tl *t, const struct nc_domain *d, int node)
+size_t tl_find_ext(const struct tl *t, const struct ce_domain *d, int node)
 {
 	size_t i = t->nr_ext;
 
@@ -382,7 +382,7 @@ size_t tl_find_ext(const struct tl *t, const struct nc_domain *d, int node)
 	return (size_t)-1;
 }
 
-u64 tl_free_dom(struct tl *t, struct nc_domain *d, int node, u64 max_pages)
+u64 tl_free_dom(struct tl *t, struct ce_domain *d, int node, u64 max_pages)
 {
 	u64 freed = 0;
 	size_t i;
@@ -395,30 +395,30 @@ u64 tl_free_dom(struct tl *t, struct nc_domain *d, int node, u64 max_pages)
 	return freed;
 }
 
-int tl_install(struct tl *t, struct nc_domain *d,
+int tl_install(struct tl *t, struct ce_domain *d,
 	       const struct numaclaims_claim *set, u32 nr)
 {
-	return nc_claim_set_install(&t->h, d, set, nr);
+	return ce_claim_set_install(&t->h, d, set, nr);
 }
 
 /* ---------------------------------------------------------------- checks */
 
 const char *tl_check(struct tl *t)
 {
-	const struct nc_heap *h = &t->h;
-	const struct nc_domain *d;
+	const struct ce_heap *h = &t->h;
+	const struct ce_domain *d;
 	const char *why = NULL;
-	u64 sum_avail = 0, sum_out = 0, node_out[NC_MAX_NODES] = { 0 };
-	u64 node_pages[NC_MAX_NODES] = { 0 };
+	u64 sum_avail = 0, sum_out = 0, node_out[CE_MAX_NODES] = { 0 };
+	u64 node_pages[CE_MAX_NODES] = { 0 };
 	u64 pool_mask = 0;
 	u32 n, nr_doms = 0, highest = 0, live = 0;
 	u64 prev_seq = ~0ULL;
 	int rc, i;
 	size_t e;
 
-	rc = nc_check_invariants(h, &why);
+	rc = ce_check_invariants(h, &why);
 	if (rc)
-		return fail(t, "nc_check_invariants() = %d: %s", rc,
+		return fail(t, "ce_check_invariants() = %d: %s", rc,
 			    why ? why : "(no reason)");
 
 	/* Domain list: consistent links, newest first, all known. */
@@ -448,7 +448,7 @@ const char *tl_check(struct tl *t)
 	for (d = h->domains; d; d = d->next) {
 		u64 nc = 0, pages = 0, allowed;
 
-		for (n = 0; n < NC_MAX_NODES; n++) {
+		for (n = 0; n < CE_MAX_NODES; n++) {
 			if ((d->claims[n] || d->node_pages[n]) &&
 			    !h->node[n].has_pool)
 				return fail(t, "dom %u has claim/pages on node %u without pool",
@@ -485,7 +485,7 @@ const char *tl_check(struct tl *t)
 
 	/* Our own record of extents must agree with the domains' counters. */
 	for (i = 0; i < TL_MAX_DOMS; i++) {
-		u64 tot = 0, unc = 0, np[NC_MAX_NODES] = { 0 };
+		u64 tot = 0, unc = 0, np[CE_MAX_NODES] = { 0 };
 
 		if (!t->dom_live[i])
 			continue;
@@ -503,14 +503,14 @@ const char *tl_check(struct tl *t)
 			return fail(t, "dom %u: tot " FMT64 " uncounted " FMT64 ", extents say " FMT64 " and " FMT64,
 				    d->domid, d->tot_pages, d->uncounted_pages,
 				    tot, unc);
-		for (n = 0; n < NC_MAX_NODES; n++)
+		for (n = 0; n < CE_MAX_NODES; n++)
 			if (np[n] != d->node_pages[n])
 				return fail(t, "dom %u node %u: node_pages " FMT64 ", extents say " FMT64,
 					    d->domid, n, d->node_pages[n], np[n]);
 	}
 
-	for (n = 0; n < NC_MAX_NODES; n++) {
-		const struct nc_node *nd = &h->node[n];
+	for (n = 0; n < CE_MAX_NODES; n++) {
+		const struct ce_node *nd = &h->node[n];
 		u64 free_pages = 0;
 		const char *audit = NULL;
 		unsigned int o;
@@ -551,10 +551,10 @@ const char *tl_check(struct tl *t)
 			return fail(t, "node %u: pool nr_free " FMT64 " != avail " FMT64 " + offline_pending " FMT64,
 				    n, nd->pool.nr_free, nd->avail_pages,
 				    nd->offline_pending);
-		for (o = 0; o <= NC_MAX_ORDER; o++)
+		for (o = 0; o <= CE_MAX_ORDER; o++)
 			free_pages += (u64)tl_free_blocks(h, n, o) << o;
 		/* The block being scrubbed is free, off the lists. */
-		if (nd->pool.scrub_frame != NC_NO_FRAME)
+		if (nd->pool.scrub_frame != CE_NO_FRAME)
 			free_pages += 1ULL << nd->pool.scrub_order;
 		if (free_pages != nd->avail_pages + nd->offline_pending)
 			return fail(t, "node %u: free lists hold " FMT64 " pages, avail " FMT64 " + offline_pending " FMT64,
@@ -564,8 +564,8 @@ const char *tl_check(struct tl *t)
 		if (tl_dirty_pages(h, n) != nd->pool.nr_dirty)
 			return fail(t, "node %u: dirty lists hold " FMT64 " pages, nr_dirty " FMT64,
 				    n, tl_dirty_pages(h, n), nd->pool.nr_dirty);
-		if (nc_pool_audit(h, n, &audit))
-			return fail(t, "node %u: nc_pool_audit(): %s", n, audit);
+		if (ce_pool_audit(h, n, &audit))
+			return fail(t, "node %u: ce_pool_audit(): %s", n, audit);
 	}
 	if (pool_mask != h->nodes_with_pool)
 		return fail(t, "nodes_with_pool %#llx, expected %#llx",
@@ -594,8 +594,8 @@ void tl_snap(const struct tl *t, struct tl_snap *s)
 	memcpy(&s->h, &t->h, sizeof(s->h));
 	memcpy(s->dom, t->dom, sizeof(s->dom));
 	memcpy(s->dom_live, t->dom_live, sizeof(s->dom_live));
-	for (n = 0; n < NC_MAX_NODES; n++)
-		for (o = 0; o <= NC_MAX_ORDER; o++)
+	for (n = 0; n < CE_MAX_NODES; n++)
+		for (o = 0; o <= CE_MAX_ORDER; o++)
 			s->free_blocks[n][o] = tl_free_blocks(&t->h, n, o);
 }
 
@@ -607,7 +607,7 @@ void tl_snap(const struct tl *t, struct tl_snap *s)
 
 const char *tl_snap_diff(struct tl *t, const struct tl_snap *s)
 {
-	const struct nc_heap *a = &s->h, *b = &t->h;
+	const struct ce_heap *a = &s->h, *b = &t->h;
 	u32 n;
 	unsigned int o;
 	int i;
@@ -619,8 +619,8 @@ const char *tl_snap_diff(struct tl *t, const struct tl_snap *s)
 	SNAP_CMP("nodes_with_pool", a->nodes_with_pool, b->nodes_with_pool);
 	if (a->domains != b->domains)
 		return fail(t, "domain list head changed");
-	for (n = 0; n < NC_MAX_NODES; n++) {
-		const struct nc_node *x = &a->node[n], *y = &b->node[n];
+	for (n = 0; n < CE_MAX_NODES; n++) {
+		const struct ce_node *x = &a->node[n], *y = &b->node[n];
 
 		SNAP_CMP("node %u has_pool", x->has_pool, y->has_pool, n);
 		SNAP_CMP("node %u reserved", x->reserved_pages, y->reserved_pages, n);
@@ -628,7 +628,7 @@ const char *tl_snap_diff(struct tl *t, const struct tl_snap *s)
 		SNAP_CMP("node %u outstanding", x->outstanding_claims, y->outstanding_claims, n);
 		SNAP_CMP("node %u offlined", x->offlined_pages, y->offlined_pages, n);
 		SNAP_CMP("node %u nr_free", x->pool.nr_free, y->pool.nr_free, n);
-		for (o = 0; o <= NC_MAX_ORDER; o++) {
+		for (o = 0; o <= CE_MAX_ORDER; o++) {
 			SNAP_CMP("node %u free_head[%u]", x->pool.free_head[o],
 				 y->pool.free_head[o], n, o);
 			SNAP_CMP("node %u dirty_head[%u]", x->pool.dirty_head[o],
@@ -639,7 +639,7 @@ const char *tl_snap_diff(struct tl *t, const struct tl_snap *s)
 		}
 	}
 	for (i = 0; i < TL_MAX_DOMS; i++) {
-		const struct nc_domain *x = &s->dom[i], *y = &t->dom[i];
+		const struct ce_domain *x = &s->dom[i], *y = &t->dom[i];
 
 		SNAP_CMP("dom slot %d live", s->dom_live[i], t->dom_live[i], i);
 		if (!t->dom_live[i])
@@ -654,7 +654,7 @@ const char *tl_snap_diff(struct tl *t, const struct tl_snap *s)
 		SNAP_CMP("dom %u last_alloc_node", x->last_alloc_node, y->last_alloc_node, x->domid);
 		if (x->prev != y->prev || x->next != y->next)
 			return fail(t, "dom %u list links changed", x->domid);
-		for (n = 0; n < NC_MAX_NODES; n++) {
+		for (n = 0; n < CE_MAX_NODES; n++) {
 			SNAP_CMP("dom %u claims[%u]", x->claims[n], y->claims[n], x->domid, n);
 			SNAP_CMP("dom %u node_pages[%u]", x->node_pages[n], y->node_pages[n], x->domid, n);
 		}
@@ -692,13 +692,13 @@ const char *tl_finish(struct tl *t)
 		if (msg)
 			return msg;
 	}
-	for (n = 0; n < NC_MAX_NODES; n++) {
+	for (n = 0; n < CE_MAX_NODES; n++) {
 		u64 off = t->h.node[n].offlined_pages;
 		int rc;
 
 		if (!t->h.node[n].has_pool || !off)
 			continue;
-		rc = nc_online_pages(&t->h, n, off);
+		rc = ce_online_pages(&t->h, n, off);
 		if (rc)
 			return fail(t, "online of " FMT64 " pages on node %u: %d",
 				    off, n, rc);
@@ -718,8 +718,8 @@ const char *tl_finish(struct tl *t)
 	if (t->h.total_avail_pages != t->base.total)
 		return fail(t, "total_avail " FMT64 " != baseline " FMT64,
 			    t->h.total_avail_pages, t->base.total);
-	for (n = 0; n < NC_MAX_NODES; n++) {
-		const struct nc_node *nd = &t->h.node[n];
+	for (n = 0; n < CE_MAX_NODES; n++) {
+		const struct ce_node *nd = &t->h.node[n];
 
 		if (!nd->has_pool)
 			continue;
@@ -728,7 +728,7 @@ const char *tl_finish(struct tl *t)
 			return fail(t, "node %u: avail " FMT64 " (baseline " FMT64 "), outstanding " FMT64 ", offlined " FMT64,
 				    n, nd->avail_pages, t->base.reserved[n],
 				    nd->outstanding_claims, nd->offlined_pages);
-		for (o = 0; o <= NC_MAX_ORDER; o++)
+		for (o = 0; o <= CE_MAX_ORDER; o++)
 			if (tl_free_blocks(&t->h, n, o) != t->base.free_blocks[n][o])
 				return fail(t, "node %u: %u free blocks of order %u, baseline %u (buddies not merged back)",
 					    n, tl_free_blocks(&t->h, n, o), o,

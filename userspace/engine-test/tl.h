@@ -8,7 +8,7 @@
  *    orders (optionally with holes between them),
  *  - a record of every extent handed out, so a test can free all of it and
  *    a teardown can prove that every counter is back to its baseline,
- *  - an invariant checker that is independent of nc_check_invariants(),
+ *  - an invariant checker that is independent of ce_check_invariants(),
  *  - whole-state snapshots to prove that a failing call changed nothing,
  *  - a reference model of the claims accounting (tl_model_*) for the
  *    randomised differential test.
@@ -37,12 +37,12 @@ struct tl_node_layout {
 struct tl_layout {
 	u32 nr;				/* nodes with a pool */
 	struct tl_node_layout nodes[8];
-	bool merge_like_only;		/* struct nc_heap.merge_like_only */
+	bool merge_like_only;		/* struct ce_heap.merge_like_only */
 };
 
 /* An extent handed out by the engine and not yet freed. */
 struct tl_ext {
-	struct nc_domain *d;		/* NULL: an allocation for nobody */
+	struct ce_domain *d;		/* NULL: an allocation for nobody */
 	u32 node;
 	u32 frame;
 	u8 order;
@@ -52,27 +52,27 @@ struct tl_ext {
 };
 
 struct tl_baseline {
-	u64 reserved[NC_MAX_NODES];
+	u64 reserved[CE_MAX_NODES];
 	u64 total;
-	u32 free_blocks[NC_MAX_NODES][NC_MAX_ORDER + 1];
-	u32 chunks[NC_MAX_NODES][NC_MAX_ORDER + 1];	/* chunks per order */
+	u32 free_blocks[CE_MAX_NODES][CE_MAX_ORDER + 1];
+	u32 chunks[CE_MAX_NODES][CE_MAX_ORDER + 1];	/* chunks per order */
 };
 
 struct tl {
-	struct nc_heap h;
-	struct nc_domain dom[TL_MAX_DOMS];
+	struct ce_heap h;
+	struct ce_domain dom[TL_MAX_DOMS];
 	bool dom_live[TL_MAX_DOMS];
 	u64 dom_seq[TL_MAX_DOMS];	/* creation sequence (newest = max) */
 	u64 seq;
 	u32 next_domid;
 
-	u32 pool_node[NC_MAX_NODES];	/* node ids with a pool, ascending */
+	u32 pool_node[CE_MAX_NODES];	/* node ids with a pool, ascending */
 	u32 nr_pool;
-	u32 nr_frames[NC_MAX_NODES];
-	u8 *chunk_of[NC_MAX_NODES];	/* per frame: chunk order + 1, 0 = hole */
-	u8 *in_use[NC_MAX_NODES];	/* per frame: handed out and not freed */
-	u64 nobody_pages[NC_MAX_NODES];	/* pages of extents with d == NULL */
-	u64 held_pages[NC_MAX_NODES];	/* pages of held extents */
+	u32 nr_frames[CE_MAX_NODES];
+	u8 *chunk_of[CE_MAX_NODES];	/* per frame: chunk order + 1, 0 = hole */
+	u8 *in_use[CE_MAX_NODES];	/* per frame: handed out and not freed */
+	u64 nobody_pages[CE_MAX_NODES];	/* pages of extents with d == NULL */
+	u64 held_pages[CE_MAX_NODES];	/* pages of held extents */
 
 	struct tl_ext *ext;
 	size_t nr_ext, cap_ext;
@@ -83,10 +83,10 @@ struct tl {
 
 /* A snapshot of everything an engine call may change. */
 struct tl_snap {
-	struct nc_heap h;
-	struct nc_domain dom[TL_MAX_DOMS];
+	struct ce_heap h;
+	struct ce_domain dom[TL_MAX_DOMS];
 	bool dom_live[TL_MAX_DOMS];
-	u32 free_blocks[NC_MAX_NODES][NC_MAX_ORDER + 1];
+	u32 free_blocks[CE_MAX_NODES][CE_MAX_ORDER + 1];
 };
 
 /* Building and tearing down. */
@@ -95,16 +95,16 @@ const char *tl_finish(struct tl *t);	/* frees all, compares baseline */
 void tl_release(struct tl *t);		/* frees the pools, no checks */
 
 /* Domains. */
-struct nc_domain *tl_dom(struct tl *t, u64 max_pages);
-int tl_dom_index(const struct tl *t, const struct nc_domain *d);
-void tl_destroy(struct tl *t, struct nc_domain *d);
+struct ce_domain *tl_dom(struct tl *t, u64 max_pages);
+int tl_dom_index(const struct tl *t, const struct ce_domain *d);
+void tl_destroy(struct tl *t, struct ce_domain *d);
 
 /* Allocation through the engine, validated and recorded. */
 #define TL_EBADFRAME	1000		/* returned when a frame is bogus */
-int tl_alloc(struct tl *t, struct nc_domain *d, unsigned int order,
+int tl_alloc(struct tl *t, struct ce_domain *d, unsigned int order,
 	     int req_node, u32 memflags, u32 *node_out);
 /* Up to @count extents; returns how many were done, *rc the last result. */
-u64 tl_alloc_n(struct tl *t, struct nc_domain *d, unsigned int order,
+u64 tl_alloc_n(struct tl *t, struct ce_domain *d, unsigned int order,
 	       int req_node, u32 memflags, u64 count, int *rc);
 void tl_free_ext(struct tl *t, size_t idx);
 /*
@@ -113,10 +113,10 @@ void tl_free_ext(struct tl *t, size_t idx);
  */
 void tl_free_page(struct tl *t, size_t idx, u32 offset);
 /* Free the newest extents of @d (any node if @node < 0); returns pages. */
-u64 tl_free_dom(struct tl *t, struct nc_domain *d, int node, u64 max_pages);
-size_t tl_find_ext(const struct tl *t, const struct nc_domain *d, int node);
+u64 tl_free_dom(struct tl *t, struct ce_domain *d, int node, u64 max_pages);
+size_t tl_find_ext(const struct tl *t, const struct ce_domain *d, int node);
 /*
- * Free one page of an extent while "someone still holds it" (nc_free_held()):
+ * Free one page of an extent while "someone still holds it" (ce_free_held()):
  * it stays recorded, as a held page, until tl_release_held(), which takes
  * the index tl_hold_page() returns.
  */
@@ -124,9 +124,9 @@ size_t tl_hold_page(struct tl *t, size_t idx, u32 offset);
 void tl_release_held(struct tl *t, size_t idx);
 
 /* Claims. */
-int tl_install(struct tl *t, struct nc_domain *d,
+int tl_install(struct tl *t, struct ce_domain *d,
 	       const struct numaclaims_claim *set, u32 nr);
-static inline u64 tl_host_part(const struct nc_domain *d)
+static inline u64 tl_host_part(const struct ce_domain *d)
 {
 	return d->outstanding_pages - d->node_claims;
 }
@@ -145,23 +145,23 @@ void tl_snap(const struct tl *t, struct tl_snap *s);
 const char *tl_snap_diff(struct tl *t, const struct tl_snap *s);
 
 /* Buddy introspection through the documented free lists. */
-u32 tl_free_blocks(const struct nc_heap *h, u32 node, unsigned int order);
-u32 tl_clean_blocks(const struct nc_heap *h, u32 node, unsigned int order);
-u32 tl_dirty_blocks(const struct nc_heap *h, u32 node, unsigned int order);
-u64 tl_dirty_pages(const struct nc_heap *h, u32 node);
-bool tl_has_clean_block(const struct nc_heap *h, u32 node, unsigned int order);
-bool tl_has_block(const struct nc_heap *h, u32 node, unsigned int order);
+u32 tl_free_blocks(const struct ce_heap *h, u32 node, unsigned int order);
+u32 tl_clean_blocks(const struct ce_heap *h, u32 node, unsigned int order);
+u32 tl_dirty_blocks(const struct ce_heap *h, u32 node, unsigned int order);
+u64 tl_dirty_pages(const struct ce_heap *h, u32 node);
+bool tl_has_clean_block(const struct ce_heap *h, u32 node, unsigned int order);
+bool tl_has_block(const struct ce_heap *h, u32 node, unsigned int order);
 
 /*
- * Reference model of the claims accounting (SPEC.md + the engine's
+ * Reference model of the claims accounting (docs/SPEC.md + the engine's
  * documented decisions), used by the randomised differential test.
  */
 struct tl_mdom {
 	bool live;
 	u64 seq;
 	u64 max, tot, host, uncounted;
-	u64 claims[NC_MAX_NODES];
-	u64 node_pages[NC_MAX_NODES];
+	u64 claims[CE_MAX_NODES];
+	u64 node_pages[CE_MAX_NODES];
 	u64 affinity;
 	u32 last;
 };
@@ -169,15 +169,15 @@ struct tl_mdom {
 struct tl_model {
 	u32 nr_nodes;
 	u64 pool_mask;
-	u64 reserved[NC_MAX_NODES], avail[NC_MAX_NODES];
-	u64 offlined[NC_MAX_NODES], node_out[NC_MAX_NODES];
+	u64 reserved[CE_MAX_NODES], avail[CE_MAX_NODES];
+	u64 offlined[CE_MAX_NODES], node_out[CE_MAX_NODES];
 	u64 total, outstanding;
 	struct tl_mdom d[TL_MAX_DOMS];
 };
 
 void tl_model_init(struct tl_model *m, const struct tl *t);
 void tl_model_create(struct tl_model *m, int i, u64 max, u64 seq,
-		     const struct nc_domain *engine_d);
+		     const struct ce_domain *engine_d);
 void tl_model_remove(struct tl_model *m, int i);
 int tl_model_install(struct tl_model *m, int i,
 		     const struct numaclaims_claim *set, u32 nr);
@@ -187,7 +187,7 @@ void tl_model_set_max(struct tl_model *m, int i, u64 max);
 int tl_model_set_affinity(struct tl_model *m, int i, u64 mask);
 /* @has_block(node, order) tells whether the buddy could serve the order. */
 int tl_model_alloc(struct tl_model *m, int i, unsigned int order,
-		   int req_node, u32 flags, const struct nc_heap *h,
+		   int req_node, u32 flags, const struct ce_heap *h,
 		   u32 *node_out);
 void tl_model_free(struct tl_model *m, int i, u32 node, unsigned int order,
 		   bool counted);

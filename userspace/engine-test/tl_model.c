@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A deliberately naive reference model of the claims accounting, written
- * from SPEC.md and the engine's documented decisions (not from the
+ * from docs/SPEC.md and the engine's documented decisions (not from the
  * engine's code), for the randomised differential test.  It models the
  * counters only; which buddy block is used is left to the engine, the
  * model only asks whether a node's buddy has a free block of the order.
@@ -16,7 +16,7 @@
 
 static bool pool(const struct tl_model *m, u64 node)
 {
-	return node < NC_MAX_NODES && (m->pool_mask & BIT_ULL(node));
+	return node < CE_MAX_NODES && (m->pool_mask & BIT_ULL(node));
 }
 
 void tl_model_init(struct tl_model *m, const struct tl *t)
@@ -26,7 +26,7 @@ void tl_model_init(struct tl_model *m, const struct tl *t)
 	memset(m, 0, sizeof(*m));
 	m->nr_nodes = t->h.nr_nodes;
 	m->pool_mask = t->h.nodes_with_pool;
-	for (n = 0; n < NC_MAX_NODES; n++) {
+	for (n = 0; n < CE_MAX_NODES; n++) {
 		m->reserved[n] = t->h.node[n].reserved_pages;
 		m->avail[n] = t->h.node[n].avail_pages;
 		m->offlined[n] = t->h.node[n].offlined_pages;
@@ -35,7 +35,7 @@ void tl_model_init(struct tl_model *m, const struct tl *t)
 }
 
 void tl_model_create(struct tl_model *m, int i, u64 max, u64 seq,
-		     const struct nc_domain *engine_d)
+		     const struct ce_domain *engine_d)
 {
 	struct tl_mdom *d = &m->d[i];
 
@@ -53,7 +53,7 @@ static u64 outstanding(const struct tl_mdom *d)
 	u64 s = d->host;
 	u32 n;
 
-	for (n = 0; n < NC_MAX_NODES; n++)
+	for (n = 0; n < CE_MAX_NODES; n++)
 		s += d->claims[n];
 	return s;
 }
@@ -63,7 +63,7 @@ void tl_model_release(struct tl_model *m, int i)
 	struct tl_mdom *d = &m->d[i];
 	u32 n;
 
-	for (n = 0; n < NC_MAX_NODES; n++) {
+	for (n = 0; n < CE_MAX_NODES; n++) {
 		m->node_out[n] -= d->claims[n];
 		m->outstanding -= d->claims[n];
 		d->claims[n] = 0;
@@ -82,7 +82,7 @@ int tl_model_install(struct tl_model *m, int i,
 		     const struct numaclaims_claim *set, u32 nr)
 {
 	struct tl_mdom *d = &m->d[i];
-	u64 seen = 0, sum = 0, host = 0, claims[NC_MAX_NODES] = { 0 };
+	u64 seen = 0, sum = 0, host = 0, claims[CE_MAX_NODES] = { 0 };
 	bool seen_host = false;
 	u32 k, n;
 
@@ -106,7 +106,7 @@ int tl_model_install(struct tl_model *m, int i,
 			} else {
 				return -EINVAL;
 			}
-		} else if (c->target < NC_MAX_NODES &&
+		} else if (c->target < CE_MAX_NODES &&
 			   (seen & BIT_ULL(c->target))) {
 			return -EINVAL;
 		}
@@ -154,7 +154,7 @@ int tl_model_install(struct tl_model *m, int i,
 		return -ENOMEM;
 
 	tl_model_release(m, i);
-	for (n = 0; n < NC_MAX_NODES; n++) {
+	for (n = 0; n < CE_MAX_NODES; n++) {
 		d->claims[n] = claims[n];
 		m->node_out[n] += claims[n];
 	}
@@ -198,7 +198,7 @@ void tl_model_set_max(struct tl_model *m, int i, u64 max)
 	d->host -= r;
 	m->outstanding -= r;
 	excess -= r;
-	for (n = 0; n < NC_MAX_NODES && excess; n++) {
+	for (n = 0; n < CE_MAX_NODES && excess; n++) {
 		r = min(excess, d->claims[n]);
 		d->claims[n] -= r;
 		m->node_out[n] -= r;
@@ -230,8 +230,8 @@ static void redeem(struct tl_model *m, struct tl_mdom *d, u32 node, u64 sz)
 	d->host -= r;
 	m->outstanding -= r;
 	sz -= r;
-	for (k = 1; k < NC_MAX_NODES && sz; k++) {
-		u32 n = (node + k) % NC_MAX_NODES;
+	for (k = 1; k < CE_MAX_NODES && sz; k++) {
+		u32 n = (node + k) % CE_MAX_NODES;
 
 		r = min(sz, d->claims[n]);
 		d->claims[n] -= r;
@@ -242,16 +242,16 @@ static void redeem(struct tl_model *m, struct tl_mdom *d, u32 node, u64 sz)
 }
 
 int tl_model_alloc(struct tl_model *m, int i, unsigned int order,
-		   int req_node, u32 flags, const struct nc_heap *h,
+		   int req_node, u32 flags, const struct ce_heap *h,
 		   u32 *node_out)
 {
 	struct tl_mdom *d = i >= 0 ? &m->d[i] : NULL;
-	bool counted = d && !(flags & NC_MEMF_NO_REFCOUNT);
-	bool exact = flags & NC_MEMF_EXACT_NODE;
-	u32 cand[3 * NC_MAX_NODES], nr = 0, k, n;
+	bool counted = d && !(flags & CE_MEMF_NO_REFCOUNT);
+	bool exact = flags & CE_MEMF_EXACT_NODE;
+	u32 cand[3 * CE_MAX_NODES], nr = 0, k, n;
 	u64 sz, aff;
 
-	if (order > NC_MAX_ORDER)
+	if (order > CE_MAX_ORDER)
 		return -EINVAL;
 	if (req_node >= 0 && !pool(m, req_node))
 		return -ENOENT;
@@ -265,15 +265,15 @@ int tl_model_alloc(struct tl_model *m, int i, unsigned int order,
 	if (req_node >= 0)
 		cand[nr++] = req_node;
 	if (!(req_node >= 0 && exact)) {
-		u32 last = d ? d->last : NC_MAX_NODES - 1;
+		u32 last = d ? d->last : CE_MAX_NODES - 1;
 
-		for (k = 1; k <= NC_MAX_NODES; k++) {
-			n = (last + k) % NC_MAX_NODES;
+		for (k = 1; k <= CE_MAX_NODES; k++) {
+			n = (last + k) % CE_MAX_NODES;
 			if (aff & BIT_ULL(n))
 				cand[nr++] = n;
 		}
 		if (!exact)
-			for (n = 0; n < NC_MAX_NODES; n++)
+			for (n = 0; n < CE_MAX_NODES; n++)
 				if (pool(m, n) && !(aff & BIT_ULL(n)))
 					cand[nr++] = n;
 	}
@@ -402,13 +402,13 @@ static const char *mfail(struct tl *t, const char *fmt, ...)
 
 const char *tl_model_compare(struct tl *t, const struct tl_model *m)
 {
-	const struct nc_heap *h = &t->h;
+	const struct ce_heap *h = &t->h;
 	u32 n;
 	int i;
 
 	MCMP("total_avail_pages", h->total_avail_pages, m->total);
 	MCMP("outstanding_claims", h->outstanding_claims, m->outstanding);
-	for (n = 0; n < NC_MAX_NODES; n++) {
+	for (n = 0; n < CE_MAX_NODES; n++) {
 		MCMP("node %u avail", h->node[n].avail_pages, m->avail[n], n);
 		MCMP("node %u outstanding", h->node[n].outstanding_claims,
 		     m->node_out[n], n);
@@ -418,7 +418,7 @@ const char *tl_model_compare(struct tl *t, const struct tl_model *m)
 		     m->reserved[n], n);
 	}
 	for (i = 0; i < TL_MAX_DOMS; i++) {
-		const struct nc_domain *d = &t->dom[i];
+		const struct ce_domain *d = &t->dom[i];
 		const struct tl_mdom *x = &m->d[i];
 
 		MCMP("slot %d live", t->dom_live[i], x->live, i);
@@ -436,7 +436,7 @@ const char *tl_model_compare(struct tl *t, const struct tl_model *m)
 		     d->domid);
 		MCMP("dom %u last_alloc_node", d->last_alloc_node, x->last,
 		     d->domid);
-		for (n = 0; n < NC_MAX_NODES; n++) {
+		for (n = 0; n < CE_MAX_NODES; n++) {
 			MCMP("dom %u claims[%u]", d->claims[n], x->claims[n],
 			     d->domid, n);
 			MCMP("dom %u node_pages[%u]", d->node_pages[n],

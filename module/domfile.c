@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * numaclaims core: the domain-file interface, whole (as drivers/dax/
+ * device.c keeps its mapping interface in one file).  The pseudo
+ * filesystem that gives every domain an inode of its own, the file
+ * operations and the fault handler of a domain's mappings, the files
+ * NUMACLAIMS_IOC_DOMAIN_OPEN returns, and the device nodes
+ * /dev/numaclaims-domN with their cdev and class.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cdev.h>
+#include <linux/device.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mount.h>
+#include <linux/pagemap.h>
+#include <linux/pseudo_fs.h>
+#include "nc_internal.h"
+#include "nc_compat.h"
+
+/* One inode per domain on this pseudo filesystem: a mapping of its own. */
+#define NC_FS_MAGIC	0x6e636c6dU	/* "nclm" */
+static struct vfsmount *nc_mnt;
+
+/* ---------------------------------------------------------------------------
+ * The pseudo filesystem of domain inodes.
+ */
+
+static int nc_fs_init_fs_context(struct fs_context *fc)
+{
+	return init_pseudo(fc, NC_FS_MAGIC) ? 0 : -ENOMEM;
+}
+
+static struct file_system_type nc_fs_type = {
+	.name = KBUILD_MODNAME "_dom",
+	.init_fs_context = nc_fs_init_fs_context,
+	.kill_sb = kill_anon_super,
+};
+
+int nc_domfile_mount(void)
+{
+	nc_mnt = kern_mount(&nc_fs_type);
+	if (IS_ERR(nc_mnt)) {
+		int ret = PTR_ERR(nc_mnt);
+
+		nc_mnt = NULL;
+		return ret;
+	}
+	return 0;
+}
+
+void nc_domfile_unmount(void)
+{
+	if (nc_mnt)
+		kern_unmount(nc_mnt);
+	nc_mnt = NULL;
+}
+
+/* A new domain's inode: its i_mapping holds every mapping of the domain. */
+struct inode *nc_domfile_inode(void)
+{
+	return alloc_anon_inode(nc_mnt->mnt_sb);
+}
+
+/* ---------------------------------------------------------------------------
+ * Domain files: mmap of a domain's physmap (see NUMACLAIMS_IOC_DOMAIN_OPEN).
+ *
+ * The fault path takes neither the domain's lock nor the heap lock: it
+ * looks the gfn up in the physmap (RCU) under the domain mapping's
+ * invalidate lock, shared, and inserts the page itself.  Decrease and
+ * destroy erase the entries and unmap under the same lock, exclusive, so a
+ * fault either maps a page before it is unmapped or finds a hole.
+ */
+
+
+static vm_fault_t nc_dom_fault(struct vm_fault *vmf)
+{
+	struct nc_domain_obj *dom = vmf->vma->vm_file->private_data;
+	struct address_space *mapping = dom->inode->i_mapping;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+	struct page *page;
+
+	filemap_invalidate_lock_shared(mapping);
+	page = READ_ONCE(dom->dying) ? NULL :
+				       nc_physmap_lookup(dom, vmf->pgoff);
+	if (page)
+		ret = vmf_insert_page(vmf->vma, vmf->address, page);
+	filemap_invalidate_unlock_shared(mapping);
+	return ret;
+}
+
+static const struct vm_operations_struct nc_dom_vm_ops = {
+	.fault = nc_dom_fault,
+};
+
+static int nc_domain_file_mmap(struct file *file,
+			       struct vm_area_struct *vma)
+{
+	struct nc_domain_obj *dom = file->private_data;
+	u64 end;
+
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (check_add_overflow((u64)vma->vm_pgoff, (u64)vma_pages(vma), &end) ||
+	    end > NUMACLAIMS_MAX_GFN)
+		return -ENXIO;
+	if (READ_ONCE(dom->dying))
+		return -ESRCH;
+	/*
+	 * Ordinary pages inserted by the fault handler (not PFN mappings):
+	 * get_user_pages(), move_pages(2) and numa_maps see them.  No growth
+	 * by mremap() past the range checked here.
+	 */
+	nc_vm_flags_set(vma, VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_ops = &nc_dom_vm_ops;
+	return 0;
+}
+
+/* SEEK_END answers max_pages << PAGE_SHIFT: how a VMM sizes its backend. */
+static loff_t nc_domain_file_llseek(struct file *file, loff_t offset,
+				    int whence)
+{
+	struct nc_domain_obj *dom = file->private_data;
+	u64 pages;
+
+	spin_lock(&nc_heap_lock);
+	pages = min_t(u64, dom->acct.max_pages, NUMACLAIMS_MAX_GFN);
+	spin_unlock(&nc_heap_lock);
+	return fixed_size_llseek(file, offset, whence,
+				 (loff_t)pages << PAGE_SHIFT);
+}
+
+static int nc_domain_file_release(struct inode *inode, struct file *file)
+{
+	nc_domain_put(file->private_data);
+	return 0;
+}
+
+static const struct file_operations nc_domain_fops = {
+	.owner = THIS_MODULE,
+	.mmap = nc_domain_file_mmap,
+	.llseek = nc_domain_file_llseek,
+	.release = nc_domain_file_release,
+};
+
+/*
+ * Make @file (opened by some other route, e.g. a device node) a file of
+ * @dom: its mappings go to the domain's own address space.  Takes a
+ * reference to @dom, dropped by the file's release.
+ */
+static int nc_domain_attach_file(struct nc_domain_obj *dom,
+				 struct file *file)
+{
+	if (READ_ONCE(dom->dying))
+		return -ESRCH;
+	kref_get(&dom->ref);
+	file->private_data = dom;
+	file->f_mapping = dom->inode->i_mapping;
+	return 0;
+}
+
+/* A new file for @dom (O_RDWR), holding a reference to it and the module. */
+struct file *nc_domain_file(struct nc_domain_obj *dom)
+{
+	struct file *file;
+
+	if (READ_ONCE(dom->dying))
+		return ERR_PTR(-ESRCH);
+	if (!try_module_get(THIS_MODULE))
+		return ERR_PTR(-ENODEV);
+	ihold(dom->inode);
+	file = alloc_file_pseudo(dom->inode, nc_mnt, "numaclaims-domain",
+				 O_RDWR, &nc_domain_fops);
+	if (IS_ERR(file)) {
+		iput(dom->inode);
+		module_put(THIS_MODULE);
+		return file;
+	}
+	kref_get(&dom->ref);
+	file->private_data = dom;
+	return file;
+}
+
+/* ---------------------------------------------------------------------------
+ * Domain device nodes: /dev/numaclaims-domN (NUMACLAIMS_DOMAIN_DEV_FMT), one
+ * minor per domid, so a VMM can open a domain's memory by path.
+ */
+#define NC_DOMDEV_MINORS	0x8000U		/* domids 1 .. 0x7fef */
+static dev_t nc_domdev_base;
+static struct cdev nc_domdev_cdev;
+static struct class *nc_domdev_class;
+
+
+static int nc_domdev_open(struct inode *inode, struct file *file)
+{
+	struct nc_domain_obj *dom;
+	int ret;
+
+	if (!nc_file_admin(file))
+		return -EPERM;
+	dom = nc_domain_get(iminor(inode));
+	if (!dom)
+		return -ESRCH;
+	ret = nc_domain_attach_file(dom, file);
+	nc_domain_put(dom);
+	return ret;
+}
+
+static const struct file_operations nc_domdev_fops = {
+	.owner = THIS_MODULE,
+	.open = nc_domdev_open,
+	.release = nc_domain_file_release,
+	.mmap = nc_domain_file_mmap,
+	.llseek = nc_domain_file_llseek,
+};
+
+static char *nc_domdev_devnode(NC_DEVNODE_CONST struct device *dev, umode_t *mode)
+{
+	if (mode)
+		*mode = 0600;
+	return NULL;
+}
+
+/*
+ * A domain has a device node exactly while it is alive: both are decided
+ * under the domain's lock (@devnode), so a destroy racing with the create
+ * (another caller guessing the new domid) never leaves a node behind.  A
+ * missing node only costs the path, not the domain: warn and go on.
+ */
+void nc_domdev_add(struct nc_domain_obj *dom)
+{
+	u32 domid = dom->acct.domid;
+	struct device *dev;
+
+	if (nc_domain_lock(dom))
+		return;
+	dev = device_create(nc_domdev_class, NULL,
+			    MKDEV(MAJOR(nc_domdev_base), domid), NULL,
+			    "numaclaims-dom%u", domid);
+	if (IS_ERR(dev))
+		pr_warn("domain %u: no device node (%ld)\n", domid,
+			PTR_ERR(dev));
+	else
+		dom->devnode = true;
+	mutex_unlock(&dom->lock);
+}
+
+void nc_domdev_remove(struct nc_domain_obj *dom)
+{
+	mutex_lock(&dom->lock);
+	if (dom->devnode)
+		device_destroy(nc_domdev_class,
+			       MKDEV(MAJOR(nc_domdev_base), dom->acct.domid));
+	dom->devnode = false;
+	mutex_unlock(&dom->lock);
+}
+
+int nc_domdev_init(void)
+{
+	int ret;
+
+	ret = alloc_chrdev_region(&nc_domdev_base, 0, NC_DOMDEV_MINORS,
+				  "numaclaims-dom");
+	if (ret)
+		return ret;
+	cdev_init(&nc_domdev_cdev, &nc_domdev_fops);
+	nc_domdev_cdev.owner = THIS_MODULE;
+	ret = cdev_add(&nc_domdev_cdev, nc_domdev_base, NC_DOMDEV_MINORS);
+	if (ret)
+		goto out_region;
+	nc_domdev_class = nc_class_create("numaclaims");
+	if (IS_ERR(nc_domdev_class)) {
+		ret = PTR_ERR(nc_domdev_class);
+		goto out_cdev;
+	}
+	nc_domdev_class->devnode = nc_domdev_devnode;
+	return 0;
+out_cdev:
+	cdev_del(&nc_domdev_cdev);
+out_region:
+	unregister_chrdev_region(nc_domdev_base, NC_DOMDEV_MINORS);
+	return ret;
+}
+
+/*
+ * At unload every domain file is closed (each holds the module): remove
+ * the nodes of the domains still alive, then the class.
+ */
+void nc_domdev_exit(void)
+{
+	struct nc_domain_obj *dom;
+	u32 domid = 0;
+
+	while ((dom = nc_domain_get_next(domid))) {
+		domid = dom->acct.domid + 1;
+		nc_domdev_remove(dom);
+		nc_domain_put(dom);
+	}
+	class_destroy(nc_domdev_class);
+	cdev_del(&nc_domdev_cdev);
+	unregister_chrdev_region(nc_domdev_base, NC_DOMDEV_MINORS);
+}

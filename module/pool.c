@@ -1,0 +1,591 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * numaclaims core: the heap.  Per-node pools of real pages (frames, the
+ * held and dirty bitmaps, reserve at load and release at unload), held
+ * pages and their reaper, the heap lock and its bounded bulk holds, offline
+ * and online, and the consistent snapshots the front ends read.  The
+ * accounting decisions are the engine's (claims_engine.c); the lock order
+ * is at the top of nc_core.h.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitmap.h>
+#include <linux/gfp.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/nospec.h>
+#include <linux/nodemask.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/vmstat.h>
+#include <linux/workqueue.h>
+#include "nc_internal.h"
+#ifndef NC_NO_TRACEPOINTS
+#define CREATE_TRACE_POINTS
+#endif
+#include "nc_trace.h"
+
+void ce_trace_recall(u32 domid, int node, u64 pages)
+{
+	trace_numaclaims_claim_recall(domid, node, pages);
+}
+
+DEFINE_SPINLOCK(nc_heap_lock);
+struct ce_heap nc_heap;
+
+/* Frame number -> struct page, per node; written at init, then read-only. */
+static struct page **nc_frames[CE_MAX_NODES];
+
+/*
+ * Held frames, per node: freed by their domain while someone else still had
+ * a reference to the page (see nc_pool_free_block()).  A bit is set under the
+ * heap lock together with ce_free_held(); the reaper clears it when the page
+ * is back to the pool's own reference, scrubs the page and returns it.
+ */
+static unsigned long *nc_held[CE_MAX_NODES];
+
+/*
+ * Dirty frames, per node: pages a domain had (and so may hold its data),
+ * not zeroed since.  Pools are reserved zeroed; a frame becomes dirty when
+ * it leaves a physmap and is cleaned when populate hands it out again (only
+ * dirty pages are cleared) or when the pool gives it back to Linux at
+ * unload.  So no domain sees another's data and no domain data reaches
+ * Linux's allocator.  Bits change under the heap lock (set) or while the
+ * frame is owned by one caller (cleared).
+ */
+static unsigned long *nc_dirty[CE_MAX_NODES];
+
+unsigned int nc_debug;
+u64 nc_verify_failures_count;
+/* Written under the heap lock (nc_bulk_unlock()). */
+static struct nc_hold_stats nc_hold_stats;
+static void nc_reap_work_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(nc_reap_work, nc_reap_work_fn);
+#define NC_REAP_INTERVAL	(HZ / 20)
+
+struct page *nc_frame_page(u32 node, u32 frame)
+{
+	return nc_frames[node][frame];
+}
+
+/*
+ * Zero @frame of @node if it may hold a domain's data (its nc_dirty bit);
+ * true if it did.  The caller owns the frame: it is out of every free
+ * list and physmap, or going back to Linux.
+ */
+bool nc_clear_if_dirty(u32 node, u32 frame)
+{
+	if (!test_and_clear_bit(frame, nc_dirty[node]))
+		return false;
+	clear_highpage(nc_frame_page(node, frame));
+	return true;
+}
+
+/* ---------------------------------------------------------------------------
+ * Pools.
+ */
+
+/* Free pages of @node now (all its zones). */
+static u64 nc_node_free_pages(int node)
+{
+	pg_data_t *pgdat = NODE_DATA(node);
+	u64 free = 0;
+	int z;
+
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		if (populated_zone(&pgdat->node_zones[z]))
+			free += zone_page_state(&pgdat->node_zones[z],
+						NR_FREE_PAGES);
+	return free;
+}
+
+/*
+ * A pool may take at most @max_percent of the node's free memory at load
+ * (so Linux keeps the rest), and never more than the metadata can index:
+ * nc_frames[] (8 bytes per page) must stay within kvmalloc()'s INT_MAX.
+ */
+static int nc_pool_check_size(int node, u64 nr_pages, unsigned int max_percent)
+{
+	u64 free = nc_node_free_pages(node);
+	u64 limit = div_u64(free * max_percent, 100);
+
+	if (nr_pages > NC_POOL_MAX_PAGES) {
+		pr_err("node %d: a pool of %llu MiB is above the per-node maximum of %llu MiB\n",
+		       node, nr_pages >> (20 - PAGE_SHIFT),
+		       (u64)NC_POOL_MAX_PAGES >> (20 - PAGE_SHIFT));
+		return -EINVAL;
+	}
+	if (nr_pages > limit) {
+		pr_err("node %d: a pool of %llu MiB is more than %u%% of the node's %llu MiB free memory; ask for less, or raise pool_max_percent= (up to 100) to take it deliberately\n",
+		       node, nr_pages >> (20 - PAGE_SHIFT), max_percent,
+		       free >> (20 - PAGE_SHIFT));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Are all 2^@order pages from @page on @node?  (Fault injection: no.) */
+static bool nc_chunk_on_node(struct page *page, unsigned int order, int node,
+			     u32 frame)
+{
+	u32 i;
+
+	if ((nc_debug & NC_DEBUG_FAIL_RESERVE) && frame)
+		return false;
+	for (i = 0; i < (1U << order); i++)
+		if (page_to_nid(page + i) != node)
+			return false;
+	return true;
+}
+
+/* Free @node's frame table and bitmaps (a pool that failed or is gone). */
+static void nc_pool_free_meta(int node)
+{
+	kvfree(nc_frames[node]);
+	kvfree(nc_held[node]);
+	kvfree(nc_dirty[node]);
+	nc_frames[node] = NULL;
+	nc_held[node] = NULL;
+	nc_dirty[node] = NULL;
+}
+
+/*
+ * Reserve @nr_pages on @node: 2 MiB chunks while they come, then smaller
+ * orders.  Orders only go down, so every chunk starts at a frame number
+ * aligned to its size, as the engine's buddy allocator requires.  Every page
+ * is split to order 0 (so it can later be mapped and reference counted on
+ * its own) and checked to really be on @node.  Pages come zeroed: the pool
+ * starts clean (nc_dirty all clear).
+ */
+static int nc_pool_reserve(int node, u64 nr_pages)
+{
+	const gfp_t gfp = GFP_HIGHUSER | __GFP_ZERO | __GFP_THISNODE |
+			  __GFP_NOWARN | __GFP_NORETRY;
+	unsigned int order = CE_MAX_ORDER;
+	u32 frame = 0, i;
+	int ret;
+
+	if (!nr_pages)
+		return 0;
+	nc_frames[node] = kvcalloc(nr_pages, sizeof(struct page *), GFP_KERNEL);
+	nc_held[node] = kvcalloc(BITS_TO_LONGS(nr_pages), sizeof(long),
+				 GFP_KERNEL);
+	nc_dirty[node] = kvcalloc(BITS_TO_LONGS(nr_pages), sizeof(long),
+				  GFP_KERNEL);
+	ret = nc_frames[node] && nc_held[node] && nc_dirty[node] ? 0 : -ENOMEM;
+	if (!ret)
+		ret = ce_pool_init(&nc_heap, node, nr_pages);
+	if (ret) {
+		nc_pool_free_meta(node);
+		return ret;
+	}
+
+	while (frame < nr_pages) {
+		struct page *page;
+
+		while ((1ULL << order) > nr_pages - frame)
+			order--;
+		page = alloc_pages_node(node, gfp, order);
+		if (!page) {
+			if (!order)
+				break;
+			order--;
+			continue;
+		}
+		split_page(page, order);
+		/*
+		 * Check the whole chunk before any of it enters nc_frames[]:
+		 * what is in nc_frames[] is freed once, by nc_pool_release().
+		 */
+		if (!nc_chunk_on_node(page, order, node, frame)) {
+			WARN_ON_ONCE(!(nc_debug & NC_DEBUG_FAIL_RESERVE));
+			for (i = 0; i < (1U << order); i++)
+				__free_page(page + i);
+			break;
+		}
+		for (i = 0; i < (1U << order); i++)
+			nc_frames[node][frame + i] = page + i;
+		spin_lock(&nc_heap_lock);
+		ce_pool_add_chunk(&nc_heap, node, frame, order);
+		spin_unlock(&nc_heap_lock);
+		frame += 1U << order;
+		cond_resched();
+	}
+	if (frame < nr_pages)
+		pr_warn("node %d: reserved %u of %llu pages\n", node, frame,
+			nr_pages);
+	return 0;
+}
+
+/* Is @page all zeroes? */
+bool nc_page_is_zero(struct page *page)
+{
+	void *p = kmap_local_page(page);
+	bool zero = !memchr_inv(p, 0, PAGE_SIZE);
+
+	kunmap_local(p);
+	return zero;
+}
+
+/*
+ * Give every page of @node's pool back to Linux, zeroed: a page a domain
+ * had is cleared first.  Domains are gone, and with them every mapping
+ * (each domain file holds a module reference).  A page still held by
+ * someone (a get_user_pages() pin that outlived its domain) is cleared too
+ * and only loses the pool's reference here: it goes back to Linux when its
+ * last holder lets go, and is never freed while in use.
+ */
+static void nc_pool_release(int node)
+{
+	struct ce_pool *p = &nc_heap.node[node].pool;
+	u64 held = nc_heap.node[node].held_pages, scrubbed = 0, bad = 0;
+	u64 returned = 0;
+	u32 f;
+
+	if (!nc_frames[node])
+		return;
+	if (held)
+		pr_warn("node %d: %llu pages still held at unload: they go back to Linux (zeroed) when released\n",
+			node, held);
+	for (f = 0; f < p->nr_frames; f++) {
+		struct page *page = nc_frames[node][f];
+
+		if (!page)
+			continue;
+		scrubbed += nc_clear_if_dirty(node, f);
+		if ((nc_debug & NC_DEBUG_VERIFY_ZERO) && !nc_page_is_zero(page))
+			bad++;
+		__free_page(page);
+		returned++;
+		if (!(f & 511))
+			cond_resched();
+	}
+	if (nc_debug & NC_DEBUG_VERIFY_ZERO)
+		pr_info("node %d: unload: %llu pages back to Linux, %llu scrubbed, %llu not zero\n",
+			node, returned, scrubbed, bad);
+	WARN_ON_ONCE(bad);
+	ce_pool_destroy(&nc_heap, node);
+	nc_pool_free_meta(node);
+}
+
+/* ---------------------------------------------------------------------------
+ * Held pages.
+ */
+
+/* Is the pool's own reference the only one left on @page? */
+static bool nc_page_unheld(struct page *page)
+{
+	return page_ref_count(page) == 1;
+}
+
+/*
+ * Return every held page nobody holds any more to the pool, scrubbed.
+ * Returns how many are still held.  Sleeps; takes the heap lock per page.
+ */
+u64 nc_reap_held(void)
+{
+	u64 still = 0;
+	u32 node;
+
+	for (node = 0; node < CE_MAX_NODES; node++) {
+		u32 nr = nc_heap.node[node].pool.nr_frames, f;
+
+		if (!nc_held[node])
+			continue;
+		for_each_set_bit(f, nc_held[node], nr) {
+			struct page *page = nc_frame_page(node, f);
+
+			if (!nc_page_unheld(page)) {
+				still++;
+				continue;
+			}
+			if (!test_and_clear_bit(f, nc_held[node]))
+				continue;
+			clear_highpage(page);
+			clear_bit(f, nc_dirty[node]);
+			spin_lock(&nc_heap_lock);
+			ce_release_held(&nc_heap, node, f);
+			spin_unlock(&nc_heap_lock);
+			cond_resched();
+		}
+	}
+	return still;
+}
+
+static void nc_reap_work_fn(struct work_struct *work)
+{
+	if (nc_reap_held())
+		schedule_delayed_work(&nc_reap_work, NC_REAP_INTERVAL);
+}
+
+void nc_reap_kick(void)
+{
+	schedule_delayed_work(&nc_reap_work, NC_REAP_INTERVAL);
+}
+
+/*
+ * Give back the block [@frame, @frame + 2^@order) of @node that @dom had
+ * (a physmap entry, already erased, whose user mappings are already gone);
+ * caller holds nc_heap_lock and the domain lock.  The whole block goes back
+ * in one engine call when no page of it is held; else page by page, and a
+ * page someone still holds (a pin, an O_DIRECT or vmsplice in flight)
+ * leaves the domain but waits, held, for the reaper.  Returns true if any
+ * page is held.  Work: one read of each page's refcount, one engine call
+ * per block (or per page when some are held).
+ */
+bool nc_pool_free_block(struct nc_domain_obj *dom, u32 node, u32 frame,
+			unsigned int order, bool counted)
+{
+	u32 i, n = 1U << order;
+	bool held = false;
+
+	/* It had the domain's data: zeroed before anyone else sees it. */
+	bitmap_set(nc_dirty[node], frame, n);
+	for (i = 0; i < n; i++)
+		if (!nc_page_unheld(nc_frame_page(node, frame + i)))
+			break;
+	if (i == n) {
+		ce_free_pages(&nc_heap, &dom->acct, node, frame, order,
+			      counted);
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		u32 f = frame + i;
+
+		if (nc_page_unheld(nc_frame_page(node, f))) {
+			ce_free_pages(&nc_heap, &dom->acct, node, f, 0,
+				      counted);
+			continue;
+		}
+		set_bit(f, nc_held[node]);
+		ce_free_held(&nc_heap, &dom->acct, node, f, counted);
+		held = true;
+	}
+	return held;
+}
+
+/* Heap-lock holds of the bulk paths: the longest seen (debugfs lock_holds). */
+void nc_bulk_lock(u64 *t0)
+{
+	spin_lock(&nc_heap_lock);
+	*t0 = ktime_get_ns();
+}
+
+void nc_bulk_unlock(u64 t0, u64 work, const char *what)
+{
+	u64 ns = ktime_get_ns() - t0;
+	struct nc_hold_stats *st = &nc_hold_stats;
+
+	if (work > st->max_work) {
+		st->max_work = work;
+		st->max_work_site = what;
+	}
+	if (ns > st->max_ns) {
+		st->max_ns = ns;
+		st->max_ns_site = what;
+	}
+	spin_unlock(&nc_heap_lock);
+}
+
+/*
+ * Offline and online of a whole request in bounded heap-lock holds: the
+ * accounting is committed at once (atomic, O(domains)), the frames move
+ * NC_LOCK_BATCH at a time with the lock dropped in between.  One offline or
+ * online at a time (nc_offline_lock), so an online's check that enough
+ * pages are offline holds for all its batches.
+ */
+static DEFINE_MUTEX(nc_offline_lock);
+
+int nc_host_offline(u32 node, u64 pages)
+{
+	u64 left, t0;
+	int ret;
+
+	if (mutex_lock_killable(&nc_offline_lock))
+		return -EINTR;
+	nc_bulk_lock(&t0);
+	ret = ce_offline_commit(&nc_heap, node, pages);
+	nc_bulk_unlock(t0, 0, "offline commit");
+	for (left = pages; !ret && left; cond_resched()) {
+		u64 before = left;
+		bool wait;
+
+		nc_bulk_lock(&t0);
+		left = ce_offline_settle(&nc_heap, node, NC_LOCK_BATCH);
+		/* What is left is the block being scrubbed: have it back. */
+		wait = left && left == before;
+		if (wait && WARN_ON_ONCE(!nc_scrub_abort_locked(node)))
+			left = 0;
+		nc_bulk_unlock(t0, before - left, "offline");
+		if (wait && left)
+			nc_scrub_wait_block(node);
+	}
+	mutex_unlock(&nc_offline_lock);
+	trace_numaclaims_offline(node, pages, false, ret);
+	return ret;
+}
+
+int nc_host_online(u32 node, u64 pages)
+{
+	u64 t0, batch, total __maybe_unused = pages;
+	int ret;
+
+	if (mutex_lock_killable(&nc_offline_lock))
+		return -EINTR;
+	spin_lock(&nc_heap_lock);
+	ret = -ENOENT;
+	if (node < CE_MAX_NODES) {
+		node = array_index_nospec(node, CE_MAX_NODES);
+		if (nc_heap.node[node].has_pool)
+			ret = pages > nc_heap.node[node].offlined_pages ?
+			      -EINVAL : 0;
+	}
+	spin_unlock(&nc_heap_lock);
+	while (!ret && pages) {
+		batch = min_t(u64, pages, NC_LOCK_BATCH);
+		nc_bulk_lock(&t0);
+		ret = ce_online_pages(&nc_heap, node, batch);
+		nc_bulk_unlock(t0, batch, "online");
+		pages -= batch;
+		cond_resched();
+	}
+	mutex_unlock(&nc_offline_lock);
+	trace_numaclaims_offline(node, total, true, ret);
+	return ret;
+}
+
+/* ---------------------------------------------------------------------------
+ * Load and unload.
+ */
+
+int nc_core_init(const int *node_pool_mb, unsigned int nr_node_pool_mb,
+		 unsigned int default_pool_mb, unsigned int max_percent,
+		 unsigned int debug)
+{
+	int node, ret;
+
+	if (!max_percent || max_percent > 100) {
+		pr_err("pool_max_percent=%u: must be 1 to 100\n", max_percent);
+		return -EINVAL;
+	}
+
+	nc_debug = debug;
+	ce_heap_init(&nc_heap);
+	ret = nc_domfile_mount();
+	if (ret)
+		return ret;
+	for_each_node_state(node, N_MEMORY) {
+		long mb = default_pool_mb;
+
+		if (node >= CE_MAX_NODES) {
+			pr_warn("node %d: above %d nodes, no pool\n", node,
+				CE_MAX_NODES);
+			continue;
+		}
+		if (node < nr_node_pool_mb && node_pool_mb[node] >= 0)
+			mb = node_pool_mb[node];
+		ret = nc_pool_check_size(node, (u64)mb << (20 - PAGE_SHIFT),
+					 max_percent);
+		if (!ret)
+			ret = nc_pool_reserve(node, (u64)mb << (20 - PAGE_SHIFT));
+		if (ret) {
+			nc_core_exit();
+			return ret;
+		}
+		pr_info("node %d: pool of %llu pages\n", node,
+			nc_heap.node[node].reserved_pages);
+	}
+	nc_scrub_start();
+	return 0;
+}
+
+void nc_core_exit(void)
+{
+	int node;
+
+	nc_domain_destroy_all();
+	/* Each puts its block back before it stops: every page listed. */
+	nc_scrub_stop();
+	cancel_delayed_work_sync(&nc_reap_work);
+	nc_reap_held();
+	for (node = 0; node < CE_MAX_NODES; node++)
+		nc_pool_release(node);
+	nc_domfile_unmount();
+}
+
+/* KUnit: change the debug= bits (e.g. verify zero); returns the old ones. */
+unsigned int nc_core_set_debug(unsigned int debug)
+{
+	unsigned int old = nc_debug;
+
+	nc_debug = debug;
+	return old;
+}
+
+/* ---------------------------------------------------------------------------
+ * What the front ends read: each in one critical section.
+ */
+
+/*
+ * HOST_INFO: every figure in one critical section, so they agree with each
+ * other.  The ioctl and KUnit's baselines both read the heap through this.
+ */
+void nc_host_info(struct numaclaims_host_info *hi)
+{
+	u64 scrub = 0;
+	u32 node;
+
+	spin_lock(&nc_heap_lock);
+	hi->nr_nodes = nc_heap.nr_nodes;
+	hi->nr_domains = nc_heap.nr_domains;
+	hi->total_avail_pages = nc_heap.total_avail_pages;
+	hi->outstanding_claims = nc_heap.outstanding_claims;
+	for (node = 0; node < CE_MAX_NODES; node++) {
+		const struct ce_node *n = &nc_heap.node[node];
+
+		hi->nodes[node].reserved_pages = n->reserved_pages;
+		hi->nodes[node].avail_pages = n->avail_pages;
+		hi->nodes[node].outstanding_claims = n->outstanding_claims;
+		hi->nodes[node].offlined_pages = n->offlined_pages;
+		hi->nodes[node].has_pool = n->has_pool;
+		hi->nodes[node].pad = 0;
+		hi->held_pages[node] = n->held_pages;
+		hi->scrub_pages[node] = ce_scrub_pages(&nc_heap, node);
+		scrub += hi->scrub_pages[node];
+	}
+	hi->total_scrub_pages = scrub;
+	hi->total_held_pages = nc_heap.total_held_pages;
+	spin_unlock(&nc_heap_lock);
+}
+
+/* The engine's invariant checker on the live heap: 0, or why not. */
+int nc_heap_check(const char **why)
+{
+	int ret;
+
+	spin_lock(&nc_heap_lock);
+	ret = ce_check_invariants(&nc_heap, why);
+	spin_unlock(&nc_heap_lock);
+	return ret;
+}
+
+void nc_hold_stats_get(struct nc_hold_stats *st)
+{
+	spin_lock(&nc_heap_lock);
+	*st = nc_hold_stats;
+	spin_unlock(&nc_heap_lock);
+}
+
+void nc_hold_stats_reset(void)
+{
+	spin_lock(&nc_heap_lock);
+	memset(&nc_hold_stats, 0, sizeof(nc_hold_stats));
+	spin_unlock(&nc_heap_lock);
+}
+
+/* Pages handed to a domain or given back to Linux not zero (debug=2). */
+u64 nc_verify_failures(void)
+{
+	return READ_ONCE(nc_verify_failures_count);
+}
