@@ -2,7 +2,7 @@
 /*
  * numaclaims_test - kselftest suite for /dev/numaclaims (numaclaims.ko).
  *
- * Every rule, errno and invariant of SPEC.md and of the uapi header
+ * Every rule, errno and invariant of docs/SPEC.md and of the uapi header
  * (uapi/linux/numaclaims.h) is exercised through the real ioctls.  The tests
  * are split by area into nc_*.c files that are #included here: Linux 6.1's
  * kselftest_harness.h keeps its list of tests in static variables and

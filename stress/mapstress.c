@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mapstress: mapped domain memory under stress (issue 21 item 6).
+ * mapstress: mapped domain memory under stress.
  *
  * D owner threads each own one domain slot: they create the domain, open its
  * domain file (DOMAIN_OPEN), mmap it MAP_SHARED, populate runs of gfns, write

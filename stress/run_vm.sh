@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# stress/run_vm.sh - the reliability and security run of numaclaims (issue 4):
+# stress/run_vm.sh - the reliability and security run of numaclaims:
 # boot storms, random operation sequences, crashes, hostile input and
 # isolation in QEMU VMs with 2 and 4 NUMA nodes (and on the debug kernel with
 # KASAN, lockdep and kmemleak), and the libFuzzer target on the accounting
