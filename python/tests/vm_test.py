@@ -113,8 +113,10 @@ after = h.host_info()
 
 def unscrubbed(hi):
     """hi without the scrub pages, which the background scrubbers change"""
-    hi = dict(hi, nodes={k: dict(v) for k, v in hi["nodes"].items()})
+    hi = dict(hi, nodes={k: dict(v) for k, v in hi["nodes"].items()},
+              total=dict(hi["total"]))
     hi.pop("total_scrub_pages")
+    hi["total"].pop("scrub_pages")
     for v in hi["nodes"].values():
         v.pop("scrub_pages")
     return hi
