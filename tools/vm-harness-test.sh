@@ -32,7 +32,9 @@ ok() {	# STATUS TEXT
 	n=$((n + 1))
 	if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fail=1; fi
 }
-diag() { sed 's/^/# /' "$@"; }
+# Diagnostics: the files shown behind "#   | ", so that the TAP and "Bail out!"
+# lines inside them are not read as this file's results (or nested ones).
+diag() { sed 's/^/#   | /' "$@"; }
 
 echo "1..7"
 
