@@ -369,9 +369,9 @@ short_nodes() {	# -> the nodes now short of their tolerance
 settle
 memfree >/tmp/mem.after
 tries=0
-while [ -n "$(short_nodes)" ] && [ $tries -lt 5 ]; do
+while short=$(short_nodes | tr '\n' ' ') && [ -n "$short" ] && [ $tries -lt 5 ]; do
 	tries=$((tries + 1))
-	say "# unload: node(s) $(short_nodes | tr '\n' ' ')short of their free memory; measuring again ($tries)"
+	say "# unload: node(s) ${short}short of their free memory; measuring again ($tries)"
 	sleep 2
 	settle
 	memfree >/tmp/mem.after

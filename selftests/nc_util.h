@@ -559,6 +559,37 @@ static inline int nc_destroy_all(struct __test_metadata *_metadata, int fd,
 }
 
 /*
+ * Online the pages each node has offlined above @base (every offlined page
+ * with no @base); with @verbose each such node is named.  Returns how many
+ * nodes had some, and adds the pages onlined to *@onlined.
+ */
+static inline int nc_online_above(struct __test_metadata *_metadata, int fd,
+				  const struct numaclaims_host_info *base,
+				  bool verbose, __u64 *onlined)
+{
+	struct numaclaims_host_info hi;
+	int n, nodes = 0;
+
+	if (nc_host_info(fd, &hi))
+		return 0;
+	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
+		__u64 now = hi.nodes[n].offlined_pages;
+		__u64 was = base ? base->nodes[n].offlined_pages : 0;
+
+		if (now <= was)
+			continue;
+		if (verbose)
+			TH_LOG("leak check: node %d has %llu pages offlined, baseline %llu; onlining",
+			       n, (unsigned long long)now,
+			       (unsigned long long)was);
+		if (!nc_online(fd, n, now - was))
+			*onlined += now - was;
+		nodes++;
+	}
+	return nodes;
+}
+
+/*
  * A test that never reached its teardown left its domains and offlined
  * pages behind: destroy and online them, and say whose they were, so that
  * one killed test costs one "not ok" and not every test after it.
@@ -566,10 +597,9 @@ static inline int nc_destroy_all(struct __test_metadata *_metadata, int fd,
 static inline void nc_clean_after_killed_test(struct __test_metadata *_metadata,
 					      int fd)
 {
-	struct numaclaims_host_info hi;
 	char who[256] = "";
 	ssize_t len;
-	int rfd, doms, n;
+	int rfd, doms;
 	__u64 onlined = 0;
 
 	rfd = open(NC_RUNNING_FILE, O_RDONLY | O_CLOEXEC);
@@ -578,14 +608,8 @@ static inline void nc_clean_after_killed_test(struct __test_metadata *_metadata,
 	len = read(rfd, who, sizeof(who) - 1);
 	close(rfd);
 	who[len > 0 ? len : 0] = 0;
-	if (nc_host_info(fd, &hi))
-		return;
 	doms = nc_destroy_all(_metadata, fd, 0);
-	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
-		if (hi.nodes[n].offlined_pages &&
-		    !nc_online(fd, n, hi.nodes[n].offlined_pages))
-			onlined += hi.nodes[n].offlined_pages;
-	}
+	nc_online_above(_metadata, fd, NULL, false, &onlined);
 	if (doms || onlined)
 		TH_LOG("%s did not finish its teardown: destroyed the %d domain(s) and onlined the %llu page(s) it left",
 		       who, doms, (unsigned long long)onlined);
@@ -651,6 +675,7 @@ static inline void nc_teardown(struct __test_metadata *_metadata,
 {
 	struct numaclaims_host_info hi;
 	int leaked, diffs = 0, n;
+	__u64 onlined = 0;
 
 	/* No ASSERT here: an ASSERT in teardown would longjmp back into it. */
 	EXPECT_INVARIANTS();
@@ -660,20 +685,7 @@ static inline void nc_teardown(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, leaked) TH_LOG("%d domain(s) leaked", leaked);
 
 	/* Pages the test left offlined: report, then online them. */
-	if (!nc_host_info(c->fd, &hi)) {
-		for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
-			__u64 now = hi.nodes[n].offlined_pages;
-			__u64 base = c->base.nodes[n].offlined_pages;
-
-			if (now > base) {
-				TH_LOG("leak check: node %d has %llu pages offlined, baseline %llu; onlining",
-				       n, (unsigned long long)now,
-				       (unsigned long long)base);
-				nc_online(c->fd, n, now - base);
-				diffs++;
-			}
-		}
-	}
+	diffs += nc_online_above(_metadata, c->fd, &c->base, true, &onlined);
 	if (leaked || diffs)
 		EXPECT_INVARIANTS();
 

@@ -71,12 +71,15 @@ static bool nc_filter_match(const char *fixture, const char *test,
 	return false;
 }
 
+enum nc_print { NC_PRINT_NONE, NC_PRINT_NAMES, NC_PRINT_TIMEOUTS };
+
 /*
  * Keep only the tests that match a filter (the 6.1 harness has no -t), and
  * the harness.* tests only with --harness-test; scale every timeout by
- * @timeout_scale.
+ * @timeout_scale; print the names kept (-l), or with their timeouts
+ * (--timeouts).
  */
-static void nc_filter_tests(int nr_filters, char **filters, bool list,
+static void nc_filter_tests(int nr_filters, char **filters, enum nc_print print,
 			    bool harness_tests, int timeout_scale)
 {
 	struct __fixture_metadata *f;
@@ -92,8 +95,11 @@ static void nc_filter_tests(int nr_filters, char **filters, bool list,
 					     filters))
 				continue;
 			t->timeout *= timeout_scale;
-			if (list)
+			if (print == NC_PRINT_NAMES)
 				printf("%s.%s\n", f->name, t->name);
+			else if (print == NC_PRINT_TIMEOUTS)
+				printf("%s.%s %d\n", f->name, t->name,
+				       t->timeout);
 			t->next = NULL;
 			if (!head) {
 				head = t;
@@ -260,13 +266,8 @@ int main(int argc, char **argv)
 		timeout_scale = v;
 	}
 	if (argc > 1 && !strcmp(argv[1], "--timeouts")) {
-		struct __fixture_metadata *f;
-		struct __test_metadata *t;
-
-		for (f = __fixture_list; f; f = f->next)
-			for (t = f->tests; t; t = t->next)
-				printf("%s.%s %d\n", f->name, t->name,
-				       t->timeout * timeout_scale);
+		nc_filter_tests(0, NULL, NC_PRINT_TIMEOUTS, true,
+				timeout_scale);
 		return 0;
 	}
 	if (list) {
@@ -278,7 +279,8 @@ int main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	nc_filter_tests(argc - 1, argv + 1, list, harness_tests,
+	nc_filter_tests(argc - 1, argv + 1,
+			list ? NC_PRINT_NAMES : NC_PRINT_NONE, harness_tests,
 			timeout_scale);
 	if (list)
 		return 0;

@@ -35,6 +35,7 @@
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/.." && pwd)
+. "$TOP/tools/lib.sh"	# nc_vm_failure_tap
 BUILD=$TOP/build
 OUT=$BUILD/stress
 RESULTS=${STRESS_RESULTS:-$BUILD/results}
@@ -126,9 +127,10 @@ run_vm() {
 			echo "ok 1 - VM $name: ran to the end (status 0)"
 		else
 			# vm.sh's report of a VM that died or hung: what and where.
-			what=$(grep -a -m1 '^not ok [0-9]* vm: ' "$vmout" 2>/dev/null | sed 's/^not ok [0-9]* vm: [^:]*: //')
+			failure=$(nc_vm_failure_tap "$vmout")
+			what=$(sed -n 's/^not ok 1 vm: [^:]*: //p' <<<"$failure")
 			echo "not ok 1 - VM $name: status $st${what:+: $what} (124 timeout, 125 no status; log $log)"
-			sed -n '/^not ok [0-9]* vm: /,/^Bail out! /p' "$vmout" 2>/dev/null | grep -a '^# '
+			grep -a '^# ' <<<"$failure"
 		fi
 		if "$TOP/tools/splat-check.sh" "$log" >"$VMDIR/$name.splat" 2>&1; then
 			echo "ok 2 - VM $name: no kernel splat (WARN, BUG, KASAN, lockdep, soft lockup, kmemleak)"
