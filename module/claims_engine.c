@@ -242,6 +242,7 @@ void ce_pool_destroy(struct ce_heap *h, u32 node)
 	struct ce_node *n = &h->node[node];
 	struct ce_pool *p = &n->pool;
 
+	ce_sp_pool_destroy(h, node);
 	ce_free(p->next);
 	ce_free(p->prev);
 	ce_free(p->state);
@@ -258,6 +259,91 @@ void ce_pool_destroy(struct ce_heap *h, u32 node)
 	n->offlined_pages = 0;
 	n->offline_pending = 0;
 	n->held_pages = 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Superpages: per node, a stack of free whole order-9 blocks that are never
+ * split (docs/MAPPING.md, "Superpages").  Their accounting is kept apart
+ * from the 4 KiB pool's: a superpage is never counted in avail_pages,
+ * outstanding_claims, held_pages or reserved_pages, so every rule about
+ * 4 KiB memory stays as it was, and no allocation of 4 KiB pages can ever
+ * break up a superpage (that is what protects superpage claims).
+ *
+ * Which superpage a counted order-9 allocation may take on node n: one of
+ * its own superpage claim on n (redeemed first), else an unclaimed one
+ * (sp_avail > sp_claims).  An uncounted (NO_REFCOUNT) one takes unclaimed
+ * superpages only.  Redeem order of a counted superpage: the domain's
+ * superpage claim on n; if it had none there, the 512 pages redeem its
+ * 4 KiB claims as any allocation does (node n, host-wide, other nodes),
+ * and what is still missing for tot_pages + claims <= max_pages gives up
+ * superpage claims of other nodes, a whole superpage at a time (ascending
+ * from n + 1).  4 KiB allocations end their redeem the same way.
+ */
+
+int ce_sp_pool_init(struct ce_heap *h, u32 node, u32 nr)
+{
+	struct ce_node *n;
+
+	if (node >= CE_MAX_NODES || !h->node[node].has_pool ||
+	    h->node[node].sp_free)
+		return -EINVAL;
+	n = &h->node[node];
+	n->sp_free = ce_calloc(nr ? nr : 1, sizeof(u32));
+	if (!n->sp_free)
+		return -ENOMEM;
+	n->sp_nr = nr;
+	return 0;
+}
+
+void ce_sp_pool_add(struct ce_heap *h, u32 node, u32 index)
+{
+	struct ce_node *n = &h->node[node];
+
+	n->sp_free[n->sp_avail++] = index;
+	n->sp_reserved++;
+}
+
+void ce_sp_pool_destroy(struct ce_heap *h, u32 node)
+{
+	struct ce_node *n = &h->node[node];
+
+	ce_free(n->sp_free);
+	n->sp_free = NULL;
+	n->sp_nr = 0;
+	n->sp_reserved = 0;
+	n->sp_avail = 0;
+	n->sp_claims = 0;
+	n->sp_held = 0;
+}
+
+/* Superpages of @node that no claim of anyone but @d (counted) holds. */
+static bool sp_node_fits(const struct ce_heap *h, const struct ce_domain *d,
+			 bool counted, u32 node)
+{
+	const struct ce_node *n;
+
+	if (node >= CE_MAX_NODES || !h->node[node].has_pool)
+		return false;
+	n = &h->node[node];
+	if (!n->sp_avail)
+		return false;
+	if (counted && d->sp_claims[node])
+		return true;
+	return n->sp_avail > n->sp_claims;
+}
+
+static void drop_sp_claim(struct ce_heap *h, struct ce_domain *d, u32 node,
+			  u64 sps)
+{
+	d->sp_claims[node] -= sps;
+	d->sp_claims_total -= sps;
+	h->node[node].sp_claims -= sps;
+}
+
+/* 4 KiB claims + superpage claims, in pages. */
+static u64 all_claims(const struct ce_domain *d)
+{
+	return d->outstanding_pages + d->sp_claims_total * CE_SP_PAGES;
 }
 
 /* ---------------------------------------------------------------------------
@@ -334,6 +420,9 @@ void ce_release_claims(struct ce_heap *h, struct ce_domain *d)
 		if (d->claims[node])
 			drop_node_claim(h, d, node, d->claims[node]);
 	drop_host_wide_claim(h, d, host_wide_claim(d));
+	for (node = 0; node < h->nr_nodes && d->sp_claims_total; node++)
+		if (d->sp_claims[node])
+			drop_sp_claim(h, d, node, d->sp_claims[node]);
 }
 
 /*
@@ -349,9 +438,9 @@ void ce_set_max_pages(struct ce_heap *h, struct ce_domain *d, u64 max_pages)
 	u32 node;
 
 	d->max_pages = max_pages;
-	if (d->outstanding_pages <= allowed)
+	if (all_claims(d) <= allowed)
 		return;
-	excess = d->outstanding_pages - allowed;
+	excess = all_claims(d) - allowed;
 	take = min(excess, host_wide_claim(d));
 	drop_host_wide_claim(h, d, take);
 	excess -= take;
@@ -360,6 +449,14 @@ void ce_set_max_pages(struct ce_heap *h, struct ce_domain *d, u64 max_pages)
 		if (take)
 			drop_node_claim(h, d, node, take);
 		excess -= take;
+	}
+	/* Then superpage claims, whole superpages, in node order. */
+	for (node = 0; node < CE_MAX_NODES && excess; node++) {
+		take = min(d->sp_claims[node],
+			   (excess + CE_SP_PAGES - 1) / CE_SP_PAGES);
+		if (take)
+			drop_sp_claim(h, d, node, take);
+		excess -= min(excess, take * CE_SP_PAGES);
 	}
 }
 
@@ -389,19 +486,28 @@ int ce_claim_set_check_count(const struct ce_heap *h, u32 nr_entries)
 {
 	if (!nr_entries)
 		return -EINVAL;
-	if (nr_entries > h->nr_nodes + 1)
+	if (nr_entries > 2 * h->nr_nodes + 1)
 		return -E2BIG;
 	return 0;
 }
 
-/* Replace all of @d's claims by @node_claims[] plus @host_wide. */
+/*
+ * Replace all of @d's claims by @node_claims[] plus @host_wide, and its
+ * superpage claims by @sp_claims[] (superpages; NULL: none).
+ */
 static void install_claims(struct ce_heap *h, struct ce_domain *d,
-			   const u64 *node_claims, u64 host_wide)
+			   const u64 *node_claims, u64 host_wide,
+			   const u64 *sp_claims)
 {
 	u32 node;
 
 	ce_release_claims(h, d);
 	for (node = 0; node < h->nr_nodes; node++) {
+		if (sp_claims && sp_claims[node]) {
+			d->sp_claims[node] = sp_claims[node];
+			d->sp_claims_total += sp_claims[node];
+			h->node[node].sp_claims += sp_claims[node];
+		}
 		if (!node_claims[node])
 			continue;
 		d->claims[node] = node_claims[node];
@@ -427,8 +533,8 @@ static int legacy_claim(const struct ce_domain *d, u64 target, u64 *claim)
 int ce_claim_set_install(struct ce_heap *h, struct ce_domain *d,
 			 const struct numaclaims_claim *set, u32 nr_entries)
 {
-	u64 node_claims[CE_MAX_NODES];
-	u64 seen_nodes = 0, host_wide = 0, total = 0;
+	u64 node_claims[CE_MAX_NODES], sp_claims[CE_MAX_NODES];
+	u64 seen_nodes = 0, seen_sp = 0, host_wide = 0, total = 0, total4k = 0;
 	bool seen_host = false;
 	u32 i;
 	int ret;
@@ -439,13 +545,18 @@ int ce_claim_set_install(struct ce_heap *h, struct ce_domain *d,
 		return ret;
 	/* Only nodes below nr_nodes can have a pool (and so be read back). */
 	memset(node_claims, 0, h->nr_nodes * sizeof(node_claims[0]));
+	memset(sp_claims, 0, h->nr_nodes * sizeof(sp_claims[0]));
 
 	/* 2. per entry, in array order */
 	for (i = 0; i < nr_entries; i++) {
 		const struct numaclaims_claim *c = &set[i];
+		bool sp = c->cmd == NUMACLAIMS_CLAIM_SUPERPAGES;
 		u32 node = c->target;
 
-		if (c->cmd)
+		if (c->cmd != NUMACLAIMS_CLAIM_PAGES_CMD && !sp)
+			return -EINVAL;
+		if (sp && (c->target >= NUMACLAIMS_TARGET_SPECIAL ||
+			   c->pages % CE_SP_PAGES))
 			return -EINVAL;
 		if (c->target == NUMACLAIMS_TARGET_LEGACY) {
 			u64 claim = 0;
@@ -461,7 +572,7 @@ int ce_claim_set_install(struct ce_heap *h, struct ce_domain *d,
 				return ret;
 			if (claim > host_unclaimed(h) + d->outstanding_pages)
 				return -ENOMEM;
-			install_claims(h, d, node_claims, claim);
+			install_claims(h, d, node_claims, claim, NULL);
 			return 0;
 		}
 		if (c->target == NUMACLAIMS_TARGET_HOST) {
@@ -472,17 +583,33 @@ int ce_claim_set_install(struct ce_heap *h, struct ce_domain *d,
 		} else if (c->target >= NUMACLAIMS_TARGET_SPECIAL) {
 			return -EINVAL;
 		} else {
-			if (node < CE_MAX_NODES && (seen_nodes & BIT_ULL(node)))
+			u64 seen = sp ? seen_sp : seen_nodes;
+
+			if (node < CE_MAX_NODES && (seen & BIT_ULL(node)))
 				return -EINVAL;
 		}
 		if (check_add_overflow(total, c->pages, &total))
 			return -EINVAL;
+		if (!sp)
+			total4k += c->pages;
 		if (c->target == NUMACLAIMS_TARGET_HOST)
 			continue;
 		if (node >= CE_MAX_NODES || !h->node[node].has_pool)
 			return -ENOENT;
 		/* A user value that indexes arrays from here on. */
 		node = ce_array_index_nospec(node, CE_MAX_NODES);
+		if (sp) {
+			const struct ce_node *n = &h->node[node];
+			u64 sps = c->pages / CE_SP_PAGES;
+
+			seen_sp |= BIT_ULL(node);
+			/* Own superpage claim here is replaced: free. */
+			if (sps > n->sp_avail - n->sp_claims +
+				  d->sp_claims[node])
+				return -ENOMEM;
+			sp_claims[node] = sps;
+			continue;
+		}
 		seen_nodes |= BIT_ULL(node);
 		/* The domain's own claim here is replaced, so it counts as free. */
 		if (c->pages > node_unclaimed(h, node) + d->claims[node])
@@ -499,11 +626,11 @@ int ce_claim_set_install(struct ce_heap *h, struct ce_domain *d,
 		      d->tot_pages > d->max_pages - total))
 		return -EINVAL;
 
-	/* 4. the host's unclaimed memory */
-	if (total > host_unclaimed(h) + d->outstanding_pages)
+	/* 4. the host's unclaimed memory (4 KiB claims) */
+	if (total4k > host_unclaimed(h) + d->outstanding_pages)
 		return -ENOMEM;
 
-	install_claims(h, d, node_claims, host_wide);
+	install_claims(h, d, node_claims, host_wide, sp_claims);
 	return 0;
 }
 
@@ -513,8 +640,7 @@ int ce_claim_set_get(const struct ce_heap *h, const struct ce_domain *d,
 	u32 needed = 0, node;
 
 	for (node = 0; node < h->nr_nodes; node++)
-		if (d->claims[node])
-			needed++;
+		needed += !!d->claims[node] + !!d->sp_claims[node];
 	if (host_wide_claim(d))
 		needed++;
 	if (needed > *nr_entries) {
@@ -527,13 +653,21 @@ int ce_claim_set_get(const struct ce_heap *h, const struct ce_domain *d,
 			continue;
 		set[needed].pages = d->claims[node];
 		set[needed].target = node;
-		set[needed].cmd = 0;
+		set[needed].cmd = NUMACLAIMS_CLAIM_PAGES_CMD;
+		needed++;
+	}
+	for (node = 0; node < h->nr_nodes; node++) {
+		if (!d->sp_claims[node])
+			continue;
+		set[needed].pages = d->sp_claims[node] * CE_SP_PAGES;
+		set[needed].target = node;
+		set[needed].cmd = NUMACLAIMS_CLAIM_SUPERPAGES;
 		needed++;
 	}
 	if (host_wide_claim(d)) {
 		set[needed].pages = host_wide_claim(d);
 		set[needed].target = NUMACLAIMS_TARGET_HOST;
-		set[needed].cmd = 0;
+		set[needed].cmd = NUMACLAIMS_CLAIM_PAGES_CMD;
 		needed++;
 	}
 	*nr_entries = needed;
@@ -549,15 +683,15 @@ int ce_claim_pages_legacy(struct ce_heap *h, struct ce_domain *d, u64 pages)
 		ce_release_claims(h, d);
 		return 0;
 	}
-	/* One active claim per domain. */
-	if (d->outstanding_pages)
+	/* One active claim per domain (superpage claims count). */
+	if (d->outstanding_pages || d->sp_claims_total)
 		return -EINVAL;
 	ret = legacy_claim(d, pages, &claim);
 	if (ret)
 		return ret;
 	if (claim > host_unclaimed(h))
 		return -ENOMEM;
-	install_claims(h, d, zero, claim);
+	install_claims(h, d, zero, claim, NULL);
 	return 0;
 }
 
@@ -619,6 +753,31 @@ static int choose_node(const struct ce_heap *h, const struct ce_domain *d,
 }
 
 /*
+ * What tot_pages + all claims <= max_pages still needs after a counted
+ * allocation redeemed its 4 KiB claims: superpage claims of other nodes
+ * (then @node's), whole superpages, ascending from @node + 1.
+ */
+static void sp_redeem_excess(struct ce_heap *h, struct ce_domain *d, u32 node)
+{
+	u64 allowed = d->max_pages > d->tot_pages ?
+		      d->max_pages - d->tot_pages : 0;
+	u32 i;
+
+	for (i = 1; i <= h->nr_nodes && d->sp_claims_total &&
+		    all_claims(d) > allowed; i++) {
+		u32 other = (node + i) % h->nr_nodes;
+		u64 excess = all_claims(d) - allowed;
+		u64 take = min(d->sp_claims[other],
+			       (excess + CE_SP_PAGES - 1) / CE_SP_PAGES);
+
+		if (!take)
+			continue;
+		drop_sp_claim(h, d, other, take);
+		d->redeemed[2] += take * CE_SP_PAGES;
+	}
+}
+
+/*
  * Redeem claims for a counted allocation of @pages on @node (Xen's
  * redeem_claims_for_allocation()): the claim on @node, then the host-wide
  * claim, then other nodes' claims, so tot_pages + outstanding_pages stays
@@ -652,6 +811,7 @@ static void redeem_claims(struct ce_heap *h, struct ce_domain *d, u32 node,
 		pages -= take;
 	}
 	d->redeemed[2] -= pages;
+	sp_redeem_excess(h, d, node);
 }
 
 int ce_alloc_extent(struct ce_heap *h, struct ce_domain *d,
@@ -717,6 +877,117 @@ int ce_alloc_extent(struct ce_heap *h, struct ce_domain *d,
 	if (dirty_out)
 		*dirty_out = dirty;
 	return 0;
+}
+
+/*
+ * Pick a node for a superpage: the requested one; else the nodes where @d
+ * has superpage claims (round robin from the node after the last one
+ * used), then its affinity, then (unless exact) any node.
+ */
+static int sp_choose_node(const struct ce_heap *h, const struct ce_domain *d,
+			  bool counted, int req_node, bool exact)
+{
+	u64 affinity = d ? d->node_affinity : h->nodes_with_pool;
+	u32 start = d ? d->last_alloc_node + 1 : 0, i, node;
+
+	if (req_node >= 0)
+		return sp_node_fits(h, d, counted, req_node) ? req_node : -1;
+	for (i = 0; counted && i < CE_MAX_NODES; i++) {
+		node = (start + i) % CE_MAX_NODES;
+		if (d->sp_claims[node] && sp_node_fits(h, d, counted, node))
+			return node;
+	}
+	for (i = 0; i < CE_MAX_NODES; i++) {
+		node = (start + i) % CE_MAX_NODES;
+		if ((affinity & BIT_ULL(node)) &&
+		    sp_node_fits(h, d, counted, node))
+			return node;
+	}
+	if (exact)
+		return -1;
+	for (node = 0; node < h->nr_nodes; node++)
+		if (sp_node_fits(h, d, counted, node))
+			return node;
+	return -1;
+}
+
+int ce_alloc_superpage(struct ce_heap *h, struct ce_domain *d, int req_node,
+		       u32 memflags, u32 *node_out, u32 *index_out)
+{
+	bool counted = d && !(memflags & CE_MEMF_NO_REFCOUNT);
+	bool exact = memflags & CE_MEMF_EXACT_NODE;
+	struct ce_node *n;
+	int node;
+
+	if (d)
+		memset(d->redeemed, 0, sizeof(d->redeemed));
+	if (req_node >= 0 &&
+	    (req_node >= CE_MAX_NODES || !h->node[req_node].has_pool))
+		return -ENOENT;
+	if (req_node >= 0)
+		req_node = ce_array_index_nospec(req_node, CE_MAX_NODES);
+	if (counted && (d->tot_pages > d->max_pages ||
+			CE_SP_PAGES > d->max_pages - d->tot_pages))
+		return -E2BIG;
+	node = sp_choose_node(h, d, counted, req_node, exact);
+	if (node < 0)
+		return -ENOMEM;
+	n = &h->node[node];
+	*index_out = n->sp_free[--n->sp_avail];
+	*node_out = node;
+	if (!d)
+		return 0;
+	d->node_pages[node] += CE_SP_PAGES;
+	d->sp_pages[node]++;
+	d->last_alloc_node = node;
+	if (!counted) {
+		d->uncounted_pages += CE_SP_PAGES;
+		return 0;
+	}
+	d->tot_pages += CE_SP_PAGES;
+	if (d->sp_claims[node]) {
+		drop_sp_claim(h, d, node, 1);
+		d->redeemed[0] = CE_SP_PAGES;
+		sp_redeem_excess(h, d, node);
+	} else {
+		redeem_claims(h, d, node, CE_SP_PAGES);
+	}
+	return 0;
+}
+
+static void domain_drop_sp(struct ce_domain *d, u32 node, bool counted)
+{
+	d->node_pages[node] -= CE_SP_PAGES;
+	d->sp_pages[node]--;
+	if (counted)
+		d->tot_pages -= CE_SP_PAGES;
+	else
+		d->uncounted_pages -= CE_SP_PAGES;
+}
+
+void ce_free_superpage(struct ce_heap *h, struct ce_domain *d, u32 node,
+		       u32 index, bool counted)
+{
+	struct ce_node *n = &h->node[node];
+
+	n->sp_free[n->sp_avail++] = index;
+	if (d)
+		domain_drop_sp(d, node, counted);
+}
+
+void ce_free_superpage_held(struct ce_heap *h, struct ce_domain *d, u32 node,
+			    bool counted)
+{
+	h->node[node].sp_held++;
+	domain_drop_sp(d, node, counted);
+}
+
+void ce_release_superpage_held(struct ce_heap *h, u32 node, u32 index)
+{
+	struct ce_node *n = &h->node[node];
+
+	n->sp_held--;
+	n->sp_free[n->sp_avail++] = index;
 }
 
 /* Take pages from @d's accounting (the physmap no longer has them). */
@@ -1018,7 +1289,7 @@ int ce_check_invariants(const struct ce_heap *h, const char **why)
 	u32 node, nr_domains = 0;
 
 	for (d = h->domains; d; d = d->next) {
-		u64 node_claims = 0, node_pages = 0;
+		u64 node_claims = 0, node_pages = 0, sp_claims = 0;
 
 		CE_CHECK(d->next == NULL || d->next->prev == d,
 			 "domain list links are inconsistent");
@@ -1032,15 +1303,21 @@ int ce_check_invariants(const struct ce_heap *h, const char **why)
 				 "a domain claims a node without a pool");
 			node_claims += d->claims[node];
 			node_pages += d->node_pages[node];
+			sp_claims += d->sp_claims[node];
+			CE_CHECK(d->sp_pages[node] * CE_SP_PAGES <=
+				 d->node_pages[node],
+				 "domain.sp_pages[n] > domain.node_pages[n]");
 		}
+		CE_CHECK(d->sp_claims_total == sp_claims,
+			 "domain.sp_claims_total != sum of domain.sp_claims[n]");
 		CE_CHECK(d->node_claims == node_claims,
 			 "domain.node_claims != sum of domain.claims[n]");
 		CE_CHECK(d->node_claims <= d->outstanding_pages,
 			 "domain.node_claims > domain.outstanding_pages");
-		CE_CHECK(d->outstanding_pages <=
+		CE_CHECK(all_claims(d) <=
 			 (d->max_pages > d->tot_pages ?
 			  d->max_pages - d->tot_pages : 0),
-			 "domain.outstanding_pages > max(0, max_pages - tot_pages)");
+			 "domain claims (4 KiB + superpage) > max(0, max_pages - tot_pages)");
 		CE_CHECK(node_pages == d->tot_pages + d->uncounted_pages,
 			 "domain node_pages != tot_pages + uncounted_pages");
 		outstanding += d->outstanding_pages;
@@ -1054,12 +1331,25 @@ int ce_check_invariants(const struct ce_heap *h, const char **why)
 
 	for (node = 0; node < CE_MAX_NODES; node++) {
 		const struct ce_node *n = &h->node[node];
-		u64 claims_sum = 0, pages_sum = 0;
+		u64 claims_sum = 0, pages_sum = 0, sp_claims_sum = 0, sp_sum = 0;
 
 		for (d = h->domains; node < h->nr_nodes && d; d = d->next) {
 			claims_sum += d->claims[node];
-			pages_sum += d->node_pages[node];
+			pages_sum += d->node_pages[node] -
+				     d->sp_pages[node] * CE_SP_PAGES;
+			sp_claims_sum += d->sp_claims[node];
+			sp_sum += d->sp_pages[node];
 		}
+		CE_CHECK(n->sp_claims == sp_claims_sum,
+			 "node superpage claims != sum of domain.sp_claims[n]");
+		CE_CHECK(n->sp_claims <= n->sp_avail,
+			 "node superpage claims > free superpages");
+		CE_CHECK(n->sp_reserved == n->sp_avail + n->sp_held + sp_sum,
+			 "a superpage is lost: reserved != free + held + in physmaps");
+		CE_CHECK(n->sp_avail <= n->sp_nr && n->sp_reserved <= n->sp_nr,
+			 "more superpages than superpage slots");
+		CE_CHECK(n->has_pool || !n->sp_reserved,
+			 "a node without pool has superpages");
 		CE_CHECK(n->outstanding_claims == claims_sum,
 			 "node_outstanding_claims[n] != sum of domain.claims[n]");
 		CE_CHECK(n->outstanding_claims <= n->avail_pages,

@@ -80,6 +80,14 @@ struct ce_pool {
  *                      held them (mapped, pinned): in no physmap, not free,
  *                      waiting for ce_release_held().
  * @pool:               the buddy allocator.
+ * @sp_reserved:        superpages taken from Linux (docs/MAPPING.md,
+ *                      "Superpages"); counts in this group are superpages,
+ *                      not pages, and none of them is in the fields above.
+ * @sp_avail:           free superpages (claimed or not).
+ * @sp_claims:          sum of the domains' superpage claims here.
+ * @sp_held:            superpages freed while someone still held them.
+ * @sp_nr:              superpage slots (indexes 0 .. sp_nr-1).
+ * @sp_free:            stack of free superpage indexes, @sp_avail deep.
  */
 struct ce_node {
 	bool has_pool;
@@ -90,6 +98,12 @@ struct ce_node {
 	u64 offline_pending;
 	u64 held_pages;
 	struct ce_pool pool;
+	u64 sp_reserved;
+	u64 sp_avail;
+	u64 sp_claims;
+	u64 sp_held;
+	u32 sp_nr;
+	u32 *sp_free;
 };
 
 struct ce_domain;
@@ -137,7 +151,13 @@ struct ce_heap {
  * @last_alloc_node:   node of the last allocation (round robin start).
  * @redeemed:          what the last allocation redeemed: from the claim on
  *                     its node, from the host-wide claim, from other nodes'
- *                     claims (for tracing).
+ *                     claims (for tracing); superpage claims count in [0]
+ *                     (own node) and [2] (other nodes), in pages.
+ * @sp_claims:         outstanding superpage claim per node, in superpages;
+ *                     not in @outstanding_pages.
+ * @sp_claims_total:   sum of @sp_claims.
+ * @sp_pages:          superpages in the physmap per node (counted or not);
+ *                     their pages are in @node_pages too.
  * @prev:              list link.
  * @next:              list link.
  */
@@ -153,6 +173,9 @@ struct ce_domain {
 	u64 node_affinity;
 	u32 last_alloc_node;
 	u64 redeemed[3];
+	u64 sp_claims[CE_MAX_NODES];
+	u64 sp_claims_total;
+	u64 sp_pages[CE_MAX_NODES];
 	struct ce_domain *prev;
 	struct ce_domain *next;
 };
@@ -160,6 +183,9 @@ struct ce_domain {
 /* Allocation request flags for ce_alloc_extent() (same bits as the uapi). */
 #define CE_MEMF_EXACT_NODE	NUMACLAIMS_MEMF_EXACT_NODE
 #define CE_MEMF_NO_REFCOUNT	NUMACLAIMS_MEMF_NO_REFCOUNT
+#define CE_MEMF_SUPERPAGE	NUMACLAIMS_MEMF_SUPERPAGE
+#define CE_SP_ORDER		NUMACLAIMS_SUPERPAGE_ORDER
+#define CE_SP_PAGES		((u64)NUMACLAIMS_SUPERPAGE_PAGES)
 
 /* Heap and pools.  ce_pool_init() sleeps; call without the heap lock. */
 void ce_heap_init(struct ce_heap *h);
@@ -167,6 +193,20 @@ int ce_pool_init(struct ce_heap *h, u32 node, u32 nr_frames);
 void ce_pool_add_chunk(struct ce_heap *h, u32 node, u32 first_frame,
 		       unsigned int order);
 void ce_pool_destroy(struct ce_heap *h, u32 node);
+
+/*
+ * Superpages: a second, simpler pool per node of whole order-9 blocks that
+ * are never split (the module keeps them as PMD-order folios).  Indexes
+ * 0 .. @nr-1.  ce_sp_pool_init() sleeps (call without the heap lock, as
+ * ce_pool_init()), after ce_pool_init() of the node (a node with
+ * superpages only has a 4 KiB pool of 0 frames).
+ * ce_sp_pool_add() makes superpage @index free (clean or dirty is the
+ * module's business).  ce_sp_pool_destroy() frees the metadata of a node
+ * whose superpages are all back.
+ */
+int ce_sp_pool_init(struct ce_heap *h, u32 node, u32 nr);
+void ce_sp_pool_add(struct ce_heap *h, u32 node, u32 index);
+void ce_sp_pool_destroy(struct ce_heap *h, u32 node);
 
 /* Domains. */
 void ce_domain_init(struct ce_heap *h, struct ce_domain *d, u32 domid,
@@ -204,6 +244,10 @@ int ce_alloc_extent(struct ce_heap *h, struct ce_domain *d,
 		    u32 *node_out, u32 *frame_out, bool *dirty_out);
 void ce_free_pages(struct ce_heap *h, struct ce_domain *d, u32 node,
 		   u32 frame, unsigned int order, bool counted);
+int ce_alloc_superpage(struct ce_heap *h, struct ce_domain *d, int req_node,
+		       u32 memflags, u32 *node_out, u32 *index_out);
+void ce_free_superpage(struct ce_heap *h, struct ce_domain *d, u32 node,
+		       u32 index, bool counted);
 
 /*
  * Page lifetime with mappings.  ce_free_held() takes one page (order 0) out
@@ -216,6 +260,10 @@ void ce_free_pages(struct ce_heap *h, struct ce_domain *d, u32 node,
 void ce_free_held(struct ce_heap *h, struct ce_domain *d, u32 node,
 		  u32 frame, bool counted);
 void ce_release_held(struct ce_heap *h, u32 node, u32 frame);
+/* The same for a whole superpage. */
+void ce_free_superpage_held(struct ce_heap *h, struct ce_domain *d, u32 node,
+			    bool counted);
+void ce_release_superpage_held(struct ce_heap *h, u32 node, u32 index);
 
 /*
  * Offline/online.  ce_offline_commit() is the whole request's accounting

@@ -40,7 +40,7 @@
 #include <linux/ioctl.h>
 
 /** NUMACLAIMS_API_VERSION - value returned by %NUMACLAIMS_IOC_API_VERSION. */
-#define NUMACLAIMS_API_VERSION		3
+#define NUMACLAIMS_API_VERSION		4
 
 /**
  * NUMACLAIMS_MAX_NODES - node ids numaclaims can manage (0 .. 63).
@@ -51,6 +51,20 @@
 
 /** NUMACLAIMS_MAX_ORDER - largest extent order populate accepts (2 MiB). */
 #define NUMACLAIMS_MAX_ORDER		9
+
+/**
+ * NUMACLAIMS_SUPERPAGE_ORDER - order of a superpage (2 MiB of 4 KiB pages).
+ *
+ * Since API version 4 a node's pool has two parts (docs/MAPPING.md,
+ * "Superpages"): its 4 KiB pages (every count not named "superpage") and
+ * its superpages, 2 MiB blocks kept whole for their whole life (module
+ * parameters superpage_pool_mb and node_superpage_mb, like hugetlb's
+ * per-node pool).  A superpage is only ever a domain's as one order-9 extent,
+ * and a mapping of it 2 MiB-aligned is one PMD.  Superpage counts are in
+ * 4 KiB pages too (multiples of %NUMACLAIMS_SUPERPAGE_PAGES).
+ */
+#define NUMACLAIMS_SUPERPAGE_ORDER	9
+#define NUMACLAIMS_SUPERPAGE_PAGES	(1U << NUMACLAIMS_SUPERPAGE_ORDER)
 
 /* Special claim targets (struct numaclaims_claim.target). */
 /** NUMACLAIMS_TARGET_HOST - host-wide claim, satisfiable from any node. */
@@ -64,12 +78,26 @@
 /** NUMACLAIMS_TARGET_SPECIAL - targets at or above this are selectors, not nodes. */
 #define NUMACLAIMS_TARGET_SPECIAL	0x10000000U
 
+/* struct numaclaims_claim.cmd */
+/** NUMACLAIMS_CLAIM_PAGES_CMD - 0: a claim of 4 KiB pages (every version). */
+#define NUMACLAIMS_CLAIM_PAGES_CMD	0U
+/**
+ * NUMACLAIMS_CLAIM_SUPERPAGES - (since version 4) a claim of superpages on
+ * the node @target: @pages is a multiple of %NUMACLAIMS_SUPERPAGE_PAGES, and
+ * that many pages of the node's superpages are kept for the domain: an
+ * order-9 populate on the node can always take one while the claim lasts,
+ * whatever other domains do.  A node may have one 4 KiB entry and one
+ * superpage entry in a set.
+ */
+#define NUMACLAIMS_CLAIM_SUPERPAGES	1U
+
 /**
  * struct numaclaims_claim - one entry of a claim set (Xen's xen_memory_claim).
  * @pages:  (in/out) number of 4 KiB pages claimed; 0 claims nothing.
  * @target: (in/out) a node id, %NUMACLAIMS_TARGET_HOST or
  *          %NUMACLAIMS_TARGET_LEGACY.
- * @cmd:    (in) reserved for future commands, must be 0.
+ * @cmd:    (in/out) %NUMACLAIMS_CLAIM_PAGES_CMD (0) or, for a node target,
+ *          %NUMACLAIMS_CLAIM_SUPERPAGES.
  */
 struct numaclaims_claim {
 	__u64 pages;
@@ -176,8 +204,15 @@ struct numaclaims_node_affinity {
  * (tot_pages, max_pages, claims untouched); may use unclaimed memory only.
  */
 #define NUMACLAIMS_MEMF_NO_REFCOUNT	(1U << 18)
+/**
+ * NUMACLAIMS_MEMF_SUPERPAGE - (since version 4) only a superpage will do:
+ * @extent_order must be 9, and an extent no superpage can be found for
+ * fails with %ENOMEM instead of taking an order-9 block of 4 KiB pages.
+ */
+#define NUMACLAIMS_MEMF_SUPERPAGE	(1U << 19)
 #define NUMACLAIMS_MEMF_FLAGS		(0xffU | NUMACLAIMS_MEMF_EXACT_NODE | \
-					 NUMACLAIMS_MEMF_NO_REFCOUNT)
+					 NUMACLAIMS_MEMF_NO_REFCOUNT | \
+					 NUMACLAIMS_MEMF_SUPERPAGE)
 
 /**
  * struct numaclaims_reservation - argument of %NUMACLAIMS_IOC_POPULATE_PHYSMAP,
@@ -228,7 +263,12 @@ struct numaclaims_reservation {
  * @uncounted_pages:   (out) pages in the physmap from NO_REFCOUNT populates.
  * @node_affinity:     (out) preferred nodes mask.
  * @claims:            (out) outstanding claim per node.
- * @node_pages:        (out) physmap pages per node (counted and uncounted).
+ * @node_pages:        (out) physmap pages per node (counted and uncounted),
+ *                     superpages included.
+ * @superpage_claims:  (out, since version 4) outstanding superpage claim per
+ *                     node, in pages; not part of @outstanding_pages.
+ * @superpage_pages:   (out, since version 4) of @node_pages, the pages that
+ *                     are superpages.
  */
 struct numaclaims_domain_info {
 	__u32 domid;
@@ -243,7 +283,12 @@ struct numaclaims_domain_info {
 	__u64 node_affinity;
 	__u64 claims[NUMACLAIMS_MAX_NODES];
 	__u64 node_pages[NUMACLAIMS_MAX_NODES];
+	__u64 superpage_claims[NUMACLAIMS_MAX_NODES];
+	__u64 superpage_pages[NUMACLAIMS_MAX_NODES];
 };
+
+/* Size of struct numaclaims_domain_info before version 4 (still accepted). */
+#define NUMACLAIMS_DOMAIN_INFO_SIZE_VER1	(64 + 16 * NUMACLAIMS_MAX_NODES)
 
 /**
  * struct numaclaims_node_info - one node of struct numaclaims_host_info.
@@ -290,10 +335,31 @@ struct numaclaims_node_info {
  *                      idle.  Counted per free block, like Xen: a block
  *                      with any page to scrub counts whole.
  *
+ * @superpages:         (out, since version 4) per node id: its superpages.
+ *
  * Every reserved page is in exactly one place:
- * reserved_pages = avail_pages + offlined_pages + held_pages + the pages in
- * the domains' physmaps (struct numaclaims_domain_info.node_pages).
+ * reserved_pages = avail_pages + offlined_pages + held_pages + the 4 KiB
+ * pages in the domains' physmaps (struct numaclaims_domain_info.node_pages
+ * - superpage_pages), and superpages.reserved_pages = superpages.free_pages
+ * + superpages.held_pages + the domains' superpage_pages.
  */
+/**
+ * struct numaclaims_node_superpages - the superpages of one node (since
+ * version 4), in 4 KiB pages; all multiples of %NUMACLAIMS_SUPERPAGE_PAGES.
+ * @reserved_pages:     superpages taken from Linux at load.
+ * @free_pages:         free superpages (claimed or not): the node's free
+ *                      order-9 blocks that can be mapped with one PMD.
+ * @outstanding_claims: sum of all domains' superpage claims on the node.
+ * @held_pages:         superpages freed by their domain while someone
+ *                      still held them (as @held_pages of the host).
+ */
+struct numaclaims_node_superpages {
+	__u64 reserved_pages;
+	__u64 free_pages;
+	__u64 outstanding_claims;
+	__u64 held_pages;
+};
+
 struct numaclaims_host_info {
 	__u32 nr_nodes;
 	__u32 nr_domains;
@@ -304,6 +370,7 @@ struct numaclaims_host_info {
 	__u64 held_pages[NUMACLAIMS_MAX_NODES];
 	__u64 total_scrub_pages;
 	__u64 scrub_pages[NUMACLAIMS_MAX_NODES];
+	struct numaclaims_node_superpages superpages[NUMACLAIMS_MAX_NODES];
 };
 
 /* Size of struct numaclaims_host_info in API version 1 (still accepted). */
@@ -311,6 +378,9 @@ struct numaclaims_host_info {
 /* ... and in API version 2 (still accepted). */
 #define NUMACLAIMS_HOST_INFO_SIZE_VER2	\
 	(NUMACLAIMS_HOST_INFO_SIZE_VER1 + 8 + 8 * NUMACLAIMS_MAX_NODES)
+/* ... and in API version 3 (still accepted). */
+#define NUMACLAIMS_HOST_INFO_SIZE_VER3	\
+	(NUMACLAIMS_HOST_INFO_SIZE_VER2 + 8 + 8 * NUMACLAIMS_MAX_NODES)
 
 /* struct numaclaims_domain_open.flags */
 /** NUMACLAIMS_OPEN_CLOEXEC - the new file descriptor is close-on-exec. */
@@ -406,22 +476,34 @@ struct numaclaims_offline {
  *
  * SET is atomic: the whole set replaces the domain's claims, or nothing
  * changes.  Checks, in this order (the first failure decides):
- *  1. @nr_entries == 0 or @pad != 0: %EINVAL; more than nodes + 1 entries:
- *     %E2BIG (before the array is copied);
- *  2. per entry in array order: @cmd != 0, a node or HOST twice, LEGACY with
- *     other entries, an unknown special target, or a sum that overflows:
- *     %EINVAL; a node without a pool: %ENOENT; more than the node's unclaimed
- *     memory (the domain's own claim there counts as free): %ENOMEM;
- *  3. tot_pages + total claims > max_pages: %EINVAL (a set claiming
- *     nothing always passes, so {0, HOST} clears even above max_pages);
- *  4. total above the host's unclaimed memory (own claims count as free):
- *     %ENOMEM.
+ *  1. @nr_entries == 0 or @pad != 0: %EINVAL; more than 2 x nodes + 1
+ *     entries: %E2BIG (before the array is copied);
+ *  2. per entry in array order: @cmd not %NUMACLAIMS_CLAIM_PAGES_CMD or
+ *     %NUMACLAIMS_CLAIM_SUPERPAGES, a superpage entry whose target is not a
+ *     node or whose @pages is not a multiple of %NUMACLAIMS_SUPERPAGE_PAGES,
+ *     a node (per kind) or HOST twice, LEGACY with other entries, an unknown
+ *     special target, or a sum that overflows: %EINVAL; a node without a
+ *     pool: %ENOENT; more than the node's unclaimed memory of that kind
+ *     (4 KiB pages, or superpages; the domain's own claim there counts as
+ *     free): %ENOMEM;
+ *  3. tot_pages + total claims (superpage claims included) > max_pages:
+ *     %EINVAL (a set claiming nothing always passes, so {0, HOST} clears
+ *     even above max_pages);
+ *  4. total 4 KiB claims above the host's unclaimed memory (own claims
+ *     count as free): %ENOMEM.
  * A single LEGACY entry applies the legacy arithmetic (see CLAIM_PAGES) but
  * replaces the current claims.  {0, HOST} alone clears every claim.
  *
- * GET writes node entries in ascending node order, then one HOST entry for
- * the host-wide part if not zero, and sets @nr_entries; if @nr_entries is too
- * small it fails with %ERANGE and sets @nr_entries to the number needed.
+ * GET writes node entries in ascending node order, then the superpage
+ * entries in ascending node order, then one HOST entry for the host-wide
+ * part if not zero, and sets @nr_entries; if @nr_entries is too small it
+ * fails with %ERANGE and sets @nr_entries to the number needed.
+ *
+ * Superpage claims are redeemed only by superpages, one per order-9
+ * superpage populate on their node; 4 KiB claims (node, host-wide) are
+ * redeemed by every counted allocation as before.  Only when a counted
+ * allocation would otherwise leave tot_pages + claims above max_pages are
+ * superpage claims on other nodes given up, a whole superpage at a time.
  *
  * SET needs %CAP_SYS_ADMIN; GET does not.  Errors: %EPERM, %EFAULT, %EINVAL
  * (also unknown @mode), %E2BIG, %ENOENT, %ENOMEM, %ERANGE, %ESRCH.
@@ -454,8 +536,18 @@ struct numaclaims_offline {
  * failing extent and returns its errno; @nr_done always tells how many
  * extents were done so a builder can resume.
  *
- * Errors: %EPERM, %EFAULT, %ESRCH, %EINVAL (order > 9, unknown memflag, gfn
- * not aligned or >= %NUMACLAIMS_MAX_GFN), %ENOENT (requested node has no
+ * Superpages (since version 4): an order-9 extent is a superpage when the
+ * chosen node has one the domain may take: its own superpage claim there
+ * (redeemed first), else an unclaimed free superpage.  Node choice for
+ * superpages: the requested node; without one, the nodes where the domain
+ * has superpage claims, then its node affinity, then (unless EXACT_NODE)
+ * any node.  Otherwise the extent is an order-9 block of 4 KiB pages as in
+ * earlier versions, unless %NUMACLAIMS_MEMF_SUPERPAGE asks for a
+ * superpage only (then %ENOMEM).
+ *
+ * Errors: %EPERM, %EFAULT, %ESRCH, %EINVAL (order > 9, unknown memflag,
+ * %NUMACLAIMS_MEMF_SUPERPAGE with order != 9, gfn not aligned or >=
+ * %NUMACLAIMS_MAX_GFN), %ENOENT (requested node has no
  * pool), %ENOMEM (no memory the claim rules allow), %E2BIG (would exceed
  * max_pages), %EEXIST (gfn already populated), %EINTR (a signal, or a
  * DOMAIN_DESTROY of the domain waiting for it: call again from @nr_done; a
@@ -468,9 +560,13 @@ struct numaclaims_offline {
  * NUMACLAIMS_IOC_DECREASE_RESERVATION - free extents from the physmap back to
  * the pools (Xen XENMEM_decrease_reservation).  Claims are not given back.
  *
+ * A superpage is decreased whole: an extent that covers part of one is
+ * refused (%EINVAL), as hugetlbfs works in 2 MiB units; its pages cannot
+ * go to another domain one by one (docs/MAPPING.md says why).
+ *
  * Errors: %EPERM, %EFAULT, %ESRCH, %EINVAL (order > 9, mem_flags != 0, gfn
- * not aligned, or some page of the extent not populated), %EINTR (as for
- * populate).
+ * not aligned, some page of the extent not populated, or part of a
+ * superpage), %EINTR (as for populate).
  */
 #define NUMACLAIMS_IOC_DECREASE_RESERVATION \
 	_IOWR(NUMACLAIMS_IOC_MAGIC, 0x08, struct numaclaims_reservation)
@@ -533,6 +629,13 @@ struct numaclaims_offline {
  *    unpopulated gfn raises %SIGBUS.  A mapping that reaches beyond
  *    %NUMACLAIMS_MAX_GFN: %ENXIO; a domain being destroyed: %ESRCH.
  *    Populate after mmap is fine: the new pages appear on first touch.
+ *  * Superpages (since version 4): mmap() of 2 MiB or more returns a
+ *    2 MiB-aligned address (as for THP), and a superpage whose 2 MiB of
+ *    the mapping is aligned is mapped by one PMD on first touch
+ *    (/proc/PID/smaps FilePmdMapped; KVM then uses a 2 MiB EPT entry).
+ *    4 KiB pages and unaligned superpages are mapped by PTEs.  An
+ *    madvise(MADV_NOHUGEPAGE) or prctl(PR_SET_THP_DISABLE) mapping gets
+ *    PTEs on kernels that honour them for file THPs (6.12 and later).
  *  * Decrease, destroy (also AUTODESTROY) first remove every mapping of the
  *    pages they free, so a later access raises %SIGBUS.  A freed page that
  *    someone still holds is not reused until released (see
