@@ -60,13 +60,22 @@ static struct numaclaims_domain_info *info(struct kunit *test,
 	return i;
 }
 
+/* Superpages per node for the core suites (2 MiB each). */
+#define SP_MB	8
+
 static int pool_suite_init(struct kunit_suite *suite)
 {
 	find_nodes();
 	pool_baseline = kzalloc(sizeof(*pool_baseline), GFP_KERNEL);
 	if (!pool_baseline)
 		return -ENOMEM;
-	return nc_core_init(NULL, 0, POOL_MB, 80, 0);
+	const struct nc_core_config cfg = {
+		.pool_mb = POOL_MB,
+		.superpage_mb = SP_MB,
+		.max_percent = 80,
+	};
+
+	return nc_core_init(&cfg);
 }
 
 static void pool_suite_exit(struct kunit_suite *suite)

@@ -230,7 +230,13 @@ static int __nc_domain_destroy(struct nc_domain_obj *dom, bool killable)
 	while ((n = nc_physmap_take(&dom->physmap, 0, ULONG_MAX, entries, max,
 				    &pages))) {
 		unsigned int i;
+		bool busy = false;
 
+		/* Faults that found a page before dying: see physmap.c. */
+		for (i = 0; i < n; i++)
+			busy |= nc_entry_fault_barrier(entries[i]);
+		if (busy)
+			unmap_mapping_range(mapping, 0, 0, 1);
 		nc_bulk_lock(&t0);
 		for (i = 0; i < n; i++)
 			held |= nc_free_entry(dom, entries[i]);
@@ -443,6 +449,7 @@ int nc_domain_info(struct nc_domain_obj *dom,
 		   struct numaclaims_domain_info *info)
 {
 	const struct ce_domain *d = &dom->acct;
+	u32 node;
 
 	spin_lock(&nc_heap_lock);
 	if (READ_ONCE(dom->dying)) {
@@ -459,6 +466,10 @@ int nc_domain_info(struct nc_domain_obj *dom,
 	info->node_affinity = d->node_affinity;
 	memcpy(info->claims, d->claims, sizeof(info->claims));
 	memcpy(info->node_pages, d->node_pages, sizeof(info->node_pages));
+	for (node = 0; node < CE_MAX_NODES; node++) {
+		info->superpage_claims[node] = d->sp_claims[node] * CE_SP_PAGES;
+		info->superpage_pages[node] = d->sp_pages[node] * CE_SP_PAGES;
+	}
 	spin_unlock(&nc_heap_lock);
 	return 0;
 }

@@ -59,37 +59,57 @@ void nc_domfile_unmount(void)
 	nc_mnt = NULL;
 }
 
-/* A new domain's inode: its i_mapping holds every mapping of the domain. */
+/*
+ * A new domain's inode: its i_mapping holds every mapping of the domain.
+ * Its size covers every gfn: the fault path of 6.12 and later maps nothing
+ * of a (non-shmem) file beyond i_size.
+ */
 struct inode *nc_domfile_inode(void)
 {
-	return alloc_anon_inode(nc_mnt->mnt_sb);
+	struct inode *inode = alloc_anon_inode(nc_mnt->mnt_sb);
+
+	if (!IS_ERR(inode))
+		i_size_write(inode, (loff_t)NUMACLAIMS_MAX_GFN << PAGE_SHIFT);
+	return inode;
 }
 
 /* ---------------------------------------------------------------------------
  * Domain files: mmap of a domain's physmap (see NUMACLAIMS_IOC_DOMAIN_OPEN).
  *
+ * The mapping is an ordinary shared file mapping (not VM_MIXEDMAP or
+ * VM_PFNMAP): the fault handler returns the domain's page, referenced and
+ * locked, and the kernel's finish_fault() maps it, with one PMD when it is
+ * part of a superpage (a PMD-order folio) and the 2 MiB of the mapping
+ * are aligned (do_set_pmd()), else with a PTE.  So superpages reach a
+ * process, and KVM's EPT, as 2 MiB pages, the way page-cache THPs do.
+ *
  * The fault path takes neither the domain's lock nor the heap lock: it
  * looks the gfn up in the physmap (RCU) under the domain mapping's
- * invalidate lock, shared, and inserts the page itself.  Decrease and
- * destroy erase the entries and unmap under the same lock, exclusive, so a
- * fault either maps a page before it is unmapped or finds a hole.
+ * invalidate lock, shared, and takes the page's reference and lock before
+ * it drops it.  Decrease and destroy erase the entries and unmap under the
+ * same lock, exclusive, then wait for the page lock of every page a fault
+ * may still be mapping and unmap again (nc_entry_fault_barrier()), as
+ * truncation does: a fault either maps a page before the last unmap or
+ * finds a hole.
  */
-
-
 static vm_fault_t nc_dom_fault(struct vm_fault *vmf)
 {
 	struct nc_domain_obj *dom = vmf->vma->vm_file->private_data;
 	struct address_space *mapping = dom->inode->i_mapping;
-	vm_fault_t ret = VM_FAULT_SIGBUS;
-	struct page *page;
+	struct page *page = NULL;
 
 	filemap_invalidate_lock_shared(mapping);
-	page = READ_ONCE(dom->dying) ? NULL :
-				       nc_physmap_lookup(dom, vmf->pgoff);
-	if (page)
-		ret = vmf_insert_page(vmf->vma, vmf->address, page);
+	if (!READ_ONCE(dom->dying))
+		page = nc_physmap_lookup(dom, vmf->pgoff);
+	if (page) {
+		get_page(page);
+		lock_page(page);
+	}
 	filemap_invalidate_unlock_shared(mapping);
-	return ret;
+	if (!page)
+		return VM_FAULT_SIGBUS;
+	vmf->page = page;
+	return VM_FAULT_LOCKED;
 }
 
 static const struct vm_operations_struct nc_dom_vm_ops = {
@@ -110,11 +130,11 @@ static int nc_domain_file_mmap(struct file *file,
 	if (READ_ONCE(dom->dying))
 		return -ESRCH;
 	/*
-	 * Ordinary pages inserted by the fault handler (not PFN mappings):
-	 * get_user_pages(), move_pages(2) and numa_maps see them.  No growth
-	 * by mremap() past the range checked here.
+	 * Ordinary pages mapped by the kernel's fault path: get_user_pages(),
+	 * move_pages(2) and numa_maps see them.  No growth by mremap() past
+	 * the range checked here.
 	 */
-	nc_vm_flags_set(vma, VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	nc_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_ops = &nc_dom_vm_ops;
 	return 0;
 }
@@ -139,9 +159,14 @@ static int nc_domain_file_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/*
+ * Mappings of 2 MiB or more start 2 MiB-aligned (relative to their file
+ * offset), as for THP-backed files, so superpages can be mapped by PMDs.
+ */
 static const struct file_operations nc_domain_fops = {
 	.owner = THIS_MODULE,
 	.mmap = nc_domain_file_mmap,
+	.get_unmapped_area = thp_get_unmapped_area,
 	.llseek = nc_domain_file_llseek,
 	.release = nc_domain_file_release,
 };
@@ -214,6 +239,7 @@ static const struct file_operations nc_domdev_fops = {
 	.open = nc_domdev_open,
 	.release = nc_domain_file_release,
 	.mmap = nc_domain_file_mmap,
+	.get_unmapped_area = thp_get_unmapped_area,
 	.llseek = nc_domain_file_llseek,
 };
 

@@ -155,13 +155,37 @@ static inline bool nc_file_admin(const struct file *file)
 	return file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
 }
 
+/**
+ * struct nc_core_config - what the pools are made of at load.
+ * @node_pool_mb:      4 KiB pool MiB per node id (negative: @pool_mb), or NULL.
+ * @nr_node_pool_mb:   entries in @node_pool_mb.
+ * @pool_mb:           4 KiB pool MiB of the other nodes.
+ * @node_superpage_mb: superpage MiB per node id (negative: @superpage_mb),
+ *                     or NULL.
+ * @nr_node_superpage_mb: entries in @node_superpage_mb.
+ * @superpage_mb:      superpage MiB of the other nodes (rounded down to
+ *                     2 MiB).
+ * @max_percent:       both together at most this share of a node's free
+ *                     memory.
+ * @debug:             NC_DEBUG_* bits.
+ */
+struct nc_core_config {
+	const int *node_pool_mb;
+	unsigned int nr_node_pool_mb;
+	unsigned int pool_mb;
+	const int *node_superpage_mb;
+	unsigned int nr_node_superpage_mb;
+	unsigned int superpage_mb;
+	unsigned int max_percent;
+	unsigned int debug;
+};
+
 /* pool.c: the heap, its pools and what is read of them. */
-int nc_core_init(const int *node_pool_mb, unsigned int nr_node_pool_mb,
-		 unsigned int default_pool_mb, unsigned int max_percent,
-		 unsigned int debug);
+int nc_core_init(const struct nc_core_config *cfg);
 void nc_core_exit(void);
 unsigned int nc_core_set_debug(unsigned int debug);
 struct page *nc_frame_page(u32 node, u32 frame);
+struct page *nc_superpage(u32 node, u32 index);
 void nc_host_info(struct numaclaims_host_info *hi);
 int nc_heap_check(const char **why);
 void nc_hold_stats_get(struct nc_hold_stats *st);

@@ -19,6 +19,9 @@ bool nc_clear_if_dirty(u32 node, u32 frame);
 bool nc_page_is_zero(struct page *page);
 bool nc_pool_free_block(struct nc_domain_obj *dom, u32 node, u32 frame,
 			unsigned int order, bool counted);
+bool nc_pool_free_superpage(struct nc_domain_obj *dom, u32 node, u32 index,
+			    bool counted);
+bool nc_sp_clear_if_dirty(u32 node, u32 index);
 void nc_reap_kick(void);
 void nc_bulk_lock(u64 *t0);
 void nc_bulk_unlock(u64 t0, u64 work, const char *what);
@@ -35,6 +38,7 @@ void nc_scrub_extent(u32 node, u32 frame, unsigned int order, bool dirty);
 unsigned int nc_physmap_take(struct xarray *xa, u64 first, u64 last,
 			     void **entries, unsigned int max, u64 *pages);
 bool nc_free_entry(struct nc_domain_obj *dom, void *entry);
+bool nc_entry_fault_barrier(void *entry);
 struct page *nc_physmap_lookup(struct nc_domain_obj *dom, u64 gfn);
 
 /* domfile.c */

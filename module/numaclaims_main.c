@@ -42,6 +42,17 @@ module_param_array(node_pool_mb, int, &nr_node_pool_mb, 0444);
 MODULE_PARM_DESC(node_pool_mb,
 		 "Pool size in MiB per node id (negative: pool_mb, 0: no pool)");
 
+static unsigned int superpage_pool_mb;
+module_param(superpage_pool_mb, uint, 0444);
+MODULE_PARM_DESC(superpage_pool_mb,
+		 "Superpages per node in MiB, 2 MiB blocks kept whole and mapped with one PMD, on top of pool_mb (default 0)");
+
+static int node_superpage_mb[NUMACLAIMS_MAX_NODES];
+static unsigned int nr_node_superpage_mb;
+module_param_array(node_superpage_mb, int, &nr_node_superpage_mb, 0444);
+MODULE_PARM_DESC(node_superpage_mb,
+		 "Superpage MiB per node id (negative: superpage_pool_mb, 0: none)");
+
 static unsigned int pool_max_percent = 80;
 module_param(pool_max_percent, uint, 0444);
 MODULE_PARM_DESC(pool_max_percent,
@@ -236,7 +247,7 @@ static int nc_claim_set_install_ioc(struct numaclaims_claim_memory *c)
 
 static int nc_claim_set_get_ioc(struct numaclaims_claim_memory *c)
 {
-	u32 nr = min_t(u32, c->nr_entries, NUMACLAIMS_MAX_NODES + 1);
+	u32 nr = min_t(u32, c->nr_entries, NUMACLAIMS_MAX_CLAIM_ENTRIES);
 	struct numaclaims_claim *set;
 	struct nc_domain_obj *dom;
 	int ret;
@@ -486,7 +497,8 @@ static const struct nc_ioctl_desc nc_ioctls[] = {
 	NC_IOCTL(NUMACLAIMS_IOC_CLAIM_PAGES, true, nc_ioc_claim_pages),
 	NC_IOCTL(NUMACLAIMS_IOC_POPULATE_PHYSMAP, true, nc_ioc_populate),
 	NC_IOCTL(NUMACLAIMS_IOC_DECREASE_RESERVATION, true, nc_ioc_decrease),
-	NC_IOCTL(NUMACLAIMS_IOC_DOMAIN_INFO, false, nc_ioc_domain_info),
+	NC_IOCTL(NUMACLAIMS_IOC_DOMAIN_INFO, false, nc_ioc_domain_info, NULL,
+		 NULL, NUMACLAIMS_DOMAIN_INFO_SIZE_VER1),
 	NC_IOCTL(NUMACLAIMS_IOC_HOST_INFO, false, nc_ioc_host_info, NULL, NULL,
 		 NUMACLAIMS_HOST_INFO_SIZE_VER1),
 	NC_IOCTL(NUMACLAIMS_IOC_OFFLINE_PAGES, true, nc_ioc_offline),
@@ -593,10 +605,19 @@ static struct miscdevice nc_misc = {
 
 static int __init numaclaims_init(void)
 {
+	const struct nc_core_config cfg = {
+		.node_pool_mb = node_pool_mb,
+		.nr_node_pool_mb = nr_node_pool_mb,
+		.pool_mb = pool_mb,
+		.node_superpage_mb = node_superpage_mb,
+		.nr_node_superpage_mb = nr_node_superpage_mb,
+		.superpage_mb = superpage_pool_mb,
+		.max_percent = pool_max_percent,
+		.debug = debug,
+	};
 	int ret;
 
-	ret = nc_core_init(node_pool_mb, nr_node_pool_mb, pool_mb,
-			   pool_max_percent, debug);
+	ret = nc_core_init(&cfg);
 	if (ret)
 		return ret;
 	ret = nc_domdev_init();

@@ -31,12 +31,19 @@
 #define NC_PM_NODE_SHIFT	32
 #define NC_PM_COUNTED		BIT_ULL(40)
 #define NC_PM_ORDER_SHIFT	41
+#define NC_PM_SUPER		BIT_ULL(45)
 #define NC_PM_MULTI		IS_ENABLED(CONFIG_XARRAY_MULTI)
 
+/*
+ * A superpage's entry has NC_PM_SUPER, order 9 and the superpage's index
+ * for @frame; it is never split (a decrease of part of it is refused), so
+ * it needs CONFIG_XARRAY_MULTI: without it there are no superpages.
+ */
 struct nc_pm {
 	u32 node, frame;	/* frame: the first of the entry's range */
 	unsigned int order;
 	bool counted;
+	bool super;
 };
 
 static void *pm_encode(u32 node, u32 frame, bool counted, unsigned int order)
@@ -44,6 +51,12 @@ static void *pm_encode(u32 node, u32 frame, bool counted, unsigned int order)
 	return xa_mk_value((u64)frame | (u64)node << NC_PM_NODE_SHIFT |
 			   (counted ? NC_PM_COUNTED : 0) |
 			   (u64)order << NC_PM_ORDER_SHIFT);
+}
+
+static void *pm_encode_super(u32 node, u32 index, bool counted)
+{
+	return xa_mk_value(xa_to_value(pm_encode(node, index, counted,
+						 CE_SP_ORDER)) | NC_PM_SUPER);
 }
 
 static struct nc_pm pm_decode(void *entry)
@@ -55,6 +68,7 @@ static struct nc_pm pm_decode(void *entry)
 		.node = (v >> NC_PM_NODE_SHIFT) & 0xff,
 		.counted = v & NC_PM_COUNTED,
 		.order = (v >> NC_PM_ORDER_SHIFT) & 0xf,
+		.super = v & NC_PM_SUPER,
 	};
 }
 
@@ -74,7 +88,49 @@ bool nc_free_entry(struct nc_domain_obj *dom, void *entry)
 {
 	struct nc_pm pm = pm_decode(entry);
 
+	if (pm.super)
+		return nc_pool_free_superpage(dom, pm.node, pm.frame,
+					      pm.counted);
 	return nc_pool_free_block(dom, pm.node, pm.frame, pm.order, pm.counted);
+}
+
+/* The page of @gfn in the entry @pm that covers it. */
+static struct page *pm_page(const struct nc_pm *pm, u64 gfn)
+{
+	if (pm->super)
+		return nc_superpage(pm->node, pm->frame) +
+		       (gfn & (CE_SP_PAGES - 1));
+	return nc_frame_page(pm->node, pm_frame(pm, gfn));
+}
+
+/*
+ * The fault handler returns a page locked, and the PTE or PMD is put in
+ * place after it returns, under that lock (finish_fault()): so a fault that
+ * found a page of @entry before the entry was erased (or its domain marked
+ * dying) may still be mapping it after the unmap.  Such a fault holds a
+ * reference and the page lock: wait for each (lock and unlock the page, as
+ * truncation does).  Returns true if any page of the entry had a reference
+ * besides the pool's: the caller then unmaps the entry's range again, and
+ * whatever still holds a reference is a pin, counted as held.  Sleeps; no
+ * heap lock.
+ */
+bool nc_entry_fault_barrier(void *entry)
+{
+	struct nc_pm pm = pm_decode(entry);
+	u32 i, n = pm.super ? 1 : 1U << pm.order;
+	bool busy = false;
+
+	for (i = 0; i < n; i++) {
+		struct page *page = pm.super ? nc_superpage(pm.node, pm.frame) :
+				    nc_frame_page(pm.node, pm.frame + i);
+
+		if (page_ref_count(page) == 1)
+			continue;
+		lock_page(page);
+		unlock_page(page);
+		busy = true;
+	}
+	return busy;
 }
 
 /* Pages of a physmap entry. */
@@ -160,7 +216,8 @@ static int nc_next_gfn(struct nc_domain_obj *dom,
  * lock and found the range empty.  On -ENOMEM nothing is left stored.
  */
 static int nc_physmap_store(struct nc_domain_obj *dom, u64 gfn, u32 node,
-			    u32 frame, unsigned int order, bool counted)
+			    u32 frame, unsigned int order, bool counted,
+			    bool super)
 {
 	unsigned int step = NC_PM_MULTI ? order : 0;
 	u64 i, n = 1ULL << (order - step);
@@ -169,7 +226,8 @@ static int nc_physmap_store(struct nc_domain_obj *dom, u64 gfn, u32 node,
 	for (i = 0; i < n; i++) {
 		u64 index = gfn + (i << step);
 		XA_STATE_ORDER(xas, &dom->physmap, index, step);
-		void *entry = pm_encode(node, frame + (u32)(i << step),
+		void *entry = super ? pm_encode_super(node, frame, counted) :
+			      pm_encode(node, frame + (u32)(i << step),
 					counted, step);
 
 		do {
@@ -208,6 +266,9 @@ static int nc_physmap_covered(struct nc_domain_obj *dom, u64 gfn,
 			return -EINVAL;
 		pm = pm_decode(entry);
 		if (pm.order > order) {
+			/* A superpage goes back whole (uapi DECREASE). */
+			if (pm.super)
+				return -EINVAL;
 			*big = entry;
 			return 0;
 		}
@@ -270,12 +331,16 @@ int nc_populate(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 {
 	int req_node = NUMACLAIMS_MEMF_GET_NODE(memflags);
 	bool counted = !(memflags & NUMACLAIMS_MEMF_NO_REFCOUNT);
+	bool sp_only = memflags & NUMACLAIMS_MEMF_SUPERPAGE;
+	bool try_super = order == CE_SP_ORDER && NC_PM_MULTI;
 	u64 pages;
 	int ret = 0;
 
 	*nr_done = 0;
 	/* Validated before it is used as a shift count. */
 	if (order > CE_MAX_ORDER || (memflags & ~NUMACLAIMS_MEMF_FLAGS))
+		return -EINVAL;
+	if (sp_only && order != CE_SP_ORDER)
 		return -EINVAL;
 	pages = 1ULL << order;
 	if (req_node >= 0 &&
@@ -285,8 +350,8 @@ int nc_populate(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 	for (; *nr_done < nr_extents; (*nr_done)++) {
 		unsigned long index;
 		u64 gfn, redeemed[3];
-		u32 node, frame;
-		bool dirty;
+		u32 node = 0, frame = 0;
+		bool dirty = false, super;
 
 		ret = nc_next_gfn(dom, gfns, *nr_done, order, &gfn);
 		if (ret)
@@ -297,8 +362,15 @@ int nc_populate(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 
 again:
 		spin_lock(&nc_heap_lock);
-		ret = ce_alloc_extent(&nc_heap, &dom->acct, order, req_node,
-				      memflags, &node, &frame, &dirty);
+		ret = -ENOMEM;
+		if (try_super)
+			ret = ce_alloc_superpage(&nc_heap, &dom->acct, req_node,
+						 memflags, &node, &frame);
+		super = !ret;
+		if (ret == -ENOMEM && !sp_only)
+			ret = ce_alloc_extent(&nc_heap, &dom->acct, order,
+					      req_node, memflags, &node, &frame,
+					      &dirty);
 		if (ret == -EAGAIN)
 			nc_scrub_abort_locked(node);
 		memcpy(redeemed, dom->acct.redeemed, sizeof(redeemed));
@@ -320,8 +392,12 @@ again:
 						 node, redeemed[0], redeemed[1],
 						 redeemed[2]);
 
-		nc_scrub_extent(node, frame, order, dirty);
-		ret = nc_physmap_store(dom, gfn, node, frame, order, counted);
+		if (super)
+			nc_sp_clear_if_dirty(node, frame);
+		else
+			nc_scrub_extent(node, frame, order, dirty);
+		ret = nc_physmap_store(dom, gfn, node, frame, order, counted,
+				       super);
 		if (ret) {
 			/*
 			 * The extent cannot enter the physmap: give the pages
@@ -330,8 +406,12 @@ again:
 			 * counters stay consistent.
 			 */
 			spin_lock(&nc_heap_lock);
-			ce_free_pages(&nc_heap, &dom->acct, node, frame, order,
-				      counted);
+			if (super)
+				ce_free_superpage(&nc_heap, &dom->acct, node,
+						  frame, counted);
+			else
+				ce_free_pages(&nc_heap, &dom->acct, node, frame,
+					      order, counted);
 			spin_unlock(&nc_heap_lock);
 			return ret;
 		}
@@ -366,6 +446,7 @@ int nc_decrease(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 
 	for (; *nr_done < nr_extents; (*nr_done)++) {
 		unsigned int n, j;
+		bool busy;
 		void *big;
 		u64 gfn;
 
@@ -392,6 +473,10 @@ int nc_decrease(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 		n = nc_physmap_take(&dom->physmap, gfn, gfn + pages - 1,
 				    entries, pages, NULL);
 		nc_unmap_gfns(dom, gfn, pages);
+		for (j = 0, busy = false; j < n; j++)
+			busy |= nc_entry_fault_barrier(entries[j]);
+		if (busy)
+			nc_unmap_gfns(dom, gfn, pages);
 		filemap_invalidate_unlock(mapping);
 		nc_bulk_lock(&t0);
 		for (j = 0; j < n; j++)
@@ -437,7 +522,7 @@ struct page *nc_physmap_lookup(struct nc_domain_obj *dom, u64 gfn)
 	if (!entry || !xa_is_value(entry))
 		return NULL;
 	pm = pm_decode(entry);
-	return nc_frame_page(pm.node, pm_frame(&pm, gfn));
+	return pm_page(&pm, gfn);
 }
 
 /* The page at @gfn, or NULL.  Caller holds the domain's lock. */

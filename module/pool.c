@@ -56,6 +56,16 @@ static unsigned long *nc_held[CE_MAX_NODES];
  */
 static unsigned long *nc_dirty[CE_MAX_NODES];
 
+/*
+ * Superpages, per node (docs/MAPPING.md, "Superpages"): index -> the head
+ * page of a PMD-order compound folio, never split.  Held and dirty bits as
+ * for frames, one per superpage.  Written at init, then read-only (the
+ * bitmaps as nc_held[] and nc_dirty[]).
+ */
+static struct page **nc_sp[CE_MAX_NODES];
+static unsigned long *nc_sp_held[CE_MAX_NODES];
+static unsigned long *nc_sp_dirty[CE_MAX_NODES];
+
 unsigned int nc_debug;
 u64 nc_verify_failures_count;
 /* Written under the heap lock (nc_bulk_unlock()). */
@@ -67,6 +77,45 @@ static DECLARE_DELAYED_WORK(nc_reap_work, nc_reap_work_fn);
 struct page *nc_frame_page(u32 node, u32 frame)
 {
 	return nc_frames[node][frame];
+}
+
+struct page *nc_superpage(u32 node, u32 index)
+{
+	return nc_sp[node][index];
+}
+
+/* Clear the 512 pages of a superpage. */
+static void nc_clear_superpage(struct page *head)
+{
+	u32 i;
+
+	for (i = 0; i < CE_SP_PAGES; i++)
+		clear_highpage(head + i);
+}
+
+/*
+ * Zero superpage @index of @node if a domain had it since it was last
+ * cleared; true if it did.  The caller owns it (allocated, not yet in a
+ * physmap).  With debug=2, checks every page handed out is zero.
+ */
+bool nc_sp_clear_if_dirty(u32 node, u32 index)
+{
+	struct page *head = nc_superpage(node, index);
+	bool dirty = test_and_clear_bit(index, nc_sp_dirty[node]);
+	u32 i;
+
+	if (dirty)
+		nc_clear_superpage(head);
+	if (unlikely(nc_debug & NC_DEBUG_VERIFY_ZERO))
+		for (i = 0; i < CE_SP_PAGES; i++)
+			if (!nc_page_is_zero(head + i)) {
+				WRITE_ONCE(nc_verify_failures_count,
+					   nc_verify_failures_count + 1);
+				pr_err_ratelimited("node %u superpage %u: handed to a domain not zero\n",
+						   node, index);
+				break;
+			}
+	return dirty;
 }
 
 /*
@@ -148,6 +197,44 @@ static void nc_pool_free_meta(int node)
 	nc_frames[node] = NULL;
 	nc_held[node] = NULL;
 	nc_dirty[node] = NULL;
+	kvfree(nc_sp[node]);
+	kvfree(nc_sp_held[node]);
+	kvfree(nc_sp_dirty[node]);
+	nc_sp[node] = NULL;
+	nc_sp_held[node] = NULL;
+	nc_sp_dirty[node] = NULL;
+}
+
+/*
+ * Reserve @nr superpages on @node: PMD-order compound folios, zeroed, that
+ * stay whole (a superpage is mapped as one PMD and given back whole).
+ * __GFP_RETRY_MAYFAIL compacts as hugetlb's pool does; what cannot be had
+ * is warned about, as for the 4 KiB pool.
+ */
+static void nc_sp_reserve(int node, u32 nr)
+{
+	const gfp_t gfp = GFP_HIGHUSER | __GFP_COMP | __GFP_ZERO |
+			  __GFP_THISNODE | __GFP_NOWARN | __GFP_RETRY_MAYFAIL;
+	u32 i;
+
+	for (i = 0; i < nr; i++) {
+		struct page *page = alloc_pages_node(node, gfp, CE_SP_ORDER);
+
+		if (!page)
+			break;
+		if (!nc_chunk_on_node(page, CE_SP_ORDER, node, i)) {
+			WARN_ON_ONCE(!(nc_debug & NC_DEBUG_FAIL_RESERVE));
+			put_page(page);
+			break;
+		}
+		nc_sp[node][i] = page;
+		spin_lock(&nc_heap_lock);
+		ce_sp_pool_add(&nc_heap, node, i);
+		spin_unlock(&nc_heap_lock);
+		cond_resched();
+	}
+	if (i < nr)
+		pr_warn("node %d: reserved %u of %u superpages\n", node, i, nr);
 }
 
 /*
@@ -158,7 +245,7 @@ static void nc_pool_free_meta(int node)
  * its own) and checked to really be on @node.  Pages come zeroed: the pool
  * starts clean (nc_dirty all clear).
  */
-static int nc_pool_reserve(int node, u64 nr_pages)
+static int nc_pool_reserve(int node, u64 nr_pages, u32 nr_sp)
 {
 	const gfp_t gfp = GFP_HIGHUSER | __GFP_ZERO | __GFP_THISNODE |
 			  __GFP_NOWARN | __GFP_NORETRY;
@@ -166,16 +253,28 @@ static int nc_pool_reserve(int node, u64 nr_pages)
 	u32 frame = 0, i;
 	int ret;
 
-	if (!nr_pages)
+	if (!nr_pages && !nr_sp)
 		return 0;
 	nc_frames[node] = kvcalloc(nr_pages, sizeof(struct page *), GFP_KERNEL);
 	nc_held[node] = kvcalloc(BITS_TO_LONGS(nr_pages), sizeof(long),
 				 GFP_KERNEL);
 	nc_dirty[node] = kvcalloc(BITS_TO_LONGS(nr_pages), sizeof(long),
 				  GFP_KERNEL);
-	ret = nc_frames[node] && nc_held[node] && nc_dirty[node] ? 0 : -ENOMEM;
+	nc_sp[node] = kvcalloc(nr_sp, sizeof(struct page *), GFP_KERNEL);
+	nc_sp_held[node] = kvcalloc(BITS_TO_LONGS(nr_sp), sizeof(long),
+				    GFP_KERNEL);
+	nc_sp_dirty[node] = kvcalloc(BITS_TO_LONGS(nr_sp), sizeof(long),
+				     GFP_KERNEL);
+	ret = nc_frames[node] && nc_held[node] && nc_dirty[node] &&
+	      nc_sp[node] && nc_sp_held[node] && nc_sp_dirty[node] ?
+	      0 : -ENOMEM;
 	if (!ret)
 		ret = ce_pool_init(&nc_heap, node, nr_pages);
+	if (!ret) {
+		ret = ce_sp_pool_init(&nc_heap, node, nr_sp);
+		if (ret)
+			ce_pool_destroy(&nc_heap, node);
+	}
 	if (ret) {
 		nc_pool_free_meta(node);
 		return ret;
@@ -215,6 +314,7 @@ static int nc_pool_reserve(int node, u64 nr_pages)
 	if (frame < nr_pages)
 		pr_warn("node %d: reserved %u of %llu pages\n", node, frame,
 			nr_pages);
+	nc_sp_reserve(node, nr_sp);
 	return 0;
 }
 
@@ -226,6 +326,26 @@ bool nc_page_is_zero(struct page *page)
 
 	kunmap_local(p);
 	return zero;
+}
+
+/*
+ * Give @node's superpages back to Linux, zeroed, as nc_pool_release() does
+ * its pages: a held one only loses the pool's reference.
+ */
+static void nc_sp_release(int node)
+{
+	u32 i, nr = nc_heap.node[node].sp_nr;
+
+	for (i = 0; nc_sp[node] && i < nr; i++) {
+		struct page *head = nc_sp[node][i];
+
+		if (!head)
+			continue;
+		if (test_and_clear_bit(i, nc_sp_dirty[node]))
+			nc_clear_superpage(head);
+		put_page(head);
+		cond_resched();
+	}
 }
 
 /*
@@ -245,6 +365,7 @@ static void nc_pool_release(int node)
 
 	if (!nc_frames[node])
 		return;
+	held += nc_heap.node[node].sp_held * CE_SP_PAGES;
 	if (held)
 		pr_warn("node %d: %llu pages still held at unload: they go back to Linux (zeroed) when released\n",
 			node, held);
@@ -265,6 +386,7 @@ static void nc_pool_release(int node)
 		pr_info("node %d: unload: %llu pages back to Linux, %llu scrubbed, %llu not zero\n",
 			node, returned, scrubbed, bad);
 	WARN_ON_ONCE(bad);
+	nc_sp_release(node);
 	ce_pool_destroy(&nc_heap, node);
 	nc_pool_free_meta(node);
 }
@@ -277,6 +399,31 @@ static void nc_pool_release(int node)
 static bool nc_page_unheld(struct page *page)
 {
 	return page_ref_count(page) == 1;
+}
+
+/* nc_reap_held() for @node's superpages: how many are still held. */
+static u64 nc_reap_superpages(u32 node)
+{
+	u32 nr = nc_heap.node[node].sp_nr, i;
+	u64 still = 0;
+
+	for_each_set_bit(i, nc_sp_held[node], nr) {
+		struct page *head = nc_superpage(node, i);
+
+		if (!nc_page_unheld(head)) {
+			still++;
+			continue;
+		}
+		if (!test_and_clear_bit(i, nc_sp_held[node]))
+			continue;
+		nc_clear_superpage(head);
+		clear_bit(i, nc_sp_dirty[node]);
+		spin_lock(&nc_heap_lock);
+		ce_release_superpage_held(&nc_heap, node, i);
+		spin_unlock(&nc_heap_lock);
+		cond_resched();
+	}
+	return still;
 }
 
 /*
@@ -293,6 +440,7 @@ u64 nc_reap_held(void)
 
 		if (!nc_held[node])
 			continue;
+		still += nc_reap_superpages(node);
 		for_each_set_bit(f, nc_held[node], nr) {
 			struct page *page = nc_frame_page(node, f);
 
@@ -363,6 +511,23 @@ bool nc_pool_free_block(struct nc_domain_obj *dom, u32 node, u32 frame,
 		held = true;
 	}
 	return held;
+}
+
+/*
+ * nc_pool_free_block() for superpage @index: back whole, or held whole
+ * while anyone holds a reference to any of its pages (the folio's).
+ */
+bool nc_pool_free_superpage(struct nc_domain_obj *dom, u32 node, u32 index,
+			    bool counted)
+{
+	set_bit(index, nc_sp_dirty[node]);
+	if (nc_page_unheld(nc_superpage(node, index))) {
+		ce_free_superpage(&nc_heap, &dom->acct, node, index, counted);
+		return false;
+	}
+	set_bit(index, nc_sp_held[node]);
+	ce_free_superpage_held(&nc_heap, &dom->acct, node, counted);
+	return true;
 }
 
 /* Heap-lock holds of the bulk paths: the longest seen (debugfs lock_holds). */
@@ -459,42 +624,57 @@ int nc_host_online(u32 node, u64 pages)
  * Load and unload.
  */
 
-int nc_core_init(const int *node_pool_mb, unsigned int nr_node_pool_mb,
-		 unsigned int default_pool_mb, unsigned int max_percent,
-		 unsigned int debug)
+/* Of @mb MiB, whole superpages. */
+static u32 nc_mb_to_superpages(long mb)
+{
+	return mb > 0 ? (u32)((u64)mb >> (CE_SP_ORDER + PAGE_SHIFT - 20)) : 0;
+}
+
+int nc_core_init(const struct nc_core_config *cfg)
 {
 	int node, ret;
 
-	if (!max_percent || max_percent > 100) {
-		pr_err("pool_max_percent=%u: must be 1 to 100\n", max_percent);
+	if (!cfg->max_percent || cfg->max_percent > 100) {
+		pr_err("pool_max_percent=%u: must be 1 to 100\n",
+		       cfg->max_percent);
 		return -EINVAL;
 	}
 
-	nc_debug = debug;
+	nc_debug = cfg->debug;
 	ce_heap_init(&nc_heap);
 	ret = nc_domfile_mount();
 	if (ret)
 		return ret;
 	for_each_node_state(node, N_MEMORY) {
-		long mb = default_pool_mb;
+		long mb = cfg->pool_mb, sp_mb = cfg->superpage_mb;
+		u64 pages;
+		u32 sps;
 
 		if (node >= CE_MAX_NODES) {
 			pr_warn("node %d: above %d nodes, no pool\n", node,
 				CE_MAX_NODES);
 			continue;
 		}
-		if (node < nr_node_pool_mb && node_pool_mb[node] >= 0)
-			mb = node_pool_mb[node];
-		ret = nc_pool_check_size(node, (u64)mb << (20 - PAGE_SHIFT),
-					 max_percent);
+		if (cfg->node_pool_mb && node < cfg->nr_node_pool_mb &&
+		    cfg->node_pool_mb[node] >= 0)
+			mb = cfg->node_pool_mb[node];
+		if (cfg->node_superpage_mb &&
+		    node < cfg->nr_node_superpage_mb &&
+		    cfg->node_superpage_mb[node] >= 0)
+			sp_mb = cfg->node_superpage_mb[node];
+		pages = (u64)mb << (20 - PAGE_SHIFT);
+		sps = nc_mb_to_superpages(sp_mb);
+		ret = nc_pool_check_size(node, pages + sps * CE_SP_PAGES,
+					 cfg->max_percent);
 		if (!ret)
-			ret = nc_pool_reserve(node, (u64)mb << (20 - PAGE_SHIFT));
+			ret = nc_pool_reserve(node, pages, sps);
 		if (ret) {
 			nc_core_exit();
 			return ret;
 		}
-		pr_info("node %d: pool of %llu pages\n", node,
-			nc_heap.node[node].reserved_pages);
+		pr_info("node %d: pool of %llu pages, %llu superpages\n", node,
+			nc_heap.node[node].reserved_pages,
+			nc_heap.node[node].sp_reserved);
 	}
 	nc_scrub_start();
 	return 0;
@@ -553,6 +733,12 @@ void nc_host_info(struct numaclaims_host_info *hi)
 		hi->held_pages[node] = n->held_pages;
 		hi->scrub_pages[node] = ce_scrub_pages(&nc_heap, node);
 		scrub += hi->scrub_pages[node];
+		hi->superpages[node].reserved_pages =
+			n->sp_reserved * CE_SP_PAGES;
+		hi->superpages[node].free_pages = n->sp_avail * CE_SP_PAGES;
+		hi->superpages[node].outstanding_claims =
+			n->sp_claims * CE_SP_PAGES;
+		hi->superpages[node].held_pages = n->sp_held * CE_SP_PAGES;
 	}
 	hi->total_scrub_pages = scrub;
 	hi->total_held_pages = nc_heap.total_held_pages;

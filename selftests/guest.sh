@@ -8,7 +8,7 @@
 # /bin/numaclaims_test, unloads the module, and writes one TAP document to
 # $VM_OUT (also echoed to the console):
 #
-#   1..19 (1..20 with kmemleak)
+#   1..20 (1..21 with kmemleak)
 #   ok 1 load: insmod numaclaims.ko PARAMS
 #   ok 2 load: each node's free memory fell by its pool (reserved_pages)
 #   # TAP version 13             <- numaclaims_test's own TAP, nested
@@ -98,7 +98,7 @@ kasan=0
 dmesg | grep -q "KernelAddressSanitizer initialized" && kasan=1
 
 say "TAP version 13"
-if [ -n "$kmemleak" ]; then say "1..20"; else say "1..19"; fi
+if [ -n "$kmemleak" ]; then say "1..21"; else say "1..20"; fi
 
 if [ -n "$kmemleak" ]; then
 	# Forget what boot left behind: only leaks from now on count.
@@ -198,6 +198,28 @@ st=1
 	grep -q 'harness.killed_with_domains_left did not finish its teardown: destroyed the 20 domain(s) and onlined the 3 page(s)' /tmp/harness.out &&
 	/bin/numaclaims_test --pools >/dev/null && st=0
 result $st "harness: a test killed at its timeout costs one not ok ($hnok not ok, $hok ok); the next setup cleaned up after it"
+
+# Superpages: the suite's superpage tests again, on the module reloaded
+# with 8 superpages per node (the first run has none, so the other tests
+# keep their 4 KiB order-9 blocks).  Its every counter is checked by each
+# test's teardown; the reload's memory by the free-memory check at the end.
+sp_params="superpage_pool_mb=16"
+st=1
+# shellcheck disable=SC2086
+if rmmod numaclaims && insmod "$ko" $params $sp_params; then
+	/bin/numaclaims_test superpage. >/tmp/sp.out 2>&1
+	sp_rc=$?
+	sed 's/^/# superpage: /' /tmp/sp.out | while IFS= read -r l; do say "$l"; done
+	sp_ok=$(grep -c -E '^ok [0-9]+ superpage\.' /tmp/sp.out)
+	sp_skip=$(grep -c -E '^ok [0-9]+ superpage\..*# SKIP' /tmp/sp.out)
+	sp_nok=$(grep -c -E '^not ok [0-9]+' /tmp/sp.out)
+	[ "$sp_rc" = 0 ] && [ "$sp_nok" = 0 ] && [ "$sp_ok" -ge 10 ] &&
+		[ "$sp_skip" = 0 ] && st=0
+	rmmod numaclaims
+	# shellcheck disable=SC2086
+	insmod "$ko" $params
+fi
+result $st "superpages: numaclaims_test superpage. with $sp_params: ${sp_ok:-0} ok, ${sp_skip:-0} skipped, ${sp_nok:-?} not ok"
 
 # kmemleak, before rmmod so that the module's frames resolve to symbols.
 if [ -n "$kmemleak" ]; then

@@ -22,7 +22,7 @@ static __u32 nc_get_all(struct __test_metadata *_metadata, struct nc_ctx *c,
 TEST_F(claim, set_get_roundtrip)
 {
 	struct nc_ctx *c = &self->ctx;
-	struct numaclaims_claim set[NUMACLAIMS_MAX_NODES + 2];
+	struct numaclaims_claim set[2 * NUMACLAIMS_MAX_NODES + 2];
 	__u64 want[NUMACLAIMS_MAX_NODES] = { 0 }, sum = 0;
 	struct numaclaims_host_info hi;
 	__u32 d = nc_new_dom(_metadata, c, 10000), nr = 0, i;
@@ -62,7 +62,7 @@ TEST_F(claim, set_get_roundtrip)
 TEST_F(claim, get_order_and_erange)
 {
 	struct nc_ctx *c = &self->ctx;
-	struct numaclaims_claim set[NUMACLAIMS_MAX_NODES + 2], pat[NUMACLAIMS_MAX_NODES + 2];
+	struct numaclaims_claim set[2 * NUMACLAIMS_MAX_NODES + 2], pat[2 * NUMACLAIMS_MAX_NODES + 2];
 	__u32 d = nc_new_dom(_metadata, c, 10000), needed, cap, nr, i;
 	unsigned int last = c->pool[c->nr_pool - 1];
 
@@ -203,7 +203,7 @@ TEST_F(claim, replace_not_add)
 TEST_F(claim, zero_host_clears_all)
 {
 	struct nc_ctx *c = &self->ctx;
-	struct numaclaims_claim set[NUMACLAIMS_MAX_NODES + 2];
+	struct numaclaims_claim set[2 * NUMACLAIMS_MAX_NODES + 2];
 	__u32 d = nc_new_dom(_metadata, c, 1000), nr = 0, i;
 
 	for (i = 0; i < c->nr_pool; i++)
@@ -223,7 +223,7 @@ TEST_F(claim, zero_host_clears_all)
 TEST_F(claim, zero_entry_claims_nothing)
 {
 	struct nc_ctx *c = &self->ctx;
-	struct numaclaims_claim set[NUMACLAIMS_MAX_NODES + 2];
+	struct numaclaims_claim set[2 * NUMACLAIMS_MAX_NODES + 2];
 	unsigned int n0 = c->pool[0];
 	__u32 d = nc_new_dom(_metadata, c, 1000);
 
@@ -243,7 +243,7 @@ TEST_F(claim, zero_entry_claims_nothing)
 TEST_F(claim, set_count_pointer_domain_errors)
 {
 	struct nc_ctx *c = &self->ctx;
-	struct numaclaims_claim set[NUMACLAIMS_MAX_NODES + 2];
+	struct numaclaims_claim set[2 * NUMACLAIMS_MAX_NODES + 2];
 	struct numaclaims_claim_memory cm;
 	__u32 d = nc_new_dom(_metadata, c, 1000), i, nr;
 	struct numaclaims_claim *edge;
@@ -253,9 +253,13 @@ TEST_F(claim, set_count_pointer_domain_errors)
 	set[0] = CLAIM(1, NC_HOST);
 	EXPECT_ERR(EINVAL, nc_claim_set(c->fd, d, set, 0));
 	EXPECT_ERR(EINVAL, nc_claim_set(c->fd, d, c->bad, 0));
-	/* E2BIG is decided before the array is read. */
-	EXPECT_ERR(E2BIG, nc_claim_set(c->fd, d, set, c->nr_nodes + 2));
-	EXPECT_ERR(E2BIG, nc_claim_set(c->fd, d, c->bad, c->nr_nodes + 2));
+	/*
+	 * E2BIG is decided before the array is read: more than one 4 KiB and
+	 * one superpage entry per node plus HOST.
+	 */
+	EXPECT_ERR(E2BIG, nc_claim_set(c->fd, d, set, 2 * c->nr_nodes + 2));
+	EXPECT_ERR(E2BIG, nc_claim_set(c->fd, d, c->bad,
+				       2 * c->nr_nodes + 2));
 	EXPECT_ERR(E2BIG, nc_claim_set(c->fd, d, c->bad, 0xffffffff));
 	EXPECT_ERR(E2BIG, nc_claim_set(c->fd, d, NULL,
 				       NUMACLAIMS_MAX_NODES + 2));
@@ -387,7 +391,7 @@ TEST_F(claim, own_claim_counts_as_free)
 TEST_F(claim, max_pages_limits_claims)
 {
 	struct nc_ctx *c = &self->ctx;
-	struct numaclaims_claim set[NUMACLAIMS_MAX_NODES + 2];
+	struct numaclaims_claim set[2 * NUMACLAIMS_MAX_NODES + 2];
 	unsigned int n0 = c->pool[0];
 	__u64 want[NUMACLAIMS_MAX_NODES] = { 0 }, done;
 	__u32 z = nc_new_dom(_metadata, c, 0);
@@ -425,7 +429,7 @@ TEST_F(claim, max_pages_limits_claims)
 TEST_F(claim, legacy_claim_pages)
 {
 	struct nc_ctx *c = &self->ctx;
-	struct numaclaims_claim set[NUMACLAIMS_MAX_NODES + 2];
+	struct numaclaims_claim set[2 * NUMACLAIMS_MAX_NODES + 2];
 	struct numaclaims_reservation r;
 	struct numaclaims_host_info hi;
 	unsigned int n0 = c->pool[0];
@@ -511,7 +515,7 @@ TEST_F(claim, legacy_claim_pages)
 TEST_F(claim, legacy_entry)
 {
 	struct nc_ctx *c = &self->ctx;
-	struct numaclaims_claim set[NUMACLAIMS_MAX_NODES + 2];
+	struct numaclaims_claim set[2 * NUMACLAIMS_MAX_NODES + 2];
 	struct numaclaims_host_info hi;
 	unsigned int n0 = c->pool[0];
 	__u32 d = nc_new_dom(_metadata, c, 100), b;
@@ -607,7 +611,7 @@ NC_CF(bad_array, CF_EFAULT, EFAULT);
 TEST_F(claim_fail, atomic)
 {
 	struct nc_ctx *c = &self->ctx;
-	struct numaclaims_claim set[NUMACLAIMS_MAX_NODES + 2];
+	struct numaclaims_claim set[2 * NUMACLAIMS_MAX_NODES + 2];
 	struct numaclaims_claim g0[NUMACLAIMS_MAX_NODES + 2];
 	struct numaclaims_claim g1[NUMACLAIMS_MAX_NODES + 2];
 	struct numaclaims_domain_info d0, d1;
@@ -737,9 +741,9 @@ TEST_F(claim_fail, atomic)
 		set[0] = CLAIM(1 + nc_host_unclaimed(&h0) + own + 1, NC_LEGACY);
 		break;
 	case CF_E2BIG:
-		for (i = 0; i < c->nr_nodes + 2; i++)
-			set[i] = CLAIM(0, i < c->nr_nodes + 1 ? n0 : NC_HOST);
-		nr = c->nr_nodes + 2;
+		for (i = 0; i < 2 * c->nr_nodes + 2; i++)
+			set[i] = CLAIM(0, i < 2 * c->nr_nodes + 1 ? n0 : NC_HOST);
+		nr = 2 * c->nr_nodes + 2;
 		break;
 	case CF_ZERO_ENTRIES:
 		set[0] = CLAIM(1, NC_HOST);

@@ -48,6 +48,11 @@
 
 /* A claim set entry, for compound literals: CLAIM(10, NC_HOST). */
 #define CLAIM(p, t)	((struct numaclaims_claim){ .pages = (p), .target = (t) })
+/* A superpage claim of @p pages (a multiple of NC_SP_PAGES) on node @n. */
+#define SPCLAIM(p, n)	((struct numaclaims_claim){ .pages = (p), .target = (n), \
+			  .cmd = NUMACLAIMS_CLAIM_SUPERPAGES })
+#define NC_SP_PAGES	((__u64)NUMACLAIMS_SUPERPAGE_PAGES)
+#define NC_SUPER	NUMACLAIMS_MEMF_SUPERPAGE
 
 /* --------------------------------------------------------------------------
  * Error names, so that a failed check says "expected EINVAL, got ENOMEM".
@@ -130,7 +135,8 @@ static const struct nc_ioctl_def nc_ioctl_defs[] = {
 	{ "CLAIM_PAGES", NUMACLAIMS_IOC_CLAIM_PAGES, true },
 	{ "POPULATE_PHYSMAP", NUMACLAIMS_IOC_POPULATE_PHYSMAP, true },
 	{ "DECREASE_RESERVATION", NUMACLAIMS_IOC_DECREASE_RESERVATION, true },
-	{ "DOMAIN_INFO", NUMACLAIMS_IOC_DOMAIN_INFO, false },
+	{ "DOMAIN_INFO", NUMACLAIMS_IOC_DOMAIN_INFO, false,
+	  NUMACLAIMS_DOMAIN_INFO_SIZE_VER1 },
 	{ "HOST_INFO", NUMACLAIMS_IOC_HOST_INFO, false,
 	  NUMACLAIMS_HOST_INFO_SIZE_VER1 },
 	{ "OFFLINE_PAGES", NUMACLAIMS_IOC_OFFLINE_PAGES, true },
@@ -720,6 +726,19 @@ static inline void nc_teardown(struct __test_metadata *_metadata,
 		diffs += nc_report_counter(_metadata, "held_pages", n,
 					   c->base.held_pages[n],
 					   hi.held_pages[n]);
+		diffs += nc_report_counter(_metadata, "superpages.reserved_pages",
+					   n, c->base.superpages[n].reserved_pages,
+					   hi.superpages[n].reserved_pages);
+		diffs += nc_report_counter(_metadata, "superpages.free_pages",
+					   n, c->base.superpages[n].free_pages,
+					   hi.superpages[n].free_pages);
+		diffs += nc_report_counter(_metadata,
+					   "superpages.outstanding_claims", n,
+					   c->base.superpages[n].outstanding_claims,
+					   hi.superpages[n].outstanding_claims);
+		diffs += nc_report_counter(_metadata, "superpages.held_pages",
+					   n, c->base.superpages[n].held_pages,
+					   hi.superpages[n].held_pages);
 	}
 	diffs += nc_report_counter(_metadata, "total_held_pages", -1,
 				   c->base.total_held_pages,

@@ -16,6 +16,9 @@
  *   nc_lifecycle.c destroy, AUTODESTROY, scrubbing, offline/online recall
  *   nc_mmap.c      domain files: mmap, placement as Linux sees it, SIGBUS,
  *                  unmapping on decrease/destroy, pinned pages
+ *   nc_superpage.c superpage claims and PMD mappings (skipped unless the
+ *                  module was loaded with superpages: guest.sh runs them
+ *                  again after loading it with superpage_pool_mb)
  *   nc_harness.c   the harness's own tests (--harness-test only)
  *
  * Usage: numaclaims_test [-l] [--harness-test] [FILTER...]
@@ -55,6 +58,7 @@
 #include "nc_populate.c"
 #include "nc_lifecycle.c"
 #include "nc_mmap.c"
+#include "nc_superpage.c"
 
 static bool nc_filter_match(const char *fixture, const char *test,
 			    int nr_filters, char **filters)
@@ -128,7 +132,8 @@ static int nc_print_pools(void)
 	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++)
 		if (hi.nodes[n].has_pool)
 			printf("%d %llu\n", n,
-			       (unsigned long long)hi.nodes[n].reserved_pages);
+			       (unsigned long long)(hi.nodes[n].reserved_pages +
+				hi.superpages[n].reserved_pages));
 	close(fd);
 	return 0;
 }

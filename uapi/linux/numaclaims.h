@@ -105,6 +105,14 @@ struct numaclaims_claim {
 	__u32 cmd;
 };
 
+/**
+ * NUMACLAIMS_MAX_CLAIM_ENTRIES - the most entries a claim set can have: one
+ * 4 KiB and one superpage entry per node, and HOST (since version 4; before,
+ * %NUMACLAIMS_MAX_NODES + 1).  A GET with this capacity never fails with
+ * %ERANGE.
+ */
+#define NUMACLAIMS_MAX_CLAIM_ENTRIES	(2 * NUMACLAIMS_MAX_NODES + 1)
+
 /* struct numaclaims_claim_memory.mode */
 /** NUMACLAIMS_CLAIM_GET - read the domain's current claim set. */
 #define NUMACLAIMS_CLAIM_GET		0U
