@@ -60,8 +60,9 @@ static struct numaclaims_domain_info *info(struct kunit *test,
 	return i;
 }
 
-/* Superpages per node for the core suites (2 MiB each). */
+/* Superpages per node for the superpage suite (2 MiB each). */
 #define SP_MB	8
+#define SP_NR	(SP_MB / 2)
 
 static int pool_suite_init(struct kunit_suite *suite)
 {
@@ -71,7 +72,6 @@ static int pool_suite_init(struct kunit_suite *suite)
 		return -ENOMEM;
 	const struct nc_core_config cfg = {
 		.pool_mb = POOL_MB,
-		.superpage_mb = SP_MB,
 		.max_percent = 80,
 	};
 
@@ -853,6 +853,175 @@ static struct kunit_case pool_cases[] = {
 	KUNIT_CASE(pool_destroy_stops_populate),
 	KUNIT_CASE_PARAM(pool_verify_zero, node_gen_params),
 	{}
+};
+
+/* ---------------------------------------------------------------------------
+ * numaclaims_superpage: the core with superpages (docs/MAPPING.md,
+ * "Superpages"): what the pool holds, protection, the physmap's pages,
+ * decrease whole only, held superpages.  Same baseline rule as above.
+ */
+static int sp_suite_init(struct kunit_suite *suite)
+{
+	const struct nc_core_config cfg = {
+		.pool_mb = POOL_MB,
+		.superpage_mb = SP_MB,
+		.max_percent = 80,
+	};
+
+	find_nodes();
+	pool_baseline = kzalloc(sizeof(*pool_baseline), GFP_KERNEL);
+	if (!pool_baseline)
+		return -ENOMEM;
+	return nc_core_init(&cfg);
+}
+
+static u64 sp_free_on(struct kunit *test, int node)
+{
+	return host(test)->superpages[node].free_pages / CE_SP_PAGES;
+}
+
+/* Every superpage is a PMD-order compound folio on its node, unshared. */
+static void sp_folios_on_their_node(struct kunit *test)
+{
+	int node = *(const int *)test->param_value;
+	u32 i;
+
+	KUNIT_ASSERT_EQ(test, host(test)->superpages[node].reserved_pages,
+			(u64)SP_NR * CE_SP_PAGES);
+	for (i = 0; i < SP_NR; i++) {
+		struct page *head = nc_superpage(node, i);
+
+		KUNIT_EXPECT_TRUE(test, PageHead(head));
+		KUNIT_EXPECT_EQ(test, compound_order(head), CE_SP_ORDER);
+		KUNIT_EXPECT_EQ(test, page_to_nid(head), node);
+		KUNIT_EXPECT_EQ(test, page_ref_count(head), 1);
+	}
+}
+
+/*
+ * An order-9 populate redeeming a superpage claim gets a superpage: every
+ * gfn of the extent is the folio's page at that offset; part of it cannot
+ * be decreased; all of it can.
+ */
+static void sp_populate_and_decrease(struct kunit *test)
+{
+	int node = *(const int *)test->param_value;
+	u32 exact = NUMACLAIMS_MEMF_NODE(node) | NUMACLAIMS_MEMF_EXACT_NODE;
+	struct numaclaims_claim set[] = {
+		{ .pages = CE_SP_PAGES, .target = node,
+		  .cmd = NUMACLAIMS_CLAIM_SUPERPAGES },
+	};
+	struct nc_domain_obj *a = new_domain(test, 4096);
+	struct numaclaims_domain_info *di;
+	struct page *p0, *p5;
+	u64 done;
+
+	KUNIT_ASSERT_EQ(test, install(a, set, 1), 0);
+	KUNIT_ASSERT_EQ(test, populate(a, 1024, 1, 9, exact, &done), 0);
+	di = info(test, a);
+	KUNIT_EXPECT_EQ(test, di->superpage_pages[node], CE_SP_PAGES);
+	KUNIT_EXPECT_EQ(test, di->superpage_claims[node], 0ULL);
+	KUNIT_EXPECT_EQ(test, di->tot_pages, CE_SP_PAGES);
+	p0 = nc_physmap_page(a, 1024);
+	p5 = nc_physmap_page(a, 1029);
+	KUNIT_ASSERT_NOT_NULL(test, p0);
+	KUNIT_EXPECT_TRUE(test, PageHead(p0));
+	KUNIT_EXPECT_PTR_EQ(test, p5, p0 + 5);
+	KUNIT_EXPECT_PTR_EQ(test, compound_head(p5), p0);
+	KUNIT_EXPECT_EQ(test, nc_physmap_entries(a), 1ULL);
+	KUNIT_EXPECT_EQ(test, decrease(a, 1029, 1, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, decrease(a, 1024 + 256, 1, 8), -EINVAL);
+	KUNIT_EXPECT_EQ(test, info(test, a)->tot_pages, CE_SP_PAGES);
+	KUNIT_EXPECT_EQ(test, decrease(a, 1024, 1, 9), 0);
+	KUNIT_EXPECT_EQ(test, info(test, a)->tot_pages, 0ULL);
+	KUNIT_EXPECT_EQ(test, sp_free_on(test, node), (u64)SP_NR);
+	destroy(a);
+}
+
+/*
+ * Protection: with every superpage of the node claimed, another domain's
+ * order-9 populate gets 4 KiB pages (or ENOMEM asking for a superpage),
+ * and the owner still gets all of them.
+ */
+static void sp_claims_protect(struct kunit *test)
+{
+	int node = *(const int *)test->param_value;
+	u32 exact = NUMACLAIMS_MEMF_NODE(node) | NUMACLAIMS_MEMF_EXACT_NODE;
+	struct numaclaims_claim set[] = {
+		{ .pages = SP_NR * CE_SP_PAGES, .target = node,
+		  .cmd = NUMACLAIMS_CLAIM_SUPERPAGES },
+	};
+	struct nc_domain_obj *a = new_domain(test, 1 << 20);
+	struct nc_domain_obj *b = new_domain(test, 1 << 20);
+	u64 done;
+
+	KUNIT_ASSERT_EQ(test, install(a, set, 1), 0);
+	KUNIT_EXPECT_EQ(test, populate(b, 0, 1, 9,
+				       exact | NUMACLAIMS_MEMF_SUPERPAGE,
+				       &done), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, populate(b, 0, 2, 9, exact, &done), 0);
+	KUNIT_EXPECT_EQ(test, info(test, b)->superpage_pages[node], 0ULL);
+	KUNIT_EXPECT_EQ(test, sp_free_on(test, node), (u64)SP_NR);
+	KUNIT_EXPECT_EQ(test, install(b, set, 1), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, populate(a, 0, SP_NR, 9, exact, &done), 0);
+	KUNIT_EXPECT_EQ(test, info(test, a)->superpage_pages[node],
+			(u64)SP_NR * CE_SP_PAGES);
+	KUNIT_EXPECT_EQ(test, sp_free_on(test, node), 0ULL);
+	destroy(b);
+	destroy(a);
+}
+
+/*
+ * A superpage with one page still referenced is held whole at destroy,
+ * then reaped whole, zeroed, once the reference goes.
+ */
+static void sp_held_superpage(struct kunit *test)
+{
+	int node = *(const int *)test->param_value;
+	u32 exact = NUMACLAIMS_MEMF_NODE(node) | NUMACLAIMS_MEMF_EXACT_NODE;
+	struct nc_domain_obj *a = new_domain(test, 1 << 20);
+	struct page *page, *head;
+	u64 done, i, bad = 0;
+	void *v;
+
+	KUNIT_ASSERT_EQ(test, populate(a, 0, 1, 9,
+				       exact | NUMACLAIMS_MEMF_SUPERPAGE,
+				       &done), 0);
+	page = nc_physmap_page(a, 300);
+	head = compound_head(page);
+	v = kmap_local_page(page);
+	memset(v, 0x5a, PAGE_SIZE);
+	kunmap_local(v);
+	get_page(page);
+	destroy(a);
+	KUNIT_EXPECT_EQ(test, host(test)->superpages[node].held_pages,
+			CE_SP_PAGES);
+	KUNIT_EXPECT_EQ(test, sp_free_on(test, node), (u64)SP_NR - 1);
+	KUNIT_EXPECT_EQ(test, host(test)->held_pages[node], 0ULL);
+	put_page(page);
+	KUNIT_EXPECT_EQ(test, nc_reap_held(), 0ULL);
+	KUNIT_EXPECT_EQ(test, host(test)->superpages[node].held_pages, 0ULL);
+	KUNIT_EXPECT_EQ(test, sp_free_on(test, node), (u64)SP_NR);
+	for (i = 0; i < CE_SP_PAGES; i++)
+		bad += !nc_page_zero_for_test(head + i);
+	KUNIT_EXPECT_EQ(test, bad, 0ULL);
+}
+
+static struct kunit_case sp_cases[] = {
+	KUNIT_CASE_PARAM(sp_folios_on_their_node, node_gen_params),
+	KUNIT_CASE_PARAM(sp_populate_and_decrease, node_gen_params),
+	KUNIT_CASE_PARAM(sp_claims_protect, node_gen_params),
+	KUNIT_CASE_PARAM(sp_held_superpage, node_gen_params),
+	{}
+};
+
+struct kunit_suite sp_suite = {
+	.name = "numaclaims_superpage",
+	.suite_init = sp_suite_init,
+	.suite_exit = pool_suite_exit,
+	.init = pool_init,
+	.exit = pool_exit,
+	.test_cases = sp_cases,
 };
 
 struct kunit_suite pool_suite = {

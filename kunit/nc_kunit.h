@@ -24,5 +24,6 @@ void require_nodes(struct kunit *test, int n);
 
 extern struct kunit_suite engine_suite;	/* engine_cases.c */
 extern struct kunit_suite pool_suite;	/* core_cases.c */
+extern struct kunit_suite sp_suite;	/* core_cases.c */
 
 #endif /* NC_KUNIT_H */

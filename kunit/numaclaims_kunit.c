@@ -64,7 +64,7 @@ void require_nodes(struct kunit *test, int n)
 			   nr_nodes_found);
 }
 
-kunit_test_suites(&engine_suite, &pool_suite);
+kunit_test_suites(&engine_suite, &pool_suite, &sp_suite);
 
 MODULE_DESCRIPTION("KUnit tests for numaclaims");
 MODULE_LICENSE("GPL");

@@ -392,9 +392,15 @@ again:
 						 node, redeemed[0], redeemed[1],
 						 redeemed[2]);
 
-		if (super)
+		if (super) {
 			nc_sp_clear_if_dirty(node, frame);
-		else
+			/*
+			 * The page-cache convention: a folio's index is its
+			 * file offset.  finish_fault() of 6.12 and later maps
+			 * no folio that reaches past i_size by its index.
+			 */
+			page_folio(nc_superpage(node, frame))->index = gfn;
+		} else
 			nc_scrub_extent(node, frame, order, dirty);
 		ret = nc_physmap_store(dom, gfn, node, frame, order, counted,
 				       super);
