@@ -201,6 +201,33 @@ static const struct file_operations nc_page_fops = {
 
 DEFINE_SHOW_ATTRIBUTE(nc_scrub);
 
+/*
+ * "domid_hooks" (debug=1 only): write "NEXT_DOMID DESTROY_DELAY_MS" to make
+ * the id allocator try NEXT_DOMID next and every destroy wait that long
+ * before it removes the device node (a test of id reuse).
+ */
+static ssize_t nc_domid_hooks_write(struct file *file, const char __user *ubuf,
+				    size_t len, loff_t *ppos)
+{
+	unsigned int next, delay;
+	char buf[32];
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (sscanf(buf, "%u %u", &next, &delay) != 2 || delay > 10000)
+		return -EINVAL;
+	nc_domain_test_hooks(next, delay);
+	return len;
+}
+
+static const struct file_operations nc_domid_hooks_fops = {
+	.owner = THIS_MODULE,
+	.write = nc_domid_hooks_write,
+};
+
 static struct dentry *nc_debugfs;
 
 void nc_debugfs_init(bool page_hook)
@@ -212,9 +239,12 @@ void nc_debugfs_init(bool page_hook)
 	debugfs_create_file("scrub", 0444, nc_debugfs, NULL, &nc_scrub_fops);
 	debugfs_create_file("lock_holds", 0600, nc_debugfs, NULL,
 			    &nc_lock_holds_fops);
-	if (page_hook)
+	if (page_hook) {
 		debugfs_create_file("page", 0600, nc_debugfs, NULL,
 				    &nc_page_fops);
+		debugfs_create_file("domid_hooks", 0200, nc_debugfs, NULL,
+				    &nc_domid_hooks_fops);
+	}
 }
 
 void nc_debugfs_exit(void)

@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
@@ -211,7 +212,13 @@ static int __nc_domain_destroy(struct nc_domain_obj *dom, bool killable)
 		return -ESRCH;
 	}
 	WRITE_ONCE(dom->dying, true);
-	xa_erase(&nc_domains, dom->acct.domid);
+	/*
+	 * Unpublish, but keep the id reserved (lookups and the id allocator
+	 * see a zero entry) until the device node is gone too: an id reused
+	 * before that would give the new domain no node (device_create()'s
+	 * duplicate name).  nc_domain_free_id() frees it.
+	 */
+	xa_cmpxchg(&nc_domains, dom->acct.domid, dom, XA_ZERO_ENTRY, 0);
 
 	/*
 	 * A fault that looked a page up before it saw dying holds the
@@ -259,9 +266,35 @@ static int __nc_domain_destroy(struct nc_domain_obj *dom, bool killable)
 	return 0;
 }
 
+/* The id of a destroyed domain whose device node is gone: free for reuse. */
+static void nc_domain_free_id(struct nc_domain_obj *dom)
+{
+	xa_release(&nc_domains, dom->acct.domid);
+}
+
+/* Destroy a domain that has no device node (KUnit, unload). */
 int nc_domain_destroy(struct nc_domain_obj *dom)
 {
-	return __nc_domain_destroy(dom, false);
+	int ret = __nc_domain_destroy(dom, false);
+
+	if (!ret)
+		nc_domain_free_id(dom);
+	return ret;
+}
+
+/*
+ * Test hooks (debugfs, debug=1): the next id the allocator tries, and a
+ * delay between a destroy and the removal of its device node, so a test
+ * can make a create land in that window.
+ */
+static unsigned int nc_destroy_delay_ms;
+
+void nc_domain_test_hooks(u32 next_domid, unsigned int destroy_delay_ms)
+{
+	xa_lock(&nc_domains);
+	nc_next_domid = next_domid;
+	xa_unlock(&nc_domains);
+	WRITE_ONCE(nc_destroy_delay_ms, destroy_delay_ms);
 }
 
 void nc_domain_destroy_all(void)
@@ -318,9 +351,15 @@ int nc_domain_create_user(u64 max_pages, u32 flags,
 static int nc_destroy(struct nc_domain_obj *dom, bool killable)
 {
 	int ret = __nc_domain_destroy(dom, killable);
+	unsigned int delay = READ_ONCE(nc_destroy_delay_ms);
 
-	if (ret != -EINTR)
-		nc_domdev_remove(dom);
+	if (ret == -EINTR)
+		return ret;
+	if (!ret && delay)
+		msleep(delay);
+	nc_domdev_remove(dom);
+	if (!ret)
+		nc_domain_free_id(dom);
 	return ret;
 }
 

@@ -215,6 +215,7 @@ void nc_domain_unlock(struct nc_domain_obj *dom);
 int nc_domain_get_locked(u32 domid, struct nc_domain_obj **out);
 void nc_domain_put_locked(struct nc_domain_obj *dom);
 int nc_domain_destroy(struct nc_domain_obj *dom);
+void nc_domain_test_hooks(u32 next_domid, unsigned int destroy_delay_ms);
 int nc_domain_destroy_user(struct nc_domain_obj *dom, bool killable);
 void nc_domain_autodestroy(struct list_head *autodestroy);
 void nc_domain_destroy_all(void);

@@ -587,6 +587,69 @@ TEST_F(lifecycle, tracepoints)
 	nc_expect_baseline(_metadata, c);
 }
 
+struct nc_destroy_arg {
+	int fd;
+	__u32 domid;
+	int ret;
+};
+
+static void *nc_destroy_fn(void *arg)
+{
+	struct nc_destroy_arg *a = arg;
+
+	a->ret = nc_destroy(a->fd, a->domid);
+	return NULL;
+}
+
+/*
+ * A destroyed domain's id is not reused before its device node is gone: a
+ * domain created while a destroy is still removing the node (debugfs
+ * domid_hooks makes the allocator try that very id next, and the destroy
+ * wait 400 ms before it removes the node) gets another id, and a node that
+ * opens.  Reusing the id would give the new domain no node at all.
+ */
+TEST_F(lifecycle, destroyed_id_reserved_until_node_gone)
+{
+	struct nc_ctx *c = &self->ctx;
+	struct nc_destroy_arg a = { .fd = c->fd };
+	char hooks[32];
+	pthread_t th;
+	__u32 e, f;
+	int dfd;
+
+	if (access(NC_DEBUGFS "/domid_hooks", W_OK))
+		SKIP(return, "no debugfs domid_hooks (load with debug=1)");
+	a.domid = nc_new_dom(_metadata, c, 1000);
+	dfd = nc_domain_open_path(a.domid);
+	ASSERT_LE(0, dfd) TH_LOG("open the node of domain %u: %s", a.domid,
+				 nc_errname(dfd));
+	close(dfd);
+	snprintf(hooks, sizeof(hooks), "%u 400", a.domid);
+	ASSERT_OK(nc_write_file(NC_DEBUGFS "/domid_hooks", hooks));
+	ASSERT_EQ(0, pthread_create(&th, NULL, nc_destroy_fn, &a));
+	usleep(100000);		/* the destroy is in its 400 ms window */
+	snprintf(hooks, sizeof(hooks), "%u 0", a.domid);
+	nc_write_file(NC_DEBUGFS "/domid_hooks", hooks);
+	e = nc_new_dom(_metadata, c, 1000);
+	EXPECT_NE(a.domid, e) TH_LOG("id %u reused while its node was still there",
+				     e);
+	pthread_join(th, NULL);
+	EXPECT_EQ(0, a.ret);
+	/* The old domain's node is gone; the new one's is there. */
+	dfd = nc_domain_open_path(e);
+	EXPECT_LE(0, dfd) TH_LOG("the new domain %u has no device node: %s", e,
+				 nc_errname(dfd));
+	if (dfd >= 0)
+		close(dfd);
+	/* Once the node is gone, the id is free again. */
+	snprintf(hooks, sizeof(hooks), "%u 0", a.domid);
+	ASSERT_OK(nc_write_file(NC_DEBUGFS "/domid_hooks", hooks));
+	f = nc_new_dom(_metadata, c, 1000);
+	EXPECT_EQ(a.domid, f);
+	EXPECT_OK(nc_destroy(c->fd, f));
+	EXPECT_OK(nc_destroy(c->fd, e));
+}
+
 /* debugfs "nodes": HOST_INFO's per-node figures, readable by scripts. */
 TEST_F(lifecycle, debugfs_nodes_view)
 {
