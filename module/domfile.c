@@ -122,7 +122,11 @@ static int nc_domain_file_mmap(struct file *file,
 	struct nc_domain_obj *dom = file->private_data;
 	u64 end;
 
-	if (!(vma->vm_flags & VM_SHARED))
+	/*
+	 * VM_MAYSHARE, not VM_SHARED: a MAP_SHARED mapping of a file opened
+	 * read-only has no VM_SHARED (it can never be written) and is fine.
+	 */
+	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 	if (check_add_overflow((u64)vma->vm_pgoff, (u64)vma_pages(vma), &end) ||
 	    end > NUMACLAIMS_MAX_GFN)
@@ -166,6 +170,7 @@ static int nc_domain_file_release(struct inode *inode, struct file *file)
 static const struct file_operations nc_domain_fops = {
 	.owner = THIS_MODULE,
 	.mmap = nc_domain_file_mmap,
+	.fsync = noop_fsync,	/* msync(MS_SYNC): nothing to write back */
 	.get_unmapped_area = thp_get_unmapped_area,
 	.llseek = nc_domain_file_llseek,
 	.release = nc_domain_file_release,
@@ -240,6 +245,7 @@ static const struct file_operations nc_domdev_fops = {
 	.release = nc_domain_file_release,
 	.mmap = nc_domain_file_mmap,
 	.get_unmapped_area = thp_get_unmapped_area,
+	.fsync = noop_fsync,
 	.llseek = nc_domain_file_llseek,
 };
 

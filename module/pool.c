@@ -488,8 +488,14 @@ bool nc_pool_free_block(struct nc_domain_obj *dom, u32 node, u32 frame,
 	u32 i, n = 1U << order;
 	bool held = false;
 
-	/* It had the domain's data: zeroed before anyone else sees it. */
-	bitmap_set(nc_dirty[node], frame, n);
+	/*
+	 * It had the domain's data: zeroed before anyone else sees it.  Bit
+	 * by bit and atomic, like the clears, which run outside the heap
+	 * lock on other frames of the same words (a non-atomic word update
+	 * here could undo one).
+	 */
+	for (i = 0; i < n; i++)
+		set_bit(frame + i, nc_dirty[node]);
 	for (i = 0; i < n; i++)
 		if (!nc_page_unheld(nc_frame_page(node, frame + i)))
 			break;

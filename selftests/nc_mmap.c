@@ -424,6 +424,44 @@ TEST_F(mmap, device_node)
 	EXPECT_ERR(ENOENT, nc_domain_open_path(d));
 }
 
+/*
+ * The device node opened read-only maps MAP_SHARED, read-only (no
+ * VM_SHARED: the kernel clears it for a file that cannot be written),
+ * sees what the domain holds, and is unmapped by decrease like any other;
+ * msync() of a domain mapping succeeds (nothing to write back).
+ */
+TEST_F(mmap, read_only_shared_mapping_and_msync)
+{
+	struct nc_ctx *c = &self->ctx;
+	__u32 d = nc_new_dom(_metadata, c, 64);
+	__u64 done, *w, *r, g = 0;
+	char path[64];
+	int dfd, rfd;
+
+	ASSERT_OK(nc_populate(c->fd, d, &g, 1, 0, 0, &done));
+	w = nc_open_map(_metadata, c, d, 0, 1, &dfd);
+	w[3] = 0x0123456789abcdefULL;
+	EXPECT_EQ(0, msync(w, NC_PAGE, MS_SYNC)) TH_LOG("msync: %s",
+							 strerror(errno));
+	snprintf(path, sizeof(path), NUMACLAIMS_DOMAIN_DEV_FMT, d);
+	rfd = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, rfd) TH_LOG("open %s read-only: %s", path,
+				 strerror(errno));
+	r = mmap(NULL, NC_PAGE, PROT_READ, MAP_SHARED, rfd, 0);
+	ASSERT_NE(MAP_FAILED, r) TH_LOG("MAP_SHARED, read-only: %s",
+					strerror(errno));
+	EXPECT_EQ(0x0123456789abcdefULL, r[3]);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, NC_PAGE, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, rfd, 0));
+	EXPECT_EQ(EACCES, errno);
+	ASSERT_OK(nc_decrease(c->fd, d, &g, 1, 0, &done));
+	EXPECT_EQ(1, nc_bus_on_read(r));
+	munmap(r, NC_PAGE);
+	close(rfd);
+	nc_close_map(w, 1, dfd);
+	EXPECT_OK(nc_destroy(c->fd, d));
+}
+
 /* Decrease removes the mapping of exactly the pages it frees. */
 TEST_F(mmap, decrease_unmaps)
 {

@@ -630,7 +630,8 @@ struct numaclaims_offline {
  * domain; opening %NUMACLAIMS_DOMAIN_DEV_FMT does the same by path (for a
  * VMM's mem-path) and needs %CAP_SYS_ADMIN too.  The domain file:
  *
- *  * mmap(2): only %MAP_SHARED (%MAP_PRIVATE: %EINVAL); file offset =
+ *  * mmap(2): only %MAP_SHARED (%MAP_PRIVATE: %EINVAL; a file opened
+ *    read-only maps read-only); msync(2) succeeds and does nothing; file offset =
  *    gfn << 12.  A populated gfn maps the domain's page itself, an ordinary
  *    reference-counted page: move_pages(2), /proc/PID/numa_maps,
  *    get_user_pages(), O_DIRECT and vmsplice work on it.  Touching an
