@@ -18,6 +18,8 @@
 #include <linux/mount.h>
 #include <linux/pagemap.h>
 #include <linux/pseudo_fs.h>
+#include <linux/sched/signal.h>
+#include <linux/uio.h>
 #include "nc_internal.h"
 #include "nc_compat.h"
 
@@ -143,6 +145,63 @@ static int nc_domain_file_mmap(struct file *file,
 	return 0;
 }
 
+/*
+ * read(2)/write(2) (and pread/pwrite, readv, ...) at file offset gfn << 12:
+ * the domain's pages, for tools (dd, a debugger, a migration helper).  Each
+ * page is looked up as the fault path does and copied with only a
+ * reference held, so a page freed meanwhile is held, not reused, until the
+ * copy is done.  A hole ends the call: what was copied before it, or ENXIO
+ * if it is the first page (as SEEK_HOLE's world calls it).
+ */
+static ssize_t nc_domain_file_rw(struct kiocb *iocb, struct iov_iter *iter,
+				 bool write)
+{
+	struct nc_domain_obj *dom = iocb->ki_filp->private_data;
+	struct address_space *mapping = dom->inode->i_mapping;
+	ssize_t done = 0;
+
+	while (iov_iter_count(iter)) {
+		u64 gfn = (u64)iocb->ki_pos >> PAGE_SHIFT;
+		size_t off = iocb->ki_pos & ~PAGE_MASK, n, copied;
+		struct page *page = NULL;
+
+		if (iocb->ki_pos < 0 || gfn >= NUMACLAIMS_MAX_GFN)
+			break;
+		n = min_t(size_t, PAGE_SIZE - off, iov_iter_count(iter));
+		filemap_invalidate_lock_shared(mapping);
+		if (!READ_ONCE(dom->dying))
+			page = nc_physmap_lookup(dom, gfn);
+		if (page)
+			get_page(page);
+		filemap_invalidate_unlock_shared(mapping);
+		if (!page)
+			return done ? done : -ENXIO;
+		copied = write ? copy_page_from_iter(page, off, n, iter) :
+				 copy_page_to_iter(page, off, n, iter);
+		put_page(page);
+		iocb->ki_pos += copied;
+		done += copied;
+		if (copied < n)
+			return done ? done : -EFAULT;
+		if (fatal_signal_pending(current))
+			break;
+		cond_resched();
+	}
+	return done;
+}
+
+static ssize_t nc_domain_file_read_iter(struct kiocb *iocb,
+					struct iov_iter *iter)
+{
+	return nc_domain_file_rw(iocb, iter, false);
+}
+
+static ssize_t nc_domain_file_write_iter(struct kiocb *iocb,
+					 struct iov_iter *iter)
+{
+	return nc_domain_file_rw(iocb, iter, true);
+}
+
 /* SEEK_END answers max_pages << PAGE_SHIFT: how a VMM sizes its backend. */
 static loff_t nc_domain_file_llseek(struct file *file, loff_t offset,
 				    int whence)
@@ -171,6 +230,8 @@ static const struct file_operations nc_domain_fops = {
 	.owner = THIS_MODULE,
 	.mmap = nc_domain_file_mmap,
 	.fsync = noop_fsync,	/* msync(MS_SYNC): nothing to write back */
+	.read_iter = nc_domain_file_read_iter,
+	.write_iter = nc_domain_file_write_iter,
 	.get_unmapped_area = thp_get_unmapped_area,
 	.llseek = nc_domain_file_llseek,
 	.release = nc_domain_file_release,
@@ -246,6 +307,8 @@ static const struct file_operations nc_domdev_fops = {
 	.mmap = nc_domain_file_mmap,
 	.get_unmapped_area = thp_get_unmapped_area,
 	.fsync = noop_fsync,
+	.read_iter = nc_domain_file_read_iter,
+	.write_iter = nc_domain_file_write_iter,
 	.llseek = nc_domain_file_llseek,
 };
 

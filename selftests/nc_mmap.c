@@ -462,6 +462,42 @@ TEST_F(mmap, read_only_shared_mapping_and_msync)
 	EXPECT_OK(nc_destroy(c->fd, d));
 }
 
+/*
+ * read(2)/write(2) at gfn << 12 reach the domain's pages (dd, a debugger);
+ * a hole ends the call: the bytes before it, or ENXIO at its first page.
+ */
+TEST_F(mmap, read_write_at_gfn_offsets)
+{
+	struct nc_ctx *c = &self->ctx;
+	__u32 d = nc_new_dom(_metadata, c, 64);
+	__u64 done, *m, buf[3 * NC_PAGE / 8];
+	int dfd;
+
+	ASSERT_OK(nc_populate_range(c->fd, d, 4, 2, 0, 0, &done));
+	m = nc_open_map(_metadata, c, d, 4, 2, &dfd);
+	m[0] = 11;
+	m[NC_PAGE / 8 + 1] = 22;
+	EXPECT_EQ((ssize_t)(2 * NC_PAGE), pread(dfd, buf, 2 * NC_PAGE,
+						4 * NC_PAGE));
+	EXPECT_EQ(11, buf[0]);
+	EXPECT_EQ(22, buf[NC_PAGE / 8 + 1]);
+	/* Across the end of what is populated: what comes before the hole. */
+	EXPECT_EQ((ssize_t)(NC_PAGE + 8), pread(dfd, buf, 3 * NC_PAGE,
+						5 * NC_PAGE - 8));
+	EXPECT_EQ(22, buf[2]);
+	EXPECT_EQ(-1, pread(dfd, buf, 8, 6 * NC_PAGE));
+	EXPECT_EQ(ENXIO, errno);
+	EXPECT_EQ(-1, pread(dfd, buf, 8, 0));
+	EXPECT_EQ(ENXIO, errno);
+	buf[0] = 33;
+	EXPECT_EQ(8, pwrite(dfd, buf, 8, 5 * NC_PAGE + 16));
+	EXPECT_EQ(33, m[NC_PAGE / 8 + 2]);
+	EXPECT_EQ(-1, pwrite(dfd, buf, 8, 7 * NC_PAGE));
+	EXPECT_EQ(ENXIO, errno);
+	nc_close_map(m, 2, dfd);
+	EXPECT_OK(nc_destroy(c->fd, d));
+}
+
 /* Decrease removes the mapping of exactly the pages it frees. */
 TEST_F(mmap, decrease_unmaps)
 {

@@ -649,6 +649,9 @@ struct numaclaims_offline {
  *    pages they free, so a later access raises %SIGBUS.  A freed page that
  *    someone still holds is not reused until released (see
  *    struct numaclaims_host_info.held_pages).
+ *  * read(2), write(2), pread(2), pwrite(2) at offset gfn << 12 copy the
+ *    domain's pages; a hole ends the call (the bytes before it, or %ENXIO
+ *    if the call starts in it).
  *  * lseek(%SEEK_END) answers max_pages << 12 (how VMMs size a backend).
  *  * The file keeps the module loaded; after the domain is destroyed it
  *    stays valid but maps nothing.
