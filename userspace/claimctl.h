@@ -24,8 +24,11 @@
 #define CC_PAGE_SHIFT	12
 /** CC_ERR_LEN - size of the @err buffers the parsers and hints fill. */
 #define CC_ERR_LEN	512
-/** CC_MAX_ENTRIES - largest claim set: every node plus the host-wide part. */
-#define CC_MAX_ENTRIES	(NUMACLAIMS_MAX_NODES + 1)
+/**
+ * CC_MAX_ENTRIES - largest claim set: a 4 KiB and a superpage entry per
+ * node plus the host-wide part.
+ */
+#define CC_MAX_ENTRIES	CLAIMS_MAX_ENTRIES
 /** CC_COL - width of a number column in tables. */
 #define CC_COL		12
 

@@ -41,6 +41,13 @@ extern "C" {
 #define CLAIMS_PAGE_SIZE	4096ULL
 #define CLAIMS_PAGE_SHIFT	12
 
+/**
+ * CLAIMS_MAX_ENTRIES - the largest claim set (since libclaims 1.6, API
+ * version 4): a 4 KiB entry and a superpage entry per node, plus the
+ * host-wide part.  A GET with this capacity never fails with -ERANGE.
+ */
+#define CLAIMS_MAX_ENTRIES	(2 * NUMACLAIMS_MAX_NODES + 1)
+
 /** struct claims_handle - an open /dev/numaclaims (opaque). */
 struct claims_handle;
 

@@ -89,6 +89,8 @@ static const char *spec_string(const struct numaclaims_claim *set, uint32_t nr,
 			snprintf(t, sizeof(t), "host");
 		else if (set[i].target == NUMACLAIMS_TARGET_LEGACY)
 			snprintf(t, sizeof(t), "legacy");
+		else if (set[i].cmd == NUMACLAIMS_CLAIM_SUPERPAGES)
+			snprintf(t, sizeof(t), "%u:2M", set[i].target);
 		else
 			snprintf(t, sizeof(t), "%u", set[i].target);
 		used += (size_t)snprintf(buf + used, len - used, "%s%s=%llu",
@@ -248,25 +250,28 @@ static void test_claim_specs(void)
 	ret = cc_parse_claim_spec("host:100p", set, &nr, err, sizeof(err));
 	tap(!ret && nr == 1 && set[0].pages == 100, "claim spec host:100p");
 
-	/* The largest set: every node and the host. */
+	/* The largest set: every node, as 4 KiB and superpages, and the host. */
 	for (i = 0; i < NUMACLAIMS_MAX_NODES; i++)
 		used += (size_t)snprintf(spec + used, sizeof(spec) - used,
-					 "%u:1p,", i);
+					 "%u:1p,%u:2M:2M,", i, i);
 	snprintf(spec + used, sizeof(spec) - used, "host:1p");
 	ret = cc_parse_claim_spec(spec, set, &nr, err, sizeof(err));
-	tap(!ret && nr == CC_MAX_ENTRIES && set[64].target ==
-	    NUMACLAIMS_TARGET_HOST, "claim spec with all 64 nodes and host");
+	tap(!ret && nr == CC_MAX_ENTRIES && nr == 2 * NUMACLAIMS_MAX_NODES + 1 &&
+	    set[128].target == NUMACLAIMS_TARGET_HOST &&
+	    set[127].target == 63 && set[127].pages == 512 &&
+	    set[127].cmd == NUMACLAIMS_CLAIM_SUPERPAGES && set[126].cmd == 0,
+	    "claim spec with all 64 nodes, their superpages and host");
 
-	/* 65 entries fill the set; one more is too many. */
+	/* 129 entries fill the set; one more is too many. */
 	used = 0;
 	for (i = 0; i < NUMACLAIMS_MAX_NODES; i++)
 		used += (size_t)snprintf(spec + used, sizeof(spec) - used,
-					 "%u:1p,", i);
+					 "%u:1p,%u:2M:2M,", i, i);
 	snprintf(spec + used, sizeof(spec) - used, "host:1p,legacy:1p");
 	nr = 77;
 	ret = cc_parse_claim_spec(spec, set, &nr, err, sizeof(err));
-	tap(ret == -E2BIG && strstr(err, "more than 65"),
-	    "claim spec of 66 entries refused (E2BIG)");
+	tap(ret == -E2BIG && strstr(err, "more than 129"),
+	    "claim spec of 130 entries refused (E2BIG)");
 }
 
 /* ---- node lists ---- */
