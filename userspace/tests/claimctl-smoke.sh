@@ -105,7 +105,7 @@ run "info shows 64 MiB claimed on each node" 0 \
 run "populate 32M on node 0 (exact)" 0 'into domain' \
 	claimctl -v populate "$D" 32M --node 0 --exact
 json "populate 32M on node 1 --json (exact, 2 MiB extents, default gfn)" populate 0 \
-	"^\\{\"domid\":$D,\"page_size\":4096,\"gfn\":8192,\"order\":9,\"node\":1,\"exact\":true,\"no_refcount\":false,\"nr_extents\":16,\"nr_done\":16,\"size_pages\":8192,\"populated_pages\":8192,\"error\":null\\}\$" \
+	"^\\{\"domid\":$D,\"page_size\":4096,\"gfn\":8192,\"order\":9,\"node\":1,\"exact\":true,\"no_refcount\":false,\"superpages\":false,\"nr_extents\":16,\"nr_done\":16,\"size_pages\":8192,\"populated_pages\":8192,\"error\":null\\}\$" \
 	claimctl populate "$D" 32M --node 1 --exact --order 9 --json
 json "list --json: memory and redeemed claims per node" list 0 \
 	"\"domid\":$D,\"max_pages\":65536,\"tot_pages\":16384,\"claimed_pages\":16384,\"uncounted_pages\":0,\"nodes\":\\[\\{\"node\":0,\"claimed_pages\":8192,\"mem_pages\":8192\\},\\{\"node\":1,\"claimed_pages\":8192,\"mem_pages\":8192\\}\\],\"host\":\\{\"claimed_pages\":0\\},\"affinity\":\\[[0-9,]*\\],\"flags\":\\[\\],\"numa_nodes\":2,\"numa_optimised\":false,\"memory_numa_node_0\":33554432,\"memory_numa_node_1\":33554432\\}" \
