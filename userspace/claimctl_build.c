@@ -244,7 +244,7 @@ static int bd_like(const char *device, uint32_t domid, const char *src,
 	struct claims_handle *h = NULL;
 	struct claims_plan p;
 	char err[CC_ERR_LEN + 64], what[96];
-	uint32_t src_domid;
+	uint32_t src_domid, n;
 	int ret;
 
 	/* a file and --dry-run: no device needed */
@@ -257,6 +257,18 @@ static int bd_like(const char *device, uint32_t domid, const char *src,
 		fprintf(stderr, "claimctl: build for domain %u: %s\n", domid, err);
 		return EXIT_FAILURE;
 	}
+	/*
+	 * claims_plan_like() recreates 4 KiB claims (a superpage in the
+	 * physmap counts as its 512 pages); a superpage claim it would drop.
+	 */
+	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++)
+		if (orig.superpage_claims[n]) {
+			claims_close(h);
+			fprintf(stderr,
+				"claimctl: build for domain %u: domain %u has a superpage claim on node %u, which --like cannot recreate yet; claim with 'claimctl claim %u SPEC' (NODE:SIZE:2M)\n",
+				domid, orig.domid, n, domid);
+			return EXIT_FAILURE;
+		}
 	ret = dry ? claims_plan_like(&orig, &p) : claims_build_like(h, domid, &orig, &p);
 	if (ret) {
 		struct claims_plan q;

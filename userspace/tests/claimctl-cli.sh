@@ -256,6 +256,18 @@ expect "build --superpages: whole 2 MiB" 2 'with --superpages the size must be w
 expect "build --superpages parses" 1 '^claimctl: open /nonexistent: ENOENT' -- \
 	--device /nonexistent build 3 4G --superpages --vcpus 2
 expect "build --help explains --superpages" 0 "nodes' unclaimed superpages" -- build --help
+# --like does not recreate superpage claims (claims_plan_like() has room
+# for 4 KiB entries only): refused, not silently dropped.
+sed 's/"mem_pages":16384}/"mem_pages":16384,"superpage_claimed_pages":1024,"superpage_mem_pages":0}/' \
+	"$tmp/dom.json" >"$tmp/spdom.json"
+expect "build --like a domain with a superpage claim is refused" 1 \
+	'^claimctl: build for domain 3: domain 1 has a superpage claim on node 0, which --like cannot recreate yet' -- \
+	--device /nonexistent build 3 --like "$tmp/spdom.json" --dry-run
+sed 's/"mem_pages":16384}/"mem_pages":16384,"superpage_claimed_pages":0,"superpage_mem_pages":512}/' \
+	"$tmp/dom.json" >"$tmp/sppages.json"
+expect "build --like: superpages in the physmap are claimed as their pages" 0 \
+	'^set=0:32768p,1:20480p,host:4096p ' -- \
+	--device /nonexistent build 3 --like "$tmp/sppages.json" --dry-run
 echo "1..$n"
 echo "$((n - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]
