@@ -120,6 +120,8 @@ t "the example builder says the module is not loaded (claims_strerror) and exits
 	bash -c "out=\$(LD_LIBRARY_PATH='$prefix/lib' '$tmp/domain-builder' -d /nonexistent/numaclaims 64 2>&1); st=\$?; echo \"\$out\"; [ \$st = 1 ] && [ \"\$out\" = 'domain-builder: the numaclaims module is not loaded (no /dev/numaclaims): modprobe numaclaims' ]"
 t "the example builder refuses a bad size (usage, exit 2)" \
 	bash -c "LD_LIBRARY_PATH='$prefix/lib' '$tmp/domain-builder' 0; [ \$? = 2 ]"
+t "the example builder refuses superpages (-s) of an odd number of MiB (usage, exit 2)" \
+	bash -c "LD_LIBRARY_PATH='$prefix/lib' '$tmp/domain-builder' -s 3; [ \$? = 2 ]"
 t "make uninstall" \
 	"$MAKE" -s -f "$SRCDIR/Makefile" O="$O" PREFIX="$prefix" uninstall
 t "uninstall leaves no file and no include/numaclaims/" \
