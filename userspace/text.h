@@ -154,12 +154,12 @@ static inline int text_node_has_pool(const struct numaclaims_host_info *hi,
 	return node < text_nr_nodes(hi) && hi->nodes[node].has_pool;
 }
 
-/* @free - @claimed, counting @own (the domain's claim) as free; never < 0. */
-static inline __u64 text_claimable(__u64 free, __u64 claimed, __u64 own)
+/* @avail - @claimed, counting @own (the domain's claim) as free; never < 0. */
+static inline __u64 text_claimable(__u64 avail, __u64 claimed, __u64 own)
 {
 	__u64 used = claimed > own ? claimed - own : 0;
 
-	return free > used ? free - used : 0;
+	return avail > used ? avail - used : 0;
 }
 
 /* Unclaimed pages of @node, counting @own (the domain's claim) as free. */
