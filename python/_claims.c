@@ -959,7 +959,8 @@ static PyMethodDef mod_methods[] = {
 	  "plan_compute(topology, pages, ...) -> plan: the pure planner, no device.\n"
 	  "topology: {'free_pages': [per node], 'distance': [[row], ...], 'cpus': [...],\n"
 	  "           'cores': [physical cores per node] (default: every CPU a core),\n"
-	  "           'pool_nodes': mask (default: nodes with free pages), 'host_free_pages'}" },
+	  "           'pool_nodes': mask (default: nodes with free pages), 'host_free_pages'}\n"
+	  "flags=PLAN_SUPERPAGES: free_pages are the nodes' unclaimed superpages (pages)" },
 	{ "plan_like", mod_plan_like, METH_VARARGS,
 	  "plan_like(domain: dict) -> plan: the exact claim set that recreates a domain\n"
 	  "described as domain_info() returns it (claims_plan_like()), no device" },
