@@ -22,14 +22,14 @@ _claimctl_command_options()
 	claim) echo "--json" ;;
 	claims) echo "--json --pages" ;;
 	claim-pages) echo "" ;;
-	populate) echo "--exact --gfn --json --no-refcount --node --order" ;;
+	populate) echo "--exact --gfn --json --no-refcount --node --order --superpages" ;;
 	free) echo "--gfn --order" ;;
 	maxmem) echo "" ;;
 	affinity) echo "" ;;
 	offline) echo "" ;;
 	online) echo "" ;;
 	run) echo "--cpunodebind --fd" ;;
-	build) echo "--attempts --cpu-node --dry-run --json --like --max-distance --max-nodes --nodes --policy --spread --vcpus" ;;
+	build) echo "--attempts --cpu-node --dry-run --json --like --max-distance --max-nodes --nodes --policy --spread --superpages --vcpus" ;;
 	topology) echo "--json" ;;
 	metrics) echo "" ;;
 	version) echo "--json" ;;

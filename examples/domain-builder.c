@@ -18,7 +18,11 @@
  * destroys the domain, so nothing is left behind.
  *
  *   cc -o domain-builder domain-builder.c $(pkg-config --cflags --libs libclaims)
- *   ./domain-builder [-d DEVICE] [-c CPU_NODE] SIZE_MIB
+ *   ./domain-builder [-d DEVICE] [-c CPU_NODE] [-s] SIZE_MIB
+ *
+ * -s plans the memory as superpages (CLAIMS_PLAN_SUPERPAGES: 2 MiB blocks
+ * kept whole, from the nodes' superpage pools, API version 4) and
+ * populates them at order 9 with NUMACLAIMS_MEMF_SUPERPAGE.
  *
  * Exit status: 0 built and destroyed, 1 a step failed, 2 usage.
  */
@@ -45,17 +49,24 @@ static int fail(const char *step, uint32_t domid, int ret)
 
 /*
  * Populate @pages pages at gfns from *@next_gfn with @mem_flags, in 2 MiB
- * extents where the count allows it (else 4 KiB ones).
+ * extents where the count allows it (else 4 KiB ones); superpages
+ * (NUMACLAIMS_MEMF_SUPERPAGE) always in 2 MiB extents at 2 MiB-aligned gfns.
  */
 static int populate(struct claims_handle *h, uint32_t domid, uint64_t pages,
 		    uint32_t mem_flags, uint64_t *next_gfn)
 {
-	uint32_t order = pages % (1ULL << ORDER_2M) == 0 &&
-			 *next_gfn % (1ULL << ORDER_2M) == 0 ? ORDER_2M : 0;
-	uint64_t nr = pages >> order, done = 0, i;
-	uint64_t *gfns = calloc(nr, sizeof(*gfns));
+	uint32_t order;
+	uint64_t nr, done = 0, i;
+	uint64_t *gfns;
 	int ret;
 
+	if (mem_flags & NUMACLAIMS_MEMF_SUPERPAGE)
+		*next_gfn = (*next_gfn + (1ULL << ORDER_2M) - 1) &
+			    ~((1ULL << ORDER_2M) - 1);
+	order = pages % (1ULL << ORDER_2M) == 0 &&
+		*next_gfn % (1ULL << ORDER_2M) == 0 ? ORDER_2M : 0;
+	nr = pages >> order;
+	gfns = calloc(nr, sizeof(*gfns));
 	if (!gfns)
 		return -ENOMEM;
 	for (i = 0; i < nr; i++)
@@ -72,7 +83,7 @@ static int populate(struct claims_handle *h, uint32_t domid, uint64_t pages,
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: %s [-d DEVICE] [-c CPU_NODE] SIZE_MIB\n", prog);
+	fprintf(stderr, "usage: %s [-d DEVICE] [-c CPU_NODE] [-s] SIZE_MIB\n", prog);
 	return 2;
 }
 
@@ -90,7 +101,7 @@ int main(int argc, char **argv)
 	char *end;
 	int opt, ret;
 
-	while ((opt = getopt(argc, argv, "d:c:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:c:s")) != -1) {
 		switch (opt) {
 		case 'd':
 			device = optarg;
@@ -100,6 +111,9 @@ int main(int argc, char **argv)
 			if (*end || end == optarg)
 				return usage();
 			break;
+		case 's':
+			req.flags |= CLAIMS_PLAN_SUPERPAGES;
+			break;
 		default:
 			return usage();
 		}
@@ -107,7 +121,9 @@ int main(int argc, char **argv)
 	if (optind != argc - 1)
 		return usage();
 	pages = strtoull(argv[optind], &end, 10) * PAGES_PER_MIB;
-	if (*end || !pages)
+	if (*end || !pages ||
+	    ((req.flags & CLAIMS_PLAN_SUPERPAGES) &&
+	     pages % NUMACLAIMS_SUPERPAGE_PAGES))
 		return usage();
 
 	/* 1. Open.  claims_strerror() names the cause and the fix. */
@@ -146,6 +162,9 @@ int main(int argc, char **argv)
 		if (c->target < NUMACLAIMS_TARGET_SPECIAL) {
 			flags = NUMACLAIMS_MEMF_NODE(c->target) |
 				NUMACLAIMS_MEMF_EXACT_NODE;
+			/* a superpage part: superpages only, order 9 */
+			if (c->cmd == NUMACLAIMS_CLAIM_SUPERPAGES)
+				flags |= NUMACLAIMS_MEMF_SUPERPAGE;
 		} else if (plan.nodemask) {
 			ret = claims_domain_node_setaffinity(h, domid, plan.nodemask);
 			if (ret < 0) {
@@ -187,8 +206,9 @@ int main(int argc, char **argv)
 	       (unsigned long long)gfn - 1);
 	for (i = 0; i < NUMACLAIMS_MAX_NODES; i++)
 		if (info.node_pages[i])
-			printf("domain %u: node %u: %llu pages\n", domid, i,
-			       (unsigned long long)info.node_pages[i]);
+			printf("domain %u: node %u: %llu pages (%llu in superpages)\n",
+			       domid, i, (unsigned long long)info.node_pages[i],
+			       (unsigned long long)info.superpage_pages[i]);
 
 destroy:
 	/* 7. Destroy (also after a failure: leave nothing behind). */

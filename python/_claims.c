@@ -184,9 +184,13 @@ static PyObject *set_to_list(const struct numaclaims_claim *set, uint32_t n)
 
 	if (!l)
 		return NULL;
+	/* (target, pages); a superpage entry (API 4) is (node, pages, CLAIM_SUPERPAGES). */
 	for (i = 0; i < n; i++) {
-		PyObject *t = Py_BuildValue("(IK)", set[i].target,
-					    (unsigned long long)set[i].pages);
+		PyObject *t = set[i].cmd ?
+			Py_BuildValue("(IKI)", set[i].target,
+				      (unsigned long long)set[i].pages, set[i].cmd) :
+			Py_BuildValue("(IK)", set[i].target,
+				      (unsigned long long)set[i].pages);
 		if (!t) {
 			Py_DECREF(l);
 			return NULL;
@@ -198,7 +202,7 @@ static PyObject *set_to_list(const struct numaclaims_claim *set, uint32_t n)
 
 static PyObject *Handle_claim_set(HandleObject *self, PyObject *args)
 {
-	struct numaclaims_claim set[NUMACLAIMS_MAX_NODES + 2];
+	struct numaclaims_claim set[CLAIMS_MAX_ENTRIES + 1];
 	unsigned int domid;
 	PyObject *seq, *fast;
 	Py_ssize_t n, i;
@@ -207,7 +211,7 @@ static PyObject *Handle_claim_set(HandleObject *self, PyObject *args)
 
 	if (!handle_ok(self) || !PyArg_ParseTuple(args, "IO", &domid, &seq))
 		return NULL;
-	fast = PySequence_Fast(seq, "a claim set is a sequence of (target, pages)");
+	fast = PySequence_Fast(seq, "a claim set is a sequence of (target, pages[, cmd])");
 	if (!fast)
 		return NULL;
 	n = PySequence_Fast_GET_SIZE(fast);
@@ -217,16 +221,18 @@ static PyObject *Handle_claim_set(HandleObject *self, PyObject *args)
 	}
 	memset(set, 0, sizeof(set));
 	for (i = 0; i < n; i++) {
-		unsigned int target;
+		unsigned int target, cmd = 0;
 		unsigned long long pages;
 
-		if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(fast, i), "IK;a claim is (target, pages)",
-				      &target, &pages)) {
+		if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(fast, i),
+				      "IK|I;a claim is (target, pages) or (node, pages, CLAIM_SUPERPAGES)",
+				      &target, &pages, &cmd)) {
 			Py_DECREF(fast);
 			return NULL;
 		}
 		set[i].target = target;
 		set[i].pages = pages;
+		set[i].cmd = cmd;
 	}
 	Py_DECREF(fast);
 	nr = (uint32_t)n;
@@ -248,8 +254,8 @@ static PyObject *Handle_claim_set(HandleObject *self, PyObject *args)
 
 static PyObject *Handle_claim_get(HandleObject *self, PyObject *args)
 {
-	struct numaclaims_claim set[NUMACLAIMS_MAX_NODES + 1];
-	uint32_t nr = NUMACLAIMS_MAX_NODES + 1;
+	struct numaclaims_claim set[CLAIMS_MAX_ENTRIES];
+	uint32_t nr = CLAIMS_MAX_ENTRIES;
 	unsigned int domid;
 	int ret;
 
@@ -387,7 +393,7 @@ static PyObject *info_dict(const struct numaclaims_domain_info *i, uint64_t pool
 	struct claims_domain_numa m;
 
 	claims_domain_numa(i, pools, &m);
-	return Py_BuildValue("{sI,sI,sK,sK,sK,sK,sK,sK,sN,sN,sI,sN,sN}",
+	return Py_BuildValue("{sI,sI,sK,sK,sK,sK,sK,sK,sN,sN,sN,sN,sI,sN,sN}",
 		"domid", i->domid, "domain_flags", i->domain_flags,
 		"max_pages", (unsigned long long)i->max_pages,
 		"tot_pages", (unsigned long long)i->tot_pages,
@@ -397,6 +403,8 @@ static PyObject *info_dict(const struct numaclaims_domain_info *i, uint64_t pool
 		"node_affinity", (unsigned long long)i->node_affinity,
 		"claims", per_node(i->claims, NUMACLAIMS_MAX_NODES),
 		"node_pages", per_node(i->node_pages, NUMACLAIMS_MAX_NODES),
+		"superpage_claims", per_node(i->superpage_claims, NUMACLAIMS_MAX_NODES),
+		"superpage_pages", per_node(i->superpage_pages, NUMACLAIMS_MAX_NODES),
 		"numa_nodes", m.numa_nodes,
 		"numa_optimised", PyBool_FromLong(m.numa_optimised),
 		"memory_numa_node", per_node((const __u64 *)m.memory_numa_node, NUMACLAIMS_MAX_NODES));
@@ -477,14 +485,21 @@ static PyObject *Handle_host_info(HandleObject *self, PyObject *unused)
 
 		if (!n->has_pool)
 			continue;
+		const struct numaclaims_node_superpages *sp = &hi.superpages[i];
+
 		k = PyLong_FromUnsignedLong(i);
-		v = Py_BuildValue("{sK,sK,sK,sK,sK,sK}",
+		v = Py_BuildValue("{sK,sK,sK,sK,sK,sK,s{sK,sK,sK,sK}}",
 			"reserved_pages", (unsigned long long)n->reserved_pages,
 			"avail_pages", (unsigned long long)n->avail_pages,
 			"outstanding_claims", (unsigned long long)n->outstanding_claims,
 			"offlined_pages", (unsigned long long)n->offlined_pages,
 			"held_pages", (unsigned long long)hi.held_pages[i],
-			"scrub_pages", (unsigned long long)hi.scrub_pages[i]);
+			"scrub_pages", (unsigned long long)hi.scrub_pages[i],
+			"superpages",
+			"reserved_pages", (unsigned long long)sp->reserved_pages,
+			"free_pages", (unsigned long long)sp->free_pages,
+			"outstanding_claims", (unsigned long long)sp->outstanding_claims,
+			"held_pages", (unsigned long long)sp->held_pages);
 		if (!k || !v || PyDict_SetItem(nodes, k, v)) {
 			Py_XDECREF(k);
 			Py_XDECREF(v);
@@ -847,7 +862,7 @@ static PyObject *mod_parse_size(PyObject *mod, PyObject *args)
 
 static PyObject *mod_parse_claims(PyObject *mod, PyObject *args)
 {
-	struct numaclaims_claim set[NUMACLAIMS_MAX_NODES + 1];
+	struct numaclaims_claim set[CLAIMS_MAX_ENTRIES];
 	char err[256] = "";
 	const char *text;
 	uint32_t nr;
@@ -855,7 +870,7 @@ static PyObject *mod_parse_claims(PyObject *mod, PyObject *args)
 
 	if (!PyArg_ParseTuple(args, "s", &text))
 		return NULL;
-	ret = claims_parse_claims(text, set, NUMACLAIMS_MAX_NODES + 1, &nr, err,
+	ret = claims_parse_claims(text, set, CLAIMS_MAX_ENTRIES, &nr, err,
 				  sizeof(err));
 	if (ret < 0)
 		return raise_parse(ret, err);
@@ -898,8 +913,10 @@ static PyMethodDef Handle_methods[] = {
 	{ "offline_pages", (PyCFunction)Handle_offline_pages, METH_VARARGS, "offline_pages(node, pages)" },
 	{ "online_pages", (PyCFunction)Handle_online_pages, METH_VARARGS, "online_pages(node, pages)" },
 	{ "claim_set", (PyCFunction)Handle_claim_set, METH_VARARGS,
-	  "claim_set(domid, [(target, pages), ...]): install a claim set, atomically" },
-	{ "claim_get", (PyCFunction)Handle_claim_get, METH_VARARGS, "claim_get(domid) -> [(target, pages), ...]" },
+	  "claim_set(domid, [(target, pages), ...]): install a claim set, atomically;\n"
+	  "a superpage entry is (node, pages, CLAIM_SUPERPAGES)" },
+	{ "claim_get", (PyCFunction)Handle_claim_get, METH_VARARGS,
+	  "claim_get(domid) -> [(target, pages), ...], superpage entries (node, pages, CLAIM_SUPERPAGES)" },
 	{ "populate", (PyCFunction)(void (*)(void))Handle_populate, METH_VARARGS | METH_KEYWORDS,
 	  "populate(domid, gfns, order=0, mem_flags=0) -> extents done (the error has nr_done)" },
 	{ "decrease", (PyCFunction)(void (*)(void))Handle_decrease, METH_VARARGS | METH_KEYWORDS,
@@ -935,13 +952,15 @@ static PyMethodDef mod_methods[] = {
 	{ "parse_size", mod_parse_size, METH_VARARGS,
 	  "parse_size(text) -> pages: claims_parse_size() (ParseError if not a size)" },
 	{ "parse_claims", mod_parse_claims, METH_VARARGS,
-	  "parse_claims(text) -> [(target, pages), ...]: claims_parse_claims()" },
+	  "parse_claims(text) -> [(target, pages), ...]: claims_parse_claims();\n"
+	  "'0:4G:2M' gives the superpage entry (0, 1048576, CLAIM_SUPERPAGES)" },
 	{ "domain_path", mod_domain_path, METH_VARARGS, "domain_path(domid) -> /dev/numaclaims-domN" },
 	{ "plan_compute", (PyCFunction)(void (*)(void))mod_plan_compute, METH_VARARGS | METH_KEYWORDS,
 	  "plan_compute(topology, pages, ...) -> plan: the pure planner, no device.\n"
 	  "topology: {'free_pages': [per node], 'distance': [[row], ...], 'cpus': [...],\n"
 	  "           'cores': [physical cores per node] (default: every CPU a core),\n"
-	  "           'pool_nodes': mask (default: nodes with free pages), 'host_free_pages'}" },
+	  "           'pool_nodes': mask (default: nodes with free pages), 'host_free_pages'}\n"
+	  "flags=PLAN_SUPERPAGES: free_pages are the nodes' unclaimed superpages (pages)" },
 	{ "plan_like", mod_plan_like, METH_VARARGS,
 	  "plan_like(domain: dict) -> plan: the exact claim set that recreates a domain\n"
 	  "described as domain_info() returns it (claims_plan_like()), no device" },
@@ -986,7 +1005,13 @@ PyMODINIT_FUNC PyInit__claims(void)
 	C("DOMAIN_AUTODESTROY", NUMACLAIMS_DOMAIN_AUTODESTROY);
 	C("MEMF_EXACT_NODE", NUMACLAIMS_MEMF_EXACT_NODE);
 	C("MEMF_NO_REFCOUNT", NUMACLAIMS_MEMF_NO_REFCOUNT);
+	C("MEMF_SUPERPAGE", NUMACLAIMS_MEMF_SUPERPAGE);
+	C("CLAIM_SUPERPAGES", NUMACLAIMS_CLAIM_SUPERPAGES);
+	C("SUPERPAGE_ORDER", NUMACLAIMS_SUPERPAGE_ORDER);
+	C("SUPERPAGE_PAGES", NUMACLAIMS_SUPERPAGE_PAGES);
+	C("MAX_ENTRIES", CLAIMS_MAX_ENTRIES);
 	C("PLAN_SPREAD", CLAIMS_PLAN_SPREAD);
+	C("PLAN_SUPERPAGES", CLAIMS_PLAN_SUPERPAGES);
 	C("PLAN_ONE_NODE", CLAIMS_PLAN_ONE_NODE);
 	C("PLAN_NODES", CLAIMS_PLAN_NODES);
 	C("PLAN_HOST_SPREAD", CLAIMS_PLAN_HOST_SPREAD);

@@ -50,6 +50,7 @@ enum cc_opt {
 	OPT_NO_REFCOUNT	= 1 << 9,
 	OPT_CPUNODEBIND	= 1 << 10,
 	OPT_FD		= 1 << 11,
+	OPT_SUPERPAGES	= 1 << 12,
 	/*
 	 * Not an option: the arguments after the first positional one are a
 	 * command to run (claimctl run DOMID CMD ARGS...), so option parsing
@@ -72,6 +73,7 @@ struct cc_args {
 	const char *order;
 	const char *gfn;
 	int no_refcount;
+	int superpages;
 	const char *cpunodebind;
 	int pass_fd;
 	int argc;		/* positional arguments after the command */
@@ -488,6 +490,16 @@ static int cmd_populate(struct cc_args *a)
 	if (cc_arg_domid(a, 0, &domid) || cc_arg_size(a->argv[1], &pages) ||
 	    cc_parse_order(a, &order))
 		return EXIT_USAGE;
+	if (a->superpages) {
+		/* superpages only: order 9, the default with --superpages */
+		if (a->order && order != NUMACLAIMS_SUPERPAGE_ORDER) {
+			cc_usage_error("--superpages populates 2 MiB superpages, order %u, not --order %u",
+				       NUMACLAIMS_SUPERPAGE_ORDER, order);
+			return EXIT_USAGE;
+		}
+		order = NUMACLAIMS_SUPERPAGE_ORDER;
+		mem_flags |= NUMACLAIMS_MEMF_SUPERPAGE;
+	}
 	if (a->node) {
 		ret = cc_parse_node(a->node, &node, err, sizeof(err));
 		if (cc_parse_or_usage(ret, err))
@@ -531,7 +543,8 @@ static int cmd_populate(struct cc_args *a)
 	rep = (struct cc_populate_report){
 		.domid = domid, .gfn = start, .order = order,
 		.node = a->node ? (int)node : -1, .exact = a->exact,
-		.no_refcount = a->no_refcount, .nr_extents = nr_extents,
+		.no_refcount = a->no_refcount, .superpages = a->superpages,
+		.nr_extents = nr_extents,
 		.nr_done = done, .err = -ret,
 	};
 	if (a->json)	/* also on failure: how far it got */
@@ -1024,9 +1037,10 @@ static const struct cc_cmd cc_cmds[] = {
 	  "host-wide claim becomes SIZE minus what the domain has.  SIZE 0\n"
 	  "releases every claim.  Fails if the domain already has a claim.\n" },
 	{ "populate", cmd_populate,
-	  OPT_JSON | OPT_NODE | OPT_EXACT | OPT_ORDER | OPT_GFN | OPT_NO_REFCOUNT,
+	  OPT_JSON | OPT_NODE | OPT_EXACT | OPT_ORDER | OPT_GFN | OPT_NO_REFCOUNT |
+	  OPT_SUPERPAGES,
 	  2, 2,
-	  "DOMID SIZE [--node N] [--exact] [--order 0-9] [--gfn START] [--no-refcount] [--json]",
+	  "DOMID SIZE [--node N] [--exact] [--order 0-9 | --superpages] [--gfn START] [--no-refcount] [--json]",
 	  "give a domain memory from the pools (populate_physmap)",
 	  "Allocate SIZE of memory to domain DOMID as consecutive extents of\n"
 	  "2^order pages (default order 0; 9 means 2 MiB extents) at consecutive\n"
@@ -1035,9 +1049,14 @@ static const struct cc_cmd cc_cmds[] = {
 	  "repeated populates of a fresh domain append; after 'free', pass --gfn.\n"
 	  "--node N asks for node N first, --exact forbids other nodes,\n"
 	  "--no-refcount makes an allocation not counted to the domain (it may\n"
-	  "use unclaimed memory only).  On failure, says how much was done (size\n"
-	  "and extents).  --json prints what was asked and done (nr_done extents,\n"
-	  "populated_pages), also on failure, with the errno in \"error\".\n" },
+	  "use unclaimed memory only).  An order-9 extent is a superpage (a 2 MiB\n"
+	  "block kept whole, mapped by one PMD) when the domain may take one (its\n"
+	  "superpage claim, else an unclaimed superpage), else 512 4 KiB pages;\n"
+	  "--superpages (order 9, the default with it) takes superpages only and\n"
+	  "stops with ENOMEM when there is none (NUMACLAIMS_MEMF_SUPERPAGE).\n"
+	  "On failure, says how much was done (size and extents).  --json prints\n"
+	  "what was asked and done (nr_done extents, populated_pages), also on\n"
+	  "failure, with the errno in \"error\".\n" },
 	{ "free", cmd_free, OPT_ORDER | OPT_GFN, 2, 2,
 	  "DOMID --gfn START SIZE [--order 0-9]",
 	  "give memory back to the pools (decrease_reservation)",
@@ -1197,6 +1216,7 @@ enum {
 	LOPT_NODE,
 	LOPT_CPUNODEBIND,
 	LOPT_FD,
+	LOPT_SUPERPAGES,
 };
 
 /* Options that may appear before the command and, where meaningful, after. */
@@ -1215,6 +1235,7 @@ static const struct option cc_cmd_options[] = {
 	{ "no-refcount", no_argument, NULL, LOPT_NO_REFCOUNT },
 	{ "cpunodebind", required_argument, NULL, LOPT_CPUNODEBIND },
 	{ "fd", no_argument, NULL, LOPT_FD },
+	{ "superpages", no_argument, NULL, LOPT_SUPERPAGES },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -1230,6 +1251,7 @@ static const unsigned int cc_lopt_flag[] = {
 	[LOPT_NODE - LOPT_HOLD]		= OPT_NODE,
 	[LOPT_CPUNODEBIND - LOPT_HOLD]	= OPT_CPUNODEBIND,
 	[LOPT_FD - LOPT_HOLD]		= OPT_FD,
+	[LOPT_SUPERPAGES - LOPT_HOLD]	= OPT_SUPERPAGES,
 };
 
 static int cc_opt_allowed(const struct cc_cmd *c, unsigned int opt,
@@ -1410,6 +1432,9 @@ int main(int argc, char **argv)
 			break;
 		case LOPT_FD:
 			a.pass_fd = 1;
+			break;
+		case LOPT_SUPERPAGES:
+			a.superpages = 1;
 			break;
 		default:
 			cc_bad_option(cargv, "jpvh", cc_cmd_options);

@@ -24,8 +24,11 @@
 #define CC_PAGE_SHIFT	12
 /** CC_ERR_LEN - size of the @err buffers the parsers and hints fill. */
 #define CC_ERR_LEN	512
-/** CC_MAX_ENTRIES - largest claim set: every node plus the host-wide part. */
-#define CC_MAX_ENTRIES	(NUMACLAIMS_MAX_NODES + 1)
+/**
+ * CC_MAX_ENTRIES - largest claim set: a 4 KiB and a superpage entry per
+ * node plus the host-wide part.
+ */
+#define CC_MAX_ENTRIES	CLAIMS_MAX_ENTRIES
 /** CC_COL - width of a number column in tables. */
 #define CC_COL		12
 
@@ -114,7 +117,9 @@ const char *cc_errno_name(int err);
  * host-wide claims row and the totals.  "scrub" is @scrub_pages (total:
  * @total_scrub_pages): free pages waiting to be scrubbed, a part of "free".
  * "held" is @held_pages: pages their domain freed while someone still held
- * them (a pin), waiting for the release.
+ * them (a pin), waiting for the release.  When a node has superpages (API
+ * version 4), a second table: per node their reserved, free, claimed,
+ * unclaimed and held, and the totals.
  */
 void cc_print_host_info(FILE *f, const struct numaclaims_host_info *hi,
 			enum cc_unit unit);
@@ -151,14 +156,19 @@ __u64 cc_domain_nodes(const struct numaclaims_domain_info *di);
  */
 __u64 cc_domain_pages(const struct numaclaims_domain_info *di);
 
-/** cc_print_claim_set() - the `claimctl claims DOMID` table. */
+/**
+ * cc_print_claim_set() - the `claimctl claims DOMID` table: a row per node
+ * claim, "N:2M" for a superpage claim (API version 4), host and the total
+ * of every entry.
+ */
 void cc_print_claim_set(FILE *f, uint32_t domid,
 			const struct numaclaims_claim *set, uint32_t nr,
 			enum cc_unit unit);
 /**
  * cc_print_claim_set_json() - the same as JSON, in pages: "nodes" (the node
- * claims), "host" and "total".  Return: 0, or -EPROTO (nothing printed) if
- * the set has a target that is neither a node nor the host-wide part.
+ * claims), "superpages" (the superpage claims), "host" and "total".
+ * Return: 0, or -EPROTO (nothing printed) if the set has a target that is
+ * neither a node nor the host-wide part, or a command it does not know.
  */
 int cc_print_claim_set_json(FILE *f, uint32_t domid,
 			    const struct numaclaims_claim *set, uint32_t nr);
@@ -195,6 +205,7 @@ struct cc_populate_report {
 	uint32_t order;
 	int node;		/* --node, or -1 */
 	int exact, no_refcount;
+	int superpages;		/* --superpages: NUMACLAIMS_MEMF_SUPERPAGE */
 	__u64 nr_extents;	/* asked */
 	__u64 nr_done;		/* done (also when it failed part way) */
 	int err;		/* 0, or the positive errno it stopped with */

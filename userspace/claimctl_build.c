@@ -63,12 +63,19 @@ static void bd_print(const struct claims_plan *p, uint32_t domid, int json,
 		       installed ? "true" : "false", bd_kind(p->kind));
 		for (i = 0, n = 0; i < p->nr_entries; i++) {
 			total += p->set[i].pages;
-			if (p->set[i].target == NUMACLAIMS_TARGET_HOST)
+			if (p->set[i].target == NUMACLAIMS_TARGET_HOST ||
+			    p->set[i].cmd)
 				continue;
 			printf("%s{\"node\":%u,\"claimed_pages\":%" PRIu64 "}",
 			       n++ ? "," : "", p->set[i].target,
 			       (uint64_t)p->set[i].pages);
 		}
+		printf("],\"superpages\":[");
+		for (i = 0, n = 0; i < p->nr_entries; i++)
+			if (p->set[i].cmd == NUMACLAIMS_CLAIM_SUPERPAGES)
+				printf("%s{\"node\":%u,\"claimed_pages\":%" PRIu64 "}",
+				       n++ ? "," : "", p->set[i].target,
+				       (uint64_t)p->set[i].pages);
 		printf("],\"host\":{\"claimed_pages\":%" PRIu64 "},"
 		       "\"total\":{\"claimed_pages\":%" PRIu64 "},\"mem_nodes\":[",
 		       p->host_pages, total);
@@ -89,8 +96,10 @@ static void bd_print(const struct claims_plan *p, uint32_t domid, int json,
 			printf("%shost:%" PRIu64 "p", i ? "," : "",
 			       (uint64_t)p->set[i].pages);
 		else
-			printf("%s%u:%" PRIu64 "p", i ? "," : "",
-			       p->set[i].target, (uint64_t)p->set[i].pages);
+			printf("%s%u:%" PRIu64 "p%s", i ? "," : "",
+			       p->set[i].target, (uint64_t)p->set[i].pages,
+			       p->set[i].cmd == NUMACLAIMS_CLAIM_SUPERPAGES ?
+			       ":2M" : "");
 	}
 	printf(" nodes=%s cpu_nodes=%s kind=%s distance=%u attempts=%u\n",
 	       cc_format_nodelist(nodes, sizeof(nodes), p->nodemask),
@@ -105,7 +114,8 @@ static void bd_nomem_hint(char *buf, size_t len, struct claims_handle *h,
 {
 	struct claims_plan_topology t;
 
-	if (claims_plan_topology_read(h, domid, &t)) {
+	if (claims_plan_topology_read_flags(h, domid,
+					    r->flags & CLAIMS_PLAN_SUPERPAGES, &t)) {
 		snprintf(buf, len, "no plan fits the host now");
 		return;
 	}
@@ -234,7 +244,7 @@ static int bd_like(const char *device, uint32_t domid, const char *src,
 	struct claims_handle *h = NULL;
 	struct claims_plan p;
 	char err[CC_ERR_LEN + 64], what[96];
-	uint32_t src_domid;
+	uint32_t src_domid, n;
 	int ret;
 
 	/* a file and --dry-run: no device needed */
@@ -247,6 +257,18 @@ static int bd_like(const char *device, uint32_t domid, const char *src,
 		fprintf(stderr, "claimctl: build for domain %u: %s\n", domid, err);
 		return EXIT_FAILURE;
 	}
+	/*
+	 * claims_plan_like() recreates 4 KiB claims (a superpage in the
+	 * physmap counts as its 512 pages); a superpage claim it would drop.
+	 */
+	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++)
+		if (orig.superpage_claims[n]) {
+			claims_close(h);
+			fprintf(stderr,
+				"claimctl: build for domain %u: domain %u has a superpage claim on node %u, which --like cannot recreate yet; claim with 'claimctl claim %u SPEC' (NODE:SIZE:2M)\n",
+				domid, orig.domid, n, domid);
+			return EXIT_FAILURE;
+		}
 	ret = dry ? claims_plan_like(&orig, &p) : claims_build_like(h, domid, &orig, &p);
 	if (ret) {
 		struct claims_plan q;
@@ -305,6 +327,8 @@ int cc_build_main(const char *device, int json, int verbose, int argc,
 			like = val;
 		} else if (!strcmp(argv[i], "--spread")) {
 			r.flags |= CLAIMS_PLAN_SPREAD;
+		} else if (!strcmp(argv[i], "--superpages")) {
+			r.flags |= CLAIMS_PLAN_SUPERPAGES;
 		} else if (!strcmp(argv[i], "--dry-run")) {
 			dry = 1;
 		} else if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) {
@@ -383,11 +407,17 @@ int cc_build_main(const char *device, int json, int verbose, int argc,
 		return bd_usage("%s", "give --cpu-node or --vcpus, not both");
 	if (have_policy && !have_vcpus)
 		return bd_usage("%s", "--policy says how --vcpus counts CPUs: give --vcpus");
+	if ((r.flags & CLAIMS_PLAN_SUPERPAGES) && (r.flags & CLAIMS_PLAN_SPREAD))
+		return bd_usage("%s", "--superpages are claimed on nodes only: no --spread");
+	if ((r.flags & CLAIMS_PLAN_SUPERPAGES) &&
+	    r.pages % NUMACLAIMS_SUPERPAGE_PAGES)
+		return bd_usage("%s", "with --superpages the size must be whole 2 MiB (e.g. 4G, 2M)");
 
 	if (bd_open(device, &h))
 		return EXIT_FAILURE;
 	/* Clear errors for what only the host can judge, before planning. */
-	ret = claims_plan_topology_read(h, domid, &t);
+	ret = claims_plan_topology_read_flags(h, domid,
+					      r.flags & CLAIMS_PLAN_SUPERPAGES, &t);
 	if (ret) {
 		claims_close(h);
 		if (ret == -ESRCH)

@@ -13,7 +13,7 @@
 #define CC_BUILD_USAGE \
 	"DOMID {SIZE | --like DOMID|FILE} [--cpu-node N | --vcpus N [--policy cores|mem-only]] " \
 	"[--nodes NODELIST] " \
-	"[--max-distance D] [--max-nodes K] [--spread] [--attempts N] " \
+	"[--max-distance D] [--max-nodes K] [--spread | --superpages] [--attempts N] " \
 	"[--dry-run] [--json]"
 
 /** CC_BUILD_HELP - the text of 'claimctl build --help'. */
@@ -35,6 +35,10 @@
 	"  --max-distance D  memory at most SLIT distance D from the CPUs\n" \
 	"  --max-nodes K     at most K nodes (1: one node or nothing)\n" \
 	"  --spread          allow a host-wide part as the last resort\n" \
+	"  --superpages      plan SIZE (whole 2 MiB) as superpage claims: the\n" \
+	"                    nodes' unclaimed superpages are what they can take;\n" \
+	"                    populate each part with 'claimctl populate DOMID\n" \
+	"                    SIZE --node N --exact --superpages' (order 9)\n" \
 	"  --dry-run         print the plan, install nothing\n" \
 	"  --like SRC        no SIZE, no planning: claim exactly the memory of\n" \
 	"                    domain SRC of this host, or of the domain described\n" \
@@ -45,7 +49,8 @@
 	"Prints one line (--json: an object):\n" \
 	"  set=0:4096p,1:2048p nodes=0,1 cpu_nodes=0 kind=nodes distance=21 attempts=1\n" \
 	"set= is a claim set 'claimctl claim' takes; populate each node part\n" \
-	"with --node N --exact, a host part without --node; run the vCPUs on\n" \
+	"with --node N --exact (a superpage part N:SIZE:2M also with\n" \
+	"--superpages), a host part without --node; run the vCPUs on\n" \
 	"cpu_nodes.  Exit status 1 when nothing fits (ENOMEM): nothing was\n" \
 	"installed and the domain keeps its claims.\n"
 

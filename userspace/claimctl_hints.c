@@ -154,6 +154,31 @@ void cc_populate_hint(char *buf, size_t len, int err, int node,
 	case ENOMEM:
 		if (!hi)
 			break;
+		if (mem_flags & NUMACLAIMS_MEMF_SUPERPAGE) {
+			/* superpages only: the domain's claims, else unclaimed ones */
+			__u64 can = 0, claimed = 0;
+			uint32_t n;
+
+			for (n = 0; n < text_nr_nodes(hi); n++) {
+				__u64 own = di ? di->superpage_claims[n] : 0;
+
+				if (!hi->nodes[n].has_pool ||
+				    (node >= 0 && n != (uint32_t)node))
+					continue;
+				can += text_node_sp_claimable(hi, n, own);
+				claimed += own;
+			}
+			if (node >= 0)
+				snprintf(nodes, sizeof(nodes), "node %d", node);
+			else
+				snprintf(nodes, sizeof(nodes), "the host");
+			cc_hint(buf, len,
+				"%s has no superpage left for this domain (%s claimed by it, %s unclaimed); claim superpages first ('claimctl claim DOMID N:SIZE:2M'), or populate without --superpages",
+				nodes, cc_format_human(h1, sizeof(h1), claimed),
+				cc_format_human(h2, sizeof(h2), can > claimed ?
+						can - claimed : 0));
+			return;
+		}
 		if (node >= 0 && text_node_has_pool(hi, (uint32_t)node)) {
 			__u64 own = (di && !(mem_flags & NUMACLAIMS_MEMF_NO_REFCOUNT)) ?
 				       di->claims[node] : 0;
@@ -239,6 +264,16 @@ void cc_build_nomem_hint(char *buf, size_t len,
 	cc_format_human(want, sizeof(want), r->pages);
 	cc_format_human(most, sizeof(most), best);
 	cc_format_human(host, sizeof(host), t->host_free_pages);
+	if (r->flags & CLAIMS_PLAN_SUPERPAGES) {
+		/* @t is the superpage topology (claims_plan_topology_read_flags) */
+		snprintf(buf, len,
+			 "no plan of %s of superpages fits now (%u install%s tried; node %d "
+			 "has the most unclaimed superpages, %s, all nodes %s); claim less, "
+			 "allow more nodes (--nodes, --max-nodes) or a larger --max-distance, "
+			 "or plan 4 KiB pages (without --superpages)",
+			 want, attempts, attempts == 1 ? "" : "s", best_node, most, host);
+		return;
+	}
 	/* Only what is not asked for already: not --spread with --spread. */
 	snprintf(buf, len,
 		 "no plan for %s fits now (%u install%s tried; node %d has the most "

@@ -30,9 +30,12 @@ enum mt_id {
 	MT_PAGE_SIZE, MT_POOL_NODES, MT_DOMAINS, MT_CLAIMED, MT_HOST_CLAIMED,
 	MT_NODE_RESERVED, MT_NODE_FREE, MT_NODE_CLAIMED, MT_NODE_UNCLAIMED,
 	MT_NODE_OFFLINED, MT_NODE_SCRUB, MT_NODE_HELD,
+	MT_NODE_SP_RESERVED, MT_NODE_SP_FREE, MT_NODE_SP_CLAIMED,
+	MT_NODE_SP_UNCLAIMED, MT_NODE_SP_HELD,
 	MT_DOM_MAX, MT_DOM_TOT, MT_DOM_CLAIMED, MT_DOM_HOST_CLAIMED,
 	MT_DOM_UNCOUNTED, MT_DOM_NUMA_NODES, MT_DOM_NUMA_OPTIMISED,
 	MT_DOM_NODE_CLAIMED, MT_DOM_NODE_MEM, MT_DOM_NODE_MEMORY_BYTES,
+	MT_DOM_NODE_SP_CLAIMED, MT_DOM_NODE_SP_MEM,
 	MT_NR
 };
 
@@ -65,6 +68,16 @@ static const struct {
 		"Free pages of the node waiting to be scrubbed (part of the free pages)." },
 	[MT_NODE_HELD] = { "node_held_pages", MT_NODE,
 		"Pages a domain freed while something still pinned them." },
+	[MT_NODE_SP_RESERVED] = { "node_superpage_reserved_pages", MT_NODE,
+		"Pages of the node's superpages (2 MiB blocks kept whole) taken from Linux at load." },
+	[MT_NODE_SP_FREE] = { "node_superpage_free_pages", MT_NODE,
+		"Pages of the node's free superpages, claimed or not." },
+	[MT_NODE_SP_CLAIMED] = { "node_superpage_claimed_pages", MT_NODE,
+		"Outstanding superpage claims of all domains on the node." },
+	[MT_NODE_SP_UNCLAIMED] = { "node_superpage_unclaimed_pages", MT_NODE,
+		"Free minus claimed superpage pages on the node: what a new superpage claim can get." },
+	[MT_NODE_SP_HELD] = { "node_superpage_held_pages", MT_NODE,
+		"Pages of superpages a domain freed while something still pinned them." },
 	[MT_DOM_MAX] = { "domain_max_pages", MT_DOMAIN,
 		"The domain's memory limit (max_pages)." },
 	[MT_DOM_TOT] = { "domain_tot_pages", MT_DOMAIN,
@@ -85,6 +98,10 @@ static const struct {
 		"Pages of the domain's physmap on the node, counted or not." },
 	[MT_DOM_NODE_MEMORY_BYTES] = { "domain_memory_numa_node_bytes", MT_DOMAIN_NODE,
 		"Bytes of the domain's memory on the node (XenServer's memory_numa_node_X), exact." },
+	[MT_DOM_NODE_SP_CLAIMED] = { "domain_node_superpage_claimed_pages", MT_DOMAIN_NODE,
+		"The domain's outstanding superpage claim on the node (not in its claimed pages)." },
+	[MT_DOM_NODE_SP_MEM] = { "domain_node_superpage_mem_pages", MT_DOMAIN_NODE,
+		"Pages of the domain's physmap on the node that are superpages." },
 };
 
 static uint32_t mt_nr_nodes(const struct numaclaims_host_info *hi)
@@ -153,6 +170,22 @@ static void mt_node_sample(FILE *f, const char *name, enum mt_id id,
 	case MT_NODE_UNCLAIMED:	mt_diff(f, ni->avail_pages, ni->outstanding_claims); break;
 	case MT_NODE_OFFLINED:	fprintf(f, "%llu\n", ni->offlined_pages); break;
 	case MT_NODE_SCRUB:	fprintf(f, "%llu\n", hi->scrub_pages[n]); break;
+	case MT_NODE_SP_RESERVED:
+		fprintf(f, "%llu\n", hi->superpages[n].reserved_pages);
+		break;
+	case MT_NODE_SP_FREE:
+		fprintf(f, "%llu\n", hi->superpages[n].free_pages);
+		break;
+	case MT_NODE_SP_CLAIMED:
+		fprintf(f, "%llu\n", hi->superpages[n].outstanding_claims);
+		break;
+	case MT_NODE_SP_UNCLAIMED:
+		mt_diff(f, hi->superpages[n].free_pages,
+			hi->superpages[n].outstanding_claims);
+		break;
+	case MT_NODE_SP_HELD:
+		fprintf(f, "%llu\n", hi->superpages[n].held_pages);
+		break;
 	default:		fprintf(f, "%llu\n", hi->held_pages[n]); break;
 	}
 }
@@ -192,7 +225,8 @@ void cc_metrics_render(FILE *f, const struct numaclaims_host_info *hi,
 	pools = shown;
 	for (d = 0; d < nr; d++)
 		for (n = 0; n < NUMACLAIMS_MAX_NODES; n++)
-			if (doms[d].claims[n] || doms[d].node_pages[n])
+			if (doms[d].claims[n] || doms[d].node_pages[n] ||
+			    doms[d].superpage_claims[n])
 				shown |= 1ULL << n;
 
 	for (id = 0; id < MT_NR; id++) {
@@ -226,6 +260,10 @@ void cc_metrics_render(FILE *f, const struct numaclaims_host_info *hi,
 						doms[d].claims[n] :
 						id == MT_DOM_NODE_MEM ?
 						doms[d].node_pages[n] :
+						id == MT_DOM_NODE_SP_CLAIMED ?
+						doms[d].superpage_claims[n] :
+						id == MT_DOM_NODE_SP_MEM ?
+						doms[d].superpage_pages[n] :
 						(unsigned long long)m.memory_numa_node[n]);
 				}
 			}

@@ -102,6 +102,82 @@ static const char *const cc_host_cols[CC_HOST_COLS] = {
 };
 
 /*
+ * Superpages (API version 4): a second table under `claimctl info` when any
+ * node has some, and "superpages" objects in the JSON (per node and in the
+ * total), with these columns; unclaimed = free - claimed.
+ */
+enum { CC_SP_RESERVED, CC_SP_FREE, CC_SP_CLAIMED, CC_SP_UNCLAIMED, CC_SP_HELD,
+       CC_SP_COLS };
+static const char *const cc_sp_cols[CC_SP_COLS] = {
+	"reserved", "free", "claimed", "unclaimed", "held",
+};
+
+/* Node @n's superpages, or with @n < 0 their sums over the pool nodes. */
+static void cc_sp_row(const struct numaclaims_host_info *hi, int n,
+		      __u64 a[CC_SP_COLS], __u64 b[CC_SP_COLS])
+{
+	uint32_t i;
+
+	memset(a, 0, CC_SP_COLS * sizeof(*a));
+	memset(b, 0, CC_SP_COLS * sizeof(*b));
+	for (i = 0; i < text_nr_nodes(hi); i++) {
+		const struct numaclaims_node_superpages *sp = &hi->superpages[i];
+
+		if (!hi->nodes[i].has_pool || (n >= 0 && (uint32_t)n != i))
+			continue;
+		a[CC_SP_RESERVED] += sp->reserved_pages;
+		a[CC_SP_FREE] += sp->free_pages;
+		a[CC_SP_CLAIMED] += sp->outstanding_claims;
+		a[CC_SP_UNCLAIMED] += sp->free_pages;
+		b[CC_SP_UNCLAIMED] += sp->outstanding_claims;
+		a[CC_SP_HELD] += sp->held_pages;
+	}
+}
+
+/* Does any pool node have superpages (reserved, or claimed)? */
+static int cc_have_superpages(const struct numaclaims_host_info *hi)
+{
+	__u64 a[CC_SP_COLS], b[CC_SP_COLS];
+
+	cc_sp_row(hi, -1, a, b);
+	return a[CC_SP_RESERVED] || a[CC_SP_CLAIMED];
+}
+
+static void cc_print_sp_row(FILE *f, const char *label, const __u64 *a,
+			    const __u64 *b, enum cc_unit unit)
+{
+	char buf[40];
+	int i;
+
+	fprintf(f, "%-6s", label);
+	for (i = 0; i < CC_SP_COLS; i++)
+		fprintf(f, "%*s", CC_COL, !a ? cc_sp_cols[i] :
+			cc_format_signed(buf, sizeof(buf), a[i], b[i], unit));
+	fputc('\n', f);
+}
+
+static void cc_print_superpages(FILE *f, const struct numaclaims_host_info *hi,
+				enum cc_unit unit)
+{
+	__u64 a[CC_SP_COLS], b[CC_SP_COLS];
+	char label[16];
+	uint32_t n;
+
+	fprintf(f, "superpages (2 MiB blocks kept whole); sizes in %s\n",
+		unit == CC_UNIT_PAGES ? "4 KiB pages" : "MiB");
+	cc_print_sp_row(f, "node", NULL, NULL, unit);
+	for (n = 0; n < text_nr_nodes(hi); n++) {
+		if (!hi->nodes[n].has_pool)
+			continue;
+		cc_sp_row(hi, (int)n, a, b);
+		snprintf(label, sizeof(label), "%u", n);
+		cc_print_sp_row(f, label, a, b, unit);
+	}
+	cc_sp_row(hi, -1, a, b);
+	cc_print_sp_row(f, "total", a, b, unit);
+}
+
+/*
  * One row of numbers: column i is a[i] - b[i] (b is 0 but for unclaimed,
  * which goes negative, shown as such, if the module broke an invariant).
  */
@@ -194,6 +270,8 @@ void cc_print_host_info(FILE *f, const struct numaclaims_host_info *hi,
 					 node_claims, unit));
 	fputc('\n', f);
 	cc_print_host_row(f, "total", &r, unit);
+	if (cc_have_superpages(hi))
+		cc_print_superpages(f, hi, unit);
 }
 
 /* "N" or "-N" (JSON number) for a - b. */
@@ -215,6 +293,21 @@ static void cc_json_host_row(FILE *f, const struct cc_host_row *r)
 	}
 }
 
+/* ,"superpages":{...} of node @n (< 0: the total). */
+static void cc_json_sp(FILE *f, const struct numaclaims_host_info *hi, int n)
+{
+	__u64 a[CC_SP_COLS], b[CC_SP_COLS];
+	int i;
+
+	cc_sp_row(hi, n, a, b);
+	fprintf(f, ",\"superpages\":{");
+	for (i = 0; i < CC_SP_COLS; i++) {
+		fprintf(f, "%s\"%s_pages\":", i ? "," : "", cc_sp_cols[i]);
+		cc_json_diff(f, a[i], b[i]);
+	}
+	fputc('}', f);
+}
+
 void cc_print_host_info_json(FILE *f, const struct numaclaims_host_info *hi)
 {
 	struct cc_host_row r;
@@ -230,6 +323,7 @@ void cc_print_host_info_json(FILE *f, const struct numaclaims_host_info *hi)
 		cc_node_row(hi, n, &r);
 		fprintf(f, "%s{\"node\":%u,", first ? "" : ",", n);
 		cc_json_host_row(f, &r);
+		cc_json_sp(f, hi, (int)n);
 		fputc('}', f);
 		first = 0;
 	}
@@ -238,6 +332,7 @@ void cc_print_host_info_json(FILE *f, const struct numaclaims_host_info *hi)
 	cc_json_diff(f, hi->outstanding_claims, node_claims);
 	fprintf(f, "},\"total\":{");
 	cc_json_host_row(f, &r);
+	cc_json_sp(f, hi, -1);
 	fprintf(f, "}}\n");
 }
 
@@ -270,19 +365,54 @@ static __u64 cc_shown_nodes(const struct numaclaims_host_info *hi,
 				mask |= 1ULL << n;
 	for (i = 0; i < nr; i++)
 		for (n = 0; n < NUMACLAIMS_MAX_NODES; n++)
-			if (doms[i].claims[n] || doms[i].node_pages[n])
+			if (doms[i].claims[n] || doms[i].node_pages[n] ||
+			    doms[i].superpage_claims[n])
 				mask |= 1ULL << n;
 	return mask;
+}
+
+/* Superpage columns in `claimctl list`: the host or a domain has some. */
+static int cc_list_superpages(const struct numaclaims_host_info *hi,
+			      const struct numaclaims_domain_info *doms,
+			      size_t nr)
+{
+	uint32_t n;
+	size_t i;
+
+	if (hi && cc_have_superpages(hi))
+		return 1;
+	for (i = 0; i < nr; i++)
+		for (n = 0; n < NUMACLAIMS_MAX_NODES; n++)
+			if (doms[i].superpage_claims[n] ||
+			    doms[i].superpage_pages[n])
+				return 1;
+	return 0;
+}
+
+/* A domain's superpage claims, all nodes. */
+static __u64 cc_domain_sp_claims(const struct numaclaims_domain_info *d)
+{
+	const __u64 *v = d->superpage_claims;
+	__u64 sum = 0;
+
+	while (v < d->superpage_claims + NUMACLAIMS_MAX_NODES)
+		sum += *v++;
+	return sum;
 }
 
 /*
  * The columns of `claimctl list` and their JSON keys: "max" is
  * "max_pages", "nN-claimed" is "claimed_pages" of node N in "nodes",
  * "host-claimed" is "claimed_pages" of "host", "affinity" and "flags" are
- * lists.  CC_HOST_COL: "host-claimed" needs a wider column.
+ * lists.  CC_HOST_COL: "host-claimed" needs a wider column.  With
+ * superpages (API version 4) each node also has "nN-spclaim" and
+ * "nN-spmem", "superpage_claimed_pages" and "superpage_mem_pages" in
+ * JSON (always there), the superpage claim there and the superpages of
+ * nN-mem; claimed and nN-claimed are the 4 KiB claims.
  */
 static const char *const cc_dom_cols[] = { "max", "tot", "claimed" };
-static const char *const cc_dom_node_cols[] = { "claimed", "mem" };
+static const char *const cc_dom_node_cols[] = { "claimed", "mem", "spclaim",
+						 "spmem" };
 #define CC_HOST_COL	(CC_COL + 2)
 
 static void cc_json_flags(FILE *f, uint32_t flags)
@@ -296,6 +426,7 @@ void cc_print_domains(FILE *f, const struct numaclaims_host_info *hi,
 		      enum cc_unit unit)
 {
 	__u64 shown = cc_shown_nodes(hi, doms, nr);
+	size_t nodecols = cc_list_superpages(hi, doms, nr) ? 4 : 2;
 	char b[40], head[24], aff[200];
 	int w = CC_COL, hw = CC_HOST_COL;
 	uint32_t n;
@@ -307,7 +438,7 @@ void cc_print_domains(FILE *f, const struct numaclaims_host_info *hi,
 	 */
 	for (i = 0; i < nr; i++) {
 		const struct numaclaims_domain_info *d = &doms[i];
-		__u64 v[3 + 2 * NUMACLAIMS_MAX_NODES];
+		__u64 v[3 + 4 * NUMACLAIMS_MAX_NODES];
 		size_t k = 0;
 		int l;
 
@@ -318,6 +449,8 @@ void cc_print_domains(FILE *f, const struct numaclaims_host_info *hi,
 			if (shown & (1ULL << n)) {
 				v[k++] = d->claims[n];
 				v[k++] = d->node_pages[n];
+				v[k++] = d->superpage_claims[n];
+				v[k++] = d->superpage_pages[n];
 			}
 		for (c = 0; c < k; c++) {
 			l = (int)strlen(cc_format_amount(b, sizeof(b), v[c], unit)) + 1;
@@ -335,7 +468,7 @@ void cc_print_domains(FILE *f, const struct numaclaims_host_info *hi,
 	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
 		if (!(shown & (1ULL << n)))
 			continue;
-		for (c = 0; c < 2; c++) {
+		for (c = 0; c < nodecols; c++) {
 			snprintf(head, sizeof(head), "n%u-%s", n,
 				 cc_dom_node_cols[c]);
 			fprintf(f, "%*s", w, head);
@@ -364,6 +497,14 @@ void cc_print_domains(FILE *f, const struct numaclaims_host_info *hi,
 			fprintf(f, "%*s", w,
 				cc_format_amount(b, sizeof(b),
 						 d->node_pages[n], unit));
+			if (nodecols < 4)
+				continue;
+			fprintf(f, "%*s", w,
+				cc_format_amount(b, sizeof(b),
+						 d->superpage_claims[n], unit));
+			fprintf(f, "%*s", w,
+				cc_format_amount(b, sizeof(b),
+						 d->superpage_pages[n], unit));
 		}
 		fprintf(f, "%*s", hw,
 			cc_format_signed(b, sizeof(b), d->outstanding_pages,
@@ -409,17 +550,21 @@ void cc_print_domains_json(FILE *f, const struct numaclaims_host_info *hi,
 		int first = 1;
 
 		fprintf(f, "%s{\"domid\":%u,\"%s_pages\":%llu,\"%s_pages\":%llu"
-			",\"%s_pages\":%llu,\"uncounted_pages\":%llu,\"nodes\":[",
+			",\"%s_pages\":%llu,\"uncounted_pages\":%llu"
+			",\"superpage_claimed_pages\":%llu,\"nodes\":[",
 			i ? "," : "", d->domid, cc_dom_cols[0], d->max_pages,
 			cc_dom_cols[1], d->tot_pages, cc_dom_cols[2],
-			d->outstanding_pages, d->uncounted_pages);
+			d->outstanding_pages, d->uncounted_pages,
+			cc_domain_sp_claims(d));
 		for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
 			if (!(shown & (1ULL << n)))
 				continue;
 			fprintf(f, "%s{\"node\":%u,\"%s_pages\":%llu"
-				",\"%s_pages\":%llu}", first ? "" : ",", n,
+				",\"%s_pages\":%llu,\"superpage_claimed_pages\":%llu"
+				",\"superpage_mem_pages\":%llu}", first ? "" : ",", n,
 				cc_dom_node_cols[0], d->claims[n],
-				cc_dom_node_cols[1], d->node_pages[n]);
+				cc_dom_node_cols[1], d->node_pages[n],
+				d->superpage_claims[n], d->superpage_pages[n]);
 			first = 0;
 		}
 		fprintf(f, "],\"host\":{\"claimed_pages\":");
@@ -443,16 +588,19 @@ void cc_print_domains_json(FILE *f, const struct numaclaims_host_info *hi,
 
 /* ---- claims ---- */
 
-static const char *cc_target_label(uint32_t target, char *buf, size_t len)
+/* A row of `claimctl claims`: "0", "0:2M" (superpages), "host", ... */
+static const char *cc_target_label(const struct numaclaims_claim *c,
+				   char *buf, size_t len)
 {
-	if (target == NUMACLAIMS_TARGET_HOST)
+	if (c->target == NUMACLAIMS_TARGET_HOST)
 		return "host";
-	if (target == NUMACLAIMS_TARGET_LEGACY)
+	if (c->target == NUMACLAIMS_TARGET_LEGACY)
 		return "legacy";
-	if (target >= NUMACLAIMS_TARGET_SPECIAL)
-		snprintf(buf, len, "0x%x", target);
+	if (c->target >= NUMACLAIMS_TARGET_SPECIAL)
+		snprintf(buf, len, "0x%x", c->target);
 	else
-		snprintf(buf, len, "%u", target);
+		snprintf(buf, len, "%u%s", c->target,
+			 c->cmd == NUMACLAIMS_CLAIM_SUPERPAGES ? ":2M" : "");
 	return buf;
 }
 
@@ -483,8 +631,7 @@ void cc_print_claim_set(FILE *f, uint32_t domid,
 		total += set[i].pages;
 		if (set[i].target == NUMACLAIMS_TARGET_HOST)
 			continue;
-		fprintf(f, "%-8s%*s\n", cc_target_label(set[i].target, t,
-							 sizeof(t)),
+		fprintf(f, "%-8s%*s\n", cc_target_label(&set[i], t, sizeof(t)),
 			CC_COL, cc_format_amount(b, sizeof(b), set[i].pages,
 						 unit));
 	}
@@ -503,14 +650,25 @@ int cc_print_claim_set_json(FILE *f, uint32_t domid,
 	int first = 1;
 
 	for (i = 0; i < nr; i++)
-		if (set[i].target >= NUMACLAIMS_TARGET_SPECIAL &&
-		    set[i].target != NUMACLAIMS_TARGET_HOST)
+		if ((set[i].target >= NUMACLAIMS_TARGET_SPECIAL &&
+		     set[i].target != NUMACLAIMS_TARGET_HOST) ||
+		    set[i].cmd > NUMACLAIMS_CLAIM_SUPERPAGES ||
+		    (set[i].cmd && set[i].target == NUMACLAIMS_TARGET_HOST))
 			return -EPROTO;
 	fprintf(f, "{\"domid\":%u,\"page_size\":%llu,\"nodes\":[", domid,
 		CC_PAGE_SIZE);
 	for (i = 0; i < nr; i++) {
 		total += set[i].pages;
-		if (set[i].target == NUMACLAIMS_TARGET_HOST)
+		if (set[i].target == NUMACLAIMS_TARGET_HOST || set[i].cmd)
+			continue;
+		fprintf(f, "%s{\"node\":%u,\"claimed_pages\":%llu}",
+			first ? "" : ",", set[i].target, set[i].pages);
+		first = 0;
+	}
+	/* superpage claims (API version 4), also in the total */
+	fprintf(f, "],\"superpages\":[");
+	for (i = 0, first = 1; i < nr; i++) {
+		if (set[i].cmd != NUMACLAIMS_CLAIM_SUPERPAGES)
 			continue;
 		fprintf(f, "%s{\"node\":%u,\"claimed_pages\":%llu}",
 			first ? "" : ",", set[i].target, set[i].pages);
@@ -575,10 +733,12 @@ void cc_print_populate_json(FILE *f, const struct cc_populate_report *r)
 		fprintf(f, "%d", r->node);
 	else
 		fprintf(f, "null");
-	fprintf(f, ",\"exact\":%s,\"no_refcount\":%s,\"nr_extents\":%llu"
+	fprintf(f, ",\"exact\":%s,\"no_refcount\":%s,\"superpages\":%s"
+		",\"nr_extents\":%llu"
 		",\"nr_done\":%llu,\"size_pages\":%llu,\"populated_pages\":%llu"
 		",\"error\":", r->exact ? "true" : "false",
-		r->no_refcount ? "true" : "false", r->nr_extents, r->nr_done,
+		r->no_refcount ? "true" : "false",
+		r->superpages ? "true" : "false", r->nr_extents, r->nr_done,
 		r->nr_extents << r->order, r->nr_done << r->order);
 	if (r->err)
 		fprintf(f, "\"%s\"}\n", cc_errno_name(r->err));

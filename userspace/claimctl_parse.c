@@ -246,6 +246,8 @@ struct jd {
 	long nn;
 	uint64_t node[NUMACLAIMS_MAX_NODES], ncl[NUMACLAIMS_MAX_NODES],
 		 nmem[NUMACLAIMS_MAX_NODES];
+	/* superpages (optional: claimctl before API version 4 has none) */
+	uint64_t nspcl[NUMACLAIMS_MAX_NODES], nspmem[NUMACLAIMS_MAX_NODES];
 	int nhave[NUMACLAIMS_MAX_NODES];
 	const char *bad;
 };
@@ -302,6 +304,10 @@ static void jd_value(struct jd *j, uint64_t v)
 			j->ncl[i] = v, j->nhave[i] |= 2;
 		else if (!strcmp(k, "mem_pages"))
 			j->nmem[i] = v, j->nhave[i] |= 4;
+		else if (!strcmp(k, "superpage_claimed_pages"))
+			j->nspcl[i] = v;
+		else if (!strcmp(k, "superpage_mem_pages"))
+			j->nspmem[i] = v;
 		j->have[JD_NODES] = 1;
 	}
 }
@@ -457,6 +463,8 @@ int cc_parse_domain_json(const char *text, struct numaclaims_domain_info *out,
 				       (unsigned long long)j.node[i]);
 		di->claims[j.node[i]] = j.ncl[i];
 		di->node_pages[j.node[i]] = j.nmem[i];
+		di->superpage_claims[j.node[i]] = j.nspcl[i];
+		di->superpage_pages[j.node[i]] = j.nspmem[i];
 		node_claims += j.ncl[i];
 	}
 	di->node_claims = node_claims;

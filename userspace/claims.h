@@ -41,6 +41,13 @@ extern "C" {
 #define CLAIMS_PAGE_SIZE	4096ULL
 #define CLAIMS_PAGE_SHIFT	12
 
+/**
+ * CLAIMS_MAX_ENTRIES - the largest claim set (since libclaims 1.6, API
+ * version 4): a 4 KiB entry and a superpage entry per node, plus the
+ * host-wide part.  A GET with this capacity never fails with -ERANGE.
+ */
+#define CLAIMS_MAX_ENTRIES	(2 * NUMACLAIMS_MAX_NODES + 1)
+
 /** struct claims_handle - an open /dev/numaclaims (opaque). */
 struct claims_handle;
 
@@ -152,8 +159,11 @@ int claims_domain_node_setaffinity(struct claims_handle *h, uint32_t domid,
  * @set:        the claim set.
  *
  * SET installs the whole set atomically, replacing the domain's claims, or
- * changes nothing.  GET with a capacity of NUMACLAIMS_MAX_NODES + 1 never
- * fails with -ERANGE.
+ * changes nothing.  An entry with @cmd %NUMACLAIMS_CLAIM_SUPERPAGES (API
+ * version 4) claims superpages on its node.  GET writes the 4 KiB node
+ * entries, then the superpage entries, then the host-wide part; with a
+ * capacity of %CLAIMS_MAX_ENTRIES it never fails with -ERANGE
+ * (NUMACLAIMS_MAX_NODES + 1 sufficed before superpages).
  */
 int claims_domain_claim_memory(struct claims_handle *h, uint32_t domid,
 			       uint32_t mode, uint32_t *nr_entries,
@@ -173,7 +183,10 @@ int claims_domain_claim_pages(struct claims_handle *h, uint32_t domid,
  * @nr_extents:   extents to populate.
  * @extent_order: 0 .. %NUMACLAIMS_MAX_ORDER.
  * @mem_flags:    %NUMACLAIMS_MEMF_NODE(n) | %NUMACLAIMS_MEMF_EXACT_NODE |
- *                %NUMACLAIMS_MEMF_NO_REFCOUNT.
+ *                %NUMACLAIMS_MEMF_NO_REFCOUNT | %NUMACLAIMS_MEMF_SUPERPAGE
+ *                (API version 4, @extent_order 9: superpages only, else
+ *                -ENOMEM; without it an order-9 extent is a superpage when
+ *                one may be taken, else 512 pages).
  * @gfns:         @nr_extents gfns, each aligned to 2^@extent_order.
  * @nr_done:      (out, may be NULL) extents done, also on failure, so that
  *                a builder can resume at @gfns[*nr_done].
@@ -224,6 +237,13 @@ int claims_domain_decrease_reservation_exact(struct claims_handle *h,
 /**
  * claims_domain_getinfo() - %NUMACLAIMS_IOC_DOMAIN_INFO for @domid
  * (xc_domain_getinfo_single()).  @info is overwritten.
+ *
+ * @superpage_claims and @superpage_pages (API version 4) read 0 from an
+ * older module.  Programs built against a header before API version 4 keep
+ * the LIBCLAIMS_1.0 version, which writes only
+ * %NUMACLAIMS_DOMAIN_INFO_SIZE_VER1 bytes (likewise
+ * claims_domain_getinfo_next(), and claims_domain_list(), whose 1.5
+ * version returns an array of structures of that size).
  */
 int claims_domain_getinfo(struct claims_handle *h, uint32_t domid,
 			  struct numaclaims_domain_info *info);
@@ -273,6 +293,13 @@ int claims_domain_numa(const struct numaclaims_domain_info *di,
 
 /**
  * claims_physinfo() - %NUMACLAIMS_IOC_HOST_INFO (xc_physinfo()).
+ *
+ * A module of API version 1, 2 or 3 leaves the version-4 tail
+ * (@superpages: every node's superpages) 0.  Programs built against a
+ * header before API version 4 keep calling the LIBCLAIMS_1.0 version of
+ * this function, which writes only the version-3 size
+ * (%NUMACLAIMS_HOST_INFO_SIZE_VER3) of @info; programs built with this
+ * header get LIBCLAIMS_1.6's, which writes the whole structure.
  *
  * A module of API version 1 fills only the version-1 part of @info: the
  * version-2 tail (@total_held_pages, @held_pages) then reads 0.  A module
@@ -465,7 +492,21 @@ int claims_node_distance(int from, int to);
 
 /** CLAIMS_PLAN_SPREAD - allow rule 3, a spread with a host-wide part. */
 #define CLAIMS_PLAN_SPREAD	(1U << 0)
-#define CLAIMS_PLAN_FLAGS	CLAIMS_PLAN_SPREAD
+/**
+ * CLAIMS_PLAN_SUPERPAGES - (LIBCLAIMS_1.6, API version 4) plan the memory
+ * as superpages: @pages must be a multiple of %NUMACLAIMS_SUPERPAGE_PAGES
+ * (2 MiB), the capacity of a node is its unclaimed superpages (the
+ * topology's @free_pages are those, see
+ * claims_plan_topology_read_flags(), rounded down to 2 MiB;
+ * @host_free_pages is not used), every part is whole 2 MiB and every entry
+ * of the set has @cmd %NUMACLAIMS_CLAIM_SUPERPAGES.  Rules 1 and 2 only:
+ * with %CLAIMS_PLAN_SPREAD -EINVAL, as superpages have no host-wide claim.
+ * Populate each part on its node at order 9 with
+ * %NUMACLAIMS_MEMF_SUPERPAGE | %NUMACLAIMS_MEMF_EXACT_NODE.  Older
+ * libclaims refuse the flag (-EINVAL).
+ */
+#define CLAIMS_PLAN_SUPERPAGES	(1U << 1)
+#define CLAIMS_PLAN_FLAGS	(CLAIMS_PLAN_SPREAD | CLAIMS_PLAN_SUPERPAGES)
 /** CLAIMS_PLAN_NO_NODE - @cpu_node value: no CPU node given. */
 #define CLAIMS_PLAN_NO_NODE	(-1)
 /** CLAIMS_PLAN_ATTEMPTS - installs claims_build_claim() tries by default. */
@@ -505,7 +546,7 @@ enum claims_plan_policy {
  *                 10 is local, so 10 means one node).
  * @max_nodes:     0, or the most nodes a plan may use (1: one node only,
  *                 e.g. for a VMM backend that cannot be split).
- * @flags:         %CLAIMS_PLAN_SPREAD.
+ * @flags:         %CLAIMS_PLAN_SPREAD, %CLAIMS_PLAN_SUPERPAGES.
  * @max_attempts:  claims_build_claim(): plans installed at most (lost
  *                 races + 1), 1 .. %CLAIMS_PLAN_MAX_ATTEMPTS; 0 means
  *                 %CLAIMS_PLAN_ATTEMPTS.
@@ -541,7 +582,10 @@ enum claims_plan_kind {
  * @kind:         enum claims_plan_kind.
  * @nr_entries:   entries in @set.
  * @set:          the claim set, node entries in ascending node order, then
- *                the host-wide part if any: what CLAIM_SET installs.
+ *                the host-wide part if any: what CLAIM_SET installs.  At
+ *                most NUMACLAIMS_MAX_NODES + 1 entries: a plan's node
+ *                entries are all 4 KiB or (%CLAIMS_PLAN_SUPERPAGES) all
+ *                superpage entries.
  * @nodemask:     the plan's nodes: every node of @set (populate each node
  *                part with NUMACLAIMS_MEMF_NODE(n) |
  *                NUMACLAIMS_MEMF_EXACT_NODE), and for a @vcpus plan a node
@@ -574,7 +618,8 @@ struct claims_plan {
  * @pool_nodes:      nodes with a pool (claim targets).
  * @free_pages:      per node: unclaimed pages (avail - outstanding claims,
  *                   plus the planned domain's own claim there); 0 for a
- *                   node without a pool.
+ *                   node without a pool.  For a %CLAIMS_PLAN_SUPERPAGES
+ *                   request: the node's unclaimed superpages, in pages.
  * @host_free_pages: unclaimed pages host-wide (total avail - all
  *                   outstanding claims, plus the domain's own).
  * @cpus:            CPUs (logical) of each node.
@@ -654,6 +699,19 @@ int claims_node_cores(const char *sysfs_root, int node);
  */
 int claims_plan_topology_read(struct claims_handle *h, uint32_t domid,
 			      struct claims_plan_topology *t);
+
+/**
+ * claims_plan_topology_read_flags() - claims_plan_topology_read() for a
+ * request with @flags (LIBCLAIMS_1.6): with %CLAIMS_PLAN_SUPERPAGES,
+ * @free_pages[n] are node n's unclaimed superpages (free superpages minus
+ * the superpage claims of other domains than @domid) and @host_free_pages
+ * their sum; other flags change nothing.
+ *
+ * Return: as claims_plan_topology_read(); -EINVAL also for an unknown flag.
+ */
+int claims_plan_topology_read_flags(struct claims_handle *h, uint32_t domid,
+				    uint32_t flags,
+				    struct claims_plan_topology *t);
 
 /**
  * claims_plan() - claims_plan_topology_read() then claims_plan_compute():
@@ -777,18 +835,24 @@ int claims_parse_size(const char *s, uint64_t *pages, char *err,
  * claims_parse_claims() - a claim set as claimctl and the Python binding
  * take it.
  * @s:      "clear" (the set {host: 0}, releasing every claim), or
- *          TARGET:SIZE entries separated by commas (spaces or tabs after
- *          a comma are fine); TARGET is a node number (ASCII decimal, 0
- *          to NUMACLAIMS_MAX_NODES - 1), host (the host-wide part) or
- *          legacy (SIZE is the domain's total target; only alone); SIZE
- *          as claims_parse_size().
+ *          TARGET:SIZE[:PAGESIZE] entries separated by commas (spaces or
+ *          tabs after a comma are fine); TARGET is a node number (ASCII
+ *          decimal, 0 to NUMACLAIMS_MAX_NODES - 1), host (the host-wide
+ *          part) or legacy (SIZE is the domain's total target; only
+ *          alone); SIZE as claims_parse_size().  PAGESIZE (since
+ *          libclaims 1.6) is 2M for superpages (any spelling of 2 MiB:
+ *          2M, 2MiB, 2048K, 512p), or 4K, the default: "0:4G:2M" claims
+ *          4 GiB of node 0's superpages (@cmd
+ *          %NUMACLAIMS_CLAIM_SUPERPAGES), whose SIZE must be a multiple of
+ *          2 MiB; superpages are claimed on nodes only, never host or
+ *          legacy.  A node may have one 4 KiB and one superpage entry.
  * @set:    (out) room for @max entries, in the order given.
- * @max:    entries @set holds (NUMACLAIMS_MAX_NODES + 1 for any set).
+ * @max:    entries @set holds (%CLAIMS_MAX_ENTRIES for any set).
  * @nr:     (out) entries parsed.
  * @err, @errlen: as claims_parse_size().
  *
- * A target listed twice, legacy with other entries and an empty entry
- * are refused.
+ * A target listed twice (for the same page size), legacy with other
+ * entries and an empty entry are refused.
  *
  * Return: 0; -EINVAL, -ERANGE (a size too large), -E2BIG (more than @max
  * entries).  No total overflows: each size is below 2^52 pages.  @set and @nr are undefined on failure.
@@ -801,13 +865,20 @@ int claims_parse_claims(const char *s, struct numaclaims_claim *set,
  * with the next step: "node 0 has only 120 MiB unclaimed, 100 GiB asked;
  * claim less or on another node" (LIBCLAIMS_1.5).
  * @err:  the positive errno claims_domain_claim_memory() returned (ENOMEM,
- *        ENOENT, EINVAL, E2BIG; any other gives "").
+ *        ENOENT, EINVAL, E2BIG; any other gives "").  A superpage entry
+ *        that does not fit (since libclaims 1.6) is explained from the
+ *        node's superpages: "node 0 has only 6 MiB of unclaimed
+ *        superpages, 8 MiB asked; claim less, on another node, or as
+ *        4 KiB pages (without :2M)".
  * @set, @nr: the set that was refused.
  * @hi:   claims_physinfo() read after the failure, or NULL.
  * @di:   the domain's claims_domain_getinfo() read after it, or NULL.
  * @buf, @len: (out) the clause, "" if there is nothing to say.
  *
- * Advice only: the host may have changed since.  No device access.
+ * Advice only: the host may have changed since.  No device access.  The
+ * superpage fields of @hi and @di (API version 4) are read only for a set
+ * with a superpage entry, so a caller built against an older header may
+ * pass its smaller structures for sets without one.
  *
  * Return: 0; -EINVAL (@buf NULL or @len 0, @set NULL with @nr).
  */

@@ -14,20 +14,65 @@
 #include "claims.h"
 #include "text.h"
 
+/* Does @set have a superpage entry?  Only then are the v4 tails read. */
+static int dg_has_superpages(const struct numaclaims_claim *set, uint32_t nr)
+{
+	uint32_t i;
+
+	for (i = 0; i < nr; i++)
+		if (set[i].cmd == NUMACLAIMS_CLAIM_SUPERPAGES)
+			return 1;
+	return 0;
+}
+
+/* ENOMEM for superpage entry @c: its node's superpages; 1 if said. */
+static int dg_superpages_nomem(const struct numaclaims_claim *c,
+			       const struct numaclaims_host_info *hi,
+			       const struct numaclaims_domain_info *di,
+			       char *buf, size_t len)
+{
+	uint32_t node = c->target;
+	char h1[40], h2[40];
+	__u64 own, can;
+
+	if (node >= NUMACLAIMS_MAX_NODES || !text_node_has_pool(hi, node))
+		return 0;
+	if (!hi->superpages[node].reserved_pages) {
+		text_fail(0, buf, len,
+			"node %u has no superpages (module parameters superpage_pool_mb, node_superpage_mb); claim 4 KiB pages there (without :2M) or superpages on a node that has them",
+			node);
+		return 1;
+	}
+	own = di ? di->superpage_claims[node] : 0;
+	can = text_node_sp_claimable(hi, node, own);
+	if (c->pages <= can)
+		return 0;
+	text_fail(0, buf, len,
+		"node %u has only %s of unclaimed superpages, %s asked; claim less, on another node, or as 4 KiB pages (without :2M)",
+		node, text_format_human(h1, sizeof(h1), can),
+		text_format_human(h2, sizeof(h2), c->pages));
+	return 1;
+}
+
 int claims_claim_diagnose(int err, const struct numaclaims_claim *set,
 			  uint32_t nr, const struct numaclaims_host_info *hi,
 			  const struct numaclaims_domain_info *di, char *buf,
 			  size_t len)
 {
 	char h1[40], h2[40], h3[40], nodes[200];
-	__u64 total = 0;
+	__u64 total = 0, total4k = 0;
 	uint32_t i;
+	int sp;
 
 	if (!buf || !len || (nr && !set))
 		return -EINVAL;
 	buf[0] = '\0';
-	for (i = 0; i < nr; i++)
+	sp = dg_has_superpages(set, nr);
+	for (i = 0; i < nr; i++) {
 		total += set[i].pages;
+		if (set[i].cmd != NUMACLAIMS_CLAIM_SUPERPAGES)
+			total4k += set[i].pages;
+	}
 	switch (err) {
 	case ENOENT:
 		for (i = 0; hi && i < nr; i++) {
@@ -45,7 +90,7 @@ int claims_claim_diagnose(int err, const struct numaclaims_claim *set,
 		return 0;
 	case E2BIG:
 		text_fail(0, buf, len,
-			"a claim set has at most one entry per node plus one host entry");
+			"a claim set has at most one entry per node plus one host entry (with superpages, API version 4: one 4 KiB and one superpage entry per node, plus one host entry)");
 		return 0;
 	case ENOMEM:
 		if (!hi)
@@ -56,6 +101,12 @@ int claims_claim_diagnose(int err, const struct numaclaims_claim *set,
 				       di->claims[node] : 0;
 			__u64 can;
 
+			if (set[i].cmd == NUMACLAIMS_CLAIM_SUPERPAGES) {
+				if (dg_superpages_nomem(&set[i], hi, di, buf,
+							len))
+					return 0;
+				continue;
+			}
 			if (node >= NUMACLAIMS_TARGET_SPECIAL ||
 			    !text_node_has_pool(hi, node))
 				continue;
@@ -70,6 +121,8 @@ int claims_claim_diagnose(int err, const struct numaclaims_claim *set,
 				return 0;
 			}
 		}
+		/* the host-wide check counts 4 KiB claims only */
+		total = total4k;
 		if (nr == 1 && set[0].target == NUMACLAIMS_TARGET_LEGACY && di)
 			total = set[0].pages > di->tot_pages ?
 				set[0].pages - di->tot_pages : 0;
@@ -117,6 +170,19 @@ int claims_claim_diagnose(int err, const struct numaclaims_claim *set,
 				text_format_human(h2, sizeof(h2), di->tot_pages),
 				text_format_human(h3, sizeof(h3), total),
 				di->domid);
+			return 0;
+		}
+		if (sp) {
+			for (i = 0; i < nr; i++)
+				if (set[i].cmd == NUMACLAIMS_CLAIM_SUPERPAGES &&
+				    (set[i].target >= NUMACLAIMS_TARGET_SPECIAL ||
+				     set[i].pages % NUMACLAIMS_SUPERPAGE_PAGES)) {
+					text_fail(0, buf, len,
+						"a superpage claim is on a node and whole 2 MiB (NODE:SIZE:2M)");
+					return 0;
+				}
+			text_fail(0, buf, len,
+				"superpage claims need a module of API version 4 (claimctl version); claim 4 KiB pages (without :2M)");
 			return 0;
 		}
 		text_fail(0, buf, len, "the module refused the claim set as malformed");

@@ -280,6 +280,17 @@ int claims_domain_decrease_reservation_exact(struct claims_handle *h,
 	return done == nr_extents ? 0 : -EBUSY;
 }
 
+/*
+ * The calls whose structures grew in API version 4: in the shared library
+ * NAME_v4 is NAME@@LIBCLAIMS_1.6 (the default, what callers built with
+ * this header bind to) and NAME_ver1/_ver3 below the old version.
+ */
+#ifdef CLAIMS_SHARED
+#define CLAIMS_V4(name)	name##_v4
+#else
+#define CLAIMS_V4(name)	name
+#endif
+
 static int claims_getinfo_flags(struct claims_handle *h, uint32_t domid,
 				uint32_t flags,
 				struct numaclaims_domain_info *info)
@@ -295,19 +306,19 @@ static int claims_getinfo_flags(struct claims_handle *h, uint32_t domid,
 	return ret < 0 ? ret : 0;
 }
 
-int claims_domain_getinfo(struct claims_handle *h, uint32_t domid,
+int CLAIMS_V4(claims_domain_getinfo)(struct claims_handle *h, uint32_t domid,
 			  struct numaclaims_domain_info *info)
 {
 	return claims_getinfo_flags(h, domid, 0, info);
 }
 
-int claims_domain_getinfo_next(struct claims_handle *h, uint32_t first_domid,
+int CLAIMS_V4(claims_domain_getinfo_next)(struct claims_handle *h, uint32_t first_domid,
 			       struct numaclaims_domain_info *info)
 {
 	return claims_getinfo_flags(h, first_domid, NUMACLAIMS_INFO_NEXT, info);
 }
 
-int claims_domain_list(struct claims_handle *h,
+int CLAIMS_V4(claims_domain_list)(struct claims_handle *h,
 		       struct numaclaims_domain_info **doms, size_t *nr)
 {
 	struct numaclaims_domain_info *list = NULL, *grown;
@@ -350,6 +361,102 @@ int claims_domain_list(struct claims_handle *h,
 	return 0;
 }
 
+#ifdef CLAIMS_SHARED
+/*
+ * libclaims.so.1's ABI for programs built before API version 4
+ * (LIBCLAIMS_1.0 .. 1.5): struct numaclaims_domain_info was
+ * NUMACLAIMS_DOMAIN_INFO_SIZE_VER1 bytes and struct numaclaims_host_info
+ * NUMACLAIMS_HOST_INFO_SIZE_VER3; their callers' buffers are that small.
+ * These versions write no more than that; programs built with this header
+ * bind to the LIBCLAIMS_1.6 versions (the functions above).  Only in the
+ * shared library (-DCLAIMS_SHARED): the static one is linked with the
+ * header it was built with.
+ */
+_Static_assert(sizeof(struct numaclaims_domain_info) ==
+	       NUMACLAIMS_DOMAIN_INFO_SIZE_VER1 + 16 * NUMACLAIMS_MAX_NODES,
+	       "the version-4 tail of DOMAIN_INFO");
+_Static_assert(sizeof(struct numaclaims_host_info) ==
+	       NUMACLAIMS_HOST_INFO_SIZE_VER3 +
+	       sizeof(struct numaclaims_node_superpages) * NUMACLAIMS_MAX_NODES,
+	       "the version-4 tail of HOST_INFO");
+
+int claims_domain_getinfo_ver1(struct claims_handle *h, uint32_t domid,
+			       void *info);
+int claims_domain_getinfo_next_ver1(struct claims_handle *h,
+				    uint32_t first_domid, void *info);
+int claims_physinfo_ver3(struct claims_handle *h, void *info);
+int claims_domain_list_ver1(struct claims_handle *h, void **doms, size_t *nr);
+
+static int claims_getinfo_small(struct claims_handle *h, uint32_t domid,
+				uint32_t flags, void *info)
+{
+	struct numaclaims_domain_info full;
+	int ret;
+
+	if (!info)
+		return -EINVAL;
+	ret = claims_getinfo_flags(h, domid, flags, &full);
+	if (!ret)
+		memcpy(info, &full, NUMACLAIMS_DOMAIN_INFO_SIZE_VER1);
+	return ret;
+}
+
+int claims_domain_getinfo_ver1(struct claims_handle *h, uint32_t domid,
+			       void *info)
+{
+	return claims_getinfo_small(h, domid, 0, info);
+}
+
+int claims_domain_getinfo_next_ver1(struct claims_handle *h,
+				    uint32_t first_domid, void *info)
+{
+	return claims_getinfo_small(h, first_domid, NUMACLAIMS_INFO_NEXT, info);
+}
+
+int claims_physinfo_ver3(struct claims_handle *h, void *info)
+{
+	struct numaclaims_host_info full;
+	int ret;
+
+	if (!info)
+		return -EINVAL;
+	ret = claims_physinfo(h, &full);
+	if (!ret)
+		memcpy(info, &full, NUMACLAIMS_HOST_INFO_SIZE_VER3);
+	return ret;
+}
+
+int claims_domain_list_ver1(struct claims_handle *h, void **doms, size_t *nr)
+{
+	struct numaclaims_domain_info *list;
+	size_t i;
+	int ret;
+
+	if (!doms || !nr)
+		return -EINVAL;
+	ret = claims_domain_list(h, &list, nr);
+	if (ret) {
+		*doms = NULL;
+		return ret;
+	}
+	/* the entries packed at the old stride, in place (it only shrinks) */
+	for (i = 0; i < *nr; i++)
+		memmove((char *)list + i * NUMACLAIMS_DOMAIN_INFO_SIZE_VER1,
+			&list[i], NUMACLAIMS_DOMAIN_INFO_SIZE_VER1);
+	*doms = list;
+	return 0;
+}
+
+__asm__(".symver claims_domain_getinfo_ver1,claims_domain_getinfo@LIBCLAIMS_1.0");
+__asm__(".symver claims_domain_getinfo_next_ver1,claims_domain_getinfo_next@LIBCLAIMS_1.0");
+__asm__(".symver claims_physinfo_ver3,claims_physinfo@LIBCLAIMS_1.0");
+__asm__(".symver claims_domain_list_ver1,claims_domain_list@LIBCLAIMS_1.5");
+__asm__(".symver claims_domain_getinfo_v4,claims_domain_getinfo@@LIBCLAIMS_1.6");
+__asm__(".symver claims_domain_getinfo_next_v4,claims_domain_getinfo_next@@LIBCLAIMS_1.6");
+__asm__(".symver claims_physinfo_v4,claims_physinfo@@LIBCLAIMS_1.6");
+__asm__(".symver claims_domain_list_v4,claims_domain_list@@LIBCLAIMS_1.6");
+#endif /* CLAIMS_SHARED */
+
 int claims_domain_numa(const struct numaclaims_domain_info *di,
 		       uint64_t pool_nodes, struct claims_domain_numa *m)
 {
@@ -370,7 +477,7 @@ int claims_domain_numa(const struct numaclaims_domain_info *di,
 	return 0;
 }
 
-int claims_physinfo(struct claims_handle *h, struct numaclaims_host_info *info)
+int CLAIMS_V4(claims_physinfo)(struct claims_handle *h, struct numaclaims_host_info *info)
 {
 	int ret;
 

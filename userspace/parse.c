@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * libclaims: sizes and claim sets as text (LIBCLAIMS_1.5), the one grammar
- * claimctl and the Python binding both parse with.  No device access; the
+ * libclaims: sizes and claim sets as text (LIBCLAIMS_1.5; superpage entries
+ * NODE:SIZE:2M since 1.6), the one grammar claimctl and the Python binding
+ * both parse with.  No device access; the
  * functions return 0 or -errno and never touch errno.
  *
  * Copyright (C) 2026 The numaclaims authors.
@@ -86,26 +87,50 @@ int claims_parse_size(const char *s, uint64_t *pages, char *err, size_t errlen)
 	return 0;
 }
 
-static const char *cp_target_name(uint32_t target, char *buf, size_t len)
+static const char *cp_target_name(const struct numaclaims_claim *c,
+				  char *buf, size_t len)
 {
-	if (target == NUMACLAIMS_TARGET_HOST)
+	if (c->target == NUMACLAIMS_TARGET_HOST)
 		return "host";
-	if (target == NUMACLAIMS_TARGET_LEGACY)
+	if (c->target == NUMACLAIMS_TARGET_LEGACY)
 		return "legacy";
-	snprintf(buf, len, "node %u", target);
+	if (c->cmd == NUMACLAIMS_CLAIM_SUPERPAGES)
+		snprintf(buf, len, "node %u (superpages, :2M)", c->target);
+	else
+		snprintf(buf, len, "node %u", c->target);
 	return buf;
 }
 
-/* One "TARGET:SIZE" of @len bytes at @item. */
+/*
+ * The optional third field of an entry, its page size: 4K (the default,
+ * 4 KiB pages) or 2M (superpages), in any spelling of a size (2M, 2MiB,
+ * 2048K, 512p).  *@sp: 1 for superpages.
+ */
+static int cp_page_size(const char *ps, const char *entry, int *sp,
+			char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (claims_parse_size(ps, &v, NULL, 0) == 0 &&
+	    (v == 1 || v == NUMACLAIMS_SUPERPAGE_PAGES)) {
+		*sp = v == NUMACLAIMS_SUPERPAGE_PAGES;
+		return 0;
+	}
+	return text_fail(-EINVAL, err, errlen,
+		       "bad page size '%s' in claim entry '%s': write NODE:SIZE:2M for superpages (2 MiB) or NODE:SIZE for 4 KiB pages",
+		       ps, entry);
+}
+
+/* One "TARGET:SIZE[:PAGESIZE]" of @len bytes at @item. */
 static int cp_claim_item(const char *item, size_t len,
 			 struct numaclaims_claim *entry, char *err,
 			 size_t errlen)
 {
-	char buf[128], ebuf[256];
+	char buf[128], whole[128], ebuf[256];
 	const char *end;
+	char *colon, *ps;
 	uint64_t v;
-	char *colon;
-	int ret;
+	int ret, sp = 0;
 
 	if (len == 0)
 		return text_fail(-EINVAL, err, errlen,
@@ -115,33 +140,48 @@ static int cp_claim_item(const char *item, size_t len,
 			       "claim entry '%.40s...' is too long", item);
 	memcpy(buf, item, len);
 	buf[len] = '\0';
+	memcpy(whole, buf, len + 1);
 	colon = strchr(buf, ':');
 	if (!colon)
 		return text_fail(-EINVAL, err, errlen,
-			       "bad claim entry '%s': expected NODE:SIZE, host:SIZE or legacy:SIZE",
+			       "bad claim entry '%s': expected NODE:SIZE, NODE:SIZE:2M (superpages), host:SIZE or legacy:SIZE",
 			       buf);
 	*colon = '\0';
-	entry->cmd = 0;
-	if (!strcmp(buf, "host")) {
-		entry->target = NUMACLAIMS_TARGET_HOST;
-	} else if (!strcmp(buf, "legacy")) {
-		entry->target = NUMACLAIMS_TARGET_LEGACY;
+	ps = strchr(colon + 1, ':');
+	if (ps) {
+		*ps++ = '\0';
+		ret = cp_page_size(ps, whole, &sp, err, errlen);
+		if (ret)
+			return ret;
+	}
+	entry->cmd = sp ? NUMACLAIMS_CLAIM_SUPERPAGES : NUMACLAIMS_CLAIM_PAGES_CMD;
+	if (!strcmp(buf, "host") || !strcmp(buf, "legacy")) {
+		if (sp)
+			return text_fail(-EINVAL, err, errlen,
+				       "bad claim entry '%s': superpages are claimed on a node (NODE:SIZE:2M), never %s",
+				       whole, buf);
+		entry->target = !strcmp(buf, "host") ? NUMACLAIMS_TARGET_HOST :
+						      NUMACLAIMS_TARGET_LEGACY;
 	} else {
 		ret = text_digits(buf, &v, &end);
 		if (ret == -EINVAL || (!ret && *end))
 			return text_fail(-EINVAL, err, errlen,
-				       "bad node '%s' in claim entry '%s:%s': a target is a node number (0 to %d, ASCII decimal), host or legacy",
-				       buf, buf, colon + 1, NUMACLAIMS_MAX_NODES - 1);
+				       "bad node '%s' in claim entry '%s': a target is a node number (0 to %d, ASCII decimal), host or legacy",
+				       buf, whole, NUMACLAIMS_MAX_NODES - 1);
 		if (ret || v >= NUMACLAIMS_MAX_NODES)
 			return text_fail(-EINVAL, err, errlen,
-				       "bad node '%s' in claim entry '%s:%s': numaclaims manages nodes 0 to %d",
-				       buf, buf, colon + 1, NUMACLAIMS_MAX_NODES - 1);
+				       "bad node '%s' in claim entry '%s': numaclaims manages nodes 0 to %d",
+				       buf, whole, NUMACLAIMS_MAX_NODES - 1);
 		entry->target = (uint32_t)v;
 	}
 	ret = claims_parse_size(colon + 1, &v, ebuf, sizeof(ebuf));
 	if (ret)
-		return text_fail(ret, err, errlen, "%s in claim entry '%s:%s'",
-			       ebuf, buf, colon + 1);
+		return text_fail(ret, err, errlen, "%s in claim entry '%s'",
+			       ebuf, whole);
+	if (sp && v % NUMACLAIMS_SUPERPAGE_PAGES)
+		return text_fail(-EINVAL, err, errlen,
+			       "size '%s' is not a multiple of the 2 MiB superpage size in claim entry '%s' (superpages are claimed whole)",
+			       colon + 1, whole);
 	entry->pages = v;
 	return 0;
 }
@@ -157,7 +197,7 @@ int claims_parse_claims(const char *s, struct numaclaims_claim *set,
 		return text_fail(-EINVAL, err, errlen, "no claim set");
 	if (!*s)
 		return text_fail(-EINVAL, err, errlen,
-			       "empty claim set: expected e.g. 0:1G,1:512M,host:256M, legacy:2G or clear");
+			       "empty claim set: expected e.g. 0:1G,1:512M,host:256M, 0:4G:2M (superpages), legacy:2G or clear");
 	if (!strcmp(s, "clear")) {
 		set[0] = (struct numaclaims_claim){
 			.pages = 0, .target = NUMACLAIMS_TARGET_HOST,
@@ -169,7 +209,7 @@ int claims_parse_claims(const char *s, struct numaclaims_claim *set,
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 		struct numaclaims_claim entry;
-		char name[32];
+		char name[48];
 
 		if (count == max)
 			return text_fail(-E2BIG, err, errlen,
@@ -178,10 +218,11 @@ int claims_parse_claims(const char *s, struct numaclaims_claim *set,
 		if (ret)
 			return ret;
 		for (i = 0; i < count; i++)
-			if (set[i].target == entry.target)
+			if (set[i].target == entry.target &&
+			    set[i].cmd == entry.cmd)
 				return text_fail(-EINVAL, err, errlen,
 					       "%s is listed twice in the claim set",
-					       cp_target_name(entry.target, name,
+					       cp_target_name(&entry, name,
 							      sizeof(name)));
 		if ((entry.target == NUMACLAIMS_TARGET_LEGACY ||
 		     (count && set[0].target == NUMACLAIMS_TARGET_LEGACY)) &&

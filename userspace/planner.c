@@ -38,6 +38,7 @@ struct pl {
 	const struct claims_plan_topology *t;
 	const struct claims_plan_request *r;
 	int cpu;			/* cpu_node or -1 */
+	int sp;				/* CLAIMS_PLAN_SUPERPAGES: whole 2 MiB */
 	uint32_t max_nodes;
 	const uint32_t *ncpu;		/* what @vcpus counts: cores or CPUs */
 	int cand[NUMACLAIMS_MAX_NODES];	/* nodes that may take memory */
@@ -321,8 +322,12 @@ static void split(const struct pl *pl, uint64_t mask, uint64_t *part)
 			/* evenly: a share rounded up to 2 MiB, least room first */
 			uint64_t share = (left + (n - i) - 1) / (n - i);
 
-			/* rounded up unless that leaves the next nodes nothing */
-			if (((share + PL_ALIGN - 1) & ~(PL_ALIGN - 1)) < left)
+			/*
+			 * rounded up unless that leaves the next nodes nothing
+			 * (superpages: always, rooms and size are whole 2 MiB)
+			 */
+			if (pl->sp ||
+			    ((share + PL_ALIGN - 1) & ~(PL_ALIGN - 1)) < left)
 				share = (share + PL_ALIGN - 1) & ~(PL_ALIGN - 1);
 			p = room < share ? room : share;
 			p = p < left ? p : left;
@@ -332,7 +337,9 @@ static void split(const struct pl *pl, uint64_t mask, uint64_t *part)
 	}
 }
 
-static void emit(struct claims_plan *p, const uint64_t *part, uint64_t host)
+/* @cmd: the node entries' (NUMACLAIMS_CLAIM_SUPERPAGES for superpages). */
+static void emit(struct claims_plan *p, const uint64_t *part, uint64_t host,
+		 uint32_t cmd)
 {
 	int n;
 
@@ -340,7 +347,7 @@ static void emit(struct claims_plan *p, const uint64_t *part, uint64_t host)
 		if (!part[n])
 			continue;
 		p->set[p->nr_entries++] = (struct numaclaims_claim){
-			.pages = part[n], .target = (uint32_t)n };
+			.pages = part[n], .target = (uint32_t)n, .cmd = cmd };
 		p->nodemask |= 1ULL << n;
 	}
 	if (host) {
@@ -363,6 +370,11 @@ static int check_input(const struct claims_plan_topology *t,
 	for (i = 0; i < 3; i++)
 		if (r->reserved[i])
 			return -EINVAL;
+	/* superpages: whole 2 MiB, on nodes only (no host-wide part) */
+	if ((r->flags & CLAIMS_PLAN_SUPERPAGES) &&
+	    ((r->flags & CLAIMS_PLAN_SPREAD) ||
+	     r->pages % NUMACLAIMS_SUPERPAGE_PAGES))
+		return -EINVAL;
 	if (!t->nr_nodes || t->nr_nodes > NUMACLAIMS_MAX_NODES || t->pad)
 		return -EINVAL;
 	all = t->nr_nodes == 64 ? ~0ULL : (1ULL << t->nr_nodes) - 1;
@@ -408,7 +420,7 @@ static int plan_nodes(struct pl *pl, struct claims_plan *p)
 		if (!mask)
 			continue;
 		split(pl, mask, part);
-		emit(p, part, 0);
+		emit(p, part, 0, pl->sp ? NUMACLAIMS_CLAIM_SUPERPAGES : 0);
 		p->nodemask = mask;	/* also a node only there for its CPUs */
 		p->kind = k == 1 ? CLAIMS_PLAN_ONE_NODE : CLAIMS_PLAN_NODES;
 		return 1;
@@ -423,10 +435,49 @@ int claims_plan_compute(const struct claims_plan_topology *t,
 	return claims_plan_compute_cores(t, NULL, r, p);
 }
 
+static int plan_compute(const struct claims_plan_topology *t,
+			const uint32_t *cores,
+			const struct claims_plan_request *r,
+			struct claims_plan *p);
+
+/*
+ * CLAIMS_PLAN_SUPERPAGES: the same rules on a copy of @t whose free_pages
+ * (the nodes' unclaimed superpages) are whole 2 MiB and whose host-wide
+ * room is their sum (superpage claims are not in the host's 4 KiB total).
+ */
 int claims_plan_compute_cores(const struct claims_plan_topology *t,
 			      const uint32_t *cores,
 			      const struct claims_plan_request *r,
 			      struct claims_plan *p)
+{
+	struct claims_plan_topology *c;
+	uint32_t n;
+	int ret;
+
+	if (!t || !r || !(r->flags & CLAIMS_PLAN_SUPERPAGES) ||
+	    !t->nr_nodes || t->nr_nodes > NUMACLAIMS_MAX_NODES)
+		return plan_compute(t, cores, r, p);
+	c = malloc(sizeof(*c));
+	if (!c) {
+		if (p)
+			memset(p, 0, sizeof(*p));
+		return -ENOMEM;
+	}
+	*c = *t;
+	c->host_free_pages = 0;
+	for (n = 0; n < c->nr_nodes; n++) {
+		c->free_pages[n] &= ~((uint64_t)NUMACLAIMS_SUPERPAGE_PAGES - 1);
+		c->host_free_pages += c->free_pages[n];
+	}
+	ret = plan_compute(c, cores, r, p);
+	free(c);
+	return ret;
+}
+
+static int plan_compute(const struct claims_plan_topology *t,
+			const uint32_t *cores,
+			const struct claims_plan_request *r,
+			struct claims_plan *p)
 {
 	uint64_t allowed, eligible = 0;
 	uint64_t part[NUMACLAIMS_MAX_NODES] = { 0 };
@@ -446,6 +497,7 @@ int claims_plan_compute_cores(const struct claims_plan_topology *t,
 		smt |= cores[n] < t->cpus[n];
 	}
 	pl.cpu = r->cpu_node;
+	pl.sp = !!(r->flags & CLAIMS_PLAN_SUPERPAGES);
 	pl.max_nodes = r->max_nodes ? r->max_nodes : NUMACLAIMS_MAX_NODES;
 	allowed = t->pool_nodes & (r->allowed_nodes ? r->allowed_nodes : ~0ULL);
 	if (!allowed)
@@ -505,7 +557,7 @@ int claims_plan_compute_cores(const struct claims_plan_topology *t,
 			mask = m;
 			used++;
 		}
-		emit(p, part, left);
+		emit(p, part, left, 0);
 		p->kind = CLAIMS_PLAN_HOST_SPREAD;
 	}
 done:
@@ -525,12 +577,19 @@ done:
 int claims_plan_topology_read(struct claims_handle *h, uint32_t domid,
 			      struct claims_plan_topology *t)
 {
+	return claims_plan_topology_read_flags(h, domid, 0, t);
+}
+
+int claims_plan_topology_read_flags(struct claims_handle *h, uint32_t domid,
+				    uint32_t flags,
+				    struct claims_plan_topology *t)
+{
 	struct numaclaims_host_info hi;
 	struct numaclaims_domain_info di;
 	int ret, a, b, numa;
 	uint32_t n;
 
-	if (!t)
+	if (!t || (flags & ~CLAIMS_PLAN_FLAGS))
 		return -EINVAL;
 	memset(t, 0, sizeof(*t));
 	ret = claims_physinfo(h, &hi);
@@ -557,8 +616,18 @@ int claims_plan_topology_read(struct claims_handle *h, uint32_t domid,
 			  ni->outstanding_claims - di.claims[n] : 0;
 		t->free_pages[n] = ni->avail_pages > claimed ?
 				   ni->avail_pages - claimed : 0;
+		if (flags & CLAIMS_PLAN_SUPERPAGES) {
+			const struct numaclaims_node_superpages *sp =
+				&hi.superpages[n];
+
+			claimed = sp->outstanding_claims > di.superpage_claims[n] ?
+				  sp->outstanding_claims - di.superpage_claims[n] : 0;
+			t->free_pages[n] = sp->free_pages > claimed ?
+					   sp->free_pages - claimed : 0;
+			t->host_free_pages += t->free_pages[n];
+		}
 	}
-	{
+	if (!(flags & CLAIMS_PLAN_SUPERPAGES)) {
 		uint64_t claimed = hi.outstanding_claims > di.outstanding_pages ?
 				   hi.outstanding_claims - di.outstanding_pages : 0;
 
@@ -625,7 +694,7 @@ int claims_plan_like(const struct numaclaims_domain_info *orig,
 	host = orig->outstanding_pages - orig->node_claims;
 	if (total + host < total || !(total + host))
 		return -EINVAL;
-	emit(p, part, host);
+	emit(p, part, host, 0);
 	p->cpu_nodemask = p->nodemask;
 	p->kind = host ? CLAIMS_PLAN_HOST_SPREAD :
 		  popcount64(p->nodemask) == 1 ? CLAIMS_PLAN_ONE_NODE :
@@ -785,7 +854,8 @@ int claims_plan(struct claims_handle *h, uint32_t domid,
 	if (!p)
 		return -EINVAL;
 	memset(p, 0, sizeof(*p));
-	ret = claims_plan_topology_read(h, domid, &t);
+	ret = claims_plan_topology_read_flags(h, domid, r ?
+				r->flags & CLAIMS_PLAN_SUPERPAGES : 0, &t);
 	if (ret)
 		return ret;
 	for (n = 0; n < (int)t.nr_nodes; n++) {

@@ -154,24 +154,37 @@ static inline int text_node_has_pool(const struct numaclaims_host_info *hi,
 	return node < text_nr_nodes(hi) && hi->nodes[node].has_pool;
 }
 
+/* @avail - @claimed, counting @own (the domain's claim) as free; never < 0. */
+static inline __u64 text_claimable(__u64 avail, __u64 claimed, __u64 own)
+{
+	__u64 used = claimed > own ? claimed - own : 0;
+
+	return avail > used ? avail - used : 0;
+}
+
 /* Unclaimed pages of @node, counting @own (the domain's claim) as free. */
 static inline __u64 text_node_claimable(const struct numaclaims_host_info *hi,
 				  uint32_t node, __u64 own)
 {
-	const struct numaclaims_node_info *ni = &hi->nodes[node];
-	__u64 used = ni->outstanding_claims > own ?
-			ni->outstanding_claims - own : 0;
+	return text_claimable(hi->nodes[node].avail_pages,
+			      hi->nodes[node].outstanding_claims, own);
+}
 
-	return ni->avail_pages > used ? ni->avail_pages - used : 0;
+/*
+ * Unclaimed superpages of @node in pages (API version 4), counting @own
+ * (the domain's superpage claim there) as free.
+ */
+static inline __u64 text_node_sp_claimable(const struct numaclaims_host_info *hi,
+					   uint32_t node, __u64 own)
+{
+	return text_claimable(hi->superpages[node].free_pages,
+			      hi->superpages[node].outstanding_claims, own);
 }
 
 static inline __u64 text_host_claimable(const struct numaclaims_host_info *hi,
 				  __u64 own)
 {
-	__u64 used = hi->outstanding_claims > own ?
-			hi->outstanding_claims - own : 0;
-
-	return hi->total_avail_pages > used ? hi->total_avail_pages - used : 0;
+	return text_claimable(hi->total_avail_pages, hi->outstanding_claims, own);
 }
 
 #endif /* LIBCLAIMS_TEXT_H */

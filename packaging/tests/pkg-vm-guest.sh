@@ -45,7 +45,7 @@ grep -q "^domain [0-9]*: claimed 16384 pages in 1 entries on nodes 0x[12] " "$lo
 ok "domain-builder: one node claimed (the planner's one-node plan)" $?
 grep -q "^domain [0-9]*: populated 16384 pages at gfns 0-16383, claim released$" "$log"
 ok "domain-builder: populated all of it, released the claim" $?
-grep -Eq "^domain [0-9]+: node [01]: 16384 pages$" "$log"
+grep -Eq "^domain [0-9]+: node [01]: 16384 pages \(0 in superpages\)$" "$log"
 ok "domain-builder: every page on the claimed node" $?
 grep -q "^domain [0-9]*: destroyed$" "$log"
 ok "domain-builder: destroyed" $?

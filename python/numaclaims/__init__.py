@@ -26,7 +26,9 @@ from ._claims import (strerror, domain_path, plan_compute, node_cores, plan_like
                       API_VERSION,
                       PAGE_SIZE, MAX_NODES, MAX_ORDER, TARGET_HOST,
                       TARGET_LEGACY, DOMAIN_AUTODESTROY, MEMF_EXACT_NODE,
-                      MEMF_NO_REFCOUNT, PLAN_SPREAD, PLAN_NO_NODE,
+                      MEMF_NO_REFCOUNT, MEMF_SUPERPAGE, CLAIM_SUPERPAGES,
+                      SUPERPAGE_ORDER, SUPERPAGE_PAGES, MAX_ENTRIES,
+                      PLAN_SPREAD, PLAN_SUPERPAGES, PLAN_NO_NODE,
                       PLAN_ONE_NODE, PLAN_NODES, PLAN_HOST_SPREAD,
                       PLAN_POLICY_CORES, PLAN_POLICY_MEM_ONLY)
 
@@ -41,15 +43,22 @@ def memf_node(node):
 def _host_fields(hi):
     """host_info() with the names of claimctl info --json
     (docs/claimctl.schema.json): per node free_pages, claimed_pages,
-    unclaimed_pages; page_size, host and total.  The older names
-    avail_pages, outstanding_claims and total_*_pages stay, deprecated."""
+    unclaimed_pages; page_size, host and total; superpages (API version 4)
+    per node and in total: reserved_pages, free_pages, claimed_pages,
+    unclaimed_pages, held_pages.  The older names avail_pages,
+    outstanding_claims and total_*_pages stay, deprecated."""
     cols = ("reserved_pages", "offlined_pages")
+    sp_cols = ("reserved_pages", "free_pages", "claimed_pages",
+               "unclaimed_pages", "held_pages")
     node_claims = 0
     for n in hi["nodes"].values():
         n["free_pages"] = n["avail_pages"]
         n["claimed_pages"] = n["outstanding_claims"]
         n["unclaimed_pages"] = n["avail_pages"] - n["outstanding_claims"]
         node_claims += n["outstanding_claims"]
+        sp = n["superpages"]
+        sp["claimed_pages"] = sp.pop("outstanding_claims")
+        sp["unclaimed_pages"] = sp["free_pages"] - sp["claimed_pages"]
     hi["page_size"] = PAGE_SIZE
     hi["host"] = {"claimed_pages": hi["outstanding_claims"] - node_claims}
     total = {c: sum(n[c] for n in hi["nodes"].values()) for c in cols}
@@ -58,6 +67,9 @@ def _host_fields(hi):
                  unclaimed_pages=hi["total_avail_pages"] - hi["outstanding_claims"],
                  scrub_pages=hi["total_scrub_pages"],
                  held_pages=hi["total_held_pages"])
+    total["superpages"] = {c: sum(n["superpages"][c]
+                                  for n in hi["nodes"].values())
+                           for c in sp_cols}
     hi["total"] = total
     return hi
 
@@ -65,16 +77,23 @@ def _host_fields(hi):
 def _domain_fields(d):
     """domain_info() with the names of claimctl list --json: claimed_pages,
     nodes [{node, claimed_pages, mem_pages}], host, affinity (a list of
-    nodes), flags (names, not an integer), memory_numa_node_N.  The older
+    nodes), flags (names, not an integer), memory_numa_node_N; superpages
+    (API version 4): superpage_claimed_pages, per node
+    superpage_claimed_pages and superpage_mem_pages.  The older
     outstanding_pages, node_affinity and domain_flags stay, deprecated;
     claims, node_pages and node_claims stay (plan_like() reads them)."""
     d["claimed_pages"] = d["outstanding_pages"]
     d["host"] = {"claimed_pages": d["outstanding_pages"] - d["node_claims"]}
     d["affinity"] = [n for n in range(MAX_NODES) if d["node_affinity"] >> n & 1]
     d["flags"] = ["autodestroy"] if d["domain_flags"] & DOMAIN_AUTODESTROY else []
+    spc, spm = d["superpage_claims"], d["superpage_pages"]
+    d["superpage_claimed_pages"] = sum(spc.values())
     d["nodes"] = [{"node": n, "claimed_pages": d["claims"].get(n, 0),
-                   "mem_pages": d["node_pages"].get(n, 0)}
-                  for n in sorted(set(d["claims"]) | set(d["node_pages"]))]
+                   "mem_pages": d["node_pages"].get(n, 0),
+                   "superpage_claimed_pages": spc.get(n, 0),
+                   "superpage_mem_pages": spm.get(n, 0)}
+                  for n in sorted(set(d["claims"]) | set(d["node_pages"]) |
+                                  set(spc))]
     for n, nbytes in d["memory_numa_node"].items():
         d["memory_numa_node_%d" % n] = nbytes
     return d
@@ -110,16 +129,23 @@ class Handle(_claims.Handle):
         self.close()
 
     def claim(self, domid, spec):
-        """Install a claim set given as a claimctl spec or [(target, pages)]."""
+        """Install a claim set given as a claimctl spec ("0:1G,1:4G:2M") or
+        [(target, pages)], superpage entries (node, pages, CLAIM_SUPERPAGES)."""
         claims = parse_claim_spec(spec) if isinstance(spec, str) else spec
         self.claim_set(domid, claims)
 
     def populate_range(self, domid, first_gfn, nr_extents, order=0, node=None,
-                       exact=False, mem_flags=0):
+                       exact=False, mem_flags=0, superpages=False):
         """Populate NR_EXTENTS consecutive extents of 2^ORDER pages from
-        FIRST_GFN (on NODE; only there with EXACT).  Returns the extents
-        done; the exception of a failure has .nr_done."""
+        FIRST_GFN (on NODE; only there with EXACT; SUPERPAGES: order 9,
+        superpages only, MEMF_SUPERPAGE).  Returns the extents done; the
+        exception of a failure has .nr_done."""
         flags = mem_flags
+        if superpages:
+            if order != SUPERPAGE_ORDER:
+                raise ValueError("superpages are populated at order %d"
+                                 % SUPERPAGE_ORDER)
+            flags |= MEMF_SUPERPAGE
         if node is not None:
             flags |= memf_node(node)
         if exact:

@@ -12,7 +12,9 @@ messages.
   parse_claim_spec("0:1G,1:512M,host:256M") -> [(target, pages), ...]
       TARGET:SIZE entries separated by commas (spaces or tabs after a
       comma are fine, nowhere else); TARGET a node (ASCII decimal, 0-63),
-      host or legacy (alone); 'clear' -> [(TARGET_HOST, 0)]
+      host or legacy (alone); 'clear' -> [(TARGET_HOST, 0)].
+      NODE:SIZE:2M claims superpages (2 MiB, SIZE a multiple of 2M):
+      "0:4G:2M" -> [(0, 1048576, CLAIM_SUPERPAGES)]
   format_claim_spec([(target, pages), ...]) -> "0:262144p,host:65536p"
 
 A text that does not parse raises numaclaims.ParseError (a ValueError,
@@ -27,6 +29,7 @@ PAGE_SIZE = 4096
 TARGET_HOST = 0x80000000
 TARGET_LEGACY = 0x40000000
 MAX_NODES = 64
+CLAIM_SUPERPAGES = 1
 
 
 def parse_size(text):
@@ -42,7 +45,13 @@ def parse_claim_spec(text):
 
 def format_claim_spec(claims):
     """claimctl's spec for [(target, pages), ...], sizes in pages."""
-    if not claims or all(p == 0 for _, p in claims):
+    if not claims or all(c[1] == 0 for c in claims):
         return "clear"
     names = {TARGET_HOST: "host", TARGET_LEGACY: "legacy"}
-    return ",".join("%s:%dp" % (names.get(t, t), p) for t, p in claims)
+
+    def one(c):
+        t, p = c[0], c[1]
+        if len(c) > 2 and c[2] == CLAIM_SUPERPAGES:
+            return "%d:%dp:2M" % (t, p)
+        return "%s:%dp" % (names.get(t, t), p)
+    return ",".join(one(c) for c in claims)

@@ -2,11 +2,12 @@
 /*
  * An LD_PRELOAD ioctl() for the binding's unit test (test_unit.py,
  * FakeHost): %NUMACLAIMS_IOC_HOST_INFO on any file answers the fixed host
- * below, as a module of API version 3 would; every other request goes to
- * libc's ioctl().  With FAKE_HOST_INFO_VERSION=2 (or 1) it writes only the
- * part of the structure a module of that API version knows, and leaves the
- * rest as the caller passed it.  %NUMACLAIMS_IOC_DOMAIN_INFO answers two
- * domains: 5 with memory on nodes 0 and 2, 9 on node 2 only (ESRCH for
+ * below, as a module of API version 4 would; every other request goes to
+ * libc's ioctl().  With FAKE_HOST_INFO_VERSION=3 (or 2, 1) it writes only
+ * the part of the structure a module of that API version knows, and leaves
+ * the rest as the caller passed it.  %NUMACLAIMS_IOC_DOMAIN_INFO answers two
+ * domains: 5 with memory on nodes 0 and 2 (the 512 pages on node 2 a
+ * superpage) and a superpage claim on node 0, 9 on node 2 only (ESRCH for
  * any other id; %NUMACLAIMS_INFO_NEXT enumerates them).
  *
  * Nodes 0 and 2 have a pool, node 1 none (its figures must not show).
@@ -29,6 +30,10 @@ _Static_assert(offsetof(struct numaclaims_host_info, total_held_pages) ==
 	       NUMACLAIMS_HOST_INFO_SIZE_VER1, "version-2 tail");
 _Static_assert(offsetof(struct numaclaims_host_info, total_scrub_pages) ==
 	       NUMACLAIMS_HOST_INFO_SIZE_VER2, "version-3 tail");
+_Static_assert(offsetof(struct numaclaims_host_info, superpages) ==
+	       NUMACLAIMS_HOST_INFO_SIZE_VER3, "version-4 tail");
+_Static_assert(offsetof(struct numaclaims_domain_info, superpage_claims) ==
+	       NUMACLAIMS_DOMAIN_INFO_SIZE_VER1, "version-4 tail of DOMAIN_INFO");
 
 static void fake_host(struct numaclaims_host_info *hi)
 {
@@ -49,6 +54,13 @@ static void fake_host(struct numaclaims_host_info *hi)
 	hi->scrub_pages[1] = 77;	/* no pool: not shown */
 	hi->scrub_pages[2] = 1536;
 	hi->total_scrub_pages = 4608 + 1536;
+	/* superpages (API version 4): 16 MiB on node 0, 4 MiB on node 2 */
+	hi->superpages[0] = (struct numaclaims_node_superpages){
+		.reserved_pages = 4096, .free_pages = 3584,
+		.outstanding_claims = 1024, .held_pages = 0 };
+	hi->superpages[1].reserved_pages = 512;	/* no pool: not shown */
+	hi->superpages[2] = (struct numaclaims_node_superpages){
+		.reserved_pages = 1024, .free_pages = 512, .held_pages = 512 };
 }
 
 /* Domain @id (5 or 9) into @di; 0, or -1 for no such domain. */
@@ -63,6 +75,8 @@ static int fake_domain(uint32_t id, struct numaclaims_domain_info *di)
 		di->tot_pages = 768;
 		di->node_pages[0] = 256;
 		di->node_pages[2] = 512;
+		di->superpage_pages[2] = 512;
+		di->superpage_claims[0] = 1024;
 	} else {
 		di->tot_pages = 100;
 		di->uncounted_pages = 28;
@@ -89,6 +103,8 @@ int ioctl(int fd, unsigned long request, ...)
 			size = NUMACLAIMS_HOST_INFO_SIZE_VER1;
 		else if (ver && !strcmp(ver, "2"))
 			size = NUMACLAIMS_HOST_INFO_SIZE_VER2;
+		else if (ver && !strcmp(ver, "3"))
+			size = NUMACLAIMS_HOST_INFO_SIZE_VER3;
 		fake_host(&hi);
 		memcpy(arg, &hi, size);
 		return 0;

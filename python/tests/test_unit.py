@@ -36,14 +36,27 @@ class Constants(unittest.TestCase):
     def test_uapi(self):
         """the extension's constants are the uapi header's"""
         for name in ("API_VERSION", "MAX_NODES", "MAX_ORDER", "TARGET_HOST",
-                     "TARGET_LEGACY", "TARGET_SPECIAL"):
+                     "TARGET_LEGACY", "TARGET_SPECIAL", "CLAIM_SUPERPAGES",
+                     "SUPERPAGE_ORDER"):
             self.assertEqual(getattr(nc._claims, name), uapi_define("NUMACLAIMS_" + name), name)
+
+    def test_superpage_constants(self):
+        """superpages (API version 4): MEMF_SUPERPAGE, SUPERPAGE_PAGES, MAX_ENTRIES"""
+        text = open(os.path.join(TOP, "uapi", "linux", "numaclaims.h")).read()
+        self.assertRegex(text, r"#define\s+NUMACLAIMS_MEMF_SUPERPAGE\s+\(1U << 19\)")
+        self.assertEqual(nc.MEMF_SUPERPAGE, 1 << 19)
+        self.assertEqual(nc.SUPERPAGE_PAGES, 1 << nc.SUPERPAGE_ORDER)
+        self.assertEqual(nc.SUPERPAGE_PAGES, 512)
+        self.assertEqual(nc.MAX_ENTRIES, 2 * nc.MAX_NODES + 1)
+        self.assertEqual(nc.API_VERSION, 4)
+        self.assertNotEqual(nc.PLAN_SUPERPAGES & nc.PLAN_SPREAD, nc.PLAN_SUPERPAGES)
 
     def test_spec_copies(self):
         """numaclaims.spec's copies of the targets agree with the extension"""
         self.assertEqual(spec.TARGET_HOST, nc.TARGET_HOST)
         self.assertEqual(spec.TARGET_LEGACY, nc.TARGET_LEGACY)
         self.assertEqual(spec.MAX_NODES, nc.MAX_NODES)
+        self.assertEqual(spec.CLAIM_SUPERPAGES, nc.CLAIM_SUPERPAGES)
         self.assertEqual(spec.PAGE_SIZE, nc.PAGE_SIZE)
 
     def test_memf_node(self):
@@ -91,7 +104,13 @@ def _parse_table():
 
 def _spec_string(claims):
     names = {nc.TARGET_HOST: "host", nc.TARGET_LEGACY: "legacy"}
-    return ",".join("%s=%d" % (names.get(t, t), p) for t, p in claims)
+
+    def one(c):
+        t, p = c[0], c[1]
+        if len(c) > 2 and c[2] == nc.CLAIM_SUPERPAGES:
+            return "%d:2M=%d" % (t, p)
+        return "%s=%d" % (names.get(t, t), p)
+    return ",".join(one(c) for c in claims)
 
 
 class ParseTable(unittest.TestCase):
@@ -132,6 +151,21 @@ class ClaimSpecs(unittest.TestCase):
         self.assertEqual(nc.format_claim_spec(s), "0:512p,3:1024p,host:7p")
         self.assertEqual(nc.parse_claim_spec(nc.format_claim_spec(s)), s)
         self.assertEqual(nc.format_claim_spec([(nc.TARGET_HOST, 0)]), "clear")
+
+    def test_superpage_entries(self):
+        """a superpage entry is (node, pages, CLAIM_SUPERPAGES), spec NODE:SIZE:2M"""
+        s = nc.parse_claim_spec("0:1G,0:4G:2M,host:2M")
+        self.assertEqual(s, [(0, G), (0, 4 * G, nc.CLAIM_SUPERPAGES), (nc.TARGET_HOST, 512)])
+        self.assertEqual(nc.format_claim_spec(s), "0:262144p,0:1048576p:2M,host:512p")
+        self.assertEqual(nc.parse_claim_spec(nc.format_claim_spec(s)), s)
+        with self.assertRaises(nc.ParseError) as cm:
+            nc.parse_claim_spec("0:3M:2M")
+        self.assertIn("not a multiple of the 2 MiB superpage size", str(cm.exception))
+        full = ",".join("%d:1p,%d:2M:2M" % (n, n) for n in range(nc.MAX_NODES)) + ",host:1p"
+        self.assertEqual(len(nc.parse_claim_spec(full)), nc.MAX_ENTRIES)
+        with self.assertRaises(nc.ParseError) as cm:
+            nc.parse_claim_spec(full + ",legacy:1p")
+        self.assertEqual(cm.exception.errno, errno.E2BIG)
 
 
 class Errors(unittest.TestCase):
@@ -204,8 +238,10 @@ class NoDevice(unittest.TestCase):
                 h.claim_set(1, 5)
             with self.assertRaises(TypeError):
                 h.populate(1, ["x"])
+            with self.assertRaises(TypeError):
+                h.claim_set(1, [(0, 512, nc.CLAIM_SUPERPAGES, 0)])
             with self.assertRaises(nc.Error) as cm:
-                h.claim_set(1, [(0, 1)] * 70)
+                h.claim_set(1, [(0, 1)] * (nc.MAX_ENTRIES + 2))
             self.assertEqual(cm.exception.errno, errno.E2BIG)
 
     def test_domain_path(self):
@@ -288,10 +324,16 @@ class FakeHost(unittest.TestCase):
             "nodes": {
                 0: {"reserved_pages": 65536, "avail_pages": 60000,
                     "outstanding_claims": 1000, "offlined_pages": 512,
-                    "held_pages": 24, "scrub_pages": 4608},
+                    "held_pages": 24, "scrub_pages": 4608,
+                    "superpages": {"reserved_pages": 4096, "free_pages": 3584,
+                                   "claimed_pages": 1024, "unclaimed_pages": 2560,
+                                   "held_pages": 0}},
                 2: {"reserved_pages": 32768, "avail_pages": 30000,
                     "outstanding_claims": 300, "offlined_pages": 0,
-                    "held_pages": 8, "scrub_pages": 1536}}})
+                    "held_pages": 8, "scrub_pages": 1536,
+                    "superpages": {"reserved_pages": 1024, "free_pages": 512,
+                                   "claimed_pages": 0, "unclaimed_pages": 512,
+                                   "held_pages": 512}}}})
 
     def test_schema_names(self):
         """host_info() and domain_info() carry claimctl JSON's names (the
@@ -301,14 +343,21 @@ class FakeHost(unittest.TestCase):
         hi = self.host_info()
         for n in hi["nodes"].values():
             self.assertLessEqual(cols, set(n))
-        self.assertEqual(set(hi["total"]), cols)
+        self.assertEqual(set(hi["total"]), cols | {"superpages"})
+        sp_cols = set(schema["superpages"]["required"])
+        for n in hi["nodes"].values():
+            self.assertEqual(set(n["superpages"]), sp_cols)
+        self.assertEqual(hi["total"]["superpages"],
+                         {"reserved_pages": 5120, "free_pages": 4096, "claimed_pages": 1024,
+                          "unclaimed_pages": 3072, "held_pages": 512})
         self.assertLessEqual(set(schema["info"]["required"]) - {"nodes"}, set(hi))
         self.assertEqual(hi["nodes"][0]["free_pages"], 60000)
         self.assertEqual(hi["nodes"][0]["unclaimed_pages"], 59000)
-        self.assertEqual(hi["total"], {"reserved_pages": 98304, "free_pages": 90000,
-                                       "claimed_pages": 3348, "unclaimed_pages": 86652,
-                                       "offlined_pages": 512, "scrub_pages": 6144,
-                                       "held_pages": 32})
+        self.assertEqual({k: v for k, v in hi["total"].items() if k != "superpages"},
+                         {"reserved_pages": 98304, "free_pages": 90000,
+                          "claimed_pages": 3348, "unclaimed_pages": 86652,
+                          "offlined_pages": 512, "scrub_pages": 6144,
+                          "held_pages": 32})
         self.assertEqual(hi["host"], {"claimed_pages": 2048})
         self.assertEqual(hi["nodes"][0]["avail_pages"], 60000, "deprecated alias kept")
         dom_required = set(schema["domain"]["required"])
@@ -317,17 +366,23 @@ class FakeHost(unittest.TestCase):
             self.assertTrue(all(isinstance(f, str) for f in d["flags"]))
             self.assertEqual(d["claimed_pages"], d["outstanding_pages"])
         d5 = self.fake("h.domain_info(5)")
-        self.assertEqual(d5["nodes"], [{"node": 0, "claimed_pages": 0, "mem_pages": 256},
-                                       {"node": 2, "claimed_pages": 0, "mem_pages": 512}])
+        self.assertEqual(d5["nodes"], [{"node": 0, "claimed_pages": 0, "mem_pages": 256,
+                                        "superpage_claimed_pages": 1024,
+                                        "superpage_mem_pages": 0},
+                                       {"node": 2, "claimed_pages": 0, "mem_pages": 512,
+                                        "superpage_claimed_pages": 0,
+                                        "superpage_mem_pages": 512}])
+        self.assertEqual((d5["superpage_claims"], d5["superpage_pages"],
+                          d5["superpage_claimed_pages"]), ({0: 1024}, {2: 512}, 1024))
         self.assertEqual((d5["memory_numa_node_0"], d5["memory_numa_node_2"]),
                          (256 * 4096, 512 * 4096))
         self.assertEqual(nc.plan_like(d5)["set"], [(0, 256), (2, 512)],
                          "plan_like() takes the dict as it is")
 
-    def test_claim_refused_says_why(self):
-        """a refused claim carries libclaims' diagnosis, claimctl's words"""
-        code = ("try:\n h.claim(5, '0:1G')\nexcept nc.ClaimRefused as e:\n"
-                " print(repr((e.errno, e.strerror, str(e))))")
+    def refused(self, claim):
+        """repr((errno, strerror, str)) of the ClaimRefused h.claim(5, CLAIM) raises"""
+        code = ("try:\n h.claim(5, %r)\nexcept nc.ClaimRefused as e:\n"
+                " print(repr((e.errno, e.strerror, str(e))))" % (claim,))
         so = os.environ.get("NUMACLAIMS_FAKE_IOCTL")
         if not so:
             self.skipTest("NUMACLAIMS_FAKE_IOCTL unset")
@@ -337,14 +392,33 @@ class FakeHost(unittest.TestCase):
              "\n".join(" " + line for line in code.split("\n"))],
             env=dict(os.environ, LD_PRELOAD=so), cwd="/", check=True,
             stdout=subprocess.PIPE, universal_newlines=True).stdout
-        err, msg, text = ast.literal_eval(out)
+        return ast.literal_eval(out)
+
+    def test_claim_refused_says_why(self):
+        """a refused claim carries libclaims' diagnosis, claimctl's words"""
+        err, msg, text = self.refused("0:1G")
         self.assertEqual(err, errno.ENOMEM)
         self.assertEqual(msg, "Cannot allocate memory: node 0 has only 230.47 MiB unclaimed, "
                               "1 GiB asked; claim less or on another node")
         self.assertIn("node 0 has only 230.47 MiB unclaimed", text)
 
+    def test_superpage_claim_refused_says_why(self):
+        """a refused superpage claim names the node's unclaimed superpages"""
+        # a 3-tuple entry, as claim_get() and parse_claim_spec() give them;
+        # domain 5's own 4 MiB superpage claim on node 0 counts as free: 14 MiB
+        err, _, text = self.refused([(0, 1 << 18, 1)])
+        self.assertEqual(err, errno.ENOMEM)
+        self.assertIn("node 0 has only 14 MiB of unclaimed superpages, 1 GiB asked", text)
+        _, _, text = self.refused("0:64M:2M")
+        self.assertIn("node 0 has only 14 MiB of unclaimed superpages, 64 MiB asked", text)
+
     def test_older_modules(self):
-        """a module of API version 2 gives scrub 0, one of version 1 held 0 too"""
+        """a module of API version 3 gives no superpages, 2 scrub 0, 1 held 0 too"""
+        hi = self.host_info(3)
+        self.assertEqual(hi["total_scrub_pages"], 6144)
+        self.assertEqual([n["superpages"]["reserved_pages"] for n in hi["nodes"].values()],
+                         [0, 0])
+        self.assertEqual(hi["total"]["superpages"]["free_pages"], 0)
         hi = self.host_info(2)
         self.assertEqual((hi["total_held_pages"], hi["total_scrub_pages"]), (32, 0))
         self.assertEqual([(n["held_pages"], n["scrub_pages"]) for n in hi["nodes"].values()],
@@ -391,6 +465,23 @@ class Planner(unittest.TestCase):
         self.assertGreater(p["host_pages"], 0)
         self.assertIn((nc.TARGET_HOST, p["host_pages"]), p["set"])
         self.assertEqual(sum(n for _, n in p["set"]), 3 * G)
+
+    def test_superpages(self):
+        """PLAN_SUPERPAGES: whole 2 MiB superpage entries on the nodes' superpages"""
+        t = topo([G, 3 * G // 2 + 100, 0, 0], FOUR)
+        t["host_free_pages"] = 0    # not a limit for superpages
+        p = nc.plan_compute(t, 3 * G // 2, flags=nc.PLAN_SUPERPAGES)
+        self.assertEqual((p["kind"], p["set"]),
+                         (nc.PLAN_ONE_NODE, [(1, 3 * G // 2, nc.CLAIM_SUPERPAGES)]))
+        p = nc.plan_compute(t, 2 * G, flags=nc.PLAN_SUPERPAGES)
+        self.assertEqual(p["kind"], nc.PLAN_NODES)
+        self.assertTrue(all(len(e) == 3 and e[1] % nc.SUPERPAGE_PAGES == 0 for e in p["set"]))
+        self.assertEqual(sum(e[1] for e in p["set"]), 2 * G)
+        for pages, flags in ((G, nc.PLAN_SUPERPAGES | nc.PLAN_SPREAD),
+                             (G + 1, nc.PLAN_SUPERPAGES)):
+            with self.assertRaises(nc.Error) as cm:
+                nc.plan_compute(t, pages, flags=flags)
+            self.assertEqual(cm.exception.errno, errno.EINVAL)
 
     def test_errors(self):
         """EINVAL, ENOENT, ENOMEM as exceptions"""

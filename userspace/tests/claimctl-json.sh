@@ -90,11 +90,25 @@ info_keys() {
 	local want got
 	want=$(grep -E '^node +reserved +free' "$TOP/README.md" | head -1 |
 	       awk '{for (i = 2; i <= NF; i++) printf "%s_pages\n", $i}' | sort)
-	got=$(jq -r '.nodes[0] | keys[] | select(. != "node")' "$tmp/samples/info.json" | sort)
+	got=$(jq -r '.nodes[0] | keys[] | select(. != "node" and . != "superpages")' \
+		"$tmp/samples/info.json" | sort)
 	[ -n "$want" ] && [ "$want" = "$got" ] &&
-		[ "$(jq -r '.total | keys[]' "$tmp/samples/info.json" | sort)" = "$want" ]
+		[ "$(jq -r '.total | keys[] | select(. != "superpages")' \
+			"$tmp/samples/info.json" | sort)" = "$want" ]
 }
 t "info JSON keys are the info table's columns + _pages" info_keys
+# ... and "superpages" has the columns of the README's superpage table.
+sp_keys() {
+	local want
+	want=$(grep -E '^node +reserved +free +claimed +unclaimed +held *$' "$TOP/README.md" |
+	       head -1 | awk '{for (i = 2; i <= NF; i++) printf "%s_pages\n", $i}' | sort)
+	[ -n "$want" ] &&
+		[ "$(jq -r '.nodes[0].superpages | keys[]' "$tmp/samples/info.superpages.json" |
+		     sort)" = "$want" ] &&
+		[ "$(jq -r '.total.superpages | keys[]' "$tmp/samples/info.superpages.json" |
+		     sort)" = "$want" ]
+}
+t "info JSON superpages keys are the superpage table's columns + _pages" sp_keys
 # Every node is "node": integer, in every command; host is always an object.
 node_types() {
 	local f

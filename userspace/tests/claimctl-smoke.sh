@@ -92,20 +92,20 @@ run "info shows two pools" 0 '^numaclaims: 2 nodes with a pool, 0 domains' claim
 run "create --max 256M" 0 '^[0-9]+$' claimctl create --max 256M
 D=$(cat "$out")
 json "claim 0:64M,1:64M --json prints the installed set" claim 0 \
-	"^\\{\"domid\":$D,\"page_size\":4096,\"nodes\":\\[\\{\"node\":0,\"claimed_pages\":16384\\},\\{\"node\":1,\"claimed_pages\":16384\\}\\],\"host\":\\{\"claimed_pages\":0\\},\"total\":\\{\"claimed_pages\":32768\\}\\}\$" \
+	"^\\{\"domid\":$D,\"page_size\":4096,\"nodes\":\\[\\{\"node\":0,\"claimed_pages\":16384\\},\\{\"node\":1,\"claimed_pages\":16384\\}\\],\"superpages\":\\[\\],\"host\":\\{\"claimed_pages\":0\\},\"total\":\\{\"claimed_pages\":32768\\}\\}\$" \
 	claimctl claim "$D" 0:64M,1:64M --json
 json "claims --json shows the set" claims 0 \
-	'"nodes":\[\{"node":0,"claimed_pages":16384\},\{"node":1,"claimed_pages":16384\}\],"host":\{"claimed_pages":0\},"total":\{"claimed_pages":32768\}' \
+	'"nodes":\[\{"node":0,"claimed_pages":16384\},\{"node":1,"claimed_pages":16384\}\],"superpages":\[\],"host":\{"claimed_pages":0\},"total":\{"claimed_pages":32768\}' \
 	claimctl claims "$D" --json
 json "info --json: the claims per node" info 0 \
-	'"nodes":\[\{"node":0,"reserved_pages":65536,"free_pages":65536,"claimed_pages":16384,"unclaimed_pages":49152,"offlined_pages":0,"scrub_pages":[0-9]+,"held_pages":0\},\{"node":1,.*\],"host":\{"claimed_pages":0\},"total":\{"reserved_pages":131072,"free_pages":131072,"claimed_pages":32768,' \
+	'"nodes":\[\{"node":0,"reserved_pages":65536,"free_pages":65536,"claimed_pages":16384,"unclaimed_pages":49152,"offlined_pages":0,"scrub_pages":[0-9]+,"held_pages":0,"superpages":\{[^}]*\}\},\{"node":1,.*\],"host":\{"claimed_pages":0\},"total":\{"reserved_pages":131072,"free_pages":131072,"claimed_pages":32768,' \
 	claimctl --json info
 run "info shows 64 MiB claimed on each node" 0 \
 	'^0 +256\.00 +256\.00 +64\.00 +192\.00 +0\.00 +[0-9]+\.[0-9]+ +0\.00$' claimctl info
 run "populate 32M on node 0 (exact)" 0 'into domain' \
 	claimctl -v populate "$D" 32M --node 0 --exact
 json "populate 32M on node 1 --json (exact, 2 MiB extents, default gfn)" populate 0 \
-	"^\\{\"domid\":$D,\"page_size\":4096,\"gfn\":8192,\"order\":9,\"node\":1,\"exact\":true,\"no_refcount\":false,\"nr_extents\":16,\"nr_done\":16,\"size_pages\":8192,\"populated_pages\":8192,\"error\":null\\}\$" \
+	"^\\{\"domid\":$D,\"page_size\":4096,\"gfn\":8192,\"order\":9,\"node\":1,\"exact\":true,\"no_refcount\":false,\"superpages\":false,\"nr_extents\":16,\"nr_done\":16,\"size_pages\":8192,\"populated_pages\":8192,\"error\":null\\}\$" \
 	claimctl populate "$D" 32M --node 1 --exact --order 9 --json
 json "list --json: memory and redeemed claims per node" list 0 \
 	"\"domid\":$D,\"max_pages\":65536,\"tot_pages\":16384,\"claimed_pages\":16384,\"uncounted_pages\":0,\"nodes\":\\[\\{\"node\":0,\"claimed_pages\":8192,\"mem_pages\":8192\\},\\{\"node\":1,\"claimed_pages\":8192,\"mem_pages\":8192\\}\\],\"host\":\\{\"claimed_pages\":0\\},\"affinity\":\\[[0-9,]*\\],\"flags\":\\[\\],\"numa_nodes\":2,\"numa_optimised\":false,\"memory_numa_node_0\":33554432,\"memory_numa_node_1\":33554432\\}" \
@@ -145,7 +145,7 @@ while [ $i -lt 10 ]; do
 done
 run "20 builds --like D / D's description: the identical claim set each time" 0 '^20$' echo "$same"
 run "the target's claims: exactly D's memory + claims, nothing grown" 0 \
-	'"nodes":\[\{"node":0,"claimed_pages":16384\},\{"node":1,"claimed_pages":16384\}\],"host":\{"claimed_pages":0\},"total":\{"claimed_pages":32768\}' \
+	'"nodes":\[\{"node":0,"claimed_pages":16384\},\{"node":1,"claimed_pages":16384\}\],"superpages":\[\],"host":\{"claimed_pages":0\},"total":\{"claimed_pages":32768\}' \
 	claimctl claims "$T" --json
 run "build --like into a domain too small: EINVAL, its claims unchanged" 1 'EINVAL' \
 	sh -c "claimctl create --max 4M >/tmp/small.id && claimctl build \$(cat /tmp/small.id) --like $D"
@@ -181,11 +181,11 @@ run "destroy the 4M domain" 0 '' claimctl destroy "$S"
 run "free 32M at gfn 0" 0 '' claimctl free "$D" --gfn 0 32M
 run "free again: not populated" 1 'EINVAL' claimctl free "$D" --gfn 0 4K
 run "claim clear" 0 '' claimctl claim "$D" clear
-run "no claims left" 0 '"nodes":\[\],"host":\{"claimed_pages":0\},"total":\{"claimed_pages":0\}' \
+run "no claims left" 0 '"nodes":\[\],"superpages":\[\],"host":\{"claimed_pages":0\},"total":\{"claimed_pages":0\}' \
 	claimctl claims "$D" --json
 run "legacy claim-pages 128M" 0 '' claimctl claim-pages "$D" 128M
 run "legacy claim is host-wide: target - tot" 0 \
-	'"nodes":\[\],"host":\{"claimed_pages":24576\},"total":\{"claimed_pages":24576\}' \
+	'"nodes":\[\],"superpages":\[\],"host":\{"claimed_pages":24576\},"total":\{"claimed_pages":24576\}' \
 	claimctl claims "$D" --json
 run "second legacy claim fails" 1 \
 	"EINVAL .*release it first with 'claimctl claim-pages $D 0'" \
@@ -255,7 +255,7 @@ run "destroy the run domain" 0 '' claimctl destroy "$R"
 
 run "no domains left" 0 '^\(no domains\)$' claimctl list
 json "every counter back at its baseline" info 0 \
-	"\"host\":\\{\"claimed_pages\":0\\},\"total\":\\{\"reserved_pages\":131072,\"free_pages\":$baseline_free,\"claimed_pages\":0,\"unclaimed_pages\":$baseline_free,\"offlined_pages\":0,\"scrub_pages\":[0-9]+,\"held_pages\":0\\}\\}\$" \
+	"\"host\":\\{\"claimed_pages\":0\\},\"total\":\\{\"reserved_pages\":131072,\"free_pages\":$baseline_free,\"claimed_pages\":0,\"unclaimed_pages\":$baseline_free,\"offlined_pages\":0,\"scrub_pages\":[0-9]+,\"held_pages\":0,\"superpages\":\\{[^}]*\\}\\}\\}\$" \
 	claimctl info --json
 # Pages to scrub (API version 3) may be left by the destroys until the
 # background scrubbers run: not a leak, but always a part of the free pages.

@@ -89,6 +89,8 @@ static const char *spec_string(const struct numaclaims_claim *set, uint32_t nr,
 			snprintf(t, sizeof(t), "host");
 		else if (set[i].target == NUMACLAIMS_TARGET_LEGACY)
 			snprintf(t, sizeof(t), "legacy");
+		else if (set[i].cmd == NUMACLAIMS_CLAIM_SUPERPAGES)
+			snprintf(t, sizeof(t), "%u:2M", set[i].target);
 		else
 			snprintf(t, sizeof(t), "%u", set[i].target);
 		used += (size_t)snprintf(buf + used, len - used, "%s%s=%llu",
@@ -248,25 +250,28 @@ static void test_claim_specs(void)
 	ret = cc_parse_claim_spec("host:100p", set, &nr, err, sizeof(err));
 	tap(!ret && nr == 1 && set[0].pages == 100, "claim spec host:100p");
 
-	/* The largest set: every node and the host. */
+	/* The largest set: every node, as 4 KiB and superpages, and the host. */
 	for (i = 0; i < NUMACLAIMS_MAX_NODES; i++)
 		used += (size_t)snprintf(spec + used, sizeof(spec) - used,
-					 "%u:1p,", i);
+					 "%u:1p,%u:2M:2M,", i, i);
 	snprintf(spec + used, sizeof(spec) - used, "host:1p");
 	ret = cc_parse_claim_spec(spec, set, &nr, err, sizeof(err));
-	tap(!ret && nr == CC_MAX_ENTRIES && set[64].target ==
-	    NUMACLAIMS_TARGET_HOST, "claim spec with all 64 nodes and host");
+	tap(!ret && nr == CC_MAX_ENTRIES && nr == 2 * NUMACLAIMS_MAX_NODES + 1 &&
+	    set[128].target == NUMACLAIMS_TARGET_HOST &&
+	    set[127].target == 63 && set[127].pages == 512 &&
+	    set[127].cmd == NUMACLAIMS_CLAIM_SUPERPAGES && set[126].cmd == 0,
+	    "claim spec with all 64 nodes, their superpages and host");
 
-	/* 65 entries fill the set; one more is too many. */
+	/* 129 entries fill the set; one more is too many. */
 	used = 0;
 	for (i = 0; i < NUMACLAIMS_MAX_NODES; i++)
 		used += (size_t)snprintf(spec + used, sizeof(spec) - used,
-					 "%u:1p,", i);
+					 "%u:1p,%u:2M:2M,", i, i);
 	snprintf(spec + used, sizeof(spec) - used, "host:1p,legacy:1p");
 	nr = 77;
 	ret = cc_parse_claim_spec(spec, set, &nr, err, sizeof(err));
-	tap(ret == -E2BIG && strstr(err, "more than 65"),
-	    "claim spec of 66 entries refused (E2BIG)");
+	tap(ret == -E2BIG && strstr(err, "more than 129"),
+	    "claim spec of 130 entries refused (E2BIG)");
 }
 
 /* ---- node lists ---- */
@@ -443,6 +448,35 @@ static void fake_host(struct numaclaims_host_info *hi)
 	hi->outstanding_claims = 16384 + 48128 + 4096;
 }
 
+static void fake_domains(struct numaclaims_domain_info d[2]);
+
+/*
+ * fake_host() with superpages (API version 4): node 0 has 256 MiB of them,
+ * 240 MiB free, 32 MiB claimed, 2 MiB held; node 1 64 MiB, all free.
+ */
+static void fake_host_sp(struct numaclaims_host_info *hi)
+{
+	fake_host(hi);
+	hi->superpages[0] = (struct numaclaims_node_superpages){
+		.reserved_pages = 65536, .free_pages = 61440,
+		.outstanding_claims = 8192, .held_pages = 512,
+	};
+	hi->superpages[1] = (struct numaclaims_node_superpages){
+		.reserved_pages = 16384, .free_pages = 16384,
+	};
+	hi->superpages[2].reserved_pages = 512;	/* no pool: not shown */
+}
+
+/* fake_domains(), domain 1 with a 32 MiB superpage claim and 16 MiB of them on node 0. */
+static void fake_domains_sp(struct numaclaims_domain_info d[2])
+{
+	fake_domains(d);
+	d[0].superpage_claims[0] = 8192;
+	d[0].superpage_pages[0] = 4096;
+	d[0].node_pages[0] += 4096;
+	d[0].tot_pages += 4096;
+}
+
 static void fake_domains(struct numaclaims_domain_info d[2])
 {
 	memset(d, 0, 2 * sizeof(d[0]));
@@ -490,6 +524,15 @@ static char *capture_end(FILE *f, char **buf)
 		free(buf);					\
 	} while (0)
 
+/* The info table of fake_host(), in MiB. */
+#define INFO_MIB \
+	"numaclaims: 2 nodes with a pool, 2 domains; sizes in MiB\n" \
+	"node      reserved        free     claimed   unclaimed    offlined       scrub        held\n" \
+	"0          1024.00      960.00       64.00      896.00        0.00        4.00        0.00\n" \
+	"1          1024.00     1000.00      188.00      812.00        8.00        1.00        2.00\n" \
+	"host             -           -       16.00           -           -           -           -\n" \
+	"total      2048.00     1960.00      268.00     1692.00        8.00        5.00        2.00\n"
+
 static void test_host_output(void)
 {
 	struct numaclaims_host_info hi;
@@ -501,13 +544,8 @@ static void test_host_output(void)
 	capture_begin(&f, &len, &buf);
 	cc_print_host_info(f, &hi, CC_UNIT_MIB);
 	check_str(capture_end(f, &buf),
-		  "numaclaims: 2 nodes with a pool, 2 domains; sizes in MiB\n"
-		  "node      reserved        free     claimed   unclaimed    offlined       scrub        held\n"
-		  "0          1024.00      960.00       64.00      896.00        0.00        4.00        0.00\n"
-		  "1          1024.00     1000.00      188.00      812.00        8.00        1.00        2.00\n"
-		  "host             -           -       16.00           -           -           -           -\n"
-		  "total      2048.00     1960.00      268.00     1692.00        8.00        5.00        2.00\n",
-		  "info table in MiB");
+		  INFO_MIB,
+		  "info table in MiB (no superpage table without superpages)");
 	free(buf);
 
 	capture_begin(&f, &len, &buf);
@@ -528,14 +566,17 @@ static void test_host_output(void)
 		  "{\"page_size\":4096,\"nr_nodes\":3,\"nr_domains\":2,\"nodes\":["
 		  "{\"node\":0,\"reserved_pages\":262144,\"free_pages\":245760,"
 		  "\"claimed_pages\":16384,\"unclaimed_pages\":229376,"
-		  "\"offlined_pages\":0,\"scrub_pages\":1024,\"held_pages\":0},"
+		  "\"offlined_pages\":0,\"scrub_pages\":1024,\"held_pages\":0,"
+		  "\"superpages\":{\"reserved_pages\":0,\"free_pages\":0,\"claimed_pages\":0,\"unclaimed_pages\":0,\"held_pages\":0}},"
 		  "{\"node\":1,\"reserved_pages\":262144,\"free_pages\":256000,"
 		  "\"claimed_pages\":48128,\"unclaimed_pages\":207872,"
-		  "\"offlined_pages\":2048,\"scrub_pages\":256,\"held_pages\":512}],"
+		  "\"offlined_pages\":2048,\"scrub_pages\":256,\"held_pages\":512,"
+		  "\"superpages\":{\"reserved_pages\":0,\"free_pages\":0,\"claimed_pages\":0,\"unclaimed_pages\":0,\"held_pages\":0}}],"
 		  "\"host\":{\"claimed_pages\":4096},"
 		  "\"total\":{\"reserved_pages\":524288,\"free_pages\":501760,"
 		  "\"claimed_pages\":68608,\"unclaimed_pages\":433152,"
-		  "\"offlined_pages\":2048,\"scrub_pages\":1280,\"held_pages\":512}}\n",
+		  "\"offlined_pages\":2048,\"scrub_pages\":1280,\"held_pages\":512,"
+		  "\"superpages\":{\"reserved_pages\":0,\"free_pages\":0,\"claimed_pages\":0,\"unclaimed_pages\":0,\"held_pages\":0}}}\n",
 		  "info JSON: the table's rows and columns");
 	free(buf);
 
@@ -562,6 +603,29 @@ static void test_host_output(void)
 	capture_end(f, &buf);
 	tap(!strncmp(buf, "numaclaims: 1 node with a pool, 0 domains;", 42),
 	    "info header singular/plural");
+	free(buf);
+
+	/* Superpages: a second table, only when a node has some. */
+	fake_host_sp(&hi);
+	check_out(cc_print_host_info(f, &hi, CC_UNIT_MIB),
+		  INFO_MIB
+		  "superpages (2 MiB blocks kept whole); sizes in MiB\n"
+		  "node      reserved        free     claimed   unclaimed        held\n"
+		  "0           256.00      240.00       32.00      208.00        2.00\n"
+		  "1            64.00       64.00        0.00       64.00        0.00\n"
+		  "total       320.00      304.00       32.00      272.00        2.00\n",
+		  "info table with superpages: per node reserved, free, claimed, unclaimed, held");
+	capture_begin(&f, &len, &buf);
+	cc_print_host_info_json(f, &hi);
+	capture_end(f, &buf);
+	tap(strstr(buf, "\"held_pages\":0,\"superpages\":{\"reserved_pages\":65536,"
+		   "\"free_pages\":61440,\"claimed_pages\":8192,"
+		   "\"unclaimed_pages\":53248,\"held_pages\":512}},{\"node\":1,") &&
+	    strstr(buf, "\"superpages\":{\"reserved_pages\":81920,\"free_pages\":77824,"
+		   "\"claimed_pages\":8192,\"unclaimed_pages\":69632,\"held_pages\":512}}}\n"),
+	    "info JSON: superpages per node and in the total");
+	if (!strstr(buf, "\"reserved_pages\":81920"))
+		diag("got", buf);
 	free(buf);
 }
 
@@ -648,16 +712,22 @@ static void test_domain_output(void)
 	check_str(capture_end(f, &buf),
 		  "{\"page_size\":4096,\"domains\":["
 		  "{\"domid\":1,\"max_pages\":262144,\"tot_pages\":20480,"
-		  "\"claimed_pages\":36864,\"uncounted_pages\":0,\"nodes\":["
-		  "{\"node\":0,\"claimed_pages\":16384,\"mem_pages\":16384},"
-		  "{\"node\":1,\"claimed_pages\":16384,\"mem_pages\":4096}],"
+		  "\"claimed_pages\":36864,\"uncounted_pages\":0,"
+		  "\"superpage_claimed_pages\":0,\"nodes\":["
+		  "{\"node\":0,\"claimed_pages\":16384,\"mem_pages\":16384,"
+		  "\"superpage_claimed_pages\":0,\"superpage_mem_pages\":0},"
+		  "{\"node\":1,\"claimed_pages\":16384,\"mem_pages\":4096,"
+		  "\"superpage_claimed_pages\":0,\"superpage_mem_pages\":0}],"
 		  "\"host\":{\"claimed_pages\":4096},\"affinity\":[0,1],"
 		  "\"flags\":[],\"numa_nodes\":2,\"numa_optimised\":false,"
 		  "\"memory_numa_node_0\":67108864,\"memory_numa_node_1\":16777216},"
 		  "{\"domid\":7,\"max_pages\":65536,\"tot_pages\":0,"
-		  "\"claimed_pages\":31744,\"uncounted_pages\":2048,\"nodes\":["
-		  "{\"node\":0,\"claimed_pages\":0,\"mem_pages\":0},"
-		  "{\"node\":1,\"claimed_pages\":31744,\"mem_pages\":2048}],"
+		  "\"claimed_pages\":31744,\"uncounted_pages\":2048,"
+		  "\"superpage_claimed_pages\":0,\"nodes\":["
+		  "{\"node\":0,\"claimed_pages\":0,\"mem_pages\":0,"
+		  "\"superpage_claimed_pages\":0,\"superpage_mem_pages\":0},"
+		  "{\"node\":1,\"claimed_pages\":31744,\"mem_pages\":2048,"
+		  "\"superpage_claimed_pages\":0,\"superpage_mem_pages\":0}],"
 		  "\"host\":{\"claimed_pages\":0},\"affinity\":[1],"
 		  "\"flags\":[\"autodestroy\"],\"numa_nodes\":1,\"numa_optimised\":true,"
 		  "\"memory_numa_node_0\":0,\"memory_numa_node_1\":8388608}]}\n",
@@ -719,6 +789,33 @@ static void test_domain_output(void)
 	cc_print_domains_json(f, &hi, NULL, 0);
 	check_str(capture_end(f, &buf),
 		  "{\"page_size\":4096,\"domains\":[]}\n", "list JSON, no domains");
+	free(buf);
+
+	/* Superpages: two more columns per node, the claim and the pages. */
+	fake_host_sp(&hi);
+	fake_domains_sp(d);
+	check_out(cc_print_domains(f, &hi, d, 2, CC_UNIT_MIB),
+		  "domid           max         tot     claimed  n0-claimed      n0-mem  n0-spclaim    n0-spmem  n1-claimed      n1-mem  n1-spclaim    n1-spmem  host-claimed  numa opt  affinity  flags\n"
+		  "1           1024.00       96.00      144.00       64.00       80.00       32.00       16.00       64.00       16.00        0.00        0.00         16.00     2 no   0-1       -\n"
+		  "7            256.00        0.00      124.00        0.00        0.00        0.00        0.00      124.00        8.00        0.00        0.00          0.00     1 yes  1         autodestroy\n",
+		  "list table with superpages: nN-spclaim and nN-spmem");
+	capture_begin(&f, &len, &buf);
+	cc_print_domains_json(f, &hi, d, 2);
+	capture_end(f, &buf);
+	tap(strstr(buf, "\"uncounted_pages\":0,\"superpage_claimed_pages\":8192,\"nodes\":["
+		   "{\"node\":0,\"claimed_pages\":16384,\"mem_pages\":20480,"
+		   "\"superpage_claimed_pages\":8192,\"superpage_mem_pages\":4096}") != NULL,
+	    "list JSON with superpages: the domain's and per node");
+	free(buf);
+	/* A domain's superpage claim alone shows the columns, and its node. */
+	fake_host(&hi);
+	fake_domains(d);
+	d[1].superpage_claims[3] = 512;
+	capture_begin(&f, &len, &buf);
+	cc_print_domains(f, &hi, d, 2, CC_UNIT_PAGES);
+	capture_end(f, &buf);
+	tap(strstr(buf, " n3-spclaim ") && strstr(buf, " n1-spmem "),
+	    "list table: a superpage claim on a node without pool shows the columns");
 	free(buf);
 }
 
@@ -897,7 +994,7 @@ static void test_claim_set_output(void)
 	check_str(capture_end(f, &buf),
 		  "{\"domid\":3,\"page_size\":4096,\"nodes\":["
 		  "{\"node\":0,\"claimed_pages\":262144},"
-		  "{\"node\":1,\"claimed_pages\":131072}],"
+		  "{\"node\":1,\"claimed_pages\":131072}],\"superpages\":[],"
 		  "\"host\":{\"claimed_pages\":65536},"
 		  "\"total\":{\"claimed_pages\":458752}}\n",
 		  "claims JSON: node rows, host, total");
@@ -910,9 +1007,43 @@ static void test_claim_set_output(void)
 		  "total              0\n",
 		  "claims table, empty set: host and total rows");
 	check_out(cc_print_claim_set_json(f, 4, set, 0),
-		  "{\"domid\":4,\"page_size\":4096,\"nodes\":[],"
+		  "{\"domid\":4,\"page_size\":4096,\"nodes\":[],\"superpages\":[],"
 		  "\"host\":{\"claimed_pages\":0},\"total\":{\"claimed_pages\":0}}\n",
 		  "claims JSON, empty set");
+
+	/* Superpage entries: rows N:2M, "superpages" in JSON, in the total. */
+	{
+		struct numaclaims_claim sp[4] = {
+			{ .pages = 262144, .target = 0 },
+			{ .pages = 1024, .target = 1 },
+			{ .pages = 8192, .target = 0,
+			  .cmd = NUMACLAIMS_CLAIM_SUPERPAGES },
+			{ .pages = 65536, .target = NUMACLAIMS_TARGET_HOST },
+		};
+
+		check_out(cc_print_claim_set(f, 3, sp, 4, CC_UNIT_MIB),
+			  "domain 3 claims; sizes in MiB\n"
+			  "target       claimed\n"
+			  "0            1024.00\n"
+			  "1               4.00\n"
+			  "0:2M           32.00\n"
+			  "host          256.00\n"
+			  "total        1316.00\n",
+			  "claims table: a superpage claim is row N:2M, in the total");
+		check_out(cc_print_claim_set_json(f, 3, sp, 4),
+			  "{\"domid\":3,\"page_size\":4096,\"nodes\":["
+			  "{\"node\":0,\"claimed_pages\":262144},"
+			  "{\"node\":1,\"claimed_pages\":1024}],"
+			  "\"superpages\":[{\"node\":0,\"claimed_pages\":8192}],"
+			  "\"host\":{\"claimed_pages\":65536},"
+			  "\"total\":{\"claimed_pages\":336896}}\n",
+			  "claims JSON: superpage claims in \"superpages\"");
+		sp[3].cmd = NUMACLAIMS_CLAIM_SUPERPAGES;
+		capture_begin(&f, &len, &buf);
+		tap(cc_print_claim_set_json(f, 3, sp, 4) == -EPROTO &&
+		    !*capture_end(f, &buf), "claims JSON, host-wide superpages: -EPROTO");
+		free(buf);
+	}
 
 	/* A target claimctl does not know: an error, not a different type. */
 	set[2].target = NUMACLAIMS_TARGET_SPECIAL + 5;
@@ -972,7 +1103,7 @@ static void test_command_output(void)
 
 	check_out(cc_print_populate_json(f, &r),
 		  "{\"domid\":5,\"page_size\":4096,\"gfn\":8192,\"order\":9,"
-		  "\"node\":1,\"exact\":true,\"no_refcount\":false,"
+		  "\"node\":1,\"exact\":true,\"no_refcount\":false,\"superpages\":false,"
 		  "\"nr_extents\":16,\"nr_done\":16,\"size_pages\":8192,"
 		  "\"populated_pages\":8192,\"error\":null}\n", "populate JSON");
 	r.node = -1;
@@ -1063,6 +1194,23 @@ static int write_samples(const char *dir)
 	SAMPLE("create", cc_print_create_json(f, 12, 262144, 0));
 	SAMPLE("create.autodestroy",
 	       cc_print_create_json(f, 13, 256, NUMACLAIMS_DOMAIN_AUTODESTROY));
+	{
+		struct numaclaims_claim sp[3] = {
+			{ .pages = 262144, .target = 0 },
+			{ .pages = 8192, .target = 0,
+			  .cmd = NUMACLAIMS_CLAIM_SUPERPAGES },
+			{ .pages = 512, .target = 1,
+			  .cmd = NUMACLAIMS_CLAIM_SUPERPAGES },
+		};
+
+		fake_host_sp(&hi);
+		fake_domains_sp(d);
+		SAMPLE("info.superpages", cc_print_host_info_json(f, &hi));
+		SAMPLE("list.superpages", cc_print_domains_json(f, &hi, d, 2));
+		SAMPLE("claims.superpages", cc_print_claim_set_json(f, 3, sp, 3));
+		fake_host(&hi);
+		fake_domains(d);
+	}
 	SAMPLE("populate", cc_print_populate_json(f, &r));
 	r.node = -1;
 	r.nr_done = 3;
@@ -1138,6 +1286,64 @@ static void test_hints(void)
 		check_str(ours, hint, "claimctl's claim hint is libclaims' diagnosis");
 		tap(claims_claim_diagnose(ESRCH, &big, 1, &hi, NULL, hint, sizeof(hint)) == 0 &&
 		    hint[0] == '\0', "claims_claim_diagnose: nothing to say for ESRCH");
+	}
+	/* Superpage refusals (API version 4), from the nodes' superpages. */
+	{
+		struct numaclaims_host_info hs;
+		struct numaclaims_domain_info ds[2];
+		struct numaclaims_claim sp[2] = {
+			{ .pages = 262144, .target = 0,
+			  .cmd = NUMACLAIMS_CLAIM_SUPERPAGES },
+			{ .pages = 1024, .target = 1 },
+		};
+
+		fake_host_sp(&hs);
+		fake_domains_sp(ds);
+		claims_claim_diagnose(ENOMEM, sp, 2, &hs, &fresh, hint, sizeof(hint));
+		check_str(hint, "node 0 has only 208 MiB of unclaimed superpages, 1 GiB asked; "
+			  "claim less, on another node, or as 4 KiB pages (without :2M)",
+			  "diagnose: ENOMEM of a superpage claim names the node's unclaimed superpages");
+		/* domain 1's own 32 MiB superpage claim there counts as free */
+		claims_claim_diagnose(ENOMEM, sp, 2, &hs, &ds[0], hint, sizeof(hint));
+		hint_has(hint, "node 0 has only 240 MiB of unclaimed superpages",
+			 "diagnose: the domain's own superpage claim counts as free");
+		/* a node without superpages, and a fitting superpage entry */
+		hs.superpages[0].reserved_pages = 0;
+		hs.superpages[0].free_pages = 0;
+		hs.superpages[0].outstanding_claims = 0;
+		claims_claim_diagnose(ENOMEM, sp, 2, &hs, &fresh, hint, sizeof(hint));
+		hint_has(hint, "node 0 has no superpages (module parameters superpage_pool_mb, node_superpage_mb)",
+			 "diagnose: a node without superpages says so");
+		fake_host_sp(&hs);
+		sp[0].pages = 4096;
+		sp[1] = (struct numaclaims_claim){ .pages = 460000,
+						   .target = NUMACLAIMS_TARGET_HOST };
+		claims_claim_diagnose(ENOMEM, sp, 2, &hs, &fresh, hint, sizeof(hint));
+		hint_has(hint, "the host has only 1.65 GiB unclaimed, the claims total 1.75 GiB",
+			 "diagnose: the host-wide total counts 4 KiB claims only");
+		/* EINVAL: malformed superpage entry, or a module before version 4 */
+		sp[0].pages = 100;
+		claims_claim_diagnose(EINVAL, sp, 1, &hs, &fresh, hint, sizeof(hint));
+		hint_has(hint, "a superpage claim is on a node and whole 2 MiB (NODE:SIZE:2M)",
+			 "diagnose: EINVAL of a superpage entry that is not whole 2 MiB");
+		sp[0].pages = 512;
+		claims_claim_diagnose(EINVAL, sp, 1, &hs, &fresh, hint, sizeof(hint));
+		hint_has(hint, "superpage claims need a module of API version 4",
+			 "diagnose: EINVAL of a well-formed superpage set: an older module");
+		claims_claim_diagnose(E2BIG, sp, 1, &hs, &fresh, hint, sizeof(hint));
+		hint_has(hint, "one 4 KiB and one superpage entry per node",
+			 "diagnose: E2BIG counts superpage entries");
+		/* populate --superpages that finds none */
+		hs.superpages[0].outstanding_claims = hs.superpages[0].free_pages;
+		cc_populate_hint(hint, sizeof(hint), ENOMEM, 0, 512,
+				 NUMACLAIMS_MEMF_SUPERPAGE | NUMACLAIMS_MEMF_NODE(0) |
+				 NUMACLAIMS_MEMF_EXACT_NODE, &hs, &fresh);
+		hint_has(hint, "node 0 has no superpage left for this domain (0 B claimed by it, 0 B unclaimed); claim superpages first",
+			 "populate --superpages ENOMEM: the node's superpages");
+		cc_populate_hint(hint, sizeof(hint), ENOMEM, -1, 512,
+				 NUMACLAIMS_MEMF_SUPERPAGE, &hs, &ds[0]);
+		hint_has(hint, "the host has no superpage left for this domain (32 MiB claimed by it, 64 MiB unclaimed)",
+			 "populate --superpages ENOMEM without a node: the host's");
 	}
 	/* Opening the device: one module hint (modprobe), a bad --device named. */
 	check_str(cc_open_hint(ENOENT, NULL), CC_HINT_NOT_LOADED, "open hint: ENOENT, default device");

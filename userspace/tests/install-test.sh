@@ -73,8 +73,8 @@ t "consumer builds statically" \
 t "static consumer runs" "$tmp/consumer-static"
 t "soname is libclaims.so.1" \
 	bash -c "readelf -d '$prefix/lib/libclaims.so.1' | grep -q 'SONAME.*\\[libclaims.so.1\\]'"
-t "every exported symbol is versioned LIBCLAIMS_1.0 .. 1.5" \
-	bash -c "syms=\$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | awk '\$2 == \"T\" {print \$3}'); [ -n \"\$syms\" ] && ! echo \"\$syms\" | grep -Ev '@@LIBCLAIMS_1\.[012345]\$'"
+t "every exported symbol is versioned LIBCLAIMS_1.0 .. 1.6" \
+	bash -c "syms=\$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | awk '\$2 == \"T\" {print \$3}'); [ -n \"\$syms\" ] && ! echo \"\$syms\" | grep -Ev '@@?LIBCLAIMS_1\.[0123456]\$'"
 t "the domain memory calls are LIBCLAIMS_1.1" \
 	bash -c "nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -q ' claims_domain_map@@LIBCLAIMS_1.1\$'"
 t "only claims_* symbols are exported" \
@@ -88,7 +88,11 @@ t "the planner calls are LIBCLAIMS_1.3" \
 t "the cores, NUMA metrics and like calls are LIBCLAIMS_1.4" \
 	bash -c "[ \$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -cE ' claims_(plan_compute_cores|node_cores|domain_numa|plan_like|build_like)@@LIBCLAIMS_1.4\$') = 5 ]"
 t "the parsers, the claim diagnosis and the domain list are LIBCLAIMS_1.5" \
-	bash -c "[ \$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -cE ' claims_(parse_size|parse_claims|claim_diagnose|domain_list)@@LIBCLAIMS_1.5\$') = 4 ]"
+	bash -c "[ \$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -cE ' claims_(parse_size|parse_claims|claim_diagnose|domain_list)@@?LIBCLAIMS_1.5\$') = 4 ]"
+t "superpages: claims_plan_topology_read_flags and the grown structures' calls are LIBCLAIMS_1.6" \
+	bash -c "[ \$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -cE ' claims_(plan_topology_read_flags|domain_getinfo|domain_getinfo_next|physinfo|domain_list)@@LIBCLAIMS_1.6\$') = 5 ]"
+t "the grown structures' calls keep their old versions (LIBCLAIMS_1.0, 1.5)" \
+	bash -c "[ \$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -cE ' claims_(domain_getinfo|domain_getinfo_next|physinfo)@LIBCLAIMS_1.0\$| claims_domain_list@LIBCLAIMS_1.5\$') = 4 ]"
 t "installed claimctl runs" "$prefix/bin/claimctl" --version
 # Man pages, completion, the modprobe.d example and the example builder.
 man=$prefix/share/man
@@ -116,6 +120,8 @@ t "the example builder says the module is not loaded (claims_strerror) and exits
 	bash -c "out=\$(LD_LIBRARY_PATH='$prefix/lib' '$tmp/domain-builder' -d /nonexistent/numaclaims 64 2>&1); st=\$?; echo \"\$out\"; [ \$st = 1 ] && [ \"\$out\" = 'domain-builder: the numaclaims module is not loaded (no /dev/numaclaims): modprobe numaclaims' ]"
 t "the example builder refuses a bad size (usage, exit 2)" \
 	bash -c "LD_LIBRARY_PATH='$prefix/lib' '$tmp/domain-builder' 0; [ \$? = 2 ]"
+t "the example builder refuses superpages (-s) of an odd number of MiB (usage, exit 2)" \
+	bash -c "LD_LIBRARY_PATH='$prefix/lib' '$tmp/domain-builder' -s 3; [ \$? = 2 ]"
 t "make uninstall" \
 	"$MAKE" -s -f "$SRCDIR/Makefile" O="$O" PREFIX="$prefix" uninstall
 t "uninstall leaves no file and no include/numaclaims/" \

@@ -111,6 +111,11 @@ int main(int argc, char **argv)
 	hi.total_scrub_pages = 4608 + 1536;
 	hi.total_avail_pages = 60100;
 	hi.outstanding_claims = 1300 + 2048;	/* 2048 host-wide */
+	/* superpages (API version 4) on node 0 */
+	hi.superpages[0] = (struct numaclaims_node_superpages){
+		.reserved_pages = 2048, .free_pages = 1536,
+		.outstanding_claims = 1024, .held_pages = 512 };
+	hi.superpages[1].reserved_pages = 512;	/* no pool: not shown */
 
 	d[0] = (struct numaclaims_domain_info){ .domid = 7, .max_pages = 262144,
 		.tot_pages = 4096, .outstanding_pages = 1000 + 2048,
@@ -118,6 +123,8 @@ int main(int argc, char **argv)
 	d[0].claims[0] = 1000;
 	d[0].node_pages[0] = 4000;
 	d[0].node_pages[1] = 112;	/* on node 1, which has no pool */
+	d[0].superpage_claims[0] = 1024;
+	d[0].superpage_pages[0] = 512;	/* of the 4000 on node 0 */
 	d[1] = (struct numaclaims_domain_info){ .domid = 3, .max_pages = 1024,
 		.outstanding_pages = 300, .node_claims = 300 };
 	d[1].claims[2] = 300;
@@ -141,6 +148,14 @@ int main(int argc, char **argv)
 	check_line(text, "numaclaims_node_held_pages{node=\"2\"} 0");
 	check_line(text, "numaclaims_node_scrub_pages{node=\"0\"} 4608");
 	check_line(text, "numaclaims_node_scrub_pages{node=\"2\"} 1536");
+	check_line(text, "numaclaims_node_superpage_reserved_pages{node=\"0\"} 2048");
+	check_line(text, "numaclaims_node_superpage_free_pages{node=\"0\"} 1536");
+	check_line(text, "numaclaims_node_superpage_claimed_pages{node=\"0\"} 1024");
+	check_line(text, "numaclaims_node_superpage_unclaimed_pages{node=\"0\"} 512");
+	check_line(text, "numaclaims_node_superpage_held_pages{node=\"0\"} 512");
+	check_line(text, "numaclaims_node_superpage_reserved_pages{node=\"2\"} 0");
+	tap(!strstr(text, "numaclaims_node_superpage_reserved_pages{node=\"1\"}"),
+	    "no superpage series for node 1, which has no pool");
 	tap(!strstr(text, "numaclaims_node_free_pages{node=\"1\"}") &&
 	    !strstr(text, "numaclaims_node_reserved_pages{node=\"1\"}") &&
 	    !strstr(text, "numaclaims_node_scrub_pages{node=\"1\"}"),
@@ -156,6 +171,11 @@ int main(int argc, char **argv)
 	check_line(text, "numaclaims_domain_node_claimed_pages{domid=\"3\",node=\"2\"} 300");
 	check_line(text, "numaclaims_domain_node_claimed_pages{domid=\"3\",node=\"0\"} 0");
 	check_line(text, "numaclaims_domain_node_mem_pages{domid=\"7\",node=\"0\"} 4000");
+	check_line(text, "numaclaims_domain_node_superpage_claimed_pages{domid=\"7\",node=\"0\"} 1024");
+	check_line(text, "numaclaims_domain_node_superpage_mem_pages{domid=\"7\",node=\"0\"} 512");
+	check_line(text, "numaclaims_domain_node_superpage_mem_pages{domid=\"3\",node=\"0\"} 0");
+	check_count(text, "numaclaims_domain_node_superpage_claimed_pages{", 6,
+		    "domain_node_superpage_claimed_pages: 2 domains x nodes 0, 1, 2");
 	/* a node some domain has pages on is shown for every domain */
 	check_line(text, "numaclaims_domain_node_mem_pages{domid=\"7\",node=\"1\"} 112");
 	check_line(text, "numaclaims_domain_node_mem_pages{domid=\"3\",node=\"1\"} 0");
@@ -183,7 +203,7 @@ int main(int argc, char **argv)
 		check_line(t1, "numaclaims_domain_memory_numa_node_bytes{domid=\"3\",node=\"2\"} 1048576");
 		free(t1);
 	}
-	check_count(text, "numaclaims_node_", 14, "node metrics: 7 figures x 2 pools");
+	check_count(text, "numaclaims_node_", 24, "node metrics: 12 figures x 2 pools");
 
 	/* Every family: HELP, then TYPE gauge, then its samples. */
 	bad = 0;
@@ -204,8 +224,8 @@ int main(int argc, char **argv)
 	}
 	tap(!bad, "every # HELP is followed by its # TYPE gauge");
 	tap(count_prefix(text, "# HELP ") == count_prefix(text, "# TYPE ") &&
-	    count_prefix(text, "# HELP ") == 22,
-	    "22 metric families, as many HELP as TYPE lines (%d, %d)",
+	    count_prefix(text, "# HELP ") == 29,
+	    "29 metric families, as many HELP as TYPE lines (%d, %d)",
 	    count_prefix(text, "# HELP "), count_prefix(text, "# TYPE "));
 	tap(text[strlen(text) - 1] == '\n', "ends with a newline");
 
@@ -214,8 +234,8 @@ int main(int argc, char **argv)
 	etext = render(&empty, NULL, 0);
 	check_line(etext, "numaclaims_domains 0");
 	check_line(etext, "numaclaims_pool_nodes 0");
-	tap(count_prefix(etext, "# HELP ") == 22 &&
-	    !strstr(etext, "{"), "no pools, no domains: 22 families, no labelled sample");
+	tap(count_prefix(etext, "# HELP ") == 29 &&
+	    !strstr(etext, "{"), "no pools, no domains: 29 families, no labelled sample");
 
 	if (argc > 1)
 		write_file(argv[1], text);

@@ -68,6 +68,8 @@ static const char *fmt_plan(const struct claims_plan *p)
 
 		if (p->set[i].target == NUMACLAIMS_TARGET_HOST)
 			snprintf(tgt, sizeof(tgt), "host");
+		else if (p->set[i].cmd == NUMACLAIMS_CLAIM_SUPERPAGES)
+			snprintf(tgt, sizeof(tgt), "sp%u", p->set[i].target);
 		else
 			snprintf(tgt, sizeof(tgt), "%u", p->set[i].target);
 		if (pg % G)
@@ -345,7 +347,7 @@ static void test_bad_input(void)
 	r = req(0, CLAIMS_PLAN_NO_NODE);
 	expect("bad: 0 pages", t, &r, -EINVAL, NULL, 0, 0);
 	r = req(G, CLAIMS_PLAN_NO_NODE);
-	r.flags = 2;
+	r.flags = 1U << 2;
 	expect("bad: unknown flag", t, &r, -EINVAL, NULL, 0, 0);
 	r = req(G, CLAIMS_PLAN_NO_NODE);
 	r.reserved[2] = 1;
@@ -930,6 +932,80 @@ static void test_many_nodes(void)
 	tap(fewest == 200, "20 nodes: the greedy search finds the fewest nodes in %d of 200", fewest);
 }
 
+/*
+ * ---- CLAIMS_PLAN_SUPERPAGES: free_pages are the nodes' unclaimed
+ * superpages, parts whole 2 MiB, every entry a superpage entry ----
+ */
+static void test_superpages(void)
+{
+	const uint64_t f1[] = { 5 * G, 9 * G, 3 * G, 4 * G };
+	const uint64_t f2[] = { 4 * G + 511, 2 * G, 100, 0 };
+	const uint64_t f3[] = { G, G, G, 0 };
+	struct claims_plan_topology *t;
+	struct claims_plan_request r;
+	struct claims_plan p;
+	int ret;
+
+	t = topo(4, D4, f1, 4);
+	r = req(8 * G, CLAIMS_PLAN_NO_NODE);
+	r.flags = CLAIMS_PLAN_SUPERPAGES;
+	expect("superpages: one node that has them", t, &r, 0, "sp1:8G",
+	       CLAIMS_PLAN_ONE_NODE, -1);
+	r = req(5 * G, 2);
+	r.flags = CLAIMS_PLAN_SUPERPAGES;
+	expect("superpages: nearest node to CPU node 2 with 5 superpages", t, &r, 0,
+	       "sp0:5G", CLAIMS_PLAN_ONE_NODE, 20);
+	/* superpage claims are not in the host's 4 KiB total */
+	t->host_free_pages = 0;
+	r = req(4 * G, CLAIMS_PLAN_NO_NODE);
+	r.flags = CLAIMS_PLAN_SUPERPAGES;
+	expect("superpages: host_free_pages is not their limit", t, &r, 0,
+	       "sp1:4G", CLAIMS_PLAN_ONE_NODE, -1);
+
+	/* rooms rounded down to whole superpages (4G+511 pages is 4G) */
+	t = topo(4, D4, f2, 4);
+	r = req(5 * G, CLAIMS_PLAN_NO_NODE);
+	r.flags = CLAIMS_PLAN_SUPERPAGES;
+	expect("superpages: rooms are whole 2 MiB", t, &r, 0, "sp0:3G,sp1:2G",
+	       CLAIMS_PLAN_NODES, -1);
+	r = req(7 * G, CLAIMS_PLAN_NO_NODE);
+	r.flags = CLAIMS_PLAN_SUPERPAGES;
+	expect("superpages: 100 pages are no superpage (ENOMEM)", t, &r, -ENOMEM,
+	       NULL, 0, 0);
+
+	/* an even split over three nodes for 24 vCPUs: never a partial superpage */
+	t = topo(4, D4, f3, 8);
+	r = req(2 * G, CLAIMS_PLAN_NO_NODE);
+	r.vcpus = 24;
+	expect("4 KiB pages: 2G over three nodes for 24 vCPUs", t, &r, 0,
+	       "0:1G,1:256p,2:256p", CLAIMS_PLAN_NODES, -1);
+	r.flags = CLAIMS_PLAN_SUPERPAGES;
+	memset(&p, 0, sizeof(p));
+	ret = claims_plan_compute(t, &r, &p);
+	tap(ret == 0 &&
+	    !strcmp(fmt_plan(&p), "sp0:1G,sp1:1G") && p.nodemask == 7 &&
+	    p.set[0].cmd == NUMACLAIMS_CLAIM_SUPERPAGES && !p.host_pages,
+	    "superpages: the same split in whole superpages, node 2 for its CPUs (got %s, nodes %#llx)",
+	    fmt_plan(&p), (unsigned long long)p.nodemask);
+
+	t = topo(4, D4, f1, 4);
+	r = req(8 * G + 1, CLAIMS_PLAN_NO_NODE);
+	r.flags = CLAIMS_PLAN_SUPERPAGES;
+	expect("bad: superpages of 8G + 1 page", t, &r, -EINVAL, NULL, 0, 0);
+	r = req(8 * G, CLAIMS_PLAN_NO_NODE);
+	r.flags = CLAIMS_PLAN_SUPERPAGES | CLAIMS_PLAN_SPREAD;
+	expect("bad: superpages with a spread (no host-wide superpages)", t, &r,
+	       -EINVAL, NULL, 0, 0);
+	r = req(30 * G, CLAIMS_PLAN_NO_NODE);
+	r.flags = CLAIMS_PLAN_SUPERPAGES;
+	expect("superpages: more than all nodes have (ENOMEM)", t, &r, -ENOMEM,
+	       NULL, 0, 0);
+	r = req(21 * G, CLAIMS_PLAN_NO_NODE);
+	r.flags = CLAIMS_PLAN_SUPERPAGES;
+	expect("superpages: all four nodes", t, &r, 0, "sp0:5G,sp1:9G,sp2:3G,sp3:4G",
+	       CLAIMS_PLAN_NODES, -1);
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
@@ -942,5 +1018,6 @@ int main(void)
 	test_many_nodes();
 	test_cores();
 	test_node_cores();
+	test_superpages();
 	return tap_end();
 }
