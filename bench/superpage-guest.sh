@@ -14,7 +14,8 @@
 # Settings (environment): SP_SEEDS ("1 2 3"), SP_BUILDERS (8), SP_VM_MIB
 # (16), SP_ROUNDS (4), SP_POOL_MB (160), SP_SUPER_MB (64), SP_KEEP (50: % of
 # the superpages the churn leaves alone), SP_TOUCH_MIB (128), SP_TOUCH_REPS
-# (3), SP_STEPS ("frag touch").
+# (4, the first a warm-up), SP_PUNCH (75: % of the churn domains decreased
+# every other page), SP_STEPS ("frag touch").
 set -u
 out=${VM_OUT:-/dev/stdout}
 ko=/lib/numaclaims.ko
@@ -57,7 +58,7 @@ for s in ${SP_STEPS:-frag touch}; do
 		echo madvise >/sys/kernel/mm/transparent_hugepage/enabled
 		echo "{\"bench\":\"sp_touch_setup\",\"nr_hugepages\":$(cat /proc/sys/vm/nr_hugepages),\"thp_enabled\":\"$(cat /sys/kernel/mm/transparent_hugepage/enabled)\",\"thp_defrag\":\"$(cat /sys/kernel/mm/transparent_hugepage/defrag)\"}" >"$out"
 		load node_pool_mb="$((mib + 8)),0" node_superpage_mb="$((mib + 4)),0" &&
-		{ spbench touch --node 0 --mib "$mib" --reps "${SP_TOUCH_REPS:-3}" \
+		{ spbench touch --node 0 --mib "$mib" --reps "${SP_TOUCH_REPS:-4}" \
 			>"$out" || { echo "superpage-guest: spbench touch FAILED"; fail=1; }
 		  unload; }
 		echo 0 >/proc/sys/vm/nr_hugepages ;;

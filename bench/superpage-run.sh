@@ -35,9 +35,9 @@ bench_opts superpage-run.sh "$@"
 log() { echo "bench/superpage-run.sh: $*"; }
 
 if [ "$quick" = 1 ]; then
-	sizes="SP_SEEDS=1 SP_ROUNDS=2 SP_TOUCH_MIB=32 SP_TOUCH_REPS=1"
+	sizes="SP_SEEDS=1 SP_ROUNDS=2 SP_TOUCH_MIB=32 SP_TOUCH_REPS=2"
 else
-	sizes="SP_SEEDS='1 2 3' SP_ROUNDS=4 SP_TOUCH_MIB=128 SP_TOUCH_REPS=3"
+	sizes="SP_SEEDS='1 2 3' SP_ROUNDS=4 SP_TOUCH_MIB=128 SP_TOUCH_REPS=4"
 fi
 # Node 0's pools for the storm (node 1 has none): 160 MiB of 4 KiB pages
 # and 64 MiB of superpages; 8 builders of 16 MiB each.
