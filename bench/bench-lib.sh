@@ -6,11 +6,15 @@
 #
 #   bench_opts NAME "$@"      the common options (--quick --no-vm --no-docs
 #                             --raw DIR --nice N --timeout S --no-build
-#                             --help) into quick vm docs RAW nice timeout
-#                             build; --help prints the script's header
-#                             comment (up to `set -euo pipefail`)
-#   bench_vm_facts            the host facts of a VM record, as JSON
-#                             members (no braces) after a comma
+#                             --module PATH.ko --help) into quick vm docs
+#                             RAW nice timeout build module; --help prints
+#                             the script's header comment (up to
+#                             `set -euo pipefail`).  Defaults may be set
+#                             between sourcing this file and the call.
+#   bench_vm_record FILE MEMBERS  append to FILE the VM's JSON record: the
+#                             script's MEMBERS ("bench":...,"seconds":...)
+#                             and the host's facts (qemu, cpus, cpu_model,
+#                             guest_kernel, git, date, quick)
 #   bench_vm_failed RC LOG PAT  report a failed VM (its console's last lines
 #                             matching PAT) and exit 1; nothing if RC is 0
 #   bench_python              the python3 to run a report with (Debian's,
@@ -19,6 +23,7 @@
 OUT=$TOP/build/bench
 RAW=$OUT/raw
 quick=0 vm=1 docs=1 nice=10 timeout=1800 build=1
+module=$TOP/build/module/numaclaims.ko
 
 bench_opts() {
 	local name=$1
@@ -32,6 +37,7 @@ bench_opts() {
 		--nice)		nice=$2; shift ;;
 		--timeout)	timeout=$2; shift ;;
 		--no-build)	build=0 ;;
+		--module)	module=$2; shift ;;
 		-h|--help)	sed -n '3,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//p}' "$0"; exit 0 ;;
 		*)		echo "$name: unknown option $1" >&2; exit 2 ;;
 		esac
@@ -39,14 +45,14 @@ bench_opts() {
 	done
 }
 
-bench_vm_facts() {
-	printf ',"qemu":"%s","cpus":%d,"cpu_model":"%s","guest_kernel":"%s","git":"%s","date":"%s","quick":%s' \
-		"$(qemu-system-x86_64 --version | head -1)" "$(nproc)" \
+bench_vm_record() {
+	printf '{%s,"qemu":"%s","cpus":%d,"cpu_model":"%s","guest_kernel":"%s","git":"%s","date":"%s","quick":%s}\n' \
+		"$2" "$(qemu-system-x86_64 --version | head -1)" "$(nproc)" \
 		"$(lscpu | sed -n 's/^Model name: *//p' | head -1)" \
 		"$("$TOP/tools/kver.sh")" \
 		"$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)" \
 		"$(date -u +%Y-%m-%dT%H:%MZ)" \
-		"$([ "$quick" = 1 ] && echo true || echo false)"
+		"$([ "$quick" = 1 ] && echo true || echo false)" >>"$1"
 }
 
 bench_vm_failed() {

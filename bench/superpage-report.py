@@ -15,11 +15,10 @@ ratios against the other kinds measured in the same run.  Figures are
 reported, never judged: the exit status is 1 only if the data is missing or
 the module's invariants broke.
 """
-import argparse
 import statistics
 import sys
 
-from report import load_jsonl, write_block
+from report import load_jsonl, section_main
 
 BEGIN = "<!-- BEGIN GENERATED: superpages (bench/superpage-report.py; do not edit by hand) -->"
 END = "<!-- END GENERATED: superpages -->"
@@ -192,25 +191,11 @@ def block(recs):
     return "\n".join(out) + "\n", bad1 + bad2
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--raw", required=True, help="spbench JSON lines")
-    ap.add_argument("--doc", help="docs/PERFORMANCE.md to update (else print)")
-    a = ap.parse_args()
-    recs = [r for r in load_jsonl(a.raw) if str(r.get("bench", "")).startswith("sp_")]
-    if not sel(recs, bench="sp_storm") and not sel(recs, bench="sp_touch"):
-        print(f"superpage-report.py: no spbench records in {a.raw}", file=sys.stderr)
-        return 1
-    text_block, bad = block(recs)
-    if a.doc:
-        write_block(a.doc, BEGIN, END, text_block, "superpage-report.py")
-        print(f"superpage-report.py: wrote the superpage section of {a.doc}")
-    else:
-        print(text_block)
-    if bad:
-        print("superpage-report.py: the module's invariants broke", file=sys.stderr)
-    return 1 if bad else 0
+def load(path):
+    recs = [r for r in load_jsonl(path) if str(r.get("bench", "")).startswith("sp_")]
+    return recs if sel(recs, bench="sp_storm") or sel(recs, bench="sp_touch") else []
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(section_main("superpage-report.py", "superpage", BEGIN, END, load, block,
+                          lambda bad: "the module's invariants broke"))

@@ -15,6 +15,7 @@
 #
 # usage: bench/superpage-run.sh [--quick] [--no-vm] [--no-docs] [--raw DIR]
 #                               [--nice N] [--timeout S] [--no-build]
+#                               [--module PATH.ko]
 #
 #   --quick    one seed, fewer churn rounds, 32 MiB touched: for developing
 #   --no-vm    report from the raw file already there
@@ -22,6 +23,7 @@
 #   --raw DIR  where superpage-2.jsonl and the console log go
 #              (default build/bench/raw)
 #   --no-build use what is built (bench/run.sh has just built it)
+#   --module   another numaclaims.ko (default build/module/numaclaims.ko)
 #
 # Benchmarks are never tests: it fails only if something does not build,
 # the VM does not finish, a kernel log has a splat or the invariants break.
@@ -57,19 +59,15 @@ if [ "$vm" = 1 ]; then
 	rc=0
 	nice -n "$nice" "$TOP/tools/vm.sh" --nodes 2 --mem-per-node "$mem" \
 		--append "init_on_alloc=0" \
-		--add "$TOP/build/module/numaclaims.ko:/lib/numaclaims.ko" \
+		--add "$module:/lib/numaclaims.ko" \
 		--add "$OUT/spbench:/bin/spbench" \
 		--add "$TOP/bench/superpage-guest.sh:/bin/superpage-guest" \
 		--out "$RAW/superpage-2.jsonl" --log "$RAW/console-superpage-2.log" \
 		--quiet --splat-check --timeout "$timeout" \
 		-- "$sizes superpage-guest" || rc=$?
 	t1=$(date +%s)
-	{
-		printf '{"bench":"sp_vm","nodes":2,"mem_per_node":"%s","seconds":%d,"status":%d,"settings":"%s"' \
-			"$mem" $((t1 - t0)) "$rc" "${sizes//\'/}"
-		bench_vm_facts
-		echo '}'
-	} >>"$RAW/superpage-2.jsonl"
+	bench_vm_record "$RAW/superpage-2.jsonl" "$(printf '"bench":"sp_vm","nodes":2,"mem_per_node":"%s","seconds":%d,"status":%d,"settings":"%s"' \
+		"$mem" $((t1 - t0)) "$rc" "${sizes//\'/}")"
 	bench_vm_failed "$rc" "$RAW/console-superpage-2.log" "spbench\|superpage-guest\|FAILED"
 	log "VM: $((t1 - t0)) s"
 fi
