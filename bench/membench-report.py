@@ -13,10 +13,9 @@ NUMA-faithful, so the block leads with placement and with ratios against
 the Linux baseline measured in the same run.  Exit status 1 if a page was
 not on its memory node (the figures are never judged).
 """
-import argparse
 import sys
 
-from report import load_jsonl, write_block
+from report import load_jsonl, section_main
 
 BEGIN = "<!-- BEGIN GENERATED: membench (bench/membench-report.py; do not edit by hand) -->"
 END = "<!-- END GENERATED: membench -->"
@@ -186,25 +185,6 @@ def block(recs):
     return "\n".join(out) + "\n", bad
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--raw", required=True, help="membench JSON lines")
-    ap.add_argument("--doc", help="docs/PERFORMANCE.md to update (else print)")
-    a = ap.parse_args()
-    recs = load(a.raw)
-    if not recs:
-        print(f"membench-report.py: no membench records in {a.raw}", file=sys.stderr)
-        return 1
-    text_block, bad = block(recs)
-    if a.doc:
-        write_block(a.doc, BEGIN, END, text_block, "membench-report.py")
-        print(f"membench-report.py: wrote the membench section of {a.doc}")
-    else:
-        print(text_block)
-    if bad:
-        print(f"membench-report.py: {bad} region(s) with pages off their node", file=sys.stderr)
-    return 1 if bad else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(section_main("membench-report.py", "membench", BEGIN, END, load, block,
+                          lambda bad: f"{bad} region(s) with pages off their node"))

@@ -26,26 +26,9 @@
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-OUT=$TOP/build/bench
-RAW=$OUT/raw
-quick=0 vm=1 docs=1 nice=10 timeout=900 build=1
-module=$TOP/build/module/numaclaims.ko
-
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--quick)	quick=1 ;;
-	--no-vm)	vm=0 ;;
-	--no-docs)	docs=0 ;;
-	--raw)		RAW=$2; shift ;;
-	--nice)		nice=$2; shift ;;
-	--timeout)	timeout=$2; shift ;;
-	--no-build)	build=0 ;;
-	--module)	module=$2; shift ;;
-	-h|--help)	sed -n '3,25s/^# \{0,1\}//p' "$0"; exit 0 ;;
-	*)		echo "membench-run.sh: unknown option $1" >&2; exit 2 ;;
-	esac
-	shift
-done
+. "$TOP/bench/bench-lib.sh"
+timeout=900
+bench_opts membench-run.sh "$@"
 log() { echo "bench/membench-run.sh: $*"; }
 
 if [ "$quick" = 1 ]; then
@@ -76,22 +59,12 @@ if [ "$vm" = 1 ]; then
 		--quiet --splat-check --timeout "$timeout" \
 		-- "MEMBENCH_SIZES='$sizes' membench-guest" || rc=$?
 	t1=$(date +%s)
-	printf '{"bench":"membench","test":"vm","nodes":2,"mem_per_node":"512M","pool_mb":96,"seconds":%d,"status":%d,"settings":"%s","qemu":"%s","date":"%s"}\n' \
-		$((t1 - t0)) "$rc" "$sizes" "$(qemu-system-x86_64 --version | head -1)" \
-		"$(date -u +%Y-%m-%dT%H:%MZ)" >>"$RAW/membench-2.jsonl"
-	if [ "$rc" != 0 ]; then
-		log "the membench VM failed (status $rc); console: $RAW/console-membench-2.log"
-		grep -a "membench\|FAILED" "$RAW/console-membench-2.log" | tail -20 || true
-		exit 1
-	fi
+	bench_vm_record "$RAW/membench-2.jsonl" "$(printf '"bench":"membench","test":"vm","nodes":2,"mem_per_node":"512M","pool_mb":96,"seconds":%d,"status":%d,"settings":"%s"' \
+		$((t1 - t0)) "$rc" "$sizes")"
+	bench_vm_failed "$rc" "$RAW/console-membench-2.log" "membench\|FAILED"
 	log "VM: $((t1 - t0)) s"
 fi
 
-PY=python3
-[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
-if [ "$docs" = 1 ]; then
-	"$PY" "$TOP/bench/membench-report.py" --raw "$RAW/membench-2.jsonl" \
-		--doc "$TOP/docs/PERFORMANCE.md"
-else
-	"$PY" "$TOP/bench/membench-report.py" --raw "$RAW/membench-2.jsonl"
-fi
+report=("$(bench_python)" "$TOP/bench/membench-report.py" --raw "$RAW/membench-2.jsonl")
+[ "$docs" = 1 ] && report+=(--doc "$TOP/docs/PERFORMANCE.md")
+"${report[@]}"

@@ -42,6 +42,31 @@ def write_block(doc, begin, end, block, who):
         f.write(pre + begin + "\n\n" + block + "\n" + end + post)
 
 
+def section_main(who, section, begin, end, load, block, bad_msg):
+    """main() of a report that writes one section of the doc from one raw
+    file (--raw, and --doc to write it, else it is printed): @load(path)
+    gives the records (none: exit status 1), @block(records) the text and a
+    count of bad findings; any bad finding is told with @bad_msg(count)
+    and makes the exit status 1."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--raw", required=True, help=f"{section} JSON lines")
+    ap.add_argument("--doc", help="docs/PERFORMANCE.md to update (else print)")
+    a = ap.parse_args()
+    recs = load(a.raw)
+    if not recs:
+        print(f"{who}: no {section} records in {a.raw}", file=sys.stderr)
+        return 1
+    text, bad = block(recs)
+    if a.doc:
+        write_block(a.doc, begin, end, text, who)
+        print(f"{who}: wrote the {section} section of {a.doc}")
+    else:
+        print(text)
+    if bad:
+        print(f"{who}: {bad_msg(bad)}", file=sys.stderr)
+    return 1 if bad else 0
+
+
 def load_jsonl(path):
     out = []
     with open(path, errors="replace") as f:

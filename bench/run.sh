@@ -20,7 +20,10 @@
 # sets against QEMU's host-nodes binding (its own section of the doc), then
 # bench/scrub-run.sh: Xen's scrubbing model, populate of clean and dirty
 # memory and storms after a mass destroy, scrub=0 against scrub=1 (its own
-# section).  The VMs above load numaclaims with scrub=0: their populate
+# section), then bench/superpage-run.sh: a boot storm of VMs of 2 MiB
+# extents on a fragmented node with superpage claims, 4 KiB claims and no
+# claims, and the first touch of superpages against 4 KiB pages, THP and
+# hugetlb (its own section).  The VMs above load numaclaims with scrub=0: their populate
 # figures are of the populate that clears.
 # Writes:
 #
@@ -56,7 +59,7 @@ while [ $# -gt 0 ]; do
 	--no-docs)	docs=0 ;;
 	--nice)		nice=$2; shift ;;
 	--timeout)	timeout=$2; shift ;;
-	-h|--help)	sed -n '3,41s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help)	sed -n '3,44s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*)		echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -203,6 +206,10 @@ fi
 # Scrubbing: clean against dirty populate, storms after a mass
 # destroy with scrub=0 and scrub=1, the engine's instruction counts.
 "$TOP/bench/scrub-run.sh" --no-build --raw "$RAW" --nice "$nice" --timeout "$timeout" \
+	$([ "$quick" = 1 ] && echo --quick) $([ "$vm" = 0 ] && echo --no-vm) \
+	$([ "$docs" = 0 ] && echo --no-docs)
+# Superpages: fragmentation against a boot storm, first touch.
+"$TOP/bench/superpage-run.sh" --no-build --raw "$RAW" --nice "$nice" --timeout "$timeout" \
 	$([ "$quick" = 1 ] && echo --quick) $([ "$vm" = 0 ] && echo --no-vm) \
 	$([ "$docs" = 0 ] && echo --no-docs)
 # The longest heap-lock hold of the bulk requests (docs/RELIABILITY.md).

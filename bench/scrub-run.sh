@@ -11,6 +11,7 @@
 #
 # usage: bench/scrub-run.sh [--quick] [--no-vm] [--no-docs] [--raw DIR]
 #                           [--nice N] [--timeout S] [--no-build]
+#                           [--module PATH.ko]
 #
 #   --quick    small sizes, for developing: figures are meaningless
 #   --no-vm    report from the raw files already there
@@ -18,30 +19,15 @@
 #   --raw DIR  where scrub-2.jsonl, scrub-engine.json and the console log
 #              go (default build/bench/raw)
 #   --no-build use what is built (bench/run.sh has just built it)
+#   --module   another numaclaims.ko (default build/module/numaclaims.ko)
 #
 # Benchmarks are never tests: it fails only if something does not build,
 # the VM does not finish, a kernel log has a splat or the invariants break.
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-OUT=$TOP/build/bench
-RAW=$OUT/raw
-quick=0 vm=1 docs=1 nice=10 timeout=1800 build=1
-
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--quick)	quick=1 ;;
-	--no-vm)	vm=0 ;;
-	--no-docs)	docs=0 ;;
-	--raw)		RAW=$2; shift ;;
-	--nice)		nice=$2; shift ;;
-	--timeout)	timeout=$2; shift ;;
-	--no-build)	build=0 ;;
-	-h|--help)	sed -n '3,22s/^# \{0,1\}//p' "$0"; exit 0 ;;
-	*)		echo "scrub-run.sh: unknown option $1" >&2; exit 2 ;;
-	esac
-	shift
-done
+. "$TOP/bench/bench-lib.sh"
+bench_opts scrub-run.sh "$@"
 log() { echo "bench/scrub-run.sh: $*"; }
 
 if [ "$quick" = 1 ]; then
@@ -66,7 +52,7 @@ if [ "$vm" = 1 ]; then
 	# allocation only, and the _clear baseline one clear_page per page.
 	nice -n "$nice" "$TOP/tools/vm.sh" --nodes 2 --mem-per-node "$mem" \
 		--append "init_on_alloc=0" \
-		--module "$TOP/build/module/numaclaims.ko" --params "pool_mb=$pool scrub=1" \
+		--module "$module" --params "pool_mb=$pool scrub=1" \
 		--module "$OUT/numaclaims_bench.ko" \
 		--add "$OUT/nc_bench:/bin/nc_bench" \
 		--add "$TOP/bench/scrub-guest.sh:/bin/scrub-guest" \
@@ -74,29 +60,18 @@ if [ "$vm" = 1 ]; then
 		--quiet --splat-check --timeout "$timeout" \
 		-- "$sizes scrub-guest" || rc=$?
 	t1=$(date +%s)
-	printf '{"bench":"scrub_vm","nodes":2,"mem_per_node":"%s","pool_mb":%d,"seconds":%d,"status":%d,"settings":"%s","qemu":"%s","cpus":%d,"cpu_model":"%s","guest_kernel":"%s","git":"%s","date":"%s","quick":%s}\n' \
-		"$mem" "$pool" $((t1 - t0)) "$rc" "$sizes" \
-		"$(qemu-system-x86_64 --version | head -1)" "$(nproc)" \
-		"$(lscpu | sed -n 's/^Model name: *//p' | head -1)" \
-		"$("$TOP/tools/kver.sh")" \
-		"$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)" \
-		"$(date -u +%Y-%m-%dT%H:%MZ)" \
-		"$([ "$quick" = 1 ] && echo true || echo false)" >>"$RAW/scrub-2.jsonl"
-	if [ "$rc" != 0 ]; then
-		log "the scrubbing VM failed (status $rc); console: $RAW/console-scrub-2.log"
-		grep -a "nc_bench\|scrub-guest\|FAILED" "$RAW/console-scrub-2.log" | tail -20 || true
-		exit 1
-	fi
+	bench_vm_record "$RAW/scrub-2.jsonl" "$(printf '"bench":"scrub_vm","nodes":2,"mem_per_node":"%s","pool_mb":%d,"seconds":%d,"status":%d,"settings":"%s"' \
+		"$mem" "$pool" $((t1 - t0)) "$rc" "$sizes")"
+	bench_vm_failed "$rc" "$RAW/console-scrub-2.log" "nc_bench\|scrub-guest\|FAILED"
 	log "VM: $((t1 - t0)) s"
 	log "instruction counts and merge policies of the engine (bench/scrub-engine.sh)"
 	O="$OUT" "$TOP/bench/scrub-engine.sh" >"$RAW/scrub-engine.txt"
 fi
 
-PY=python3
-[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+report=("$(bench_python)" "$TOP/bench/scrub-report.py" --raw "$RAW")
 if [ "$docs" = 1 ]; then
-	"$PY" "$TOP/bench/scrub-report.py" --raw "$RAW" --plots "$TOP/docs/perf" \
-		--doc "$TOP/docs/PERFORMANCE.md"
+	report+=(--plots "$TOP/docs/perf" --doc "$TOP/docs/PERFORMANCE.md")
 else
-	"$PY" "$TOP/bench/scrub-report.py" --raw "$RAW" --plots "$OUT/plots"
+	report+=(--plots "$OUT/plots")
 fi
+"${report[@]}"
