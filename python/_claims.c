@@ -658,7 +658,8 @@ static int info_from_dict(PyObject *d, struct numaclaims_domain_info *di)
 	    !u64_key(d, "outstanding_pages", &di->outstanding_pages) ||
 	    !u64_key(d, "node_claims", &di->node_claims) ||
 	    !u64_key(d, "uncounted_pages", &di->uncounted_pages) ||
-	    !node_map(d, "claims", di->claims) || !node_map(d, "node_pages", di->node_pages))
+	    !node_map(d, "claims", di->claims) || !node_map(d, "node_pages", di->node_pages) ||
+	    !node_map(d, "superpage_claims", di->superpage_claims))
 		return 0;
 	di->domid = (uint32_t)domid;
 	return 1;
@@ -682,6 +683,14 @@ static PyObject *like_common(HandleObject *self, unsigned int domid, PyObject *s
 	} else if (!info_from_dict(src, &di)) {
 		return NULL;
 	}
+	/* As claimctl build --like: a superpage claim cannot be recreated yet. */
+	for (ret = 0; ret < NUMACLAIMS_MAX_NODES; ret++)
+		if (di.superpage_claims[ret]) {
+			PyErr_Format(PyExc_ValueError,
+				     "domain %u has a superpage claim on node %d, which a plan like it cannot recreate yet; claim it with a NODE:SIZE:2M spec",
+				     di.domid, ret);
+			return NULL;
+		}
 	if (self) {
 		Py_BEGIN_ALLOW_THREADS
 		ret = claims_build_like(self->h, domid, &di, &p);

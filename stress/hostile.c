@@ -58,7 +58,7 @@ static char *big;		/* 16 KiB + PROT_NONE page, for size 16383 */
 struct snap {
 	struct numaclaims_host_info host;
 	struct numaclaims_domain_info dom[3];
-	struct numaclaims_claim claims[3][NUMACLAIMS_MAX_NODES + 1];
+	struct numaclaims_claim claims[3][NUMACLAIMS_MAX_CLAIM_ENTRIES];
 	u32 nr_claims[3];
 };
 
@@ -73,7 +73,7 @@ static void snap_take(struct snap *s)
 	st_hostinfo(fd, &s->host);
 	for (i = 0; i < 3; i++) {
 		st_dominfo(fd, ids[i], 0, &s->dom[i]);
-		s->nr_claims[i] = NUMACLAIMS_MAX_NODES + 1;
+		s->nr_claims[i] = NUMACLAIMS_MAX_CLAIM_ENTRIES;
 		st_claim_get(fd, ids[i], s->claims[i], &s->nr_claims[i]);
 	}
 }

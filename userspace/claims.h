@@ -46,7 +46,7 @@ extern "C" {
  * version 4): a 4 KiB entry and a superpage entry per node, plus the
  * host-wide part.  A GET with this capacity never fails with -ERANGE.
  */
-#define CLAIMS_MAX_ENTRIES	(2 * NUMACLAIMS_MAX_NODES + 1)
+#define CLAIMS_MAX_ENTRIES	NUMACLAIMS_MAX_CLAIM_ENTRIES
 
 /** struct claims_handle - an open /dev/numaclaims (opaque). */
 struct claims_handle;

@@ -284,7 +284,9 @@ class FakeHost(unittest.TestCase):
 
     def test_like_roundtrip(self):
         """plan_like() of a saved domain_info(), back and forth 12 times: the same set"""
-        d5 = self.fake("h.domain_info(5)")
+        # Its superpage claim cannot be recreated (see the next assertion
+        # below): the 4 KiB part round-trips.
+        d5 = dict(self.fake("h.domain_info(5)"), superpage_claims={})
         first = nc.plan_like(d5)
         self.assertEqual(first["set"], [(0, 256), (2, 512)])
         self.assertEqual(first["kind"], nc.PLAN_NODES)
@@ -309,6 +311,12 @@ class FakeHost(unittest.TestCase):
             nc.plan_like({"node_pages": {64: 1}})
         with self.assertRaises(TypeError):
             nc.plan_like([1])
+        # A superpage claim cannot be recreated by a plan like it: refused,
+        # not dropped (claimctl build --like says the same).
+        sp = dict(d9, superpage_claims={0: nc.SUPERPAGE_PAGES})
+        with self.assertRaises(ValueError) as cm:
+            nc.plan_like(sp)
+        self.assertIn("superpage claim on node 0", str(cm.exception))
 
     def test_fields(self):
         """every HOST_INFO field, held and scrub (API version 3) included"""
@@ -376,8 +384,10 @@ class FakeHost(unittest.TestCase):
                           d5["superpage_claimed_pages"]), ({0: 1024}, {2: 512}, 1024))
         self.assertEqual((d5["memory_numa_node_0"], d5["memory_numa_node_2"]),
                          (256 * 4096, 512 * 4096))
-        self.assertEqual(nc.plan_like(d5)["set"], [(0, 256), (2, 512)],
-                         "plan_like() takes the dict as it is")
+        with self.assertRaises(ValueError):
+            nc.plan_like(d5)            # a superpage claim: refused, not dropped
+        self.assertEqual(nc.plan_like(dict(d5, superpage_claims={}))["set"],
+                         [(0, 256), (2, 512)], "plan_like() takes the dict as it is")
 
     def refused(self, claim):
         """repr((errno, strerror, str)) of the ClaimRefused h.claim(5, CLAIM) raises"""
