@@ -18,7 +18,8 @@
 # In the guest: first hw-check.sh with a module that does not exist (it
 # must fail at the prerequisites, say what is missing, load nothing and
 # still write its report), then the real run (--prebuilt --bench-quick,
-# pools 10% of each node's free memory).  On the host: the guest's step
+# pools 10% of each node's free memory; the VM has no /dev/kvm, so the kvm
+# step must be skipped, saying why).  On the host: the guest's step
 # results, the JSON report (jq; docs/hw-check.schema.json with
 # python3-jsonschema; pools, distances, memory back, selftests), the
 # Markdown report, and the real claimctl metrics output
@@ -166,7 +167,7 @@ t "refused run: it says what is missing" \
 t "refused run: nothing was loaded" bash -c "! grep -q '^$M-LOADED-AFTER-REFUSED' '$out/raw'"
 jqt "refused run: its JSON report says fail, prerequisites fail, every other step skipped" "$R" \
 	'.result == "fail" and .steps[0].name == "prerequisites" and .steps[0].status == "fail" and
-	 ([.steps[1:][] | .status] | unique) == ["skip"] and (.steps | length) == 9'
+	 ([.steps[1:][] | .status] | unique) == ["skip"] and (.steps | length) == 10'
 
 # 2. The real run.
 t "hw-check.sh passes in the VM (exit status $(status_of run))" test "$(status_of run)" = 0
@@ -177,8 +178,10 @@ done
 t "guest step build: skipped (--prebuilt)" grep -Eq '^ok [0-9]+ build: # SKIP --prebuilt' "$out/steps.tap"
 t "guest step kunit: skipped, the Debian kernel has no KUnit (from its /boot/config)" \
 	grep -Eq '^ok [0-9]+ kunit: # SKIP the kernel has no KUnit \(CONFIG_KUNIT is not set in /boot/config-' "$out/steps.tap"
-t "guest TAP: a plan of 9 steps, none not ok" \
-	bash -c "grep -qx '1\.\.9' '$out/steps.tap' && ! grep -q '^not ok' '$out/steps.tap'"
+t "guest step kvm: skipped, and it says why: the VM has no /dev/kvm" \
+	grep -Eq '^ok [0-9]+ kvm: # SKIP no /dev/kvm: no KVM on this machine' "$out/steps.tap"
+t "guest TAP: a plan of 10 steps, none not ok" \
+	bash -c "grep -qx '1\.\.10' '$out/steps.tap' && ! grep -q '^not ok' '$out/steps.tap'"
 
 t "JSON report is valid JSON" jq -e . "$J"
 t "JSON report matches docs/hw-check.schema.json" \
@@ -192,9 +195,9 @@ try:
 except jsonschema.ValidationError:
     sys.exit(0)
 sys.exit(1)"
-jqt "JSON: result pass, 9 steps, build and kunit skipped, the others passed" "$J" \
-	'.result == "pass" and (.steps | length) == 9 and
-	 ([.steps[] | select(.status == "skip") | .name] | sort) == ["build", "kunit"] and
+jqt "JSON: result pass, 10 steps, build, kvm and kunit skipped, the others passed, no KVM figures" "$J" \
+	'.result == "pass" and (.steps | length) == 10 and .kvm == null and
+	 ([.steps[] | select(.status == "skip") | .name] | sort) == ["build", "kunit", "kvm"] and
 	 ([.steps[] | select(.status != "skip") | .status] | unique) == ["pass"]'
 jqt "JSON machine: kernel $kver, CPU model, 2 nodes with CPUs and memory" "$J" \
 	".machine.kernel.release == \"$kver\" and (.machine.cpu_model | length) > 0 and
@@ -216,11 +219,11 @@ jqt "JSON bench: domain and anon triad and chase for all 4 (CPU node, memory nod
 	 ([.bench[] | select(.test == "chase" and .kind == "anon")] | length) >= 4 and
 	 ([.bench[] | select(.test == "summary") | .placement_ok] | all)'
 
-t "Markdown report: title PASS, machine, distances, 9 steps, benchmark table" bash -c "
+t "Markdown report: title PASS, machine, distances, 10 steps, benchmark table" bash -c "
 	f='$out/hw-check.md'
 	head -n1 \"\$f\" | grep -qx '# numaclaims hw-check: PASS' &&
 	grep -q '^- kernel: $kver' \"\$f\" && grep -q '^| \*\*1\*\* | 21 | 10 |\$' \"\$f\" &&
-	[ \$(sed -n '/^## Steps/,/^## /p' \"\$f\" | grep -cE '^\| [a-z]+ \| (pass|skip) \|') = 9 ] &&
+	[ \$(sed -n '/^## Steps/,/^## /p' \"\$f\" | grep -cE '^\| [a-z]+ \| (pass|skip) \|') = 10 ] &&
 	grep -q '^| domain | 0 | 1 | remote |' \"\$f\""
 
 t "claimctl metrics in the VM: valid exposition (prom-check.py; prometheus_client agrees)" \

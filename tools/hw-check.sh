@@ -21,6 +21,8 @@
 #   --membench BIN     membench (default build/bench/membench)
 #   --kunit-module KO  numaclaims_kunit.ko (default build/kunit-module/...,
 #                      built when the kernel has CONFIG_KUNIT=m)
+#   --vmguest ELF      the tiny guest of the kvm step (default
+#                      build/vmguest/vmguest.elf, built by that step)
 #   --kunit-py FILE    the kernel's tools/testing/kunit/kunit.py (default:
 #                      looked for in the kernel's build and source trees)
 #   --kernel-config F  the running kernel's .config (default /boot/config-
@@ -31,8 +33,8 @@
 #                      needs neither root nor a running kernel of DIR)
 #   --bench-quick      small benchmark sizes (for a VM)
 #   --no-bench         skip the benchmark (the same as --skip bench)
-#   --skip LIST        skip these of the steps claimctl, selftests, bench and
-#                      kunit (comma-separated)
+#   --skip LIST        skip these of the steps claimctl, selftests, bench,
+#                      kvm and kunit (comma-separated)
 #   --tolerance-mb N   smallest tolerance of the memory-back check (default
 #                      4; it is also at least 1% of each node's memory)
 #   -h, --help         this text
@@ -56,6 +58,17 @@
 #   unload         rmmod numaclaims
 #   memory         every node's free memory is back (MemFree plus the
 #                  per-CPU free lists; tolerance 4 MiB or 1% of the node)
+#   kvm            with /dev/kvm and qemu-system-x86_64 (else skipped, and
+#                  the report says why): loads the module again with 16 MiB
+#                  of superpages and 16 MiB of 4 KiB pages on the node with
+#                  the most free memory, boots the tiny guest of vmguest/
+#                  under KVM (QEMU bound to that node's CPUs, guest RAM
+#                  memory-backend-file,align=2M) on a domain of superpages
+#                  and on a domain of 4 KiB pages, and reports KVM's own
+#                  counts of the VM's 2 MiB and 4 KiB mappings
+#                  (/sys/kernel/debug/kvm/PID-FD/pages_2m, pages_4k) and
+#                  QEMU's FilePmdMapped for each: the superpage guest must
+#                  have 2 MiB mappings, the 4 KiB one none; then unloads
 #   kunit          with CONFIG_KUNIT=m (or y): numaclaims_kunit.ko's suites
 #                  from /sys/kernel/debug/kunit/*/results, judged by kunit.py
 #                  parse if found, else by their KTAP lines
@@ -76,7 +89,7 @@ die() { echo "$PROG: $*" >&2; exit 2; }
 say() { echo "$PROG: $*" >&2; }
 
 pool_percent=${HW_CHECK_POOL_PERCENT:-10} pool_mb= out= tap= prebuilt=0
-module= claimctl= selftest= membench= kunit_ko= kunit_py= kconfig=
+module= claimctl= selftest= membench= kunit_ko= kunit_py= kconfig= vmguest=
 bench=1 bench_quick=0 tol_mb=4 kdir= no_load=0 skip=
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -84,7 +97,7 @@ while [ $# -gt 0 ]; do
 	esac
 	case "$1" in
 	--pool-percent|--pool-mb|--out|--tap|--module|--claimctl|--selftest|--membench|\
-	--kunit-module|--kunit-py|--kernel-config|--tolerance-mb|--kdir|--skip)
+	--kunit-module|--kunit-py|--kernel-config|--tolerance-mb|--kdir|--skip|--vmguest)
 		[ $# -ge 2 ] || die "$1 needs an argument" ;;
 	esac
 	case "$1" in
@@ -99,6 +112,7 @@ while [ $# -gt 0 ]; do
 	--membench)	membench=$2; shift ;;
 	--kunit-module)	kunit_ko=$2; shift ;;
 	--kunit-py)	kunit_py=$2; shift ;;
+	--vmguest)	vmguest=$2; shift ;;
 	--kernel-config) kconfig=$2; shift ;;
 	--bench-quick)	bench_quick=1 ;;
 	--kdir)		kdir=$2; shift ;;
@@ -121,9 +135,9 @@ else
 fi
 for s in $(echo "$skip" | tr ',' ' '); do
 	case "$s" in
-	claimctl|selftests|kunit) ;;
+	claimctl|selftests|kvm|kunit) ;;
 	bench) bench=0 ;;
-	*) die "--skip: '$s' is not one of claimctl, selftests, bench, kunit" ;;
+	*) die "--skip: '$s' is not one of claimctl, selftests, bench, kvm, kunit" ;;
 	esac
 done
 skipped() { case ",$skip," in *",$1,"*) return 0 ;; esac; return 1; }
@@ -134,7 +148,7 @@ is_uint "$tol_mb" || die "--tolerance-mb must be a number of MiB, not '$tol_mb'"
 B=${TOP:+$TOP/build}
 : "${module:=$B/module/numaclaims.ko}" "${claimctl:=$B/userspace/claimctl}"
 : "${selftest:=$B/selftests/numaclaims_test}" "${membench:=$B/bench/membench}"
-: "${kunit_ko:=$B/kunit-module/numaclaims_kunit.ko}"
+: "${kunit_ko:=$B/kunit-module/numaclaims_kunit.ko}" "${vmguest:=$B/vmguest/vmguest.elf}"
 if [ -z "$out" ]; then
 	if [ -n "$TOP" ]; then out=$TOP/build/hw-check; else out=./hw-check; fi
 fi
@@ -172,7 +186,7 @@ record() {	# NAME pass|fail|skip DETAIL
 	*)    say "   FAIL: $d"; failed=1; [ -z "$tap" ] || echo "not ok $nstep $1: $d" >>"$tap" ;;
 	esac
 }
-ALL_STEPS="prerequisites build load claimctl selftests bench unload memory kunit"
+ALL_STEPS="prerequisites build load claimctl selftests bench unload memory kvm kunit"
 step_done() { grep -q "^$1|" "$work/steps" 2>/dev/null; }
 skip_rest() {	# REASON: every step not recorded yet is skipped
 	for s in $ALL_STEPS; do
@@ -516,6 +530,95 @@ if ! step_done memory; then
 	else record memory fail "$bad ($detail)"; fi
 fi
 
+# ---- KVM: superpages give the guest 2 MiB EPT, 4 KiB pages 4 KiB EPT -------------------
+# KVM maps guest memory at the host page table's level (since Linux 6.0,
+# host_pfn_mapping_level()): a guest on a superpage domain that QEMU maps
+# 2 MiB-aligned gets 2 MiB EPT/NPT entries, one on 4 KiB pages 4 KiB ones.
+# kvm_guest NAME ORDER: a 16 MiB domain on node $kn populated at ORDER, the
+# tiny guest on it under KVM until it has written all its RAM; prints
+# "pages_2m=A pages_4k=B rss=R pmd=P" (KVM's counts, QEMU's smaps in kB).
+kvm_guest() {
+	st=
+	D=$("$claimctl" create --max 16M 2>>"$work/kvm.err") || return 1
+	if "$claimctl" populate "$D" 16M --node "$kn" --exact --order "$2" >/dev/null 2>>"$work/kvm.err"; then
+		con=$work/kvm-$1.con
+		: >"$con"
+		# shellcheck disable=SC2086
+		$kbind sh -c "exec $(rv_qemu_base "$con" 16) $(rv_mem_file 16 "$(rv_dev "$D")") -append 'seed=1 hold'" \
+			>"$work/kvm-$1.err" 2>&1 </dev/null &
+		qp=$! i=0
+		while [ $i -lt 300 ] && kill -0 "$qp" 2>/dev/null && ! grep -q '^vmguest: holding' "$con"; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		st=
+		for kd in /sys/kernel/debug/kvm/"$qp"-*; do
+			[ -r "$kd/pages_2m" ] && grep -q '^vmguest: holding' "$con" &&
+				st="pages_2m=$(cat "$kd/pages_2m") pages_4k=$(cat "$kd/pages_4k") $(rv_smaps "$qp" "$(rv_dev "$D")")"
+		done
+		kill "$qp" 2>/dev/null
+		wait "$qp" 2>/dev/null
+		[ -n "$st" ] || echo "$1: $(tr '\n' ' ' <"$work/kvm-$1.err") $(tr '\n' ' ' <"$con")" >>"$work/kvm.err"
+	fi
+	"$claimctl" destroy "$D" 2>>"$work/kvm.err"
+	[ -n "$st" ] && echo "$st"
+}
+kv() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }	# "K=V ..." KEY
+skipped kvm && ! step_done kvm && { t_step=$(now); record kvm skip "--skip kvm"; }
+if ! step_done kvm; then
+	begin kvm
+	qemu=$(command -v qemu-system-x86_64 2>/dev/null)
+	kn=$(awk 'NR == 1 || $3 > m { m = $3; n = $1 } END { print n }' "$work/nodes")
+	why=''
+	if [ ! -e /dev/kvm ]; then
+		why="no /dev/kvm: no KVM on this machine (no hardware virtualisation, or kvm_intel/kvm_amd not loaded), so no KVM guest on superpages"
+	elif [ -z "$qemu" ]; then
+		why="no qemu-system-x86_64 (install qemu-system-x86)"
+	elif [ ! -r "$here/realvm-lib.sh" ]; then
+		why="no $here/realvm-lib.sh (the QEMU command line of the real-VM tests)"
+	elif [ ! -r "$vmguest" ] && { [ "$prebuilt" = 1 ] ||
+	     ! make -C "$TOP/vmguest" O="$B/vmguest" >"$out/logs/build-vmguest.log" 2>&1; }; then
+		why="no tiny guest $vmguest (--vmguest ELF; make -C vmguest O=build/vmguest)"
+	fi
+	if [ -n "$why" ]; then
+		record kvm skip "$why"
+	else
+		kp='' i=0
+		while [ "$i" -le "$maxid" ]; do
+			v=0
+			[ "$i" = "$kn" ] && v=16
+			kp="$kp${kp:+,}$v" i=$((i + 1))
+		done
+		kparams="node_pool_mb=$kp node_superpage_mb=$kp"
+		kbind=
+		command -v numactl >/dev/null 2>&1 && kbind="numactl --cpunodebind=$kn"
+		# shellcheck disable=SC2034	# realvm-lib.sh's settings
+		RV_QEMU=$qemu RV_ACCEL=kvm RV_ELF=$vmguest
+		# shellcheck source=/dev/null
+		. "$here/realvm-lib.sh"
+		# shellcheck disable=SC2086	# the parameters, one word each
+		if ! insmod "$module" $kparams 2>"$work/kvm.err"; then
+			record kvm fail "insmod $(basename "$module") $kparams: $(cat "$work/kvm.err")"
+		else
+			loaded=1
+			sp=$(kvm_guest superpage 9) small=$(kvm_guest small 0)
+			rmmod numaclaims 2>>"$work/kvm.err" && loaded=0
+			d="node $kn, QEMU ${kbind:+on its CPUs }with 16 MiB of guest RAM (align=2M) under KVM: superpage domain: KVM pages_2m=$(kv "$sp" pages_2m) pages_4k=$(kv "$sp" pages_4k), FilePmdMapped $(kv "$sp" pmd) of $(kv "$sp" rss) kB; 4 KiB domain: KVM pages_2m=$(kv "$small" pages_2m) pages_4k=$(kv "$small" pages_4k), FilePmdMapped $(kv "$small" pmd) of $(kv "$small" rss) kB"
+			printf '{"node":%s,"module_params":"%s","superpage":{%s},"small":{%s}}\n' "$kn" "$kparams" \
+				"$(echo "$sp" | sed 's/\([a-z_0-9]*\)=\([0-9]*\)/"\1":\2/g; s/ /,/g')" \
+				"$(echo "$small" | sed 's/\([a-z_0-9]*\)=\([0-9]*\)/"\1":\2/g; s/ /,/g')" >"$work/kvm.json"
+			if [ -z "$sp" ] || [ -z "$small" ]; then
+				record kvm fail "a guest did not run: $(tr '\n' ' ' <"$work/kvm.err")"
+			elif [ "$(kv "$sp" pages_2m)" -gt 0 ] && [ "$(kv "$sp" pmd)" = 16384 ] &&
+			     [ "$(kv "$small" pages_2m)" = 0 ] && [ "$(kv "$small" pmd)" = 0 ] && [ "$loaded" = 0 ]; then
+				record kvm pass "$d"
+			else
+				record kvm fail "$d (want 2 MiB mappings for the superpage guest only, all of its RAM PMD-mapped; the module unloaded)$(tr '\n' ' ' <"$work/kvm.err")"
+			fi
+		fi
+	fi
+fi
+
 # ---- KUnit -------------------------------------------------------------------------
 skipped kunit && ! step_done kunit && { t_step=$(now); record kunit skip "--skip kunit"; }
 if ! step_done kunit; then
@@ -625,6 +728,7 @@ date_utc=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 	else
 		printf '"selftests":null,\n'
 	fi
+	printf '"kvm":%s,\n' "$(cat "$work/kvm.json" 2>/dev/null || echo null)"
 	printf '"bench":['
 	[ -s "$out/bench.jsonl" ] && sed -n '/^{.*}$/p' "$out/bench.jsonl" | awk 'NR > 1 { printf ",\n" } { printf "%s", $0 }'
 	printf ']}\n'
@@ -673,6 +777,17 @@ date_utc=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 			/"test":"triad"/ { key = f("kind") " " f("cpu_node") " " f("mem_node"); bw[key] = f("gb_per_s"); wh[key] = f("where"); if (!(key in seen)) { seen[key] = 1; order[++n] = key } }
 			/"test":"chase"/ { key = f("kind") " " f("cpu_node") " " f("mem_node"); lat[key] = f("ns_per_load") }
 			END { for (i = 1; i <= n; i++) { split(order[i], k, " "); printf "| %s | %s | %s | %s | %s | %s |\n", k[1], k[2], k[3], wh[order[i]], bw[order[i]], lat[order[i]] } }'
+	fi
+	if [ -s "$work/kvm.json" ]; then
+		echo
+		echo "## KVM: the tiny guest on node $kn (KVM's own counts of the VM's mappings)"
+		echo
+		echo "| guest RAM | pages_2m | pages_4k | QEMU FilePmdMapped / Rss (kB) |"
+		echo "| --- | ---: | ---: | ---: |"
+		for g in "superpage domain:$sp" "4 KiB domain:$small"; do
+			v=${g#*:}
+			echo "| ${g%%:*} | $(kv "$v" pages_2m) | $(kv "$v" pages_4k) | $(kv "$v" pmd) / $(kv "$v" rss) |"
+		done
 	fi
 	echo
 	echo "Result: **$result**. JSON: hw-check.json; logs in logs/."

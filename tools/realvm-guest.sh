@@ -7,13 +7,17 @@
 # tiny multiboot guest of vmguest/ as the VM: create a domain, claim its
 # memory on one node, populate it there, release what is left of the claim,
 # start QEMU with the domain's device node as guest RAM
-# (memory-backend-file,mem-path=/dev/numaclaims-domN,share=on,prealloc=off),
-# then check from both sides that the guest's writes are the domain's pages:
-# the guest's checksum (closed form), the pattern read back through debugfs,
-# the pages' node.  Then: a destroyed domain's pages reach the next domain
+# (memory-backend-file,mem-path=/dev/numaclaims-domN,share=on,prealloc=off,
+# align=2M), then check from both sides that the guest's writes are the
+# domain's pages: the guest's checksum (closed form), the pattern read back
+# through debugfs, the pages' node.  The module has a superpage pool
+# (tools/realvm.sh: superpage_pool_mb), so the order-9 populates take
+# superpages, and QEMU's mapping of the domain is all 2 MiB pages (smaps
+# FilePmdMapped).  Then: a destroyed domain's pages reach the next domain
 # scrubbed, a hole in a domain kills QEMU with SIGBUS (prealloc=on too, at
 # start), QEMU refuses a backend larger than the domain, and a guest with two
-# virtual NUMA nodes backed by two domains on two host nodes.
+# virtual NUMA nodes backed by two domains on two host nodes: one of
+# superpages, all 2 MiB pages in QEMU, one of 4 KiB pages (order 0), none.
 #
 # TAP to $VM_OUT (trailing plan), echoed to the console.  Exit status 0 when
 # every line is ok.  Environment: RV_SIZE (MiB, default 16), RV_NODE (the
@@ -157,6 +161,12 @@ mapped=$(rv_numa_maps "$qpid" "file=$dev")
 diag "QEMU's mapping of $dev (numa_maps): $mapped"
 check "numa_maps: QEMU's guest RAM is on node $node only" \
 	eval 'echo "$mapped" | grep -q "N$node=" && ! echo "$mapped" | grep -q "N$other="'
+# The domain's order-9 extents are superpages (the module's superpage pool
+# has unclaimed ones on the node), and QEMU maps the backend 2 MiB-aligned.
+sm=$(rv_smaps "$qpid" "$dev")
+diag "QEMU's mapping of $dev (smaps, kB): $sm"
+check "smaps: all $size MiB of the guest's RAM are mapped with 2 MiB pages (FilePmdMapped = Rss = $((size * 1024)) kB)" \
+	[ "$sm" = "rss=$((size * 1024)) pmd=$((size * 1024))" ]
 stop_qemu
 
 hi=$((0x$(rv_field "$work/main.con" hi) ))
@@ -179,7 +189,7 @@ e=${e:-0}
 claimctl claim "$e" "$node:${size}M"
 claimctl populate "$e" "${size}M" --node "$node" --exact --order 9 >/dev/null
 claimctl claim "$e" clear
-check "the next domain $e on node $node reads zeros where the guest wrote (gfns 512, $g_mid, $g_last)" \
+check "the next domain $e on node $node (the same superpages: populate zeroes them) reads zeros where the guest wrote (gfns 512, $g_mid, $g_last)" \
 	eval 'page_zero $e 512 && page_zero $e $g_mid && page_zero $e $g_last'
 run_qemu second "$(rv_mem_file "$size" "$(rv_dev "$e")" on)" "seed=1"
 check "a second VM on domain $e, prealloc=on (fully populated: fine): exits through isa-debug-exit (status 1), zeros first, right checksum" \
@@ -211,18 +221,21 @@ if [ "$nodes" -ge 2 ]; then
 	a=${a:-0} b=${b:-0}
 	claimctl claim "$a" "0:${half}M" && claimctl claim "$b" "1:${half}M"
 	claimctl populate "$a" "${half}M" --node 0 --exact --order 9 >/dev/null
-	claimctl populate "$b" "${half}M" --node 1 --exact --order 9 >/dev/null
+	# b is a domain of 4 KiB pages (order 0): the contrast to a's superpages
+	claimctl populate "$b" "${half}M" --node 1 --exact --order 0 >/dev/null
 	claimctl claim "$a" clear; claimctl claim "$b" clear
-	: >"$work/numa.con"
-	# shellcheck disable=SC2046
-	$(rv_qemu_base "$work/numa.con" "$size") \
-		-object "memory-backend-file,id=m0,size=${half}M,mem-path=$(rv_dev "$a"),share=on,prealloc=off" \
-		-object "memory-backend-file,id=m1,size=${half}M,mem-path=$(rv_dev "$b"),share=on,prealloc=off" \
-		-numa node,nodeid=0,memdev=m0 -numa node,nodeid=1,memdev=m1 \
-		-append "seed=3" >"$work/numa.err" 2>&1 </dev/null
-	echo $? >"$work/numa.rc"
-	check "a guest with two virtual nodes on domains $a (host node 0) and $b (host node 1) runs, right checksum" \
-		eval '[ "$(cat $work/numa.rc)" = 1 ] && guest_ok numa 3'
+	start_qemu numa "-object memory-backend-file,id=m0,size=${half}M,mem-path=$(rv_dev "$a"),share=on,prealloc=off,align=2M \
+		-object memory-backend-file,id=m1,size=${half}M,mem-path=$(rv_dev "$b"),share=on,prealloc=off,align=2M \
+		-numa node,nodeid=0,memdev=m0 -numa node,nodeid=1,memdev=m1" "seed=3"
+	rc=$?
+	sa=$(rv_smaps "$qpid" "$(rv_dev "$a")") sb=$(rv_smaps "$qpid" "$(rv_dev "$b")")
+	stop_qemu
+	check "a guest with two virtual nodes on domains $a (host node 0, superpages) and $b (host node 1, 4 KiB pages) runs, right checksum" \
+		eval '[ $rc = 0 ] && guest_ok numa 3'
+	diag "QEMU's mappings (smaps, kB): domain $a $sa, domain $b $sb"
+	rss=${sb#rss=}
+	check "smaps: virtual node 0's RAM (superpages) is all mapped with 2 MiB pages, virtual node 1's (4 KiB pages, align=2M all the same) none (FilePmdMapped 0, at least $((half - 2)) MiB resident)" \
+		[ "$sa" = "rss=$((half << 10)) pmd=$((half << 10))" -a "${sb#* }" = pmd=0 -a "${rss%% *}" -ge $(( (half - 2) << 10 )) ]
 	gb=$(( (half << 8) + 256 ))	# guest page: 1 MiB into virtual node 1
 	check "guest RAM below ${half} MiB is domain $a's gfn = guest page, above it domain $b's gfn = guest page - $((half << 8))" \
 		eval 'page_ok $a 1024 0x3 $((1024 << 12)) 0 && page_ok $b 256 0x3 $((gb << 12)) 1'

@@ -6,6 +6,7 @@
 
 RV_ELF=${RV_ELF:-/lib/realvm/vmguest.elf}
 RV_QEMU=${RV_QEMU:-qemu-system-x86_64}
+RV_ACCEL=${RV_ACCEL:-tcg,tb-size=16}
 RV_K=$((0x9e3779b1))
 RV_LO=$((0x200000))
 RV_PAGE=/sys/kernel/debug/numaclaims/page
@@ -22,10 +23,11 @@ rv_dev() { echo "/dev/numaclaims-dom$1"; }
 rv_mib() { echo "${1%[Mm]}"; }
 
 # rv_qemu_base DEBUGCON_FILE MEM_MIB: the common part of a nested QEMU
-# command line (TCG, 16 MiB of translation cache, no devices but the debug
-# console and isa-debug-exit, the tiny guest as a multiboot kernel).
+# command line ($RV_ACCEL: TCG with 16 MiB of translation cache, or kvm; no
+# devices but the debug console and isa-debug-exit, the tiny guest as a
+# multiboot kernel).
 rv_qemu_base() {
-	echo "$RV_QEMU -machine pc -accel tcg,tb-size=16 -m $2M -nodefaults" \
+	echo "$RV_QEMU -machine pc -accel $RV_ACCEL -m $2M -nodefaults" \
 		"-no-user-config -display none -monitor none -serial none" \
 		"-debugcon file:$1 -device isa-debug-exit,iobase=0xf4,iosize=4" \
 		"-kernel $RV_ELF"
@@ -33,9 +35,12 @@ rv_qemu_base() {
 
 # rv_mem_file MEM_MIB PATH [PREALLOC]: guest RAM from a file or device
 # (the numaclaims domain).  prealloc=off: QEMU maps it and touches nothing;
-# the guest's first access of each page maps the domain's page.
+# the guest's first access of each page maps the domain's page.  align=2M:
+# QEMU maps the backend 2 MiB-aligned (it reserves the range itself and
+# maps the file MAP_FIXED into it, so the module's own alignment of mmap()
+# does not apply), so that a superpage domain is mapped with PMDs.
 rv_mem_file() {
-	echo "-object memory-backend-file,id=m,size=$1M,mem-path=$2,share=on,prealloc=${3:-off}" \
+	echo "-object memory-backend-file,id=m,size=$1M,mem-path=$2,share=on,prealloc=${3:-off},align=2M" \
 		"-machine memory-backend=m"
 }
 
@@ -95,6 +100,22 @@ rv_numa_maps() {
 	awk -v p="$2" '$0 ~ p {
 		for (i = 1; i <= NF; i++) if ($i ~ /^N[0-9]+=/) printf "%s ", $i
 		exit }' "/proc/$1/numa_maps" 2>/dev/null
+}
+
+# rv_smaps PID PATH: "rss=R pmd=P": kB of process PID's mappings of PATH
+# resident (Rss) and mapped with 2 MiB pages (FilePmdMapped), from smaps.
+rv_smaps() {
+	awk -v p="$2" '/^[0-9a-f]+-[0-9a-f]+ / { m = ($NF == p); next }
+		m && $1 == "Rss:" { r += $2 }
+		m && $1 == "FilePmdMapped:" { f += $2 }
+		END { printf "rss=%d pmd=%d\n", r, f }' "/proc/$1/smaps" 2>/dev/null
+}
+
+# rv_pmd_share PID PATH: the share of PATH's resident pages in process PID
+# that are mapped with 2 MiB pages, as a percentage ("-" when none is
+# resident).
+rv_pmd_share() {
+	rv_smaps "$1" "$2" | awk -F'[ =]' '{ if ($2 > 0) printf "%d%%\n", $4 * 100 / $2; else print "-" }'
 }
 
 # rv_node_free_kb NODE: free memory of a node in kB: MemFree plus the pages

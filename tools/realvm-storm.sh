@@ -7,12 +7,15 @@
 # RV_VMS builders (default 10) start at once, each for one VM of RV_SIZE MiB
 # (default 16) that prefers node 0 (two builders in three) or node 1.  Nodes
 # 0 and 1 each have RV_POOL MiB (default 64) for guest RAM, so not every VM
-# fits on its preferred node, and not every VM fits at all.  Node 2 holds
+# fits on its preferred node, and not every VM fits at all; in claims mode
+# they also have RV_SP_POOL MiB of superpages (default 0), which the
+# builders' order-9 populates take while the node has unclaimed ones.  Node 2 holds
 # the QEMU processes themselves (numactl --preferred=2) and has no pool.
 # Each VM runs vmguest with "hold": it writes and checks all its RAM, then
 # halts, keeping its memory until the storm is over.  Modes (RV_MODES):
 #
-#   claims     numaclaims pools of RV_POOL MiB on nodes 0 and 1.  The
+#   claims     numaclaims pools of RV_POOL MiB (and RV_SP_POOL MiB of
+#              superpages) on nodes 0 and 1.  The
 #              builder creates a domain and asks libclaims' planner
 #              (claimctl build --cpu-node PREF --max-nodes 1) for its whole
 #              size on one node: the preferred node if it has room, else
@@ -38,7 +41,8 @@
 #
 # Per VM one JSON line to $VM_OUT, then one summary line per mode; a table on
 # the console.  RV_VERBOSE=1 (make demo): per-node tables before and after,
-# every builder's story.  Exit status 0 when every mode ran and, in claims
+# every builder's story, and per VM the share of its RAM that QEMU maps with
+# 2 MiB pages (smaps FilePmdMapped; JSON "pmd_percent").  Exit status 0 when every mode ran and, in claims
 # mode, every started VM checked out and the counters went back to zero.
 set -u
 . /lib/realvm/realvm-lib.sh
@@ -46,6 +50,7 @@ set -u
 vms=${RV_VMS:-10}
 size=${RV_SIZE:-16}
 pool=${RV_POOL:-64}
+sp_pool=${RV_SP_POOL:-0}
 modes=${RV_MODES:-claims bind preferred}
 verbose=${RV_VERBOSE:-0}
 ko=/lib/realvm/numaclaims.ko
@@ -165,7 +170,8 @@ run_mode() {	# MODE
 	mkdir -p "$w"
 	settle
 	if [ "$mode" = claims ]; then
-		insmod "$ko" node_pool_mb="$pool,$pool,0" || { say "insmod failed"; return 1; }
+		insmod "$ko" node_pool_mb="$pool,$pool,0" node_superpage_mb="$sp_pool,$sp_pool,0" ||
+			{ say "insmod failed"; return 1; }
 	else
 		# leave $pool MiB above the high watermark on nodes 0 and 1
 		# (a ballast pool: it takes most of the node deliberately, so
@@ -221,9 +227,9 @@ run_mode() {	# MODE
 	nodes_table "$mode"
 	[ "$verbose" = 1 ] && [ "$mode" = claims ] && claimctl list
 	started=0 f_claim=0 f_prealloc=0 f_boot=0 f_other=0 moved=0 okvm=0 badvm=0
-	share_sum=0
-	[ "$verbose" = 1 ] && printf '%-4s %-5s %-5s %-10s %7s  %-22s %-26s %s\n' VM pref node outcome t_ms \
-		"guest RAM (numa_maps)" "numaclaims node pages" checksum
+	share_sum=0 pmd_all=0 pmd_none=0 pmd_some=0
+	[ "$verbose" = 1 ] && printf '%-4s %-5s %-5s %-10s %7s  %-22s %-26s %-8s %s\n' VM pref node outcome t_ms \
+		"guest RAM (numa_maps)" "numaclaims node pages" "2M pages" checksum
 	i=0
 	while [ $i -lt "$vms" ]; do
 		dir=$w/$i
@@ -232,7 +238,7 @@ run_mode() {	# MODE
 		ph=$(get "$dir" phase)
 		t=$(get "$dir" t)
 		d=$(get "$dir" domid)
-		maps='' ncp='' share=null ck=-
+		maps='' ncp='' share=null ck=- pmd=-
 		if [ "$ph" = running ]; then
 			started=$((started + 1))
 			[ "$n" != "$p" ] && moved=$((moved + 1))
@@ -240,6 +246,13 @@ run_mode() {	# MODE
 			if [ "$mode" = claims ]; then
 				maps=$(rv_numa_maps "$pid" "file=$(rv_dev "$d")")
 				ncp="0:$(rv_dom_node_pages "$d" 0) 1:$(rv_dom_node_pages "$d" 1)"
+				# share of its resident guest RAM on 2 MiB pages (smaps)
+				pmd=$(rv_pmd_share "$pid" "$(rv_dev "$d")")
+				case "$pmd" in
+				100%)	pmd_all=$((pmd_all + 1)) ;;
+				0%)	pmd_none=$((pmd_none + 1)) ;;
+				*%)	pmd_some=$((pmd_some + 1)) ;;
+				esac
 			else
 				# the guest RAM: the mapping with QEMU's mbind() policy
 				maps=$(rv_numa_maps "$pid" " (bind|prefer)[=a-z]*:$n anon=")
@@ -271,12 +284,16 @@ run_mode() {	# MODE
 			esac
 		fi
 		rc=$(cat "$dir/rc" 2>/dev/null || echo null)
-		[ "$verbose" = 1 ] && printf '%-4s %-5s %-5s %-10s %7s  %-22s %-26s %s\n' "$i" "$p" "${n:--}" "$ph" "$t" \
-			"${maps:--}" "${ncp:--}" "$ck"
-		printf '{"bench":"realvm-storm","mode":"%s","vm":%d,"size_mib":%d,"preferred":%d,"node":%s,"outcome":"%s","t_ms":%s,"qemu_status":%s,"numa_maps":"%s","numaclaims_pages":"%s","share":%s,"checksum":"%s"}\n' \
-			"$mode" "$i" "$size" "$p" "${n:-null}" "$ph" "${t:-null}" "$rc" "$maps" "$ncp" "$share" "$ck" >&3
+		[ "$verbose" = 1 ] && printf '%-4s %-5s %-5s %-10s %7s  %-22s %-26s %-8s %s\n' "$i" "$p" "${n:--}" "$ph" "$t" \
+			"${maps:--}" "${ncp:--}" "$pmd" "$ck"
+		pmd_json=null
+		[ "$pmd" != - ] && pmd_json=${pmd%\%}
+		printf '{"bench":"realvm-storm","mode":"%s","vm":%d,"size_mib":%d,"preferred":%d,"node":%s,"outcome":"%s","t_ms":%s,"qemu_status":%s,"numa_maps":"%s","numaclaims_pages":"%s","share":%s,"pmd_percent":%s,"checksum":"%s"}\n' \
+			"$mode" "$i" "$size" "$p" "${n:-null}" "$ph" "${t:-null}" "$rc" "$maps" "$ncp" "$share" "$pmd_json" "$ck" >&3
 		i=$((i + 1))
 	done
+	[ "$mode" = claims ] &&
+		vsay "=== claims: $pmd_all VMs with all their RAM on 2 MiB pages, $pmd_none on 4 KiB pages, $pmd_some on both ==="
 	mean=$(awk -v s="$share_sum" -v n="$started" 'BEGIN { if (n) printf "%.3f", s / n; else print "null" }')
 	printf '{"bench":"realvm-storm-summary","mode":"%s","vms":%d,"size_mib":%d,"pool_mib":%d,"started":%d,"failed_claim":%d,"failed_prealloc":%d,"failed_boot":%d,"failed_other":%d,"moved":%d,"mean_share":%s,"checksum_ok":%d,"checksum_bad":%d,"storm_ms":%d}\n' \
 		"$mode" "$vms" "$size" "$pool" "$started" "$f_claim" "$f_prealloc" "$f_boot" "$f_other" \
@@ -319,7 +336,7 @@ run_mode() {	# MODE
 rm -rf /tmp/storm
 mkdir -p /tmp/storm
 : >/tmp/storm/summary
-say "boot storm: $vms VMs of $size MiB, two in three prefer node 0; $pool MiB for guests on each of nodes 0 and 1"
+say "boot storm: $vms VMs of $size MiB, two in three prefer node 0; $pool MiB for guests on each of nodes 0 and 1$([ "$sp_pool" != 0 ] && echo ", and $sp_pool MiB of superpages in claims mode")"
 for m in $modes; do
 	run_mode "$m" || status=1
 done

@@ -9,8 +9,9 @@
 #        tools/realvm.sh demo                       (make demo)
 #
 #   test   tools/realvm-guest.sh in a two-node VM: one VM on a domain,
-#          checked from both sides, scrubbing, SIGBUS on holes, two virtual
-#          nodes on two domains.  TAP to FILE (default
+#          checked from both sides, its RAM on 2 MiB pages (superpages,
+#          align=2M) and a 4 KiB domain's on 4 KiB pages, scrubbing, SIGBUS
+#          on holes, two virtual nodes on two domains.  TAP to FILE (default
 #          build/results/realvm.tap).  About 1 minute.
 #   storm  tools/realvm-storm.sh in a three-node VM: N tiny VMs (default 10)
 #          started at once by parallel builders on nodes 0 and 1, with claim
@@ -19,8 +20,8 @@
 #          table on stdout, JSON lines to FILE (default
 #          build/realvm/storm.jsonl).  About 2 minutes.
 #   demo   tools/demo-guest.sh: the storm with claim sets only, verbose:
-#          per-node tables before and after, every VM's placement.  About
-#          2 minutes.
+#          per-node tables before and after, every VM's placement and share
+#          of RAM on 2 MiB pages.  About 2 minutes.
 #
 #   --kernel PATH     the test VM's kernel (default tools/vm.sh's, the
 #                     Debian 6.1 one); with --module built against it
@@ -45,7 +46,7 @@ while [ $# -gt 0 ]; do
 	--timeout)	timeout=$2; shift ;;
 	--kernel)	kernel=(--kernel "$2"); shift ;;
 	--module)	ko=$2; shift ;;
-	-h|--help)	sed -n '3,33s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help)	sed -n '3,34s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*)		echo "realvm.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -77,7 +78,7 @@ test)
 	out=${out:-$TOP/build/results/realvm.tap}
 	mkdir -p "$(dirname "$out")"
 	exec "$TOP/tools/vm.sh" --nodes 2 --mem-per-node 512M "${kernel[@]}" \
-		--module "$ko" --params "pool_mb=64 debug=1" "${adds[@]}" \
+		--module "$ko" --params "pool_mb=64 superpage_pool_mb=32 debug=1" "${adds[@]}" \
 		--add "$TOP/tools/realvm-guest.sh:/bin/realvm-guest" \
 		--out "$out" --quiet --splat-check --timeout "${timeout:-300}" \
 		-- realvm-guest
@@ -120,7 +121,7 @@ storm|demo)
 	exit "$rc"
 	;;
 *)
-	sed -n '3,33s/^# \{0,1\}//p' "$0" >&2
+	sed -n '3,34s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 	;;
 esac
