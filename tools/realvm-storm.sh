@@ -9,7 +9,8 @@
 # 0 and 1 each have RV_POOL MiB (default 64) for guest RAM, so not every VM
 # fits on its preferred node, and not every VM fits at all; in claims mode
 # they also have RV_SP_POOL MiB of superpages (default 0), which the
-# builders' order-9 populates take while the node has unclaimed ones.  Node 2 holds
+# builders claim first (claimctl build --superpages: a superpage claim, so
+# the VM's RAM is all on 2 MiB pages) before they fall back to 4 KiB.  Node 2 holds
 # the QEMU processes themselves (numactl --preferred=2) and has no pool.
 # Each VM runs vmguest with "hold": it writes and checks all its RAM, then
 # halts, keeping its memory until the storm is over.  Modes (RV_MODES):
@@ -100,11 +101,20 @@ builder_claims() {	# DIR VM PREF
 	dir=$1 i=$2 p=$3
 	d=$(claimctl create --max "${size}M") || { res "$dir" phase=create t=$(($(rv_now_ms) - t0)); return; }
 	res "$dir" domid="$d"
-	# The planner: one node (one backend file), the preferred one first.
-	if plan=$(claimctl build "$d" "${size}M" --cpu-node "$p" --max-nodes 1 2>&1); then
+	# The planner: one node (one backend file), the preferred one first;
+	# with superpages, a superpage claim first (the guest's RAM on 2 MiB
+	# pages, guaranteed), else 4 KiB pages.
+	kind=
+	if [ "$sp_pool" != 0 ] &&
+	   plan=$(claimctl build "$d" "${size}M" --cpu-node "$p" --max-nodes 1 --superpages 2>&1); then
+		kind=" as superpages"
+	elif ! plan=$(claimctl build "$d" "${size}M" --cpu-node "$p" --max-nodes 1 2>&1); then
+		kind=none
+	fi
+	if [ "$kind" != none ]; then
 		n=$(echo "$plan" | tr ' ' '\n' | sed -n 's/^nodes=//p')
 		a=$(echo "$plan" | tr ' ' '\n' | sed -n 's/^attempts=//p')
-		vsay "  VM $i: domain $d claimed ${size}M on node $n$([ "$n" != "$p" ] && echo " (node $p full)")$([ "$a" != 1 ] && echo ", planned $a times (lost $((a - 1)) race(s))")"
+		vsay "  VM $i: domain $d claimed ${size}M$kind on node $n$([ "$n" != "$p" ] && echo " (node $p full)")$([ "$a" != 1 ] && echo ", planned $a times (lost $((a - 1)) race(s))")"
 		res "$dir" node="$n" attempts="$a" t_claim=$(($(rv_now_ms) - t0))
 		if ! claimctl populate "$d" "${size}M" --node "$n" --exact --order 9 >/dev/null; then
 			res "$dir" phase=populate t=$(($(rv_now_ms) - t0))
