@@ -30,6 +30,8 @@
 #define SPECIAL	NUMACLAIMS_TARGET_SPECIAL
 #define EXACT	CE_MEMF_EXACT_NODE
 #define NOREF	CE_MEMF_NO_REFCOUNT
+#define SP	CE_SP_PAGES		/* pages of a superpage */
+#define SPC	NUMACLAIMS_CLAIM_SUPERPAGES	/* claim-set cmd */
 #define U64MAX	UINT64_MAX
 #define BIG	(1ULL << 40)		/* a max_pages that never limits */
 
@@ -79,26 +81,29 @@ static const struct tl_layout one_node = {
 	.nr = 1,
 	.nodes = {
 		{ .node = 0, .chunks = { 9, TL_GAP(8), 8, 9, 5, 3, 0, 0, TL_END },
-		  .slack = 5 },
+		  .slack = 5, .superpages = 4, .sp_slack = 1 },
 	},
 };
 
 static const struct tl_layout two_nodes = {
 	.nr = 2,
 	.nodes = {
-		{ .node = 0, .chunks = { 9, 9, 8, 5, 0, TL_END } },
+		{ .node = 0, .chunks = { 9, 9, 8, 5, 0, TL_END },
+		  .superpages = 3 },
 		{ .node = 1, .chunks = { 9, 8, TL_GAP(3), 3, 0, 0, TL_END },
-		  .slack = 3 },
+		  .slack = 3, .superpages = 2 },
 	},
 };
 
 static const struct tl_layout four_nodes = {
 	.nr = 4,
 	.nodes = {
-		{ .node = 0, .chunks = { 9, 9, 3, TL_END } },
+		{ .node = 0, .chunks = { 9, 9, 3, TL_END }, .superpages = 2 },
+		/* Node 1 has no superpages. */
 		{ .node = 1, .chunks = { 9, 8, 8, 1, TL_END } },
-		{ .node = 2, .chunks = { 9, 9, 9, TL_END } },
-		{ .node = 3, .chunks = { 8, 9, 0, TL_END } },
+		{ .node = 2, .chunks = { 9, 9, 9, TL_END }, .superpages = 3,
+		  .sp_slack = 2 },
+		{ .node = 3, .chunks = { 8, 9, 0, TL_END }, .superpages = 1 },
 	},
 };
 
@@ -106,9 +111,9 @@ static const struct tl_layout four_nodes = {
 static const struct tl_layout sparse_nodes = {
 	.nr = 3,
 	.nodes = {
-		{ .node = 0, .chunks = { 9, 9, 4, TL_END } },
+		{ .node = 0, .chunks = { 9, 9, 4, TL_END }, .superpages = 2 },
 		{ .node = 2, .chunks = { 9, 7, 6, TL_END } },
-		{ .node = 5, .chunks = { 9, 9, 2, TL_END } },
+		{ .node = 5, .chunks = { 9, 9, 2, TL_END }, .superpages = 3 },
 	},
 };
 
@@ -261,8 +266,10 @@ TEST_F(heap, check_count)
 {
 	ASSERT_EQ(-EINVAL, ce_claim_set_check_count(H, 0));
 	ASSERT_EQ(0, ce_claim_set_check_count(H, 1));
+	/* A 4 KiB and a superpage entry per node, and HOST. */
 	ASSERT_EQ(0, ce_claim_set_check_count(H, H->nr_nodes + 1));
-	ASSERT_EQ(-E2BIG, ce_claim_set_check_count(H, H->nr_nodes + 2));
+	ASSERT_EQ(0, ce_claim_set_check_count(H, 2 * H->nr_nodes + 1));
+	ASSERT_EQ(-E2BIG, ce_claim_set_check_count(H, 2 * H->nr_nodes + 2));
 	ASSERT_EQ(-E2BIG, ce_claim_set_check_count(H, UINT32_MAX));
 }
 
@@ -272,11 +279,13 @@ TEST_F(heap, check_count)
  */
 TEST_F(heap, install_errors_in_documented_order)
 {
-	const u32 X = self->nopool, nr_max = H->nr_nodes + 1;
+	const u32 X = self->nopool, nr_max = 2 * H->nr_nodes + 1;
 	struct ce_domain *d = tl_dom(T, BIG);
 	struct ce_domain *small = tl_dom(T, 100);
 	const u64 big = AV(P(0)) + 1;	/* more than P0 has */
-	claim_t many[CE_MAX_NODES + 2];
+	/* More superpages than P0 has (every layout gives P0 some). */
+	const u64 sbig = (H->node[P(0)].sp_avail + 1) * SP;
+	claim_t many[2 * CE_MAX_NODES + 2];
 	struct {
 		const char *what;
 		struct ce_domain *d;
@@ -285,12 +294,28 @@ TEST_F(heap, install_errors_in_documented_order)
 		int err;
 	} c[] = {
 		/* 2. per entry: EINVAL causes. */
-		{ "cmd", d, 1, { { 1, P(0), 1 } }, EINVAL },
+		{ "cmd", d, 1, { { 1, P(0), 2 } }, EINVAL },
 		{ "cmd, high bit", d, 1, { { 1, P(0), 0x80000000 } }, EINVAL },
-		{ "cmd before ENOENT", d, 1, { { 1, X, 1 } }, EINVAL },
-		{ "cmd before ENOMEM", d, 1, { { big, P(0), 1 } }, EINVAL },
+		{ "cmd before ENOENT", d, 1, { { 1, X, 2 } }, EINVAL },
+		{ "cmd before ENOMEM", d, 1, { { big, P(0), 2 } }, EINVAL },
 		{ "cmd on HOST", d, 1, { { 1, HOST, 2 } }, EINVAL },
 		{ "cmd on LEGACY", d, 1, { { 1, LEGACY, 2 } }, EINVAL },
+		/* Superpage entries: node target, whole superpages. */
+		{ "sp not whole", d, 1, { { 1, P(0), SPC } }, EINVAL },
+		{ "sp not whole, 513", d, 1, { { SP + 1, P(0), SPC } }, EINVAL },
+		{ "sp not whole before ENOENT", d, 1, { { 1, X, SPC } }, EINVAL },
+		{ "sp not whole before ENOMEM", d, 1, { { sbig + 1, P(0), SPC } },
+		  EINVAL },
+		{ "sp on HOST", d, 1, { { SP, HOST, SPC } }, EINVAL },
+		{ "sp on LEGACY", d, 1, { { SP, LEGACY, SPC } }, EINVAL },
+		{ "sp 0 on LEGACY", d, 1, { { 0, LEGACY, SPC } }, EINVAL },
+		{ "sp on SPECIAL", d, 1, { { SP, SPECIAL, SPC } }, EINVAL },
+		{ "sp node twice", d, 2, { { 0, P(0), SPC }, { 0, P(0), SPC } },
+		  EINVAL },
+		{ "sp node twice, 4 KiB between", d, 3,
+		  { { SP, P(0), SPC }, { 1, P(0) }, { SP, P(0), SPC } }, EINVAL },
+		{ "sp sum overflows", d, 2,
+		  { { U64MAX, HOST }, { SP, P(0), SPC } }, EINVAL },
 		{ "special", d, 1, { { 1, SPECIAL } }, EINVAL },
 		{ "special+1", d, 1, { { 1, SPECIAL + 1 } }, EINVAL },
 		{ "0x7fffffff", d, 1, { { 1, 0x7fffffff } }, EINVAL },
@@ -325,8 +350,19 @@ TEST_F(heap, install_errors_in_documented_order)
 		  EINVAL },
 		{ "no overflow: ENOENT", d, 2, { { U64MAX - 1, HOST }, { 1, X } },
 		  ENOENT },
+		{ "sp no pool", d, 1, { { SP, X, SPC } }, ENOENT },
+		{ "sp node 64", d, 1, { { SP, CE_MAX_NODES, SPC } }, ENOENT },
+		{ "sp ENOENT before ENOMEM", d, 1, { { sbig, X, SPC } }, ENOENT },
 		/* 2. ENOMEM on the node. */
 		{ "node ENOMEM", d, 1, { { big, P(0) } }, ENOMEM },
+		{ "sp ENOMEM", d, 1, { { sbig, P(0), SPC } }, ENOMEM },
+		/* 4 KiB pages are no superpages and the other way round. */
+		{ "sp ENOMEM, 4 KiB free", d, 2,
+		  { { 1, P(0) }, { sbig, P(0), SPC } }, ENOMEM },
+		{ "sp ENOMEM then cmd", d, 2,
+		  { { sbig, P(0), SPC }, { 1, HOST, 2 } }, ENOMEM },
+		{ "sp ENOMEM before max_pages", small, 1,
+		  { { sbig, P(0), SPC } }, ENOMEM },
 		{ "node ENOMEM, U64MAX", d, 1, { { U64MAX, P(0) } }, ENOMEM },
 		/* Array order decides between entries. */
 		{ "ENOMEM then cmd", d, 2, { { big, P(0) }, { 1, HOST, 1 } },
@@ -348,6 +384,8 @@ TEST_F(heap, install_errors_in_documented_order)
 		  { { 2 * BIG, HOST }, { big, P(0) } }, ENOMEM },
 		/* 3. max_pages. */
 		{ "above max_pages", d, 1, { { 2 * BIG, HOST } }, EINVAL },
+		{ "above max_pages, superpage", small, 1, { { SP, P(0), SPC } },
+		  EINVAL },
 		{ "above max_pages, nodes", small, 2,
 		  { { 60, P(0) }, { 41, HOST } }, EINVAL },
 		/* 3 before 4: above max_pages and above the host's memory. */
@@ -385,11 +423,17 @@ TEST_F(heap, install_errors_in_documented_order)
 	ASSERT_EQ(5, d->claims[P(0)]);
 	ASSERT_EQ(7, tl_host_part(d));
 	ASSERT_EQ(3, small->outstanding_pages);
-	for (i = 0; i < NP; i++)
-		many[i] = (claim_t){ 1, P(NP - 1 - i) };
-	many[NP] = (claim_t){ 1, HOST };
-	OK(ce_claim_set_install(H, d, many, NP + 1));
+	ASSERT_EQ(0, d->sp_claims_total + small->sp_claims_total);
+	for (i = 0; i < NP; i++) {
+		many[2 * i] = (claim_t){ 1, P(NP - 1 - i) };
+		many[2 * i + 1] = (claim_t){
+			H->node[P(i)].sp_avail ? SP : 0, P(i), SPC };
+	}
+	many[2 * NP] = (claim_t){ 1, HOST };
+	OK(ce_claim_set_install(H, d, many, 2 * NP + 1));
 	ASSERT_EQ(NP + 1, d->outstanding_pages);
+	for (i = 0; i < NP; i++)
+		ASSERT_EQ(!!H->node[P(i)].sp_avail, d->sp_claims[P(i)]);
 }
 
 /* A set that passes some checks and then fails leaves the old set. */
@@ -2056,8 +2100,8 @@ TEST_F(custom, offline_online_cycles_merge)
 	/* nr_nodes follows the highest node with a pool. */
 	ASSERT_EQ(3, H->nr_nodes);
 	ASSERT_EQ(BIT_ULL(2), H->nodes_with_pool);
-	ASSERT_EQ(-E2BIG, ce_claim_set_check_count(H, 5));
-	ASSERT_EQ(0, ce_claim_set_check_count(H, 4));
+	ASSERT_EQ(-E2BIG, ce_claim_set_check_count(H, 2 * 3 + 2));
+	ASSERT_EQ(0, ce_claim_set_check_count(H, 2 * 3 + 1));
 }
 
 /* ------------------------------------------------------------- scrubbing */
@@ -2452,6 +2496,25 @@ static u32 plausible_set(const struct tl *t, const struct ce_domain *d,
 		};
 next:		;
 	}
+	/* Superpage claims on some nodes, within what is unclaimed there. */
+	for (k = 0; k < t->nr_pool; k++) {
+		const struct ce_node *nd;
+
+		n = t->pool_node[(k + rnd(s)) % t->nr_pool];
+		nd = &t->h.node[n];
+		if (rnd(s) % 3)
+			continue;
+		for (u32 j = 0; j < nr; j++)
+			if (set[j].target == n &&
+			    set[j].cmd == NUMACLAIMS_CLAIM_SUPERPAGES)
+				goto next_sp;
+		set[nr++] = (claim_t){
+			.pages = SP * (rnd(s) % (nd->sp_avail - nd->sp_claims +
+						 d->sp_claims[n] + 1)),
+			.target = n, .cmd = NUMACLAIMS_CLAIM_SUPERPAGES,
+		};
+next_sp:	;
+	}
 	if (!nr || rnd(s) % 2)
 		set[nr++] = (claim_t){
 			.pages = rnd(s) % (free_host + 1) / (1 + rnd(s) % 4),
@@ -2490,7 +2553,7 @@ TEST_F(random, differential_against_model)
 	struct tl_model *m = &self->m;
 	u64 *s = &self->rng;
 	struct tl_snap *snap = malloc(sizeof(*snap));
-	u64 counts[12] = { 0 }, fails = 0;
+	u64 counts[12] = { 0 }, fails = 0, ok_sp = 0, sp_claimed_ops = 0;
 	/* What the run exercised, so a weak generator shows in the log. */
 	u64 ok_install = 0, ok_alloc = 0, redeemed = 0, recalled = 0;
 	u64 claimed_ops = 0, enomem_claimed = 0, off_claim = 0;
@@ -2512,6 +2575,11 @@ TEST_F(random, differential_against_model)
 
 		tl_snap(T, snap);
 		claimed_ops += H->outstanding_claims != 0;
+		for (u32 n = 0; n < H->nr_nodes; n++)
+			if (H->node[n].sp_claims) {
+				sp_claimed_ops++;
+				break;
+			}
 		if (i < 0 || (kind < 4 && live_doms(T) < 4) ||
 		    (kind < 4 && rnd(s) % 3 == 0)) {
 			/* Create a domain (destroy one first if full). */
@@ -2523,11 +2591,17 @@ TEST_F(random, differential_against_model)
 			if (live_doms(T) >= 4) {
 				size_t e;
 
-				for (e = 0; e < T->nr_ext; e++)
-					if (T->ext[e].d == &T->dom[i])
+				for (e = 0; e < T->nr_ext; e++) {
+					if (T->ext[e].d != &T->dom[i])
+						continue;
+					if (T->ext[e].sp)
+						tl_model_free_sp(m, i, T->ext[e].node,
+								 T->ext[e].counted);
+					else
 						tl_model_free(m, i, T->ext[e].node,
 							      T->ext[e].order,
 							      T->ext[e].counted);
+				}
 				snprintf(self->op, sizeof(self->op),
 					 "destroy dom %u", T->dom[i].domid);
 				tl_destroy(T, &T->dom[i]);
@@ -2552,6 +2626,7 @@ TEST_F(random, differential_against_model)
 			d = &T->dom[i];
 			u32 r = rnd(s) % 100, order, flags = 0, mnode = 0, enode = 0;
 			int req = -1;
+			bool sp;
 
 			order = r < 50 ? 0 : r < 70 ? 1 + rnd(s) % 3 :
 				r < 85 ? 4 + rnd(s) % 4 :
@@ -2564,11 +2639,22 @@ TEST_F(random, differential_against_model)
 				flags |= EXACT;
 			if (rnd(s) % 7 == 0)
 				flags |= NOREF;
+			/* A quarter of them superpages. */
+			sp = rnd(s) % 4 == 0;
 			snprintf(self->op, sizeof(self->op),
-				 "alloc dom %u order %u node %d flags %#x",
-				 d->domid, order, req, flags);
-			want = tl_model_alloc(m, i, order, req, flags, H, &mnode);
-			rc = tl_alloc(T, d, order, req, flags, &enode);
+				 "alloc%s dom %u order %u node %d flags %#x",
+				 sp ? " superpage" : "", d->domid,
+				 sp ? CE_SP_ORDER : order, req, flags);
+			if (sp) {
+				order = CE_SP_ORDER;
+				want = tl_model_alloc_sp(m, i, req, flags, &mnode);
+				rc = tl_alloc_sp(T, d, req, flags, &enode);
+				ok_sp += !rc;
+			} else {
+				want = tl_model_alloc(m, i, order, req, flags, H,
+						      &mnode);
+				rc = tl_alloc(T, d, order, req, flags, &enode);
+			}
 			if (!rc && !want)
 				ASSERT_EQ(mnode, enode) TH_LOG("op %u: %s", op, self->op);
 			ok_alloc += !rc;
@@ -2590,9 +2676,27 @@ TEST_F(random, differential_against_model)
 				continue;
 			e = rnd(s) % T->nr_ext;
 			snprintf(self->op, sizeof(self->op),
-				 "free ext node %u frame %u order %u",
-				 T->ext[e].node, T->ext[e].frame, T->ext[e].order);
-			if (T->ext[e].order && rnd(s) % 2) {
+				 "free ext node %u frame %u order %u%s",
+				 T->ext[e].node, T->ext[e].frame, T->ext[e].order,
+				 T->ext[e].sp ? T->ext[e].held ?
+				 " (release held superpage)" :
+				 " (superpage)" : "");
+			if (T->ext[e].sp && T->ext[e].held) {
+				tl_model_release_sp(m, T->ext[e].node);
+				tl_release_held(T, e);
+				counts[11]++;
+			} else if (T->ext[e].sp && T->ext[e].d && rnd(s) % 3 == 0) {
+				/* Someone still holds it. */
+				tl_model_hold_sp(m, tl_dom_index(T, T->ext[e].d),
+						 T->ext[e].node, T->ext[e].counted);
+				tl_hold_sp(T, e);
+				counts[11]++;
+			} else if (T->ext[e].sp) {
+				/* A superpage is freed whole. */
+				tl_model_free_sp(m, tl_dom_index(T, T->ext[e].d),
+						 T->ext[e].node, T->ext[e].counted);
+				tl_free_ext(T, e);
+			} else if (T->ext[e].order && rnd(s) % 2) {
 				/* One page of it, as the module's physmap does. */
 				u32 off = rnd(s) % (1U << T->ext[e].order);
 
@@ -2609,7 +2713,7 @@ TEST_F(random, differential_against_model)
 			mutating = false;
 			counts[2]++;
 		} else if (kind < 74) {
-			claim_t set[CE_MAX_NODES + 3];
+			claim_t set[2 * CE_MAX_NODES + 3];
 			u32 nr, k, r = rnd(s) % 100;
 			int len;
 
@@ -2617,13 +2721,20 @@ TEST_F(random, differential_against_model)
 				/* What a domain builder would ask for. */
 				nr = plausible_set(T, &T->dom[i], s, set);
 			} else {
-				nr = r < 3 ? 0 : r < 6 ? H->nr_nodes + 2 :
-				     1 + rnd(s) % (H->nr_nodes + 1);
+				nr = r < 3 ? 0 : r < 6 ? 2 * H->nr_nodes + 2 :
+				     1 + rnd(s) % (2 * H->nr_nodes + 1);
 				for (k = 0; k < nr; k++) {
+					u32 c = rnd(s) % 50;
+
 					set[k].target = rnd_target(s, T);
 					set[k].pages = rnd_pages(s, 300);
-					set[k].cmd = rnd(s) % 50 ? 0 :
-						     1 + rnd(s) % 7;
+					set[k].cmd = c < 35 ? 0 : c < 49 ?
+						     NUMACLAIMS_CLAIM_SUPERPAGES :
+						     2 + rnd(s) % 7;
+					/* Mostly whole superpages. */
+					if (set[k].cmd == NUMACLAIMS_CLAIM_SUPERPAGES &&
+					    rnd(s) % 4)
+						set[k].pages = SP * (rnd(s) % 4);
 				}
 			}
 			len = snprintf(self->op, sizeof(self->op),
@@ -2654,8 +2765,9 @@ TEST_F(random, differential_against_model)
 			counts[4]++;
 		} else if (kind < 83) {
 			struct ce_domain *d = &T->dom[i];
-			u64 max = rnd(s) % 3 ? d->tot_pages + d->outstanding_pages -
-					       rnd(s) % 60 :
+			u64 max = rnd(s) % 3 ? d->tot_pages + d->outstanding_pages +
+					       d->sp_claims_total * SP -
+					       rnd(s) % (rnd(s) % 2 ? 60 : 1400) :
 					       rnd(s) % 3000;
 
 			if (max > BIG)
@@ -2717,18 +2829,19 @@ TEST_F(random, differential_against_model)
 			counts[9]++;
 		} else {
 			/* GET: compare the set with the model's claims. */
-			claim_t out[CE_MAX_NODES + 1];
+			claim_t out[2 * CE_MAX_NODES + 1];
 			const struct tl_mdom *md = &m->d[i];
-			u32 cap = rnd(s) % (CE_MAX_NODES + 2), nr = cap;
+			u32 cap = rnd(s) % 3 ? rnd(s) % 6 :
+				  rnd(s) % (2 * CE_MAX_NODES + 2), nr = cap;
 			u32 need = 0, n, k = 0;
 
 			for (n = 0; n < CE_MAX_NODES; n++)
-				need += !!md->claims[n];
+				need += !!md->claims[n] + !!md->sp_claims[n];
 			need += !!md->host;
 			snprintf(self->op, sizeof(self->op), "get dom %u cap %u",
 				 T->dom[i].domid, cap);
-			if (cap > CE_MAX_NODES + 1)
-				cap = nr = CE_MAX_NODES + 1;
+			if (cap > 2 * CE_MAX_NODES + 1)
+				cap = nr = 2 * CE_MAX_NODES + 1;
 			rc = ce_claim_set_get(H, &T->dom[i], out, &nr);
 			if (need > cap) {
 				ASSERT_EQ(-ERANGE, rc);
@@ -2741,11 +2854,23 @@ TEST_F(random, differential_against_model)
 						continue;
 					ASSERT_EQ(n, out[k].target);
 					ASSERT_EQ(md->claims[n], out[k].pages);
+					ASSERT_EQ(0, out[k].cmd);
+					k++;
+				}
+				/* Then the superpage entries, then HOST. */
+				for (n = 0; n < CE_MAX_NODES; n++) {
+					if (!md->sp_claims[n])
+						continue;
+					ASSERT_EQ(n, out[k].target);
+					ASSERT_EQ(md->sp_claims[n] * SP,
+						  out[k].pages);
+					ASSERT_EQ(SPC, out[k].cmd);
 					k++;
 				}
 				if (md->host) {
 					ASSERT_EQ(HOST, out[k].target);
 					ASSERT_EQ(md->host, out[k].pages);
+					ASSERT_EQ(0, out[k].cmd);
 				}
 			}
 			rc = want = 0;
@@ -2782,6 +2907,9 @@ TEST_F(random, differential_against_model)
 	       PRIu64 ", recalls %" PRIu64 ", ops with claims outstanding %"
 	       PRIu64, ok_install, ok_alloc, redeemed, off_claim,
 	       enomem_claimed, recalled, claimed_ops);
+	TH_LOG("superpages: allocated %" PRIu64 ", held or released %" PRIu64
+	       ", ops with superpage claims outstanding %" PRIu64, ok_sp,
+	       counts[11], sp_claimed_ops);
 	TH_LOG("alloc errors: ENOMEM %" PRIu64 " E2BIG %" PRIu64 " ENOENT %"
 	       PRIu64 " EINVAL %" PRIu64, alloc_err[0], alloc_err[1],
 	       alloc_err[2], alloc_err[3]);
