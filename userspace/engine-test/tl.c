@@ -127,8 +127,9 @@ int tl_build(struct tl *t, const struct tl_layout *l)
 		t->nr_frames[n] = cursor + nl->slack;
 		if (ce_pool_init(&t->h, n, t->nr_frames[n]))
 			return -1;
-		t->chunk_of[n] = calloc(t->nr_frames[n], 1);
-		t->in_use[n] = calloc(t->nr_frames[n], 1);
+		/* A node may have superpages only: no frames. */
+		t->chunk_of[n] = calloc(t->nr_frames[n] + 1, 1);
+		t->in_use[n] = calloc(t->nr_frames[n] + 1, 1);
 		if (!t->chunk_of[n] || !t->in_use[n])
 			return -1;
 		/* Second pass: add the chunks. */
