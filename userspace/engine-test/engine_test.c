@@ -2173,6 +2173,174 @@ TEST_F(numa, offline_recalls_only_that_node)
 	ASSERT_EQ(160, H->outstanding_claims);
 }
 
+/* Pool nodes with superpages, ascending; returns how many. */
+static u32 sp_nodes(const struct tl *t, u32 *out)
+{
+	u32 i, nr = 0;
+
+	for (i = 0; i < t->nr_pool; i++)
+		if (t->h.node[t->pool_node[i]].sp_avail)
+			out[nr++] = t->pool_node[i];
+	return nr;
+}
+
+/*
+ * Redeem of a superpage without a superpage claim on its node: the 4 KiB
+ * claims as any allocation (node, host-wide, other nodes); then, only as
+ * far as max_pages demands, other nodes' superpage claims, whole.
+ */
+TEST_F(numa, sp_redeem_order_without_own_claim)
+{
+	const u32 n = P(0), q = PL;
+	struct ce_domain *d = tl_dom(T, 100 + 50 + 20 + SP);
+	struct ce_domain *e = tl_dom(T, BIG);
+
+	ASSERT_LT(0, SPAV(n));
+	ASSERT_LT(0, SPAV(q));
+	/* Exactly at max_pages: the superpage claim on q must go. */
+	OK(INSTALL(d, { 100, n }, { 50, HOST }, { 20, q }, { SP, q, SPC }));
+	OK(tl_alloc_sp(T, d, n, 0, NULL));
+	ASSERT_EQ(0, d->outstanding_pages);
+	ASSERT_EQ(0, d->sp_claims[q]);
+	ASSERT_EQ(100, d->redeemed[0]);
+	ASSERT_EQ(50, d->redeemed[1]);
+	ASSERT_EQ(20 + SP, d->redeemed[2]);
+	/* Room under max_pages: the superpage claim stays. */
+	OK(INSTALL(e, { 100, n }, { SP, q, SPC }));
+	OK(tl_alloc_sp(T, e, n, 0, NULL));
+	ASSERT_EQ(0, e->claims[n]);
+	ASSERT_EQ(1, e->sp_claims[q]);
+	ASSERT_EQ(100, e->redeemed[0]);
+	OK(INSTALL(e, { 0, HOST }));
+	free_sps(T, d);
+	free_sps(T, e);
+}
+
+/*
+ * A 4 KiB allocation ends its redeem the same way: superpage claims of the
+ * nodes after its node (wrapping), its own node's last, whole superpages.
+ */
+TEST_F(numa, sp_redeem_excess_order)
+{
+	u32 s[CE_MAX_NODES], nr = sp_nodes(T, s), k;
+	struct ce_domain *d = tl_dom(T, BIG);
+	claim_t set[CE_MAX_NODES];
+
+	ASSERT_LE(2, nr);
+	for (k = 0; k < nr; k++)
+		set[k] = (claim_t){ SP, s[k], SPC };
+	/* From the first node: the next node's claim goes. */
+	ce_set_max_pages(H, d, nr * SP);
+	OK(ce_claim_set_install(H, d, set, nr));
+	OK(tl_alloc(T, d, 0, s[0], EXACT, NULL));
+	ASSERT_EQ(0, d->sp_claims[s[1]]);
+	ASSERT_EQ(nr - 1, d->sp_claims_total);
+	ASSERT_EQ(SP, d->redeemed[2]);
+	tl_free_dom(T, d, -1, U64MAX);
+	/* From the last node: wraps to the first. */
+	OK(ce_claim_set_install(H, d, set, nr));
+	OK(tl_alloc(T, d, 0, s[nr - 1], EXACT, NULL));
+	ASSERT_EQ(0, d->sp_claims[s[0]]);
+	ASSERT_EQ(nr - 1, d->sp_claims_total);
+	tl_free_dom(T, d, -1, U64MAX);
+	/* Only its own node has one: that one, last. */
+	OK(INSTALL(d, { SP, s[0], SPC }));
+	ce_set_max_pages(H, d, SP);
+	OK(tl_alloc(T, d, 1, s[0], EXACT, NULL));
+	ASSERT_EQ(0, d->sp_claims_total);
+	/* More than one superpage's worth: as many as needed, no more. */
+	tl_free_dom(T, d, -1, U64MAX);
+	ce_set_max_pages(H, d, nr * SP);
+	OK(ce_claim_set_install(H, d, set, nr));
+	OK(tl_alloc(T, d, 9, s[0], EXACT, NULL));
+	ASSERT_EQ(nr - 1, d->sp_claims_total);
+	ASSERT_EQ(0, d->sp_claims[s[1]]);
+	OK(tl_alloc(T, d, 0, s[0], EXACT, NULL));
+	ASSERT_EQ(nr - 2, d->sp_claims_total);
+	OK(INSTALL(d, { 0, HOST }));
+}
+
+/* SET_MAX_PAGES: host-wide, node 4 KiB claims, then superpage claims whole. */
+TEST_F(numa, sp_set_max_pages_recall_order)
+{
+	const u32 n = P(0), q = PL;
+	struct ce_domain *d = tl_dom(T, BIG);
+	const u64 all = 10 + 20 + 30 + 2 * SP;
+
+	OK(INSTALL(d, { 10, n }, { 20, q }, { 30, HOST }, { SP, n, SPC },
+		   { SP, q, SPC }));
+	ce_set_max_pages(H, d, all - 5);
+	CHECK();
+	ASSERT_EQ(25, tl_host_part(d));
+	ce_set_max_pages(H, d, all - 40);
+	CHECK();
+	ASSERT_EQ(0, tl_host_part(d));
+	ASSERT_EQ(0, d->claims[n]);
+	ASSERT_EQ(20, d->claims[q]);
+	ASSERT_EQ(2, d->sp_claims_total);
+	ce_set_max_pages(H, d, 2 * SP);
+	CHECK();
+	ASSERT_EQ(0, d->outstanding_pages);
+	ASSERT_EQ(2, d->sp_claims_total);
+	/* One page short: a whole superpage, of the lowest node. */
+	ce_set_max_pages(H, d, 2 * SP - 1);
+	CHECK();
+	ASSERT_EQ(0, d->sp_claims[n]);
+	ASSERT_EQ(1, d->sp_claims[q]);
+	ASSERT_EQ(0, H->node[n].sp_claims);
+	/* tot_pages counts: a superpage populated leaves no room. */
+	ce_set_max_pages(H, d, BIG);
+	OK(INSTALL(d, { SP, n, SPC }, { SP, q, SPC }));
+	OK(tl_alloc(T, d, 3, n, EXACT, NULL));
+	ce_set_max_pages(H, d, 2 * SP + 8);
+	ASSERT_EQ(2, d->sp_claims_total);
+	ce_set_max_pages(H, d, 2 * SP);
+	CHECK();
+	ASSERT_EQ(0, d->sp_claims[n]);
+	ASSERT_EQ(1, d->sp_claims[q]);
+	ce_set_max_pages(H, d, 0);
+	CHECK();
+	ASSERT_EQ(0, d->sp_claims_total);
+}
+
+/*
+ * Node choice for a superpage: the requested node only; else own superpage
+ * claims, then affinity (round robin), then (unless EXACT) any node.
+ */
+TEST_F(numa, sp_node_choice)
+{
+	u32 s[CE_MAX_NODES], nr = sp_nodes(T, s), node, i, none = CE_MAX_NODES;
+	struct ce_domain *d = tl_dom(T, BIG);
+
+	ASSERT_LE(2, nr);
+	for (i = 0; i < NP; i++)
+		if (!SPAV(P(i)))
+			none = P(i);
+	/* Claims on the last node win over affinity's round robin. */
+	OK(INSTALL(d, { SP, s[nr - 1], SPC }));
+	OK(tl_alloc_sp(T, d, -1, 0, &node));
+	ASSERT_EQ(s[nr - 1], node);
+	ASSERT_EQ(s[nr - 1], d->last_alloc_node);
+	/* Then the affinity, round robin after the last node used. */
+	OK(tl_alloc_sp(T, d, -1, 0, &node));
+	ASSERT_EQ(s[0], node);
+	/* Affinity with no superpages: EXACT fails, else any node. */
+	if (none != CE_MAX_NODES) {
+		OK(ce_set_node_affinity(H, d, BIT_ULL(none)));
+		FAILS_CLEANLY(ENOMEM, ce_alloc_superpage(H, d, -1, EXACT,
+							 &node, &i));
+		OK(tl_alloc_sp(T, d, -1, 0, &node));
+		ASSERT_EQ(s[0], node);
+		/* A requested node without superpages: no fallback. */
+		FAILS_CLEANLY(ENOMEM, ce_alloc_superpage(H, d, none, 0,
+							 &node, &i));
+	}
+	OK(ce_set_node_affinity(H, d, BIT_ULL(s[1])));
+	OK(tl_alloc_sp(T, d, -1, EXACT, &node));
+	ASSERT_EQ(s[1], node);
+	free_sps(T, d);
+}
+
 /* =========================================================== fixture custom */
 
 FIXTURE(custom) {
