@@ -41,6 +41,11 @@ static int engine_init(struct kunit *test)
 			return -ENOMEM;
 		for (f = 0; f < SYN_FRAMES; f += 512)
 			ce_pool_add_chunk(&ctx->heap, nodes_found[i], f, 9);
+		/* Beside the 4 KiB pool, SYN_SPS superpages (slots 0..). */
+		if (ce_sp_pool_init(&ctx->heap, nodes_found[i], SYN_SPS))
+			return -ENOMEM;
+		for (f = 0; f < SYN_SPS; f++)
+			ce_sp_pool_add(&ctx->heap, nodes_found[i], f);
 	}
 	ce_domain_init(&ctx->heap, &ctx->a, 1, 1 << 20);
 	ce_domain_init(&ctx->heap, &ctx->b, 2, 1 << 20);
@@ -64,6 +69,24 @@ static int install1(struct ce_heap *h, struct ce_domain *d, u64 pages,
 		    u32 target)
 {
 	struct numaclaims_claim c = { .pages = pages, .target = target };
+
+	return ce_claim_set_install(h, d, &c, 1);
+}
+
+/* A claim-set entry for @sps superpages on @node. */
+static struct numaclaims_claim sp_entry(u32 node, u64 sps)
+{
+	return (struct numaclaims_claim){
+		.pages = sps * CE_SP_PAGES, .target = node,
+		.cmd = NUMACLAIMS_CLAIM_SUPERPAGES,
+	};
+}
+
+/* A claim of @sps superpages on @node, alone. */
+static int install_sp(struct ce_heap *h, struct ce_domain *d, u64 sps,
+		      u32 node)
+{
+	struct numaclaims_claim c = sp_entry(node, sps);
 
 	return ce_claim_set_install(h, d, &c, 1);
 }
@@ -106,17 +129,29 @@ static void engine_install_errors(struct kunit *test)
 	struct engine_ctx *ctx = test->priv;
 	int node = *(const int *)test->param_value;
 	struct ce_heap *h = &ctx->heap;
-	struct numaclaims_claim set[CE_MAX_NODES + 2] = { };
+	/* Room for the largest set (too large for the stack). */
+	struct numaclaims_claim *set = kunit_kcalloc(test, 2 * CE_MAX_NODES + 2,
+						     sizeof(*set), GFP_KERNEL);
 	u64 before;
 
+	KUNIT_ASSERT_NOT_NULL(test, set);
 	KUNIT_ASSERT_EQ(test, install1(h, &ctx->a, 10, node), 0);
 	before = ctx->a.outstanding_pages;
 	KUNIT_EXPECT_EQ(test, ce_claim_set_install(h, &ctx->a, set, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, ce_claim_set_install(h, &ctx->a, set,
-						   h->nr_nodes + 2), -E2BIG);
-	/* cmd != 0 */
-	set[0] = (struct numaclaims_claim){ 1, node, 1 };
+						   2 * h->nr_nodes + 2), -E2BIG);
+	/* an unknown cmd */
+	set[0] = (struct numaclaims_claim){ 1, node, 2 };
 	KUNIT_EXPECT_EQ(test, ce_claim_set_install(h, &ctx->a, set, 1), -EINVAL);
+	/* superpages: not whole, not a node, a node twice; too many */
+	set[0] = (struct numaclaims_claim){ 1, node, NUMACLAIMS_CLAIM_SUPERPAGES };
+	KUNIT_EXPECT_EQ(test, ce_claim_set_install(h, &ctx->a, set, 1), -EINVAL);
+	set[0] = sp_entry(NUMACLAIMS_TARGET_HOST, 1);
+	KUNIT_EXPECT_EQ(test, ce_claim_set_install(h, &ctx->a, set, 1), -EINVAL);
+	set[0] = (struct numaclaims_claim){ 0, node, NUMACLAIMS_CLAIM_SUPERPAGES };
+	set[1] = set[0];
+	KUNIT_EXPECT_EQ(test, ce_claim_set_install(h, &ctx->a, set, 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, install_sp(h, &ctx->a, SYN_SPS + 1, node), -ENOMEM);
 	/* node twice beats the ENOMEM of the second entry */
 	set[0] = (struct numaclaims_claim){ 1, node, 0 };
 	set[1] = (struct numaclaims_claim){ 1ULL << 40, node, 0 };
@@ -149,6 +184,13 @@ static void engine_install_errors(struct kunit *test)
 	/* nothing changed by any of it */
 	KUNIT_EXPECT_EQ(test, ctx->a.outstanding_pages, before);
 	KUNIT_EXPECT_EQ(test, ctx->a.claims[node], 10ULL);
+	KUNIT_EXPECT_EQ(test, ctx->a.sp_claims_total, 0ULL);
+	/* a 4 KiB and a superpage entry for one node: fine */
+	set[0] = (struct numaclaims_claim){ 10, node, 0 };
+	set[1] = sp_entry(node, 1);
+	KUNIT_EXPECT_EQ(test, ce_claim_set_install(h, &ctx->a, set, 2), 0);
+	KUNIT_EXPECT_EQ(test, ctx->a.sp_claims[node], 1ULL);
+	KUNIT_EXPECT_EQ(test, ctx->a.outstanding_pages, before);
 	/* replace, not add */
 	KUNIT_EXPECT_EQ(test, install1(h, &ctx->a, 7, node), 0);
 	KUNIT_EXPECT_EQ(test, ctx->a.claims[node], 7ULL);
@@ -270,12 +312,145 @@ static void engine_clean_dirty(struct kunit *test)
 	expect_audit(test, h, n0);
 }
 
+/*
+ * Superpages: a superpage claim keeps its superpages for the owner whatever
+ * another domain takes (superpages, counted or not, and every 4 KiB page
+ * of the node); unclaimed superpages are anyone's.
+ */
+static void engine_sp_claim_protects(struct kunit *test)
+{
+	struct engine_ctx *ctx = test->priv;
+	int node = *(const int *)test->param_value;
+	struct ce_heap *h = &ctx->heap;
+	u32 n, idx[SYN_SPS], f, i, bi[SYN_SPS], nb = 0;
+
+	KUNIT_ASSERT_EQ(test, install_sp(h, &ctx->a, 2, node), 0);
+	KUNIT_EXPECT_EQ(test, h->node[node].sp_claims, 2ULL);
+	KUNIT_EXPECT_EQ(test, h->outstanding_claims, 0ULL);
+	/* b gets the unclaimed ones, then nothing, counted or not. */
+	while (!ce_alloc_superpage(h, &ctx->b, node, nb % 2 ?
+				   CE_MEMF_NO_REFCOUNT : 0, &n, &bi[nb])) {
+		KUNIT_EXPECT_EQ(test, n, (u32)node);
+		nb++;
+	}
+	KUNIT_EXPECT_EQ(test, nb, SYN_SPS - 2U);
+	KUNIT_EXPECT_EQ(test, ce_alloc_superpage(h, NULL, node, 0, &n, &i),
+			-ENOMEM);
+	/* 4 KiB pages of the node taken too: no superpage is touched. */
+	KUNIT_ASSERT_EQ(test, ce_alloc_extent(h, &ctx->b, 9, node,
+					      CE_MEMF_EXACT_NODE, &n, &f, NULL), 0);
+	KUNIT_EXPECT_EQ(test, h->node[node].sp_avail, 2ULL);
+	expect_invariants(test, h);
+	/* a populates both. */
+	for (i = 0; i < 2; i++) {
+		KUNIT_ASSERT_EQ(test, ce_alloc_superpage(h, &ctx->a, -1, 0, &n,
+							 &idx[i]), 0);
+		KUNIT_EXPECT_EQ(test, n, (u32)node);
+		KUNIT_EXPECT_EQ(test, ctx->a.redeemed[0], CE_SP_PAGES);
+	}
+	KUNIT_EXPECT_EQ(test, ctx->a.sp_claims_total, 0ULL);
+	KUNIT_EXPECT_EQ(test, ctx->a.tot_pages, 2 * CE_SP_PAGES);
+	expect_invariants(test, h);
+	for (i = 0; i < 2; i++)
+		ce_free_superpage(h, &ctx->a, node, idx[i], true);
+	for (i = 0; i < nb; i++)
+		ce_free_superpage(h, &ctx->b, node, bi[i], !(i % 2));
+	ce_free_pages(h, &ctx->b, node, f, 9, true);
+	KUNIT_EXPECT_EQ(test, h->node[node].sp_avail, (u64)SYN_SPS);
+}
+
+/*
+ * Superpage redeem: the own superpage claim on the node first; without
+ * one, the 4 KiB claims, and other nodes' superpage claims only as far as
+ * max_pages demands.  SET_MAX_PAGES recalls superpage claims last.
+ */
+static void engine_sp_redeem(struct kunit *test)
+{
+	struct engine_ctx *ctx = test->priv;
+	struct ce_heap *h = &ctx->heap;
+	struct numaclaims_claim set[3];
+	u32 n0, n1, n, i0, i1;
+
+	require_nodes(test, 2);
+	n0 = nodes_found[0];
+	n1 = nodes_found[1];
+	set[0] = (struct numaclaims_claim){ 10, n0, 0 };
+	set[1] = sp_entry(n0, 1);
+	KUNIT_ASSERT_EQ(test, ce_claim_set_install(h, &ctx->b, set, 2), 0);
+	KUNIT_ASSERT_EQ(test, ce_alloc_superpage(h, &ctx->b, n0, 0, &n, &i0), 0);
+	KUNIT_EXPECT_EQ(test, ctx->b.sp_claims[n0], 0ULL);
+	KUNIT_EXPECT_EQ(test, ctx->b.claims[n0], 10ULL);
+	ce_free_superpage(h, &ctx->b, n0, i0, true);
+	ce_release_claims(h, &ctx->b);
+
+	/* a at max_pages exactly: its superpage claim on n1 must go. */
+	ce_set_max_pages(h, &ctx->a, 100 + CE_SP_PAGES);
+	set[0] = (struct numaclaims_claim){ 100, n0, 0 };
+	set[1] = sp_entry(n1, 1);
+	KUNIT_ASSERT_EQ(test, ce_claim_set_install(h, &ctx->a, set, 2), 0);
+	KUNIT_ASSERT_EQ(test, ce_alloc_superpage(h, &ctx->a, n0, 0, &n, &i0), 0);
+	KUNIT_EXPECT_EQ(test, ctx->a.claims[n0], 0ULL);
+	KUNIT_EXPECT_EQ(test, ctx->a.sp_claims[n1], 0ULL);
+	KUNIT_EXPECT_EQ(test, ctx->a.redeemed[2], CE_SP_PAGES);
+	expect_invariants(test, h);
+	ce_free_superpage(h, &ctx->a, n0, i0, true);
+
+	/* SET_MAX_PAGES: 4 KiB claims first, then whole superpages. */
+	ce_set_max_pages(h, &ctx->a, 1 << 20);
+	set[0] = (struct numaclaims_claim){ 10, n1, 0 };
+	set[1] = sp_entry(n0, 1);
+	set[2] = sp_entry(n1, 1);
+	KUNIT_ASSERT_EQ(test, ce_claim_set_install(h, &ctx->a, set, 3), 0);
+	ce_set_max_pages(h, &ctx->a, 2 * CE_SP_PAGES);
+	KUNIT_EXPECT_EQ(test, ctx->a.claims[n1], 0ULL);
+	KUNIT_EXPECT_EQ(test, ctx->a.sp_claims_total, 2ULL);
+	ce_set_max_pages(h, &ctx->a, 2 * CE_SP_PAGES - 1);
+	KUNIT_EXPECT_EQ(test, ctx->a.sp_claims[n0], 0ULL);
+	KUNIT_EXPECT_EQ(test, ctx->a.sp_claims[n1], 1ULL);
+	/* CLAIM_PAGES: one claim at a time, superpage claims count. */
+	KUNIT_EXPECT_EQ(test, ce_claim_pages_legacy(h, &ctx->a, 10), -EINVAL);
+	expect_invariants(test, h);
+	/* A held superpage is in no physmap and not free until released. */
+	KUNIT_ASSERT_EQ(test, ce_alloc_superpage(h, &ctx->a, n1, 0, &n, &i1), 0);
+	ce_free_superpage_held(h, &ctx->a, n1, true);
+	KUNIT_EXPECT_EQ(test, h->node[n1].sp_held, 1ULL);
+	KUNIT_EXPECT_EQ(test, h->node[n1].sp_avail, SYN_SPS - 1ULL);
+	KUNIT_EXPECT_EQ(test, ctx->a.sp_pages[n1], 0ULL);
+	expect_invariants(test, h);
+	ce_release_superpage_held(h, n1, i1);
+	KUNIT_EXPECT_EQ(test, h->node[n1].sp_avail, (u64)SYN_SPS);
+	ce_release_claims(h, &ctx->a);
+}
+
+/* The invariant checker sees a superpage counter gone wrong. */
+static void engine_sp_invariants(struct kunit *test)
+{
+	struct engine_ctx *ctx = test->priv;
+	int node = *(const int *)test->param_value;
+	struct ce_heap *h = &ctx->heap;
+	const char *why = NULL;
+
+	KUNIT_ASSERT_EQ(test, install_sp(h, &ctx->a, 1, node), 0);
+	expect_invariants(test, h);
+	h->node[node].sp_avail--;
+	KUNIT_EXPECT_EQ(test, ce_check_invariants(h, &why), -EUCLEAN);
+	h->node[node].sp_avail++;
+	ctx->a.sp_claims[node]++;
+	KUNIT_EXPECT_EQ(test, ce_check_invariants(h, &why), -EUCLEAN);
+	ctx->a.sp_claims[node]--;
+	expect_invariants(test, h);
+	ce_release_claims(h, &ctx->a);
+}
+
 static struct kunit_case engine_cases[] = {
 	KUNIT_CASE(engine_clean_dirty),
 	KUNIT_CASE_PARAM(engine_node_claim_protects, node_gen_params),
 	KUNIT_CASE_PARAM(engine_install_errors, node_gen_params),
 	KUNIT_CASE_PARAM(engine_offline_recall, node_gen_params),
 	KUNIT_CASE(engine_redeem_order),
+	KUNIT_CASE_PARAM(engine_sp_claim_protects, node_gen_params),
+	KUNIT_CASE(engine_sp_redeem),
+	KUNIT_CASE_PARAM(engine_sp_invariants, node_gen_params),
 	{}
 };
 

@@ -12,6 +12,7 @@
 #define POOL_MB		8			/* per node, real pools */
 #define POOL_PAGES	(POOL_MB << (20 - PAGE_SHIFT))
 #define SYN_FRAMES	2048			/* per node, synthetic heap */
+#define SYN_SPS		4			/* its superpages, per node */
 
 /* Nodes found: those with memory and an id numaclaims can manage. */
 extern int nodes_found[CE_MAX_NODES];

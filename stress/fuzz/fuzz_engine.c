@@ -6,9 +6,11 @@
  * The input is decoded into a heap (1-4 nodes with pools, node ids with
  * holes, chunks of mixed orders with gaps between them) and a sequence of
  * engine operations: create/remove domains, set max_pages and affinity,
- * install and read claim sets (valid and not), legacy claims, allocate
- * extents (any order, node, flags, with or without a domain), free whole
- * extents or single pages, offline and online.
+ * install and read claim sets (valid and not, superpage entries too), legacy
+ * claims, allocate extents (any order, node, flags, with or without a
+ * domain) and superpages, free whole extents or single pages, free
+ * superpages or hold and release them, offline and online.  Nodes may have
+ * superpages (up to 4, a second pool beside the 4 KiB one).
  *
  * After every operation:
  *  - ce_check_invariants() must be 0;
@@ -38,6 +40,8 @@
 #define MAX_FRAMES	8192
 #define MAX_EXTENTS	4096
 #define MAX_OPS		400
+#define MAX_SP		5	/* superpage slots per node */
+#define SP		CE_SP_PAGES
 
 /* ------------------------------------------------------------------------
  * Input decoding: little-endian, zeros past the end.
@@ -84,9 +88,11 @@ struct mframe {
 
 struct extent {
 	int dom;		/* model domain slot, -1: no domain */
-	u32 node, frame;
+	u32 node, frame;	/* a superpage: frame is its index */
 	unsigned int order;
 	bool counted;
+	bool sp;		/* a superpage (freed whole) */
+	bool held;		/* a superpage freed while held, not released */
 	u32 live;		/* pages not yet freed */
 };
 
@@ -95,6 +101,10 @@ struct mnode {
 	u32 nr_frames;
 	u64 reserved, avail, offlined, out;
 	struct mframe *f;
+	/* Superpages, counted in superpages; sp_used: per slot, in use. */
+	u32 sp_nr;
+	u64 sp_reserved, sp_avail, sp_out, sp_held;
+	bool sp_used[MAX_SP];
 };
 
 struct mdom {
@@ -102,6 +112,7 @@ struct mdom {
 	u64 seq;
 	u32 domid;
 	u64 max, tot, uncounted, host, claims[CE_MAX_NODES], pages[CE_MAX_NODES];
+	u64 sp_claims[CE_MAX_NODES], sp_pages[CE_MAX_NODES];	/* superpages */
 	u64 affinity;
 	u32 last;
 	struct ce_domain *d;	/* the engine's */
@@ -132,24 +143,30 @@ static void die(const char *fmt, ...)
 	abort();
 }
 
-static u64 dom_out(const struct mdom *d)
-{
-	u64 s = d->host;
-	u32 n;
-
-	for (n = 0; n < CE_MAX_NODES; n++)
-		s += d->claims[n];
-	return s;
-}
-
-static u64 dom_node_claims(const struct mdom *d)
+static u64 sum_nodes(const u64 *per_node)
 {
 	u64 s = 0;
 	u32 n;
 
 	for (n = 0; n < CE_MAX_NODES; n++)
-		s += d->claims[n];
+		s += per_node[n];
 	return s;
+}
+
+static u64 dom_node_claims(const struct mdom *d)
+{
+	return sum_nodes(d->claims);
+}
+
+static u64 dom_out(const struct mdom *d)
+{
+	return d->host + dom_node_claims(d);
+}
+
+/* 4 KiB and superpage claims, in pages: within max_pages - tot_pages. */
+static u64 dom_all_claims(const struct mdom *d)
+{
+	return dom_out(d) + sum_nodes(d->sp_claims) * SP;
 }
 
 static bool has_pool(u64 node)
@@ -196,6 +213,34 @@ static void release_claims(struct mdom *d)
 		if (d->claims[n])
 			drop_node_claim(d, n, d->claims[n]);
 	drop_host(d, d->host);
+	for (n = 0; n < CE_MAX_NODES; n++) {
+		mn[n].sp_out -= d->sp_claims[n];
+		d->sp_claims[n] = 0;
+	}
+}
+
+static void drop_sp_claims(struct mdom *d, u32 node, u64 sps)
+{
+	d->sp_claims[node] -= sps;
+	mn[node].sp_out -= sps;
+}
+
+/*
+ * After a counted allocation on @node: while 4 KiB + superpage claims are
+ * above max_pages - tot_pages, give up superpage claims, whole, of the
+ * nodes after @node (wrapping), @node's own last.
+ */
+static void sp_excess(struct mdom *d, u32 node)
+{
+	u64 allowed = d->max > d->tot ? d->max - d->tot : 0, need, take;
+	u32 i, o;
+
+	for (i = 1; i <= CE_MAX_NODES && dom_all_claims(d) > allowed; i++) {
+		o = (node + i) % CE_MAX_NODES;
+		need = (dom_all_claims(d) - allowed + SP - 1) / SP;
+		take = need < d->sp_claims[o] ? need : d->sp_claims[o];
+		drop_sp_claims(d, o, take);
+	}
 }
 
 /* ------------------------------------------------------------------------
@@ -236,6 +281,17 @@ static void compare(void)
 			    (unsigned long long)e->offlined_pages,
 			    (unsigned long long)m->avail, (unsigned long long)m->out,
 			    (unsigned long long)m->offlined);
+		if (e->sp_reserved != m->sp_reserved || e->sp_avail != m->sp_avail ||
+		    e->sp_claims != m->sp_out || e->sp_held != m->sp_held)
+			die("node %u: engine superpages reserved %llu free %llu claimed %llu held %llu, model %llu %llu %llu %llu",
+			    n, (unsigned long long)e->sp_reserved,
+			    (unsigned long long)e->sp_avail,
+			    (unsigned long long)e->sp_claims,
+			    (unsigned long long)e->sp_held,
+			    (unsigned long long)m->sp_reserved,
+			    (unsigned long long)m->sp_avail,
+			    (unsigned long long)m->sp_out,
+			    (unsigned long long)m->sp_held);
 		avail += m->avail;
 		if (!m->pool)
 			continue;
@@ -269,7 +325,9 @@ static void compare(void)
 		    e->node_claims != dom_node_claims(d) ||
 		    e->node_affinity != d->affinity ||
 		    memcmp(e->claims, d->claims, sizeof(d->claims)) ||
-		    memcmp(e->node_pages, d->pages, sizeof(d->pages)))
+		    memcmp(e->node_pages, d->pages, sizeof(d->pages)) ||
+		    memcmp(e->sp_claims, d->sp_claims, sizeof(d->sp_claims)) ||
+		    memcmp(e->sp_pages, d->sp_pages, sizeof(d->sp_pages)))
 			die("domain %u: engine max %llu tot %llu out %llu node_claims %llu unc %llu aff %llx; "
 			    "model %llu %llu %llu %llu %llu %llx", d->domid,
 			    (unsigned long long)e->max_pages, (unsigned long long)e->tot_pages,
@@ -347,14 +405,17 @@ static void setup(struct in *in)
 	if (b & 0x80)
 		cand[nc++] = 63;
 	for (ci = 0; ci < nc && got < want; ci++) {
-		u32 cursor = 0, nchunks, c;
+		u32 cursor = 0, nchunks, c, sps, xb;
 		struct mnode *m;
 
 		node = cand[ci];
 		m = &mn[node];
 		m->f = frames[slot++];
 		memset(m->f, 0, sizeof(frames[0]));
-		nchunks = 1 + get8(in) % 6;
+		xb = get8(in);
+		nchunks = 1 + xb % 6;
+		/* Superpages from what the chunk count leaves of the byte. */
+		sps = (xb / 6) % 5;
 		/* lay out chunks, each aligned to its order, gaps between */
 		{
 			uint8_t orders[6], gaps[6];
@@ -401,6 +462,15 @@ static void setup(struct in *in)
 				total_avail += size;
 				cursor += size;
 			}
+		}
+		if (sps) {
+			/* One slot more than superpages: slot 0 stays empty. */
+			if (ce_sp_pool_init(&heap, node, sps + 1))
+				die("ce_sp_pool_init");
+			for (c = 1; c <= sps; c++)
+				ce_sp_pool_add(&heap, node, c);
+			m->sp_nr = sps + 1;
+			m->sp_reserved = m->sp_avail = sps;
 		}
 		got++;
 	}
@@ -499,6 +569,9 @@ static void op_create(struct in *in)
 
 	if (i < 0)
 		return;
+	/* half of the small limits leave room for superpages */
+	if (max < SP && (max & 1))
+		max = (max + 1) * SP;
 	d = &md[i];
 	memset(d, 0, sizeof(*d));
 	d->d = calloc(1, sizeof(*d->d));
@@ -513,6 +586,34 @@ static void op_create(struct in *in)
 	d->last = d->d->last_alloc_node;	/* the engine's choice of start */
 }
 
+/*
+ * A superpage leaves its domain's physmap: back to the free superpages, or
+ * (@hold) held until op_free releases it.
+ */
+static void free_sp(int e, bool hold)
+{
+	struct extent *x = &ext[e];
+	struct mnode *m = &mn[x->node];
+	struct mdom *d = &md[x->dom];
+
+	if (hold) {
+		ce_free_superpage_held(&heap, d->d, x->node, x->counted);
+		m->sp_held++;
+		x->held = true;
+	} else {
+		ce_free_superpage(&heap, d->d, x->node, x->frame, x->counted);
+		m->sp_avail++;
+		m->sp_used[x->frame] = false;
+	}
+	x->live = 0;
+	d->pages[x->node] -= SP;
+	d->sp_pages[x->node]--;
+	if (x->counted)
+		d->tot -= SP;
+	else
+		d->uncounted -= SP;
+}
+
 static void free_extent_pages(int e, bool whole)
 {
 	struct extent *x = &ext[e];
@@ -520,6 +621,10 @@ static void free_extent_pages(int e, bool whole)
 	struct mdom *d = x->dom >= 0 ? &md[x->dom] : NULL;
 	u32 i, n = 1U << x->order;
 
+	if (x->sp) {
+		free_sp(e, false);
+		return;
+	}
 	if (whole) {
 		ce_free_pages(&heap, d ? d->d : NULL, x->node, x->frame, x->order, x->counted);
 		for (i = 0; i < n; i++)
@@ -595,6 +700,11 @@ static void op_set_max(struct in *in)
 			excess -= take;
 		}
 	}
+	/* Then superpage claims, whole superpages, ascending nodes. */
+	for (n = 0; n < CE_MAX_NODES && dom_all_claims(d) > allowed; n++) {
+		excess = (dom_all_claims(d) - allowed + SP - 1) / SP;
+		drop_sp_claims(d, n, excess < d->sp_claims[n] ? excess : d->sp_claims[n]);
+	}
 }
 
 static void op_affinity(struct in *in)
@@ -617,17 +727,37 @@ static void op_affinity(struct in *in)
 /* The model of a claim-set install (docs/SPEC.md "Semantics"). */
 static int model_install(struct mdom *d, const struct numaclaims_claim *set, u32 nr)
 {
-	u64 node_claims[CE_MAX_NODES] = { 0 }, seen = 0, host = 0, total = 0, free_host;
+	u64 node_claims[CE_MAX_NODES] = { 0 }, sp_claims[CE_MAX_NODES] = { 0 };
+	u64 seen = 0, seen_sp = 0, host = 0, total = 0, total_sp = 0, free_host;
 	bool seen_host = false;
 	u32 i, n;
 
 	if (!nr)
 		return -EINVAL;
-	if (nr > nr_nodes + 1)
+	if (nr > 2 * nr_nodes + 1)
 		return -E2BIG;
 	for (i = 0; i < nr; i++) {
 		const struct numaclaims_claim *c = &set[i];
 
+		if (c->cmd == NUMACLAIMS_CLAIM_SUPERPAGES) {
+			/* a node, whole superpages, once per node */
+			if (c->target >= NUMACLAIMS_TARGET_SPECIAL || c->pages % SP)
+				return -EINVAL;
+			if (c->target < CE_MAX_NODES && (seen_sp & (1ULL << c->target)))
+				return -EINVAL;
+			if (total + c->pages < total)
+				return -EINVAL;
+			total += c->pages;
+			if (!has_pool(c->target))
+				return -ENOENT;
+			n = c->target;
+			seen_sp |= 1ULL << n;
+			if (c->pages / SP > mn[n].sp_avail - mn[n].sp_out + d->sp_claims[n])
+				return -ENOMEM;
+			sp_claims[n] = c->pages / SP;
+			total_sp += c->pages;
+			continue;
+		}
 		if (c->cmd)
 			return -EINVAL;
 		if (c->target == NUMACLAIMS_TARGET_LEGACY) {
@@ -675,14 +805,17 @@ static int model_install(struct mdom *d, const struct numaclaims_claim *set, u32
 	 * claims even after SET_MAX_PAGES went below tot_pages) */
 	if (total && (d->tot + total < d->tot || d->tot + total > d->max))
 		return -EINVAL;
+	/* 4. 4 KiB claims against the host's unclaimed 4 KiB pages */
 	free_host = total_avail - outstanding + dom_out(d);
-	if (total > free_host)
+	if (total - total_sp > free_host)
 		return -ENOMEM;
 	release_claims(d);
 	for (n = 0; n < CE_MAX_NODES; n++) {
 		d->claims[n] = node_claims[n];
 		mn[n].out += node_claims[n];
 		outstanding += node_claims[n];
+		d->sp_claims[n] = sp_claims[n];
+		mn[n].sp_out += sp_claims[n];
 	}
 	d->host = host;
 	outstanding += host;
@@ -691,16 +824,16 @@ static int model_install(struct mdom *d, const struct numaclaims_claim *set, u32
 
 static void op_claim_set(struct in *in)
 {
-	struct numaclaims_claim set[CE_MAX_NODES + 3];
+	struct numaclaims_claim set[2 * CE_MAX_NODES + 3];
 	int i = pick_dom(in, true), ret, want;
 	uint8_t k = get8(in);
-	u32 nr = k % (nr_nodes + 3), j;
+	u32 nr = k % (2 * nr_nodes + 3), j;
 
 	if (i < 0)
 		return;
 	if (k >= 250)
 		nr = 0xffffffff - (k - 250);
-	for (j = 0; j < nr && j < CE_MAX_NODES + 3; j++) {
+	for (j = 0; j < nr && j < 2 * CE_MAX_NODES + 3; j++) {
 		uint8_t t = get8(in);
 
 		set[j].pages = pick_pages(in);
@@ -708,6 +841,12 @@ static void op_claim_set(struct in *in)
 		switch (t % 10) {
 		case 0: case 1: case 2: case 3: case 4:
 			set[j].target = pick_node(in);
+			/* a third of the node entries claim superpages, mostly whole */
+			if (t / 10 % 3 == 2) {
+				set[j].cmd = NUMACLAIMS_CLAIM_SUPERPAGES;
+				if (t / 30 % 4)
+					set[j].pages = set[j].pages % 3 * SP;
+			}
 			break;
 		case 5: case 6:
 			set[j].target = NUMACLAIMS_TARGET_HOST;
@@ -743,22 +882,26 @@ static void op_claim_set(struct in *in)
 
 static void op_claim_get(struct in *in)
 {
-	struct numaclaims_claim set[CE_MAX_NODES + 1], want[CE_MAX_NODES + 1];
+	struct numaclaims_claim set[2 * CE_MAX_NODES + 1], want[2 * CE_MAX_NODES + 1];
 	int i = pick_dom(in, true), ret;
-	u32 cap = get8(in) % (CE_MAX_NODES + 2), nr, needed = 0, n;
+	u32 cap = get8(in) % (2 * CE_MAX_NODES + 2), nr, needed = 0, n;
 	struct mdom *d;
 
 	if (i < 0)
 		return;
 	d = &md[i];
-	if (cap > CE_MAX_NODES + 1)
-		cap = CE_MAX_NODES + 1;
+	if (cap > 2 * CE_MAX_NODES + 1)
+		cap = 2 * CE_MAX_NODES + 1;
 	nr = cap;
 	memset(set, 0xa5, sizeof(set));
 	ret = ce_claim_set_get(&heap, d->d, set, &nr);
 	for (n = 0; n < CE_MAX_NODES; n++)
 		if (d->claims[n])
 			want[needed++] = (struct numaclaims_claim){ d->claims[n], n, 0 };
+	for (n = 0; n < CE_MAX_NODES; n++)
+		if (d->sp_claims[n])
+			want[needed++] = (struct numaclaims_claim){
+				d->sp_claims[n] * SP, n, NUMACLAIMS_CLAIM_SUPERPAGES };
 	if (d->host)
 		want[needed++] = (struct numaclaims_claim){ d->host, NUMACLAIMS_TARGET_HOST, 0 };
 	if (needed > cap) {
@@ -782,8 +925,8 @@ static void op_claim_pages(struct in *in)
 	ret = ce_claim_pages_legacy(&heap, d->d, target);
 	if (!target) {
 		release_claims(d);
-	} else if (dom_out(d)) {
-		want = -EINVAL;
+	} else if (dom_all_claims(d)) {
+		want = -EINVAL;	/* one claim at a time, superpage claims too */
 	} else if (target <= d->tot || target > d->max) {
 		want = -EINVAL;
 	} else if (target - d->tot > total_avail - outstanding) {
@@ -855,6 +998,90 @@ static void model_redeem(struct mdom *d, u32 node, u64 pages)
 			drop_node_claim(d, o, take);
 		pages -= take;
 	}
+	sp_excess(d, node);
+}
+
+/* May @d (counted or not) take a superpage of @node? */
+static bool sp_fits(const struct mdom *d, bool counted, u32 node)
+{
+	if (!has_pool(node) || !mn[node].sp_avail)
+		return false;
+	return (counted && d->sp_claims[node]) || mn[node].sp_avail > mn[node].sp_out;
+}
+
+/*
+ * Node choice for a superpage (uapi POPULATE_PHYSMAP): the requested node
+ * alone; else the nodes with the domain's superpage claims, then its
+ * affinity, both round robin after the last node used; then (unless
+ * exact) any node, ascending.
+ */
+static int model_choose_sp(const struct mdom *d, bool counted, int req, bool exact)
+{
+	u64 affinity = d->affinity;
+	u32 i, n;
+
+	if (req >= 0)
+		return sp_fits(d, counted, req) ? req : -1;
+	for (i = 1; counted && i <= CE_MAX_NODES; i++) {
+		n = (d->last + i) % CE_MAX_NODES;
+		if (d->sp_claims[n] && sp_fits(d, counted, n))
+			return n;
+	}
+	for (i = 1; i <= CE_MAX_NODES; i++) {
+		n = (d->last + i) % CE_MAX_NODES;
+		if ((affinity & (1ULL << n)) && sp_fits(d, counted, n))
+			return n;
+	}
+	for (n = 0; !exact && n < CE_MAX_NODES; n++)
+		if (sp_fits(d, counted, n))
+			return n;
+	return -1;
+}
+
+static void alloc_sp(struct mdom *d, int i, int req, u32 memflags)
+{
+	bool counted = !(memflags & CE_MEMF_NO_REFCOUNT);
+	u32 node_out = 0, index = 0;
+	int ret, want, node = -1;
+	struct mnode *m;
+
+	ret = ce_alloc_superpage(&heap, d->d, req, memflags, &node_out, &index);
+	if (req >= 0 && !has_pool(req))
+		want = -ENOENT;
+	else if (counted && (d->tot > d->max || SP > d->max - d->tot))
+		want = -E2BIG;
+	else {
+		node = model_choose_sp(d, counted, req, memflags & CE_MEMF_EXACT_NODE);
+		want = node < 0 ? -ENOMEM : 0;
+	}
+	if (ret != want)
+		die("superpage node %d flags %#x dom %u: engine %d, model %d", req, memflags,
+		    d->domid, ret, want);
+	if (ret)
+		return;
+	if ((int)node_out != node)
+		die("superpage: engine took node %u, model expects %d", node_out, node);
+	m = &mn[node];
+	if (index >= m->sp_nr || m->sp_used[index])
+		die("superpage: index %u on node %u out of range or in use", index, node);
+	m->sp_used[index] = true;
+	m->sp_avail--;
+	ext[nr_ext++] = (struct extent){ .dom = i, .node = node, .frame = index,
+		.order = CE_SP_ORDER, .counted = counted, .sp = true, .live = SP };
+	d->pages[node] += SP;
+	d->sp_pages[node]++;
+	d->last = node;
+	if (!counted) {
+		d->uncounted += SP;
+		return;
+	}
+	d->tot += SP;
+	if (d->sp_claims[node]) {
+		drop_sp_claims(d, node, 1);
+		sp_excess(d, node);
+	} else {
+		model_redeem(d, node, SP);
+	}
 }
 
 static void op_alloc(struct in *in)
@@ -892,6 +1119,10 @@ static void op_alloc(struct in *in)
 		return;
 	if (req >= 255)
 		req = 254;
+	if ((f & 0x30) == 0x30 && d) {
+		alloc_sp(d, i, req, memflags);
+		return;
+	}
 	ret = ce_alloc_extent(&heap, d ? d->d : NULL, order, req, memflags, &node_out, &frame, NULL);
 
 	if (order > CE_MAX_ORDER)
@@ -959,11 +1190,24 @@ static void op_free(struct in *in)
 	start = get16(in) % nr_ext;
 	for (j = 0; j < nr_ext; j++) {
 		e = (start + j) % nr_ext;
-		if (ext[e].live && ext[e].dom != -2)
+		if ((ext[e].live && ext[e].dom != -2) || ext[e].held)
 			break;
 	}
 	if (j == nr_ext)
 		return;
+	if (ext[e].held) {
+		/* its last holder let go */
+		ce_release_superpage_held(&heap, ext[e].node, ext[e].frame);
+		mn[ext[e].node].sp_held--;
+		mn[ext[e].node].sp_avail++;
+		mn[ext[e].node].sp_used[ext[e].frame] = false;
+		ext[e].held = false;
+		return;
+	}
+	if (ext[e].sp) {
+		free_sp(e, k & 2);
+		return;
+	}
 	free_extent_pages(e, (k & 1) && ext[e].live == 1U << ext[e].order);
 }
 

@@ -30,6 +30,8 @@
 #define SPECIAL	NUMACLAIMS_TARGET_SPECIAL
 #define EXACT	CE_MEMF_EXACT_NODE
 #define NOREF	CE_MEMF_NO_REFCOUNT
+#define SP	CE_SP_PAGES		/* pages of a superpage */
+#define SPC	NUMACLAIMS_CLAIM_SUPERPAGES	/* claim-set cmd */
 #define U64MAX	UINT64_MAX
 #define BIG	(1ULL << 40)		/* a max_pages that never limits */
 
@@ -79,26 +81,29 @@ static const struct tl_layout one_node = {
 	.nr = 1,
 	.nodes = {
 		{ .node = 0, .chunks = { 9, TL_GAP(8), 8, 9, 5, 3, 0, 0, TL_END },
-		  .slack = 5 },
+		  .slack = 5, .superpages = 4, .sp_slack = 1 },
 	},
 };
 
 static const struct tl_layout two_nodes = {
 	.nr = 2,
 	.nodes = {
-		{ .node = 0, .chunks = { 9, 9, 8, 5, 0, TL_END } },
+		{ .node = 0, .chunks = { 9, 9, 8, 5, 0, TL_END },
+		  .superpages = 3 },
 		{ .node = 1, .chunks = { 9, 8, TL_GAP(3), 3, 0, 0, TL_END },
-		  .slack = 3 },
+		  .slack = 3, .superpages = 2 },
 	},
 };
 
 static const struct tl_layout four_nodes = {
 	.nr = 4,
 	.nodes = {
-		{ .node = 0, .chunks = { 9, 9, 3, TL_END } },
+		{ .node = 0, .chunks = { 9, 9, 3, TL_END }, .superpages = 2 },
+		/* Node 1 has no superpages. */
 		{ .node = 1, .chunks = { 9, 8, 8, 1, TL_END } },
-		{ .node = 2, .chunks = { 9, 9, 9, TL_END } },
-		{ .node = 3, .chunks = { 8, 9, 0, TL_END } },
+		{ .node = 2, .chunks = { 9, 9, 9, TL_END }, .superpages = 3,
+		  .sp_slack = 2 },
+		{ .node = 3, .chunks = { 8, 9, 0, TL_END }, .superpages = 1 },
 	},
 };
 
@@ -106,9 +111,9 @@ static const struct tl_layout four_nodes = {
 static const struct tl_layout sparse_nodes = {
 	.nr = 3,
 	.nodes = {
-		{ .node = 0, .chunks = { 9, 9, 4, TL_END } },
+		{ .node = 0, .chunks = { 9, 9, 4, TL_END }, .superpages = 2 },
 		{ .node = 2, .chunks = { 9, 7, 6, TL_END } },
-		{ .node = 5, .chunks = { 9, 9, 2, TL_END } },
+		{ .node = 5, .chunks = { 9, 9, 2, TL_END }, .superpages = 3 },
 	},
 };
 
@@ -261,8 +266,10 @@ TEST_F(heap, check_count)
 {
 	ASSERT_EQ(-EINVAL, ce_claim_set_check_count(H, 0));
 	ASSERT_EQ(0, ce_claim_set_check_count(H, 1));
+	/* A 4 KiB and a superpage entry per node, and HOST. */
 	ASSERT_EQ(0, ce_claim_set_check_count(H, H->nr_nodes + 1));
-	ASSERT_EQ(-E2BIG, ce_claim_set_check_count(H, H->nr_nodes + 2));
+	ASSERT_EQ(0, ce_claim_set_check_count(H, 2 * H->nr_nodes + 1));
+	ASSERT_EQ(-E2BIG, ce_claim_set_check_count(H, 2 * H->nr_nodes + 2));
 	ASSERT_EQ(-E2BIG, ce_claim_set_check_count(H, UINT32_MAX));
 }
 
@@ -272,11 +279,13 @@ TEST_F(heap, check_count)
  */
 TEST_F(heap, install_errors_in_documented_order)
 {
-	const u32 X = self->nopool, nr_max = H->nr_nodes + 1;
+	const u32 X = self->nopool, nr_max = 2 * H->nr_nodes + 1;
 	struct ce_domain *d = tl_dom(T, BIG);
 	struct ce_domain *small = tl_dom(T, 100);
 	const u64 big = AV(P(0)) + 1;	/* more than P0 has */
-	claim_t many[CE_MAX_NODES + 2];
+	/* More superpages than P0 has (every layout gives P0 some). */
+	const u64 sbig = (H->node[P(0)].sp_avail + 1) * SP;
+	claim_t many[2 * CE_MAX_NODES + 2];
 	struct {
 		const char *what;
 		struct ce_domain *d;
@@ -285,12 +294,28 @@ TEST_F(heap, install_errors_in_documented_order)
 		int err;
 	} c[] = {
 		/* 2. per entry: EINVAL causes. */
-		{ "cmd", d, 1, { { 1, P(0), 1 } }, EINVAL },
+		{ "cmd", d, 1, { { 1, P(0), 2 } }, EINVAL },
 		{ "cmd, high bit", d, 1, { { 1, P(0), 0x80000000 } }, EINVAL },
-		{ "cmd before ENOENT", d, 1, { { 1, X, 1 } }, EINVAL },
-		{ "cmd before ENOMEM", d, 1, { { big, P(0), 1 } }, EINVAL },
+		{ "cmd before ENOENT", d, 1, { { 1, X, 2 } }, EINVAL },
+		{ "cmd before ENOMEM", d, 1, { { big, P(0), 2 } }, EINVAL },
 		{ "cmd on HOST", d, 1, { { 1, HOST, 2 } }, EINVAL },
 		{ "cmd on LEGACY", d, 1, { { 1, LEGACY, 2 } }, EINVAL },
+		/* Superpage entries: node target, whole superpages. */
+		{ "sp not whole", d, 1, { { 1, P(0), SPC } }, EINVAL },
+		{ "sp not whole, 513", d, 1, { { SP + 1, P(0), SPC } }, EINVAL },
+		{ "sp not whole before ENOENT", d, 1, { { 1, X, SPC } }, EINVAL },
+		{ "sp not whole before ENOMEM", d, 1, { { sbig + 1, P(0), SPC } },
+		  EINVAL },
+		{ "sp on HOST", d, 1, { { SP, HOST, SPC } }, EINVAL },
+		{ "sp on LEGACY", d, 1, { { SP, LEGACY, SPC } }, EINVAL },
+		{ "sp 0 on LEGACY", d, 1, { { 0, LEGACY, SPC } }, EINVAL },
+		{ "sp on SPECIAL", d, 1, { { SP, SPECIAL, SPC } }, EINVAL },
+		{ "sp node twice", d, 2, { { 0, P(0), SPC }, { 0, P(0), SPC } },
+		  EINVAL },
+		{ "sp node twice, 4 KiB between", d, 3,
+		  { { SP, P(0), SPC }, { 1, P(0) }, { SP, P(0), SPC } }, EINVAL },
+		{ "sp sum overflows", d, 2,
+		  { { U64MAX, HOST }, { SP, P(0), SPC } }, EINVAL },
 		{ "special", d, 1, { { 1, SPECIAL } }, EINVAL },
 		{ "special+1", d, 1, { { 1, SPECIAL + 1 } }, EINVAL },
 		{ "0x7fffffff", d, 1, { { 1, 0x7fffffff } }, EINVAL },
@@ -325,8 +350,19 @@ TEST_F(heap, install_errors_in_documented_order)
 		  EINVAL },
 		{ "no overflow: ENOENT", d, 2, { { U64MAX - 1, HOST }, { 1, X } },
 		  ENOENT },
+		{ "sp no pool", d, 1, { { SP, X, SPC } }, ENOENT },
+		{ "sp node 64", d, 1, { { SP, CE_MAX_NODES, SPC } }, ENOENT },
+		{ "sp ENOENT before ENOMEM", d, 1, { { sbig, X, SPC } }, ENOENT },
 		/* 2. ENOMEM on the node. */
 		{ "node ENOMEM", d, 1, { { big, P(0) } }, ENOMEM },
+		{ "sp ENOMEM", d, 1, { { sbig, P(0), SPC } }, ENOMEM },
+		/* 4 KiB pages are no superpages and the other way round. */
+		{ "sp ENOMEM, 4 KiB free", d, 2,
+		  { { 1, P(0) }, { sbig, P(0), SPC } }, ENOMEM },
+		{ "sp ENOMEM then cmd", d, 2,
+		  { { sbig, P(0), SPC }, { 1, HOST, 2 } }, ENOMEM },
+		{ "sp ENOMEM before max_pages", small, 1,
+		  { { sbig, P(0), SPC } }, ENOMEM },
 		{ "node ENOMEM, U64MAX", d, 1, { { U64MAX, P(0) } }, ENOMEM },
 		/* Array order decides between entries. */
 		{ "ENOMEM then cmd", d, 2, { { big, P(0) }, { 1, HOST, 1 } },
@@ -348,6 +384,8 @@ TEST_F(heap, install_errors_in_documented_order)
 		  { { 2 * BIG, HOST }, { big, P(0) } }, ENOMEM },
 		/* 3. max_pages. */
 		{ "above max_pages", d, 1, { { 2 * BIG, HOST } }, EINVAL },
+		{ "above max_pages, superpage", small, 1, { { SP, P(0), SPC } },
+		  EINVAL },
 		{ "above max_pages, nodes", small, 2,
 		  { { 60, P(0) }, { 41, HOST } }, EINVAL },
 		/* 3 before 4: above max_pages and above the host's memory. */
@@ -385,11 +423,17 @@ TEST_F(heap, install_errors_in_documented_order)
 	ASSERT_EQ(5, d->claims[P(0)]);
 	ASSERT_EQ(7, tl_host_part(d));
 	ASSERT_EQ(3, small->outstanding_pages);
-	for (i = 0; i < NP; i++)
-		many[i] = (claim_t){ 1, P(NP - 1 - i) };
-	many[NP] = (claim_t){ 1, HOST };
-	OK(ce_claim_set_install(H, d, many, NP + 1));
+	ASSERT_EQ(0, d->sp_claims_total + small->sp_claims_total);
+	for (i = 0; i < NP; i++) {
+		many[2 * i] = (claim_t){ 1, P(NP - 1 - i) };
+		many[2 * i + 1] = (claim_t){
+			H->node[P(i)].sp_avail ? SP : 0, P(i), SPC };
+	}
+	many[2 * NP] = (claim_t){ 1, HOST };
+	OK(ce_claim_set_install(H, d, many, 2 * NP + 1));
 	ASSERT_EQ(NP + 1, d->outstanding_pages);
+	for (i = 0; i < NP; i++)
+		ASSERT_EQ(!!H->node[P(i)].sp_avail, d->sp_claims[P(i)]);
 }
 
 /* A set that passes some checks and then fails leaves the old set. */
@@ -1346,12 +1390,7 @@ TEST_F(heap, set_node_affinity)
 }
 
 /* ce_check_invariants() notices every kind of broken accounting. */
-TEST_F(heap, invariant_checker_detects_corruption)
-{
-	struct ce_domain *d = tl_dom(T, 100);
-	const char *why;
-	const u32 n = P(0);
-
+/* @field off by @delta is an invariant violation (needs `why`). */
 #define CORRUPT(field, delta) do {					\
 	field += (delta);						\
 	why = NULL;							\
@@ -1361,6 +1400,13 @@ TEST_F(heap, invariant_checker_detects_corruption)
 	field -= (delta);						\
 	CHECK();							\
 } while (0)
+
+TEST_F(heap, invariant_checker_detects_corruption)
+{
+	struct ce_domain *d = tl_dom(T, 100);
+	const char *why;
+	const u32 n = P(0);
+
 
 	OK(INSTALL(d, { 10, n }, { 20, HOST }));
 	OK(tl_alloc(T, d, 2, n, EXACT, NULL));
@@ -1381,8 +1427,416 @@ TEST_F(heap, invariant_checker_detects_corruption)
 	CORRUPT(d->node_pages[n], 1);
 	CORRUPT(d->max_pages, -75);	/* outstanding 26 > max 25 - tot 4 */
 	CORRUPT(H->nodes_with_pool, BIT_ULL(40));
-#undef CORRUPT
 }
+
+/* ------------------------------------------------------------ superpages */
+
+#define SPAV(n)	(H->node[(n)].sp_avail)
+
+/* Every superpage a domain has anywhere, freed whole. */
+static void free_sps(struct tl *t, const struct ce_domain *d)
+{
+	size_t e = t->nr_ext;
+
+	while (e-- > 0)
+		if (t->ext[e].sp && !t->ext[e].held && t->ext[e].d == d)
+			tl_free_ext(t, e);
+}
+
+/*
+ * The protection a superpage claim gives: whatever other domains do with
+ * 4 KiB pages and superpages (allocate all they can, counted or not, free,
+ * allocate again), the owner can still populate every claimed superpage on
+ * the node.
+ */
+TEST_F(heap, sp_claim_protects_superpages)
+{
+	struct ce_domain *a = tl_dom(T, BIG), *b = tl_dom(T, BIG);
+	const u32 n = P(0);
+	const u64 s = SPAV(n);
+	u64 k, got;
+	u32 node, i;
+	int rc;
+
+	ASSERT_LE(2, s);
+	OK(INSTALL(a, { s * SP, n, SPC }));
+	ASSERT_EQ(s, a->sp_claims[n]);
+	ASSERT_EQ(s, H->node[n].sp_claims);
+	/* Superpage claims are not 4 KiB claims. */
+	ASSERT_EQ(0, a->outstanding_pages);
+	ASSERT_EQ(0, H->outstanding_claims);
+
+	/* Nobody else gets one of the node's superpages. */
+	FAILS_CLEANLY(ENOMEM, ce_alloc_superpage(H, b, n, 0, &node, &i));
+	FAILS_CLEANLY(ENOMEM, ce_alloc_superpage(H, b, n, NOREF, &node, &i));
+	FAILS_CLEANLY(ENOMEM, ce_alloc_superpage(H, b, n, EXACT, &node, &i));
+	FAILS_CLEANLY(ENOMEM, ce_alloc_superpage(H, NULL, n, 0, &node, &i));
+	/* Without a node they come from other nodes, never from n. */
+	while (!(rc = tl_alloc_sp(T, b, -1, 0, &node))) {
+		ASSERT_NE(n, node);
+		CHECK();
+	}
+	ASSERT_EQ(-ENOMEM, rc);
+	while (!(rc = tl_alloc_sp(T, b, -1, NOREF, &node)))
+		ASSERT_NE(n, node);
+	ASSERT_EQ(-ENOMEM, rc);
+	/* All of the 4 KiB memory, everywhere, in every order. */
+	for (i = 0; i < NP; i++)
+		fill_node(T, b, P(i));
+	CHECK();
+	ASSERT_EQ(0, H->total_avail_pages);
+	ASSERT_EQ(s, SPAV(n));
+	/* Free and allocate again, decrease page by page. */
+	ASSERT_LT(0, tl_free_dom(T, b, -1, 700));
+	ASSERT_EQ(-ENOMEM, tl_alloc_sp(T, b, n, 0, NULL));
+	for (i = 0; i < NP; i++)
+		fill_node(T, b, P(i));
+	CHECK();
+
+	/* The owner populates all it claimed, with or without the node. */
+	for (k = 0; k < s; k++) {
+		OK(tl_alloc_sp(T, a, k % 2 ? (int)n : -1, 0, &node));
+		ASSERT_EQ(n, node);
+		ASSERT_EQ(s - k - 1, a->sp_claims[n]);
+		ASSERT_EQ(SP, a->redeemed[0]);
+	}
+	ASSERT_EQ(s * SP, a->tot_pages);
+	ASSERT_EQ(s, a->sp_pages[n]);
+	ASSERT_EQ(s * SP, a->node_pages[n]);
+	ASSERT_EQ(0, SPAV(n));
+	ASSERT_EQ(0, H->node[n].sp_claims);
+	FAILS_CLEANLY(ENOMEM, ce_alloc_superpage(H, a, n, 0, &node, &i));
+	got = tl_dom_sp(T, a, n);
+	ASSERT_EQ(s, got);
+	free_sps(T, a);
+	CHECK();
+	ASSERT_EQ(s, SPAV(n));
+}
+
+/* Unclaimed superpages are anyone's; a claimed one only its owner's. */
+TEST_F(heap, sp_unclaimed_for_anyone_claimed_for_owner)
+{
+	struct ce_domain *a = tl_dom(T, BIG), *b = tl_dom(T, BIG);
+	struct ce_domain *c = tl_dom(T, BIG);
+	const u32 n = P(0);
+	const u64 s = SPAV(n), a0 = AV(n), total0 = H->total_avail_pages;
+	u32 node, k;
+
+	/* No claims: counted, NO_REFCOUNT, for nobody. */
+	OK(tl_alloc_sp(T, a, n, 0, &node));
+	OK(tl_alloc_sp(T, b, n, NOREF, &node));
+	ASSERT_EQ(0, b->tot_pages);
+	ASSERT_EQ(SP, b->uncounted_pages);
+	ASSERT_EQ(1, b->sp_pages[n]);
+	ASSERT_EQ(s - 2, SPAV(n));
+	/* The 4 KiB counters never see a superpage. */
+	ASSERT_EQ(a0, AV(n));
+	ASSERT_EQ(total0, H->total_avail_pages);
+	free_sps(T, a);
+	free_sps(T, b);
+	CHECK();
+	ASSERT_EQ(0, tl_alloc_sp(T, NULL, n, EXACT, &node));
+	ASSERT_EQ(n, node);
+	ASSERT_EQ(s - 1, SPAV(n));
+	tl_free_ext(T, tl_find_ext(T, NULL, -1));
+	CHECK();
+
+	/* c claims one: the others get s - 1, c still gets its own. */
+	OK(INSTALL(c, { SP, n, SPC }));
+	for (k = 0; k + 1 < s; k++)
+		OK(tl_alloc_sp(T, k % 2 ? a : b, n, k % 3 ? 0 : NOREF, NULL));
+	FAILS_CLEANLY(ENOMEM, ce_alloc_superpage(H, a, n, 0, &node, &k));
+	FAILS_CLEANLY(ENOMEM, ce_alloc_superpage(H, NULL, n, 0, &node, &k));
+	/* Its owner's NO_REFCOUNT allocation may not use the claim either. */
+	FAILS_CLEANLY(ENOMEM, ce_alloc_superpage(H, c, n, NOREF, &node, &k));
+	OK(tl_alloc_sp(T, c, n, 0, &node));
+	ASSERT_EQ(0, c->sp_claims[n]);
+	ASSERT_EQ(0, SPAV(n));
+}
+
+/* 4 KiB claims never hold superpages back, nor the other way round. */
+TEST_F(heap, sp_and_4k_claims_are_apart)
+{
+	struct ce_domain *a = tl_dom(T, BIG), *b = tl_dom(T, BIG);
+	const u32 n = P(0);
+	const u64 s = SPAV(n), total = H->total_avail_pages;
+
+	/* All 4 KiB memory of the host claimed by a: b still gets superpages. */
+	OK(INSTALL(a, { AV(n), n }, { total - AV(n), HOST }));
+	OK(tl_alloc_sp(T, b, n, 0, NULL));
+	ASSERT_EQ(-ENOMEM, tl_alloc(T, b, 0, -1, 0, NULL));
+	free_sps(T, b);
+	/* ... and all superpages of n claimed too, beside them: fine. */
+	OK(INSTALL(a, { AV(n), n }, { s * SP, n, SPC },
+		   { total - AV(n), HOST }));
+	ASSERT_EQ(total, a->outstanding_pages);
+	ASSERT_EQ(s, a->sp_claims[n]);
+	ASSERT_EQ(total, H->outstanding_claims);
+	/* Step 4 counts 4 KiB claims only: b's superpage claim fits. */
+	OK(INSTALL(a, { 0, HOST }));
+	OK(INSTALL(b, { total, HOST }, { SP, n, SPC }));
+	OK(INSTALL(b, { 0, HOST }));
+	/* Step 3 counts superpage claims: one page short of max_pages. */
+	ce_set_max_pages(H, b, total + SP - 1);
+	FAILS_CLEANLY(EINVAL, INSTALL(b, { total, HOST }, { SP, n, SPC }));
+	ce_set_max_pages(H, b, total + SP);
+	OK(INSTALL(b, { total, HOST }, { SP, n, SPC }));
+	OK(INSTALL(b, { 0, HOST }));
+}
+
+/* ENOMEM when the superpages are not there (own claim counts as free). */
+TEST_F(heap, sp_install_enomem)
+{
+	struct ce_domain *a = tl_dom(T, BIG), *b = tl_dom(T, BIG);
+	const u32 n = P(0);
+	const u64 s = SPAV(n);
+	u32 i;
+
+	FAILS_CLEANLY(ENOMEM, INSTALL(a, { (s + 1) * SP, n, SPC }));
+	OK(INSTALL(a, { s * SP, n, SPC }));
+	FAILS_CLEANLY(ENOMEM, INSTALL(b, { SP, n, SPC }));
+	/* a's own claim is replaced, so it counts as free. */
+	OK(INSTALL(a, { s * SP, n, SPC }));
+	OK(INSTALL(a, { (s - 1) * SP, n, SPC }));
+	OK(INSTALL(b, { SP, n, SPC }));
+	FAILS_CLEANLY(ENOMEM, INSTALL(a, { s * SP, n, SPC }));
+	OK(INSTALL(b, { 0, n, SPC }));
+	/* Superpages in use are not free to claim. */
+	OK(tl_alloc_sp(T, b, n, 0, NULL));
+	ASSERT_EQ(s - 1, a->sp_claims[n]);
+	FAILS_CLEANLY(ENOMEM, INSTALL(a, { s * SP, n, SPC }));
+	/* Nodes without superpages have none to claim. */
+	for (i = 0; i < NP; i++)
+		if (!SPAV(P(i)))
+			FAILS_CLEANLY(ENOMEM, INSTALL(a, { SP, P(i), SPC }));
+	OK(INSTALL(a, { 0, HOST }));
+	ASSERT_EQ(0, a->sp_claims_total);
+	free_sps(T, b);
+}
+
+/* GET: 4 KiB node entries, superpage entries, HOST; ERANGE. */
+TEST_F(heap, sp_get_claim_set)
+{
+	struct ce_domain *d = tl_dom(T, BIG), *e = tl_dom(T, BIG);
+	claim_t in[2 * CE_MAX_NODES + 1], out[2 * CE_MAX_NODES + 1];
+	u32 nr = 0, want = 0, k = 0, i;
+
+	/* Array order scrambled: superpages first, HOST in the middle. */
+	for (i = NP; i-- > 0;)
+		if (SPAV(P(i)))
+			in[nr++] = (claim_t){ SP, P(i), SPC };
+	in[nr++] = (claim_t){ 9, HOST };
+	for (i = NP; i-- > 0;)
+		in[nr++] = (claim_t){ 3 + i, P(i) };
+	OK(ce_claim_set_install(H, d, in, nr));
+	want = nr;
+
+	/* One entry short: ERANGE with the number needed, nothing changed. */
+	out[0] = (claim_t){ 77, 77, 77 };
+	nr = want - 1;
+	ASSERT_EQ(-ERANGE, ce_claim_set_get(H, d, out, &nr));
+	ASSERT_EQ(want, nr);
+	nr = 0;
+	ASSERT_EQ(-ERANGE, ce_claim_set_get(H, d, out, &nr));
+	ASSERT_EQ(want, nr);
+	ASSERT_EQ(77, out[0].pages);
+
+	nr = ARRAY_SIZE(out);
+	ASSERT_EQ(0, ce_claim_set_get(H, d, out, &nr));
+	ASSERT_EQ(want, nr);
+	for (i = 0; i < NP; i++, k++) {
+		ASSERT_EQ(P(i), out[k].target);
+		ASSERT_EQ(3 + i, out[k].pages);
+		ASSERT_EQ(0, out[k].cmd);
+	}
+	for (i = 0; i < NP; i++) {
+		if (!SPAV(P(i)))
+			continue;
+		ASSERT_EQ(P(i), out[k].target);
+		ASSERT_EQ(SP, out[k].pages);
+		ASSERT_EQ(SPC, out[k].cmd);
+		k++;
+	}
+	ASSERT_EQ(HOST, out[k].target);
+	ASSERT_EQ(9, out[k].pages);
+	ASSERT_EQ(0, out[k].cmd);
+	ASSERT_EQ(want, k + 1);
+
+	/* What GET wrote installs as it is (e gets what d frees first). */
+	OK(INSTALL(d, { 0, HOST }));
+	OK(ce_claim_set_install(H, e, out, nr));
+	nr = ARRAY_SIZE(in);
+	ASSERT_EQ(0, ce_claim_set_get(H, e, in, &nr));
+	ASSERT_EQ(want, nr);
+	ASSERT_EQ(0, memcmp(in, out, nr * sizeof(in[0])));
+	ASSERT_EQ(0, d->sp_claims_total);
+	OK(INSTALL(e, { 0, HOST }));
+}
+
+/* Redeem: the own superpage claim on the node first, 4 KiB claims untouched. */
+TEST_F(heap, sp_redeem_own_superpage_claim_first)
+{
+	struct ce_domain *d = tl_dom(T, BIG);
+	const u32 n = P(0);
+	u32 node;
+
+	OK(INSTALL(d, { 100, n }, { 5, HOST }, { SP, n, SPC }));
+	OK(tl_alloc_sp(T, d, -1, 0, &node));
+	ASSERT_EQ(n, node);
+	ASSERT_EQ(0, d->sp_claims[n]);
+	ASSERT_EQ(100, d->claims[n]);
+	ASSERT_EQ(5, tl_host_part(d));
+	ASSERT_EQ(SP, d->redeemed[0]);
+	ASSERT_EQ(0, d->redeemed[1] + d->redeemed[2]);
+	/* Without a superpage claim: the 4 KiB claims, node then host. */
+	OK(tl_alloc_sp(T, d, n, 0, &node));
+	ASSERT_EQ(0, d->outstanding_pages);
+	ASSERT_EQ(100, d->redeemed[0]);
+	ASSERT_EQ(5, d->redeemed[1]);
+	ASSERT_EQ(2 * SP, d->tot_pages);
+	free_sps(T, d);
+	/* NO_REFCOUNT redeems nothing. */
+	OK(INSTALL(d, { 7, n }, { SP, n, SPC }));
+	OK(tl_alloc_sp(T, d, n, NOREF, &node));
+	ASSERT_EQ(1, d->sp_claims[n]);
+	ASSERT_EQ(7, d->claims[n]);
+	ASSERT_EQ(SP, d->uncounted_pages);
+	OK(INSTALL(d, { 0, HOST }));
+	free_sps(T, d);
+}
+
+/* CLAIM_PAGES is one claim at a time: superpage claims count. */
+TEST_F(heap, sp_legacy_claim_pages)
+{
+	struct ce_domain *d = tl_dom(T, BIG);
+	const u32 n = P(0);
+
+	OK(INSTALL(d, { SP, n, SPC }));
+	FAILS_CLEANLY(EINVAL, ce_claim_pages_legacy(H, d, 100));
+	/* 0 releases every claim, superpages too. */
+	OK(ce_claim_pages_legacy(H, d, 0));
+	ASSERT_EQ(0, d->sp_claims[n]);
+	ASSERT_EQ(0, H->node[n].sp_claims);
+	OK(ce_claim_pages_legacy(H, d, 100));
+	ASSERT_EQ(100, tl_host_part(d));
+	OK(ce_claim_pages_legacy(H, d, 0));
+	/* A LEGACY entry replaces every claim, superpages too. */
+	OK(INSTALL(d, { 3, n }, { SP, n, SPC }));
+	OK(INSTALL(d, { 50, LEGACY }));
+	ASSERT_EQ(0, d->sp_claims_total);
+	ASSERT_EQ(50, d->outstanding_pages);
+	ASSERT_EQ(0, d->claims[n]);
+	OK(INSTALL(d, { 0, LEGACY }));
+}
+
+/* Superpage allocation errors: ENOENT, E2BIG, ENOMEM, each changing nothing. */
+TEST_F(heap, sp_alloc_errors_in_order)
+{
+	struct ce_domain *d = tl_dom(T, SP - 1), *e = tl_dom(T, BIG);
+	const u32 n = P(0);
+	u32 node, idx, i;
+
+	/* ENOENT before E2BIG. */
+	FAILS_CLEANLY(ENOENT, ce_alloc_superpage(H, d, self->nopool, 0, &node, &idx));
+	FAILS_CLEANLY(ENOENT, ce_alloc_superpage(H, d, CE_MAX_NODES, 0, &node, &idx));
+	FAILS_CLEANLY(ENOENT, ce_alloc_superpage(H, d, 1000, EXACT, &node, &idx));
+	/* E2BIG: 511 pages of room; NO_REFCOUNT is not limited. */
+	FAILS_CLEANLY(E2BIG, ce_alloc_superpage(H, d, n, 0, &node, &idx));
+	FAILS_CLEANLY(E2BIG, ce_alloc_superpage(H, d, -1, 0, &node, &idx));
+	OK(tl_alloc_sp(T, d, n, NOREF, NULL));
+	ce_set_max_pages(H, d, SP);
+	OK(tl_alloc_sp(T, d, n, 0, NULL));
+	FAILS_CLEANLY(E2BIG, ce_alloc_superpage(H, d, n, 0, &node, &idx));
+	free_sps(T, d);
+	/* ENOMEM: a requested node without superpages is the only choice. */
+	for (i = 0; i < NP; i++)
+		if (!SPAV(P(i))) {
+			FAILS_CLEANLY(ENOMEM, ce_alloc_superpage(H, e, P(i), 0,
+								 &node, &idx));
+			FAILS_CLEANLY(ENOMEM, ce_alloc_superpage(H, e, P(i), EXACT,
+								 &node, &idx));
+		}
+	while (!tl_alloc_sp(T, e, -1, 0, NULL))
+		;
+	for (i = 0; i < NP; i++)
+		ASSERT_EQ(0, SPAV(P(i)));
+	FAILS_CLEANLY(ENOMEM, ce_alloc_superpage(H, e, -1, 0, &node, &idx));
+	FAILS_CLEANLY(ENOMEM, ce_alloc_superpage(H, NULL, -1, 0, &node, &idx));
+	free_sps(T, e);
+}
+
+/* A held superpage: out of the domain, not free, until released. */
+TEST_F(heap, sp_held_wait_for_release)
+{
+	struct ce_domain *d = tl_dom(T, BIG), *e = tl_dom(T, BIG);
+	const u32 n = P(0);
+	const u64 s = SPAV(n);
+	size_t held, held2;
+
+	OK(INSTALL(d, { SP, n, SPC }));
+	OK(tl_alloc_sp(T, d, n, 0, NULL));
+	ASSERT_EQ(0, d->sp_claims[n]);
+	OK(tl_alloc_sp(T, e, n, NOREF, NULL));
+	held = tl_hold_sp(T, tl_find_ext(T, d, n));
+	CHECK();
+	ASSERT_EQ(0, d->tot_pages);
+	ASSERT_EQ(0, d->node_pages[n]);
+	ASSERT_EQ(0, d->sp_pages[n]);
+	ASSERT_EQ(1, H->node[n].sp_held);
+	ASSERT_EQ(s - 2, SPAV(n));
+	/* Freeing never gives claims back, held or not. */
+	ASSERT_EQ(0, d->sp_claims[n]);
+	/* An uncounted one. */
+	held2 = tl_hold_sp(T, tl_find_ext(T, e, n));
+	CHECK();
+	ASSERT_EQ(0, e->uncounted_pages);
+	ASSERT_EQ(2, H->node[n].sp_held);
+	/* The held ones outlive their domains. */
+	tl_destroy(T, e);
+	CHECK();
+	/* Losing track of a held superpage is a violation. */
+	H->node[n].sp_held--;
+	ASSERT_EQ(-EUCLEAN, ce_check_invariants(H, &(const char *){ NULL }));
+	H->node[n].sp_held++;
+	CHECK();
+	/* Released (largest index first or not): free again. */
+	tl_release_held(T, held2 > held ? held2 : held);
+	tl_release_held(T, held2 > held ? held : held2);
+	CHECK();
+	ASSERT_EQ(0, H->node[n].sp_held);
+	ASSERT_EQ(s, SPAV(n));
+	ASSERT_EQ(0, d->sp_claims[n]);
+	ASSERT_EQ(0, d->tot_pages);
+}
+
+/* The checker catches every superpage counter that goes wrong. */
+TEST_F(heap, sp_invariant_checker_detects_corruption)
+{
+	struct ce_domain *d = tl_dom(T, 2 * SP);
+	const char *why;
+	const u32 n = P(0);
+	const int slots = H->node[n].sp_nr;
+
+	OK(tl_alloc_sp(T, d, n, 0, NULL));
+	OK(INSTALL(d, { SP, n, SPC }));
+	ASSERT_EQ(0, ce_check_invariants(H, &why));
+	CORRUPT(H->node[n].sp_avail, 1);
+	CORRUPT(H->node[n].sp_avail, -1);
+	CORRUPT(H->node[n].sp_claims, 1);
+	CORRUPT(H->node[n].sp_claims, -1);
+	CORRUPT(H->node[n].sp_held, 1);
+	CORRUPT(H->node[n].sp_reserved, 1);
+	CORRUPT(H->node[n].sp_nr, -slots);
+	CORRUPT(d->sp_claims[n], 1);
+	CORRUPT(d->sp_claims_total, 1);
+	CORRUPT(d->sp_pages[n], 1);
+	CORRUPT(d->sp_pages[n], -1);
+	CORRUPT(d->node_pages[n], -1);
+	CORRUPT(d->max_pages, -1);	/* 512 + 512 claimed > 1023 */
+	OK(INSTALL(d, { 0, HOST }));
+	free_sps(T, d);
+}
+
 
 /* =========================================================== fixture numa */
 
@@ -1717,6 +2171,174 @@ TEST_F(numa, offline_recalls_only_that_node)
 	ASSERT_EQ(50, a->claims[m]);
 	ASSERT_EQ(50, b->claims[m]);
 	ASSERT_EQ(160, H->outstanding_claims);
+}
+
+/* Pool nodes with superpages, ascending; returns how many. */
+static u32 sp_nodes(const struct tl *t, u32 *out)
+{
+	u32 i, nr = 0;
+
+	for (i = 0; i < t->nr_pool; i++)
+		if (t->h.node[t->pool_node[i]].sp_avail)
+			out[nr++] = t->pool_node[i];
+	return nr;
+}
+
+/*
+ * Redeem of a superpage without a superpage claim on its node: the 4 KiB
+ * claims as any allocation (node, host-wide, other nodes); then, only as
+ * far as max_pages demands, other nodes' superpage claims, whole.
+ */
+TEST_F(numa, sp_redeem_order_without_own_claim)
+{
+	const u32 n = P(0), q = PL;
+	struct ce_domain *d = tl_dom(T, 100 + 50 + 20 + SP);
+	struct ce_domain *e = tl_dom(T, BIG);
+
+	ASSERT_LT(0, SPAV(n));
+	ASSERT_LT(0, SPAV(q));
+	/* Exactly at max_pages: the superpage claim on q must go. */
+	OK(INSTALL(d, { 100, n }, { 50, HOST }, { 20, q }, { SP, q, SPC }));
+	OK(tl_alloc_sp(T, d, n, 0, NULL));
+	ASSERT_EQ(0, d->outstanding_pages);
+	ASSERT_EQ(0, d->sp_claims[q]);
+	ASSERT_EQ(100, d->redeemed[0]);
+	ASSERT_EQ(50, d->redeemed[1]);
+	ASSERT_EQ(20 + SP, d->redeemed[2]);
+	/* Room under max_pages: the superpage claim stays. */
+	OK(INSTALL(e, { 100, n }, { SP, q, SPC }));
+	OK(tl_alloc_sp(T, e, n, 0, NULL));
+	ASSERT_EQ(0, e->claims[n]);
+	ASSERT_EQ(1, e->sp_claims[q]);
+	ASSERT_EQ(100, e->redeemed[0]);
+	OK(INSTALL(e, { 0, HOST }));
+	free_sps(T, d);
+	free_sps(T, e);
+}
+
+/*
+ * A 4 KiB allocation ends its redeem the same way: superpage claims of the
+ * nodes after its node (wrapping), its own node's last, whole superpages.
+ */
+TEST_F(numa, sp_redeem_excess_order)
+{
+	u32 s[CE_MAX_NODES], nr = sp_nodes(T, s), k;
+	struct ce_domain *d = tl_dom(T, BIG);
+	claim_t set[CE_MAX_NODES];
+
+	ASSERT_LE(2, nr);
+	for (k = 0; k < nr; k++)
+		set[k] = (claim_t){ SP, s[k], SPC };
+	/* From the first node: the next node's claim goes. */
+	ce_set_max_pages(H, d, nr * SP);
+	OK(ce_claim_set_install(H, d, set, nr));
+	OK(tl_alloc(T, d, 0, s[0], EXACT, NULL));
+	ASSERT_EQ(0, d->sp_claims[s[1]]);
+	ASSERT_EQ(nr - 1, d->sp_claims_total);
+	ASSERT_EQ(SP, d->redeemed[2]);
+	tl_free_dom(T, d, -1, U64MAX);
+	/* From the last node: wraps to the first. */
+	OK(ce_claim_set_install(H, d, set, nr));
+	OK(tl_alloc(T, d, 0, s[nr - 1], EXACT, NULL));
+	ASSERT_EQ(0, d->sp_claims[s[0]]);
+	ASSERT_EQ(nr - 1, d->sp_claims_total);
+	tl_free_dom(T, d, -1, U64MAX);
+	/* Only its own node has one: that one, last. */
+	OK(INSTALL(d, { SP, s[0], SPC }));
+	ce_set_max_pages(H, d, SP);
+	OK(tl_alloc(T, d, 1, s[0], EXACT, NULL));
+	ASSERT_EQ(0, d->sp_claims_total);
+	/* More than one superpage's worth: as many as needed, no more. */
+	tl_free_dom(T, d, -1, U64MAX);
+	ce_set_max_pages(H, d, nr * SP);
+	OK(ce_claim_set_install(H, d, set, nr));
+	OK(tl_alloc(T, d, 9, s[0], EXACT, NULL));
+	ASSERT_EQ(nr - 1, d->sp_claims_total);
+	ASSERT_EQ(0, d->sp_claims[s[1]]);
+	OK(tl_alloc(T, d, 0, s[0], EXACT, NULL));
+	ASSERT_EQ(nr - 2, d->sp_claims_total);
+	OK(INSTALL(d, { 0, HOST }));
+}
+
+/* SET_MAX_PAGES: host-wide, node 4 KiB claims, then superpage claims whole. */
+TEST_F(numa, sp_set_max_pages_recall_order)
+{
+	const u32 n = P(0), q = PL;
+	struct ce_domain *d = tl_dom(T, BIG);
+	const u64 all = 10 + 20 + 30 + 2 * SP;
+
+	OK(INSTALL(d, { 10, n }, { 20, q }, { 30, HOST }, { SP, n, SPC },
+		   { SP, q, SPC }));
+	ce_set_max_pages(H, d, all - 5);
+	CHECK();
+	ASSERT_EQ(25, tl_host_part(d));
+	ce_set_max_pages(H, d, all - 40);
+	CHECK();
+	ASSERT_EQ(0, tl_host_part(d));
+	ASSERT_EQ(0, d->claims[n]);
+	ASSERT_EQ(20, d->claims[q]);
+	ASSERT_EQ(2, d->sp_claims_total);
+	ce_set_max_pages(H, d, 2 * SP);
+	CHECK();
+	ASSERT_EQ(0, d->outstanding_pages);
+	ASSERT_EQ(2, d->sp_claims_total);
+	/* One page short: a whole superpage, of the lowest node. */
+	ce_set_max_pages(H, d, 2 * SP - 1);
+	CHECK();
+	ASSERT_EQ(0, d->sp_claims[n]);
+	ASSERT_EQ(1, d->sp_claims[q]);
+	ASSERT_EQ(0, H->node[n].sp_claims);
+	/* tot_pages counts: a superpage populated leaves no room. */
+	ce_set_max_pages(H, d, BIG);
+	OK(INSTALL(d, { SP, n, SPC }, { SP, q, SPC }));
+	OK(tl_alloc(T, d, 3, n, EXACT, NULL));
+	ce_set_max_pages(H, d, 2 * SP + 8);
+	ASSERT_EQ(2, d->sp_claims_total);
+	ce_set_max_pages(H, d, 2 * SP);
+	CHECK();
+	ASSERT_EQ(0, d->sp_claims[n]);
+	ASSERT_EQ(1, d->sp_claims[q]);
+	ce_set_max_pages(H, d, 0);
+	CHECK();
+	ASSERT_EQ(0, d->sp_claims_total);
+}
+
+/*
+ * Node choice for a superpage: the requested node only; else own superpage
+ * claims, then affinity (round robin), then (unless EXACT) any node.
+ */
+TEST_F(numa, sp_node_choice)
+{
+	u32 s[CE_MAX_NODES], nr = sp_nodes(T, s), node, i, none = CE_MAX_NODES;
+	struct ce_domain *d = tl_dom(T, BIG);
+
+	ASSERT_LE(2, nr);
+	for (i = 0; i < NP; i++)
+		if (!SPAV(P(i)))
+			none = P(i);
+	/* Claims on the last node win over affinity's round robin. */
+	OK(INSTALL(d, { SP, s[nr - 1], SPC }));
+	OK(tl_alloc_sp(T, d, -1, 0, &node));
+	ASSERT_EQ(s[nr - 1], node);
+	ASSERT_EQ(s[nr - 1], d->last_alloc_node);
+	/* Then the affinity, round robin after the last node used. */
+	OK(tl_alloc_sp(T, d, -1, 0, &node));
+	ASSERT_EQ(s[0], node);
+	/* Affinity with no superpages: EXACT fails, else any node. */
+	if (none != CE_MAX_NODES) {
+		OK(ce_set_node_affinity(H, d, BIT_ULL(none)));
+		FAILS_CLEANLY(ENOMEM, ce_alloc_superpage(H, d, -1, EXACT,
+							 &node, &i));
+		OK(tl_alloc_sp(T, d, -1, 0, &node));
+		ASSERT_EQ(s[0], node);
+		/* A requested node without superpages: no fallback. */
+		FAILS_CLEANLY(ENOMEM, ce_alloc_superpage(H, d, none, 0,
+							 &node, &i));
+	}
+	OK(ce_set_node_affinity(H, d, BIT_ULL(s[1])));
+	OK(tl_alloc_sp(T, d, -1, EXACT, &node));
+	ASSERT_EQ(s[1], node);
+	free_sps(T, d);
 }
 
 /* =========================================================== fixture custom */
@@ -2056,8 +2678,33 @@ TEST_F(custom, offline_online_cycles_merge)
 	/* nr_nodes follows the highest node with a pool. */
 	ASSERT_EQ(3, H->nr_nodes);
 	ASSERT_EQ(BIT_ULL(2), H->nodes_with_pool);
-	ASSERT_EQ(-E2BIG, ce_claim_set_check_count(H, 5));
-	ASSERT_EQ(0, ce_claim_set_check_count(H, 4));
+	ASSERT_EQ(-E2BIG, ce_claim_set_check_count(H, 2 * 3 + 2));
+	ASSERT_EQ(0, ce_claim_set_check_count(H, 2 * 3 + 1));
+}
+
+/* A node with superpages only (a 4 KiB pool of no frames). */
+TEST_F(custom, sp_node_with_superpages_only)
+{
+	struct ce_domain *d;
+	u32 node;
+
+	BUILD(.nr = 2, .nodes = {
+		{ .node = 0, .chunks = { 9, TL_END } },
+		{ .node = 1, .chunks = { TL_END }, .superpages = 2 } });
+	d = tl_dom(T, BIG);
+	ASSERT_EQ(0, AV(1));
+	ASSERT_EQ(2, SPAV(1));
+	OK(INSTALL(d, { 2 * SP, 1, SPC }));
+	FAILS_CLEANLY(ENOMEM, INSTALL(d, { 1, 1 }));
+	OK(tl_alloc_sp(T, d, -1, 0, &node));
+	ASSERT_EQ(1, node);
+	ASSERT_EQ(-ENOMEM, tl_alloc(T, d, 0, 1, EXACT, NULL));
+	OK(tl_alloc(T, d, 9, -1, 0, &node));
+	ASSERT_EQ(0, node);
+	/* One superpage claim left; max_pages now forces it out. */
+	ce_set_max_pages(H, d, 2 * SP + SP - 1);
+	CHECK();
+	ASSERT_EQ(0, d->sp_claims_total);
 }
 
 /* ------------------------------------------------------------- scrubbing */
@@ -2452,6 +3099,25 @@ static u32 plausible_set(const struct tl *t, const struct ce_domain *d,
 		};
 next:		;
 	}
+	/* Superpage claims on some nodes, within what is unclaimed there. */
+	for (k = 0; k < t->nr_pool; k++) {
+		const struct ce_node *nd;
+
+		n = t->pool_node[(k + rnd(s)) % t->nr_pool];
+		nd = &t->h.node[n];
+		if (rnd(s) % 3)
+			continue;
+		for (u32 j = 0; j < nr; j++)
+			if (set[j].target == n &&
+			    set[j].cmd == NUMACLAIMS_CLAIM_SUPERPAGES)
+				goto next_sp;
+		set[nr++] = (claim_t){
+			.pages = SP * (rnd(s) % (nd->sp_avail - nd->sp_claims +
+						 d->sp_claims[n] + 1)),
+			.target = n, .cmd = NUMACLAIMS_CLAIM_SUPERPAGES,
+		};
+next_sp:	;
+	}
 	if (!nr || rnd(s) % 2)
 		set[nr++] = (claim_t){
 			.pages = rnd(s) % (free_host + 1) / (1 + rnd(s) % 4),
@@ -2490,7 +3156,7 @@ TEST_F(random, differential_against_model)
 	struct tl_model *m = &self->m;
 	u64 *s = &self->rng;
 	struct tl_snap *snap = malloc(sizeof(*snap));
-	u64 counts[12] = { 0 }, fails = 0;
+	u64 counts[12] = { 0 }, fails = 0, ok_sp = 0, sp_claimed_ops = 0;
 	/* What the run exercised, so a weak generator shows in the log. */
 	u64 ok_install = 0, ok_alloc = 0, redeemed = 0, recalled = 0;
 	u64 claimed_ops = 0, enomem_claimed = 0, off_claim = 0;
@@ -2512,6 +3178,11 @@ TEST_F(random, differential_against_model)
 
 		tl_snap(T, snap);
 		claimed_ops += H->outstanding_claims != 0;
+		for (u32 n = 0; n < H->nr_nodes; n++)
+			if (H->node[n].sp_claims) {
+				sp_claimed_ops++;
+				break;
+			}
 		if (i < 0 || (kind < 4 && live_doms(T) < 4) ||
 		    (kind < 4 && rnd(s) % 3 == 0)) {
 			/* Create a domain (destroy one first if full). */
@@ -2523,11 +3194,17 @@ TEST_F(random, differential_against_model)
 			if (live_doms(T) >= 4) {
 				size_t e;
 
-				for (e = 0; e < T->nr_ext; e++)
-					if (T->ext[e].d == &T->dom[i])
+				for (e = 0; e < T->nr_ext; e++) {
+					if (T->ext[e].d != &T->dom[i])
+						continue;
+					if (T->ext[e].sp)
+						tl_model_free_sp(m, i, T->ext[e].node,
+								 T->ext[e].counted);
+					else
 						tl_model_free(m, i, T->ext[e].node,
 							      T->ext[e].order,
 							      T->ext[e].counted);
+				}
 				snprintf(self->op, sizeof(self->op),
 					 "destroy dom %u", T->dom[i].domid);
 				tl_destroy(T, &T->dom[i]);
@@ -2552,6 +3229,7 @@ TEST_F(random, differential_against_model)
 			d = &T->dom[i];
 			u32 r = rnd(s) % 100, order, flags = 0, mnode = 0, enode = 0;
 			int req = -1;
+			bool sp;
 
 			order = r < 50 ? 0 : r < 70 ? 1 + rnd(s) % 3 :
 				r < 85 ? 4 + rnd(s) % 4 :
@@ -2564,11 +3242,22 @@ TEST_F(random, differential_against_model)
 				flags |= EXACT;
 			if (rnd(s) % 7 == 0)
 				flags |= NOREF;
+			/* A quarter of them superpages. */
+			sp = rnd(s) % 4 == 0;
 			snprintf(self->op, sizeof(self->op),
-				 "alloc dom %u order %u node %d flags %#x",
-				 d->domid, order, req, flags);
-			want = tl_model_alloc(m, i, order, req, flags, H, &mnode);
-			rc = tl_alloc(T, d, order, req, flags, &enode);
+				 "alloc%s dom %u order %u node %d flags %#x",
+				 sp ? " superpage" : "", d->domid,
+				 sp ? CE_SP_ORDER : order, req, flags);
+			if (sp) {
+				order = CE_SP_ORDER;
+				want = tl_model_alloc_sp(m, i, req, flags, &mnode);
+				rc = tl_alloc_sp(T, d, req, flags, &enode);
+				ok_sp += !rc;
+			} else {
+				want = tl_model_alloc(m, i, order, req, flags, H,
+						      &mnode);
+				rc = tl_alloc(T, d, order, req, flags, &enode);
+			}
 			if (!rc && !want)
 				ASSERT_EQ(mnode, enode) TH_LOG("op %u: %s", op, self->op);
 			ok_alloc += !rc;
@@ -2590,9 +3279,27 @@ TEST_F(random, differential_against_model)
 				continue;
 			e = rnd(s) % T->nr_ext;
 			snprintf(self->op, sizeof(self->op),
-				 "free ext node %u frame %u order %u",
-				 T->ext[e].node, T->ext[e].frame, T->ext[e].order);
-			if (T->ext[e].order && rnd(s) % 2) {
+				 "free ext node %u frame %u order %u%s",
+				 T->ext[e].node, T->ext[e].frame, T->ext[e].order,
+				 T->ext[e].sp ? T->ext[e].held ?
+				 " (release held superpage)" :
+				 " (superpage)" : "");
+			if (T->ext[e].sp && T->ext[e].held) {
+				tl_model_release_sp(m, T->ext[e].node);
+				tl_release_held(T, e);
+				counts[11]++;
+			} else if (T->ext[e].sp && T->ext[e].d && rnd(s) % 3 == 0) {
+				/* Someone still holds it. */
+				tl_model_hold_sp(m, tl_dom_index(T, T->ext[e].d),
+						 T->ext[e].node, T->ext[e].counted);
+				tl_hold_sp(T, e);
+				counts[11]++;
+			} else if (T->ext[e].sp) {
+				/* A superpage is freed whole. */
+				tl_model_free_sp(m, tl_dom_index(T, T->ext[e].d),
+						 T->ext[e].node, T->ext[e].counted);
+				tl_free_ext(T, e);
+			} else if (T->ext[e].order && rnd(s) % 2) {
 				/* One page of it, as the module's physmap does. */
 				u32 off = rnd(s) % (1U << T->ext[e].order);
 
@@ -2609,7 +3316,7 @@ TEST_F(random, differential_against_model)
 			mutating = false;
 			counts[2]++;
 		} else if (kind < 74) {
-			claim_t set[CE_MAX_NODES + 3];
+			claim_t set[2 * CE_MAX_NODES + 3];
 			u32 nr, k, r = rnd(s) % 100;
 			int len;
 
@@ -2617,13 +3324,20 @@ TEST_F(random, differential_against_model)
 				/* What a domain builder would ask for. */
 				nr = plausible_set(T, &T->dom[i], s, set);
 			} else {
-				nr = r < 3 ? 0 : r < 6 ? H->nr_nodes + 2 :
-				     1 + rnd(s) % (H->nr_nodes + 1);
+				nr = r < 3 ? 0 : r < 6 ? 2 * H->nr_nodes + 2 :
+				     1 + rnd(s) % (2 * H->nr_nodes + 1);
 				for (k = 0; k < nr; k++) {
+					u32 c = rnd(s) % 50;
+
 					set[k].target = rnd_target(s, T);
 					set[k].pages = rnd_pages(s, 300);
-					set[k].cmd = rnd(s) % 50 ? 0 :
-						     1 + rnd(s) % 7;
+					set[k].cmd = c < 35 ? 0 : c < 49 ?
+						     NUMACLAIMS_CLAIM_SUPERPAGES :
+						     2 + rnd(s) % 7;
+					/* Mostly whole superpages. */
+					if (set[k].cmd == NUMACLAIMS_CLAIM_SUPERPAGES &&
+					    rnd(s) % 4)
+						set[k].pages = SP * (rnd(s) % 4);
 				}
 			}
 			len = snprintf(self->op, sizeof(self->op),
@@ -2654,8 +3368,9 @@ TEST_F(random, differential_against_model)
 			counts[4]++;
 		} else if (kind < 83) {
 			struct ce_domain *d = &T->dom[i];
-			u64 max = rnd(s) % 3 ? d->tot_pages + d->outstanding_pages -
-					       rnd(s) % 60 :
+			u64 max = rnd(s) % 3 ? d->tot_pages + d->outstanding_pages +
+					       d->sp_claims_total * SP -
+					       rnd(s) % (rnd(s) % 2 ? 60 : 1400) :
 					       rnd(s) % 3000;
 
 			if (max > BIG)
@@ -2717,18 +3432,19 @@ TEST_F(random, differential_against_model)
 			counts[9]++;
 		} else {
 			/* GET: compare the set with the model's claims. */
-			claim_t out[CE_MAX_NODES + 1];
+			claim_t out[2 * CE_MAX_NODES + 1];
 			const struct tl_mdom *md = &m->d[i];
-			u32 cap = rnd(s) % (CE_MAX_NODES + 2), nr = cap;
+			u32 cap = rnd(s) % 3 ? rnd(s) % 6 :
+				  rnd(s) % (2 * CE_MAX_NODES + 2), nr = cap;
 			u32 need = 0, n, k = 0;
 
 			for (n = 0; n < CE_MAX_NODES; n++)
-				need += !!md->claims[n];
+				need += !!md->claims[n] + !!md->sp_claims[n];
 			need += !!md->host;
 			snprintf(self->op, sizeof(self->op), "get dom %u cap %u",
 				 T->dom[i].domid, cap);
-			if (cap > CE_MAX_NODES + 1)
-				cap = nr = CE_MAX_NODES + 1;
+			if (cap > 2 * CE_MAX_NODES + 1)
+				cap = nr = 2 * CE_MAX_NODES + 1;
 			rc = ce_claim_set_get(H, &T->dom[i], out, &nr);
 			if (need > cap) {
 				ASSERT_EQ(-ERANGE, rc);
@@ -2741,11 +3457,23 @@ TEST_F(random, differential_against_model)
 						continue;
 					ASSERT_EQ(n, out[k].target);
 					ASSERT_EQ(md->claims[n], out[k].pages);
+					ASSERT_EQ(0, out[k].cmd);
+					k++;
+				}
+				/* Then the superpage entries, then HOST. */
+				for (n = 0; n < CE_MAX_NODES; n++) {
+					if (!md->sp_claims[n])
+						continue;
+					ASSERT_EQ(n, out[k].target);
+					ASSERT_EQ(md->sp_claims[n] * SP,
+						  out[k].pages);
+					ASSERT_EQ(SPC, out[k].cmd);
 					k++;
 				}
 				if (md->host) {
 					ASSERT_EQ(HOST, out[k].target);
 					ASSERT_EQ(md->host, out[k].pages);
+					ASSERT_EQ(0, out[k].cmd);
 				}
 			}
 			rc = want = 0;
@@ -2782,6 +3510,9 @@ TEST_F(random, differential_against_model)
 	       PRIu64 ", recalls %" PRIu64 ", ops with claims outstanding %"
 	       PRIu64, ok_install, ok_alloc, redeemed, off_claim,
 	       enomem_claimed, recalled, claimed_ops);
+	TH_LOG("superpages: allocated %" PRIu64 ", held or released %" PRIu64
+	       ", ops with superpage claims outstanding %" PRIu64, ok_sp,
+	       counts[11], sp_claimed_ops);
 	TH_LOG("alloc errors: ENOMEM %" PRIu64 " E2BIG %" PRIu64 " ENOENT %"
 	       PRIu64 " EINVAL %" PRIu64, alloc_err[0], alloc_err[1],
 	       alloc_err[2], alloc_err[3]);

@@ -127,8 +127,9 @@ int tl_build(struct tl *t, const struct tl_layout *l)
 		t->nr_frames[n] = cursor + nl->slack;
 		if (ce_pool_init(&t->h, n, t->nr_frames[n]))
 			return -1;
-		t->chunk_of[n] = calloc(t->nr_frames[n], 1);
-		t->in_use[n] = calloc(t->nr_frames[n], 1);
+		/* A node may have superpages only: no frames. */
+		t->chunk_of[n] = calloc(t->nr_frames[n] + 1, 1);
+		t->in_use[n] = calloc(t->nr_frames[n] + 1, 1);
 		if (!t->chunk_of[n] || !t->in_use[n])
 			return -1;
 		/* Second pass: add the chunks. */
@@ -151,6 +152,17 @@ int tl_build(struct tl *t, const struct tl_layout *l)
 			cursor += sz;
 		}
 		t->base.total += t->base.reserved[n];
+		if (!nl->superpages && !nl->sp_slack)
+			continue;
+		if (ce_sp_pool_init(&t->h, n, nl->superpages + nl->sp_slack))
+			return -1;
+		t->sp_in_use[n] = calloc(nl->superpages + nl->sp_slack, 1);
+		if (!t->sp_in_use[n])
+			return -1;
+		/* Slots from the top down, so the stack's order is not 0, 1.. */
+		for (k = nl->superpages; k-- > 0;)
+			ce_sp_pool_add(&t->h, n, k + nl->sp_slack);
+		t->base.sp_reserved[n] = nl->superpages;
 	}
 	for (n = 0; n < CE_MAX_NODES; n++) {
 		unsigned int o;
@@ -173,7 +185,8 @@ void tl_release(struct tl *t)
 			ce_pool_destroy(&t->h, n);
 		free(t->chunk_of[n]);
 		free(t->in_use[n]);
-		t->chunk_of[n] = t->in_use[n] = NULL;
+		free(t->sp_in_use[n]);
+		t->chunk_of[n] = t->in_use[n] = t->sp_in_use[n] = NULL;
 	}
 	free(t->ext);
 	t->ext = NULL;
@@ -293,11 +306,50 @@ u64 tl_alloc_n(struct tl *t, struct ce_domain *d, unsigned int order,
 	return done;
 }
 
+int tl_alloc_sp(struct tl *t, struct ce_domain *d, int req_node,
+		u32 memflags, u32 *node_out)
+{
+	u32 node = CE_NO_FRAME, index = CE_NO_FRAME;
+	int rc;
+
+	rc = ce_alloc_superpage(&t->h, d, req_node, memflags, &node, &index);
+	if (rc)
+		return rc;
+	if (node >= CE_MAX_NODES || !t->sp_in_use[node]) {
+		fail(t, "superpage alloc returned node %u without superpages",
+		     node);
+		return TL_EBADFRAME;
+	}
+	if (index >= t->h.node[node].sp_nr || t->sp_in_use[node][index]) {
+		fail(t, "superpage alloc returned bad or used index %u on node %u",
+		     index, node);
+		return TL_EBADFRAME;
+	}
+	t->sp_in_use[node][index] = 1;
+	tl_push_ext(t, (struct tl_ext){
+		.d = d, .node = node, .frame = index, .order = CE_SP_ORDER,
+		.counted = d && !(memflags & CE_MEMF_NO_REFCOUNT), .sp = true,
+	});
+	if (!d)
+		t->nobody_sp[node]++;
+	if (node_out)
+		*node_out = node;
+	return 0;
+}
+
 void tl_free_ext(struct tl *t, size_t idx)
 {
 	struct tl_ext e = t->ext[idx];
 	u32 sz = 1U << e.order;
 
+	if (e.sp) {
+		ce_free_superpage(&t->h, e.d, e.node, e.frame, e.counted);
+		t->sp_in_use[e.node][e.frame] = 0;
+		if (!e.d)
+			t->nobody_sp[e.node]--;
+		t->ext[idx] = t->ext[--t->nr_ext];
+		return;
+	}
 	ce_free_pages(&t->h, e.d, e.node, e.frame, e.order, e.counted);
 	memset(t->in_use[e.node] + e.frame, 0, sz);
 	if (!e.d)
@@ -349,10 +401,40 @@ size_t tl_hold_page(struct tl *t, size_t idx, u32 offset)
 	return t->nr_ext - 1;
 }
 
+size_t tl_hold_sp(struct tl *t, size_t idx)
+{
+	struct tl_ext *e = &t->ext[idx];
+
+	ce_free_superpage_held(&t->h, e->d, e->node, e->counted);
+	t->held_sp[e->node]++;
+	/* sp_in_use stays set until the release. */
+	e->d = NULL;
+	e->held = true;
+	return idx;
+}
+
+u64 tl_dom_sp(const struct tl *t, const struct ce_domain *d, int node)
+{
+	u64 nr = 0;
+	size_t i;
+
+	for (i = 0; i < t->nr_ext; i++)
+		nr += t->ext[i].sp && !t->ext[i].held && t->ext[i].d == d &&
+		      (node < 0 || t->ext[i].node == (u32)node);
+	return nr;
+}
+
 void tl_release_held(struct tl *t, size_t idx)
 {
 	struct tl_ext e = t->ext[idx];
 
+	if (e.sp) {
+		ce_release_superpage_held(&t->h, e.node, e.frame);
+		t->held_sp[e.node]--;
+		t->sp_in_use[e.node][e.frame] = 0;
+		t->ext[idx] = t->ext[--t->nr_ext];
+		return;
+	}
 	ce_release_held(&t->h, e.node, e.frame);
 	t->held_pages[e.node]--;
 	t->in_use[e.node][e.frame] = 0;
@@ -403,6 +485,54 @@ int tl_install(struct tl *t, struct ce_domain *d,
 
 /* ---------------------------------------------------------------- checks */
 
+/*
+ * Superpages of node @n: the counters against the record and the domains'
+ * sums (@claims, @in_physmaps), and the free stack against the record.
+ */
+static const char *tl_check_sp(struct tl *t, u32 n, u64 claims,
+			       u64 in_physmaps)
+{
+	const struct ce_node *nd = &t->h.node[n];
+	u64 i;
+
+#define SP_EQ(what, a, b) do {						\
+	if ((u64)(a) != (u64)(b))					\
+		return fail(t, "node %u: " what ": " FMT64 " != " FMT64,	\
+			    n, (u64)(a), (u64)(b));			\
+} while (0)
+	SP_EQ("sp_reserved != built", nd->sp_reserved, t->base.sp_reserved[n]);
+	SP_EQ("sp_held != recorded", nd->sp_held, t->held_sp[n]);
+	SP_EQ("sp_claims != sum of domain superpage claims", nd->sp_claims,
+	      claims);
+#undef SP_EQ
+	if (nd->sp_reserved != nd->sp_avail + nd->sp_held + in_physmaps +
+			       t->nobody_sp[n])
+		return fail(t, "node %u: sp_reserved " FMT64 " != free " FMT64 " + held " FMT64 " + domains " FMT64 " + nobody " FMT64,
+			    n, nd->sp_reserved, nd->sp_avail, nd->sp_held,
+			    in_physmaps, t->nobody_sp[n]);
+	if (nd->sp_claims > nd->sp_avail)
+		return fail(t, "node %u: sp_claims " FMT64 " > free superpages " FMT64,
+			    n, nd->sp_claims, nd->sp_avail);
+	if (nd->sp_avail > nd->sp_nr)
+		return fail(t, "node %u: sp_avail " FMT64 " > slots %u", n,
+			    nd->sp_avail, nd->sp_nr);
+	/* Every slot on the free stack is known, free and there once. */
+	for (i = 0; i < nd->sp_avail; i++) {
+		u32 x = nd->sp_free[i];
+
+		if (x >= nd->sp_nr || !t->sp_in_use[n])
+			return fail(t, "node %u: free superpage %u out of range",
+				    n, x);
+		if (t->sp_in_use[n][x])
+			return fail(t, "node %u: superpage %u is free and in use (or free twice)",
+				    n, x);
+		t->sp_in_use[n][x] = 2;
+	}
+	for (i = 0; i < nd->sp_avail; i++)
+		t->sp_in_use[n][nd->sp_free[i]] = 0;
+	return NULL;
+}
+
 const char *tl_check(struct tl *t)
 {
 	const struct ce_heap *h = &t->h;
@@ -410,6 +540,7 @@ const char *tl_check(struct tl *t)
 	const char *why = NULL;
 	u64 sum_avail = 0, sum_out = 0, node_out[CE_MAX_NODES] = { 0 };
 	u64 node_pages[CE_MAX_NODES] = { 0 };
+	u64 sp_out[CE_MAX_NODES] = { 0 }, sp_pages[CE_MAX_NODES] = { 0 };
 	u64 pool_mask = 0;
 	u32 n, nr_doms = 0, highest = 0, live = 0;
 	u64 prev_seq = ~0ULL;
@@ -446,13 +577,21 @@ const char *tl_check(struct tl *t)
 			    h->nr_domains, nr_doms, live);
 
 	for (d = h->domains; d; d = d->next) {
-		u64 nc = 0, pages = 0, allowed;
+		u64 nc = 0, pages = 0, allowed, spc = 0;
 
 		for (n = 0; n < CE_MAX_NODES; n++) {
-			if ((d->claims[n] || d->node_pages[n]) &&
+			if ((d->claims[n] || d->node_pages[n] ||
+			     d->sp_claims[n] || d->sp_pages[n]) &&
 			    !h->node[n].has_pool)
 				return fail(t, "dom %u has claim/pages on node %u without pool",
 					    d->domid, n);
+			if (d->sp_pages[n] * CE_SP_PAGES > d->node_pages[n])
+				return fail(t, "dom %u node %u: " FMT64 " superpages but " FMT64 " pages",
+					    d->domid, n, d->sp_pages[n],
+					    d->node_pages[n]);
+			spc += d->sp_claims[n];
+			sp_out[n] += d->sp_claims[n];
+			sp_pages[n] += d->sp_pages[n];
 			nc += d->claims[n];
 			node_out[n] += d->claims[n];
 			node_pages[n] += d->node_pages[n];
@@ -466,10 +605,15 @@ const char *tl_check(struct tl *t)
 				    d->domid, d->node_claims, d->outstanding_pages);
 		allowed = d->max_pages > d->tot_pages ?
 			  d->max_pages - d->tot_pages : 0;
-		if (d->outstanding_pages > allowed)
-			return fail(t, "dom %u: outstanding " FMT64 " > max(0, max " FMT64 " - tot " FMT64 ")",
+		if (spc != d->sp_claims_total)
+			return fail(t, "dom %u: sp_claims_total " FMT64 " != sum " FMT64,
+				    d->domid, d->sp_claims_total, spc);
+		/* Superpage claims count against max_pages too. */
+		if (d->outstanding_pages + spc * CE_SP_PAGES > allowed)
+			return fail(t, "dom %u: outstanding " FMT64 " + superpage claims " FMT64 " > max(0, max " FMT64 " - tot " FMT64 ")",
 				    d->domid, d->outstanding_pages,
-				    d->max_pages, d->tot_pages);
+				    spc * CE_SP_PAGES, d->max_pages,
+				    d->tot_pages);
 		if (pages != d->tot_pages + d->uncounted_pages)
 			return fail(t, "dom %u: node_pages sum " FMT64 " != tot " FMT64 " + uncounted " FMT64,
 				    d->domid, pages, d->tot_pages,
@@ -489,6 +633,12 @@ const char *tl_check(struct tl *t)
 
 		if (!t->dom_live[i])
 			continue;
+		for (n = 0; n < CE_MAX_NODES; n++)
+			if (t->dom[i].sp_pages[n] != tl_dom_sp(t, &t->dom[i], n))
+				return fail(t, "dom %u node %u: sp_pages " FMT64 ", extents say " FMT64,
+					    t->dom[i].domid, n,
+					    t->dom[i].sp_pages[n],
+					    tl_dom_sp(t, &t->dom[i], n));
 		for (e = 0; e < t->nr_ext; e++) {
 			if (t->ext[e].d != &t->dom[i])
 				continue;
@@ -515,6 +665,11 @@ const char *tl_check(struct tl *t)
 		const char *audit = NULL;
 		unsigned int o;
 
+		why = tl_check_sp(t, n, sp_out[n], sp_pages[n]);
+		if (why)
+			return why;
+		/* From here on node_pages counts 4 KiB pages only. */
+		node_pages[n] -= sp_pages[n] * CE_SP_PAGES;
 		if (!nd->has_pool) {
 			if (nd->reserved_pages || nd->avail_pages ||
 			    nd->outstanding_claims || nd->offlined_pages)
@@ -628,6 +783,10 @@ const char *tl_snap_diff(struct tl *t, const struct tl_snap *s)
 		SNAP_CMP("node %u outstanding", x->outstanding_claims, y->outstanding_claims, n);
 		SNAP_CMP("node %u offlined", x->offlined_pages, y->offlined_pages, n);
 		SNAP_CMP("node %u nr_free", x->pool.nr_free, y->pool.nr_free, n);
+		SNAP_CMP("node %u sp_reserved", x->sp_reserved, y->sp_reserved, n);
+		SNAP_CMP("node %u sp_avail", x->sp_avail, y->sp_avail, n);
+		SNAP_CMP("node %u sp_claims", x->sp_claims, y->sp_claims, n);
+		SNAP_CMP("node %u sp_held", x->sp_held, y->sp_held, n);
 		for (o = 0; o <= CE_MAX_ORDER; o++) {
 			SNAP_CMP("node %u free_head[%u]", x->pool.free_head[o],
 				 y->pool.free_head[o], n, o);
@@ -649,6 +808,7 @@ const char *tl_snap_diff(struct tl *t, const struct tl_snap *s)
 		SNAP_CMP("dom %u tot_pages", x->tot_pages, y->tot_pages, x->domid);
 		SNAP_CMP("dom %u outstanding_pages", x->outstanding_pages, y->outstanding_pages, x->domid);
 		SNAP_CMP("dom %u node_claims", x->node_claims, y->node_claims, x->domid);
+		SNAP_CMP("dom %u sp_claims_total", x->sp_claims_total, y->sp_claims_total, x->domid);
 		SNAP_CMP("dom %u uncounted_pages", x->uncounted_pages, y->uncounted_pages, x->domid);
 		SNAP_CMP("dom %u node_affinity", x->node_affinity, y->node_affinity, x->domid);
 		SNAP_CMP("dom %u last_alloc_node", x->last_alloc_node, y->last_alloc_node, x->domid);
@@ -657,6 +817,8 @@ const char *tl_snap_diff(struct tl *t, const struct tl_snap *s)
 		for (n = 0; n < CE_MAX_NODES; n++) {
 			SNAP_CMP("dom %u claims[%u]", x->claims[n], y->claims[n], x->domid, n);
 			SNAP_CMP("dom %u node_pages[%u]", x->node_pages[n], y->node_pages[n], x->domid, n);
+			SNAP_CMP("dom %u sp_claims[%u]", x->sp_claims[n], y->sp_claims[n], x->domid, n);
+			SNAP_CMP("dom %u sp_pages[%u]", x->sp_pages[n], y->sp_pages[n], x->domid, n);
 		}
 	}
 	return NULL;
@@ -723,6 +885,10 @@ const char *tl_finish(struct tl *t)
 
 		if (!nd->has_pool)
 			continue;
+		if (nd->sp_avail != t->base.sp_reserved[n] || nd->sp_claims)
+			return fail(t, "node %u: free superpages " FMT64 " (baseline " FMT64 "), superpage claims " FMT64,
+				    n, nd->sp_avail, t->base.sp_reserved[n],
+				    nd->sp_claims);
 		if (nd->avail_pages != t->base.reserved[n] ||
 		    nd->outstanding_claims || nd->offlined_pages)
 			return fail(t, "node %u: avail " FMT64 " (baseline " FMT64 "), outstanding " FMT64 ", offlined " FMT64,

@@ -32,6 +32,8 @@ struct tl_node_layout {
 	int chunks[TL_MAX_CHUNKS];	/* 0..9: a chunk; TL_GAP(o); TL_END */
 	u32 repeat;			/* lay the chunk list out this often */
 	u32 slack;			/* unused frames after the last chunk */
+	u32 superpages;			/* superpages (a second pool), free */
+	u32 sp_slack;			/* superpage slots left empty */
 };
 
 struct tl_layout {
@@ -44,11 +46,12 @@ struct tl_layout {
 struct tl_ext {
 	struct ce_domain *d;		/* NULL: an allocation for nobody */
 	u32 node;
-	u32 frame;
+	u32 frame;			/* superpage: its index */
 	u8 order;
 	bool counted;
 	bool held;			/* freed while held: d is NULL */
 	bool dirty;			/* handed out dirty (the caller scrubs) */
+	bool sp;			/* a superpage (order 9, never split) */
 };
 
 struct tl_baseline {
@@ -56,6 +59,7 @@ struct tl_baseline {
 	u64 total;
 	u32 free_blocks[CE_MAX_NODES][CE_MAX_ORDER + 1];
 	u32 chunks[CE_MAX_NODES][CE_MAX_ORDER + 1];	/* chunks per order */
+	u64 sp_reserved[CE_MAX_NODES];			/* superpages */
 };
 
 struct tl {
@@ -73,6 +77,9 @@ struct tl {
 	u8 *in_use[CE_MAX_NODES];	/* per frame: handed out and not freed */
 	u64 nobody_pages[CE_MAX_NODES];	/* pages of extents with d == NULL */
 	u64 held_pages[CE_MAX_NODES];	/* pages of held extents */
+	u8 *sp_in_use[CE_MAX_NODES];	/* per superpage slot: handed out */
+	u64 nobody_sp[CE_MAX_NODES];	/* superpages of extents with d == NULL */
+	u64 held_sp[CE_MAX_NODES];	/* held superpages */
 
 	struct tl_ext *ext;
 	size_t nr_ext, cap_ext;
@@ -106,7 +113,10 @@ int tl_alloc(struct tl *t, struct ce_domain *d, unsigned int order,
 /* Up to @count extents; returns how many were done, *rc the last result. */
 u64 tl_alloc_n(struct tl *t, struct ce_domain *d, unsigned int order,
 	       int req_node, u32 memflags, u64 count, int *rc);
-void tl_free_ext(struct tl *t, size_t idx);
+void tl_free_ext(struct tl *t, size_t idx);	/* a superpage too */
+/* A superpage through ce_alloc_superpage(), validated and recorded. */
+int tl_alloc_sp(struct tl *t, struct ce_domain *d, int req_node,
+		u32 memflags, u32 *node_out);
 /*
  * Free one page (@offset) of an extent, as the module's physmap does; the
  * rest of the extent stays recorded as its aligned buddy sub-blocks.
@@ -121,7 +131,11 @@ size_t tl_find_ext(const struct tl *t, const struct ce_domain *d, int node);
  * the index tl_hold_page() returns.
  */
 size_t tl_hold_page(struct tl *t, size_t idx, u32 offset);
-void tl_release_held(struct tl *t, size_t idx);
+void tl_release_held(struct tl *t, size_t idx);	/* a superpage too */
+/* The same for a whole superpage extent (ce_free_superpage_held()). */
+size_t tl_hold_sp(struct tl *t, size_t idx);
+/* Superpages @d has on @node (any node if @node < 0), from the record. */
+u64 tl_dom_sp(const struct tl *t, const struct ce_domain *d, int node);
 
 /* Claims. */
 int tl_install(struct tl *t, struct ce_domain *d,
@@ -162,6 +176,8 @@ struct tl_mdom {
 	u64 max, tot, host, uncounted;
 	u64 claims[CE_MAX_NODES];
 	u64 node_pages[CE_MAX_NODES];
+	u64 sp_claims[CE_MAX_NODES];	/* in superpages */
+	u64 sp_pages[CE_MAX_NODES];	/* superpages in the physmap */
 	u64 affinity;
 	u32 last;
 };
@@ -172,6 +188,9 @@ struct tl_model {
 	u64 reserved[CE_MAX_NODES], avail[CE_MAX_NODES];
 	u64 offlined[CE_MAX_NODES], node_out[CE_MAX_NODES];
 	u64 total, outstanding;
+	/* Superpages, counted in superpages. */
+	u64 sp_reserved[CE_MAX_NODES], sp_avail[CE_MAX_NODES];
+	u64 sp_out[CE_MAX_NODES], sp_held[CE_MAX_NODES];
 	struct tl_mdom d[TL_MAX_DOMS];
 };
 
@@ -191,6 +210,11 @@ int tl_model_alloc(struct tl_model *m, int i, unsigned int order,
 		   u32 *node_out);
 void tl_model_free(struct tl_model *m, int i, u32 node, unsigned int order,
 		   bool counted);
+int tl_model_alloc_sp(struct tl_model *m, int i, int req_node, u32 flags,
+		      u32 *node_out);
+void tl_model_free_sp(struct tl_model *m, int i, u32 node, bool counted);
+void tl_model_hold_sp(struct tl_model *m, int i, u32 node, bool counted);
+void tl_model_release_sp(struct tl_model *m, u32 node);
 int tl_model_offline(struct tl_model *m, u32 node, u64 pages);
 int tl_model_online(struct tl_model *m, u32 node, u64 pages);
 const char *tl_model_compare(struct tl *t, const struct tl_model *m);

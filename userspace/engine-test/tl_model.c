@@ -31,6 +31,8 @@ void tl_model_init(struct tl_model *m, const struct tl *t)
 		m->avail[n] = t->h.node[n].avail_pages;
 		m->offlined[n] = t->h.node[n].offlined_pages;
 		m->total += m->avail[n];
+		m->sp_reserved[n] = t->base.sp_reserved[n];
+		m->sp_avail[n] = t->base.sp_reserved[n];
 	}
 }
 
@@ -48,14 +50,25 @@ void tl_model_create(struct tl_model *m, int i, u64 max, u64 seq,
 	d->last = engine_d->last_alloc_node;
 }
 
-static u64 outstanding(const struct tl_mdom *d)
+static u64 sum_nodes(const u64 *per_node)
 {
-	u64 s = d->host;
+	u64 s = 0;
 	u32 n;
 
 	for (n = 0; n < CE_MAX_NODES; n++)
-		s += d->claims[n];
+		s += per_node[n];
 	return s;
+}
+
+/* Superpage claims, in superpages. */
+static u64 sp_claimed(const struct tl_mdom *d)
+{
+	return sum_nodes(d->sp_claims);
+}
+
+static u64 outstanding(const struct tl_mdom *d)
+{
+	return d->host + sum_nodes(d->claims);
 }
 
 void tl_model_release(struct tl_model *m, int i)
@@ -70,6 +83,10 @@ void tl_model_release(struct tl_model *m, int i)
 	}
 	m->outstanding -= d->host;
 	d->host = 0;
+	for (n = 0; n < CE_MAX_NODES; n++) {
+		m->sp_out[n] -= d->sp_claims[n];
+		d->sp_claims[n] = 0;
+	}
 }
 
 void tl_model_remove(struct tl_model *m, int i)
@@ -82,19 +99,43 @@ int tl_model_install(struct tl_model *m, int i,
 		     const struct numaclaims_claim *set, u32 nr)
 {
 	struct tl_mdom *d = &m->d[i];
-	u64 seen = 0, sum = 0, host = 0, claims[CE_MAX_NODES] = { 0 };
+	u64 seen = 0, seen_sp = 0, sum = 0, sum_sp = 0, host = 0;
+	u64 claims[CE_MAX_NODES] = { 0 }, sps[CE_MAX_NODES] = { 0 };
 	bool seen_host = false;
 	u32 k, n;
 
 	if (nr == 0)
 		return -EINVAL;
-	if (nr > m->nr_nodes + 1)
+	/* One 4 KiB and one superpage entry per node, and HOST. */
+	if (nr > 2 * m->nr_nodes + 1)
 		return -E2BIG;
 	for (k = 0; k < nr; k++) {
 		const struct numaclaims_claim *c = &set[k];
+		bool sp = c->cmd == NUMACLAIMS_CLAIM_SUPERPAGES;
 
-		if (c->cmd)
+		if (c->cmd != NUMACLAIMS_CLAIM_PAGES_CMD && !sp)
 			return -EINVAL;
+		/* Superpages: a node target, whole superpages. */
+		if (sp && (c->target >= NUMACLAIMS_TARGET_SPECIAL ||
+			   c->pages % CE_SP_PAGES))
+			return -EINVAL;
+		if (sp) {
+			if (c->target < CE_MAX_NODES &&
+			    (seen_sp & BIT_ULL(c->target)))
+				return -EINVAL;
+			if (__builtin_add_overflow(sum, c->pages, &sum))
+				return -EINVAL;
+			if (!pool(m, c->target))
+				return -ENOENT;
+			n = c->target;
+			seen_sp |= BIT_ULL(n);
+			if (c->pages / CE_SP_PAGES >
+			    m->sp_avail[n] - m->sp_out[n] + d->sp_claims[n])
+				return -ENOMEM;
+			sps[n] = c->pages / CE_SP_PAGES;
+			sum_sp += c->pages;
+			continue;
+		}
 		if (c->target >= NUMACLAIMS_TARGET_SPECIAL) {
 			if (c->target == NUMACLAIMS_TARGET_HOST) {
 				if (seen_host)
@@ -149,17 +190,22 @@ int tl_model_install(struct tl_model *m, int i,
 	 */
 	if (sum && (d->tot > d->max || sum > d->max - d->tot))
 		return -EINVAL;
-	/* 4. host-wide unclaimed memory, own claims counted as free. */
-	if (sum > m->total - m->outstanding + outstanding(d))
+	/*
+	 * 4. host-wide unclaimed memory (4 KiB claims only), own claims
+	 * counted as free.
+	 */
+	if (sum - sum_sp > m->total - m->outstanding + outstanding(d))
 		return -ENOMEM;
 
 	tl_model_release(m, i);
 	for (n = 0; n < CE_MAX_NODES; n++) {
 		d->claims[n] = claims[n];
 		m->node_out[n] += claims[n];
+		d->sp_claims[n] = sps[n];
+		m->sp_out[n] += sps[n];
 	}
 	d->host = host;
-	m->outstanding += sum;
+	m->outstanding += sum - sum_sp;
 	return 0;
 }
 
@@ -171,7 +217,8 @@ int tl_model_legacy(struct tl_model *m, int i, u64 pages)
 		tl_model_release(m, i);
 		return 0;
 	}
-	if (outstanding(d))
+	/* One claim at a time: superpage claims count. */
+	if (outstanding(d) || sp_claimed(d))
 		return -EINVAL;
 	if (pages <= d->tot || pages > d->max)
 		return -EINVAL;
@@ -190,7 +237,7 @@ void tl_model_set_max(struct tl_model *m, int i, u64 max)
 
 	d->max = max;
 	allowed = max > d->tot ? max - d->tot : 0;
-	out = outstanding(d);
+	out = outstanding(d) + sp_claimed(d) * CE_SP_PAGES;
 	if (out <= allowed)
 		return;
 	excess = out - allowed;
@@ -205,6 +252,13 @@ void tl_model_set_max(struct tl_model *m, int i, u64 max)
 		m->outstanding -= r;
 		excess -= r;
 	}
+	/* Last the superpage claims, whole superpages, ascending nodes. */
+	for (n = 0; n < CE_MAX_NODES && excess; n++) {
+		r = min(d->sp_claims[n], (excess + CE_SP_PAGES - 1) / CE_SP_PAGES);
+		d->sp_claims[n] -= r;
+		m->sp_out[n] -= r;
+		excess -= min(excess, r * CE_SP_PAGES);
+	}
 }
 
 int tl_model_set_affinity(struct tl_model *m, int i, u64 mask)
@@ -214,6 +268,29 @@ int tl_model_set_affinity(struct tl_model *m, int i, u64 mask)
 		return -EINVAL;
 	m->d[i].affinity = mask;
 	return 0;
+}
+
+/*
+ * What is still above max_pages after a counted allocation on @node gives
+ * up superpage claims, whole ones, of the nodes after @node (wrapping),
+ * @node's own last.
+ */
+static void sp_excess(struct tl_model *m, struct tl_mdom *d, u32 node)
+{
+	u64 allowed = d->max > d->tot ? d->max - d->tot : 0;
+	u32 k;
+
+	for (k = 1; k <= CE_MAX_NODES; k++) {
+		u32 n = (node + k) % CE_MAX_NODES;
+		u64 all = outstanding(d) + sp_claimed(d) * CE_SP_PAGES, r;
+
+		if (all <= allowed)
+			return;
+		r = min(d->sp_claims[n],
+			(all - allowed + CE_SP_PAGES - 1) / CE_SP_PAGES);
+		d->sp_claims[n] -= r;
+		m->sp_out[n] -= r;
+	}
 }
 
 static void redeem(struct tl_model *m, struct tl_mdom *d, u32 node, u64 sz)
@@ -239,6 +316,7 @@ static void redeem(struct tl_model *m, struct tl_mdom *d, u32 node, u64 sz)
 		m->outstanding -= r;
 		sz -= r;
 	}
+	sp_excess(m, d, node);
 }
 
 int tl_model_alloc(struct tl_model *m, int i, unsigned int order,
@@ -319,6 +397,104 @@ void tl_model_free(struct tl_model *m, int i, u32 node, unsigned int order,
 		m->d[i].tot -= sz;
 	else
 		m->d[i].uncounted -= sz;
+}
+
+/* Can @d (counted or not; NULL: nobody) take a superpage of @node? */
+static bool sp_fits(const struct tl_model *m, const struct tl_mdom *d,
+		    bool counted, u32 node)
+{
+	if (!pool(m, node) || !m->sp_avail[node])
+		return false;
+	return (counted && d->sp_claims[node]) ||
+	       m->sp_avail[node] > m->sp_out[node];
+}
+
+int tl_model_alloc_sp(struct tl_model *m, int i, int req_node, u32 flags,
+		      u32 *node_out)
+{
+	struct tl_mdom *d = i >= 0 ? &m->d[i] : NULL;
+	bool counted = d && !(flags & CE_MEMF_NO_REFCOUNT);
+	bool exact = flags & CE_MEMF_EXACT_NODE;
+	u32 last = d ? d->last : CE_MAX_NODES - 1, cand[3 * CE_MAX_NODES];
+	u64 aff = d ? d->affinity : m->pool_mask;
+	u32 nr = 0, k, n;
+
+	if (req_node >= 0 && !pool(m, req_node))
+		return -ENOENT;
+	if (counted && d->tot + CE_SP_PAGES > d->max)
+		return -E2BIG;
+	if (req_node >= 0) {
+		/* A requested node is the only candidate. */
+		cand[nr++] = req_node;
+	} else {
+		/* Own superpage claims, then affinity, round robin after the
+		 * last node; then (unless exact) every node ascending. */
+		for (k = 1; counted && k <= CE_MAX_NODES; k++)
+			if (d->sp_claims[(last + k) % CE_MAX_NODES])
+				cand[nr++] = (last + k) % CE_MAX_NODES;
+		for (k = 1; k <= CE_MAX_NODES; k++)
+			if (aff & BIT_ULL((last + k) % CE_MAX_NODES))
+				cand[nr++] = (last + k) % CE_MAX_NODES;
+		for (n = 0; !exact && n < CE_MAX_NODES; n++)
+			cand[nr++] = n;
+	}
+	for (k = 0; k < nr && !sp_fits(m, d, counted, cand[k]); k++)
+		;
+	if (k == nr)
+		return -ENOMEM;
+	n = cand[k];
+
+	m->sp_avail[n]--;
+	*node_out = n;
+	if (!d)
+		return 0;
+	d->node_pages[n] += CE_SP_PAGES;
+	d->sp_pages[n]++;
+	d->last = n;
+	if (!counted) {
+		d->uncounted += CE_SP_PAGES;
+		return 0;
+	}
+	d->tot += CE_SP_PAGES;
+	if (d->sp_claims[n]) {
+		d->sp_claims[n]--;
+		m->sp_out[n]--;
+		sp_excess(m, d, n);
+	} else {
+		redeem(m, d, n, CE_SP_PAGES);
+	}
+	return 0;
+}
+
+/* A superpage of slot @i's (-1: nobody's) physmap leaves it. */
+static void sp_leaves(struct tl_model *m, int i, u32 node, bool counted)
+{
+	if (i < 0)
+		return;
+	m->d[i].node_pages[node] -= CE_SP_PAGES;
+	m->d[i].sp_pages[node]--;
+	if (counted)
+		m->d[i].tot -= CE_SP_PAGES;
+	else
+		m->d[i].uncounted -= CE_SP_PAGES;
+}
+
+void tl_model_free_sp(struct tl_model *m, int i, u32 node, bool counted)
+{
+	m->sp_avail[node]++;
+	sp_leaves(m, i, node, counted);
+}
+
+void tl_model_hold_sp(struct tl_model *m, int i, u32 node, bool counted)
+{
+	m->sp_held[node]++;
+	sp_leaves(m, i, node, counted);
+}
+
+void tl_model_release_sp(struct tl_model *m, u32 node)
+{
+	m->sp_held[node]--;
+	m->sp_avail[node]++;
 }
 
 /* Domains with a live model entry, newest first. */
@@ -416,6 +592,11 @@ const char *tl_model_compare(struct tl *t, const struct tl_model *m)
 		     m->offlined[n], n);
 		MCMP("node %u reserved", h->node[n].reserved_pages,
 		     m->reserved[n], n);
+		MCMP("node %u sp_reserved", h->node[n].sp_reserved,
+		     m->sp_reserved[n], n);
+		MCMP("node %u sp_avail", h->node[n].sp_avail, m->sp_avail[n], n);
+		MCMP("node %u sp_claims", h->node[n].sp_claims, m->sp_out[n], n);
+		MCMP("node %u sp_held", h->node[n].sp_held, m->sp_held[n], n);
 	}
 	for (i = 0; i < TL_MAX_DOMS; i++) {
 		const struct ce_domain *d = &t->dom[i];
@@ -441,6 +622,10 @@ const char *tl_model_compare(struct tl *t, const struct tl_model *m)
 			     d->domid, n);
 			MCMP("dom %u node_pages[%u]", d->node_pages[n],
 			     x->node_pages[n], d->domid, n);
+			MCMP("dom %u sp_claims[%u]", d->sp_claims[n],
+			     x->sp_claims[n], d->domid, n);
+			MCMP("dom %u sp_pages[%u]", d->sp_pages[n],
+			     x->sp_pages[n], d->domid, n);
 		}
 	}
 	return NULL;
