@@ -452,7 +452,7 @@ void ce_set_max_pages(struct ce_heap *h, struct ce_domain *d, u64 max_pages)
 	}
 	/* Then superpage claims, whole superpages, in node order. */
 	for (node = 0; node < CE_MAX_NODES && excess; node++) {
-		take = min(d->sp_claims[node],
+		take = min_t(u64, d->sp_claims[node],
 			   (excess + CE_SP_PAGES - 1) / CE_SP_PAGES);
 		if (take)
 			drop_sp_claim(h, d, node, take);
@@ -767,7 +767,7 @@ static void sp_redeem_excess(struct ce_heap *h, struct ce_domain *d, u32 node)
 		    all_claims(d) > allowed; i++) {
 		u32 other = (node + i) % h->nr_nodes;
 		u64 excess = all_claims(d) - allowed;
-		u64 take = min(d->sp_claims[other],
+		u64 take = min_t(u64, d->sp_claims[other],
 			       (excess + CE_SP_PAGES - 1) / CE_SP_PAGES);
 
 		if (!take)

@@ -154,7 +154,9 @@ struct ce_heap {
  *                     claims (for tracing); superpage claims count in [0]
  *                     (own node) and [2] (other nodes), in pages.
  * @sp_claims:         outstanding superpage claim per node, in superpages;
- *                     not in @outstanding_pages.
+ *                     not in @outstanding_pages.  32 bits (8 PiB a node),
+ *                     like @sp_pages: a domain stays in a 2 KiB slab object
+ *                     (32751 of them must fit a small debug-kernel VM).
  * @sp_claims_total:   sum of @sp_claims.
  * @sp_pages:          superpages in the physmap per node (counted or not);
  *                     their pages are in @node_pages too.
@@ -173,9 +175,9 @@ struct ce_domain {
 	u64 node_affinity;
 	u32 last_alloc_node;
 	u64 redeemed[3];
-	u64 sp_claims[CE_MAX_NODES];
+	u32 sp_claims[CE_MAX_NODES];
 	u64 sp_claims_total;
-	u64 sp_pages[CE_MAX_NODES];
+	u32 sp_pages[CE_MAX_NODES];
 	struct ce_domain *prev;
 	struct ce_domain *next;
 };

@@ -41,6 +41,7 @@ typedef uint8_t u8;
 #define ce_free(p)		free(p)
 #define min(a, b)		((a) < (b) ? (a) : (b))
 #define max(a, b)		((a) > (b) ? (a) : (b))
+#define min_t(t, a, b)		min((t)(a), (t)(b))
 #define check_add_overflow(a, b, d)	__builtin_add_overflow(a, b, d)
 #define BIT_ULL(n)		(1ULL << (n))
 #define ce_array_index_nospec(i, n)	(i)

@@ -587,7 +587,7 @@ const char *tl_check(struct tl *t)
 					    d->domid, n);
 			if (d->sp_pages[n] * CE_SP_PAGES > d->node_pages[n])
 				return fail(t, "dom %u node %u: " FMT64 " superpages but " FMT64 " pages",
-					    d->domid, n, d->sp_pages[n],
+					    d->domid, n, (u64)d->sp_pages[n],
 					    d->node_pages[n]);
 			spc += d->sp_claims[n];
 			sp_out[n] += d->sp_claims[n];
@@ -637,7 +637,7 @@ const char *tl_check(struct tl *t)
 			if (t->dom[i].sp_pages[n] != tl_dom_sp(t, &t->dom[i], n))
 				return fail(t, "dom %u node %u: sp_pages " FMT64 ", extents say " FMT64,
 					    t->dom[i].domid, n,
-					    t->dom[i].sp_pages[n],
+					    (u64)t->dom[i].sp_pages[n],
 					    tl_dom_sp(t, &t->dom[i], n));
 		for (e = 0; e < t->nr_ext; e++) {
 			if (t->ext[e].d != &t->dom[i])
