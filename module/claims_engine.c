@@ -814,6 +814,27 @@ static void redeem_claims(struct ce_heap *h, struct ce_domain *d, u32 node,
 	sp_redeem_excess(h, d, node);
 }
 
+/*
+ * The checks every allocation makes first, in the documented order: the
+ * requested node (ENOENT without a pool), then the domain's max_pages
+ * (E2BIG) for a counted one.  *@req_node is clamped for speculation.
+ */
+static int alloc_prechecks(struct ce_heap *h, struct ce_domain *d,
+			   bool counted, int *req_node, u64 pages)
+{
+	if (d)
+		memset(d->redeemed, 0, sizeof(d->redeemed));
+	if (*req_node >= 0 &&
+	    (*req_node >= CE_MAX_NODES || !h->node[*req_node].has_pool))
+		return -ENOENT;
+	if (*req_node >= 0)
+		*req_node = ce_array_index_nospec(*req_node, CE_MAX_NODES);
+	if (counted && (d->tot_pages > d->max_pages ||
+			pages > d->max_pages - d->tot_pages))
+		return -E2BIG;
+	return 0;
+}
+
 int ce_alloc_extent(struct ce_heap *h, struct ce_domain *d,
 		    unsigned int order, int req_node, u32 memflags,
 		    u32 *node_out, u32 *frame_out, bool *dirty_out)
@@ -823,22 +844,15 @@ int ce_alloc_extent(struct ce_heap *h, struct ce_domain *d,
 	bool exact = memflags & CE_MEMF_EXACT_NODE;
 	u64 pages, usable;
 	u32 frame;
-	int node;
+	int node, ret;
 
 	/* Validated before it is used as a shift count or an index. */
 	if (order > CE_MAX_ORDER)
 		return -EINVAL;
 	pages = 1ULL << order;
-	if (d)
-		memset(d->redeemed, 0, sizeof(d->redeemed));
-	if (req_node >= 0 &&
-	    (req_node >= CE_MAX_NODES || !h->node[req_node].has_pool))
-		return -ENOENT;
-	if (req_node >= 0)
-		req_node = ce_array_index_nospec(req_node, CE_MAX_NODES);
-	if (counted && (d->tot_pages > d->max_pages ||
-			pages > d->max_pages - d->tot_pages))
-		return -E2BIG;
+	ret = alloc_prechecks(h, d, counted, &req_node, pages);
+	if (ret)
+		return ret;
 
 	/* Protection of host-wide claims. */
 	usable = host_unclaimed(h) + (counted ? d->outstanding_pages : 0);
@@ -917,18 +931,11 @@ int ce_alloc_superpage(struct ce_heap *h, struct ce_domain *d, int req_node,
 	bool counted = d && !(memflags & CE_MEMF_NO_REFCOUNT);
 	bool exact = memflags & CE_MEMF_EXACT_NODE;
 	struct ce_node *n;
-	int node;
+	int node, ret;
 
-	if (d)
-		memset(d->redeemed, 0, sizeof(d->redeemed));
-	if (req_node >= 0 &&
-	    (req_node >= CE_MAX_NODES || !h->node[req_node].has_pool))
-		return -ENOENT;
-	if (req_node >= 0)
-		req_node = ce_array_index_nospec(req_node, CE_MAX_NODES);
-	if (counted && (d->tot_pages > d->max_pages ||
-			CE_SP_PAGES > d->max_pages - d->tot_pages))
-		return -E2BIG;
+	ret = alloc_prechecks(h, d, counted, &req_node, CE_SP_PAGES);
+	if (ret)
+		return ret;
 	node = sp_choose_node(h, d, counted, req_node, exact);
 	if (node < 0)
 		return -ENOMEM;
