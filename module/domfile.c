@@ -270,6 +270,8 @@ struct file *nc_domain_file(struct nc_domain_obj *dom)
 		module_put(THIS_MODULE);
 		return file;
 	}
+	/* pread/pwrite at gfn << 12 (alloc_file_pseudo() sets only LSEEK). */
+	file->f_mode |= FMODE_PREAD | FMODE_PWRITE;
 	kref_get(&dom->ref);
 	file->private_data = dom;
 	return file;
