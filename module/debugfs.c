@@ -65,7 +65,8 @@ DEFINE_SHOW_ATTRIBUTE(nc_nodes);
  * "lock_holds": the most frames a bulk path (offline, online, decrease,
  * destroy) handled under one hold of the heap lock, and the longest such
  * hold, since load or the last write to the file (which resets them).
- * Also the pages handed out not zero (debug=2 checks them).
+ * Also the pages handed out not zero (debug=2 checks them), and the
+ * extents decrease freed and the unmap calls (TLB flushes) it made.
  */
 static int nc_lock_holds_show(struct seq_file *m, void *unused)
 {
@@ -76,6 +77,8 @@ static int nc_lock_holds_show(struct seq_file *m, void *unused)
 		   st.max_work, st.max_work_site ?: "-", st.max_ns,
 		   st.max_ns_site ?: "-", NC_LOCK_BATCH,
 		   nc_verify_failures());
+	seq_printf(m, "decrease_extents=%llu decrease_unmaps=%llu\n",
+		   st.decrease_extents, st.decrease_unmaps);
 	return 0;
 }
 

@@ -94,12 +94,17 @@
  * (debugfs "lock_holds"); the core's copy is written under the heap lock.
  * @max_work:      most frames handled in one hold, and where.
  * @max_ns:        longest hold in nanoseconds, and where.
+ * @decrease_extents: extents decrease freed.
+ * @decrease_unmaps:  unmap_mapping_range() calls it made for them (one
+ *                    per run of contiguous gfns of a batch).
  */
 struct nc_hold_stats {
 	u64 max_work;
 	const char *max_work_site;
 	u64 max_ns;
 	const char *max_ns_site;
+	u64 decrease_extents;
+	u64 decrease_unmaps;
 };
 
 /**

@@ -25,6 +25,7 @@ bool nc_sp_clear_if_dirty(u32 node, u32 index);
 void nc_reap_kick(void);
 void nc_bulk_lock(u64 *t0);
 void nc_bulk_unlock(u64 t0, u64 work, const char *what);
+void nc_hold_stats_decrease(u64 extents, u64 unmaps);
 
 /* scrub.c */
 void nc_scrub_start(void);

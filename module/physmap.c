@@ -283,9 +283,12 @@ static int nc_physmap_covered(struct nc_domain_obj *dom, u64 gfn,
  * frame.  Each step lowers the order by at most XA_CHUNK_SHIFT, as far as
  * xas_split() goes in one step (XA_CHUNK_SHIFT is 4 on CONFIG_BASE_SMALL
  * kernels): at most 2^XA_CHUNK_SHIFT stores under the xarray's lock per
- * step.  The caller holds the domain's lock and the mapping's invalidate
- * lock, exclusive: no populate, decrease or fault sees the array in
- * between.  -ENOMEM leaves the same pages mapped, by finer entries.
+ * step.  The caller holds the domain's lock (no populate or decrease
+ * runs meanwhile), not the invalidate lock: a fault or read that looks a
+ * gfn up meanwhile (RCU) finds, in every state of the split, an entry that
+ * maps it to the same page (xas_split() first fills the new slots with the
+ * old entry, which decodes right for each of them).  -ENOMEM leaves the
+ * same pages mapped, by finer entries.
  */
 static int nc_physmap_split(struct nc_domain_obj *dom, u64 gfn,
 			    unsigned int order, void *entry)
@@ -427,17 +430,62 @@ again:
 }
 
 /*
+ * Extents one decrease batch takes: their unmaps merge into one per run of
+ * contiguous gfns (one TLB flush each, not one per extent), their frees
+ * into one heap-lock hold of at most max(NC_LOCK_BATCH, one extent) pages.
+ */
+#define NC_DECREASE_BATCH	64U
+
+/*
+ * Unmap the @nb extents of 2^@order pages at @gfn[0..nb): one
+ * unmap_mapping_range() per run of contiguous gfns.  Returns how many.
+ */
+static unsigned int nc_unmap_extents(struct nc_domain_obj *dom,
+				     const u64 *gfn, unsigned int nb,
+				     unsigned int order)
+{
+	u64 first = gfn[0], pages = 1ULL << order, run = pages;
+	unsigned int j, runs = 0;
+
+	for (j = 1; j < nb; j++) {
+		if (gfn[j] == first + run) {
+			run += pages;
+			continue;
+		}
+		nc_unmap_gfns(dom, first, run);
+		runs++;
+		first = gfn[j];
+		run = pages;
+	}
+	nc_unmap_gfns(dom, first, run);
+	return runs + 1;
+}
+
+/*
  * Decrease reservation (XENMEM_decrease_reservation).  Called with the
  * domain's lock held.  Every page of an extent must be populated, else the
  * extent is refused whole (EINVAL) and nothing of it is freed.  Freeing
  * never gives claims back.
+ *
+ * In batches of up to NC_DECREASE_BATCH extents: first each extent is
+ * checked and, when it is part of a larger entry, that entry split, without
+ * the invalidate lock (the domain's lock keeps populate and decrease out;
+ * a fault or read that looks a gfn up meanwhile finds the same page through
+ * the old entry or a finer one, and the split's allocations may reclaim,
+ * which is not done under a lock faults wait for); then, under the
+ * invalidate lock, the batch's entries are erased and its runs unmapped
+ * once; then the pages are freed.  A batch ends before an extent it
+ * already has (the same gfn twice: the second is refused, as one at a
+ * time), and at the first extent refused, after the ones before it are
+ * done (*@nr_done counts them, as before).
  */
 int nc_decrease(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 		u64 nr_extents, unsigned int order, u64 *nr_done)
 {
 	struct address_space *mapping = dom->inode->i_mapping;
-	void **entries;
+	unsigned int max_ext, max_entries;
 	bool held = false;
+	void **entries;
 	u64 pages, t0;
 	int ret = 0;
 
@@ -446,48 +494,55 @@ int nc_decrease(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 	if (order > CE_MAX_ORDER)
 		return -EINVAL;
 	pages = 1ULL << order;
-	entries = kmalloc_array(pages, sizeof(*entries), GFP_KERNEL);
+	max_ext = clamp_t(u64, NC_LOCK_BATCH >> order, 1, NC_DECREASE_BATCH);
+	max_entries = max_ext * pages;
+	entries = kmalloc_array(max_entries, sizeof(*entries), GFP_KERNEL);
 	if (!entries)
 		return -ENOMEM;
 
-	for (; *nr_done < nr_extents; (*nr_done)++) {
-		unsigned int n, j;
-		bool busy;
-		void *big;
-		u64 gfn;
+	while (!ret && *nr_done < nr_extents) {
+		const u64 *batch = &gfns->kernel[*nr_done];
+		unsigned int nb = 0, n = 0, runs, j, k;
+		bool busy = false;
 
-		ret = nc_next_gfn(dom, gfns, *nr_done, order, &gfn);
-		if (ret)
-			break;
-		ret = nc_physmap_covered(dom, gfn, order, &big);
-		if (ret)
-			break;
+		for (; nb < max_ext && *nr_done + nb < nr_extents; nb++) {
+			void *big;
+			u64 gfn;
 
-		/*
-		 * Split an entry larger than the extent, erase the extent's
-		 * entries, then unmap, under the invalidate lock, then free:
-		 * one heap-lock round trip for the whole extent (at most
-		 * 2^CE_MAX_ORDER pages, one engine call per entry).
-		 */
-		filemap_invalidate_lock(mapping);
-		if (big)
-			ret = nc_physmap_split(dom, gfn, order, big);
-		if (ret) {
-			filemap_invalidate_unlock(mapping);
-			break;
+			ret = nc_next_gfn(dom, gfns, *nr_done + nb, order, &gfn);
+			if (ret)
+				break;
+			for (k = 0; k < nb && batch[k] != gfn; k++)
+				;
+			if (k < nb)
+				break;		/* the next batch refuses it */
+			ret = nc_physmap_covered(dom, gfn, order, &big);
+			if (!ret && big)
+				ret = nc_physmap_split(dom, gfn, order, big);
+			if (ret)
+				break;
 		}
-		n = nc_physmap_take(&dom->physmap, gfn, gfn + pages - 1,
-				    entries, pages, NULL);
-		nc_unmap_gfns(dom, gfn, pages);
-		for (j = 0, busy = false; j < n; j++)
+		if (!nb)
+			break;
+
+		filemap_invalidate_lock(mapping);
+		for (j = 0; j < nb; j++)
+			n += nc_physmap_take(&dom->physmap, batch[j],
+					     batch[j] + pages - 1, entries + n,
+					     max_entries - n, NULL);
+		runs = nc_unmap_extents(dom, batch, nb, order);
+		for (j = 0; j < n; j++)
 			busy |= nc_entry_fault_barrier(entries[j]);
 		if (busy)
-			nc_unmap_gfns(dom, gfn, pages);
+			runs += nc_unmap_extents(dom, batch, nb, order);
 		filemap_invalidate_unlock(mapping);
+
 		nc_bulk_lock(&t0);
 		for (j = 0; j < n; j++)
 			held |= nc_free_entry(dom, entries[j]);
-		nc_bulk_unlock(t0, pages, "decrease");
+		nc_hold_stats_decrease(nb, runs);
+		nc_bulk_unlock(t0, nb * pages, "decrease");
+		*nr_done += nb;
 		cond_resched();
 	}
 	kfree(entries);

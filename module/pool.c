@@ -769,6 +769,14 @@ void nc_hold_stats_get(struct nc_hold_stats *st)
 	spin_unlock(&nc_heap_lock);
 }
 
+/* Decrease's extents and unmap calls (one per run of gfns); heap lock held. */
+void nc_hold_stats_decrease(u64 extents, u64 unmaps)
+{
+	lockdep_assert_held(&nc_heap_lock);
+	nc_hold_stats.decrease_extents += extents;
+	nc_hold_stats.decrease_unmaps += unmaps;
+}
+
 void nc_hold_stats_reset(void)
 {
 	spin_lock(&nc_heap_lock);

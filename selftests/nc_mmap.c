@@ -535,6 +535,66 @@ TEST_F(mmap, decrease_unmaps)
 }
 
 /*
+ * A decrease unmaps per run of contiguous gfns, not per extent: 64 order-0
+ * extents in a row cost one unmap (one TLB flush), three apart three; the
+ * pages between them stay mapped with their data, the decreased ones
+ * SIGBUS.  The same gfn twice in one call: the first goes, the second is
+ * refused (EINVAL, done 1), as when extents went one at a time.
+ */
+TEST_F(mmap, decrease_unmaps_once_per_run)
+{
+	struct nc_ctx *c = &self->ctx;
+	__u32 d = nc_new_dom(_metadata, c, 128);
+	__u64 sparse[3] = { 64, 66, 68 }, twice[2] = { 100, 100 };
+	__u64 done, g, v, *p, *gfns, lf;
+	__u64 ext0 = 0, unm0 = 0, ext1 = 0, unm1 = 0, ext2 = 0, unm2 = 0;
+	unsigned int batch;
+	int dfd;
+
+	if (nc_lock_holds(&lf, &batch, true))
+		SKIP(return, "no debugfs lock_holds (debug=1)");
+	ASSERT_OK(nc_populate_range(c->fd, d, 0, 128, 0, 0, &done));
+	p = nc_open_map(_metadata, c, d, 0, 128, &dfd);
+	for (g = 0; g < 128; g++) {
+		v = 0x700 + g;
+		nc_access(p + g * NC_PAGE / 8, true, &v);
+	}
+	ASSERT_OK(nc_decrease_unmaps(&ext0, &unm0));
+	gfns = nc_gfn_range(0, 64, 0);
+	ASSERT_NE(NULL, gfns);
+	ASSERT_OK(nc_decrease(c->fd, d, gfns, 64, 0, &done));
+	free(gfns);
+	EXPECT_EQ(64, done);
+	ASSERT_OK(nc_decrease_unmaps(&ext1, &unm1));
+	EXPECT_EQ(64, ext1 - ext0);
+	/* One run: one unmap, a second only if a fault was in flight. */
+	EXPECT_LE(1, unm1 - unm0);
+	EXPECT_GE(2, unm1 - unm0) TH_LOG("%llu unmaps for one run of 64 pages",
+					  (unsigned long long)(unm1 - unm0));
+	ASSERT_OK(nc_decrease(c->fd, d, sparse, 3, 0, &done));
+	ASSERT_OK(nc_decrease_unmaps(&ext2, &unm2));
+	EXPECT_EQ(3, ext2 - ext1);
+	EXPECT_LE(3, unm2 - unm1);
+	EXPECT_GE(6, unm2 - unm1);
+	for (g = 0; g < 70; g++) {
+		if (g < 64 || g == 64 || g == 66 || g == 68) {
+			EXPECT_EQ(1, nc_bus_on_read(p + g * NC_PAGE / 8))
+				TH_LOG("gfn %llu still mapped",
+				       (unsigned long long)g);
+		} else {
+			EXPECT_EQ(0x700 + g, p[g * NC_PAGE / 8]);
+		}
+	}
+	EXPECT_ERR(EINVAL, nc_decrease(c->fd, d, twice, 2, 0, &done));
+	EXPECT_EQ(1, done);
+	EXPECT_EQ(1, nc_bus_on_read(p + 100 * NC_PAGE / 8));
+	EXPECT_EQ(0x700 + 101, p[101 * NC_PAGE / 8]);
+	nc_close_map(p, 128, dfd);
+	EXPECT_INVARIANTS();
+	EXPECT_OK(nc_destroy(c->fd, d));
+}
+
+/*
  * Part of an order-9 extent decreased (its one physmap entry is split): the
  * decreased gfns raise SIGBUS, and every other gfn keeps its page and its
  * data, through the mapping made before the split and through a new one

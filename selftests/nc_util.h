@@ -420,6 +420,35 @@ static inline int nc_lock_holds(__u64 *max_frames, unsigned int *batch,
 	return n < 0 ? (int)n : 0;
 }
 
+/*
+ * debugfs "lock_holds": the extents decrease freed and the unmap calls it
+ * made for them since the last reset.  Returns 0 or -errno.
+ */
+static inline int nc_decrease_unmaps(__u64 *extents, __u64 *unmaps)
+{
+	char buf[512];
+	const char *p;
+	ssize_t n;
+	int fd = open(NC_DEBUGFS "/lock_holds", O_RDONLY);
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = 0;
+	p = strstr(buf, "decrease_extents=");
+	if (!p)
+		return -ENOENT;
+	*extents = strtoull(p + 17, NULL, 10);
+	p = strstr(buf, "decrease_unmaps=");
+	if (!p)
+		return -ENOENT;
+	*unmaps = strtoull(p + 16, NULL, 10);
+	return 0;
+}
+
 static inline int nc_invariants(char *buf, size_t len)
 {
 	int fd = open(NC_DEBUGFS "/invariants", O_RDONLY);
