@@ -36,6 +36,8 @@
 #include "lib.h"
 
 #define PAGE		4096UL
+/* Room for the largest struct (HOST_INFO since version 3 is over a page). */
+#define GUARD		(2 * PAGE)
 #define SLOW_US		2000000ULL	/* no hostile call may take 2 s */
 #define KERNEL_PTR	((void *)0xffff888000000000ULL)
 
@@ -48,8 +50,8 @@ static u32 nopool_node;		/* a node id without a pool (< 64 if any) */
 static u64 node0_pages;
 static struct numaclaims_claim p_claims[2];
 
-static char *guard;		/* page RW, then page PROT_NONE */
-static char *ro;		/* one read-only page */
+static char *guard;		/* GUARD bytes RW, then a page PROT_NONE */
+static char *ro;		/* GUARD read-only bytes */
 static char *big;		/* 16 KiB + PROT_NONE page, for size 16383 */
 
 /* ------------------------------------------------------------------------
@@ -291,7 +293,7 @@ static const struct ioc iocs[] = {
 /* Pointers, sizes and directions, for every ioctl. */
 static void generic(const struct ioc *io)
 {
-	static char buf[PAGE];
+	static char buf[GUARD];
 	unsigned int dirs[4] = { _IOC_NONE, _IOC_READ, _IOC_WRITE, _IOC_READ | _IOC_WRITE };
 	unsigned int sz = io->size, i;
 	bool writes = io->dir & _IOC_WRITE;
@@ -305,14 +307,14 @@ static void generic(const struct ioc *io)
 	EXPECT(-EFAULT, raw(io->dir, io->nr, sz, KERNEL_PTR), "kernel address");
 	EXPECT(-EFAULT, raw(io->dir, io->nr, sz, (void *)1), "address 1");
 	EXPECT(-EFAULT, raw(io->dir, io->nr, sz, (void *)-4096L), "address -4096");
-	p = guard + PAGE - sz + 1;
-	memset(guard, 0, PAGE);
+	p = guard + GUARD - sz + 1;
+	memset(guard, 0, GUARD);
 	memset(buf, 0, sizeof(buf));
 	io->tmpl(buf);
 	memcpy(p, buf, sz - 1);
 	EXPECT(-EFAULT, raw(io->dir, io->nr, sz, p), "last byte in an unmapped page");
-	p = guard + PAGE - sz;
-	memset(guard, 0, PAGE);
+	p = guard + GUARD - sz;
+	memset(guard, 0, GUARD);
 	io->tmpl(p);
 	EXPECT(io->tmpl_errno, raw(io->dir, io->nr, sz, p), "ending at the end of a page");
 
@@ -349,8 +351,8 @@ static void generic(const struct ioc *io)
 		       "size %u, last byte non-zero", _IOC_SIZEMASK);
 		big[_IOC_SIZEMASK - 1] = 0;
 		/* the unknown tail runs into an unmapped page */
-		p = guard + PAGE - sz - 8;
-		memset(guard, 0, PAGE);
+		p = guard + GUARD - sz - 8;
+		memset(guard, 0, GUARD);
 		memset(buf, 0, sizeof(buf));
 		io->tmpl(buf);
 		memcpy(p, buf, sz);
@@ -378,10 +380,10 @@ static void generic(const struct ioc *io)
 	}
 	/* a read-only struct: the (harmless) answer cannot be written back */
 	if (io->dir & _IOC_READ) {
-		mprotect(ro, PAGE, PROT_READ | PROT_WRITE);
-		memset(ro, 0, PAGE);
+		mprotect(ro, GUARD, PROT_READ | PROT_WRITE);
+		memset(ro, 0, GUARD);
 		io->tmpl(ro);
-		mprotect(ro, PAGE, PROT_READ);
+		mprotect(ro, GUARD, PROT_READ);
 		EXPECT(-EFAULT, raw(io->dir, io->nr, sz, ro), "read-only struct");
 	}
 	group_end();
@@ -535,12 +537,12 @@ static void reserved_fields(void)
 /* Claim sets: counts, targets, sums, limits, pointers. */
 static void claim_sets(void)
 {
-	struct numaclaims_claim set[NUMACLAIMS_MAX_NODES + 2];
+	struct numaclaims_claim set[NUMACLAIMS_MAX_CLAIM_ENTRIES + 1];
 	struct numaclaims_claim_memory cm;
 	u32 specials[] = { NUMACLAIMS_TARGET_SPECIAL, 0x20000000, 0x40000001,
 			   0x80000001, 0xC0000000, 0xFFFFFFFF, 0x7FFFFFFF };
 	u32 nopool[] = { nr_nodes, 63, 64, 1000, NUMACLAIMS_TARGET_SPECIAL - 1 };
-	u32 big_counts[] = { nr_nodes + 2, 1000, 0x10000000, 0x80000000, 0xFFFFFFFF };
+	u32 big_counts[] = { 2 * nr_nodes + 2, 1000, 0x10000000, 0x80000000, 0xFFFFFFFF };
 	u32 n;
 	size_t i;
 	u64 t0;
@@ -563,8 +565,8 @@ static void claim_sets(void)
 	}
 	EXPECT(-EFAULT, st_claim_set(fd, P, NULL, 1), "NULL array");
 	EXPECT(-EFAULT, st_claim_set(fd, P, KERNEL_PTR, 1), "kernel array");
-	memcpy(guard + PAGE - sizeof(set[0]), &set[0], sizeof(set[0]));
-	EXPECT(-EFAULT, st_claim_set(fd, P, (void *)(guard + PAGE - sizeof(set[0])), 2),
+	memcpy(guard + GUARD - sizeof(set[0]), &set[0], sizeof(set[0]));
+	EXPECT(-EFAULT, st_claim_set(fd, P, (void *)(guard + GUARD - sizeof(set[0])), 2),
 	       "array running into an unmapped page");
 	EXPECT(-ESRCH, st_claim_set(fd, dead_domid, set, 1), "destroyed domain");
 	EXPECT(-ESRCH, st_claim_set(fd, 0, set, 1), "domain 0");
@@ -614,10 +616,16 @@ static void claim_sets(void)
 	EXPECT(-EINVAL, st_claim_set(fd, P, set, 1), "LEGACY target above max_pages");
 	set[0] = (struct numaclaims_claim){ ~0ULL, NUMACLAIMS_TARGET_LEGACY, 0 };
 	EXPECT(-ENOMEM, st_claim_set(fd, Q, set, 1), "LEGACY 2^64-1");
-	/* every node plus HOST plus one more */
+	/* every node twice (4 KiB and superpages) plus HOST plus one more */
+	for (n = 0; n < 2 * nr_nodes + 2 && n < ARRAY_SIZE(set); n++)
+		set[n] = (struct numaclaims_claim){ 0, n % nr_nodes, n & 1 };
+	EXPECT(-E2BIG, st_claim_set(fd, Q, set, 2 * nr_nodes + 2),
+	       "2 x nodes + 2 entries");
+	/* nodes + 2 entries within the limit, a node twice: EINVAL */
 	for (n = 0; n < nr_nodes + 2 && n < ARRAY_SIZE(set); n++)
-		set[n] = (struct numaclaims_claim){ 0, n, 0 };
-	EXPECT(-E2BIG, st_claim_set(fd, Q, set, nr_nodes + 2), "nodes + 2 entries");
+		set[n] = (struct numaclaims_claim){ 0, node0, 0 };
+	EXPECT(-EINVAL, st_claim_set(fd, Q, set, nr_nodes + 2),
+	       "nodes + 2 entries, one node twice");
 
 	/* GET */
 	n = 1;
@@ -631,7 +639,7 @@ static void claim_sets(void)
 	n = 2;
 	EXPECT(-EFAULT, st_claim_get(fd, P, (void *)ro, &n), "GET into a read-only page");
 	n = 2;
-	EXPECT(-EFAULT, st_claim_get(fd, P, (void *)(guard + PAGE - sizeof(set[0])), &n),
+	EXPECT(-EFAULT, st_claim_get(fd, P, (void *)(guard + GUARD - sizeof(set[0])), &n),
 	       "GET into an array running into an unmapped page");
 	n = 0xFFFFFFFF;
 	EXPECT(0, st_claim_get(fd, P, set, &n), "GET with capacity 2^32-1 (no giant allocation)");
@@ -922,8 +930,8 @@ static void readonly_valid(void)
 
 	group_begin("valid requests in read-only structs (EFAULT, nothing done)");
 	set.target = node0;
-#define RO(x) ({ mprotect(ro, PAGE, PROT_READ | PROT_WRITE); memcpy(ro, &(x), sizeof(x)); \
-		 mprotect(ro, PAGE, PROT_READ); (void *)ro; })
+#define RO(x) ({ mprotect(ro, GUARD, PROT_READ | PROT_WRITE); memcpy(ro, &(x), sizeof(x)); \
+		 mprotect(ro, GUARD, PROT_READ); (void *)ro; })
 	EXPECT(-EFAULT, st_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_CREATE, RO(c)),
 	       "DOMAIN_CREATE (a domain nobody knows the id of must not be left)");
 	cm.domid = Q;
@@ -1452,14 +1460,14 @@ int main(int argc, char **argv)
 		tap_ok(false, "open: %s", st_errname(fd));
 		return tap_done();
 	}
-	guard = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ro = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	guard = mmap(NULL, GUARD + PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ro = mmap(NULL, GUARD, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	big = mmap(NULL, 5 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (guard == MAP_FAILED || ro == MAP_FAILED || big == MAP_FAILED) {
 		tap_ok(false, "mmap");
 		return tap_done();
 	}
-	mprotect(guard + PAGE, PAGE, PROT_NONE);
+	mprotect(guard + GUARD, PAGE, PROT_NONE);
 	mprotect(big + 4 * PAGE, PAGE, PROT_NONE);
 
 	st_hostinfo(fd, &hi);

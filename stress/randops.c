@@ -350,11 +350,11 @@ out:
 static void one_op(int *fdp, struct st_rng *r, struct worker_stats *s, struct own *o)
 {
 	static u64 gfns[512];
-	struct numaclaims_claim set[NUMACLAIMS_MAX_NODES + 4];
+	struct numaclaims_claim set[NUMACLAIMS_MAX_CLAIM_ENTRIES + 2];
 	struct numaclaims_domain_info di;
 	u64 x = st_rng_below(r, 1000), acc = 0, done = 0, n, i, pages;
 	bool invalid = false, valid;
-	u32 domid, order, flags, node, cnt;
+	u32 domid, order, flags, node, cnt, nr4k, nrsp;
 	int fd = *fdp, ret = 0;
 	enum op op;
 
@@ -398,8 +398,12 @@ static void one_op(int *fdp, struct st_rng *r, struct worker_stats *s, struct ow
 		cnt = st_rng_chance(r, 3) ? 0 : 1 + st_rng_below(r, nr_pool_nodes + 1);
 		if (st_rng_chance(r, 2))
 			cnt = nr_nodes + 2 + st_rng_below(r, 2);
-		if (cnt == 0 || cnt > nr_nodes + 1)
+		if (st_rng_chance(r, 2))
+			cnt = 2 * nr_nodes + 2 + st_rng_below(r, 2);
+		/* at most a 4 KiB and a superpage entry per node, and HOST */
+		if (cnt == 0 || cnt > 2 * nr_nodes + 1)
 			invalid = true;
+		nr4k = nrsp = 0;
 		for (i = 0; i < cnt && i < ARRAY_SIZE(set); i++) {
 			u64 t = st_rng_below(r, 100);
 
@@ -417,9 +421,18 @@ static void one_op(int *fdp, struct st_rng *r, struct worker_stats *s, struct ow
 						(u32)st_rng_below(r, 1000);
 				invalid = true;
 			}
-			if (set[i].cmd)
+			/* superpages: on a node, whole superpages */
+			if (set[i].cmd && (t >= 70 ||
+					   set[i].pages % NUMACLAIMS_SUPERPAGE_PAGES))
 				invalid = true;
+			if (set[i].cmd)
+				nrsp++;
+			else
+				nr4k++;
 		}
+		/* more entries of a kind than targets: a duplicate */
+		if (nr4k > nr_nodes + 1 || nrsp > nr_nodes)
+			invalid = true;
 		ret = st_claim_set(fd, pick_domid(r, o), set, cnt);
 		break;
 	case OP_CLAIM_GET:

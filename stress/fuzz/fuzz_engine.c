@@ -169,6 +169,18 @@ static u64 dom_all_claims(const struct mdom *d)
 	return dom_out(d) + sum_nodes(d->sp_claims) * SP;
 }
 
+/* The engine keeps superpage counts in 32 bits, the model in 64. */
+static bool sp_differs(const struct ce_domain *e, const struct mdom *d)
+{
+	u32 n;
+
+	for (n = 0; n < CE_MAX_NODES; n++)
+		if (e->sp_claims[n] != d->sp_claims[n] ||
+		    e->sp_pages[n] != d->sp_pages[n])
+			return true;
+	return false;
+}
+
 static bool has_pool(u64 node)
 {
 	return node < CE_MAX_NODES && mn[node].pool;
@@ -326,8 +338,7 @@ static void compare(void)
 		    e->node_affinity != d->affinity ||
 		    memcmp(e->claims, d->claims, sizeof(d->claims)) ||
 		    memcmp(e->node_pages, d->pages, sizeof(d->pages)) ||
-		    memcmp(e->sp_claims, d->sp_claims, sizeof(d->sp_claims)) ||
-		    memcmp(e->sp_pages, d->sp_pages, sizeof(d->sp_pages)))
+		    sp_differs(e, d))
 			die("domain %u: engine max %llu tot %llu out %llu node_claims %llu unc %llu aff %llx; "
 			    "model %llu %llu %llu %llu %llu %llx", d->domid,
 			    (unsigned long long)e->max_pages, (unsigned long long)e->tot_pages,
