@@ -38,7 +38,7 @@ step smoke
 membench --smoke --tag smoke --json "$out" || fail=1
 
 # Nothing may stay held or claimed once every domain is gone.
-held=$(claimctl info --json | sed -n 's/.*"total":{.*"held_pages":\([0-9]*\)}}$/\1/p')
+held=$(claimctl info --json | sed -n 's/.*"total":{[^}]*"held_pages":\([0-9]*\),"superpages":{[^}]*"held_pages":\([0-9]*\)[,}].*/\1 \2/p' | { read -r a b && echo $((a + b)); })
 inv=$(cat /sys/kernel/debug/numaclaims/invariants 2>/dev/null)
 echo "{\"bench\":\"membench\",\"test\":\"end\",\"held_pages\":${held:-null},\"invariants\":\"$inv\",\"failed\":$fail}" >"$out"
 step "done, failed=$fail"

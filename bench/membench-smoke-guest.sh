@@ -23,7 +23,7 @@ result $? "builder: create, claim 4M on node 1, populate"
 claimctl run "$D" -- membench --domain-env --smoke >/tmp/smoke2.out 2>&1
 result $? "claimctl run DOMID -- membench --domain-env --smoke"
 claimctl destroy "$D"
-held=$(claimctl info --json | sed -n 's/.*"total":{.*"held_pages":\([0-9]*\)}}$/\1/p')
+held=$(claimctl info --json | sed -n 's/.*"total":{[^}]*"held_pages":\([0-9]*\),"superpages":{[^}]*"held_pages":\([0-9]*\)[,}].*/\1 \2/p' | { read -r a b && echo $((a + b)); })
 inv=$(cat /sys/kernel/debug/numaclaims/invariants)
 st=1
 [ "$held" = 0 ] && [ "$inv" = ok ] && [ "$(claimctl list | grep -c '^ *[0-9]')" = 0 ] && st=0
