@@ -24,6 +24,7 @@
 # node of the main domain, default 1, or 0 on a one-node VM).
 set -u
 . /lib/realvm/realvm-lib.sh
+rv_no_numa_balancing
 
 out=${VM_OUT:-/dev/null}
 exec 3>"$out"

@@ -47,6 +47,7 @@
 # mode, every started VM checked out and the counters went back to zero.
 set -u
 . /lib/realvm/realvm-lib.sh
+rv_no_numa_balancing
 
 vms=${RV_VMS:-10}
 size=${RV_SIZE:-16}
