@@ -277,8 +277,8 @@ if [ "$kunit" = 1 ]; then
 	t "debug kernel: selftests and bench skipped (--skip)" bash -c "
 		grep -Eq '^ok [0-9]+ selftests: # SKIP --skip selftests' '$out/kunit/steps.tap' &&
 		grep -Eq '^ok [0-9]+ bench: # SKIP --no-bench' '$out/kunit/steps.tap'"
-	t "debug kernel: kunit step passes both suites by their KTAP lines" \
-		grep -Eq '^ok [0-9]+ kunit: 2 suites \(numaclaims_engine numaclaims_pool\), [0-9]+ cases ok by their KTAP lines' "$out/kunit/steps.tap"
+	t "debug kernel: kunit step passes the three suites by their KTAP lines" \
+		grep -Eq '^ok [0-9]+ kunit: 3 suites \(numaclaims_engine numaclaims_pool numaclaims_superpage\), [0-9]+ cases ok by their KTAP lines' "$out/kunit/steps.tap"
 	jqt "debug kernel JSON: CONFIG_KUNIT=y, result pass, kunit passed" "$KJ" \
 		'.machine.kernel.kunit == "y" and .result == "pass" and (.steps[] | select(.name == "kunit") | .status) == "pass"'
 	t "debug kernel: the KTAP hw-check.sh assembled passes kunit.py parse on the host" \

@@ -81,9 +81,9 @@ json() {
 claimctl info --json >/tmp/baseline.json 2>&1
 baseline_free=$(sed -n 's/.*"total":{"reserved_pages":[0-9]*,"free_pages":\([0-9]*\).*/\1/p' /tmp/baseline.json)
 
-run "version talks to the module" 0 '^module API version 3$' claimctl version
+run "version talks to the module" 0 '^module API version 4$' claimctl version
 json "version --json names the module's API" version 0 \
-	'^\{"claimctl":"[0-9.]+","libclaims":"[0-9.]+","uapi_version":3,"module_api_version":3\}$' \
+	'^\{"claimctl":"[0-9.]+","libclaims":"[0-9.]+","uapi_version":4,"module_api_version":4\}$' \
 	claimctl --json version
 json "topology --json: two nodes with a pool" topology 0 \
 	'^\{"nr_nodes":2,"nodes":\[\{"node":0,"size_bytes":[0-9]+,"free_bytes":[0-9]+,"pool":true,"distances":\[10,[0-9]+\]\},\{"node":1,.*"pool":true' \
@@ -108,7 +108,7 @@ json "populate 32M on node 1 --json (exact, 2 MiB extents, default gfn)" populat
 	"^\\{\"domid\":$D,\"page_size\":4096,\"gfn\":8192,\"order\":9,\"node\":1,\"exact\":true,\"no_refcount\":false,\"superpages\":false,\"nr_extents\":16,\"nr_done\":16,\"size_pages\":8192,\"populated_pages\":8192,\"error\":null\\}\$" \
 	claimctl populate "$D" 32M --node 1 --exact --order 9 --json
 json "list --json: memory and redeemed claims per node" list 0 \
-	"\"domid\":$D,\"max_pages\":65536,\"tot_pages\":16384,\"claimed_pages\":16384,\"uncounted_pages\":0,\"nodes\":\\[\\{\"node\":0,\"claimed_pages\":8192,\"mem_pages\":8192\\},\\{\"node\":1,\"claimed_pages\":8192,\"mem_pages\":8192\\}\\],\"host\":\\{\"claimed_pages\":0\\},\"affinity\":\\[[0-9,]*\\],\"flags\":\\[\\],\"numa_nodes\":2,\"numa_optimised\":false,\"memory_numa_node_0\":33554432,\"memory_numa_node_1\":33554432\\}" \
+	"\"domid\":$D,\"max_pages\":65536,\"tot_pages\":16384,\"claimed_pages\":16384,\"uncounted_pages\":0,\"superpage_claimed_pages\":0,\"nodes\":\\[\\{\"node\":0,\"claimed_pages\":8192,\"mem_pages\":8192,\"superpage_claimed_pages\":0,\"superpage_mem_pages\":0\\},\\{\"node\":1,\"claimed_pages\":8192,\"mem_pages\":8192,\"superpage_claimed_pages\":0,\"superpage_mem_pages\":0\\}\\],\"host\":\\{\"claimed_pages\":0\\},\"affinity\":\\[[0-9,]*\\],\"flags\":\\[\\],\"numa_nodes\":2,\"numa_optimised\":false,\"memory_numa_node_0\":33554432,\"memory_numa_node_1\":33554432\\}" \
 	claimctl list --json
 run "list table" 0 "^$D +256\.00 +64\.00 +64\.00 +32\.00 +32\.00 +32\.00 +32\.00 +0\.00" \
 	claimctl list

@@ -129,7 +129,7 @@ run "from node 1: 1,3 (1->0 is 30)" 0 \
 	"^set=1:$((42 * M))p,3:$((18 * M))p nodes=1,3 cpu_nodes=1 kind=nodes distance=20 " \
 	claimctl build "$D" 120M --cpu-node 1 --dry-run
 run "the same plan as JSON (claimctl's conventions)" 0 \
-	"^\{\"domid\":$D,\"page_size\":4096,\"installed\":false,\"kind\":\"nodes\",\"nodes\":\[\{\"node\":1,\"claimed_pages\":$((42 * M))\},\{\"node\":3,\"claimed_pages\":$((18 * M))\}\],\"host\":\{\"claimed_pages\":0\},\"total\":\{\"claimed_pages\":$((60 * M))\},\"mem_nodes\":\[1,3\],\"cpu_nodes\":\[1\],\"distance\":20,\"attempts\":0\}\$" \
+	"^\{\"domid\":$D,\"page_size\":4096,\"installed\":false,\"kind\":\"nodes\",\"nodes\":\[\{\"node\":1,\"claimed_pages\":$((42 * M))\},\{\"node\":3,\"claimed_pages\":$((18 * M))\}\],\"superpages\":\[\],\"host\":\{\"claimed_pages\":0\},\"total\":\{\"claimed_pages\":$((60 * M))\},\"mem_nodes\":\[1,3\],\"cpu_nodes\":\[1\],\"distance\":20,\"attempts\":0\}\$" \
 	claimctl --json build "$D" 120M --cpu-node 1 --dry-run
 run "200M: three nodes 1,2,3 (22)" 0 \
 	"^set=1:$((33 * M))p,2:$((34 * M))p,3:$((33 * M))p nodes=1-3 cpu_nodes=1-3 kind=nodes distance=22 " \
