@@ -103,6 +103,47 @@ static const struct file_operations nc_lock_holds_fops = {
 };
 
 /*
+ * "reaper": what the reaper of held pages did since load or the last write
+ * to the file (which resets the counters, not the interval): passes, held
+ * frames visited (each pass visits the held ones only), pages reaped, time
+ * in passes, and the current interval between passes (it backs off while
+ * nothing is reaped).
+ */
+static int nc_reaper_show(struct seq_file *m, void *unused)
+{
+	struct nc_reap_stats st;
+
+	nc_reap_stats_get(&st);
+	seq_printf(m, "passes=%llu\nvisited=%llu\nlast_visited=%llu\nsp_visited=%llu\nreaped=%llu\nstill_held=%llu\nns=%llu\ninterval_ms=%u\nqueued=%d\n",
+		   st.passes, st.visited, st.last_visited, st.sp_visited,
+		   st.reaped, st.still, st.ns, st.interval_ms, st.queued);
+	return 0;
+}
+
+static int nc_reaper_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, nc_reaper_show, NULL);
+}
+
+static ssize_t nc_reaper_write(struct file *file, const char __user *buf,
+			       size_t len, loff_t *ppos)
+{
+	if (!nc_file_admin(file))
+		return -EPERM;
+	nc_reap_stats_reset();
+	return len;
+}
+
+static const struct file_operations nc_reaper_fops = {
+	.owner = THIS_MODULE,
+	.open = nc_reaper_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.write = nc_reaper_write,
+	.release = single_release,
+};
+
+/*
  * "page": write "fill DOMID GFN PATTERN" to fill a populated page with a
  * 64-bit pattern, or "sum DOMID GFN" and read back
  * "nonzero=<bytes> first=<first u64> node=<node numaclaims placed it on>"
@@ -239,6 +280,8 @@ void nc_debugfs_init(bool page_hook)
 	debugfs_create_file("scrub", 0444, nc_debugfs, NULL, &nc_scrub_fops);
 	debugfs_create_file("lock_holds", 0600, nc_debugfs, NULL,
 			    &nc_lock_holds_fops);
+	debugfs_create_file("reaper", 0600, nc_debugfs, NULL,
+			    &nc_reaper_fops);
 	if (page_hook) {
 		debugfs_create_file("page", 0600, nc_debugfs, NULL,
 				    &nc_page_fops);
