@@ -39,6 +39,11 @@
 
 #define NC_DEV		"/dev/numaclaims"
 #define NC_DEBUGFS	"/sys/kernel/debug/numaclaims"
+/*
+ * How long a released held page may wait for the reaper: while a page stays
+ * held, passes back off to one every 5 s (module/pool.c, NC_REAP_MAX_INTERVAL).
+ */
+#define NC_REAP_WAIT_MS	12000
 #define NC_HOST		NUMACLAIMS_TARGET_HOST
 #define NC_LEGACY	NUMACLAIMS_TARGET_LEGACY
 #define NC_EXACT	NUMACLAIMS_MEMF_EXACT_NODE
@@ -414,6 +419,47 @@ static inline int nc_lock_holds(__u64 *max_frames, unsigned int *batch,
 	*max_frames = p ? strtoull(p + 11, NULL, 10) : ~0ULL;
 	p = strstr(buf, "batch=");
 	*batch = p ? strtoul(p + 6, NULL, 10) : 0;
+	if (reset && write(fd, "0\n", 2) != 2)
+		n = -errno;
+	close(fd);
+	return n < 0 ? (int)n : 0;
+}
+
+/* debugfs "reaper": what the reaper of held pages did (see module/debugfs.c). */
+struct nc_reaper {
+	__u64 passes, visited, last_visited, reaped, still_held;
+	unsigned int interval_ms, queued;
+};
+
+static inline __u64 nc_kv(const char *buf, const char *key)
+{
+	const char *p = strstr(buf, key);
+
+	return p ? strtoull(p + strlen(key), NULL, 10) : ~0ULL;
+}
+
+/* Read the reaper's figures (and reset its counters with @reset): 0 or -errno. */
+static inline int nc_reaper(struct nc_reaper *r, bool reset)
+{
+	char buf[512];
+	ssize_t n;
+	int fd = open(NC_DEBUGFS "/reaper", O_RDWR);
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0) {
+		close(fd);
+		return -EIO;
+	}
+	buf[n] = 0;
+	r->passes = nc_kv(buf, "passes=");
+	r->visited = nc_kv(buf, "\nvisited=");
+	r->last_visited = nc_kv(buf, "last_visited=");
+	r->reaped = nc_kv(buf, "\nreaped=");
+	r->still_held = nc_kv(buf, "still_held=");
+	r->interval_ms = (unsigned int)nc_kv(buf, "interval_ms=");
+	r->queued = (unsigned int)nc_kv(buf, "queued=");
 	if (reset && write(fd, "0\n", 2) != 2)
 		n = -errno;
 	close(fd);
