@@ -412,7 +412,9 @@ static bool nc_page_unheld(struct page *page)
  * (nc_reap_kick(), which also brings a backed-off pass forward and never
  * pushes one back); while pages stay held, a pass that reaped nothing
  * doubles the interval up to NC_REAP_MAX_INTERVAL, and one that reaped
- * something or saw a kick goes back to NC_REAP_INTERVAL.  Work per pass:
+ * something, or followed a kick since the previous pass chose its
+ * interval, goes back to NC_REAP_INTERVAL (a kick racing with the start of
+ * a pass is counted, not lost).  Work per pass:
  * O(held pages) plus the superpage held bitmap (one bit per 2 MiB) while a
  * superpage is held.  On system_unbound_wq: not on the CPU whose free
  * queued it (a vCPU's), and within the housekeeping CPUs.
@@ -430,7 +432,8 @@ static struct {
 	unsigned long interval;	/* after a pass that reaps nothing */
 	unsigned long due;	/* jiffies: when the queued pass runs */
 	bool queued;		/* a pass is queued and has not started */
-	bool kicked;		/* a page was held since the last pass started */
+	u64 kicks;		/* nc_reap_kick() calls */
+	u64 kicks_seen;		/* kicks when the last pass chose its interval */
 } nc_reap_sched = {
 	.lock = __SPIN_LOCK_UNLOCKED(nc_reap_sched.lock),
 	.interval = NC_REAP_INTERVAL,
@@ -567,19 +570,20 @@ static void nc_reap_work_fn(struct work_struct *work)
 
 	spin_lock(&nc_reap_sched.lock);
 	nc_reap_sched.queued = false;
-	nc_reap_sched.kicked = false;
 	spin_unlock(&nc_reap_sched.lock);
 
 	/* The pass and its schedule in one: debugfs reads both consistent. */
 	mutex_lock(&nc_reap_mutex);
 	still = nc_reap_pass(&reaped);
 	spin_lock(&nc_reap_sched.lock);
-	if (reaped || nc_reap_sched.kicked)
+	/* A page held since the last choice: start again from 50 ms. */
+	if (reaped || nc_reap_sched.kicks != nc_reap_sched.kicks_seen)
 		nc_reap_sched.interval = NC_REAP_INTERVAL;
 	else
 		nc_reap_sched.interval = min_t(unsigned long,
 					       2 * nc_reap_sched.interval,
 					       NC_REAP_MAX_INTERVAL);
+	nc_reap_sched.kicks_seen = nc_reap_sched.kicks;
 	if (still)
 		nc_reap_queue(nc_reap_sched.interval);
 	spin_unlock(&nc_reap_sched.lock);
@@ -590,7 +594,7 @@ static void nc_reap_work_fn(struct work_struct *work)
 void nc_reap_kick(void)
 {
 	spin_lock(&nc_reap_sched.lock);
-	nc_reap_sched.kicked = true;
+	nc_reap_sched.kicks++;
 	nc_reap_sched.interval = NC_REAP_INTERVAL;
 	nc_reap_queue(NC_REAP_INTERVAL);
 	spin_unlock(&nc_reap_sched.lock);
@@ -602,7 +606,7 @@ static void nc_reap_stop(void)
 	cancel_delayed_work_sync(&nc_reap_work);
 	spin_lock(&nc_reap_sched.lock);
 	nc_reap_sched.queued = false;
-	nc_reap_sched.kicked = false;
+	nc_reap_sched.kicks_seen = nc_reap_sched.kicks;
 	nc_reap_sched.interval = NC_REAP_INTERVAL;
 	spin_unlock(&nc_reap_sched.lock);
 }
