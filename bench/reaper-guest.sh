@@ -18,16 +18,22 @@ D=/sys/kernel/debug/numaclaims
 T=/sys/kernel/tracing
 [ -d $T/events ] || T=/sys/kernel/debug/tracing
 
-wait_line() {	# FILE PATTERN
-	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null && [ $i -lt 300 ]; do
-		sleep 0.1; i=$((i + 1))
+wait_until() {	# TENTHS CMD...: run CMD every 0.1 s until it succeeds (at most TENTHS times)
+	n=$1
+	shift
+	until "$@"; do
+		[ "$n" -gt 0 ] || return 1
+		sleep 0.1
+		n=$((n - 1))
 	done
-	grep -q "$2" "$1" 2>/dev/null
 }
 
 held_pages() {	# sum of the held_pages column of debugfs "nodes"
 	awk 'NR > 1 { s += $7 } END { print s + 0 }' $D/nodes
+}
+
+none_held() {
+	[ "$(held_pages)" = 0 ]
 }
 
 kv() {	# FILE KEY: the value of KEY=value, or null
@@ -49,13 +55,15 @@ echo "$mods" | tr ',' '\n' | while IFS='=' read -r label ko; do
 		frames=$(awk 'NR == 2 { print $2 }' $D/nodes)
 		/bin/numaclaims_test --hold >/tmp/hold.out 2>&1 &
 		hold=$!
-		wait_line /tmp/hold.out '^mapped' || echo "# no mapped line" >&2
+		wait_until 300 grep -q '^mapped' /tmp/hold.out ||
+			echo "# no mapped line" >&2
 		[ -e $D/reaper ] && echo 0 > $D/reaper
 		echo > $T/trace
 		echo 16384 > $T/buffer_size_kb
 		trace 1
 		kill -USR1 $hold
-		wait_line /tmp/hold.out '^held' || echo "# no held line" >&2
+		wait_until 300 grep -q '^held' /tmp/hold.out ||
+			echo "# no held line" >&2
 		sleep 10
 		trace 0
 		cat $D/reaper > /tmp/reaper.txt 2>/dev/null || : > /tmp/reaper.txt
@@ -68,10 +76,7 @@ echo "$mods" | tr ',' '\n' | while IFS='=' read -r label ko; do
 		read -r passes work_us max_us < /tmp/wq.txt
 		kill $hold
 		wait $hold 2>/dev/null
-		i=0
-		while [ "$(held_pages)" != 0 ] && [ $i -lt 150 ]; do
-			sleep 0.1; i=$((i + 1))
-		done
+		wait_until 150 none_held
 		left=$(held_pages)
 		rmmod numaclaims
 		echo "{\"module\":\"$label\",\"pool_mb\":$pool,\"frames\":$frames,\"seconds\":10,\"passes\":$passes,\"work_us\":$work_us,\"max_pass_us\":$max_us,\"dbg_passes\":$(kv /tmp/reaper.txt passes),\"visited\":$(kv /tmp/reaper.txt visited),\"last_visited\":$(kv /tmp/reaper.txt last_visited),\"ns\":$(kv /tmp/reaper.txt ns),\"interval_ms\":$(kv /tmp/reaper.txt interval_ms),\"held_left\":$left}"

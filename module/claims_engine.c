@@ -1181,26 +1181,28 @@ int ce_online_pages(struct ce_heap *h, u32 node, u64 pages)
 	return 0;
 }
 
-u32 ce_held_next(const struct ce_heap *h, u32 node, u32 frame)
+/* The frame after @frame on a node's held or offline list (or its head). */
+static u32 pool_list_next(const struct ce_heap *h, u32 node, bool held,
+			  u32 frame)
 {
 	const struct ce_pool *p;
 
 	if (node >= CE_MAX_NODES || !h->node[node].has_pool)
 		return CE_NO_FRAME;
 	p = &h->node[node].pool;
+	if (frame != CE_NO_FRAME)
+		return p->next[frame];
+	return held ? p->held_head : p->offline_head;
+}
 
-	return frame == CE_NO_FRAME ? p->held_head : p->next[frame];
+u32 ce_held_next(const struct ce_heap *h, u32 node, u32 frame)
+{
+	return pool_list_next(h, node, true, frame);
 }
 
 u32 ce_offline_frame_next(const struct ce_heap *h, u32 node, u32 frame)
 {
-	const struct ce_pool *p;
-
-	if (node >= CE_MAX_NODES || !h->node[node].has_pool)
-		return CE_NO_FRAME;
-	p = &h->node[node].pool;
-
-	return frame == CE_NO_FRAME ? p->offline_head : p->next[frame];
+	return pool_list_next(h, node, false, frame);
 }
 
 #define CE_CHECK(cond, msg)			\

@@ -395,6 +395,41 @@ static inline __u64 nc_node_unclaimed(const struct numaclaims_host_info *hi,
 
 /* Read the invariant checker into @buf ("ok\n" when all is well). */
 /*
+ * Read the debugfs figures file @name ("key=value" lines) into @buf, then
+ * reset its counters with @reset.  Returns 0 or -errno.
+ */
+static inline int nc_debugfs_figures(const char *name, char *buf, size_t len,
+				     bool reset)
+{
+	char path[128];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), NC_DEBUGFS "/%s", name);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n <= 0) {
+		close(fd);
+		return -EIO;
+	}
+	buf[n] = 0;
+	if (reset && write(fd, "0\n", 2) != 2)
+		n = -errno;
+	close(fd);
+	return n < 0 ? (int)n : 0;
+}
+
+/* The value after @key in @buf, or ~0 if @key is not there. */
+static inline __u64 nc_kv(const char *buf, const char *key)
+{
+	const char *p = strstr(buf, key);
+
+	return p ? strtoull(p + strlen(key), NULL, 10) : ~0ULL;
+}
+
+/*
  * debugfs "lock_holds": the most frames one heap-lock hold of a bulk path
  * handled since the last reset, and the module's bound; reset it with
  * @reset.  Returns 0 or -errno.
@@ -403,26 +438,14 @@ static inline int nc_lock_holds(__u64 *max_frames, unsigned int *batch,
 				bool reset)
 {
 	char buf[512];
-	const char *p;
-	ssize_t n;
-	int fd = open(NC_DEBUGFS "/lock_holds", O_RDWR);
+	int ret = nc_debugfs_figures("lock_holds", buf, sizeof(buf), reset);
 
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0) {
-		close(fd);
-		return -EIO;
-	}
-	buf[n] = 0;
-	p = strstr(buf, "max_frames=");
-	*max_frames = p ? strtoull(p + 11, NULL, 10) : ~0ULL;
-	p = strstr(buf, "batch=");
-	*batch = p ? strtoul(p + 6, NULL, 10) : 0;
-	if (reset && write(fd, "0\n", 2) != 2)
-		n = -errno;
-	close(fd);
-	return n < 0 ? (int)n : 0;
+	if (ret)
+		return ret;
+	*max_frames = nc_kv(buf, "max_frames=");
+	*batch = nc_kv(buf, "batch=") == ~0ULL ? 0 :
+		 (unsigned int)nc_kv(buf, "batch=");
+	return 0;
 }
 
 /* debugfs "reaper": what the reaper of held pages did (see module/debugfs.c). */
@@ -431,28 +454,14 @@ struct nc_reaper {
 	unsigned int interval_ms, queued;
 };
 
-static inline __u64 nc_kv(const char *buf, const char *key)
-{
-	const char *p = strstr(buf, key);
-
-	return p ? strtoull(p + strlen(key), NULL, 10) : ~0ULL;
-}
-
 /* Read the reaper's figures (and reset its counters with @reset): 0 or -errno. */
 static inline int nc_reaper(struct nc_reaper *r, bool reset)
 {
 	char buf[512];
-	ssize_t n;
-	int fd = open(NC_DEBUGFS "/reaper", O_RDWR);
+	int ret = nc_debugfs_figures("reaper", buf, sizeof(buf), reset);
 
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0) {
-		close(fd);
-		return -EIO;
-	}
-	buf[n] = 0;
+	if (ret)
+		return ret;
 	r->passes = nc_kv(buf, "passes=");
 	r->visited = nc_kv(buf, "\nvisited=");
 	r->last_visited = nc_kv(buf, "last_visited=");
@@ -460,10 +469,7 @@ static inline int nc_reaper(struct nc_reaper *r, bool reset)
 	r->still_held = nc_kv(buf, "still_held=");
 	r->interval_ms = (unsigned int)nc_kv(buf, "interval_ms=");
 	r->queued = (unsigned int)nc_kv(buf, "queued=");
-	if (reset && write(fd, "0\n", 2) != 2)
-		n = -errno;
-	close(fd);
-	return n < 0 ? (int)n : 0;
+	return 0;
 }
 
 static inline int nc_invariants(char *buf, size_t len)
