@@ -23,8 +23,10 @@
 # section), then bench/superpage-run.sh: a boot storm of VMs of 2 MiB
 # extents on a fragmented node with superpage claims, 4 KiB claims and no
 # claims, and the first touch of superpages against 4 KiB pages, THP and
-# hugetlb (its own section).  The VMs above load numaclaims with scrub=0: their populate
-# figures are of the populate that clears.
+# hugetlb (its own section), then bench/reaper-run.sh: the reaper's passes
+# and time with one page held, small and large pool.  The VMs above load
+# numaclaims with scrub=0: their populate figures are of the populate that
+# clears.
 # Writes:
 #
 #   build/bench/results.json     everything, machine-readable
@@ -217,4 +219,8 @@ if [ "$vm" = 1 ]; then
 	"$TOP/bench/lockhold-run.sh" $([ "$quick" = 1 ] && echo 16 64) |
 		tee "$OUT/lockhold.md"
 fi
+# The reaper with one page held, small and large pool (docs/PERFORMANCE.md).
+"$TOP/bench/reaper-run.sh" --no-build --raw "$RAW" --nice "$nice" --timeout "$timeout" \
+	$([ "$quick" = 1 ] && echo --quick) $([ "$vm" = 0 ] && echo --no-vm) |
+	tee "$OUT/reaper.md"
 log "done in $(( $(date +%s) - t_start )) s: $OUT/results.json"

@@ -387,6 +387,90 @@ static void pool_held_page_waits_for_release(struct kunit *test)
 	destroy(a);
 }
 
+/*
+ * The reaper visits held frames only: a pass over 150 held pages (more
+ * than one batch of the walk) looks at 150 frames, not at the pool's
+ * POOL_PAGES; frames released during the walk's batches are unlinked
+ * without losing the rest; the next pass visits what is still held.  The
+ * background pass the decreases kick may run meanwhile: each pass, theirs
+ * or ours, visits every held frame once.
+ */
+#define REAP_HELD	150
+
+static bool page_is_zero(struct page *page)
+{
+	void *p = kmap_local_page(page);
+	bool zero = !memchr_inv(p, 0, PAGE_SIZE);
+
+	kunmap_local(p);
+	return zero;
+}
+
+static void pool_reaper_visits_held_frames_only(struct kunit *test)
+{
+	int node = *(const int *)test->param_value;
+	u32 exact = NUMACLAIMS_MEMF_NODE(node) | NUMACLAIMS_MEMF_EXACT_NODE;
+	struct nc_domain_obj *a = new_domain(test, 2 * REAP_HELD);
+	struct page **pages = kunit_kcalloc(test, REAP_HELD, sizeof(*pages),
+					    GFP_KERNEL);
+	struct nc_reap_stats s0, s1;
+	u64 done, avail, gfn, nonzero = 0;
+	const char *why = NULL;
+
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	KUNIT_ASSERT_EQ(test, populate(a, 0, REAP_HELD + 10, 0, exact, &done),
+			0);
+	avail = avail_on(test, node);
+	for (gfn = 0; gfn < REAP_HELD; gfn++) {
+		pages[gfn] = nc_physmap_page(a, gfn);
+		get_page(pages[gfn]);
+		memset_page(pages[gfn], 0, 0x77, PAGE_SIZE);
+		KUNIT_ASSERT_EQ(test, decrease(a, gfn, 1, 0), 0);
+	}
+	KUNIT_EXPECT_EQ(test, held_on(test, node), (u64)REAP_HELD);
+
+	nc_reap_stats_get(&s0);
+	KUNIT_EXPECT_EQ(test, nc_reap_held(), (u64)REAP_HELD);
+	KUNIT_EXPECT_EQ(test, nc_reap_held(), (u64)REAP_HELD);
+	nc_reap_stats_get(&s1);
+	KUNIT_EXPECT_GE(test, s1.passes - s0.passes, 2ULL);
+	KUNIT_EXPECT_EQ(test, s1.last_visited, (u64)REAP_HELD);
+	KUNIT_EXPECT_EQ(test, s1.visited - s0.visited,
+			(s1.passes - s0.passes) * REAP_HELD);
+	KUNIT_EXPECT_EQ(test, s1.reaped, s0.reaped);
+	KUNIT_EXPECT_EQ(test, nc_heap_check(&why), 0);
+
+	/* Half let go: reaped, scrubbed; the other half still listed. */
+	for (gfn = 0; gfn < REAP_HELD; gfn += 2)
+		put_page(pages[gfn]);
+	KUNIT_EXPECT_EQ(test, nc_reap_held(), (u64)REAP_HELD / 2);
+	KUNIT_EXPECT_EQ(test, held_on(test, node), (u64)REAP_HELD / 2);
+	KUNIT_EXPECT_EQ(test, avail_on(test, node), avail + REAP_HELD / 2);
+	for (gfn = 0; gfn < REAP_HELD; gfn += 2)
+		nonzero += !page_is_zero(pages[gfn]);
+	KUNIT_EXPECT_EQ(test, nonzero, 0ULL);
+	KUNIT_EXPECT_EQ(test, nc_heap_check(&why), 0);
+	nc_reap_stats_get(&s0);
+	KUNIT_EXPECT_EQ(test, nc_reap_held(), (u64)REAP_HELD / 2);
+	nc_reap_stats_get(&s1);
+	KUNIT_EXPECT_EQ(test, s1.last_visited, (u64)REAP_HELD / 2);
+	KUNIT_EXPECT_EQ(test, s1.visited - s0.visited,
+			(s1.passes - s0.passes) * (REAP_HELD / 2));
+
+	/* The holder's data is intact until it lets go. */
+	KUNIT_EXPECT_FALSE(test, page_is_zero(pages[1]));
+	for (gfn = 1; gfn < REAP_HELD; gfn += 2)
+		put_page(pages[gfn]);
+	KUNIT_EXPECT_EQ(test, nc_reap_held(), 0ULL);
+	KUNIT_EXPECT_EQ(test, held_on(test, node), 0ULL);
+	KUNIT_EXPECT_EQ(test, avail_on(test, node), avail + REAP_HELD);
+	nc_reap_stats_get(&s0);
+	KUNIT_EXPECT_EQ(test, nc_reap_held(), 0ULL);
+	nc_reap_stats_get(&s1);
+	KUNIT_EXPECT_EQ(test, s1.last_visited, 0ULL);
+	destroy(a);
+}
+
 /* Write @gfn into the first word of the page at @gfn, or check it is there. */
 static u64 gfn_marks(struct nc_domain_obj *dom, u64 gfn0, u64 n, bool write)
 {
@@ -846,6 +930,7 @@ static struct kunit_case pool_cases[] = {
 	KUNIT_CASE_PARAM(pool_scrubbing, node_gen_params),
 	KUNIT_CASE_PARAM(pool_held_page_waits_for_release, node_gen_params),
 	KUNIT_CASE_PARAM(pool_held_page_outlives_destroy, node_gen_params),
+	KUNIT_CASE_PARAM(pool_reaper_visits_held_frames_only, node_gen_params),
 	KUNIT_CASE_PARAM(pool_physmap_extents, node_gen_params),
 	KUNIT_CASE(pool_domain_file_lifetime),
 	KUNIT_CASE(pool_concurrent_builders),

@@ -207,6 +207,7 @@ int ce_pool_init(struct ce_heap *h, u32 node, u32 nr_frames)
 	}
 	p->offline_head = CE_NO_FRAME;
 	p->scrub_frame = CE_NO_FRAME;
+	p->held_head = CE_NO_FRAME;
 	p->merge_like_only = h->merge_like_only;
 	h->node[node].has_pool = true;
 	h->nodes_with_pool |= BIT_ULL(node);
@@ -1021,10 +1022,21 @@ void ce_free_pages(struct ce_heap *h, struct ce_domain *d, u32 node,
 		domain_drop_pages(d, node, pages, counted);
 }
 
+/*
+ * Held frames stay CE_FRAME_USED (not free, not offline) and are linked,
+ * newest first, through next[]/prev[], which no USED frame otherwise uses:
+ * the reaper visits them without scanning the pool.
+ */
 void ce_free_held(struct ce_heap *h, struct ce_domain *d, u32 node,
 		  u32 frame, bool counted)
 {
-	(void)frame;	/* stays CE_FRAME_USED: not free, not offline */
+	struct ce_pool *p = &h->node[node].pool;
+
+	p->prev[frame] = CE_NO_FRAME;
+	p->next[frame] = p->held_head;
+	if (p->held_head != CE_NO_FRAME)
+		p->prev[p->held_head] = frame;
+	p->held_head = frame;
 	h->node[node].held_pages++;
 	h->total_held_pages++;
 	domain_drop_pages(d, node, 1, counted);
@@ -1032,6 +1044,15 @@ void ce_free_held(struct ce_heap *h, struct ce_domain *d, u32 node,
 
 void ce_release_held(struct ce_heap *h, u32 node, u32 frame)
 {
+	struct ce_pool *p = &h->node[node].pool;
+	u32 next = p->next[frame], prev = p->prev[frame];
+
+	if (prev != CE_NO_FRAME)
+		p->next[prev] = next;
+	else
+		p->held_head = next;
+	if (next != CE_NO_FRAME)
+		p->prev[next] = prev;
 	h->node[node].held_pages--;
 	h->total_held_pages--;
 	/* The caller scrubbed it. */
@@ -1160,15 +1181,28 @@ int ce_online_pages(struct ce_heap *h, u32 node, u64 pages)
 	return 0;
 }
 
-u32 ce_offline_frame_next(const struct ce_heap *h, u32 node, u32 frame)
+/* The frame after @frame on a node's held or offline list (or its head). */
+static u32 pool_list_next(const struct ce_heap *h, u32 node, bool held,
+			  u32 frame)
 {
 	const struct ce_pool *p;
 
 	if (node >= CE_MAX_NODES || !h->node[node].has_pool)
 		return CE_NO_FRAME;
 	p = &h->node[node].pool;
+	if (frame != CE_NO_FRAME)
+		return p->next[frame];
+	return held ? p->held_head : p->offline_head;
+}
 
-	return frame == CE_NO_FRAME ? p->offline_head : p->next[frame];
+u32 ce_held_next(const struct ce_heap *h, u32 node, u32 frame)
+{
+	return pool_list_next(h, node, true, frame);
+}
+
+u32 ce_offline_frame_next(const struct ce_heap *h, u32 node, u32 frame)
+{
+	return pool_list_next(h, node, false, frame);
 }
 
 #define CE_CHECK(cond, msg)			\
@@ -1239,6 +1273,29 @@ void ce_scrub_put(struct ce_heap *h, u32 node, bool clean)
 }
 
 /*
+ * The held list: exactly held_pages frames, each CE_FRAME_USED, prev links
+ * consistent, no loop.  O(held_pages).
+ */
+static int held_list_audit(const struct ce_heap *h, u32 node, const char **why)
+{
+	const struct ce_pool *p = &h->node[node].pool;
+	u32 f, prev = CE_NO_FRAME;
+	u64 n = 0;
+
+	for (f = p->held_head; f != CE_NO_FRAME; prev = f, f = p->next[f]) {
+		CE_CHECK(f < p->nr_frames && ++n <= h->node[node].held_pages,
+			 "the held list leaves the pool or is longer than held_pages");
+		CE_CHECK(p->prev[f] == prev,
+			 "the held list's prev links are inconsistent");
+		CE_CHECK(p->state[f] == CE_FRAME_USED,
+			 "a frame on the held list is not in use (free, offline or a tail)");
+	}
+	CE_CHECK(n == h->node[node].held_pages,
+		 "the held list is shorter than held_pages: a held frame is lost");
+	return 0;
+}
+
+/*
  * Walk one node's free lists and check them against the pool's counters:
  * every listed head says free, its order and its kind; clean + dirty +
  * being scrubbed = nr_free.  O(free blocks): for tests and debugfs, not
@@ -1276,7 +1333,7 @@ int ce_pool_audit(const struct ce_heap *h, u32 node, const char **why)
 		 "pool nr_dirty != pages on the dirty lists");
 	CE_CHECK(clean + ce_scrub_pages(h, node) == p->nr_free,
 		 "clean + dirty != free: a free page is on no list");
-	return 0;
+	return held_list_audit(h, node, why);
 }
 
 /* ---------------------------------------------------------------------------
@@ -1369,6 +1426,15 @@ int ce_check_invariants(const struct ce_heap *h, const char **why)
 			 "pool free frames != node_avail_pages[n] + offline_pending[n]");
 		CE_CHECK(!n->has_pool || ce_scrub_pages(h, node) <= n->pool.nr_free,
 			 "pool pages waiting for scrubbing > pool free frames");
+		/* O(1) here; ce_pool_audit() walks the whole held list. */
+		CE_CHECK(!n->has_pool ||
+			 (n->pool.held_head == CE_NO_FRAME) == !n->held_pages,
+			 "held_pages[n] and the held list disagree on being empty");
+		CE_CHECK(!n->has_pool || n->pool.held_head == CE_NO_FRAME ||
+			 (n->pool.held_head < n->pool.nr_frames &&
+			  n->pool.prev[n->pool.held_head] == CE_NO_FRAME &&
+			  n->pool.state[n->pool.held_head] == CE_FRAME_USED),
+			 "the held list's head is not a held frame");
 		CE_CHECK(n->offline_pending <= n->offlined_pages,
 			 "offline_pending[n] > node_offlined_pages[n]");
 		CE_CHECK(n->has_pool || !n->reserved_pages,

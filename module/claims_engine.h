@@ -30,8 +30,9 @@
 /**
  * struct ce_pool - buddy allocator over the frames of one node's pool.
  * @nr_frames:  frames the metadata covers.
- * @next:       free-list / offline-list successor of a block head.
- * @prev:       free-list predecessor of a block head.
+ * @next:       free-list / offline-list / held-list successor of a block
+ *              head or held frame.
+ * @prev:       free-list / held-list predecessor.
  * @state:      per frame: CE_FRAME_* (and the order of a free block head).
  * @chunk_order: per frame: order of the chunk the frame belongs to, the
  *              limit of buddy merging.
@@ -45,6 +46,9 @@
  * @scrub_frame: head of the block being scrubbed (off the lists, still
  *              free), or CE_NO_FRAME.
  * @scrub_order: its order.
+ * @held_head:  newest held frame (ce_free_held()), or CE_NO_FRAME: held
+ *              frames are CE_FRAME_USED, so their next[]/prev[] slots are
+ *              free to link them, newest first, with no allocation.
  * @merge_like_only: merge buddies only when both are clean or both dirty
  *              (copied from struct ce_heap at ce_pool_init()).
  */
@@ -61,6 +65,7 @@ struct ce_pool {
 	u32 offline_head;
 	u32 scrub_frame;
 	u8 scrub_order;
+	u32 held_head;
 	bool merge_like_only;
 };
 
@@ -262,6 +267,16 @@ void ce_free_superpage(struct ce_heap *h, struct ce_domain *d, u32 node,
 void ce_free_held(struct ce_heap *h, struct ce_domain *d, u32 node,
 		  u32 frame, bool counted);
 void ce_release_held(struct ce_heap *h, u32 node, u32 frame);
+/*
+ * ce_held_next() - iterate a node's held frames, newest first, in
+ * O(held_pages) (the reaper's walk, never a scan of the pool).  Returns the
+ * first held frame (@frame == CE_NO_FRAME) or the one after @frame,
+ * CE_NO_FRAME at the end.  ce_free_held() adds at the head and
+ * ce_release_held() unlinks only the frame it releases, so a walker that
+ * drops the heap lock between calls may resume from a frame it has not
+ * released: frames added meanwhile are before it (the next walk sees them).
+ */
+u32 ce_held_next(const struct ce_heap *h, u32 node, u32 frame);
 /* The same for a whole superpage. */
 void ce_free_superpage_held(struct ce_heap *h, struct ce_domain *d, u32 node,
 			    bool counted);
@@ -314,7 +329,9 @@ int ce_check_invariants(const struct ce_heap *h, const char **why);
 
 /**
  * ce_pool_audit() - walk one node's free lists and check them against the
- * pool's counters (clean + dirty = free).  O(free blocks): tests, debugfs.
+ * pool's counters (clean + dirty = free), and its held list against
+ * held_pages (length, every frame in use).  O(free blocks + held pages):
+ * tests, debugfs.  ce_check_invariants() checks only the held list's ends.
  * Returns 0, or -EUCLEAN with *@why naming what is wrong.
  */
 int ce_pool_audit(const struct ce_heap *h, u32 node, const char **why);

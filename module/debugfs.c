@@ -82,27 +82,69 @@ static int nc_lock_holds_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static int nc_lock_holds_open(struct inode *inode, struct file *file)
+/*
+ * "reaper": what the reaper of held pages did since load or the last write
+ * to the file (which resets the counters, not the interval): passes, held
+ * frames visited (each pass visits the held ones only), pages reaped, time
+ * in passes, and the current interval between passes (it backs off while
+ * nothing is reaped).
+ */
+static int nc_reaper_show(struct seq_file *m, void *unused)
 {
-	return single_open(file, nc_lock_holds_show, NULL);
+	struct nc_reap_stats st;
+
+	nc_reap_stats_get(&st);
+	seq_printf(m, "passes=%llu\nvisited=%llu\nlast_visited=%llu\nsp_visited=%llu\nreaped=%llu\nstill_held=%llu\nns=%llu\ninterval_ms=%u\nqueued=%d\n",
+		   st.passes, st.visited, st.last_visited, st.sp_visited,
+		   st.reaped, st.still, st.ns, st.interval_ms, st.queued);
+	return 0;
 }
 
-static ssize_t nc_lock_holds_write(struct file *file, const char __user *buf,
-				   size_t len, loff_t *ppos)
+/*
+ * A file of figures since load or the last reset: a read shows them, a
+ * write (CAP_SYS_ADMIN of the opener) resets them.  @i_private: its
+ * struct nc_figures_file.
+ */
+struct nc_figures_file {
+	int (*show)(struct seq_file *m, void *unused);
+	void (*reset)(void);
+};
+
+static int nc_figures_open(struct inode *inode, struct file *file)
 {
+	const struct nc_figures_file *ff = inode->i_private;
+
+	return single_open(file, ff->show, NULL);
+}
+
+static ssize_t nc_figures_write(struct file *file, const char __user *buf,
+				size_t len, loff_t *ppos)
+{
+	const struct nc_figures_file *ff = file_inode(file)->i_private;
+
 	if (!nc_file_admin(file))
 		return -EPERM;
-	nc_hold_stats_reset();
+	ff->reset();
 	return len;
 }
 
-static const struct file_operations nc_lock_holds_fops = {
+static const struct file_operations nc_figures_fops = {
 	.owner = THIS_MODULE,
-	.open = nc_lock_holds_open,
+	.open = nc_figures_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
-	.write = nc_lock_holds_write,
+	.write = nc_figures_write,
 	.release = single_release,
+};
+
+static const struct nc_figures_file nc_lock_holds_file = {
+	.show = nc_lock_holds_show,
+	.reset = nc_hold_stats_reset,
+};
+
+static const struct nc_figures_file nc_reaper_file = {
+	.show = nc_reaper_show,
+	.reset = nc_reap_stats_reset,
 };
 
 /*
@@ -240,8 +282,10 @@ void nc_debugfs_init(bool page_hook)
 			    &nc_invariants_fops);
 	debugfs_create_file("nodes", 0444, nc_debugfs, NULL, &nc_nodes_fops);
 	debugfs_create_file("scrub", 0444, nc_debugfs, NULL, &nc_scrub_fops);
-	debugfs_create_file("lock_holds", 0600, nc_debugfs, NULL,
-			    &nc_lock_holds_fops);
+	debugfs_create_file("lock_holds", 0600, nc_debugfs,
+			    (void *)&nc_lock_holds_file, &nc_figures_fops);
+	debugfs_create_file("reaper", 0600, nc_debugfs,
+			    (void *)&nc_reaper_file, &nc_figures_fops);
 	if (page_hook) {
 		debugfs_create_file("page", 0600, nc_debugfs, NULL,
 				    &nc_page_fops);

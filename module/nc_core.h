@@ -108,6 +108,31 @@ struct nc_hold_stats {
 };
 
 /**
+ * struct nc_reap_stats - the reaper's work (debugfs "reaper"), since load or
+ * the last reset.
+ * @passes:       passes over the held pages.
+ * @visited:      held 4 KiB frames looked at (a pass looks at each once).
+ * @last_visited: of those, in the last pass.
+ * @sp_visited:   held superpages looked at.
+ * @reaped:       pages returned to the pool (a superpage counts 512).
+ * @still:        pages (superpages count one) still held after the last pass.
+ * @ns:           time spent in passes (wall clock: includes preemption).
+ * @interval_ms:  delay of the next pass while nothing is reaped (backs off).
+ * @queued:       a pass is queued.
+ */
+struct nc_reap_stats {
+	u64 passes;
+	u64 visited;
+	u64 last_visited;
+	u64 sp_visited;
+	u64 reaped;
+	u64 still;
+	u64 ns;
+	u32 interval_ms;
+	bool queued;
+};
+
+/**
  * struct nc_domain_obj - a domain as the module sees it.  Its fields are
  * the core's: users go through the functions below.
  * @acct:    the engine's accounting; under nc_heap_lock.
@@ -197,6 +222,8 @@ void nc_hold_stats_get(struct nc_hold_stats *st);
 void nc_hold_stats_reset(void);
 u64 nc_verify_failures(void);
 u64 nc_reap_held(void);
+void nc_reap_stats_get(struct nc_reap_stats *st);
+void nc_reap_stats_reset(void);
 int nc_host_offline(u32 node, u64 pages);
 int nc_host_online(u32 node, u64 pages);
 

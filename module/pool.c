@@ -38,12 +38,11 @@ struct ce_heap nc_heap;
 static struct page **nc_frames[CE_MAX_NODES];
 
 /*
- * Held frames, per node: freed by their domain while someone else still had
- * a reference to the page (see nc_pool_free_block()).  A bit is set under the
- * heap lock together with ce_free_held(); the reaper clears it when the page
- * is back to the pool's own reference, scrubs the page and returns it.
+ * Held frames (freed by their domain while someone else still had a
+ * reference to the page, see nc_pool_free_block()) are on the engine's
+ * per-node held list (ce_free_held(), ce_held_next()): the reaper visits
+ * them, not the pool.
  */
-static unsigned long *nc_held[CE_MAX_NODES];
 
 /*
  * Dirty frames, per node: pages a domain had (and so may hold its data),
@@ -58,9 +57,11 @@ static unsigned long *nc_dirty[CE_MAX_NODES];
 
 /*
  * Superpages, per node (docs/MAPPING.md, "Superpages"): index -> the head
- * page of a PMD-order compound folio, never split.  Held and dirty bits as
- * for frames, one per superpage.  Written at init, then read-only (the
- * bitmaps as nc_held[] and nc_dirty[]).
+ * page of a PMD-order compound folio, never split.  Dirty bits as for
+ * frames, one per superpage, and a held bit per superpage (set under the
+ * heap lock with ce_free_superpage_held(), cleared by the reaper): one bit
+ * per 2 MiB, read only while a superpage is held.  Written at init, then
+ * read-only (the bitmaps as nc_dirty[]).
  */
 static struct page **nc_sp[CE_MAX_NODES];
 static unsigned long *nc_sp_held[CE_MAX_NODES];
@@ -72,7 +73,6 @@ u64 nc_verify_failures_count;
 static struct nc_hold_stats nc_hold_stats;
 static void nc_reap_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(nc_reap_work, nc_reap_work_fn);
-#define NC_REAP_INTERVAL	(HZ / 20)
 
 struct page *nc_frame_page(u32 node, u32 frame)
 {
@@ -192,10 +192,8 @@ static bool nc_chunk_on_node(struct page *page, unsigned int order, int node,
 static void nc_pool_free_meta(int node)
 {
 	kvfree(nc_frames[node]);
-	kvfree(nc_held[node]);
 	kvfree(nc_dirty[node]);
 	nc_frames[node] = NULL;
-	nc_held[node] = NULL;
 	nc_dirty[node] = NULL;
 	kvfree(nc_sp[node]);
 	kvfree(nc_sp_held[node]);
@@ -256,8 +254,6 @@ static int nc_pool_reserve(int node, u64 nr_pages, u32 nr_sp)
 	if (!nr_pages && !nr_sp)
 		return 0;
 	nc_frames[node] = kvcalloc(nr_pages, sizeof(struct page *), GFP_KERNEL);
-	nc_held[node] = kvcalloc(BITS_TO_LONGS(nr_pages), sizeof(long),
-				 GFP_KERNEL);
 	nc_dirty[node] = kvcalloc(BITS_TO_LONGS(nr_pages), sizeof(long),
 				  GFP_KERNEL);
 	nc_sp[node] = kvcalloc(nr_sp, sizeof(struct page *), GFP_KERNEL);
@@ -265,7 +261,7 @@ static int nc_pool_reserve(int node, u64 nr_pages, u32 nr_sp)
 				    GFP_KERNEL);
 	nc_sp_dirty[node] = kvcalloc(BITS_TO_LONGS(nr_sp), sizeof(long),
 				     GFP_KERNEL);
-	ret = nc_frames[node] && nc_held[node] && nc_dirty[node] &&
+	ret = nc_frames[node] && nc_dirty[node] &&
 	      nc_sp[node] && nc_sp_held[node] && nc_sp_dirty[node] ?
 	      0 : -ENOMEM;
 	if (!ret)
@@ -401,75 +397,237 @@ static bool nc_page_unheld(struct page *page)
 	return page_ref_count(page) == 1;
 }
 
-/* nc_reap_held() for @node's superpages: how many are still held. */
+/*
+ * The reaper.  A pass visits the held frames only (the engine's per-node
+ * held list), NC_REAP_BATCH at a time: under the heap lock it takes the
+ * next batch and notes the first frame after it, drops the lock, reads each
+ * page's refcount and scrubs the ones nobody holds any more, and releases
+ * those under one more short hold.  Frees add held frames at the list's
+ * head meanwhile; only a pass removes frames (passes are serialised by
+ * nc_reap_mutex, and unload cancels the work first), so the frame noted
+ * after a batch is still listed when the next batch starts from it.  A
+ * frame added during a pass is seen by the next one (its free kicks it).
+ *
+ * Scheduling: a pass runs NC_REAP_INTERVAL after a held page appears
+ * (nc_reap_kick(), which also brings a backed-off pass forward and never
+ * pushes one back); while pages stay held, a pass that reaped nothing
+ * doubles the interval up to NC_REAP_MAX_INTERVAL, and one that reaped
+ * something, or followed a kick since the previous pass chose its
+ * interval, goes back to NC_REAP_INTERVAL (a kick racing with the start of
+ * a pass is counted, not lost).  Work per pass:
+ * O(held pages) plus the superpage held bitmap (one bit per 2 MiB) while a
+ * superpage is held.  On system_unbound_wq: not on the CPU whose free
+ * queued it (a vCPU's), and within the housekeeping CPUs.
+ */
+#define NC_REAP_INTERVAL	(HZ / 20)
+#define NC_REAP_MAX_INTERVAL	(5 * HZ)
+#define NC_REAP_BATCH		64U
+
+static DEFINE_MUTEX(nc_reap_mutex);	/* one pass at a time; the stats */
+static struct nc_reap_stats nc_reap_stats;
+
+/* When the next pass runs: under nc_reap_sched.lock. */
+static struct {
+	spinlock_t lock;
+	unsigned long interval;	/* after a pass that reaps nothing */
+	unsigned long due;	/* jiffies: when the queued pass runs */
+	bool queued;		/* a pass is queued and has not started */
+	u64 kicks;		/* nc_reap_kick() calls */
+	u64 kicks_seen;		/* kicks when the last pass chose its interval */
+} nc_reap_sched = {
+	.lock = __SPIN_LOCK_UNLOCKED(nc_reap_sched.lock),
+	.interval = NC_REAP_INTERVAL,
+};
+
+/* A pass over @node's held superpages: how many are still held. */
 static u64 nc_reap_superpages(u32 node)
 {
 	u32 nr = nc_heap.node[node].sp_nr, i;
-	u64 still = 0;
+	u64 still = 0, held;
 
+	spin_lock(&nc_heap_lock);
+	held = nc_heap.node[node].sp_held;
+	spin_unlock(&nc_heap_lock);
+	if (!held)
+		return 0;
 	for_each_set_bit(i, nc_sp_held[node], nr) {
 		struct page *head = nc_superpage(node, i);
 
+		cond_resched();
+		nc_reap_stats.sp_visited++;
 		if (!nc_page_unheld(head)) {
 			still++;
 			continue;
 		}
-		if (!test_and_clear_bit(i, nc_sp_held[node]))
-			continue;
+		clear_bit(i, nc_sp_held[node]);
 		nc_clear_superpage(head);
 		clear_bit(i, nc_sp_dirty[node]);
 		spin_lock(&nc_heap_lock);
 		ce_release_superpage_held(&nc_heap, node, i);
 		spin_unlock(&nc_heap_lock);
+		nc_reap_stats.reaped += CE_SP_PAGES;
+	}
+	return still;
+}
+
+/* A pass over @node's held frames: how many are still held. */
+static u64 nc_reap_frames(u32 node)
+{
+	u32 batch[NC_REAP_BATCH], n, i, f;
+	DECLARE_BITMAP(unheld, NC_REAP_BATCH);
+	u64 still = 0, reaped;
+
+	spin_lock(&nc_heap_lock);
+	f = ce_held_next(&nc_heap, node, CE_NO_FRAME);
+	spin_unlock(&nc_heap_lock);
+	while (f != CE_NO_FRAME) {
+		/* The batch from f; f becomes the first frame after it. */
+		spin_lock(&nc_heap_lock);
+		for (n = 0; f != CE_NO_FRAME && n < NC_REAP_BATCH;
+		     f = ce_held_next(&nc_heap, node, f))
+			batch[n++] = f;
+		spin_unlock(&nc_heap_lock);
+
+		bitmap_zero(unheld, NC_REAP_BATCH);
+		for (i = 0; i < n; i++) {
+			struct page *page = nc_frame_page(node, batch[i]);
+
+			if (!nc_page_unheld(page))
+				continue;
+			clear_highpage(page);
+			clear_bit(batch[i], nc_dirty[node]);
+			__set_bit(i, unheld);
+		}
+		reaped = bitmap_weight(unheld, NC_REAP_BATCH);
+		if (reaped) {
+			spin_lock(&nc_heap_lock);
+			for_each_set_bit(i, unheld, NC_REAP_BATCH)
+				ce_release_held(&nc_heap, node, batch[i]);
+			spin_unlock(&nc_heap_lock);
+		}
+		nc_reap_stats.visited += n;
+		nc_reap_stats.last_visited += n;
+		nc_reap_stats.reaped += reaped;
+		still += n - reaped;
 		cond_resched();
 	}
 	return still;
 }
 
 /*
- * Return every held page nobody holds any more to the pool, scrubbed.
- * Returns how many are still held.  Sleeps; takes the heap lock per page.
+ * One pass: return every held page nobody holds any more to the pool,
+ * scrubbed.  Returns how many pages (superpages count one) are still held;
+ * *@reaped gets how many pages it returned.  Sleeps; holds the heap lock
+ * for at most NC_REAP_BATCH frames at a time.  Caller holds nc_reap_mutex.
  */
-u64 nc_reap_held(void)
+static u64 nc_reap_pass(u64 *reaped)
 {
-	u64 still = 0;
+	u64 still = 0, t0 = ktime_get_ns();
 	u32 node;
 
+	lockdep_assert_held(&nc_reap_mutex);
+	*reaped = nc_reap_stats.reaped;
+	nc_reap_stats.last_visited = 0;
 	for (node = 0; node < CE_MAX_NODES; node++) {
-		u32 nr = nc_heap.node[node].pool.nr_frames, f;
-
-		if (!nc_held[node])
+		if (!nc_frames[node])
 			continue;
 		still += nc_reap_superpages(node);
-		for_each_set_bit(f, nc_held[node], nr) {
-			struct page *page = nc_frame_page(node, f);
-
-			if (!nc_page_unheld(page)) {
-				still++;
-				continue;
-			}
-			if (!test_and_clear_bit(f, nc_held[node]))
-				continue;
-			clear_highpage(page);
-			clear_bit(f, nc_dirty[node]);
-			spin_lock(&nc_heap_lock);
-			ce_release_held(&nc_heap, node, f);
-			spin_unlock(&nc_heap_lock);
-			cond_resched();
-		}
+		still += nc_reap_frames(node);
 	}
+	nc_reap_stats.passes++;
+	nc_reap_stats.ns += ktime_get_ns() - t0;
+	nc_reap_stats.still = still;
+	*reaped = nc_reap_stats.reaped - *reaped;
 	return still;
+}
+
+u64 nc_reap_held(void)
+{
+	u64 reaped, still;
+
+	mutex_lock(&nc_reap_mutex);
+	still = nc_reap_pass(&reaped);
+	mutex_unlock(&nc_reap_mutex);
+	return still;
+}
+
+/* Queue a pass @delay from now unless one is queued sooner; sched lock held. */
+static void nc_reap_queue(unsigned long delay)
+{
+	unsigned long due = jiffies + delay;
+
+	lockdep_assert_held(&nc_reap_sched.lock);
+	if (nc_reap_sched.queued && !time_after(nc_reap_sched.due, due))
+		return;
+	nc_reap_sched.queued = true;
+	nc_reap_sched.due = due;
+	mod_delayed_work(system_unbound_wq, &nc_reap_work, delay);
 }
 
 static void nc_reap_work_fn(struct work_struct *work)
 {
-	if (nc_reap_held())
-		schedule_delayed_work(&nc_reap_work, NC_REAP_INTERVAL);
+	u64 reaped, still;
+
+	spin_lock(&nc_reap_sched.lock);
+	nc_reap_sched.queued = false;
+	spin_unlock(&nc_reap_sched.lock);
+
+	/* The pass and its schedule in one: debugfs reads both consistent. */
+	mutex_lock(&nc_reap_mutex);
+	still = nc_reap_pass(&reaped);
+	spin_lock(&nc_reap_sched.lock);
+	/* A page held since the last choice: start again from 50 ms. */
+	if (reaped || nc_reap_sched.kicks != nc_reap_sched.kicks_seen)
+		nc_reap_sched.interval = NC_REAP_INTERVAL;
+	else
+		nc_reap_sched.interval = min_t(unsigned long,
+					       2 * nc_reap_sched.interval,
+					       NC_REAP_MAX_INTERVAL);
+	nc_reap_sched.kicks_seen = nc_reap_sched.kicks;
+	if (still)
+		nc_reap_queue(nc_reap_sched.interval);
+	spin_unlock(&nc_reap_sched.lock);
+	mutex_unlock(&nc_reap_mutex);
 }
 
+/* A page was held: a pass within NC_REAP_INTERVAL, and no back-off. */
 void nc_reap_kick(void)
 {
-	schedule_delayed_work(&nc_reap_work, NC_REAP_INTERVAL);
+	spin_lock(&nc_reap_sched.lock);
+	nc_reap_sched.kicks++;
+	nc_reap_sched.interval = NC_REAP_INTERVAL;
+	nc_reap_queue(NC_REAP_INTERVAL);
+	spin_unlock(&nc_reap_sched.lock);
+}
+
+/* Unload and KUnit: the work is cancelled; forget its schedule. */
+static void nc_reap_stop(void)
+{
+	cancel_delayed_work_sync(&nc_reap_work);
+	spin_lock(&nc_reap_sched.lock);
+	nc_reap_sched.queued = false;
+	nc_reap_sched.kicks_seen = nc_reap_sched.kicks;
+	nc_reap_sched.interval = NC_REAP_INTERVAL;
+	spin_unlock(&nc_reap_sched.lock);
+}
+
+/* Between passes: the figures and the schedule that followed the last one. */
+void nc_reap_stats_get(struct nc_reap_stats *st)
+{
+	mutex_lock(&nc_reap_mutex);
+	*st = nc_reap_stats;
+	spin_lock(&nc_reap_sched.lock);
+	st->interval_ms = jiffies_to_msecs(nc_reap_sched.interval);
+	st->queued = nc_reap_sched.queued;
+	spin_unlock(&nc_reap_sched.lock);
+	mutex_unlock(&nc_reap_mutex);
+}
+
+void nc_reap_stats_reset(void)
+{
+	mutex_lock(&nc_reap_mutex);
+	memset(&nc_reap_stats, 0, sizeof(nc_reap_stats));
+	mutex_unlock(&nc_reap_mutex);
 }
 
 /*
@@ -512,7 +670,6 @@ bool nc_pool_free_block(struct nc_domain_obj *dom, u32 node, u32 frame,
 				      counted);
 			continue;
 		}
-		set_bit(f, nc_held[node]);
 		ce_free_held(&nc_heap, &dom->acct, node, f, counted);
 		held = true;
 	}
@@ -693,7 +850,7 @@ void nc_core_exit(void)
 	nc_domain_destroy_all();
 	/* Each puts its block back before it stops: every page listed. */
 	nc_scrub_stop();
-	cancel_delayed_work_sync(&nc_reap_work);
+	nc_reap_stop();
 	nc_reap_held();
 	for (node = 0; node < CE_MAX_NODES; node++)
 		nc_pool_release(node);

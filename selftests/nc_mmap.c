@@ -812,7 +812,7 @@ TEST_F(mmap, pinned_page_outlives_destroy)
 	EXPECT_EQ(pattern, buf[NC_PAGE / 8 - 1]);
 	close(pipefd[0]);
 	close(pipefd[1]);
-	EXPECT_EQ(0, nc_wait_held(_metadata, c, 5000));
+	EXPECT_EQ(0, nc_wait_held(_metadata, c, NC_REAP_WAIT_MS));
 	/* Back in the pool, scrubbed: the whole node is clean again. */
 	b = nc_fill_node_check_clean(_metadata, c, n, 0, true);
 	EXPECT_OK(nc_destroy(c->fd, b));
@@ -838,9 +838,94 @@ TEST_F(mmap, pinned_page_outlives_decrease)
 	ASSERT_EQ((ssize_t)NC_PAGE, read(pipefd[0], ch, NC_PAGE));
 	close(pipefd[0]);
 	close(pipefd[1]);
-	EXPECT_EQ(0, nc_wait_held(_metadata, c, 5000));
+	EXPECT_EQ(0, nc_wait_held(_metadata, c, NC_REAP_WAIT_MS));
 	nc_close_map(p, 1, dfd);
 	EXPECT_OK(nc_destroy(c->fd, a));
+}
+
+/* A domain whose one page (gfn 0) is pinned by a pipe, then destroyed. */
+static void nc_held_page(struct __test_metadata *_metadata, struct nc_ctx *c,
+			 int *pipefd)
+{
+	__u64 *p;
+	__u32 d;
+	int dfd;
+
+	p = nc_one_page_domain(_metadata, c, &d, &dfd);
+	p[0] = 7;
+	nc_vmsplice_pin(_metadata, p, pipefd);
+	nc_close_map(p, 1, dfd);
+	ASSERT_OK(nc_destroy(c->fd, d));
+}
+
+/*
+ * The reaper's work follows the pages held, not the pool: with one page
+ * held, every pass visits exactly one frame (debugfs "reaper"), and while
+ * nothing is reaped the passes back off (the interval doubles from 50 ms);
+ * a newly held page brings the interval back at once; once the pipes let
+ * go both pages are reaped, passes stop, and the interval is 50 ms again.
+ */
+TEST_F(mmap, reaper_visits_held_pages_and_backs_off)
+{
+	struct nc_ctx *c = &self->ctx;
+	struct nc_reaper r0, r1, r2;
+	int pin1[2], pin2[2], t;
+
+	if (nc_reaper(&r0, false))
+		SKIP(return, "no debugfs %s/reaper", NC_DEBUGFS);
+	if (c->base.total_held_pages)
+		SKIP(return, "pages already held");
+	nc_held_page(_metadata, c, pin1);
+	ASSERT_EQ(1, nc_host(_metadata, c).total_held_pages);
+	ASSERT_OK(nc_reaper(&r0, false));
+	/*
+	 * Passes about 50, 100, 200 and 400 ms after the destroy (the first
+	 * follows the kick and keeps 50 ms, each next one doubles): then the
+	 * interval is 400 ms.  TCG may be slower; the loop waits.
+	 */
+	for (t = 0; t < 15000; t += 50) {
+		ASSERT_OK(nc_reaper(&r1, false));
+		if (r1.passes - r0.passes >= 4 && r1.interval_ms >= 400)
+			break;
+		usleep(50000);
+	}
+	TH_LOG("one page held: %llu passes, %llu frames visited, interval %u ms",
+	       (unsigned long long)(r1.passes - r0.passes),
+	       (unsigned long long)(r1.visited - r0.visited), r1.interval_ms);
+	EXPECT_LE(4, r1.passes - r0.passes);
+	EXPECT_EQ(r1.passes - r0.passes, r1.visited - r0.visited);
+	EXPECT_EQ(1, r1.last_visited);
+	EXPECT_EQ(1, r1.still_held);
+	EXPECT_EQ(r0.reaped, r1.reaped);
+	EXPECT_LE(400, r1.interval_ms);
+	EXPECT_GE(5000, r1.interval_ms);
+
+	/*
+	 * A second held page: the interval is back to 50 ms at once.  Each
+	 * pass since then that reaped nothing may have doubled it again, so
+	 * the bound is 50 ms << passes since r1.
+	 */
+	nc_held_page(_metadata, c, pin2);
+	ASSERT_OK(nc_reaper(&r2, false));
+	TH_LOG("second page held: interval %u ms after %llu more passes",
+	       r2.interval_ms, (unsigned long long)(r2.passes - r1.passes));
+	if (r2.passes - r1.passes < 3)
+		EXPECT_GE(50U << (r2.passes - r1.passes), r2.interval_ms);
+
+	close(pin1[0]);
+	close(pin1[1]);
+	close(pin2[0]);
+	close(pin2[1]);
+	EXPECT_EQ(0, nc_wait_held(_metadata, c, NC_REAP_WAIT_MS));
+	/* The pass that reaped them has ended: nothing queued, back to 50 ms. */
+	ASSERT_OK(nc_reaper(&r1, false));
+	EXPECT_EQ(r0.reaped + 2, r1.reaped);
+	EXPECT_EQ(0, r1.still_held);
+	EXPECT_EQ(0, r1.queued);
+	EXPECT_EQ(50, r1.interval_ms);
+	usleep(300000);
+	ASSERT_OK(nc_reaper(&r2, false));
+	EXPECT_EQ(r1.passes, r2.passes);
 }
 
 /*

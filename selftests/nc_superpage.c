@@ -376,7 +376,7 @@ TEST_F(superpage, pmd_mapped)
 	ASSERT_EQ((ssize_t)NC_PAGE, got);
 	EXPECT_EQ(0x5000000000000000ULL | 1023, buf[0]);
 	nc_close_map(p, pages, dfd);
-	EXPECT_EQ(0, nc_wait_sp_held(_metadata, c, n, 2000));
+	EXPECT_EQ(0, nc_wait_sp_held(_metadata, c, n, NC_REAP_WAIT_MS));
 	EXPECT_OK(nc_destroy(c->fd, d));
 }
 
@@ -512,7 +512,7 @@ TEST_F(superpage, pinned_superpage_held_then_zeroed)
 	EXPECT_EQ(0xdeadbeefcafef00dULL, buf[0]);
 	close(pipefd[0]);
 	close(pipefd[1]);
-	EXPECT_EQ(0, nc_wait_sp_held(_metadata, c, n, 5000));
+	EXPECT_EQ(0, nc_wait_sp_held(_metadata, c, n, NC_REAP_WAIT_MS));
 
 	/* Every superpage again, every page of them zero. */
 	b = nc_new_dom(_metadata, c, 1ULL << 30);

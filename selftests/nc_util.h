@@ -39,6 +39,11 @@
 
 #define NC_DEV		"/dev/numaclaims"
 #define NC_DEBUGFS	"/sys/kernel/debug/numaclaims"
+/*
+ * How long a released held page may wait for the reaper: while a page stays
+ * held, passes back off to one every 5 s (module/pool.c, NC_REAP_MAX_INTERVAL).
+ */
+#define NC_REAP_WAIT_MS	12000
 #define NC_HOST		NUMACLAIMS_TARGET_HOST
 #define NC_LEGACY	NUMACLAIMS_TARGET_LEGACY
 #define NC_EXACT	NUMACLAIMS_MEMF_EXACT_NODE
@@ -390,6 +395,41 @@ static inline __u64 nc_node_unclaimed(const struct numaclaims_host_info *hi,
 
 /* Read the invariant checker into @buf ("ok\n" when all is well). */
 /*
+ * Read the debugfs figures file @name ("key=value" lines) into @buf, then
+ * reset its counters with @reset.  Returns 0 or -errno.
+ */
+static inline int nc_debugfs_figures(const char *name, char *buf, size_t len,
+				     bool reset)
+{
+	char path[128];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), NC_DEBUGFS "/%s", name);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n <= 0) {
+		close(fd);
+		return -EIO;
+	}
+	buf[n] = 0;
+	if (reset && write(fd, "0\n", 2) != 2)
+		n = -errno;
+	close(fd);
+	return n < 0 ? (int)n : 0;
+}
+
+/* The value after @key in @buf, or ~0 if @key is not there. */
+static inline __u64 nc_kv(const char *buf, const char *key)
+{
+	const char *p = strstr(buf, key);
+
+	return p ? strtoull(p + strlen(key), NULL, 10) : ~0ULL;
+}
+
+/*
  * debugfs "lock_holds": the most frames one heap-lock hold of a bulk path
  * handled since the last reset, and the module's bound; reset it with
  * @reset.  Returns 0 or -errno.
@@ -398,26 +438,38 @@ static inline int nc_lock_holds(__u64 *max_frames, unsigned int *batch,
 				bool reset)
 {
 	char buf[512];
-	const char *p;
-	ssize_t n;
-	int fd = open(NC_DEBUGFS "/lock_holds", O_RDWR);
+	int ret = nc_debugfs_figures("lock_holds", buf, sizeof(buf), reset);
 
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0) {
-		close(fd);
-		return -EIO;
-	}
-	buf[n] = 0;
-	p = strstr(buf, "max_frames=");
-	*max_frames = p ? strtoull(p + 11, NULL, 10) : ~0ULL;
-	p = strstr(buf, "batch=");
-	*batch = p ? strtoul(p + 6, NULL, 10) : 0;
-	if (reset && write(fd, "0\n", 2) != 2)
-		n = -errno;
-	close(fd);
-	return n < 0 ? (int)n : 0;
+	if (ret)
+		return ret;
+	*max_frames = nc_kv(buf, "max_frames=");
+	*batch = nc_kv(buf, "batch=") == ~0ULL ? 0 :
+		 (unsigned int)nc_kv(buf, "batch=");
+	return 0;
+}
+
+/* debugfs "reaper": what the reaper of held pages did (see module/debugfs.c). */
+struct nc_reaper {
+	__u64 passes, visited, last_visited, reaped, still_held;
+	unsigned int interval_ms, queued;
+};
+
+/* Read the reaper's figures (and reset its counters with @reset): 0 or -errno. */
+static inline int nc_reaper(struct nc_reaper *r, bool reset)
+{
+	char buf[512];
+	int ret = nc_debugfs_figures("reaper", buf, sizeof(buf), reset);
+
+	if (ret)
+		return ret;
+	r->passes = nc_kv(buf, "passes=");
+	r->visited = nc_kv(buf, "\nvisited=");
+	r->last_visited = nc_kv(buf, "last_visited=");
+	r->reaped = nc_kv(buf, "\nreaped=");
+	r->still_held = nc_kv(buf, "still_held=");
+	r->interval_ms = (unsigned int)nc_kv(buf, "interval_ms=");
+	r->queued = (unsigned int)nc_kv(buf, "queued=");
+	return 0;
 }
 
 /*

@@ -728,8 +728,11 @@ int main(int argc, char **argv)
 			munmap((void *)in->base, pages * PAGE);
 		}
 	}
-	/* held pages (none expected: nothing pins) go back within the reaper's period */
-	for (i = 0; i < 100; i++) {
+	/*
+	 * held pages (none expected: nothing pins) go back within the reaper's
+	 * period, which backs off to 5 s while a page stays held
+	 */
+	for (i = 0; i < 240; i++) {
 		st_hostinfo(ctl, &hi);
 		if (!hi.total_held_pages)
 			break;

@@ -143,6 +143,17 @@ static void die(const char *fmt, ...)
 	abort();
 }
 
+/* The engine's 32-bit superpage counts against the model's. */
+static bool same_u32(const u32 *engine, const u64 *model)
+{
+	u32 n;
+
+	for (n = 0; n < CE_MAX_NODES; n++)
+		if (engine[n] != model[n])
+			return false;
+	return true;
+}
+
 static u64 sum_nodes(const u64 *per_node)
 {
 	u64 s = 0;
@@ -167,18 +178,6 @@ static u64 dom_out(const struct mdom *d)
 static u64 dom_all_claims(const struct mdom *d)
 {
 	return dom_out(d) + sum_nodes(d->sp_claims) * SP;
-}
-
-/* The engine keeps superpage counts in 32 bits, the model in 64. */
-static bool sp_differs(const struct ce_domain *e, const struct mdom *d)
-{
-	u32 n;
-
-	for (n = 0; n < CE_MAX_NODES; n++)
-		if (e->sp_claims[n] != d->sp_claims[n] ||
-		    e->sp_pages[n] != d->sp_pages[n])
-			return true;
-	return false;
 }
 
 static bool has_pool(u64 node)
@@ -338,7 +337,8 @@ static void compare(void)
 		    e->node_affinity != d->affinity ||
 		    memcmp(e->claims, d->claims, sizeof(d->claims)) ||
 		    memcmp(e->node_pages, d->pages, sizeof(d->pages)) ||
-		    sp_differs(e, d))
+		    !same_u32(e->sp_claims, d->sp_claims) ||
+		    !same_u32(e->sp_pages, d->sp_pages))
 			die("domain %u: engine max %llu tot %llu out %llu node_claims %llu unc %llu aff %llx; "
 			    "model %llu %llu %llu %llu %llu %llx", d->domid,
 			    (unsigned long long)e->max_pages, (unsigned long long)e->tot_pages,

@@ -74,6 +74,9 @@ mutations=(
 'sp_checker_blind|checker: a lost superpage not reported|s/CE_CHECK\(n->sp_reserved == n->sp_avail/CE_CHECK(1 || n->sp_reserved == n->sp_avail/'
 'sp_req_node_falls_back|superpages: a requested node falls back to others|s/return sp_node_fits\(h, d, counted, req_node\) \? req_node : -1;/if (sp_node_fits(h, d, counted, req_node))\n\t\t\treturn req_node;/'
 'affinity_keeps_no_pool_bits|affinity: bits of nodes without a pool kept|s/d->node_affinity = mask & h->nodes_with_pool;/d->node_affinity = mask;/'
+'held_not_linked|held list: ce_free_held() does not link the frame|s/\tp->held_head = frame;\n/\t(void)0;\n/'
+'held_release_keeps_link|held list: ce_release_held() leaves the frame linked|s/\telse\n\t\tp->held_head = next;\n\tif \(next != CE_NO_FRAME\)\n\t\tp->prev\[next\] = prev;\n\th->node\[node\].held_pages--;/\th->node[node].held_pages--;/'
+'held_audit_blind|held list: the audit does not count the list|s/CE_CHECK\(n == h->node\[node\].held_pages,/CE_CHECK(1 || n == h->node[node].held_pages,/'
 )
 
 echo "engine mutants: ${#mutations[@]}; source $src"
