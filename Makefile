@@ -49,7 +49,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 KUNIT_KDIR = $(shell $(TOP)/tools/kunit-kernel.sh --print-kdir)
 KUNIT_BZIMAGE = $(shell $(TOP)/tools/kunit-kernel.sh --print-bzimage)
 
-.PHONY: all deps module module-vm uninstall userspace demo check unit tools-test engine-test claimctl-test claimctl-smoke planner-vm \
+.PHONY: all deps module module-vm uninstall userspace demo check unit tools-test engine-test claimctl-test claimctl-smoke scrub-isolcpus planner-vm \
 	hw-check hw-check-vm \
 	selftests selftests-2 selftests-4 selftests-libmk kunitconfig-test realvm membench-smoke kunit-kernel kunit kunit-module \
 	kunit-2 kunit-4 selftests-debug summary install clean help bench bench-scrub stress stress-short \
@@ -257,6 +257,14 @@ claimctl-smoke: module-vm userspace deps-test
 	set -o pipefail; bash $(TOP)/userspace/tests/claimctl-json.sh --from-tap $(TOP) \
 		$(RESULTS)/claimctl-smoke.tap | tee $(RESULTS)/claimctl-smoke-json.tap
 
+# The node scrubbers keep off isolated CPUs (isolcpus=1: node 1's only CPU).
+scrub-isolcpus: module-vm deps-test
+	@mkdir -p $(RESULTS)
+	$(TOP)/tools/vm.sh --nodes 2 --module $(BUILD)/module/numaclaims.ko \
+		--params pool_mb=64 --quiet --splat-check --append "isolcpus=1" \
+		--add $(TOP)/selftests/isolcpus-guest.sh:/bin/isolcpus-guest.sh \
+		--out $(RESULTS)/scrub-isolcpus.tap -- isolcpus-guest.sh
+
 selftests: selftests-2 selftests-4
 
 selftests-2 selftests-4: selftests-%: module-vm deps-kunit
@@ -432,7 +440,7 @@ pkg-vm: module-vm userspace deps-vm deps-pkg
 		--out $(RESULTS)/pkg-vm.tap -- pkg-vm-guest.sh
 
 # `make check` runs every suite even if one fails, then counts.
-CHECK_SUITES := tools-test vm-harness-test selftests-libmk kunitconfig-test engine-test claimctl-test pkg-test dkms-test claimctl-smoke pkg-vm planner-vm hw-check-vm membench-smoke realvm selftests-2 selftests-4 kunit-2 \
+CHECK_SUITES := tools-test vm-harness-test selftests-libmk kunitconfig-test engine-test claimctl-test pkg-test dkms-test claimctl-smoke scrub-isolcpus pkg-vm planner-vm hw-check-vm membench-smoke realvm selftests-2 selftests-4 kunit-2 \
 		kunit-4 selftests-debug selftests-612 kunit-612 selftests-73 selftests-73-4 realvm-73 stress-short
 
 check:

@@ -2,7 +2,8 @@
 /*
  * numaclaims core: scrubbing.  Background scrubbing (Xen's idle scrubbing,
  * scrub_free_pages()): one kthread per node with a pool, bound to the
- * node's CPUs, at the lowest priority, and the scrub= parameter; and the
+ * node's housekeeping CPUs, at the lowest priority, freezable, and the
+ * scrub= parameter; and the
  * clearing populate does itself before a domain sees an extent.  The
  * out/abort protocol between a scrubber and a populate or offline that
  * needs its block is at the top of nc_core.h.
@@ -10,11 +11,13 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpumask.h>
+#include <linux/freezer.h>
 #include <linux/highmem.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
+#include <linux/sched/isolation.h>
 #include <linux/seq_file.h>
 #include <linux/topology.h>
 #include <linux/wait.h>
@@ -118,14 +121,20 @@ static int nc_scrub_thread(void *arg)
 	u32 node = (uintptr_t)arg;
 	struct nc_scrubber *s = &nc_scrubbers[node];
 
+	/*
+	 * Lowest priority a module can give (SCHED_IDLE is not exported to
+	 * modules: sched_set_normal() takes a nice value), and frozen for
+	 * suspend and hibernation like any background kthread.
+	 */
 	set_user_nice(current, MAX_NICE);
+	set_freezable();
 	while (!kthread_should_stop()) {
 		unsigned int order;
 		bool clean;
 		u32 frame;
 
-		wait_event_interruptible(s->wait, kthread_should_stop() ||
-					 nc_scrub_has_work(node));
+		wait_event_freezable(s->wait, kthread_should_stop() ||
+				     nc_scrub_has_work(node));
 		if (kthread_should_stop())
 			break;
 		spin_lock(&nc_heap_lock);
@@ -136,7 +145,7 @@ static int nc_scrub_thread(void *arg)
 		spin_unlock(&nc_heap_lock);
 		if (frame == CE_NO_FRAME) {
 			/* Nothing left that is not being handed out: wait. */
-			wait_event_interruptible_timeout(s->wait,
+			wait_event_freezable_timeout(s->wait,
 				kthread_should_stop(), HZ / 10);
 			continue;
 		}
@@ -179,13 +188,34 @@ int nc_scrub_wait_block(u32 node)
 	return wait_event_killable(s->done, !READ_ONCE(s->out)) ? -EINTR : 0;
 }
 
+/*
+ * Where @node's scrubber may run: the node's CPUs that are housekeeping
+ * CPUs (not isolcpus=, not nohz_full=: those are for vCPUs and latency
+ * work), else any housekeeping CPU (a node without CPUs, or all of them
+ * isolated).  The mask is set once, at load.
+ */
+static void nc_scrub_affine(struct task_struct *t, u32 node)
+{
+	cpumask_var_t mask;
+
+	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))
+		return;
+	cpumask_and(mask, housekeeping_cpumask(HK_TYPE_KTHREAD),
+		    housekeeping_cpumask(HK_TYPE_DOMAIN));
+	cpumask_and(mask, mask, cpu_online_mask);
+	if (cpumask_intersects(mask, cpumask_of_node(node)))
+		cpumask_and(mask, mask, cpumask_of_node(node));
+	if (!cpumask_empty(mask))
+		set_cpus_allowed_ptr(t, mask);
+	free_cpumask_var(mask);
+}
+
 void nc_scrub_start(void)
 {
 	u32 node;
 
 	for (node = 0; node < CE_MAX_NODES; node++) {
 		struct nc_scrubber *s = &nc_scrubbers[node];
-		const struct cpumask *mask = cpumask_of_node(node);
 		struct task_struct *t;
 
 		memset(s, 0, sizeof(*s));
@@ -201,9 +231,7 @@ void nc_scrub_start(void)
 			pr_warn("node %u: no scrubber (%ld)\n", node, PTR_ERR(t));
 			continue;
 		}
-		/* Node-local; a node without CPUs is scrubbed from anywhere. */
-		if (cpumask_intersects(mask, cpu_online_mask))
-			set_cpus_allowed_ptr(t, mask);
+		nc_scrub_affine(t, node);
 		s->task = t;
 		wake_up_process(t);
 	}
