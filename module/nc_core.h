@@ -54,9 +54,10 @@
  * held, then under the heap lock puts it back (ce_scrub_put(), clean or
  * not), clears @out and @abort, and wakes @done.  A populate or offline
  * that needs that block (the engine says -EAGAIN) sets @abort under the
- * heap lock (nc_scrub_abort_locked(): false if no block is out), drops the
- * lock and waits, killably, on @done until @out is clear
- * (nc_scrub_wait_block()), then retries.  The scrubber checks @abort before
+ * heap lock (nc_scrub_abort_locked(): false if no block is out; it also
+ * takes a ticket, the scrubber's put count), drops the lock and waits on
+ * @done until the put count moves (nc_scrub_wait_block(): killably for
+ * populate, not for an offline already committed), then retries.  The scrubber checks @abort before
  * every page, so the wait is for at most one page; it never takes a
  * domain's lock, so the waiter may hold one.
  */

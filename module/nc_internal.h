@@ -31,8 +31,8 @@ void nc_hold_stats_decrease(u64 extents, u64 unmaps);
 void nc_scrub_start(void);
 void nc_scrub_stop(void);
 void nc_scrub_kick(void);
-bool nc_scrub_abort_locked(u32 node);
-int nc_scrub_wait_block(u32 node);
+bool nc_scrub_abort_locked(u32 node, u64 *ticket);
+int nc_scrub_wait_block(u32 node, u64 ticket, bool killable);
 void nc_scrub_extent(u32 node, u32 frame, unsigned int order, bool dirty);
 
 /* physmap.c */

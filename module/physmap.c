@@ -352,9 +352,9 @@ int nc_populate(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 
 	for (; *nr_done < nr_extents; (*nr_done)++) {
 		unsigned long index;
-		u64 gfn, redeemed[3];
+		u64 gfn, redeemed[3], ticket = 0;
 		u32 node = 0, frame = 0;
-		bool dirty = false, super;
+		bool dirty = false, aborted = false, super;
 
 		ret = nc_next_gfn(dom, gfns, *nr_done, order, &gfn);
 		if (ret)
@@ -375,14 +375,15 @@ again:
 					      req_node, memflags, &node, &frame,
 					      &dirty);
 		if (ret == -EAGAIN)
-			nc_scrub_abort_locked(node);
+			aborted = nc_scrub_abort_locked(node, &ticket);
 		memcpy(redeemed, dom->acct.redeemed, sizeof(redeemed));
 		spin_unlock(&nc_heap_lock);
 		/* Only the block being scrubbed fits: it comes back now. */
 		if (ret == -EAGAIN) {
-			ret = nc_scrub_wait_block(node);
+			ret = aborted ? nc_scrub_wait_block(node, ticket, true) : 0;
 			if (ret)
 				return ret;
+			cond_resched();
 			goto again;
 		}
 		if (ret) {

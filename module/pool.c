@@ -727,7 +727,7 @@ static DEFINE_MUTEX(nc_offline_lock);
 
 int nc_host_offline(u32 node, u64 pages)
 {
-	u64 left, t0;
+	u64 left, t0, ticket;
 	int ret;
 
 	if (mutex_lock_killable(&nc_offline_lock))
@@ -743,11 +743,12 @@ int nc_host_offline(u32 node, u64 pages)
 		left = ce_offline_settle(&nc_heap, node, NC_LOCK_BATCH);
 		/* What is left is the block being scrubbed: have it back. */
 		wait = left && left == before;
-		if (wait && WARN_ON_ONCE(!nc_scrub_abort_locked(node)))
+		if (wait && WARN_ON_ONCE(!nc_scrub_abort_locked(node, &ticket)))
 			left = 0;
 		nc_bulk_unlock(t0, before - left, "offline");
+		/* Committed: finish it (one page's wait at most), signal or not. */
 		if (wait && left)
-			nc_scrub_wait_block(node);
+			nc_scrub_wait_block(node, ticket, false);
 	}
 	mutex_unlock(&nc_offline_lock);
 	trace_numaclaims_offline(node, pages, false, ret);

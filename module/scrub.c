@@ -49,6 +49,8 @@
  *           domain's lock, so racing populates may lose a count: figures.
  * @aborts:  blocks put back unfinished; under nc_heap_lock.
  * @blocks:  blocks put back clean; under nc_heap_lock.
+ * @puts:    blocks put back, clean or not: written under nc_heap_lock
+ *           (WRITE_ONCE), read by waiters without it (their ticket).
  */
 struct nc_scrubber {
 	struct task_struct *task;
@@ -60,6 +62,7 @@ struct nc_scrubber {
 	u64 populate_scrubbed;
 	u64 aborts;
 	u64 blocks;
+	u64 puts;
 };
 
 static struct nc_scrubber nc_scrubbers[CE_MAX_NODES];
@@ -157,6 +160,7 @@ static int nc_scrub_thread(void *arg)
 			s->blocks++;
 		else
 			s->aborts++;
+		WRITE_ONCE(s->puts, s->puts + 1);
 		WRITE_ONCE(s->abort, false);
 		spin_unlock(&nc_heap_lock);
 		wake_up_all(&s->done);
@@ -168,24 +172,35 @@ static int nc_scrub_thread(void *arg)
 /*
  * The block @node's scrubber has out is needed (the engine said -EAGAIN):
  * nc_scrub_abort_locked() asks the scrubber, under the heap lock, to put it
- * back at its next page (false if no block is out); nc_scrub_wait_block()
- * then waits, killably, until it has.  The domain's lock may be held: the
- * scrubber never takes it.
+ * back at its next page (false if no block is out) and gives the caller a
+ * ticket: the scrubber's put count.  nc_scrub_wait_block() then waits until
+ * that count moves, i.e. for that block's put, not for a moment with no
+ * block out (the scrubber may have taken the next one before the waiter
+ * runs): at most one page's clearing.  Killable for populate (which
+ * reports how far it got); not for offline (@killable false), which
+ * finishes the offline it committed rather than spin after a SIGKILL.  The
+ * domain's lock may be held: the scrubber never takes it.
  */
-bool nc_scrub_abort_locked(u32 node)
+bool nc_scrub_abort_locked(u32 node, u64 *ticket)
 {
 	lockdep_assert_held(&nc_heap_lock);
+	*ticket = nc_scrubbers[node].puts;
 	if (!nc_scrubbers[node].out)
 		return false;
 	WRITE_ONCE(nc_scrubbers[node].abort, true);
 	return true;
 }
 
-int nc_scrub_wait_block(u32 node)
+int nc_scrub_wait_block(u32 node, u64 ticket, bool killable)
 {
 	struct nc_scrubber *s = &nc_scrubbers[node];
 
-	return wait_event_killable(s->done, !READ_ONCE(s->out)) ? -EINTR : 0;
+	if (!killable) {
+		wait_event(s->done, READ_ONCE(s->puts) != ticket);
+		return 0;
+	}
+	return wait_event_killable(s->done, READ_ONCE(s->puts) != ticket) ?
+	       -EINTR : 0;
 }
 
 /*
