@@ -356,7 +356,7 @@ if ! step_done load; then
 	fi
 	settle
 	memfree_all >"$work/mem.before"
-	for n in $(node_ids); do echo "$n $(meminfo_kb "$n" SUnreclaim)"; done >"$work/slab.before"
+	for n in $(node_ids); do echo "$n $(meminfo_kb "$n" Slab)"; done >"$work/slab.before"
 	dmesg -c >/dev/null 2>&1
 	if [ "$(awk '{ s += $2 } END { print s + 0 }' "$work/pool")" = 0 ]; then
 		record load fail "no node has memory for a pool"
@@ -509,23 +509,38 @@ if ! step_done unload; then
 fi
 if ! step_done memory; then
 	begin memory
-	settle
-	memfree_all >"$work/mem.after"
-	bad= detail=
 	# KASAN keeps freed slab objects in its quarantine (up to 1/32 of
-	# RAM): slab growth is left out there, as selftests/guest.sh does.
+	# RAM): slab growth (reclaimable too) is left out there, as
+	# selftests/guest.sh does.  Memory the kernel frees lazily comes back
+	# within seconds and a leak does not: a node short of its tolerance
+	# is measured again, up to 5 more times (CI once saw a debug kernel's
+	# node 0 short by 4480 kB while node 1 had 5904 kB more than before).
 	kasan=0
 	dmesg | grep -q "KernelAddressSanitizer initialized" && kasan=1
-	while read -r n before; do
-		after=$(lookup "$work/mem.after" "$n") tol=$(tolerance_kb "$n")
-		lost=$((before - after))
-		if [ "$kasan" = 1 ]; then
-			slab=$(( $(meminfo_kb "$n" SUnreclaim) - $(lookup "$work/slab.before" "$n") ))
-			[ "$slab" -gt 0 ] && lost=$((lost - slab)) && detail="$detail${detail:+, }node $n: $slab kB of slab growth left out (KASAN quarantine)"
-		fi
-		[ "$lost" -le "$tol" ] || bad="$bad node $n lost $lost kB (tolerance $tol kB);"
-		detail="$detail${detail:+, }node $n $before -> $after kB"
-	done <"$work/mem.before"
+	tries=0
+	while :; do
+		settle
+		memfree_all >"$work/mem.after"
+		bad= detail=
+		while read -r n before; do
+			after=$(lookup "$work/mem.after" "$n") tol=$(tolerance_kb "$n")
+			lost=$((before - after))
+			if [ "$kasan" = 1 ]; then
+				# and its shadow and quarantine move memory between
+				# nodes (seen: node 0 short by up to 4.5 MiB while
+				# node 1 was over by as much): twice the tolerance
+				tol=$((tol * 2))
+				slab=$(( $(meminfo_kb "$n" Slab) - $(lookup "$work/slab.before" "$n") ))
+				[ "$slab" -gt 0 ] && lost=$((lost - slab)) && detail="$detail${detail:+, }node $n: $slab kB of slab growth left out (KASAN quarantine)"
+			fi
+			[ "$lost" -le "$tol" ] || bad="$bad node $n lost $lost kB (tolerance $tol kB);"
+			detail="$detail${detail:+, }node $n $before -> $after kB"
+		done <"$work/mem.before"
+		[ -z "$bad" ] || [ "$tries" -ge 5 ] && break
+		tries=$((tries + 1))
+		sleep 2
+	done
+	[ "$tries" = 0 ] || detail="$detail, measured $((tries + 1)) times"
 	if [ -z "$bad" ]; then record memory pass "every node's free memory is back: $detail"
 	else record memory fail "$bad ($detail)"; fi
 fi
