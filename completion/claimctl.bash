@@ -18,7 +18,7 @@ _claimctl_command_options()
 	info) echo "--json --pages" ;;
 	list) echo "--json --pages" ;;
 	create) echo "--autodestroy --hold --json --max" ;;
-	destroy) echo "" ;;
+	destroy) echo "--all" ;;
 	claim) echo "--json" ;;
 	claims) echo "--json --pages" ;;
 	claim-pages) echo "" ;;

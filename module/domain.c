@@ -9,6 +9,7 @@
 #include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/pagemap.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -327,6 +328,15 @@ int nc_domain_create_user(u64 max_pages, u32 flags,
 	if (ret)
 		return ret;
 	/*
+	 * A domain of user space keeps the module loaded until it is
+	 * destroyed (kvm.ko does the same for each VM): rmmod is refused
+	 * ("in use", EWOULDBLOCK) rather than destroy a domain a builder is
+	 * still setting up.
+	 * The caller's open /dev/numaclaims already holds a reference, so
+	 * this one cannot race with unload.  nc_destroy() puts it.
+	 */
+	__module_get(THIS_MODULE);
+	/*
 	 * On its creator's list before its id is published: a destroy by
 	 * another caller that guesses the id takes it off the list again.
 	 */
@@ -358,8 +368,16 @@ static int nc_destroy(struct nc_domain_obj *dom, bool killable)
 	if (!ret && delay)
 		msleep(delay);
 	nc_domdev_remove(dom);
-	if (!ret)
+	if (!ret) {
 		nc_domain_free_id(dom);
+		/*
+		 * The domain's module reference (nc_domain_create_user()).
+		 * Every caller holds another one (an open /dev/numaclaims or
+		 * the file being released), so the module stays until we
+		 * return.
+		 */
+		module_put(THIS_MODULE);
+	}
 	return ret;
 }
 

@@ -347,10 +347,10 @@ static void nc_sp_release(int node)
 /*
  * Give every page of @node's pool back to Linux, zeroed: a page a domain
  * had is cleared first.  Domains are gone, and with them every mapping
- * (each domain file holds a module reference).  A page still held by
- * someone (a get_user_pages() pin that outlived its domain) is cleared too
- * and only loses the pool's reference here: it goes back to Linux when its
- * last holder lets go, and is never freed while in use.
+ * (each domain file holds a module reference).  numaclaims.ko cannot get
+ * here with a page held (held pages hold the module: nc_held_get()); a
+ * KUnit pool could, if a case left one: such a page is cleared too and
+ * only loses the pool's reference, so it is never freed while in use.
  */
 static void nc_pool_release(int node)
 {
@@ -390,6 +390,33 @@ static void nc_pool_release(int node)
 /* ---------------------------------------------------------------------------
  * Held pages.
  */
+
+/*
+ * Held pages keep the module loaded: unload would otherwise have to take a
+ * page from under its holder (a pipe, O_DIRECT or io_uring still reading
+ * it) or give it to Linux unscrubbed.  nc_held_units counts held frames
+ * and held superpages, under the heap lock with the engine's own held
+ * counters, so the reference is there exactly while HOST_INFO shows a page
+ * held: the first one held takes it (on a decrease or destroy, which hold
+ * a reference of their own), the reaper's release of the last one drops
+ * it.  The reaper runs as the work, which unload cancels synchronously, or
+ * from nc_core_exit(): it returns before the module's text goes.
+ */
+static u64 nc_held_units;
+
+static void nc_held_get(void)
+{
+	lockdep_assert_held(&nc_heap_lock);
+	if (!nc_held_units++)
+		__module_get(THIS_MODULE);
+}
+
+static void nc_held_put(void)
+{
+	lockdep_assert_held(&nc_heap_lock);
+	if (!WARN_ON_ONCE(!nc_held_units) && !--nc_held_units)
+		module_put(THIS_MODULE);
+}
 
 /* Is the pool's own reference the only one left on @page? */
 static bool nc_page_unheld(struct page *page)
@@ -464,6 +491,7 @@ static u64 nc_reap_superpages(u32 node)
 		clear_bit(i, nc_sp_dirty[node]);
 		spin_lock(&nc_heap_lock);
 		ce_release_superpage_held(&nc_heap, node, i);
+		nc_held_put();
 		spin_unlock(&nc_heap_lock);
 		nc_reap_stats.reaped += CE_SP_PAGES;
 	}
@@ -501,8 +529,10 @@ static u64 nc_reap_frames(u32 node)
 		reaped = bitmap_weight(unheld, NC_REAP_BATCH);
 		if (reaped) {
 			spin_lock(&nc_heap_lock);
-			for_each_set_bit(i, unheld, NC_REAP_BATCH)
+			for_each_set_bit(i, unheld, NC_REAP_BATCH) {
 				ce_release_held(&nc_heap, node, batch[i]);
+				nc_held_put();
+			}
 			spin_unlock(&nc_heap_lock);
 		}
 		nc_reap_stats.visited += n;
@@ -671,6 +701,7 @@ bool nc_pool_free_block(struct nc_domain_obj *dom, u32 node, u32 frame,
 			continue;
 		}
 		ce_free_held(&nc_heap, &dom->acct, node, f, counted);
+		nc_held_get();
 		held = true;
 	}
 	return held;
@@ -690,6 +721,7 @@ bool nc_pool_free_superpage(struct nc_domain_obj *dom, u32 node, u32 index,
 	}
 	set_bit(index, nc_sp_held[node]);
 	ce_free_superpage_held(&nc_heap, &dom->acct, node, counted);
+	nc_held_get();
 	return true;
 }
 
@@ -855,6 +887,13 @@ void nc_core_exit(void)
 	nc_reap_held();
 	for (node = 0; node < CE_MAX_NODES; node++)
 		nc_pool_release(node);
+	/* A KUnit case that left a page held: the pools forgot it. */
+	spin_lock(&nc_heap_lock);
+	if (nc_held_units) {
+		nc_held_units = 1;
+		nc_held_put();
+	}
+	spin_unlock(&nc_heap_lock);
 	nc_domfile_unmount();
 }
 

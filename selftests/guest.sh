@@ -8,7 +8,7 @@
 # /bin/numaclaims_test, unloads the module, and writes one TAP document to
 # $VM_OUT (also echoed to the console):
 #
-#   1..20 (1..21 with kmemleak)
+#   1..21 (1..22 with kmemleak)
 #   ok 1 load: insmod numaclaims.ko PARAMS
 #   ok 2 load: each node's free memory fell by its pool (reserved_pages)
 #   # TAP version 13             <- numaclaims_test's own TAP, nested
@@ -20,14 +20,16 @@
 #  [ok 6 kmemleak: no leak reported in numaclaims]
 #   ok 6 unload: refused while a domain is mapped
 #   ok 7 unload: a destroyed domain's pinned page is held (held 1)
-#   ok 8 unload: rmmod numaclaims
-#   ok 9 unload: the pinned page was left to its holder, not freed under it
+#   ok 8 unload: refused while that page is held (the pipe still reads it)
+#   ok 9 unload: rmmod numaclaims once the pipe let go and the page was
+#        reaped, and no page was left held at unload
 #   ok 10..14 pool limit: refused above pool_max_percent (default 80%) of a
 #            node's free memory, with a message naming the override
 #   ok 15 debug: no debugfs page hook without debug=1
-#   ok 16 unload: every page back to Linux is zero (debug=2)
-#   ok 17 load: a chunk on the wrong node is given back once (debug=4)
-#   ok 18 unload: each node's free memory is back (tolerance 4 MiB or 1%)
+#   ok 16 unload: refused while a domain exists; allowed after destroy-all
+#   ok 17 unload: every page back to Linux is zero (debug=2)
+#   ok 18 load: a chunk on the wrong node is given back once (debug=4)
+#   ok 19 unload: each node's free memory is back (tolerance 4 MiB or 1%)
 #
 # "Free" is MemFree plus the pages on the per-CPU free lists (free, but not
 # in MemFree).  On a KASAN kernel freed slab objects wait in the KASAN
@@ -98,7 +100,7 @@ kasan=0
 dmesg | grep -q "KernelAddressSanitizer initialized" && kasan=1
 
 say "TAP version 13"
-if [ -n "$kmemleak" ]; then say "1..21"; else say "1..20"; fi
+if [ -n "$kmemleak" ]; then say "1..22"; else say "1..21"; fi
 
 if [ -n "$kmemleak" ]; then
 	# Forget what boot left behind: only leaks from now on count.
@@ -252,8 +254,9 @@ if [ -n "$kmemleak" ]; then
 fi
 
 # Unload with a domain mapped: refused.  Then with the domain destroyed but
-# one of its pages still pinned by a pipe: allowed, and the page goes back
-# to Linux only when the pipe lets go (numaclaims_test --hold).
+# one of its pages still pinned by a pipe: still refused (a held page holds
+# the module), and allowed once the pipe lets go and the reaper has taken
+# the page back (numaclaims_test --hold).
 wait_line() {	# FILE PATTERN
 	i=0
 	while ! grep -q "$2" "$1" 2>/dev/null && [ $i -lt 200 ]; do
@@ -280,17 +283,34 @@ st=1
 wait_line /tmp/hold.out '^held' && grep -q '^held 1$' /tmp/hold.out && st=0
 result $st "unload: a destroyed domain's pinned page is held ($(grep '^held' /tmp/hold.out))"
 
-# Unloading gives every page back.
-if rmmod numaclaims; then
-	result 0 "unload: rmmod numaclaims"
-else
-	result 1 "unload: rmmod numaclaims"
-fi
 st=1
-dmesg | grep -q "pages still held at unload" && st=0
+if rmmod numaclaims 2>/tmp/rmmod.err; then
+	say "# unload while a page is held: rmmod succeeded; reloading"
+	# shellcheck disable=SC2086
+	insmod "$ko" $params
+else
+	grep -q -e "in use" -e "temporarily unavailable" /tmp/rmmod.err && st=0
+	say "# unload while a page is held: $(cat /tmp/rmmod.err)"
+fi
+result $st "unload: refused while that page is held (the pipe still reads it)"
+
+# The pipe goes: the reaper takes the page back (within its back-off, at
+# most 5 s) and drops the module reference; then rmmod gives every page
+# back, none of them held.
 kill "$hold" 2>/dev/null
 wait "$hold" 2>/dev/null
-result $st "unload: the pinned page was left to its holder, not freed under it"
+st=1
+tries=0
+while [ $tries -lt 40 ]; do
+	tries=$((tries + 1))
+	if rmmod numaclaims 2>/dev/null; then
+		st=0
+		break
+	fi
+	sleep 0.5
+done
+dmesg | grep -q "pages still held at unload" && st=1
+result $st "unload: rmmod numaclaims once the pipe let go and the page was reaped (try $tries), no page held at unload"
 
 # Module parameters that a server meets at load (each load is undone; the
 # free-memory check below covers them all).
@@ -331,11 +351,26 @@ result $st "debug: no debugfs page hook without debug=1"
 # scrub=0: nothing is scrubbed in the background, unload clears it all.
 dmesg -c >/dev/null
 st=1
+busy=1
 if insmod "$ko" pool_mb=16 debug=2 scrub=0; then
 	out=$(/bin/numaclaims_test --dirty 2048)
 	say "# $out"
-	rmmod numaclaims && [ "${out%% *}" = dirty ] && st=0
+	# The domain outlives its builder: unload is refused (EBUSY, "in
+	# use") until the administrator destroys it, and the destroy leaves
+	# its pages dirty (scrub=0) for unload to clear.
+	if rmmod numaclaims 2>/tmp/rmmod.err; then
+		say "# unload with a domain left: rmmod succeeded"
+	else
+		say "# unload with a domain left: $(cat /tmp/rmmod.err)"
+		grep -q -e "in use" -e "temporarily unavailable" /tmp/rmmod.err && busy=0
+		gone=$(/bin/numaclaims_test --destroy-all)
+		say "# $gone"
+		[ "$gone" = "destroyed 1" ] || busy=1
+		rmmod numaclaims || busy=1
+	fi
+	[ "${out%% *}" = dirty ] && [ "$busy" = 0 ] && st=0
 fi
+result $busy "unload: refused while a domain exists (in use); allowed after destroying it"
 dmesg | grep "unload:.*back to Linux" | while read -r l; do say "# $l"; done
 scrubbed=$(dmesg | sed -n 's/.*unload: [0-9]* pages back to Linux, \([0-9]*\) scrubbed, 0 not zero/\1/p' |
 	   awk '{ s += $1 } END { print s + 0 }')

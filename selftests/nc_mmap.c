@@ -859,6 +859,44 @@ static void nc_held_page(struct __test_metadata *_metadata, struct nc_ctx *c,
 }
 
 /*
+ * What keeps the module loaded (rmmod refused, "in use"): a domain until it
+ * is destroyed, whether or not anything has it open, and a page held after
+ * its domain freed it, until the reaper takes it back; the reference goes
+ * exactly when HOST_INFO shows no page held.  Nothing else: a destroyed
+ * domain with no held page leaves the count as it was.
+ */
+TEST_F(mmap, domains_and_held_pages_hold_the_module)
+{
+	struct nc_ctx *c = &self->ctx;
+	long r0 = nc_module_refcnt();
+	int pin[2];
+	__u32 d, e;
+
+	if (r0 < 0)
+		SKIP(return, "no /sys/module/numaclaims/refcnt");
+	if (c->base.total_held_pages)
+		SKIP(return, "pages already held");
+	d = nc_new_dom(_metadata, c, 16);
+	e = nc_new_dom(_metadata, c, 16);
+	EXPECT_EQ(r0 + 2, nc_module_refcnt());
+	ASSERT_OK(nc_destroy(c->fd, d));
+	EXPECT_EQ(r0 + 1, nc_module_refcnt());
+	ASSERT_OK(nc_destroy(c->fd, e));
+	EXPECT_EQ(r0, nc_module_refcnt());
+	EXPECT_ERR(ESRCH, nc_destroy(c->fd, e));
+	EXPECT_EQ(r0, nc_module_refcnt());
+
+	/* One held page: one reference, whose domain is gone. */
+	nc_held_page(_metadata, c, pin);
+	ASSERT_EQ(1, nc_host(_metadata, c).total_held_pages);
+	EXPECT_EQ(r0 + 1, nc_module_refcnt());
+	close(pin[0]);
+	close(pin[1]);
+	EXPECT_EQ(0, nc_wait_held(_metadata, c, NC_REAP_WAIT_MS));
+	EXPECT_EQ(r0, nc_module_refcnt());
+}
+
+/*
  * The reaper's work follows the pages held, not the pool: with one page
  * held, every pass visits exactly one frame (debugfs "reaper"), and while
  * nothing is reaped the passes back off (the interval doubles from 50 ms);

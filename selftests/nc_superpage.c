@@ -486,6 +486,7 @@ TEST_F(superpage, pinned_superpage_held_then_zeroed)
 	__u64 sps = nc_sp_free(&c->base, n), done, i, j, *p, buf[NC_PAGE / 8];
 	struct numaclaims_host_info hi;
 	int dfd, pipefd[2];
+	long r0 = nc_module_refcnt();
 	__u32 a, b;
 
 	NC_NEED_SUPERPAGES(c, 1);
@@ -502,6 +503,9 @@ TEST_F(superpage, pinned_superpage_held_then_zeroed)
 	hi = nc_host(_metadata, c);
 	EXPECT_EQ(NC_SP_PAGES, hi.superpages[n].held_pages);
 	EXPECT_EQ(sps - 1, nc_sp_free(&hi, n));
+	/* A held superpage keeps the module loaded (MAPPING.md, "Unload"). */
+	if (r0 >= 0)
+		EXPECT_EQ(r0 + 1, nc_module_refcnt());
 	EXPECT_EQ(c->base.total_held_pages, hi.total_held_pages);
 	EXPECT_INVARIANTS();
 	b = nc_new_dom(_metadata, c, 1ULL << 30);
@@ -513,6 +517,8 @@ TEST_F(superpage, pinned_superpage_held_then_zeroed)
 	close(pipefd[0]);
 	close(pipefd[1]);
 	EXPECT_EQ(0, nc_wait_sp_held(_metadata, c, n, NC_REAP_WAIT_MS));
+	if (r0 >= 0)
+		EXPECT_EQ(r0, nc_module_refcnt());
 
 	/* Every superpage again, every page of them zero. */
 	b = nc_new_dom(_metadata, c, 1ULL << 30);

@@ -501,6 +501,24 @@ static inline int nc_decrease_unmaps(__u64 *extents, __u64 *unmaps)
 	return 0;
 }
 
+/*
+ * The module's reference count (/sys/module/numaclaims/refcnt): every open
+ * numaclaims file, every domain and, while any page is held, the held
+ * pages hold one.  -1 if it cannot be read (built in, or no sysfs).
+ */
+static inline long nc_module_refcnt(void)
+{
+	FILE *f = fopen("/sys/module/numaclaims/refcnt", "r");
+	long n = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &n) != 1)
+		n = -1;
+	fclose(f);
+	return n;
+}
+
 static inline int nc_invariants(char *buf, size_t len)
 {
 	int fd = open(NC_DEBUGFS "/invariants", O_RDONLY);

@@ -27,6 +27,7 @@
  *        numaclaims_test --hold
  *        numaclaims_test --dirty PAGES
  *        numaclaims_test --reuse PAGES
+ *        numaclaims_test --destroy-all
  *   -l       list the tests (fixture.test) and exit
  *   --harness-test  also run the harness.* tests: a test that hangs past
  *            its timeout leaving domains, claims and offlined pages, which
@@ -41,6 +42,8 @@
  *   --dirty  leave a domain of PAGES pages, all written, for unload to scrub
  *   --reuse  PAGES pages written and destroyed, then populated again by a
  *            second domain (also destroyed): prints "reused PAGES NONZERO"
+ *   --destroy-all  destroy every domain (what rmmod needs first: the module
+ *            is in use while any exists); prints "destroyed N"
  *
  * Needs root, numaclaims.ko loaded and debugfs mounted; skips (exit 4) when
  * /dev/numaclaims does not exist.
@@ -151,7 +154,8 @@ static void nc_hold_signal(int sig)
  * rmmod must be refused meanwhile.  Then destroy the domain, unmap, close
  * every numaclaims file, print "held N" (N = HOST_INFO.total_held_pages)
  * and wait to be killed, still holding the page through the pipe: rmmod
- * must now succeed and the page reach Linux only when the pipe goes.
+ * must still be refused (a held page keeps the module), and succeed once
+ * the pipe is gone and the reaper has taken the page back.
  */
 static int nc_hold(void)
 {
@@ -243,6 +247,19 @@ static int nc_dirty(const char *arg, bool reuse)
 	return 0;
 }
 
+/* --destroy-all: every domain, as `claimctl destroy --all` does. */
+static int nc_destroy_every(int argc)
+{
+	int fd = open(NC_DEV, O_RDWR), n;
+
+	if (fd < 0 || argc != 2)
+		return 1;
+	n = nc_destroy_all(NULL, fd, 0);
+	close(fd);
+	printf("destroyed %d\n", n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	bool list = argc > 1 && !strcmp(argv[1], "-l");
@@ -257,6 +274,8 @@ int main(int argc, char **argv)
 		return nc_dirty(argv[2], false);
 	if (argc > 2 && !strcmp(argv[1], "--reuse"))
 		return nc_dirty(argv[2], true);
+	if (argc > 1 && !strcmp(argv[1], "--destroy-all"))
+		return nc_destroy_every(argc);
 
 	/* Line-buffered, so TAP lines and TH_LOG lines keep their order. */
 	setvbuf(stdout, NULL, _IOLBF, 0);

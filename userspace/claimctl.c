@@ -51,6 +51,7 @@ enum cc_opt {
 	OPT_CPUNODEBIND	= 1 << 10,
 	OPT_FD		= 1 << 11,
 	OPT_SUPERPAGES	= 1 << 12,
+	OPT_ALL		= 1 << 13,
 	/*
 	 * Not an option: the arguments after the first positional one are a
 	 * command to run (claimctl run DOMID CMD ARGS...), so option parsing
@@ -68,6 +69,7 @@ struct cc_args {
 	const char *max;
 	int autodestroy;
 	int hold;
+	int all;
 	const char *node;
 	int exact;
 	const char *order;
@@ -293,6 +295,44 @@ static int cmd_create(struct cc_args *a)
 	return EXIT_SUCCESS;
 }
 
+/*
+ * destroy --all: every domain, e.g. before rmmod (which numaclaims refuses
+ * while any domain exists, as kvm.ko does while VMs exist).  A domain that
+ * another caller destroys meanwhile is not an error.
+ */
+static int cc_destroy_all(struct cc_args *a, struct claims_handle *h)
+{
+	struct numaclaims_domain_info *doms;
+	size_t nr, i, done = 0;
+	char what[64];
+	int ret, st = EXIT_SUCCESS;
+
+	ret = claims_domain_list(h, &doms, &nr);
+	if (ret) {
+		claims_close(h);
+		return cc_fail_generic("list domains", ret, -1);
+	}
+	for (i = 0; i < nr; i++) {
+		ret = claims_domain_destroy(h, doms[i].domid);
+		if (ret == -ESRCH)
+			continue;
+		if (ret) {
+			snprintf(what, sizeof(what), "destroy domain %u",
+				 doms[i].domid);
+			st = cc_fail_generic(what, ret, doms[i].domid);
+			break;
+		}
+		done++;
+		if (a->verbose)
+			printf("destroyed domain %u\n", doms[i].domid);
+	}
+	free(doms);
+	claims_close(h);
+	if (a->verbose && st == EXIT_SUCCESS)
+		printf("destroyed %zu domain%s\n", done, done == 1 ? "" : "s");
+	return st;
+}
+
 static int cmd_destroy(struct cc_args *a)
 {
 	struct claims_handle *h;
@@ -300,6 +340,17 @@ static int cmd_destroy(struct cc_args *a)
 	uint32_t domid;
 	int ret;
 
+	if (a->all != (a->argc == 0)) {
+		cc_usage_error("%s", a->all ?
+			       "'destroy --all' takes no domain id" :
+			       "'destroy' needs a domain id, or --all");
+		return EXIT_USAGE;
+	}
+	if (a->all) {
+		if (cc_open(a, &h))
+			return EXIT_FAILURE;
+		return cc_destroy_all(a, h);
+	}
 	if (cc_arg_domid(a, 0, &domid))
 		return EXIT_USAGE;
 	if (cc_open(a, &h))
@@ -1007,10 +1058,13 @@ static const struct cc_cmd cc_cmds[] = {
 	  "reaches end of file or it gets SIGINT, SIGTERM or SIGHUP, e.g.\n"
 	  "  coproc claimctl create --max 1G --autodestroy --hold\n"
 	  "  read -r domid <&\"${COPROC[0]}\"\n" },
-	{ "destroy", cmd_destroy, 0, 1, 1, "DOMID",
+	{ "destroy", cmd_destroy, OPT_ALL, 0, 1, "DOMID | --all",
 	  "destroy a domain, freeing its memory and claims",
 	  "Destroy domain DOMID: its pages are scrubbed and given back to the\n"
-	  "pools and its claims are released.\n" },
+	  "pools and its claims are released.  --all destroys every domain, as\n"
+	  "an administrator does before `rmmod numaclaims`: the module cannot be\n"
+	  "unloaded while any domain exists (rmmod fails with 'Module numaclaims\n"
+	  "is in use').\n" },
 	{ "claim", cmd_claim, OPT_JSON | OPT_PAGES, 2, 2, "DOMID SPEC [--json]",
 	  "install a claim set (replaces the domain's claims)",
 	  "Install a claim set on domain DOMID, atomically: it replaces the\n"
@@ -1217,6 +1271,7 @@ enum {
 	LOPT_CPUNODEBIND,
 	LOPT_FD,
 	LOPT_SUPERPAGES,
+	LOPT_ALL,
 };
 
 /* Options that may appear before the command and, where meaningful, after. */
@@ -1236,6 +1291,7 @@ static const struct option cc_cmd_options[] = {
 	{ "cpunodebind", required_argument, NULL, LOPT_CPUNODEBIND },
 	{ "fd", no_argument, NULL, LOPT_FD },
 	{ "superpages", no_argument, NULL, LOPT_SUPERPAGES },
+	{ "all", no_argument, NULL, LOPT_ALL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -1252,6 +1308,7 @@ static const unsigned int cc_lopt_flag[] = {
 	[LOPT_CPUNODEBIND - LOPT_HOLD]	= OPT_CPUNODEBIND,
 	[LOPT_FD - LOPT_HOLD]		= OPT_FD,
 	[LOPT_SUPERPAGES - LOPT_HOLD]	= OPT_SUPERPAGES,
+	[LOPT_ALL - LOPT_HOLD]		= OPT_ALL,
 };
 
 static int cc_opt_allowed(const struct cc_cmd *c, unsigned int opt,
@@ -1435,6 +1492,9 @@ int main(int argc, char **argv)
 			break;
 		case LOPT_SUPERPAGES:
 			a.superpages = 1;
+			break;
+		case LOPT_ALL:
+			a.all = 1;
 			break;
 		default:
 			cc_bad_option(cargv, "jpvh", cc_cmd_options);

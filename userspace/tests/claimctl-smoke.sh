@@ -253,6 +253,17 @@ run "run of a missing command is 127" 127 'ENOENT' claimctl run "$R" -- /nonexis
 run "run in a domain that does not exist" 1 'ESRCH' claimctl run 32000 -- true
 run "destroy the run domain" 0 '' claimctl destroy "$R"
 
+# The module is in use while any domain exists (rmmod refused, as for kvm
+# with VMs); destroy --all is the administrator's way out.
+claimctl create --max 8M >/tmp/all1.id
+claimctl create --max 8M >/tmp/all2.id
+claimctl populate "$(cat /tmp/all2.id)" 2M >/dev/null
+run "rmmod is refused while domains exist (in use: EWOULDBLOCK)" 1 'in use|temporarily unavailable' rmmod numaclaims
+run "destroy --all with a domain id is a usage error" 2 "'destroy --all' takes no domain id" \
+	sh -c 'claimctl destroy --all $(cat /tmp/all1.id)'
+run "destroy needs a domain id or --all" 2 "needs a domain id, or --all" claimctl destroy
+run "destroy --all destroys every domain" 0 '^destroyed 2 domains$' claimctl -v destroy --all
+run "destroy --all with none left destroys nothing" 0 '^destroyed 0 domains$' claimctl -v destroy --all
 run "no domains left" 0 '^\(no domains\)$' claimctl list
 json "every counter back at its baseline" info 0 \
 	"\"host\":\\{\"claimed_pages\":0\\},\"total\":\\{\"reserved_pages\":131072,\"free_pages\":$baseline_free,\"claimed_pages\":0,\"unclaimed_pages\":$baseline_free,\"offlined_pages\":0,\"scrub_pages\":[0-9]+,\"held_pages\":0,\"superpages\":\\{[^}]*\\}\\}\\}\$" \
