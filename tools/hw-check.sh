@@ -503,7 +503,7 @@ if ! step_done unload; then
 		loaded=0
 		record unload pass "rmmod numaclaims$(dmesg | grep 'numaclaims.*unload' | tail -n1 | sed 's/^\[[^]]*\] */: /')"
 	else
-		record unload fail "rmmod numaclaims: $(cat "$work/rmmod.err")"
+		record unload fail "rmmod numaclaims: $(cat "$work/rmmod.err") (in use: a domain left, or a page still held; claimctl list, claimctl info)"
 		skip_rest "the module could not be unloaded"
 	fi
 fi
