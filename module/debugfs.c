@@ -273,6 +273,36 @@ static const struct file_operations nc_domid_hooks_fops = {
 	.write = nc_domid_hooks_write,
 };
 
+/*
+ * "populate_hooks" (debug=1 only): write "FAIL_AT DELAY_MS" to make the
+ * next store of page FAIL_AT (1-based) of a populated extent wait
+ * DELAY_MS and fail with ENOMEM, once ("0 0" cancels).  With debug=8 the
+ * physmap stores an extent page by page (as without CONFIG_XARRAY_MULTI),
+ * so the pages before FAIL_AT are visible meanwhile: a test of the undo.
+ */
+static ssize_t nc_populate_hooks_write(struct file *file,
+				       const char __user *ubuf, size_t len,
+				       loff_t *ppos)
+{
+	unsigned int at, delay;
+	char buf[32];
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (sscanf(buf, "%u %u", &at, &delay) != 2 || delay > 10000)
+		return -EINVAL;
+	nc_physmap_test_hooks(at, delay);
+	return len;
+}
+
+static const struct file_operations nc_populate_hooks_fops = {
+	.owner = THIS_MODULE,
+	.write = nc_populate_hooks_write,
+};
+
 static struct dentry *nc_debugfs;
 
 void nc_debugfs_init(bool page_hook)
@@ -291,6 +321,8 @@ void nc_debugfs_init(bool page_hook)
 				    &nc_page_fops);
 		debugfs_create_file("domid_hooks", 0200, nc_debugfs, NULL,
 				    &nc_domid_hooks_fops);
+		debugfs_create_file("populate_hooks", 0200, nc_debugfs, NULL,
+				    &nc_populate_hooks_fops);
 	}
 }
 

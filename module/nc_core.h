@@ -89,6 +89,7 @@
 #define NC_DEBUG_PAGE_HOOK	BIT(0)	/* debugfs "page" file */
 #define NC_DEBUG_VERIFY_ZERO	BIT(1)	/* check pages handed out and freed are zero */
 #define NC_DEBUG_FAIL_RESERVE	BIT(2)	/* reserve only a node's first chunk */
+#define NC_DEBUG_PER_PAGE_PM	BIT(3)	/* physmap: one entry per page, as without CONFIG_XARRAY_MULTI */
 
 /**
  * struct nc_hold_stats - the longest heap-lock holds of the bulk paths
@@ -249,6 +250,7 @@ int nc_domain_get_locked(u32 domid, struct nc_domain_obj **out);
 void nc_domain_put_locked(struct nc_domain_obj *dom);
 int nc_domain_destroy(struct nc_domain_obj *dom);
 void nc_domain_test_hooks(u32 next_domid, unsigned int destroy_delay_ms);
+void nc_physmap_test_hooks(unsigned int fail_at, unsigned int delay_ms);
 int nc_domain_destroy_user(struct nc_domain_obj *dom, bool killable);
 void nc_domain_autodestroy(struct list_head *autodestroy);
 void nc_domain_destroy_all(void);

@@ -61,7 +61,7 @@ MODULE_PARM_DESC(pool_max_percent,
 static unsigned int debug;
 module_param(debug, uint, 0444);
 MODULE_PARM_DESC(debug,
-		 "Test hooks: 1 debugfs page file, 2 verify every page handed out or given back to Linux is zero, 4 reserve only one chunk per node (fault injection)");
+		 "Test hooks: 1 debugfs page file, 2 verify every page handed out or given back to Linux is zero, 4 reserve only one chunk per node (fault injection), 8 physmap entries per page (as without CONFIG_XARRAY_MULTI; no superpages)");
 
 /**
  * struct nc_file - one open /dev/numaclaims.

@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
@@ -32,7 +33,8 @@
 #define NC_PM_COUNTED		BIT_ULL(40)
 #define NC_PM_ORDER_SHIFT	41
 #define NC_PM_SUPER		BIT_ULL(45)
-#define NC_PM_MULTI		IS_ENABLED(CONFIG_XARRAY_MULTI)
+#define NC_PM_MULTI		(IS_ENABLED(CONFIG_XARRAY_MULTI) && \
+				 !(nc_debug & NC_DEBUG_PER_PAGE_PM))
 
 /*
  * A superpage's entry has NC_PM_SUPER, order 9 and the superpage's index
@@ -211,17 +213,43 @@ static int nc_next_gfn(struct nc_domain_obj *dom,
 }
 
 /*
+ * Test hook (debugfs "populate_hooks", debug=1): the next store of a page
+ * numbered @nc_pm_fail_at (1-based) of an extent waits @nc_pm_fail_delay_ms
+ * and fails with -ENOMEM, once, so that a test can touch and pin the pages
+ * stored before it meanwhile (with debug=8, the per-page store).
+ */
+static unsigned int nc_pm_fail_at, nc_pm_fail_delay_ms;
+
+void nc_physmap_test_hooks(unsigned int fail_at, unsigned int delay_ms)
+{
+	WRITE_ONCE(nc_pm_fail_delay_ms, delay_ms);
+	WRITE_ONCE(nc_pm_fail_at, fail_at);
+}
+
+static bool nc_pm_inject_failure(u64 i)
+{
+	unsigned int at = READ_ONCE(nc_pm_fail_at);
+
+	if (!at || i + 1 != at || cmpxchg(&nc_pm_fail_at, at, 0) != at)
+		return false;
+	msleep(READ_ONCE(nc_pm_fail_delay_ms));
+	return true;
+}
+
+/*
  * Enter an extent into the physmap: one multi-index entry (without
- * CONFIG_XARRAY_MULTI, one entry per page).  The caller holds the domain's
- * lock and found the range empty.  On -ENOMEM nothing is left stored.
+ * CONFIG_XARRAY_MULTI, or with debug=8, one entry per page).  The caller
+ * holds the domain's lock and found the range empty.  On an error,
+ * *@stored gets how many of the extent's pages entered the physmap (0 for
+ * a multi-index store: all or nothing); they are visible to faults, reads
+ * and pins, and the caller undoes them (nc_populate_undo()).
  */
 static int nc_physmap_store(struct nc_domain_obj *dom, u64 gfn, u32 node,
 			    u32 frame, unsigned int order, bool counted,
-			    bool super)
+			    bool super, u64 *stored)
 {
 	unsigned int step = NC_PM_MULTI ? order : 0;
 	u64 i, n = 1ULL << (order - step);
-	int ret;
 
 	for (i = 0; i < n; i++) {
 		u64 index = gfn + (i << step);
@@ -230,21 +258,73 @@ static int nc_physmap_store(struct nc_domain_obj *dom, u64 gfn, u32 node,
 			      pm_encode(node, frame + (u32)(i << step),
 					counted, step);
 
+		*stored = i << step;
+		if (unlikely(nc_pm_inject_failure(i)))
+			return -ENOMEM;
 		do {
 			xas_lock(&xas);
 			xas_store(&xas, entry);
 			xas_unlock(&xas);
 		} while (xas_nomem(&xas, GFP_KERNEL_ACCOUNT));
-		ret = xas_error(&xas);
-		if (ret) {
-			if (i)
-				nc_physmap_take(&dom->physmap, gfn,
-						gfn + (i << step) - 1, NULL,
-						UINT_MAX, NULL);
-			return ret;
-		}
+		if (xas_error(&xas))
+			return xas_error(&xas);
 	}
+	*stored = n << step;
 	return 0;
+}
+
+/*
+ * Undo the extent [@frame, +2^@order) of @node that populate took for @gfn
+ * and could not enter whole into the physmap, @stored of its pages (from
+ * the first) being in it: those were visible, so a fault may have mapped
+ * them, a read be copying them, a pin (vmsplice, O_DIRECT) hold them.  So,
+ * as decrease does: under the invalidate lock erase them, unmap them and
+ * wait for faults in flight (nc_entry_fault_barrier()); then free them
+ * through the held-aware path, as written (dirty).  The rest of the extent
+ * nobody saw: back clean.  The claims it redeemed stay redeemed, as in
+ * upstream Xen; the counters stay consistent.  The domain's lock is held.
+ */
+static void nc_populate_undo(struct nc_domain_obj *dom, u64 gfn, u32 node,
+			     u32 frame, unsigned int order, bool counted,
+			     bool super, u64 stored)
+{
+	struct address_space *mapping = dom->inode->i_mapping;
+	u64 i, n = 1ULL << order, t0;
+	bool busy = false, held = false;
+
+	if (stored) {
+		/* A superpage is stored in one go: all or nothing. */
+		WARN_ON_ONCE(super);
+		filemap_invalidate_lock(mapping);
+		nc_physmap_take(&dom->physmap, gfn, gfn + stored - 1, NULL,
+				UINT_MAX, NULL);
+		nc_unmap_gfns(dom, gfn, stored);
+		for (i = 0; i < stored; i++)
+			busy |= nc_entry_fault_barrier(pm_encode(node,
+						frame + (u32)i, counted, 0));
+		if (busy)
+			nc_unmap_gfns(dom, gfn, stored);
+		filemap_invalidate_unlock(mapping);
+	}
+	nc_bulk_lock(&t0);
+	if (super) {
+		ce_free_superpage(&nc_heap, &dom->acct, node, frame, counted);
+	} else if (!stored) {
+		ce_free_pages(&nc_heap, &dom->acct, node, frame, order,
+			      counted);
+	} else {
+		for (i = 0; i < stored; i++)
+			held |= nc_pool_free_block(dom, node, frame + (u32)i, 0,
+						   counted);
+		for (; i < n; i++)
+			ce_free_pages(&nc_heap, &dom->acct, node,
+				      frame + (u32)i, 0, counted);
+	}
+	nc_bulk_unlock(t0, n, "populate undo");
+	if (held)
+		nc_reap_kick();
+	if (stored)
+		nc_scrub_kick();
 }
 
 /*
@@ -352,7 +432,7 @@ int nc_populate(struct nc_domain_obj *dom, const struct nc_gfn_list *gfns,
 
 	for (; *nr_done < nr_extents; (*nr_done)++) {
 		unsigned long index;
-		u64 gfn, redeemed[3], ticket = 0;
+		u64 gfn, redeemed[3], ticket = 0, stored;
 		u32 node = 0, frame = 0;
 		bool dirty = false, aborted = false, super;
 
@@ -407,22 +487,10 @@ again:
 		} else
 			nc_scrub_extent(node, frame, order, dirty);
 		ret = nc_physmap_store(dom, gfn, node, frame, order, counted,
-				       super);
+				       super, &stored);
 		if (ret) {
-			/*
-			 * The extent cannot enter the physmap: give the pages
-			 * back (clean: no domain saw them).  The claims it
-			 * redeemed stay redeemed, as in upstream Xen; the
-			 * counters stay consistent.
-			 */
-			spin_lock(&nc_heap_lock);
-			if (super)
-				ce_free_superpage(&nc_heap, &dom->acct, node,
-						  frame, counted);
-			else
-				ce_free_pages(&nc_heap, &dom->acct, node, frame,
-					      order, counted);
-			spin_unlock(&nc_heap_lock);
+			nc_populate_undo(dom, gfn, node, frame, order, counted,
+					 super, stored);
 			return ret;
 		}
 		cond_resched();

@@ -8,7 +8,7 @@
 # /bin/numaclaims_test, unloads the module, and writes one TAP document to
 # $VM_OUT (also echoed to the console):
 #
-#   1..21 (1..22 with kmemleak)
+#   1..22 (1..23 with kmemleak)
 #   ok 1 load: insmod numaclaims.ko PARAMS
 #   ok 2 load: each node's free memory fell by its pool (reserved_pages)
 #   # TAP version 13             <- numaclaims_test's own TAP, nested
@@ -17,19 +17,22 @@
 #   ok 4 numaclaims_test: exit status 0, every planned result reported
 #   ok 5 harness: a test killed at its timeout costs one not ok (the
 #        harness.* tests: the next test's setup cleans up after it)
-#  [ok 6 kmemleak: no leak reported in numaclaims]
-#   ok 6 unload: refused while a domain is mapped
-#   ok 7 unload: a destroyed domain's pinned page is held (held 1)
-#   ok 8 unload: refused while that page is held (the pipe still reads it)
-#   ok 9 unload: rmmod numaclaims once the pipe let go and the page was
+#   ok 6 superpages: the superpage. tests with superpage_pool_mb=16
+#   ok 7 per-page physmap: the mmap. and populate. tests with debug=8
+#  [ok 8 kmemleak: no leak reported in numaclaims]
+#   ok 8 unload: refused while a domain is mapped
+#   ok 9 unload: a destroyed domain's pinned page is held (held 1)
+#   ok 10 unload: refused while that page is held (the pipe still reads it)
+#   ok 11 unload: rmmod numaclaims once the pipe let go and the page was
 #        reaped, and no page was left held at unload
-#   ok 10..14 pool limit: refused above pool_max_percent (default 80%) of a
+#   ok 12..16 pool limit: refused above pool_max_percent (default 80%) of a
 #            node's free memory, with a message naming the override
-#   ok 15 debug: no debugfs page hook without debug=1
-#   ok 16 unload: refused while a domain exists; allowed after destroy-all
-#   ok 17 unload: every page back to Linux is zero (debug=2)
-#   ok 18 load: a chunk on the wrong node is given back once (debug=4)
-#   ok 19 unload: each node's free memory is back (tolerance 4 MiB or 1%)
+#   ok 17 debug: no debugfs page hook without debug=1
+#   ok 18 unload: refused while a domain exists; allowed after destroying it
+#   ok 19 unload: every page back to Linux is zero (debug=2)
+#   ok 20 scrub: the node scrubbers clear every freed page (scrub=1)
+#   ok 21 load: a chunk on the wrong node is given back once (debug=4)
+#   ok 22 unload: each node's free memory is back (tolerance 4 MiB or 1%)
 #
 # "Free" is MemFree plus the pages on the per-CPU free lists (free, but not
 # in MemFree).  On a KASAN kernel freed slab objects wait in the KASAN
@@ -100,7 +103,7 @@ kasan=0
 dmesg | grep -q "KernelAddressSanitizer initialized" && kasan=1
 
 say "TAP version 13"
-if [ -n "$kmemleak" ]; then say "1..22"; else say "1..21"; fi
+if [ -n "$kmemleak" ]; then say "1..23"; else say "1..22"; fi
 
 if [ -n "$kmemleak" ]; then
 	# Forget what boot left behind: only leaks from now on count.
@@ -225,6 +228,29 @@ if rmmod numaclaims && insmod "$ko" $params $sp_params; then
 	insmod "$ko" $params
 fi
 result $st "superpages: numaclaims_test superpage. with $sp_params: ${sp_ok:-0} ok, ${sp_skip:-0} skipped, ${sp_nok:-?} not ok"
+
+# The physmap as on a kernel without CONFIG_XARRAY_MULTI (Debian's select
+# it): debug=8 stores every extent page by page.  The mapping and populate
+# tests again, among them populate's undo with the pages before the failed
+# store mapped and pinned (mmap.populate_undo_unmaps_and_holds).
+pp_debug=$(echo "$params" | sed -n 's/.*debug=\([0-9]*\).*/\1/p')
+pp_params="$(echo "$params" | sed 's/debug=[0-9]*//') debug=$(( ${pp_debug:-0} | 9 ))"
+st=1
+# shellcheck disable=SC2086
+if rmmod numaclaims && insmod "$ko" $pp_params; then
+	/bin/numaclaims_test mmap. populate. >/tmp/pp.out 2>&1
+	pp_rc=$?
+	sed 's/^/# per-page: /' /tmp/pp.out | while IFS= read -r l; do say "$l"; done
+	pp_ok=$(grep -c -E '^ok [0-9]+ ' /tmp/pp.out)
+	pp_nok=$(grep -c -E '^not ok [0-9]+' /tmp/pp.out)
+	[ "$pp_rc" = 0 ] && [ "$pp_nok" = 0 ] && [ "$pp_ok" -ge 20 ] &&
+		grep -q -E '^ok [0-9]+ mmap\.populate_undo_unmaps_and_holds$' /tmp/pp.out &&
+		st=0
+	rmmod numaclaims
+	# shellcheck disable=SC2086
+	insmod "$ko" $params
+fi
+result $st "per-page physmap (debug=8, as without XARRAY_MULTI): numaclaims_test mmap. populate.: ${pp_ok:-0} ok, ${pp_nok:-?} not ok"
 
 # kmemleak, before rmmod so that the module's frames resolve to symbols.
 if [ -n "$kmemleak" ]; then

@@ -896,6 +896,111 @@ TEST_F(mmap, domains_and_held_pages_hold_the_module)
 	EXPECT_EQ(r0, nc_module_refcnt());
 }
 
+/* The module's debug= bits, or -1. */
+static long nc_debug_param(void)
+{
+	FILE *f = fopen("/sys/module/numaclaims/parameters/debug", "r");
+	long n = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &n) != 1)
+		n = -1;
+	fclose(f);
+	return n;
+}
+
+/* debugfs populate_hooks (debug=1): fail the next store of page @at. */
+static int nc_populate_hooks(unsigned int at, unsigned int delay_ms)
+{
+	int fd = open(NC_DEBUGFS "/populate_hooks", O_WRONLY), n, ret;
+	char buf[32];
+
+	if (fd < 0)
+		return -errno;
+	n = snprintf(buf, sizeof(buf), "%u %u", at, delay_ms);
+	ret = write(fd, buf, n) == n ? 0 : -errno;
+	close(fd);
+	return ret;
+}
+
+/*
+ * Populate's undo when an extent cannot enter the physmap whole.  With
+ * debug=8 the physmap stores an extent page by page, as on a kernel without
+ * CONFIG_XARRAY_MULTI, and the hook fails the store of page 9 of 16 after a
+ * wait: pages 1-8 are visible meanwhile, and this process maps, writes and
+ * pins (vmsplice) them while a child's populate waits.  After its ENOMEM
+ * (0 extents done) every gfn raises SIGBUS (the undo unmapped them), the
+ * domain has no page, and the pinned page is held: not freed under the
+ * pipe, not cleared while the pipe reads it.  Once the pipe goes the reaper
+ * takes it back and the teardown finds every counter at its baseline.
+ * Without debug=8 a store is one multi-index entry, all or nothing: the
+ * same failure at page 1 leaves nothing visible, and everything back.
+ */
+TEST_F(mmap, populate_undo_unmaps_and_holds)
+{
+	struct nc_ctx *c = &self->ctx;
+	long dbg = nc_debug_param();
+	bool per_page = dbg > 0 && (dbg & 8);
+	unsigned int at = per_page ? 9 : 1, i;
+	__u64 g = 0, done, *p, v, buf[NC_PAGE / 8];
+	struct numaclaims_domain_info di;
+	int dfd, pin[2], status, t;
+	pid_t pid;
+	__u32 d;
+
+	if (nc_populate_hooks(0, 0))
+		SKIP(return, "no debugfs %s/populate_hooks (debug=1)",
+		     NC_DEBUGFS);
+	if (c->base.total_held_pages)
+		SKIP(return, "pages already held");
+	d = nc_new_dom(_metadata, c, 64);
+	p = nc_open_map(_metadata, c, d, 0, 16, &dfd);
+	ASSERT_OK(nc_populate_hooks(at, per_page ? 4000 : 0));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int ret = nc_populate(c->fd, d, &g, 1, 4, 0, &done);
+
+		_exit(ret == -ENOMEM && done == 0 ? 0 : 1);
+	}
+	if (per_page) {
+		/* Pages 1-8 appear: write each, pin the first. */
+		for (t = 0; t < 3000 && nc_bus_on_read(p); t += 5)
+			usleep(5000);
+		ASSERT_EQ(0, nc_bus_on_read(p)) TH_LOG("gfn 0 never appeared");
+		for (i = 0; i < at - 1; i++) {
+			v = 0x5eed0000ULL + i;
+			EXPECT_EQ(0, nc_access(p + i * NC_PAGE / 8, true, &v))
+				TH_LOG("gfn %u: SIGBUS before the store failed", i);
+		}
+		nc_vmsplice_pin(_metadata, p, pin);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("populate did not fail with ENOMEM, 0 extents done");
+	for (i = 0; i < 16; i++)
+		EXPECT_EQ(1, nc_bus_on_read(p + i * NC_PAGE / 8))
+			TH_LOG("gfn %u still mapped after the undo", i);
+	ASSERT_OK(nc_dom_info(c->fd, d, &di));
+	EXPECT_EQ(0, di.tot_pages);
+	EXPECT_INVARIANTS();
+	if (per_page) {
+		EXPECT_EQ(1, nc_host(_metadata, c).total_held_pages)
+			TH_LOG("the pinned page was not held");
+		ASSERT_EQ((ssize_t)NC_PAGE, read(pin[0], buf, NC_PAGE));
+		EXPECT_EQ(0x5eed0000ULL, buf[0])
+			TH_LOG("the pinned page changed under its pipe");
+		close(pin[0]);
+		close(pin[1]);
+		EXPECT_EQ(0, nc_wait_held(_metadata, c, NC_REAP_WAIT_MS));
+	}
+	EXPECT_EQ(c->base.total_held_pages,
+		  nc_host(_metadata, c).total_held_pages);
+	nc_close_map(p, 16, dfd);
+	ASSERT_OK(nc_destroy(c->fd, d));
+}
+
 /*
  * The reaper's work follows the pages held, not the pool: with one page
  * held, every pass visits exactly one frame (debugfs "reaper"), and while
