@@ -281,8 +281,10 @@ static int nc_physmap_store(struct nc_domain_obj *dom, u64 gfn, u32 node,
  * as decrease does: under the invalidate lock erase them, unmap them and
  * wait for faults in flight (nc_entry_fault_barrier()); then free them
  * through the held-aware path, as written (dirty).  The rest of the extent
- * nobody saw: back clean.  The claims it redeemed stay redeemed, as in
- * upstream Xen; the counters stay consistent.  The domain's lock is held.
+ * nobody saw, but the engine lists it to scrub as every free (a redundant
+ * clear of clean pages, on an error path).  The claims it redeemed stay
+ * redeemed, as in upstream Xen; the counters stay consistent.  The
+ * domain's lock is held.
  */
 static void nc_populate_undo(struct nc_domain_obj *dom, u64 gfn, u32 node,
 			     u32 frame, unsigned int order, bool counted,
@@ -323,8 +325,11 @@ static void nc_populate_undo(struct nc_domain_obj *dom, u64 gfn, u32 node,
 	nc_bulk_unlock(t0, n, "populate undo");
 	if (held)
 		nc_reap_kick();
-	if (stored)
-		nc_scrub_kick();
+	/*
+	 * The engine lists every freed page to scrub: wake the scrubbers (the
+	 * old undo did not, and its pages waited for the next free's kick).
+	 */
+	nc_scrub_kick();
 }
 
 /*

@@ -971,17 +971,21 @@ TEST_F(mmap, populate_undo_unmaps_and_holds)
 		ASSERT_EQ(0, nc_bus_on_read(p)) TH_LOG("gfn 0 never appeared");
 		for (i = 0; i < at - 1; i++) {
 			v = 0x5eed0000ULL + i;
-			EXPECT_EQ(0, nc_access(p + i * NC_PAGE / 8, true, &v))
-				TH_LOG("gfn %u: SIGBUS before the store failed", i);
+			EXPECT_EQ(0, nc_access(p + i * NC_PAGE / 8, true, &v)) {
+				TH_LOG("gfn %u: SIGBUS before the store failed",
+				       i);
+			}
 		}
 		nc_vmsplice_pin(_metadata, p, pin);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		TH_LOG("populate did not fail with ENOMEM, 0 extents done");
-	for (i = 0; i < 16; i++)
-		EXPECT_EQ(1, nc_bus_on_read(p + i * NC_PAGE / 8))
+	for (i = 0; i < 16; i++) {
+		EXPECT_EQ(1, nc_bus_on_read(p + i * NC_PAGE / 8)) {
 			TH_LOG("gfn %u still mapped after the undo", i);
+		}
+	}
 	ASSERT_OK(nc_dom_info(c->fd, d, &di));
 	EXPECT_EQ(0, di.tot_pages);
 	EXPECT_INVARIANTS();
