@@ -32,6 +32,31 @@
 #   make bench-scrub    only the scrubbing benchmarks (bench/scrub-run.sh)
 #   make help           this list
 #
+# Developers' targets, the fast ones first (each suite of `make check` is one):
+#
+#   make unit           engine-test, claimctl-test and tools-test: no VM, about 2 min
+#   make engine-test    the accounting engine's userspace tests (gcc and clang, ASan/UBSan)
+#   make claimctl-test  libclaims, claimctl and the planner, and `make install`, on the host
+#   make tools-test     the TAP counter, the splat check, deps.sh, Kbuild, this help
+#   make module-vm      numaclaims.ko for the VMs' Debian 6.1 kernel (make module-612: 6.12)
+#   make selftests-2    kselftests in a 2-node VM (selftests-4: 4 nodes)
+#   make claimctl-smoke claimctl against the module in a 2-node VM
+#   make scrub-isolcpus the node scrubbers keep off isolated CPUs
+#   make membench-smoke membench on a domain in a 2-node VM
+#   make selftests-libmk the kselftests built by the kernel's lib.mk, in and out of tree
+#   make kunitconfig-test kunit/numaclaims.kunitconfig against the kernel's Kconfig
+#   make vm-harness-test tools/vm.sh reports a panicking and a hung guest
+#   make kunit-kernel   build (once, cached) the 6.1 debug/KUnit kernel (kunit-kernel-612)
+#   make kunit-2        KUnit in a 2-node VM (kunit-4: 4 nodes)
+#   make kunit-module-612 numaclaims_kunit.ko for the 6.12 debug kernel
+#   make selftests-debug the kselftests on the debug kernel (KASAN, lockdep, kmemleak)
+#   make trixie-root-73 the cached Debian 13 root that builds for 7.3
+#   make stress-short   the reliability run in about 4 minutes (in check)
+#   make summary        count build/results/*.tap again
+#   make clean          remove build/
+#   make uninstall-module, dkms-source, dkms-uninstall: the undo of install-module,
+#                       the DKMS source tree alone, dkms remove
+#
 # Server targets (module, userspace, install) install only build
 # dependencies; the VM targets install the VM stack (tools/deps.sh).
 
@@ -54,7 +79,7 @@ KUNIT_BZIMAGE = $(shell $(TOP)/tools/kunit-kernel.sh --print-bzimage)
 	selftests selftests-2 selftests-4 selftests-libmk kunitconfig-test realvm membench-smoke kunit-kernel kunit kunit-module \
 	kunit-2 kunit-4 selftests-debug summary install clean help bench bench-scrub stress stress-short \
 	module-612 selftests-612 kunit-kernel-612 kunit-module-612 kunit-612 \
-	trixie-root-73 module-73 selftests-73 selftests-73-4 realvm-73
+	trixie-root-73 module-73 selftests-73 selftests-73-4 realvm-73 vm-harness-test
 
 all: module userspace
 
@@ -176,6 +201,7 @@ tools-test:
 	$(TOP)/tools/deps-test.sh > $(RESULTS)/deps.tap
 	$(TOP)/tools/splat-check.sh --selftest > $(RESULTS)/splat.tap
 	$(TOP)/tools/kbuild-test.sh > $(RESULTS)/kbuild.tap
+	$(TOP)/tools/make-help-test.sh > $(RESULTS)/make-help.tap
 
 # tools/vm.sh itself: a panicking and a hung guest are reported by name
 # with the panic's first lines (stderr, TAP, tap-count), and live text

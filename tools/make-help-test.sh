@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# tools/make-help-test.sh - `make help` names every target of the Makefile's
+# .PHONY lists (a target nobody can find is a target nobody runs), and
+# every target it names exists.  TAP on stdout.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+help=$(make -s -C "$top" --no-print-directory help)
+# The .PHONY lists, with their continuation lines.
+phony=$(awk '/^\.PHONY:/ { on = 1; sub(/^\.PHONY:/, "") }
+	     on { c = /\\$/; sub(/\\$/, ""); print; on = c }' "$top/Makefile" |
+	tr ' \t' '\n\n' | sed '/^$/d' | sort -u)
+n=0 failed=0
+t() {	# NAME CMD...
+	n=$((n + 1))
+	if "${@:2}"; then echo "ok $n $1"; else echo "not ok $n $1"; failed=$((failed + 1)); fi
+}
+named() {	# TARGET: a word of the help text (make T, "T:" lists, "(T:", ", T")
+	grep -q -E "(^|[ (,])$1([ ,:)]|$)" <<<"$help"
+}
+# Internal ones: all (the default goal), deps (deps-%).
+for target in $phony; do
+	case "$target" in all|deps) continue ;; esac
+	t "make help names '$target'" named "$target"
+done
+# Every "make T" of the help is a rule of the Makefile.
+for target in $(grep -o -E 'make [a-z0-9-]+' <<<"$help" | awk '{ print $2 }' | sort -u); do
+	t "'make $target' (named by make help) is a target" \
+		grep -q -E "^([a-z0-9 %-]* )?$target( [a-z0-9 %-]*)?:" "$top/Makefile"
+done
+echo "1..$n"
+exit $((failed > 0))
