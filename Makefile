@@ -34,7 +34,7 @@
 #
 # Developers' targets, the fast ones first (each suite of `make check` is one):
 #
-#   make unit           engine-test, claimctl-test and tools-test: no VM, about 2 min
+#   make unit           engine-test, claimctl-test and tools-test: no VM
 #   make engine-test    the accounting engine's userspace tests (gcc and clang, ASan/UBSan)
 #   make claimctl-test  libclaims, claimctl and the planner, and `make install`, on the host
 #   make tools-test     the TAP counter, the splat check, deps.sh, Kbuild, this help
