@@ -15,6 +15,8 @@
 #define CE_FRAME_OFFLINE	0xc0	/* taken out of service */
 #define CE_FRAME_DIRTY		0x20	/* free head or offline frame: not known zero */
 #define CE_FRAME_SCRUB		0x10	/* head of the block being scrubbed */
+/* Offline for good (hardware poison): on no list, never onlined. */
+#define CE_FRAME_RETIRED	(CE_FRAME_OFFLINE | CE_FRAME_SCRUB)
 #define CE_FRAME_KIND(s)	((s) & 0xc0)
 #define CE_FRAME_ORDER(s)	((s) & 0x0f)
 
@@ -260,6 +262,7 @@ void ce_pool_destroy(struct ce_heap *h, u32 node)
 	n->offlined_pages = 0;
 	n->offline_pending = 0;
 	n->held_pages = 0;
+	n->retired_pages = 0;
 }
 
 /* ---------------------------------------------------------------------------
@@ -836,6 +839,69 @@ static int alloc_prechecks(struct ce_heap *h, struct ce_domain *d,
 	return 0;
 }
 
+/*
+ * @node's available memory went down: recall the claims that no longer fit,
+ * node claims there, then host-wide ones, from the newest domains first.
+ */
+static void recall_claims(struct ce_heap *h, u32 node)
+{
+	struct ce_node *n = &h->node[node];
+	struct ce_domain *d;
+
+	for (d = h->domains; d && n->outstanding_claims > n->avail_pages;
+	     d = d->next) {
+		u64 take = min(d->claims[node],
+			       n->outstanding_claims - n->avail_pages);
+
+		if (take) {
+			drop_node_claim(h, d, node, take);
+			ce_trace_recall(d->domid, node, take);
+		}
+	}
+	for (d = h->domains; d && h->outstanding_claims > h->total_avail_pages;
+	     d = d->next) {
+		u64 take = min(host_wide_claim(d),
+			       h->outstanding_claims - h->total_avail_pages);
+
+		drop_host_wide_claim(h, d, take);
+		if (take)
+			ce_trace_recall(d->domid, -1, take);
+	}
+}
+
+/*
+ * The block [@f, @f + 2^@order) of @node, just taken off the free lists:
+ * if h->frame_bad() says any frame of it is bad, retire those (offline for
+ * good, counted in retired_pages) and put the others back one by one with
+ * the block's kind (they merge again); available memory goes down by the
+ * frames retired and the claims that no longer fit are recalled, as an
+ * offline does.  Returns whether any frame was bad.  O(2^order).
+ */
+static bool pool_retire_bad(struct ce_heap *h, u32 node, u32 f,
+			    unsigned int order, bool dirty)
+{
+	struct ce_node *n = &h->node[node];
+	struct ce_pool *p = &n->pool;
+	u32 i, nr = 1U << order, bad = 0;
+
+	for (i = 0; i < nr; i++)
+		bad += h->frame_bad(node, f + i);
+	if (!bad)
+		return false;
+	for (i = 0; i < nr; i++) {
+		if (h->frame_bad(node, f + i))
+			p->state[f + i] = CE_FRAME_RETIRED;
+		else
+			pool_free_block(p, f + i, 0, dirty);
+	}
+	n->avail_pages -= bad;
+	h->total_avail_pages -= bad;
+	n->offlined_pages += bad;
+	n->retired_pages += bad;
+	recall_claims(h, node);
+	return true;
+}
+
 int ce_alloc_extent(struct ce_heap *h, struct ce_domain *d,
 		    unsigned int order, int req_node, u32 memflags,
 		    u32 *node_out, u32 *frame_out, bool *dirty_out)
@@ -851,6 +917,7 @@ int ce_alloc_extent(struct ce_heap *h, struct ce_domain *d,
 	if (order > CE_MAX_ORDER)
 		return -EINVAL;
 	pages = 1ULL << order;
+again:
 	ret = alloc_prechecks(h, d, counted, &req_node, pages);
 	if (ret)
 		return ret;
@@ -875,6 +942,13 @@ int ce_alloc_extent(struct ce_heap *h, struct ce_domain *d,
 		*node_out = node;
 		return -EAGAIN;
 	}
+	/*
+	 * A bad frame in it: retired, the rest back on the lists, claims
+	 * that no longer fit recalled; decide again (each pass retires at
+	 * least one frame, so this ends).
+	 */
+	if (h->frame_bad && pool_retire_bad(h, node, frame, order, dirty))
+		goto again;
 	h->node[node].avail_pages -= pages;
 	h->total_avail_pages -= pages;
 	if (d) {
@@ -1042,7 +1116,8 @@ void ce_free_held(struct ce_heap *h, struct ce_domain *d, u32 node,
 	domain_drop_pages(d, node, 1, counted);
 }
 
-void ce_release_held(struct ce_heap *h, u32 node, u32 frame)
+/* Take @frame off @node's held list. */
+static void held_unlink(struct ce_heap *h, u32 node, u32 frame)
 {
 	struct ce_pool *p = &h->node[node].pool;
 	u32 next = p->next[frame], prev = p->prev[frame];
@@ -1055,6 +1130,19 @@ void ce_release_held(struct ce_heap *h, u32 node, u32 frame)
 		p->prev[next] = prev;
 	h->node[node].held_pages--;
 	h->total_held_pages--;
+}
+
+void ce_retire_held(struct ce_heap *h, u32 node, u32 frame)
+{
+	held_unlink(h, node, frame);
+	h->node[node].pool.state[frame] = CE_FRAME_RETIRED;
+	h->node[node].offlined_pages++;
+	h->node[node].retired_pages++;
+}
+
+void ce_release_held(struct ce_heap *h, u32 node, u32 frame)
+{
+	held_unlink(h, node, frame);
 	/* The caller scrubbed it. */
 	pool_free_block(&h->node[node].pool, frame, 0, false);
 	h->node[node].avail_pages++;
@@ -1080,7 +1168,6 @@ void ce_release_held(struct ce_heap *h, u32 node, u32 frame)
 int ce_offline_commit(struct ce_heap *h, u32 node, u64 pages)
 {
 	struct ce_node *n;
-	struct ce_domain *d;
 
 	if (node >= CE_MAX_NODES || !h->node[node].has_pool)
 		return -ENOENT;
@@ -1093,26 +1180,7 @@ int ce_offline_commit(struct ce_heap *h, u32 node, u64 pages)
 	n->offlined_pages += pages;
 	n->offline_pending += pages;
 	h->total_avail_pages -= pages;
-
-	for (d = h->domains; d && n->outstanding_claims > n->avail_pages;
-	     d = d->next) {
-		u64 take = min(d->claims[node],
-			       n->outstanding_claims - n->avail_pages);
-
-		if (take) {
-			drop_node_claim(h, d, node, take);
-			ce_trace_recall(d->domid, node, take);
-		}
-	}
-	for (d = h->domains; d && h->outstanding_claims > h->total_avail_pages;
-	     d = d->next) {
-		u64 take = min(host_wide_claim(d),
-			       h->outstanding_claims - h->total_avail_pages);
-
-		drop_host_wide_claim(h, d, take);
-		if (take)
-			ce_trace_recall(d->domid, -1, take);
-	}
+	recall_claims(h, node);
 	return 0;
 }
 
@@ -1164,7 +1232,7 @@ int ce_online_pages(struct ce_heap *h, u32 node, u64 pages)
 		return -ENOENT;
 	node = ce_array_index_nospec(node, CE_MAX_NODES);
 	n = &h->node[node];
-	if (pages > n->offlined_pages - n->offline_pending)
+	if (pages > n->offlined_pages - n->offline_pending - n->retired_pages)
 		return -EINVAL;
 	for (i = 0; i < pages; i++) {
 		u32 f = n->pool.offline_head;
@@ -1435,8 +1503,9 @@ int ce_check_invariants(const struct ce_heap *h, const char **why)
 			  n->pool.prev[n->pool.held_head] == CE_NO_FRAME &&
 			  n->pool.state[n->pool.held_head] == CE_FRAME_USED),
 			 "the held list's head is not a held frame");
-		CE_CHECK(n->offline_pending <= n->offlined_pages,
-			 "offline_pending[n] > node_offlined_pages[n]");
+		CE_CHECK(n->offline_pending + n->retired_pages <=
+			 n->offlined_pages,
+			 "offline_pending[n] + retired_pages[n] > node_offlined_pages[n]");
 		CE_CHECK(n->has_pool || !n->reserved_pages,
 			 "a node without pool has reserved pages");
 		CE_CHECK(!!(h->nodes_with_pool & BIT_ULL(node)) == n->has_pool,

@@ -84,6 +84,9 @@ struct ce_pool {
  * @held_pages:         pages freed by their domain while someone else still
  *                      held them (mapped, pinned): in no physmap, not free,
  *                      waiting for ce_release_held().
+ * @retired_pages:      of @offlined_pages, frames retired for good because
+ *                      the heap's @frame_bad said so (hardware poison): on
+ *                      no list, never onlined again.
  * @pool:               the buddy allocator.
  * @sp_reserved:        superpages taken from Linux (docs/MAPPING.md,
  *                      "Superpages"); counts in this group are superpages,
@@ -102,6 +105,7 @@ struct ce_node {
 	u64 offlined_pages;
 	u64 offline_pending;
 	u64 held_pages;
+	u64 retired_pages;
 	struct ce_pool pool;
 	u64 sp_reserved;
 	u64 sp_avail;
@@ -129,6 +133,11 @@ struct ce_domain;
  *                      dirty buddy into a dirty block, true keeps them apart
  *                      until both are of one kind (docs/PERFORMANCE.md
  *                      compares the two).
+ * @frame_bad:          NULL, or says whether a pool frame must never be
+ *                      handed out again (the module: PageHWPoison()).  Every
+ *                      block an allocation takes is checked, O(pages), and
+ *                      its bad frames retired (node retired_pages) before
+ *                      it is accounted to anyone.
  */
 struct ce_heap {
 	u32 nr_nodes;
@@ -140,6 +149,7 @@ struct ce_heap {
 	struct ce_domain *domains;
 	u32 nr_domains;
 	bool merge_like_only;
+	bool (*frame_bad)(u32 node, u32 frame);
 };
 
 /**
@@ -267,6 +277,13 @@ void ce_free_superpage(struct ce_heap *h, struct ce_domain *d, u32 node,
 void ce_free_held(struct ce_heap *h, struct ce_domain *d, u32 node,
 		  u32 frame, bool counted);
 void ce_release_held(struct ce_heap *h, u32 node, u32 frame);
+/*
+ * ce_retire_held() - a held frame that must never be used again (poisoned:
+ * its holder may never let go): off the held list into retired_pages, as
+ * offlined memory that cannot be onlined.  avail_pages is unchanged (a held
+ * page is not available), so no claim is recalled.
+ */
+void ce_retire_held(struct ce_heap *h, u32 node, u32 frame);
 /*
  * ce_held_next() - iterate a node's held frames, newest first, in
  * O(held_pages) (the reaper's walk, never a scan of the pool).  Returns the

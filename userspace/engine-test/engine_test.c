@@ -1377,6 +1377,101 @@ TEST_F(heap, offline_and_online)
 	/* The teardown onlines everything and expects merged buddies. */
 }
 
+/* Frames a test marks bad (hardware poison); the heap's frame_bad reads them. */
+static u8 *bad_frames[CE_MAX_NODES];
+
+static bool test_frame_bad(u32 node, u32 frame)
+{
+	return bad_frames[node] && bad_frames[node][frame];
+}
+
+/* Is any page of an extent recorded by @t a bad frame? */
+static bool ext_has_bad(const struct tl *t)
+{
+	size_t e;
+	u32 i;
+
+	for (e = 0; e < t->nr_ext; e++)
+		for (i = 0; !t->ext[e].sp && i < (1U << t->ext[e].order); i++)
+			if (test_frame_bad(t->ext[e].node, t->ext[e].frame + i))
+				return true;
+	return false;
+}
+
+/*
+ * Hardware-poisoned frames (the module's PageHWPoison(), through
+ * h->frame_bad) are retired when an allocation takes a block with them:
+ * never handed out, counted offlined for good (retired_pages), never
+ * onlined, the rest of the block back on the lists; the available memory
+ * goes down and the claims that no longer fit are recalled, as an offline
+ * does.  A held page that is poisoned is retired off the held list.
+ */
+TEST_F(heap, bad_frames_retired_never_handed_out)
+{
+	struct ce_domain *d = tl_dom(T, BIG);
+	const u32 n = P(0);
+	const u64 a0 = AV(n);
+	u32 f, bad[2] = { CE_NO_FRAME, CE_NO_FRAME }, k = 0;
+	size_t idx, held;
+
+	bad_frames[n] = calloc(T->nr_frames[n], 1);
+	ASSERT_NE(NULL, bad_frames[n]);
+	/* Two pool frames far apart: the first one and one 100 later. */
+	for (f = 0; f < T->nr_frames[n] && k < 2; f++)
+		if (T->chunk_of[n][f] && (!k || f > bad[0] + 100))
+			bad[k++] = f;
+	ASSERT_EQ(2, k);
+	bad_frames[n][bad[0]] = bad_frames[n][bad[1]] = 1;
+	H->frame_bad = test_frame_bad;
+
+	/* A claim of all the node's memory: 2 pages of it cannot be met. */
+	OK(INSTALL(d, { a0, n }));
+	ASSERT_EQ(a0 - 2, fill_node(T, d, n));
+	CHECK();
+	ASSERT_FALSE(ext_has_bad(T));
+	ASSERT_EQ(0, AV(n));
+	ASSERT_EQ(2, H->node[n].retired_pages);
+	ASSERT_EQ(2, H->node[n].offlined_pages);
+	ASSERT_EQ(0, d->claims[n]) TH_LOG("the claim was not recalled");
+	ASSERT_EQ(0, H->outstanding_claims);
+	/* Retired frames are not onlined. */
+	FAILS_CLEANLY(EINVAL, ce_online_pages(H, n, 1));
+
+	/* Everything back, then all of it again: never the bad frames. */
+	tl_free_dom(T, d, n, U64MAX);
+	CHECK();
+	ASSERT_EQ(a0 - 2, AV(n));
+	ASSERT_EQ(a0 - 2, fill_node(T, d, n));
+	ASSERT_FALSE(ext_has_bad(T));
+	ASSERT_EQ(2, H->node[n].retired_pages);
+	tl_free_dom(T, d, n, U64MAX);
+
+	/* A page poisoned while a domain has it, then held: retired. */
+	OK(tl_alloc(T, d, 0, n, EXACT, NULL));
+	idx = tl_find_ext(T, d, n);
+	ASSERT_NE((size_t)-1, idx);
+	f = T->ext[idx].frame;
+	held = tl_hold_page(T, idx, 0);
+	CHECK();
+	ASSERT_EQ(1, H->node[n].held_pages);
+	bad_frames[n][f] = 1;
+	tl_retire_held(T, held);
+	CHECK();
+	ASSERT_EQ(0, H->node[n].held_pages);
+	ASSERT_EQ(3, H->node[n].retired_pages);
+	ASSERT_EQ(3, H->node[n].offlined_pages);
+	ASSERT_EQ(a0 - 3, AV(n));
+	ASSERT_EQ(a0 - 3, fill_node(T, d, n));
+	ASSERT_FALSE(ext_has_bad(T));
+	tl_free_dom(T, d, n, U64MAX);
+	CHECK();
+
+	H->frame_bad = NULL;
+	free(bad_frames[n]);
+	bad_frames[n] = NULL;
+	/* The teardown expects the retired pages offline, for good. */
+}
+
 /*
  * Offline in two steps (the module's bounded heap-lock holds): the commit
  * takes the pages out of the accounting at once, atomically, recalling

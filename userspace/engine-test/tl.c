@@ -441,6 +441,16 @@ void tl_release_held(struct tl *t, size_t idx)
 	t->ext[idx] = t->ext[--t->nr_ext];
 }
 
+void tl_retire_held(struct tl *t, size_t idx)
+{
+	struct tl_ext e = t->ext[idx];
+
+	ce_retire_held(&t->h, e.node, e.frame);
+	t->held_pages[e.node]--;
+	/* in_use stays set: a retired frame is never handed out again. */
+	t->ext[idx] = t->ext[--t->nr_ext];
+}
+
 void tl_free_page(struct tl *t, size_t idx, u32 offset)
 {
 	struct tl_ext e = t->ext[idx];
@@ -829,6 +839,7 @@ const char *tl_snap_diff(struct tl *t, const struct tl_snap *s)
 const char *tl_finish(struct tl *t)
 {
 	const char *msg;
+	u64 retired;
 	u32 n;
 	unsigned int o;
 	int i;
@@ -855,7 +866,9 @@ const char *tl_finish(struct tl *t)
 			return msg;
 	}
 	for (n = 0; n < CE_MAX_NODES; n++) {
-		u64 off = t->h.node[n].offlined_pages;
+		/* Retired frames (h.frame_bad) stay offline for good. */
+		u64 off = t->h.node[n].offlined_pages -
+			  t->h.node[n].retired_pages;
 		int rc;
 
 		if (!t->h.node[n].has_pool || !off)
@@ -877,11 +890,14 @@ const char *tl_finish(struct tl *t)
 	if (t->h.outstanding_claims)
 		return fail(t, "outstanding_claims " FMT64 " after teardown",
 			    t->h.outstanding_claims);
-	if (t->h.total_avail_pages != t->base.total)
-		return fail(t, "total_avail " FMT64 " != baseline " FMT64,
-			    t->h.total_avail_pages, t->base.total);
+	for (n = 0, retired = 0; n < CE_MAX_NODES; n++)
+		retired += t->h.node[n].retired_pages;
+	if (t->h.total_avail_pages != t->base.total - retired)
+		return fail(t, "total_avail " FMT64 " != baseline " FMT64 " - retired " FMT64,
+			    t->h.total_avail_pages, t->base.total, retired);
 	for (n = 0; n < CE_MAX_NODES; n++) {
 		const struct ce_node *nd = &t->h.node[n];
+		u64 r = nd->retired_pages;
 
 		if (!nd->has_pool)
 			continue;
@@ -889,12 +905,13 @@ const char *tl_finish(struct tl *t)
 			return fail(t, "node %u: free superpages " FMT64 " (baseline " FMT64 "), superpage claims " FMT64,
 				    n, nd->sp_avail, t->base.sp_reserved[n],
 				    nd->sp_claims);
-		if (nd->avail_pages != t->base.reserved[n] ||
-		    nd->outstanding_claims || nd->offlined_pages)
-			return fail(t, "node %u: avail " FMT64 " (baseline " FMT64 "), outstanding " FMT64 ", offlined " FMT64,
-				    n, nd->avail_pages, t->base.reserved[n],
+		if (nd->avail_pages != t->base.reserved[n] - r ||
+		    nd->outstanding_claims || nd->offlined_pages != r)
+			return fail(t, "node %u: avail " FMT64 " (baseline " FMT64 " - retired " FMT64 "), outstanding " FMT64 ", offlined " FMT64,
+				    n, nd->avail_pages, t->base.reserved[n], r,
 				    nd->outstanding_claims, nd->offlined_pages);
-		for (o = 0; o <= CE_MAX_ORDER; o++)
+		/* Around a retired frame the buddies cannot merge back. */
+		for (o = 0; !r && o <= CE_MAX_ORDER; o++)
 			if (tl_free_blocks(&t->h, n, o) != t->base.free_blocks[n][o])
 				return fail(t, "node %u: %u free blocks of order %u, baseline %u (buddies not merged back)",
 					    n, tl_free_blocks(&t->h, n, o), o,
