@@ -8,7 +8,8 @@
 # substitution), build the test program against the copy and require that
 # the tests fail.  module/ is never touched.  A mutation whose pattern no
 # longer matches the engine is reported as "stale" (update it); a mutant the
-# tests do not catch ("SURVIVED") makes the script fail.
+# tests do not catch ("SURVIVED") makes the script fail.  MUTANTS=a,b in
+# the environment runs only the mutants named.
 #
 # MAKE_CMD builds the gcc flavour; it is given ENGINE_SRC=<copy> and the
 # target engine_test in its O= directory, so the test objects are compiled
@@ -38,6 +39,9 @@ mutations=(
 'exact_affinity_ignored|EXACT_NODE without a node uses other nodes|s/\tif \(exact\)\n\t\treturn -1;\n\tfor \(node = 0; node < h->nr_nodes/\tfor (node = 0; node < h->nr_nodes/'
 'round_robin_stuck|affinity: always start from node 0|s/start = d \? d->last_alloc_node \+ 1 : 0;/start = 0;/'
 'count_limit_off_by_one|install: 2 x nodes + 2 entries accepted|s/nr_entries > 2 \* h->nr_nodes \+ 1/nr_entries > 2 * h->nr_nodes + 2/'
+'bad_frames_handed_out|alloc: a block with a bad (poisoned) frame handed out|s/if \(h->frame_bad && pool_retire_bad\(h, node, frame, order, dirty\)\)\n\t\tgoto again;//'
+'bad_frames_no_recall|retire: claims that no longer fit not recalled|s/\tn->retired_pages \+= bad;\n\trecall_claims\(h, node\);/\tn->retired_pages += bad;/'
+'retired_onlined|online: retired frames counted as onlinable|s/n->offlined_pages - n->offline_pending - n->retired_pages\)/n->offlined_pages - n->offline_pending)/'
 'count_limit_v3|install: the version 3 limit (nodes + 1 entries)|s/nr_entries > 2 \* h->nr_nodes \+ 1/nr_entries > h->nr_nodes + 1/'
 'install_node_own_claim_not_free|install: own node claim not counted as free|s/if \(c->pages > node_unclaimed\(h, node\) \+ d->claims\[node\]\)/if (c->pages > node_unclaimed(h, node))/'
 'install_host_own_claim_not_free|install: own claims not counted as free in step 4|s/if \(total > host_unclaimed\(h\) \+ d->outstanding_pages\)\n\t\treturn -ENOMEM;\n\n\tinstall_claims/if (total > host_unclaimed(h))\n\t\treturn -ENOMEM;\n\n\tinstall_claims/'
@@ -100,6 +104,8 @@ fi
 killed=0 survived=0 stale=0	# stale: pattern gone or mutant broken
 for m in "${mutations[@]}"; do
 	name=${m%%|*}; rest=${m#*|}; why=${rest%%|*}; expr=${rest#*|}
+	# MUTANTS=a,b: only those (while working on them).
+	[ -n "${MUTANTS:-}" ] && [[ ",$MUTANTS," != *",$name,"* ]] && continue
 	dir=$out/$name
 	mkdir -p "$dir"
 	cp "$src" "$dir/claims_engine.c"
