@@ -45,16 +45,17 @@ static int nc_nodes_show(struct seq_file *m, void *unused)
 	if (!hi)
 		return -ENOMEM;
 	nc_host_info(hi);
-	seq_puts(m, "node reserved_pages free_pages claimed_pages unclaimed_pages offlined_pages held_pages\n");
+	seq_puts(m, "node reserved_pages free_pages claimed_pages unclaimed_pages offlined_pages held_pages retired_pages\n");
 	for (node = 0; node < NUMACLAIMS_MAX_NODES; node++) {
 		const struct numaclaims_node_info *ni = &hi->nodes[node];
 
 		if (ni->has_pool)
-			seq_printf(m, "%u %llu %llu %llu %llu %llu %llu\n", node,
-				   ni->reserved_pages, ni->avail_pages,
+			seq_printf(m, "%u %llu %llu %llu %llu %llu %llu %llu\n",
+				   node, ni->reserved_pages, ni->avail_pages,
 				   ni->outstanding_claims,
 				   ni->avail_pages - ni->outstanding_claims,
-				   ni->offlined_pages, hi->held_pages[node]);
+				   ni->offlined_pages, hi->held_pages[node],
+				   nc_node_retired_pages(node));
 	}
 	kfree(hi);
 	return 0;

@@ -125,9 +125,14 @@ bool nc_sp_clear_if_dirty(u32 node, u32 index)
  */
 bool nc_clear_if_dirty(u32 node, u32 frame)
 {
+	struct page *page = nc_frame_page(node, frame);
+
 	if (!test_and_clear_bit(frame, nc_dirty[node]))
 		return false;
-	clear_highpage(nc_frame_page(node, frame));
+	/* Never touch poisoned memory: the next allocation retires it. */
+	if (PageHWPoison(page))
+		return false;
+	clear_highpage(page);
 	return true;
 }
 
@@ -314,11 +319,19 @@ static int nc_pool_reserve(int node, u64 nr_pages, u32 nr_sp)
 	return 0;
 }
 
-/* Is @page all zeroes? */
+/*
+ * Is @page all zeroes?  A poisoned page is not read (it is never handed
+ * out: the engine retires it) and counts as zero.
+ */
 bool nc_page_is_zero(struct page *page)
 {
-	void *p = kmap_local_page(page);
-	bool zero = !memchr_inv(p, 0, PAGE_SIZE);
+	void *p;
+	bool zero;
+
+	if (PageHWPoison(page))
+		return true;
+	p = kmap_local_page(page);
+	zero = !memchr_inv(p, 0, PAGE_SIZE);
 
 	kunmap_local(p);
 	return zero;
@@ -503,7 +516,8 @@ static u64 nc_reap_frames(u32 node)
 {
 	u32 batch[NC_REAP_BATCH], n, i, f;
 	DECLARE_BITMAP(unheld, NC_REAP_BATCH);
-	u64 still = 0, reaped;
+	DECLARE_BITMAP(poisoned, NC_REAP_BATCH);
+	u64 still = 0, reaped, retired;
 
 	spin_lock(&nc_heap_lock);
 	f = ce_held_next(&nc_heap, node, CE_NO_FRAME);
@@ -517,9 +531,19 @@ static u64 nc_reap_frames(u32 node)
 		spin_unlock(&nc_heap_lock);
 
 		bitmap_zero(unheld, NC_REAP_BATCH);
+		bitmap_zero(poisoned, NC_REAP_BATCH);
 		for (i = 0; i < n; i++) {
 			struct page *page = nc_frame_page(node, batch[i]);
 
+			/*
+			 * Hardware poison: retired, never touched, whoever
+			 * holds it (memory_failure() may keep a reference
+			 * for good).
+			 */
+			if (PageHWPoison(page)) {
+				__set_bit(i, poisoned);
+				continue;
+			}
 			if (!nc_page_unheld(page))
 				continue;
 			clear_highpage(page);
@@ -527,18 +551,26 @@ static u64 nc_reap_frames(u32 node)
 			__set_bit(i, unheld);
 		}
 		reaped = bitmap_weight(unheld, NC_REAP_BATCH);
-		if (reaped) {
+		retired = bitmap_weight(poisoned, NC_REAP_BATCH);
+		if (reaped || retired) {
 			spin_lock(&nc_heap_lock);
 			for_each_set_bit(i, unheld, NC_REAP_BATCH) {
 				ce_release_held(&nc_heap, node, batch[i]);
 				nc_held_put();
 			}
+			for_each_set_bit(i, poisoned, NC_REAP_BATCH) {
+				ce_retire_held(&nc_heap, node, batch[i]);
+				nc_held_put();
+			}
 			spin_unlock(&nc_heap_lock);
 		}
+		if (retired)
+			pr_warn_ratelimited("node %u: %llu held page(s) hardware-poisoned: retired\n",
+					    node, retired);
 		nc_reap_stats.visited += n;
 		nc_reap_stats.last_visited += n;
 		nc_reap_stats.reaped += reaped;
-		still += n - reaped;
+		still += n - reaped - retired;
 		cond_resched();
 	}
 	return still;
@@ -798,8 +830,10 @@ int nc_host_online(u32 node, u64 pages)
 	ret = -ENOENT;
 	if (node < CE_MAX_NODES) {
 		node = array_index_nospec(node, CE_MAX_NODES);
+		/* Retired (poisoned) pages are offline for good. */
 		if (nc_heap.node[node].has_pool)
-			ret = pages > nc_heap.node[node].offlined_pages ?
+			ret = pages > nc_heap.node[node].offlined_pages -
+				      nc_heap.node[node].retired_pages ?
 			      -EINVAL : 0;
 	}
 	spin_unlock(&nc_heap_lock);
@@ -826,6 +860,12 @@ static u32 nc_mb_to_superpages(long mb)
 	return mb > 0 ? (u32)((u64)mb >> (CE_SP_ORDER + PAGE_SHIFT - 20)) : 0;
 }
 
+/* The engine's frame_bad: hardware-poisoned (memory_failure()). */
+static bool nc_frame_bad(u32 node, u32 frame)
+{
+	return PageHWPoison(nc_frame_page(node, frame));
+}
+
 int nc_core_init(const struct nc_core_config *cfg)
 {
 	int node, ret;
@@ -838,6 +878,9 @@ int nc_core_init(const struct nc_core_config *cfg)
 
 	nc_debug = cfg->debug;
 	ce_heap_init(&nc_heap);
+	/* Poisoned frames are retired when an allocation takes them. */
+	if (IS_ENABLED(CONFIG_MEMORY_FAILURE))
+		nc_heap.frame_bad = nc_frame_bad;
 	ret = nc_domfile_mount();
 	if (ret)
 		return ret;
@@ -895,6 +938,17 @@ void nc_core_exit(void)
 	}
 	spin_unlock(&nc_heap_lock);
 	nc_domfile_unmount();
+}
+
+/* Of a node's offlined pages, those retired for good (hardware poison). */
+u64 nc_node_retired_pages(u32 node)
+{
+	u64 r;
+
+	spin_lock(&nc_heap_lock);
+	r = nc_heap.node[node].retired_pages;
+	spin_unlock(&nc_heap_lock);
+	return r;
 }
 
 /* KUnit: change the debug= bits (e.g. verify zero); returns the old ones. */

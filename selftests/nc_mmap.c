@@ -1005,6 +1005,138 @@ TEST_F(mmap, populate_undo_unmaps_and_holds)
 	ASSERT_OK(nc_destroy(c->fd, d));
 }
 
+/* The PFN behind @addr (/proc/self/pagemap; root), or 0. */
+static __u64 nc_pfn(const void *addr)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	__u64 e = 0;
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &e, 8, (off_t)((uintptr_t)addr / NC_PAGE) * 8) != 8)
+		e = 0;
+	close(fd);
+	return (e >> 63) ? e & ((1ULL << 55) - 1) : 0;
+}
+
+/* Is @pfn hardware-poisoned (/proc/kpageflags, KPF_HWPOISON)? */
+static bool nc_pfn_poisoned(__u64 pfn)
+{
+	int fd = open("/proc/kpageflags", O_RDONLY);
+	__u64 flags = 0;
+
+	if (fd < 0)
+		return false;
+	if (pread(fd, &flags, 8, (off_t)pfn * 8) != 8)
+		flags = 0;
+	close(fd);
+	return flags & (1ULL << 19);
+}
+
+/* debugfs nodes: the retired_pages column of @node, or -1. */
+static long long nc_retired(unsigned int node)
+{
+	char *text = nc_slurp(NC_DEBUGFS "/nodes"), *line, *save;
+	unsigned long long v[7];
+	long long r = -1;
+	unsigned int n;
+
+	if (!text)
+		return -1;
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (sscanf(line, "%u %llu %llu %llu %llu %llu %llu %llu", &n,
+			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]) == 8 &&
+		    n == node)
+			r = v[6];
+	free(text);
+	return r;
+}
+
+/*
+ * A hardware-poisoned page (MADV_HWPOISON: memory_failure() as for a real
+ * machine check) is retired, never handed out again.  The page stays
+ * poisoned in this kernel for good and leaves the pool one page short, so
+ * the test runs only with NC_POISON=1, on a module of its own (guest.sh's
+ * poison step).  Once its domain is destroyed, the page is retired by the
+ * reaper (memory_failure() keeps a reference to it, so it is held) or by
+ * the allocation that next takes it; then every page of the node is
+ * populated, mapped, and none is the poisoned one; HOST_INFO counts it
+ * offlined and debugfs nodes retired, and no online brings it back.
+ */
+TEST_F(mmap, poisoned_page_retired)
+{
+	struct nc_ctx *c = &self->ctx;
+	unsigned int n = c->pool[0];
+	__u64 g = 0, done, pfn, avail, i, *p, *q;
+	struct numaclaims_host_info hi;
+	long long r0 = nc_retired(n);
+	int dfd, efd, ret;
+	__u32 d, e;
+
+	if (!getenv("NC_POISON"))
+		SKIP(return, "NC_POISON=1 poisons a page for good (guest.sh's poison step)");
+	if (r0 < 0)
+		SKIP(return, "no debugfs %s/nodes", NC_DEBUGFS);
+	d = nc_new_dom(_metadata, c, 64);
+	ASSERT_OK(nc_populate(c->fd, d, &g, 1, 0, NC_NODE(n) | NC_EXACT,
+			      &done));
+	p = nc_open_map(_metadata, c, d, 0, 1, &dfd);
+	p[0] = 0x9015011ULL;
+	pfn = nc_pfn(p);
+	ASSERT_NE(0, pfn) TH_LOG("no PFN in /proc/self/pagemap");
+	ret = madvise(p, NC_PAGE, MADV_HWPOISON);
+	if (ret && (errno == EINVAL || errno == EPERM || errno == ENOSYS))
+		SKIP(return, "MADV_HWPOISON: %s (CONFIG_MEMORY_FAILURE?)",
+		     strerror(errno));
+	TH_LOG("MADV_HWPOISON on pfn %#llx: %s", (unsigned long long)pfn,
+	       ret ? strerror(errno) : "ok");
+	ASSERT_TRUE(nc_pfn_poisoned(pfn)) TH_LOG("the page is not poisoned");
+	nc_close_map(p, 1, dfd);
+	ASSERT_OK(nc_destroy(c->fd, d));
+	EXPECT_EQ(c->base.total_held_pages,
+		  nc_wait_held(_metadata, c, NC_REAP_WAIT_MS))
+		TH_LOG("the poisoned page stayed held");
+
+	/* Every page of the node, in a new domain: never the poisoned one. */
+	hi = nc_host(_metadata, c);
+	avail = hi.nodes[n].avail_pages;
+	e = nc_new_dom(_metadata, c, avail + 16);
+	ret = nc_populate_range(c->fd, e, 0, avail, 0, NC_NODE(n) | NC_EXACT,
+				&done);
+	/* Retired by this populate (not held): one page less. */
+	EXPECT_TRUE((ret == 0 && done == avail) ||
+		    (ret == -ENOMEM && done == avail - 1))
+		TH_LOG("populate of %llu pages: %d, %llu done",
+		       (unsigned long long)avail, ret,
+		       (unsigned long long)done);
+	q = nc_open_map(_metadata, c, e, 0, done, &efd);
+	for (i = 0; i < done; i++) {
+		volatile __u64 x = q[i * NC_PAGE / 8];
+
+		(void)x;
+		if (nc_pfn(q + i * NC_PAGE / 8) == pfn)
+			break;
+	}
+	EXPECT_EQ(done, i) TH_LOG("gfn %llu has the poisoned page",
+				  (unsigned long long)i);
+	nc_close_map(q, done, efd);
+	ASSERT_OK(nc_destroy(c->fd, e));
+
+	hi = nc_host(_metadata, c);
+	EXPECT_EQ(c->base.nodes[n].offlined_pages + 1,
+		  hi.nodes[n].offlined_pages);
+	EXPECT_EQ(c->base.nodes[n].avail_pages - 1, hi.nodes[n].avail_pages);
+	EXPECT_EQ(r0 + 1, nc_retired(n));
+	/* Not onlined by anyone: the online of one page more is refused. */
+	EXPECT_ERR(EINVAL, nc_online(c->fd, n, 1));
+	EXPECT_INVARIANTS();
+	/* For the teardown: the pool is one page short, for good. */
+	c->base.nodes[n].offlined_pages++;
+	c->base.nodes[n].avail_pages--;
+	c->base.total_avail_pages--;
+}
+
 /*
  * The reaper's work follows the pages held, not the pool: with one page
  * held, every pass visits exactly one frame (debugfs "reaper"), and while
