@@ -1053,26 +1053,65 @@ static long long nc_retired(unsigned int node)
 	return r;
 }
 
+/* Populate every available page of @node into a new domain and map it:
+ * returns how many pages it got; *@hit is set if one of them is @pfn. */
+static __u64 nc_fill_node_pfns(struct __test_metadata *_metadata,
+			       struct nc_ctx *c, unsigned int node, __u64 pfn,
+			       bool *hit)
+{
+	struct numaclaims_host_info hi = nc_host(_metadata, c);
+	__u64 avail = hi.nodes[node].avail_pages, done = 0, i, *q;
+	int efd, ret;
+	__u32 e;
+
+	*hit = false;
+	e = nc_new_dom(_metadata, c, avail + 16);
+	ret = nc_populate_range(c->fd, e, 0, avail, 0,
+				NC_NODE(node) | NC_EXACT, &done);
+	TH_LOG("populate of all %llu available pages of node %u: %s, %llu done",
+	       (unsigned long long)avail, node, ret ? nc_errname(ret) : "ok",
+	       (unsigned long long)done);
+	if (done) {
+		q = nc_open_map(_metadata, c, e, 0, done, &efd);
+		for (i = 0; i < done; i++) {
+			volatile __u64 x = q[i * NC_PAGE / 8];
+
+			(void)x;
+			*hit |= nc_pfn(q + i * NC_PAGE / 8) == pfn;
+		}
+		nc_close_map(q, done, efd);
+	}
+	EXPECT_OK(nc_destroy(c->fd, e));
+	return done;
+}
+
 /*
- * A hardware-poisoned page (MADV_HWPOISON: memory_failure() as for a real
- * machine check) is retired, never handed out again.  The page stays
- * poisoned in this kernel for good and leaves the pool one page short, so
- * the test runs only with NC_POISON=1, on a module of its own (guest.sh's
- * poison step).  Once its domain is destroyed, the page is retired by the
- * reaper (memory_failure() keeps a reference to it, so it is held) or by
- * the allocation that next takes it; then every page of the node is
- * populated, mapped, and none is the poisoned one; HOST_INFO counts it
- * offlined and debugfs nodes retired, and no online brings it back.
+ * A hardware-poisoned page is retired, never handed out again.  The page
+ * stays poisoned in this kernel for good and leaves the pool short, so the
+ * test runs only with NC_POISON=1, on a module of its own (guest.sh's
+ * poison step).  Two ways in, as memory_failure() leaves a page:
+ *  - mapped, MADV_HWPOISON: memory_failure() keeps a reference for good,
+ *    so when its domain is destroyed the page is held, and the reaper
+ *    retires it (without touching it);
+ *  - free in the pool (decreased first), /sys/devices/system/memory/
+ *    hard_offline_page: no reference; the scrubber leaves it alone and the
+ *    allocation that takes it retires it (that populate gets one page
+ *    less: ENOMEM).
+ * Either way every page of the node is then populated and mapped, and none
+ * is the poisoned one; HOST_INFO counts it offlined and debugfs nodes
+ * retired, and no online brings it back.
  */
 TEST_F(mmap, poisoned_page_retired)
 {
 	struct nc_ctx *c = &self->ctx;
 	unsigned int n = c->pool[0];
-	__u64 g = 0, done, pfn, avail, i, *p, *q;
+	__u64 g = 0, done, pfn, pfn2, avail, *p, retired = 1;
 	struct numaclaims_host_info hi;
 	long long r0 = nc_retired(n);
-	int dfd, efd, ret;
-	__u32 d, e;
+	bool hit;
+	FILE *f;
+	int dfd, ret;
+	__u32 d;
 
 	if (!getenv("NC_POISON"))
 		SKIP(return, "NC_POISON=1 poisons a page for good (guest.sh's poison step)");
@@ -1097,44 +1136,54 @@ TEST_F(mmap, poisoned_page_retired)
 	EXPECT_EQ(c->base.total_held_pages,
 		  nc_wait_held(_metadata, c, NC_REAP_WAIT_MS))
 		TH_LOG("the poisoned page stayed held");
-
-	/* Every page of the node, in a new domain: never the poisoned one. */
+	EXPECT_EQ(r0 + 1, nc_retired(n)) TH_LOG("not retired while held");
 	hi = nc_host(_metadata, c);
 	avail = hi.nodes[n].avail_pages;
-	e = nc_new_dom(_metadata, c, avail + 16);
-	ret = nc_populate_range(c->fd, e, 0, avail, 0, NC_NODE(n) | NC_EXACT,
-				&done);
-	/* Retired by this populate (not held): one page less. */
-	EXPECT_TRUE((ret == 0 && done == avail) ||
-		    (ret == -ENOMEM && done == avail - 1))
-		TH_LOG("populate of %llu pages: %d, %llu done",
-		       (unsigned long long)avail, ret,
-		       (unsigned long long)done);
-	q = nc_open_map(_metadata, c, e, 0, done, &efd);
-	for (i = 0; i < done; i++) {
-		volatile __u64 x = q[i * NC_PAGE / 8];
+	EXPECT_EQ(avail, nc_fill_node_pfns(_metadata, c, n, pfn, &hit));
+	EXPECT_FALSE(hit) TH_LOG("the poisoned page was handed out");
 
-		(void)x;
-		if (nc_pfn(q + i * NC_PAGE / 8) == pfn)
-			break;
+	/* A free page poisoned: retired by the allocation that takes it. */
+	g = 0;
+	d = nc_new_dom(_metadata, c, 64);
+	ASSERT_OK(nc_populate(c->fd, d, &g, 1, 0, NC_NODE(n) | NC_EXACT,
+			      &done));
+	p = nc_open_map(_metadata, c, d, 0, 1, &dfd);
+	p[0] = 0x9015022ULL;
+	pfn2 = nc_pfn(p);
+	nc_close_map(p, 1, dfd);
+	ASSERT_OK(nc_decrease(c->fd, d, &g, 1, 0, &done));
+	ASSERT_OK(nc_destroy(c->fd, d));
+	f = fopen("/sys/devices/system/memory/hard_offline_page", "w");
+	if (f) {
+		fprintf(f, "%#llx\n", (unsigned long long)pfn2 * NC_PAGE);
+		fclose(f);	/* EBUSY: "unhandlable page", poisoned all the same */
 	}
-	EXPECT_EQ(done, i) TH_LOG("gfn %llu has the poisoned page",
-				  (unsigned long long)i);
-	nc_close_map(q, done, efd);
-	ASSERT_OK(nc_destroy(c->fd, e));
+	if (nc_pfn_poisoned(pfn2)) {
+		EXPECT_EQ(avail - 1, nc_fill_node_pfns(_metadata, c, n, pfn2,
+						       &hit));
+		EXPECT_FALSE(hit) TH_LOG("the poisoned free page was handed out");
+		EXPECT_EQ(avail - 1, nc_fill_node_pfns(_metadata, c, n, pfn2,
+						       &hit));
+		EXPECT_FALSE(hit);
+		retired = 2;
+	} else {
+		TH_LOG("hard_offline_page did not poison pfn %#llx: the free-page case is not run",
+		       (unsigned long long)pfn2);
+	}
 
 	hi = nc_host(_metadata, c);
-	EXPECT_EQ(c->base.nodes[n].offlined_pages + 1,
+	EXPECT_EQ(c->base.nodes[n].offlined_pages + retired,
 		  hi.nodes[n].offlined_pages);
-	EXPECT_EQ(c->base.nodes[n].avail_pages - 1, hi.nodes[n].avail_pages);
-	EXPECT_EQ(r0 + 1, nc_retired(n));
+	EXPECT_EQ(c->base.nodes[n].avail_pages - retired,
+		  hi.nodes[n].avail_pages);
+	EXPECT_EQ(r0 + retired, nc_retired(n));
 	/* Not onlined by anyone: the online of one page more is refused. */
 	EXPECT_ERR(EINVAL, nc_online(c->fd, n, 1));
 	EXPECT_INVARIANTS();
-	/* For the teardown: the pool is one page short, for good. */
-	c->base.nodes[n].offlined_pages++;
-	c->base.nodes[n].avail_pages--;
-	c->base.total_avail_pages--;
+	/* For the teardown: the pool is short, for good. */
+	c->base.nodes[n].offlined_pages += retired;
+	c->base.nodes[n].avail_pages -= retired;
+	c->base.total_avail_pages -= retired;
 }
 
 /*
