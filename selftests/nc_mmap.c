@@ -1108,7 +1108,7 @@ TEST_F(mmap, poisoned_page_retired)
 	__u64 g = 0, done, pfn, pfn2, avail, *p, retired = 1;
 	struct numaclaims_host_info hi;
 	long long r0 = nc_retired(n);
-	bool hit;
+	bool hit, held_path;
 	FILE *f;
 	int dfd, ret;
 	__u32 d;
@@ -1136,11 +1136,18 @@ TEST_F(mmap, poisoned_page_retired)
 	EXPECT_EQ(c->base.total_held_pages,
 		  nc_wait_held(_metadata, c, NC_REAP_WAIT_MS))
 		TH_LOG("the poisoned page stayed held");
-	EXPECT_EQ(r0 + 1, nc_retired(n)) TH_LOG("not retired while held");
+	/*
+	 * Retired by the reaper if memory_failure() kept its reference (6.1
+	 * does); else free, and retired by the fill that takes it.
+	 */
+	held_path = nc_retired(n) == r0 + 1;
+	TH_LOG("retired %s", held_path ? "by the reaper (held)" :
+	       "not yet (free): by the allocation");
 	hi = nc_host(_metadata, c);
-	avail = hi.nodes[n].avail_pages;
+	avail = hi.nodes[n].avail_pages - !held_path;
 	EXPECT_EQ(avail, nc_fill_node_pfns(_metadata, c, n, pfn, &hit));
 	EXPECT_FALSE(hit) TH_LOG("the poisoned page was handed out");
+	EXPECT_EQ(r0 + 1, nc_retired(n));
 
 	/* A free page poisoned: retired by the allocation that takes it. */
 	g = 0;
