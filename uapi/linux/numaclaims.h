@@ -615,10 +615,11 @@ struct numaclaims_offline {
 
 /**
  * NUMACLAIMS_IOC_ONLINE_PAGES - return @pages offlined pages of @node to its
- * pool.  Recalled claims are not restored.
+ * pool.  Recalled claims are not restored.  Hardware-poisoned pages, which
+ * count as offlined, are retired for good and never onlined.
  *
- * Errors: %EPERM, %EFAULT, %EINVAL (pad, or more than are offlined),
- * %ENOENT (no pool on @node).
+ * Errors: %EPERM, %EFAULT, %EINVAL (pad, or more than are offlined and not
+ * retired), %ENOENT (no pool on @node).
  */
 #define NUMACLAIMS_IOC_ONLINE_PAGES \
 	_IOW(NUMACLAIMS_IOC_MAGIC, 0x0c, struct numaclaims_offline)
