@@ -248,14 +248,22 @@ static const struct file_operations nc_page_fops = {
 DEFINE_SHOW_ATTRIBUTE(nc_scrub);
 
 /*
- * "domid_hooks" (debug=1 only): write "NEXT_DOMID DESTROY_DELAY_MS" to make
- * the id allocator try NEXT_DOMID next and every destroy wait that long
- * before it removes the device node (a test of id reuse).
+ * The test hooks' files (debug=1 only) take "A DELAY_MS" (DELAY_MS at most
+ * 10 s) and pass both on:
+ *  - "domid_hooks": A is the next id the allocator tries, and every destroy
+ *    waits DELAY_MS before it removes the device node (a test of id reuse);
+ *  - "populate_hooks": the next store of page A (1-based; 0 cancels) of a
+ *    populated extent waits DELAY_MS and fails with ENOMEM, once.  With
+ *    debug=8 the physmap stores an extent page by page (as without
+ *    CONFIG_XARRAY_MULTI), so the pages before A are visible meanwhile: a
+ *    test of populate's undo.
  */
-static ssize_t nc_domid_hooks_write(struct file *file, const char __user *ubuf,
-				    size_t len, loff_t *ppos)
+static ssize_t nc_hooks_write(struct file *file, const char __user *ubuf,
+			      size_t len, loff_t *ppos)
 {
-	unsigned int next, delay;
+	void (*hook)(unsigned int a, unsigned int delay_ms) =
+		file_inode(file)->i_private;
+	unsigned int a, delay;
 	char buf[32];
 
 	if (len >= sizeof(buf))
@@ -263,45 +271,15 @@ static ssize_t nc_domid_hooks_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
-	if (sscanf(buf, "%u %u", &next, &delay) != 2 || delay > 10000)
+	if (sscanf(buf, "%u %u", &a, &delay) != 2 || delay > 10000)
 		return -EINVAL;
-	nc_domain_test_hooks(next, delay);
+	hook(a, delay);
 	return len;
 }
 
-static const struct file_operations nc_domid_hooks_fops = {
+static const struct file_operations nc_hooks_fops = {
 	.owner = THIS_MODULE,
-	.write = nc_domid_hooks_write,
-};
-
-/*
- * "populate_hooks" (debug=1 only): write "FAIL_AT DELAY_MS" to make the
- * next store of page FAIL_AT (1-based) of a populated extent wait
- * DELAY_MS and fail with ENOMEM, once ("0 0" cancels).  With debug=8 the
- * physmap stores an extent page by page (as without CONFIG_XARRAY_MULTI),
- * so the pages before FAIL_AT are visible meanwhile: a test of the undo.
- */
-static ssize_t nc_populate_hooks_write(struct file *file,
-				       const char __user *ubuf, size_t len,
-				       loff_t *ppos)
-{
-	unsigned int at, delay;
-	char buf[32];
-
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
-	if (sscanf(buf, "%u %u", &at, &delay) != 2 || delay > 10000)
-		return -EINVAL;
-	nc_physmap_test_hooks(at, delay);
-	return len;
-}
-
-static const struct file_operations nc_populate_hooks_fops = {
-	.owner = THIS_MODULE,
-	.write = nc_populate_hooks_write,
+	.write = nc_hooks_write,
 };
 
 static struct dentry *nc_debugfs;
@@ -320,10 +298,10 @@ void nc_debugfs_init(bool page_hook)
 	if (page_hook) {
 		debugfs_create_file("page", 0600, nc_debugfs, NULL,
 				    &nc_page_fops);
-		debugfs_create_file("domid_hooks", 0200, nc_debugfs, NULL,
-				    &nc_domid_hooks_fops);
-		debugfs_create_file("populate_hooks", 0200, nc_debugfs, NULL,
-				    &nc_populate_hooks_fops);
+		debugfs_create_file("domid_hooks", 0200, nc_debugfs,
+				    nc_domain_test_hooks, &nc_hooks_fops);
+		debugfs_create_file("populate_hooks", 0200, nc_debugfs,
+				    nc_physmap_test_hooks, &nc_hooks_fops);
 	}
 }
 

@@ -899,15 +899,7 @@ TEST_F(mmap, domains_and_held_pages_hold_the_module)
 /* The module's debug= bits, or -1. */
 static long nc_debug_param(void)
 {
-	FILE *f = fopen("/sys/module/numaclaims/parameters/debug", "r");
-	long n = -1;
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &n) != 1)
-		n = -1;
-	fclose(f);
-	return n;
+	return nc_sysfs_long("/sys/module/numaclaims/parameters/debug");
 }
 
 /* debugfs populate_hooks (debug=1): fail the next store of page @at. */

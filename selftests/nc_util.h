@@ -501,14 +501,10 @@ static inline int nc_decrease_unmaps(__u64 *extents, __u64 *unmaps)
 	return 0;
 }
 
-/*
- * The module's reference count (/sys/module/numaclaims/refcnt): every open
- * numaclaims file, every domain and, while any page is held, the held
- * pages hold one.  -1 if it cannot be read (built in, or no sysfs).
- */
-static inline long nc_module_refcnt(void)
+/* A number read from a sysfs file, or -1. */
+static inline long nc_sysfs_long(const char *path)
 {
-	FILE *f = fopen("/sys/module/numaclaims/refcnt", "r");
+	FILE *f = fopen(path, "r");
 	long n = -1;
 
 	if (!f)
@@ -517,6 +513,16 @@ static inline long nc_module_refcnt(void)
 		n = -1;
 	fclose(f);
 	return n;
+}
+
+/*
+ * The module's reference count (/sys/module/numaclaims/refcnt): every open
+ * numaclaims file, every domain and, while any page is held, the held
+ * pages hold one.  -1 if it cannot be read (built in, or no sysfs).
+ */
+static inline long nc_module_refcnt(void)
+{
+	return nc_sysfs_long("/sys/module/numaclaims/refcnt");
 }
 
 static inline int nc_invariants(char *buf, size_t len)
