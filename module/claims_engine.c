@@ -318,6 +318,7 @@ void ce_sp_pool_destroy(struct ce_heap *h, u32 node)
 	n->sp_avail = 0;
 	n->sp_claims = 0;
 	n->sp_held = 0;
+	n->sp_retired = 0;
 }
 
 /* Superpages of @node that no claim of anyone but @d (counted) holds. */
@@ -1000,6 +1001,22 @@ static int sp_choose_node(const struct ce_heap *h, const struct ce_domain *d,
 	return -1;
 }
 
+/* @node has fewer free superpages: recall the superpage claims over them. */
+static void sp_recall_claims(struct ce_heap *h, u32 node)
+{
+	struct ce_node *n = &h->node[node];
+	struct ce_domain *d;
+
+	for (d = h->domains; d && n->sp_claims > n->sp_avail; d = d->next) {
+		u64 take = min(d->sp_claims[node], n->sp_claims - n->sp_avail);
+
+		if (take) {
+			drop_sp_claim(h, d, node, take);
+			ce_trace_recall(d->domid, node, take * CE_SP_PAGES);
+		}
+	}
+}
+
 int ce_alloc_superpage(struct ce_heap *h, struct ce_domain *d, int req_node,
 		       u32 memflags, u32 *node_out, u32 *index_out)
 {
@@ -1008,6 +1025,7 @@ int ce_alloc_superpage(struct ce_heap *h, struct ce_domain *d, int req_node,
 	struct ce_node *n;
 	int node, ret;
 
+again:
 	ret = alloc_prechecks(h, d, counted, &req_node, CE_SP_PAGES);
 	if (ret)
 		return ret;
@@ -1016,6 +1034,15 @@ int ce_alloc_superpage(struct ce_heap *h, struct ce_domain *d, int req_node,
 		return -ENOMEM;
 	n = &h->node[node];
 	*index_out = n->sp_free[--n->sp_avail];
+	/*
+	 * A bad page in it: retired whole, the superpage claims that no
+	 * longer fit recalled (newest domains first); choose again.
+	 */
+	if (h->sp_bad && h->sp_bad(node, *index_out)) {
+		n->sp_retired++;
+		sp_recall_claims(h, node);
+		goto again;
+	}
 	*node_out = node;
 	if (!d)
 		return 0;
@@ -1062,6 +1089,12 @@ void ce_free_superpage_held(struct ce_heap *h, struct ce_domain *d, u32 node,
 {
 	h->node[node].sp_held++;
 	domain_drop_sp(d, node, counted);
+}
+
+void ce_retire_superpage_held(struct ce_heap *h, u32 node)
+{
+	h->node[node].sp_held--;
+	h->node[node].sp_retired++;
 }
 
 void ce_release_superpage_held(struct ce_heap *h, u32 node, u32 index)
@@ -1476,7 +1509,8 @@ int ce_check_invariants(const struct ce_heap *h, const char **why)
 			 "node superpage claims != sum of domain.sp_claims[n]");
 		CE_CHECK(n->sp_claims <= n->sp_avail,
 			 "node superpage claims > free superpages");
-		CE_CHECK(n->sp_reserved == n->sp_avail + n->sp_held + sp_sum,
+		CE_CHECK(n->sp_reserved == n->sp_avail + n->sp_held + sp_sum +
+			 n->sp_retired,
 			 "a superpage is lost: reserved != free + held + in physmaps");
 		CE_CHECK(n->sp_avail <= n->sp_nr && n->sp_reserved <= n->sp_nr,
 			 "more superpages than superpage slots");

@@ -94,6 +94,8 @@ struct ce_pool {
  * @sp_avail:           free superpages (claimed or not).
  * @sp_claims:          sum of the domains' superpage claims here.
  * @sp_held:            superpages freed while someone still held them.
+ * @sp_retired:         superpages retired for good (@sp_bad: hardware
+ *                      poison in any of their pages): never handed out.
  * @sp_nr:              superpage slots (indexes 0 .. sp_nr-1).
  * @sp_free:            stack of free superpage indexes, @sp_avail deep.
  */
@@ -111,6 +113,7 @@ struct ce_node {
 	u64 sp_avail;
 	u64 sp_claims;
 	u64 sp_held;
+	u64 sp_retired;
 	u32 sp_nr;
 	u32 *sp_free;
 };
@@ -138,6 +141,8 @@ struct ce_domain;
  *                      block an allocation takes is checked, O(pages), and
  *                      its bad frames retired (node retired_pages) before
  *                      it is accounted to anyone.
+ * @sp_bad:             the same for a superpage (any of its pages): checked
+ *                      when an allocation takes it from the free stack.
  */
 struct ce_heap {
 	u32 nr_nodes;
@@ -150,6 +155,7 @@ struct ce_heap {
 	u32 nr_domains;
 	bool merge_like_only;
 	bool (*frame_bad)(u32 node, u32 frame);
+	bool (*sp_bad)(u32 node, u32 index);
 };
 
 /**
@@ -298,6 +304,8 @@ u32 ce_held_next(const struct ce_heap *h, u32 node, u32 frame);
 void ce_free_superpage_held(struct ce_heap *h, struct ce_domain *d, u32 node,
 			    bool counted);
 void ce_release_superpage_held(struct ce_heap *h, u32 node, u32 index);
+/* A held superpage that must never be used again: retired (sp_retired). */
+void ce_retire_superpage_held(struct ce_heap *h, u32 node);
 
 /*
  * Offline/online.  ce_offline_commit() is the whole request's accounting

@@ -45,17 +45,18 @@ static int nc_nodes_show(struct seq_file *m, void *unused)
 	if (!hi)
 		return -ENOMEM;
 	nc_host_info(hi);
-	seq_puts(m, "node reserved_pages free_pages claimed_pages unclaimed_pages offlined_pages held_pages retired_pages\n");
+	seq_puts(m, "node reserved_pages free_pages claimed_pages unclaimed_pages offlined_pages held_pages retired_pages retired_superpages\n");
 	for (node = 0; node < NUMACLAIMS_MAX_NODES; node++) {
 		const struct numaclaims_node_info *ni = &hi->nodes[node];
+		u64 sp_retired, retired = nc_node_retired(node, &sp_retired);
 
 		if (ni->has_pool)
-			seq_printf(m, "%u %llu %llu %llu %llu %llu %llu %llu\n",
+			seq_printf(m, "%u %llu %llu %llu %llu %llu %llu %llu %llu\n",
 				   node, ni->reserved_pages, ni->avail_pages,
 				   ni->outstanding_claims,
 				   ni->avail_pages - ni->outstanding_claims,
 				   ni->offlined_pages, hi->held_pages[node],
-				   nc_node_retired_pages(node));
+				   retired, sp_retired);
 	}
 	kfree(hi);
 	return 0;

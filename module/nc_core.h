@@ -251,7 +251,7 @@ void nc_domain_put_locked(struct nc_domain_obj *dom);
 int nc_domain_destroy(struct nc_domain_obj *dom);
 void nc_domain_test_hooks(u32 next_domid, unsigned int destroy_delay_ms);
 void nc_physmap_test_hooks(unsigned int fail_at, unsigned int delay_ms);
-u64 nc_node_retired_pages(u32 node);
+u64 nc_node_retired(u32 node, u64 *sp);
 int nc_domain_destroy_user(struct nc_domain_obj *dom, bool killable);
 void nc_domain_autodestroy(struct list_head *autodestroy);
 void nc_domain_destroy_all(void);

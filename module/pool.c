@@ -84,13 +84,25 @@ struct page *nc_superpage(u32 node, u32 index)
 	return nc_sp[node][index];
 }
 
-/* Clear the 512 pages of a superpage. */
+/* Clear the 512 pages of a superpage (never a poisoned one). */
 static void nc_clear_superpage(struct page *head)
 {
 	u32 i;
 
 	for (i = 0; i < CE_SP_PAGES; i++)
-		clear_highpage(head + i);
+		if (!PageHWPoison(head + i))
+			clear_highpage(head + i);
+}
+
+/* Is any page of @head's superpage hardware-poisoned? */
+static bool nc_superpage_poisoned(struct page *head)
+{
+	u32 i;
+
+	for (i = 0; i < CE_SP_PAGES; i++)
+		if (PageHWPoison(head + i))
+			return true;
+	return false;
 }
 
 /*
@@ -495,6 +507,17 @@ static u64 nc_reap_superpages(u32 node)
 
 		cond_resched();
 		nc_reap_stats.sp_visited++;
+		/* Poisoned: retired whole and never touched, held or not. */
+		if (nc_superpage_poisoned(head)) {
+			clear_bit(i, nc_sp_held[node]);
+			spin_lock(&nc_heap_lock);
+			ce_retire_superpage_held(&nc_heap, node);
+			nc_held_put();
+			spin_unlock(&nc_heap_lock);
+			pr_warn_ratelimited("node %u: held superpage %u hardware-poisoned: retired\n",
+					    node, i);
+			continue;
+		}
 		if (!nc_page_unheld(head)) {
 			still++;
 			continue;
@@ -866,6 +889,12 @@ static bool nc_frame_bad(u32 node, u32 frame)
 	return PageHWPoison(nc_frame_page(node, frame));
 }
 
+/* The engine's sp_bad: any of the superpage's 512 pages poisoned. */
+static bool nc_sp_bad(u32 node, u32 index)
+{
+	return nc_superpage_poisoned(nc_superpage(node, index));
+}
+
 int nc_core_init(const struct nc_core_config *cfg)
 {
 	int node, ret;
@@ -879,8 +908,10 @@ int nc_core_init(const struct nc_core_config *cfg)
 	nc_debug = cfg->debug;
 	ce_heap_init(&nc_heap);
 	/* Poisoned frames are retired when an allocation takes them. */
-	if (IS_ENABLED(CONFIG_MEMORY_FAILURE))
+	if (IS_ENABLED(CONFIG_MEMORY_FAILURE)) {
 		nc_heap.frame_bad = nc_frame_bad;
+		nc_heap.sp_bad = nc_sp_bad;
+	}
 	ret = nc_domfile_mount();
 	if (ret)
 		return ret;
@@ -940,13 +971,17 @@ void nc_core_exit(void)
 	nc_domfile_unmount();
 }
 
-/* Of a node's offlined pages, those retired for good (hardware poison). */
-u64 nc_node_retired_pages(u32 node)
+/*
+ * Of a node's offlined pages, those retired for good (hardware poison);
+ * *@sp gets its retired superpages.
+ */
+u64 nc_node_retired(u32 node, u64 *sp)
 {
 	u64 r;
 
 	spin_lock(&nc_heap_lock);
 	r = nc_heap.node[node].retired_pages;
+	*sp = nc_heap.node[node].sp_retired;
 	spin_unlock(&nc_heap_lock);
 	return r;
 }

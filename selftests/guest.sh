@@ -261,19 +261,19 @@ result $st "per-page physmap (debug=8, as without XARRAY_MULTI): numaclaims_test
 # CONFIG_MEMORY_FAILURE (the debug kernel).
 st=1
 # shellcheck disable=SC2086
-if rmmod numaclaims && insmod "$ko" $params; then
-	NC_POISON=1 /bin/numaclaims_test mmap.poisoned_page_retired >/tmp/hwp.out 2>&1
+if rmmod numaclaims && insmod "$ko" $params $sp_params; then
+	NC_POISON=1 /bin/numaclaims_test mmap.poisoned_page_retired \
+		superpage.poisoned_superpage_retired >/tmp/hwp.out 2>&1
 	hwp_rc=$?
 	sed 's/^/# poison: /' /tmp/hwp.out | while IFS= read -r l; do say "$l"; done
-	grep -q -E '^ok [0-9]+ mmap\.poisoned_page_retired' /tmp/hwp.out &&
-		[ "$hwp_rc" = 0 ] && st=0
-	hwp_how=$(grep -q -E '^ok [0-9]+ mmap\.poisoned_page_retired # SKIP' /tmp/hwp.out &&
-		  echo "skipped: $(sed -n 's/.*# SKIP //p' /tmp/hwp.out | head -n1)" || echo run)
+	[ "$(grep -c -E '^ok [0-9]+ ' /tmp/hwp.out)" = 2 ] && [ "$hwp_rc" = 0 ] && st=0
+	hwp_how=$(grep -q -E '^ok [0-9]+ .*# SKIP' /tmp/hwp.out &&
+		  echo "skipped: $(sed -n 's/.*# SKIP //p' /tmp/hwp.out | paste -sd';' -)" || echo "4 KiB and superpage run")
 	rmmod numaclaims || st=1
 	# shellcheck disable=SC2086
 	insmod "$ko" $params
 fi
-result $st "poison: a hardware-poisoned page is retired, never handed out again (${hwp_how:-not run})"
+result $st "poison: a hardware-poisoned page or superpage is retired, never handed out again (${hwp_how:-not run})"
 
 # kmemleak, before rmmod so that the module's frames resolve to symbols.
 if [ -n "$kmemleak" ]; then

@@ -655,7 +655,7 @@ TEST_F(lifecycle, debugfs_nodes_view)
 {
 	struct nc_ctx *c = &self->ctx;
 	struct numaclaims_host_info hi;
-	unsigned long long r, f, cl, u, o, h, rt;
+	unsigned long long r, f, cl, u, o, h, rt, rs;
 	unsigned int node, rows = 0;
 	char *text, *line, *save;
 	__u32 d = nc_new_dom(_metadata, c, 1000);
@@ -668,10 +668,10 @@ TEST_F(lifecycle, debugfs_nodes_view)
 	ASSERT_NE(NULL, text);
 	line = strtok_r(text, "\n", &save);
 	ASSERT_NE(NULL, line);
-	EXPECT_STREQ("node reserved_pages free_pages claimed_pages unclaimed_pages offlined_pages held_pages retired_pages", line);
+	EXPECT_STREQ("node reserved_pages free_pages claimed_pages unclaimed_pages offlined_pages held_pages retired_pages retired_superpages", line);
 	while ((line = strtok_r(NULL, "\n", &save))) {
-		ASSERT_EQ(8, sscanf(line, "%u %llu %llu %llu %llu %llu %llu %llu",
-				    &node, &r, &f, &cl, &u, &o, &h, &rt));
+		ASSERT_EQ(9, sscanf(line, "%u %llu %llu %llu %llu %llu %llu %llu %llu",
+				    &node, &r, &f, &cl, &u, &o, &h, &rt, &rs));
 		ASSERT_GT(NUMACLAIMS_MAX_NODES, node);
 		EXPECT_TRUE(hi.nodes[node].has_pool);
 		EXPECT_EQ(hi.nodes[node].reserved_pages, r);
@@ -681,6 +681,7 @@ TEST_F(lifecycle, debugfs_nodes_view)
 		EXPECT_EQ(hi.nodes[node].offlined_pages, o);
 		EXPECT_EQ(hi.held_pages[node], h);
 		EXPECT_LE(rt, o);	/* retired pages are offlined for good */
+		EXPECT_LE(rs * 512, hi.superpages[node].reserved_pages);
 		rows++;
 	}
 	EXPECT_EQ(c->nr_pool, rows);

@@ -1025,11 +1025,14 @@ static bool nc_pfn_poisoned(__u64 pfn)
 	return flags & (1ULL << 19);
 }
 
-/* debugfs nodes: the retired_pages column of @node, or -1. */
-static long long nc_retired(unsigned int node)
+/*
+ * debugfs nodes: the retired_pages column of @node (@sp: the
+ * retired_superpages one), or -1.
+ */
+static long long nc_retired_of(unsigned int node, bool sp)
 {
 	char *text = nc_slurp(NC_DEBUGFS "/nodes"), *line, *save;
-	unsigned long long v[7];
+	unsigned long long v[8];
 	long long r = -1;
 	unsigned int n;
 
@@ -1037,12 +1040,17 @@ static long long nc_retired(unsigned int node)
 		return -1;
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save))
-		if (sscanf(line, "%u %llu %llu %llu %llu %llu %llu %llu", &n,
-			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]) == 8 &&
-		    n == node)
-			r = v[6];
+		if (sscanf(line, "%u %llu %llu %llu %llu %llu %llu %llu %llu",
+			   &n, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+			   &v[7]) == 9 && n == node)
+			r = v[sp ? 7 : 6];
 	free(text);
 	return r;
+}
+
+static long long nc_retired(unsigned int node)
+{
+	return nc_retired_of(node, false);
 }
 
 /* Populate every available page of @node into a new domain and map it:

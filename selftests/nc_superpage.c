@@ -533,6 +533,73 @@ TEST_F(superpage, pinned_superpage_held_then_zeroed)
 	EXPECT_OK(nc_destroy(c->fd, b));
 }
 
+/*
+ * A superpage with a hardware-poisoned page is retired whole, never handed
+ * out again.  The page is poisoned while its superpage is free in the pool
+ * (/sys/devices/system/memory/hard_offline_page: memory_failure() cannot
+ * handle our folios, sets the flag and lets go); the populate that takes
+ * that superpage retires it and gets the next one, so a populate of every
+ * free superpage gets one less.  Like mmap.poisoned_page_retired it runs
+ * only with NC_POISON=1, in guest.sh's poison step.
+ */
+TEST_F(superpage, poisoned_superpage_retired)
+{
+	struct nc_ctx *c = &self->ctx;
+	unsigned int n = c->pool[0];
+	__u64 sps, done, pfn, k, *p;
+	long long r0 = nc_retired_of(n, true);
+	struct numaclaims_host_info hi;
+	bool hit = false;
+	int dfd, ret;
+	__u32 a;
+	FILE *f;
+
+	if (!getenv("NC_POISON"))
+		SKIP(return, "NC_POISON=1 poisons a page for good (guest.sh's poison step)");
+	NC_NEED_SUPERPAGES(c, 2);
+	if (r0 < 0)
+		SKIP(return, "no debugfs %s/nodes", NC_DEBUGFS);
+	sps = nc_sp_free(&c->base, n);
+	a = nc_new_dom(_metadata, c, 1ULL << 30);
+	ASSERT_OK(nc_populate_range(c->fd, a, 0, 1, 9, NC_NODE(n) | NC_EXACT |
+				    NC_SUPER, &done));
+	p = nc_open_map(_metadata, c, a, 0, NC_SP_PAGES, &dfd);
+	p[100 * NC_PAGE / 8] = 1;
+	pfn = nc_pfn(p + 100 * NC_PAGE / 8);
+	ASSERT_NE(0, pfn);
+	nc_close_map(p, NC_SP_PAGES, dfd);
+	ASSERT_OK(nc_destroy(c->fd, a));
+	f = fopen("/sys/devices/system/memory/hard_offline_page", "w");
+	if (f) {
+		fprintf(f, "%#llx\n", (unsigned long long)pfn * NC_PAGE);
+		fclose(f);	/* "unhandlable page": poisoned all the same */
+	}
+	if (!nc_pfn_poisoned(pfn))
+		SKIP(return, "hard_offline_page did not poison pfn %#llx",
+		     (unsigned long long)pfn);
+
+	/* Every free superpage: the poisoned one is retired, not handed out. */
+	a = nc_new_dom(_metadata, c, 1ULL << 30);
+	ret = nc_populate_range(c->fd, a, 0, sps, 9, NC_NODE(n) | NC_EXACT |
+				NC_SUPER, &done);
+	EXPECT_ERR(ENOMEM, ret);
+	EXPECT_EQ(sps - 1, done);
+	p = nc_open_map(_metadata, c, a, 0, done * NC_SP_PAGES, &dfd);
+	for (k = 0; k < done; k++) {
+		p[(k * NC_SP_PAGES + 100) * NC_PAGE / 8] = 2;
+		hit |= nc_pfn(p + (k * NC_SP_PAGES + 100) * NC_PAGE / 8) == pfn;
+	}
+	EXPECT_FALSE(hit) TH_LOG("the poisoned superpage was handed out");
+	nc_close_map(p, done * NC_SP_PAGES, dfd);
+	ASSERT_OK(nc_destroy(c->fd, a));
+	EXPECT_EQ(r0 + 1, nc_retired_of(n, true));
+	hi = nc_host(_metadata, c);
+	EXPECT_EQ(sps - 1, nc_sp_free(&hi, n));
+	EXPECT_INVARIANTS();
+	/* For the teardown: one superpage fewer, for good. */
+	c->base.superpages[n].free_pages -= NC_SP_PAGES;
+}
+
 /* Without a superpage claim, anyone may take an unclaimed superpage. */
 TEST_F(superpage, unclaimed_superpages_for_anyone)
 {

@@ -1680,6 +1680,67 @@ static void free_sps(struct tl *t, const struct ce_domain *d)
 			tl_free_ext(t, e);
 }
 
+static u8 *bad_sps[CE_MAX_NODES];
+
+static bool test_sp_bad(u32 node, u32 index)
+{
+	return bad_sps[node] && bad_sps[node][index];
+}
+
+/*
+ * A superpage with a bad (poisoned) page is retired whole when an
+ * allocation takes it: never handed out, not free, counted in sp_retired;
+ * the superpage claims that no longer fit are recalled.  A held one that
+ * is bad is retired off the held count.
+ */
+TEST_F(heap, bad_superpages_retired_never_handed_out)
+{
+	struct ce_domain *a = tl_dom(T, BIG);
+	const u32 n = P(0);
+	const u64 s = SPAV(n);
+	u32 node, idx, k;
+	size_t e, held;
+
+	if (s < 3)
+		SKIP(return, "fewer than 3 superpages on node %u", n);
+	bad_sps[n] = calloc(H->node[n].sp_nr, 1);
+	ASSERT_NE(NULL, bad_sps[n]);
+	bad_sps[n][H->node[n].sp_free[s - 1]] = 1;	/* the next one out */
+	H->sp_bad = test_sp_bad;
+	/* A claim of every superpage: one of them cannot be met. */
+	OK(INSTALL(a, { s * SP, n, SPC }));
+	for (k = 0; k < s - 1; k++) {
+		OK(tl_alloc_sp(T, a, n, EXACT, &node));
+		CHECK();
+	}
+	ASSERT_EQ(-ENOMEM, tl_alloc_sp(T, a, n, EXACT, &node));
+	CHECK();
+	ASSERT_EQ(1, H->node[n].sp_retired);
+	ASSERT_EQ(0, SPAV(n));
+	ASSERT_EQ(0, a->sp_claims[n]) TH_LOG("the claim was not recalled");
+	for (e = 0; e < T->nr_ext; e++)
+		if (T->ext[e].sp)
+			ASSERT_FALSE(test_sp_bad(T->ext[e].node,
+						 T->ext[e].frame));
+	/* A held superpage found bad: retired, not freed. */
+	e = tl_find_ext(T, a, n);
+	ASSERT_NE((size_t)-1, e);
+	ASSERT_TRUE(T->ext[e].sp);
+	idx = T->ext[e].frame;
+	held = tl_hold_sp(T, e);
+	bad_sps[n][idx] = 1;
+	tl_retire_held(T, held);
+	CHECK();
+	ASSERT_EQ(2, H->node[n].sp_retired);
+	ASSERT_EQ(0, H->node[n].sp_held);
+	free_sps(T, a);
+	CHECK();
+	ASSERT_EQ(s - 2, SPAV(n));
+	H->sp_bad = NULL;
+	free(bad_sps[n]);
+	bad_sps[n] = NULL;
+}
+
 /*
  * The protection a superpage claim gives: whatever other domains do with
  * 4 KiB pages and superpages (allocate all they can, counted or not, free,

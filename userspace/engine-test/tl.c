@@ -445,9 +445,14 @@ void tl_retire_held(struct tl *t, size_t idx)
 {
 	struct tl_ext e = t->ext[idx];
 
-	ce_retire_held(&t->h, e.node, e.frame);
-	t->held_pages[e.node]--;
 	/* in_use stays set: a retired frame is never handed out again. */
+	if (e.sp) {
+		ce_retire_superpage_held(&t->h, e.node);
+		t->held_sp[e.node]--;
+	} else {
+		ce_retire_held(&t->h, e.node, e.frame);
+		t->held_pages[e.node]--;
+	}
 	t->ext[idx] = t->ext[--t->nr_ext];
 }
 
@@ -516,10 +521,10 @@ static const char *tl_check_sp(struct tl *t, u32 n, u64 claims,
 	      claims);
 #undef SP_EQ
 	if (nd->sp_reserved != nd->sp_avail + nd->sp_held + in_physmaps +
-			       t->nobody_sp[n])
-		return fail(t, "node %u: sp_reserved " FMT64 " != free " FMT64 " + held " FMT64 " + domains " FMT64 " + nobody " FMT64,
+			       t->nobody_sp[n] + nd->sp_retired)
+		return fail(t, "node %u: sp_reserved " FMT64 " != free " FMT64 " + held " FMT64 " + domains " FMT64 " + nobody " FMT64 " + retired " FMT64,
 			    n, nd->sp_reserved, nd->sp_avail, nd->sp_held,
-			    in_physmaps, t->nobody_sp[n]);
+			    in_physmaps, t->nobody_sp[n], nd->sp_retired);
 	if (nd->sp_claims > nd->sp_avail)
 		return fail(t, "node %u: sp_claims " FMT64 " > free superpages " FMT64,
 			    n, nd->sp_claims, nd->sp_avail);
@@ -901,7 +906,8 @@ const char *tl_finish(struct tl *t)
 
 		if (!nd->has_pool)
 			continue;
-		if (nd->sp_avail != t->base.sp_reserved[n] || nd->sp_claims)
+		if (nd->sp_avail != t->base.sp_reserved[n] - nd->sp_retired ||
+		    nd->sp_claims)
 			return fail(t, "node %u: free superpages " FMT64 " (baseline " FMT64 "), superpage claims " FMT64,
 				    n, nd->sp_avail, t->base.sp_reserved[n],
 				    nd->sp_claims);

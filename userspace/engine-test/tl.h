@@ -132,7 +132,7 @@ size_t tl_find_ext(const struct tl *t, const struct ce_domain *d, int node);
  */
 size_t tl_hold_page(struct tl *t, size_t idx, u32 offset);
 void tl_release_held(struct tl *t, size_t idx);	/* a superpage too */
-/* A held page retired for good instead (ce_retire_held()). */
+/* A held page or superpage retired for good instead (ce_retire_held()). */
 void tl_retire_held(struct tl *t, size_t idx);
 /* The same for a whole superpage extent (ce_free_superpage_held()). */
 size_t tl_hold_sp(struct tl *t, size_t idx);
