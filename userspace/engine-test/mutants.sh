@@ -41,6 +41,8 @@ mutations=(
 'count_limit_off_by_one|install: 2 x nodes + 2 entries accepted|s/nr_entries > 2 \* h->nr_nodes \+ 1/nr_entries > 2 * h->nr_nodes + 2/'
 'bad_frames_handed_out|alloc: a block with a bad (poisoned) frame handed out|s/if \(h->frame_bad && pool_retire_bad\(h, node, frame, order, dirty\)\)\n\t\tgoto again;//'
 'bad_frames_no_recall|retire: claims that no longer fit not recalled|s/\tn->retired_pages \+= bad;\n\trecall_claims\(h, node\);/\tn->retired_pages += bad;/'
+'sp_bad_handed_out|alloc: a superpage with a bad page handed out|s/if \(h->sp_bad && h->sp_bad\(node, \*index_out\)\) \{/if (0) {/'
+'sp_bad_no_recall|retire: superpage claims that no longer fit not recalled|s/\t\tn->sp_retired\+\+;\n\t\tsp_recall_claims\(h, node\);/\t\tn->sp_retired++;/'
 'retired_onlined|online: retired frames counted as onlinable|s/n->offlined_pages - n->offline_pending - n->retired_pages\)/n->offlined_pages - n->offline_pending)/'
 'count_limit_v3|install: the version 3 limit (nodes + 1 entries)|s/nr_entries > 2 \* h->nr_nodes \+ 1/nr_entries > h->nr_nodes + 1/'
 'install_node_own_claim_not_free|install: own node claim not counted as free|s/if \(c->pages > node_unclaimed\(h, node\) \+ d->claims\[node\]\)/if (c->pages > node_unclaimed(h, node))/'
