@@ -698,23 +698,30 @@ static void op_set_max(struct in *in)
 	d = &md[i];
 	ce_set_max_pages(&heap, d->d, max);
 	d->max = max;
+	/*
+	 * The excess of all claims (4 KiB and superpage) over what max_pages
+	 * leaves: host-wide first, then node claims, then superpage claims,
+	 * whole superpages, ascending nodes (docs/SPEC.md; tl_model.c).
+	 */
 	allowed = max > d->tot ? max - d->tot : 0;
-	if (dom_out(d) > allowed) {
-		excess = dom_out(d) - allowed;
-		take = excess < d->host ? excess : d->host;
-		drop_host(d, take);
+	if (dom_all_claims(d) <= allowed)
+		return;
+	excess = dom_all_claims(d) - allowed;
+	take = excess < d->host ? excess : d->host;
+	drop_host(d, take);
+	excess -= take;
+	for (n = 0; n < CE_MAX_NODES && excess; n++) {
+		take = excess < d->claims[n] ? excess : d->claims[n];
+		if (take)
+			drop_node_claim(d, n, take);
 		excess -= take;
-		for (n = 0; n < CE_MAX_NODES && excess; n++) {
-			take = excess < d->claims[n] ? excess : d->claims[n];
-			if (take)
-				drop_node_claim(d, n, take);
-			excess -= take;
-		}
 	}
-	/* Then superpage claims, whole superpages, ascending nodes. */
-	for (n = 0; n < CE_MAX_NODES && dom_all_claims(d) > allowed; n++) {
-		excess = (dom_all_claims(d) - allowed + SP - 1) / SP;
-		drop_sp_claims(d, n, excess < d->sp_claims[n] ? excess : d->sp_claims[n]);
+	for (n = 0; n < CE_MAX_NODES && excess; n++) {
+		take = (excess + SP - 1) / SP;
+		if (take > d->sp_claims[n])
+			take = d->sp_claims[n];
+		drop_sp_claims(d, n, take);
+		excess -= excess < take * SP ? excess : take * SP;
 	}
 }
 
