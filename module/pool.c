@@ -362,6 +362,16 @@ static void nc_sp_release(int node)
 
 		if (!head)
 			continue;
+		/*
+		 * Poisoned: kept from Linux for good, as memory_failure()
+		 * keeps the pages it cannot handle (a buddy allocator that
+		 * took it back would drop the whole block at its next use).
+		 */
+		if (nc_superpage_poisoned(head)) {
+			pr_warn("node %d: superpage %u hardware-poisoned: not given back to Linux\n",
+				node, i);
+			continue;
+		}
 		if (test_and_clear_bit(i, nc_sp_dirty[node]))
 			nc_clear_superpage(head);
 		put_page(head);
@@ -395,6 +405,12 @@ static void nc_pool_release(int node)
 
 		if (!page)
 			continue;
+		/* Poisoned: kept from Linux for good (see nc_sp_release()). */
+		if (PageHWPoison(page)) {
+			pr_warn("node %d: frame %u hardware-poisoned: not given back to Linux\n",
+				node, f);
+			continue;
+		}
 		scrubbed += nc_clear_if_dirty(node, f);
 		if ((nc_debug & NC_DEBUG_VERIFY_ZERO) && !nc_page_is_zero(page))
 			bad++;
