@@ -1026,6 +1026,23 @@ static bool nc_pfn_poisoned(__u64 pfn)
 }
 
 /*
+ * Poison @pfn as memory_failure() does on a page it cannot handle
+ * (/sys/devices/system/memory/hard_offline_page): for a pool page the
+ * write fails ("unhandlable page") but the flag is set.  Returns whether
+ * @pfn is poisoned now.
+ */
+static bool nc_hard_offline(__u64 pfn)
+{
+	FILE *f = fopen("/sys/devices/system/memory/hard_offline_page", "w");
+
+	if (f) {
+		fprintf(f, "%#llx\n", (unsigned long long)pfn * NC_PAGE);
+		fclose(f);
+	}
+	return nc_pfn_poisoned(pfn);
+}
+
+/*
  * debugfs nodes: the retired_pages column of @node (@sp: the
  * retired_superpages one), or -1.
  */
@@ -1109,7 +1126,6 @@ TEST_F(mmap, poisoned_page_retired)
 	struct numaclaims_host_info hi;
 	long long r0 = nc_retired(n);
 	bool hit, held_path;
-	FILE *f;
 	int dfd, ret;
 	__u32 d;
 
@@ -1160,12 +1176,7 @@ TEST_F(mmap, poisoned_page_retired)
 	nc_close_map(p, 1, dfd);
 	ASSERT_OK(nc_decrease(c->fd, d, &g, 1, 0, &done));
 	ASSERT_OK(nc_destroy(c->fd, d));
-	f = fopen("/sys/devices/system/memory/hard_offline_page", "w");
-	if (f) {
-		fprintf(f, "%#llx\n", (unsigned long long)pfn2 * NC_PAGE);
-		fclose(f);	/* EBUSY: "unhandlable page", poisoned all the same */
-	}
-	if (nc_pfn_poisoned(pfn2)) {
+	if (nc_hard_offline(pfn2)) {
 		EXPECT_EQ(avail - 1, nc_fill_node_pfns(_metadata, c, n, pfn2,
 						       &hit));
 		EXPECT_FALSE(hit) TH_LOG("the poisoned free page was handed out");

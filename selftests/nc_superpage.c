@@ -552,7 +552,6 @@ TEST_F(superpage, poisoned_superpage_retired)
 	bool hit = false;
 	int dfd, ret;
 	__u32 a;
-	FILE *f;
 
 	if (!getenv("NC_POISON"))
 		SKIP(return, "NC_POISON=1 poisons a page for good (guest.sh's poison step)");
@@ -569,12 +568,7 @@ TEST_F(superpage, poisoned_superpage_retired)
 	ASSERT_NE(0, pfn);
 	nc_close_map(p, NC_SP_PAGES, dfd);
 	ASSERT_OK(nc_destroy(c->fd, a));
-	f = fopen("/sys/devices/system/memory/hard_offline_page", "w");
-	if (f) {
-		fprintf(f, "%#llx\n", (unsigned long long)pfn * NC_PAGE);
-		fclose(f);	/* "unhandlable page": poisoned all the same */
-	}
-	if (!nc_pfn_poisoned(pfn))
+	if (!nc_hard_offline(pfn))
 		SKIP(return, "hard_offline_page did not poison pfn %#llx",
 		     (unsigned long long)pfn);
 
