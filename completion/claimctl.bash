@@ -8,7 +8,7 @@
 # they drift apart.  Needs nothing but bash (bash-completion's helpers are
 # not used).
 
-_claimctl_commands="info list create destroy claim claims claim-pages populate free maxmem affinity offline online run build topology metrics version help"
+_claimctl_commands="info list create destroy give claim claims claim-pages populate free maxmem affinity offline online run build topology metrics version help"
 _claimctl_global_options="--device --help --json --pages --verbose --version"
 
 # The options of COMMAND, as its usage line lists them.
@@ -19,6 +19,7 @@ _claimctl_command_options()
 	list) echo "--json --pages" ;;
 	create) echo "--autodestroy --hold --json --max" ;;
 	destroy) echo "--all" ;;
+	give) echo "--mode" ;;
 	claim) echo "--json" ;;
 	claims) echo "--json --pages" ;;
 	claim-pages) echo "" ;;
@@ -38,7 +39,7 @@ _claimctl_command_options()
 }
 
 # Commands whose first argument is a domain id.
-_claimctl_domid_commands=" destroy claim claims claim-pages populate free maxmem affinity run build "
+_claimctl_domid_commands=" destroy give claim claims claim-pages populate free maxmem affinity run build "
 
 # Existing domains: their device nodes (CLAIMCTL_DOMAIN_GLOB for tests).
 _claimctl_domids()
@@ -94,7 +95,7 @@ _claimctl()
 			return 0
 		fi
 		case "$w" in
-		--max|--node|--order|--gfn|--cpunodebind|--cpu-node|--vcpus|--nodes|--max-distance|--max-nodes|--attempts|--policy|--like)
+		--max|--node|--order|--gfn|--cpunodebind|--cpu-node|--vcpus|--nodes|--max-distance|--max-nodes|--attempts|--policy|--like|--mode)
 			i=$((i + 1)) ;;
 		-*) ;;
 		*) nargs=$((nargs + 1)) ;;
@@ -105,6 +106,7 @@ _claimctl()
 	--order) COMPREPLY=($(compgen -W "0 1 2 3 4 5 6 7 8 9" -- "$cur")); return 0 ;;
 	--policy) COMPREPLY=($(compgen -W "cores mem-only" -- "$cur")); return 0 ;;
 	--like) COMPREPLY=($(compgen -W "$(_claimctl_domids)" -- "$cur") $(compgen -f -- "$cur")); return 0 ;;
+	--mode) COMPREPLY=($(compgen -W "0600 0660 0400 0440" -- "$cur")); return 0 ;;
 	--max|--node|--gfn|--cpunodebind|--cpu-node|--vcpus|--nodes|--max-distance|--max-nodes|--attempts)
 		return 0 ;;
 	esac
@@ -117,6 +119,8 @@ _claimctl()
 		COMPREPLY=($(compgen -W "$_claimctl_commands" -- "$cur"))
 	elif [ "$nargs" -eq 0 ] && [[ "$_claimctl_domid_commands" == *" $cmd "* ]]; then
 		COMPREPLY=($(compgen -W "$(_claimctl_domids)" -- "$cur"))
+	elif [ "$cmd" = give ] && [ "$nargs" -eq 1 ]; then
+		COMPREPLY=($(compgen -u -- "$cur"))
 	elif [ "$cmd" = claim ] && [ "$nargs" -eq 1 ]; then
 		COMPREPLY=($(compgen -W "clear host: legacy:" -- "$cur"))
 		compopt -o nospace 2>/dev/null

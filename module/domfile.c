@@ -280,6 +280,15 @@ struct file *nc_domain_file(struct nc_domain_obj *dom)
 /* ---------------------------------------------------------------------------
  * Domain device nodes: /dev/numaclaims-domN (NUMACLAIMS_DOMAIN_DEV_FMT), one
  * minor per domid, so a VMM can open a domain's memory by path.
+ *
+ * Who may open one is decided by the node's owner and mode alone, as for
+ * /dev/kvm or a device-dax node: a new node is 0600 root, and the builder
+ * gives it to an unprivileged VMM (chown/chmod: claims_domain_give(),
+ * claimctl give).  A domain file can only map, read and write the domain's
+ * pages; everything that changes a domain or the host stays on the control
+ * device and needs CAP_SYS_ADMIN.  A new domain's node is a new inode
+ * (devtmpfs removes the old one with the old domain), so what was given
+ * with one domain never reaches the next domain of the same id.
  */
 #define NC_DOMDEV_MINORS	0x8000U		/* domids 1 .. 0x7fef */
 static dev_t nc_domdev_base;
@@ -292,8 +301,6 @@ static int nc_domdev_open(struct inode *inode, struct file *file)
 	struct nc_domain_obj *dom;
 	int ret;
 
-	if (!nc_file_admin(file))
-		return -EPERM;
 	dom = nc_domain_get(iminor(inode));
 	if (!dom)
 		return -ESRCH;

@@ -909,6 +909,33 @@ static PyObject *mod_domain_path(PyObject *mod, PyObject *args)
 	return PyUnicode_FromString(buf);
 }
 
+static PyObject *mod_domain_give(PyObject *mod, PyObject *args,
+				 PyObject *kwds)
+{
+	static char *kwlist[] = { "domid", "uid", "gid", "mode", NULL };
+	long long uid = -1, gid = -1, mode = -1;
+	unsigned int domid;
+	int ret;
+
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "I|LLL", kwlist, &domid,
+					 &uid, &gid, &mode))
+		return NULL;
+	if (uid < -1 || uid >= 0xffffffffLL || gid < -1 || gid >= 0xffffffffLL ||
+	    mode < -1 || mode > 0777) {
+		PyErr_SetString(PyExc_ValueError,
+				"uid and gid: -1 (unchanged) or an id; mode: -1 (default) or 0 to 0o777");
+		return NULL;
+	}
+	Py_BEGIN_ALLOW_THREADS
+	ret = claims_domain_give(domid, (uid_t)uid, (gid_t)gid,
+				 mode < 0 ? CLAIMS_GIVE_MODE_DEFAULT :
+					    (unsigned int)mode);
+	Py_END_ALLOW_THREADS
+	if (ret)
+		return raise_claims(ret, "domain_give");
+	Py_RETURN_NONE;
+}
+
 static PyMethodDef Handle_methods[] = {
 	{ "close", (PyCFunction)Handle_close, METH_NOARGS, "Close the handle (claims_close)." },
 	{ "fileno", (PyCFunction)Handle_fileno, METH_NOARGS, "The device's file descriptor (claims_fd)." },
@@ -964,6 +991,8 @@ static PyMethodDef mod_methods[] = {
 	  "parse_claims(text) -> [(target, pages), ...]: claims_parse_claims();\n"
 	  "'0:4G:2M' gives the superpage entry (0, 1048576, CLAIM_SUPERPAGES)" },
 	{ "domain_path", mod_domain_path, METH_VARARGS, "domain_path(domid) -> /dev/numaclaims-domN" },
+	{ "domain_give", (PyCFunction)(void (*)(void))mod_domain_give, METH_VARARGS | METH_KEYWORDS,
+	  "domain_give(domid, uid=-1, gid=-1, mode=-1): claims_domain_give(); -1: unchanged (mode: 0600, 0660 with a gid)" },
 	{ "plan_compute", (PyCFunction)(void (*)(void))mod_plan_compute, METH_VARARGS | METH_KEYWORDS,
 	  "plan_compute(topology, pages, ...) -> plan: the pure planner, no device.\n"
 	  "topology: {'free_pages': [per node], 'distance': [[row], ...], 'cpus': [...],\n"

@@ -9,6 +9,7 @@
  * domain until released.
  * #included by numaclaims_test.c (one translation unit, see there).
  */
+#include <grp.h>
 #include <setjmp.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -460,6 +461,166 @@ TEST_F(mmap, read_only_shared_mapping_and_msync)
 	close(rfd);
 	nc_close_map(w, 1, dfd);
 	EXPECT_OK(nc_destroy(c->fd, d));
+}
+
+/*
+ * Who may map a domain: the node's owner and mode decide, and nothing else
+ * (uapi: NUMACLAIMS_DOMAIN_DEV_FMT).  A process running as an unprivileged
+ * user (NC_VMM_UID, no capabilities) cannot open a node it was not given;
+ * once the node is given to it (chown + chmod, what claims_domain_give()
+ * and claimctl give do) it maps, reads and writes that domain, and still
+ * cannot open another domain's node nor change anything through the control
+ * device, even one it may read (the numaclaims group of the udev rule).
+ * Taking the node back closes it again.  Each step runs in a child so a
+ * failure cannot leave the test unprivileged.
+ */
+#define NC_VMM_UID	4242U
+#define NC_VMM_GID	4243U
+
+enum { NC_VMM_CLOSED, NC_VMM_GIVEN };
+
+/* Runs as NC_VMM_UID; returns the number of failed checks. */
+static int nc_vmm_child(__u32 d, __u32 e, int step)
+{
+	gid_t groups[1] = { NC_VMM_GID };
+	int failures = 0, dfd, cfd, rc;
+	__u64 *p, done, g = 8, tmp64;
+	__u32 tmp;
+
+	if (setgroups(1, groups) || setresgid(NC_VMM_GID, NC_VMM_GID, NC_VMM_GID) ||
+	    setresuid(NC_VMM_UID, NC_VMM_UID, NC_VMM_UID))
+		return 100;
+	dfd = nc_domain_open_path(d);
+	if (step == NC_VMM_CLOSED) {
+		CHILD_CHECK(dfd == -EACCES, "open of a node not given: %s",
+			    nc_errname(dfd));
+		if (dfd >= 0)
+			close(dfd);
+		return failures;
+	}
+	CHILD_CHECK(dfd >= 0, "open of the node given: %s", nc_errname(dfd));
+	if (dfd < 0)
+		return failures;
+	p = nc_map(dfd, 0, 4);
+	CHILD_CHECK(p != MAP_FAILED, "mmap of the node given: %s",
+		    strerror(errno));
+	if (p != MAP_FAILED) {
+		CHILD_CHECK(p[3 * NC_PAGE / 8] == 0x5eed0003,
+			    "reads what root wrote: %llx",
+			    (unsigned long long)p[3 * NC_PAGE / 8]);
+		p[2 * NC_PAGE / 8 + 1] = 0x766d6d;	/* "vmm" */
+		munmap(p, 4 * NC_PAGE);
+	}
+	tmp64 = 0x766d6d2d7277;
+	CHILD_CHECK(pwrite(dfd, &tmp64, 8, NC_PAGE + 16) == 8,
+		    "pwrite at gfn 1: %s", strerror(errno));
+	close(dfd);
+	rc = nc_domain_open_path(e);
+	CHILD_CHECK(rc == -EACCES, "open of another domain's node: %s",
+		    nc_errname(rc));
+	if (rc >= 0)
+		close(rc);
+	rc = open(NC_DEV, O_RDWR | O_CLOEXEC);
+	CHILD_CHECK(rc < 0 && errno == EACCES, "open of %s read-write: %s",
+		    NC_DEV, rc < 0 ? strerror(errno) : "works");
+	if (rc >= 0)
+		close(rc);
+	/* The group may read the control device: information only. */
+	cfd = open(NC_DEV, O_RDONLY | O_CLOEXEC);
+	CHILD_CHECK(cfd >= 0, "open of %s read-only by its group: %s", NC_DEV,
+		    strerror(errno));
+	if (cfd < 0)
+		return failures;
+	rc = nc_create(cfd, 1, 0, &tmp);
+	CHILD_CHECK(rc == -EPERM, "DOMAIN_CREATE: %s", nc_errname(rc));
+	rc = nc_populate(cfd, d, &g, 1, 0, 0, &done);
+	CHILD_CHECK(rc == -EPERM, "POPULATE_PHYSMAP: %s", nc_errname(rc));
+	g = 0;
+	rc = nc_decrease(cfd, d, &g, 1, 0, &done);
+	CHILD_CHECK(rc == -EPERM, "DECREASE_RESERVATION: %s", nc_errname(rc));
+	rc = nc_claim_pages(cfd, d, 1);
+	CHILD_CHECK(rc == -EPERM, "CLAIM_PAGES: %s", nc_errname(rc));
+	rc = nc_domain_open(cfd, e, 0);
+	CHILD_CHECK(rc == -EPERM, "DOMAIN_OPEN of another domain: %s",
+		    nc_errname(rc));
+	rc = nc_destroy(cfd, d);
+	CHILD_CHECK(rc == -EPERM, "DOMAIN_DESTROY: %s", nc_errname(rc));
+	rc = nc_destroy(cfd, e);
+	CHILD_CHECK(rc == -EPERM, "DOMAIN_DESTROY of another: %s", nc_errname(rc));
+	close(cfd);
+	return failures;
+}
+
+static int nc_vmm_run(__u32 d, __u32 e, int step)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (!pid)
+		_exit(nc_vmm_child(d, e, step));
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+TEST_F(mmap, given_node_opens_for_its_owner_only)
+{
+	struct nc_ctx *c = &self->ctx;
+	__u32 d = nc_new_dom(_metadata, c, 64), e = nc_new_dom(_metadata, c, 64);
+	struct numaclaims_domain_info d0, d1, e0, e1;
+	struct numaclaims_host_info h0, h1;
+	char path[64], epath[64];
+	struct stat st, cst;
+	__u64 *w, done, g;
+	int dfd, rc;
+
+	snprintf(path, sizeof(path), NUMACLAIMS_DOMAIN_DEV_FMT, d);
+	snprintf(epath, sizeof(epath), NUMACLAIMS_DOMAIN_DEV_FMT, e);
+	ASSERT_OK(nc_populate_range(c->fd, d, 0, 4, 0, 0, &done));
+	g = 0;
+	ASSERT_OK(nc_populate(c->fd, e, &g, 1, 0, 0, &done));
+	w = nc_open_map(_metadata, c, d, 0, 4, &dfd);
+	for (g = 0; g < 4; g++)
+		w[g * NC_PAGE / 8] = 0x5eed0000 + g;
+	ASSERT_OK(nc_host_info(c->fd, &h0));
+	ASSERT_OK(nc_dom_info(c->fd, d, &d0));
+	ASSERT_OK(nc_dom_info(c->fd, e, &e0));
+	ASSERT_EQ(0, stat(NC_DEV, &cst));
+
+	/* A new node is root's: the user cannot open it. */
+	EXPECT_EQ(0, nc_vmm_run(d, e, NC_VMM_CLOSED));
+	/* Given: the user (and, for reading, the control device's group). */
+	ASSERT_EQ(0, chown(path, NC_VMM_UID, NC_VMM_GID));
+	ASSERT_EQ(0, chmod(path, 0600));
+	ASSERT_EQ(0, chown(NC_DEV, 0, NC_VMM_GID));
+	ASSERT_EQ(0, chmod(NC_DEV, 0640));
+	rc = nc_vmm_run(d, e, NC_VMM_GIVEN);
+	EXPECT_EQ(0, chown(NC_DEV, cst.st_uid, cst.st_gid));
+	EXPECT_EQ(0, chmod(NC_DEV, cst.st_mode & 07777));
+	EXPECT_EQ(0, rc) TH_LOG("%d checks failed as uid %u (see above)", rc,
+				NC_VMM_UID);
+	EXPECT_EQ(0x766d6dULL, w[2 * NC_PAGE / 8 + 1]);
+	EXPECT_EQ(0x766d6d2d7277ULL, w[NC_PAGE / 8 + 2]);
+	/* The other domain's node was never touched. */
+	ASSERT_EQ(0, stat(epath, &st));
+	EXPECT_EQ(0U, st.st_uid);
+	EXPECT_EQ(0600U, st.st_mode & 0777);
+	/* Taken back: closed again. */
+	ASSERT_EQ(0, chown(path, 0, 0));
+	EXPECT_EQ(0, nc_vmm_run(d, e, NC_VMM_CLOSED));
+	/* Nothing the user did changed the host or the domains. */
+	ASSERT_OK(nc_host_info(c->fd, &h1));
+	ASSERT_OK(nc_dom_info(c->fd, d, &d1));
+	ASSERT_OK(nc_dom_info(c->fd, e, &e1));
+	EXPECT_EQ(0, memcmp(&h0, &h1, sizeof(h0)));
+	EXPECT_EQ(0, memcmp(&d0, &d1, sizeof(d0)));
+	EXPECT_EQ(0, memcmp(&e0, &e1, sizeof(e0)));
+	nc_close_map(w, 4, dfd);
+	EXPECT_INVARIANTS();
+	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(nc_destroy(c->fd, e));
+	/* A node given goes with its domain. */
+	EXPECT_EQ(-1, stat(path, &st));
 }
 
 /*

@@ -11,10 +11,13 @@
  * Copyright (C) 2026 The numaclaims authors.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -52,6 +55,7 @@ enum cc_opt {
 	OPT_FD		= 1 << 11,
 	OPT_SUPERPAGES	= 1 << 12,
 	OPT_ALL		= 1 << 13,
+	OPT_MODE	= 1 << 14,
 	/*
 	 * Not an option: the arguments after the first positional one are a
 	 * command to run (claimctl run DOMID CMD ARGS...), so option parsing
@@ -78,6 +82,7 @@ struct cc_args {
 	int superpages;
 	const char *cpunodebind;
 	int pass_fd;
+	const char *mode;
 	int argc;		/* positional arguments after the command */
 	char **argv;		/* (run: DOMID, then the command to exec) */
 };
@@ -363,6 +368,95 @@ static int cmd_destroy(struct cc_args *a)
 	}
 	if (a->verbose)
 		printf("destroyed domain %u\n", domid);
+	return EXIT_SUCCESS;
+}
+
+/*
+ * A user or group by name or number (as chown(1)); -1 in *id for an empty
+ * @name.  Return: 0, or a usage error printed.
+ */
+static int cc_parse_id(const char *name, int group, unsigned int *id)
+{
+	unsigned long v;
+	char *end;
+
+	*id = (unsigned int)-1;
+	if (!*name)
+		return 0;
+	if (group) {
+		struct group *gr = getgrnam(name);
+
+		if (gr) {
+			*id = gr->gr_gid;
+			return 0;
+		}
+	} else {
+		struct passwd *pw = getpwnam(name);
+
+		if (pw) {
+			*id = pw->pw_uid;
+			return 0;
+		}
+	}
+	errno = 0;
+	v = strtoul(name, &end, 10);
+	if (isdigit((unsigned char)*name) && !*end && !errno &&
+	    v < (unsigned int)-1) {
+		*id = (unsigned int)v;
+		return 0;
+	}
+	cc_usage_error("no %s '%s' (a name or a number)",
+		       group ? "group" : "user", name);
+	return -1;
+}
+
+static int cmd_give(struct cc_args *a)
+{
+	unsigned int uid, gid, mode;
+	char what[96], spec[256], *colon, *end;
+	uint32_t domid;
+	int ret;
+
+	if (cc_arg_domid(a, 0, &domid))
+		return EXIT_USAGE;
+	if (snprintf(spec, sizeof(spec), "%s", a->argv[1]) >= (int)sizeof(spec)) {
+		cc_usage_error("owner '%.40s...' is too long", a->argv[1]);
+		return EXIT_USAGE;
+	}
+	colon = strchr(spec, ':');
+	if (colon)
+		*colon++ = '\0';
+	if (!spec[0] && (!colon || !*colon)) {
+		cc_usage_error("'give' needs an owner: USER, USER:GROUP or :GROUP");
+		return EXIT_USAGE;
+	}
+	if (cc_parse_id(spec, 0, &uid) || (colon && cc_parse_id(colon, 1, &gid)))
+		return EXIT_USAGE;
+	if (!colon)
+		gid = (unsigned int)-1;
+	mode = CLAIMS_GIVE_MODE_DEFAULT;
+	if (a->mode) {
+		errno = 0;
+		mode = (unsigned int)strtoul(a->mode, &end, 8);
+		if (!*a->mode || *end || errno || a->mode[0] == '-' ||
+		    mode > 0777) {
+			cc_usage_error("bad --mode '%s': permission bits in octal, 0 to 0777 (e.g. 0600, 0660)",
+				       a->mode);
+			return EXIT_USAGE;
+		}
+	}
+	ret = claims_domain_give(domid, (uid_t)uid, (gid_t)gid, mode);
+	if (ret) {
+		snprintf(what, sizeof(what), "give domain %u to %s", domid,
+			 a->argv[1]);
+		if (ret == -EPERM)
+			return cc_error(what, EPERM,
+					"changing a device node's owner needs root (CAP_CHOWN, CAP_FOWNER)");
+		return cc_fail_generic(what, ret, domid);
+	}
+	if (a->verbose)
+		printf("domain %u: /dev/numaclaims-dom%u given to %s\n",
+		       domid, domid, a->argv[1]);
 	return EXIT_SUCCESS;
 }
 
@@ -1065,6 +1159,22 @@ static const struct cc_cmd cc_cmds[] = {
 	  "an administrator does before `rmmod numaclaims`: the module cannot be\n"
 	  "unloaded while any domain exists (rmmod fails with 'Module numaclaims\n"
 	  "is in use').\n" },
+	{ "give", cmd_give, OPT_MODE, 2, 2, "DOMID USER[:GROUP] [--mode MODE]",
+	  "give a domain's memory to an unprivileged VMM (its device node)",
+	  "Let USER (and GROUP) open /dev/numaclaims-domDOMID, the domain's memory:\n"
+	  "set the node's owner (chown(1) style: USER, USER:GROUP or :GROUP, names\n"
+	  "or numbers) and its mode (--mode, octal; default 0600, or 0660 when a\n"
+	  "group is named).  A process running as USER can then use the node as a\n"
+	  "VMM's mem-path (QEMU memory-backend-file) and map, read and write the\n"
+	  "domain's pages, and nothing else: claims, populate, decrease and destroy\n"
+	  "stay root's (CAP_SYS_ADMIN on /dev/numaclaims), and other domains' nodes\n"
+	  "stay closed to it.  A new domain's node is 0600 root; what is given\n"
+	  "lasts as long as the domain (a domain destroyed and created again gets a\n"
+	  "new node).  'give DOMID root' takes the node back; files already open\n"
+	  "stay open, as for any file, until the domain is destroyed.  Needs root.\n"
+	  "Examples:\n"
+	  "  claimctl give 3 libvirt-qemu:kvm\n"
+	  "  claimctl give 3 qemu --mode 0400     # map read-only\n" },
 	{ "claim", cmd_claim, OPT_JSON | OPT_PAGES, 2, 2, "DOMID SPEC [--json]",
 	  "install a claim set (replaces the domain's claims)",
 	  "Install a claim set on domain DOMID, atomically: it replaces the\n"
@@ -1272,6 +1382,7 @@ enum {
 	LOPT_FD,
 	LOPT_SUPERPAGES,
 	LOPT_ALL,
+	LOPT_MODE,
 };
 
 /* Options that may appear before the command and, where meaningful, after. */
@@ -1292,6 +1403,7 @@ static const struct option cc_cmd_options[] = {
 	{ "fd", no_argument, NULL, LOPT_FD },
 	{ "superpages", no_argument, NULL, LOPT_SUPERPAGES },
 	{ "all", no_argument, NULL, LOPT_ALL },
+	{ "mode", required_argument, NULL, LOPT_MODE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -1309,6 +1421,7 @@ static const unsigned int cc_lopt_flag[] = {
 	[LOPT_FD - LOPT_HOLD]		= OPT_FD,
 	[LOPT_SUPERPAGES - LOPT_HOLD]	= OPT_SUPERPAGES,
 	[LOPT_ALL - LOPT_HOLD]		= OPT_ALL,
+	[LOPT_MODE - LOPT_HOLD]		= OPT_MODE,
 };
 
 static int cc_opt_allowed(const struct cc_cmd *c, unsigned int opt,
@@ -1495,6 +1608,9 @@ int main(int argc, char **argv)
 			break;
 		case LOPT_ALL:
 			a.all = 1;
+			break;
+		case LOPT_MODE:
+			a.mode = optarg;
 			break;
 		default:
 			cc_bad_option(cargv, "jpvh", cc_cmd_options);

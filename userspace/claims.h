@@ -29,6 +29,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <linux/numaclaims.h>
 
 #ifdef __cplusplus
@@ -342,7 +343,9 @@ int claims_online_pages(struct claims_handle *h, uint32_t node,
  *         to a child (claimctl run --fd).
  *
  * Opening the path claims_domain_path() gives does the same, for programs
- * (a VMM's mem-path) that take a path; both need %CAP_SYS_ADMIN.
+ * (a VMM's mem-path) that take a path.  This call needs %CAP_SYS_ADMIN;
+ * opening the path needs what the node's owner and mode ask (0600 root
+ * until claims_domain_give()).
  *
  * Return: the descriptor (>= 0; the caller closes it), or -errno.
  */
@@ -357,6 +360,25 @@ int claims_domain_open(struct claims_handle *h, uint32_t domid,
  * (32 bytes always suffice).
  */
 int claims_domain_path(uint32_t domid, char *buf, size_t len);
+
+/**
+ * claims_domain_give() - give domain @domid's device node to a VMM: set its
+ * owner to @uid and @gid ((uid_t)-1 / (gid_t)-1 leave one as it is) and its
+ * permission bits to @mode (e.g. 0600: the owner may map it; 0660 also the
+ * group; %CLAIMS_GIVE_MODE_DEFAULT: 0660 if @gid is given, else 0600).  Opening the node is gated by its owner and mode alone, so the
+ * process running as @uid can then open it (a VMM's mem-path) and map,
+ * read and write the domain's pages; it still cannot change the domain or
+ * reach any other (LIBCLAIMS_1.7).  What is given is that node, while the
+ * domain lives: a domain destroyed and created again has a new node, 0600
+ * root.  Files already open stay open (as for chmod of any file): a VMM
+ * that must lose the memory loses it when the domain is destroyed.
+ *
+ * Return: 0, or -errno: -ESRCH (no such domain), -EINVAL (@mode has bits
+ * outside 0777), -EPERM (not root, or without %CAP_CHOWN/%CAP_FOWNER).
+ */
+int claims_domain_give(uint32_t domid, uid_t uid, gid_t gid,
+		       unsigned int mode);
+#define CLAIMS_GIVE_MODE_DEFAULT	(~0U)
 
 /**
  * claims_domain_map_fd() - map @nr_pages pages of a domain file from gfn

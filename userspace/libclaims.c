@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <numa.h>
@@ -38,7 +39,15 @@ int claims_open_handle(const char *path, struct claims_handle **hp)
 	if (!hp)
 		return -EINVAL;
 	*hp = NULL;
-	fd = open(path ? path : CLAIMS_DEVICE, O_RDWR | O_CLOEXEC);
+	path = path ? path : CLAIMS_DEVICE;
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	/*
+	 * A reader the node lets read but not write (the numaclaims group of
+	 * the udev rule): the information calls work on a read-only file, and
+	 * the others answer EPERM as they would anyway without CAP_SYS_ADMIN.
+	 */
+	if (fd < 0 && errno == EACCES)
+		fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	h = calloc(1, sizeof(*h));
@@ -555,6 +564,38 @@ int claims_domain_path(uint32_t domid, char *buf, size_t len)
 	if (n < 0 || (size_t)n >= len)
 		return -ENAMETOOLONG;
 	return n;
+}
+
+int claims_domain_give(uint32_t domid, uid_t uid, gid_t gid,
+		       unsigned int mode)
+{
+	char path[64];
+	struct stat st;
+	int fd, ret = 0;
+
+	if (mode == CLAIMS_GIVE_MODE_DEFAULT)
+		mode = gid != (gid_t)-1 ? 0660 : 0600;
+	if (mode & ~0777U)
+		return -EINVAL;
+	claims_domain_path(domid, path, sizeof(path));
+	/*
+	 * Through an fd of the node itself: opening it checks that the domain
+	 * is alive (ESRCH), and fchown/fchmod then change that node and no
+	 * other, whatever happens to the path meanwhile.
+	 */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	if (fstat(fd, &st))
+		ret = -errno;
+	else if (!S_ISCHR(st.st_mode))
+		ret = -ENODEV;
+	else if ((uid != (uid_t)-1 || gid != (gid_t)-1) && fchown(fd, uid, gid))
+		ret = -errno;
+	else if (fchmod(fd, mode))
+		ret = -errno;
+	close(fd);
+	return ret;
 }
 
 /* Bytes of @nr_pages pages, or 0 if they do not fit in a size_t/off_t. */

@@ -22,7 +22,7 @@ from .errors import (Error, ParseError, ClaimRefused, NoSuchDomain, NoPool,
                      ModuleNotLoaded, NotPermitted, error_from)
 from .spec import parse_size, parse_claim_spec, format_claim_spec
 from . import _claims
-from ._claims import (strerror, domain_path, plan_compute, node_cores, plan_like,
+from ._claims import (strerror, domain_path, domain_give, plan_compute, node_cores, plan_like,
                       API_VERSION,
                       PAGE_SIZE, MAX_NODES, MAX_ORDER, TARGET_HOST,
                       TARGET_LEGACY, DOMAIN_AUTODESTROY, MEMF_EXACT_NODE,
@@ -33,6 +33,25 @@ from ._claims import (strerror, domain_path, plan_compute, node_cores, plan_like
                       PLAN_POLICY_CORES, PLAN_POLICY_MEM_ONLY)
 
 __version__ = "1.3.0"
+
+
+def give(domid, user=None, group=None, mode=None):
+    """Give domain @domid's device node to an unprivileged VMM, as
+    'claimctl give': @user and @group are names or ids (None: unchanged),
+    @mode the permission bits (None: 0o600, or 0o660 with a group).  The
+    process running as @user can then open domain_path(domid) and map the
+    domain; nothing else.  Needs root (claims_domain_give())."""
+    def _id(v, byname):
+        if v is None:
+            return -1
+        if isinstance(v, int):
+            return v
+        return byname(v)
+    import grp
+    import pwd
+    uid = _id(user, lambda n: pwd.getpwnam(n).pw_uid)
+    gid = _id(group, lambda n: grp.getgrnam(n).gr_gid)
+    domain_give(domid, uid, gid, -1 if mode is None else mode)
 
 
 def memf_node(node):

@@ -409,6 +409,15 @@ struct numaclaims_domain_open {
  * NUMACLAIMS_DOMAIN_DEV_FMT - path of a domain's device node (devtmpfs
  * creates it when the domain is created and removes it when it is
  * destroyed), e.g. /dev/numaclaims-dom3: what a VMM opens as mem-path.
+ *
+ * Privilege model: the control device (/dev/numaclaims) is the host's:
+ * every ioctl that changes a domain or the host needs %CAP_SYS_ADMIN.  A
+ * domain's node is created mode 0600, owner root, and opening it is gated
+ * by its owner and mode only (no capability), as for /dev/kvm: the builder
+ * gives a domain to an unprivileged VMM by changing the node's owner or
+ * mode (claims_domain_give(), claimctl give), or passes it an fd.  A
+ * domain file can map, read and write that domain's pages and nothing else;
+ * the node of a domain destroyed and created again is a new one, 0600 root.
  */
 #define NUMACLAIMS_DOMAIN_DEV_FMT	"/dev/numaclaims-dom%u"
 
@@ -629,7 +638,8 @@ struct numaclaims_offline {
  *
  * Returns a new file descriptor (O_RDWR) that holds a reference to the
  * domain; opening %NUMACLAIMS_DOMAIN_DEV_FMT does the same by path (for a
- * VMM's mem-path) and needs %CAP_SYS_ADMIN too.  The domain file:
+ * VMM's mem-path), for whoever the node's owner and mode let open it (see
+ * %NUMACLAIMS_DOMAIN_DEV_FMT).  The domain file:
  *
  *  * mmap(2): only %MAP_SHARED (%MAP_PRIVATE: %EINVAL; a file opened
  *    read-only maps read-only); msync(2) succeeds and does nothing; file offset =

@@ -159,6 +159,16 @@ expect "populate size not a multiple of the extent" 2 \
 	'not a non-zero multiple of the extent size 8 KiB' -- populate 3 3p --order 1
 expect "populate gfn beyond 2^40" 2 'gfn .* is too large' -- populate 3 1p --gfn 0x10000000000
 expect "free needs --gfn" 2 'free needs --gfn START' -- free 3 1M
+# give: usage errors before anything is touched.
+expect "give needs an owner" 2 "takes 2 arguments, 1 given" -- give 3
+expect "give: empty owner" 2 "needs an owner: USER, USER:GROUP or :GROUP" -- give 3 :
+expect "give: unknown user" 2 "no user 'no-such-user-nc' \\(a name or a number\\)" -- give 3 no-such-user-nc
+expect "give: unknown group" 2 "no group 'no-such-group-nc'" -- give 3 0:no-such-group-nc
+expect "give: mode beyond 0777" 2 "bad --mode '1777': permission bits in octal" -- give 3 0 --mode 1777
+expect "give: mode not octal" 2 "bad --mode '0x1ff'" -- give 3 0 --mode 0x1ff
+expect "give: bad domid" 2 "bad domain id 'x'" -- give x 0
+expect "give: --mode elsewhere" 2 "option --mode does not apply to 'destroy'" -- destroy 3 --mode 0600
+expect "give: no such domain (no node)" 1 "give domain 4094 to 0: ESRCH" -- give 4094 0
 expect "create --hold needs --autodestroy" 2 'only makes sense with --autodestroy' -- create --hold
 expect "affinity with a reversed range" 2 'first node above last' -- affinity 3 3-1
 expect "affinity all parses (numactl's node strings)" 1 \

@@ -73,8 +73,8 @@ t "consumer builds statically" \
 t "static consumer runs" "$tmp/consumer-static"
 t "soname is libclaims.so.1" \
 	bash -c "readelf -d '$prefix/lib/libclaims.so.1' | grep -q 'SONAME.*\\[libclaims.so.1\\]'"
-t "every exported symbol is versioned LIBCLAIMS_1.0 .. 1.6" \
-	bash -c "syms=\$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | awk '\$2 == \"T\" {print \$3}'); [ -n \"\$syms\" ] && ! echo \"\$syms\" | grep -Ev '@@?LIBCLAIMS_1\.[0123456]\$'"
+t "every exported symbol is versioned LIBCLAIMS_1.0 .. 1.7" \
+	bash -c "syms=\$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | awk '\$2 == \"T\" {print \$3}'); [ -n \"\$syms\" ] && ! echo \"\$syms\" | grep -Ev '@@?LIBCLAIMS_1\.[01234567]\$'"
 t "the domain memory calls are LIBCLAIMS_1.1" \
 	bash -c "nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -q ' claims_domain_map@@LIBCLAIMS_1.1\$'"
 t "only claims_* symbols are exported" \
@@ -91,6 +91,14 @@ t "the parsers, the claim diagnosis and the domain list are LIBCLAIMS_1.5" \
 	bash -c "[ \$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -cE ' claims_(parse_size|parse_claims|claim_diagnose|domain_list)@@?LIBCLAIMS_1.5\$') = 4 ]"
 t "superpages: claims_plan_topology_read_flags and the grown structures' calls are LIBCLAIMS_1.6" \
 	bash -c "[ \$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -cE ' claims_(plan_topology_read_flags|domain_getinfo|domain_getinfo_next|physinfo|domain_list)@@LIBCLAIMS_1.6\$') = 5 ]"
+t "claims_domain_give is LIBCLAIMS_1.7" \
+	bash -c "nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -q ' claims_domain_give@@LIBCLAIMS_1.7\$'"
+t "the udev rule is installed under the scratch prefix, and is the one of packaging/udev" \
+	cmp "$SRCDIR/../packaging/udev/60-numaclaims.rules" "$prefix/lib/udev/rules.d/60-numaclaims.rules"
+for pre in /usr:/usr/lib/udev/rules.d /usr/local:/etc/udev/rules.d; do
+	t "PREFIX=${pre%%:*} installs the udev rule where udev reads it (${pre#*:}), and creates the numaclaims group on a live install only" \
+		bash -c "out=\$('$MAKE' -n -s -f '$SRCDIR/Makefile' O='$O' PREFIX=${pre%%:*} install) && echo \"\$out\" | grep -q \"[[:space:]]${pre#*:}/60-numaclaims.rules\$\" && echo \"\$out\" | grep -q 'groupadd --system numaclaims' && ! '$MAKE' -n -s -f '$SRCDIR/Makefile' O='$O' DESTDIR=/stage PREFIX=${pre%%:*} install | grep -q groupadd"
+done
 t "the grown structures' calls keep their old versions (LIBCLAIMS_1.0, 1.5)" \
 	bash -c "[ \$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -cE ' claims_(domain_getinfo|domain_getinfo_next|physinfo)@LIBCLAIMS_1.0\$| claims_domain_list@LIBCLAIMS_1.5\$') = 4 ]"
 t "installed claimctl runs" "$prefix/bin/claimctl" --version
