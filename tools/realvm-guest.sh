@@ -245,6 +245,42 @@ if [ "$nodes" -ge 2 ]; then
 	claimctl destroy "$a"; claimctl destroy "$b"
 fi
 
+# ---- the README's recipe, as written, QEMU as an unprivileged user ------------
+# /lib/realvm/recipe-vm.sh is the README's block without its two settings
+# lines (tools/readme-recipe.sh vm); ours: the tiny guest, uid/gid 4242.
+recipe() {	# NAME SIZE [SED]: run the recipe (SED edits it first); status
+	_r=$work/$1
+	: >"$_r.con"; chown 4242:4242 "$_r.con"	# QEMU (uid 4242) writes its console there
+	{
+		echo "SIZE=$2 VCPUS=1 VMUSER=4242 VMGROUP=4242"
+		echo "VM=\"$(rv_qemu_args "$_r.con") -append seed=7\""
+		sed "${3:-}" /lib/realvm/recipe-vm.sh
+	} >"$_r.sh"
+	sh "$_r.sh" >"$_r.out" 2>&1 </dev/null
+}
+show() {	# FILE: as diagnostics
+	while IFS= read -r _l; do diag "  $_l"; done <"$1"
+}
+before=$(info_json)
+recipe recipe "${size}M"
+rc=$?
+check "README recipe: plan, claim, populate, give, run QEMU (claimctl run, setpriv) as uid 4242, destroy: exit 0, the guest ran on the domain (right checksum)" \
+	eval '[ $rc = 0 ] && guest_ok recipe 7'
+[ "$fail" = 0 ] || show "$work/recipe.out"
+check "README recipe: the plan it printed put the memory on one node, and everything is back to the baseline (no domain, every counter)" \
+	eval 'grep -q "^set=[0-9]*:$((size << 8))p nodes=[0-9] " "$work/recipe.out" && [ "$(info_json)" = "$before" ]'
+# Without its 'claimctl give' line, QEMU (uid 4242) cannot open the memory.
+recipe nogive "${size}M" '/^claimctl give /d'
+check "README recipe without 'give': QEMU as uid 4242 is refused the domain's node (Permission denied), the guest never runs, nothing is left" \
+	eval 'grep -q "numaclaims-dom[0-9]*.*Permission denied" "$work/nogive.out" && [ ! -s "$work/nogive.con" ] && [ "$(info_json)" = "$before" ]'
+[ "$fail" = 0 ] || show "$work/nogive.out"
+# A VM that does not fit: refused at claim time, before QEMU exists.
+recipe toobig 64G
+rc=$?
+check "README recipe, a VM that fits no node (64G): exit 1 with the planner's refusal, QEMU never started, every counter back to the baseline" \
+	eval '[ $rc = 1 ] && grep -q "^claimctl: .*ENOMEM" "$work/toobig.out" && [ ! -s "$work/toobig.con" ] && [ "$(info_json)" = "$before" ]'
+[ "$fail" = 0 ] || show "$work/toobig.out"
+
 check "the end: every counter back to the baseline, invariants hold" \
 	eval '[ "$(info_json)" = "$baseline" ] &&
 	      [ "$(cat /sys/kernel/debug/numaclaims/invariants)" = ok ]'

@@ -27,7 +27,13 @@ rv_mib() { echo "${1%[Mm]}"; }
 # devices but the debug console and isa-debug-exit, the tiny guest as a
 # multiboot kernel).
 rv_qemu_base() {
-	echo "$RV_QEMU -machine pc -accel $RV_ACCEL -m $2M -nodefaults" \
+	echo "$RV_QEMU -m $2M $(rv_qemu_args "$1")"
+}
+
+# rv_qemu_args DEBUGCON_FILE: rv_qemu_base without the binary and -m (the
+# README recipe's $VM).
+rv_qemu_args() {
+	echo "-machine pc -accel $RV_ACCEL -nodefaults" \
 		"-no-user-config -display none -monitor none -serial none" \
 		"-debugcon file:$1 -device isa-debug-exit,iobase=0xf4,iosize=4" \
 		"-kernel $RV_ELF"

@@ -76,7 +76,11 @@ adds=(--add "$QEMU_BIN:/usr/bin/qemu-system-x86_64"
 case "$mode" in
 test)
 	out=${out:-$TOP/build/results/realvm.tap}
-	mkdir -p "$(dirname "$out")"
+	mkdir -p "$(dirname "$out")" "$TOP/build/realvm"
+	# The README's VM recipe, run as written (tools/realvm-guest.sh).
+	"$TOP/tools/readme-recipe.sh" vm >"$TOP/build/realvm/recipe-vm.sh"
+	adds+=(--add "$TOP/build/realvm/recipe-vm.sh:/lib/realvm/recipe-vm.sh"
+	       --add "$(command -v setpriv):/bin/setpriv")	# util-linux, not busybox's
 	exec "$TOP/tools/vm.sh" --nodes 2 --mem-per-node 512M "${kernel[@]}" \
 		--module "$ko" --params "pool_mb=64 superpage_pool_mb=32 debug=1" "${adds[@]}" \
 		--add "$TOP/tools/realvm-guest.sh:/bin/realvm-guest" \

@@ -17,6 +17,9 @@ Python, over libclaims (libclaims(3)).
 Errors are numaclaims.Error (an OSError) subclasses: numaclaims.errors.
 Sizes and claim specs take claimctl's syntax: numaclaims.spec.
 """
+import grp
+import pwd
+
 from . import errors
 from .errors import (Error, ParseError, ClaimRefused, NoSuchDomain, NoPool,
                      ModuleNotLoaded, NotPermitted, error_from)
@@ -47,8 +50,6 @@ def give(domid, user=None, group=None, mode=None):
         if isinstance(v, int):
             return v
         return byname(v)
-    import grp
-    import pwd
     uid = _id(user, lambda n: pwd.getpwnam(n).pw_uid)
     gid = _id(group, lambda n: grp.getgrnam(n).gr_gid)
     domain_give(domid, uid, gid, -1 if mode is None else mode)

@@ -103,7 +103,25 @@ check("python: decrease gives node 1's pages back",
 check("python: domains() lists the domain", [x["domid"] for x in h.domains()] == [d])
 check("python: domain_path", nc.domain_path(d) == "/dev/numaclaims-dom%d" % d
       and os.path.exists(nc.domain_path(d)))
+path = nc.domain_path(d)
+nc.give(d, user=4242)
+st = os.stat(path)
+check("python: give(user=4242): the node is uid 4242's, mode 0600, group unchanged",
+      (st.st_uid, st.st_gid, st.st_mode & 0o777) == (4242, 0, 0o600), repr(st))
+nc.give(d, group=4243)
+st = os.stat(path)
+check("python: give(group=4243): group 4243, mode 0660 by default (as claimctl give :GROUP)",
+      (st.st_uid, st.st_gid, st.st_mode & 0o777) == (4242, 4243, 0o660), repr(st))
+check("python: give with a mode beyond 0o777 raises ValueError, the node unchanged",
+      raises(lambda: nc.give(d, user=0, mode=0o4755), ValueError)
+      and os.stat(path).st_mode & 0o7777 == 0o660)
+nc.give(d, user="root", group=0, mode=0o600)
+st = os.stat(path)
+check("python: give back to root (by name)",
+      (st.st_uid, st.st_gid, st.st_mode & 0o777) == (0, 0, 0o600), repr(st))
 h.domain_destroy(d)
+check("python: give of a destroyed domain raises NoSuchDomain",
+      raises(lambda: nc.give(d, user=4242), nc.NoSuchDomain, errno.ESRCH))
 check("python: domain_destroy; destroying again raises NoSuchDomain",
       raises(lambda: h.domain_destroy(d), nc.NoSuchDomain, errno.ESRCH))
 check("python: domain_info of a destroyed domain raises NoSuchDomain",

@@ -251,6 +251,14 @@ run "without --fd no descriptor is passed" 0 '^unset$' \
 run "run returns the command's status" 7 '' claimctl run "$R" -- sh -c 'exit 7'
 run "run of a missing command is 127" 127 'ENOENT' claimctl run "$R" -- /nonexistent/cmd
 run "run in a domain that does not exist" 1 'ESRCH' claimctl run 32000 -- true
+# give: the node's owner and mode (ls -ln: mode, links, uid, gid).
+run "give to 4242: the node is uid 4242's, mode 0600, group unchanged" 0 '^crw------- +1 +4242 +0 ' \
+	sh -c 'claimctl give "$0" 4242 && ls -ln "/dev/numaclaims-dom$0"' "$R"
+run "give :4243 sets the group, and mode 0660" 0 '^crw-rw---- +1 +4242 +4243 ' \
+	sh -c 'claimctl give "$0" :4243 && ls -ln "/dev/numaclaims-dom$0"' "$R"
+run "give root --mode 0400 takes it back" 0 '^cr-------- +1 +0 +4243 ' \
+	sh -c 'claimctl give "$0" root --mode 0400 && ls -ln "/dev/numaclaims-dom$0"' "$R"
+run "give of a domain that does not exist" 1 'ESRCH' claimctl give 32000 4242
 run "destroy the run domain" 0 '' claimctl destroy "$R"
 
 # The module is in use while any domain exists (rmmod refused, as for kvm
