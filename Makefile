@@ -13,6 +13,8 @@
 #   make pkg-test       man pages, completion, modinfo, install-module, Python unit tests
 #   make dkms-test      dkms add/build/install/remove against the VM kernel
 #   make pkg-vm         the example builder and the Python binding in a 2-node VM
+#   make libvirt-vm     the libvirt hook (packaging/libvirt) on sample domain XMLs,
+#                       and libvirt's QEMU command line as the QEMU user, in a 2-node VM
 #   make selftests      kselftests in 2- and 4-node VMs (module-vm: the VM kernel)
 #   make kunit          KUnit in 2- and 4-node VMs on the debug kernel
 #   make kunit-module   numaclaims_kunit.ko (KDIR=... on a CONFIG_KUNIT=m kernel)
@@ -465,8 +467,18 @@ pkg-vm: module-vm userspace deps-vm deps-pkg
 		--add $(TOP)/packaging/tests/pkg-vm-guest.sh:/bin/pkg-vm-guest.sh \
 		--out $(RESULTS)/pkg-vm.tap -- pkg-vm-guest.sh
 
+# The libvirt hook (packaging/libvirt/numaclaims-hook, docs/LIBVIRT.md) in a
+# 2-node VM: run as libvirt runs it on the sample domain XMLs of
+# packaging/libvirt/tests, then libvirt's own QEMU command line for them
+# (virsh domxml-to-native) as the QEMU user on the domains it made
+# (packaging/libvirt/tests/libvirt-vm.sh, libvirt-vm-guest.sh).
+.PHONY: libvirt-vm
+libvirt-vm: module-vm userspace deps-vm deps-libvirt
+	@mkdir -p $(RESULTS)
+	bash $(TOP)/packaging/libvirt/tests/libvirt-vm.sh $(RESULTS)/libvirt-vm.tap
+
 # `make check` runs every suite even if one fails, then counts.
-CHECK_SUITES := tools-test vm-harness-test selftests-libmk kunitconfig-test engine-test claimctl-test pkg-test dkms-test claimctl-smoke scrub-isolcpus pkg-vm planner-vm hw-check-vm membench-smoke realvm selftests-2 selftests-4 kunit-2 \
+CHECK_SUITES := tools-test vm-harness-test selftests-libmk kunitconfig-test engine-test claimctl-test pkg-test dkms-test claimctl-smoke scrub-isolcpus pkg-vm libvirt-vm planner-vm hw-check-vm membench-smoke realvm selftests-2 selftests-4 kunit-2 \
 		kunit-4 selftests-debug selftests-612 kunit-612 selftests-73 selftests-73-4 realvm-73 stress-short
 
 check:

@@ -23,6 +23,9 @@
 #   dkms   dkms, for the DKMS packaging test only (make dkms-test)
 #   pkg    mandoc (man page lint), man-db, python3-dev (the Python
 #          binding), for make pkg-test
+#   libvirt libvirt's QEMU driver and virsh (no daemon is started): make
+#          libvirt-vm asks libvirt for the QEMU command line of the sample
+#          domains (virsh -c qemu:///embed domxml-to-native)
 #   all    every group above
 #
 # Idempotent: only packages that dpkg-query does not report as installed are
@@ -62,12 +65,13 @@ group_pkgs() {
 	bench)	echo python3-matplotlib valgrind ;;
 	dkms)	echo dkms ;;
 	pkg)	echo mandoc man-db python3-dev ;;
+	libvirt) echo libvirt-clients libvirt-daemon-driver-qemu python3 ;;
 	*)	return 1 ;;
 	esac
 }
-ALL_GROUPS="build vm kunit vm612 vm73 test bench dkms pkg"
+ALL_GROUPS="build vm kunit vm612 vm73 test bench dkms pkg libvirt"
 
-usage() { sed -n '3,32s/^# \{0,1\}//p' "$0"; exit "${1:-2}"; }
+usage() { sed -n '3,35s/^# \{0,1\}//p' "$0"; exit "${1:-2}"; }
 
 mode=install
 groups=()
@@ -144,6 +148,7 @@ group_needs() {
 	bench)	echo c:python3 c:valgrind ;;
 	dkms)	echo c:dkms ;;
 	pkg)	echo c:mandoc c:man c:python3-config ;;
+	libvirt) echo c:virsh c:python3 ;;
 	esac
 }
 

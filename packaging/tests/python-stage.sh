@@ -12,10 +12,19 @@
 # Checks the stage on the host (PYTHONHOME=STAGE/usr: only the staged
 # library is seen) before the VM boots.
 #
-# usage: python-stage.sh PYDIR STAGE
+# usage: python-stage.sh PYDIR STAGE [MODULE...]
+#   PYDIR "-": no numaclaims package, only the standard library modules
+#   named (make libvirt-vm: the libvirt hook's, packaging/libvirt/tests).
 set -eu
-PYDIR=$(cd "$1" && pwd)
+if [ "$1" = - ]; then
+	PYDIR=-
+else
+	PYDIR=$(cd "$1" && pwd)
+fi
 STAGE=$2
+shift 2
+mods=${*:-numaclaims}
+mods=$(echo "sys os errno $mods" | tr ' ' ',')
 PY=${PYTHON:-/usr/bin/python3}
 rm -rf "$STAGE"
 mkdir -p "$STAGE/usr/bin" "$STAGE/opt"
@@ -23,15 +32,17 @@ exe=$("$PY" -c 'import sys, os; print(os.path.realpath(sys.executable))')
 stdlib=$("$PY" -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')
 dynload=$("$PY" -c 'import sysconfig; print(sysconfig.get_path("platstdlib"))')/lib-dynload
 cp "$exe" "$STAGE/usr/bin/python3"
-mkdir -p "$STAGE/opt/numaclaims-python"
-cp -r "$PYDIR/numaclaims" "$STAGE/opt/numaclaims-python/"
-find "$STAGE/opt" -name __pycache__ -prune -exec rm -rf {} +
+if [ "$PYDIR" != - ]; then
+	mkdir -p "$STAGE/opt/numaclaims-python"
+	cp -r "$PYDIR/numaclaims" "$STAGE/opt/numaclaims-python/"
+	find "$STAGE/opt" -name __pycache__ -prune -exec rm -rf {} +
+fi
 dest=$STAGE/usr/lib/${stdlib##*/}
 mkdir -p "$dest/lib-dynload"
 cp -r "$stdlib/encodings" "$dest/"
 # What the VM test imports, and what they import.
 PYTHONPATH=$PYDIR "$PY" -S -B -c '
-import sys, os, errno, numaclaims
+import '"$mods"'
 for m in list(sys.modules.values()):
     f = getattr(m, "__file__", None)
     if f:
@@ -46,6 +57,11 @@ for m in list(sys.modules.values()):
 done
 [ -f "$dest/os.py" ]	# Python's landmark for its prefix
 find "$dest" -name __pycache__ -prune -exec rm -rf {} +
-# The stage alone runs the binding.
-env -i PYTHONHOME="$STAGE/usr" PYTHONPATH="$STAGE/opt/numaclaims-python" \
-	"$STAGE/usr/bin/python3" -S -B -c 'import numaclaims, errno, os, sys; print("staged python", sys.version.split()[0], "numaclaims", numaclaims.__version__)'
+# The stage alone imports them (and runs the binding).
+if [ "$PYDIR" = - ]; then
+	env -i PYTHONHOME="$STAGE/usr" "$STAGE/usr/bin/python3" -S -B -c \
+		'import '"$mods"'; print("staged python", sys.version.split()[0], "with '"$mods"'")'
+else
+	env -i PYTHONHOME="$STAGE/usr" PYTHONPATH="$STAGE/opt/numaclaims-python" \
+		"$STAGE/usr/bin/python3" -S -B -c 'import '"$mods"'; print("staged python", sys.version.split()[0], "numaclaims", numaclaims.__version__)'
+fi
