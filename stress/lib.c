@@ -418,6 +418,54 @@ int st_online_all(int fd)
 	return ret;
 }
 
+int st_back_to_baseline(int fd, const struct numaclaims_host_info *base,
+			u64 *lost, char *why, size_t len)
+{
+	static struct numaclaims_host_info hi;
+	char more[256];
+	int bad = 0, i, n;
+
+	*lost = 0;
+	why[0] = 0;
+#define BAD(...) do {							\
+		if (!bad++)						\
+			snprintf(why, len, __VA_ARGS__);		\
+	} while (0)
+	st_destroy_all(fd);
+	st_online_all(fd);
+	/* Held pages go back within the reaper's period (5 s backed off). */
+	for (i = 0; i < 240; i++) {
+		if (st_hostinfo(fd, &hi) || !hi.total_held_pages)
+			break;
+		usleep(50000);
+	}
+	if (st_hostinfo(fd, &hi)) {
+		snprintf(why, len, "HOST_INFO failed");
+		return 1;
+	}
+	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
+		const struct numaclaims_node_info *ni = &hi.nodes[n];
+
+		if (base ? ni->avail_pages != base->nodes[n].avail_pages ||
+			   ni->offlined_pages != base->nodes[n].offlined_pages ||
+			   hi.held_pages[n] != base->held_pages[n] :
+			   ni->avail_pages != ni->reserved_pages)
+			BAD("node %d not back to baseline: %" PRIu64 " free, %" PRIu64
+			    " offlined, %" PRIu64 " held of %" PRIu64, n,
+			    (u64)ni->avail_pages, (u64)ni->offlined_pages,
+			    (u64)hi.held_pages[n], (u64)ni->reserved_pages);
+	}
+	if (hi.nr_domains || hi.outstanding_claims)
+		BAD("%u domains and %" PRIu64 " claimed pages left", hi.nr_domains,
+		    (u64)hi.outstanding_claims);
+	if (st_check_quiescent(fd, lost, more, sizeof(more)))
+		BAD("%s", more);
+	if (st_debugfs_invariants(more, sizeof(more)) > 0)
+		BAD("%s", more);
+#undef BAD
+	return bad;
+}
+
 u64 st_pool_nodes(int fd, int *count)
 {
 	struct numaclaims_host_info hi;

@@ -80,6 +80,16 @@ int st_count_domains(int fd);
 int st_destroy_all(int fd);
 /* Online every offlined page of every node. */
 int st_online_all(int fd);
+/*
+ * The end of a stress run: destroy every domain, online every offlined
+ * page, wait for held pages to be released, then check HOST_INFO against
+ * @base (per node free, offlined and held pages) or, with @base NULL,
+ * every pool page free; no domain and no claim left; the quiescent
+ * cross-check (pages lost in *@lost) and the debugfs invariants.  Returns
+ * the number of problems, the first one in @why.
+ */
+int st_back_to_baseline(int fd, const struct numaclaims_host_info *base,
+			u64 *lost, char *why, size_t len);
 /* Nodes that have a pool, as a mask, and their count. */
 u64 st_pool_nodes(int fd, int *count);
 

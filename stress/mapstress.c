@@ -597,14 +597,13 @@ int main(int argc, char **argv)
 		{ "inject", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static struct numaclaims_host_info hi0, hi;
+	static struct numaclaims_host_info hi0;
 	pthread_t own[MAX_DOMAINS], rd[MAX_READERS], offt;
 	pid_t prd[MAX_PROC_READERS];
 	int status;
 	struct sigaction sa = { 0 };
 	u64 seed = st_seed_default(), duration = 5, lost = 0, t0, violations;
 	int opt, i, j, n, offline = 1;
-	bool baseline = true;
 	char why[256];
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -732,23 +731,10 @@ int main(int argc, char **argv)
 	 * held pages (none expected: nothing pins) go back within the reaper's
 	 * period, which backs off to 5 s while a page stays held
 	 */
-	for (i = 0; i < 240; i++) {
-		st_hostinfo(ctl, &hi);
-		if (!hi.total_held_pages)
-			break;
-		usleep(50000);
-	}
-	st_online_all(ctl);
-	st_hostinfo(ctl, &hi);
-	for (i = 0; i < NUMACLAIMS_MAX_NODES; i++)
-		if (hi.nodes[i].avail_pages != hi0.nodes[i].avail_pages ||
-		    hi.nodes[i].offlined_pages != hi0.nodes[i].offlined_pages ||
-		    hi.held_pages[i] != hi0.held_pages[i])
-			baseline = false;
-	baseline = baseline && hi.nr_domains == hi0.nr_domains &&
-		   hi.outstanding_claims == hi0.outstanding_claims &&
-		   hi.total_held_pages == hi0.total_held_pages;
-	tap_ok(baseline, "HOST_INFO back to its baseline (avail, offlined, held, domains, claims)");
+	n = st_back_to_baseline(ctl, &hi0, &lost, why, sizeof(why));
+	if (n)
+		tap_diag("%s", why);
+	tap_ok(!n, "HOST_INFO back to its baseline (avail, offlined, held, domains, claims)");
 	n = st_check_quiescent(ctl, &lost, why, sizeof(why));
 	if (n)
 		tap_diag("%s", why);
