@@ -126,13 +126,16 @@ module-vm: deps-build deps-vm
 userspace: deps-build
 	nice $(MAKE) -C userspace all static
 
-# claimctl, libclaims, headers, pkg-config, man pages, bash completion and
-# the modprobe.d example (userspace/Makefile's install); the module is
-# install-module's, or DKMS's.
+# claimctl, libclaims, headers, pkg-config, man pages, bash completion, the
+# udev rule and the modprobe.d example (userspace/Makefile's install), and
+# the libvirt hook (packaging/libvirt); the module is install-module's, or
+# DKMS's.
 install: userspace
 	$(MAKE) -C userspace install
+	$(MAKE) -C packaging/libvirt install
 
 uninstall:
+	$(MAKE) -C packaging/libvirt uninstall
 	$(MAKE) -C userspace uninstall
 
 # ---------------------------------------------------------------------------

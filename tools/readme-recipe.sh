@@ -9,19 +9,24 @@
 #
 # usage: tools/readme-recipe.sh NAME [README]   (body on stdout)
 #        tools/readme-recipe.sh --settings NAME [README]
+#        tools/readme-recipe.sh --all NAME [README]   (a block without
+#            settings, e.g. an XML fragment: every line)
 set -eu
 part=body
-[ "${1:-}" = --settings ] && { part=settings; shift; }
+case "${1:-}" in
+--settings) part=settings; shift ;;
+--all) part=all; shift ;;
+esac
 name=${1:?usage: readme-recipe.sh [--settings] NAME [README]}
 readme=${2:-$(dirname "$0")/../README.md}
 awk -v name="$name" -v part="$part" '
 	index($0, "<!-- recipe: " name " ") == 1 || $0 == "<!-- recipe: " name " -->" { armed = 1; next }
-	armed == 1 && /^```/ { armed = 2; inset = 1; next }
+	armed == 1 && /^```/ { armed = 2; inset = part != "all"; next }
 	armed == 2 && /^```/ { armed = 3; exit }
 	armed == 2 && inset && /^$/ { inset = 0; next }
 	armed == 2 && inset { nset++; if (part == "settings") print; next }
-	armed == 2 { nbody++; if (part == "body") print }
-	END { if (armed != 3 || !nset || !nbody) exit 1 }' "$readme" || {
-	echo "readme-recipe.sh: no complete recipe '$name' (settings, blank line, body) in $readme" >&2
+	armed == 2 { nbody++; if (part == "body" || part == "all") print }
+	END { if (armed != 3 || (part != "all" && !nset) || !nbody) exit 1 }' "$readme" || {
+	echo "readme-recipe.sh: no complete recipe '$name' (settings, blank line, body; with --all, a body) in $readme" >&2
 	exit 1
 }

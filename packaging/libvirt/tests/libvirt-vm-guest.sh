@@ -294,6 +294,21 @@ refusal nc-one-node /tmp/lv/nofile.xml 7 "opted in without <memoryBacking><sourc
 	"needs <memoryBacking><source type=.file./><access mode=.shared./>"
 t "and nothing done" eval 'clean nc-one-node 7 && same_info "$base"'
 
+# ---- the README's block (tools/readme-recipe.sh --all libvirt-xml) in a guest -----
+RX=/lib/libvirt-readme.xml
+prepare nc-readme $RX 8
+rc=$?
+dr=$(state_domids nc-readme)
+t "README's libvirt block: the hook claims the guest's 16 MiB on host node 1 (strict), given to libvirt-qemu at libvirt's mem-path" \
+	eval '[ $rc = 0 ] && dom_ok "${dr:-0}" 4096 1 && given $MEMDIR/8-nc-readme/pc.ram "${dr:-0}"'
+mr=$(lv_mem $RX 8)
+t "README's libvirt block: libvirt accepts the XML and gives QEMU that mem-path, bound to node 1" \
+	eval 'echo "$mr" | grep -q "\"mem-path\":\"$MEMDIR/8-nc-readme/pc.ram\".*\"host-nodes\":\[1\]"'
+run_guest readme $QUID:$QGID "$mr" 33
+t "README's libvirt block: QEMU as libvirt-qemu runs the guest on it (right checksum)" guest_ok readme 33
+release nc-readme $RX 8
+t "README's libvirt block: released, every counter at the baseline" eval 'clean nc-readme 8 && same_info "$base"'
+
 : >"$log"
 t "the end: invariants hold" [ "$(cat /sys/kernel/debug/numaclaims/invariants)" = ok ]
 echo "1..$n" >&3

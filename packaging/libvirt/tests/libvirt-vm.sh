@@ -40,6 +40,15 @@ command -v virsh >/dev/null && [ -r "$drv" ] ||
 	{ echo "libvirt-vm.sh: no virsh or $drv (tools/deps.sh libvirt)" >&2; exit 1; }
 install -m 0755 "$drv" "$ST/libvirt_driver_qemu.so"
 
+# The README's libvirt block, put into a guest that has none of it.
+"$TOP/tools/readme-recipe.sh" --all libvirt-xml >"$ST/readme-fragment.xml"
+awk -v frag="$ST/readme-fragment.xml" '
+	/<memoryBacking>/, /<\/memoryBacking>/ { next }
+	/<numatune>/, /<\/numatune>/ { next }
+	/<os>/ { while ((getline l < frag) > 0) print "  " l }
+	{ sub("nc-not-opted-in", "nc-readme"); print }' \
+	"$TOP/packaging/libvirt/tests/no-opt-in.xml" >"$ST/readme.xml"
+
 QEMU_BIN=$(readlink -f "$(command -v qemu-system-x86_64)")
 accel=/usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so
 # The Python stage first: it is the initramfs' /usr.
@@ -60,5 +69,6 @@ exec nice "$TOP/tools/vm.sh" --nodes 2 --mem-per-node 512M --module "$ko" \
 	--add "$TOP/build/vmguest/vmguest.elf:/lib/realvm/vmguest.elf" \
 	--add "$TOP/tools/realvm-lib.sh:/lib/realvm/realvm-lib.sh" \
 	--add "$TOP/packaging/libvirt/tests:/lib/libvirt-test" \
+	--add "$ST/readme.xml:/lib/libvirt-readme.xml" \
 	--add "$TOP/packaging/libvirt/tests/libvirt-vm-guest.sh:/bin/libvirt-vm-guest" \
 	--out "$OUT" -- libvirt-vm-guest
