@@ -482,6 +482,7 @@ enum { NC_VMM_CLOSED, NC_VMM_GIVEN };
 /* Runs as NC_VMM_UID; returns the number of failed checks. */
 static int nc_vmm_child(__u32 d, __u32 e, int step)
 {
+	struct numaclaims_claim one = { .pages = 1, .target = NC_HOST };
 	gid_t groups[1] = { NC_VMM_GID };
 	int failures = 0, dfd, cfd, rc;
 	__u64 *p, done, g = 8, tmp64;
@@ -540,6 +541,10 @@ static int nc_vmm_child(__u32 d, __u32 e, int step)
 	CHILD_CHECK(rc == -EPERM, "DECREASE_RESERVATION: %s", nc_errname(rc));
 	rc = nc_claim_pages(cfd, d, 1);
 	CHILD_CHECK(rc == -EPERM, "CLAIM_PAGES: %s", nc_errname(rc));
+	rc = nc_claim_set(cfd, d, &one, 1);
+	CHILD_CHECK(rc == -EPERM, "CLAIM_MEMORY SET: %s", nc_errname(rc));
+	rc = nc_set_max(cfd, d, 1);
+	CHILD_CHECK(rc == -EPERM, "SET_MAX_PAGES: %s", nc_errname(rc));
 	rc = nc_domain_open(cfd, e, 0);
 	CHILD_CHECK(rc == -EPERM, "DOMAIN_OPEN of another domain: %s",
 		    nc_errname(rc));
