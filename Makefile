@@ -6,7 +6,8 @@
 #                       KUnit and the debug kernel, real VMs, stress-short)
 #   make module         numaclaims.ko for the running kernel (KDIR=... for another)
 #   make userspace      libclaims and claimctl in build/userspace
-#   make install        claimctl, libclaims, headers, pkg-config (PREFIX, DESTDIR)
+#   make install        claimctl, libclaims, headers, pkg-config, the udev rule and
+#                       the libvirt hook (PREFIX, DESTDIR)
 #   make uninstall      remove exactly what install installed
 #   make install-module numaclaims.ko into /lib/modules/KREL/extra, depmod (KDIR, DESTDIR)
 #   make dkms-install   DKMS: /usr/src/numaclaims-VERSION, rebuilt on kernel upgrades
