@@ -68,7 +68,31 @@ walkthrough_commands() {
 	return $bad
 }
 
+# Every file git tracks directly in DIR (and DIR/kmod/ for bench) is named
+# in DIR/README.md; every top-level folder is in README.md's Layout table.
+files_named() {
+	local dir=$1 f bad=0
+	for f in $(git -C "$TOP" ls-files "$dir" | grep -v '/testdata/'); do
+		f=${f#"$dir"/}
+		grep -qF -- "$f" "$TOP/$dir/README.md" || { echo "$dir/README.md does not name $f"; bad=1; }
+	done
+	return $bad
+}
+layout_complete() {
+	local d bad=0
+	for d in $(git -C "$TOP" ls-files | grep / | cut -d/ -f1 | sort -u) build; do
+		sed -n '/^## Layout/,/^## /p' "$TOP/README.md" | grep -q "\`$d/" ||
+			{ echo "README's Layout has no $d/"; bad=1; }
+	done
+	return $bad
+}
+
 t "README.md links only inside the repository" links_inside "$TOP/README.md"
+if git -C "$TOP" rev-parse --git-dir >/dev/null 2>&1; then
+	t "tools/README.md names every file of tools/" files_named tools
+	t "bench/README.md names every file of bench/" files_named bench
+	t "README's Layout names every top-level folder" layout_complete
+fi
 t "tools/README.md links only inside the repository" links_inside "$TOP/tools/README.md"
 t "tools/README.md: --params are module parameters" params_exist
 t "tools/README.md: build/selftests/ binaries exist" selftests_exist
