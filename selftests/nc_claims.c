@@ -15,7 +15,7 @@ static __u32 nc_get_all(struct __test_metadata *_metadata, struct nc_ctx *c,
 	__u32 nr = NUMACLAIMS_MAX_NODES + 2;
 
 	memset(set, 0, nr * sizeof(*set));
-	EXPECT_OK(nc_claim_get(c->fd, d, set, &nr));
+	EXPECT_OK(raw_claim_get(c->fd, d, set, &nr));
 	return nr;
 }
 
@@ -34,7 +34,7 @@ TEST_F(claim, set_get_roundtrip)
 		want[c->pool[i]] = 3 + i;
 		sum += 3 + i;
 	}
-	ASSERT_OK(nc_claim_set(c->fd, d, set, nr));
+	ASSERT_OK(raw_claim_set(c->fd, d, set, nr));
 
 	nr = nc_get_all(_metadata, c, d, set);
 	ASSERT_EQ(c->nr_pool + 1, nr);
@@ -56,7 +56,7 @@ TEST_F(claim, set_get_roundtrip)
 	/* Claims take no page. */
 	EXPECT_EQ(c->base.total_avail_pages, hi.total_avail_pages);
 	EXPECT_INVARIANTS();
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 TEST_F(claim, get_order_and_erange)
@@ -68,20 +68,20 @@ TEST_F(claim, get_order_and_erange)
 
 	/* No claim: nothing to return, even into no buffer. */
 	nr = 0;
-	EXPECT_OK(nc_claim_get(c->fd, d, c->bad, &nr));
+	EXPECT_OK(raw_claim_get(c->fd, d, c->bad, &nr));
 	EXPECT_EQ(0, nr);
 
 	for (i = 0; i < c->nr_pool; i++)
 		set[i] = CLAIM(10 + i, c->pool[i]);
 	set[i] = CLAIM(99, NC_HOST);
 	needed = c->nr_pool + 1;
-	ASSERT_OK(nc_claim_set(c->fd, d, set, needed));
+	ASSERT_OK(raw_claim_set(c->fd, d, set, needed));
 
 	memset(pat, 0xaa, sizeof(pat));
 	for (cap = 0; cap < needed; cap++) {
 		memcpy(set, pat, sizeof(set));
 		nr = cap;
-		EXPECT_ERR(ERANGE, nc_claim_get(c->fd, d, set, &nr))
+		EXPECT_ERR(ERANGE, raw_claim_get(c->fd, d, set, &nr))
 			TH_LOG("capacity %u", cap);
 		EXPECT_EQ(needed, nr) TH_LOG("capacity %u", cap);
 		EXPECT_EQ(0, memcmp(set, pat, sizeof(set)))
@@ -89,12 +89,12 @@ TEST_F(claim, get_order_and_erange)
 	}
 	/* ERANGE is decided before the buffer is touched. */
 	nr = 0;
-	EXPECT_ERR(ERANGE, nc_claim_get(c->fd, d, c->bad, &nr));
+	EXPECT_ERR(ERANGE, raw_claim_get(c->fd, d, c->bad, &nr));
 	EXPECT_EQ(needed, nr);
 
 	memcpy(set, pat, sizeof(set));
 	nr = NUMACLAIMS_MAX_NODES + 2;
-	EXPECT_OK(nc_claim_get(c->fd, d, set, &nr));
+	EXPECT_OK(raw_claim_get(c->fd, d, set, &nr));
 	EXPECT_EQ(needed, nr);
 	for (i = 0; i < c->nr_pool; i++) {
 		EXPECT_EQ(c->pool[i], set[i].target);
@@ -108,7 +108,7 @@ TEST_F(claim, get_order_and_erange)
 
 	/* Exactly the needed capacity. */
 	nr = needed;
-	EXPECT_OK(nc_claim_get(c->fd, d, set, &nr));
+	EXPECT_OK(raw_claim_get(c->fd, d, set, &nr));
 	EXPECT_EQ(needed, nr);
 
 	/* Only a host-wide part; only one node claim. */
@@ -123,9 +123,9 @@ TEST_F(claim, get_order_and_erange)
 	EXPECT_EQ(last, set[0].target);
 	EXPECT_EQ(6, set[0].pages);
 	nr = 0;
-	EXPECT_ERR(ERANGE, nc_claim_get(c->fd, d, set, &nr));
+	EXPECT_ERR(ERANGE, raw_claim_get(c->fd, d, set, &nr));
 	EXPECT_EQ(1, nr);
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 TEST_F(claim, get_errors)
@@ -137,13 +137,13 @@ TEST_F(claim, get_errors)
 
 	ASSERT_OK(NC_SET(c->fd, d, CLAIM(5, NC_HOST)));
 	nr = 4;
-	EXPECT_ERR(ESRCH, nc_claim_get(c->fd, 0, set, &nr));
+	EXPECT_ERR(ESRCH, raw_claim_get(c->fd, 0, set, &nr));
 	nr = 4;
-	EXPECT_ERR(ESRCH, nc_claim_get(c->fd, d + 1000, set, &nr));
+	EXPECT_ERR(ESRCH, raw_claim_get(c->fd, d + 1000, set, &nr));
 	nr = 4;
-	EXPECT_ERR(EFAULT, nc_claim_get(c->fd, d, c->bad, &nr));
+	EXPECT_ERR(EFAULT, raw_claim_get(c->fd, d, c->bad, &nr));
 	nr = 4;
-	EXPECT_ERR(EFAULT, nc_claim_get(c->fd, d, NULL, &nr));
+	EXPECT_ERR(EFAULT, raw_claim_get(c->fd, d, NULL, &nr));
 
 	memset(&cm, 0, sizeof(cm));
 	cm.domid = d;
@@ -151,18 +151,18 @@ TEST_F(claim, get_errors)
 	cm.nr_entries = 4;
 	cm.claim_set = (uintptr_t)set;
 	cm.pad = 1;
-	EXPECT_ERR(EINVAL, nc_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm));
+	EXPECT_ERR(EINVAL, raw_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm));
 	cm.pad = 0;
 	cm.mode = 2;
-	EXPECT_ERR(EINVAL, nc_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm));
+	EXPECT_ERR(EINVAL, raw_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm));
 	cm.mode = 0xffffffff;
-	EXPECT_ERR(EINVAL, nc_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm));
+	EXPECT_ERR(EINVAL, raw_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm));
 	cm.mode = NUMACLAIMS_CLAIM_GET;
-	EXPECT_OK(nc_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm));
+	EXPECT_OK(raw_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm));
 	EXPECT_EQ(1, cm.nr_entries);
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 	nr = 4;
-	EXPECT_ERR(ESRCH, nc_claim_get(c->fd, d, set, &nr));
+	EXPECT_ERR(ESRCH, raw_claim_get(c->fd, d, set, &nr));
 }
 
 TEST_F(claim, replace_not_add)
@@ -197,7 +197,7 @@ TEST_F(claim, replace_not_add)
 		nc_expect_claims(_metadata, c, d, want, 0);
 	}
 	EXPECT_INVARIANTS();
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 TEST_F(claim, zero_host_clears_all)
@@ -209,7 +209,7 @@ TEST_F(claim, zero_host_clears_all)
 	for (i = 0; i < c->nr_pool; i++)
 		set[nr++] = CLAIM(4 + i, c->pool[i]);
 	set[nr++] = CLAIM(5, NC_HOST);
-	ASSERT_OK(nc_claim_set(c->fd, d, set, nr));
+	ASSERT_OK(raw_claim_set(c->fd, d, set, nr));
 	ASSERT_OK(NC_SET(c->fd, d, CLAIM(0, NC_HOST)));
 	nc_expect_claims(_metadata, c, d, NULL, 0);
 	EXPECT_EQ(0, nc_get_all(_metadata, c, d, set));
@@ -217,7 +217,7 @@ TEST_F(claim, zero_host_clears_all)
 		  nc_host(_metadata, c).outstanding_claims);
 	/* Clearing nothing is fine too. */
 	EXPECT_OK(NC_SET(c->fd, d, CLAIM(0, NC_HOST)));
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 TEST_F(claim, zero_entry_claims_nothing)
@@ -236,7 +236,7 @@ TEST_F(claim, zero_entry_claims_nothing)
 	ASSERT_OK(NC_SET(c->fd, d, CLAIM(0, n0)));
 	nc_expect_claims(_metadata, c, d, NULL, 0);
 	EXPECT_EQ(0, nc_get_all(_metadata, c, d, set));
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /* Step 1 of the install order and the pointer/domain checks around it. */
@@ -251,17 +251,17 @@ TEST_F(claim, set_count_pointer_domain_errors)
 
 	memset(set, 0, sizeof(set));
 	set[0] = CLAIM(1, NC_HOST);
-	EXPECT_ERR(EINVAL, nc_claim_set(c->fd, d, set, 0));
-	EXPECT_ERR(EINVAL, nc_claim_set(c->fd, d, c->bad, 0));
+	EXPECT_ERR(EINVAL, raw_claim_set(c->fd, d, set, 0));
+	EXPECT_ERR(EINVAL, raw_claim_set(c->fd, d, c->bad, 0));
 	/*
 	 * E2BIG is decided before the array is read: more than one 4 KiB and
 	 * one superpage entry per node plus HOST.
 	 */
-	EXPECT_ERR(E2BIG, nc_claim_set(c->fd, d, set, 2 * c->nr_nodes + 2));
-	EXPECT_ERR(E2BIG, nc_claim_set(c->fd, d, c->bad,
+	EXPECT_ERR(E2BIG, raw_claim_set(c->fd, d, set, 2 * c->nr_nodes + 2));
+	EXPECT_ERR(E2BIG, raw_claim_set(c->fd, d, c->bad,
 				       2 * c->nr_nodes + 2));
-	EXPECT_ERR(E2BIG, nc_claim_set(c->fd, d, c->bad, 0xffffffff));
-	EXPECT_ERR(E2BIG, nc_claim_set(c->fd, d, NULL,
+	EXPECT_ERR(E2BIG, raw_claim_set(c->fd, d, c->bad, 0xffffffff));
+	EXPECT_ERR(E2BIG, raw_claim_set(c->fd, d, NULL,
 				       NUMACLAIMS_MAX_NODES + 2));
 	/* nodes + 1 entries are fine (if every node id has a pool). */
 	if (c->nr_pool == c->nr_nodes) {
@@ -269,7 +269,7 @@ TEST_F(claim, set_count_pointer_domain_errors)
 		for (i = 0; i < c->nr_nodes; i++)
 			set[nr++] = CLAIM(1, i);
 		set[nr++] = CLAIM(1, NC_HOST);
-		EXPECT_OK(nc_claim_set(c->fd, d, set, nr));
+		EXPECT_OK(raw_claim_set(c->fd, d, set, nr));
 		EXPECT_EQ(nr, nc_dom(_metadata, c, d).outstanding_pages);
 	}
 	ASSERT_OK(NC_SET(c->fd, d, CLAIM(3, NC_HOST)));
@@ -281,38 +281,38 @@ TEST_F(claim, set_count_pointer_domain_errors)
 	cm.claim_set = (uintptr_t)set;
 	set[0] = CLAIM(9, NC_HOST);
 	cm.pad = 1;
-	EXPECT_ERR(EINVAL, nc_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm));
+	EXPECT_ERR(EINVAL, raw_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm));
 	cm.pad = 0x80000000;
-	EXPECT_ERR(EINVAL, nc_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm));
+	EXPECT_ERR(EINVAL, raw_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm));
 	cm.pad = 0;
 	cm.mode = 2;
-	EXPECT_ERR(EINVAL, nc_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm));
+	EXPECT_ERR(EINVAL, raw_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm));
 
 	/* EFAULT: unreadable array, also when only its tail is. */
-	EXPECT_ERR(EFAULT, nc_claim_set(c->fd, d, c->bad, 1));
-	EXPECT_ERR(EFAULT, nc_claim_set(c->fd, d, NULL, 1));
+	EXPECT_ERR(EFAULT, raw_claim_set(c->fd, d, c->bad, 1));
+	EXPECT_ERR(EFAULT, raw_claim_set(c->fd, d, NULL, 1));
 	pages = mmap(NULL, 2 * NC_PAGE, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, pages);
 	ASSERT_EQ(0, mprotect(pages + NC_PAGE, NC_PAGE, PROT_NONE));
 	edge = (struct numaclaims_claim *)(pages + NC_PAGE) - 1;
 	*edge = CLAIM(9, NC_HOST);
-	EXPECT_OK(nc_claim_set(c->fd, d, edge, 1));
-	EXPECT_ERR(EFAULT, nc_claim_set(c->fd, d, edge, 2));
+	EXPECT_OK(raw_claim_set(c->fd, d, edge, 1));
+	EXPECT_ERR(EFAULT, raw_claim_set(c->fd, d, edge, 2));
 	EXPECT_EQ(9, nc_dom(_metadata, c, d).outstanding_pages);
 	munmap(pages, 2 * NC_PAGE);
 
 	/* ESRCH after the copy, before the entry checks. */
 	set[0] = CLAIM(1, NC_HOST);
-	EXPECT_ERR(ESRCH, nc_claim_set(c->fd, 0, set, 1));
-	EXPECT_ERR(ESRCH, nc_claim_set(c->fd, d + 1000, set, 1));
-	EXPECT_ERR(EFAULT, nc_claim_set(c->fd, d + 1000, c->bad, 1));
+	EXPECT_ERR(ESRCH, raw_claim_set(c->fd, 0, set, 1));
+	EXPECT_ERR(ESRCH, raw_claim_set(c->fd, d + 1000, set, 1));
+	EXPECT_ERR(EFAULT, raw_claim_set(c->fd, d + 1000, c->bad, 1));
 	set[0].cmd = 1;
-	EXPECT_ERR(ESRCH, nc_claim_set(c->fd, d + 1000, set, 1));
+	EXPECT_ERR(ESRCH, raw_claim_set(c->fd, d + 1000, set, 1));
 	EXPECT_EQ(9, nc_dom(_metadata, c, d).outstanding_pages);
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 	set[0].cmd = 0;
-	EXPECT_ERR(ESRCH, nc_claim_set(c->fd, d, set, 1));
+	EXPECT_ERR(ESRCH, raw_claim_set(c->fd, d, set, 1));
 }
 
 /* Steps 2-4: per entry in array order, then max_pages, then the host. */
@@ -340,10 +340,10 @@ TEST_F(claim, check_order_first_failure_decides)
 	/* Step 3 (max_pages) before step 4 (host ENOMEM). */
 	EXPECT_ERR(EINVAL, NC_SET(c->fd, d, CLAIM(uh + 1, NC_HOST)));
 	EXPECT_ERR(EINVAL, NC_SET(c->fd, d, CLAIM(101, NC_HOST)));
-	ASSERT_OK(nc_set_max(c->fd, d, ~0ULL));
+	ASSERT_OK(raw_set_max(c->fd, d, ~0ULL));
 	EXPECT_ERR(ENOMEM, NC_SET(c->fd, d, CLAIM(uh + 1, NC_HOST)));
 	nc_expect_claims(_metadata, c, d, NULL, 0);
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /* The domain's own current claims count as free: they are replaced. */
@@ -384,8 +384,8 @@ TEST_F(claim, own_claim_counts_as_free)
 	ASSERT_OK(NC_SET(c->fd, a, CLAIM(0, NC_HOST)));
 	EXPECT_OK(NC_SET(c->fd, b, CLAIM(1, NC_HOST)));
 	EXPECT_INVARIANTS();
-	EXPECT_OK(nc_destroy(c->fd, a));
-	EXPECT_OK(nc_destroy(c->fd, b));
+	EXPECT_OK(raw_destroy(c->fd, a));
+	EXPECT_OK(raw_destroy(c->fd, b));
 }
 
 TEST_F(claim, max_pages_limits_claims)
@@ -401,11 +401,11 @@ TEST_F(claim, max_pages_limits_claims)
 	EXPECT_ERR(EINVAL, NC_SET(c->fd, z, CLAIM(1, NC_HOST)));
 	EXPECT_ERR(EINVAL, NC_SET(c->fd, z, CLAIM(1, n0)));
 	EXPECT_ERR(EINVAL, NC_SET(c->fd, z, CLAIM(1, NC_LEGACY)));
-	EXPECT_ERR(EINVAL, nc_claim_pages(c->fd, z, 1));
+	EXPECT_ERR(EINVAL, raw_claim_pages(c->fd, z, 1));
 	EXPECT_OK(NC_SET(c->fd, z, CLAIM(0, NC_HOST)));
 	EXPECT_OK(NC_SET(c->fd, z, CLAIM(0, n0)));
 
-	ASSERT_OK(nc_populate_range(c->fd, d, 0, 40, 0, 0, &done));
+	ASSERT_OK(raw_populate_range(c->fd, d, 0, 40, 0, 0, &done));
 	ASSERT_EQ(40, nc_dom(_metadata, c, d).tot_pages);
 	/* tot_pages + claims <= max_pages; tot_pages is not subtracted. */
 	EXPECT_OK(NC_SET(c->fd, d, CLAIM(60, NC_HOST)));
@@ -418,11 +418,11 @@ TEST_F(claim, max_pages_limits_claims)
 	want[n0] = 30;
 	nc_expect_claims(_metadata, c, d, want, 30);
 	/* tot_pages + total would overflow: still the max_pages EINVAL. */
-	ASSERT_OK(nc_set_max(c->fd, d, ~0ULL));
+	ASSERT_OK(raw_set_max(c->fd, d, ~0ULL));
 	EXPECT_ERR(EINVAL, NC_SET(c->fd, d, CLAIM(~0ULL - 10, NC_HOST)));
 	nc_expect_claims(_metadata, c, d, want, 30);
-	EXPECT_OK(nc_destroy(c->fd, z));
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, z));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /* CLAIM_PAGES: upstream domain_set_outstanding_pages(). */
@@ -437,34 +437,34 @@ TEST_F(claim, legacy_claim_pages)
 	__u64 done;
 
 	/* 0 with nothing outstanding: fine. */
-	EXPECT_OK(nc_claim_pages(c->fd, d, 0));
-	EXPECT_ERR(EINVAL, nc_claim_pages(c->fd, d, 101));	/* > max */
-	EXPECT_OK(nc_claim_pages(c->fd, d, 100));
+	EXPECT_OK(raw_claim_pages(c->fd, d, 0));
+	EXPECT_ERR(EINVAL, raw_claim_pages(c->fd, d, 101));	/* > max */
+	EXPECT_OK(raw_claim_pages(c->fd, d, 100));
 	nc_expect_claims(_metadata, c, d, NULL, 100);
 	EXPECT_EQ(1, nc_get_all(_metadata, c, d, set));
 	EXPECT_EQ(NC_HOST, set[0].target);
 	EXPECT_EQ(100, set[0].pages);
 	/* One active claim per domain. */
-	EXPECT_ERR(EINVAL, nc_claim_pages(c->fd, d, 50));
-	EXPECT_ERR(EINVAL, nc_claim_pages(c->fd, d, 100));
+	EXPECT_ERR(EINVAL, raw_claim_pages(c->fd, d, 50));
+	EXPECT_ERR(EINVAL, raw_claim_pages(c->fd, d, 100));
 	nc_expect_claims(_metadata, c, d, NULL, 100);
-	EXPECT_OK(nc_claim_pages(c->fd, d, 0));
+	EXPECT_OK(raw_claim_pages(c->fd, d, 0));
 	nc_expect_claims(_metadata, c, d, NULL, 0);
 
 	/* target - tot_pages; target <= tot_pages is EINVAL. */
-	ASSERT_OK(nc_populate_range(c->fd, d, 0, 30, 0, 0, &done));
-	EXPECT_ERR(EINVAL, nc_claim_pages(c->fd, d, 30));
-	EXPECT_ERR(EINVAL, nc_claim_pages(c->fd, d, 20));
-	EXPECT_OK(nc_claim_pages(c->fd, d, 31));
+	ASSERT_OK(raw_populate_range(c->fd, d, 0, 30, 0, 0, &done));
+	EXPECT_ERR(EINVAL, raw_claim_pages(c->fd, d, 30));
+	EXPECT_ERR(EINVAL, raw_claim_pages(c->fd, d, 20));
+	EXPECT_OK(raw_claim_pages(c->fd, d, 31));
 	nc_expect_claims(_metadata, c, d, NULL, 1);
-	EXPECT_OK(nc_claim_pages(c->fd, d, 0));
-	EXPECT_OK(nc_claim_pages(c->fd, d, 100));
+	EXPECT_OK(raw_claim_pages(c->fd, d, 0));
+	EXPECT_OK(raw_claim_pages(c->fd, d, 100));
 	nc_expect_claims(_metadata, c, d, NULL, 70);
 
 	/* A claim set counts as an active claim; 0 releases it all. */
 	ASSERT_OK(NC_SET(c->fd, d, CLAIM(5, n0)));
-	EXPECT_ERR(EINVAL, nc_claim_pages(c->fd, d, 80));
-	EXPECT_OK(nc_claim_pages(c->fd, d, 0));
+	EXPECT_ERR(EINVAL, raw_claim_pages(c->fd, d, 80));
+	EXPECT_OK(raw_claim_pages(c->fd, d, 0));
 	nc_expect_claims(_metadata, c, d, NULL, 0);
 	EXPECT_EQ(c->base.outstanding_claims,
 		  nc_host(_metadata, c).outstanding_claims);
@@ -474,9 +474,9 @@ TEST_F(claim, legacy_claim_pages)
 	b = nc_new_dom(_metadata, c, ~0ULL);
 	d2 = nc_new_dom(_metadata, c, 1000);
 	ASSERT_OK(NC_SET(c->fd, b, CLAIM(nc_host_unclaimed(&hi) - 10, NC_HOST)));
-	EXPECT_ERR(ENOMEM, nc_claim_pages(c->fd, d2, 11));
+	EXPECT_ERR(ENOMEM, raw_claim_pages(c->fd, d2, 11));
 	nc_expect_claims(_metadata, c, d2, NULL, 0);
-	EXPECT_OK(nc_claim_pages(c->fd, d2, 10));
+	EXPECT_OK(raw_claim_pages(c->fd, d2, 10));
 	nc_expect_claims(_metadata, c, d2, NULL, 10);
 	hi = nc_host(_metadata, c);
 	EXPECT_EQ(0, nc_host_unclaimed(&hi));
@@ -487,28 +487,28 @@ TEST_F(claim, legacy_claim_pages)
 	r.domid = d;
 	r.nr_extents = 50;
 	r.extent_start = 8;
-	EXPECT_ERR(EINVAL, nc_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_PAGES, &r));
+	EXPECT_ERR(EINVAL, raw_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_PAGES, &r));
 	r.extent_start = 0;
 	r.extent_order = 1;
-	EXPECT_ERR(EINVAL, nc_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_PAGES, &r));
+	EXPECT_ERR(EINVAL, raw_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_PAGES, &r));
 	r.extent_order = 0;
 	r.mem_flags = NC_NODE(n0);
-	EXPECT_ERR(EINVAL, nc_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_PAGES, &r));
+	EXPECT_ERR(EINVAL, raw_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_PAGES, &r));
 	r.mem_flags = 0;
 	r.pad = 1;
-	EXPECT_ERR(EINVAL, nc_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_PAGES, &r));
+	EXPECT_ERR(EINVAL, raw_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_PAGES, &r));
 	r.pad = 0;
 	nc_expect_claims(_metadata, c, d, NULL, 0);
-	EXPECT_OK(nc_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_PAGES, &r));
+	EXPECT_OK(raw_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_PAGES, &r));
 	nc_expect_claims(_metadata, c, d, NULL, 20);
-	EXPECT_ERR(ESRCH, nc_claim_pages(c->fd, 0, 50));
-	EXPECT_ERR(ESRCH, nc_claim_pages(c->fd, d + 1000, 0));
+	EXPECT_ERR(ESRCH, raw_claim_pages(c->fd, 0, 50));
+	EXPECT_ERR(ESRCH, raw_claim_pages(c->fd, d + 1000, 0));
 
 	EXPECT_INVARIANTS();
-	EXPECT_OK(nc_destroy(c->fd, d));
-	EXPECT_OK(nc_destroy(c->fd, b));
-	EXPECT_OK(nc_destroy(c->fd, d2));
-	EXPECT_ERR(ESRCH, nc_claim_pages(c->fd, d, 0));
+	EXPECT_OK(raw_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, b));
+	EXPECT_OK(raw_destroy(c->fd, d2));
+	EXPECT_ERR(ESRCH, raw_claim_pages(c->fd, d, 0));
 }
 
 /* A LEGACY entry: legacy arithmetic, but it replaces like any install. */
@@ -521,7 +521,7 @@ TEST_F(claim, legacy_entry)
 	__u32 d = nc_new_dom(_metadata, c, 100), b;
 	__u64 done;
 
-	ASSERT_OK(nc_populate_range(c->fd, d, 0, 30, 0, 0, &done));
+	ASSERT_OK(raw_populate_range(c->fd, d, 0, 30, 0, 0, &done));
 	EXPECT_OK(NC_SET(c->fd, d, CLAIM(100, NC_LEGACY)));
 	nc_expect_claims(_metadata, c, d, NULL, 70);
 	EXPECT_EQ(1, nc_get_all(_metadata, c, d, set));
@@ -544,7 +544,7 @@ TEST_F(claim, legacy_entry)
 	nc_expect_claims(_metadata, c, d, NULL, 0);
 
 	/* ENOMEM above the host's unclaimed memory + the own claim. */
-	ASSERT_OK(nc_set_max(c->fd, d, 1000));
+	ASSERT_OK(raw_set_max(c->fd, d, 1000));
 	ASSERT_OK(NC_SET(c->fd, d, CLAIM(60, NC_HOST)));
 	hi = nc_host(_metadata, c);
 	b = nc_new_dom(_metadata, c, ~0ULL);
@@ -554,8 +554,8 @@ TEST_F(claim, legacy_entry)
 	EXPECT_ERR(ENOMEM, NC_SET(c->fd, d, CLAIM(30 + 70 + 1, NC_LEGACY)));
 	nc_expect_claims(_metadata, c, d, NULL, 70);
 	EXPECT_INVARIANTS();
-	EXPECT_OK(nc_destroy(c->fd, d));
-	EXPECT_OK(nc_destroy(c->fd, b));
+	EXPECT_OK(raw_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, b));
 }
 
 /* --------------------------------------------------------------------------
@@ -628,8 +628,8 @@ TEST_F(claim_fail, atomic)
 	if (c->nr_pool >= 2)
 		set[nr++] = CLAIM(2, c->pool[1]);
 	set[nr++] = CLAIM(3, NC_HOST);
-	ASSERT_OK(nc_claim_set(c->fd, d, set, nr));
-	ASSERT_OK(nc_populate(c->fd, d, &gfn, 1, 0, NC_NODE(n0) | NC_EXACT,
+	ASSERT_OK(raw_claim_set(c->fd, d, set, nr));
+	ASSERT_OK(raw_populate(c->fd, d, &gfn, 1, 0, NC_NODE(n0) | NC_EXACT,
 			      &done));
 
 	h0 = nc_host(_metadata, c);
@@ -758,7 +758,7 @@ TEST_F(claim_fail, atomic)
 		break;
 	}
 	cm.nr_entries = nr;
-	EXPECT_ERR(variant->err, nc_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_MEMORY,
+	EXPECT_ERR(variant->err, raw_ioc(c->fd, NUMACLAIMS_IOC_CLAIM_MEMORY,
 					&cm));
 
 	h1 = nc_host(_metadata, c);
@@ -772,5 +772,5 @@ TEST_F(claim_fail, atomic)
 	EXPECT_EQ(0, memcmp(g0, g1, ng0 * sizeof(g0[0])))
 		TH_LOG("GET changed by a failed install");
 	EXPECT_INVARIANTS();
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }

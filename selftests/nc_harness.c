@@ -24,7 +24,7 @@ TEST_F_TIMEOUT(harness, killed_with_domains_left, 2)
 	for (i = 0; i < NC_HARNESS_DOMAINS; i++)
 		ASSERT_OK(NC_SET(c->fd, nc_new_dom(_metadata, c, 64),
 				 CLAIM(8, NC_HOST)));
-	ASSERT_OK(nc_offline(c->fd, c->pool[0], NC_HARNESS_OFFLINED));
+	ASSERT_OK(raw_offline(c->fd, c->pool[0], NC_HARNESS_OFFLINED));
 	for (;;)
 		pause();
 }

@@ -27,9 +27,9 @@ TEST_F(ioctl, enotty_unknown)
 	unsigned int nr, i;
 
 	for (nr = 0x0d; nr <= 0xff; nr++) {
-		EXPECT_ERR(ENOTTY, nc_ioc(c->fd, _IO(NUMACLAIMS_IOC_MAGIC, nr),
+		EXPECT_ERR(ENOTTY, raw_ioc(c->fd, _IO(NUMACLAIMS_IOC_MAGIC, nr),
 					  buf));
-		EXPECT_ERR(ENOTTY, nc_ioc(c->fd,
+		EXPECT_ERR(ENOTTY, raw_ioc(c->fd,
 			_IOWR(NUMACLAIMS_IOC_MAGIC, nr, struct numaclaims_host_info),
 			buf));
 	}
@@ -39,14 +39,14 @@ TEST_F(ioctl, enotty_unknown)
 		unsigned long other = _IOC(_IOC_DIR(cmd), 0xC2, _IOC_NR(cmd),
 					   _IOC_SIZE(cmd));
 
-		EXPECT_ERR(ENOTTY, nc_ioc(c->fd, other, buf))
+		EXPECT_ERR(ENOTTY, raw_ioc(c->fd, other, buf))
 			TH_LOG("%s with type 0xC2", nc_ioctl_defs[i].name);
 	}
 	/* API_VERSION is _IO: with a size it is another ioctl. */
-	EXPECT_ERR(ENOTTY, nc_ioc(c->fd, _IOR(NUMACLAIMS_IOC_MAGIC, 0, __u32),
+	EXPECT_ERR(ENOTTY, raw_ioc(c->fd, _IOR(NUMACLAIMS_IOC_MAGIC, 0, __u32),
 				  buf));
 	/* A tty ioctl. */
-	EXPECT_ERR(ENOTTY, nc_ioc(c->fd, TCGETS, buf));
+	EXPECT_ERR(ENOTTY, raw_ioc(c->fd, TCGETS, buf));
 }
 
 /* Every ioctl with any other direction bits is not that ioctl. */
@@ -62,7 +62,7 @@ TEST_F(ioctl, enotty_wrong_direction)
 		for (dir = 0; dir < 4; dir++) {
 			if (dir == _IOC_DIR(cmd))
 				continue;
-			EXPECT_ERR(ENOTTY, nc_ioc(c->fd,
+			EXPECT_ERR(ENOTTY, raw_ioc(c->fd,
 						  NC_IOC_REDIR(cmd, dir), buf))
 				TH_LOG("%s with direction %u",
 				       nc_ioctl_defs[i].name, dir);
@@ -81,12 +81,12 @@ TEST_F(ioctl, efault_struct)
 	for (i = 1; i < NC_NR_IOCTLS; i++) {
 		unsigned long cmd = nc_ioctl_defs[i].cmd;
 
-		EXPECT_ERR(EFAULT, nc_ioc(c->fd, cmd, c->bad))
+		EXPECT_ERR(EFAULT, raw_ioc(c->fd, cmd, c->bad))
 			TH_LOG("%s with a PROT_NONE struct",
 			       nc_ioctl_defs[i].name);
-		EXPECT_ERR(EFAULT, nc_ioc(c->fd, cmd, NULL))
+		EXPECT_ERR(EFAULT, raw_ioc(c->fd, cmd, NULL))
 			TH_LOG("%s with a NULL struct", nc_ioctl_defs[i].name);
-		EXPECT_ERR(EFAULT, nc_ioc(c->fd, cmd, (void *)-4096L))
+		EXPECT_ERR(EFAULT, raw_ioc(c->fd, cmd, (void *)-4096L))
 			TH_LOG("%s with a kernel address",
 			       nc_ioctl_defs[i].name);
 	}
@@ -111,7 +111,7 @@ TEST_F(ioctl, efault_create_copy_out_leaves_no_domain)
 	cr = page;
 	cr->max_pages = 16;
 	ASSERT_EQ(0, mprotect(page, NC_PAGE, PROT_READ));
-	EXPECT_ERR(EFAULT, nc_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_CREATE, cr));
+	EXPECT_ERR(EFAULT, raw_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_CREATE, cr));
 	EXPECT_EQ(0, nc_host(_metadata, c).nr_domains)
 		TH_LOG("DOMAIN_CREATE failed with EFAULT but left a domain the caller cannot know");
 
@@ -121,11 +121,11 @@ TEST_F(ioctl, efault_create_copy_out_leaves_no_domain)
 	ASSERT_EQ(0, mprotect(page, NC_PAGE, PROT_READ | PROT_WRITE));
 	cr->flags = NUMACLAIMS_DOMAIN_AUTODESTROY;
 	ASSERT_EQ(0, mprotect(page, NC_PAGE, PROT_READ));
-	EXPECT_ERR(EFAULT, nc_ioc(fd2, NUMACLAIMS_IOC_DOMAIN_CREATE, cr));
+	EXPECT_ERR(EFAULT, raw_ioc(fd2, NUMACLAIMS_IOC_DOMAIN_CREATE, cr));
 	EXPECT_EQ(0, nc_host(_metadata, c).nr_domains);
-	ASSERT_OK(nc_create(fd2, 1, NUMACLAIMS_DOMAIN_AUTODESTROY, &d));
+	ASSERT_OK(raw_create(fd2, 1, NUMACLAIMS_DOMAIN_AUTODESTROY, &d));
 	close(fd2);
-	EXPECT_ERR(ESRCH, nc_destroy(c->fd, d));
+	EXPECT_ERR(ESRCH, raw_destroy(c->fd, d));
 	EXPECT_INVARIANTS();
 	munmap(page, NC_PAGE);
 }
@@ -190,7 +190,7 @@ static int nc_size_call(struct __test_metadata *_metadata, struct nc_ctx *c,
 		u.r.nr_extents = 7;
 		break;
 	case NUMACLAIMS_IOC_DECREASE_RESERVATION:
-		ASSERT_OK(nc_populate(c->fd, d, &gfn, 1, 0, 0, &done));
+		ASSERT_OK(raw_populate(c->fd, d, &gfn, 1, 0, 0, &done));
 		/* fall through */
 	case NUMACLAIMS_IOC_POPULATE_PHYSMAP:
 		u.r.domid = d;
@@ -204,7 +204,7 @@ static int nc_size_call(struct __test_metadata *_metadata, struct nc_ctx *c,
 		u.open.domid = d;
 		break;
 	case NUMACLAIMS_IOC_ONLINE_PAGES:
-		ASSERT_OK(nc_offline(c->fd, c->pool[0], 1));
+		ASSERT_OK(raw_offline(c->fd, c->pool[0], 1));
 		/* fall through */
 	case NUMACLAIMS_IOC_OFFLINE_PAGES:
 		u.off.node = c->pool[0];
@@ -226,10 +226,10 @@ static int nc_size_call(struct __test_metadata *_metadata, struct nc_ctx *c,
 		d1 = nc_dom(_metadata, c, d);
 		EXPECT_EQ(0, memcmp(&h0, &h1, sizeof(h0)))
 			TH_LOG("%s size %u failed (%s) but HOST_INFO changed",
-			       nc_ioctl_defs[i].name, usize, nc_errname(rc));
+			       nc_ioctl_defs[i].name, usize, raw_errname(rc));
 		EXPECT_EQ(0, memcmp(&d0, &d1, sizeof(d0)))
 			TH_LOG("%s size %u failed (%s) but DOMAIN_INFO changed",
-			       nc_ioctl_defs[i].name, usize, nc_errname(rc));
+			       nc_ioctl_defs[i].name, usize, raw_errname(rc));
 	} else if (usize > ksize) {
 		/*
 		 * A read-only struct's unknown tail reads back as zero; a
@@ -250,45 +250,45 @@ static int nc_size_call(struct __test_metadata *_metadata, struct nc_ctx *c,
 	switch (cmd) {
 	case NUMACLAIMS_IOC_DOMAIN_CREATE:
 		if (!rc)
-			EXPECT_OK(nc_destroy(c->fd, u.create.domid));
+			EXPECT_OK(raw_destroy(c->fd, u.create.domid));
 		break;
 	case NUMACLAIMS_IOC_DOMAIN_DESTROY:
 		if (rc) {
-			EXPECT_OK(nc_destroy(c->fd, tmp));
+			EXPECT_OK(raw_destroy(c->fd, tmp));
 		} else {
-			EXPECT_ERR(ESRCH, nc_destroy(c->fd, tmp));
+			EXPECT_ERR(ESRCH, raw_destroy(c->fd, tmp));
 		}
 		break;
 	case NUMACLAIMS_IOC_SET_MAX_PAGES:
 		if (!rc)
 			EXPECT_EQ(300, nc_dom(_metadata, c, d).max_pages);
-		EXPECT_OK(nc_set_max(c->fd, d, 100));
+		EXPECT_OK(raw_set_max(c->fd, d, 100));
 		break;
 	case NUMACLAIMS_IOC_SET_NODE_AFFINITY:
-		EXPECT_OK(nc_set_affinity(c->fd, d, c->pool_mask));
+		EXPECT_OK(raw_set_affinity(c->fd, d, c->pool_mask));
 		break;
 	case NUMACLAIMS_IOC_CLAIM_MEMORY:
 		if (!rc)
 			EXPECT_EQ(5, nc_dom(_metadata, c, d).outstanding_pages);
 		/* fall through */
 	case NUMACLAIMS_IOC_CLAIM_PAGES:
-		EXPECT_OK(nc_claim_pages(c->fd, d, 0));
+		EXPECT_OK(raw_claim_pages(c->fd, d, 0));
 		break;
 	case NUMACLAIMS_IOC_POPULATE_PHYSMAP:
 		if (!rc)
-			EXPECT_OK(nc_decrease(c->fd, d, &gfn, 1, 0, &done));
+			EXPECT_OK(raw_decrease(c->fd, d, &gfn, 1, 0, &done));
 		break;
 	case NUMACLAIMS_IOC_DECREASE_RESERVATION:
 		if (rc)
-			EXPECT_OK(nc_decrease(c->fd, d, &gfn, 1, 0, &done));
+			EXPECT_OK(raw_decrease(c->fd, d, &gfn, 1, 0, &done));
 		break;
 	case NUMACLAIMS_IOC_OFFLINE_PAGES:
 		if (!rc)
-			EXPECT_OK(nc_online(c->fd, c->pool[0], 1));
+			EXPECT_OK(raw_online(c->fd, c->pool[0], 1));
 		break;
 	case NUMACLAIMS_IOC_ONLINE_PAGES:
 		if (rc)
-			EXPECT_OK(nc_online(c->fd, c->pool[0], 1));
+			EXPECT_OK(raw_online(c->fd, c->pool[0], 1));
 		break;
 	}
 	return rc;
@@ -312,7 +312,7 @@ TEST_F(ioctl, size_shorter_einval)
 		EXPECT_ERR(EINVAL, nc_size_call(_metadata, c, i, d, 10, 0, 0))
 			TH_LOG("%s size 0", nc_ioctl_defs[i].name);
 	}
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 TEST_F(ioctl, size_longer_nonzero_tail_einval)
@@ -336,7 +336,7 @@ TEST_F(ioctl, size_longer_nonzero_tail_einval)
 			TH_LOG("%s size %u, tail 0x01", nc_ioctl_defs[i].name,
 			       ksize + 1);
 	}
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /* An _IOR struct longer than the kernel's: whatever its tail held, it is zeroed. */
@@ -358,7 +358,7 @@ TEST_F(ioctl, size_longer_read_only_tail_zeroed)
 		tested++;
 	}
 	EXPECT_LT(0, tested);
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 TEST_F(ioctl, size_longer_zero_tail_ok)
@@ -378,7 +378,7 @@ TEST_F(ioctl, size_longer_zero_tail_ok)
 			TH_LOG("%s size %u", nc_ioctl_defs[i].name,
 			       ksize + 100);
 	}
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /* --------------------------------------------------------------------------
@@ -435,9 +435,9 @@ static int nc_eperm_child(struct nc_ctx *c, __u32 d, __u64 gfn,
 	 * Privilege belongs to the opener (file_ns_capable()): the fd root
 	 * opened keeps it, one opened now has none.
 	 */
-	rc = nc_set_max(c->fd, d, d0->max_pages);
+	rc = raw_set_max(c->fd, d, d0->max_pages);
 	CHILD_CHECK(rc == 0, "SET_MAX_PAGES on the privileged opener's fd: %s",
-		    nc_errname(rc));
+		    raw_errname(rc));
 	ufd = open(NC_DEV, O_RDWR);
 	if (ufd < 0) {
 		fprintf(stderr, "# open without CAP_SYS_ADMIN: %s\n",
@@ -446,84 +446,84 @@ static int nc_eperm_child(struct nc_ctx *c, __u32 d, __u64 gfn,
 	}
 
 	/* Every mutating ioctl, with a request that root could make. */
-	rc = nc_create(ufd, 1, 0, &tmp);
-	CHILD_CHECK(rc == -EPERM, "DOMAIN_CREATE: %s", nc_errname(rc));
-	rc = nc_create(ufd, 1, NUMACLAIMS_DOMAIN_AUTODESTROY, &tmp);
+	rc = raw_create(ufd, 1, 0, &tmp);
+	CHILD_CHECK(rc == -EPERM, "DOMAIN_CREATE: %s", raw_errname(rc));
+	rc = raw_create(ufd, 1, NUMACLAIMS_DOMAIN_AUTODESTROY, &tmp);
 	CHILD_CHECK(rc == -EPERM, "DOMAIN_CREATE autodestroy: %s",
-		    nc_errname(rc));
-	rc = nc_destroy(ufd, d);
-	CHILD_CHECK(rc == -EPERM, "DOMAIN_DESTROY: %s", nc_errname(rc));
-	rc = nc_set_max(ufd, d, 5);
-	CHILD_CHECK(rc == -EPERM, "SET_MAX_PAGES: %s", nc_errname(rc));
-	rc = nc_set_affinity(ufd, d, c->pool_mask);
-	CHILD_CHECK(rc == -EPERM, "SET_NODE_AFFINITY: %s", nc_errname(rc));
-	rc = nc_claim_set(ufd, d, &one, 1);
-	CHILD_CHECK(rc == -EPERM, "CLAIM_MEMORY SET: %s", nc_errname(rc));
-	rc = nc_domain_open(ufd, d, 0);
-	CHILD_CHECK(rc == -EPERM, "DOMAIN_OPEN: %s", nc_errname(rc));
+		    raw_errname(rc));
+	rc = raw_destroy(ufd, d);
+	CHILD_CHECK(rc == -EPERM, "DOMAIN_DESTROY: %s", raw_errname(rc));
+	rc = raw_set_max(ufd, d, 5);
+	CHILD_CHECK(rc == -EPERM, "SET_MAX_PAGES: %s", raw_errname(rc));
+	rc = raw_set_affinity(ufd, d, c->pool_mask);
+	CHILD_CHECK(rc == -EPERM, "SET_NODE_AFFINITY: %s", raw_errname(rc));
+	rc = raw_claim_set(ufd, d, &one, 1);
+	CHILD_CHECK(rc == -EPERM, "CLAIM_MEMORY SET: %s", raw_errname(rc));
+	rc = raw_domain_open(ufd, d, 0);
+	CHILD_CHECK(rc == -EPERM, "DOMAIN_OPEN: %s", raw_errname(rc));
 	/*
 	 * The device node is gated by its owner and mode alone (uapi): root
 	 * owns a new one, so uid 0 opens it with or without the capability;
 	 * an unprivileged user cannot (mmap.given_node_opens_for_its_owner_only).
 	 */
-	rc = nc_domain_open_path(d);
+	rc = raw_domain_open_path(d);
 	CHILD_CHECK(rc >= 0, "open of root's 0600 device node by uid 0: %s",
-		    nc_errname(rc));
+		    raw_errname(rc));
 	if (rc >= 0)
 		close(rc);
-	rc = nc_claim_pages(ufd, d, 0);
-	CHILD_CHECK(rc == -EPERM, "CLAIM_PAGES 0: %s", nc_errname(rc));
-	rc = nc_claim_pages(ufd, d, 10);
-	CHILD_CHECK(rc == -EPERM, "CLAIM_PAGES 10: %s", nc_errname(rc));
-	rc = nc_populate(ufd, d, &new_gfn, 1, 0, 0, &done);
-	CHILD_CHECK(rc == -EPERM, "POPULATE_PHYSMAP: %s", nc_errname(rc));
-	rc = nc_decrease(ufd, d, &gfn, 1, 0, &done);
-	CHILD_CHECK(rc == -EPERM, "DECREASE_RESERVATION: %s", nc_errname(rc));
-	rc = nc_offline(ufd, c->pool[0], 1);
-	CHILD_CHECK(rc == -EPERM, "OFFLINE_PAGES: %s", nc_errname(rc));
-	rc = nc_online(ufd, c->pool[0], 0);
-	CHILD_CHECK(rc == -EPERM, "ONLINE_PAGES: %s", nc_errname(rc));
+	rc = raw_claim_pages(ufd, d, 0);
+	CHILD_CHECK(rc == -EPERM, "CLAIM_PAGES 0: %s", raw_errname(rc));
+	rc = raw_claim_pages(ufd, d, 10);
+	CHILD_CHECK(rc == -EPERM, "CLAIM_PAGES 10: %s", raw_errname(rc));
+	rc = raw_populate(ufd, d, &new_gfn, 1, 0, 0, &done);
+	CHILD_CHECK(rc == -EPERM, "POPULATE_PHYSMAP: %s", raw_errname(rc));
+	rc = raw_decrease(ufd, d, &gfn, 1, 0, &done);
+	CHILD_CHECK(rc == -EPERM, "DECREASE_RESERVATION: %s", raw_errname(rc));
+	rc = raw_offline(ufd, c->pool[0], 1);
+	CHILD_CHECK(rc == -EPERM, "OFFLINE_PAGES: %s", raw_errname(rc));
+	rc = raw_online(ufd, c->pool[0], 0);
+	CHILD_CHECK(rc == -EPERM, "ONLINE_PAGES: %s", raw_errname(rc));
 
 	/* EPERM is checked first: before the struct is even read. */
 	for (i = 1; i < NC_NR_IOCTLS; i++) {
 		if (!nc_ioctl_defs[i].mutating ||
 		    nc_ioctl_defs[i].cmd == NUMACLAIMS_IOC_CLAIM_MEMORY)
 			continue;
-		rc = nc_ioc(ufd, nc_ioctl_defs[i].cmd, c->bad);
+		rc = raw_ioc(ufd, nc_ioctl_defs[i].cmd, c->bad);
 		CHILD_CHECK(rc == -EPERM, "%s with a bad pointer: %s",
-			    nc_ioctl_defs[i].name, nc_errname(rc));
+			    nc_ioctl_defs[i].name, raw_errname(rc));
 	}
 	/* CLAIM_MEMORY SET: EPERM before the EINVAL/E2BIG/EFAULT checks. */
 	memset(&cm, 0, sizeof(cm));
 	cm.domid = d;
 	cm.mode = NUMACLAIMS_CLAIM_SET;
 	cm.nr_entries = 0;
-	rc = nc_ioc(ufd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm);
-	CHILD_CHECK(rc == -EPERM, "CLAIM SET nr_entries 0: %s", nc_errname(rc));
+	rc = raw_ioc(ufd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm);
+	CHILD_CHECK(rc == -EPERM, "CLAIM SET nr_entries 0: %s", raw_errname(rc));
 	cm.nr_entries = 1000;
-	rc = nc_ioc(ufd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm);
+	rc = raw_ioc(ufd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm);
 	CHILD_CHECK(rc == -EPERM, "CLAIM SET nr_entries 1000: %s",
-		    nc_errname(rc));
+		    raw_errname(rc));
 	cm.nr_entries = 1;
 	cm.claim_set = (uintptr_t)c->bad;
-	rc = nc_ioc(ufd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm);
-	CHILD_CHECK(rc == -EPERM, "CLAIM SET bad array: %s", nc_errname(rc));
+	rc = raw_ioc(ufd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm);
+	CHILD_CHECK(rc == -EPERM, "CLAIM SET bad array: %s", raw_errname(rc));
 	cm.claim_set = (uintptr_t)&one;
 	cm.pad = 1;
-	rc = nc_ioc(ufd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm);
-	CHILD_CHECK(rc == -EPERM, "CLAIM SET pad 1: %s", nc_errname(rc));
+	rc = raw_ioc(ufd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm);
+	CHILD_CHECK(rc == -EPERM, "CLAIM SET pad 1: %s", raw_errname(rc));
 	cm.pad = 0;
 	cm.domid = 0x7ffe;
-	rc = nc_ioc(ufd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm);
+	rc = raw_ioc(ufd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm);
 	CHILD_CHECK(rc == -EPERM, "CLAIM SET unknown domain: %s",
-		    nc_errname(rc));
+		    raw_errname(rc));
 
 	/* The debugfs page hook mutates domain memory too. */
-	pfd = nc_page_open();
+	pfd = raw_page_open();
 	if (pfd >= 0) {
-		rc = nc_page_fill(pfd, d, gfn, 0x1234);
+		rc = raw_page_fill(pfd, d, gfn, 0x1234);
 		CHILD_CHECK(rc == -EPERM, "debugfs page fill: %s",
-			    nc_errname(rc));
+			    raw_errname(rc));
 		close(pfd);
 	}
 
@@ -531,34 +531,34 @@ static int nc_eperm_child(struct nc_ctx *c, __u32 d, __u64 gfn,
 	rc = ioctl(c->fd, NUMACLAIMS_IOC_API_VERSION);
 	CHILD_CHECK(rc == NUMACLAIMS_API_VERSION, "API_VERSION: %d", rc);
 	rc = nc_host_info(c->fd, &hi);
-	CHILD_CHECK(!rc, "HOST_INFO: %s", nc_errname(rc));
+	CHILD_CHECK(!rc, "HOST_INFO: %s", raw_errname(rc));
 	CHILD_CHECK(!memcmp(&hi, h0, sizeof(hi)), "HOST_INFO differs");
-	rc = nc_dom_info(c->fd, d, &di);
-	CHILD_CHECK(!rc, "DOMAIN_INFO: %s", nc_errname(rc));
+	rc = raw_dom_info(c->fd, d, &di);
+	CHILD_CHECK(!rc, "DOMAIN_INFO: %s", raw_errname(rc));
 	CHILD_CHECK(!memcmp(&di, d0, sizeof(di)), "DOMAIN_INFO differs");
 	memset(&di, 0, sizeof(di));
 	di.flags = NUMACLAIMS_INFO_NEXT;
-	rc = nc_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di);
+	rc = raw_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di);
 	CHILD_CHECK(!rc && di.domid == d, "DOMAIN_INFO NEXT: %s domid %u",
-		    nc_errname(rc), di.domid);
+		    raw_errname(rc), di.domid);
 	nr = 4;
-	rc = nc_claim_get(c->fd, d, set, &nr);
+	rc = raw_claim_get(c->fd, d, set, &nr);
 	CHILD_CHECK(!rc && nr == 1 && set[0].target == NC_HOST &&
 		    set[0].pages == d0->outstanding_pages,
-		    "CLAIM_MEMORY GET: %s nr %u", nc_errname(rc), nr);
+		    "CLAIM_MEMORY GET: %s nr %u", raw_errname(rc), nr);
 	nr = 0;
-	rc = nc_claim_get(c->fd, d, set, &nr);
+	rc = raw_claim_get(c->fd, d, set, &nr);
 	CHILD_CHECK(rc == -ERANGE && nr == 1, "CLAIM_MEMORY GET ERANGE: %s",
-		    nc_errname(rc));
+		    raw_errname(rc));
 	/* A fresh open works too, and is just as unprivileged. */
 	pfd = open(NC_DEV, O_RDWR);
 	CHILD_CHECK(pfd >= 0, "open: %s", strerror(errno));
 	if (pfd >= 0) {
-		rc = nc_create(pfd, 1, 0, &tmp);
+		rc = raw_create(pfd, 1, 0, &tmp);
 		CHILD_CHECK(rc == -EPERM, "DOMAIN_CREATE on a new fd: %s",
-			    nc_errname(rc));
+			    raw_errname(rc));
 		rc = nc_host_info(pfd, &hi);
-		CHILD_CHECK(!rc, "HOST_INFO on a new fd: %s", nc_errname(rc));
+		CHILD_CHECK(!rc, "HOST_INFO on a new fd: %s", raw_errname(rc));
 		close(pfd);
 	}
 	return failures;
@@ -576,7 +576,7 @@ TEST_F(ioctl, eperm_without_cap_sys_admin)
 
 	d = nc_new_dom(_metadata, c, 100);
 	ASSERT_OK(NC_SET(c->fd, d, CLAIM(3, NC_HOST)));
-	ASSERT_OK(nc_populate(c->fd, d, &gfn, 1, 0, 0, &done));
+	ASSERT_OK(raw_populate(c->fd, d, &gfn, 1, 0, 0, &done));
 	h0 = nc_host(_metadata, c);
 	d0 = nc_dom(_metadata, c, d);
 
@@ -597,7 +597,7 @@ TEST_F(ioctl, eperm_without_cap_sys_admin)
 	d1 = nc_dom(_metadata, c, d);
 	EXPECT_EQ(0, memcmp(&h0, &h1, sizeof(h0)));
 	EXPECT_EQ(0, memcmp(&d0, &d1, sizeof(d0)));
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /* --------------------------------------------------------------------------
@@ -611,9 +611,9 @@ TEST_F(domain, create_and_info)
 	struct numaclaims_domain_info di;
 	__u32 a, b, ad;
 
-	ASSERT_OK(nc_create(c->fd, 1234, 0, &a));
-	ASSERT_OK(nc_create(c->fd, 0, 0, &b));
-	ASSERT_OK(nc_create(c->fd, ~0ULL, NUMACLAIMS_DOMAIN_AUTODESTROY, &ad));
+	ASSERT_OK(raw_create(c->fd, 1234, 0, &a));
+	ASSERT_OK(raw_create(c->fd, 0, 0, &b));
+	ASSERT_OK(raw_create(c->fd, ~0ULL, NUMACLAIMS_DOMAIN_AUTODESTROY, &ad));
 	EXPECT_NE(0, a);
 	EXPECT_NE(0, b);
 	EXPECT_NE(0, ad);
@@ -638,9 +638,9 @@ TEST_F(domain, create_and_info)
 	EXPECT_EQ(NUMACLAIMS_DOMAIN_AUTODESTROY, di.domain_flags);
 	EXPECT_EQ(~0ULL, di.max_pages);
 
-	EXPECT_OK(nc_destroy(c->fd, a));
-	EXPECT_OK(nc_destroy(c->fd, b));
-	EXPECT_OK(nc_destroy(c->fd, ad));
+	EXPECT_OK(raw_destroy(c->fd, a));
+	EXPECT_OK(raw_destroy(c->fd, b));
+	EXPECT_OK(raw_destroy(c->fd, ad));
 }
 
 TEST_F(domain, create_einval)
@@ -654,22 +654,22 @@ TEST_F(domain, create_einval)
 			continue;
 		memset(&cr, 0, sizeof(cr));
 		cr.flags = 1U << bit;
-		EXPECT_ERR(EINVAL, nc_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_CREATE,
+		EXPECT_ERR(EINVAL, raw_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_CREATE,
 					  &cr)) TH_LOG("flag bit %u", bit);
 	}
 	memset(&cr, 0, sizeof(cr));
 	cr.reserved[0] = 1;
-	EXPECT_ERR(EINVAL, nc_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_CREATE, &cr));
+	EXPECT_ERR(EINVAL, raw_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_CREATE, &cr));
 	memset(&cr, 0, sizeof(cr));
 	cr.reserved[1] = 1ULL << 63;
-	EXPECT_ERR(EINVAL, nc_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_CREATE, &cr));
+	EXPECT_ERR(EINVAL, raw_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_CREATE, &cr));
 	/* The domid field is output only: a value there is ignored. */
 	memset(&cr, 0, sizeof(cr));
 	cr.domid = 0xffffffff;
-	EXPECT_OK(nc_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_CREATE, &cr));
+	EXPECT_OK(raw_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_CREATE, &cr));
 	EXPECT_NE(0xffffffff, cr.domid);
 	EXPECT_EQ(1, nc_host(_metadata, c).nr_domains);
-	EXPECT_OK(nc_destroy(c->fd, cr.domid));
+	EXPECT_OK(raw_destroy(c->fd, cr.domid));
 }
 
 /*
@@ -686,24 +686,24 @@ TEST_F_TIMEOUT(domain, create_enospc, 300)
 
 	ASSERT_NE(NULL, ids);
 	while (n < max) {
-		rc = nc_create(c->fd, 0, NUMACLAIMS_DOMAIN_AUTODESTROY,
+		rc = raw_create(c->fd, 0, NUMACLAIMS_DOMAIN_AUTODESTROY,
 			       &ids[n]);
 		if (rc)
 			break;
 		n++;
 	}
 	EXPECT_ERR(ENOSPC, rc) TH_LOG("after %u domains", n);
-	TH_LOG("%u domains created before %s", n, nc_errname(rc));
+	TH_LOG("%u domains created before %s", n, raw_errname(rc));
 	EXPECT_EQ(n, nc_host(_metadata, c).nr_domains);
 	EXPECT_INVARIANTS();
 	if (n) {
-		EXPECT_OK(nc_destroy(c->fd, ids[n / 2]));
-		EXPECT_OK(nc_create(c->fd, 0, NUMACLAIMS_DOMAIN_AUTODESTROY, &again));
-		EXPECT_ERR(ENOSPC, nc_create(c->fd, 0, 0, &again));
+		EXPECT_OK(raw_destroy(c->fd, ids[n / 2]));
+		EXPECT_OK(raw_create(c->fd, 0, NUMACLAIMS_DOMAIN_AUTODESTROY, &again));
+		EXPECT_ERR(ENOSPC, raw_create(c->fd, 0, 0, &again));
 		ids[n / 2] = again;
 	}
 	for (i = 0; i < n; i++)
-		if (nc_destroy(c->fd, ids[i]))
+		if (raw_destroy(c->fd, ids[i]))
 			break;
 	EXPECT_EQ(n, i);
 	free(ids);
@@ -717,13 +717,13 @@ TEST_F(domain, destroy_errors)
 
 	dd.domid = d;
 	dd.pad = 1;
-	EXPECT_ERR(EINVAL, nc_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_DESTROY, &dd));
-	EXPECT_OK(nc_dom_info(c->fd, d, &(struct numaclaims_domain_info){0}));
-	EXPECT_ERR(ESRCH, nc_destroy(c->fd, 0));
-	EXPECT_ERR(ESRCH, nc_destroy(c->fd, d + 1000));
-	EXPECT_ERR(ESRCH, nc_destroy(c->fd, 0xffffffff));
-	EXPECT_OK(nc_destroy(c->fd, d));
-	EXPECT_ERR(ESRCH, nc_destroy(c->fd, d));
+	EXPECT_ERR(EINVAL, raw_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_DESTROY, &dd));
+	EXPECT_OK(raw_dom_info(c->fd, d, &(struct numaclaims_domain_info){0}));
+	EXPECT_ERR(ESRCH, raw_destroy(c->fd, 0));
+	EXPECT_ERR(ESRCH, raw_destroy(c->fd, d + 1000));
+	EXPECT_ERR(ESRCH, raw_destroy(c->fd, 0xffffffff));
+	EXPECT_OK(raw_destroy(c->fd, d));
+	EXPECT_ERR(ESRCH, raw_destroy(c->fd, d));
 }
 
 TEST_F(domain, info_errors_and_enumeration)
@@ -742,47 +742,47 @@ TEST_F(domain, info_errors_and_enumeration)
 		memset(&di, 0, sizeof(di));
 		di.domid = a;
 		di.flags = 1U << bit;
-		EXPECT_ERR(EINVAL, nc_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_INFO,
+		EXPECT_ERR(EINVAL, raw_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_INFO,
 					  &di)) TH_LOG("flag bit %u", bit);
 	}
 	memset(&di, 0, sizeof(di));
 	di.domid = a;
 	di.pad = 1;
-	EXPECT_ERR(EINVAL, nc_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di));
-	EXPECT_ERR(ESRCH, nc_dom_info(c->fd, 0, &di));
-	EXPECT_ERR(ESRCH, nc_dom_info(c->fd, hi + 1, &di));
-	EXPECT_ERR(ESRCH, nc_dom_info(c->fd, 0xffffffff, &di));
+	EXPECT_ERR(EINVAL, raw_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di));
+	EXPECT_ERR(ESRCH, raw_dom_info(c->fd, 0, &di));
+	EXPECT_ERR(ESRCH, raw_dom_info(c->fd, hi + 1, &di));
+	EXPECT_ERR(ESRCH, raw_dom_info(c->fd, 0xffffffff, &di));
 
 	/* INFO_NEXT: the first domain at or after domid. */
 	memset(&di, 0, sizeof(di));
 	di.flags = NUMACLAIMS_INFO_NEXT;
-	EXPECT_OK(nc_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di));
+	EXPECT_OK(raw_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di));
 	EXPECT_EQ(lo, di.domid);
 	EXPECT_EQ(lo == a ? 10 : 20, di.max_pages);
 	memset(&di, 0, sizeof(di));
 	di.domid = lo;
 	di.flags = NUMACLAIMS_INFO_NEXT;
-	EXPECT_OK(nc_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di));
+	EXPECT_OK(raw_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di));
 	EXPECT_EQ(lo, di.domid);
 	memset(&di, 0, sizeof(di));
 	di.domid = lo + 1;
 	di.flags = NUMACLAIMS_INFO_NEXT;
-	EXPECT_OK(nc_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di));
+	EXPECT_OK(raw_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di));
 	EXPECT_EQ(hi, di.domid);
 	memset(&di, 0, sizeof(di));
 	di.domid = hi + 1;
 	di.flags = NUMACLAIMS_INFO_NEXT;
-	EXPECT_ERR(ESRCH, nc_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di));
+	EXPECT_ERR(ESRCH, raw_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di));
 
-	EXPECT_OK(nc_destroy(c->fd, lo));
+	EXPECT_OK(raw_destroy(c->fd, lo));
 	memset(&di, 0, sizeof(di));
 	di.flags = NUMACLAIMS_INFO_NEXT;
-	EXPECT_OK(nc_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di));
+	EXPECT_OK(raw_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di));
 	EXPECT_EQ(hi, di.domid);
-	EXPECT_OK(nc_destroy(c->fd, hi));
+	EXPECT_OK(raw_destroy(c->fd, hi));
 	memset(&di, 0, sizeof(di));
 	di.flags = NUMACLAIMS_INFO_NEXT;
-	EXPECT_ERR(ESRCH, nc_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di));
+	EXPECT_ERR(ESRCH, raw_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di));
 }
 
 TEST_F(domain, set_max_pages_errors)
@@ -794,18 +794,18 @@ TEST_F(domain, set_max_pages_errors)
 	m.domid = d;
 	m.max_pages = 50;
 	m.pad = 1;
-	EXPECT_ERR(EINVAL, nc_ioc(c->fd, NUMACLAIMS_IOC_SET_MAX_PAGES, &m));
+	EXPECT_ERR(EINVAL, raw_ioc(c->fd, NUMACLAIMS_IOC_SET_MAX_PAGES, &m));
 	EXPECT_EQ(10, nc_dom(_metadata, c, d).max_pages);
-	EXPECT_ERR(ESRCH, nc_set_max(c->fd, 0, 50));
-	EXPECT_ERR(ESRCH, nc_set_max(c->fd, d + 1000, 50));
-	EXPECT_OK(nc_set_max(c->fd, d, 50));
+	EXPECT_ERR(ESRCH, raw_set_max(c->fd, 0, 50));
+	EXPECT_ERR(ESRCH, raw_set_max(c->fd, d + 1000, 50));
+	EXPECT_OK(raw_set_max(c->fd, d, 50));
 	EXPECT_EQ(50, nc_dom(_metadata, c, d).max_pages);
-	EXPECT_OK(nc_set_max(c->fd, d, ~0ULL));
+	EXPECT_OK(raw_set_max(c->fd, d, ~0ULL));
 	EXPECT_EQ(~0ULL, nc_dom(_metadata, c, d).max_pages);
-	EXPECT_OK(nc_set_max(c->fd, d, 0));
+	EXPECT_OK(raw_set_max(c->fd, d, 0));
 	EXPECT_EQ(0, nc_dom(_metadata, c, d).max_pages);
-	EXPECT_OK(nc_destroy(c->fd, d));
-	EXPECT_ERR(ESRCH, nc_set_max(c->fd, d, 50));
+	EXPECT_OK(raw_destroy(c->fd, d));
+	EXPECT_ERR(ESRCH, raw_set_max(c->fd, d, 50));
 }
 
 TEST_F(domain, set_node_affinity_errors)
@@ -819,25 +819,25 @@ TEST_F(domain, set_node_affinity_errors)
 	a.domid = d;
 	a.nodemask = c->pool_mask;
 	a.pad = 1;
-	EXPECT_ERR(EINVAL, nc_ioc(c->fd, NUMACLAIMS_IOC_SET_NODE_AFFINITY,
+	EXPECT_ERR(EINVAL, raw_ioc(c->fd, NUMACLAIMS_IOC_SET_NODE_AFFINITY,
 				  &a));
-	EXPECT_OK(nc_set_affinity(c->fd, d, one));
+	EXPECT_OK(raw_set_affinity(c->fd, d, one));
 	EXPECT_EQ(one, nc_dom(_metadata, c, d).node_affinity & c->pool_mask);
 	/* No node with a pool in the mask: EINVAL and nothing changes. */
-	EXPECT_ERR(EINVAL, nc_set_affinity(c->fd, d, 0));
-	EXPECT_ERR(EINVAL, nc_set_affinity(c->fd, d, no_pool_mask));
-	EXPECT_ERR(EINVAL, nc_set_affinity(c->fd, d, 1ULL << c->no_pool_node));
-	EXPECT_ERR(EINVAL, nc_set_affinity(c->fd, d, 1ULL << 63));
+	EXPECT_ERR(EINVAL, raw_set_affinity(c->fd, d, 0));
+	EXPECT_ERR(EINVAL, raw_set_affinity(c->fd, d, no_pool_mask));
+	EXPECT_ERR(EINVAL, raw_set_affinity(c->fd, d, 1ULL << c->no_pool_node));
+	EXPECT_ERR(EINVAL, raw_set_affinity(c->fd, d, 1ULL << 63));
 	EXPECT_EQ(one, nc_dom(_metadata, c, d).node_affinity & c->pool_mask);
 	/* Bits without a pool next to one with a pool are accepted. */
-	EXPECT_OK(nc_set_affinity(c->fd, d, (1ULL << c->pool[0]) |
+	EXPECT_OK(raw_set_affinity(c->fd, d, (1ULL << c->pool[0]) |
 				  (1ULL << c->no_pool_node)));
 	EXPECT_EQ(1ULL << c->pool[0],
 		  nc_dom(_metadata, c, d).node_affinity & c->pool_mask);
-	EXPECT_ERR(ESRCH, nc_set_affinity(c->fd, 0, c->pool_mask));
-	EXPECT_ERR(ESRCH, nc_set_affinity(c->fd, d + 1000, c->pool_mask));
-	EXPECT_OK(nc_destroy(c->fd, d));
-	EXPECT_ERR(ESRCH, nc_set_affinity(c->fd, d, c->pool_mask));
+	EXPECT_ERR(ESRCH, raw_set_affinity(c->fd, 0, c->pool_mask));
+	EXPECT_ERR(ESRCH, raw_set_affinity(c->fd, d + 1000, c->pool_mask));
+	EXPECT_OK(raw_destroy(c->fd, d));
+	EXPECT_ERR(ESRCH, raw_set_affinity(c->fd, d, c->pool_mask));
 }
 
 /* Parse a sysfs node list ("0-1,3") into a mask. */

@@ -21,14 +21,14 @@ static __u32 nc_busy_domain(struct __test_metadata *_metadata,
 	__u32 d = 0, nr = 0, i;
 	__u64 done, g = 4096;
 
-	ASSERT_OK(nc_create(fd, 100000, flags, &d));
+	ASSERT_OK(raw_create(fd, 100000, flags, &d));
 	for (i = 0; i < c->nr_pool; i++)
 		set[nr++] = CLAIM(5 + i, c->pool[i]);
 	set[nr++] = CLAIM(20, NC_HOST);
-	ASSERT_OK(nc_claim_set(fd, d, set, nr));
-	ASSERT_OK(nc_populate_range(fd, d, 0, 100, 0, 0, &done));
-	ASSERT_OK(nc_populate(fd, d, &g, 1, 9, 0, &done));
-	ASSERT_OK(nc_populate_range(fd, d, 8192, 10, 0, NC_NOREF, &done));
+	ASSERT_OK(raw_claim_set(fd, d, set, nr));
+	ASSERT_OK(raw_populate_range(fd, d, 0, 100, 0, 0, &done));
+	ASSERT_OK(raw_populate(fd, d, &g, 1, 9, 0, &done));
+	ASSERT_OK(raw_populate_range(fd, d, 8192, 10, 0, NC_NOREF, &done));
 	return d;
 }
 
@@ -60,7 +60,7 @@ TEST_F(lifecycle, destroy_frees_everything)
 	hi = nc_host(_metadata, c);
 	EXPECT_EQ(c->base.total_avail_pages - 622, hi.total_avail_pages);
 	EXPECT_EQ(1, hi.nr_domains);
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 	nc_expect_baseline(_metadata, c);
 	EXPECT_INVARIANTS();
 }
@@ -74,21 +74,21 @@ TEST_F(lifecycle, esrch_after_destroy)
 	__u32 d = nc_busy_domain(_metadata, c, c->fd, 0), nr = 4;
 	int pfd;
 
-	EXPECT_OK(nc_destroy(c->fd, d));
-	EXPECT_ERR(ESRCH, nc_destroy(c->fd, d));
-	EXPECT_ERR(ESRCH, nc_set_max(c->fd, d, 10));
-	EXPECT_ERR(ESRCH, nc_set_affinity(c->fd, d, c->pool_mask));
+	EXPECT_OK(raw_destroy(c->fd, d));
+	EXPECT_ERR(ESRCH, raw_destroy(c->fd, d));
+	EXPECT_ERR(ESRCH, raw_set_max(c->fd, d, 10));
+	EXPECT_ERR(ESRCH, raw_set_affinity(c->fd, d, c->pool_mask));
 	EXPECT_ERR(ESRCH, NC_SET(c->fd, d, CLAIM(1, NC_HOST)));
-	EXPECT_ERR(ESRCH, nc_claim_get(c->fd, d, set, &nr));
-	EXPECT_ERR(ESRCH, nc_claim_pages(c->fd, d, 0));
-	EXPECT_ERR(ESRCH, nc_claim_pages(c->fd, d, 10));
-	EXPECT_ERR(ESRCH, nc_populate(c->fd, d, &g, 1, 0, 0, &done));
-	EXPECT_ERR(ESRCH, nc_decrease(c->fd, d, &g, 1, 0, &done));
-	EXPECT_ERR(ESRCH, nc_dom_info(c->fd, d, &di));
+	EXPECT_ERR(ESRCH, raw_claim_get(c->fd, d, set, &nr));
+	EXPECT_ERR(ESRCH, raw_claim_pages(c->fd, d, 0));
+	EXPECT_ERR(ESRCH, raw_claim_pages(c->fd, d, 10));
+	EXPECT_ERR(ESRCH, raw_populate(c->fd, d, &g, 1, 0, 0, &done));
+	EXPECT_ERR(ESRCH, raw_decrease(c->fd, d, &g, 1, 0, &done));
+	EXPECT_ERR(ESRCH, raw_dom_info(c->fd, d, &di));
 	EXPECT_ERR(ESRCH, nc_page_sum(d, 0, &nz, NULL));
-	pfd = nc_page_open();
+	pfd = raw_page_open();
 	ASSERT_LE(0, pfd);
-	EXPECT_ERR(ESRCH, nc_page_fill(pfd, d, 0, 1));
+	EXPECT_ERR(ESRCH, raw_page_fill(pfd, d, 0, 1));
 	close(pfd);
 	nc_expect_baseline(_metadata, c);
 }
@@ -117,7 +117,7 @@ TEST_F_TIMEOUT(lifecycle, destroy_during_populate, 300)
 		close(pipefd[0]);
 		if (write(pipefd[1], "g", 1) != 1)
 			_exit(1);
-		rc = nc_populate_range(c->fd, d, 0, nr, 0, 0, &done);
+		rc = raw_populate_range(c->fd, d, 0, nr, 0, 0, &done);
 		res[0] = (__u64)(__s64)rc;
 		res[1] = done;
 		if (write(pipefd[1], res, sizeof(res)) != sizeof(res))
@@ -127,12 +127,12 @@ TEST_F_TIMEOUT(lifecycle, destroy_during_populate, 300)
 	close(pipefd[1]);
 	ASSERT_EQ(1, read(pipefd[0], &go, 1));
 	usleep(20000);
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 	ASSERT_EQ(sizeof(res), read(pipefd[0], res, sizeof(res)));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	close(pipefd[0]);
 	TH_LOG("populate of %llu pages returned %s after %llu",
-	       (unsigned long long)nr, nc_errname((int)(__s64)res[0]),
+	       (unsigned long long)nr, raw_errname((int)(__s64)res[0]),
 	       (unsigned long long)res[1]);
 	/*
 	 * Done first (0), stopped at the extent where it noticed the destroy
@@ -141,8 +141,8 @@ TEST_F_TIMEOUT(lifecycle, destroy_during_populate, 300)
 	EXPECT_TRUE((__s64)res[0] == 0 || (__s64)res[0] == -ESRCH ||
 		    (__s64)res[0] == -EINTR)
 		TH_LOG("populate racing with destroy: %s",
-		       nc_errname((int)(__s64)res[0]));
-	EXPECT_ERR(ESRCH, nc_dom_info(c->fd, d, &(struct numaclaims_domain_info){0}));
+		       raw_errname((int)(__s64)res[0]));
+	EXPECT_ERR(ESRCH, raw_dom_info(c->fd, d, &(struct numaclaims_domain_info){0}));
 	nc_expect_baseline(_metadata, c);
 	EXPECT_INVARIANTS();
 }
@@ -163,7 +163,7 @@ static void *nc_uffd_pop_fn(void *arg)
 {
 	struct nc_uffd_pop *p = arg;
 
-	p->ret = nc_populate(p->fd, p->d, p->gfns, 4, 0, 0, &p->done);
+	p->ret = raw_populate(p->fd, p->d, p->gfns, 4, 0, 0, &p->done);
 	return NULL;
 }
 
@@ -210,7 +210,7 @@ TEST_F_TIMEOUT(lifecycle, destroy_while_gfns_in_userfaultfd, 120)
 	if (!pid) {
 		int fd = open(NC_DEV, O_RDWR);
 
-		_exit(fd >= 0 && nc_destroy(fd, p.d) == 0 ? 0 : 1);
+		_exit(fd >= 0 && raw_destroy(fd, p.d) == 0 ? 0 : 1);
 	}
 	/* A destroy stuck behind the populate would never exit. */
 	for (i = 0; i < 300 && waitpid(pid, &status, WNOHANG) == 0; i++)
@@ -245,16 +245,16 @@ TEST_F(lifecycle, autodestroy_on_close)
 
 	ASSERT_LE(0, fd2);
 	ad = nc_busy_domain(_metadata, c, fd2, NUMACLAIMS_DOMAIN_AUTODESTROY);
-	ASSERT_OK(nc_create(fd2, 10, 0, &keep));
+	ASSERT_OK(raw_create(fd2, 10, 0, &keep));
 	di = nc_dom(_metadata, c, ad);		/* visible through any fd */
 	EXPECT_EQ(NUMACLAIMS_DOMAIN_AUTODESTROY, di.domain_flags);
 	EXPECT_EQ(612, di.tot_pages);
 	EXPECT_EQ(2, nc_host(_metadata, c).nr_domains);
 	close(fd2);
-	EXPECT_ERR(ESRCH, nc_dom_info(c->fd, ad, &di));
+	EXPECT_ERR(ESRCH, raw_dom_info(c->fd, ad, &di));
 	/* A domain created without the flag outlives the file. */
-	EXPECT_OK(nc_dom_info(c->fd, keep, &di));
-	EXPECT_OK(nc_destroy(c->fd, keep));
+	EXPECT_OK(raw_dom_info(c->fd, keep, &di));
+	EXPECT_OK(raw_destroy(c->fd, keep));
 	nc_expect_baseline(_metadata, c);
 	EXPECT_INVARIANTS();
 }
@@ -269,11 +269,11 @@ TEST_F(lifecycle, autodestroy_when_last_reference_goes)
 	__u32 ad;
 
 	ASSERT_LE(0, fd2);
-	ASSERT_OK(nc_create(fd2, 10, NUMACLAIMS_DOMAIN_AUTODESTROY, &ad));
+	ASSERT_OK(raw_create(fd2, 10, NUMACLAIMS_DOMAIN_AUTODESTROY, &ad));
 	fd3 = dup(fd2);
 	ASSERT_LE(0, fd3);
 	close(fd2);
-	EXPECT_OK(nc_dom_info(c->fd, ad, &di));
+	EXPECT_OK(raw_dom_info(c->fd, ad, &di));
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
@@ -281,9 +281,9 @@ TEST_F(lifecycle, autodestroy_when_last_reference_goes)
 	if (!pid)
 		_exit(0);	/* the child's copy of fd3 goes away */
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_OK(nc_dom_info(c->fd, ad, &di));
+	EXPECT_OK(raw_dom_info(c->fd, ad, &di));
 	close(fd3);
-	EXPECT_ERR(ESRCH, nc_dom_info(c->fd, ad, &di));
+	EXPECT_ERR(ESRCH, raw_dom_info(c->fd, ad, &di));
 	nc_expect_baseline(_metadata, c);
 }
 
@@ -296,16 +296,16 @@ TEST_F(lifecycle, autodestroy_after_explicit_destroy)
 
 	ASSERT_LE(0, fd2);
 	a = nc_busy_domain(_metadata, c, fd2, NUMACLAIMS_DOMAIN_AUTODESTROY);
-	ASSERT_OK(nc_create(fd2, 10, NUMACLAIMS_DOMAIN_AUTODESTROY, &b));
-	EXPECT_OK(nc_destroy(c->fd, a));
-	EXPECT_OK(nc_destroy(fd2, b));
-	EXPECT_ERR(ESRCH, nc_destroy(fd2, a));
+	ASSERT_OK(raw_create(fd2, 10, NUMACLAIMS_DOMAIN_AUTODESTROY, &b));
+	EXPECT_OK(raw_destroy(c->fd, a));
+	EXPECT_OK(raw_destroy(fd2, b));
+	EXPECT_ERR(ESRCH, raw_destroy(fd2, a));
 	close(fd2);
 	nc_expect_baseline(_metadata, c);
 	EXPECT_INVARIANTS();
 	/* The domids are free for new domains. */
-	ASSERT_OK(nc_create(c->fd, 1, 0, &a));
-	EXPECT_OK(nc_destroy(c->fd, a));
+	ASSERT_OK(raw_create(c->fd, 1, 0, &a));
+	EXPECT_OK(raw_destroy(c->fd, a));
 }
 
 /*
@@ -333,9 +333,9 @@ static void nc_autodestroy_child_dies(struct __test_metadata *_metadata,
 
 		close(pipefd[0]);
 		if (fd < 0 ||
-		    nc_create(fd, 1000, NUMACLAIMS_DOMAIN_AUTODESTROY, &d) ||
+		    raw_create(fd, 1000, NUMACLAIMS_DOMAIN_AUTODESTROY, &d) ||
 		    NC_SET(fd, d, CLAIM(50, NC_HOST)) ||
-		    nc_populate_range(fd, d, 0, 20, 0, 0, &done))
+		    raw_populate_range(fd, d, 0, 20, 0, 0, &done))
 			d = 0;
 		if (write(pipefd[1], &d, sizeof(d)) != sizeof(d))
 			_exit(2);
@@ -351,7 +351,7 @@ static void nc_autodestroy_child_dies(struct __test_metadata *_metadata,
 	close(pipefd[0]);
 	ASSERT_NE(0, domid) TH_LOG("the child could not set up its domain");
 	if (kill_it) {
-		ASSERT_OK(nc_dom_info(c->fd, domid, &di));
+		ASSERT_OK(raw_dom_info(c->fd, domid, &di));
 		EXPECT_EQ(20, di.tot_pages);
 		EXPECT_EQ(30, di.outstanding_pages);
 		EXPECT_EQ(NUMACLAIMS_DOMAIN_AUTODESTROY, di.domain_flags);
@@ -363,7 +363,7 @@ static void nc_autodestroy_child_dies(struct __test_metadata *_metadata,
 	} else {
 		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	}
-	EXPECT_ERR(ESRCH, nc_dom_info(c->fd, domid, &di));
+	EXPECT_ERR(ESRCH, raw_dom_info(c->fd, domid, &di));
 	nc_expect_baseline(_metadata, c);
 	EXPECT_INVARIANTS();
 }
@@ -417,17 +417,17 @@ TEST_F_TIMEOUT(lifecycle, scrub_on_decrease_and_destroy, 300)
 	a = nc_new_dom(_metadata, c, NC_SCRUB_PAGES);
 	b = nc_new_dom(_metadata, c, NC_SCRUB_PAGES);
 	/* a: two order-9 extents and 1024 single pages, all on n0. */
-	ASSERT_OK(nc_populate_range(c->fd, a, 0, 2, 9, flags, &done));
-	ASSERT_OK(nc_populate_range(c->fd, a, 1024, 1024, 0, flags, &done));
+	ASSERT_OK(raw_populate_range(c->fd, a, 0, 2, 9, flags, &done));
+	ASSERT_OK(raw_populate_range(c->fd, a, 1024, 1024, 0, flags, &done));
 	/* n0's other free pages out of service: b can only get a's pages. */
 	off[n0] = nc_host(_metadata, c).nodes[n0].avail_pages;
-	ASSERT_OK(nc_offline(c->fd, n0, off[n0]));
+	ASSERT_OK(raw_offline(c->fd, n0, off[n0]));
 	ASSERT_EQ(0, nc_host(_metadata, c).nodes[n0].avail_pages);
 
-	pfd = nc_page_open();
+	pfd = raw_page_open();
 	ASSERT_LE(0, pfd);
 	for (g = 0; g < NC_SCRUB_PAGES; g++)
-		ASSERT_OK(nc_page_fill(pfd, a, g, nc_pattern(g)));
+		ASSERT_OK(raw_page_fill(pfd, a, g, nc_pattern(g)));
 	close(pfd);
 	for (g = 0; g < NC_SCRUB_PAGES; g += 511) {
 		ASSERT_OK(nc_page_sum(a, g, &nz, &first));
@@ -437,35 +437,35 @@ TEST_F_TIMEOUT(lifecycle, scrub_on_decrease_and_destroy, 300)
 
 	/* Decrease half of a; b populates exactly those pages. */
 	g = 0;
-	ASSERT_OK(nc_decrease(c->fd, a, &g, 1, 9, &done));
-	ASSERT_OK(nc_decrease_range(c->fd, a, 1024, 512, 0, &done));
+	ASSERT_OK(raw_decrease(c->fd, a, &g, 1, 9, &done));
+	ASSERT_OK(raw_decrease_range(c->fd, a, 1024, 512, 0, &done));
 	ASSERT_EQ(1024, nc_host(_metadata, c).nodes[n0].avail_pages);
-	ASSERT_OK(nc_populate(c->fd, b, &g, 1, 9, flags, &done));
-	ASSERT_OK(nc_populate_range(c->fd, b, 512, 512, 0, flags, &done));
+	ASSERT_OK(raw_populate(c->fd, b, &g, 1, 9, flags, &done));
+	ASSERT_OK(raw_populate_range(c->fd, b, 512, 512, 0, flags, &done));
 	ASSERT_EQ(0, nc_host(_metadata, c).nodes[n0].avail_pages);
 	nc_expect_zero_pages(_metadata, b, 0, 1024);
 
 	/* Destroy a; b populates the rest of its former pages. */
-	ASSERT_OK(nc_destroy(c->fd, a));
+	ASSERT_OK(raw_destroy(c->fd, a));
 	ASSERT_EQ(1024, nc_host(_metadata, c).nodes[n0].avail_pages);
-	ASSERT_OK(nc_populate_range(c->fd, b, 1024, 1024, 0, flags, &done));
+	ASSERT_OK(raw_populate_range(c->fd, b, 1024, 1024, 0, flags, &done));
 	ASSERT_EQ(0, nc_host(_metadata, c).nodes[n0].avail_pages);
 	nc_expect_zero_pages(_metadata, b, 1024, 1024);
 
 	/* And b's own pages are scrubbed for the next one too. */
-	pfd = nc_page_open();
+	pfd = raw_page_open();
 	ASSERT_LE(0, pfd);
 	for (g = 0; g < 16; g++)
-		ASSERT_OK(nc_page_fill(pfd, b, g, ~0ULL));
+		ASSERT_OK(raw_page_fill(pfd, b, g, ~0ULL));
 	close(pfd);
-	ASSERT_OK(nc_decrease_range(c->fd, b, 0, 16, 0, &done));
+	ASSERT_OK(raw_decrease_range(c->fd, b, 0, 16, 0, &done));
 	a = nc_new_dom(_metadata, c, 16);
-	ASSERT_OK(nc_populate_range(c->fd, a, 0, 16, 0, flags | NC_NOREF,
+	ASSERT_OK(raw_populate_range(c->fd, a, 0, 16, 0, flags | NC_NOREF,
 				    &done));
 	nc_expect_zero_pages(_metadata, a, 0, 16);
 
-	EXPECT_OK(nc_destroy(c->fd, a));
-	EXPECT_OK(nc_destroy(c->fd, b));
+	EXPECT_OK(raw_destroy(c->fd, a));
+	EXPECT_OK(raw_destroy(c->fd, b));
 	nc_online_all(_metadata, c, off);
 	EXPECT_INVARIANTS();
 }
@@ -556,18 +556,18 @@ TEST_F(lifecycle, tracepoints)
 	d = nc_new_dom(_metadata, c, 1 << 20);
 	e = nc_new_dom(_metadata, c, 1 << 20);
 	ASSERT_OK(NC_SET(c->fd, d, CLAIM(512, n0)));
-	ASSERT_OK(nc_populate(c->fd, d, &g, 1, 9, NC_NODE(n0) | NC_EXACT,
+	ASSERT_OK(raw_populate(c->fd, d, &g, 1, 9, NC_NODE(n0) | NC_EXACT,
 			      &done));
 	hi = nc_host(_metadata, c);
 	unclaimed = nc_node_unclaimed(&hi, n0);
 	ASSERT_OK(NC_SET(c->fd, d, CLAIM(unclaimed, n0)));
-	ASSERT_OK(nc_offline(c->fd, n0, 10));
+	ASSERT_OK(raw_offline(c->fd, n0, 10));
 	g = 4096;
-	EXPECT_ERR(ENOMEM, nc_populate(c->fd, e, &g, 1, 0,
+	EXPECT_ERR(ENOMEM, raw_populate(c->fd, e, &g, 1, 0,
 				       NC_NODE(n0) | NC_EXACT, &done));
-	ASSERT_OK(nc_online(c->fd, n0, 10));
-	ASSERT_OK(nc_destroy(c->fd, d));
-	ASSERT_OK(nc_destroy(c->fd, e));
+	ASSERT_OK(raw_online(c->fd, n0, 10));
+	ASSERT_OK(raw_destroy(c->fd, d));
+	ASSERT_OK(raw_destroy(c->fd, e));
 
 	ASSERT_OK(nc_write_file(path, "0"));
 	snprintf(path, sizeof(path), "%s/trace", tfs);
@@ -597,7 +597,7 @@ static void *nc_destroy_fn(void *arg)
 {
 	struct nc_destroy_arg *a = arg;
 
-	a->ret = nc_destroy(a->fd, a->domid);
+	a->ret = raw_destroy(a->fd, a->domid);
 	return NULL;
 }
 
@@ -620,9 +620,9 @@ TEST_F(lifecycle, destroyed_id_reserved_until_node_gone)
 	if (access(NC_DEBUGFS "/domid_hooks", W_OK))
 		SKIP(return, "no debugfs domid_hooks (load with debug=1)");
 	a.domid = nc_new_dom(_metadata, c, 1000);
-	dfd = nc_domain_open_path(a.domid);
+	dfd = raw_domain_open_path(a.domid);
 	ASSERT_LE(0, dfd) TH_LOG("open the node of domain %u: %s", a.domid,
-				 nc_errname(dfd));
+				 raw_errname(dfd));
 	close(dfd);
 	snprintf(hooks, sizeof(hooks), "%u 400", a.domid);
 	ASSERT_OK(nc_write_file(NC_DEBUGFS "/domid_hooks", hooks));
@@ -636,9 +636,9 @@ TEST_F(lifecycle, destroyed_id_reserved_until_node_gone)
 	pthread_join(th, NULL);
 	EXPECT_EQ(0, a.ret);
 	/* The old domain's node is gone; the new one's is there. */
-	dfd = nc_domain_open_path(e);
+	dfd = raw_domain_open_path(e);
 	EXPECT_LE(0, dfd) TH_LOG("the new domain %u has no device node: %s", e,
-				 nc_errname(dfd));
+				 raw_errname(dfd));
 	if (dfd >= 0)
 		close(dfd);
 	/* Once the node is gone, the id is free again. */
@@ -646,8 +646,8 @@ TEST_F(lifecycle, destroyed_id_reserved_until_node_gone)
 	ASSERT_OK(nc_write_file(NC_DEBUGFS "/domid_hooks", hooks));
 	f = nc_new_dom(_metadata, c, 1000);
 	EXPECT_EQ(a.domid, f);
-	EXPECT_OK(nc_destroy(c->fd, f));
-	EXPECT_OK(nc_destroy(c->fd, e));
+	EXPECT_OK(raw_destroy(c->fd, f));
+	EXPECT_OK(raw_destroy(c->fd, e));
 }
 
 /* debugfs "nodes": HOST_INFO's per-node figures, readable by scripts. */
@@ -662,7 +662,7 @@ TEST_F(lifecycle, debugfs_nodes_view)
 	__u64 done;
 
 	ASSERT_OK(NC_SET(c->fd, d, CLAIM(100, c->pool[0])));
-	ASSERT_OK(nc_populate_range(c->fd, d, 0, 30, 0, 0, &done));
+	ASSERT_OK(raw_populate_range(c->fd, d, 0, 30, 0, 0, &done));
 	hi = nc_host(_metadata, c);
 	text = nc_slurp(NC_DEBUGFS "/nodes");
 	ASSERT_NE(NULL, text);
@@ -686,7 +686,7 @@ TEST_F(lifecycle, debugfs_nodes_view)
 	}
 	EXPECT_EQ(c->nr_pool, rows);
 	free(text);
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /*
@@ -754,17 +754,17 @@ TEST_F_TIMEOUT(lifecycle, physmap_charged_to_callers_memcg, 120)
 		if (!g || nc_write_file(path, pidbuf))
 			_exit(1);
 		fd = open(NC_DEV, O_RDWR);
-		if (fd < 0 || nc_create(fd, 8192, 0, &d))
+		if (fd < 0 || raw_create(fd, 8192, 0, &d))
 			_exit(2);
 		for (i = 0; i < 8192; i++)
 			g[i] = (__u64)i * 64;
 		if (write(up[1], "c", 1) != 1 || read(down[0], &go, 1) != 1)
 			_exit(3);
-		ok = !nc_populate(fd, d, g, 8192, 0, 0, &done) && done == 8192;
+		ok = !raw_populate(fd, d, g, 8192, 0, 0, &done) && done == 8192;
 		if (write(up[1], ok ? "y" : "n", 1) != 1 ||
 		    read(down[0], &go, 1) != 1)
 			_exit(3);
-		_exit(nc_destroy(fd, d) ? 4 : ok ? 0 : 5);
+		_exit(raw_destroy(fd, d) ? 4 : ok ? 0 : 5);
 	}
 	/* The cgroup's charge with the child in it, before and after. */
 	ASSERT_EQ(1, read(up[0], &go, 1));
@@ -803,22 +803,22 @@ TEST_F(offline, errors)
 	o.node = n0;
 	o.pages = 1;
 	o.pad = 1;
-	EXPECT_ERR(EINVAL, nc_ioc(c->fd, NUMACLAIMS_IOC_OFFLINE_PAGES, &o));
-	EXPECT_ERR(EINVAL, nc_ioc(c->fd, NUMACLAIMS_IOC_ONLINE_PAGES, &o));
-	EXPECT_ERR(ENOENT, nc_offline(c->fd, c->no_pool_node, 1));
-	EXPECT_ERR(ENOENT, nc_online(c->fd, c->no_pool_node, 0));
-	EXPECT_ERR(ENOENT, nc_offline(c->fd, NUMACLAIMS_MAX_NODES, 1));
-	EXPECT_ERR(ENOENT, nc_offline(c->fd, 0xffffffff, 1));
-	EXPECT_ERR(ENOENT, nc_online(c->fd, 0xffffffff, 1));
-	EXPECT_ERR(ENOMEM, nc_offline(c->fd, n0, h0.nodes[n0].avail_pages + 1));
-	EXPECT_ERR(ENOMEM, nc_offline(c->fd, n0, ~0ULL));
-	EXPECT_ERR(EINVAL, nc_online(c->fd, n0, h0.nodes[n0].offlined_pages + 1));
-	EXPECT_ERR(EINVAL, nc_online(c->fd, n0, ~0ULL));
+	EXPECT_ERR(EINVAL, raw_ioc(c->fd, NUMACLAIMS_IOC_OFFLINE_PAGES, &o));
+	EXPECT_ERR(EINVAL, raw_ioc(c->fd, NUMACLAIMS_IOC_ONLINE_PAGES, &o));
+	EXPECT_ERR(ENOENT, raw_offline(c->fd, c->no_pool_node, 1));
+	EXPECT_ERR(ENOENT, raw_online(c->fd, c->no_pool_node, 0));
+	EXPECT_ERR(ENOENT, raw_offline(c->fd, NUMACLAIMS_MAX_NODES, 1));
+	EXPECT_ERR(ENOENT, raw_offline(c->fd, 0xffffffff, 1));
+	EXPECT_ERR(ENOENT, raw_online(c->fd, 0xffffffff, 1));
+	EXPECT_ERR(ENOMEM, raw_offline(c->fd, n0, h0.nodes[n0].avail_pages + 1));
+	EXPECT_ERR(ENOMEM, raw_offline(c->fd, n0, ~0ULL));
+	EXPECT_ERR(EINVAL, raw_online(c->fd, n0, h0.nodes[n0].offlined_pages + 1));
+	EXPECT_ERR(EINVAL, raw_online(c->fd, n0, ~0ULL));
 	h1 = nc_host(_metadata, c);
 	EXPECT_EQ(0, memcmp(&h0, &h1, sizeof(h0)))
 		TH_LOG("a failed OFFLINE/ONLINE changed HOST_INFO");
-	EXPECT_OK(nc_offline(c->fd, n0, 0));
-	EXPECT_OK(nc_online(c->fd, n0, 0));
+	EXPECT_OK(raw_offline(c->fd, n0, 0));
+	EXPECT_OK(raw_online(c->fd, n0, 0));
 }
 
 /*
@@ -870,9 +870,9 @@ TEST_F(offline, whole_pool_in_bounded_lock_holds)
 	while (!r.rounds)
 		usleep(1000);
 	r0 = r.rounds;
-	EXPECT_OK(nc_offline(c->fd, n0, pages));
+	EXPECT_OK(raw_offline(c->fd, n0, pages));
 	r1 = r.rounds;
-	EXPECT_OK(nc_online(c->fd, n0, pages));
+	EXPECT_OK(raw_online(c->fd, n0, pages));
 	r.stop = 1;
 	pthread_join(th, NULL);
 	ASSERT_OK(nc_lock_holds(&max_frames, &batch, false));
@@ -895,39 +895,39 @@ TEST_F(offline, offline_and_online)
 	__u64 done, g = 0, all;
 	__u32 d;
 
-	ASSERT_OK(nc_offline(c->fd, n0, 100));
+	ASSERT_OK(raw_offline(c->fd, n0, 100));
 	hi = nc_host(_metadata, c);
 	EXPECT_EQ(b->avail_pages - 100, hi.nodes[n0].avail_pages);
 	EXPECT_EQ(b->offlined_pages + 100, hi.nodes[n0].offlined_pages);
 	EXPECT_EQ(b->reserved_pages, hi.nodes[n0].reserved_pages);
 	EXPECT_EQ(c->base.total_avail_pages - 100, hi.total_avail_pages);
 	EXPECT_INVARIANTS();
-	EXPECT_ERR(EINVAL, nc_online(c->fd, n0, 101));
-	EXPECT_OK(nc_online(c->fd, n0, 40));
-	EXPECT_OK(nc_online(c->fd, n0, 60));
+	EXPECT_ERR(EINVAL, raw_online(c->fd, n0, 101));
+	EXPECT_OK(raw_online(c->fd, n0, 40));
+	EXPECT_OK(raw_online(c->fd, n0, 60));
 	nc_expect_baseline(_metadata, c);
 
 	/* Offlined pages cannot be allocated. */
 	d = nc_new_dom(_metadata, c, ~0ULL);
 	all = b->avail_pages;
-	ASSERT_OK(nc_offline(c->fd, n0, all - 10));
-	EXPECT_ERR(ENOMEM, nc_populate_range(c->fd, d, 0, 11, 0,
+	ASSERT_OK(raw_offline(c->fd, n0, all - 10));
+	EXPECT_ERR(ENOMEM, raw_populate_range(c->fd, d, 0, 11, 0,
 					     NC_NODE(n0) | NC_EXACT, &done));
 	EXPECT_EQ(10, done);
-	EXPECT_ERR(ENOMEM, nc_offline(c->fd, n0, 1));	/* none free */
-	EXPECT_OK(nc_decrease_range(c->fd, d, 0, 10, 0, &done));
-	ASSERT_OK(nc_offline(c->fd, n0, 10));
+	EXPECT_ERR(ENOMEM, raw_offline(c->fd, n0, 1));	/* none free */
+	EXPECT_OK(raw_decrease_range(c->fd, d, 0, 10, 0, &done));
+	ASSERT_OK(raw_offline(c->fd, n0, 10));
 	EXPECT_EQ(0, nc_host(_metadata, c).nodes[n0].avail_pages);
 	g = 100;
-	EXPECT_ERR(ENOMEM, nc_populate(c->fd, d, &g, 1, 0,
+	EXPECT_ERR(ENOMEM, raw_populate(c->fd, d, &g, 1, 0,
 				       NC_NODE(n0) | NC_EXACT, &done));
 	EXPECT_INVARIANTS();
-	EXPECT_OK(nc_online(c->fd, n0, all));
+	EXPECT_OK(raw_online(c->fd, n0, all));
 	/* Onlined pages are allocatable again, also as whole 2 MiB extents. */
 	g = 512;
-	EXPECT_OK(nc_populate(c->fd, d, &g, 1, 9, NC_NODE(n0) | NC_EXACT,
+	EXPECT_OK(raw_populate(c->fd, d, &g, 1, 9, NC_NODE(n0) | NC_EXACT,
 			      &done));
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 	nc_expect_baseline(_metadata, c);
 }
 
@@ -944,13 +944,13 @@ TEST_F(offline, recall_node_claims_newest_first)
 	ASSERT_OK(NC_SET(c->fd, older, CLAIM(100, n0)));
 	ASSERT_OK(NC_SET(c->fd, newer, CLAIM(100, n0)));
 	off[n0] = avail0 - 150;
-	ASSERT_OK(nc_offline(c->fd, n0, off[n0]));
+	ASSERT_OK(raw_offline(c->fd, n0, off[n0]));
 	w[n0] = 100;
 	nc_expect_claims(_metadata, c, older, w, 0);
 	w[n0] = 50;
 	nc_expect_claims(_metadata, c, newer, w, 0);
 	EXPECT_INVARIANTS();
-	ASSERT_OK(nc_offline(c->fd, n0, 100));
+	ASSERT_OK(raw_offline(c->fd, n0, 100));
 	off[n0] += 100;
 	nc_expect_claims(_metadata, c, older, w, 0);
 	nc_expect_claims(_metadata, c, newer, NULL, 0);
@@ -960,8 +960,8 @@ TEST_F(offline, recall_node_claims_newest_first)
 	nc_online_all(_metadata, c, off);
 	nc_expect_claims(_metadata, c, older, w, 0);
 	nc_expect_claims(_metadata, c, newer, NULL, 0);
-	EXPECT_OK(nc_destroy(c->fd, older));
-	EXPECT_OK(nc_destroy(c->fd, newer));
+	EXPECT_OK(raw_destroy(c->fd, older));
+	EXPECT_OK(raw_destroy(c->fd, newer));
 }
 
 /* Host-wide claims are recalled from the newest domain first. */
@@ -981,12 +981,12 @@ TEST_F(offline, recall_host_wide_claims_newest_first)
 	nc_offline_all_but(_metadata, c, n0, avail0, off);
 	nc_expect_claims(_metadata, c, older, NULL, 1000);
 	nc_expect_claims(_metadata, c, newer, NULL, 1000);
-	ASSERT_OK(nc_offline(c->fd, n0, avail0 - 1500));
+	ASSERT_OK(raw_offline(c->fd, n0, avail0 - 1500));
 	off[n0] += avail0 - 1500;
 	nc_expect_claims(_metadata, c, older, NULL, 1000);
 	nc_expect_claims(_metadata, c, newer, NULL, 500);
 	EXPECT_INVARIANTS();
-	ASSERT_OK(nc_offline(c->fd, n0, 1000));
+	ASSERT_OK(raw_offline(c->fd, n0, 1000));
 	off[n0] += 1000;
 	nc_expect_claims(_metadata, c, older, NULL, 500);
 	nc_expect_claims(_metadata, c, newer, NULL, 0);
@@ -994,8 +994,8 @@ TEST_F(offline, recall_host_wide_claims_newest_first)
 	EXPECT_INVARIANTS();
 	nc_online_all(_metadata, c, off);
 	nc_expect_claims(_metadata, c, older, NULL, 500);
-	EXPECT_OK(nc_destroy(c->fd, older));
-	EXPECT_OK(nc_destroy(c->fd, newer));
+	EXPECT_OK(raw_destroy(c->fd, older));
+	EXPECT_OK(raw_destroy(c->fd, newer));
 }
 
 /* Offlining every free page: claims go to zero, no counter wraps. */
@@ -1013,7 +1013,7 @@ TEST_F(offline, offline_everything_recalls_everything)
 	ASSERT_OK(NC_SET(c->fd, a, CLAIM(u0 - 100, n0), CLAIM(100, NC_HOST)));
 	ASSERT_OK(NC_SET(c->fd, b, CLAIM(rest, NC_HOST)));
 	off[n0] = u0;
-	ASSERT_OK(nc_offline(c->fd, n0, off[n0]));
+	ASSERT_OK(raw_offline(c->fd, n0, off[n0]));
 	/* a's node claim is gone; the host recall takes the newest (b) first. */
 	nc_expect_claims(_metadata, c, a, NULL, rest < 100 ? rest : 100);
 	nc_expect_claims(_metadata, c, b, NULL, rest < 100 ? 0 : rest - 100);
@@ -1022,7 +1022,7 @@ TEST_F(offline, offline_everything_recalls_everything)
 		unsigned int n = c->pool[i];
 
 		off[n] = nc_host(_metadata, c).nodes[n].avail_pages;
-		ASSERT_OK(nc_offline(c->fd, n, off[n]));
+		ASSERT_OK(raw_offline(c->fd, n, off[n]));
 	}
 	hi = nc_host(_metadata, c);
 	EXPECT_EQ(0, hi.total_avail_pages);
@@ -1034,10 +1034,10 @@ TEST_F(offline, offline_everything_recalls_everything)
 	nc_expect_claims(_metadata, c, a, w, 0);
 	nc_expect_claims(_metadata, c, b, NULL, 0);
 	EXPECT_INVARIANTS();
-	EXPECT_ERR(ENOMEM, nc_populate(c->fd, a, &g, 1, 0, 0, &done));
+	EXPECT_ERR(ENOMEM, raw_populate(c->fd, a, &g, 1, 0, 0, &done));
 	nc_online_all(_metadata, c, off);
 	nc_expect_claims(_metadata, c, a, NULL, 0);
-	EXPECT_OK(nc_populate(c->fd, a, &g, 1, 0, 0, &done));
-	EXPECT_OK(nc_destroy(c->fd, a));
-	EXPECT_OK(nc_destroy(c->fd, b));
+	EXPECT_OK(raw_populate(c->fd, a, &g, 1, 0, 0, &done));
+	EXPECT_OK(raw_destroy(c->fd, a));
+	EXPECT_OK(raw_destroy(c->fd, b));
 }

@@ -66,8 +66,8 @@ static void *nc_open_map(struct __test_metadata *_metadata, struct nc_ctx *c,
 {
 	void *m;
 
-	*dfd = nc_domain_open(c->fd, d, NUMACLAIMS_OPEN_CLOEXEC);
-	ASSERT_LE(0, *dfd) TH_LOG("DOMAIN_OPEN: %s", nc_errname(*dfd));
+	*dfd = raw_domain_open(c->fd, d, NUMACLAIMS_OPEN_CLOEXEC);
+	ASSERT_LE(0, *dfd) TH_LOG("DOMAIN_OPEN: %s", raw_errname(*dfd));
 	m = nc_map(*dfd, gfn, pages);
 	ASSERT_NE(MAP_FAILED, m) TH_LOG("mmap: %s", strerror(errno));
 	return m;
@@ -86,7 +86,7 @@ static __u64 *nc_one_page_domain(struct __test_metadata *_metadata,
 	__u64 g = 0, done;
 
 	*d = nc_new_dom(_metadata, c, 64);
-	ASSERT_OK(nc_populate(c->fd, *d, &g, 1, 0, 0, &done));
+	ASSERT_OK(raw_populate(c->fd, *d, &g, 1, 0, 0, &done));
 	return nc_open_map(_metadata, c, *d, 0, 1, dfd);
 }
 
@@ -209,13 +209,13 @@ static void nc_placement_each_node(struct __test_metadata *_metadata,
 		__u32 d = nc_new_dom(_metadata, c, 4096);
 		unsigned int n = c->pool[i];
 
-		ASSERT_OK(nc_populate_range(c->fd, d, 0, 512, 0,
+		ASSERT_OK(raw_populate_range(c->fd, d, 0, 512, 0,
 					    NC_NODE(n) | memflags, &done));
-		ASSERT_OK(nc_populate_range(c->fd, d, 512, 1, 9,
+		ASSERT_OK(raw_populate_range(c->fd, d, 512, 1, 9,
 					    NC_NODE(n) | memflags, &done));
 		nc_check_placement(_metadata, c, d, 0, 1024, true, n, hist);
 		EXPECT_EQ(1024, hist[n]);
-		EXPECT_OK(nc_destroy(c->fd, d));
+		EXPECT_OK(raw_destroy(c->fd, d));
 	}
 }
 
@@ -238,14 +238,14 @@ TEST_F(mmap, placement_affinity_round_robin)
 	__u32 d = nc_new_dom(_metadata, c, 4096);
 	unsigned int i, used = 0;
 
-	ASSERT_OK(nc_set_affinity(c->fd, d, c->pool_mask));
-	ASSERT_OK(nc_populate_range(c->fd, d, 0, 16, 5, 0, &done));
+	ASSERT_OK(raw_set_affinity(c->fd, d, c->pool_mask));
+	ASSERT_OK(raw_populate_range(c->fd, d, 0, 16, 5, 0, &done));
 	nc_check_placement(_metadata, c, d, 0, 16 << 5, true, -1, hist);
 	for (i = 0; i < c->nr_pool; i++)
 		used += hist[c->pool[i]] != 0;
 	EXPECT_EQ(c->nr_pool, used) TH_LOG("round robin used %u of %u nodes",
 					   used, c->nr_pool);
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /* A claim set spread over every node, redeemed by unplaced populates. */
@@ -259,21 +259,21 @@ TEST_F(mmap, placement_spread_claim_set)
 
 	for (i = 0; i < c->nr_pool; i++)
 		set[i] = CLAIM(64, c->pool[i]);
-	ASSERT_OK(nc_claim_set(c->fd, d, set, c->nr_pool));
+	ASSERT_OK(raw_claim_set(c->fd, d, set, c->nr_pool));
 	/* Half placed by node, half left to numaclaims (affinity, claims). */
 	for (i = 0; i < c->nr_pool; i++) {
-		ASSERT_OK(nc_populate_range(c->fd, d, g, 32, 0,
+		ASSERT_OK(raw_populate_range(c->fd, d, g, 32, 0,
 					    NC_NODE(c->pool[i]), &done));
 		g += 32;
 	}
-	ASSERT_OK(nc_populate_range(c->fd, d, g, 32 * c->nr_pool, 0, 0,
+	ASSERT_OK(raw_populate_range(c->fd, d, g, 32 * c->nr_pool, 0, 0,
 				    &done));
 	g += 32 * c->nr_pool;
 	EXPECT_EQ(0, nc_dom(_metadata, c, d).outstanding_pages);
 	nc_check_placement(_metadata, c, d, 0, g, true, -1, hist);
 	for (i = 0; i < c->nr_pool; i++)
 		EXPECT_LE(32, hist[c->pool[i]]) TH_LOG("node %u", c->pool[i]);
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /* What is written through a mapping is the domain's page, and back. */
@@ -284,7 +284,7 @@ TEST_F(mmap, write_through_mapping_read_debugfs)
 	__u64 done, nz, first, *p, i;
 	int dfd, pfd;
 
-	ASSERT_OK(nc_populate_range(c->fd, d, 0, 8, 0, 0, &done));
+	ASSERT_OK(raw_populate_range(c->fd, d, 0, 8, 0, 0, &done));
 	p = nc_open_map(_metadata, c, d, 0, 8, &dfd);
 	/* Mapping -> page. */
 	for (i = 0; i < NC_PAGE / 8; i++)
@@ -295,16 +295,16 @@ TEST_F(mmap, write_through_mapping_read_debugfs)
 	ASSERT_OK(nc_page_sum(d, 4, &nz, &first));
 	EXPECT_EQ(0, nz);
 	/* Page -> mapping. */
-	pfd = nc_page_open();
+	pfd = raw_page_open();
 	ASSERT_LE(0, pfd);
-	ASSERT_OK(nc_page_fill(pfd, d, 5, 0xfeedfacecafebeefULL));
+	ASSERT_OK(raw_page_fill(pfd, d, 5, 0xfeedfacecafebeefULL));
 	close(pfd);
 	for (i = 0; i < NC_PAGE / 8; i++)
 		if (p[5 * NC_PAGE / 8 + i] != 0xfeedfacecafebeefULL)
 			break;
 	EXPECT_EQ(NC_PAGE / 8, i);
 	nc_close_map(p, 8, dfd);
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /* Unpopulated gfns raise SIGBUS; populating after mmap fills the hole. */
@@ -316,18 +316,18 @@ TEST_F(mmap, sigbus_on_holes)
 	char *m;
 	int dfd;
 
-	ASSERT_OK(nc_populate(c->fd, d, gfns, 2, 0, 0, &done));
+	ASSERT_OK(raw_populate(c->fd, d, gfns, 2, 0, 0, &done));
 	m = nc_open_map(_metadata, c, d, 0, 4, &dfd);
 	EXPECT_EQ(0, nc_bus_on_read(m));
 	EXPECT_EQ(1, nc_bus_on_read(m + NC_PAGE));
 	EXPECT_EQ(0, nc_bus_on_read(m + 2 * NC_PAGE));
 	EXPECT_EQ(1, nc_access((__u64 *)(m + 3 * NC_PAGE), true, &v));
-	ASSERT_OK(nc_populate(c->fd, d, &g1, 1, 0, 0, &done));
+	ASSERT_OK(raw_populate(c->fd, d, &g1, 1, 0, 0, &done));
 	v = 1;
 	EXPECT_EQ(0, nc_access((__u64 *)(m + NC_PAGE), false, &v));
 	EXPECT_EQ(0, v) TH_LOG("a freshly populated page is not zero");
 	nc_close_map(m, 4, dfd);
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /* Bad requests are refused with the documented errno and change nothing. */
@@ -339,15 +339,15 @@ TEST_F(mmap, errors)
 	void *m;
 	int dfd, fl;
 
-	EXPECT_ERR(EINVAL, nc_domain_open(c->fd, d, 2));
-	EXPECT_ERR(EINVAL, nc_domain_open(c->fd, d, ~0U));
-	EXPECT_ERR(ESRCH, nc_domain_open(c->fd, d + 1000, 0));
-	EXPECT_ERR(ESRCH, nc_domain_open(c->fd, 0, 0));
+	EXPECT_ERR(EINVAL, raw_domain_open(c->fd, d, 2));
+	EXPECT_ERR(EINVAL, raw_domain_open(c->fd, d, ~0U));
+	EXPECT_ERR(ESRCH, raw_domain_open(c->fd, d + 1000, 0));
+	EXPECT_ERR(ESRCH, raw_domain_open(c->fd, 0, 0));
 	o.domid = d;
 	o.flags = 1U << 31;
-	EXPECT_ERR(EINVAL, nc_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_OPEN, &o));
+	EXPECT_ERR(EINVAL, raw_ioc(c->fd, NUMACLAIMS_IOC_DOMAIN_OPEN, &o));
 
-	dfd = nc_domain_open(c->fd, d, NUMACLAIMS_OPEN_CLOEXEC);
+	dfd = raw_domain_open(c->fd, d, NUMACLAIMS_OPEN_CLOEXEC);
 	ASSERT_LE(0, dfd);
 	fl = fcntl(dfd, F_GETFD);
 	EXPECT_TRUE(fl & FD_CLOEXEC);
@@ -378,11 +378,11 @@ TEST_F(mmap, errors)
 	munmap(m, NC_PAGE);
 	/* lseek(SEEK_END) is max_pages << 12, as a VMM sizes its backend. */
 	EXPECT_EQ(100 * (off_t)NC_PAGE, lseek(dfd, 0, SEEK_END));
-	ASSERT_OK(nc_set_max(c->fd, d, 300));
+	ASSERT_OK(raw_set_max(c->fd, d, 300));
 	EXPECT_EQ(300 * (off_t)NC_PAGE, lseek(dfd, 0, SEEK_END));
 	close(dfd);
 	EXPECT_INVARIANTS();
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /* The device node appears with the domain, maps the same pages, and goes. */
@@ -399,10 +399,10 @@ TEST_F(mmap, device_node)
 	ASSERT_EQ(0, stat(path, &st)) TH_LOG("%s: %s", path, strerror(errno));
 	EXPECT_TRUE(S_ISCHR(st.st_mode));
 	EXPECT_EQ(0600, st.st_mode & 0777);
-	ASSERT_OK(nc_populate(c->fd, d, &g, 1, 0, 0, &done));
-	pfd = nc_domain_open_path(d);
-	ASSERT_LE(0, pfd) TH_LOG("open %s: %s", path, nc_errname(pfd));
-	dfd = nc_domain_open(c->fd, d, 0);
+	ASSERT_OK(raw_populate(c->fd, d, &g, 1, 0, 0, &done));
+	pfd = raw_domain_open_path(d);
+	ASSERT_LE(0, pfd) TH_LOG("open %s: %s", path, raw_errname(pfd));
+	dfd = raw_domain_open(c->fd, d, 0);
 	ASSERT_LE(0, dfd);
 	EXPECT_EQ(64 * (off_t)NC_PAGE, lseek(pfd, 0, SEEK_END));
 	a = nc_map(pfd, 0, 1);
@@ -412,17 +412,17 @@ TEST_F(mmap, device_node)
 	a[10] = 0xabcdef;
 	EXPECT_EQ(0xabcdef, b[10]);
 	/* Decrease unmaps both. */
-	ASSERT_OK(nc_decrease(c->fd, d, &g, 1, 0, &done));
+	ASSERT_OK(raw_decrease(c->fd, d, &g, 1, 0, &done));
 	EXPECT_EQ(1, nc_bus_on_read(a));
 	EXPECT_EQ(1, nc_bus_on_read(b));
 	munmap(a, NC_PAGE);
 	munmap(b, NC_PAGE);
 	close(pfd);
 	close(dfd);
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 	EXPECT_EQ(-1, stat(path, &st));
 	EXPECT_EQ(ENOENT, errno);
-	EXPECT_ERR(ENOENT, nc_domain_open_path(d));
+	EXPECT_ERR(ENOENT, raw_domain_open_path(d));
 }
 
 /*
@@ -439,7 +439,7 @@ TEST_F(mmap, read_only_shared_mapping_and_msync)
 	char path[64];
 	int dfd, rfd;
 
-	ASSERT_OK(nc_populate(c->fd, d, &g, 1, 0, 0, &done));
+	ASSERT_OK(raw_populate(c->fd, d, &g, 1, 0, 0, &done));
 	w = nc_open_map(_metadata, c, d, 0, 1, &dfd);
 	w[3] = 0x0123456789abcdefULL;
 	EXPECT_EQ(0, msync(w, NC_PAGE, MS_SYNC)) TH_LOG("msync: %s",
@@ -455,12 +455,12 @@ TEST_F(mmap, read_only_shared_mapping_and_msync)
 	EXPECT_EQ(MAP_FAILED, mmap(NULL, NC_PAGE, PROT_READ | PROT_WRITE,
 				   MAP_SHARED, rfd, 0));
 	EXPECT_EQ(EACCES, errno);
-	ASSERT_OK(nc_decrease(c->fd, d, &g, 1, 0, &done));
+	ASSERT_OK(raw_decrease(c->fd, d, &g, 1, 0, &done));
 	EXPECT_EQ(1, nc_bus_on_read(r));
 	munmap(r, NC_PAGE);
 	close(rfd);
 	nc_close_map(w, 1, dfd);
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /*
@@ -491,15 +491,15 @@ static int nc_vmm_child(__u32 d, __u32 e, int step)
 	if (setgroups(1, groups) || setresgid(NC_VMM_GID, NC_VMM_GID, NC_VMM_GID) ||
 	    setresuid(NC_VMM_UID, NC_VMM_UID, NC_VMM_UID))
 		return 100;
-	dfd = nc_domain_open_path(d);
+	dfd = raw_domain_open_path(d);
 	if (step == NC_VMM_CLOSED) {
 		CHILD_CHECK(dfd == -EACCES, "open of a node not given: %s",
-			    nc_errname(dfd));
+			    raw_errname(dfd));
 		if (dfd >= 0)
 			close(dfd);
 		return failures;
 	}
-	CHILD_CHECK(dfd >= 0, "open of the node given: %s", nc_errname(dfd));
+	CHILD_CHECK(dfd >= 0, "open of the node given: %s", raw_errname(dfd));
 	if (dfd < 0)
 		return failures;
 	p = nc_map(dfd, 0, 4);
@@ -516,9 +516,9 @@ static int nc_vmm_child(__u32 d, __u32 e, int step)
 	CHILD_CHECK(pwrite(dfd, &tmp64, 8, NC_PAGE + 16) == 8,
 		    "pwrite at gfn 1: %s", strerror(errno));
 	close(dfd);
-	rc = nc_domain_open_path(e);
+	rc = raw_domain_open_path(e);
 	CHILD_CHECK(rc == -EACCES, "open of another domain's node: %s",
-		    nc_errname(rc));
+		    raw_errname(rc));
 	if (rc >= 0)
 		close(rc);
 	rc = open(NC_DEV, O_RDWR | O_CLOEXEC);
@@ -532,26 +532,26 @@ static int nc_vmm_child(__u32 d, __u32 e, int step)
 		    strerror(errno));
 	if (cfd < 0)
 		return failures;
-	rc = nc_create(cfd, 1, 0, &tmp);
-	CHILD_CHECK(rc == -EPERM, "DOMAIN_CREATE: %s", nc_errname(rc));
-	rc = nc_populate(cfd, d, &g, 1, 0, 0, &done);
-	CHILD_CHECK(rc == -EPERM, "POPULATE_PHYSMAP: %s", nc_errname(rc));
+	rc = raw_create(cfd, 1, 0, &tmp);
+	CHILD_CHECK(rc == -EPERM, "DOMAIN_CREATE: %s", raw_errname(rc));
+	rc = raw_populate(cfd, d, &g, 1, 0, 0, &done);
+	CHILD_CHECK(rc == -EPERM, "POPULATE_PHYSMAP: %s", raw_errname(rc));
 	g = 0;
-	rc = nc_decrease(cfd, d, &g, 1, 0, &done);
-	CHILD_CHECK(rc == -EPERM, "DECREASE_RESERVATION: %s", nc_errname(rc));
-	rc = nc_claim_pages(cfd, d, 1);
-	CHILD_CHECK(rc == -EPERM, "CLAIM_PAGES: %s", nc_errname(rc));
-	rc = nc_claim_set(cfd, d, &one, 1);
-	CHILD_CHECK(rc == -EPERM, "CLAIM_MEMORY SET: %s", nc_errname(rc));
-	rc = nc_set_max(cfd, d, 1);
-	CHILD_CHECK(rc == -EPERM, "SET_MAX_PAGES: %s", nc_errname(rc));
-	rc = nc_domain_open(cfd, e, 0);
+	rc = raw_decrease(cfd, d, &g, 1, 0, &done);
+	CHILD_CHECK(rc == -EPERM, "DECREASE_RESERVATION: %s", raw_errname(rc));
+	rc = raw_claim_pages(cfd, d, 1);
+	CHILD_CHECK(rc == -EPERM, "CLAIM_PAGES: %s", raw_errname(rc));
+	rc = raw_claim_set(cfd, d, &one, 1);
+	CHILD_CHECK(rc == -EPERM, "CLAIM_MEMORY SET: %s", raw_errname(rc));
+	rc = raw_set_max(cfd, d, 1);
+	CHILD_CHECK(rc == -EPERM, "SET_MAX_PAGES: %s", raw_errname(rc));
+	rc = raw_domain_open(cfd, e, 0);
 	CHILD_CHECK(rc == -EPERM, "DOMAIN_OPEN of another domain: %s",
-		    nc_errname(rc));
-	rc = nc_destroy(cfd, d);
-	CHILD_CHECK(rc == -EPERM, "DOMAIN_DESTROY: %s", nc_errname(rc));
-	rc = nc_destroy(cfd, e);
-	CHILD_CHECK(rc == -EPERM, "DOMAIN_DESTROY of another: %s", nc_errname(rc));
+		    raw_errname(rc));
+	rc = raw_destroy(cfd, d);
+	CHILD_CHECK(rc == -EPERM, "DOMAIN_DESTROY: %s", raw_errname(rc));
+	rc = raw_destroy(cfd, e);
+	CHILD_CHECK(rc == -EPERM, "DOMAIN_DESTROY of another: %s", raw_errname(rc));
 	close(cfd);
 	return failures;
 }
@@ -581,15 +581,15 @@ TEST_F(mmap, given_node_opens_for_its_owner_only)
 
 	snprintf(path, sizeof(path), NUMACLAIMS_DOMAIN_DEV_FMT, d);
 	snprintf(epath, sizeof(epath), NUMACLAIMS_DOMAIN_DEV_FMT, e);
-	ASSERT_OK(nc_populate_range(c->fd, d, 0, 4, 0, 0, &done));
+	ASSERT_OK(raw_populate_range(c->fd, d, 0, 4, 0, 0, &done));
 	g = 0;
-	ASSERT_OK(nc_populate(c->fd, e, &g, 1, 0, 0, &done));
+	ASSERT_OK(raw_populate(c->fd, e, &g, 1, 0, 0, &done));
 	w = nc_open_map(_metadata, c, d, 0, 4, &dfd);
 	for (g = 0; g < 4; g++)
 		w[g * NC_PAGE / 8] = 0x5eed0000 + g;
 	ASSERT_OK(nc_host_info(c->fd, &h0));
-	ASSERT_OK(nc_dom_info(c->fd, d, &d0));
-	ASSERT_OK(nc_dom_info(c->fd, e, &e0));
+	ASSERT_OK(raw_dom_info(c->fd, d, &d0));
+	ASSERT_OK(raw_dom_info(c->fd, e, &e0));
 	ASSERT_EQ(0, stat(NC_DEV, &cst));
 
 	/* A new node is root's: the user cannot open it. */
@@ -615,15 +615,15 @@ TEST_F(mmap, given_node_opens_for_its_owner_only)
 	EXPECT_EQ(0, nc_vmm_run(d, e, NC_VMM_CLOSED));
 	/* Nothing the user did changed the host or the domains. */
 	ASSERT_OK(nc_host_info(c->fd, &h1));
-	ASSERT_OK(nc_dom_info(c->fd, d, &d1));
-	ASSERT_OK(nc_dom_info(c->fd, e, &e1));
+	ASSERT_OK(raw_dom_info(c->fd, d, &d1));
+	ASSERT_OK(raw_dom_info(c->fd, e, &e1));
 	EXPECT_EQ(0, memcmp(&h0, &h1, sizeof(h0)));
 	EXPECT_EQ(0, memcmp(&d0, &d1, sizeof(d0)));
 	EXPECT_EQ(0, memcmp(&e0, &e1, sizeof(e0)));
 	nc_close_map(w, 4, dfd);
 	EXPECT_INVARIANTS();
-	EXPECT_OK(nc_destroy(c->fd, d));
-	EXPECT_OK(nc_destroy(c->fd, e));
+	EXPECT_OK(raw_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, e));
 	/* A node given goes with its domain. */
 	EXPECT_EQ(-1, stat(path, &st));
 }
@@ -639,7 +639,7 @@ TEST_F(mmap, read_write_at_gfn_offsets)
 	__u64 done, *m, buf[3 * NC_PAGE / 8];
 	int dfd;
 
-	ASSERT_OK(nc_populate_range(c->fd, d, 4, 2, 0, 0, &done));
+	ASSERT_OK(raw_populate_range(c->fd, d, 4, 2, 0, 0, &done));
 	m = nc_open_map(_metadata, c, d, 4, 2, &dfd);
 	m[0] = 11;
 	m[NC_PAGE / 8 + 1] = 22;
@@ -661,7 +661,7 @@ TEST_F(mmap, read_write_at_gfn_offsets)
 	EXPECT_EQ(-1, pwrite(dfd, buf, 8, 7 * NC_PAGE));
 	EXPECT_EQ(ENXIO, errno);
 	nc_close_map(m, 2, dfd);
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /* Decrease removes the mapping of exactly the pages it frees. */
@@ -672,32 +672,32 @@ TEST_F(mmap, decrease_unmaps)
 	__u64 done, g, v, *p;
 	int dfd;
 
-	ASSERT_OK(nc_populate_range(c->fd, d, 0, 4, 0, 0, &done));
-	ASSERT_OK(nc_populate_range(c->fd, d, 16, 1, 4, 0, &done));
+	ASSERT_OK(raw_populate_range(c->fd, d, 0, 4, 0, 0, &done));
+	ASSERT_OK(raw_populate_range(c->fd, d, 16, 1, 4, 0, &done));
 	p = nc_open_map(_metadata, c, d, 0, 32, &dfd);
 	for (g = 0; g < 32; g++) {
 		v = 0x100 + g;
 		nc_access(p + g * NC_PAGE / 8, true, &v);
 	}
 	g = 1;
-	ASSERT_OK(nc_decrease(c->fd, d, &g, 1, 0, &done));
+	ASSERT_OK(raw_decrease(c->fd, d, &g, 1, 0, &done));
 	EXPECT_EQ(1, nc_bus_on_read(p + NC_PAGE / 8));
 	EXPECT_EQ(0x100, p[0]);
 	EXPECT_EQ(0x102, p[2 * NC_PAGE / 8]);
 	/* An order-4 extent: all 16 pages go. */
 	g = 16;
-	ASSERT_OK(nc_decrease(c->fd, d, &g, 1, 4, &done));
+	ASSERT_OK(raw_decrease(c->fd, d, &g, 1, 4, &done));
 	for (g = 16; g < 32; g++)
 		EXPECT_EQ(1, nc_bus_on_read(p + g * NC_PAGE / 8))
 			TH_LOG("gfn %llu still mapped", (unsigned long long)g);
 	/* Repopulated: a new, scrubbed page at the same address. */
 	g = 1;
-	ASSERT_OK(nc_populate(c->fd, d, &g, 1, 0, 0, &done));
+	ASSERT_OK(raw_populate(c->fd, d, &g, 1, 0, 0, &done));
 	v = 1;
 	EXPECT_EQ(0, nc_access(p + NC_PAGE / 8, false, &v));
 	EXPECT_EQ(0, v);
 	nc_close_map(p, 32, dfd);
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /*
@@ -719,16 +719,16 @@ TEST_F(mmap, decrease_unmaps_once_per_run)
 
 	if (nc_lock_holds(&lf, &batch, true))
 		SKIP(return, "no debugfs lock_holds (debug=1)");
-	ASSERT_OK(nc_populate_range(c->fd, d, 0, 128, 0, 0, &done));
+	ASSERT_OK(raw_populate_range(c->fd, d, 0, 128, 0, 0, &done));
 	p = nc_open_map(_metadata, c, d, 0, 128, &dfd);
 	for (g = 0; g < 128; g++) {
 		v = 0x700 + g;
 		nc_access(p + g * NC_PAGE / 8, true, &v);
 	}
 	ASSERT_OK(nc_decrease_unmaps(&ext0, &unm0));
-	gfns = nc_gfn_range(0, 64, 0);
+	gfns = raw_gfn_range(0, 64, 0);
 	ASSERT_NE(NULL, gfns);
-	ASSERT_OK(nc_decrease(c->fd, d, gfns, 64, 0, &done));
+	ASSERT_OK(raw_decrease(c->fd, d, gfns, 64, 0, &done));
 	free(gfns);
 	EXPECT_EQ(64, done);
 	ASSERT_OK(nc_decrease_unmaps(&ext1, &unm1));
@@ -737,7 +737,7 @@ TEST_F(mmap, decrease_unmaps_once_per_run)
 	EXPECT_LE(1, unm1 - unm0);
 	EXPECT_GE(2, unm1 - unm0) TH_LOG("%llu unmaps for one run of 64 pages",
 					  (unsigned long long)(unm1 - unm0));
-	ASSERT_OK(nc_decrease(c->fd, d, sparse, 3, 0, &done));
+	ASSERT_OK(raw_decrease(c->fd, d, sparse, 3, 0, &done));
 	ASSERT_OK(nc_decrease_unmaps(&ext2, &unm2));
 	EXPECT_EQ(3, ext2 - ext1);
 	EXPECT_LE(3, unm2 - unm1);
@@ -751,13 +751,13 @@ TEST_F(mmap, decrease_unmaps_once_per_run)
 			EXPECT_EQ(0x700 + g, p[g * NC_PAGE / 8]);
 		}
 	}
-	EXPECT_ERR(EINVAL, nc_decrease(c->fd, d, twice, 2, 0, &done));
+	EXPECT_ERR(EINVAL, raw_decrease(c->fd, d, twice, 2, 0, &done));
 	EXPECT_EQ(1, done);
 	EXPECT_EQ(1, nc_bus_on_read(p + 100 * NC_PAGE / 8));
 	EXPECT_EQ(0x700 + 101, p[101 * NC_PAGE / 8]);
 	nc_close_map(p, 128, dfd);
 	EXPECT_INVARIANTS();
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /*
@@ -774,18 +774,18 @@ TEST_F(mmap, decrease_part_of_an_extent)
 	__u64 done, g, v, hist[NUMACLAIMS_MAX_NODES], bad = 0, *p;
 	int dfd, pass;
 
-	ASSERT_OK(nc_populate_range(c->fd, d, 0, 1, 9, 0, &done));
+	ASSERT_OK(raw_populate_range(c->fd, d, 0, 1, 9, 0, &done));
 	p = nc_open_map(_metadata, c, d, 0, 512, &dfd);
 	for (g = 0; g < 512; g++) {
 		v = 0x5000 + g;
 		ASSERT_EQ(0, nc_access(p + g * NC_PAGE / 8, true, &v));
 	}
 	g = 5;
-	ASSERT_OK(nc_decrease(c->fd, d, &g, 1, 0, &done));
+	ASSERT_OK(raw_decrease(c->fd, d, &g, 1, 0, &done));
 	g = 64;
-	ASSERT_OK(nc_decrease(c->fd, d, &g, 1, 3, &done));
+	ASSERT_OK(raw_decrease(c->fd, d, &g, 1, 3, &done));
 	g = 0;
-	EXPECT_ERR(EINVAL, nc_decrease(c->fd, d, &g, 1, 9, &done));
+	EXPECT_ERR(EINVAL, raw_decrease(c->fd, d, &g, 1, 9, &done));
 	EXPECT_EQ(512 - 9, nc_dom(_metadata, c, d).tot_pages);
 	for (pass = 0; pass < 2; pass++) {
 		for (g = 0; g < 512; g++) {
@@ -807,7 +807,7 @@ TEST_F(mmap, decrease_part_of_an_extent)
 	nc_check_placement(_metadata, c, d, 0, 5, false, -1, hist);
 	nc_check_placement(_metadata, c, d, 6, 58, false, -1, hist);
 	nc_check_placement(_metadata, c, d, 72, 440, false, -1, hist);
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /* Destroy removes every mapping; the file stays but maps nothing. */
@@ -819,15 +819,15 @@ TEST_F(mmap, destroy_unmaps)
 	char *m;
 	int dfd;
 
-	ASSERT_OK(nc_populate_range(c->fd, d, 0, 8, 0, 0, &done));
+	ASSERT_OK(raw_populate_range(c->fd, d, 0, 8, 0, 0, &done));
 	m = nc_open_map(_metadata, c, d, 0, 8, &dfd);
 	memset(m, 0x5a, 8 * NC_PAGE);
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 	for (g = 0; g < 8; g++)
 		EXPECT_EQ(1, nc_bus_on_read(m + g * NC_PAGE));
 	EXPECT_EQ(MAP_FAILED, nc_map(dfd, 0, 1));
 	EXPECT_EQ(ESRCH, errno);
-	EXPECT_ERR(ESRCH, nc_domain_open(c->fd, d, 0));
+	EXPECT_ERR(ESRCH, raw_domain_open(c->fd, d, 0));
 	nc_close_map(m, 8, dfd);
 }
 
@@ -842,8 +842,8 @@ TEST_F(mmap, autodestroy_unmaps)
 
 	fd2 = open(NC_DEV, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd2);
-	ASSERT_OK(nc_create(fd2, 64, NUMACLAIMS_DOMAIN_AUTODESTROY, &d));
-	ASSERT_OK(nc_populate_range(fd2, d, 0, 4, 0, 0, &done));
+	ASSERT_OK(raw_create(fd2, 64, NUMACLAIMS_DOMAIN_AUTODESTROY, &d));
+	ASSERT_OK(raw_populate_range(fd2, d, 0, 4, 0, 0, &done));
 	m = nc_open_map(_metadata, c, d, 0, 4, &dfd);
 	m[0] = 1;
 	close(fd2);
@@ -867,7 +867,7 @@ static __u32 nc_fill_node_check_clean(struct __test_metadata *_metadata,
 	__u64 *p;
 	int dfd;
 
-	ASSERT_OK(nc_populate_range(c->fd, d, 0, avail, 0,
+	ASSERT_OK(raw_populate_range(c->fd, d, 0, avail, 0,
 				    NC_NODE(node) | NC_EXACT, &done));
 	p = nc_open_map(_metadata, c, d, 0, avail, &dfd);
 	for (i = 0; i < avail; i++)
@@ -896,18 +896,18 @@ TEST_F(mmap, next_domain_sees_zeros)
 	char *m;
 	int dfd;
 
-	ASSERT_OK(nc_populate_range(c->fd, a, 0, 16, 0, NC_NODE(n) | NC_EXACT,
+	ASSERT_OK(raw_populate_range(c->fd, a, 0, 16, 0, NC_NODE(n) | NC_EXACT,
 				    &done));
 	m = nc_open_map(_metadata, c, a, 0, 16, &dfd);
 	memset(m, 0xa5, 16 * NC_PAGE);
 	for (i = 0; i < 16; i++)
 		gfns[i] = i;
-	ASSERT_OK(nc_decrease(c->fd, a, gfns, 16, 0, &done));
+	ASSERT_OK(raw_decrease(c->fd, a, gfns, 16, 0, &done));
 	EXPECT_EQ(1, nc_bus_on_read(m));
 	b = nc_fill_node_check_clean(_metadata, c, n, 0, true);
-	EXPECT_OK(nc_destroy(c->fd, b));
+	EXPECT_OK(raw_destroy(c->fd, b));
 	nc_close_map(m, 16, dfd);
-	EXPECT_OK(nc_destroy(c->fd, a));
+	EXPECT_OK(raw_destroy(c->fd, a));
 }
 
 /* Pin the page at @p into a new pipe (vmsplice takes page references). */
@@ -952,7 +952,7 @@ TEST_F(mmap, pinned_page_outlives_destroy)
 	__u64 done, i, *p, buf[NC_PAGE / 8];
 	int dfd, pipefd[2];
 
-	ASSERT_OK(nc_populate_range(c->fd, a, 0, 16, 0, NC_NODE(n) | NC_EXACT,
+	ASSERT_OK(raw_populate_range(c->fd, a, 0, 16, 0, NC_NODE(n) | NC_EXACT,
 				    &done));
 	p = nc_open_map(_metadata, c, a, 0, 16, &dfd);
 	for (i = 0; i < 16 * NC_PAGE / 8; i++)
@@ -960,7 +960,7 @@ TEST_F(mmap, pinned_page_outlives_destroy)
 	nc_vmsplice_pin(_metadata, p + 3 * NC_PAGE / 8, pipefd);
 	nc_close_map(p, 16, dfd);
 
-	EXPECT_OK(nc_destroy(c->fd, a));
+	EXPECT_OK(raw_destroy(c->fd, a));
 	hi = nc_host(_metadata, c);
 	EXPECT_EQ(1, hi.held_pages[n]);
 	EXPECT_EQ(1, hi.total_held_pages);
@@ -969,7 +969,7 @@ TEST_F(mmap, pinned_page_outlives_destroy)
 
 	/* Every other page of the node: none is the pinned one. */
 	b = nc_fill_node_check_clean(_metadata, c, n, pattern, false);
-	EXPECT_OK(nc_destroy(c->fd, b));
+	EXPECT_OK(raw_destroy(c->fd, b));
 	EXPECT_EQ(1, nc_host(_metadata, c).held_pages[n]);
 
 	/* The holder still sees the data it pinned. */
@@ -981,7 +981,7 @@ TEST_F(mmap, pinned_page_outlives_destroy)
 	EXPECT_EQ(0, nc_wait_held(_metadata, c, NC_REAP_WAIT_MS));
 	/* Back in the pool, scrubbed: the whole node is clean again. */
 	b = nc_fill_node_check_clean(_metadata, c, n, 0, true);
-	EXPECT_OK(nc_destroy(c->fd, b));
+	EXPECT_OK(raw_destroy(c->fd, b));
 }
 
 /* Decrease of a page still pinned: held too, then released. */
@@ -996,7 +996,7 @@ TEST_F(mmap, pinned_page_outlives_decrease)
 	p = nc_one_page_domain(_metadata, c, &a, &dfd);
 	p[0] = 42;
 	nc_vmsplice_pin(_metadata, p, pipefd);
-	ASSERT_OK(nc_decrease(c->fd, a, &g, 1, 0, &done));
+	ASSERT_OK(raw_decrease(c->fd, a, &g, 1, 0, &done));
 	EXPECT_EQ(1, nc_bus_on_read(p));
 	EXPECT_EQ(1, nc_host(_metadata, c).total_held_pages);
 	EXPECT_EQ(0, nc_dom(_metadata, c, a).tot_pages);
@@ -1006,7 +1006,7 @@ TEST_F(mmap, pinned_page_outlives_decrease)
 	close(pipefd[1]);
 	EXPECT_EQ(0, nc_wait_held(_metadata, c, NC_REAP_WAIT_MS));
 	nc_close_map(p, 1, dfd);
-	EXPECT_OK(nc_destroy(c->fd, a));
+	EXPECT_OK(raw_destroy(c->fd, a));
 }
 
 /* A domain whose one page (gfn 0) is pinned by a pipe, then destroyed. */
@@ -1021,7 +1021,7 @@ static void nc_held_page(struct __test_metadata *_metadata, struct nc_ctx *c,
 	p[0] = 7;
 	nc_vmsplice_pin(_metadata, p, pipefd);
 	nc_close_map(p, 1, dfd);
-	ASSERT_OK(nc_destroy(c->fd, d));
+	ASSERT_OK(raw_destroy(c->fd, d));
 }
 
 /*
@@ -1045,11 +1045,11 @@ TEST_F(mmap, domains_and_held_pages_hold_the_module)
 	d = nc_new_dom(_metadata, c, 16);
 	e = nc_new_dom(_metadata, c, 16);
 	EXPECT_EQ(r0 + 2, nc_module_refcnt());
-	ASSERT_OK(nc_destroy(c->fd, d));
+	ASSERT_OK(raw_destroy(c->fd, d));
 	EXPECT_EQ(r0 + 1, nc_module_refcnt());
-	ASSERT_OK(nc_destroy(c->fd, e));
+	ASSERT_OK(raw_destroy(c->fd, e));
 	EXPECT_EQ(r0, nc_module_refcnt());
-	EXPECT_ERR(ESRCH, nc_destroy(c->fd, e));
+	EXPECT_ERR(ESRCH, raw_destroy(c->fd, e));
 	EXPECT_EQ(r0, nc_module_refcnt());
 
 	/* One held page: one reference, whose domain is gone. */
@@ -1118,7 +1118,7 @@ TEST_F(mmap, populate_undo_unmaps_and_holds)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		int ret = nc_populate(c->fd, d, &g, 1, 4, 0, &done);
+		int ret = raw_populate(c->fd, d, &g, 1, 4, 0, &done);
 
 		_exit(ret == -ENOMEM && done == 0 ? 0 : 1);
 	}
@@ -1144,7 +1144,7 @@ TEST_F(mmap, populate_undo_unmaps_and_holds)
 			TH_LOG("gfn %u still mapped after the undo", i);
 		}
 	}
-	ASSERT_OK(nc_dom_info(c->fd, d, &di));
+	ASSERT_OK(raw_dom_info(c->fd, d, &di));
 	EXPECT_EQ(0, di.tot_pages);
 	EXPECT_INVARIANTS();
 	if (per_page) {
@@ -1160,7 +1160,7 @@ TEST_F(mmap, populate_undo_unmaps_and_holds)
 	EXPECT_EQ(c->base.total_held_pages,
 		  nc_host(_metadata, c).total_held_pages);
 	nc_close_map(p, 16, dfd);
-	ASSERT_OK(nc_destroy(c->fd, d));
+	ASSERT_OK(raw_destroy(c->fd, d));
 }
 
 /* The PFN behind @addr (/proc/self/pagemap; root), or 0. */
@@ -1249,10 +1249,10 @@ static __u64 nc_fill_node_pfns(struct __test_metadata *_metadata,
 
 	*hit = false;
 	e = nc_new_dom(_metadata, c, avail + 16);
-	ret = nc_populate_range(c->fd, e, 0, avail, 0,
+	ret = raw_populate_range(c->fd, e, 0, avail, 0,
 				NC_NODE(node) | NC_EXACT, &done);
 	TH_LOG("populate of all %llu available pages of node %u: %s, %llu done",
-	       (unsigned long long)avail, node, ret ? nc_errname(ret) : "ok",
+	       (unsigned long long)avail, node, ret ? raw_errname(ret) : "ok",
 	       (unsigned long long)done);
 	if (done) {
 		q = nc_open_map(_metadata, c, e, 0, done, &efd);
@@ -1264,7 +1264,7 @@ static __u64 nc_fill_node_pfns(struct __test_metadata *_metadata,
 		}
 		nc_close_map(q, done, efd);
 	}
-	EXPECT_OK(nc_destroy(c->fd, e));
+	EXPECT_OK(raw_destroy(c->fd, e));
 	return done;
 }
 
@@ -1300,7 +1300,7 @@ TEST_F(mmap, poisoned_page_retired)
 	if (r0 < 0)
 		SKIP(return, "no debugfs %s/nodes", NC_DEBUGFS);
 	d = nc_new_dom(_metadata, c, 64);
-	ASSERT_OK(nc_populate(c->fd, d, &g, 1, 0, NC_NODE(n) | NC_EXACT,
+	ASSERT_OK(raw_populate(c->fd, d, &g, 1, 0, NC_NODE(n) | NC_EXACT,
 			      &done));
 	p = nc_open_map(_metadata, c, d, 0, 1, &dfd);
 	p[0] = 0x9015011ULL;
@@ -1314,7 +1314,7 @@ TEST_F(mmap, poisoned_page_retired)
 	       ret ? strerror(errno) : "ok");
 	ASSERT_TRUE(nc_pfn_poisoned(pfn)) TH_LOG("the page is not poisoned");
 	nc_close_map(p, 1, dfd);
-	ASSERT_OK(nc_destroy(c->fd, d));
+	ASSERT_OK(raw_destroy(c->fd, d));
 	EXPECT_EQ(c->base.total_held_pages,
 		  nc_wait_held(_metadata, c, NC_REAP_WAIT_MS))
 		TH_LOG("the poisoned page stayed held");
@@ -1334,14 +1334,14 @@ TEST_F(mmap, poisoned_page_retired)
 	/* A free page poisoned: retired by the allocation that takes it. */
 	g = 0;
 	d = nc_new_dom(_metadata, c, 64);
-	ASSERT_OK(nc_populate(c->fd, d, &g, 1, 0, NC_NODE(n) | NC_EXACT,
+	ASSERT_OK(raw_populate(c->fd, d, &g, 1, 0, NC_NODE(n) | NC_EXACT,
 			      &done));
 	p = nc_open_map(_metadata, c, d, 0, 1, &dfd);
 	p[0] = 0x9015022ULL;
 	pfn2 = nc_pfn(p);
 	nc_close_map(p, 1, dfd);
-	ASSERT_OK(nc_decrease(c->fd, d, &g, 1, 0, &done));
-	ASSERT_OK(nc_destroy(c->fd, d));
+	ASSERT_OK(raw_decrease(c->fd, d, &g, 1, 0, &done));
+	ASSERT_OK(raw_destroy(c->fd, d));
 	if (nc_hard_offline(pfn2)) {
 		EXPECT_EQ(avail - 1, nc_fill_node_pfns(_metadata, c, n, pfn2,
 						       &hit));
@@ -1362,7 +1362,7 @@ TEST_F(mmap, poisoned_page_retired)
 		  hi.nodes[n].avail_pages);
 	EXPECT_EQ(r0 + retired, nc_retired(n));
 	/* Not onlined by anyone: the online of one page more is refused. */
-	EXPECT_ERR(EINVAL, nc_online(c->fd, n, 1));
+	EXPECT_ERR(EINVAL, raw_online(c->fd, n, 1));
 	EXPECT_INVARIANTS();
 	/* For the teardown: the pool is short, for good. */
 	c->base.nodes[n].offlined_pages += retired;
@@ -1459,14 +1459,14 @@ TEST_F(mmap, gfn_array_in_own_mapping)
 	p[0] = 5;
 	p[1] = 6;
 	ASSERT_EQ(0, madvise(p, NC_PAGE, MADV_DONTNEED));
-	EXPECT_OK(nc_populate(c->fd, d, p, 2, 0, 0, &done));
+	EXPECT_OK(raw_populate(c->fd, d, p, 2, 0, 0, &done));
 	EXPECT_EQ(2, done);
 	EXPECT_EQ(3, nc_dom(_metadata, c, d).tot_pages);
 	ASSERT_EQ(0, madvise(p, NC_PAGE, MADV_DONTNEED));
-	EXPECT_OK(nc_decrease(c->fd, d, p, 2, 0, &done));
+	EXPECT_OK(raw_decrease(c->fd, d, p, 2, 0, &done));
 	EXPECT_EQ(1, nc_dom(_metadata, c, d).tot_pages);
 	nc_close_map(p, 1, dfd);
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /* A forked child shares the mapping; decrease unmaps it in the child too. */
@@ -1493,7 +1493,7 @@ TEST_F(mmap, fork_child_mapping_unmapped)
 		_exit(bad ? 2 : nc_bus_on_read(p) ? 0 : 1);
 	}
 	ASSERT_EQ(1, read(back[0], &x, 1));
-	ASSERT_OK(nc_decrease(c->fd, d, &g, 1, 0, &done));
+	ASSERT_OK(raw_decrease(c->fd, d, &g, 1, 0, &done));
 	ASSERT_EQ(1, write(go[1], &x, 1));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status));
@@ -1501,7 +1501,7 @@ TEST_F(mmap, fork_child_mapping_unmapped)
 		TH_LOG("child: 1 = still mapped after decrease, 2 = did not see the data");
 	close(go[0]); close(go[1]); close(back[0]); close(back[1]);
 	nc_close_map(p, 1, dfd);
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /* HOST_INFO at its version-1 size: accepted, and nothing written past it. */
@@ -1513,7 +1513,7 @@ TEST_F(mmap, host_info_version1_size)
 	unsigned int k;
 
 	memset(buf, 0xaa, sizeof(buf));
-	EXPECT_OK(nc_ioc(c->fd, NC_IOC_RESIZE(NUMACLAIMS_IOC_HOST_INFO,
+	EXPECT_OK(raw_ioc(c->fd, NC_IOC_RESIZE(NUMACLAIMS_IOC_HOST_INFO,
 					      NUMACLAIMS_HOST_INFO_SIZE_VER1),
 			 buf));
 	EXPECT_EQ(0, memcmp(buf, &full, NUMACLAIMS_HOST_INFO_SIZE_VER1));
@@ -1521,7 +1521,7 @@ TEST_F(mmap, host_info_version1_size)
 		if (buf[k] != 0xaa)
 			break;
 	EXPECT_EQ(sizeof(buf), k);
-	EXPECT_ERR(EINVAL, nc_ioc(c->fd, NC_IOC_RESIZE(NUMACLAIMS_IOC_HOST_INFO,
+	EXPECT_ERR(EINVAL, raw_ioc(c->fd, NC_IOC_RESIZE(NUMACLAIMS_IOC_HOST_INFO,
 				  NUMACLAIMS_HOST_INFO_SIZE_VER1 - 8), buf));
 	EXPECT_EQ(NUMACLAIMS_API_VERSION,
 		  ioctl(c->fd, NUMACLAIMS_IOC_API_VERSION));

@@ -130,7 +130,7 @@ TEST_F(superpage, claim_set_get_and_errors)
 	d = nc_new_dom(_metadata, c, 1ULL << 30);
 	ASSERT_OK(NC_SET(c->fd, d, CLAIM(100, n), SPCLAIM(NC_SP_PAGES, n),
 			 CLAIM(7, NC_HOST)));
-	ASSERT_OK(nc_claim_get(c->fd, d, got, &nr));
+	ASSERT_OK(raw_claim_get(c->fd, d, got, &nr));
 	ASSERT_EQ(3, nr);
 	EXPECT_EQ(100, got[0].pages);
 	EXPECT_EQ(n, got[0].target);
@@ -140,7 +140,7 @@ TEST_F(superpage, claim_set_get_and_errors)
 	EXPECT_EQ(NUMACLAIMS_CLAIM_SUPERPAGES, got[1].cmd);
 	EXPECT_EQ(NC_HOST, got[2].target);
 	nr = 2;
-	EXPECT_ERR(ERANGE, nc_claim_get(c->fd, d, got, &nr));
+	EXPECT_ERR(ERANGE, raw_claim_get(c->fd, d, got, &nr));
 	EXPECT_EQ(3, nr);
 	di = nc_dom(_metadata, c, d);
 	EXPECT_EQ(NC_SP_PAGES, di.superpage_claims[n]);
@@ -165,27 +165,27 @@ TEST_F(superpage, claim_set_get_and_errors)
 	EXPECT_ERR(EINVAL, NC_SET(c->fd, d, SPCLAIM(NC_SP_PAGES, n),
 				  SPCLAIM(3, n)));
 	/* Over max_pages counting superpage claims: EINVAL. */
-	EXPECT_OK(nc_set_max(c->fd, d, NC_SP_PAGES));
+	EXPECT_OK(raw_set_max(c->fd, d, NC_SP_PAGES));
 	di = nc_dom(_metadata, c, d);
 	EXPECT_EQ(0, di.outstanding_pages);	/* recalled first */
 	EXPECT_EQ(NC_SP_PAGES, di.superpage_claims[n]);
 	EXPECT_ERR(EINVAL, NC_SET(c->fd, d, SPCLAIM(NC_SP_PAGES, n),
 				  CLAIM(1, n)));
 	nr = 8;
-	ASSERT_OK(nc_claim_get(c->fd, d, got, &nr));
+	ASSERT_OK(raw_claim_get(c->fd, d, got, &nr));
 	ASSERT_EQ(1, nr);
 	EXPECT_EQ(NUMACLAIMS_CLAIM_SUPERPAGES, got[0].cmd);
 	/* The legacy single claim does not mix with superpage claims. */
-	EXPECT_ERR(EINVAL, nc_claim_pages(c->fd, d, 10));
+	EXPECT_ERR(EINVAL, raw_claim_pages(c->fd, d, 10));
 	/* All of the node's superpages: fine; {0, HOST} clears them. */
-	EXPECT_OK(nc_set_max(c->fd, d, 1ULL << 30));
+	EXPECT_OK(raw_set_max(c->fd, d, 1ULL << 30));
 	EXPECT_OK(NC_SET(c->fd, d, SPCLAIM(sps * NC_SP_PAGES, n)));
 	EXPECT_EQ(sps * NC_SP_PAGES,
 		  nc_host(_metadata, c).superpages[n].outstanding_claims);
 	EXPECT_OK(NC_SET(c->fd, d, CLAIM(0, NC_HOST)));
 	EXPECT_EQ(0, nc_host(_metadata, c).superpages[n].outstanding_claims);
 	EXPECT_INVARIANTS();
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /*
@@ -208,17 +208,17 @@ TEST_F(superpage, claim_protects_superpages)
 	b = nc_new_dom(_metadata, c, 1ULL << 30);
 	ASSERT_OK(NC_SET(c->fd, a, SPCLAIM(sps * NC_SP_PAGES, n)));
 
-	EXPECT_ERR(ENOMEM, nc_populate(c->fd, b, &g, 1, 9,
+	EXPECT_ERR(ENOMEM, raw_populate(c->fd, b, &g, 1, 9,
 				       NC_NODE(n) | NC_EXACT | NC_SUPER,
 				       &done));
-	EXPECT_ERR(ENOMEM, nc_populate(c->fd, b, &g, 1, 9,
+	EXPECT_ERR(ENOMEM, raw_populate(c->fd, b, &g, 1, 9,
 				       NC_NODE(n) | NC_EXACT | NC_SUPER |
 				       NC_NOREF, &done));
 	/* b takes every 4 KiB page of the node, an order-9 block first. */
-	ASSERT_OK(nc_populate(c->fd, b, &g, 1, 9, NC_NODE(n) | NC_EXACT,
+	ASSERT_OK(raw_populate(c->fd, b, &g, 1, 9, NC_NODE(n) | NC_EXACT,
 			      &done));
 	avail = nc_host(_metadata, c).nodes[n].avail_pages;
-	ASSERT_OK(nc_populate_range(c->fd, b, NC_SP_PAGES, avail, 0,
+	ASSERT_OK(raw_populate_range(c->fd, b, NC_SP_PAGES, avail, 0,
 				    NC_NODE(n) | NC_EXACT, &done));
 	di = nc_dom(_metadata, c, b);
 	EXPECT_EQ(0, di.superpage_pages[n]);
@@ -229,7 +229,7 @@ TEST_F(superpage, claim_protects_superpages)
 	EXPECT_INVARIANTS();
 
 	/* The owner gets all of them, as superpages, redeeming its claim. */
-	ASSERT_OK(nc_populate_range(c->fd, a, 0, sps, 9, NC_NODE(n) | NC_EXACT,
+	ASSERT_OK(raw_populate_range(c->fd, a, 0, sps, 9, NC_NODE(n) | NC_EXACT,
 				    &done));
 	di = nc_dom(_metadata, c, a);
 	EXPECT_EQ(sps * NC_SP_PAGES, di.superpage_pages[n]);
@@ -239,8 +239,8 @@ TEST_F(superpage, claim_protects_superpages)
 	EXPECT_EQ(0, hi.superpages[n].free_pages);
 	EXPECT_EQ(0, hi.superpages[n].outstanding_claims);
 	EXPECT_INVARIANTS();
-	EXPECT_OK(nc_destroy(c->fd, b));
-	EXPECT_OK(nc_destroy(c->fd, a));
+	EXPECT_OK(raw_destroy(c->fd, b));
+	EXPECT_OK(raw_destroy(c->fd, a));
 }
 
 /*
@@ -262,32 +262,32 @@ TEST_F(superpage, redeem_order)
 	d = nc_new_dom(_metadata, c, 1ULL << 30);
 	ASSERT_OK(NC_SET(c->fd, d, SPCLAIM(NC_SP_PAGES, n),
 			 CLAIM(NC_SP_PAGES, n)));
-	ASSERT_OK(nc_populate(c->fd, d, &g, 1, 9, NC_NODE(n) | NC_EXACT,
+	ASSERT_OK(raw_populate(c->fd, d, &g, 1, 9, NC_NODE(n) | NC_EXACT,
 			      &done));
 	di = nc_dom(_metadata, c, d);
 	EXPECT_EQ(0, di.superpage_claims[n]);
 	EXPECT_EQ(NC_SP_PAGES, di.claims[n]);
 	EXPECT_EQ(NC_SP_PAGES, di.superpage_pages[n]);
 	g = NC_SP_PAGES;
-	ASSERT_OK(nc_populate(c->fd, d, &g, 1, 9, NC_NODE(n) | NC_EXACT,
+	ASSERT_OK(raw_populate(c->fd, d, &g, 1, 9, NC_NODE(n) | NC_EXACT,
 			      &done));
 	di = nc_dom(_metadata, c, d);
 	EXPECT_EQ(0, di.claims[n]);
 	EXPECT_EQ(2 * NC_SP_PAGES, di.superpage_pages[n]);
 	EXPECT_EQ(2 * NC_SP_PAGES, di.tot_pages);
 	EXPECT_INVARIANTS();
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 
 	/* max_pages: a 4 KiB page gives up a whole superpage claim. */
 	d = nc_new_dom(_metadata, c, 2 * NC_SP_PAGES);
 	ASSERT_OK(NC_SET(c->fd, d, SPCLAIM(2 * NC_SP_PAGES, n)));
 	g = 0;
-	ASSERT_OK(nc_populate(c->fd, d, &g, 1, 0, NC_NODE(n), &done));
+	ASSERT_OK(raw_populate(c->fd, d, &g, 1, 0, NC_NODE(n), &done));
 	di = nc_dom(_metadata, c, d);
 	EXPECT_EQ(NC_SP_PAGES, di.superpage_claims[n]);
 	EXPECT_EQ(1, di.tot_pages);
 	EXPECT_INVARIANTS();
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /* MEMF_SUPERPAGE is for order-9 extents only. */
@@ -297,11 +297,11 @@ TEST_F(superpage, memf_superpage_needs_order_9)
 	__u64 done, g = 0;
 	__u32 d = nc_new_dom(_metadata, c, 1ULL << 20);
 
-	EXPECT_ERR(EINVAL, nc_populate(c->fd, d, &g, 1, 0, NC_SUPER, &done));
-	EXPECT_ERR(EINVAL, nc_populate(c->fd, d, &g, 1, 8, NC_SUPER, &done));
+	EXPECT_ERR(EINVAL, raw_populate(c->fd, d, &g, 1, 0, NC_SUPER, &done));
+	EXPECT_ERR(EINVAL, raw_populate(c->fd, d, &g, 1, 8, NC_SUPER, &done));
 	EXPECT_EQ(0, done);
 	EXPECT_EQ(0, nc_dom(_metadata, c, d).tot_pages);
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /*
@@ -324,7 +324,7 @@ TEST_F(superpage, pmd_mapped)
 	NC_NEED_SUPERPAGES(c, 2);
 	d = nc_new_dom(_metadata, c, 1ULL << 20);
 	ASSERT_OK(NC_SET(c->fd, d, SPCLAIM(pages, n)));
-	ASSERT_OK(nc_populate_range(c->fd, d, 0, 2, 9, NC_NODE(n) | NC_EXACT |
+	ASSERT_OK(raw_populate_range(c->fd, d, 0, 2, 9, NC_NODE(n) | NC_EXACT |
 				    NC_SUPER, &done));
 	ASSERT_EQ(pages, nc_dom(_metadata, c, d).superpage_pages[n]);
 	p = nc_open_map(_metadata, c, d, 0, pages, &dfd);
@@ -377,7 +377,7 @@ TEST_F(superpage, pmd_mapped)
 	EXPECT_EQ(0x5000000000000000ULL | 1023, buf[0]);
 	nc_close_map(p, pages, dfd);
 	EXPECT_EQ(0, nc_wait_sp_held(_metadata, c, n, NC_REAP_WAIT_MS));
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /*
@@ -397,7 +397,7 @@ TEST_F(superpage, order9_block_of_4k_pages_uses_ptes)
 	owner = nc_new_dom(_metadata, c, 1ULL << 30);
 	ASSERT_OK(NC_SET(c->fd, owner, SPCLAIM(sps * NC_SP_PAGES, n)));
 	d = nc_new_dom(_metadata, c, 1ULL << 20);
-	ASSERT_OK(nc_populate(c->fd, d, &g, 1, 9, NC_NODE(n) | NC_EXACT,
+	ASSERT_OK(raw_populate(c->fd, d, &g, 1, 9, NC_NODE(n) | NC_EXACT,
 			      &done));
 	ASSERT_EQ(0, nc_dom(_metadata, c, d).superpage_pages[n]);
 	p = nc_open_map(_metadata, c, d, 0, NC_SP_PAGES, &dfd);
@@ -407,8 +407,8 @@ TEST_F(superpage, order9_block_of_4k_pages_uses_ptes)
 	EXPECT_LE((long)NC_SP_PAGES, flt);
 	EXPECT_EQ(0, nc_smaps_kb(p, "FilePmdMapped"));
 	nc_close_map(p, NC_SP_PAGES, dfd);
-	EXPECT_OK(nc_destroy(c->fd, d));
-	EXPECT_OK(nc_destroy(c->fd, owner));
+	EXPECT_OK(raw_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, owner));
 }
 
 /*
@@ -424,7 +424,7 @@ TEST_F(superpage, unaligned_mapping_uses_ptes)
 
 	NC_NEED_SUPERPAGES(c, 1);
 	d = nc_new_dom(_metadata, c, 1ULL << 20);
-	ASSERT_OK(nc_populate_range(c->fd, d, 0, 1, 9, NC_SUPER, &done));
+	ASSERT_OK(raw_populate_range(c->fd, d, 0, 1, 9, NC_SUPER, &done));
 	p = nc_open_map(_metadata, c, d, 0, NC_SP_PAGES, &dfd);
 	nc_sp_write_gfns(p, 0, NC_SP_PAGES);
 	q = nc_open_map(_metadata, c, d, 1, NC_SP_PAGES - 1, &dfd2);
@@ -438,7 +438,7 @@ TEST_F(superpage, unaligned_mapping_uses_ptes)
 	EXPECT_EQ(77, p[6 * NC_PAGE / 8]);
 	nc_close_map(q, NC_SP_PAGES - 1, dfd2);
 	nc_close_map(p, NC_SP_PAGES, dfd);
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /* A superpage is decreased whole: part of it is refused, nothing changes. */
@@ -452,18 +452,18 @@ TEST_F(superpage, decrease_whole_only)
 
 	NC_NEED_SUPERPAGES(c, 1);
 	d = nc_new_dom(_metadata, c, 1ULL << 20);
-	ASSERT_OK(nc_populate_range(c->fd, d, 0, 1, 9, NC_NODE(n) | NC_SUPER,
+	ASSERT_OK(raw_populate_range(c->fd, d, 0, 1, 9, NC_NODE(n) | NC_SUPER,
 				    &done));
 	p = nc_open_map(_metadata, c, d, 0, NC_SP_PAGES, &dfd);
 	p[0] = 1;
 	g = 5;
-	EXPECT_ERR(EINVAL, nc_decrease(c->fd, d, &g, 1, 0, &done));
+	EXPECT_ERR(EINVAL, raw_decrease(c->fd, d, &g, 1, 0, &done));
 	g = 256;
-	EXPECT_ERR(EINVAL, nc_decrease(c->fd, d, &g, 1, 8, &done));
+	EXPECT_ERR(EINVAL, raw_decrease(c->fd, d, &g, 1, 8, &done));
 	EXPECT_EQ(NC_SP_PAGES, nc_dom(_metadata, c, d).tot_pages);
 	EXPECT_EQ(0, nc_bus_on_read(p + 5 * NC_PAGE / 8));
 	g = 0;
-	ASSERT_OK(nc_decrease(c->fd, d, &g, 1, 9, &done));
+	ASSERT_OK(raw_decrease(c->fd, d, &g, 1, 9, &done));
 	EXPECT_EQ(1, nc_bus_on_read(p));
 	EXPECT_EQ(1, nc_bus_on_read(p + 511 * NC_PAGE / 8));
 	EXPECT_EQ(0, nc_dom(_metadata, c, d).tot_pages);
@@ -471,7 +471,7 @@ TEST_F(superpage, decrease_whole_only)
 		  nc_host(_metadata, c).superpages[n].free_pages);
 	nc_close_map(p, NC_SP_PAGES, dfd);
 	EXPECT_INVARIANTS();
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }
 
 /*
@@ -491,14 +491,14 @@ TEST_F(superpage, pinned_superpage_held_then_zeroed)
 
 	NC_NEED_SUPERPAGES(c, 1);
 	a = nc_new_dom(_metadata, c, 1ULL << 30);
-	ASSERT_OK(nc_populate_range(c->fd, a, 0, sps, 9, NC_NODE(n) |
+	ASSERT_OK(raw_populate_range(c->fd, a, 0, sps, 9, NC_NODE(n) |
 				    NC_EXACT | NC_SUPER, &done));
 	p = nc_open_map(_metadata, c, a, 0, sps * NC_SP_PAGES, &dfd);
 	for (i = 0; i < sps * NC_SP_PAGES * NC_PAGE / 8; i++)
 		p[i] = 0xdeadbeefcafef00dULL;
 	nc_vmsplice_pin(_metadata, p + 100 * NC_PAGE / 8, pipefd);
 	nc_close_map(p, sps * NC_SP_PAGES, dfd);
-	EXPECT_OK(nc_destroy(c->fd, a));
+	EXPECT_OK(raw_destroy(c->fd, a));
 
 	hi = nc_host(_metadata, c);
 	EXPECT_EQ(NC_SP_PAGES, hi.superpages[n].held_pages);
@@ -510,7 +510,7 @@ TEST_F(superpage, pinned_superpage_held_then_zeroed)
 	EXPECT_INVARIANTS();
 	b = nc_new_dom(_metadata, c, 1ULL << 30);
 	EXPECT_ERR(ENOMEM, NC_SET(c->fd, b, SPCLAIM(sps * NC_SP_PAGES, n)));
-	EXPECT_OK(nc_destroy(c->fd, b));
+	EXPECT_OK(raw_destroy(c->fd, b));
 
 	ASSERT_EQ((ssize_t)NC_PAGE, read(pipefd[0], buf, NC_PAGE));
 	EXPECT_EQ(0xdeadbeefcafef00dULL, buf[0]);
@@ -523,14 +523,14 @@ TEST_F(superpage, pinned_superpage_held_then_zeroed)
 	/* Every superpage again, every page of them zero. */
 	b = nc_new_dom(_metadata, c, 1ULL << 30);
 	ASSERT_OK(NC_SET(c->fd, b, SPCLAIM(sps * NC_SP_PAGES, n)));
-	ASSERT_OK(nc_populate_range(c->fd, b, 0, sps, 9, NC_NODE(n) |
+	ASSERT_OK(raw_populate_range(c->fd, b, 0, sps, 9, NC_NODE(n) |
 				    NC_EXACT | NC_SUPER, &done));
 	p = nc_open_map(_metadata, c, b, 0, sps * NC_SP_PAGES, &dfd);
 	for (i = 0, j = 0; i < sps * NC_SP_PAGES * NC_PAGE / 8; i++)
 		j |= p[i];
 	EXPECT_EQ(0, j) TH_LOG("the next domain read another domain's data");
 	nc_close_map(p, sps * NC_SP_PAGES, dfd);
-	EXPECT_OK(nc_destroy(c->fd, b));
+	EXPECT_OK(raw_destroy(c->fd, b));
 }
 
 /*
@@ -560,21 +560,21 @@ TEST_F(superpage, poisoned_superpage_retired)
 		SKIP(return, "no debugfs %s/nodes", NC_DEBUGFS);
 	sps = nc_sp_free(&c->base, n);
 	a = nc_new_dom(_metadata, c, 1ULL << 30);
-	ASSERT_OK(nc_populate_range(c->fd, a, 0, 1, 9, NC_NODE(n) | NC_EXACT |
+	ASSERT_OK(raw_populate_range(c->fd, a, 0, 1, 9, NC_NODE(n) | NC_EXACT |
 				    NC_SUPER, &done));
 	p = nc_open_map(_metadata, c, a, 0, NC_SP_PAGES, &dfd);
 	p[100 * NC_PAGE / 8] = 1;
 	pfn = nc_pfn(p + 100 * NC_PAGE / 8);
 	ASSERT_NE(0, pfn);
 	nc_close_map(p, NC_SP_PAGES, dfd);
-	ASSERT_OK(nc_destroy(c->fd, a));
+	ASSERT_OK(raw_destroy(c->fd, a));
 	if (!nc_hard_offline(pfn))
 		SKIP(return, "hard_offline_page did not poison pfn %#llx",
 		     (unsigned long long)pfn);
 
 	/* Every free superpage: the poisoned one is retired, not handed out. */
 	a = nc_new_dom(_metadata, c, 1ULL << 30);
-	ret = nc_populate_range(c->fd, a, 0, sps, 9, NC_NODE(n) | NC_EXACT |
+	ret = raw_populate_range(c->fd, a, 0, sps, 9, NC_NODE(n) | NC_EXACT |
 				NC_SUPER, &done);
 	EXPECT_ERR(ENOMEM, ret);
 	EXPECT_EQ(sps - 1, done);
@@ -585,7 +585,7 @@ TEST_F(superpage, poisoned_superpage_retired)
 	}
 	EXPECT_FALSE(hit) TH_LOG("the poisoned superpage was handed out");
 	nc_close_map(p, done * NC_SP_PAGES, dfd);
-	ASSERT_OK(nc_destroy(c->fd, a));
+	ASSERT_OK(raw_destroy(c->fd, a));
 	EXPECT_EQ(r0 + 1, nc_retired_of(n, true));
 	hi = nc_host(_metadata, c);
 	EXPECT_EQ(sps - 1, nc_sp_free(&hi, n));
@@ -604,12 +604,12 @@ TEST_F(superpage, unclaimed_superpages_for_anyone)
 
 	NC_NEED_SUPERPAGES(c, 1);
 	d = nc_new_dom(_metadata, c, 1ULL << 20);
-	ASSERT_OK(nc_populate(c->fd, d, &g, 1, 9, NC_NODE(n) | NC_NOREF,
+	ASSERT_OK(raw_populate(c->fd, d, &g, 1, 9, NC_NODE(n) | NC_NOREF,
 			      &done));
 	EXPECT_EQ(NC_SP_PAGES, nc_dom(_metadata, c, d).superpage_pages[n]);
 	EXPECT_EQ(NC_SP_PAGES, nc_dom(_metadata, c, d).uncounted_pages);
 	EXPECT_EQ(c->base.nodes[n].avail_pages,
 		  nc_host(_metadata, c).nodes[n].avail_pages);
 	EXPECT_INVARIANTS();
-	EXPECT_OK(nc_destroy(c->fd, d));
+	EXPECT_OK(raw_destroy(c->fd, d));
 }

@@ -36,9 +36,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/numaclaims.h>
+#include "raw_ioctl.h"		/* the raw ioctls, errno names, page hook */
 
-#define NC_DEV		"/dev/numaclaims"
-#define NC_DEBUGFS	"/sys/kernel/debug/numaclaims"
+#define NC_DEV		RAW_DEVICE
+#define NC_DEBUGFS	RAW_DEBUGFS
 /*
  * How long a released held page may wait for the reaper: while a page stays
  * held, passes back off to one every 5 s (module/pool.c, NC_REAP_MAX_INTERVAL).
@@ -59,31 +60,6 @@
 #define NC_SP_PAGES	((__u64)NUMACLAIMS_SUPERPAGE_PAGES)
 #define NC_SUPER	NUMACLAIMS_MEMF_SUPERPAGE
 
-/* --------------------------------------------------------------------------
- * Error names, so that a failed check says "expected EINVAL, got ENOMEM".
- */
-static inline const char *nc_errname(int rc)
-{
-	switch (rc < 0 ? -rc : rc) {
-	case 0: return "success";
-	case EPERM: return "EPERM";
-	case ENOENT: return "ENOENT";
-	case ESRCH: return "ESRCH";
-	case EINTR: return "EINTR";
-	case E2BIG: return "E2BIG";
-	case ENOMEM: return "ENOMEM";
-	case EFAULT: return "EFAULT";
-	case EBUSY: return "EBUSY";
-	case EEXIST: return "EEXIST";
-	case EINVAL: return "EINVAL";
-	case ENOSPC: return "ENOSPC";
-	case ERANGE: return "ERANGE";
-	case ENOTTY: return "ENOTTY";
-	case ENODATA: return "ENODATA";
-	default: return "another errno";
-	}
-}
-
 /*
  * EXPECT/ASSERT that an expression returning 0/-errno gives errno @e (0 for
  * success).  A mismatch is logged with names ("expected EINVAL, got
@@ -93,21 +69,13 @@ static inline const char *nc_errname(int rc)
 	int __rc = (expr);						\
 	if (__rc != -(e))						\
 		__TH_LOG("%s: expected %s, got %s (%d)", str,		\
-			 nc_errname(e), nc_errname(__rc), __rc);	\
+			 raw_errname(e), raw_errname(__rc), __rc);	\
 	__rc;								\
 })
 #define EXPECT_ERR(e, expr)	EXPECT_EQ(-(e), NC_RC(e, expr, #expr))
 #define ASSERT_ERR(e, expr)	ASSERT_EQ(-(e), NC_RC(e, expr, #expr))
 #define EXPECT_OK(expr)	EXPECT_ERR(0, expr)
 #define ASSERT_OK(expr)	ASSERT_ERR(0, expr)
-
-/* --------------------------------------------------------------------------
- * Raw ioctl wrappers.
- */
-static inline int nc_ioc(int fd, unsigned long req, void *arg)
-{
-	return ioctl(fd, req, arg) < 0 ? -errno : 0;
-}
 
 /* @req with its size field replaced (extensible-struct tests). */
 #define NC_IOC_RESIZE(req, size)					\
@@ -150,171 +118,12 @@ static const struct nc_ioctl_def nc_ioctl_defs[] = {
 };
 #define NC_NR_IOCTLS	(sizeof(nc_ioctl_defs) / sizeof(nc_ioctl_defs[0]))
 
-static inline int nc_create(int fd, __u64 max_pages, __u32 flags, __u32 *domid)
-{
-	struct numaclaims_domain_create c = { .max_pages = max_pages,
-					      .flags = flags };
-	int rc = nc_ioc(fd, NUMACLAIMS_IOC_DOMAIN_CREATE, &c);
-
-	if (!rc && domid)
-		*domid = c.domid;
-	return rc;
-}
-
-static inline int nc_destroy(int fd, __u32 domid)
-{
-	struct numaclaims_domain_destroy d = { .domid = domid };
-
-	return nc_ioc(fd, NUMACLAIMS_IOC_DOMAIN_DESTROY, &d);
-}
-
-static inline int nc_set_max(int fd, __u32 domid, __u64 max_pages)
-{
-	struct numaclaims_max_pages m = { .domid = domid,
-					  .max_pages = max_pages };
-
-	return nc_ioc(fd, NUMACLAIMS_IOC_SET_MAX_PAGES, &m);
-}
-
-static inline int nc_set_affinity(int fd, __u32 domid, __u64 nodemask)
-{
-	struct numaclaims_node_affinity a = { .domid = domid,
-					      .nodemask = nodemask };
-
-	return nc_ioc(fd, NUMACLAIMS_IOC_SET_NODE_AFFINITY, &a);
-}
-
-static inline int nc_claim_set(int fd, __u32 domid,
-			       const struct numaclaims_claim *set, __u32 nr)
-{
-	struct numaclaims_claim_memory cm = {
-		.domid = domid, .mode = NUMACLAIMS_CLAIM_SET,
-		.nr_entries = nr, .claim_set = (uintptr_t)set,
-	};
-
-	return nc_ioc(fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm);
-}
-
 /* Install a claim set given inline: NC_SET(fd, d, CLAIM(..), CLAIM(..)). */
 #define NC_SET(fd, domid, ...)						\
-	nc_claim_set((fd), (domid),					\
+	raw_claim_set((fd), (domid),					\
 		     (const struct numaclaims_claim[]){ __VA_ARGS__ },	\
 		     sizeof((struct numaclaims_claim[]){ __VA_ARGS__ }) /	\
 		     sizeof(struct numaclaims_claim))
-
-/* GET: @nr is the capacity in, the entries written (or needed) out. */
-static inline int nc_claim_get(int fd, __u32 domid,
-			       struct numaclaims_claim *set, __u32 *nr)
-{
-	struct numaclaims_claim_memory cm = {
-		.domid = domid, .mode = NUMACLAIMS_CLAIM_GET,
-		.nr_entries = *nr, .claim_set = (uintptr_t)set,
-	};
-	int rc = nc_ioc(fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm);
-
-	*nr = cm.nr_entries;
-	return rc;
-}
-
-static inline int nc_claim_pages(int fd, __u32 domid, __u64 target)
-{
-	struct numaclaims_reservation r = { .nr_extents = target,
-					    .domid = domid };
-
-	return nc_ioc(fd, NUMACLAIMS_IOC_CLAIM_PAGES, &r);
-}
-
-static inline int nc_resv(int fd, unsigned long req, __u32 domid,
-			  const __u64 *gfns, __u64 nr, __u32 order,
-			  __u32 memflags, __u64 *done)
-{
-	struct numaclaims_reservation r = {
-		.extent_start = (uintptr_t)gfns, .nr_extents = nr,
-		.extent_order = order, .mem_flags = memflags, .domid = domid,
-		.nr_done = 0xdeadbeefULL,	/* must be overwritten */
-	};
-	int rc = nc_ioc(fd, req, &r);
-
-	if (done)
-		*done = r.nr_done;
-	return rc;
-}
-
-static inline int nc_populate(int fd, __u32 domid, const __u64 *gfns,
-			      __u64 nr, __u32 order, __u32 memflags,
-			      __u64 *done)
-{
-	return nc_resv(fd, NUMACLAIMS_IOC_POPULATE_PHYSMAP, domid, gfns, nr,
-		       order, memflags, done);
-}
-
-static inline int nc_decrease(int fd, __u32 domid, const __u64 *gfns,
-			      __u64 nr, __u32 order, __u64 *done)
-{
-	return nc_resv(fd, NUMACLAIMS_IOC_DECREASE_RESERVATION, domid, gfns,
-		       nr, order, 0, done);
-}
-
-/* gfns first, first + 2^order, ... (caller frees). */
-static inline __u64 *nc_gfn_range(__u64 first, __u64 nr, __u32 order)
-{
-	__u64 *g = malloc((nr ? nr : 1) * sizeof(*g)), i;
-
-	if (!g)
-		abort();
-	for (i = 0; i < nr; i++)
-		g[i] = first + (i << order);
-	return g;
-}
-
-static inline int nc_populate_range(int fd, __u32 domid, __u64 first,
-				    __u64 nr, __u32 order, __u32 memflags,
-				    __u64 *done)
-{
-	__u64 *g = nc_gfn_range(first, nr, order);
-	int rc = nc_populate(fd, domid, g, nr, order, memflags, done);
-
-	free(g);
-	return rc;
-}
-
-static inline int nc_decrease_range(int fd, __u32 domid, __u64 first,
-				    __u64 nr, __u32 order, __u64 *done)
-{
-	__u64 *g = nc_gfn_range(first, nr, order);
-	int rc = nc_decrease(fd, domid, g, nr, order, done);
-
-	free(g);
-	return rc;
-}
-
-static inline int nc_dom_info(int fd, __u32 domid,
-			      struct numaclaims_domain_info *di)
-{
-	memset(di, 0, sizeof(*di));
-	di->domid = domid;
-	return nc_ioc(fd, NUMACLAIMS_IOC_DOMAIN_INFO, di);
-}
-
-/* A new file for @domid's memory: the fd, or -errno. */
-static inline int nc_domain_open(int fd, __u32 domid, __u32 flags)
-{
-	struct numaclaims_domain_open o = { .domid = domid, .flags = flags };
-	int r = ioctl(fd, NUMACLAIMS_IOC_DOMAIN_OPEN, &o);
-
-	return r < 0 ? -errno : r;
-}
-
-/* The same through the domain's device node: the fd, or -errno. */
-static inline int nc_domain_open_path(__u32 domid)
-{
-	char path[64];
-	int r;
-
-	snprintf(path, sizeof(path), NUMACLAIMS_DOMAIN_DEV_FMT, domid);
-	r = open(path, O_RDWR | O_CLOEXEC);
-	return r < 0 ? -errno : r;
-}
 
 /* Is background scrubbing on (the module's scrub= parameter)? */
 static inline int nc_scrub_enabled(void)
@@ -330,13 +139,6 @@ static inline int nc_scrub_enabled(void)
 	return c == 'Y' || c == '1';
 }
 
-/* HOST_INFO as it is now, scrubbing or not. */
-static inline int nc_host_info_now(int fd, struct numaclaims_host_info *hi)
-{
-	memset(hi, 0, sizeof(*hi));
-	return nc_ioc(fd, NUMACLAIMS_IOC_HOST_INFO, hi);
-}
-
 /*
  * HOST_INFO once the background scrubbers are done with what was freed
  * (scrub_pages back to 0, within 20 s), so that figures taken before and
@@ -348,7 +150,7 @@ static inline int nc_host_info(int fd, struct numaclaims_host_info *hi)
 	int r, tries = 20000, on = -1;
 
 	for (;;) {
-		r = nc_host_info_now(fd, hi);
+		r = raw_host_info_now(fd, hi);
 		if (r || !hi->total_scrub_pages)
 			return r;
 		if (on < 0)
@@ -357,20 +159,6 @@ static inline int nc_host_info(int fd, struct numaclaims_host_info *hi)
 			return r;
 		usleep(1000);
 	}
-}
-
-static inline int nc_offline(int fd, __u32 node, __u64 pages)
-{
-	struct numaclaims_offline o = { .node = node, .pages = pages };
-
-	return nc_ioc(fd, NUMACLAIMS_IOC_OFFLINE_PAGES, &o);
-}
-
-static inline int nc_online(int fd, __u32 node, __u64 pages)
-{
-	struct numaclaims_offline o = { .node = node, .pages = pages };
-
-	return nc_ioc(fd, NUMACLAIMS_IOC_ONLINE_PAGES, &o);
 }
 
 static inline __u64 nc_host_wide(const struct numaclaims_domain_info *di)
@@ -556,23 +344,6 @@ static inline int nc_invariants(char *buf, size_t len)
 		TH_LOG("invariants: %s", __inv);			\
 } while (0)
 
-static inline int nc_page_open(void)
-{
-	int fd = open(NC_DEBUGFS "/page", O_RDWR);
-
-	return fd < 0 ? -errno : fd;
-}
-
-/* Fill page @gfn of @domid with @pattern through an open page-hook fd. */
-static inline int nc_page_fill(int pfd, __u32 domid, __u64 gfn, __u64 pattern)
-{
-	char cmd[96];
-	int n = snprintf(cmd, sizeof(cmd), "fill %u %llu %llx", domid,
-			 (unsigned long long)gfn, (unsigned long long)pattern);
-
-	return write(pfd, cmd, n) == n ? 0 : -errno;
-}
-
 /*
  * Sum page @gfn of @domid: non-zero bytes and its first u64; @node (if not
  * NULL) gets the node numaclaims placed the page on.
@@ -580,37 +351,11 @@ static inline int nc_page_fill(int pfd, __u32 domid, __u64 gfn, __u64 pattern)
 static inline int nc_page_sum_node(__u32 domid, __u64 gfn, __u64 *nonzero,
 				   __u64 *first, int *node)
 {
-	unsigned long long nz, f;
-	int nd;
-	char cmd[96], out[96];
-	int pfd, n, rc = 0;
-	ssize_t r;
+	int pfd = raw_page_open(), rc;
 
-	pfd = nc_page_open();
 	if (pfd < 0)
 		return pfd;
-	n = snprintf(cmd, sizeof(cmd), "sum %u %llu", domid,
-		     (unsigned long long)gfn);
-	if (write(pfd, cmd, n) != n) {
-		rc = -errno;
-		goto out;
-	}
-	r = read(pfd, out, sizeof(out) - 1);
-	if (r < 0) {
-		rc = -errno;
-		goto out;
-	}
-	out[r] = 0;
-	if (sscanf(out, "nonzero=%llu first=%llx node=%d", &nz, &f, &nd) != 3) {
-		rc = -EPROTO;
-		goto out;
-	}
-	*nonzero = nz;
-	if (first)
-		*first = f;
-	if (node)
-		*node = nd;
-out:
+	rc = raw_page_sum(pfd, domid, gfn, nonzero, first, node);
 	close(pfd);
 	return rc;
 }
@@ -654,14 +399,14 @@ static inline int nc_destroy_all(struct __test_metadata *_metadata, int fd,
 	for (;;) {
 		memset(&di, 0, sizeof(di));
 		di.flags = NUMACLAIMS_INFO_NEXT;
-		if (nc_ioc(fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di))
+		if (raw_ioc(fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di))
 			break;
 		if (n < verbose)
 			TH_LOG("leak check: domain %u left (tot %llu, outstanding %llu); destroying it",
 			       di.domid, (unsigned long long)di.tot_pages,
 			       (unsigned long long)di.outstanding_pages);
 		n++;
-		if (nc_destroy(fd, di.domid)) {
+		if (raw_destroy(fd, di.domid)) {
 			TH_LOG("cannot destroy domain %u", di.domid);
 			break;
 		}
@@ -693,7 +438,7 @@ static inline int nc_online_above(struct __test_metadata *_metadata, int fd,
 			TH_LOG("leak check: node %d has %llu pages offlined, baseline %llu; onlining",
 			       n, (unsigned long long)now,
 			       (unsigned long long)was);
-		if (!nc_online(fd, n, now - was))
+		if (!raw_online(fd, n, now - was))
 			*onlined += now - was;
 		nodes++;
 	}
@@ -877,7 +622,7 @@ static inline __u32 nc_new_dom(struct __test_metadata *_metadata,
 {
 	__u32 domid = 0;
 
-	ASSERT_OK(nc_create(c->fd, max_pages, 0, &domid));
+	ASSERT_OK(raw_create(c->fd, max_pages, 0, &domid));
 	ASSERT_NE(0, domid);
 	return domid;
 }
@@ -887,7 +632,7 @@ nc_dom(struct __test_metadata *_metadata, struct nc_ctx *c, __u32 domid)
 {
 	struct numaclaims_domain_info di;
 
-	ASSERT_OK(nc_dom_info(c->fd, domid, &di));
+	ASSERT_OK(raw_dom_info(c->fd, domid, &di));
 	return di;
 }
 
@@ -948,7 +693,7 @@ static inline void nc_offline_all_but(struct __test_metadata *_metadata,
 
 		off[n] = n == keep_node ? (avail > keep ? avail - keep : 0) :
 					  avail;
-		ASSERT_OK(nc_offline(c->fd, n, off[n]));
+		ASSERT_OK(raw_offline(c->fd, n, off[n]));
 	}
 }
 
@@ -961,7 +706,7 @@ static inline void nc_online_all(struct __test_metadata *_metadata,
 		unsigned int n = c->pool[i];
 
 		if (off[n])
-			EXPECT_OK(nc_online(c->fd, n, off[n]));
+			EXPECT_OK(raw_online(c->fd, n, off[n]));
 		off[n] = 0;
 	}
 }

@@ -167,10 +167,10 @@ static int nc_hold(void)
 	char *m;
 
 	signal(SIGUSR1, nc_hold_signal);
-	if (fd < 0 || nc_create(fd, 16, 0, &d) ||
-	    nc_populate(fd, d, &g, 1, 0, 0, &done))
+	if (fd < 0 || raw_create(fd, 16, 0, &d) ||
+	    raw_populate(fd, d, &g, 1, 0, 0, &done))
 		return 1;
-	dfd = nc_domain_open(fd, d, 0);
+	dfd = raw_domain_open(fd, d, 0);
 	m = dfd < 0 ? MAP_FAILED : mmap(NULL, NC_PAGE, PROT_READ | PROT_WRITE,
 					MAP_SHARED, dfd, 0);
 	if (m == MAP_FAILED || pipe(pipefd))
@@ -184,7 +184,7 @@ static int nc_hold(void)
 	fflush(stdout);
 	while (!nc_hold_go)
 		usleep(10000);
-	if (nc_destroy(fd, d) || nc_host_info(fd, &hi))
+	if (raw_destroy(fd, d) || nc_host_info(fd, &hi))
 		return 1;
 	munmap(m, NC_PAGE);
 	close(dfd);
@@ -216,12 +216,12 @@ static int nc_dirty(const char *arg, bool reuse)
 		gfns[i] = i;
 	/* With reuse: written, destroyed, then a second domain reads it. */
 	for (pass = 0; pass < (reuse ? 2 : 1); pass++) {
-		if (nc_create(fd, pages, 0, &d))
+		if (raw_create(fd, pages, 0, &d))
 			return 1;
-		if (nc_populate(fd, d, gfns, pages, 0, 0, &done) ||
+		if (raw_populate(fd, d, gfns, pages, 0, 0, &done) ||
 		    done != pages)
 			return 1;
-		dfd = nc_domain_open(fd, d, 0);
+		dfd = raw_domain_open(fd, d, 0);
 		m = dfd < 0 ? MAP_FAILED : mmap(NULL, pages * NC_PAGE,
 						PROT_READ | PROT_WRITE,
 						MAP_SHARED, dfd, 0);
@@ -236,7 +236,7 @@ static int nc_dirty(const char *arg, bool reuse)
 		}
 		munmap(m, pages * NC_PAGE);
 		close(dfd);
-		if (reuse && nc_destroy(fd, d))
+		if (reuse && raw_destroy(fd, d))
 			return 1;
 	}
 	close(fd);

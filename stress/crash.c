@@ -54,10 +54,10 @@ static void builder(struct slot *sl, u64 seed, u32 flags, u64 max_pages)
 	static unsigned char populated[MAX_PAGES];
 	struct st_rng r;
 	u32 domid;
-	int fd = st_open();
+	int fd = raw_open();
 
 	st_rng_seed(&r, seed);
-	if (fd < 0 || st_create(fd, max_pages, flags, &domid))
+	if (fd < 0 || raw_create(fd, max_pages, flags, &domid))
 		_exit(1);
 	sl->domid = domid;
 	for (;;) {
@@ -73,7 +73,7 @@ static void builder(struct slot *sl, u64 seed, u32 flags, u64 max_pages)
 			set[0] = (struct numaclaims_claim){ st_rng_below(&r, max_pages), a, 0 };
 			set[1] = (struct numaclaims_claim){ st_rng_below(&r, max_pages / 2),
 				st_rng_chance(&r, 50) ? b : NUMACLAIMS_TARGET_HOST, 0 };
-			st_claim_set(fd, domid, set, 1 + st_rng_below(&r, 2));
+			raw_claim_set(fd, domid, set, 1 + st_rng_below(&r, 2));
 		}
 
 		sl->phase = PH_POPULATE;
@@ -91,7 +91,7 @@ static void builder(struct slot *sl, u64 seed, u32 flags, u64 max_pages)
 				gfns[n++] = g + i;
 			}
 			while (n) {
-				int ret = st_populate(fd, domid, gfns, n, order, flags2, &done);
+				int ret = raw_populate(fd, domid, gfns, n, order, flags2, &done);
 				u64 j;
 
 				for (j = 0; j < done; j++)
@@ -118,7 +118,7 @@ static void builder(struct slot *sl, u64 seed, u32 flags, u64 max_pages)
 				}
 			}
 			if (n)
-				st_decrease(fd, domid, gfns, n, 0, &done);
+				raw_decrease(fd, domid, gfns, n, 0, &done);
 		}
 		sl->cycles++;
 	}
@@ -131,7 +131,7 @@ static long probe_physmap(int pfd, u32 domid, u64 span)
 	long found = 0;
 
 	for (g = 0; g < span; g++) {
-		int ret = st_page_sum(pfd, domid, g, &nz, &first);
+		int ret = raw_page_sum(pfd, domid, g, &nz, &first, NULL);
 
 		if (!ret)
 			found++;
@@ -193,7 +193,7 @@ static void round_run(int fd, int pfd, int round, int group, u64 seed,
 	if (flags & NUMACLAIMS_DOMAIN_AUTODESTROY) {
 		t->autodestroy_rounds++;
 		for (i = 0; i < group; i++)
-			if (sh->s[i].domid && !st_dominfo(fd, sh->s[i].domid, 0, &di)) {
+			if (sh->s[i].domid && !raw_dom_info_flags(fd, sh->s[i].domid, 0, &di)) {
 				tap_diag("round %d: AUTODESTROY domain %u survived its builder",
 					 round, sh->s[i].domid);
 				t->autodestroy_left++;
@@ -211,10 +211,10 @@ static void round_run(int fd, int pfd, int round, int group, u64 seed,
 
 			if (!sh->s[i].domid)
 				continue;	/* killed before it created one */
-			ret = st_dominfo(fd, sh->s[i].domid, 0, &di);
+			ret = raw_dom_info_flags(fd, sh->s[i].domid, 0, &di);
 			if (ret) {
 				tap_diag("round %d: domain %u lost with its builder: %s",
-					 round, sh->s[i].domid, st_errname(ret));
+					 round, sh->s[i].domid, raw_errname(ret));
 				t->kept_bad++;
 				continue;
 			}
@@ -278,15 +278,15 @@ int main(int argc, char **argv)
 	if (group < 1 || group > MAX_GROUP)
 		group = 8;
 	printf("TAP version 13\n");
-	tap_diag("crash --rounds %d --group %d --seed %" PRIu64, rounds, group, seed);
-	fd = st_open();
+	tap_diag("crash --rounds %d --group %d --seed %llu", rounds, group, seed);
+	fd = raw_open();
 	if (fd < 0) {
-		tap_ok(false, "open: %s", st_errname(fd));
+		tap_ok(false, "open: %s", raw_errname(fd));
 		return tap_done();
 	}
-	pfd = st_page_open();
+	pfd = raw_page_open();
 	if (pfd < 0)
-		tap_diag("no debugfs page hook (%s): physmap not probed", st_errname(pfd));
+		tap_diag("no debugfs page hook (%s): physmap not probed", raw_errname(pfd));
 	mask = st_pool_nodes(fd, &nr);
 	for (i = 0; i < NUMACLAIMS_MAX_NODES; i++)
 		if (mask & (1ULL << i))
@@ -315,42 +315,42 @@ int main(int argc, char **argv)
 		if (t.kills < 20 || t.kills_in[ph])
 			continue;
 		round_run(fd, pfd, rounds + j, 1, seed * 1000003ULL + rounds + j, ph, &t);
-		tap_diag("extra round aimed at %s: %" PRIu64 " kills there now",
+		tap_diag("extra round aimed at %s: %llu kills there now",
 			 phase_name[ph], t.kills_in[ph]);
 	}
 
 	for (i = 1; i < NR_PHASES; i++)
-		tap_diag("killed while %-8s %" PRIu64, phase_name[i], t.kills_in[i]);
+		tap_diag("killed while %-8s %llu", phase_name[i], t.kills_in[i]);
 	tap_ok(t.autodestroy_left == 0,
-	       "AUTODESTROY: nothing left after %" PRIu64 " rounds (%" PRIu64 " left)",
+	       "AUTODESTROY: nothing left after %llu rounds (%llu left)",
 	       t.autodestroy_rounds, t.autodestroy_left);
 	tap_ok(t.kept_bad == 0,
-	       "no AUTODESTROY: %" PRIu64 " domains intact and consistent, %" PRIu64 " not",
+	       "no AUTODESTROY: %llu domains intact and consistent, %llu not",
 	       t.kept_intact, t.kept_bad);
-	tap_ok(t.violations == 0, "invariants and baseline after every round (%" PRIu64 " violations)",
+	tap_ok(t.violations == 0, "invariants and baseline after every round (%llu violations)",
 	       t.violations);
-	tap_ok(t.lost == 0, "pages lost: %" PRIu64, t.lost);
+	tap_ok(t.lost == 0, "pages lost: %llu", t.lost);
 	/* a coverage check, meaningful once there are enough kills */
 	if (t.kills >= 20)
 		tap_ok(t.kills_in[PH_INSTALL] && t.kills_in[PH_POPULATE] && t.kills_in[PH_DECREASE],
-		       "kills landed in every phase (install %" PRIu64 ", populate %" PRIu64
-		       ", decrease %" PRIu64 ")", t.kills_in[PH_INSTALL],
+		       "kills landed in every phase (install %llu, populate %llu"
+		       ", decrease %llu)", t.kills_in[PH_INSTALL],
 		       t.kills_in[PH_POPULATE], t.kills_in[PH_DECREASE]);
 	else
-		tap_skip("kills landed in every phase: only %" PRIu64 " kills (install %" PRIu64
-			 ", populate %" PRIu64 ", decrease %" PRIu64 ")", t.kills,
+		tap_skip("kills landed in every phase: only %llu kills (install %llu"
+			 ", populate %llu, decrease %llu)", t.kills,
 			 t.kills_in[PH_INSTALL], t.kills_in[PH_POPULATE], t.kills_in[PH_DECREASE]);
 
-	tap_fig("crash.kills", "%" PRIu64, t.kills);
-	tap_fig("crash.kills_install", "%" PRIu64, t.kills_in[PH_INSTALL]);
-	tap_fig("crash.kills_populate", "%" PRIu64, t.kills_in[PH_POPULATE]);
-	tap_fig("crash.kills_decrease", "%" PRIu64, t.kills_in[PH_DECREASE]);
-	tap_fig("crash.autodestroy_left", "%" PRIu64, t.autodestroy_left);
-	tap_fig("crash.kept_intact", "%" PRIu64, t.kept_intact);
-	tap_fig("crash.kept_inconsistent", "%" PRIu64, t.kept_bad);
-	tap_fig("crash.gfns_probed", "%" PRIu64, t.probed);
-	tap_fig("crash.violations", "%" PRIu64, t.violations + t.autodestroy_left + t.kept_bad);
-	tap_fig("crash.pages_lost", "%" PRIu64, t.lost);
+	tap_fig("crash.kills", "%llu", t.kills);
+	tap_fig("crash.kills_install", "%llu", t.kills_in[PH_INSTALL]);
+	tap_fig("crash.kills_populate", "%llu", t.kills_in[PH_POPULATE]);
+	tap_fig("crash.kills_decrease", "%llu", t.kills_in[PH_DECREASE]);
+	tap_fig("crash.autodestroy_left", "%llu", t.autodestroy_left);
+	tap_fig("crash.kept_intact", "%llu", t.kept_intact);
+	tap_fig("crash.kept_inconsistent", "%llu", t.kept_bad);
+	tap_fig("crash.gfns_probed", "%llu", t.probed);
+	tap_fig("crash.violations", "%llu", t.violations + t.autodestroy_left + t.kept_bad);
+	tap_fig("crash.pages_lost", "%llu", t.lost);
 	if (pfd >= 0)
 		close(pfd);
 	close(fd);

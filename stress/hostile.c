@@ -74,9 +74,9 @@ static void snap_take(struct snap *s)
 	memset(s, 0, sizeof(*s));
 	st_hostinfo(fd, &s->host);
 	for (i = 0; i < 3; i++) {
-		st_dominfo(fd, ids[i], 0, &s->dom[i]);
+		raw_dom_info_flags(fd, ids[i], 0, &s->dom[i]);
 		s->nr_claims[i] = NUMACLAIMS_MAX_CLAIM_ENTRIES;
-		st_claim_get(fd, ids[i], s->claims[i], &s->nr_claims[i]);
+		raw_claim_get(fd, ids[i], s->claims[i], &s->nr_claims[i]);
 	}
 }
 
@@ -112,7 +112,7 @@ static void group_begin(const char *name)
 
 static void group_end(void)
 {
-	tap_ok(group_bad == 0, "%s: %" PRIu64 " hostile inputs, documented errno, nothing changed%s",
+	tap_ok(group_bad == 0, "%s: %llu hostile inputs, documented errno, nothing changed%s",
 	       group_name, group_tried, group_bad ? " (see failures above)" : "");
 }
 
@@ -129,7 +129,7 @@ static void verdict(int got, int expect, u64 us, bool check_same, const char *fm
 	group_tried++;
 	if (got != expect) {
 		tap_diag("FAIL %s: %s: got %s, documented %s", group_name, what,
-			 st_errname(got), st_errname(expect));
+			 raw_errname(got), raw_errname(expect));
 		wrong_errno++;
 		bad = true;
 	}
@@ -144,7 +144,7 @@ static void verdict(int got, int expect, u64 us, bool check_same, const char *fm
 		}
 	}
 	if (us > SLOW_US) {
-		tap_diag("FAIL %s: %s: took %" PRIu64 " ms", group_name, what, us / 1000);
+		tap_diag("FAIL %s: %s: took %llu ms", group_name, what, us / 1000);
 		slow++;
 		bad = true;
 	}
@@ -177,7 +177,7 @@ static void expect_fn(int expect, bool same, int got, u64 us, const char *fmt, .
 
 static long raw(unsigned int dir, unsigned int nr, unsigned int size, void *arg)
 {
-	return st_ioctl(fd, _IOC(dir, NUMACLAIMS_IOC_MAGIC, nr, size), arg);
+	return raw_ioctl(fd, _IOC(dir, NUMACLAIMS_IOC_MAGIC, nr, size), arg);
 }
 
 /* ------------------------------------------------------------------------
@@ -188,16 +188,16 @@ static void setup_probes(void)
 {
 	u64 gfn = 1024, done;
 
-	st_create(fd, 4096, 0, &P);
+	raw_create(fd, 4096, 0, &P);
 	st_populate_range(fd, P, 0, 64, 0, 0, &done);
-	st_populate(fd, P, &gfn, 1, 9, NUMACLAIMS_MEMF_NODE(node0), &done);
+	raw_populate(fd, P, &gfn, 1, 9, NUMACLAIMS_MEMF_NODE(node0), &done);
 	p_claims[0] = (struct numaclaims_claim){ 100, node0, 0 };
 	p_claims[1] = (struct numaclaims_claim){ 50, NUMACLAIMS_TARGET_HOST, 0 };
-	st_claim_set(fd, P, p_claims, 2);
-	st_create(fd, ~0ULL, 0, &Q);
-	st_create(fd, 0, 0, &R);
-	st_create(fd, 1, 0, &dead_domid);
-	st_destroy(fd, dead_domid);
+	raw_claim_set(fd, P, p_claims, 2);
+	raw_create(fd, ~0ULL, 0, &Q);
+	raw_create(fd, 0, 0, &R);
+	raw_create(fd, 1, 0, &dead_domid);
+	raw_destroy(fd, dead_domid);
 }
 
 /* Put everything back after a call that changed something it should not. */
@@ -208,23 +208,23 @@ static void restore(void)
 	u32 next = 1;
 	u64 g, done;
 
-	while (!st_dominfo(fd, next, NUMACLAIMS_INFO_NEXT, &di)) {
+	while (!raw_dom_info_flags(fd, next, NUMACLAIMS_INFO_NEXT, &di)) {
 		next = di.domid + 1;
 		if (di.domid != P && di.domid != Q && di.domid != R)
-			st_destroy(fd, di.domid);
+			raw_destroy(fd, di.domid);
 	}
 	for (g = 64; g < 1024; g++)
-		st_decrease(fd, P, &g, 1, 0, &done);
+		raw_decrease(fd, P, &g, 1, 0, &done);
 	for (g = 0; g < 64; g++)	/* pages a bad call freed */
-		st_populate(fd, P, &g, 1, 0, 0, &done);
+		raw_populate(fd, P, &g, 1, 0, 0, &done);
 	for (g = 1536; g < 8192; g++)
-		st_decrease(fd, P, &g, 1, 0, &done);
-	st_set_max(fd, P, 4096);
-	st_claim_set(fd, P, p_claims, 2);
-	st_claim_set(fd, Q, &clear, 1);
-	st_claim_set(fd, R, &clear, 1);
-	st_set_max(fd, Q, ~0ULL);
-	st_set_max(fd, R, 0);
+		raw_decrease(fd, P, &g, 1, 0, &done);
+	raw_set_max(fd, P, 4096);
+	raw_claim_set(fd, P, p_claims, 2);
+	raw_claim_set(fd, Q, &clear, 1);
+	raw_claim_set(fd, R, &clear, 1);
+	raw_set_max(fd, Q, ~0ULL);
+	raw_set_max(fd, R, 0);
 	st_online_all(fd);
 }
 
@@ -404,7 +404,7 @@ static void unknown_numbers(void)
 			EXPECT(-ENOTTY, raw(dir, nr, 24, buf), "nr %#x dir %u", nr, dir);
 	for (i = 0; i < ARRAY_SIZE(magics); i++)
 		for (j = 0; j < ARRAY_SIZE(iocs); j++)
-			EXPECT(-ENOTTY, st_ioctl(fd, _IOC(iocs[j].dir, magics[i], iocs[j].nr,
+			EXPECT(-ENOTTY, raw_ioctl(fd, _IOC(iocs[j].dir, magics[i], iocs[j].nr,
 							  iocs[j].size), buf),
 			       "magic %#x nr %#x", magics[i], iocs[j].nr);
 	/* API_VERSION is exactly _IO(MAGIC, 0): any other size/direction is unknown */
@@ -440,15 +440,15 @@ static void reserved_fields(void)
 	group_begin("reserved fields, padding, unknown flags and modes");
 	for (bit = 1; bit < 32; bit++) {
 		c = (struct numaclaims_domain_create){ .max_pages = 1, .flags = 1U << bit };
-		EXPECT(-EINVAL, st_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_CREATE, &c), "create flag bit %d", bit);
+		EXPECT(-EINVAL, raw_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_CREATE, &c), "create flag bit %d", bit);
 	}
 	c = (struct numaclaims_domain_create){ .max_pages = 1, .reserved = { 1, 0 } };
-	EXPECT(-EINVAL, st_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_CREATE, &c), "create reserved[0]");
+	EXPECT(-EINVAL, raw_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_CREATE, &c), "create reserved[0]");
 	c = (struct numaclaims_domain_create){ .max_pages = 1, .reserved = { 0, 1ULL << 63 } };
-	EXPECT(-EINVAL, st_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_CREATE, &c), "create reserved[1]");
+	EXPECT(-EINVAL, raw_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_CREATE, &c), "create reserved[1]");
 	c = (struct numaclaims_domain_create){ .max_pages = 1, .domid = 5 };
 	tap_diag("note: create with a non-zero (out) domid field: %s",
-		 st_errname(st_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_CREATE, &c)));
+		 raw_errname(raw_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_CREATE, &c)));
 	restore();
 	/* a newer caller's longer struct with a zero tail creates normally */
 	{
@@ -461,7 +461,7 @@ static void reserved_fields(void)
 		EXPECT_X(false, 0, raw(_IOC_READ | _IOC_WRITE, _IOC_NR(NUMACLAIMS_IOC_DOMAIN_CREATE),
 				       sizeof(longer), longer), "create with a 16-byte zero tail");
 		memcpy(&c, longer, sizeof(c));
-		EXPECT_X(false, 0, st_destroy(fd, c.domid), "destroy the domain it created");
+		EXPECT_X(false, 0, raw_destroy(fd, c.domid), "destroy the domain it created");
 		snap_take(&after);
 		if (snap_diff(&before, &after)) {
 			tap_diag("FAIL create+destroy with a longer struct: %s",
@@ -472,65 +472,65 @@ static void reserved_fields(void)
 	}
 
 	d = (struct numaclaims_domain_destroy){ .domid = R, .pad = 1 };
-	EXPECT(-EINVAL, st_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_DESTROY, &d), "destroy pad");
+	EXPECT(-EINVAL, raw_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_DESTROY, &d), "destroy pad");
 	m = (struct numaclaims_max_pages){ .domid = P, .pad = 1, .max_pages = 1 };
-	EXPECT(-EINVAL, st_ioctl(fd, NUMACLAIMS_IOC_SET_MAX_PAGES, &m), "set_max_pages pad");
+	EXPECT(-EINVAL, raw_ioctl(fd, NUMACLAIMS_IOC_SET_MAX_PAGES, &m), "set_max_pages pad");
 	a = (struct numaclaims_node_affinity){ .domid = P, .pad = 0x80000000, .nodemask = 1ULL << node0 };
-	EXPECT(-EINVAL, st_ioctl(fd, NUMACLAIMS_IOC_SET_NODE_AFFINITY, &a), "affinity pad");
+	EXPECT(-EINVAL, raw_ioctl(fd, NUMACLAIMS_IOC_SET_NODE_AFFINITY, &a), "affinity pad");
 
 	set[0] = (struct numaclaims_claim){ 1, node0, 0 };
 	cm = (struct numaclaims_claim_memory){ .domid = Q, .mode = NUMACLAIMS_CLAIM_SET,
 		.nr_entries = 1, .pad = 1, .claim_set = (u64)(uintptr_t)set };
-	EXPECT(-EINVAL, st_ioctl(fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm), "claim_memory pad");
+	EXPECT(-EINVAL, raw_ioctl(fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm), "claim_memory pad");
 	for (k = 0; k < ARRAY_SIZE(modes); k++) {
 		cm = (struct numaclaims_claim_memory){ .domid = Q, .mode = modes[k],
 			.nr_entries = 1, .claim_set = (u64)(uintptr_t)set };
-		EXPECT(-EINVAL, st_ioctl(fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm),
+		EXPECT(-EINVAL, raw_ioctl(fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm),
 		       "claim_memory mode %#x", modes[k]);
 	}
 	for (bit = 0; bit < 32; bit++) {
 		set[0] = (struct numaclaims_claim){ 1, node0, 1U << bit };
-		EXPECT(-EINVAL, st_claim_set(fd, Q, set, 1), "claim entry cmd %#x", 1U << bit);
+		EXPECT(-EINVAL, raw_claim_set(fd, Q, set, 1), "claim entry cmd %#x", 1U << bit);
 	}
 	set[0] = (struct numaclaims_claim){ 0, NUMACLAIMS_TARGET_HOST, 0 };
 	set[1] = (struct numaclaims_claim){ 1, node0, 7 };
-	EXPECT(-EINVAL, st_claim_set(fd, P, set, 2), "claim entry cmd in the second entry");
+	EXPECT(-EINVAL, raw_claim_set(fd, P, set, 2), "claim entry cmd in the second entry");
 
 	r = (struct numaclaims_reservation){ .nr_extents = 1, .domid = P, .pad = 1,
 		.extent_start = (u64)(uintptr_t)&gfn };
-	EXPECT(-EINVAL, st_ioctl(fd, NUMACLAIMS_IOC_POPULATE_PHYSMAP, &r), "populate pad");
-	EXPECT(-EINVAL, st_ioctl(fd, NUMACLAIMS_IOC_DECREASE_RESERVATION, &r), "decrease pad");
+	EXPECT(-EINVAL, raw_ioctl(fd, NUMACLAIMS_IOC_POPULATE_PHYSMAP, &r), "populate pad");
+	EXPECT(-EINVAL, raw_ioctl(fd, NUMACLAIMS_IOC_DECREASE_RESERVATION, &r), "decrease pad");
 	r = (struct numaclaims_reservation){ .nr_extents = 1000, .domid = Q, .pad = 1 };
-	EXPECT(-EINVAL, st_ioctl(fd, NUMACLAIMS_IOC_CLAIM_PAGES, &r), "claim_pages pad");
+	EXPECT(-EINVAL, raw_ioctl(fd, NUMACLAIMS_IOC_CLAIM_PAGES, &r), "claim_pages pad");
 	r = (struct numaclaims_reservation){ .nr_extents = 1000, .domid = Q, .extent_start = 1 };
-	EXPECT(-EINVAL, st_ioctl(fd, NUMACLAIMS_IOC_CLAIM_PAGES, &r), "claim_pages extent_start");
+	EXPECT(-EINVAL, raw_ioctl(fd, NUMACLAIMS_IOC_CLAIM_PAGES, &r), "claim_pages extent_start");
 	r = (struct numaclaims_reservation){ .nr_extents = 1000, .domid = Q, .extent_order = 9 };
-	EXPECT(-EINVAL, st_ioctl(fd, NUMACLAIMS_IOC_CLAIM_PAGES, &r), "claim_pages extent_order");
+	EXPECT(-EINVAL, raw_ioctl(fd, NUMACLAIMS_IOC_CLAIM_PAGES, &r), "claim_pages extent_order");
 	r = (struct numaclaims_reservation){ .nr_extents = 1000, .domid = Q,
 		.mem_flags = NUMACLAIMS_MEMF_EXACT_NODE };
-	EXPECT(-EINVAL, st_ioctl(fd, NUMACLAIMS_IOC_CLAIM_PAGES, &r), "claim_pages mem_flags");
+	EXPECT(-EINVAL, raw_ioctl(fd, NUMACLAIMS_IOC_CLAIM_PAGES, &r), "claim_pages mem_flags");
 	for (bit = 8; bit < 32; bit++) {
 		if ((1U << bit) & NUMACLAIMS_MEMF_FLAGS)
 			continue;
 		r = (struct numaclaims_reservation){ .nr_extents = 1, .domid = P,
 			.mem_flags = 1U << bit, .extent_start = (u64)(uintptr_t)&gfn };
-		EXPECT(-EINVAL, st_ioctl(fd, NUMACLAIMS_IOC_POPULATE_PHYSMAP, &r),
+		EXPECT(-EINVAL, raw_ioctl(fd, NUMACLAIMS_IOC_POPULATE_PHYSMAP, &r),
 		       "populate mem_flags bit %d", bit);
 	}
 	gfn = 0;
 	r = (struct numaclaims_reservation){ .nr_extents = 1, .domid = P,
 		.mem_flags = NUMACLAIMS_MEMF_NODE(node0), .extent_start = (u64)(uintptr_t)&gfn };
-	EXPECT(-EINVAL, st_ioctl(fd, NUMACLAIMS_IOC_DECREASE_RESERVATION, &r), "decrease mem_flags");
+	EXPECT(-EINVAL, raw_ioctl(fd, NUMACLAIMS_IOC_DECREASE_RESERVATION, &r), "decrease mem_flags");
 
 	for (bit = 1; bit < 32; bit++) {
 		di = (struct numaclaims_domain_info){ .domid = P, .flags = 1U << bit };
-		EXPECT(-EINVAL, st_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di), "info flag bit %d", bit);
+		EXPECT(-EINVAL, raw_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di), "info flag bit %d", bit);
 	}
 	di = (struct numaclaims_domain_info){ .domid = P, .pad = 1 };
-	EXPECT(-EINVAL, st_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di), "info pad");
+	EXPECT(-EINVAL, raw_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_INFO, &di), "info pad");
 	o = (struct numaclaims_offline){ .node = node0, .pad = 1, .pages = 1 };
-	EXPECT(-EINVAL, st_ioctl(fd, NUMACLAIMS_IOC_OFFLINE_PAGES, &o), "offline pad");
-	EXPECT(-EINVAL, st_ioctl(fd, NUMACLAIMS_IOC_ONLINE_PAGES, &o), "online pad");
+	EXPECT(-EINVAL, raw_ioctl(fd, NUMACLAIMS_IOC_OFFLINE_PAGES, &o), "offline pad");
+	EXPECT(-EINVAL, raw_ioctl(fd, NUMACLAIMS_IOC_ONLINE_PAGES, &o), "online pad");
 	group_end();
 }
 
@@ -550,110 +550,110 @@ static void claim_sets(void)
 	group_begin("CLAIM_MEMORY: hostile claim sets");
 	memset(set, 0, sizeof(set));
 	set[0] = (struct numaclaims_claim){ 1, node0, 0 };
-	EXPECT(-EINVAL, st_claim_set(fd, P, set, 0), "nr_entries 0");
+	EXPECT(-EINVAL, raw_claim_set(fd, P, set, 0), "nr_entries 0");
 	for (i = 0; i < ARRAY_SIZE(big_counts); i++) {
 		cm = (struct numaclaims_claim_memory){ .domid = P, .mode = NUMACLAIMS_CLAIM_SET,
 			.nr_entries = big_counts[i], .claim_set = 0 };
 		t0 = st_now_us();
-		EXPECT(-E2BIG, st_ioctl(fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm),
+		EXPECT(-E2BIG, raw_ioctl(fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm),
 		       "nr_entries %u with a NULL array (before any copy)", big_counts[i]);
 		if (st_now_us() - t0 > 100000)
-			tap_diag("nr_entries %u took %" PRIu64 " us", big_counts[i], st_now_us() - t0);
+			tap_diag("nr_entries %u took %llu us", big_counts[i], st_now_us() - t0);
 		cm.claim_set = (u64)(uintptr_t)KERNEL_PTR;
-		EXPECT(-E2BIG, st_ioctl(fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm),
+		EXPECT(-E2BIG, raw_ioctl(fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &cm),
 		       "nr_entries %u with a kernel array", big_counts[i]);
 	}
-	EXPECT(-EFAULT, st_claim_set(fd, P, NULL, 1), "NULL array");
-	EXPECT(-EFAULT, st_claim_set(fd, P, KERNEL_PTR, 1), "kernel array");
+	EXPECT(-EFAULT, raw_claim_set(fd, P, NULL, 1), "NULL array");
+	EXPECT(-EFAULT, raw_claim_set(fd, P, KERNEL_PTR, 1), "kernel array");
 	memcpy(guard + GUARD - sizeof(set[0]), &set[0], sizeof(set[0]));
-	EXPECT(-EFAULT, st_claim_set(fd, P, (void *)(guard + GUARD - sizeof(set[0])), 2),
+	EXPECT(-EFAULT, raw_claim_set(fd, P, (void *)(guard + GUARD - sizeof(set[0])), 2),
 	       "array running into an unmapped page");
-	EXPECT(-ESRCH, st_claim_set(fd, dead_domid, set, 1), "destroyed domain");
-	EXPECT(-ESRCH, st_claim_set(fd, 0, set, 1), "domain 0");
-	EXPECT(-ESRCH, st_claim_set(fd, 0xFFFFFFFF, set, 1), "domain 0xffffffff");
+	EXPECT(-ESRCH, raw_claim_set(fd, dead_domid, set, 1), "destroyed domain");
+	EXPECT(-ESRCH, raw_claim_set(fd, 0, set, 1), "domain 0");
+	EXPECT(-ESRCH, raw_claim_set(fd, 0xFFFFFFFF, set, 1), "domain 0xffffffff");
 
 	set[0] = (struct numaclaims_claim){ 1, node0, 0 };
 	set[1] = (struct numaclaims_claim){ 1, node0, 0 };
-	EXPECT(-EINVAL, st_claim_set(fd, Q, set, 2), "node twice");
+	EXPECT(-EINVAL, raw_claim_set(fd, Q, set, 2), "node twice");
 	set[0] = (struct numaclaims_claim){ 1, NUMACLAIMS_TARGET_HOST, 0 };
 	set[1] = (struct numaclaims_claim){ 1, NUMACLAIMS_TARGET_HOST, 0 };
-	EXPECT(-EINVAL, st_claim_set(fd, Q, set, 2), "HOST twice");
+	EXPECT(-EINVAL, raw_claim_set(fd, Q, set, 2), "HOST twice");
 	set[0] = (struct numaclaims_claim){ 10, NUMACLAIMS_TARGET_LEGACY, 0 };
 	set[1] = (struct numaclaims_claim){ 1, node0, 0 };
-	EXPECT(-EINVAL, st_claim_set(fd, Q, set, 2), "LEGACY then a node");
+	EXPECT(-EINVAL, raw_claim_set(fd, Q, set, 2), "LEGACY then a node");
 	set[0] = (struct numaclaims_claim){ 1, node0, 0 };
 	set[1] = (struct numaclaims_claim){ 0, NUMACLAIMS_TARGET_LEGACY, 0 };
-	EXPECT(-EINVAL, st_claim_set(fd, P, set, 2), "a node then LEGACY 0");
+	EXPECT(-EINVAL, raw_claim_set(fd, P, set, 2), "a node then LEGACY 0");
 	for (i = 0; i < ARRAY_SIZE(specials); i++) {
 		set[0] = (struct numaclaims_claim){ 1, specials[i], 0 };
-		EXPECT(-EINVAL, st_claim_set(fd, Q, set, 1), "special target %#x", specials[i]);
+		EXPECT(-EINVAL, raw_claim_set(fd, Q, set, 1), "special target %#x", specials[i]);
 	}
 	for (i = 0; i < ARRAY_SIZE(nopool); i++) {
 		set[0] = (struct numaclaims_claim){ 1, nopool[i], 0 };
-		EXPECT(-ENOENT, st_claim_set(fd, Q, set, 1), "node %u without a pool", nopool[i]);
+		EXPECT(-ENOENT, raw_claim_set(fd, Q, set, 1), "node %u without a pool", nopool[i]);
 	}
 	/* sums that overflow */
 	set[0] = (struct numaclaims_claim){ ~0ULL, NUMACLAIMS_TARGET_HOST, 0 };
 	set[1] = (struct numaclaims_claim){ 1, node0, 0 };
-	EXPECT(-EINVAL, st_claim_set(fd, Q, set, 2), "HOST 2^64-1 + node 1 overflows");
+	EXPECT(-EINVAL, raw_claim_set(fd, Q, set, 2), "HOST 2^64-1 + node 1 overflows");
 	set[0] = (struct numaclaims_claim){ 1ULL << 63, NUMACLAIMS_TARGET_HOST, 0 };
 	set[1] = (struct numaclaims_claim){ 1ULL << 63, node0, 0 };
-	EXPECT(-EINVAL, st_claim_set(fd, Q, set, 2), "HOST 2^63 + node 2^63 overflows");
+	EXPECT(-EINVAL, raw_claim_set(fd, Q, set, 2), "HOST 2^63 + node 2^63 overflows");
 	/* limits */
 	set[0] = (struct numaclaims_claim){ node0_pages + 1, node0, 0 };
-	EXPECT(-ENOMEM, st_claim_set(fd, Q, set, 1), "more than the node has");
+	EXPECT(-ENOMEM, raw_claim_set(fd, Q, set, 1), "more than the node has");
 	set[0] = (struct numaclaims_claim){ ~0ULL, node0, 0 };
-	EXPECT(-ENOMEM, st_claim_set(fd, Q, set, 1), "node 2^64-1");
+	EXPECT(-ENOMEM, raw_claim_set(fd, Q, set, 1), "node 2^64-1");
 	set[0] = (struct numaclaims_claim){ ~0ULL, NUMACLAIMS_TARGET_HOST, 0 };
-	EXPECT(-ENOMEM, st_claim_set(fd, Q, set, 1), "HOST 2^64-1");
+	EXPECT(-ENOMEM, raw_claim_set(fd, Q, set, 1), "HOST 2^64-1");
 	set[0] = (struct numaclaims_claim){ 4096, NUMACLAIMS_TARGET_HOST, 0 };
-	EXPECT(-EINVAL, st_claim_set(fd, P, set, 1), "tot + claims above max_pages");
+	EXPECT(-EINVAL, raw_claim_set(fd, P, set, 1), "tot + claims above max_pages");
 	set[0] = (struct numaclaims_claim){ 1, node0, 0 };
-	EXPECT(-EINVAL, st_claim_set(fd, R, set, 1), "max_pages 0 claims nothing");
+	EXPECT(-EINVAL, raw_claim_set(fd, R, set, 1), "max_pages 0 claims nothing");
 	set[0] = (struct numaclaims_claim){ 576, NUMACLAIMS_TARGET_LEGACY, 0 };
-	EXPECT(-EINVAL, st_claim_set(fd, P, set, 1), "LEGACY target == tot_pages");
+	EXPECT(-EINVAL, raw_claim_set(fd, P, set, 1), "LEGACY target == tot_pages");
 	set[0] = (struct numaclaims_claim){ 4097, NUMACLAIMS_TARGET_LEGACY, 0 };
-	EXPECT(-EINVAL, st_claim_set(fd, P, set, 1), "LEGACY target above max_pages");
+	EXPECT(-EINVAL, raw_claim_set(fd, P, set, 1), "LEGACY target above max_pages");
 	set[0] = (struct numaclaims_claim){ ~0ULL, NUMACLAIMS_TARGET_LEGACY, 0 };
-	EXPECT(-ENOMEM, st_claim_set(fd, Q, set, 1), "LEGACY 2^64-1");
+	EXPECT(-ENOMEM, raw_claim_set(fd, Q, set, 1), "LEGACY 2^64-1");
 	/* every node twice (4 KiB and superpages) plus HOST plus one more */
 	for (n = 0; n < 2 * nr_nodes + 2 && n < ARRAY_SIZE(set); n++)
 		set[n] = (struct numaclaims_claim){ 0, n % nr_nodes, n & 1 };
-	EXPECT(-E2BIG, st_claim_set(fd, Q, set, 2 * nr_nodes + 2),
+	EXPECT(-E2BIG, raw_claim_set(fd, Q, set, 2 * nr_nodes + 2),
 	       "2 x nodes + 2 entries");
 	/* nodes + 2 entries within the limit, a node twice: EINVAL */
 	for (n = 0; n < nr_nodes + 2 && n < ARRAY_SIZE(set); n++)
 		set[n] = (struct numaclaims_claim){ 0, node0, 0 };
-	EXPECT(-EINVAL, st_claim_set(fd, Q, set, nr_nodes + 2),
+	EXPECT(-EINVAL, raw_claim_set(fd, Q, set, nr_nodes + 2),
 	       "nodes + 2 entries, one node twice");
 
 	/* GET */
 	n = 1;
-	EXPECT(-ERANGE, st_claim_get(fd, P, set, &n), "GET with room for 1 of 2");
+	EXPECT(-ERANGE, raw_claim_get(fd, P, set, &n), "GET with room for 1 of 2");
 	if (n != 2)
 		tap_diag("FAIL GET ERANGE reports %u entries needed, not 2", n);
 	n = 0;
-	EXPECT(-ERANGE, st_claim_get(fd, P, NULL, &n), "GET with no room, NULL array");
+	EXPECT(-ERANGE, raw_claim_get(fd, P, NULL, &n), "GET with no room, NULL array");
 	n = 2;
-	EXPECT(-EFAULT, st_claim_get(fd, P, NULL, &n), "GET into NULL");
+	EXPECT(-EFAULT, raw_claim_get(fd, P, NULL, &n), "GET into NULL");
 	n = 2;
-	EXPECT(-EFAULT, st_claim_get(fd, P, (void *)ro, &n), "GET into a read-only page");
+	EXPECT(-EFAULT, raw_claim_get(fd, P, (void *)ro, &n), "GET into a read-only page");
 	n = 2;
-	EXPECT(-EFAULT, st_claim_get(fd, P, (void *)(guard + GUARD - sizeof(set[0])), &n),
+	EXPECT(-EFAULT, raw_claim_get(fd, P, (void *)(guard + GUARD - sizeof(set[0])), &n),
 	       "GET into an array running into an unmapped page");
 	n = 0xFFFFFFFF;
-	EXPECT(0, st_claim_get(fd, P, set, &n), "GET with capacity 2^32-1 (no giant allocation)");
+	EXPECT(0, raw_claim_get(fd, P, set, &n), "GET with capacity 2^32-1 (no giant allocation)");
 	group_end();
 }
 
 static void legacy_claims(void)
 {
 	group_begin("CLAIM_PAGES: legacy claims");
-	EXPECT(-EINVAL, st_claim_pages(fd, P, 1000), "a claim already outstanding");
-	EXPECT(-EINVAL, st_claim_pages(fd, R, 1), "target above max_pages 0");
-	EXPECT(-ENOMEM, st_claim_pages(fd, Q, ~0ULL), "target 2^64-1");
-	EXPECT(-ESRCH, st_claim_pages(fd, dead_domid, 10), "destroyed domain");
-	EXPECT(-ESRCH, st_claim_pages(fd, 0x7ff0, 0), "no such domain, target 0");
+	EXPECT(-EINVAL, raw_claim_pages(fd, P, 1000), "a claim already outstanding");
+	EXPECT(-EINVAL, raw_claim_pages(fd, R, 1), "target above max_pages 0");
+	EXPECT(-ENOMEM, raw_claim_pages(fd, Q, ~0ULL), "target 2^64-1");
+	EXPECT(-ESRCH, raw_claim_pages(fd, dead_domid, 10), "destroyed domain");
+	EXPECT(-ESRCH, raw_claim_pages(fd, 0x7ff0, 0), "no such domain, target 0");
 	group_end();
 }
 
@@ -669,65 +669,65 @@ static void reservations(void)
 	group_begin("POPULATE_PHYSMAP / DECREASE_RESERVATION: hostile extents");
 	gfn = 4096;
 	for (i = 0; i < ARRAY_SIZE(orders); i++) {
-		EXPECT(-EINVAL, st_populate(fd, P, &gfn, 1, orders[i], 0, &done),
+		EXPECT(-EINVAL, raw_populate(fd, P, &gfn, 1, orders[i], 0, &done),
 		       "populate order %u", orders[i]);
-		EXPECT(-EINVAL, st_decrease(fd, P, &gfn, 1, orders[i], &done),
+		EXPECT(-EINVAL, raw_decrease(fd, P, &gfn, 1, orders[i], &done),
 		       "decrease order %u", orders[i]);
 	}
-	EXPECT(-ENOENT, st_populate(fd, P, &gfn, 1, 0, NUMACLAIMS_MEMF_NODE(nopool_node), &done),
+	EXPECT(-ENOENT, raw_populate(fd, P, &gfn, 1, 0, NUMACLAIMS_MEMF_NODE(nopool_node), &done),
 	       "populate on node %u without a pool", nopool_node);
-	EXPECT(-ENOENT, st_populate(fd, P, &gfn, 1, 0, NUMACLAIMS_MEMF_NODE(200), &done),
+	EXPECT(-ENOENT, raw_populate(fd, P, &gfn, 1, 0, NUMACLAIMS_MEMF_NODE(200), &done),
 	       "populate on node 200");
-	EXPECT(-ENOENT, st_populate(fd, P, &gfn, 1, 0, NUMACLAIMS_MEMF_NODE(254) |
+	EXPECT(-ENOENT, raw_populate(fd, P, &gfn, 1, 0, NUMACLAIMS_MEMF_NODE(254) |
 				    NUMACLAIMS_MEMF_EXACT_NODE, &done), "populate on node 254, exact");
-	EXPECT(-EFAULT, st_populate(fd, P, NULL, 1, 0, 0, &done), "populate from NULL");
-	EXPECT(-EFAULT, st_populate(fd, P, KERNEL_PTR, 1, 0, 0, &done), "populate from a kernel address");
+	EXPECT(-EFAULT, raw_populate(fd, P, NULL, 1, 0, 0, &done), "populate from NULL");
+	EXPECT(-EFAULT, raw_populate(fd, P, KERNEL_PTR, 1, 0, 0, &done), "populate from a kernel address");
 	t0 = st_now_us();
-	EXPECT(-EFAULT, st_populate(fd, P, NULL, 1ULL << 63, 9, 0, &done), "populate 2^63 extents from NULL");
-	EXPECT(-EFAULT, st_decrease(fd, P, NULL, ~0ULL, 0, &done), "decrease 2^64-1 extents from NULL");
-	EXPECT(-EFAULT, st_decrease(fd, P, KERNEL_PTR, 1, 0, &done), "decrease from a kernel address");
+	EXPECT(-EFAULT, raw_populate(fd, P, NULL, 1ULL << 63, 9, 0, &done), "populate 2^63 extents from NULL");
+	EXPECT(-EFAULT, raw_decrease(fd, P, NULL, ~0ULL, 0, &done), "decrease 2^64-1 extents from NULL");
+	EXPECT(-EFAULT, raw_decrease(fd, P, KERNEL_PTR, 1, 0, &done), "decrease from a kernel address");
 	gfn = 1;
-	EXPECT(-EINVAL, st_populate(fd, P, &gfn, 1, 9, 0, &done), "populate order 9 at gfn 1 (unaligned)");
-	EXPECT(-EINVAL, st_decrease(fd, P, &gfn, 1, 1, &done), "decrease order 1 at gfn 1 (unaligned)");
+	EXPECT(-EINVAL, raw_populate(fd, P, &gfn, 1, 9, 0, &done), "populate order 9 at gfn 1 (unaligned)");
+	EXPECT(-EINVAL, raw_decrease(fd, P, &gfn, 1, 1, &done), "decrease order 1 at gfn 1 (unaligned)");
 	gfn = NUMACLAIMS_MAX_GFN;
-	EXPECT(-EINVAL, st_populate(fd, P, &gfn, 1, 0, 0, &done), "populate gfn 2^40");
+	EXPECT(-EINVAL, raw_populate(fd, P, &gfn, 1, 0, 0, &done), "populate gfn 2^40");
 	gfn = ~0ULL - 511;
-	EXPECT(-EINVAL, st_populate(fd, P, &gfn, 1, 9, 0, &done), "populate order 9 at gfn 2^64-512");
-	EXPECT(-EINVAL, st_decrease(fd, P, &gfn, 1, 9, &done), "decrease order 9 at gfn 2^64-512");
+	EXPECT(-EINVAL, raw_populate(fd, P, &gfn, 1, 9, 0, &done), "populate order 9 at gfn 2^64-512");
+	EXPECT(-EINVAL, raw_decrease(fd, P, &gfn, 1, 9, &done), "decrease order 9 at gfn 2^64-512");
 	gfn = NUMACLAIMS_MAX_GFN + 256;
-	EXPECT(-EINVAL, st_populate(fd, P, &gfn, 1, 8, 0, &done), "populate order 8 at 2^40 + 256");
+	EXPECT(-EINVAL, raw_populate(fd, P, &gfn, 1, 8, 0, &done), "populate order 8 at 2^40 + 256");
 	gfn = NUMACLAIMS_MAX_GFN - 1;
-	EXPECT(-EINVAL, st_decrease(fd, P, &gfn, 1, 0, &done), "decrease gfn 2^40-1 (never populated)");
+	EXPECT(-EINVAL, raw_decrease(fd, P, &gfn, 1, 0, &done), "decrease gfn 2^40-1 (never populated)");
 	gfn = 0;
-	EXPECT(-EEXIST, st_populate(fd, P, &gfn, 1, 0, 0, &done), "populate a populated gfn");
-	EXPECT(-EEXIST, st_populate(fd, P, &gfn, 1, 9, 0, &done), "populate order 9 over populated gfns");
+	EXPECT(-EEXIST, raw_populate(fd, P, &gfn, 1, 0, 0, &done), "populate a populated gfn");
+	EXPECT(-EEXIST, raw_populate(fd, P, &gfn, 1, 9, 0, &done), "populate order 9 over populated gfns");
 	if (done)
-		tap_diag("FAIL populate EEXIST reports nr_done %" PRIu64, done);
+		tap_diag("FAIL populate EEXIST reports nr_done %llu", done);
 	gfn = 1024 + 256;
-	EXPECT(-EEXIST, st_populate(fd, P, &gfn, 1, 0, NUMACLAIMS_MEMF_NO_REFCOUNT, &done),
+	EXPECT(-EEXIST, raw_populate(fd, P, &gfn, 1, 0, NUMACLAIMS_MEMF_NO_REFCOUNT, &done),
 	       "populate NO_REFCOUNT inside a populated order 9 extent");
 	gfn = 0;
-	EXPECT(-EINVAL, st_decrease(fd, P, &gfn, 1, 9, &done),
+	EXPECT(-EINVAL, raw_decrease(fd, P, &gfn, 1, 9, &done),
 	       "decrease order 9 with unpopulated pages frees nothing");
 	gfn = 5000;
-	EXPECT(-EINVAL, st_decrease(fd, P, &gfn, 1, 0, &done), "decrease an unpopulated gfn");
+	EXPECT(-EINVAL, raw_decrease(fd, P, &gfn, 1, 0, &done), "decrease an unpopulated gfn");
 	gfns[0] = 5000;
-	EXPECT(-E2BIG, st_populate(fd, R, gfns, 1, 0, 0, &done), "populate beyond max_pages 0");
-	EXPECT(-ESRCH, st_populate(fd, dead_domid, gfns, 1, 0, 0, &done), "populate a destroyed domain");
-	EXPECT(-ESRCH, st_decrease(fd, dead_domid, gfns, 1, 0, &done), "decrease a destroyed domain");
+	EXPECT(-E2BIG, raw_populate(fd, R, gfns, 1, 0, 0, &done), "populate beyond max_pages 0");
+	EXPECT(-ESRCH, raw_populate(fd, dead_domid, gfns, 1, 0, 0, &done), "populate a destroyed domain");
+	EXPECT(-ESRCH, raw_decrease(fd, dead_domid, gfns, 1, 0, &done), "decrease a destroyed domain");
 
 	/* 2^63 extents from a huge zero-filled mapping: gfn 0 again and again */
 	huge = mmap(NULL, 1UL << 30, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (huge != MAP_FAILED) {
-		EXPECT(-EEXIST, st_populate(fd, P, huge, 1ULL << 63, 0, 0, &done),
+		EXPECT(-EEXIST, raw_populate(fd, P, huge, 1ULL << 63, 0, 0, &done),
 		       "populate 2^63 extents of gfn 0 (populated)");
-		EXPECT(-EINVAL, st_decrease(fd, P, huge + 1, 1ULL << 63, 9, &done),
+		EXPECT(-EINVAL, raw_decrease(fd, P, huge + 1, 1ULL << 63, 9, &done),
 		       "decrease 2^63 order-9 extents of gfn 0");
 		/* the mapping ends: EFAULT after the last readable gfn */
 		munmap(huge, 1UL << 30);
 	}
 	if (st_now_us() - t0 > 5 * SLOW_US)
-		tap_diag("FAIL huge counts took %" PRIu64 " ms", (st_now_us() - t0) / 1000);
+		tap_diag("FAIL huge counts took %llu ms", (st_now_us() - t0) / 1000);
 	group_end();
 }
 
@@ -750,31 +750,31 @@ static void long_populate(void)
 	gfns = mmap(NULL, n * 8 + PAGE, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (gfns == MAP_FAILED) {
-		tap_skip("no memory for %" PRIu64 " gfns", n);
+		tap_skip("no memory for %llu gfns", n);
 		return;
 	}
 	for (i = 0; i < n; i++)
 		gfns[i] = i;
 	snap_take(&before);
-	if (st_create(fd, ~0ULL, 0, &s)) {
+	if (raw_create(fd, ~0ULL, 0, &s)) {
 		tap_ok(false, "create");
 		return;
 	}
 	t0 = st_now_us();
-	ret = st_populate(fd, s, gfns, 1ULL << 63, 0, 0, &done);
+	ret = raw_populate(fd, s, gfns, 1ULL << 63, 0, 0, &done);
 	us = st_now_us() - t0;
 	tried++;
 	group_tried++;
-	tap_diag("populate of 2^63 extents: %s after %" PRIu64 " extents (%" PRIu64
-		 " unclaimed pages) in %" PRIu64 " ms", st_errname(ret), done, pages, us / 1000);
+	tap_diag("populate of 2^63 extents: %s after %llu extents (%llu"
+		 " unclaimed pages) in %llu ms", raw_errname(ret), done, pages, us / 1000);
 	if (ret != -ENOMEM || done != pages) {
-		tap_diag("FAIL expected ENOMEM after %" PRIu64 " extents", pages);
+		tap_diag("FAIL expected ENOMEM after %llu extents", pages);
 		group_bad++;
 	}
-	ret = st_destroy(fd, s);
+	ret = raw_destroy(fd, s);
 	snap_take(&after);
 	if (ret || snap_diff(&before, &after)) {
-		tap_diag("FAIL destroy did not restore the host: %s", ret ? st_errname(ret) :
+		tap_diag("FAIL destroy did not restore the host: %s", ret ? raw_errname(ret) :
 			 snap_diff(&before, &after));
 		group_bad++;
 		restore();
@@ -782,7 +782,7 @@ static void long_populate(void)
 	/* the same for decrease: a whole pool's worth freed in one call */
 	munmap(gfns, n * 8 + PAGE);
 	group_end();
-	tap_fig("hostile.long_populate_ms", "%" PRIu64, us / 1000);
+	tap_fig("hostile.long_populate_ms", "%llu", us / 1000);
 }
 
 /* Offline and online: counts, nodes, and a whole node in one call. */
@@ -797,24 +797,24 @@ static void offline_online(void)
 	for (i = 0; i < ARRAY_SIZE(nodes); i++) {
 		if (nodes[i] < NUMACLAIMS_MAX_NODES && hi.nodes[nodes[i]].has_pool)
 			continue;
-		EXPECT(-ENOENT, st_offline(fd, nodes[i], 1), "offline node %#x", nodes[i]);
-		EXPECT(-ENOENT, st_online(fd, nodes[i], 1), "online node %#x", nodes[i]);
+		EXPECT(-ENOENT, raw_offline(fd, nodes[i], 1), "offline node %#x", nodes[i]);
+		EXPECT(-ENOENT, raw_online(fd, nodes[i], 1), "online node %#x", nodes[i]);
 	}
-	EXPECT(-ENOMEM, st_offline(fd, node0, hi.nodes[node0].avail_pages + 1),
+	EXPECT(-ENOMEM, raw_offline(fd, node0, hi.nodes[node0].avail_pages + 1),
 	       "offline one more than free");
-	EXPECT(-ENOMEM, st_offline(fd, node0, ~0ULL), "offline 2^64-1");
-	EXPECT(-EINVAL, st_online(fd, node0, 1), "online with nothing offlined");
-	EXPECT(-EINVAL, st_online(fd, node0, ~0ULL), "online 2^64-1");
+	EXPECT(-ENOMEM, raw_offline(fd, node0, ~0ULL), "offline 2^64-1");
+	EXPECT(-EINVAL, raw_online(fd, node0, 1), "online with nothing offlined");
+	EXPECT(-EINVAL, raw_online(fd, node0, ~0ULL), "online 2^64-1");
 	/* a whole node in one call (all under the heap lock), then back */
 	snap_take(&before);
-	EXPECT_X(false, 0, st_offline(fd, node0, hi.nodes[node0].avail_pages),
+	EXPECT_X(false, 0, raw_offline(fd, node0, hi.nodes[node0].avail_pages),
 		 "offline every free page of node %u", node0);
-	EXPECT_X(false, -EINVAL, st_online(fd, node0, hi.nodes[node0].avail_pages + 1),
+	EXPECT_X(false, -EINVAL, raw_online(fd, node0, hi.nodes[node0].avail_pages + 1),
 		 "online one more than offlined");
-	EXPECT_X(false, 0, st_online(fd, node0, hi.nodes[node0].avail_pages), "online them all");
+	EXPECT_X(false, 0, raw_online(fd, node0, hi.nodes[node0].avail_pages), "online them all");
 	/* P's claims on the node were recalled by the offline: that is the
 	 * documented behaviour; put them back before comparing */
-	st_claim_set(fd, P, p_claims, 2);
+	raw_claim_set(fd, P, p_claims, 2);
 	snap_take(&after);
 	if (memcmp(&before.host, &after.host, sizeof(before.host))) {
 		tap_diag("FAIL offline+online of a whole node did not restore the host");
@@ -839,23 +839,23 @@ static void absent_domains(void)
 	for (i = 0; i < ARRAY_SIZE(ids); i++) {
 		u32 d = ids[i];
 
-		EXPECT(-ESRCH, st_destroy(fd, d), "destroy %#x", d);
-		EXPECT(-ESRCH, st_set_max(fd, d, 10), "set_max_pages %#x", d);
-		EXPECT(-ESRCH, st_affinity(fd, d, 1ULL << node0), "affinity %#x", d);
-		EXPECT(-ESRCH, st_claim_set(fd, d, &set, 1), "claim set %#x", d);
+		EXPECT(-ESRCH, raw_destroy(fd, d), "destroy %#x", d);
+		EXPECT(-ESRCH, raw_set_max(fd, d, 10), "set_max_pages %#x", d);
+		EXPECT(-ESRCH, raw_set_affinity(fd, d, 1ULL << node0), "affinity %#x", d);
+		EXPECT(-ESRCH, raw_claim_set(fd, d, &set, 1), "claim set %#x", d);
 		n = 4;
-		EXPECT(-ESRCH, st_claim_get(fd, d, get, &n), "claim get %#x", d);
-		EXPECT(-ESRCH, st_claim_pages(fd, d, 10), "claim_pages %#x", d);
-		EXPECT(-ESRCH, st_populate(fd, d, &gfn, 1, 0, 0, &done), "populate %#x", d);
-		EXPECT(-ESRCH, st_decrease(fd, d, &gfn, 1, 0, &done), "decrease %#x", d);
-		EXPECT(-ESRCH, st_dominfo(fd, d, 0, &di), "info %#x", d);
+		EXPECT(-ESRCH, raw_claim_get(fd, d, get, &n), "claim get %#x", d);
+		EXPECT(-ESRCH, raw_claim_pages(fd, d, 10), "claim_pages %#x", d);
+		EXPECT(-ESRCH, raw_populate(fd, d, &gfn, 1, 0, 0, &done), "populate %#x", d);
+		EXPECT(-ESRCH, raw_decrease(fd, d, &gfn, 1, 0, &done), "decrease %#x", d);
+		EXPECT(-ESRCH, raw_dom_info_flags(fd, d, 0, &di), "info %#x", d);
 	}
-	EXPECT(-ESRCH, st_dominfo(fd, 0x7ff0, NUMACLAIMS_INFO_NEXT, &di), "info next from 0x7ff0");
-	EXPECT(-ESRCH, st_dominfo(fd, 0xFFFFFFFF, NUMACLAIMS_INFO_NEXT, &di), "info next from 2^32-1");
-	EXPECT(-EINVAL, st_affinity(fd, P, 0), "affinity mask 0");
-	EXPECT(-EINVAL, st_affinity(fd, P, 1ULL << 63), "affinity of node 63 only");
+	EXPECT(-ESRCH, raw_dom_info_flags(fd, 0x7ff0, NUMACLAIMS_INFO_NEXT, &di), "info next from 0x7ff0");
+	EXPECT(-ESRCH, raw_dom_info_flags(fd, 0xFFFFFFFF, NUMACLAIMS_INFO_NEXT, &di), "info next from 2^32-1");
+	EXPECT(-EINVAL, raw_set_affinity(fd, P, 0), "affinity mask 0");
+	EXPECT(-EINVAL, raw_set_affinity(fd, P, 1ULL << 63), "affinity of node 63 only");
 	if (nopool_node < 64)
-		EXPECT(-EINVAL, st_affinity(fd, P, 1ULL << nopool_node),
+		EXPECT(-EINVAL, raw_set_affinity(fd, P, 1ULL << nopool_node),
 		       "affinity of node %u (no pool) only", nopool_node);
 	group_end();
 }
@@ -889,7 +889,7 @@ static void readonly_either(int ret, bool (*check)(void), const char *what)
 		}
 	} else {
 		tap_diag("FAIL %s: %s: got %s, documented EFAULT (or success)", group_name, what,
-			 st_errname(ret));
+			 raw_errname(ret));
 		wrong_errno++;
 		bad = true;
 	}
@@ -903,7 +903,7 @@ static bool q_claims_7_on_node0(void)
 	struct numaclaims_claim got[4];
 	u32 n = 4;
 
-	return !st_claim_get(fd, Q, got, &n) && n == 1 && got[0].pages == 7 &&
+	return !raw_claim_get(fd, Q, got, &n) && n == 1 && got[0].pages == 7 &&
 	       got[0].target == node0;
 }
 
@@ -911,7 +911,7 @@ static bool q_claims_100_host(void)
 {
 	struct numaclaims_domain_info di;
 
-	return !st_dominfo(fd, Q, 0, &di) && di.outstanding_pages == 100 && !di.node_claims;
+	return !raw_dom_info_flags(fd, Q, 0, &di) && di.outstanding_pages == 100 && !di.node_claims;
 }
 
 /*
@@ -932,25 +932,25 @@ static void readonly_valid(void)
 	set.target = node0;
 #define RO(x) ({ mprotect(ro, GUARD, PROT_READ | PROT_WRITE); memcpy(ro, &(x), sizeof(x)); \
 		 mprotect(ro, GUARD, PROT_READ); (void *)ro; })
-	EXPECT(-EFAULT, st_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_CREATE, RO(c)),
+	EXPECT(-EFAULT, raw_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_CREATE, RO(c)),
 	       "DOMAIN_CREATE (a domain nobody knows the id of must not be left)");
 	cm.domid = Q;
 	cm.claim_set = (u64)(uintptr_t)&set;
 	snap_take(&before);
-	readonly_either(st_ioctl(fd, NUMACLAIMS_IOC_CLAIM_MEMORY, RO(cm)), q_claims_7_on_node0,
+	readonly_either(raw_ioctl(fd, NUMACLAIMS_IOC_CLAIM_MEMORY, RO(cm)), q_claims_7_on_node0,
 			"CLAIM_MEMORY SET");
 	r.domid = Q;
 	r.nr_extents = 100;
 	snap_take(&before);
-	readonly_either(st_ioctl(fd, NUMACLAIMS_IOC_CLAIM_PAGES, RO(r)), q_claims_100_host,
+	readonly_either(raw_ioctl(fd, NUMACLAIMS_IOC_CLAIM_PAGES, RO(r)), q_claims_100_host,
 			"CLAIM_PAGES");
 	r = (struct numaclaims_reservation){ .extent_start = (u64)(uintptr_t)&gfn,
 		.nr_extents = 1, .domid = P };
-	EXPECT(-EFAULT, st_ioctl(fd, NUMACLAIMS_IOC_POPULATE_PHYSMAP, RO(r)),
+	EXPECT(-EFAULT, raw_ioctl(fd, NUMACLAIMS_IOC_POPULATE_PHYSMAP, RO(r)),
 	       "POPULATE_PHYSMAP (nr_done cannot be reported)");
 	r = (struct numaclaims_reservation){ .extent_start = (u64)(uintptr_t)&gfn0,
 		.nr_extents = 1, .domid = P };
-	EXPECT(-EFAULT, st_ioctl(fd, NUMACLAIMS_IOC_DECREASE_RESERVATION, RO(r)),
+	EXPECT(-EFAULT, raw_ioctl(fd, NUMACLAIMS_IOC_DECREASE_RESERVATION, RO(r)),
 	       "DECREASE_RESERVATION (nr_done cannot be reported)");
 #undef RO
 	group_end();
@@ -1001,21 +1001,21 @@ static u64 churn_limit = 512;	/* bytes per destroyed domain; --churn-limit */
 static void autodestroy_churn(u64 n)
 {
 	long slab0, slab1, slab2;
-	int f = st_open(), ret = 0;
+	int f = raw_open(), ret = 0;
 	u64 i, per;
 	u32 d;
 
 	group_begin("AUTODESTROY churn on one file: kernel memory bounded");
 	if (f < 0) {
-		tap_ok(false, "open: %s", st_errname(f));
+		tap_ok(false, "open: %s", raw_errname(f));
 		return;
 	}
 	settle_slab();
 	slab0 = meminfo_kb("Slab");
 	for (i = 0; i < n && !ret; i++) {
-		ret = st_create(f, 1, NUMACLAIMS_DOMAIN_AUTODESTROY, &d);
+		ret = raw_create(f, 1, NUMACLAIMS_DOMAIN_AUTODESTROY, &d);
 		if (!ret)
-			ret = st_destroy(f, d);
+			ret = raw_destroy(f, d);
 	}
 	settle_slab();
 	slab1 = meminfo_kb("Slab");
@@ -1023,22 +1023,22 @@ static void autodestroy_churn(u64 n)
 	settle_slab();
 	slab2 = meminfo_kb("Slab");
 	per = slab1 > slab0 ? (u64)(slab1 - slab0) * 1024 / n : 0;
-	tap_diag("%" PRIu64 " AUTODESTROY domains created and destroyed on one file: Slab %ld -> %ld kB"
-		 " (%" PRIu64 " bytes per destroyed domain), %ld kB after close",
+	tap_diag("%llu AUTODESTROY domains created and destroyed on one file: Slab %ld -> %ld kB"
+		 " (%llu bytes per destroyed domain), %ld kB after close",
 		 n, slab0, slab1, per, slab2);
 	tried++;
 	group_tried++;
 	if (ret) {
-		tap_diag("FAIL churn stopped at %" PRIu64 ": %s", i, st_errname(ret));
+		tap_diag("FAIL churn stopped at %llu: %s", i, raw_errname(ret));
 		group_bad++;
 	}
 	if (per > churn_limit) {
-		tap_diag("FAIL the file keeps about %" PRIu64 " bytes per destroyed domain until it is closed",
+		tap_diag("FAIL the file keeps about %llu bytes per destroyed domain until it is closed",
 			 per);
 		group_bad++;
 	}
 	group_end();
-	tap_fig("hostile.churn_bytes_per_domain", "%" PRIu64, per);
+	tap_fig("hostile.churn_bytes_per_domain", "%llu", per);
 }
 
 /* All domids in use: ENOSPC, and ids are reused afterwards. */
@@ -1048,14 +1048,14 @@ static void enospc(void)
 	int n = 0, ret;
 
 	group_begin("DOMAIN_CREATE: every domid in use");
-	while (ids && !(ret = st_create(fd, 0, 0, &d)))
+	while (ids && !(ret = raw_create(fd, 0, 0, &d)))
 		ids[n++] = d;
-	tap_diag("%d domains created before %s", n, st_errname(ret));
-	EXPECT(-ENOSPC, st_create(fd, 0, 0, &d), "one more domain");
+	tap_diag("%d domains created before %s", n, raw_errname(ret));
+	EXPECT(-ENOSPC, raw_create(fd, 0, 0, &d), "one more domain");
 	while (n > 0)
-		st_destroy(fd, ids[--n]);
-	EXPECT_X(false, 0, st_create(fd, 0, 0, &d), "a domain after freeing the ids");
-	st_destroy(fd, d);
+		raw_destroy(fd, ids[--n]);
+	EXPECT_X(false, 0, raw_create(fd, 0, 0, &d), "a domain after freeing the ids");
+	raw_destroy(fd, d);
 	free(ids);
 	group_end();
 }
@@ -1104,11 +1104,11 @@ static void random_garbage(struct st_rng *r, u64 count)
 		if (nr == (NUMACLAIMS_IOC_OFFLINE_PAGES & 0xff) && st_rng_chance(r, 90))
 			continue;	/* keep the pools mostly online */
 		t0 = st_now_us();
-		ret = st_ioctl(fd, _IOC(dir, NUMACLAIMS_IOC_MAGIC, nr, size), arg);
+		ret = raw_ioctl(fd, _IOC(dir, NUMACLAIMS_IOC_MAGIC, nr, size), arg);
 		tried++;
 		group_tried++;
 		if (st_now_us() - t0 > SLOW_US) {
-			tap_diag("FAIL random ioctl dir %u nr %u size %u took %" PRIu64 " ms",
+			tap_diag("FAIL random ioctl dir %u nr %u size %u took %llu ms",
 				 dir, nr, size, (st_now_us() - t0) / 1000);
 			slow++;
 			bad++;
@@ -1117,16 +1117,16 @@ static void random_garbage(struct st_rng *r, u64 count)
 			ok++;
 		else if (-ret >= 64 || !(allowed & (1ULL << -ret))) {
 			tap_diag("FAIL random ioctl dir %u nr %u size %u: undocumented %s",
-				 dir, nr, size, st_errname(ret));
+				 dir, nr, size, raw_errname(ret));
 			wrong_errno++;
 			bad++;
 		}
 		if (!(i % 64) && st_debugfs_invariants(why, sizeof(why)) > 0) {
-			tap_diag("FAIL after random ioctl %" PRIu64 ": %s", i, why);
+			tap_diag("FAIL after random ioctl %llu: %s", i, why);
 			bad++;
 		}
 	}
-	tap_diag("%" PRIu64 " random ioctls, %" PRIu64 " accepted", count, ok);
+	tap_diag("%llu random ioctls, %llu accepted", count, ok);
 	group_bad = bad;
 	/* random calls may legitimately create, claim, populate, offline */
 	setup_probes();
@@ -1163,7 +1163,7 @@ static void expect_one_of_fn(const int *allowed, bool same, int got, u64 us,
 		va_start(ap, fmt);
 		vsnprintf(what, sizeof(what), fmt, ap);
 		va_end(ap);
-		tap_diag("%s: %s", what, got ? st_errname(got) : "works");
+		tap_diag("%s: %s", what, got ? raw_errname(got) : "works");
 	}
 	va_start(ap, fmt);
 	verdict(got, allowed[i] == 1 ? allowed[0] : got, us, same, fmt, ap);
@@ -1205,7 +1205,7 @@ static int dom_open(u32 d)
 {
 	struct numaclaims_domain_open op = { .domid = d };
 
-	return st_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_OPEN, &op);
+	return raw_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_OPEN, &op);
 }
 
 static void map_fill(u32 d, int f)
@@ -1272,7 +1272,7 @@ static void domain_files(void)
 	size_t i;
 
 	group_begin("domain files: mmap, mremap, madvise, mprotect, msync");
-	if (st_create(fd, 4096, 0, &M) || st_create(fd, 4096, 0, &M2) ||
+	if (raw_create(fd, 4096, 0, &M) || raw_create(fd, 4096, 0, &M2) ||
 	    st_populate_range(fd, M, 0, MAP_PAGES, 0, 0, &done) ||
 	    st_populate_range(fd, M2, 0, MAP_PAGES, 0, 0, &done)) {
 		tap_ok(false, "domain files: setup");
@@ -1281,7 +1281,7 @@ static void domain_files(void)
 	map_dom = dom_open(M);
 	f2 = dom_open(M2);
 	if (map_dom < 0 || f2 < 0) {
-		tap_ok(false, "domain files: DOMAIN_OPEN: %s", st_errname(map_dom < 0 ? map_dom : f2));
+		tap_ok(false, "domain files: DOMAIN_OPEN: %s", raw_errname(map_dom < 0 ? map_dom : f2));
 		return;
 	}
 	map_fill(M, map_dom);
@@ -1406,7 +1406,7 @@ static void domain_files(void)
 
 	/* a destroyed domain's file: mmap ESRCH (MAPPING.md) */
 	dead_fd = f2;
-	st_destroy(fd, M2);
+	raw_destroy(fd, M2);
 	for (i = 0; i < 100; i++) {	/* let the scrubber finish M2's pages */
 		struct numaclaims_host_info hi;
 
@@ -1418,8 +1418,8 @@ static void domain_files(void)
 		      "mmap of a destroyed domain's file");
 	close(dead_fd);
 	close(map_dom);
-	st_destroy(fd, M);
-	tap_diag("domain files group: %" PRIu64 " ms", (st_now_us() - t0) / 1000);
+	raw_destroy(fd, M);
+	tap_diag("domain files group: %llu ms", (st_now_us() - t0) / 1000);
 	group_end();
 }
 
@@ -1452,12 +1452,12 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("TAP version 13\n");
-	tap_diag("hostile --random %" PRIu64 "%s --seed %" PRIu64, nrandom,
+	tap_diag("hostile --random %llu%s --seed %llu", nrandom,
 		 do_enospc ? " --enospc" : "", seed);
 	st_rng_seed(&rng, seed);
-	fd = st_open();
+	fd = raw_open();
 	if (fd < 0) {
-		tap_ok(false, "open: %s", st_errname(fd));
+		tap_ok(false, "open: %s", raw_errname(fd));
 		return tap_done();
 	}
 	guard = mmap(NULL, GUARD + PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -1515,13 +1515,13 @@ int main(int argc, char **argv)
 		tap_diag("%s", why);
 	tap_ok(!n, "every pool page free again, no claim, no domain");
 	lost += lost2;
-	tap_ok(lost == 0, "pages lost: %" PRIu64, lost);
+	tap_ok(lost == 0, "pages lost: %llu", lost);
 
-	tap_fig("hostile.inputs", "%" PRIu64, tried);
-	tap_fig("hostile.wrong_errno", "%" PRIu64, wrong_errno);
-	tap_fig("hostile.state_changed", "%" PRIu64, changed);
-	tap_fig("hostile.slow_calls", "%" PRIu64, slow);
-	tap_fig("hostile.pages_lost", "%" PRIu64, lost);
+	tap_fig("hostile.inputs", "%llu", tried);
+	tap_fig("hostile.wrong_errno", "%llu", wrong_errno);
+	tap_fig("hostile.state_changed", "%llu", changed);
+	tap_fig("hostile.slow_calls", "%llu", slow);
+	tap_fig("hostile.pages_lost", "%llu", lost);
 	close(fd);
 	return tap_done();
 }

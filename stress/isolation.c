@@ -60,7 +60,7 @@ struct perm_result {
 static void perm_bad(struct perm_result *r, const char *what, int got)
 {
 	if (!r->first_bad[0])
-		snprintf(r->first_bad, sizeof(r->first_bad), "%s: %s", what, st_errname(got));
+		snprintf(r->first_bad, sizeof(r->first_bad), "%s: %s", what, raw_errname(got));
 }
 
 #define MUST_EPERM(r, what, call) do {					\
@@ -98,26 +98,26 @@ static void unprivileged(struct perm_result *r, bool as_nobody, u32 D)
 	set.target = node0;
 	/* A file whose opener has no CAP_SYS_ADMIN (root's fd would carry it). */
 	drop_cap_sys_admin();
-	fd = open(ST_DEVICE, O_RDWR | O_CLOEXEC);
+	fd = open(RAW_DEVICE, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		_exit(4);
 	if (as_nobody) {
 		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
 		    setresuid(65534, 65534, 65534))
 			_exit(3);
-		ret = open(ST_DEVICE, O_RDWR);
+		ret = open(RAW_DEVICE, O_RDWR);
 		r->tried++;
 		if (ret < 0 && errno == EACCES)
 			r->open_denied++;
 		else
-			perm_bad(r, "open " ST_DEVICE " as uid 65534", ret < 0 ? -errno : 0);
-		pfd = open(ST_DEBUGFS "/page", O_RDWR);
+			perm_bad(r, "open " RAW_DEVICE " as uid 65534", ret < 0 ? -errno : 0);
+		pfd = open(RAW_DEBUGFS "/page", O_RDWR);
 		r->tried++;
 		if (pfd < 0)
 			r->open_denied++;
 		else
 			perm_bad(r, "open debugfs page as uid 65534", 0);
-		pfd = open(ST_DEBUGFS "/invariants", O_RDONLY);
+		pfd = open(RAW_DEBUGFS "/invariants", O_RDONLY);
 		r->tried++;
 		if (pfd < 0)
 			r->open_denied++;
@@ -126,18 +126,18 @@ static void unprivileged(struct perm_result *r, bool as_nobody, u32 D)
 	} else {
 		/* uid 0 without CAP_SYS_ADMIN may open the debugfs hook (DAC)
 		 * but must not use it */
-		pfd = st_page_open();
+		pfd = raw_page_open();
 		if (pfd >= 0) {
 			u64 nz, first;
 
 			r->tried++;
-			ret = st_page_fill(pfd, D, 0, 0x4141414141414141ULL);
+			ret = raw_page_fill(pfd, D, 0, 0x4141414141414141ULL);
 			if (ret == -EPERM)
 				r->eperm++;
 			else
 				perm_bad(r, "debugfs page fill", ret);
 			r->tried++;
-			ret = st_page_sum(pfd, D, 0, &nz, &first);
+			ret = raw_page_sum(pfd, D, 0, &nz, &first, NULL);
 			if (ret == -EPERM)
 				r->eperm++;
 			else
@@ -147,35 +147,35 @@ static void unprivileged(struct perm_result *r, bool as_nobody, u32 D)
 	}
 
 	/* valid requests */
-	MUST_EPERM(r, "create", st_create(fd, 16, 0, &id));
-	MUST_EPERM(r, "create autodestroy", st_create(fd, 16, NUMACLAIMS_DOMAIN_AUTODESTROY, &id));
-	MUST_EPERM(r, "destroy", st_destroy(fd, D));
-	MUST_EPERM(r, "set_max_pages", st_set_max(fd, D, 1));
-	MUST_EPERM(r, "set_node_affinity", st_affinity(fd, D, 1ULL << node0));
-	MUST_EPERM(r, "claim set", st_claim_set(fd, D, &set, 1));
+	MUST_EPERM(r, "create", raw_create(fd, 16, 0, &id));
+	MUST_EPERM(r, "create autodestroy", raw_create(fd, 16, NUMACLAIMS_DOMAIN_AUTODESTROY, &id));
+	MUST_EPERM(r, "destroy", raw_destroy(fd, D));
+	MUST_EPERM(r, "set_max_pages", raw_set_max(fd, D, 1));
+	MUST_EPERM(r, "set_node_affinity", raw_set_affinity(fd, D, 1ULL << node0));
+	MUST_EPERM(r, "claim set", raw_claim_set(fd, D, &set, 1));
 	set.target = NUMACLAIMS_TARGET_HOST;
 	set.pages = 0;
-	MUST_EPERM(r, "claim set {0, HOST} (clear)", st_claim_set(fd, D, &set, 1));
-	MUST_EPERM(r, "claim_pages 0 (release)", st_claim_pages(fd, D, 0));
-	MUST_EPERM(r, "populate", st_populate(fd, D, &gfn2, 1, 0, 0, &done));
-	MUST_EPERM(r, "populate NO_REFCOUNT", st_populate(fd, D, &gfn2, 1, 0,
+	MUST_EPERM(r, "claim set {0, HOST} (clear)", raw_claim_set(fd, D, &set, 1));
+	MUST_EPERM(r, "claim_pages 0 (release)", raw_claim_pages(fd, D, 0));
+	MUST_EPERM(r, "populate", raw_populate(fd, D, &gfn2, 1, 0, 0, &done));
+	MUST_EPERM(r, "populate NO_REFCOUNT", raw_populate(fd, D, &gfn2, 1, 0,
 							  NUMACLAIMS_MEMF_NO_REFCOUNT, &done));
-	MUST_EPERM(r, "decrease", st_decrease(fd, D, &gfn, 1, 0, &done));
-	MUST_EPERM(r, "offline", st_offline(fd, node0, 1));
-	MUST_EPERM(r, "online", st_online(fd, node0, 1));
+	MUST_EPERM(r, "decrease", raw_decrease(fd, D, &gfn, 1, 0, &done));
+	MUST_EPERM(r, "offline", raw_offline(fd, node0, 1));
+	MUST_EPERM(r, "online", raw_online(fd, node0, 1));
 	/* bad pointers: the capability is checked before anything is read */
-	MUST_EPERM(r, "create NULL", st_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_CREATE, NULL));
-	MUST_EPERM(r, "destroy NULL", st_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_DESTROY, NULL));
-	MUST_EPERM(r, "populate NULL", st_ioctl(fd, NUMACLAIMS_IOC_POPULATE_PHYSMAP, NULL));
-	MUST_EPERM(r, "offline NULL", st_ioctl(fd, NUMACLAIMS_IOC_OFFLINE_PAGES, NULL));
-	MUST_EPERM(r, "claim set, NULL array", st_claim_set(fd, D, NULL, 1));
+	MUST_EPERM(r, "create NULL", raw_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_CREATE, NULL));
+	MUST_EPERM(r, "destroy NULL", raw_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_DESTROY, NULL));
+	MUST_EPERM(r, "populate NULL", raw_ioctl(fd, NUMACLAIMS_IOC_POPULATE_PHYSMAP, NULL));
+	MUST_EPERM(r, "offline NULL", raw_ioctl(fd, NUMACLAIMS_IOC_OFFLINE_PAGES, NULL));
+	MUST_EPERM(r, "claim set, NULL array", raw_claim_set(fd, D, NULL, 1));
 
 	/* read-only requests work */
 	r->readonly_ok += st_hostinfo(fd, &hi) == 0;
-	r->readonly_ok += st_dominfo(fd, D, 0, &di) == 0;
+	r->readonly_ok += raw_dom_info_flags(fd, D, 0, &di) == 0;
 	n = 8;
-	r->readonly_ok += st_claim_get(fd, D, get, &n) == 0;
-	r->readonly_ok += st_ioctl(fd, NUMACLAIMS_IOC_API_VERSION, NULL) == NUMACLAIMS_API_VERSION;
+	r->readonly_ok += raw_claim_get(fd, D, get, &n) == 0;
+	r->readonly_ok += raw_ioctl(fd, NUMACLAIMS_IOC_API_VERSION, NULL) == NUMACLAIMS_API_VERSION;
 }
 
 static void privilege(void)
@@ -189,11 +189,11 @@ static void privilege(void)
 	int pass, status;
 
 	set.target = node0;
-	st_create(fd, 4096, 0, &D);
+	raw_create(fd, 4096, 0, &D);
 	st_populate_range(fd, D, 0, 16, 0, 0, &done);
-	st_claim_set(fd, D, &set, 1);
-	st_create(fd, 64, NUMACLAIMS_DOMAIN_AUTODESTROY, &E);
-	st_offline(fd, node0, 1);	/* so that ONLINE 1 is a valid request */
+	raw_claim_set(fd, D, &set, 1);
+	raw_create(fd, 64, NUMACLAIMS_DOMAIN_AUTODESTROY, &E);
+	raw_offline(fd, node0, 1);	/* so that ONLINE 1 is a valid request */
 
 	r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (r == MAP_FAILED) {
@@ -205,7 +205,7 @@ static void privilege(void)
 
 		memset(r, 0, sizeof(*r));
 		st_hostinfo(fd, &h1);
-		st_dominfo(fd, D, 0, &d1);
+		raw_dom_info_flags(fd, D, 0, &d1);
 		pid = fork();
 		if (!pid) {
 			unprivileged(r, pass == 0, D);
@@ -213,7 +213,7 @@ static void privilege(void)
 		}
 		waitpid(pid, &status, 0);
 		st_hostinfo(fd, &h2);
-		st_dominfo(fd, D, 0, &d2);
+		raw_dom_info_flags(fd, D, 0, &d2);
 		if (r->first_bad[0])
 			tap_diag("%s", r->first_bad);
 		tap_ok(WIFEXITED(status) && !WEXITSTATUS(status) && !r->first_bad[0],
@@ -227,9 +227,9 @@ static void privilege(void)
 		tap_fig(pass == 0 ? "isolation.eperm_nobody" : "isolation.eperm_nocap", "%d/%d",
 			r->eperm + r->open_denied, r->tried);
 	}
-	st_online(fd, node0, 1);
-	st_destroy(fd, D);
-	st_destroy(fd, E);
+	raw_online(fd, node0, 1);
+	raw_destroy(fd, D);
+	raw_destroy(fd, E);
 }
 
 /* ------------------------------------------------------------------------
@@ -245,7 +245,7 @@ static void fill(u32 domid, u64 g0, u64 n)
 	u64 g;
 
 	for (g = g0; g < g0 + n; g++)
-		if (!st_page_fill(pfd, domid, g, 0xd0d0000000000000ULL | (u64)domid << 32 | g))
+		if (!raw_page_fill(pfd, domid, g, 0xd0d0000000000000ULL | (u64)domid << 32 | g))
 			filled++;
 }
 
@@ -255,13 +255,13 @@ static u64 check_zero(u32 domid, u64 g0, u64 n)
 	u64 g, nz, first, bad = 0;
 
 	for (g = g0; g < g0 + n; g++) {
-		if (st_page_sum(pfd, domid, g, &nz, &first))
+		if (raw_page_sum(pfd, domid, g, &nz, &first, NULL))
 			continue;
 		checked++;
 		if (nz) {
 			if (!bad)
-				tap_diag("domain %u gfn %" PRIu64 ": %" PRIu64
-					 " non-zero bytes, first word %#" PRIx64, domid, g, nz, first);
+				tap_diag("domain %u gfn %llu: %llu"
+					 " non-zero bytes, first word %#llx", domid, g, nz, first);
 			bad++;
 		}
 	}
@@ -288,27 +288,27 @@ static void scrubbing(u64 work_pages, int cycles, struct st_rng *rng)
 {
 	struct numaclaims_host_info hi;
 	u64 n, nb, nc, i, done, before_dirty;
-	u32 A, B, C, D2;
+	u32 A = 0, B = 0, C = 0, D2 = 0;
 	int c;
 
-	pfd = st_page_open();
+	pfd = raw_page_open();
 	if (pfd < 0) {
-		tap_skip("scrubbing: no debugfs page hook (%s)", st_errname(pfd));
+		tap_skip("scrubbing: no debugfs page hook (%s)", raw_errname(pfd));
 		return;
 	}
 	st_hostinfo(fd, &hi);
 	if (hi.nodes[node0].avail_pages > work_pages)
-		st_offline(fd, node0, hi.nodes[node0].avail_pages - work_pages);
+		raw_offline(fd, node0, hi.nodes[node0].avail_pages - work_pages);
 
 	for (c = 0; c < cycles; c++) {
 		before_dirty = dirty;
 		/* destroy -> populate */
-		st_create(fd, ~0ULL, 0, &A);
+		raw_create(fd, ~0ULL, 0, &A);
 		n = take_node(A, 0, 0);
 		check_zero(A, 0, n);
 		fill(A, 0, n);
-		st_destroy(fd, A);
-		st_create(fd, ~0ULL, 0, &B);
+		raw_destroy(fd, A);
+		raw_create(fd, ~0ULL, 0, &B);
 		nb = take_node(B, 0, 0);
 		check_zero(B, 0, nb);
 		fill(B, 0, nb);
@@ -318,9 +318,9 @@ static void scrubbing(u64 work_pages, int cycles, struct st_rng *rng)
 			if (st_rng_chance(rng, 50)) {
 				u64 g = i;
 
-				st_decrease(fd, B, &g, 1, 0, &done);
+				raw_decrease(fd, B, &g, 1, 0, &done);
 			}
-		st_create(fd, ~0ULL, 0, &C);
+		raw_create(fd, ~0ULL, 0, &C);
 		nc = take_node(C, 1ULL << 20, NUMACLAIMS_MEMF_NO_REFCOUNT);
 		check_zero(C, 1ULL << 20, nc);
 		fill(C, 1ULL << 20, nc);
@@ -329,33 +329,33 @@ static void scrubbing(u64 work_pages, int cycles, struct st_rng *rng)
 		for (i = 0; i < nc; i++) {
 			u64 g = (1ULL << 20) + i;
 
-			st_decrease(fd, C, &g, 1, 0, &done);
+			raw_decrease(fd, C, &g, 1, 0, &done);
 		}
 		n = take_node(B, 1ULL << 21, 0);
 		check_zero(B, 1ULL << 21, n);
 		fill(B, 1ULL << 21, n);
 
 		/* offline -> online -> populate */
-		st_destroy(fd, C);
-		st_destroy(fd, B);
+		raw_destroy(fd, C);
+		raw_destroy(fd, B);
 		st_hostinfo(fd, &hi);
-		st_offline(fd, node0, hi.nodes[node0].avail_pages);
-		st_online(fd, node0, hi.nodes[node0].avail_pages);
-		st_create(fd, ~0ULL, 0, &D2);
+		raw_offline(fd, node0, hi.nodes[node0].avail_pages);
+		raw_online(fd, node0, hi.nodes[node0].avail_pages);
+		raw_create(fd, ~0ULL, 0, &D2);
 		n = take_node(D2, 0, 0);
 		check_zero(D2, 0, n);
-		st_destroy(fd, D2);
+		raw_destroy(fd, D2);
 		if (dirty != before_dirty)
-			tap_diag("cycle %d: %" PRIu64 " dirty pages", c, dirty - before_dirty);
+			tap_diag("cycle %d: %llu dirty pages", c, dirty - before_dirty);
 	}
 	st_online_all(fd);
 	close(pfd);
 	tap_ok(filled > 0 && checked > 0 && dirty == 0,
-	       "scrubbing: %" PRIu64 " pages filled with patterns, %" PRIu64
-	       " handed out again and checked, %" PRIu64 " not zero", filled, checked, dirty);
-	tap_fig("isolation.pages_filled", "%" PRIu64, filled);
-	tap_fig("isolation.pages_checked", "%" PRIu64, checked);
-	tap_fig("isolation.dirty_pages", "%" PRIu64, dirty);
+	       "scrubbing: %llu pages filled with patterns, %llu"
+	       " handed out again and checked, %llu not zero", filled, checked, dirty);
+	tap_fig("isolation.pages_filled", "%llu", filled);
+	tap_fig("isolation.pages_checked", "%llu", checked);
+	tap_fig("isolation.dirty_pages", "%llu", dirty);
 }
 
 /* ------------------------------------------------------------------------
@@ -408,7 +408,7 @@ static void df_check(struct df_result *r, bool good, const char *what, int got)
 		r->ok++;
 	else if (!r->first_bad[0])
 		snprintf(r->first_bad, sizeof(r->first_bad), "%s: %s", what,
-			 got ? st_errname(got) : "works");
+			 got ? raw_errname(got) : "works");
 }
 
 static void df_child(struct df_result *r, int dfd, u32 F, u32 G, u64 max_pages)
@@ -427,8 +427,8 @@ static void df_child(struct df_result *r, int dfd, u32 F, u32 G, u64 max_pages)
 
 	signal(SIGBUS, df_sigbus);
 	/* no way to the control device or to any device node */
-	ret = open(ST_DEVICE, O_RDWR);
-	df_check(r, ret < 0 && errno == EACCES, "open " ST_DEVICE, ret < 0 ? -errno : 0);
+	ret = open(RAW_DEVICE, O_RDWR);
+	df_check(r, ret < 0 && errno == EACCES, "open " RAW_DEVICE, ret < 0 ? -errno : 0);
 	snprintf(path, sizeof(path), NUMACLAIMS_DOMAIN_DEV_FMT, F);
 	ret = open(path, O_RDWR);
 	df_check(r, ret < 0 && errno == EACCES, "open its own domain's node", ret < 0 ? -errno : 0);
@@ -543,22 +543,22 @@ static void domain_file_passed(void)
 			/* the debug kernel is built without CONFIG_NET */
 			if (pass) {
 				tap_skip("domain file %s: no unix sockets here (%s)", how,
-					 st_errname(errno));
+					 raw_errname(errno));
 				tap_skip("domain file %s: its writes reached the domain", how);
 				continue;
 			}
 		}
 		/* F: gfns 0..DF_PAGES-1 with a pattern; G: gfns DF_PAGES..2*DF_PAGES-1 */
-		if (st_create(fd, 64, 0, &F) || st_create(fd, 64, 0, &G) ||
+		if (raw_create(fd, 64, 0, &F) || raw_create(fd, 64, 0, &G) ||
 		    st_populate_range(fd, F, 0, DF_PAGES, 0, 0, &done) ||
 		    st_populate_range(fd, G, DF_PAGES, DF_PAGES, 0, 0, &done)) {
 			tap_ok(false, "domain file %s: setup", how);
 			return;
 		}
 		op.domid = F;
-		dfd = st_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_OPEN, &op);
+		dfd = raw_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_OPEN, &op);
 		op.domid = G;
-		ret = st_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_OPEN, &op);
+		ret = raw_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_OPEN, &op);
 		if (dfd < 0 || ret < 0) {
 			tap_ok(false, "domain file %s: DOMAIN_OPEN", how);
 			return;
@@ -590,7 +590,7 @@ static void domain_file_passed(void)
 				cfd = df_recv_fd(sv[1]);
 			if (cfd < 0) {
 				snprintf(r->first_bad, sizeof(r->first_bad),
-					 "receiving the domain file: %s", st_errname(cfd));
+					 "receiving the domain file: %s", raw_errname(cfd));
 				_exit(4);
 			}
 			df_child(r, cfd, F, G, 64);
@@ -598,7 +598,7 @@ static void domain_file_passed(void)
 		close(sv[1]);
 		ret = pass ? df_send_fd(sv[0], dfd) : 0;
 		if (ret)
-			tap_diag("sending the domain file: %s", st_errname(ret));
+			tap_diag("sending the domain file: %s", raw_errname(ret));
 		close(sv[0]);
 		close(dfd);
 		while (!r->stage && waitpid(pid, &status, WNOHANG) == 0)
@@ -611,10 +611,10 @@ static void domain_file_passed(void)
 		st_hostinfo(fd, &h2);
 		if (p != MAP_FAILED)
 			munmap((void *)p, DF_PAGES * PAGE_SIZE_ISO);
-		st_destroy(fd, F);
+		raw_destroy(fd, F);
 		r->stage = 2;
 		waitpid(pid, &status, 0);
-		st_destroy(fd, G);
+		raw_destroy(fd, G);
 		if (r->first_bad[0])
 			tap_diag("%s", r->first_bad);
 		if (!WIFEXITED(status) || WEXITSTATUS(status))
@@ -623,7 +623,7 @@ static void domain_file_passed(void)
 		       "domain file %s: %d checks (no device, no ioctl: ENOTTY, own pages only, "
 		       "SIGBUS on holes and after destroy, mmap ESRCH after)", how, r->tried);
 		tap_ok(nobody_writes == DF_PAGES && !memcmp(&h1, &h2, sizeof(h1)),
-		       "domain file %s: its writes reached the domain (%" PRIu64 "/%d), the host "
+		       "domain file %s: its writes reached the domain (%llu/%d), the host "
 		       "accounting did not move", how, nobody_writes, DF_PAGES);
 		tap_fig(pass ? "isolation.passed_fd_checks" : "isolation.inherited_fd_checks",
 			"%d/%d", r->ok, r->tried);
@@ -655,11 +655,11 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("TAP version 13\n");
-	tap_diag("isolation --pages %" PRIu64 " --cycles %d --seed %" PRIu64, pages, cycles, seed);
+	tap_diag("isolation --pages %llu --cycles %d --seed %llu", pages, cycles, seed);
 	st_rng_seed(&rng, seed);
-	fd = st_open();
+	fd = raw_open();
 	if (fd < 0) {
-		tap_ok(false, "open: %s", st_errname(fd));
+		tap_ok(false, "open: %s", raw_errname(fd));
 		return tap_done();
 	}
 	st_hostinfo(fd, &hi);
@@ -685,7 +685,7 @@ int main(int argc, char **argv)
 		tap_diag("%s", why);
 	tap_ok(!n, "every pool page free again, no claim, no domain");
 	lost += lost2;
-	tap_fig("isolation.pages_lost", "%" PRIu64, lost);
+	tap_fig("isolation.pages_lost", "%llu", lost);
 	close(fd);
 	return tap_done();
 }

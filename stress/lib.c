@@ -65,122 +65,6 @@ u64 st_parse_u64(const char *s)
 	return strtoull(s, NULL, 0);
 }
 
-/* ------------------------------------------------------------------------
- * ioctl wrappers
- */
-
-int st_open(void)
-{
-	int fd = open(ST_DEVICE, O_RDWR | O_CLOEXEC);
-
-	return fd < 0 ? -errno : fd;
-}
-
-long st_ioctl(int fd, unsigned long cmd, void *arg)
-{
-	long ret = ioctl(fd, cmd, arg);
-
-	return ret < 0 ? -errno : ret;
-}
-
-int st_create(int fd, u64 max_pages, u32 flags, u32 *domid)
-{
-	struct numaclaims_domain_create c = { .max_pages = max_pages,
-					      .flags = flags };
-	int ret = st_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_CREATE, &c);
-
-	if (!ret && domid)
-		*domid = c.domid;
-	return ret;
-}
-
-int st_destroy(int fd, u32 domid)
-{
-	struct numaclaims_domain_destroy c = { .domid = domid };
-
-	return st_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_DESTROY, &c);
-}
-
-int st_set_max(int fd, u32 domid, u64 max_pages)
-{
-	struct numaclaims_max_pages c = { .domid = domid, .max_pages = max_pages };
-
-	return st_ioctl(fd, NUMACLAIMS_IOC_SET_MAX_PAGES, &c);
-}
-
-int st_affinity(int fd, u32 domid, u64 mask)
-{
-	struct numaclaims_node_affinity c = { .domid = domid, .nodemask = mask };
-
-	return st_ioctl(fd, NUMACLAIMS_IOC_SET_NODE_AFFINITY, &c);
-}
-
-int st_claim_set(int fd, u32 domid, const struct numaclaims_claim *set, u32 n)
-{
-	struct numaclaims_claim_memory c = {
-		.domid = domid, .mode = NUMACLAIMS_CLAIM_SET, .nr_entries = n,
-		.claim_set = (u64)(uintptr_t)set,
-	};
-
-	return st_ioctl(fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &c);
-}
-
-int st_claim_get(int fd, u32 domid, struct numaclaims_claim *set, u32 *n)
-{
-	struct numaclaims_claim_memory c = {
-		.domid = domid, .mode = NUMACLAIMS_CLAIM_GET, .nr_entries = *n,
-		.claim_set = (u64)(uintptr_t)set,
-	};
-	int ret = st_ioctl(fd, NUMACLAIMS_IOC_CLAIM_MEMORY, &c);
-
-	if (!ret || ret == -ERANGE)
-		*n = c.nr_entries;
-	return ret;
-}
-
-int st_claim_pages(int fd, u32 domid, u64 target)
-{
-	struct numaclaims_reservation r = { .nr_extents = target, .domid = domid };
-
-	return st_ioctl(fd, NUMACLAIMS_IOC_CLAIM_PAGES, &r);
-}
-
-int st_populate(int fd, u32 domid, const u64 *gfns, u64 n, u32 order,
-		u32 memflags, u64 *nr_done)
-{
-	struct numaclaims_reservation r = {
-		.extent_start = (u64)(uintptr_t)gfns, .nr_extents = n,
-		.extent_order = order, .mem_flags = memflags, .domid = domid,
-	};
-	int ret = st_ioctl(fd, NUMACLAIMS_IOC_POPULATE_PHYSMAP, &r);
-
-	if (nr_done)
-		*nr_done = r.nr_done;
-	return ret;
-}
-
-int st_decrease(int fd, u32 domid, const u64 *gfns, u64 n, u32 order,
-		u64 *nr_done)
-{
-	struct numaclaims_reservation r = {
-		.extent_start = (u64)(uintptr_t)gfns, .nr_extents = n,
-		.extent_order = order, .domid = domid,
-	};
-	int ret = st_ioctl(fd, NUMACLAIMS_IOC_DECREASE_RESERVATION, &r);
-
-	if (nr_done)
-		*nr_done = r.nr_done;
-	return ret;
-}
-
-int st_dominfo(int fd, u32 domid, u32 flags, struct numaclaims_domain_info *di)
-{
-	memset(di, 0, sizeof(*di));
-	di->domid = domid;
-	di->flags = flags;
-	return st_ioctl(fd, NUMACLAIMS_IOC_DOMAIN_INFO, di);
-}
-
 /*
  * HOST_INFO without the scrub figures: the background scrubbers change
  * those on their own, so snapshots that must agree (quiescent checks,
@@ -190,25 +74,10 @@ int st_hostinfo(int fd, struct numaclaims_host_info *hi)
 {
 	int ret;
 
-	memset(hi, 0, sizeof(*hi));
-	ret = st_ioctl(fd, NUMACLAIMS_IOC_HOST_INFO, hi);
+	ret = raw_host_info_now(fd, hi);
 	hi->total_scrub_pages = 0;
 	memset(hi->scrub_pages, 0, sizeof(hi->scrub_pages));
 	return ret;
-}
-
-int st_offline(int fd, u32 node, u64 pages)
-{
-	struct numaclaims_offline o = { .node = node, .pages = pages };
-
-	return st_ioctl(fd, NUMACLAIMS_IOC_OFFLINE_PAGES, &o);
-}
-
-int st_online(int fd, u32 node, u64 pages)
-{
-	struct numaclaims_offline o = { .node = node, .pages = pages };
-
-	return st_ioctl(fd, NUMACLAIMS_IOC_ONLINE_PAGES, &o);
 }
 
 int st_populate_range(int fd, u32 domid, u64 gfn0, u64 n, u32 order,
@@ -222,7 +91,7 @@ int st_populate_range(int fd, u32 domid, u64 gfn0, u64 n, u32 order,
 
 		for (i = 0; i < batch; i++)
 			gfns[i] = gfn0 + ((done + i) << order);
-		ret = st_populate(fd, domid, gfns, batch, order, memflags, &got);
+		ret = raw_populate(fd, domid, gfns, batch, order, memflags, &got);
 		done += got;
 		if (ret)
 			break;
@@ -250,12 +119,12 @@ int st_check_host(const struct numaclaims_host_info *hi, char *why, size_t len)
 				      ni->outstanding_claims || ni->offlined_pages))
 			FAIL("node %u has no pool but non-zero counters", n);
 		if (ni->outstanding_claims > ni->avail_pages)
-			FAIL("node %u: node_outstanding_claims %" PRIu64
-			     " > node_avail_pages %" PRIu64, n,
+			FAIL("node %u: node_outstanding_claims %llu"
+			     " > node_avail_pages %llu", n,
 			     (u64)ni->outstanding_claims, (u64)ni->avail_pages);
 		if (ni->avail_pages + ni->offlined_pages > ni->reserved_pages)
-			FAIL("node %u: avail %" PRIu64 " + offlined %" PRIu64
-			     " > reserved %" PRIu64, n, (u64)ni->avail_pages,
+			FAIL("node %u: avail %llu + offlined %llu"
+			     " > reserved %llu", n, (u64)ni->avail_pages,
 			     (u64)ni->offlined_pages, (u64)ni->reserved_pages);
 		if (ni->has_pool && n >= hi->nr_nodes)
 			FAIL("node %u has a pool but nr_nodes is %u", n,
@@ -263,10 +132,10 @@ int st_check_host(const struct numaclaims_host_info *hi, char *why, size_t len)
 		avail += ni->avail_pages;
 	}
 	if (avail != hi->total_avail_pages)
-		FAIL("total_avail_pages %" PRIu64 " != sum of node_avail_pages %"
-		     PRIu64, (u64)hi->total_avail_pages, avail);
+		FAIL("total_avail_pages %llu != sum of node_avail_pages %llu",
+		     (u64)hi->total_avail_pages, avail);
 	if (hi->outstanding_claims > hi->total_avail_pages)
-		FAIL("outstanding_claims %" PRIu64 " > total_avail_pages %" PRIu64,
+		FAIL("outstanding_claims %llu > total_avail_pages %llu",
 		     (u64)hi->outstanding_claims, (u64)hi->total_avail_pages);
 	return 0;
 }
@@ -282,19 +151,19 @@ int st_check_domain(const struct numaclaims_domain_info *di, char *why,
 		pages += di->node_pages[n];
 	}
 	if (claims != di->node_claims)
-		FAIL("domain %u: node_claims %" PRIu64 " != sum of claims %" PRIu64,
+		FAIL("domain %u: node_claims %llu != sum of claims %llu",
 		     di->domid, (u64)di->node_claims, claims);
 	if (di->node_claims > di->outstanding_pages)
-		FAIL("domain %u: node_claims %" PRIu64 " > outstanding %" PRIu64,
+		FAIL("domain %u: node_claims %llu > outstanding %llu",
 		     di->domid, (u64)di->node_claims, (u64)di->outstanding_pages);
 	room = di->max_pages > di->tot_pages ? di->max_pages - di->tot_pages : 0;
 	if (di->outstanding_pages > room)
-		FAIL("domain %u: outstanding %" PRIu64 " > max(0, max %" PRIu64
-		     " - tot %" PRIu64 ")", di->domid, (u64)di->outstanding_pages,
+		FAIL("domain %u: outstanding %llu > max(0, max %llu"
+		     " - tot %llu)", di->domid, (u64)di->outstanding_pages,
 		     (u64)di->max_pages, (u64)di->tot_pages);
 	if (pages != di->tot_pages + di->uncounted_pages)
-		FAIL("domain %u: sum of node_pages %" PRIu64 " != tot %" PRIu64
-		     " + uncounted %" PRIu64, di->domid, pages,
+		FAIL("domain %u: sum of node_pages %llu != tot %llu"
+		     " + uncounted %llu", di->domid, pages,
 		     (u64)di->tot_pages, (u64)di->uncounted_pages);
 	return 0;
 }
@@ -310,15 +179,15 @@ int st_check_quiescent(int fd, u64 *lost, char *why, size_t len)
 
 	*lost = 0;
 	if ((ret = st_hostinfo(fd, &h1)))
-		FAIL("HOST_INFO: %s", st_errname(ret));
+		FAIL("HOST_INFO: %s", raw_errname(ret));
 	if (st_check_host(&h1, why, len))
 		return 1;
 	for (;;) {
-		ret = st_dominfo(fd, next, NUMACLAIMS_INFO_NEXT, &di);
+		ret = raw_dom_info_flags(fd, next, NUMACLAIMS_INFO_NEXT, &di);
 		if (ret == -ESRCH)
 			break;
 		if (ret)
-			FAIL("DOMAIN_INFO(next %u): %s", next, st_errname(ret));
+			FAIL("DOMAIN_INFO(next %u): %s", next, raw_errname(ret));
 		if (st_check_domain(&di, why, len))
 			return 1;
 		for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
@@ -333,29 +202,29 @@ int st_check_quiescent(int fd, u64 *lost, char *why, size_t len)
 		next = di.domid + 1;
 	}
 	if ((ret = st_hostinfo(fd, &h2)))
-		FAIL("HOST_INFO: %s", st_errname(ret));
+		FAIL("HOST_INFO: %s", raw_errname(ret));
 	if (memcmp(&h1, &h2, sizeof(h1)))
 		FAIL("host changed during the quiescent check (not quiescent)");
 	if (nr != h1.nr_domains)
 		FAIL("nr_domains %u but %u domains enumerated", h1.nr_domains, nr);
 	if (outstanding != h1.outstanding_claims)
-		FAIL("outstanding_claims %" PRIu64 " != sum of domains' %" PRIu64,
+		FAIL("outstanding_claims %llu != sum of domains' %llu",
 		     (u64)h1.outstanding_claims, outstanding);
 	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++) {
 		const struct numaclaims_node_info *ni = &h1.nodes[n];
 		u64 accounted = ni->avail_pages + ni->offlined_pages + pages[n];
 
 		if (claims[n] != ni->outstanding_claims)
-			FAIL("node %u: node_outstanding_claims %" PRIu64
-			     " != sum of domain claims %" PRIu64, n,
+			FAIL("node %u: node_outstanding_claims %llu"
+			     " != sum of domain claims %llu", n,
 			     (u64)ni->outstanding_claims, claims[n]);
 		if (accounted != ni->reserved_pages) {
 			lost_pages += accounted < ni->reserved_pages ?
 				      ni->reserved_pages - accounted :
 				      accounted - ni->reserved_pages;
-			snprintf(why, len, "node %u: reserved %" PRIu64
-				 " != avail %" PRIu64 " + offlined %" PRIu64
-				 " + in physmaps %" PRIu64, n,
+			snprintf(why, len, "node %u: reserved %llu"
+				 " != avail %llu + offlined %llu"
+				 " + in physmaps %llu", n,
 				 (u64)ni->reserved_pages, (u64)ni->avail_pages,
 				 (u64)ni->offlined_pages, pages[n]);
 		}
@@ -368,7 +237,7 @@ int st_debugfs_invariants(char *why, size_t len)
 {
 	char buf[256];
 	ssize_t n;
-	int fd = open(ST_DEBUGFS "/invariants", O_RDONLY | O_CLOEXEC);
+	int fd = open(RAW_DEBUGFS "/invariants", O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return -errno;
@@ -398,8 +267,8 @@ int st_destroy_all(int fd)
 	struct numaclaims_domain_info di;
 	int nr = 0;
 
-	while (!st_dominfo(fd, 1, NUMACLAIMS_INFO_NEXT, &di))
-		if (!st_destroy(fd, di.domid))
+	while (!raw_dom_info_flags(fd, 1, NUMACLAIMS_INFO_NEXT, &di))
+		if (!raw_destroy(fd, di.domid))
 			nr++;
 	return nr;
 }
@@ -414,7 +283,7 @@ int st_online_all(int fd)
 		return ret;
 	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++)
 		if (hi.nodes[n].offlined_pages)
-			ret = st_online(fd, n, hi.nodes[n].offlined_pages) ?: ret;
+			ret = raw_online(fd, n, hi.nodes[n].offlined_pages) ?: ret;
 	return ret;
 }
 
@@ -450,13 +319,13 @@ int st_back_to_baseline(int fd, const struct numaclaims_host_info *base,
 			   ni->offlined_pages != base->nodes[n].offlined_pages ||
 			   hi.held_pages[n] != base->held_pages[n] :
 			   ni->avail_pages != ni->reserved_pages)
-			BAD("node %d not back to baseline: %" PRIu64 " free, %" PRIu64
-			    " offlined, %" PRIu64 " held of %" PRIu64, n,
+			BAD("node %d not back to baseline: %llu free, %llu"
+			    " offlined, %llu held of %llu", n,
 			    (u64)ni->avail_pages, (u64)ni->offlined_pages,
 			    (u64)hi.held_pages[n], (u64)ni->reserved_pages);
 	}
 	if (hi.nr_domains || hi.outstanding_claims)
-		BAD("%u domains and %" PRIu64 " claimed pages left", hi.nr_domains,
+		BAD("%u domains and %llu claimed pages left", hi.nr_domains,
 		    (u64)hi.outstanding_claims);
 	if (st_check_quiescent(fd, lost, more, sizeof(more)))
 		BAD("%s", more);
@@ -482,43 +351,6 @@ u64 st_pool_nodes(int fd, int *count)
 	if (count)
 		*count = c;
 	return mask;
-}
-
-/* ------------------------------------------------------------------------
- * debugfs page hook
- */
-
-int st_page_open(void)
-{
-	int fd = open(ST_DEBUGFS "/page", O_RDWR | O_CLOEXEC);
-
-	return fd < 0 ? -errno : fd;
-}
-
-int st_page_fill(int pfd, u32 domid, u64 gfn, u64 pattern)
-{
-	char buf[96];
-	int n = snprintf(buf, sizeof(buf), "fill %u %" PRIu64 " %" PRIx64,
-			 domid, gfn, pattern);
-
-	return write(pfd, buf, n) == n ? 0 : -errno;
-}
-
-int st_page_sum(int pfd, u32 domid, u64 gfn, u64 *nonzero, u64 *first)
-{
-	char buf[96];
-	int n = snprintf(buf, sizeof(buf), "sum %u %" PRIu64, domid, gfn);
-	ssize_t got;
-
-	if (write(pfd, buf, n) != n)
-		return -errno;
-	got = pread(pfd, buf, sizeof(buf) - 1, 0);
-	if (got < 0)
-		return -errno;
-	buf[got] = 0;
-	if (sscanf(buf, "nonzero=%" SCNu64 " first=%" SCNx64, nonzero, first) != 2)
-		return -EPROTO;
-	return 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -593,35 +425,3 @@ int tap_failed(void)
 	return tap_nfail;
 }
 
-/* ------------------------------------------------------------------------
- * errno names
- */
-
-const char *st_errname(int err)
-{
-	static __thread char buf[24];
-
-	if (err < 0)
-		err = -err;
-	switch (err) {
-	case 0: return "0";
-	case EPERM: return "EPERM";
-	case ENOENT: return "ENOENT";
-	case ESRCH: return "ESRCH";
-	case EINTR: return "EINTR";
-	case E2BIG: return "E2BIG";
-	case EBADF: return "EBADF";
-	case ENOMEM: return "ENOMEM";
-	case EACCES: return "EACCES";
-	case EFAULT: return "EFAULT";
-	case EBUSY: return "EBUSY";
-	case EEXIST: return "EEXIST";
-	case EINVAL: return "EINVAL";
-	case ENOSPC: return "ENOSPC";
-	case ERANGE: return "ERANGE";
-	case ENOTTY: return "ENOTTY";
-	case EUCLEAN: return "EUCLEAN";
-	}
-	snprintf(buf, sizeof(buf), "errno %d", err);
-	return buf;
-}

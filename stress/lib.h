@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers shared by the numaclaims stress programs (stress/NAME.c): raw ioctl
- * wrappers returning -errno, a seeded RNG, TAP output with figures, and the
- * invariant checks of docs/SPEC.md as seen from userspace through HOST_INFO,
- * DOMAIN_INFO and debugfs.
+ * Helpers shared by the numaclaims stress programs (stress/NAME.c): a seeded
+ * RNG, TAP output with figures, and the invariant checks of docs/SPEC.md as
+ * seen from userspace through HOST_INFO, DOMAIN_INFO and debugfs.  The raw
+ * ioctl wrappers (returning -errno) and errno names are the kselftests'
+ * selftests/raw_ioctl.h: one raw-ioctl test library.
  *
  * The programs talk to /dev/numaclaims through the uapi header only (no
  * libclaims), so hostile.c can send what no library would.  They are linked
@@ -20,12 +21,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/numaclaims.h>
+#include "raw_ioctl.h"	/* selftests/: the raw ioctls, errno names, page hook */
 
-typedef uint64_t u64;
-typedef uint32_t u32;
+/* The uapi's own types, as selftests/raw_ioctl.h takes them (%llu). */
+typedef __u64 u64;
+typedef __u32 u32;
 
-#define ST_DEVICE	"/dev/numaclaims"
-#define ST_DEBUGFS	"/sys/kernel/debug/numaclaims"
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* --- RNG: splitmix64, one state per process/thread, seeded explicitly. --- */
@@ -38,24 +39,12 @@ u64 st_rng_below(struct st_rng *r, u64 n);	/* 0 .. n-1 (0 if n == 0) */
 bool st_rng_chance(struct st_rng *r, unsigned int percent);
 u64 st_seed_default(void);			/* time-based, printed by callers */
 
-/* --- ioctl wrappers: 0 (or the ioctl's value) or -errno. --- */
-int st_open(void);
-long st_ioctl(int fd, unsigned long cmd, void *arg);
-int st_create(int fd, u64 max_pages, u32 flags, u32 *domid);
-int st_destroy(int fd, u32 domid);
-int st_set_max(int fd, u32 domid, u64 max_pages);
-int st_affinity(int fd, u32 domid, u64 mask);
-int st_claim_set(int fd, u32 domid, const struct numaclaims_claim *set, u32 n);
-int st_claim_get(int fd, u32 domid, struct numaclaims_claim *set, u32 *n);
-int st_claim_pages(int fd, u32 domid, u64 target);
-int st_populate(int fd, u32 domid, const u64 *gfns, u64 n, u32 order,
-		u32 memflags, u64 *nr_done);
-int st_decrease(int fd, u32 domid, const u64 *gfns, u64 n, u32 order,
-		u64 *nr_done);
-int st_dominfo(int fd, u32 domid, u32 flags, struct numaclaims_domain_info *di);
+/*
+ * The raw ioctls are selftests/raw_ioctl.h's (raw_create(), raw_populate(),
+ * raw_errname(), ...).  HOST_INFO without the scrub figures (the scrubbers
+ * change those on their own):
+ */
 int st_hostinfo(int fd, struct numaclaims_host_info *hi);
-int st_offline(int fd, u32 node, u64 pages);
-int st_online(int fd, u32 node, u64 pages);
 
 /* Populate @n consecutive extents from @gfn0 in batches; returns as populate. */
 int st_populate_range(int fd, u32 domid, u64 gfn0, u64 n, u32 order,
@@ -93,11 +82,6 @@ int st_back_to_baseline(int fd, const struct numaclaims_host_info *base,
 /* Nodes that have a pool, as a mask, and their count. */
 u64 st_pool_nodes(int fd, int *count);
 
-/* debugfs page hook: fill a page with a pattern / count its non-zero bytes. */
-int st_page_open(void);
-int st_page_fill(int pfd, u32 domid, u64 gfn, u64 pattern);
-int st_page_sum(int pfd, u32 domid, u64 gfn, u64 *nonzero, u64 *first);
-
 /* --- TAP and figures --- */
 void tap_ok(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tap_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -108,7 +92,6 @@ int tap_failed(void);
 
 /* --- misc --- */
 u64 st_now_us(void);
-const char *st_errname(int err);	/* "ENOMEM" for -ENOMEM or ENOMEM */
 /* "-x NAME=VALUE" style option helpers */
 u64 st_parse_u64(const char *s);
 

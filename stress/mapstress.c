@@ -236,18 +236,18 @@ static struct inc *inc_new(struct slot *sl)
 	if (!in)
 		return NULL;
 	in->state = (_Atomic u64 *)(in + 1);
-	ret = st_create(ctl, pages, 0, &in->domid);
+	ret = raw_create(ctl, pages, 0, &in->domid);
 	if (ret) {
 		c_ioctl_bad++;
-		violation("create: %s", st_errname(ret));
+		violation("create: %s", raw_errname(ret));
 		return NULL;
 	}
 	op.domid = in->domid;
-	fd = st_ioctl(ctl, NUMACLAIMS_IOC_DOMAIN_OPEN, &op);
+	fd = raw_ioctl(ctl, NUMACLAIMS_IOC_DOMAIN_OPEN, &op);
 	if (fd < 0) {
 		c_ioctl_bad++;
-		violation("DOMAIN_OPEN dom%u: %s", in->domid, st_errname(fd));
-		st_destroy(ctl, in->domid);
+		violation("DOMAIN_OPEN dom%u: %s", in->domid, raw_errname(fd));
+		raw_destroy(ctl, in->domid);
 		return NULL;
 	}
 	m = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -255,8 +255,8 @@ static struct inc *inc_new(struct slot *sl)
 	close(fd);
 	if (m == MAP_FAILED) {
 		c_ioctl_bad++;
-		violation("mmap dom%u: %s", in->domid, st_errname(errno));
-		st_destroy(ctl, in->domid);
+		violation("mmap dom%u: %s", in->domid, raw_errname(errno));
+		raw_destroy(ctl, in->domid);
 		return NULL;
 	}
 	in->base = m;
@@ -273,10 +273,10 @@ static void inc_destroy(struct inc *in)
 	int ret;
 
 	atomic_store(&in->dead, 1);
-	ret = st_destroy(ctl, in->domid);
+	ret = raw_destroy(ctl, in->domid);
 	if (ret) {
 		c_ioctl_bad++;
-		violation("destroy dom%u: %s", in->domid, st_errname(ret));
+		violation("destroy dom%u: %s", in->domid, raw_errname(ret));
 	}
 	atomic_store(&in->dead, 2);
 	c_destroyed++;
@@ -305,7 +305,7 @@ static void write_pattern(struct inc *in, u64 gfn, struct st_rng *r)
 	if (!probe_write(page_of(in, gfn), w)) {
 		c_owner_sigbus++;
 		c_lost++;
-		violation("owner: SIGBUS writing dom%u gfn %" PRIu64 " it populated",
+		violation("owner: SIGBUS writing dom%u gfn %llu it populated",
 			  in->domid, gfn);
 	}
 	c_writes++;
@@ -346,10 +346,10 @@ static void *owner(void *arg)
 				set_state(in, g + i, ST_BUSY);
 			}
 			done = 0;
-			ret = st_populate(ctl, in->domid, gfns, n, 0, 0, &done);
+			ret = raw_populate(ctl, in->domid, gfns, n, 0, 0, &done);
 			if (ret && ret != -ENOMEM && !(inject == INJ_FREE && ret == -EEXIST)) {
 				c_ioctl_bad++;
-				violation("populate dom%u: %s", in->domid, st_errname(ret));
+				violation("populate dom%u: %s", in->domid, raw_errname(ret));
 			}
 			for (i = 0; i < n; i++) {
 				if (i < done) {
@@ -382,11 +382,11 @@ static void *owner(void *arg)
 				set_state(in, g + i, ST_BUSY);
 			}
 			done = 0;
-			ret = st_decrease(ctl, in->domid, gfns, n, 0, &done);
+			ret = raw_decrease(ctl, in->domid, gfns, n, 0, &done);
 			if (ret || done != n) {
 				c_ioctl_bad++;
-				violation("decrease dom%u: %s, %" PRIu64 "/%" PRIu64,
-					  in->domid, st_errname(ret), done, n);
+				violation("decrease dom%u: %s, %llu/%llu",
+					  in->domid, raw_errname(ret), done, n);
 			}
 			for (i = 0; i < n; i++)
 				set_state(in, g + i, i < done ? ST_EMPTY : ST_VALID);
@@ -438,27 +438,27 @@ static void read_one(struct inc *in, volatile u64 *base, u64 g)
 			c_sigbus++;
 			if (stable && d1 == 0 && st_st(s1) == ST_VALID) {
 				c_lost++;
-				violation("SIGBUS on dom%u gfn %" PRIu64 " populated (seq %" PRIu64 ")",
+				violation("SIGBUS on dom%u gfn %llu populated (seq %llu)",
 					  in->domid, g, st_seq(s1));
 			}
 			return;
 		}
 		if (d1 == 2 || (stable && st_st(s1) == ST_EMPTY)) {
 			c_after_free++;
-			violation("read after free: dom%u gfn %" PRIu64 " (%s) read [%" PRIx64 " %" PRIu64
-				  " %" PRIu64 " %" PRIu64 "]", in->domid, g,
+			violation("read after free: dom%u gfn %llu (%s) read [%llx %llu"
+				  " %llu %llu]", in->domid, g,
 				  d1 == 2 ? "destroyed" : "decreased or never populated", w[0], w[1], w[2], w[3]);
 			return;
 		}
 		if (w[0] == MAGIC) {
 			if (w[1] != in->domid || w[2] != g || w[4] != in->nonce) {
 				c_foreign++;
-				violation("foreign read: dom%u gfn %" PRIu64 " nonce %" PRIu64
-					  " saw dom%" PRIu64 " gfn %" PRIu64 " nonce %" PRIu64,
+				violation("foreign read: dom%u gfn %llu nonce %llu"
+					  " saw dom%llu gfn %llu nonce %llu",
 					  in->domid, g, in->nonce, w[1], w[2], w[4]);
 			} else if (stable && st_st(s1) == ST_VALID && w[3] != st_seq(s1)) {
 				c_stale++;
-				violation("stale: dom%u gfn %" PRIu64 " gen %" PRIu64 ", expected %" PRIu64,
+				violation("stale: dom%u gfn %llu gen %llu, expected %llu",
 					  in->domid, g, w[3], st_seq(s1));
 			}
 			return;
@@ -468,11 +468,11 @@ static void read_one(struct inc *in, volatile u64 *base, u64 g)
 		if (k < 5) {
 			/* neither zero nor a pattern: not this page's data */
 			c_foreign++;
-			violation("foreign read: dom%u gfn %" PRIu64 " saw [%" PRIx64 " %" PRIx64
-				  " %" PRIx64 "]", in->domid, g, w[0], w[1], w[2]);
+			violation("foreign read: dom%u gfn %llu saw [%llx %llx"
+				  " %llx]", in->domid, g, w[0], w[1], w[2]);
 		} else if (stable && d1 == 0 && st_st(s1) == ST_VALID) {
 			c_lost++;
-			violation("zeroes on dom%u gfn %" PRIu64 " populated and written (seq %" PRIu64 ")",
+			violation("zeroes on dom%u gfn %llu populated and written (seq %llu)",
 				  in->domid, g, st_seq(s1));
 		} else {
 			c_zero_fresh++;
@@ -510,7 +510,7 @@ static void proc_reader(u64 seed)
 	struct st_rng r;
 	struct inc *in;
 	u64 idx;
-	int cfd = st_open(), dfd;
+	int cfd = raw_open(), dfd;
 	void *m;
 
 	sa.sa_sigaction = on_sigbus;
@@ -528,7 +528,7 @@ static void proc_reader(u64 seed)
 			if (atomic_load(&in->dead))
 				continue;
 			op.domid = in->domid;
-			dfd = st_ioctl(cfd, NUMACLAIMS_IOC_DOMAIN_OPEN, &op);
+			dfd = raw_ioctl(cfd, NUMACLAIMS_IOC_DOMAIN_OPEN, &op);
 			if (dfd < 0)
 				continue;		/* ESRCH: being destroyed */
 			if (atomic_load(&in->dead)) {
@@ -571,11 +571,11 @@ static void *offliner(void *arg)
 
 		if (off[node] && st_rng_chance(&r, 50)) {
 			n = n > off[node] ? off[node] : n;
-			if (!st_online(ctl, node, n)) {
+			if (!raw_online(ctl, node, n)) {
 				off[node] -= n;
 				c_online += n;
 			}
-		} else if (!st_offline(ctl, node, n)) {
+		} else if (!raw_offline(ctl, node, n)) {
 			off[node] += n;
 			c_offline += n;
 		}
@@ -637,14 +637,14 @@ int main(int argc, char **argv)
 	if (pages < MAX_RUN || pages > 65536)
 		pages = 256;
 	printf("TAP version 13\n");
-	tap_diag("mapstress --domains %d --readers %d --proc-readers %d --pages %" PRIu64
-		 " --duration %" PRIu64 " --seed %" PRIu64 "%s%s%s", nr_domains, nr_readers,
+	tap_diag("mapstress --domains %d --readers %d --proc-readers %d --pages %llu"
+		 " --duration %llu --seed %llu%s%s%s", nr_domains, nr_readers,
 		 nr_proc_readers, pages, duration, seed,
 		 offline ? "" : " --no-offline", inject ? " --inject " : "",
 		 inject ? inj_name[inject] : "");
-	ctl = st_open();
+	ctl = raw_open();
 	if (ctl < 0) {
-		tap_ok(false, "open: %s", st_errname(ctl));
+		tap_ok(false, "open: %s", raw_errname(ctl));
 		return tap_done();
 	}
 	arena_size = (u64)nr_domains * MAX_INCS * inc_stride();
@@ -652,7 +652,7 @@ int main(int argc, char **argv)
 	arena = mmap(NULL, arena_size, PROT_READ | PROT_WRITE,
 		     MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (sh == MAP_FAILED || arena == MAP_FAILED) {
-		tap_ok(false, "shared memory: %s", st_errname(errno));
+		tap_ok(false, "shared memory: %s", raw_errname(errno));
 		return tap_done();
 	}
 	next_nonce = 1;
@@ -702,7 +702,7 @@ int main(int argc, char **argv)
 	n = st_check_quiescent(ctl, &lost, why, sizeof(why));
 	if (n)
 		tap_diag("%s", why);
-	tap_ok(!n && !lost, "quiescent cross-check with the domains still populated (lost %" PRIu64 ")",
+	tap_ok(!n && !lost, "quiescent cross-check with the domains still populated (lost %llu)",
 	       lost);
 	for (i = 0; i < nr_domains; i++) {
 		struct slot *sl = &slots[i];
@@ -719,7 +719,7 @@ int main(int argc, char **argv)
 				c_reads++;
 				if (probe_read(page_of(in, g), w)) {
 					c_after_free++;
-					violation("read after destroy: dom%u gfn %" PRIu64, in->domid, g);
+					violation("read after destroy: dom%u gfn %llu", in->domid, g);
 				} else {
 					c_sigbus++;
 				}
@@ -738,37 +738,37 @@ int main(int argc, char **argv)
 	n = st_check_quiescent(ctl, &lost, why, sizeof(why));
 	if (n)
 		tap_diag("%s", why);
-	tap_ok(!n && lost == 0, "quiescent cross-check after the run: pages lost %" PRIu64, lost);
+	tap_ok(!n && lost == 0, "quiescent cross-check after the run: pages lost %llu", lost);
 	n = st_debugfs_invariants(why, sizeof(why));
 	tap_ok(n == 0, "debugfs invariants after the run%s%s", n ? ": " : "", n ? why : "");
 
 	if (first_violation[0])
 		tap_diag("first violation: %s", first_violation);
-	tap_ok(c_reads > 0 && c_writes > 0, "reads %" PRIu64 ", writes %" PRIu64, (u64)c_reads,
+	tap_ok(c_reads > 0 && c_writes > 0, "reads %llu, writes %llu", (u64)c_reads,
 	       (u64)c_writes);
-	tap_ok(!c_foreign, "no foreign read (%" PRIu64 ")", (u64)c_foreign);
-	tap_ok(!c_after_free, "no read after free (%" PRIu64 ")", (u64)c_after_free);
-	tap_ok(!c_lost, "no lost page: SIGBUS or zeroes on a stable populated page (%" PRIu64 ")",
+	tap_ok(!c_foreign, "no foreign read (%llu)", (u64)c_foreign);
+	tap_ok(!c_after_free, "no read after free (%llu)", (u64)c_after_free);
+	tap_ok(!c_lost, "no lost page: SIGBUS or zeroes on a stable populated page (%llu)",
 	       (u64)c_lost);
-	tap_ok(!c_stale, "no stale generation (%" PRIu64 ")", (u64)c_stale);
-	tap_ok(!c_ioctl_bad, "every populate/decrease/destroy/create/open/mmap as expected (%" PRIu64
+	tap_ok(!c_stale, "no stale generation (%llu)", (u64)c_stale);
+	tap_ok(!c_ioctl_bad, "every populate/decrease/destroy/create/open/mmap as expected (%llu"
 	       " not)", (u64)c_ioctl_bad);
 	violations = c_foreign + c_after_free + c_lost + c_stale + c_ioctl_bad;
-	tap_fig("mapstress.reads", "%" PRIu64, (u64)c_reads);
-	tap_fig("mapstress.writes", "%" PRIu64, (u64)c_writes);
-	tap_fig("mapstress.process_reads", "%" PRIu64, (u64)sh->proc_reads);
-	tap_fig("mapstress.process_maps", "%" PRIu64, (u64)sh->proc_maps);
-	tap_fig("mapstress.sigbus", "%" PRIu64, (u64)c_sigbus);
-	tap_fig("mapstress.zero_fresh", "%" PRIu64, (u64)c_zero_fresh);
-	tap_fig("mapstress.populated", "%" PRIu64, (u64)c_populated);
-	tap_fig("mapstress.decreased", "%" PRIu64, (u64)c_decreased);
-	tap_fig("mapstress.domains_created", "%" PRIu64, (u64)c_created);
-	tap_fig("mapstress.domains_destroyed", "%" PRIu64, (u64)c_destroyed);
-	tap_fig("mapstress.offlined", "%" PRIu64, (u64)c_offline);
-	tap_fig("mapstress.foreign_reads", "%" PRIu64, (u64)c_foreign);
-	tap_fig("mapstress.reads_after_free", "%" PRIu64, (u64)c_after_free);
-	tap_fig("mapstress.pages_lost", "%" PRIu64, (u64)(c_lost + lost));
-	tap_fig("mapstress.violations", "%" PRIu64, violations);
+	tap_fig("mapstress.reads", "%llu", (u64)c_reads);
+	tap_fig("mapstress.writes", "%llu", (u64)c_writes);
+	tap_fig("mapstress.process_reads", "%llu", (u64)sh->proc_reads);
+	tap_fig("mapstress.process_maps", "%llu", (u64)sh->proc_maps);
+	tap_fig("mapstress.sigbus", "%llu", (u64)c_sigbus);
+	tap_fig("mapstress.zero_fresh", "%llu", (u64)c_zero_fresh);
+	tap_fig("mapstress.populated", "%llu", (u64)c_populated);
+	tap_fig("mapstress.decreased", "%llu", (u64)c_decreased);
+	tap_fig("mapstress.domains_created", "%llu", (u64)c_created);
+	tap_fig("mapstress.domains_destroyed", "%llu", (u64)c_destroyed);
+	tap_fig("mapstress.offlined", "%llu", (u64)c_offline);
+	tap_fig("mapstress.foreign_reads", "%llu", (u64)c_foreign);
+	tap_fig("mapstress.reads_after_free", "%llu", (u64)c_after_free);
+	tap_fig("mapstress.pages_lost", "%llu", (u64)(c_lost + lost));
+	tap_fig("mapstress.violations", "%llu", violations);
 	tap_fig("mapstress.seconds", "%.1f", (st_now_us() - t0) / 1e6);
 	close(ctl);
 	return tap_done();

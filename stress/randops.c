@@ -236,7 +236,7 @@ static void *pop_thread_fn(void *arg)
 	struct pop_thread *p = arg;
 
 	p->started = 1;
-	p->ret = st_populate(p->fd, p->domid, p->gfns, p->n, 0, 0, &p->nr_done);
+	p->ret = raw_populate(p->fd, p->domid, p->gfns, p->n, 0, 0, &p->nr_done);
 	return NULL;
 }
 
@@ -265,19 +265,19 @@ static int scenario(int kind, struct st_rng *r, struct worker_stats *s)
 	struct pop_thread p = { 0 };
 	pthread_t th;
 	u64 n = 256 + st_rng_below(r, 2048);
-	int fd = st_open(), ret, ctl = st_open();
+	int fd = raw_open(), ret, ctl = raw_open();
 	u32 flags = kind == OP_CLOSE_DURING_POPULATE || kind == OP_SIGNAL_DURING_POPULATE ?
 		    NUMACLAIMS_DOMAIN_AUTODESTROY : 0;
 
 	if (fd < 0 || ctl < 0) {
-		problem(s, "open: %s", st_errname(fd < 0 ? fd : ctl));
+		problem(s, "open: %s", raw_errname(fd < 0 ? fd : ctl));
 		s->scenario_bad++;
 		goto out;
 	}
-	ret = st_create(fd, n, flags, &p.domid);
+	ret = raw_create(fd, n, flags, &p.domid);
 	if (ret) {
 		if (ret != -ENOMEM) {
-			problem(s, "scenario create: %s", st_errname(ret));
+			problem(s, "scenario create: %s", raw_errname(ret));
 			s->scenario_bad++;
 		}
 		goto out;
@@ -293,9 +293,9 @@ static int scenario(int kind, struct st_rng *r, struct worker_stats *s)
 	usleep(st_rng_below(r, 3000));
 	switch (kind) {
 	case OP_DESTROY_DURING_POPULATE:
-		ret = st_destroy(ctl, p.domid);
+		ret = raw_destroy(ctl, p.domid);
 		if (ret && ret != -ESRCH) {
-			problem(s, "destroy during populate: %s", st_errname(ret));
+			problem(s, "destroy during populate: %s", raw_errname(ret));
 			s->scenario_bad++;
 		}
 		break;
@@ -310,8 +310,8 @@ static int scenario(int kind, struct st_rng *r, struct worker_stats *s)
 	pthread_join(th, NULL);
 	ret = p.ret;
 	if ((ret && p.nr_done >= p.n) || (!ret && p.nr_done != p.n)) {
-		problem(s, "%s: populate returned %s with nr_done %" PRIu64 " of %" PRIu64,
-			op_name[kind], st_errname(ret), p.nr_done, p.n);
+		problem(s, "%s: populate returned %s with nr_done %llu of %llu",
+			op_name[kind], raw_errname(ret), p.nr_done, p.n);
 		s->bad_nr_done++;
 	}
 	if (ret == -EINTR)
@@ -320,17 +320,17 @@ static int scenario(int kind, struct st_rng *r, struct worker_stats *s)
 	case OP_DESTROY_DURING_POPULATE:
 	case OP_CLOSE_DURING_POPULATE:
 		/* the domain must be gone, with all its pages */
-		if (!st_dominfo(ctl, p.domid, 0, &di)) {
+		if (!raw_dom_info_flags(ctl, p.domid, 0, &di)) {
 			problem(s, "%s: domain %u still exists", op_name[kind], p.domid);
 			s->scenario_bad++;
 		}
 		break;
 	case OP_SIGNAL_DURING_POPULATE:
 		/* nr_done tells exactly how far it got (a private domain) */
-		if (p.domid > 64 && !st_dominfo(ctl, p.domid, 0, &di) &&
+		if (p.domid > 64 && !raw_dom_info_flags(ctl, p.domid, 0, &di) &&
 		    di.tot_pages != p.nr_done) {
-			problem(s, "populate %s: nr_done %" PRIu64 " but tot_pages %llu",
-				st_errname(ret), p.nr_done,
+			problem(s, "populate %s: nr_done %llu but tot_pages %llu",
+				raw_errname(ret), p.nr_done,
 				(unsigned long long)di.tot_pages);
 			s->bad_nr_done++;
 		}
@@ -371,7 +371,7 @@ static void one_op(int *fdp, struct st_rng *r, struct worker_stats *s, struct ow
 			flags |= 1U << (1 + st_rng_below(r, 31));
 			invalid = true;
 		}
-		ret = st_create(fd, st_rng_chance(r, 70) ? st_rng_below(r, node_pages / 4) :
+		ret = raw_create(fd, st_rng_chance(r, 70) ? st_rng_below(r, node_pages / 4) :
 			       pick_pages(r), flags, &domid);
 		if (!ret) {
 			publish(r, domid);
@@ -380,18 +380,18 @@ static void one_op(int *fdp, struct st_rng *r, struct worker_stats *s, struct ow
 		break;
 	case OP_DESTROY:
 		domid = pick_domid(r, o);
-		ret = st_destroy(fd, domid);
+		ret = raw_destroy(fd, domid);
 		own_del(o, domid);
 		break;
 	case OP_SET_MAX:
-		ret = st_set_max(fd, pick_domid(r, o), pick_pages(r));
+		ret = raw_set_max(fd, pick_domid(r, o), pick_pages(r));
 		break;
 	case OP_AFFINITY: {
 		u64 mask = st_rng_chance(r, 80) ? st_rng_next(r) & pool_mask :
 						   st_rng_next(r);
 
 		invalid = !(mask & pool_mask);
-		ret = st_affinity(fd, pick_domid(r, o), mask);
+		ret = raw_set_affinity(fd, pick_domid(r, o), mask);
 		break;
 	}
 	case OP_CLAIM_SET:
@@ -433,14 +433,14 @@ static void one_op(int *fdp, struct st_rng *r, struct worker_stats *s, struct ow
 		/* more entries of a kind than targets: a duplicate */
 		if (nr4k > nr_nodes + 1 || nrsp > nr_nodes)
 			invalid = true;
-		ret = st_claim_set(fd, pick_domid(r, o), set, cnt);
+		ret = raw_claim_set(fd, pick_domid(r, o), set, cnt);
 		break;
 	case OP_CLAIM_GET:
 		cnt = st_rng_below(r, nr_nodes + 3);
-		ret = st_claim_get(fd, pick_domid(r, o), set, &cnt);
+		ret = raw_claim_get(fd, pick_domid(r, o), set, &cnt);
 		break;
 	case OP_CLAIM_PAGES:
-		ret = st_claim_pages(fd, pick_domid(r, o), pick_pages(r));
+		ret = raw_claim_pages(fd, pick_domid(r, o), pick_pages(r));
 		break;
 	case OP_POPULATE:
 	case OP_DECREASE: {
@@ -497,7 +497,7 @@ static void one_op(int *fdp, struct st_rng *r, struct worker_stats *s, struct ow
 				flags |= 1U << (8 + st_rng_below(r, 24));
 				invalid |= !!(flags & ~NUMACLAIMS_MEMF_FLAGS);
 			}
-			ret = st_populate(fd, domid, gfns, n, order, flags, &done);
+			ret = raw_populate(fd, domid, gfns, n, order, flags, &done);
 			if (done && order < 10) {
 				int k = o->next_pop++ % OWN_POPS;
 
@@ -507,24 +507,24 @@ static void one_op(int *fdp, struct st_rng *r, struct worker_stats *s, struct ow
 				o->pop[k].order = order;
 			}
 		} else {
-			ret = st_decrease(fd, domid, gfns, n, order, &done);
+			ret = raw_decrease(fd, domid, gfns, n, order, &done);
 		}
 		if ((!ret && done != n) || (ret && done >= n)) {
 			s->bad_nr_done++;
-			problem(s, "%s returned %s with nr_done %" PRIu64 " of %" PRIu64,
-				op_name[op], st_errname(ret), done, n);
+			problem(s, "%s returned %s with nr_done %llu of %llu",
+				op_name[op], raw_errname(ret), done, n);
 		}
 		break;
 	}
 	case OP_OFFLINE:
 		node = pick_node(r, &valid);
 		pages = st_rng_chance(r, 90) ? st_rng_below(r, 256) : pick_pages(r);
-		ret = st_offline(fd, node, pages);
+		ret = raw_offline(fd, node, pages);
 		break;
 	case OP_ONLINE:
 		node = pick_node(r, &valid);
 		pages = st_rng_chance(r, 90) ? st_rng_below(r, 256) : pick_pages(r);
-		ret = st_online(fd, node, pages);
+		ret = raw_online(fd, node, pages);
 		break;
 	case OP_INFO:
 		if (st_rng_chance(r, 50)) {
@@ -532,7 +532,7 @@ static void one_op(int *fdp, struct st_rng *r, struct worker_stats *s, struct ow
 
 			ret = st_hostinfo(fd, &hi);
 		} else {
-			ret = st_dominfo(fd, pick_domid(r, o),
+			ret = raw_dom_info_flags(fd, pick_domid(r, o),
 					 st_rng_chance(r, 30) ? NUMACLAIMS_INFO_NEXT : 0, &di);
 		}
 		break;
@@ -540,7 +540,7 @@ static void one_op(int *fdp, struct st_rng *r, struct worker_stats *s, struct ow
 		/* close: this worker's AUTODESTROY domains die */
 		close(fd);
 		own_closed(o);
-		*fdp = st_open();
+		*fdp = raw_open();
 		ret = *fdp < 0 ? *fdp : 0;
 		break;
 	default:
@@ -563,7 +563,7 @@ static void one_op(int *fdp, struct st_rng *r, struct worker_stats *s, struct ow
 			s->per_op_errno[op][-ret]++;
 		if (-ret >= 64 || !(op_allowed[op] & B(-ret))) {
 			s->bad_errno++;
-			problem(s, "%s: undocumented errno %s", op_name[op], st_errname(ret));
+			problem(s, "%s: undocumented errno %s", op_name[op], raw_errname(ret));
 		}
 	}
 }
@@ -574,7 +574,7 @@ static void worker(int idx, u64 seed, u64 ops, u64 deadline_us)
 	struct sigaction sa = { .sa_handler = on_usr1 };	/* no SA_RESTART */
 	struct st_rng r;
 	struct own o = { 0 };
-	int fd = st_open();
+	int fd = raw_open();
 	u64 i;
 
 	sigaction(SIGUSR1, &sa, NULL);
@@ -594,7 +594,7 @@ static void checker(void)
 	char why[256];
 	u32 next;
 
-	int fd = st_open();
+	int fd = raw_open();
 
 	if (fd < 0)
 		_exit(1);
@@ -603,7 +603,7 @@ static void checker(void)
 
 		if (st_hostinfo(fd, &hi) || st_check_host(&hi, why, sizeof(why)))
 			bad = true;
-		for (next = 1; !bad && !st_dominfo(fd, next, NUMACLAIMS_INFO_NEXT, &di);
+		for (next = 1; !bad && !raw_dom_info_flags(fd, next, NUMACLAIMS_INFO_NEXT, &di);
 		     next = di.domid + 1)
 			if (st_check_domain(&di, why, sizeof(why)))
 				bad = true;
@@ -652,11 +652,11 @@ int main(int argc, char **argv)
 	if (workers < 1 || workers > MAX_WORKERS)
 		workers = 4;
 	printf("TAP version 13\n");
-	tap_diag("randops --workers %d --ops %" PRIu64 " --duration %" PRIu64 " --seed %" PRIu64,
+	tap_diag("randops --workers %d --ops %llu --duration %llu --seed %llu",
 		 workers, ops, duration, seed);
-	fd = st_open();
+	fd = raw_open();
 	if (fd < 0) {
-		tap_ok(false, "open: %s", st_errname(fd));
+		tap_ok(false, "open: %s", raw_errname(fd));
 		return tap_done();
 	}
 	st_hostinfo(fd, &hi);
@@ -718,25 +718,25 @@ int main(int argc, char **argv)
 
 		for (n = 1; n < 64; n++)
 			if (per_op_errno[j][n])
-				len += snprintf(errs + len, sizeof(errs) - len, " %s:%" PRIu64,
-						st_errname(n), per_op_errno[j][n]);
-		tap_diag("%-24s %7" PRIu64 " run, %7" PRIu64 " ok;%s", op_name[j],
+				len += snprintf(errs + len, sizeof(errs) - len, " %s:%llu",
+						raw_errname(n), per_op_errno[j][n]);
+		tap_diag("%-24s %7llu run, %7llu ok;%s", op_name[j],
 			 per_op[j], per_op_ok[j], errs);
 	}
 
-	tap_ok(tot.bad_errno == 0, "every result is a documented errno (%" PRIu64 " not)",
+	tap_ok(tot.bad_errno == 0, "every result is a documented errno (%llu not)",
 	       tot.bad_errno);
-	tap_ok(tot.invalid_accepted == 0, "no certainly-invalid request accepted (%" PRIu64 ")",
+	tap_ok(tot.invalid_accepted == 0, "no certainly-invalid request accepted (%llu)",
 	       tot.invalid_accepted);
-	tap_ok(tot.bad_nr_done == 0, "populate/decrease nr_done consistent (%" PRIu64 " not)",
+	tap_ok(tot.bad_nr_done == 0, "populate/decrease nr_done consistent (%llu not)",
 	       tot.bad_nr_done);
 	tap_ok(tot.scenario_bad == 0,
-	       "destroy/close during populate leave no domain behind (%" PRIu64 " not)",
+	       "destroy/close during populate leave no domain behind (%llu not)",
 	       tot.scenario_bad);
 	if (sh->check_violations)
 		tap_diag("checker: %s", sh->first_violation);
 	tap_ok(sh->checks > 0 && sh->check_violations == 0,
-	       "checker: %" PRIu64 " snapshots, %" PRIu64 " violations", sh->checks,
+	       "checker: %llu snapshots, %llu violations", sh->checks,
 	       sh->check_violations);
 
 	/* quiescent: everything cross-checked, then back to baseline */
@@ -751,20 +751,20 @@ int main(int argc, char **argv)
 	if (n)
 		tap_diag("%s", why);
 	tap_ok(!n, "every pool page free again, no claim, no domain");
-	tap_ok(lost == 0, "pages lost: %" PRIu64, lost);
+	tap_ok(lost == 0, "pages lost: %llu", lost);
 
 	tap_fig("randops.workers", "%d", workers);
-	tap_fig("randops.ops", "%" PRIu64, tot.ops);
-	tap_fig("randops.ops_ok", "%" PRIu64, tot.ok);
-	tap_fig("randops.ops_failed", "%" PRIu64, tot.failed);
-	tap_fig("randops.destroy_during_populate", "%" PRIu64, per_op[OP_DESTROY_DURING_POPULATE]);
-	tap_fig("randops.close_during_populate", "%" PRIu64, per_op[OP_CLOSE_DURING_POPULATE]);
-	tap_fig("randops.signal_during_populate", "%" PRIu64, per_op[OP_SIGNAL_DURING_POPULATE]);
-	tap_fig("randops.eintr", "%" PRIu64, tot.eintr_seen);
-	tap_fig("randops.checks", "%" PRIu64, sh->checks);
-	tap_fig("randops.violations", "%" PRIu64, sh->check_violations + tot.bad_errno +
+	tap_fig("randops.ops", "%llu", tot.ops);
+	tap_fig("randops.ops_ok", "%llu", tot.ok);
+	tap_fig("randops.ops_failed", "%llu", tot.failed);
+	tap_fig("randops.destroy_during_populate", "%llu", per_op[OP_DESTROY_DURING_POPULATE]);
+	tap_fig("randops.close_during_populate", "%llu", per_op[OP_CLOSE_DURING_POPULATE]);
+	tap_fig("randops.signal_during_populate", "%llu", per_op[OP_SIGNAL_DURING_POPULATE]);
+	tap_fig("randops.eintr", "%llu", tot.eintr_seen);
+	tap_fig("randops.checks", "%llu", sh->checks);
+	tap_fig("randops.violations", "%llu", sh->check_violations + tot.bad_errno +
 		tot.invalid_accepted + tot.bad_nr_done + tot.scenario_bad);
-	tap_fig("randops.pages_lost", "%" PRIu64, lost);
+	tap_fig("randops.pages_lost", "%llu", lost);
 	tap_fig("randops.seconds", "%.1f", (st_now_us() - t0) / 1e6);
 	close(fd);
 	return tap_done();

@@ -141,20 +141,20 @@ static void builder(int idx, u64 seed, u64 node_pages)
 	if (!req.max_nodes)
 		req.flags = CLAIMS_PLAN_SPREAD;
 
-	fd = st_open();
-	ret = fd < 0 ? fd : claims_open_handle(ST_DEVICE, &h);
+	fd = raw_open();
+	ret = fd < 0 ? fd : claims_open_handle(RAW_DEVICE, &h);
 	if (ret) {
 		r->outcome = FAILED;
 		r->err = -ret;
-		snprintf(r->why, sizeof(r->why), "open: %s", st_errname(ret));
+		snprintf(r->why, sizeof(r->why), "open: %s", raw_errname(ret));
 		_exit(1);
 	}
 	wait_go();
 
-	ret = st_create(fd, pages, 0, &domid);
+	ret = raw_create(fd, pages, 0, &domid);
 	if (ret) {
 		r->outcome = FAILED;
-		snprintf(r->why, sizeof(r->why), "create: %s", st_errname(ret));
+		snprintf(r->why, sizeof(r->why), "create: %s", raw_errname(ret));
 		_exit(1);
 	}
 	r->domid = domid;
@@ -165,16 +165,16 @@ static void builder(int idx, u64 seed, u64 node_pages)
 	if (ret == -ENOMEM) {
 		/* nothing fits: give up before allocating anything */
 		r->t_done_us = st_now_us() - sh->t0;
-		ret = st_destroy(fd, domid);
+		ret = raw_destroy(fd, domid);
 		r->outcome = ret ? FAILED : REFUSED;
 		if (ret)
 			snprintf(r->why, sizeof(r->why), "destroy: %s",
-				 st_errname(ret));
+				 raw_errname(ret));
 		_exit(ret ? 1 : 0);
 	}
 	if (ret) {
 		r->outcome = FAILED;
-		snprintf(r->why, sizeof(r->why), "claim: %s", st_errname(ret));
+		snprintf(r->why, sizeof(r->why), "claim: %s", raw_errname(ret));
 		_exit(1);
 	}
 	for (i = 0; i < plan.nr_entries; i++)
@@ -192,7 +192,7 @@ static void builder(int idx, u64 seed, u64 node_pages)
 			ret = populate_part(fd, domid, (int)i, &gfn, r->claimed[i],
 					    &r->order_fallbacks);
 	if (!ret && plan.host_pages) {
-		st_affinity(fd, domid, plan.nodemask);
+		raw_set_affinity(fd, domid, plan.nodemask);
 		ret = populate_part(fd, domid, -1, &gfn, plan.host_pages,
 				    &r->order_fallbacks);
 	}
@@ -200,15 +200,15 @@ static void builder(int idx, u64 seed, u64 node_pages)
 		r->outcome = FAILED;
 		r->err = -ret;
 		snprintf(r->why, sizeof(r->why),
-			 "populate with an accepted claim failed: %s at gfn %" PRIu64,
-			 st_errname(ret), gfn);
+			 "populate with an accepted claim failed: %s at gfn %llu",
+			 raw_errname(ret), gfn);
 		_exit(1);
 	}
 	/* meminit_hvm() always drops what is left of its claim */
-	ret = st_claim_set(fd, domid, &clear, 1);
+	ret = raw_claim_set(fd, domid, &clear, 1);
 	if (ret) {
 		r->outcome = FAILED;
-		snprintf(r->why, sizeof(r->why), "release claim: %s", st_errname(ret));
+		snprintf(r->why, sizeof(r->why), "release claim: %s", raw_errname(ret));
 		_exit(1);
 	}
 	r->t_done_us = st_now_us() - sh->t0;
@@ -221,11 +221,11 @@ static void hog(int idx, u64 seed, u64 max_pages)
 {
 	struct st_rng rng;
 	u64 gfn = 0, done;
-	int fd = st_open();
+	int fd = raw_open();
 	u32 domid;
 
 	st_rng_seed(&rng, seed);
-	if (fd < 0 || st_create(fd, max_pages, NUMACLAIMS_DOMAIN_AUTODESTROY, &domid))
+	if (fd < 0 || raw_create(fd, max_pages, NUMACLAIMS_DOMAIN_AUTODESTROY, &domid))
 		_exit(1);
 	wait_go();
 	while (!sh->stop_hogs) {
@@ -240,7 +240,7 @@ static void hog(int idx, u64 seed, u64 max_pages)
 			for (i = 0; i < back; i++) {
 				u64 g = gfn - 1 - i;
 
-				if (st_decrease(fd, domid, &g, 1, 0, &d))
+				if (raw_decrease(fd, domid, &g, 1, 0, &d))
 					break;
 			}
 			gfn -= i;
@@ -329,7 +329,7 @@ static void round_run(int fd, int nb, int nh, u64 seed, struct totals *t)
 			break;
 		default:
 			t->failed++;
-			tap_diag("builder %d (domain %u, %" PRIu64 " pages): %s",
+			tap_diag("builder %d (domain %u, %llu pages): %s",
 				 i, r->domid, r->pages, r->why[0] ? r->why :
 				 "died without a result");
 			continue;
@@ -341,13 +341,13 @@ static void round_run(int fd, int nb, int nh, u64 seed, struct totals *t)
 		t->nodes += r->kind == KIND_NODES;
 		t->host += r->kind == KIND_HOST;
 		t->fallbacks += r->order_fallbacks;
-		if (st_dominfo(fd, r->domid, 0, &di)) {
+		if (raw_dom_info_flags(fd, r->domid, 0, &di)) {
 			tap_diag("builder %d: domain %u vanished", i, r->domid);
 			bad++;
 			continue;
 		}
 		if (di.tot_pages != r->pages || di.outstanding_pages) {
-			tap_diag("builder %d: domain %u tot %llu of %" PRIu64
+			tap_diag("builder %d: domain %u tot %llu of %llu"
 				 ", outstanding %llu", i, r->domid,
 				 (unsigned long long)di.tot_pages, r->pages,
 				 (unsigned long long)di.outstanding_pages);
@@ -363,7 +363,7 @@ static void round_run(int fd, int nb, int nh, u64 seed, struct totals *t)
 			/* a spread's host-wide part may land on any node too */
 			if (r->host_part ? di.node_pages[node] < r->claimed[node] :
 			    di.node_pages[node] != r->claimed[node]) {
-				tap_diag("builder %d: domain %u has %llu pages on node %u, claimed %" PRIu64,
+				tap_diag("builder %d: domain %u has %llu pages on node %u, claimed %llu",
 					 i, r->domid,
 					 (unsigned long long)di.node_pages[node],
 					 node, r->claimed[node]);
@@ -422,11 +422,11 @@ int main(int argc, char **argv)
 	if (hogs > MAX_HOGS)
 		hogs = MAX_HOGS;
 	printf("TAP version 13\n");
-	tap_diag("storm --builders %s --hogs %d --seed %" PRIu64, builders_arg,
+	tap_diag("storm --builders %s --hogs %d --seed %llu", builders_arg,
 		 hogs, seed);
-	fd = st_open();
+	fd = raw_open();
 	if (fd < 0) {
-		tap_ok(false, "open %s: %s", ST_DEVICE, st_errname(fd));
+		tap_ok(false, "open %s: %s", RAW_DEVICE, raw_errname(fd));
 		return tap_done();
 	}
 	mask = st_pool_nodes(fd, &nr);
@@ -453,48 +453,48 @@ int main(int argc, char **argv)
 		       "storm of %d builders on %d nodes: no builder failed", nb,
 		       nr_pool_nodes);
 		tap_ok(t->verified - before.verified == t->admitted - before.admitted,
-		       "storm of %d: every admitted domain fully populated (%" PRIu64 " of %" PRIu64 ")",
+		       "storm of %d: every admitted domain fully populated (%llu of %llu)",
 		       nb, t->verified - before.verified, t->admitted - before.admitted);
 		tap_ok(t->admitted + t->refused - before.admitted - before.refused == (u64)nb,
-		       "storm of %d: %" PRIu64 " admitted + %" PRIu64 " refused", nb,
+		       "storm of %d: %llu admitted + %llu refused", nb,
 		       t->admitted - before.admitted, t->refused - before.refused);
 		tap_ok(t->violations == before.violations,
 		       "storm of %d: invariants, placement, baseline after destroy", nb);
 	}
 	tap_ok(t->node_claimed == t->node_placed,
-	       "node-claimed pages placed on the claimed node: %" PRIu64 " of %" PRIu64,
+	       "node-claimed pages placed on the claimed node: %llu of %llu",
 	       t->node_placed, t->node_claimed);
-	tap_ok(t->lost == 0, "pages lost: %" PRIu64, t->lost);
+	tap_ok(t->lost == 0, "pages lost: %llu", t->lost);
 	tap_ok(t->attempts_max <= CLAIMS_PLAN_ATTEMPTS,
-	       "re-planning after a lost race is bounded: at most %" PRIu64
-	       " installs per builder (%" PRIu64 " re-plans in all)",
+	       "re-planning after a lost race is bounded: at most %llu"
+	       " installs per builder (%llu re-plans in all)",
 	       t->attempts_max, t->replans);
 
 	qsort(t->refusal_ms, t->nr_refusal_ms, sizeof(u64), cmp_u64);
-	tap_fig("storm.builders", "%" PRIu64, t->builders);
-	tap_fig("storm.admitted", "%" PRIu64, t->admitted);
-	tap_fig("storm.admitted_home", "%" PRIu64, t->home);
-	tap_fig("storm.admitted_other_node", "%" PRIu64, t->other_node);
-	tap_fig("storm.admitted_nodes", "%" PRIu64, t->nodes);
-	tap_fig("storm.admitted_host_wide", "%" PRIu64, t->host);
-	tap_fig("storm.replans", "%" PRIu64, t->replans);
-	tap_fig("storm.attempts_max", "%" PRIu64, t->attempts_max);
-	tap_fig("storm.refused", "%" PRIu64, t->refused);
-	tap_fig("storm.failed", "%" PRIu64, t->failed);
-	tap_fig("storm.fully_populated", "%" PRIu64, t->verified);
+	tap_fig("storm.builders", "%llu", t->builders);
+	tap_fig("storm.admitted", "%llu", t->admitted);
+	tap_fig("storm.admitted_home", "%llu", t->home);
+	tap_fig("storm.admitted_other_node", "%llu", t->other_node);
+	tap_fig("storm.admitted_nodes", "%llu", t->nodes);
+	tap_fig("storm.admitted_host_wide", "%llu", t->host);
+	tap_fig("storm.replans", "%llu", t->replans);
+	tap_fig("storm.attempts_max", "%llu", t->attempts_max);
+	tap_fig("storm.refused", "%llu", t->refused);
+	tap_fig("storm.failed", "%llu", t->failed);
+	tap_fig("storm.fully_populated", "%llu", t->verified);
 	tap_fig("storm.placement_pct", "%.1f", t->node_claimed ?
 		100.0 * t->node_placed / t->node_claimed : 100.0);
-	tap_fig("storm.node_claimed_pages", "%" PRIu64, t->node_claimed);
-	tap_fig("storm.order9_fallbacks", "%" PRIu64, t->fallbacks);
+	tap_fig("storm.node_claimed_pages", "%llu", t->node_claimed);
+	tap_fig("storm.order9_fallbacks", "%llu", t->fallbacks);
 	if (t->nr_refusal_ms)
-		tap_fig("storm.refusal_ms", "%" PRIu64 "/%" PRIu64 "/%" PRIu64,
+		tap_fig("storm.refusal_ms", "%llu/%llu/%llu",
 			t->refusal_ms[0], t->refusal_ms[t->nr_refusal_ms / 2],
 			t->refusal_ms[t->nr_refusal_ms - 1]);
 	else
 		tap_fig("storm.refusal_ms", "-");
-	tap_fig("storm.build_ms_max", "%" PRIu64, t->build_ms_max);
-	tap_fig("storm.violations", "%" PRIu64, t->violations);
-	tap_fig("storm.pages_lost", "%" PRIu64, t->lost);
+	tap_fig("storm.build_ms_max", "%llu", t->build_ms_max);
+	tap_fig("storm.violations", "%llu", t->violations);
+	tap_fig("storm.pages_lost", "%llu", t->lost);
 	close(fd);
 	return tap_done();
 }
