@@ -19,12 +19,13 @@
 #   make selftests      kselftests in 2- and 4-node VMs (module-vm: the VM kernel)
 #   make kunit          KUnit in 2- and 4-node VMs on the debug kernel
 #   make kunit-module   numaclaims_kunit.ko (KDIR=... on a CONFIG_KUNIT=m kernel)
-#   make selftests-612  kselftests on Debian's 6.12 (bookworm-backports), 2 nodes
+#   The kernel matrix, S = 612 (Debian's 6.12, bookworm-backports) or 73
+#   (Debian's 7.3, trixie-backports, built in a cached trixie root,
+#   tools/trixie-root.sh): module-S, selftests-S (2 nodes), selftests-S-4
+#   (4 nodes), realvm-S, i.e.
+#   make module-612, selftests-612, selftests-612-4, realvm-612,
+#        module-73, selftests-73, selftests-73-4, realvm-73
 #   make kunit-612      KUnit on a 6.12 debug kernel (Debian's 6.12 has no KUnit)
-#   make module-73      numaclaims.ko for Debian's 7.3 (trixie-backports), built in a
-#                       cached trixie root (tools/trixie-root.sh)
-#   make selftests-73   kselftests on Debian's 7.3, 2 nodes (selftests-73-4: 4 nodes)
-#   make realvm-73      the real-VM test on Debian's 7.3
 #   make realvm         nested QEMU guests on a numaclaims domain
 #   make planner-vm     the builder planner in a 4-node VM with asymmetric distances
 #   make hw-check       on a real NUMA server: build, load, kselftests, KUnit, benchmark,
@@ -77,12 +78,15 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 KUNIT_KDIR = $(shell $(TOP)/tools/kunit-kernel.sh --print-kdir)
 KUNIT_BZIMAGE = $(shell $(TOP)/tools/kunit-kernel.sh --print-bzimage)
 
+# The kernel series besides the VMs' 6.1: see "The kernel matrix" below.
+SERIES := 612 73
+
 .PHONY: all deps module module-vm uninstall userspace demo check unit tools-test engine-test claimctl-test claimctl-smoke scrub-isolcpus planner-vm \
 	hw-check hw-check-vm \
 	selftests selftests-2 selftests-4 selftests-libmk kunitconfig-test realvm membench-smoke kunit-kernel kunit kunit-module \
 	kunit-2 kunit-4 selftests-debug summary install clean help bench bench-scrub stress stress-short \
-	module-612 selftests-612 kunit-kernel-612 kunit-module-612 kunit-612 \
-	trixie-root-73 module-73 selftests-73 selftests-73-4 realvm-73 vm-harness-test
+	$(foreach s,$(SERIES),module-$(s) selftests-$(s) selftests-$(s)-4 realvm-$(s)) \
+	kunit-kernel-612 kunit-module-612 kunit-612 trixie-root-73 vm-harness-test
 
 all: module userspace
 
@@ -342,22 +346,62 @@ selftests-debug: kunit-module
 		--module $(BUILD)/kunit-module/numaclaims.ko --suffix -debug --timeout 2400
 
 # ---------------------------------------------------------------------------
-# The second kernel: Debian's 6.12 from bookworm-backports (tools/deps.sh
-# vm612 adds that source).  The kselftests boot its stock kernel; KUnit needs
-# a 6.12 debug kernel built like the 6.1 one (tools/kunit-kernel.sh --series
-# 6.12, cached in /var/cache/numaclaims), as Debian's 6.12 has no KUnit.
-# Results: build/results/selftests-2nodes-612.tap, kunit-2nodes-612.tap.
+# The kernel matrix: every Debian kernel series the tests run on besides the
+# VMs' 6.1 is one entry of SERIES, with four variables, and gets the same
+# targets: module-S (numaclaims.ko for it), selftests-S and selftests-S-4
+# (the kselftests in a 2- and a 4-node VM), realvm-S (the real-VM test).
+# SERIES is set at the top (before .PHONY).
+# Results: build/results/selftests-{2,4}nodes-S.tap, realvm-S.tap.
+#   KDEPS_S    what must exist before the module is built
+#   KDIR_S     its kernel build directory (a shell word: evaluated there)
+#   KRUN_S     the command the module's make runs under (empty: the host)
+#   VMLINUZ_S  the kernel image the VMs boot
+# Debian's 6.12 from bookworm-backports (tools/deps.sh vm612 adds that
+# source).  KUnit needs a 6.12 debug kernel built like the 6.1 one
+# (tools/kunit-kernel.sh --series 6.12, cached in /var/cache/numaclaims), as
+# Debian's 6.12 has no KUnit: kunit-612 below.
 KVER_612 = $(shell $(TOP)/tools/kver.sh --series 6.12)
+KDEPS_612 := deps-build deps-vm deps-vm612
+KDIR_612 = /lib/modules/$(KVER_612)/build
+KRUN_612 :=
+VMLINUZ_612 = /boot/vmlinuz-$(KVER_612)
+
+# The newest: Debian's 7.3 from trixie-backports, built for the way a Debian
+# 13 + backports user does, in a trixie root (debootstrap, gcc 14, the 7.3
+# headers: bookworm's gcc 12 rejects their flags), made once and cached with
+# the 7.3 image in /var/cache/numaclaims/trixie-7.3 (tools/trixie-root.sh;
+# the host only gets debootstrap, tools/deps.sh vm73).  The module is built
+# in the root with the repository bind-mounted at its own path; the
+# kselftests, claimctl and the real-VM guest are the host's static builds.
+TRIXIE_ROOT := $(TOP)/tools/trixie-root.sh
+KDEPS_73 := deps-build trixie-root-73
+KDIR_73 = $$($(TRIXIE_ROOT) --print-kdir)
+KRUN_73 = $(TRIXIE_ROOT) --run $(TOP) --
+VMLINUZ_73 = $(shell $(TRIXIE_ROOT) --print-vmlinuz)
+
+trixie-root-73: deps-vm73
+	@$(TRIXIE_ROOT) --print-vmlinuz >/dev/null
+
+.SECONDEXPANSION:
+$(addprefix module-,$(SERIES)): module-%: $$(KDEPS_$$*)
+	$(call kbuild,debian-$*,$(KDIR_$*),$(KRUN_$*))
+	@mkdir -p $(BUILD)/module-$*
+	cp $(BUILD)/kbuild/debian-$*/numaclaims.ko $(BUILD)/module-$*/
+
+$(addprefix selftests-,$(SERIES)): selftests-%: module-% deps-vm deps-kunit
+	$(TOP)/selftests/run_vm.sh --nodes 2 --kernel $(VMLINUZ_$*) \
+		--module $(BUILD)/module-$*/numaclaims.ko --suffix -$*
+
+$(foreach s,$(SERIES),selftests-$(s)-4): selftests-%-4: module-% deps-vm deps-kunit
+	$(TOP)/selftests/run_vm.sh --nodes 4 --kernel $(VMLINUZ_$*) \
+		--module $(BUILD)/module-$*/numaclaims.ko --suffix -$*
+
+$(addprefix realvm-,$(SERIES)): realvm-%: module-% userspace deps-vm
+	@mkdir -p $(RESULTS)
+	$(TOP)/tools/realvm.sh test --kernel $(VMLINUZ_$*) \
+		--module $(BUILD)/module-$*/numaclaims.ko --out $(RESULTS)/realvm-$*.tap
+
 KUNIT612_KDIR = $(shell $(TOP)/tools/kunit-kernel.sh --series 6.12 --print-kdir)
-
-module-612: deps-build deps-vm deps-vm612
-	$(call kbuild,debian-612,/lib/modules/$(KVER_612)/build)
-	@mkdir -p $(BUILD)/module-612
-	cp $(BUILD)/kbuild/debian-612/numaclaims.ko $(BUILD)/module-612/
-
-selftests-612: module-612 deps-kunit
-	$(TOP)/selftests/run_vm.sh --nodes 2 --kernel /boot/vmlinuz-$(KVER_612) \
-		--module $(BUILD)/module-612/numaclaims.ko --suffix -612
 
 kunit-kernel-612: deps-kunit deps-vm deps-vm612
 	$(TOP)/tools/kunit-kernel.sh --series 6.12
@@ -378,39 +422,6 @@ kunit-612: kunit-module-612
 	if [ -f $(RESULTS)/kunit-612/kunit-2nodes.tap ]; then \
 		cp $(RESULTS)/kunit-612/kunit-2nodes.tap $(RESULTS)/kunit-2nodes-612.tap; fi; \
 	exit $$st
-
-# ---------------------------------------------------------------------------
-# The newest kernel: Debian's 7.3 from trixie-backports, built for the way a
-# Debian 13 + backports user does, in a trixie root (debootstrap, gcc 14, the
-# 7.3 headers: bookworm's gcc 12 rejects their flags), made once and cached
-# with the 7.3 image in /var/cache/numaclaims/trixie-7.3 (tools/trixie-root.sh;
-# the host only gets debootstrap, tools/deps.sh vm73).  The module is built
-# in the root with the repository bind-mounted at its own path; the
-# kselftests, claimctl and the real-VM guest are the host's static builds.
-# Results: build/results/selftests-{2,4}nodes-73.tap, realvm-73.tap.
-TRIXIE_ROOT := $(TOP)/tools/trixie-root.sh
-VMLINUZ_73 = $(shell $(TRIXIE_ROOT) --print-vmlinuz)
-
-trixie-root-73: deps-vm73
-	@$(TRIXIE_ROOT) --print-vmlinuz >/dev/null
-
-module-73: deps-build trixie-root-73
-	$(call kbuild,debian-73,$$($(TRIXIE_ROOT) --print-kdir),$(TRIXIE_ROOT) --run $(TOP) --)
-	@mkdir -p $(BUILD)/module-73
-	cp $(BUILD)/kbuild/debian-73/numaclaims.ko $(BUILD)/module-73/
-
-selftests-73: module-73 deps-vm deps-kunit
-	$(TOP)/selftests/run_vm.sh --nodes 2 --kernel $(VMLINUZ_73) \
-		--module $(BUILD)/module-73/numaclaims.ko --suffix -73
-
-selftests-73-4: module-73 deps-vm deps-kunit
-	$(TOP)/selftests/run_vm.sh --nodes 4 --kernel $(VMLINUZ_73) \
-		--module $(BUILD)/module-73/numaclaims.ko --suffix -73
-
-realvm-73: module-73 userspace deps-vm
-	@mkdir -p $(RESULTS)
-	$(TOP)/tools/realvm.sh test --kernel $(VMLINUZ_73) \
-		--module $(BUILD)/module-73/numaclaims.ko --out $(RESULTS)/realvm-73.tap
 
 # Reliability: boot storms, random operations, crashes, hostile input,
 # isolation, engine fuzzing.  `stress-short` (about 2 minutes) is part of
@@ -481,9 +492,15 @@ libvirt-vm: module-vm userspace deps-vm deps-libvirt
 	@mkdir -p $(RESULTS)
 	bash $(TOP)/packaging/libvirt/tests/libvirt-vm.sh $(RESULTS)/libvirt-vm.tap
 
+# The kernel matrix in `make check`: the 2-node kselftests on every series,
+# and on the newest (the last of SERIES) the 4-node ones and the real VMs
+# too; KUnit on 6.12's debug kernel.
+NEWEST := $(lastword $(SERIES))
+CHECK_SERIES := $(addprefix selftests-,$(SERIES)) kunit-612 selftests-$(NEWEST)-4 realvm-$(NEWEST)
+
 # `make check` runs every suite even if one fails, then counts.
 CHECK_SUITES := tools-test vm-harness-test selftests-libmk kunitconfig-test engine-test claimctl-test pkg-test dkms-test claimctl-smoke scrub-isolcpus pkg-vm libvirt-vm planner-vm hw-check-vm membench-smoke realvm selftests-2 selftests-4 kunit-2 \
-		kunit-4 selftests-debug selftests-612 kunit-612 selftests-73 selftests-73-4 realvm-73 stress-short
+		kunit-4 selftests-debug $(CHECK_SERIES) stress-short
 
 check:
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS)

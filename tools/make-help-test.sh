@@ -6,10 +6,11 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 help=$(make -s -C "$top" --no-print-directory help)
-# The .PHONY lists, with their continuation lines.
-phony=$(awk '/^\.PHONY:/ { on = 1; sub(/^\.PHONY:/, "") }
-	     on { c = /\\$/; sub(/\\$/, ""); print; on = c }' "$top/Makefile" |
-	tr ' \t' '\n\n' | sed '/^$/d' | sort -u)
+# make's own database (-p, nothing run: -n -q; as bash-completion reads
+# it): the .PHONY targets and every rule, with the kernel matrix's pattern
+# and $(foreach) targets expanded.
+db=$(make -npq -C "$top" --no-print-directory .DEFAULT 2>/dev/null)
+phony=$(sed -n 's/^\.PHONY: //p' <<<"$db" | tr ' ' '\n' | sed '/^$/d' | sort -u)
 n=0 failed=0
 t() {	# NAME CMD...
 	n=$((n + 1))
@@ -26,7 +27,7 @@ done
 # Every "make T" of the help is a rule of the Makefile.
 for target in $(grep -o -E 'make [a-z0-9-]+' <<<"$help" | awk '{ print $2 }' | sort -u); do
 	t "'make $target' (named by make help) is a target" \
-		grep -q -E "^([a-z0-9 %-]* )?$target( [a-z0-9 %-]*)?:" "$top/Makefile"
+		grep -q -E "^$target:" <<<"$db"
 done
 echo "1..$n"
 exit $((failed > 0))
