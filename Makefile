@@ -103,6 +103,7 @@ define kbuild
 	@mkdir -p $(BUILD)/kbuild/$(1)/module $(BUILD)/kbuild/$(1)/kunit
 	@ln -sfn $(TOP)/uapi $(BUILD)/kbuild/$(1)/uapi
 	@ln -sf $(TOP)/Kbuild $(BUILD)/kbuild/$(1)/Kbuild
+	@ln -sf $(TOP)/VERSION $(BUILD)/kbuild/$(1)/VERSION
 	@for f in $(TOP)/module/*.[ch]; do ln -sf $$f $(BUILD)/kbuild/$(1)/module/; done
 	@for f in $(TOP)/kunit/*.[ch]; do ln -sf $$f $(BUILD)/kbuild/$(1)/kunit/; done
 	$(3) nice $(MAKE) -C $(2) M=$(BUILD)/kbuild/$(1) W=1 modules
@@ -147,7 +148,7 @@ uninstall:
 # The module, installed for the kernel of KDIR (default the running one) in
 # /lib/modules/KREL/extra, then depmod (a live install only: with DESTDIR
 # the package's postinst runs depmod).  KREL is KDIR's kernel release.
-PKG_VERSION := $(shell sed -n 's/^VERSION := //p' $(TOP)/userspace/Makefile)
+PKG_VERSION := $(shell cat $(TOP)/VERSION)
 # (UTS_RELEASE: Debian's include/config/kernel.release is the upstream version.)
 KREL ?= $(shell sed -n 's/^#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 MODDIR = /lib/modules/$(KREL)/extra
@@ -177,7 +178,7 @@ DKMS_ARGS = --sourcetree $(DKMS_SRCTREE) --dkmstree $(DKMS_TREE)
 dkms-source:
 	rm -rf $(DKMS_SRC)
 	install -d $(DKMS_SRC)/module $(DKMS_SRC)/uapi/linux
-	install -m 0644 $(TOP)/dkms.conf $(TOP)/Kbuild $(DKMS_SRC)/
+	install -m 0644 $(TOP)/dkms.conf $(TOP)/Kbuild $(TOP)/VERSION $(DKMS_SRC)/
 	install -m 0644 $(TOP)/module/*.[ch] $(DKMS_SRC)/module/
 	install -m 0644 $(TOP)/uapi/linux/numaclaims.h $(DKMS_SRC)/uapi/linux/
 

@@ -651,4 +651,4 @@ MODULE_DESCRIPTION("NUMA-aware memory claim sets (Xen claims for Linux)");
 MODULE_AUTHOR("The numaclaims authors");
 MODULE_LICENSE("GPL");
 /* The numaclaims release (dkms.conf PACKAGE_VERSION, libclaims VERSION). */
-MODULE_VERSION("1.3.0");
+MODULE_VERSION(NUMACLAIMS_VERSION);

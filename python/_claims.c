@@ -1057,5 +1057,7 @@ PyMODINIT_FUNC PyInit__claims(void)
 	C("PLAN_POLICY_MEM_ONLY", CLAIMS_PLAN_POLICY_MEM_ONLY);
 #undef C
 	PyModule_AddIntConstant(m, "PLAN_NO_NODE", CLAIMS_PLAN_NO_NODE);
+	/* The release: the repository's VERSION file (python/Makefile). */
+	PyModule_AddStringConstant(m, "__version__", NUMACLAIMS_PY_VERSION);
 	return m;
 }

@@ -34,13 +34,12 @@ trap cleanup EXIT
 
 not() { ! "$@"; }
 t "no numaclaims in /lib/modules/$KVER/updates/dkms before the test" not test -e "$ko"
-t "dkms.conf's PACKAGE_VERSION ($VERSION) is libclaims' VERSION and the module's MODULE_VERSION" \
-	bash -c "grep -qx 'VERSION := $VERSION' '$TOP/userspace/Makefile' &&
-		 grep -q '^MODULE_VERSION(\"$VERSION\");' '$TOP/module/numaclaims_main.c'"
-t "make dkms-source stages dkms.conf, Kbuild, module/ and uapi/ only" \
+t "dkms.conf's PACKAGE_VERSION ($VERSION) is the repository's VERSION file (which the module, libclaims and Python are built from)" \
+	bash -c "[ \"\$(cat '$TOP/VERSION')\" = '$VERSION' ]"
+t "make dkms-source stages dkms.conf, Kbuild, VERSION, module/ and uapi/ only" \
 	bash -c "'${mk[0]}' -s --no-print-directory -C '$TOP' DESTDIR='$tmp/stage' dkms-source &&
 		 cd '$tmp/stage/usr/src/numaclaims-$VERSION' &&
-		 [ \"\$(ls)\" = \"\$(printf 'Kbuild\ndkms.conf\nmodule\nuapi')\" ] &&
+		 [ \"\$(ls)\" = \"\$(printf 'Kbuild\nVERSION\ndkms.conf\nmodule\nuapi')\" ] &&
 		 [ \"\$(ls module)\" = \"\$(cd '$TOP/module' && ls *.[ch])\" ] &&
 		 cmp uapi/linux/numaclaims.h '$TOP/uapi/linux/numaclaims.h'"
 t "make dkms-install: dkms add, build and install for $KVER" "${mk[@]}" dkms-install

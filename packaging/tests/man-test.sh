@@ -39,6 +39,16 @@ done
 # Every symbol of the version script: a page NAME.3 and, in the page it
 # leads to, NAME in the NAME section and a prototype in the SYNOPSIS.
 syms=$(sed -n 's/^[[:space:]]*\(claims_[a-z0-9_]*\);$/\1/p' "$TOP/userspace/libclaims.map")
+# Every page's .TH names the release: the repository's VERSION file.
+th_release() {
+	local f v bad=0
+	v=$(cat "$TOP/VERSION")
+	for f in "${pages[@]}"; do
+		grep -q "^\.TH .* \"numaclaims $v\" " "$f" || { echo "$f: $(grep '^\.TH' "$f")"; bad=1; }
+	done
+	return $bad
+}
+t "every page's .TH names the release of the VERSION file" th_release
 t "libclaims.map exports symbols ($(echo $syms | wc -w))" test -n "$syms"
 for s in $syms; do
 	t "$s has a man page that names and declares it" bash -c "

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The built module as modinfo sees it, and make install-module:
-#  * modinfo KO: version is the release (libclaims' VERSION), every
+#  * modinfo KO: version is the release (the VERSION file), every
 #    module_param of module/*.c has a description, and modinfo lists no
 #    other parameter; vermagic is the kernel's;
 #  * make install-module DESTDIR=stage: the module in
@@ -19,7 +19,7 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 KO=${1:?usage: module-test.sh KO KDIR}
 KDIR=${2:?usage: module-test.sh KO KDIR}
 KREL=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$KDIR/include/generated/utsrelease.h")
-VERSION=$(sed -n 's/^VERSION := //p' "$TOP/userspace/Makefile")
+VERSION=$(cat "$TOP/VERSION")
 tmp=$(mktemp -d)
 live=/lib/modules/$KREL/extra/numaclaims.ko
 mk=(make -s --no-print-directory -C "$TOP" KDIR="$KDIR")
@@ -36,7 +36,7 @@ not() { ! "$@"; }
 params=$(sed -n 's/^[[:space:]]*module_param\(_array\|_named\|_cb\)\{0,1\}(\([a-z_0-9]*\),.*/\2/p' \
 	"$TOP"/module/*.c | sort -u)
 t "the sources declare module parameters ($(echo $params))" test -n "$params"
-t "modinfo: version $VERSION (libclaims' VERSION)" \
+t "modinfo: version $VERSION (the VERSION file)" \
 	bash -c "[ \"\$(modinfo -F version '$KO')\" = '$VERSION' ]"
 for p in $params; do
 	t "modinfo describes parameter $p" \

@@ -35,7 +35,7 @@ from ._claims import (strerror, domain_path, domain_give, plan_compute, node_cor
                       PLAN_ONE_NODE, PLAN_NODES, PLAN_HOST_SPREAD,
                       PLAN_POLICY_CORES, PLAN_POLICY_MEM_ONLY)
 
-__version__ = "1.3.0"
+__version__ = _claims.__version__	# the repository's VERSION file
 
 
 def give(domid, user=None, group=None, mode=None):
