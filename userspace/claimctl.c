@@ -56,6 +56,9 @@ enum cc_opt {
 	OPT_SUPERPAGES	= 1 << 12,
 	OPT_ALL		= 1 << 13,
 	OPT_MODE	= 1 << 14,
+	OPT_PLAN	= 1 << 15,	/* build's planner options */
+	OPT_LIKE	= 1 << 16,
+	OPT_DRY_RUN	= 1 << 17,
 	/*
 	 * Not an option: the arguments after the first positional one are a
 	 * command to run (claimctl run DOMID CMD ARGS...), so option parsing
@@ -83,6 +86,7 @@ struct cc_args {
 	const char *cpunodebind;
 	int pass_fd;
 	const char *mode;
+	struct cc_build_opts build;	/* build's options (claimctl_build.h) */
 	int argc;		/* positional arguments after the command */
 	char **argv;		/* (run: DOMID, then the command to exec) */
 };
@@ -1098,10 +1102,18 @@ static int cmd_run(struct cc_args *a)
 	return ret == ENOENT ? 127 : 126;
 }
 
-/* build DOMID SIZE [OPTIONS]: claimctl_build.c parses its own options. */
+/* build DOMID {SIZE | --like SRC} [OPTIONS]: claimctl_build.c. */
 static int cmd_build(struct cc_args *a)
 {
-	return cc_build_main(a->device, a->json, a->verbose, a->argc, a->argv);
+	struct cc_build_opts *o = &a->build;
+
+	o->device = a->device;
+	o->json = a->json;
+	o->verbose = a->verbose;
+	o->superpages = a->superpages;
+	o->argc = a->argc;
+	o->argv = a->argv;
+	return cc_build_main(o);
 }
 
 /* metrics [FILE]: claimctl_metrics.c. */
@@ -1272,7 +1284,8 @@ static const struct cc_cmd cc_cmds[] = {
 	  "  claimctl run 3 -- sh -c 'echo $NUMACLAIMS_MEM_PATH $NUMACLAIMS_MEM_SIZE'\n"
 	  "Exit status: CMD's; 1 if claimctl failed before running it, 127 if CMD\n"
 	  "was not found, 126 if it could not be run.\n" },
-	{ "build", cmd_build, OPT_JSON | CMD_EXEC, 1, INT_MAX, CC_BUILD_USAGE,
+	{ "build", cmd_build, OPT_JSON | OPT_SUPERPAGES | OPT_PLAN | OPT_LIKE | OPT_DRY_RUN,
+	  0, 2, CC_BUILD_USAGE,
 	  "plan a claim set from the host and install it (libclaims planner)",
 	  CC_BUILD_HELP },
 	{ "topology", cmd_topology, OPT_JSON, 0, 0, "[--json]",
@@ -1383,6 +1396,16 @@ enum {
 	LOPT_SUPERPAGES,
 	LOPT_ALL,
 	LOPT_MODE,
+	LOPT_LIKE,
+	LOPT_CPU_NODE,
+	LOPT_VCPUS,
+	LOPT_POLICY,
+	LOPT_NODES,
+	LOPT_MAX_DISTANCE,
+	LOPT_MAX_NODES,
+	LOPT_ATTEMPTS,
+	LOPT_SPREAD,
+	LOPT_DRY_RUN,
 };
 
 /* Options that may appear before the command and, where meaningful, after. */
@@ -1404,6 +1427,16 @@ static const struct option cc_cmd_options[] = {
 	{ "superpages", no_argument, NULL, LOPT_SUPERPAGES },
 	{ "all", no_argument, NULL, LOPT_ALL },
 	{ "mode", required_argument, NULL, LOPT_MODE },
+	{ "like", required_argument, NULL, LOPT_LIKE },
+	{ "cpu-node", required_argument, NULL, LOPT_CPU_NODE },
+	{ "vcpus", required_argument, NULL, LOPT_VCPUS },
+	{ "policy", required_argument, NULL, LOPT_POLICY },
+	{ "nodes", required_argument, NULL, LOPT_NODES },
+	{ "max-distance", required_argument, NULL, LOPT_MAX_DISTANCE },
+	{ "max-nodes", required_argument, NULL, LOPT_MAX_NODES },
+	{ "attempts", required_argument, NULL, LOPT_ATTEMPTS },
+	{ "spread", no_argument, NULL, LOPT_SPREAD },
+	{ "dry-run", no_argument, NULL, LOPT_DRY_RUN },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -1422,6 +1455,16 @@ static const unsigned int cc_lopt_flag[] = {
 	[LOPT_SUPERPAGES - LOPT_HOLD]	= OPT_SUPERPAGES,
 	[LOPT_ALL - LOPT_HOLD]		= OPT_ALL,
 	[LOPT_MODE - LOPT_HOLD]		= OPT_MODE,
+	[LOPT_LIKE - LOPT_HOLD]		= OPT_LIKE,
+	[LOPT_CPU_NODE - LOPT_HOLD]	= OPT_PLAN,
+	[LOPT_VCPUS - LOPT_HOLD]	= OPT_PLAN,
+	[LOPT_POLICY - LOPT_HOLD]	= OPT_PLAN,
+	[LOPT_NODES - LOPT_HOLD]	= OPT_PLAN,
+	[LOPT_MAX_DISTANCE - LOPT_HOLD]	= OPT_PLAN,
+	[LOPT_MAX_NODES - LOPT_HOLD]	= OPT_PLAN,
+	[LOPT_ATTEMPTS - LOPT_HOLD]	= OPT_PLAN,
+	[LOPT_SPREAD - LOPT_HOLD]	= OPT_PLAN,
+	[LOPT_DRY_RUN - LOPT_HOLD]	= OPT_DRY_RUN,
 };
 
 static int cc_opt_allowed(const struct cc_cmd *c, unsigned int opt,
@@ -1460,6 +1503,10 @@ static void cc_bad_option(char **argv, const char *optstring,
 				break;
 			}
 		cc_usage_error(CC_NEGATIVE, neg ? neg : arg);
+	} else if (known && !strncmp(arg, "--", 2) && strchr(arg, '=')) {
+		/* "--all=1": a flag given a value */
+		cc_usage_error("option '%.*s' takes no value",
+			       (int)(strchr(arg, '=') - arg), arg);
 	} else if (known && optopt < 256 && arg[0] == '-' && arg[1] != '-')
 		cc_usage_error("option -%c needs an argument", optopt);
 	else if (known)
@@ -1546,8 +1593,7 @@ int main(int argc, char **argv)
 			    optind >= cargc)
 				break;
 			first_arg = cargv[optind++];
-			/* build parses what follows its DOMID (--like SRC) */
-			if (dashdash || c->run == cmd_build)
+			if (dashdash)
 				break;
 			continue;
 		}
@@ -1612,6 +1658,36 @@ int main(int argc, char **argv)
 		case LOPT_MODE:
 			a.mode = optarg;
 			break;
+		case LOPT_LIKE:
+			a.build.like = optarg;
+			break;
+		case LOPT_CPU_NODE:
+			a.build.cpu_node = optarg;
+			break;
+		case LOPT_VCPUS:
+			a.build.vcpus = optarg;
+			break;
+		case LOPT_POLICY:
+			a.build.policy = optarg;
+			break;
+		case LOPT_NODES:
+			a.build.nodes = optarg;
+			break;
+		case LOPT_MAX_DISTANCE:
+			a.build.max_distance = optarg;
+			break;
+		case LOPT_MAX_NODES:
+			a.build.max_nodes = optarg;
+			break;
+		case LOPT_ATTEMPTS:
+			a.build.attempts = optarg;
+			break;
+		case LOPT_SPREAD:
+			a.build.spread = 1;
+			break;
+		case LOPT_DRY_RUN:
+			a.build.dry_run = 1;
+			break;
 		default:
 			cc_bad_option(cargv, "jpvh", cc_cmd_options);
 			return EXIT_USAGE;
@@ -1628,7 +1704,6 @@ int main(int argc, char **argv)
 		/* argv: first_arg (DOMID), then the command, NULL-terminated. */
 		if (!first_arg || !a.argc) {
 			cc_usage_error("'%s' needs %s", c->name,
-				       c->run == cmd_build ? "a domain id and a size" :
 				       first_arg ? "a command to run" :
 				       "a domain id and a command to run");
 			return EXIT_USAGE;

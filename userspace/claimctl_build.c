@@ -122,26 +122,6 @@ static void bd_nomem_hint(char *buf, size_t len, struct claims_handle *h,
 	cc_build_nomem_hint(buf, len, r, &t, attempts);
 }
 
-/* "--name VALUE" or "--name=VALUE" at argv[*i]; NULL if not this option. */
-static const char *bd_opt(int argc, char **argv, int *i, const char *name,
-			  int *missing)
-{
-	size_t l = strlen(name);
-	const char *a = argv[*i];
-
-	if (strncmp(a, name, l))
-		return NULL;
-	if (a[l] == '=')
-		return a + l + 1;
-	if (a[l])
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = 1;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 static int bd_u32(const char *s, uint64_t max, const char *what, uint32_t *v)
 {
 	char err[CC_ERR_LEN];
@@ -292,107 +272,79 @@ static int bd_like(const char *device, uint32_t domid, const char *src,
 	return bd_done(h, domid, ret, err, &p, json, dry, verbose, what);
 }
 
-int cc_build_main(const char *device, int json, int verbose, int argc,
-		  char **argv)
+int cc_build_main(const struct cc_build_opts *o)
 {
-	const char *like = NULL;
-	int planning = 0;
+	const char *device = o->device, *like = o->like;
+	int json = o->json, verbose = o->verbose, dry = o->dry_run;
+	/* Options of the planner, which --like leaves no room for. */
+	int planning = o->cpu_node || o->vcpus || o->policy || o->nodes ||
+		       o->max_distance || o->max_nodes || o->attempts ||
+		       o->spread || o->superpages;
 	struct claims_plan_request r = { .cpu_node = CLAIMS_PLAN_NO_NODE };
 	struct claims_plan_topology t;
 	struct claims_plan p;
 	struct claims_handle *h;
 	char err[CC_ERR_LEN], what[96];
-	int i, ret, dry = 0, have_cpu = 0, have_vcpus = 0, have_policy = 0;
-	int have_size = 0;
+	int ret, have_cpu = !!o->cpu_node, have_vcpus = !!o->vcpus;
+	int have_policy = !!o->policy, have_size = o->argc >= 2;
 	uint32_t domid, v;
 
-	if (argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
-		printf("usage: claimctl build %s\n\n%s", CC_BUILD_USAGE, CC_BUILD_HELP);
-		return EXIT_SUCCESS;
-	}
-	if (argc < 2)
+	if (o->argc < 1)
 		return bd_usage("%s", "'build' takes a domain id and a size (or --like SRC)");
-	if (cc_parse_domid(argv[0], &domid, err, sizeof(err)))
+	if (cc_parse_domid(o->argv[0], &domid, err, sizeof(err)))
 		return bd_usage("%s", err);
-	for (i = 1; i < argc; i++) {
-		const char *val;
-		int missing = 0;
-
-		if (argv[i][0] == '-' && strcmp(argv[i], "--dry-run") &&
-		    strcmp(argv[i], "--json") && strcmp(argv[i], "-j") &&
-		    strcmp(argv[i], "--verbose") && strcmp(argv[i], "-v") &&
-		    strncmp(argv[i], "--like", 6))
-			planning = 1;	/* an option of the planner */
-		if ((val = bd_opt(argc, argv, &i, "--like", &missing))) {
-			like = val;
-		} else if (!strcmp(argv[i], "--spread")) {
-			r.flags |= CLAIMS_PLAN_SPREAD;
-		} else if (!strcmp(argv[i], "--superpages")) {
-			r.flags |= CLAIMS_PLAN_SUPERPAGES;
-		} else if (!strcmp(argv[i], "--dry-run")) {
-			dry = 1;
-		} else if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) {
-			json = 1;
-		} else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v")) {
-			verbose = 1;
-		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: claimctl build %s\n\n%s", CC_BUILD_USAGE,
-			       CC_BUILD_HELP);
-			return EXIT_SUCCESS;
-		} else if ((val = bd_opt(argc, argv, &i, "--cpu-node", &missing))) {
-			if (cc_parse_node(val, &v, err, sizeof(err)))
-				return bd_usage("%s", err);
-			r.cpu_node = (int32_t)v;
-			have_cpu = 1;
-		} else if ((val = bd_opt(argc, argv, &i, "--vcpus", &missing))) {
-			if (bd_u32(val, UINT32_MAX, "vcpus", &r.vcpus))
-				return EXIT_USAGE;
-			have_vcpus = 1;
-		} else if ((val = bd_opt(argc, argv, &i, "--policy", &missing))) {
-			if (!strcmp(val, "cores"))
-				r.policy = CLAIMS_PLAN_POLICY_CORES;
-			else if (!strcmp(val, "mem-only"))
-				r.policy = CLAIMS_PLAN_POLICY_MEM_ONLY;
-			else
-				return bd_usage("--policy '%s': give cores or mem-only", val);
-			have_policy = 1;
-		} else if ((val = bd_opt(argc, argv, &i, "--nodes", &missing))) {
-			if (cc_parse_host_nodelist(val, &r.allowed_nodes, err,
-						   sizeof(err)))
-				return bd_usage("%s", err);
-			if (!r.allowed_nodes)
-				return bd_usage("%s", "--nodes names no node");
-		} else if ((val = bd_opt(argc, argv, &i, "--max-distance", &missing))) {
-			if (bd_u32(val, 255, "distance", &r.max_distance))
-				return EXIT_USAGE;
-			if (r.max_distance < 10)
-				return bd_usage("--max-distance %s is below the local distance 10",
-						val);
-		} else if ((val = bd_opt(argc, argv, &i, "--max-nodes", &missing))) {
-			if (bd_u32(val, NUMACLAIMS_MAX_NODES, "max-nodes", &r.max_nodes))
-				return EXIT_USAGE;
-			if (!r.max_nodes)
-				return bd_usage("%s", "--max-nodes must be 1 or more");
-		} else if ((val = bd_opt(argc, argv, &i, "--attempts", &missing))) {
-			if (bd_u32(val, CLAIMS_PLAN_MAX_ATTEMPTS, "attempts",
-				   &r.max_attempts))
-				return EXIT_USAGE;
-			if (!r.max_attempts)
-				return bd_usage("%s", "--attempts must be 1 or more");
-		} else if (missing) {
-			return bd_usage("option '%s' needs an argument", argv[i]);
-		} else if (argv[i][0] != '-' && !have_size) {
-			if (cc_parse_size(argv[i], &r.pages, err, sizeof(err)))
-				return bd_usage("%s", err);
-			if (!r.pages)
-				return bd_usage("%s", "the size must not be 0");
-			have_size = 1;
-		} else if (argv[i][0] == '-' && argv[i][1] >= '0' && argv[i][1] <= '9') {
-			return bd_usage(CC_NEGATIVE, argv[i]);
-		} else {
-			return bd_usage(argv[i][0] == '-' ? "unknown option '%s'" :
-					"unexpected argument '%s'", argv[i]);
-		}
+	if (have_size) {
+		if (cc_parse_size(o->argv[1], &r.pages, err, sizeof(err)))
+			return bd_usage("%s", err);
+		if (!r.pages)
+			return bd_usage("%s", "the size must not be 0");
+	}
+	if (o->spread)
+		r.flags |= CLAIMS_PLAN_SPREAD;
+	if (o->superpages)
+		r.flags |= CLAIMS_PLAN_SUPERPAGES;
+	if (o->cpu_node) {
+		if (cc_parse_node(o->cpu_node, &v, err, sizeof(err)))
+			return bd_usage("%s", err);
+		r.cpu_node = (int32_t)v;
+	}
+	if (o->vcpus && bd_u32(o->vcpus, UINT32_MAX, "vcpus", &r.vcpus))
+		return EXIT_USAGE;
+	if (o->policy) {
+		if (!strcmp(o->policy, "cores"))
+			r.policy = CLAIMS_PLAN_POLICY_CORES;
+		else if (!strcmp(o->policy, "mem-only"))
+			r.policy = CLAIMS_PLAN_POLICY_MEM_ONLY;
+		else
+			return bd_usage("--policy '%s': give cores or mem-only", o->policy);
+	}
+	if (o->nodes) {
+		if (cc_parse_host_nodelist(o->nodes, &r.allowed_nodes, err,
+					   sizeof(err)))
+			return bd_usage("%s", err);
+		if (!r.allowed_nodes)
+			return bd_usage("%s", "--nodes names no node");
+	}
+	if (o->max_distance) {
+		if (bd_u32(o->max_distance, 255, "distance", &r.max_distance))
+			return EXIT_USAGE;
+		if (r.max_distance < 10)
+			return bd_usage("--max-distance %s is below the local distance 10",
+					o->max_distance);
+	}
+	if (o->max_nodes) {
+		if (bd_u32(o->max_nodes, NUMACLAIMS_MAX_NODES, "max-nodes",
+			   &r.max_nodes))
+			return EXIT_USAGE;
+		if (!r.max_nodes)
+			return bd_usage("%s", "--max-nodes must be 1 or more");
+	}
+	if (o->attempts) {
+		if (bd_u32(o->attempts, CLAIMS_PLAN_MAX_ATTEMPTS, "attempts",
+			   &r.max_attempts))
+			return EXIT_USAGE;
+		if (!r.max_attempts)
+			return bd_usage("%s", "--attempts must be 1 or more");
 	}
 	if (like && have_size)
 		return bd_usage("%s", "--like takes the size from the original: give no SIZE");

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * claimctl build: the builder planner of libclaims (claims_build_claim())
- * on the command line.  claimctl.c's command table calls cc_build_main();
- * the command parses its own options (claimctl build DOMID SIZE [OPTIONS]).
+ * on the command line.  claimctl.c's command table parses the options
+ * (getopt_long, as every command's) and calls cc_build_main(), which checks
+ * their values and plans.
  *
  * Copyright (C) 2026 The numaclaims authors.
  */
@@ -55,15 +56,28 @@
 	"installed and the domain keeps its claims.\n"
 
 /**
+ * struct cc_build_opts - claimctl build's command line, as claimctl.c's
+ * option parser leaves it: the option values as given (checked here).
+ * @device, @json, @verbose: claimctl's global options.
+ * @argc, @argv: the positional arguments: DOMID, then SIZE.
+ * @like: --like SRC.  @cpu_node ... @attempts: the planner's options.
+ * @spread, @superpages, @dry_run: the flags.
+ */
+struct cc_build_opts {
+	const char *device;
+	int json, verbose;
+	int argc;
+	char **argv;
+	const char *like, *cpu_node, *vcpus, *policy, *nodes;
+	const char *max_distance, *max_nodes, *attempts;
+	int spread, superpages, dry_run;
+};
+
+/**
  * cc_build_main() - claimctl build.
- * @device:  the device path, or NULL.
- * @json:    claimctl's global --json.
- * @verbose: claimctl's --verbose.
- * @argc, @argv: DOMID, SIZE, then the command's options.
  *
  * Return: the exit status (0, 1 failure, 2 usage).
  */
-int cc_build_main(const char *device, int json, int verbose, int argc,
-		  char **argv);
+int cc_build_main(const struct cc_build_opts *o);
 
 #endif /* CLAIMCTL_BUILD_H */

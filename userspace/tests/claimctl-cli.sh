@@ -237,6 +237,11 @@ expect "build --like a file that is not there" 1 "^claimctl: build for domain 3:
 expect "build --like DOMID needs the module" 1 '^claimctl: open /nonexistent: ENOENT' -- \
 	--device /nonexistent build 3 --like 5 --dry-run
 expect "build --like without SRC" 2 "option '--like' needs an argument" -- build 3 --like
+# build's options go through claimctl's one option table (getopt_long).
+expect "build with a third argument" 2 "'build' takes up to 2 arguments, 3 given" -- build 3 1G 2G
+expect "a planner option on another command" 2 "option --vcpus does not apply to 'populate'" -- populate 3 1G --vcpus 2
+expect "build --dry-run=1: a flag takes no value" 2 "^claimctl: option '--dry-run' takes no value$" -- build 3 1G --dry-run=1
+expect "destroy --all=yes: a flag takes no value" 2 "^claimctl: option '--all' takes no value$" -- destroy --all=yes
 expect "build without SIZE or --like" 2 "takes a domain id and a size \(or --like SRC\)" -- build 3 --dry-run
 expect "build --json before SIZE still parses" 1 '^claimctl: open /nonexistent: ENOENT' -- \
 	--device /nonexistent build 3 --json 1G --dry-run
