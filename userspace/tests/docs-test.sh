@@ -88,6 +88,8 @@ layout_complete() {
 }
 
 t "README.md links only inside the repository" links_inside "$TOP/README.md"
+t "README and docs cite no tracker issue numbers (a reader has no tracker)" \
+	bash -c "! grep -nE '\\b[Ii]ssues? [0-9]+' '$TOP/README.md' '$TOP'/docs/*.md '$TOP/tools/README.md' '$TOP/bench/README.md'"
 if git -C "$TOP" rev-parse --git-dir >/dev/null 2>&1; then
 	t "tools/README.md names every file of tools/" files_named tools
 	t "bench/README.md names every file of bench/" files_named bench
