@@ -17,6 +17,8 @@
 #define CE_FRAME_SCRUB		0x10	/* head of the block being scrubbed */
 /* Offline for good (hardware poison): on no list, never onlined. */
 #define CE_FRAME_RETIRED	(CE_FRAME_OFFLINE | CE_FRAME_SCRUB)
+/* Head of an absent block (no page there); low bits: order. */
+#define CE_FRAME_ABSENT		(CE_FRAME_USED | CE_FRAME_SCRUB)
 #define CE_FRAME_KIND(s)	((s) & 0xc0)
 #define CE_FRAME_ORDER(s)	((s) & 0x0f)
 
@@ -91,7 +93,12 @@ static void pool_put_block(struct ce_pool *p, u32 f, unsigned int order,
 		u32 buddy = f ^ (1U << order);
 		u8 s = p->state[buddy];
 
-		if (!pool_buddy_free(p, s, order, dirty))
+		/*
+		 * The same chunk: a grow may have put a smaller chunk where
+		 * a shrink left a hole in this one.
+		 */
+		if (p->chunk_order[buddy] <= order ||
+		    !pool_buddy_free(p, s, order, dirty))
 			break;
 		dirty |= s & CE_FRAME_DIRTY;
 		pool_list_del(p, buddy, order);
@@ -206,6 +213,7 @@ int ce_pool_init(struct ce_heap *h, u32 node, u32 nr_frames)
 	for (o = 0; o <= CE_MAX_ORDER; o++) {
 		p->free_head[o] = CE_NO_FRAME;
 		p->dirty_head[o] = CE_NO_FRAME;
+		p->absent_head[o] = CE_NO_FRAME;
 	}
 	p->offline_head = CE_NO_FRAME;
 	p->scrub_frame = CE_NO_FRAME;
@@ -218,6 +226,71 @@ int ce_pool_init(struct ce_heap *h, u32 node, u32 nr_frames)
 	return 0;
 }
 
+/* ---------------------------------------------------------------------------
+ * Absent frames: frame numbers below a pool's top that hold no page (a
+ * shrink gave the page back to Linux, or a grow skipped them to align a
+ * chunk).  They are kept as blocks on their own buddy lists, threaded
+ * through next[]/prev[] as free blocks are, so a grow finds an aligned
+ * slot in O(CE_MAX_ORDER) and a shrink gives frames back in O(1) a block.
+ */
+
+static void absent_add(struct ce_pool *p, u32 f, unsigned int order)
+{
+	u32 head = p->absent_head[order];
+
+	p->state[f] = CE_FRAME_ABSENT | order;
+	p->prev[f] = CE_NO_FRAME;
+	p->next[f] = head;
+	if (head != CE_NO_FRAME)
+		p->prev[head] = f;
+	p->absent_head[order] = f;
+	p->nr_absent += 1ULL << order;
+}
+
+static void absent_del(struct ce_pool *p, u32 f, unsigned int order)
+{
+	u32 next = p->next[f], prev = p->prev[f];
+
+	if (prev != CE_NO_FRAME)
+		p->next[prev] = next;
+	else
+		p->absent_head[order] = next;
+	if (next != CE_NO_FRAME)
+		p->prev[next] = prev;
+	p->state[f] = CE_FRAME_TAIL;
+	p->nr_absent -= 1ULL << order;
+}
+
+/* Make the block at @f absent, merged with absent buddies below top. */
+static void absent_put(struct ce_pool *p, u32 f, unsigned int order)
+{
+	while (order < CE_MAX_ORDER) {
+		u32 buddy = f ^ (1U << order);
+
+		if ((u64)buddy + (1U << order) > p->top ||
+		    p->state[buddy] != (CE_FRAME_ABSENT | order))
+			break;
+		absent_del(p, buddy, order);
+		f = min(f, buddy);
+		order++;
+	}
+	absent_add(p, f, order);
+}
+
+/* Make frames @from .. @to - 1 absent, as aligned blocks. */
+static void absent_span(struct ce_pool *p, u32 from, u32 to)
+{
+	while (from < to) {
+		unsigned int o = 0;
+
+		while (o < CE_MAX_ORDER && !(from & (1U << o)) &&
+		       (u64)from + (2U << o) <= to)
+			o++;
+		absent_put(p, from, o);
+		from += 1U << o;
+	}
+}
+
 void ce_pool_add_chunk(struct ce_heap *h, u32 node, u32 first_frame,
 		       unsigned int order)
 {
@@ -225,6 +298,11 @@ void ce_pool_add_chunk(struct ce_heap *h, u32 node, u32 first_frame,
 	struct ce_pool *p = &n->pool;
 	u32 i;
 
+	/* Above top: what it skips is absent, for a later grow. */
+	if (first_frame >= p->top) {
+		absent_span(p, p->top, first_frame);
+		p->top = first_frame + (1U << order);
+	}
 	for (i = 0; i < (1U << order); i++) {
 		p->chunk_order[first_frame + i] = order;
 		p->state[first_frame + i] = CE_FRAME_TAIL;
@@ -234,6 +312,115 @@ void ce_pool_add_chunk(struct ce_heap *h, u32 node, u32 first_frame,
 	n->reserved_pages += 1ULL << order;
 	n->avail_pages += 1ULL << order;
 	h->total_avail_pages += 1ULL << order;
+}
+
+u32 ce_pool_slot_take(struct ce_heap *h, u32 node, unsigned int order)
+{
+	struct ce_pool *p;
+	unsigned int o;
+	u64 slot;
+	u32 f;
+
+	if (node >= CE_MAX_NODES || !h->node[node].has_pool ||
+	    order > CE_MAX_ORDER)
+		return CE_NO_FRAME;
+	p = &h->node[node].pool;
+	for (o = order; o <= CE_MAX_ORDER; o++) {
+		f = p->absent_head[o];
+		if (f == CE_NO_FRAME)
+			continue;
+		absent_del(p, f, o);
+		/* Split down: the upper halves stay absent. */
+		while (o > order) {
+			o--;
+			absent_add(p, f + (1U << o), o);
+		}
+		return f;
+	}
+	slot = ((u64)p->top + (1U << order) - 1) & ~((u64)(1U << order) - 1);
+	if (slot + (1U << order) > p->nr_frames)
+		return CE_NO_FRAME;
+	absent_span(p, p->top, (u32)slot);
+	p->top = (u32)slot + (1U << order);
+	return (u32)slot;
+}
+
+u64 ce_pool_free_slots(const struct ce_heap *h, u32 node)
+{
+	const struct ce_pool *p;
+
+	if (node >= CE_MAX_NODES || !h->node[node].has_pool)
+		return 0;
+	p = &h->node[node].pool;
+	return p->nr_frames - p->top + p->nr_absent;
+}
+
+u64 ce_pool_unclaimed(const struct ce_heap *h, u32 node)
+{
+	const struct ce_node *n;
+
+	if (node >= CE_MAX_NODES || !h->node[node].has_pool)
+		return 0;
+	n = &h->node[node];
+	return min(n->avail_pages - n->outstanding_claims,
+		   h->total_avail_pages - h->outstanding_claims);
+}
+
+int ce_pool_shrink_commit(struct ce_heap *h, u32 node, u64 pages)
+{
+	struct ce_node *n;
+
+	if (node >= CE_MAX_NODES || !h->node[node].has_pool)
+		return -ENOENT;
+	node = ce_array_index_nospec(node, CE_MAX_NODES);
+	n = &h->node[node];
+	if (pages > ce_pool_unclaimed(h, node))
+		return -EBUSY;
+	n->avail_pages -= pages;
+	n->reserved_pages -= pages;
+	n->shrink_pending += pages;
+	h->total_avail_pages -= pages;
+	return 0;
+}
+
+u32 ce_pool_shrink_take(struct ce_heap *h, u32 node, unsigned int *order_out,
+			bool *dirty_out)
+{
+	struct ce_node *n;
+	struct ce_pool *p;
+	unsigned int o, max_o = 0;
+	u32 f = CE_NO_FRAME;
+	bool dirty = false;
+
+	if (node >= CE_MAX_NODES || !h->node[node].has_pool ||
+	    !h->node[node].shrink_pending)
+		return CE_NO_FRAME;
+	n = &h->node[node];
+	p = &n->pool;
+	while (max_o < CE_MAX_ORDER && (2ULL << max_o) <= n->shrink_pending)
+		max_o++;
+	/* Whole blocks, the largest that fits first: Linux gets them whole. */
+	for (o = max_o + 1; o > 0 && f == CE_NO_FRAME; o--) {
+		dirty = p->dirty_head[o - 1] != CE_NO_FRAME;
+		f = *pool_head(p, dirty, o - 1);
+		if (f != CE_NO_FRAME) {
+			pool_list_del(p, f, o - 1);
+			p->nr_free -= 1ULL << (o - 1);
+			*order_out = o - 1;
+		}
+	}
+	if (f == CE_NO_FRAME) {
+		/* Only larger blocks (or the one being scrubbed) are left. */
+		f = pool_alloc_block(p, max_o, true, &dirty);
+		if (f == CE_NO_FRAME)
+			return CE_NO_FRAME;
+		memset(&p->state[f], CE_FRAME_TAIL, 1U << max_o);
+		*order_out = max_o;
+	}
+	absent_put(p, f, *order_out);
+	n->shrink_pending -= 1ULL << *order_out;
+	*dirty_out = dirty;
+	return f;
 }
 
 /*
@@ -261,6 +448,7 @@ void ce_pool_destroy(struct ce_heap *h, u32 node)
 	n->avail_pages = 0;
 	n->offlined_pages = 0;
 	n->offline_pending = 0;
+	n->shrink_pending = 0;
 	n->held_pages = 0;
 	n->retired_pages = 0;
 }
@@ -1405,7 +1593,7 @@ static int held_list_audit(const struct ce_heap *h, u32 node, const char **why)
 int ce_pool_audit(const struct ce_heap *h, u32 node, const char **why)
 {
 	const struct ce_pool *p = &h->node[node].pool;
-	u64 clean = 0, dirty = 0, blocks = 0;
+	u64 clean = 0, dirty = 0, blocks = 0, absent = 0;
 	unsigned int o, k;
 
 	if (!h->node[node].has_pool)
@@ -1434,6 +1622,24 @@ int ce_pool_audit(const struct ce_heap *h, u32 node, const char **why)
 		 "pool nr_dirty != pages on the dirty lists");
 	CE_CHECK(clean + ce_scrub_pages(h, node) == p->nr_free,
 		 "clean + dirty != free: a free page is on no list");
+	blocks = 0;
+	for (o = 0; o <= CE_MAX_ORDER; o++) {
+		u32 f = p->absent_head[o], prev = CE_NO_FRAME;
+
+		for (; f != CE_NO_FRAME; prev = f, f = p->next[f]) {
+			CE_CHECK((u64)f + (1U << o) <= p->top &&
+				 !(f & ((1U << o) - 1)) &&
+				 ++blocks <= p->nr_frames,
+				 "an absent list leaves the used frames, is unaligned or loops");
+			CE_CHECK(p->prev[f] == prev,
+				 "an absent list's prev links are inconsistent");
+			CE_CHECK(p->state[f] == (CE_FRAME_ABSENT | o),
+				 "an absent block's head has the wrong state");
+			absent += 1ULL << o;
+		}
+	}
+	CE_CHECK(absent == p->nr_absent,
+		 "pool nr_absent != frames on the absent lists");
 	return held_list_audit(h, node, why);
 }
 
@@ -1524,8 +1730,12 @@ int ce_check_invariants(const struct ce_heap *h, const char **why)
 			 n->offlined_pages + n->held_pages + pages_sum,
 			 "a pool page is lost: reserved != free + offlined + held + in physmaps");
 		CE_CHECK(!n->has_pool || n->pool.nr_free ==
-			 n->avail_pages + n->offline_pending,
-			 "pool free frames != node_avail_pages[n] + offline_pending[n]");
+			 n->avail_pages + n->offline_pending + n->shrink_pending,
+			 "pool free frames != node_avail_pages[n] + offline_pending[n] + shrink_pending[n]");
+		CE_CHECK(!n->has_pool || (n->pool.top <= n->pool.nr_frames &&
+			 n->pool.top - n->pool.nr_absent ==
+			 n->reserved_pages + n->shrink_pending),
+			 "pool frames in use != reserved_pages[n] + shrink_pending[n] (a frame number is lost or used twice)");
 		CE_CHECK(!n->has_pool || ce_scrub_pages(h, node) <= n->pool.nr_free,
 			 "pool pages waiting for scrubbing > pool free frames");
 		/* O(1) here; ce_pool_audit() walks the whole held list. */

@@ -15,7 +15,10 @@
  * Frames: a pool is a set of "frames" numbered 0 .. nr_frames-1.  The
  * module maps frame numbers to struct page; the engine only knows numbers.
  * Chunks are added with ce_pool_add_chunk() at a frame number aligned to the
- * chunk size, so buddies never straddle two chunks.
+ * chunk size, and a block merges with its buddies only inside its chunk.
+ * nr_frames is the pool's capacity: frames hold a page only once a chunk
+ * is added there, and a shrink makes them absent again (ce_pool_slot_take()
+ * and ce_pool_shrink_take() below).
  */
 #ifndef CE_CLAIMS_ENGINE_H
 #define CE_CLAIMS_ENGINE_H
@@ -51,6 +54,13 @@
  *              free to link them, newest first, with no allocation.
  * @merge_like_only: merge buddies only when both are clean or both dirty
  *              (copied from struct ce_heap at ce_pool_init()).
+ * @absent_head: first absent block of each order: frame numbers below
+ *              @top that hold no page now (the pool shrank, or alignment
+ *              skipped them), free to take for a chunk that grows the pool.
+ * @nr_absent:  frames on the absent lists.
+ * @top:        frames from @top to @nr_frames were never used.  A pool's
+ *              capacity is @nr_frames; the frames in use are
+ *              @top - @nr_absent (node reserved_pages + shrink_pending).
  */
 struct ce_pool {
 	u32 nr_frames;
@@ -67,12 +77,17 @@ struct ce_pool {
 	u8 scrub_order;
 	u32 held_head;
 	bool merge_like_only;
+	u32 absent_head[CE_MAX_ORDER + 1];
+	u64 nr_absent;
+	u32 top;
 };
 
 /**
  * struct ce_node - a node's share of the host state.
  * @has_pool:           the node has a pool (the only nodes claims may name).
- * @reserved_pages:     pages taken from Linux at load (node_reserved_pages).
+ * @reserved_pages:     pages taken from Linux (node_reserved_pages): at
+ *                      load, and by ce_pool_grow(); less what
+ *                      ce_pool_shrink_commit() gave back.
  * @avail_pages:        free pool pages (node_avail_pages).
  * @outstanding_claims: sum of the domains' claims here
  *                      (node_outstanding_claims).
@@ -84,6 +99,10 @@ struct ce_pool {
  * @held_pages:         pages freed by their domain while someone else still
  *                      held them (mapped, pinned): in no physmap, not free,
  *                      waiting for ce_release_held().
+ * @shrink_pending:     pages a shrink took out of the accounting whose
+ *                      frames are still on the free lists, waiting for
+ *                      ce_pool_shrink_take() (never allocatable, as
+ *                      @offline_pending).
  * @retired_pages:      of @offlined_pages, frames retired for good because
  *                      the heap's @frame_bad said so (hardware poison): on
  *                      no list, never onlined again.
@@ -107,6 +126,7 @@ struct ce_node {
 	u64 offlined_pages;
 	u64 offline_pending;
 	u64 held_pages;
+	u64 shrink_pending;
 	u64 retired_pages;
 	struct ce_pool pool;
 	u64 sp_reserved;
@@ -210,12 +230,48 @@ struct ce_domain {
 #define CE_SP_ORDER		NUMACLAIMS_SUPERPAGE_ORDER
 #define CE_SP_PAGES		((u64)NUMACLAIMS_SUPERPAGE_PAGES)
 
-/* Heap and pools.  ce_pool_init() sleeps; call without the heap lock. */
+/*
+ * Heap and pools.  ce_pool_init() sleeps; call without the heap lock.
+ * @nr_frames is the pool's capacity: the most pages it can ever hold.
+ * ce_pool_add_chunk() adds a chunk at @first_frame, which is either at or
+ * above every chunk added before (how a pool is first filled) or a slot
+ * ce_pool_slot_take() gave.
+ */
 void ce_heap_init(struct ce_heap *h);
 int ce_pool_init(struct ce_heap *h, u32 node, u32 nr_frames);
 void ce_pool_add_chunk(struct ce_heap *h, u32 node, u32 first_frame,
 		       unsigned int order);
 void ce_pool_destroy(struct ce_heap *h, u32 node);
+
+/*
+ * Resizing a pool while domains run (grow and shrink).
+ *
+ * Grow: ce_pool_slot_take() gives the first frame of 2^@order unused frame
+ * numbers, aligned to their size (an absent block, else above @top), or
+ * CE_NO_FRAME if no such slot is left (the pool is at capacity, or what is
+ * left is in smaller pieces: try a lower order).  The caller puts its pages
+ * there and calls ce_pool_add_chunk() in the same heap-lock hold.
+ * ce_pool_free_slots(): frames a grow can still fill (capacity left).
+ *
+ * Shrink, in two steps as offline: ce_pool_shrink_commit() takes @pages
+ * out of the accounting at once (node reserved_pages and avail_pages),
+ * all or nothing: -EBUSY, nothing changed, if fewer than @pages free pages
+ * of the node are unclaimed (node claims, and host-wide claims against the
+ * host's free pages).  Claims are never recalled.  Their frames stay on the
+ * free lists (shrink_pending) until ce_pool_shrink_take() takes them, one
+ * block at a time, the largest first (at most shrink_pending pages, dirty
+ * before clean in each order): the caller gives the block's pages back to
+ * Linux, and the frame numbers become absent, for a later grow.  It
+ * returns CE_NO_FRAME with shrink_pending left when the only free block
+ * left is being scrubbed (the caller has the scrubber give it back).
+ */
+u32 ce_pool_slot_take(struct ce_heap *h, u32 node, unsigned int order);
+u64 ce_pool_free_slots(const struct ce_heap *h, u32 node);
+int ce_pool_shrink_commit(struct ce_heap *h, u32 node, u64 pages);
+u32 ce_pool_shrink_take(struct ce_heap *h, u32 node, unsigned int *order_out,
+			bool *dirty_out);
+/* Free pages of @node no claim needs: what a shrink can give back. */
+u64 ce_pool_unclaimed(const struct ce_heap *h, u32 node);
 
 /*
  * Superpages: a second, simpler pool per node of whole order-9 blocks that

@@ -24,7 +24,7 @@
  * The tests are in one file per section of module/claims_engine.h, as
  * memblock's tests/AREA_api.c: domain_api.c, claims_api.c, alloc_api.c,
  * held_api.c, offline_api.c, superpage_api.c, then numa_api.c,
- * buddy_api.c, scrub_api.c and random_test.c; this file #includes them
+ * buddy_api.c, scrub_api.c, resize_api.c and random_test.c; this file #includes them
  * (one translation unit: the kselftest harness keeps its test list in
  * file-static variables).
  */
@@ -204,6 +204,7 @@ FIXTURE_TEARDOWN(heap)
 #include "numa_api.c"
 #include "buddy_api.c"
 #include "scrub_api.c"
+#include "resize_api.c"
 #include "random_test.c"
 
 TEST_HARNESS_MAIN

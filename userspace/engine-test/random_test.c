@@ -184,7 +184,7 @@ TEST_F(random, differential_against_model)
 	struct tl_model *m = &self->m;
 	u64 *s = &self->rng;
 	struct tl_snap *snap = malloc(sizeof(*snap));
-	u64 counts[12] = { 0 }, fails = 0, ok_sp = 0, sp_claimed_ops = 0;
+	u64 counts[13] = { 0 }, fails = 0, ok_sp = 0, sp_claimed_ops = 0;
 	/* What the run exercised, so a weak generator shows in the log. */
 	u64 ok_install = 0, ok_alloc = 0, redeemed = 0, recalled = 0;
 	u64 claimed_ops = 0, enomem_claimed = 0, off_claim = 0;
@@ -442,6 +442,29 @@ TEST_F(random, differential_against_model)
 			want = tl_model_offline(m, node, pages);
 			rc = ce_offline_pages(H, node, pages);
 			counts[7]++;
+		} else if (kind < 92 && rnd(s) % 2) {
+			/* Resize: shrink to the claims, or grow back. */
+			u32 node = rnd(s) % (H->nr_nodes + 1);
+			u64 pages = rnd(s) % 3 ? rnd(s) % 64 :
+				    ce_pool_unclaimed(H, node) + rnd(s) % 3;
+
+			if (H->node[node].has_pool && rnd(s) % 2) {
+				unsigned int order = rnd(s) % (CE_MAX_ORDER + 1);
+
+				snprintf(self->op, sizeof(self->op),
+					 "grow node %u order %u", node, order);
+				rc = tl_grow(T, node, order);
+				want = rc == -ENOSPC ? -ENOSPC : 0;
+				if (!rc)
+					tl_model_grow(m, node, 1ULL << order);
+			} else {
+				snprintf(self->op, sizeof(self->op),
+					 "shrink node %u pages %" PRIu64, node,
+					 pages);
+				want = tl_model_shrink(m, node, pages);
+				rc = tl_shrink(T, node, pages);
+			}
+			counts[12]++;
 		} else if (kind < 94) {
 			u32 node = rnd(s) % (H->nr_nodes + 1);
 			u64 pages = rnd(s) % (H->node[node].offlined_pages + 3);
@@ -528,11 +551,11 @@ TEST_F(random, differential_against_model)
 	TH_LOG("ops: create %" PRIu64 " alloc %" PRIu64 " free %" PRIu64
 	       " install %" PRIu64 " legacy %" PRIu64 " max %" PRIu64
 	       " affinity %" PRIu64 " offline %" PRIu64 " online %" PRIu64
-	       " release %" PRIu64 " get %" PRIu64 "; failed calls %" PRIu64
-	       "; outstanding now %" PRIu64,
+	       " release %" PRIu64 " get %" PRIu64 " resize %" PRIu64
+	       "; failed calls %" PRIu64 "; outstanding now %" PRIu64,
 	       counts[0], counts[1], counts[2], counts[3], counts[4],
 	       counts[5], counts[6], counts[7], counts[8], counts[9],
-	       counts[10], fails, H->outstanding_claims);
+	       counts[10], counts[12], fails, H->outstanding_claims);
 	TH_LOG("installed %" PRIu64 ", allocated %" PRIu64 " (%" PRIu64
 	       " redeemed, %" PRIu64 " off-claim), ENOMEM with free memory %"
 	       PRIu64 ", recalls %" PRIu64 ", ops with claims outstanding %"

@@ -100,6 +100,69 @@ bool tl_has_block(const struct ce_heap *h, u32 node, unsigned int order)
 
 /* -------------------------------------------------------------- building */
 
+int tl_grow(struct tl *t, u32 node, unsigned int order)
+{
+	u32 f, sz = 1U << order, slot = ce_pool_slot_take(&t->h, node, order);
+
+	if (slot == CE_NO_FRAME)
+		return -ENOSPC;
+	if ((u64)slot + sz > t->nr_frames[node] || (slot & (sz - 1))) {
+		fail(t, "slot %u of order %u on node %u is outside the pool or unaligned",
+		     slot, order, node);
+		return TL_EBADFRAME;
+	}
+	for (f = slot; f < slot + sz; f++)
+		if (t->chunk_of[node][f]) {
+			fail(t, "slot %u of order %u on node %u: frame %u holds a page already",
+			     slot, order, node, f);
+			return TL_EBADFRAME;
+		}
+	ce_pool_add_chunk(&t->h, node, slot, order);
+	memset(t->chunk_of[node] + slot, order + 1, sz);
+	t->base.reserved[node] += sz;
+	t->base.total += sz;
+	t->base.resized[node] = true;
+	return 0;
+}
+
+int tl_shrink(struct tl *t, u32 node, u64 pages)
+{
+	int rc = ce_pool_shrink_commit(&t->h, node, pages);
+	unsigned int order;
+	bool dirty;
+	u32 f, i;
+
+	if (rc)
+		return rc;
+	t->base.reserved[node] -= pages;
+	t->base.total -= pages;
+	t->base.resized[node] = true;
+	while ((f = ce_pool_shrink_take(&t->h, node, &order, &dirty)) !=
+	       CE_NO_FRAME) {
+		if ((u64)f + (1U << order) > t->nr_frames[node] ||
+		    (f & ((1U << order) - 1)) || order > CE_MAX_ORDER) {
+			fail(t, "shrink took block %u of order %u on node %u: outside the pool or unaligned",
+			     f, order, node);
+			return TL_EBADFRAME;
+		}
+		for (i = f; i < f + (1U << order); i++)
+			if (!t->chunk_of[node][i] || t->in_use[node][i]) {
+				fail(t, "shrink took frame %u on node %u: %s",
+				     i, node, t->in_use[node][i] ?
+				     "it is in use" : "it holds no page");
+				return TL_EBADFRAME;
+			}
+		memset(t->chunk_of[node] + f, 0, 1U << order);
+		pages -= 1U << order;
+	}
+	if (pages || t->h.node[node].shrink_pending) {
+		fail(t, "shrink on node %u left " FMT64 " pages untaken (" FMT64 " pending)",
+		     node, pages, t->h.node[node].shrink_pending);
+		return TL_EBADFRAME;
+	}
+	return 0;
+}
+
 int tl_build(struct tl *t, const struct tl_layout *l)
 {
 	u32 i, n, k;
@@ -717,19 +780,33 @@ const char *tl_check(struct tl *t)
 		if (nd->offline_pending > nd->offlined_pages)
 			return fail(t, "node %u: offline_pending " FMT64 " > offlined " FMT64,
 				    n, nd->offline_pending, nd->offlined_pages);
-		if (nd->pool.nr_free != nd->avail_pages + nd->offline_pending)
-			return fail(t, "node %u: pool nr_free " FMT64 " != avail " FMT64 " + offline_pending " FMT64,
+		if (nd->pool.nr_free != nd->avail_pages + nd->offline_pending +
+					 nd->shrink_pending)
+			return fail(t, "node %u: pool nr_free " FMT64 " != avail " FMT64 " + offline_pending " FMT64 " + shrink_pending " FMT64,
 				    n, nd->pool.nr_free, nd->avail_pages,
-				    nd->offline_pending);
+				    nd->offline_pending, nd->shrink_pending);
 		for (o = 0; o <= CE_MAX_ORDER; o++)
 			free_pages += (u64)tl_free_blocks(h, n, o) << o;
 		/* The block being scrubbed is free, off the lists. */
 		if (nd->pool.scrub_frame != CE_NO_FRAME)
 			free_pages += 1ULL << nd->pool.scrub_order;
-		if (free_pages != nd->avail_pages + nd->offline_pending)
-			return fail(t, "node %u: free lists hold " FMT64 " pages, avail " FMT64 " + offline_pending " FMT64,
+		if (free_pages != nd->avail_pages + nd->offline_pending +
+				  nd->shrink_pending)
+			return fail(t, "node %u: free lists hold " FMT64 " pages, avail " FMT64 " + offline_pending " FMT64 " + shrink_pending " FMT64,
 				    n, free_pages, nd->avail_pages,
-				    nd->offline_pending);
+				    nd->offline_pending, nd->shrink_pending);
+		/* Frames holding a page: reserved + shrink_pending, as built. */
+		{
+			u64 holding = 0;
+			u32 f;
+
+			for (f = 0; f < t->nr_frames[n]; f++)
+				holding += !!t->chunk_of[n][f];
+			if (holding != nd->reserved_pages + nd->shrink_pending)
+				return fail(t, "node %u: " FMT64 " frames hold a page, reserved " FMT64 " + shrink_pending " FMT64,
+					    n, holding, nd->reserved_pages,
+					    nd->shrink_pending);
+		}
 		/* Scrubbing: clean + dirty = free, as the lists say. */
 		if (tl_dirty_pages(h, n) != nd->pool.nr_dirty)
 			return fail(t, "node %u: dirty lists hold " FMT64 " pages, nr_dirty " FMT64,
@@ -916,8 +993,11 @@ const char *tl_finish(struct tl *t)
 			return fail(t, "node %u: avail " FMT64 " (baseline " FMT64 " - retired " FMT64 "), outstanding " FMT64 ", offlined " FMT64,
 				    n, nd->avail_pages, t->base.reserved[n], r,
 				    nd->outstanding_claims, nd->offlined_pages);
-		/* Around a retired frame the buddies cannot merge back. */
-		for (o = 0; !r && o <= CE_MAX_ORDER; o++)
+		/*
+		 * Around a retired frame the buddies cannot merge back; after
+		 * a resize the blocks are not the layout's.
+		 */
+		for (o = 0; !r && !t->base.resized[n] && o <= CE_MAX_ORDER; o++)
 			if (tl_free_blocks(&t->h, n, o) != t->base.free_blocks[n][o])
 				return fail(t, "node %u: %u free blocks of order %u, baseline %u (buddies not merged back)",
 					    n, tl_free_blocks(&t->h, n, o), o,

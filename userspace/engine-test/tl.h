@@ -55,7 +55,8 @@ struct tl_ext {
 };
 
 struct tl_baseline {
-	u64 reserved[CE_MAX_NODES];
+	u64 reserved[CE_MAX_NODES];	/* as built, then as resized */
+	bool resized[CE_MAX_NODES];	/* free_blocks no longer the layout's */
 	u64 total;
 	u32 free_blocks[CE_MAX_NODES][CE_MAX_ORDER + 1];
 	u32 chunks[CE_MAX_NODES][CE_MAX_ORDER + 1];	/* chunks per order */
@@ -139,6 +140,16 @@ size_t tl_hold_sp(struct tl *t, size_t idx);
 /* Superpages @d has on @node (any node if @node < 0), from the record. */
 u64 tl_dom_sp(const struct tl *t, const struct ce_domain *d, int node);
 
+/*
+ * Resizing a pool (ce_pool_slot_take() + ce_pool_add_chunk(), and
+ * ce_pool_shrink_commit() + ce_pool_shrink_take() until done), validated
+ * (slots unused and aligned, shrunk blocks free and whole) and recorded:
+ * the baseline follows the new size.  tl_grow() returns -ENOSPC when no
+ * slot of @order is left; tl_shrink() the commit's error, or TL_EBADFRAME.
+ */
+int tl_grow(struct tl *t, u32 node, unsigned int order);
+int tl_shrink(struct tl *t, u32 node, u64 pages);
+
 /* Claims. */
 int tl_install(struct tl *t, struct ce_domain *d,
 	       const struct numaclaims_claim *set, u32 nr);
@@ -219,6 +230,8 @@ void tl_model_hold_sp(struct tl_model *m, int i, u32 node, bool counted);
 void tl_model_release_sp(struct tl_model *m, u32 node);
 int tl_model_offline(struct tl_model *m, u32 node, u64 pages);
 int tl_model_online(struct tl_model *m, u32 node, u64 pages);
+int tl_model_shrink(struct tl_model *m, u32 node, u64 pages);
+void tl_model_grow(struct tl_model *m, u32 node, u64 pages);
 const char *tl_model_compare(struct tl *t, const struct tl_model *m);
 
 #endif /* NC_TL_H */

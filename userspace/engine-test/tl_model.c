@@ -557,6 +557,27 @@ int tl_model_online(struct tl_model *m, u32 node, u64 pages)
 	return 0;
 }
 
+/* A shrink gives back only free pages no claim needs; it never recalls. */
+int tl_model_shrink(struct tl_model *m, u32 node, u64 pages)
+{
+	if (!pool(m, node))
+		return -ENOENT;
+	if (pages > m->avail[node] - m->node_out[node] ||
+	    pages > m->total - m->outstanding)
+		return -EBUSY;
+	m->reserved[node] -= pages;
+	m->avail[node] -= pages;
+	m->total -= pages;
+	return 0;
+}
+
+void tl_model_grow(struct tl_model *m, u32 node, u64 pages)
+{
+	m->reserved[node] += pages;
+	m->avail[node] += pages;
+	m->total += pages;
+}
+
 static const char *mfail(struct tl *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
