@@ -383,8 +383,8 @@ int ce_pool_shrink_commit(struct ce_heap *h, u32 node, u64 pages)
 	return 0;
 }
 
-u32 ce_pool_shrink_take(struct ce_heap *h, u32 node, unsigned int *order_out,
-			bool *dirty_out)
+u32 ce_pool_shrink_take(struct ce_heap *h, u32 node, unsigned int max_order,
+			unsigned int *order_out, bool *dirty_out)
 {
 	struct ce_node *n;
 	struct ce_pool *p;
@@ -397,7 +397,8 @@ u32 ce_pool_shrink_take(struct ce_heap *h, u32 node, unsigned int *order_out,
 		return CE_NO_FRAME;
 	n = &h->node[node];
 	p = &n->pool;
-	while (max_o < CE_MAX_ORDER && (2ULL << max_o) <= n->shrink_pending)
+	while (max_o < CE_MAX_ORDER && max_o < max_order &&
+	       (2ULL << max_o) <= n->shrink_pending)
 		max_o++;
 	/* Whole blocks, the largest that fits first: Linux gets them whole. */
 	for (o = max_o + 1; o > 0 && f == CE_NO_FRAME; o--) {

@@ -259,8 +259,8 @@ void ce_pool_destroy(struct ce_heap *h, u32 node);
  * of the node are unclaimed (node claims, and host-wide claims against the
  * host's free pages).  Claims are never recalled.  Their frames stay on the
  * free lists (shrink_pending) until ce_pool_shrink_take() takes them, one
- * block at a time, the largest first (at most shrink_pending pages, dirty
- * before clean in each order): the caller gives the block's pages back to
+ * block at a time, the largest first (of at most @max_order and at most
+ * shrink_pending pages, dirty before clean in each order): the caller gives the block's pages back to
  * Linux, and the frame numbers become absent, for a later grow.  It
  * returns CE_NO_FRAME with shrink_pending left when the only free block
  * left is being scrubbed (the caller has the scrubber give it back).
@@ -268,8 +268,8 @@ void ce_pool_destroy(struct ce_heap *h, u32 node);
 u32 ce_pool_slot_take(struct ce_heap *h, u32 node, unsigned int order);
 u64 ce_pool_free_slots(const struct ce_heap *h, u32 node);
 int ce_pool_shrink_commit(struct ce_heap *h, u32 node, u64 pages);
-u32 ce_pool_shrink_take(struct ce_heap *h, u32 node, unsigned int *order_out,
-			bool *dirty_out);
+u32 ce_pool_shrink_take(struct ce_heap *h, u32 node, unsigned int max_order,
+			unsigned int *order_out, bool *dirty_out);
 /* Free pages of @node no claim needs: what a shrink can give back. */
 u64 ce_pool_unclaimed(const struct ce_heap *h, u32 node);
 

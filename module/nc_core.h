@@ -16,8 +16,8 @@
  *    header declares, and never take a core lock themselves.
  *
  * Locking, outermost first.  Every lock of the module:
- *  1. nc_offline_lock (mutex, pool.c): one offline or online request at a
- *     time, so an online's check that enough pages are offline holds for
+ *  1. nc_offline_lock (mutex, pool.c): one offline, online or pool resize
+ *     request at a time, so an online's check that enough pages are offline holds for
  *     all its batches.  Taken with no other numaclaims lock held.
  *  2. nc_domain_obj.lock (mutex, "the domain's lock"): serialises calls that
  *     change a domain's claims or physmap, and its device node; held across
@@ -197,8 +197,14 @@ static inline bool nc_file_admin(const struct file *file)
  * @nr_node_superpage_mb: entries in @node_superpage_mb.
  * @superpage_mb:      superpage MiB of the other nodes (rounded down to
  *                     2 MiB).
+ * @node_pool_max_mb:  4 KiB pool capacity MiB per node id (negative:
+ *                     @pool_max_mb), or NULL: the most a resize can grow
+ *                     the pool to (never less than its size at load).
+ * @nr_node_pool_max_mb: entries in @node_pool_max_mb.
+ * @pool_max_mb:       capacity MiB of the other nodes.
  * @max_percent:       both together at most this share of a node's free
- *                     memory.
+ *                     memory (at load; a grow: at most this share of what
+ *                     is free when it runs).
  * @debug:             NC_DEBUG_* bits.
  */
 struct nc_core_config {
@@ -208,6 +214,9 @@ struct nc_core_config {
 	const int *node_superpage_mb;
 	unsigned int nr_node_superpage_mb;
 	unsigned int superpage_mb;
+	const int *node_pool_max_mb;
+	unsigned int nr_node_pool_max_mb;
+	unsigned int pool_max_mb;
 	unsigned int max_percent;
 	unsigned int debug;
 };
@@ -228,6 +237,8 @@ void nc_reap_stats_get(struct nc_reap_stats *st);
 void nc_reap_stats_reset(void);
 int nc_host_offline(u32 node, u64 pages);
 int nc_host_online(u32 node, u64 pages);
+int nc_pool_resize(u32 node, u64 pages);
+bool nc_pool_size(u32 node, u64 *pages, u64 *capacity);
 
 /* scrub.c: the background scrubbers. */
 struct seq_file;
@@ -293,5 +304,9 @@ void nc_domdev_exit(void);
 /* debugfs.c (front end). */
 void nc_debugfs_init(bool page_hook);
 void nc_debugfs_exit(void);
+
+/* sysfs.c (front end): /sys/kernel/mm/numaclaims. */
+int nc_sysfs_init(void);
+void nc_sysfs_exit(void);
 
 #endif /* NC_CORE_H */

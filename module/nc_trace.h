@@ -161,6 +161,28 @@ TRACE_EVENT(numaclaims_offline,
 		  __entry->pages, __entry->ret)
 );
 
+TRACE_EVENT(numaclaims_pool_resize,
+	TP_PROTO(u32 node, u64 old_pages, u64 new_pages, u64 ns, int ret),
+	TP_ARGS(node, old_pages, new_pages, ns, ret),
+	TP_STRUCT__entry(
+		__field(u32, node)
+		__field(u64, old_pages)
+		__field(u64, new_pages)
+		__field(u64, ns)
+		__field(int, ret)
+	),
+	TP_fast_assign(
+		__entry->node = node;
+		__entry->old_pages = old_pages;
+		__entry->new_pages = new_pages;
+		__entry->ns = ns;
+		__entry->ret = ret;
+	),
+	TP_printk("node=%u pages=%llu->%llu ns=%llu ret=%d", __entry->node,
+		  __entry->old_pages, __entry->new_pages, __entry->ns,
+		  __entry->ret)
+);
+
 #endif /* _NC_TRACE_H */
 
 /* This part must be outside the include guard. */

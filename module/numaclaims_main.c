@@ -53,6 +53,17 @@ module_param_array(node_superpage_mb, int, &nr_node_superpage_mb, 0444);
 MODULE_PARM_DESC(node_superpage_mb,
 		 "Superpage MiB per node id (negative: superpage_pool_mb, 0: none)");
 
+static unsigned int pool_max_mb;
+module_param(pool_max_mb, uint, 0444);
+MODULE_PARM_DESC(pool_max_mb,
+		 "Most a node's pool can be resized to at run time, in MiB (default 0: its size at load; the pool's metadata takes 18 bytes per 4 KiB of it)");
+
+static int node_pool_max_mb[NUMACLAIMS_MAX_NODES];
+static unsigned int nr_node_pool_max_mb;
+module_param_array(node_pool_max_mb, int, &nr_node_pool_max_mb, 0444);
+MODULE_PARM_DESC(node_pool_max_mb,
+		 "Most MiB a resize can grow the pool to, per node id (negative: pool_max_mb)");
+
 static unsigned int pool_max_percent = 80;
 module_param(pool_max_percent, uint, 0444);
 MODULE_PARM_DESC(pool_max_percent,
@@ -447,6 +458,13 @@ static int nc_ioc_online(struct nc_call *call, void *arg)
 	return o->pad ? -EINVAL : nc_host_online(o->node, o->pages);
 }
 
+static int nc_ioc_pool_resize(struct nc_call *call, void *arg)
+{
+	struct numaclaims_pool_resize *r = arg;
+
+	return r->flags ? -EINVAL : nc_pool_resize(r->node, r->pages);
+}
+
 /*
  * A domain whose id cannot be copied out to the caller would be lost to it:
  * undo the create, of exactly the domain this call made.
@@ -504,6 +522,7 @@ static const struct nc_ioctl_desc nc_ioctls[] = {
 	NC_IOCTL(NUMACLAIMS_IOC_OFFLINE_PAGES, true, nc_ioc_offline),
 	NC_IOCTL(NUMACLAIMS_IOC_ONLINE_PAGES, true, nc_ioc_online),
 	NC_IOCTL(NUMACLAIMS_IOC_DOMAIN_OPEN, true, nc_ioc_domain_open),
+	NC_IOCTL(NUMACLAIMS_IOC_POOL_RESIZE, true, nc_ioc_pool_resize),
 };
 
 /*
@@ -612,6 +631,9 @@ static int __init numaclaims_init(void)
 		.node_superpage_mb = node_superpage_mb,
 		.nr_node_superpage_mb = nr_node_superpage_mb,
 		.superpage_mb = superpage_pool_mb,
+		.node_pool_max_mb = node_pool_max_mb,
+		.nr_node_pool_max_mb = nr_node_pool_max_mb,
+		.pool_max_mb = pool_max_mb,
 		.max_percent = pool_max_percent,
 		.debug = debug,
 	};
@@ -625,8 +647,15 @@ static int __init numaclaims_init(void)
 		nc_core_exit();
 		return ret;
 	}
+	ret = nc_sysfs_init();
+	if (ret) {
+		nc_domdev_exit();
+		nc_core_exit();
+		return ret;
+	}
 	ret = misc_register(&nc_misc);
 	if (ret) {
+		nc_sysfs_exit();
 		nc_domdev_exit();
 		nc_core_exit();
 		return ret;
@@ -640,6 +669,7 @@ static void __exit numaclaims_exit(void)
 {
 	nc_debugfs_exit();
 	misc_deregister(&nc_misc);
+	nc_sysfs_exit();
 	nc_domdev_exit();
 	nc_core_exit();
 }

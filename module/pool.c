@@ -166,6 +166,13 @@ static u64 nc_node_free_pages(int node)
 	return free;
 }
 
+/* How pool pages are taken from Linux: on the node, zeroed, no retrying. */
+#define NC_POOL_GFP	(GFP_HIGHUSER | __GFP_ZERO | __GFP_THISNODE | \
+			 __GFP_NOWARN | __GFP_NORETRY)
+
+/* pool_max_percent, for resizes after load. */
+static unsigned int nc_max_percent;
+
 /*
  * A pool may take at most @max_percent of the node's free memory at load
  * (so Linux keeps the rest), and never more than the metadata can index:
@@ -260,18 +267,17 @@ static void nc_sp_reserve(int node, u32 nr)
  * its own) and checked to really be on @node.  Pages come zeroed: the pool
  * starts clean (nc_dirty all clear).
  */
-static int nc_pool_reserve(int node, u64 nr_pages, u32 nr_sp)
+static int nc_pool_reserve(int node, u64 nr_pages, u64 capacity, u32 nr_sp)
 {
-	const gfp_t gfp = GFP_HIGHUSER | __GFP_ZERO | __GFP_THISNODE |
-			  __GFP_NOWARN | __GFP_NORETRY;
+	const gfp_t gfp = NC_POOL_GFP;
 	unsigned int order = CE_MAX_ORDER;
 	u32 frame = 0, i;
 	int ret;
 
-	if (!nr_pages && !nr_sp)
+	if (!capacity && !nr_sp)
 		return 0;
-	nc_frames[node] = kvcalloc(nr_pages, sizeof(struct page *), GFP_KERNEL);
-	nc_dirty[node] = kvcalloc(BITS_TO_LONGS(nr_pages), sizeof(long),
+	nc_frames[node] = kvcalloc(capacity, sizeof(struct page *), GFP_KERNEL);
+	nc_dirty[node] = kvcalloc(BITS_TO_LONGS(capacity), sizeof(long),
 				  GFP_KERNEL);
 	nc_sp[node] = kvcalloc(nr_sp, sizeof(struct page *), GFP_KERNEL);
 	nc_sp_held[node] = kvcalloc(BITS_TO_LONGS(nr_sp), sizeof(long),
@@ -282,7 +288,7 @@ static int nc_pool_reserve(int node, u64 nr_pages, u32 nr_sp)
 	      nc_sp[node] && nc_sp_held[node] && nc_sp_dirty[node] ?
 	      0 : -ENOMEM;
 	if (!ret)
-		ret = ce_pool_init(&nc_heap, node, nr_pages);
+		ret = ce_pool_init(&nc_heap, node, capacity);
 	if (!ret) {
 		ret = ce_sp_pool_init(&nc_heap, node, nr_sp);
 		if (ret)
@@ -890,6 +896,216 @@ int nc_host_online(u32 node, u64 pages)
 }
 
 /* ---------------------------------------------------------------------------
+ * Resizing a pool while domains run (NUMACLAIMS_IOC_POOL_RESIZE, sysfs).
+ * Under nc_offline_lock, so one resize, offline or online at a time; a
+ * grow's slots and a shrink's frames are only ever taken under it, so a
+ * frame number a shrink made absent is not reused before its page is gone.
+ */
+
+/*
+ * Add 2^@order pages from @page (split) to @node's pool, in slots as large
+ * as the engine has (the capacity was checked: order 0 always fits), one
+ * slot per heap-lock hold.
+ */
+static void nc_pool_add_pages(int node, struct page *page, unsigned int order)
+{
+	u32 done = 0, i;
+	u64 t0;
+
+	while (done < (1U << order)) {
+		unsigned int o = order;
+		u32 slot;
+
+		/* The largest aligned piece of what is left. */
+		while ((done & ((1U << o) - 1)) ||
+		       done + (1U << o) > (1U << order))
+			o--;
+		nc_bulk_lock(&t0);
+		while ((slot = ce_pool_slot_take(&nc_heap, node, o)) ==
+		       CE_NO_FRAME && o)
+			o--;
+		if (WARN_ON_ONCE(slot == CE_NO_FRAME)) {
+			nc_bulk_unlock(t0, 0, "grow");
+			for (i = done; i < (1U << order); i++)
+				__free_page(page + i);
+			return;
+		}
+		for (i = 0; i < (1U << o); i++)
+			nc_frames[node][slot + i] = page + done + i;
+		ce_pool_add_chunk(&nc_heap, node, slot, o);
+		nc_bulk_unlock(t0, 1U << o, "grow");
+		done += 1U << o;
+		cond_resched();
+	}
+}
+
+/*
+ * Grow @node's pool by @pages, all or nothing: every page is taken from
+ * Linux first (the chunks listed through page->lru, each one's order in
+ * page->private), and only once all of them are there do they join the
+ * pool.
+ */
+static int nc_pool_grow(int node, u64 pages)
+{
+	unsigned int order = CE_MAX_ORDER;
+	struct page *page, *next;
+	LIST_HEAD(chunks);
+	u64 got = 0;
+	int ret = 0;
+
+	if (pages > div_u64(nc_node_free_pages(node) * nc_max_percent, 100))
+		return -ENOMEM;
+	while (got < pages) {
+		while ((1ULL << order) > pages - got)
+			order--;
+		page = alloc_pages_node(node, NC_POOL_GFP, order);
+		if (!page) {
+			if (!order) {
+				ret = -ENOMEM;
+				break;
+			}
+			order--;
+			continue;
+		}
+		set_page_private(page, order);
+		list_add_tail(&page->lru, &chunks);
+		if (!nc_chunk_on_node(page, order, node, 1)) {
+			ret = -ENOMEM;
+			break;
+		}
+		got += 1ULL << order;
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	list_for_each_entry_safe(page, next, &chunks, lru) {
+		order = page_private(page);
+		list_del(&page->lru);
+		set_page_private(page, 0);
+		if (ret) {
+			__free_pages(page, order);
+			continue;
+		}
+		split_page(page, order);
+		nc_pool_add_pages(node, page, order);
+	}
+	return ret;
+}
+
+/*
+ * Shrink @node's pool by @pages: committed at once (all or nothing), then
+ * the blocks leave at most NC_LOCK_BATCH pages a heap-lock hold; with no
+ * lock held their pages are cleared if a domain wrote them and go back to
+ * Linux.
+ */
+static int nc_pool_shrink(int node, u64 pages)
+{
+	struct page **batch;
+	unsigned long *dirty;
+	u64 t0, ticket;
+	int ret;
+
+	BUILD_BUG_ON(NC_LOCK_BATCH < (1U << CE_MAX_ORDER));
+	batch = kvmalloc_array(NC_LOCK_BATCH, sizeof(*batch), GFP_KERNEL);
+	dirty = bitmap_zalloc(NC_LOCK_BATCH, GFP_KERNEL);
+	if (!batch || !dirty) {
+		kvfree(batch);
+		bitmap_free(dirty);
+		return -ENOMEM;
+	}
+	nc_bulk_lock(&t0);
+	ret = ce_pool_shrink_commit(&nc_heap, node, pages);
+	nc_bulk_unlock(t0, 0, "shrink commit");
+	while (!ret && pages) {
+		unsigned int order;
+		bool wait = false, blk_dirty;
+		u32 n = 0, i, f;
+
+		nc_bulk_lock(&t0);
+		/* Blocks of at most what the batch has room for. */
+		while (n < NC_LOCK_BATCH &&
+		       (f = ce_pool_shrink_take(&nc_heap, node,
+						ilog2(NC_LOCK_BATCH - n),
+						&order, &blk_dirty)) !=
+		       CE_NO_FRAME) {
+			for (i = 0; i < (1U << order); i++, n++) {
+				batch[n] = nc_frames[node][f + i];
+				nc_frames[node][f + i] = NULL;
+				__assign_bit(n, dirty,
+					     test_and_clear_bit(f + i,
+								nc_dirty[node]));
+			}
+		}
+		/* Only the block being scrubbed is left: have it back. */
+		if (!n && nc_heap.node[node].shrink_pending)
+			wait = nc_scrub_abort_locked(node, &ticket);
+		nc_bulk_unlock(t0, n, "shrink");
+		if (!n && WARN_ON_ONCE(!wait))
+			break;
+		/* Committed: finish it (one page's wait at most). */
+		if (wait)
+			nc_scrub_wait_block(node, ticket, false);
+		for (i = 0; i < n; i++) {
+			if (test_bit(i, dirty))
+				clear_highpage(batch[i]);
+			__free_page(batch[i]);
+		}
+		pages -= n;
+		cond_resched();
+	}
+	kvfree(batch);
+	bitmap_free(dirty);
+	return ret;
+}
+
+int nc_pool_resize(u32 node, u64 pages)
+{
+	u64 t0 = ktime_get_ns(), old = 0, cap = 0;
+	int ret = -ENOENT;
+
+	if (mutex_lock_killable(&nc_offline_lock))
+		return -EINTR;
+	spin_lock(&nc_heap_lock);
+	if (node < CE_MAX_NODES) {
+		node = array_index_nospec(node, CE_MAX_NODES);
+		if (nc_heap.node[node].has_pool && nc_frames[node]) {
+			old = nc_heap.node[node].reserved_pages;
+			cap = nc_heap.node[node].pool.nr_frames;
+			ret = 0;
+		}
+	}
+	spin_unlock(&nc_heap_lock);
+	if (!ret && pages > cap)
+		ret = -ENOSPC;
+	else if (!ret && pages > old)
+		ret = nc_pool_grow(node, pages - old);
+	else if (!ret && pages < old)
+		ret = nc_pool_shrink(node, old - pages);
+	mutex_unlock(&nc_offline_lock);
+	trace_numaclaims_pool_resize(node, old, ret ? old : pages,
+				     ktime_get_ns() - t0, ret);
+	return ret;
+}
+
+/* A node's pool size and capacity in pages; false if it has no pool. */
+bool nc_pool_size(u32 node, u64 *pages, u64 *capacity)
+{
+	bool has;
+
+	spin_lock(&nc_heap_lock);
+	has = node < CE_MAX_NODES && nc_heap.node[node].has_pool &&
+	      nc_frames[node];
+	if (has) {
+		*pages = nc_heap.node[node].reserved_pages;
+		*capacity = nc_heap.node[node].pool.nr_frames;
+	}
+	spin_unlock(&nc_heap_lock);
+	return has;
+}
+
+/* ---------------------------------------------------------------------------
  * Load and unload.
  */
 
@@ -922,6 +1138,7 @@ int nc_core_init(const struct nc_core_config *cfg)
 	}
 
 	nc_debug = cfg->debug;
+	nc_max_percent = cfg->max_percent;
 	ce_heap_init(&nc_heap);
 	/* Poisoned frames are retired when an allocation takes them. */
 	if (IS_ENABLED(CONFIG_MEMORY_FAILURE)) {
@@ -933,7 +1150,8 @@ int nc_core_init(const struct nc_core_config *cfg)
 		return ret;
 	for_each_node_state(node, N_MEMORY) {
 		long mb = cfg->pool_mb, sp_mb = cfg->superpage_mb;
-		u64 pages;
+		long max_mb = cfg->pool_max_mb;
+		u64 pages, capacity;
 		u32 sps;
 
 		if (node >= CE_MAX_NODES) {
@@ -948,12 +1166,22 @@ int nc_core_init(const struct nc_core_config *cfg)
 		    node < cfg->nr_node_superpage_mb &&
 		    cfg->node_superpage_mb[node] >= 0)
 			sp_mb = cfg->node_superpage_mb[node];
+		if (cfg->node_pool_max_mb && node < cfg->nr_node_pool_max_mb &&
+		    cfg->node_pool_max_mb[node] >= 0)
+			max_mb = cfg->node_pool_max_mb[node];
 		pages = (u64)mb << (20 - PAGE_SHIFT);
+		capacity = max_t(u64, pages, (u64)max_mb << (20 - PAGE_SHIFT));
 		sps = nc_mb_to_superpages(sp_mb);
 		ret = nc_pool_check_size(node, pages + sps * CE_SP_PAGES,
 					 cfg->max_percent);
+		if (!ret && capacity > NC_POOL_MAX_PAGES) {
+			pr_err("node %d: a pool capacity of %llu MiB is above the per-node maximum of %llu MiB\n",
+			       node, capacity >> (20 - PAGE_SHIFT),
+			       (u64)NC_POOL_MAX_PAGES >> (20 - PAGE_SHIFT));
+			ret = -EINVAL;
+		}
 		if (!ret)
-			ret = nc_pool_reserve(node, pages, sps);
+			ret = nc_pool_reserve(node, pages, capacity, sps);
 		if (ret) {
 			nc_core_exit();
 			return ret;

@@ -26,7 +26,7 @@ TEST_F(ioctl, enotty_unknown)
 	char buf[sizeof(struct numaclaims_domain_info) + 64] = { 0 };
 	unsigned int nr, i;
 
-	for (nr = 0x0d; nr <= 0xff; nr++) {
+	for (nr = _IOC_NR(NUMACLAIMS_IOC_POOL_RESIZE); nr <= 0xff; nr++) {
 		EXPECT_ERR(ENOTTY, raw_ioc(c->fd, _IO(NUMACLAIMS_IOC_MAGIC, nr),
 					  buf));
 		EXPECT_ERR(ENOTTY, raw_ioc(c->fd,
@@ -151,6 +151,7 @@ static int nc_size_call(struct __test_metadata *_metadata, struct nc_ctx *c,
 		struct numaclaims_host_info hi;
 		struct numaclaims_offline off;
 		struct numaclaims_domain_open open;
+		struct numaclaims_pool_resize rs;
 		char raw[sizeof(struct numaclaims_host_info) + 128];
 	} u;
 	struct numaclaims_claim claim = { .pages = 5, .target = NC_HOST };
@@ -209,6 +210,11 @@ static int nc_size_call(struct __test_metadata *_metadata, struct nc_ctx *c,
 	case NUMACLAIMS_IOC_OFFLINE_PAGES:
 		u.off.node = c->pool[0];
 		u.off.pages = 1;
+		break;
+	case NUMACLAIMS_IOC_POOL_RESIZE:
+		/* To the size it has: done, and nothing changes. */
+		u.rs.node = c->pool[0];
+		u.rs.pages = c->base.nodes[c->pool[0]].reserved_pages;
 		break;
 	}
 	if (usize > ksize)
@@ -483,6 +489,8 @@ static int nc_eperm_child(struct nc_ctx *c, __u32 d, __u64 gfn,
 	CHILD_CHECK(rc == -EPERM, "OFFLINE_PAGES: %s", raw_errname(rc));
 	rc = raw_online(ufd, c->pool[0], 0);
 	CHILD_CHECK(rc == -EPERM, "ONLINE_PAGES: %s", raw_errname(rc));
+	rc = raw_pool_resize(ufd, c->pool[0], 0);
+	CHILD_CHECK(rc == -EPERM, "POOL_RESIZE: %s", raw_errname(rc));
 
 	/* EPERM is checked first: before the struct is even read. */
 	for (i = 1; i < NC_NR_IOCTLS; i++) {

@@ -115,6 +115,7 @@ static const struct nc_ioctl_def nc_ioctl_defs[] = {
 	{ "OFFLINE_PAGES", NUMACLAIMS_IOC_OFFLINE_PAGES, true },
 	{ "ONLINE_PAGES", NUMACLAIMS_IOC_ONLINE_PAGES, true },
 	{ "DOMAIN_OPEN", NUMACLAIMS_IOC_DOMAIN_OPEN, true },
+	{ "POOL_RESIZE", NUMACLAIMS_IOC_POOL_RESIZE, true },
 };
 #define NC_NR_IOCTLS	(sizeof(nc_ioctl_defs) / sizeof(nc_ioctl_defs[0]))
 

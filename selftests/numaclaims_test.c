@@ -19,6 +19,8 @@
  *   nc_superpage.c superpage claims and PMD mappings (skipped unless the
  *                  module was loaded with superpages: guest.sh runs them
  *                  again after loading it with superpage_pool_mb)
+ *   nc_pool.c      pool resize (POOL_RESIZE, sysfs pool_pages) while
+ *                  domains run
  *   nc_harness.c   the harness's own tests (--harness-test only)
  *
  * Usage: numaclaims_test [-l] [--harness-test] [FILTER...]
@@ -62,6 +64,7 @@
 #include "nc_lifecycle.c"
 #include "nc_mmap.c"
 #include "nc_superpage.c"
+#include "nc_pool.c"
 
 static bool nc_filter_match(const char *fixture, const char *test,
 			    int nr_filters, char **filters)

@@ -255,6 +255,13 @@ static inline int raw_online(int fd, __u32 node, __u64 pages)
 	return raw_ioc(fd, NUMACLAIMS_IOC_ONLINE_PAGES, &o);
 }
 
+static inline int raw_pool_resize(int fd, __u32 node, __u64 pages)
+{
+	struct numaclaims_pool_resize r = { .node = node, .pages = pages };
+
+	return raw_ioc(fd, NUMACLAIMS_IOC_POOL_RESIZE, &r);
+}
+
 /* A new file for @domid's memory: the fd, or -errno. */
 static inline int raw_domain_open(int fd, __u32 domid, __u32 flags)
 {

@@ -48,7 +48,7 @@ class Constants(unittest.TestCase):
         self.assertEqual(nc.SUPERPAGE_PAGES, 1 << nc.SUPERPAGE_ORDER)
         self.assertEqual(nc.SUPERPAGE_PAGES, 512)
         self.assertEqual(nc.MAX_ENTRIES, 2 * nc.MAX_NODES + 1)
-        self.assertEqual(nc.API_VERSION, 4)
+        self.assertEqual(nc.API_VERSION, 5)
         self.assertNotEqual(nc.PLAN_SUPERPAGES & nc.PLAN_SPREAD, nc.PLAN_SUPERPAGES)
 
     def test_spec_copies(self):

@@ -40,7 +40,7 @@
 #include <linux/ioctl.h>
 
 /** NUMACLAIMS_API_VERSION - value returned by %NUMACLAIMS_IOC_API_VERSION. */
-#define NUMACLAIMS_API_VERSION		4
+#define NUMACLAIMS_API_VERSION		5
 
 /**
  * NUMACLAIMS_MAX_NODES - node ids numaclaims can manage (0 .. 63).
@@ -300,7 +300,8 @@ struct numaclaims_domain_info {
 
 /**
  * struct numaclaims_node_info - one node of struct numaclaims_host_info.
- * @reserved_pages:    pages taken from Linux for the pool at load.
+ * @reserved_pages:    pages taken from Linux for the pool (at load, and
+ *                     by %NUMACLAIMS_IOC_POOL_RESIZE since).
  * @avail_pages:       free pages in the pool (claimed or not).
  * @outstanding_claims: sum of all domains' claims on this node.
  * @offlined_pages:    pool pages taken out of service.
@@ -432,6 +433,20 @@ struct numaclaims_domain_open {
 struct numaclaims_offline {
 	__u32 node;
 	__u32 pad;
+	__u64 pages;
+};
+
+/**
+ * struct numaclaims_pool_resize - argument of %NUMACLAIMS_IOC_POOL_RESIZE
+ * (since version 5).
+ * @node:  (in) node id.
+ * @flags: (in) must be 0.
+ * @pages: (in) the node's new pool size in 4 KiB pages: its new
+ *         struct numaclaims_node_info.reserved_pages.
+ */
+struct numaclaims_pool_resize {
+	__u32 node;
+	__u32 flags;
 	__u64 pages;
 };
 
@@ -672,5 +687,34 @@ struct numaclaims_offline {
  */
 #define NUMACLAIMS_IOC_DOMAIN_OPEN \
 	_IOW(NUMACLAIMS_IOC_MAGIC, 0x0d, struct numaclaims_domain_open)
+
+/**
+ * NUMACLAIMS_IOC_POOL_RESIZE - resize a node's 4 KiB pool while domains run
+ * (since version 5), as hugetlb's per-node nr_hugepages resizes its pool;
+ * also /sys/kernel/mm/numaclaims/nodeN/pool_pages.
+ *
+ * Grow: pages are taken from Linux on @node (__GFP_THISNODE, 2 MiB chunks
+ * first, smaller ones when Linux has no 2 MiB block), zeroed, up to the
+ * node's capacity_pages, and no more than pool_max_percent of the node's
+ * free memory at a time.  Shrink: free pool pages no claim needs go back to
+ * Linux, whole blocks first, zeroed; a shrink never recalls a claim and
+ * never takes a page in a domain, held or offlined.  Both are all or
+ * nothing, as a claim set is: the pool is @pages pages on return, or the
+ * call failed and the pool is as it was.  The accounting of a shrink
+ * changes at once, and both move their pages in bounded batches.  One
+ * resize, offline or online at a time.  A node's capacity (the most pages
+ * its pool can hold: module parameters pool_max_mb and node_pool_max_mb,
+ * at least what it reserved at load) is
+ * /sys/kernel/mm/numaclaims/nodeN/capacity_pages.
+ *
+ * Errors: %EPERM, %EFAULT, %EINVAL (flags), %ENOENT (no pool on @node),
+ * %ENOSPC (@pages above the node's capacity_pages), %ENOMEM (Linux cannot
+ * give that many pages on @node now, or they are more than
+ * pool_max_percent of its free memory), %EBUSY (a shrink below what the
+ * node's claims, domains, held and offlined pages need: fewer free
+ * unclaimed pages than asked to give back), %EINTR (fatal signal).
+ */
+#define NUMACLAIMS_IOC_POOL_RESIZE \
+	_IOW(NUMACLAIMS_IOC_MAGIC, 0x0e, struct numaclaims_pool_resize)
 
 #endif /* _UAPI_LINUX_NUMACLAIMS_H */

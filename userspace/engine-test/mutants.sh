@@ -85,7 +85,7 @@ mutations=(
 'held_audit_blind|held list: the audit does not count the list|s/CE_CHECK\(n == h->node\[node\].held_pages,/CE_CHECK(1 || n == h->node[node].held_pages,/'
 'shrink_ignores_claims|resize: a shrink takes claimed free pages|s/if \(pages > ce_pool_unclaimed\(h, node\)\)\n\t\treturn -EBUSY;/if (pages > n->avail_pages)\n\t\treturn -EBUSY;/'
 'shrink_ignores_host_claims|resize: a shrink ignores host-wide claims|s/return min\(n->avail_pages - n->outstanding_claims,\n\t\t   h->total_avail_pages - h->outstanding_claims\);/return n->avail_pages - n->outstanding_claims;/'
-'shrink_smallest_first|resize: a shrink splits blocks before taking whole ones|s/while \(max_o < CE_MAX_ORDER && \(2ULL << max_o\) <= n->shrink_pending\)/while (0)/'
+'shrink_smallest_first|resize: a shrink splits blocks before taking whole ones|s/while \(max_o < CE_MAX_ORDER && max_o < max_order &&\n\t       \(2ULL << max_o\) <= n->shrink_pending\)/while (0)/'
 'absent_never_merged|resize: absent buddies are not merged|s/\twhile \(order < CE_MAX_ORDER\) \{\n\t\tu32 buddy = f \^ \(1U << order\);\n\n\t\tif \(\(u64\)buddy/\twhile (0) {\n\t\tu32 buddy = f ^ (1U << order);\n\n\t\tif ((u64)buddy/'
 'slot_unaligned|resize: a slot above top is not aligned|s/slot = \(\(u64\)p->top \+ \(1U << order\) - 1\) & ~\(\(u64\)\(1U << order\) - 1\);/slot = p->top;/'
 'merge_across_chunks|resize: buddies merge across a regrown chunk|s/if \(p->chunk_order\[buddy\] <= order \|\|\n\t\t    !pool_buddy_free/if (!pool_buddy_free/'

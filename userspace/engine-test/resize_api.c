@@ -108,7 +108,7 @@ TEST_F(heap, shrink_commit_is_atomic_and_pending_frames_unallocatable)
 	tl_free_dom(T, a, -1, U64MAX);
 	CHECK();
 	/* Take them as the module does; tl's record follows by hand. */
-	while ((f = ce_pool_shrink_take(H, n, &order, &dirty)) != CE_NO_FRAME) {
+	while ((f = ce_pool_shrink_take(H, n, CE_MAX_ORDER, &order, &dirty)) != CE_NO_FRAME) {
 		memset(T->chunk_of[n] + f, 0, 1U << order);
 		CHECK();
 	}
@@ -192,7 +192,7 @@ TEST_F(heap, shrink_waits_for_the_block_being_scrubbed)
 	ASSERT_NE(CE_NO_FRAME, sf);
 	all = AV(n);
 	OK(ce_pool_shrink_commit(H, n, all) ?: rebase(T, n, all));
-	while ((f = ce_pool_shrink_take(H, n, &order, &dirty)) != CE_NO_FRAME) {
+	while ((f = ce_pool_shrink_take(H, n, CE_MAX_ORDER, &order, &dirty)) != CE_NO_FRAME) {
 		ASSERT_TRUE(dirty);
 		ASSERT_FALSE(f <= sf && sf < f + (1U << order))
 			TH_LOG("a shrink took the block being scrubbed");
@@ -201,7 +201,7 @@ TEST_F(heap, shrink_waits_for_the_block_being_scrubbed)
 	left = H->node[n].shrink_pending;
 	ASSERT_EQ(1ULL << so, left);
 	ce_scrub_put(H, n, true);
-	f = ce_pool_shrink_take(H, n, &order, &dirty);
+	f = ce_pool_shrink_take(H, n, CE_MAX_ORDER, &order, &dirty);
 	ASSERT_EQ(sf, f);
 	ASSERT_EQ(so, order);
 	ASSERT_FALSE(dirty);
@@ -263,11 +263,11 @@ TEST_F(custom, grow_to_capacity_and_reuse_slots)
 	ASSERT_EQ(-ENOSPC, tl_grow(T, 0, 9)) TH_LOG("absent buddies not merged");
 	/* Back to one page, by hand: blocks come out largest first. */
 	OK(ce_pool_shrink_commit(H, 0, 1536) ?: rebase(T, 0, 1536));
-	f = ce_pool_shrink_take(H, 0, &order, &dirty);
+	f = ce_pool_shrink_take(H, 0, CE_MAX_ORDER, &order, &dirty);
 	ASSERT_NE(CE_NO_FRAME, f);
 	ASSERT_EQ(9, order);
 	memset(T->chunk_of[0] + f, 0, 512);
-	while ((f = ce_pool_shrink_take(H, 0, &order, &dirty)) != CE_NO_FRAME)
+	while ((f = ce_pool_shrink_take(H, 0, CE_MAX_ORDER, &order, &dirty)) != CE_NO_FRAME)
 		memset(T->chunk_of[0] + f, 0, 1U << order);
 	CHECK();
 	ASSERT_EQ(1, H->node[0].reserved_pages);

@@ -137,7 +137,7 @@ int tl_shrink(struct tl *t, u32 node, u64 pages)
 	t->base.reserved[node] -= pages;
 	t->base.total -= pages;
 	t->base.resized[node] = true;
-	while ((f = ce_pool_shrink_take(&t->h, node, &order, &dirty)) !=
+	while ((f = ce_pool_shrink_take(&t->h, node, CE_MAX_ORDER, &order, &dirty)) !=
 	       CE_NO_FRAME) {
 		if ((u64)f + (1U << order) > t->nr_frames[node] ||
 		    (f & ((1U << order) - 1)) || order > CE_MAX_ORDER) {

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nc_pool.c - resizing a node's pool while domains run: POOL_RESIZE and
+ * /sys/kernel/mm/numaclaims/nodeN/pool_pages.  Shrink gives free unclaimed
+ * pages back to Linux (the node's free memory rises by as much) and grow
+ * takes them again, up to the node's capacity_pages; refusals change
+ * nothing; a shrink never touches a domain's pages.
+ * #included by numaclaims_test.c (one translation unit, see there).
+ */
+
+NC_FIXTURE(pool);
+
+#define NC_POOL_SYSFS	"/sys/kernel/mm/numaclaims/node%u/%s"
+
+static long nc_pool_attr(__u32 node, const char *attr)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), NC_POOL_SYSFS, node, attr);
+	return nc_sysfs_long(path);
+}
+
+/* Write @val to a node's pool_pages: 0 or -errno. */
+static int nc_pool_attr_write(__u32 node, const char *val)
+{
+	char path[128];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), NC_POOL_SYSFS, node, "pool_pages");
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	return (int)n;
+}
+
+/*
+ * A node's free memory in KiB, as Linux counts it: MemFree plus the pages
+ * on the per-CPU free lists (freed pages wait there before MemFree shows
+ * them).
+ */
+static long nc_node_free_kb(__u32 node)
+{
+	char path[96], line[256];
+	long kb = -1, pcp = 0, n = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%u/meminfo",
+		 node);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Node %*d MemFree: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	f = fopen("/proc/zoneinfo", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		long v;
+
+		if (sscanf(line, "Node %ld,", &v) == 1)
+			n = v;
+		else if (n == node && sscanf(line, " count: %ld", &v) == 1)
+			pcp += v;
+	}
+	fclose(f);
+	return kb < 0 ? -1 : kb + pcp * 4;
+}
+
+/* Linux's free memory moved by @want KiB, give or take 1 MiB of noise. */
+#define NC_EXPECT_FREE_MOVED(before, after, want) do {			\
+	long d_ = (after) - (before);					\
+	EXPECT_TRUE(d_ > (want) - 1024 && d_ < (want) + 1024)		\
+		TH_LOG("node free memory moved %ld KiB, expected %ld",	\
+		       d_, (long)(want));					\
+} while (0)
+
+TEST_F(pool, shrink_gives_back_and_grow_takes_again)
+{
+	struct nc_ctx *c = &self->ctx;
+	const __u32 n = c->pool[0];
+	const __u64 r0 = c->base.nodes[n].reserved_pages, by = 1024;
+	struct numaclaims_host_info hi;
+	long f0, f1, f2;
+	char val[32];
+
+	ASSERT_EQ((long)r0, nc_pool_attr(n, "pool_pages"));
+	ASSERT_LE((long)r0, nc_pool_attr(n, "capacity_pages"));
+	ASSERT_LT(by, c->base.nodes[n].avail_pages);
+	f0 = nc_node_free_kb(n);
+	ASSERT_LT(0, f0);
+
+	ASSERT_OK(raw_pool_resize(c->fd, n, r0 - by));
+	hi = nc_host(_metadata, c);
+	EXPECT_EQ(r0 - by, hi.nodes[n].reserved_pages);
+	EXPECT_EQ(c->base.nodes[n].avail_pages - by, hi.nodes[n].avail_pages);
+	EXPECT_EQ(c->base.total_avail_pages - by, hi.total_avail_pages);
+	EXPECT_EQ((long)(r0 - by), nc_pool_attr(n, "pool_pages"));
+	EXPECT_INVARIANTS();
+	f1 = nc_node_free_kb(n);
+	NC_EXPECT_FREE_MOVED(f0, f1, (long)by * 4);
+
+	/* Back through sysfs, as an administrator would. */
+	snprintf(val, sizeof(val), "%llu\n", (unsigned long long)r0);
+	ASSERT_OK(nc_pool_attr_write(n, val));
+	hi = nc_host(_metadata, c);
+	EXPECT_EQ(r0, hi.nodes[n].reserved_pages);
+	EXPECT_EQ(c->base.nodes[n].avail_pages, hi.nodes[n].avail_pages);
+	EXPECT_EQ((long)r0, nc_pool_attr(n, "pool_pages"));
+	f2 = nc_node_free_kb(n);
+	NC_EXPECT_FREE_MOVED(f1, f2, -(long)by * 4);
+	/* The same size again: nothing to do. */
+	EXPECT_OK(raw_pool_resize(c->fd, n, r0));
+	EXPECT_INVARIANTS();
+}
+
+TEST_F(pool, refusals_change_nothing)
+{
+	struct nc_ctx *c = &self->ctx;
+	const __u32 n = c->pool[0];
+	const __u64 r0 = c->base.nodes[n].reserved_pages;
+	const long cap = nc_pool_attr(n, "capacity_pages");
+	struct numaclaims_pool_resize rs = { .node = n, .flags = 1,
+					     .pages = r0 - 1 };
+	struct numaclaims_host_info hi, h2;
+	__u32 d;
+	char val[32];
+
+	ASSERT_LE((long)r0, cap);
+	EXPECT_ERR(ENOSPC, raw_pool_resize(c->fd, n, cap + 1));
+	EXPECT_ERR(ENOSPC, raw_pool_resize(c->fd, n, ~0ULL));
+	EXPECT_ERR(EINVAL, raw_ioc(c->fd, NUMACLAIMS_IOC_POOL_RESIZE, &rs));
+	EXPECT_ERR(ENOENT, raw_pool_resize(c->fd, c->no_pool_node, 0));
+	EXPECT_ERR(ENOENT, raw_pool_resize(c->fd, NUMACLAIMS_MAX_NODES, 0));
+	EXPECT_ERR(ENOENT, raw_pool_resize(c->fd, ~0U, 0));
+	snprintf(val, sizeof(val), "%ld", cap + 1);
+	EXPECT_ERR(ENOSPC, nc_pool_attr_write(n, val));
+	EXPECT_ERR(EINVAL, nc_pool_attr_write(n, "many"));
+	EXPECT_ERR(EINVAL, nc_pool_attr_write(n, "-1"));
+	hi = nc_host(_metadata, c);
+	EXPECT_EQ(0, memcmp(&hi, &c->base, sizeof(hi)))
+		TH_LOG("a refused resize changed HOST_INFO");
+
+	/* Claimed memory cannot go: EBUSY, and the claim is intact. */
+	d = nc_new_dom(_metadata, c, 1ULL << 30);
+	ASSERT_OK(NC_SET(c->fd, d, CLAIM(nc_node_unclaimed(&hi, n), n)));
+	hi = nc_host(_metadata, c);
+	EXPECT_ERR(EBUSY, raw_pool_resize(c->fd, n, r0 - 1));
+	h2 = nc_host(_metadata, c);
+	EXPECT_EQ(0, memcmp(&hi, &h2, sizeof(hi)))
+		TH_LOG("a refused shrink changed HOST_INFO");
+	EXPECT_OK(raw_pool_resize(c->fd, n, r0));
+	EXPECT_OK(raw_destroy(c->fd, d));
+	EXPECT_INVARIANTS();
+}
+
+/*
+ * A shrink to the bone while a domain runs: its pages, and what it wrote
+ * in them, stay; nothing is left to populate until the pool grows again.
+ */
+TEST_F(pool, shrink_leaves_a_running_domain_alone)
+{
+	struct nc_ctx *c = &self->ctx;
+	const __u32 n = c->pool[0];
+	const __u64 r0 = c->base.nodes[n].reserved_pages, pages = 256;
+	struct numaclaims_host_info hi;
+	__u64 done, i, unclaimed;
+	unsigned char *map;
+	__u32 d;
+	int dfd;
+
+	d = nc_new_dom(_metadata, c, 1ULL << 30);
+	ASSERT_OK(NC_SET(c->fd, d, CLAIM(pages, n)));
+	ASSERT_OK(raw_populate_range(c->fd, d, 0, pages, 0,
+				     NUMACLAIMS_MEMF_NODE(n) | NC_EXACT,
+				     &done));
+	dfd = raw_domain_open(c->fd, d, NUMACLAIMS_OPEN_CLOEXEC);
+	ASSERT_LE(0, dfd);
+	map = mmap(NULL, pages * NC_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   dfd, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	for (i = 0; i < pages; i++)
+		memset(map + i * NC_PAGE, (int)(i + 1), NC_PAGE);
+
+	hi = nc_host(_metadata, c);
+	unclaimed = nc_node_unclaimed(&hi, n);
+	ASSERT_OK(raw_pool_resize(c->fd, n, r0 - unclaimed));
+	hi = nc_host(_metadata, c);
+	EXPECT_EQ(0, hi.nodes[n].avail_pages);
+	EXPECT_EQ(r0 - unclaimed, hi.nodes[n].reserved_pages);
+	EXPECT_INVARIANTS();
+	for (i = 0; i < pages; i++)
+		ASSERT_EQ((unsigned char)(i + 1), map[i * NC_PAGE + 7])
+			TH_LOG("page %llu of the domain changed",
+			       (unsigned long long)i);
+	EXPECT_ERR(ENOMEM, raw_populate_range(c->fd, d, pages, 1, 0,
+					      NUMACLAIMS_MEMF_NODE(n) |
+					      NC_EXACT, &done));
+	ASSERT_OK(raw_pool_resize(c->fd, n, r0));
+	EXPECT_OK(raw_populate_range(c->fd, d, pages, 1, 0,
+				     NUMACLAIMS_MEMF_NODE(n) | NC_EXACT,
+				     &done));
+	munmap(map, pages * NC_PAGE);
+	close(dfd);
+	EXPECT_OK(raw_destroy(c->fd, d));
+	EXPECT_INVARIANTS();
+}
