@@ -287,7 +287,7 @@ hw-check-vm: module-vm userspace kunit-module deps-vm deps-test deps-kunit
 claimctl-smoke: module-vm userspace deps-test
 	@mkdir -p $(RESULTS)
 	$(TOP)/tools/vm.sh --nodes 2 --module $(BUILD)/module/numaclaims.ko \
-		--params pool_mb=256 --quiet --splat-check \
+		--params "pool_mb=256 pool_max_mb=256" --quiet --splat-check \
 		--add $(BUILD)/userspace/claimctl-static:/bin/claimctl \
 		--add $(TOP)/userspace/tests/claimctl-smoke.sh:/bin/claimctl-smoke.sh \
 		--out $(RESULTS)/claimctl-smoke.tap -- claimctl-smoke.sh

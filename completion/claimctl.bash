@@ -8,7 +8,7 @@
 # they drift apart.  Needs nothing but bash (bash-completion's helpers are
 # not used).
 
-_claimctl_commands="info list create destroy give claim claims claim-pages populate free maxmem affinity offline online run build topology metrics version help"
+_claimctl_commands="info list create destroy give claim claims claim-pages populate free maxmem affinity offline online pool run build topology metrics version help"
 _claimctl_global_options="--device --help --json --pages --verbose --version"
 
 # The options of COMMAND, as its usage line lists them.
@@ -29,6 +29,7 @@ _claimctl_command_options()
 	affinity) echo "" ;;
 	offline) echo "" ;;
 	online) echo "" ;;
+	pool) echo "--json --pages" ;;
 	run) echo "--cpunodebind --fd" ;;
 	build) echo "--attempts --cpu-node --dry-run --json --like --max-distance --max-nodes --nodes --policy --spread --superpages --vcpus" ;;
 	topology) echo "--json" ;;

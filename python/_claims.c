@@ -175,6 +175,7 @@ U32_U64_CALL(Handle_node_setaffinity, claims_domain_node_setaffinity, "domain_no
 U32_U64_CALL(Handle_claim_pages, claims_domain_claim_pages, "domain_claim_pages")
 U32_U64_CALL(Handle_offline_pages, claims_offline_pages, "offline_pages")
 U32_U64_CALL(Handle_online_pages, claims_online_pages, "online_pages")
+U32_U64_CALL(Handle_pool_resize, claims_pool_resize, "pool_resize")
 
 /* A claim set as a list of (target, pages) tuples, and back. */
 static PyObject *set_to_list(const struct numaclaims_claim *set, uint32_t n)
@@ -948,6 +949,8 @@ static PyMethodDef Handle_methods[] = {
 	{ "claim_pages", (PyCFunction)Handle_claim_pages, METH_VARARGS, "claim_pages(domid, pages): legacy claim" },
 	{ "offline_pages", (PyCFunction)Handle_offline_pages, METH_VARARGS, "offline_pages(node, pages)" },
 	{ "online_pages", (PyCFunction)Handle_online_pages, METH_VARARGS, "online_pages(node, pages)" },
+	{ "pool_resize", (PyCFunction)Handle_pool_resize, METH_VARARGS,
+	  "pool_resize(node, pages): make NODE's pool PAGES pages (all or nothing)" },
 	{ "claim_set", (PyCFunction)Handle_claim_set, METH_VARARGS,
 	  "claim_set(domid, [(target, pages), ...]): install a claim set, atomically;\n"
 	  "a superpage entry is (node, pages, CLAIM_SUPERPAGES)" },

@@ -865,6 +865,130 @@ static int cmd_online(struct cc_args *a)
 }
 
 /*
+ * pool: show each node's pool size and capacity, or resize pools while
+ * domains run: NODE:SIZE[,NODE:SIZE...], each SIZE the node's new pool.
+ * Every node is checked before any changes (it has a pool, SIZE within its
+ * capacity); the resizes then run in the order given, and if one fails the
+ * nodes already resized are put back, so the command changes all or
+ * nothing.
+ */
+static void cc_pool_hint(char *buf, size_t len, int err, uint32_t node,
+			 uint64_t pages, const struct numaclaims_host_info *hi)
+{
+	char h1[40], h2[40];
+
+	if (err == EBUSY && hi) {
+		const struct numaclaims_node_info *ni = &hi->nodes[node];
+		uint64_t least = ni->reserved_pages -
+				 (ni->avail_pages - ni->outstanding_claims);
+
+		snprintf(buf, len,
+			 "node %u's claims, domains, held and offlined pages need %s of its pool; it can shrink to that, not to %s (free claimed memory with claimctl release or destroy first)",
+			 node, cc_format_human(h1, sizeof(h1), least),
+			 cc_format_human(h2, sizeof(h2), pages));
+		return;
+	}
+	if (err == ENOMEM) {
+		snprintf(buf, len,
+			 "Linux has not got that much free memory on node %u now, or it is more than pool_max_percent of it (see numastat -m)",
+			 node);
+		return;
+	}
+	if (err == ENOTTY) {
+		snprintf(buf, len,
+			 "the loaded numaclaims module cannot resize pools (API version 5 or later can)");
+		return;
+	}
+	cc_offline_hint(buf, len, err, 0, node, pages, hi);
+}
+
+static int cmd_pool(struct cc_args *a)
+{
+	struct numaclaims_claim set[CC_MAX_ENTRIES];
+	uint64_t old[CC_MAX_ENTRIES], cap;
+	struct numaclaims_host_info hi;
+	char err[CC_ERR_LEN], what[64], h1[40], h2[40];
+	struct claims_handle *h;
+	uint32_t nr = 0, i, k;
+	int ret;
+
+	if (a->argc) {
+		ret = cc_parse_claim_spec(a->argv[0], set, &nr, err,
+					  sizeof(err));
+		if (cc_parse_or_usage(ret, err))
+			return EXIT_USAGE;
+		for (i = 0; i < nr; i++)
+			if (set[i].target >= NUMACLAIMS_MAX_NODES ||
+			    set[i].cmd) {
+				cc_usage_error("pool sizes are NODE:SIZE entries (4 KiB pages, e.g. 0:8G,1:4G), not '%s'",
+					       a->argv[0]);
+				return EXIT_USAGE;
+			}
+	}
+	if (cc_open(a, &h))
+		return EXIT_FAILURE;
+	ret = claims_physinfo(h, &hi);
+	if (ret) {
+		claims_close(h);
+		return cc_fail_generic("read host info", ret, -1);
+	}
+	if (!a->argc) {
+		uint64_t caps[NUMACLAIMS_MAX_NODES];
+		uint32_t n;
+
+		claims_close(h);
+		for (n = 0; n < NUMACLAIMS_MAX_NODES; n++)
+			if (claims_pool_capacity(n, &caps[n]))
+				caps[n] = CC_NO_CAPACITY;
+		if (a->json)
+			cc_print_pools_json(stdout, &hi, caps);
+		else
+			cc_print_pools(stdout, &hi, caps, a->unit);
+		return EXIT_SUCCESS;
+	}
+	/* Everything that can be checked first is, before any change. */
+	for (i = 0; i < nr; i++) {
+		uint32_t n = set[i].target;
+
+		snprintf(what, sizeof(what), "resize the pool of node %u", n);
+		if (!hi.nodes[n].has_pool) {
+			cc_offline_hint(err, sizeof(err), ENOENT, 0, n, 0, &hi);
+			claims_close(h);
+			return cc_error(what, ENOENT, err);
+		}
+		if (!claims_pool_capacity(n, &cap) && set[i].pages > cap) {
+			snprintf(err, sizeof(err),
+				 "node %u's pool can hold at most %s (module parameters pool_max_mb, node_pool_max_mb), %s asked",
+				 n, cc_format_human(h1, sizeof(h1), cap),
+				 cc_format_human(h2, sizeof(h2), set[i].pages));
+			claims_close(h);
+			return cc_error(what, ENOSPC, err);
+		}
+		old[i] = hi.nodes[n].reserved_pages;
+	}
+	for (i = 0; i < nr; i++) {
+		ret = claims_pool_resize(h, set[i].target, set[i].pages);
+		if (!ret)
+			continue;
+		snprintf(what, sizeof(what), "resize the pool of node %u",
+			 set[i].target);
+		cc_pool_hint(err, sizeof(err), -ret, set[i].target,
+			     set[i].pages, cc_host(h, &hi));
+		/* Put back the nodes already resized. */
+		for (k = 0; k < i; k++)
+			if (claims_pool_resize(h, set[k].target, old[k]))
+				fprintf(stderr,
+					"claimctl: could not put node %u's pool back to %s\n",
+					set[k].target,
+					cc_format_human(h1, sizeof(h1), old[k]));
+		claims_close(h);
+		return cc_error(what, -ret, err);
+	}
+	claims_close(h);
+	return EXIT_SUCCESS;
+}
+
+/*
  * Everything claimctl knows, also without the module (then exit status 1
  * after the error line, and a null module version in JSON).  libclaims is
  * linked in statically from the same tree, so its version is claimctl's.
@@ -1255,6 +1379,17 @@ static const struct cc_cmd cc_cmds[] = {
 	  "put offlined pages back into service",
 	  "Give SIZE of NODE's offlined memory back to its pool.  Recalled\n"
 	  "claims are not restored.\n" },
+	{ "pool", cmd_pool, OPT_JSON | OPT_PAGES, 0, 1,
+	  "[--json] [--pages] [NODE:SIZE[,NODE:SIZE...]]",
+	  "show or resize the nodes' pools while domains run",
+	  "Without an argument, show each node's pool: its size, its capacity\n"
+	  "(the most it can be resized to: module parameters pool_max_mb and\n"
+	  "node_pool_max_mb), free, claimed and unclaimed.  With NODE:SIZE\n"
+	  "entries (e.g. 0:8G,1:4G), make each node's pool SIZE, as writing\n"
+	  "/sys/kernel/mm/numaclaims/nodeN/pool_pages does: a grow takes memory\n"
+	  "from Linux on the node, a shrink gives free unclaimed pool memory\n"
+	  "back.  All or nothing: if one node cannot be resized, the nodes\n"
+	  "already resized are put back.\n" },
 	{ "run", cmd_run, OPT_CPUNODEBIND | OPT_FD | CMD_EXEC, 2, INT_MAX,
 	  "DOMID [--cpunodebind NODES] [--fd] [--] CMD [ARGS...]",
 	  "run a command next to a domain's memory (numactl style)",

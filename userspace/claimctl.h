@@ -134,6 +134,19 @@ void cc_print_host_info(FILE *f, const struct numaclaims_host_info *hi,
 /** cc_print_host_info_json() - the same as one JSON object, in pages. */
 void cc_print_host_info_json(FILE *f, const struct numaclaims_host_info *hi);
 
+/* A node whose capacity the module does not say (older than API 5). */
+#define CC_NO_CAPACITY	UINT64_MAX
+
+/**
+ * cc_print_pools() - the `claimctl pool` table: per node with a pool its
+ * size, @capacity[node] (CC_NO_CAPACITY: "-"), free, claimed, unclaimed.
+ */
+void cc_print_pools(FILE *f, const struct numaclaims_host_info *hi,
+		    const uint64_t *capacity, enum cc_unit unit);
+/** cc_print_pools_json() - the same as one JSON object, in pages. */
+void cc_print_pools_json(FILE *f, const struct numaclaims_host_info *hi,
+			 const uint64_t *capacity);
+
 /**
  * cc_print_domains() - the `claimctl list` table.  Per-node columns are
  * shown for the nodes with a pool in @hi (may be NULL) and every node any

@@ -799,3 +799,56 @@ void cc_print_topology_json(FILE *f, const struct cc_topo_node *nodes,
 	}
 	fprintf(f, "]}\n");
 }
+
+void cc_print_pools(FILE *f, const struct numaclaims_host_info *hi,
+		    const uint64_t *capacity, enum cc_unit unit)
+{
+	char c[5][32];
+	uint32_t n;
+
+	fprintf(f, "%-5s %10s %10s %10s %10s %10s\n", "node", "pool",
+		"capacity", "free", "claimed", "unclaimed");
+	for (n = 0; n < hi->nr_nodes && n < NUMACLAIMS_MAX_NODES; n++) {
+		const struct numaclaims_node_info *ni = &hi->nodes[n];
+
+		if (!ni->has_pool)
+			continue;
+		fprintf(f, "%-5u %10s %10s %10s %10s %10s\n", n,
+			cc_format_amount(c[0], sizeof(c[0]), ni->reserved_pages, unit),
+			capacity[n] == CC_NO_CAPACITY ? "-" :
+			cc_format_amount(c[1], sizeof(c[1]), capacity[n], unit),
+			cc_format_amount(c[2], sizeof(c[2]), ni->avail_pages, unit),
+			cc_format_amount(c[3], sizeof(c[3]),
+					 ni->outstanding_claims, unit),
+			cc_format_amount(c[4], sizeof(c[4]), ni->avail_pages -
+					 ni->outstanding_claims, unit));
+	}
+}
+
+void cc_print_pools_json(FILE *f, const struct numaclaims_host_info *hi,
+			 const uint64_t *capacity)
+{
+	const char *sep = "";
+	uint32_t n;
+
+	fprintf(f, "{\"page_size\":%llu,\"nodes\":[", CLAIMS_PAGE_SIZE);
+	for (n = 0; n < hi->nr_nodes && n < NUMACLAIMS_MAX_NODES; n++) {
+		const struct numaclaims_node_info *ni = &hi->nodes[n];
+
+		if (!ni->has_pool)
+			continue;
+		fprintf(f, "%s{\"node\":%u,\"pool_pages\":%llu,", sep, n,
+			(unsigned long long)ni->reserved_pages);
+		if (capacity[n] == CC_NO_CAPACITY)
+			fprintf(f, "\"capacity_pages\":null,");
+		else
+			fprintf(f, "\"capacity_pages\":%llu,",
+				(unsigned long long)capacity[n]);
+		fprintf(f, "\"free_pages\":%llu,\"claimed_pages\":%llu,\"unclaimed_pages\":%lld}",
+			(unsigned long long)ni->avail_pages,
+			(unsigned long long)ni->outstanding_claims,
+			(long long)(ni->avail_pages - ni->outstanding_claims));
+		sep = ",";
+	}
+	fprintf(f, "]}\n");
+}

@@ -325,6 +325,30 @@ int claims_offline_pages(struct claims_handle *h, uint32_t node,
 int claims_online_pages(struct claims_handle *h, uint32_t node,
 			uint64_t pages);
 
+/**
+ * claims_pool_resize() - %NUMACLAIMS_IOC_POOL_RESIZE (since libclaims 1.8,
+ * API version 5): make @node's 4 KiB pool @pages pages while domains run,
+ * all or nothing.  A grow takes pages from Linux on @node; a shrink gives
+ * free unclaimed pool pages back.
+ *
+ * Return: 0; -ENOSPC (above the node's capacity), -ENOMEM (Linux cannot
+ * give that much on @node now), -EBUSY (a shrink below what claims and
+ * domains need), -ENOENT (no pool on @node), -ENOTTY (a module older than
+ * API version 5), the ioctl's other errors.
+ */
+int claims_pool_resize(struct claims_handle *h, uint32_t node,
+		       uint64_t pages);
+
+/**
+ * claims_pool_capacity() - the most pages @node's pool can be resized to
+ * (module parameters pool_max_mb, node_pool_max_mb), from
+ * /sys/kernel/mm/numaclaims/nodeN/capacity_pages (since libclaims 1.8).
+ *
+ * Return: 0; -ENOENT (no pool on @node, or a module older than API
+ * version 5), -EINVAL (@pages NULL).
+ */
+int claims_pool_capacity(uint32_t node, uint64_t *pages);
+
 /*
  * A domain's memory.  A domain file maps the domain's populated pages into
  * a process: mmap(MAP_SHARED) at file offset gfn << %CLAIMS_PAGE_SHIFT.

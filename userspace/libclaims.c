@@ -520,6 +520,36 @@ int claims_online_pages(struct claims_handle *h, uint32_t node, uint64_t pages)
 	return claims_offline_op(h, NUMACLAIMS_IOC_ONLINE_PAGES, node, pages);
 }
 
+int claims_pool_resize(struct claims_handle *h, uint32_t node, uint64_t pages)
+{
+	struct numaclaims_pool_resize arg = { .node = node, .pages = pages };
+	int ret = claims_ioctl(h, NUMACLAIMS_IOC_POOL_RESIZE, &arg);
+
+	return ret < 0 ? ret : 0;
+}
+
+int claims_pool_capacity(uint32_t node, uint64_t *pages)
+{
+	char path[96];
+	unsigned long long v;
+	FILE *f;
+	int ok;
+
+	if (!pages)
+		return -EINVAL;
+	snprintf(path, sizeof(path),
+		 "/sys/kernel/mm/numaclaims/node%u/capacity_pages", node);
+	f = fopen(path, "re");
+	if (!f)
+		return -ENOENT;
+	ok = fscanf(f, "%llu", &v) == 1;
+	fclose(f);
+	if (!ok)
+		return -ENOENT;
+	*pages = v;
+	return 0;
+}
+
 int claims_pool_nodes(struct claims_handle *h, uint64_t *nodemask,
 		      uint32_t *nr_nodes)
 {

@@ -17,6 +17,7 @@ Python, over libclaims (libclaims(3)).
 Errors are numaclaims.Error (an OSError) subclasses: numaclaims.errors.
 Sizes and claim specs take claimctl's syntax: numaclaims.spec.
 """
+import errno
 import grp
 import pwd
 
@@ -53,6 +54,18 @@ def give(domid, user=None, group=None, mode=None):
     uid = _id(user, lambda n: pwd.getpwnam(n).pw_uid)
     gid = _id(group, lambda n: grp.getgrnam(n).gr_gid)
     domain_give(domid, uid, gid, -1 if mode is None else mode)
+
+
+def pool_capacity(node):
+    """The most pages NODE's pool can be resized to (module parameters
+    pool_max_mb, node_pool_max_mb), or None if NODE has no pool or the
+    module does not say (older than API version 5)."""
+    try:
+        with open("/sys/kernel/mm/numaclaims/node%d/capacity_pages"
+                  % node) as f:
+            return int(f.read())
+    except (OSError, ValueError):
+        return None
 
 
 def memf_node(node):
@@ -147,6 +160,51 @@ class Handle(_claims.Handle):
 
     def __exit__(self, *exc):
         self.close()
+
+    def pools(self):
+        """Each node's pool, as claimctl pool --json's "nodes": node,
+        pool_pages, capacity_pages, free_pages, claimed_pages,
+        unclaimed_pages."""
+        hi = self.host_info()
+        return [{"node": k, "pool_pages": v["reserved_pages"],
+                 "capacity_pages": pool_capacity(k),
+                 "free_pages": v["free_pages"],
+                 "claimed_pages": v["claimed_pages"],
+                 "unclaimed_pages": v["unclaimed_pages"]}
+                for k, v in sorted(hi["nodes"].items())]
+
+    def resize_pools(self, spec):
+        """Make each node's pool the size given, as claimctl pool does:
+        SPEC is "0:8G,1:4G" or [(node, pages)].  All or nothing: every
+        node is checked first (a pool, within its capacity: ENOSPC), and
+        if a resize fails the nodes already resized are put back before
+        the error is raised."""
+        entries = parse_claim_spec(spec) if isinstance(spec, str) else spec
+        sizes = []
+        for e in entries:
+            if len(e) > 2 or not 0 <= e[0] < MAX_NODES:
+                raise ValueError("pool sizes are (node, pages) entries, "
+                                 "not %r" % (e,))
+            sizes.append((e[0], e[1]))
+        hi = self.host_info()
+        old = []
+        for node, pages in sizes:
+            if node not in hi["nodes"]:
+                raise errors.NoPool(errno.ENOENT, "node %d has no pool"
+                                    % node, "pool_resize")
+            cap = pool_capacity(node)
+            if cap is not None and pages > cap:
+                raise errors.Error(errno.ENOSPC, "node %d's pool can hold "
+                                   "at most %d pages" % (node, cap),
+                                   "pool_resize")
+            old.append((node, hi["nodes"][node]["reserved_pages"]))
+        for i, (node, pages) in enumerate(sizes):
+            try:
+                self.pool_resize(node, pages)
+            except Error:
+                for n, p in old[:i]:
+                    self.pool_resize(n, p)
+                raise
 
     def claim(self, domid, spec):
         """Install a claim set given as a claimctl spec ("0:1G,1:4G:2M") or

@@ -3,7 +3,8 @@
 (packaging/tests/pkg-vm-guest.sh runs it with the staged python of
 python-stage.sh): open, host info, create, claim (set and refused),
 claim_get, populate exactly on a node, info, release, the planner
-(build_claim), decrease, destroy, and everything back at its baseline.
+(build_claim), decrease, destroy, pools resized, and everything back at
+its baseline.
 Imports only os, sys, errno and numaclaims (the stage has nothing else).
 TAP on $VM_OUT (or stdout)."""
 import errno
@@ -126,6 +127,25 @@ check("python: domain_destroy; destroying again raises NoSuchDomain",
       raises(lambda: h.domain_destroy(d), nc.NoSuchDomain, errno.ESRCH))
 check("python: domain_info of a destroyed domain raises NoSuchDomain",
       raises(lambda: h.domain_info(d), nc.NoSuchDomain))
+
+# Pools resized (capacity: the size at load, so a shrink and back).
+pools = h.pools()
+r0 = pools[0]["pool_pages"]
+check("python: pools() has every node, capacity from sysfs",
+      [p["node"] for p in pools] == list(range(nodes))
+      and pools[0]["capacity_pages"] == r0, repr(pools))
+h.resize_pools("0:%dM" % (r0 // M - 8))
+check("python: resize_pools shrinks node 0 by 8M",
+      h.host_info()["nodes"][0]["reserved_pages"] == r0 - 8 * M)
+check("python: resize_pools above the capacity raises ENOSPC, nothing changed",
+      raises(lambda: h.resize_pools([(1, r0), (0, r0 + 1)]), nc.Error,
+             errno.ENOSPC)
+      and h.host_info()["nodes"][0]["reserved_pages"] == r0 - 8 * M)
+check("python: resize_pools of the host-wide target raises ValueError",
+      raises(lambda: h.resize_pools("host:1G"), ValueError))
+h.resize_pools([(0, r0)])
+check("python: resize_pools grows node 0 back",
+      h.pools()[0]["pool_pages"] == r0)
 after = h.host_info()
 
 

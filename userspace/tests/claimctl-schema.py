@@ -19,7 +19,7 @@ import jsonschema
 
 # The definitions that are a command's output (the others are parts).
 COMMANDS = ("info", "list", "claims", "claim", "topology", "version",
-            "create", "populate")
+            "create", "populate", "pool")
 
 
 def main(argv):

@@ -203,6 +203,24 @@ run "info shows offlined pages" 0 '^0 +256\.00 +248\.00 +0\.00 +248\.00 +8\.00 +
 run "online more than offlined fails" 1 'node 0 has only 8 MiB offlined, 16 MiB asked' \
 	claimctl online 0 16M
 run "online 8M of node 0" 0 '' claimctl online 0 8M
+# Pools resized while the domain lives (capacity: pool_max_mb=256).
+run "pool shows size and capacity" 0 '^0 +256\.00 +256\.00 +256\.00 +0\.00 +256\.00$' claimctl pool
+json "pool --json" pool 0 '^\{"page_size":4096,"nodes":\[\{"node":0,"pool_pages":65536,"capacity_pages":65536,"free_pages":65536,"claimed_pages":0,"unclaimed_pages":65536\},\{"node":1,' \
+	claimctl pool --json
+run "pool shrinks node 0 to 200M" 0 '' claimctl pool 0:200M
+run "info shows the smaller pool" 0 '^0 +200\.00 +200\.00 ' claimctl info
+run "pool above the capacity is refused" 1 "ENOSPC .*node 0's pool can hold at most 256 MiB .*300 MiB asked" \
+	claimctl pool 0:300M
+run "pool with one node above capacity changes none" 1 "ENOSPC .*node 1's pool can hold at most 256 MiB" \
+	claimctl pool 0:128M,1:1G
+run "node 0 kept its size" 0 '^0 +200\.00 ' claimctl info
+run "claim 64M of node 1" 0 '' claimctl claim "$D" 1:64M
+run "a shrink below the claims is refused, node 0 put back" 1 \
+	"EBUSY .*node 1's claims, domains, held and offlined pages need 64 MiB of its pool" \
+	claimctl pool 0:256M,1:32M
+run "node 0 was put back to 200M" 0 '^0 +200\.00 ' claimctl info
+run "release the claim" 0 '' claimctl release "$D"
+run "pool grows node 0 back" 0 '' claimctl pool 0:256M
 run "destroy" 0 '' claimctl destroy "$D"
 run "destroy again fails with ESRCH" 1 \
 	"^claimctl: destroy domain $D: ESRCH \(No such process\): no domain $D" \

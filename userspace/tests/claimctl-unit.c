@@ -1188,6 +1188,15 @@ static int write_samples(const char *dir)
 	SAMPLE("claims", cc_print_claim_set_json(f, 3, set, 3));
 	SAMPLE("claims.empty", cc_print_claim_set_json(f, 3, set, 0));
 	SAMPLE("claim", cc_print_claim_set_json(f, 3, set, 2));
+	{
+		uint64_t caps[NUMACLAIMS_MAX_NODES];
+		unsigned int n;
+
+		for (n = 0; n < NUMACLAIMS_MAX_NODES; n++)
+			caps[n] = n ? 2 * hi.nodes[n].reserved_pages :
+				      CC_NO_CAPACITY;
+		SAMPLE("pool", cc_print_pools_json(f, &hi, caps));
+	}
 	SAMPLE("version", cc_print_version_json(f, &v));
 	v.module = -1;
 	SAMPLE("version.nomodule", cc_print_version_json(f, &v));

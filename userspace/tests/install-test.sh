@@ -73,8 +73,8 @@ t "consumer builds statically" \
 t "static consumer runs" "$tmp/consumer-static"
 t "soname is libclaims.so.1" \
 	bash -c "readelf -d '$prefix/lib/libclaims.so.1' | grep -q 'SONAME.*\\[libclaims.so.1\\]'"
-t "every exported symbol is versioned LIBCLAIMS_1.0 .. 1.7" \
-	bash -c "syms=\$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | awk '\$2 == \"T\" {print \$3}'); [ -n \"\$syms\" ] && ! echo \"\$syms\" | grep -Ev '@@?LIBCLAIMS_1\.[01234567]\$'"
+t "every exported symbol is versioned LIBCLAIMS_1.0 .. 1.8" \
+	bash -c "syms=\$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | awk '\$2 == \"T\" {print \$3}'); [ -n \"\$syms\" ] && ! echo \"\$syms\" | grep -Ev '@@?LIBCLAIMS_1\.[012345678]\$'"
 t "the domain memory calls are LIBCLAIMS_1.1" \
 	bash -c "nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -q ' claims_domain_map@@LIBCLAIMS_1.1\$'"
 t "only claims_* symbols are exported" \
@@ -93,6 +93,9 @@ t "superpages: claims_plan_topology_read_flags and the grown structures' calls a
 	bash -c "[ \$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -cE ' claims_(plan_topology_read_flags|domain_getinfo|domain_getinfo_next|physinfo|domain_list)@@LIBCLAIMS_1.6\$') = 5 ]"
 t "claims_domain_give is LIBCLAIMS_1.7" \
 	bash -c "nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -q ' claims_domain_give@@LIBCLAIMS_1.7\$'"
+t "the pool resize calls are LIBCLAIMS_1.8" \
+	bash -c "nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -q ' claims_pool_resize@@LIBCLAIMS_1.8\$' &&
+		 nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -q ' claims_pool_capacity@@LIBCLAIMS_1.8\$'"
 t "the udev rule is installed under the scratch prefix, and is the one of packaging/udev" \
 	cmp "$SRCDIR/../packaging/udev/60-numaclaims.rules" "$prefix/lib/udev/rules.d/60-numaclaims.rules"
 for pre in /usr:/usr/lib/udev/rules.d /usr/local:/etc/udev/rules.d; do
