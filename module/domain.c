@@ -10,6 +10,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/nospec.h>
 #include <linux/pagemap.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -458,14 +459,62 @@ int nc_claim_set_check(u32 nr_entries)
 	return ce_claim_set_check_count(&nc_heap, nr_entries);
 }
 
+/*
+ * What a refused claim set lacks on each node that grows on claim: the
+ * entry less the node's unclaimed pages and the claim the set replaces.
+ * True if any.
+ */
+static bool nc_claim_shortfall(struct nc_domain_obj *dom,
+			       const struct numaclaims_claim *set,
+			       u32 nr_entries, u64 *shortfall)
+{
+	bool any = false;
+	u32 i;
+
+	memset(shortfall, 0, CE_MAX_NODES * sizeof(*shortfall));
+	for (i = 0; i < nr_entries; i++) {
+		u32 n = set[i].target;
+		u64 have;
+
+		if (set[i].cmd != NUMACLAIMS_CLAIM_PAGES_CMD ||
+		    n >= CE_MAX_NODES)
+			continue;
+		n = array_index_nospec(n, CE_MAX_NODES);
+		if (!nc_pool_grows_on_claim(n) || !nc_heap.node[n].has_pool)
+			continue;
+		have = ce_pool_unclaimed(&nc_heap, n) + dom->acct.claims[n];
+		if (set[i].pages > have) {
+			shortfall[n] = set[i].pages - have;
+			any = true;
+		}
+	}
+	return any;
+}
+
 int nc_domain_claim_set(struct nc_domain_obj *dom,
 			const struct numaclaims_claim *set, u32 nr_entries)
 {
 	u64 node_claims, host_claim __maybe_unused;	/* traced */
+	u64 shortfall[CE_MAX_NODES];
+	bool grow;
 	int ret;
 
 	spin_lock(&nc_heap_lock);
 	ret = ce_claim_set_install(&nc_heap, &dom->acct, set, nr_entries);
+	grow = ret == -ENOMEM &&
+	       nc_claim_shortfall(dom, set, nr_entries, shortfall);
+	spin_unlock(&nc_heap_lock);
+	/*
+	 * Grow the short nodes' pools, then install once more: a builder
+	 * that claimed the new memory meanwhile still makes it ENOMEM.
+	 */
+	if (grow && !nc_pool_grow_for_claim(shortfall)) {
+		spin_lock(&nc_heap_lock);
+		ret = ce_claim_set_install(&nc_heap, &dom->acct, set,
+					   nr_entries);
+		spin_unlock(&nc_heap_lock);
+	}
+	spin_lock(&nc_heap_lock);
 	node_claims = dom->acct.node_claims;
 	host_claim = dom->acct.outstanding_pages - node_claims;
 	spin_unlock(&nc_heap_lock);

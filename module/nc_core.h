@@ -17,7 +17,8 @@
  *
  * Locking, outermost first.  Every lock of the module:
  *  1. nc_offline_lock (mutex, pool.c): one offline, online or pool resize
- *     request at a time, so an online's check that enough pages are offline holds for
+ *     request at a time (a claim that grows the pool takes it under its
+ *     domain's lock, 2 below: nothing that holds it takes a domain's lock), so an online's check that enough pages are offline holds for
  *     all its batches.  Taken with no other numaclaims lock held.
  *  2. nc_domain_obj.lock (mutex, "the domain's lock"): serialises calls that
  *     change a domain's claims or physmap, and its device node; held across
@@ -202,6 +203,10 @@ static inline bool nc_file_admin(const struct file *file)
  *                     the pool to (never less than its size at load).
  * @nr_node_pool_max_mb: entries in @node_pool_max_mb.
  * @pool_max_mb:       capacity MiB of the other nodes.
+ * @grow_on_claim:     every node's pool grows for a claim that does not
+ *                     fit (within its capacity), at load.
+ * @grow_release_ms:   how often what grew that way and is free and
+ *                     unclaimed goes back to Linux.
  * @max_percent:       both together at most this share of a node's free
  *                     memory (at load; a grow: at most this share of what
  *                     is free when it runs).
@@ -217,6 +222,8 @@ struct nc_core_config {
 	const int *node_pool_max_mb;
 	unsigned int nr_node_pool_max_mb;
 	unsigned int pool_max_mb;
+	bool grow_on_claim;
+	unsigned int grow_release_ms;
 	unsigned int max_percent;
 	unsigned int debug;
 };
@@ -239,6 +246,12 @@ int nc_host_offline(u32 node, u64 pages);
 int nc_host_online(u32 node, u64 pages);
 int nc_pool_resize(u32 node, u64 pages);
 bool nc_pool_size(u32 node, u64 *pages, u64 *capacity);
+int nc_pool_grow_for_claim(const u64 *shortfall);
+bool nc_pool_grows_on_claim(u32 node);
+int nc_pool_set_grow_on_claim(u32 node, bool on);
+u64 nc_pool_surplus(u32 node);
+unsigned int nc_pool_release_ms(void);
+void nc_pool_set_release_ms(unsigned int ms);
 
 /* scrub.c: the background scrubbers. */
 struct seq_file;

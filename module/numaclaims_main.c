@@ -64,6 +64,16 @@ module_param_array(node_pool_max_mb, int, &nr_node_pool_max_mb, 0444);
 MODULE_PARM_DESC(node_pool_max_mb,
 		 "Most MiB a resize can grow the pool to, per node id (negative: pool_max_mb)");
 
+static bool pool_grow_on_claim;
+module_param(pool_grow_on_claim, bool, 0444);
+MODULE_PARM_DESC(pool_grow_on_claim,
+		 "Every node's pool grows from Linux for a claim that does not fit, up to its capacity (pool_max_mb); per node: /sys/kernel/mm/numaclaims/nodeN/grow_on_claim (default N)");
+
+static unsigned int pool_grow_release_ms = 10000;
+module_param(pool_grow_release_ms, uint, 0444);
+MODULE_PARM_DESC(pool_grow_release_ms,
+		 "How often pool memory that grew for claims and is free and unclaimed goes back to Linux, in ms (default 10000; also /sys/kernel/mm/numaclaims/grow_release_ms)");
+
 static unsigned int pool_max_percent = 80;
 module_param(pool_max_percent, uint, 0444);
 MODULE_PARM_DESC(pool_max_percent,
@@ -634,6 +644,8 @@ static int __init numaclaims_init(void)
 		.node_pool_max_mb = node_pool_max_mb,
 		.nr_node_pool_max_mb = nr_node_pool_max_mb,
 		.pool_max_mb = pool_max_mb,
+		.grow_on_claim = pool_grow_on_claim,
+		.grow_release_ms = pool_grow_release_ms,
 		.max_percent = pool_max_percent,
 		.debug = debug,
 	};

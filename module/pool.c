@@ -173,6 +173,11 @@ static u64 nc_node_free_pages(int node)
 /* pool_max_percent, for resizes after load. */
 static unsigned int nc_max_percent;
 
+/* Growing on claim, per node, and what grew so (see nc_release_fn()). */
+static bool nc_grow_on[CE_MAX_NODES];
+static u64 nc_surplus[CE_MAX_NODES];
+static unsigned int nc_release_ms = 10000;
+
 /*
  * A pool may take at most @max_percent of the node's free memory at load
  * (so Linux keeps the rest), and never more than the metadata can index:
@@ -1083,6 +1088,9 @@ int nc_pool_resize(u32 node, u64 pages)
 		ret = nc_pool_grow(node, pages - old);
 	else if (!ret && pages < old)
 		ret = nc_pool_shrink(node, old - pages);
+	/* The size is the administrator's now: no surplus to give back. */
+	if (!ret)
+		nc_surplus[node] = 0;
 	mutex_unlock(&nc_offline_lock);
 	trace_numaclaims_pool_resize(node, old, ret ? old : pages,
 				     ktime_get_ns() - t0, ret);
@@ -1103,6 +1111,130 @@ bool nc_pool_size(u32 node, u64 *pages, u64 *capacity)
 	}
 	spin_unlock(&nc_heap_lock);
 	return has;
+}
+
+/* ---------------------------------------------------------------------------
+ * Claims that grow the pool (grow_on_claim, per node): a claim set that
+ * does not fit a node's unclaimed pool memory first grows that node's pool
+ * by the shortfall, within its capacity and pool_max_percent, then
+ * installs as any claim does.  What grew this way is the node's surplus
+ * (hugetlb's surplus pages): every grow_release_ms the release work gives
+ * the part of it that is free and unclaimed back to Linux.  A resize by
+ * hand makes the pool's size the administrator's again: surplus 0.
+ * nc_grow_on and nc_surplus (declared with the pools) are under
+ * nc_offline_lock.
+ */
+
+static void nc_release_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(nc_release_work, nc_release_fn);
+
+static void nc_release_queue(void)
+{
+	queue_delayed_work(system_unbound_wq, &nc_release_work,
+			   msecs_to_jiffies(READ_ONCE(nc_release_ms)));
+}
+
+/* Give back what of each node's surplus is free and unclaimed. */
+static void nc_release_fn(struct work_struct *work)
+{
+	bool more = false;
+	u32 node;
+
+	mutex_lock(&nc_offline_lock);
+	for (node = 0; node < CE_MAX_NODES; node++) {
+		u64 give, t0 = ktime_get_ns(), old;
+
+		if (!nc_surplus[node])
+			continue;
+		spin_lock(&nc_heap_lock);
+		old = nc_heap.node[node].reserved_pages;
+		give = min(nc_surplus[node], ce_pool_unclaimed(&nc_heap, node));
+		spin_unlock(&nc_heap_lock);
+		if (give && !nc_pool_shrink(node, give)) {
+			nc_surplus[node] -= give;
+			trace_numaclaims_pool_resize(node, old, old - give,
+						     ktime_get_ns() - t0, 0);
+		}
+		more |= nc_surplus[node] != 0;
+	}
+	mutex_unlock(&nc_offline_lock);
+	if (more)
+		nc_release_queue();
+}
+
+int nc_pool_grow_for_claim(const u64 *shortfall)
+{
+	u32 node;
+	int ret = 0;
+
+	if (mutex_lock_killable(&nc_offline_lock))
+		return -EINTR;
+	for (node = 0; node < CE_MAX_NODES && !ret; node++) {
+		u64 t0 = ktime_get_ns(), old = 0, cap = 0;
+
+		if (!shortfall[node])
+			continue;
+		spin_lock(&nc_heap_lock);
+		if (nc_grow_on[node] && nc_heap.node[node].has_pool) {
+			old = nc_heap.node[node].reserved_pages;
+			cap = nc_heap.node[node].pool.nr_frames;
+		}
+		spin_unlock(&nc_heap_lock);
+		/* As a claim refused: the claim says ENOMEM. */
+		if (!nc_grow_on[node] || shortfall[node] > cap - old) {
+			ret = -ENOMEM;
+			break;
+		}
+		ret = nc_pool_grow(node, shortfall[node]);
+		if (!ret)
+			nc_surplus[node] += shortfall[node];
+		trace_numaclaims_pool_resize(node, old,
+					     ret ? old : old + shortfall[node],
+					     ktime_get_ns() - t0, ret);
+	}
+	mutex_unlock(&nc_offline_lock);
+	nc_release_queue();
+	return ret;
+}
+
+bool nc_pool_grows_on_claim(u32 node)
+{
+	return node < CE_MAX_NODES && READ_ONCE(nc_grow_on[node]);
+}
+
+int nc_pool_set_grow_on_claim(u32 node, bool on)
+{
+	u64 pages, cap;
+
+	if (!nc_pool_size(node, &pages, &cap))
+		return -ENOENT;
+	if (mutex_lock_killable(&nc_offline_lock))
+		return -EINTR;
+	WRITE_ONCE(nc_grow_on[node], on);
+	mutex_unlock(&nc_offline_lock);
+	return 0;
+}
+
+u64 nc_pool_surplus(u32 node)
+{
+	u64 s;
+
+	mutex_lock(&nc_offline_lock);
+	s = node < CE_MAX_NODES ? nc_surplus[node] : 0;
+	mutex_unlock(&nc_offline_lock);
+	return s;
+}
+
+unsigned int nc_pool_release_ms(void)
+{
+	return READ_ONCE(nc_release_ms);
+}
+
+void nc_pool_set_release_ms(unsigned int ms)
+{
+	WRITE_ONCE(nc_release_ms, ms);
+	mod_delayed_work(system_unbound_wq, &nc_release_work,
+			 msecs_to_jiffies(ms));
 }
 
 /* ---------------------------------------------------------------------------
@@ -1139,6 +1271,11 @@ int nc_core_init(const struct nc_core_config *cfg)
 
 	nc_debug = cfg->debug;
 	nc_max_percent = cfg->max_percent;
+	nc_release_ms = cfg->grow_release_ms;
+	for (node = 0; node < CE_MAX_NODES; node++) {
+		nc_grow_on[node] = cfg->grow_on_claim;
+		nc_surplus[node] = 0;
+	}
 	ce_heap_init(&nc_heap);
 	/* Poisoned frames are retired when an allocation takes them. */
 	if (IS_ENABLED(CONFIG_MEMORY_FAILURE)) {
@@ -1199,6 +1336,7 @@ void nc_core_exit(void)
 	int node;
 
 	nc_domain_destroy_all();
+	cancel_delayed_work_sync(&nc_release_work);
 	/* Each puts its block back before it stops: every page listed. */
 	nc_scrub_stop();
 	nc_reap_stop();

@@ -9,6 +9,14 @@
  *                   (NUMACLAIMS_IOC_POOL_RESIZE: the write fails with its
  *                   errno and the pool is as it was).
  *   capacity_pages  (ro) the most pages the pool can be resized to.
+ *   grow_on_claim   (rw) 1: a claim that does not fit grows the pool from
+ *                   Linux by what it lacks (within the capacity), as
+ *                   hugetlb's overcommit; 0: it fails with ENOMEM.
+ *   surplus_pages   (ro) pages the pool grew by for claims and has not
+ *                   given back yet (hugetlb's surplus_hugepages).
+ *
+ * and /sys/kernel/mm/numaclaims/grow_release_ms (rw): how often the
+ * surplus that is free and unclaimed goes back to Linux.
  *
  * Writing needs the file's mode (root, 0644), as for nr_hugepages.
  */
@@ -65,6 +73,54 @@ static ssize_t capacity_pages_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%llu\n", cap);
 }
 
+static ssize_t grow_on_claim_show(struct kobject *kobj,
+				  struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  nc_pool_grows_on_claim(nc_kobj_node(kobj)));
+}
+
+static ssize_t grow_on_claim_store(struct kobject *kobj,
+				   struct kobj_attribute *attr,
+				   const char *buf, size_t len)
+{
+	bool on;
+	int ret = kstrtobool(buf, &on);
+
+	if (!ret)
+		ret = nc_pool_set_grow_on_claim(nc_kobj_node(kobj), on);
+	return ret ? ret : len;
+}
+
+static ssize_t surplus_pages_show(struct kobject *kobj,
+				  struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", nc_pool_surplus(nc_kobj_node(kobj)));
+}
+
+static ssize_t grow_release_ms_show(struct kobject *kobj,
+				    struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", nc_pool_release_ms());
+}
+
+static ssize_t grow_release_ms_store(struct kobject *kobj,
+				     struct kobj_attribute *attr,
+				     const char *buf, size_t len)
+{
+	unsigned int ms;
+	int ret = kstrtouint(buf, 0, &ms);
+
+	if (ret)
+		return ret;
+	nc_pool_set_release_ms(ms);
+	return len;
+}
+
+static struct kobj_attribute nc_attr_grow_on_claim = __ATTR_RW(grow_on_claim);
+static struct kobj_attribute nc_attr_surplus_pages = __ATTR_RO(surplus_pages);
+static struct kobj_attribute nc_attr_grow_release_ms =
+	__ATTR_RW(grow_release_ms);
 static struct kobj_attribute nc_attr_pool_pages = __ATTR_RW(pool_pages);
 static struct kobj_attribute nc_attr_capacity_pages =
 	__ATTR_RO(capacity_pages);
@@ -72,6 +128,8 @@ static struct kobj_attribute nc_attr_capacity_pages =
 static struct attribute *nc_node_attrs[] = {
 	&nc_attr_pool_pages.attr,
 	&nc_attr_capacity_pages.attr,
+	&nc_attr_grow_on_claim.attr,
+	&nc_attr_surplus_pages.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(nc_node);
@@ -109,6 +167,11 @@ int nc_sysfs_init(void)
 	nc_sysfs_root = kobject_create_and_add("numaclaims", mm_kobj);
 	if (!nc_sysfs_root)
 		return -ENOMEM;
+	ret = sysfs_create_file(nc_sysfs_root, &nc_attr_grow_release_ms.attr);
+	if (ret) {
+		nc_sysfs_exit();
+		return ret;
+	}
 	for (node = 0; node < CE_MAX_NODES; node++) {
 		struct nc_node_kobj *nk;
 

@@ -481,8 +481,9 @@ static int nc_write_file(const char *path, const char *text)
 	if (fd < 0)
 		return -errno;
 	n = write(fd, text, strlen(text));
+	n = n < 0 ? -errno : n == (ssize_t)strlen(text) ? 0 : -EIO;
 	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -EIO;
+	return (int)n;
 }
 
 static char *nc_slurp(const char *path)

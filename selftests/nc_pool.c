@@ -20,21 +20,18 @@ static long nc_pool_attr(__u32 node, const char *attr)
 	return nc_sysfs_long(path);
 }
 
-/* Write @val to a node's pool_pages: 0 or -errno. */
-static int nc_pool_attr_write(__u32 node, const char *val)
+/* Write @val to a node's pool @attr: 0 or -errno. */
+static int nc_pool_attr_set(__u32 node, const char *attr, const char *val)
 {
 	char path[128];
-	ssize_t n;
-	int fd;
 
-	snprintf(path, sizeof(path), NC_POOL_SYSFS, node, "pool_pages");
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	n = n < 0 ? -errno : 0;
-	close(fd);
-	return (int)n;
+	snprintf(path, sizeof(path), NC_POOL_SYSFS, node, attr);
+	return nc_write_file(path, val);
+}
+
+static int nc_pool_attr_write(__u32 node, const char *val)
+{
+	return nc_pool_attr_set(node, "pool_pages", val);
 }
 
 /*
@@ -208,5 +205,85 @@ TEST_F(pool, shrink_leaves_a_running_domain_alone)
 	munmap(map, pages * NC_PAGE);
 	close(dfd);
 	EXPECT_OK(raw_destroy(c->fd, d));
+	EXPECT_INVARIANTS();
+}
+
+#define NC_RELEASE_MS	"/sys/kernel/mm/numaclaims/grow_release_ms"
+
+/* The pool and claims of node @n and of the host are as they were. */
+#define NC_EXPECT_SAME_POOLS(a, b, n) do {				\
+	EXPECT_EQ(0, memcmp(&(a).nodes[n], &(b).nodes[n],		\
+			    sizeof((a).nodes[n])));			\
+	EXPECT_EQ((a).total_avail_pages, (b).total_avail_pages);	\
+	EXPECT_EQ((a).outstanding_claims, (b).outstanding_claims);	\
+} while (0)
+
+/*
+ * grow_on_claim: a claim that does not fit grows the node's pool by what
+ * it lacks (Linux's free memory falls by as much), up to the capacity;
+ * the surplus goes back to Linux once it is free and unclaimed.
+ */
+TEST_F(pool, claim_grows_the_pool_and_the_surplus_goes_back)
+{
+	struct nc_ctx *c = &self->ctx;
+	const __u32 n = c->pool[0];
+	const __u64 r0 = c->base.nodes[n].reserved_pages, by = 2048;
+	const long ms0 = nc_sysfs_long(NC_RELEASE_MS);
+	struct numaclaims_host_info hi, h2;
+	__u64 want;
+	long f0, f1, f2;
+	char val[32];
+	__u32 d;
+	int i;
+
+	ASSERT_LE(0, ms0);
+	ASSERT_EQ(0, nc_pool_attr(n, "grow_on_claim"));
+	ASSERT_EQ(0, nc_pool_attr(n, "surplus_pages"));
+	ASSERT_OK(nc_write_file(NC_RELEASE_MS, "3600000"));
+	ASSERT_OK(raw_pool_resize(c->fd, n, r0 - by));
+	d = nc_new_dom(_metadata, c, 1ULL << 30);
+	hi = nc_host(_metadata, c);
+	want = nc_node_unclaimed(&hi, n) + by;
+
+	/* Off: the claim is refused and nothing changes. */
+	EXPECT_ERR(ENOMEM, NC_SET(c->fd, d, CLAIM(want, n)));
+	h2 = nc_host(_metadata, c);
+	NC_EXPECT_SAME_POOLS(hi, h2, n);
+
+	/* On: the pool grows by exactly what the claim lacked. */
+	ASSERT_OK(nc_pool_attr_set(n, "grow_on_claim", "1"));
+	EXPECT_EQ(1, nc_pool_attr(n, "grow_on_claim"));
+	f0 = nc_node_free_kb(n);
+	ASSERT_OK(NC_SET(c->fd, d, CLAIM(want, n)));
+	hi = nc_host(_metadata, c);
+	EXPECT_EQ(r0, hi.nodes[n].reserved_pages);
+	EXPECT_EQ(want, hi.nodes[n].outstanding_claims);
+	EXPECT_EQ((long)by, nc_pool_attr(n, "surplus_pages"));
+	f1 = nc_node_free_kb(n);
+	NC_EXPECT_FREE_MOVED(f0, f1, -(long)by * 4);
+	EXPECT_INVARIANTS();
+	/* Beyond the capacity it cannot grow: ENOMEM, the claim intact. */
+	EXPECT_ERR(ENOMEM, NC_SET(c->fd, d, CLAIM(want + 1, n)));
+	h2 = nc_host(_metadata, c);
+	NC_EXPECT_SAME_POOLS(hi, h2, n);
+
+	/* Claimed surplus stays; released, it goes back to Linux. */
+	ASSERT_OK(nc_write_file(NC_RELEASE_MS, "50"));
+	usleep(300 * 1000);
+	EXPECT_EQ((long)by, nc_pool_attr(n, "surplus_pages"))
+		TH_LOG("claimed surplus was given back");
+	EXPECT_OK(raw_destroy(c->fd, d));
+	for (i = 0; i < 100 && nc_pool_attr(n, "surplus_pages"); i++)
+		usleep(50 * 1000);
+	EXPECT_EQ(0, nc_pool_attr(n, "surplus_pages"));
+	hi = nc_host(_metadata, c);
+	EXPECT_EQ(r0 - by, hi.nodes[n].reserved_pages);
+	f2 = nc_node_free_kb(n);
+	NC_EXPECT_FREE_MOVED(f1, f2, (long)by * 4);
+
+	ASSERT_OK(nc_pool_attr_set(n, "grow_on_claim", "0"));
+	snprintf(val, sizeof(val), "%ld", ms0);
+	EXPECT_OK(nc_write_file(NC_RELEASE_MS, val));
+	EXPECT_OK(raw_pool_resize(c->fd, n, r0));
 	EXPECT_INVARIANTS();
 }

@@ -81,9 +81,9 @@ json() {
 claimctl info --json >/tmp/baseline.json 2>&1
 baseline_free=$(sed -n 's/.*"total":{"reserved_pages":[0-9]*,"free_pages":\([0-9]*\).*/\1/p' /tmp/baseline.json)
 
-run "version talks to the module" 0 '^module API version 4$' claimctl version
+run "version talks to the module" 0 '^module API version 5$' claimctl version
 json "version --json names the module's API" version 0 \
-	'^\{"claimctl":"[0-9.]+","libclaims":"[0-9.]+","uapi_version":4,"module_api_version":4\}$' \
+	'^\{"claimctl":"[0-9.]+","libclaims":"[0-9.]+","uapi_version":5,"module_api_version":5\}$' \
 	claimctl --json version
 json "topology --json: two nodes with a pool" topology 0 \
 	'^\{"nr_nodes":2,"nodes":\[\{"node":0,"size_bytes":[0-9]+,"free_bytes":[0-9]+,"pool":true,"distances":\[10,[0-9]+\]\},\{"node":1,.*"pool":true' \
@@ -214,12 +214,15 @@ run "pool above the capacity is refused" 1 "ENOSPC .*node 0's pool can hold at m
 run "pool with one node above capacity changes none" 1 "ENOSPC .*node 1's pool can hold at most 256 MiB" \
 	claimctl pool 0:128M,1:1G
 run "node 0 kept its size" 0 '^0 +200\.00 ' claimctl info
-run "claim 64M of node 1" 0 '' claimctl claim "$D" 1:64M
+run "create a domain to claim node 1" 0 '^[0-9]+$' claimctl create --max 256M
+P=$(head -n 1 "$out")
+run "claim 64M of node 1" 0 '' claimctl claim "$P" 1:64M
 run "a shrink below the claims is refused, node 0 put back" 1 \
 	"EBUSY .*node 1's claims, domains, held and offlined pages need 64 MiB of its pool" \
 	claimctl pool 0:256M,1:32M
 run "node 0 was put back to 200M" 0 '^0 +200\.00 ' claimctl info
-run "release the claim" 0 '' claimctl release "$D"
+run "node 1 kept its size" 0 '^1 +256\.00 ' claimctl info
+run "destroy that domain" 0 '' claimctl destroy "$P"
 run "pool grows node 0 back" 0 '' claimctl pool 0:256M
 run "destroy" 0 '' claimctl destroy "$D"
 run "destroy again fails with ESRCH" 1 \
