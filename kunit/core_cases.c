@@ -785,6 +785,63 @@ static void pool_offline_whole_pool_bounded(struct kunit *test)
 }
 
 /*
+ * Resize a node's pool while a domain holds claims and pages and another
+ * thread keeps checking the invariants: the shrink takes only free
+ * unclaimed pages (the rest is EBUSY), every hold handles at most
+ * NC_LOCK_BATCH frames, and the pool grows back to its size, every page on
+ * its node.
+ */
+static void pool_resize_bounded(struct kunit *test)
+{
+	int node = *(const int *)test->param_value;
+	struct lock_reader *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	struct nc_domain_obj *dom = new_domain(test, POOL_PAGES);
+	struct numaclaims_claim c = { .pages = POOL_PAGES / 4, .target = node };
+	u64 done = 0, unclaimed, reserved, f, wrong = 0;
+	int busy, shrunk, more, grown;
+	struct task_struct *t;
+	struct nc_hold_stats st;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_EQ(test, install(dom, &c, 1), 0);
+	KUNIT_ASSERT_EQ(test, populate(dom, 0, 64, 0,
+				       NUMACLAIMS_MEMF_NODE(node) |
+				       NUMACLAIMS_MEMF_EXACT_NODE, &done), 0);
+	nc_hold_stats_reset();
+	unclaimed = avail_on(test, node) - host(test)->nodes[node].outstanding_claims;
+	t = kthread_run(lock_reader_fn, r, "nc_lock_reader");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	busy = nc_pool_resize(node, POOL_PAGES - unclaimed - 1);
+	shrunk = nc_pool_resize(node, POOL_PAGES - unclaimed);
+	reserved = host(test)->nodes[node].reserved_pages;
+	more = populate(dom, 64, 1, 0, NUMACLAIMS_MEMF_NODE(node) |
+			NUMACLAIMS_MEMF_EXACT_NODE, &done);
+	grown = nc_pool_resize(node, POOL_PAGES);
+	kthread_stop(t);
+	nc_hold_stats_get(&st);
+	KUNIT_EXPECT_EQ(test, busy, -EBUSY);
+	KUNIT_EXPECT_EQ(test, shrunk, 0);
+	KUNIT_EXPECT_EQ(test, reserved, (u64)POOL_PAGES - unclaimed);
+	/* The claim is still met from what is left. */
+	KUNIT_EXPECT_EQ(test, more, 0);
+	KUNIT_EXPECT_EQ(test, grown, 0);
+	KUNIT_EXPECT_EQ(test, nc_pool_resize(node, POOL_PAGES + 1), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, atomic_read(&r->violations), 0);
+	KUNIT_EXPECT_LE(test, st.max_work, (u64)NC_LOCK_BATCH);
+	reserved = host(test)->nodes[node].reserved_pages;
+	KUNIT_EXPECT_EQ(test, reserved, (u64)POOL_PAGES);
+	for (f = 0; f < host(test)->nodes[node].reserved_pages; f++) {
+		struct page *p = nc_frame_page(node, f);
+
+		wrong += p && page_to_nid(p) != node;
+	}
+	KUNIT_EXPECT_EQ(test, wrong, 0ULL);
+	destroy(dom);
+	kunit_info(test, "%llu pages shrunk and grown back: at most %llu frames (%s) per hold\n",
+		   unclaimed, st.max_work, st.max_work_site ?: "-");
+}
+
+/*
  * A destroy that waits for a populate in progress is noticed at the next
  * extent: the populate stops with -EINTR (nr_done says how far) and the
  * destroy goes ahead.
@@ -935,6 +992,7 @@ static struct kunit_case pool_cases[] = {
 	KUNIT_CASE(pool_domain_file_lifetime),
 	KUNIT_CASE(pool_concurrent_builders),
 	KUNIT_CASE_PARAM(pool_offline_whole_pool_bounded, node_gen_params),
+	KUNIT_CASE_PARAM(pool_resize_bounded, node_gen_params),
 	KUNIT_CASE(pool_destroy_stops_populate),
 	KUNIT_CASE_PARAM(pool_verify_zero, node_gen_params),
 	{}

@@ -18,6 +18,7 @@
 #define trace_numaclaims_populate_extent(...)	do { } while (0)
 #define trace_numaclaims_populate_refused(...)	do { } while (0)
 #define trace_numaclaims_offline(...)		do { } while (0)
+#define trace_numaclaims_pool_resize(...)	do { } while (0)
 #endif
 #else /* !NC_NO_TRACEPOINTS */
 

@@ -1067,7 +1067,7 @@ static int nc_pool_shrink(int node, u64 pages)
 
 int nc_pool_resize(u32 node, u64 pages)
 {
-	u64 t0 = ktime_get_ns(), old = 0, cap = 0;
+	u64 t0 __maybe_unused = ktime_get_ns(), old = 0, cap = 0;
 	int ret = -ENOENT;
 
 	if (mutex_lock_killable(&nc_offline_lock))
@@ -1142,7 +1142,8 @@ static void nc_release_fn(struct work_struct *work)
 
 	mutex_lock(&nc_offline_lock);
 	for (node = 0; node < CE_MAX_NODES; node++) {
-		u64 give, t0 = ktime_get_ns(), old;
+		u64 give, t0 __maybe_unused = ktime_get_ns();
+		u64 old __maybe_unused;
 
 		if (!nc_surplus[node])
 			continue;
@@ -1170,7 +1171,7 @@ int nc_pool_grow_for_claim(const u64 *shortfall)
 	if (mutex_lock_killable(&nc_offline_lock))
 		return -EINTR;
 	for (node = 0; node < CE_MAX_NODES && !ret; node++) {
-		u64 t0 = ktime_get_ns(), old = 0, cap = 0;
+		u64 t0 __maybe_unused = ktime_get_ns(), old = 0, cap = 0;
 
 		if (!shortfall[node])
 			continue;
