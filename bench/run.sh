@@ -219,6 +219,10 @@ if [ "$vm" = 1 ]; then
 	"$TOP/bench/lockhold-run.sh" $([ "$quick" = 1 ] && echo 16 64) |
 		tee "$OUT/lockhold.md"
 fi
+# Pools that follow demand: resize rates, claims that grow (docs/PERFORMANCE.md).
+"$TOP/bench/pool-run.sh" --no-build --raw "$RAW" --nice "$nice" --timeout "$timeout" \
+	$([ "$quick" = 1 ] && echo --quick) $([ "$vm" = 0 ] && echo --no-vm) |
+	tee "$OUT/pool.md"
 # The reaper with one page held, small and large pool (docs/PERFORMANCE.md).
 "$TOP/bench/reaper-run.sh" --no-build --raw "$RAW" --nice "$nice" --timeout "$timeout" \
 	$([ "$quick" = 1 ] && echo --quick) $([ "$vm" = 0 ] && echo --no-vm) |
