@@ -31,7 +31,7 @@ enum mt_id {
 	MT_NODE_RESERVED, MT_NODE_FREE, MT_NODE_CLAIMED, MT_NODE_UNCLAIMED,
 	MT_NODE_OFFLINED, MT_NODE_SCRUB, MT_NODE_HELD,
 	MT_NODE_SP_RESERVED, MT_NODE_SP_FREE, MT_NODE_SP_CLAIMED,
-	MT_NODE_SP_UNCLAIMED, MT_NODE_SP_HELD,
+	MT_NODE_SP_UNCLAIMED, MT_NODE_SP_HELD, MT_NODE_CAPACITY,
 	MT_DOM_MAX, MT_DOM_TOT, MT_DOM_CLAIMED, MT_DOM_HOST_CLAIMED,
 	MT_DOM_UNCOUNTED, MT_DOM_NUMA_NODES, MT_DOM_NUMA_OPTIMISED,
 	MT_DOM_NODE_CLAIMED, MT_DOM_NODE_MEM, MT_DOM_NODE_MEMORY_BYTES,
@@ -55,7 +55,7 @@ static const struct {
 	[MT_HOST_CLAIMED] = { "host_claimed_pages", MT_HOST,
 		"Outstanding host-wide claims (on no particular node)." },
 	[MT_NODE_RESERVED] = { "node_reserved_pages", MT_NODE,
-		"Pages the node's pool took from Linux at load." },
+		"Pages the node's pool holds from Linux (its size: at load, then as resized)." },
 	[MT_NODE_FREE] = { "node_free_pages", MT_NODE,
 		"Free pages in the node's pool, claimed or not." },
 	[MT_NODE_CLAIMED] = { "node_claimed_pages", MT_NODE,
@@ -78,6 +78,8 @@ static const struct {
 		"Free minus claimed superpage pages on the node: what a new superpage claim can get." },
 	[MT_NODE_SP_HELD] = { "node_superpage_held_pages", MT_NODE,
 		"Pages of superpages a domain freed while something still pinned them." },
+	[MT_NODE_CAPACITY] = { "node_capacity_pages", MT_NODE,
+		"The most pages the node's pool can be resized to (no sample from a module older than API version 5)." },
 	[MT_DOM_MAX] = { "domain_max_pages", MT_DOMAIN,
 		"The domain's memory limit (max_pages)." },
 	[MT_DOM_TOT] = { "domain_tot_pages", MT_DOMAIN,
@@ -238,9 +240,17 @@ void cc_metrics_render(FILE *f, const struct numaclaims_host_info *hi,
 			mt_host_sample(f, name, id, hi);
 			break;
 		case MT_NODE:
-			for (n = 0; n < mt_nr_nodes(hi); n++)
-				if (hi->nodes[n].has_pool)
+			for (n = 0; n < mt_nr_nodes(hi); n++) {
+				uint64_t cap;
+
+				if (!hi->nodes[n].has_pool)
+					continue;
+				if (id != MT_NODE_CAPACITY)
 					mt_node_sample(f, name, id, hi, n);
+				else if (!claims_pool_capacity(n, &cap))
+					fprintf(f, "%s{node=\"%u\"} %llu\n", name,
+						n, (unsigned long long)cap);
+			}
 			break;
 		case MT_DOMAIN:
 			for (d = 0; d < nr; d++) {

@@ -207,7 +207,9 @@ run "online 8M of node 0" 0 '' claimctl online 0 8M
 run "pool shows size and capacity" 0 '^0 +256\.00 +256\.00 +256\.00 +0\.00 +256\.00$' claimctl pool
 json "pool --json" pool 0 '^\{"page_size":4096,"nodes":\[\{"node":0,"pool_pages":65536,"capacity_pages":65536,"free_pages":65536,"claimed_pages":0,"unclaimed_pages":65536\},\{"node":1,' \
 	claimctl pool --json
+run "metrics: node 0's capacity" 0 '^numaclaims_node_capacity_pages\{node="0"\} 65536$' claimctl metrics
 run "pool shrinks node 0 to 200M" 0 '' claimctl pool 0:200M
+run "metrics: node 0's pool after the shrink" 0 '^numaclaims_node_reserved_pages\{node="0"\} 51200$' claimctl metrics
 run "info shows the smaller pool" 0 '^0 +200\.00 +200\.00 ' claimctl info
 run "pool above the capacity is refused" 1 "ENOSPC .*node 0's pool can hold at most 256 MiB .*300 MiB asked" \
 	claimctl pool 0:300M
