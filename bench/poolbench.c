@@ -4,7 +4,7 @@
  * in a VM, numaclaims.ko loaded with a capacity above its pool):
  *
  *   resize: node NODE's pool grown by MIB MiB and shrunk back
- *           (/sys/kernel/mm/numaclaims/nodeN/pool_pages), ROUNDS times;
+ *           (/sys/kernel/numaclaims/nodeN/pool_pages), ROUNDS times;
  *           then hugetlb's per-node pool of 2 MiB pages resized by the same
  *           size and back (nodeN/hugepages/hugepages-2048kB/nr_hugepages),
  *           side by side in the same VM.
@@ -77,8 +77,8 @@ static unsigned long long get(const char *fmt)
 	return v;
 }
 
-#define POOL	"/sys/kernel/mm/numaclaims/node%u/pool_pages"
-#define GROW	"/sys/kernel/mm/numaclaims/node%u/grow_on_claim"
+#define POOL	"/sys/kernel/numaclaims/node%u/pool_pages"
+#define GROW	"/sys/kernel/numaclaims/node%u/grow_on_claim"
 #define HUGE	"/sys/devices/system/node/node%u/hugepages/hugepages-2048kB/nr_hugepages"
 
 static void resize(unsigned long long mib, int rounds)

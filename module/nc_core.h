@@ -318,7 +318,7 @@ void nc_domdev_exit(void);
 void nc_debugfs_init(bool page_hook);
 void nc_debugfs_exit(void);
 
-/* sysfs.c (front end): /sys/kernel/mm/numaclaims. */
+/* sysfs.c (front end): /sys/kernel/numaclaims. */
 int nc_sysfs_init(void);
 void nc_sysfs_exit(void);
 

@@ -67,12 +67,12 @@ MODULE_PARM_DESC(node_pool_max_mb,
 static bool pool_grow_on_claim;
 module_param(pool_grow_on_claim, bool, 0444);
 MODULE_PARM_DESC(pool_grow_on_claim,
-		 "Every node's pool grows from Linux for a claim that does not fit, up to its capacity (pool_max_mb); per node: /sys/kernel/mm/numaclaims/nodeN/grow_on_claim (default N)");
+		 "Every node's pool grows from Linux for a claim that does not fit, up to its capacity (pool_max_mb); per node: /sys/kernel/numaclaims/nodeN/grow_on_claim (default N)");
 
 static unsigned int pool_grow_release_ms = 10000;
 module_param(pool_grow_release_ms, uint, 0444);
 MODULE_PARM_DESC(pool_grow_release_ms,
-		 "How often pool memory that grew for claims and is free and unclaimed goes back to Linux, in ms (default 10000; also /sys/kernel/mm/numaclaims/grow_release_ms)");
+		 "How often pool memory that grew for claims and is free and unclaimed goes back to Linux, in ms (default 10000; also /sys/kernel/numaclaims/grow_release_ms)");
 
 static unsigned int pool_max_percent = 80;
 module_param(pool_max_percent, uint, 0444);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * numaclaims front end: /sys/kernel/mm/numaclaims/nodeN/, one directory per
+ * numaclaims front end: /sys/kernel/numaclaims/nodeN/, one directory per
  * node with a pool, in the way of hugetlb's per-node
  * /sys/devices/system/node/nodeN/hugepages/hugepages-2048kB/nr_hugepages:
  *
@@ -15,7 +15,7 @@
  *   surplus_pages   (ro) pages the pool grew by for claims and has not
  *                   given back yet (hugetlb's surplus_hugepages).
  *
- * and /sys/kernel/mm/numaclaims/grow_release_ms (rw): how often the
+ * and /sys/kernel/numaclaims/grow_release_ms (rw): how often the
  * surplus that is free and unclaimed goes back to Linux.
  *
  * Writing needs the file's mode (root, 0644), as for nr_hugepages.
@@ -164,7 +164,7 @@ int nc_sysfs_init(void)
 	u32 node;
 	int ret;
 
-	nc_sysfs_root = kobject_create_and_add("numaclaims", mm_kobj);
+	nc_sysfs_root = kobject_create_and_add("numaclaims", kernel_kobj);
 	if (!nc_sysfs_root)
 		return -ENOMEM;
 	ret = sysfs_create_file(nc_sysfs_root, &nc_attr_grow_release_ms.attr);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nc_pool.c - resizing a node's pool while domains run: POOL_RESIZE and
- * /sys/kernel/mm/numaclaims/nodeN/pool_pages.  Shrink gives free unclaimed
+ * /sys/kernel/numaclaims/nodeN/pool_pages.  Shrink gives free unclaimed
  * pages back to Linux (the node's free memory rises by as much) and grow
  * takes them again, up to the node's capacity_pages; refusals change
  * nothing; a shrink never touches a domain's pages.
@@ -10,7 +10,7 @@
 
 NC_FIXTURE(pool);
 
-#define NC_POOL_SYSFS	"/sys/kernel/mm/numaclaims/node%u/%s"
+#define NC_POOL_SYSFS	"/sys/kernel/numaclaims/node%u/%s"
 
 static long nc_pool_attr(__u32 node, const char *attr)
 {
@@ -208,7 +208,7 @@ TEST_F(pool, shrink_leaves_a_running_domain_alone)
 	EXPECT_INVARIANTS();
 }
 
-#define NC_RELEASE_MS	"/sys/kernel/mm/numaclaims/grow_release_ms"
+#define NC_RELEASE_MS	"/sys/kernel/numaclaims/grow_release_ms"
 
 /* The pool and claims of node @n and of the host are as they were. */
 #define NC_EXPECT_SAME_POOLS(a, b, n) do {				\

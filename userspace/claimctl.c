@@ -1386,7 +1386,7 @@ static const struct cc_cmd cc_cmds[] = {
 	  "(the most it can be resized to: module parameters pool_max_mb and\n"
 	  "node_pool_max_mb), free, claimed and unclaimed.  With NODE:SIZE\n"
 	  "entries (e.g. 0:8G,1:4G), make each node's pool SIZE, as writing\n"
-	  "/sys/kernel/mm/numaclaims/nodeN/pool_pages does: a grow takes memory\n"
+	  "/sys/kernel/numaclaims/nodeN/pool_pages does: a grow takes memory\n"
 	  "from Linux on the node, a shrink gives free unclaimed pool memory\n"
 	  "back.  All or nothing: if one node cannot be resized, the nodes\n"
 	  "already resized are put back.\n" },

@@ -342,7 +342,7 @@ int claims_pool_resize(struct claims_handle *h, uint32_t node,
 /**
  * claims_pool_capacity() - the most pages @node's pool can be resized to
  * (module parameters pool_max_mb, node_pool_max_mb), from
- * /sys/kernel/mm/numaclaims/nodeN/capacity_pages (since libclaims 1.8).
+ * /sys/kernel/numaclaims/nodeN/capacity_pages (since libclaims 1.8).
  *
  * Return: 0; -ENOENT (no pool on @node, or a module older than API
  * version 5), -EINVAL (@pages NULL).

@@ -538,7 +538,7 @@ int claims_pool_capacity(uint32_t node, uint64_t *pages)
 	if (!pages)
 		return -EINVAL;
 	snprintf(path, sizeof(path),
-		 "/sys/kernel/mm/numaclaims/node%u/capacity_pages", node);
+		 "/sys/kernel/numaclaims/node%u/capacity_pages", node);
 	f = fopen(path, "re");
 	if (!f)
 		return -ENOENT;

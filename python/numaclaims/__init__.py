@@ -61,7 +61,7 @@ def pool_capacity(node):
     pool_max_mb, node_pool_max_mb), or None if NODE has no pool or the
     module does not say (older than API version 5)."""
     try:
-        with open("/sys/kernel/mm/numaclaims/node%d/capacity_pages"
+        with open("/sys/kernel/numaclaims/node%d/capacity_pages"
                   % node) as f:
             return int(f.read())
     except (OSError, ValueError):

@@ -691,7 +691,7 @@ struct numaclaims_pool_resize {
 /**
  * NUMACLAIMS_IOC_POOL_RESIZE - resize a node's 4 KiB pool while domains run
  * (since version 5), as hugetlb's per-node nr_hugepages resizes its pool;
- * also /sys/kernel/mm/numaclaims/nodeN/pool_pages.
+ * also /sys/kernel/numaclaims/nodeN/pool_pages.
  *
  * Grow: pages are taken from Linux on @node (__GFP_THISNODE, 2 MiB chunks
  * first, smaller ones when Linux has no 2 MiB block), zeroed, up to the
@@ -705,7 +705,7 @@ struct numaclaims_pool_resize {
  * resize, offline or online at a time.  A node's capacity (the most pages
  * its pool can hold: module parameters pool_max_mb and node_pool_max_mb,
  * at least what it reserved at load) is
- * /sys/kernel/mm/numaclaims/nodeN/capacity_pages.
+ * /sys/kernel/numaclaims/nodeN/capacity_pages.
  *
  * Errors: %EPERM, %EFAULT, %EINVAL (flags), %ENOENT (no pool on @node),
  * %ENOSPC (@pages above the node's capacity_pages), %ENOMEM (Linux cannot
