@@ -38,19 +38,19 @@ enum op {
 	OP_CREATE, OP_DESTROY, OP_SET_MAX, OP_AFFINITY, OP_CLAIM_SET,
 	OP_CLAIM_GET, OP_CLAIM_PAGES, OP_POPULATE, OP_DECREASE, OP_OFFLINE,
 	OP_ONLINE, OP_INFO, OP_REOPEN, OP_DESTROY_DURING_POPULATE,
-	OP_CLOSE_DURING_POPULATE, OP_SIGNAL_DURING_POPULATE, NR_OPS
+	OP_CLOSE_DURING_POPULATE, OP_SIGNAL_DURING_POPULATE, OP_RESIZE, NR_OPS
 };
 
 static const char *const op_name[NR_OPS] = {
 	"create", "destroy", "set_max_pages", "set_node_affinity", "claim_set",
 	"claim_get", "claim_pages", "populate", "decrease", "offline", "online",
 	"info", "reopen", "destroy_during_populate", "close_during_populate",
-	"signal_during_populate",
+	"signal_during_populate", "pool_resize",
 };
 
 /* weights in per mille */
 static const unsigned int op_weight[NR_OPS] = {
-	70, 60, 50, 30, 190, 30, 40, 230, 130, 25, 25, 40, 5, 25, 25, 20,
+	70, 60, 50, 30, 190, 30, 40, 215, 130, 25, 25, 40, 5, 25, 25, 20, 15,
 };
 
 /* Documented errnos (uapi header) per ioctl, as bit masks of errno. */
@@ -72,6 +72,8 @@ static const u64 op_allowed[NR_OPS] = {
 	[OP_DECREASE] = B(EINVAL) | B(ESRCH) | B(EINTR),
 	[OP_OFFLINE] = B(EINVAL) | B(ENOENT) | B(ENOMEM),
 	[OP_ONLINE] = B(EINVAL) | B(ENOENT),
+	[OP_RESIZE] = B(EINVAL) | B(ENOENT) | B(ENOSPC) | B(ENOMEM) | B(EBUSY) |
+		      B(EINTR),
 	[OP_INFO] = B(EINVAL) | B(ESRCH),
 	[OP_REOPEN] = 0,
 	[OP_DESTROY_DURING_POPULATE] = B(ENOMEM) | B(E2BIG) | B(ESRCH) | B(EEXIST) |
@@ -111,6 +113,7 @@ static u32 pool_node[NUMACLAIMS_MAX_NODES];
 static int nr_pool_nodes;
 static u32 nr_nodes;		/* HOST_INFO nr_nodes */
 static u64 node_pages;		/* smallest pool */
+static u64 base_pool[NUMACLAIMS_MAX_NODES];	/* each pool's size at the start */
 
 /* A worker's own recent domains and populates, so that many operations hit
  * live domains and populated gfns rather than ESRCH/EINVAL. */
@@ -526,6 +529,18 @@ static void one_op(int *fdp, struct st_rng *r, struct worker_stats *s, struct ow
 		pages = st_rng_chance(r, 90) ? st_rng_below(r, 256) : pick_pages(r);
 		ret = raw_online(fd, node, pages);
 		break;
+	case OP_RESIZE:
+		/* Shrink below the start size, or back to it (or above: ENOSPC). */
+		node = pick_node(r, &valid);
+		if (!valid || st_rng_chance(r, 10))
+			pages = pick_pages(r);
+		else if (st_rng_chance(r, 40))
+			pages = base_pool[node];
+		else
+			pages = base_pool[node] -
+				st_rng_below(r, base_pool[node] / 2 + 1);
+		ret = raw_pool_resize(fd, node, pages);
+		break;
 	case OP_INFO:
 		if (st_rng_chance(r, 50)) {
 			struct numaclaims_host_info hi;
@@ -666,6 +681,7 @@ int main(int argc, char **argv)
 		if (hi.nodes[i].has_pool) {
 			pool_mask |= 1ULL << i;
 			pool_node[nr_pool_nodes++] = i;
+			base_pool[i] = hi.nodes[i].reserved_pages;
 			if (hi.nodes[i].reserved_pages < node_pages)
 				node_pages = hi.nodes[i].reserved_pages;
 		}
@@ -747,6 +763,16 @@ int main(int argc, char **argv)
 	n = st_debugfs_invariants(why, sizeof(why));
 	tap_ok(n == 0, "debugfs invariants after the run%s%s", n ? ": " : "", n ? why : "");
 	tap_diag("%d domains left by workers, destroyed now", st_count_domains(fd));
+	n = 0;
+	for (i = 0; i < nr_pool_nodes; i++) {
+		int rc = raw_pool_resize(fd, pool_node[i], base_pool[pool_node[i]]);
+
+		if (rc && !n++)
+			tap_diag("node %u back to %llu pages: %s", pool_node[i],
+				 base_pool[pool_node[i]], raw_errname(rc));
+	}
+	tap_ok(!n, "every pool resized back to its start size (%llu resizes during the run)",
+	       per_op[OP_RESIZE]);
 	n = st_back_to_baseline(fd, NULL, &lost, why, sizeof(why));
 	if (n)
 		tap_diag("%s", why);
