@@ -69,6 +69,8 @@ TOP := $(CURDIR)
 BUILD := $(TOP)/build
 RESULTS := $(BUILD)/results
 DEPS := $(TOP)/tools/deps.sh
+# The one VM suite runner: $(SUITE) NAME [SERIES] runs tests/suites/NAME.suite.
+SUITE := $(TOP)/tools/run-suite.sh
 # The Debian 6.1 kernel the test VMs boot (tools/kver.sh), and its headers.
 KVER = $(shell $(TOP)/tools/kver.sh)
 VM_KDIR = /lib/modules/$(KVER)/build
@@ -76,7 +78,6 @@ VM_KDIR = /lib/modules/$(KVER)/build
 KDIR ?= /lib/modules/$(shell uname -r)/build
 # The debug/KUnit kernel's build tree (built once, cached outside the repo).
 KUNIT_KDIR = $(shell $(TOP)/tools/kunit-kernel.sh --print-kdir)
-KUNIT_BZIMAGE = $(shell $(TOP)/tools/kunit-kernel.sh --print-bzimage)
 
 # The kernel series besides the VMs' 6.1: see "The kernel matrix" below.
 SERIES := 612 73
@@ -305,7 +306,7 @@ scrub-isolcpus: module-vm deps-test
 selftests: selftests-2 selftests-4
 
 selftests-2 selftests-4: selftests-%: module-vm deps-kunit
-	$(TOP)/selftests/run_vm.sh --nodes $*
+	$(SUITE) selftests-$*
 
 # selftests/Makefile with the kernel's lib.mk: dropped into a copy of the
 # kselftest part of linux-source-6.1 as tools/testing/selftests/numaclaims
@@ -343,8 +344,7 @@ kunit-2 kunit-4: kunit-%: kunit-module
 # About 10 minutes with both host cores busy (create_enospc alone about 400 s
 # of its 1200 s scaled timeout), so the VM gets 40.
 selftests-debug: kunit-module
-	$(TOP)/selftests/run_vm.sh --nodes 2 --kernel $(KUNIT_BZIMAGE) \
-		--module $(BUILD)/kunit-module/numaclaims.ko --suffix -debug --timeout 2400
+	$(SUITE) selftests-debug
 
 # ---------------------------------------------------------------------------
 # The kernel matrix: every Debian kernel series the tests run on besides the
@@ -390,12 +390,10 @@ $(addprefix module-,$(SERIES)): module-%: $$(KDEPS_$$*)
 	cp $(BUILD)/kbuild/debian-$*/numaclaims.ko $(BUILD)/module-$*/
 
 $(addprefix selftests-,$(SERIES)): selftests-%: module-% deps-vm deps-kunit
-	$(TOP)/selftests/run_vm.sh --nodes 2 --kernel $(VMLINUZ_$*) \
-		--module $(BUILD)/module-$*/numaclaims.ko --suffix -$*
+	$(SUITE) selftests-2 $*
 
 $(foreach s,$(SERIES),selftests-$(s)-4): selftests-%-4: module-% deps-vm deps-kunit
-	$(TOP)/selftests/run_vm.sh --nodes 4 --kernel $(VMLINUZ_$*) \
-		--module $(BUILD)/module-$*/numaclaims.ko --suffix -$*
+	$(SUITE) selftests-4 $*
 
 $(addprefix realvm-,$(SERIES)): realvm-%: module-% userspace deps-vm
 	@mkdir -p $(RESULTS)
