@@ -239,13 +239,7 @@ realvm: module-vm userspace deps-vm
 # mapped memory as Linux sees it, and claimctl run (never a timing).
 membench-smoke: module-vm userspace deps-vm
 	@mkdir -p $(RESULTS)
-	nice $(MAKE) -C bench membench
-	$(TOP)/tools/vm.sh --nodes 2 --module $(BUILD)/module/numaclaims.ko \
-		--params pool_mb=64 --quiet --splat-check \
-		--add $(BUILD)/userspace/claimctl-static:/bin/claimctl \
-		--add $(BUILD)/bench/membench:/bin/membench \
-		--add $(TOP)/bench/membench-smoke-guest.sh:/bin/membench-smoke \
-		--out $(RESULTS)/membench-smoke.tap -- membench-smoke
+	$(SUITE) membench-smoke
 
 # The builder planner (claimctl build) in a four-node VM with asymmetric
 # SLIT distances (QEMU -numa dist): plans from the live host, a storm of
@@ -253,15 +247,7 @@ membench-smoke: module-vm userspace deps-vm
 # (userspace/tests/planner-vm.sh).
 planner-vm: module-vm userspace deps-vm
 	@mkdir -p $(RESULTS)
-	nice $(MAKE) -s -C stress guest
-	$(TOP)/tools/vm.sh --nodes 4 --mem-per-node 256M \
-		--dist-matrix 10,12,20,22/30,10,21,20/20,22,10,11/21,20,13,10 \
-		--module $(BUILD)/module/numaclaims.ko --params node_pool_mb=80,84,70,70 \
-		--quiet --splat-check --timeout 900 \
-		--add $(BUILD)/userspace/claimctl-static:/bin/claimctl \
-		--add $(BUILD)/stress/storm:/bin/storm \
-		--add $(TOP)/userspace/tests/planner-vm.sh:/bin/planner-vm.sh \
-		--out $(RESULTS)/planner-vm.tap -- planner-vm.sh
+	$(SUITE) planner-vm
 
 # The one command for a real server (tools/hw-check.sh): prerequisites,
 # build for the running kernel, load with pools of 10% of each node's free
@@ -287,21 +273,12 @@ hw-check-vm: module-vm userspace kunit-module deps-vm deps-test deps-kunit
 # printed there against docs/claimctl.schema.json (jq, python3-jsonschema).
 claimctl-smoke: module-vm userspace deps-test
 	@mkdir -p $(RESULTS)
-	$(TOP)/tools/vm.sh --nodes 2 --module $(BUILD)/module/numaclaims.ko \
-		--params pool_mb=256 --quiet --splat-check \
-		--add $(BUILD)/userspace/claimctl-static:/bin/claimctl \
-		--add $(TOP)/userspace/tests/claimctl-smoke.sh:/bin/claimctl-smoke.sh \
-		--out $(RESULTS)/claimctl-smoke.tap -- claimctl-smoke.sh
-	set -o pipefail; bash $(TOP)/userspace/tests/claimctl-json.sh --from-tap $(TOP) \
-		$(RESULTS)/claimctl-smoke.tap | tee $(RESULTS)/claimctl-smoke-json.tap
+	$(SUITE) claimctl-smoke
 
 # The node scrubbers keep off isolated CPUs (isolcpus=1: node 1's only CPU).
 scrub-isolcpus: module-vm deps-test
 	@mkdir -p $(RESULTS)
-	$(TOP)/tools/vm.sh --nodes 2 --module $(BUILD)/module/numaclaims.ko \
-		--params pool_mb=64 --quiet --splat-check --append "isolcpus=1" \
-		--add $(TOP)/selftests/isolcpus-guest.sh:/bin/isolcpus-guest.sh \
-		--out $(RESULTS)/scrub-isolcpus.tap -- isolcpus-guest.sh
+	$(SUITE) scrub-isolcpus
 
 selftests: selftests-2 selftests-4
 
@@ -463,23 +440,8 @@ dkms-test: deps-build deps-vm deps-dkms
 # make install into build/pkg/prefix, with pkg-config) and the Python
 # binding on a CPython staged into the initramfs
 # (packaging/tests/pkg-vm-guest.sh, python-stage.sh).
-PKG := $(BUILD)/pkg
 pkg-vm: module-vm userspace deps-vm deps-pkg
-	@mkdir -p $(RESULTS) $(PKG)
-	rm -rf $(PKG)/prefix
-	$(MAKE) -s -C userspace install PREFIX=$(PKG)/prefix
-	PKG_CONFIG_PATH=$(PKG)/prefix/lib/pkgconfig $(MAKE) -s -f $(PKG)/prefix/share/doc/numaclaims/examples/Makefile \
-		O=$(PKG) LDFLAGS=-static PKG_STATIC=--static
-	nice $(MAKE) -s -C python
-	bash $(TOP)/packaging/tests/python-stage.sh $(BUILD)/python $(PKG)/python-stage
-	$(TOP)/tools/vm.sh --nodes 2 --module $(BUILD)/module/numaclaims.ko \
-		--params pool_mb=96 --quiet --splat-check \
-		--add $(PKG)/domain-builder:/bin/domain-builder \
-		--add $(BUILD)/userspace/claimctl-static:/bin/claimctl \
-		--add $(PKG)/python-stage/usr:/usr --add $(PKG)/python-stage/opt:/opt \
-		--add $(TOP)/python/tests/vm_test.py:/opt/vm_test.py \
-		--add $(TOP)/packaging/tests/pkg-vm-guest.sh:/bin/pkg-vm-guest.sh \
-		--out $(RESULTS)/pkg-vm.tap -- pkg-vm-guest.sh
+	$(SUITE) pkg-vm
 
 # The libvirt hook (packaging/libvirt/numaclaims-hook, docs/LIBVIRT.md) in a
 # 2-node VM: run as libvirt runs it on the sample domain XMLs of

@@ -4,7 +4,7 @@
 # 1's only CPU isolated; make scrub-isolcpus): the node scrubbers run only on
 # housekeeping CPUs, node 0's on its own CPU 0, node 1's (whose CPUs are all
 # isolated) on any housekeeping CPU, i.e. 0.  TAP to $VM_OUT (vm.sh --out)
-# or stdout.  The module is loaded by tools/vm.sh (--module).
+# or stdout.  The module is loaded by the runner (scrub-isolcpus.suite, load=vm).
 exec 3>"${VM_OUT:-/dev/stdout}"
 exec >&3
 fail=0 n=0

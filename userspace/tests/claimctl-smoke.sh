@@ -2,15 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # claimctl against the real module, inside a 2-node VM (busybox sh), with
-# numaclaims.ko loaded with pools of at least 128 MiB per node:
+# numaclaims.ko loaded with pools of at least 128 MiB per node (pool_mb=256;
+# make claimctl-smoke: tests/suites/claimctl-smoke.suite).
 #
-#   tools/vm.sh --nodes 2 --module build/module/numaclaims.ko \
-#       --params pool_mb=256 \
-#       --add build/userspace/claimctl-static:/bin/claimctl \
-#       --add userspace/tests/claimctl-smoke.sh:/bin/claimctl-smoke.sh \
-#       --out build/results/claimctl-smoke.tap -- claimctl-smoke.sh
-#
-# TAP goes to $VM_OUT (vm.sh --out) or stdout; command output to stdout.
+# TAP goes to $VM_OUT or stdout; command output to stdout.
 # Every check that fails prints the command's output as diagnostics.  At
 # the end every counter must be back at its baseline (a leak check).
 # Every JSON output checked is also recorded in the TAP as a comment line
@@ -227,7 +222,7 @@ wait $holder
 run "closing --hold's stdin destroys the domain" 1 'ESRCH' claimctl claims "$H"
 
 # run: a command with a domain's memory in its environment, bound to the
-# CPUs of the domain's nodes (tools/vm.sh: CPU N is node N's only CPU).
+# CPUs of the domain's nodes (the test VM: CPU N is node N's only CPU).
 run "create a domain to run in" 0 '^[0-9]+$' claimctl create --max 16M
 R=$(cat "$out")
 run "run in a domain without memory fails" 1 'populate it first' \

@@ -4,14 +4,8 @@
 # The builder planner (claimctl build, libclaims' claims_build_claim())
 # against the real module in a 4-node VM whose SLIT distances are
 # asymmetric (QEMU -numa dist), busybox sh.  `make planner-vm` runs it:
-#
-#   tools/vm.sh --nodes 4 --mem-per-node 256M \
-#       --dist-matrix 10,12,20,22/30,10,21,20/20,22,10,11/21,20,13,10 \
-#       --module build/module/numaclaims.ko --params node_pool_mb=80,84,70,70 \
-#       --add build/userspace/claimctl-static:/bin/claimctl \
-#       --add build/stress/storm:/bin/storm \
-#       --add userspace/tests/planner-vm.sh:/bin/planner-vm.sh \
-#       --out build/results/planner-vm.tap -- planner-vm.sh
+# tests/suites/planner-vm.suite (4 nodes of 256 MiB, the distance matrix
+# 10,12,20,22/30,10,21,20/20,22,10,11/21,20,13,10, node_pool_mb=80,84,70,70).
 #
 # The pools are those of planner-unit's 4-node case (40G, 42G, 35G, 35G
 # there in 2 MiB units), so the plans are the ones the unit test expects
