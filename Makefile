@@ -314,8 +314,7 @@ kunit-module: $(if $(KDIR_GIVEN),,kunit-kernel)
 kunit: kunit-2 kunit-4 selftests-debug
 
 kunit-2 kunit-4: kunit-%: kunit-module
-	$(TOP)/tools/kunit-run.sh --nodes $* \
-		--module $(BUILD)/kunit-module/numaclaims_kunit.ko
+	$(SUITE) kunit-$*
 
 # The kselftests on the debug kernel: lockdep and KASAN see the ioctl paths.
 # About 10 minutes with both host cores busy (create_enospc alone about 400 s
@@ -388,16 +387,8 @@ kunit-module-612: kunit-kernel-612
 	cp $(BUILD)/kbuild/kunit-612/numaclaims.ko $(BUILD)/kbuild/kunit-612/numaclaims_kunit.ko \
 		$(BUILD)/kunit-module-612/
 
-# kunit-run.sh names its files after the node count: run it in a directory
-# of its own and put the TAP next to the 6.1 one.
 kunit-612: kunit-module-612
-	@rm -rf $(RESULTS)/kunit-612 $(RESULTS)/kunit-2nodes-612.tap
-	@st=0; $(TOP)/tools/kunit-run.sh --nodes 2 --kdir $(KUNIT612_KDIR) \
-		--module $(BUILD)/kunit-module-612/numaclaims_kunit.ko \
-		--results $(RESULTS)/kunit-612 || st=$$?; \
-	if [ -f $(RESULTS)/kunit-612/kunit-2nodes.tap ]; then \
-		cp $(RESULTS)/kunit-612/kunit-2nodes.tap $(RESULTS)/kunit-2nodes-612.tap; fi; \
-	exit $$st
+	$(SUITE) kunit-2 612
 
 # Reliability: boot storms, random operations, crashes, hostile input,
 # isolation, engine fuzzing.  `stress-short` (about 2 minutes) is part of
