@@ -45,7 +45,11 @@
 #                        command loads it itself from
 #                        /lib/numaclaims/numaclaims.ko; none: no numaclaims.ko
 #   params="k=v ..."     the module's parameters
-#   add=(SRC:DEST ...)   files for the guest (relative SRC: from TOP)
+#   modules=(KO ...)     with load=vm: more modules, loaded after numaclaims.ko
+#                        (a benchmark's numaclaims_bench.ko)
+#   add=(SRC:DEST ...)   files for the guest (relative SRC: from TOP); every
+#                        guest also gets the guest library tests/guest/lib.sh
+#                        as /lib/numaclaims/guest-lib.sh (TAP helpers)
 #   guest='COMMAND'      run by the guest's /bin/sh
 #   results=NAME         results name (default the suite's name + SUFFIX)
 #   out=FILE             where $VM_OUT lands (default RESULTS/NAME.tap)
@@ -117,7 +121,7 @@ esac
 # ---- the descriptor ---------------------------------------------------------
 nodes=2 mem_per_node=512M dist_matrix= append= timeout=300
 kernel=debian load=vm params= add=() guest= results= out= log= build=()
-judge=status splat_filter= rmmod=0 quiet=1
+judge=status splat_filter= rmmod=0 quiet=1 modules=()
 . "$desc" || nc_die "cannot read $desc"
 [ -n "$guest" ] || nc_die "$desc sets no guest command"
 [ -n "$results" ] || results=$SUITE$SUFFIX
@@ -162,11 +166,14 @@ vm=("$TOOLS/vm.sh" --nodes "$nodes" --mem-per-node "$mem_per_node" --kernel "$KE
 [ -n "$append" ] && vm+=(--append "$append")
 case "$load" in
 vm)	vm+=(--module "$MODULE"); [ -n "$params" ] && vm+=(--params "$params")
+	for m in "${modules[@]}"; do vm+=(--module "$m"); done
 	[ "$rmmod" = 1 ] && vm+=(--rmmod) ;;
 guest)	vm+=(--add "$MODULE:/lib/numaclaims/numaclaims.ko") ;;
 none)	;;
 *)	nc_die "$desc: load must be vm, guest or none, not '$load'" ;;
 esac
+# The guest library (tests/guest/lib.sh), in every guest.
+vm+=(--add "$TOP/tests/guest/lib.sh:/lib/numaclaims/guest-lib.sh")
 for a in "${add[@]}"; do
 	[[ $a == /* ]] || a=$TOP/$a
 	vm+=(--add "$a")

@@ -12,37 +12,9 @@
 # "# json COMMAND {...}", which claimctl-json.sh --from-tap validates
 # against docs/claimctl.schema.json on the host (make claimctl-smoke).
 set -u
-exec 3>"${VM_OUT:-/dev/stdout}"
-n=0
-failed=0
 out=/tmp/claimctl-smoke.out
-
-pass() { n=$((n + 1)); echo "ok $n $1" >&3; echo "ok $n $1"; }
-fail() {
-	n=$((n + 1)); failed=$((failed + 1))
-	echo "not ok $n $1" >&3; echo "not ok $n $1"
-	sed 's/^/#   /' "$out" >&3
-}
-
-# run NAME STATUS PATTERN CMD...: CMD exits STATUS and its stdout+stderr
-# matches the grep -E PATTERN ("" = anything).
-run() {
-	name=$1 want=$2 pattern=$3
-	shift 3
-	echo "+ $*"
-	"$@" >"$out" 2>&1
-	rc=$?
-	cat "$out"
-	if [ "$rc" -ne "$want" ]; then
-		echo "# exit $rc, want $want" >>"$out"
-		fail "$name"
-	elif [ -n "$pattern" ] && ! grep -Eq -- "$pattern" "$out"; then
-		echo "# no match for: $pattern" >>"$out"
-		fail "$name"
-	else
-		pass "$name"
-	fi
-}
+# pass, fail, run, tap_done (tests/guest/lib.sh)
+. /lib/numaclaims/guest-lib.sh
 
 # json NAME COMMAND STATUS PATTERN CMD...: CMD exits STATUS and prints one
 # line of JSON on stdout that matches PATTERN; the line is recorded for the
@@ -282,6 +254,4 @@ if [ -r /sys/kernel/debug/numaclaims/invariants ]; then
 	run "module invariants hold" 0 '^ok$' cat /sys/kernel/debug/numaclaims/invariants
 fi
 
-echo "1..$n" >&3
-echo "$((n - failed)) passed, $failed failed" >&3
-[ "$failed" -eq 0 ]
+tap_done
