@@ -232,8 +232,7 @@ claimctl-test: deps-build deps-test
 # Real VMs: nested QEMU in a two-node VM runs the tiny multiboot guest of
 # vmguest/ with a numaclaims domain as its RAM (tools/realvm-guest.sh).
 realvm: module-vm userspace deps-vm
-	@mkdir -p $(RESULTS)
-	$(TOP)/tools/realvm.sh test --out $(RESULTS)/realvm.tap
+	$(SUITE) realvm
 
 # membench's smoke mode against the real module: placement of a domain's
 # mapped memory as Linux sees it, and claimctl run (never a timing).
@@ -372,9 +371,7 @@ $(foreach s,$(SERIES),selftests-$(s)-4): selftests-%-4: module-% deps-vm deps-ku
 	$(SUITE) selftests-4 $*
 
 $(addprefix realvm-,$(SERIES)): realvm-%: module-% userspace deps-vm
-	@mkdir -p $(RESULTS)
-	$(TOP)/tools/realvm.sh test --kernel $(VMLINUZ_$*) \
-		--module $(BUILD)/module-$*/numaclaims.ko --out $(RESULTS)/realvm-$*.tap
+	$(SUITE) realvm $*
 
 KUNIT612_KDIR = $(shell $(TOP)/tools/kunit-kernel.sh --series 6.12 --print-kdir)
 
@@ -438,11 +435,10 @@ pkg-vm: module-vm userspace deps-vm deps-pkg
 # 2-node VM: run as libvirt runs it on the sample domain XMLs of
 # packaging/libvirt/tests, then libvirt's own QEMU command line for them
 # (virsh domxml-to-native) as the QEMU user on the domains it made
-# (packaging/libvirt/tests/libvirt-vm.sh, libvirt-vm-guest.sh).
+# (tests/suites/libvirt-vm.suite, packaging/libvirt/tests/libvirt-vm-guest.sh).
 .PHONY: libvirt-vm
 libvirt-vm: module-vm userspace deps-vm deps-libvirt
-	@mkdir -p $(RESULTS)
-	bash $(TOP)/packaging/libvirt/tests/libvirt-vm.sh $(RESULTS)/libvirt-vm.tap
+	nice $(SUITE) libvirt-vm
 
 # The kernel matrix in `make check`: the 2-node kselftests on every series,
 # and on the newest (the last of SERIES) the 4-node ones and the real VMs
