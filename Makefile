@@ -198,7 +198,7 @@ dkms-uninstall:
 # The demo: a boot storm of real tiny VMs (nested QEMU) on claimed memory
 # in a three-node VM (tools/demo-guest.sh).  About 2 minutes.
 demo: module-vm userspace deps-vm
-	$(TOP)/tools/realvm.sh demo
+	$(SUITE) demo
 
 # ---------------------------------------------------------------------------
 # Tests.  Each suite writes TAP to build/results/; `summary` counts them.

@@ -64,7 +64,7 @@ def preferred_share(vms, mode):
 def block(vms, summary):
     out = []
     if not summary:
-        return "No storm results (run `make bench` or `tools/realvm.sh storm`).\n"
+        return "No storm results (run `make bench` or `tools/run-suite.sh realvm-storm`).\n"
     s0 = summary[0]
     out.append("%d VMs of %d MiB start at once, two in three preferring node 0; "
                "nodes 0 and 1 each have %d MiB for guest RAM (%d VMs' worth), "
