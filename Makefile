@@ -196,7 +196,7 @@ dkms-uninstall:
 
 # ---------------------------------------------------------------------------
 # The demo: a boot storm of real tiny VMs (nested QEMU) on claimed memory
-# in a three-node VM (tools/demo-guest.sh).  About 2 minutes.
+# in a three-node VM (tests/guest/demo.sh).  About 2 minutes.
 demo: module-vm userspace deps-vm
 	$(SUITE) demo
 
@@ -230,7 +230,7 @@ claimctl-test: deps-build deps-test
 	nice $(MAKE) -C userspace unit-test
 
 # Real VMs: nested QEMU in a two-node VM runs the tiny multiboot guest of
-# vmguest/ with a numaclaims domain as its RAM (tools/realvm-guest.sh).
+# vmguest/ with a numaclaims domain as its RAM (tests/guest/realvm.sh).
 realvm: module-vm userspace deps-vm
 	$(SUITE) realvm
 

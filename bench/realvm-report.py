@@ -4,7 +4,7 @@
 
 usage: realvm-report.py --raw FILE.jsonl [--json OUT.json] [--doc PERFORMANCE.md | --print]
 
-Reads the JSON lines of tools/realvm-storm.sh (one per VM and one summary
+Reads the JSON lines of tests/guest/realvm-storm.sh (one per VM and one summary
 per mode), writes them as one JSON document, and replaces the block
 "realvm-storm" of the doc (or prints it).
 """

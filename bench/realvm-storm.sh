@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # bench/realvm-storm.sh - the real-VM boot storm for `make bench`: nested
 # QEMU guests started at once on claimed memory, then on QEMU's own
-# host-nodes binding (tools/run-suite.sh realvm-storm, tools/realvm-storm.sh), and
+# host-nodes binding (tools/run-suite.sh realvm-storm, tests/guest/realvm-storm.sh), and
 # its section of docs/PERFORMANCE.md (bench/realvm-report.py).
 #
 # usage: bench/realvm-storm.sh [--raw DIR] [--no-vm] [--no-docs] [--nice N]

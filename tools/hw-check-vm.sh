@@ -64,7 +64,7 @@ rm -rf "$out"/*
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 
-M=@@HWCHECK	# tools/hw-check-guest.sh's markers
+M=@@HWCHECK	# tests/guest/hw-check-vm.sh's markers
 
 # The guest's files out of its raw channel: RAW DIR.
 split_files() {

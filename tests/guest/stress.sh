@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# stress/guest.sh - the in-VM half of the stress runs (busybox sh;
+# tests/guest/stress.sh - the in-VM half of the stress runs (busybox sh;
 # tests/suites/stress.suite, run by stress/run_vm.sh).
 #
 # usage (in the guest): guest.sh KO "PARAMS" PROGRAM [ARGS...] [-- PROGRAM ...]
@@ -117,7 +117,7 @@ while [ $# -gt 0 ]; do
 done
 # On a kmemleak kernel (the debug kernel): every object the run allocated is
 # older than kmemleak's 5 s minimum age after this sleep; two scans, as
-# tools/kunit-guest.sh does, then the report (also to the console, where
+# tests/guest/kunit.sh does, then the report (also to the console, where
 # splat-check sees it).
 kml=/sys/kernel/debug/kmemleak
 if [ -e $kml ] && [ -w $kml ]; then

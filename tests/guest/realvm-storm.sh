@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# tools/realvm-storm.sh - a boot storm of real tiny VMs (busybox sh, run in
+# tests/guest/realvm-storm.sh - a boot storm of real tiny VMs (busybox sh, run in
 # the three-node test VM of tests/suites/realvm-storm.suite and demo.suite;
 # loads /lib/numaclaims/numaclaims.ko itself, once per mode).
 #

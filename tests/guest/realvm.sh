@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# tools/realvm-guest.sh - real VMs on numaclaims domains (busybox sh, run
+# tests/guest/realvm.sh - real VMs on numaclaims domains (busybox sh, run
 # inside the test VM of tests/suites/realvm.suite, numaclaims.ko loaded).
 #
 # A domain builder the Xen way, with nested QEMU (TCG) as the VMM and the

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# tools/hw-check-guest.sh - in the VMs of tools/hw-check-vm.sh (busybox sh;
+# tests/guest/hw-check-vm.sh - in the VMs of tools/hw-check-vm.sh (busybox sh;
 # tests/suites/hw-check-vm.suite and hw-check-vm-kunit.suite).
 #
 # usage (in the guest): hw-check-guest [kunit]

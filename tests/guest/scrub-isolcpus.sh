@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# selftests/isolcpus-guest.sh - in a 2-node VM booted with isolcpus=1 (node
+# tests/guest/scrub-isolcpus.sh - in a 2-node VM booted with isolcpus=1 (node
 # 1's only CPU isolated; make scrub-isolcpus): the node scrubbers run only on
 # housekeeping CPUs, node 0's on its own CPU 0, node 1's (whose CPUs are all
 # isolated) on any housekeeping CPU, i.e. 0.  TAP to $VM_OUT

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# tools/kunit-guest.sh - in the debug/KUnit kernel's VM of
+# tests/guest/kunit.sh - in the debug/KUnit kernel's VM of
 # tests/suites/kunit.suite (busybox sh).
 #
 # usage (in the guest): [KMEMLEAK=0] kunit-guest MODULE.ko...
