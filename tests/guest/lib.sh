@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # tests/guest/lib.sh - the guest library of the VM suites (busybox sh).
 # tools/run-suite.sh puts it in every guest as /lib/numaclaims/guest-lib.sh;
 # a guest script sources it:
