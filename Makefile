@@ -69,6 +69,8 @@ TOP := $(CURDIR)
 BUILD := $(TOP)/build
 RESULTS := $(BUILD)/results
 DEPS := $(TOP)/tools/deps.sh
+# The one VM suite runner: $(SUITE) NAME [SERIES] runs tests/suites/NAME.suite.
+SUITE := $(TOP)/tools/run-suite.sh
 # The Debian 6.1 kernel the test VMs boot (tools/kver.sh), and its headers.
 KVER = $(shell $(TOP)/tools/kver.sh)
 VM_KDIR = /lib/modules/$(KVER)/build
@@ -76,7 +78,6 @@ VM_KDIR = /lib/modules/$(KVER)/build
 KDIR ?= /lib/modules/$(shell uname -r)/build
 # The debug/KUnit kernel's build tree (built once, cached outside the repo).
 KUNIT_KDIR = $(shell $(TOP)/tools/kunit-kernel.sh --print-kdir)
-KUNIT_BZIMAGE = $(shell $(TOP)/tools/kunit-kernel.sh --print-bzimage)
 
 # The kernel series besides the VMs' 6.1: see "The kernel matrix" below.
 SERIES := 612 73
@@ -195,9 +196,9 @@ dkms-uninstall:
 
 # ---------------------------------------------------------------------------
 # The demo: a boot storm of real tiny VMs (nested QEMU) on claimed memory
-# in a three-node VM (tools/demo-guest.sh).  About 2 minutes.
+# in a three-node VM (tests/guest/demo.sh).  About 2 minutes.
 demo: module-vm userspace deps-vm
-	$(TOP)/tools/realvm.sh demo
+	$(SUITE) demo
 
 # ---------------------------------------------------------------------------
 # Tests.  Each suite writes TAP to build/results/; `summary` counts them.
@@ -229,22 +230,15 @@ claimctl-test: deps-build deps-test
 	nice $(MAKE) -C userspace unit-test
 
 # Real VMs: nested QEMU in a two-node VM runs the tiny multiboot guest of
-# vmguest/ with a numaclaims domain as its RAM (tools/realvm-guest.sh).
+# vmguest/ with a numaclaims domain as its RAM (tests/guest/realvm.sh).
 realvm: module-vm userspace deps-vm
-	@mkdir -p $(RESULTS)
-	$(TOP)/tools/realvm.sh test --out $(RESULTS)/realvm.tap
+	$(SUITE) realvm
 
 # membench's smoke mode against the real module: placement of a domain's
 # mapped memory as Linux sees it, and claimctl run (never a timing).
 membench-smoke: module-vm userspace deps-vm
 	@mkdir -p $(RESULTS)
-	nice $(MAKE) -C bench membench
-	$(TOP)/tools/vm.sh --nodes 2 --module $(BUILD)/module/numaclaims.ko \
-		--params pool_mb=64 --quiet --splat-check \
-		--add $(BUILD)/userspace/claimctl-static:/bin/claimctl \
-		--add $(BUILD)/bench/membench:/bin/membench \
-		--add $(TOP)/bench/membench-smoke-guest.sh:/bin/membench-smoke \
-		--out $(RESULTS)/membench-smoke.tap -- membench-smoke
+	$(SUITE) membench-smoke
 
 # The builder planner (claimctl build) in a four-node VM with asymmetric
 # SLIT distances (QEMU -numa dist): plans from the live host, a storm of
@@ -252,15 +246,7 @@ membench-smoke: module-vm userspace deps-vm
 # (userspace/tests/planner-vm.sh).
 planner-vm: module-vm userspace deps-vm
 	@mkdir -p $(RESULTS)
-	nice $(MAKE) -s -C stress guest
-	$(TOP)/tools/vm.sh --nodes 4 --mem-per-node 256M \
-		--dist-matrix 10,12,20,22/30,10,21,20/20,22,10,11/21,20,13,10 \
-		--module $(BUILD)/module/numaclaims.ko --params node_pool_mb=80,84,70,70 \
-		--quiet --splat-check --timeout 900 \
-		--add $(BUILD)/userspace/claimctl-static:/bin/claimctl \
-		--add $(BUILD)/stress/storm:/bin/storm \
-		--add $(TOP)/userspace/tests/planner-vm.sh:/bin/planner-vm.sh \
-		--out $(RESULTS)/planner-vm.tap -- planner-vm.sh
+	$(SUITE) planner-vm
 
 # The one command for a real server (tools/hw-check.sh): prerequisites,
 # build for the running kernel, load with pools of 10% of each node's free
@@ -286,26 +272,17 @@ hw-check-vm: module-vm userspace kunit-module deps-vm deps-test deps-kunit
 # printed there against docs/claimctl.schema.json (jq, python3-jsonschema).
 claimctl-smoke: module-vm userspace deps-test
 	@mkdir -p $(RESULTS)
-	$(TOP)/tools/vm.sh --nodes 2 --module $(BUILD)/module/numaclaims.ko \
-		--params "pool_mb=256 pool_max_mb=256" --quiet --splat-check \
-		--add $(BUILD)/userspace/claimctl-static:/bin/claimctl \
-		--add $(TOP)/userspace/tests/claimctl-smoke.sh:/bin/claimctl-smoke.sh \
-		--out $(RESULTS)/claimctl-smoke.tap -- claimctl-smoke.sh
-	set -o pipefail; bash $(TOP)/userspace/tests/claimctl-json.sh --from-tap $(TOP) \
-		$(RESULTS)/claimctl-smoke.tap | tee $(RESULTS)/claimctl-smoke-json.tap
+	$(SUITE) claimctl-smoke
 
 # The node scrubbers keep off isolated CPUs (isolcpus=1: node 1's only CPU).
 scrub-isolcpus: module-vm deps-test
 	@mkdir -p $(RESULTS)
-	$(TOP)/tools/vm.sh --nodes 2 --module $(BUILD)/module/numaclaims.ko \
-		--params pool_mb=64 --quiet --splat-check --append "isolcpus=1" \
-		--add $(TOP)/selftests/isolcpus-guest.sh:/bin/isolcpus-guest.sh \
-		--out $(RESULTS)/scrub-isolcpus.tap -- isolcpus-guest.sh
+	$(SUITE) scrub-isolcpus
 
 selftests: selftests-2 selftests-4
 
 selftests-2 selftests-4: selftests-%: module-vm deps-kunit
-	$(TOP)/selftests/run_vm.sh --nodes $*
+	$(SUITE) selftests-$*
 
 # selftests/Makefile with the kernel's lib.mk: dropped into a copy of the
 # kselftest part of linux-source-6.1 as tools/testing/selftests/numaclaims
@@ -336,15 +313,13 @@ kunit-module: $(if $(KDIR_GIVEN),,kunit-kernel)
 kunit: kunit-2 kunit-4 selftests-debug
 
 kunit-2 kunit-4: kunit-%: kunit-module
-	$(TOP)/tools/kunit-run.sh --nodes $* \
-		--module $(BUILD)/kunit-module/numaclaims_kunit.ko
+	$(SUITE) kunit-$*
 
 # The kselftests on the debug kernel: lockdep and KASAN see the ioctl paths.
 # About 10 minutes with both host cores busy (create_enospc alone about 400 s
 # of its 1200 s scaled timeout), so the VM gets 40.
 selftests-debug: kunit-module
-	$(TOP)/selftests/run_vm.sh --nodes 2 --kernel $(KUNIT_BZIMAGE) \
-		--module $(BUILD)/kunit-module/numaclaims.ko --suffix -debug --timeout 2400
+	$(SUITE) selftests-debug
 
 # ---------------------------------------------------------------------------
 # The kernel matrix: every Debian kernel series the tests run on besides the
@@ -390,17 +365,13 @@ $(addprefix module-,$(SERIES)): module-%: $$(KDEPS_$$*)
 	cp $(BUILD)/kbuild/debian-$*/numaclaims.ko $(BUILD)/module-$*/
 
 $(addprefix selftests-,$(SERIES)): selftests-%: module-% deps-vm deps-kunit
-	$(TOP)/selftests/run_vm.sh --nodes 2 --kernel $(VMLINUZ_$*) \
-		--module $(BUILD)/module-$*/numaclaims.ko --suffix -$*
+	$(SUITE) selftests-2 $*
 
 $(foreach s,$(SERIES),selftests-$(s)-4): selftests-%-4: module-% deps-vm deps-kunit
-	$(TOP)/selftests/run_vm.sh --nodes 4 --kernel $(VMLINUZ_$*) \
-		--module $(BUILD)/module-$*/numaclaims.ko --suffix -$*
+	$(SUITE) selftests-4 $*
 
 $(addprefix realvm-,$(SERIES)): realvm-%: module-% userspace deps-vm
-	@mkdir -p $(RESULTS)
-	$(TOP)/tools/realvm.sh test --kernel $(VMLINUZ_$*) \
-		--module $(BUILD)/module-$*/numaclaims.ko --out $(RESULTS)/realvm-$*.tap
+	$(SUITE) realvm $*
 
 KUNIT612_KDIR = $(shell $(TOP)/tools/kunit-kernel.sh --series 6.12 --print-kdir)
 
@@ -413,16 +384,8 @@ kunit-module-612: kunit-kernel-612
 	cp $(BUILD)/kbuild/kunit-612/numaclaims.ko $(BUILD)/kbuild/kunit-612/numaclaims_kunit.ko \
 		$(BUILD)/kunit-module-612/
 
-# kunit-run.sh names its files after the node count: run it in a directory
-# of its own and put the TAP next to the 6.1 one.
 kunit-612: kunit-module-612
-	@rm -rf $(RESULTS)/kunit-612 $(RESULTS)/kunit-2nodes-612.tap
-	@st=0; $(TOP)/tools/kunit-run.sh --nodes 2 --kdir $(KUNIT612_KDIR) \
-		--module $(BUILD)/kunit-module-612/numaclaims_kunit.ko \
-		--results $(RESULTS)/kunit-612 || st=$$?; \
-	if [ -f $(RESULTS)/kunit-612/kunit-2nodes.tap ]; then \
-		cp $(RESULTS)/kunit-612/kunit-2nodes.tap $(RESULTS)/kunit-2nodes-612.tap; fi; \
-	exit $$st
+	$(SUITE) kunit-2 612
 
 # Reliability: boot storms, random operations, crashes, hostile input,
 # isolation, engine fuzzing.  `stress-short` (about 2 minutes) is part of
@@ -465,33 +428,17 @@ dkms-test: deps-build deps-vm deps-dkms
 # make install into build/pkg/prefix, with pkg-config) and the Python
 # binding on a CPython staged into the initramfs
 # (packaging/tests/pkg-vm-guest.sh, python-stage.sh).
-PKG := $(BUILD)/pkg
 pkg-vm: module-vm userspace deps-vm deps-pkg
-	@mkdir -p $(RESULTS) $(PKG)
-	rm -rf $(PKG)/prefix
-	$(MAKE) -s -C userspace install PREFIX=$(PKG)/prefix
-	PKG_CONFIG_PATH=$(PKG)/prefix/lib/pkgconfig $(MAKE) -s -f $(PKG)/prefix/share/doc/numaclaims/examples/Makefile \
-		O=$(PKG) LDFLAGS=-static PKG_STATIC=--static
-	nice $(MAKE) -s -C python
-	bash $(TOP)/packaging/tests/python-stage.sh $(BUILD)/python $(PKG)/python-stage
-	$(TOP)/tools/vm.sh --nodes 2 --module $(BUILD)/module/numaclaims.ko \
-		--params pool_mb=96 --quiet --splat-check \
-		--add $(PKG)/domain-builder:/bin/domain-builder \
-		--add $(BUILD)/userspace/claimctl-static:/bin/claimctl \
-		--add $(PKG)/python-stage/usr:/usr --add $(PKG)/python-stage/opt:/opt \
-		--add $(TOP)/python/tests/vm_test.py:/opt/vm_test.py \
-		--add $(TOP)/packaging/tests/pkg-vm-guest.sh:/bin/pkg-vm-guest.sh \
-		--out $(RESULTS)/pkg-vm.tap -- pkg-vm-guest.sh
+	$(SUITE) pkg-vm
 
 # The libvirt hook (packaging/libvirt/numaclaims-hook, docs/LIBVIRT.md) in a
 # 2-node VM: run as libvirt runs it on the sample domain XMLs of
 # packaging/libvirt/tests, then libvirt's own QEMU command line for them
 # (virsh domxml-to-native) as the QEMU user on the domains it made
-# (packaging/libvirt/tests/libvirt-vm.sh, libvirt-vm-guest.sh).
+# (tests/suites/libvirt-vm.suite, packaging/libvirt/tests/libvirt-vm-guest.sh).
 .PHONY: libvirt-vm
 libvirt-vm: module-vm userspace deps-vm deps-libvirt
-	@mkdir -p $(RESULTS)
-	bash $(TOP)/packaging/libvirt/tests/libvirt-vm.sh $(RESULTS)/libvirt-vm.tap
+	nice $(SUITE) libvirt-vm
 
 # The kernel matrix in `make check`: the 2-node kselftests on every series,
 # and on the newest (the last of SERIES) the 4-node ones and the real VMs

@@ -2,7 +2,7 @@
 # shellcheck shell=bash disable=SC2034
 # bench/bench-lib.sh - what a bench/*-run.sh script that boots one VM and
 # writes one section of docs/PERFORMANCE.md needs besides its own VM
-# command: sourced (bash), after TOP is set.
+# (a descriptor, tests/suites/bench-*.suite): sourced (bash), after TOP is set.
 #
 #   bench_opts NAME "$@"      the common options (--quick --no-vm --no-docs
 #                             --raw DIR --nice N --timeout S --no-build
@@ -11,6 +11,9 @@
 #                             the script's header comment (up to
 #                             `set -euo pipefail`).  Defaults may be set
 #                             between sourcing this file and the call.
+#   bench_suite SUITE         run tests/suites/SUITE.suite (tools/run-suite.sh;
+#                             BENCH_* in the environment: see the suite),
+#                             niced, with module; sets rc and secs
 #   bench_vm_record FILE MEMBERS  append to FILE the VM's JSON record: the
 #                             script's MEMBERS ("bench":...,"seconds":...)
 #                             and the host's facts (qemu, cpus, cpu_model,
@@ -43,6 +46,18 @@ bench_opts() {
 		esac
 		shift
 	done
+}
+
+# bench_suite SUITE: tools/run-suite.sh SUITE (tests/suites/SUITE.suite,
+# which reads BENCH_* from the environment), niced, with this run's module;
+# sets rc (its status) and secs (its wall time).
+bench_suite() {
+	local t0
+	t0=$(date +%s)
+	rc=0
+	BENCH_RAW=$RAW nice -n "$nice" "$TOP/tools/run-suite.sh" --module "$module" \
+		--timeout "$timeout" "$@" || rc=$?
+	secs=$(( $(date +%s) - t0 ))
 }
 
 bench_vm_record() {

@@ -15,11 +15,7 @@ sizes=${*:-16 64 256 1024}
 mkdir -p "$OUT"
 make -s -C "$TOP" module-vm >/dev/null || exit 1
 make -s -C "$TOP/bench" lockhold || exit 1
-"$TOP/tools/vm.sh" --nodes 2 --mem-per-node 1536M --quiet --splat-check \
-	--module "$TOP/build/module/numaclaims.ko" --params "node_pool_mb=1100,16" \
-	--add "$OUT/lockhold:/bin/lockhold" --timeout 1200 \
-	--out "$OUT/lockhold.jsonl" --log "$OUT/lockhold-console.log" \
-	-- "lockhold 0 $sizes >\$VM_OUT" || exit 1
+BENCH_SIZES=$sizes "$TOP/tools/run-suite.sh" bench-lockhold >&2 || exit 1
 python3 - "$OUT/lockhold.jsonl" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith('{')]

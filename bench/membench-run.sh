@@ -45,24 +45,13 @@ if [ "$vm" = 1 ]; then
 	mkdir -p "$RAW"
 	rm -f "$RAW/membench-2.jsonl"
 	log "VM with 2 nodes (512 MiB per node, pool 96 MiB per node)"
-	t0=$(date +%s)
-	rc=0
 	# init_on_alloc=0 as bench/run.sh: Linux's baseline then zeroes a page
 	# once, as populate scrubs it once.
-	nice -n "$nice" "$TOP/tools/vm.sh" --nodes 2 --mem-per-node 512M \
-		--append "init_on_alloc=0" \
-		--module "$module" --params "pool_mb=96" \
-		--add "$OUT/membench:/bin/membench" \
-		--add "$TOP/build/userspace/claimctl-static:/bin/claimctl" \
-		--add "$TOP/bench/membench-guest.sh:/bin/membench-guest" \
-		--out "$RAW/membench-2.jsonl" --log "$RAW/console-membench-2.log" \
-		--quiet --splat-check --timeout "$timeout" \
-		-- "MEMBENCH_SIZES='$sizes' membench-guest" || rc=$?
-	t1=$(date +%s)
+	BENCH_ENV="MEMBENCH_SIZES='$sizes'" bench_suite bench-membench
 	bench_vm_record "$RAW/membench-2.jsonl" "$(printf '"bench":"membench","test":"vm","nodes":2,"mem_per_node":"512M","pool_mb":96,"seconds":%d,"status":%d,"settings":"%s"' \
-		$((t1 - t0)) "$rc" "$sizes")"
+		"$secs" "$rc" "$sizes")"
 	bench_vm_failed "$rc" "$RAW/console-membench-2.log" "membench\|FAILED"
-	log "VM: $((t1 - t0)) s"
+	log "VM: $secs s"
 fi
 
 report=("$(bench_python)" "$TOP/bench/membench-report.py" --raw "$RAW/membench-2.jsonl")

@@ -7,7 +7,8 @@
 # same size, side by side; then a 16 MiB claim that fits the pool against
 # the same claim from an empty pool with grow_on_claim (bench/poolbench.c).
 # Writes build/bench/raw/pool.jsonl and prints a Markdown table
-# (docs/PERFORMANCE.md).  A benchmark: never run as a test.
+# (docs/PERFORMANCE.md); the VM is tests/suites/bench-pool.suite.  A
+# benchmark: never run as a test.
 #
 # usage: bench/pool-run.sh [--quick] [--no-build] [--no-vm] ...
 set -euo pipefail
@@ -25,13 +26,7 @@ if [ "$vm" = 1 ]; then
 	fi
 	mkdir -p "$RAW"
 	rm -f "$RAW/pool.jsonl"
-	rc=0
-	nice -n "$nice" "$TOP/tools/vm.sh" --nodes 2 --mem-per-node 1536M \
-		--module "$module" --params "pool_mb=16 pool_max_mb=1040" \
-		--add "$TOP/build/bench/poolbench:/bin/poolbench" \
-		--out "$RAW/pool.jsonl" --log "$RAW/console-pool.log" \
-		--quiet --splat-check --timeout "$timeout" \
-		-- "poolbench 0 $mib $claim $rounds >\$VM_OUT" || rc=$?
+	BENCH_POOL_ARGS="0 $mib $claim $rounds" bench_suite bench-pool
 	bench_vm_failed "$rc" "$RAW/console-pool.log" 'numaclaims\|BUG\|WARN'
 fi
 if [ ! -s "$RAW/pool.jsonl" ]; then

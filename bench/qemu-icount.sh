@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # bench/qemu-icount.sh - qemu-system-x86_64 with an instruction counter for
-# a clock, for `QEMU=bench/qemu-icount.sh tools/vm.sh ...` (bench/run.sh).
+# a clock: tests/suites/bench-icount.suite sets QEMU to it (bench/run.sh).
 #
 # -icount shift=0: the guest's virtual clock advances 1 ns per guest
 # instruction executed (each iteration of a rep-prefixed instruction counts

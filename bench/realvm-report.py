@@ -4,7 +4,7 @@
 
 usage: realvm-report.py --raw FILE.jsonl [--json OUT.json] [--doc PERFORMANCE.md | --print]
 
-Reads the JSON lines of tools/realvm-storm.sh (one per VM and one summary
+Reads the JSON lines of tests/guest/realvm-storm.sh (one per VM and one summary
 per mode), writes them as one JSON document, and replaces the block
 "realvm-storm" of the doc (or prints it).
 """
@@ -64,7 +64,7 @@ def preferred_share(vms, mode):
 def block(vms, summary):
     out = []
     if not summary:
-        return "No storm results (run `make bench` or `tools/realvm.sh storm`).\n"
+        return "No storm results (run `make bench` or `tools/run-suite.sh realvm-storm`).\n"
     s0 = summary[0]
     out.append("%d VMs of %d MiB start at once, two in three preferring node 0; "
                "nodes 0 and 1 each have %d MiB for guest RAM (%d VMs' worth), "

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # bench/realvm-storm.sh - the real-VM boot storm for `make bench`: nested
 # QEMU guests started at once on claimed memory, then on QEMU's own
-# host-nodes binding (tools/realvm.sh storm, tools/realvm-storm.sh), and
+# host-nodes binding (tools/run-suite.sh realvm-storm, tests/guest/realvm-storm.sh), and
 # its section of docs/PERFORMANCE.md (bench/realvm-report.py).
 #
 # usage: bench/realvm-storm.sh [--raw DIR] [--no-vm] [--no-docs] [--nice N]
@@ -35,12 +35,12 @@ done
 
 mkdir -p "$raw"
 if [ "$vm" = 1 ]; then
-	args=()
-	[ "$quick" = 1 ] && args=(--vms 6 --modes "claims bind")
+	vms=10 modes="claims bind preferred"
+	[ "$quick" = 1 ] && vms=6 modes="claims bind"
 	echo "bench/realvm-storm.sh: boot storm of real VMs (nested QEMU)"
 	t0=$(date +%s)
-	nice -n "$nice" "$TOP/tools/realvm.sh" storm --out "$raw/realvm-storm.jsonl" \
-		--timeout "$timeout" "${args[@]}"
+	RV_VMS=$vms RV_MODES=$modes RV_OUT=$raw/realvm-storm.jsonl \
+		nice -n "$nice" "$TOP/tools/run-suite.sh" --timeout "$timeout" realvm-storm
 	echo "bench/realvm-storm.sh: $(( $(date +%s) - t0 )) s"
 fi
 if [ "$docs" = 1 ]; then

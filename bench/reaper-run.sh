@@ -19,7 +19,7 @@ old=
 args=()
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--old-module)	old=$2; shift ;;
+	--old-module)	old=$(realpath "$2"); shift ;;
 	*)		args+=("$1") ;;
 	esac
 	shift
@@ -35,20 +35,7 @@ if [ "$vm" = 1 ]; then
 	fi
 	mkdir -p "$RAW"
 	rm -f "$RAW/reaper.jsonl"
-	mods="new=/lib/numaclaims.ko"
-	add_old=()
-	if [ -n "$old" ]; then
-		mods="old=/lib/numaclaims-old.ko,$mods"
-		add_old=(--add "$old:/lib/numaclaims-old.ko")
-	fi
-	rc=0
-	nice -n "$nice" "$TOP/tools/vm.sh" --nodes 2 --mem-per-node 1536M \
-		--add "$module:/lib/numaclaims.ko" "${add_old[@]+"${add_old[@]}"}" \
-		--add "$TOP/build/selftests/numaclaims_test:/bin/numaclaims_test" \
-		--add "$TOP/bench/reaper-guest.sh:/bin/reaper-guest" \
-		--out "$RAW/reaper.jsonl" --log "$RAW/console-reaper.log" \
-		--quiet --splat-check --timeout "$timeout" \
-		-- "reaper-guest $mods $pools >\$VM_OUT" || rc=$?
+	BENCH_OLD_MODULE=$old BENCH_POOLS=$pools bench_suite bench-reaper
 	bench_vm_failed "$rc" "$RAW/console-reaper.log" 'numaclaims\|BUG\|WARN'
 fi
 if [ ! -s "$RAW/reaper.jsonl" ]; then

@@ -47,8 +47,7 @@
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-OUT=$TOP/build/bench
-RAW=$OUT/raw
+. "$TOP/bench/bench-lib.sh"	# OUT, RAW, module, bench_suite
 quick=0 vm=1 docs=1 nice=10 timeout=1800
 nodes_list="2 4 8"
 nodes_given=0
@@ -102,32 +101,18 @@ if [ "$vm" = 1 ]; then
 		eval "set -- $(vm_config "$n")"
 		mem=$1 pool=$2 builders=$3 popnodes=$4
 		log "VM with $n nodes ($mem per node, pool ${pool} MiB per node)"
-		t0=$(date +%s)
-		# scrub=0: these figures are of the populate that clears what it
-		# hands out (a dirty pool); bench/scrub-run.sh measures scrub=1.
-		# init_on_alloc=0: Debian enables CONFIG_INIT_ON_ALLOC_DEFAULT_ON,
-		# which zeroes every page alloc_pages_node() returns; the
-		# baseline is one allocation plus one clear_page, as numaclaims'
-		# populate does (its pool pages are not re-zeroed by Linux).
-		rc=0
-		nice -n "$nice" "$TOP/tools/vm.sh" --nodes "$n" --mem-per-node "$mem" \
-			--append "init_on_alloc=0" \
-			--module "$TOP/build/module/numaclaims.ko" --params "pool_mb=$pool scrub=0" \
-			--module "$OUT/numaclaims_bench.ko" \
-			--add "$OUT/nc_bench:/bin/nc_bench" \
-			--add "$TOP/bench/guest.sh:/bin/bench-guest" \
-			--out "$RAW/vm-$n.jsonl" --log "$RAW/console-$n.log" \
-			--quiet --splat-check --timeout "$timeout" \
-			-- "$sizes BUILDERS='$builders' POP_NODES='$popnodes' bench-guest" || rc=$?
-		t1=$(date +%s)
+		# scrub=0 and init_on_alloc=0: tests/suites/bench.suite says why;
+		# bench/scrub-run.sh measures scrub=1.
+		BENCH_MEM=$mem BENCH_POOL=$pool \
+			BENCH_ENV="$sizes BUILDERS='$builders' POP_NODES='$popnodes'" bench_suite "bench-$n"
 		printf '{"bench":"vm","nodes":%d,"mem_per_node":"%s","pool_mb":%d,"seconds":%d,"status":%d,"settings":"%s"}\n' \
-			"$n" "$mem" "$pool" $((t1 - t0)) "$rc" "$sizes" >>"$RAW/vm-$n.jsonl"
+			"$n" "$mem" "$pool" "$secs" "$rc" "$sizes" >>"$RAW/vm-$n.jsonl"
 		if [ "$rc" != 0 ]; then
 			log "VM with $n nodes failed (status $rc); console: $RAW/console-$n.log"
 			grep -a "nc_bench\|FAILED" "$RAW/console-$n.log" | tail -20 || true
 			exit 1
 		fi
-		log "VM with $n nodes: $((t1 - t0)) s"
+		log "VM with $n nodes: $secs s"
 	done
 
 	# Instructions per ioctl: the same benchmark in a VM whose clock is
@@ -136,26 +121,15 @@ if [ "$vm" = 1 ]; then
 	# module), whatever the host's load.  One vCPU (icount is
 	# single-threaded), 4 nodes so that a 4-entry set fits.
 	log "VM with 4 nodes counting instructions (QEMU -icount)"
-	t0=$(date +%s)
-	rc=0
-	QEMU="$TOP/bench/qemu-icount.sh" nice -n "$nice" "$TOP/tools/vm.sh" \
-		--nodes 4 --mem-per-node 256M --append "init_on_alloc=0 maxcpus=1" \
-		--module "$TOP/build/module/numaclaims.ko" --params "pool_mb=16" \
-		--module "$OUT/numaclaims_bench.ko" \
-		--add "$OUT/nc_bench:/bin/nc_bench" \
-		--add "$TOP/bench/guest.sh:/bin/bench-guest" \
-		--out "$RAW/icount-4.jsonl" --log "$RAW/console-icount-4.log" \
-		--quiet --splat-check --timeout "$timeout" \
-		-- "STEPS=ioctl ITERS=1000 ROUNDS=3 bench-guest" || rc=$?
-	t1=$(date +%s)
+	bench_suite bench-icount
 	printf '{"bench":"vm","nodes":4,"mem_per_node":"256M","pool_mb":16,"seconds":%d,"status":%d,"settings":"icount shift=0, maxcpus=1, ITERS=1000 ROUNDS=3"}\n' \
-		$((t1 - t0)) "$rc" >>"$RAW/icount-4.jsonl"
+		"$secs" "$rc" >>"$RAW/icount-4.jsonl"
 	if [ "$rc" != 0 ]; then
 		log "the icount VM failed (status $rc); console: $RAW/console-icount-4.log"
 		grep -a "nc_bench\|FAILED" "$RAW/console-icount-4.log" | tail -20 || true
 		exit 1
 	fi
-	log "VM counting instructions: $((t1 - t0)) s"
+	log "VM counting instructions: $secs s"
 fi
 
 # ---- callgrind on the userspace engine ----------------------------------------

@@ -46,24 +46,13 @@ if [ "$vm" = 1 ]; then
 	mkdir -p "$RAW"
 	rm -f "$RAW/scrub-2.jsonl"
 	log "VM with 2 nodes ($mem per node, pool $pool MiB per node)"
-	t0=$(date +%s)
-	rc=0
 	# init_on_alloc=0 as bench/run.sh: alloc_pages_node() is then an
 	# allocation only, and the _clear baseline one clear_page per page.
-	nice -n "$nice" "$TOP/tools/vm.sh" --nodes 2 --mem-per-node "$mem" \
-		--append "init_on_alloc=0" \
-		--module "$module" --params "pool_mb=$pool scrub=1" \
-		--module "$OUT/numaclaims_bench.ko" \
-		--add "$OUT/nc_bench:/bin/nc_bench" \
-		--add "$TOP/bench/scrub-guest.sh:/bin/scrub-guest" \
-		--out "$RAW/scrub-2.jsonl" --log "$RAW/console-scrub-2.log" \
-		--quiet --splat-check --timeout "$timeout" \
-		-- "$sizes scrub-guest" || rc=$?
-	t1=$(date +%s)
+	BENCH_MEM=$mem BENCH_POOL=$pool BENCH_ENV=$sizes bench_suite bench-scrub
 	bench_vm_record "$RAW/scrub-2.jsonl" "$(printf '"bench":"scrub_vm","nodes":2,"mem_per_node":"%s","pool_mb":%d,"seconds":%d,"status":%d,"settings":"%s"' \
-		"$mem" "$pool" $((t1 - t0)) "$rc" "$sizes")"
+		"$mem" "$pool" "$secs" "$rc" "$sizes")"
 	bench_vm_failed "$rc" "$RAW/console-scrub-2.log" "nc_bench\|scrub-guest\|FAILED"
-	log "VM: $((t1 - t0)) s"
+	log "VM: $secs s"
 	log "instruction counts and merge policies of the engine (bench/scrub-engine.sh)"
 	O="$OUT" "$TOP/bench/scrub-engine.sh" >"$RAW/scrub-engine.txt"
 fi

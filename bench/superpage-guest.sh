@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Runs inside the 2-node superpage VM (busybox sh) that bench/superpage-run.sh
 # boots; numaclaims.ko is NOT loaded by vm.sh: every step loads it afresh
-# (/lib/numaclaims.ko) and unloads it after, so that each mode of the storm
+# (/lib/numaclaims/numaclaims.ko) and unloads it after, so that each mode of the storm
 # starts from the same pool.  JSON lines go to $VM_OUT, progress to the
 # console.
 #
@@ -18,7 +18,7 @@
 # every other page), SP_STEPS ("frag touch").
 set -u
 out=${VM_OUT:-/dev/stdout}
-ko=/lib/numaclaims.ko
+ko=/lib/numaclaims/numaclaims.ko
 fail=0
 step() { echo "superpage-guest: $* (uptime $(cut -d' ' -f1 /proc/uptime))"; }
 

@@ -55,21 +55,11 @@ if [ "$vm" = 1 ]; then
 	mkdir -p "$RAW"
 	rm -f "$RAW/superpage-2.jsonl"
 	log "VM with 2 nodes ($mem per node; numaclaims.ko loaded per step)"
-	t0=$(date +%s)
-	rc=0
-	nice -n "$nice" "$TOP/tools/vm.sh" --nodes 2 --mem-per-node "$mem" \
-		--append "init_on_alloc=0" \
-		--add "$module:/lib/numaclaims.ko" \
-		--add "$OUT/spbench:/bin/spbench" \
-		--add "$TOP/bench/superpage-guest.sh:/bin/superpage-guest" \
-		--out "$RAW/superpage-2.jsonl" --log "$RAW/console-superpage-2.log" \
-		--quiet --splat-check --timeout "$timeout" \
-		-- "$sizes superpage-guest" || rc=$?
-	t1=$(date +%s)
+	BENCH_MEM=$mem BENCH_ENV=$sizes bench_suite bench-superpage
 	bench_vm_record "$RAW/superpage-2.jsonl" "$(printf '"bench":"sp_vm","nodes":2,"mem_per_node":"%s","seconds":%d,"status":%d,"settings":"%s"' \
-		"$mem" $((t1 - t0)) "$rc" "${sizes//\'/}")"
+		"$mem" "$secs" "$rc" "${sizes//\'/}")"
 	bench_vm_failed "$rc" "$RAW/console-superpage-2.log" "spbench\|superpage-guest\|FAILED"
-	log "VM: $((t1 - t0)) s"
+	log "VM: $secs s"
 fi
 
 report=("$(bench_python)" "$TOP/bench/superpage-report.py" --raw "$RAW/superpage-2.jsonl")

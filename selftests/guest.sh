@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# selftests/guest.sh - runs inside the VM of selftests/run_vm.sh (busybox sh).
+# selftests/guest.sh - runs inside the VM of the selftests suites (busybox sh;
+# tests/suites/selftests.suite, tools/run-suite.sh).
 #
 # usage: guest.sh MODULE.ko [PARAM=VALUE...] [-- FILTER...]
 #

@@ -35,7 +35,6 @@
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/.." && pwd)
-. "$TOP/tools/lib.sh"	# nc_vm_failure_tap
 BUILD=$TOP/build
 OUT=$BUILD/stress
 RESULTS=${STRESS_RESULTS:-$BUILD/results}
@@ -91,58 +90,22 @@ fi
 
 # ---------------------------------------------------------------------------
 # One VM: run_vm NAME NODES KERNEL KO TIMEOUT "PROGRAM ARGS" ...
-# Splits the guest's sections into build/results/stress-NAME-SECTION.tap.
+# tools/run-suite.sh runs tests/suites/stress.suite (stress-debug.suite on
+# the debug kernel), which splits the guest's sections into
+# $RESULTS/stress-NAME-SECTION.tap and writes stress-NAME-vm.tap.
 run_vm() {
-	local name=$1 nodes=$2 kernel=$3 ko=$4 timeout=$5 env=
+	local name=$1 nodes=$2 kernel=$3 ko=$4 timeout=$5 suite=stress args=() p
 	shift 5
-	# KASAN's quarantine keeps freed objects (and their slab pages) for a
-	# while: free memory after unload is only known to a few MiB there.
-	# The exact check (1 MiB) is the Debian kernel's.
-	[ -n "$kernel" ] && env="STRESS_TOL_KB=16384 "
-	local vmout=$VMDIR/$name.out log=$VMDIR/$name.log args="" p st
-	local adds=(--add "$HERE/guest.sh:/bin/stress-guest" --add "$ko:/lib/numaclaims.ko")
-	for p in storm randops crash hostile isolation mapstress; do
-		adds+=(--add "$OUT/$p:/bin/$p")
-	done
+	[ -n "$kernel" ] && suite=stress-debug
 	for p in "$@"; do
-		args="$args $p --"
+		# shellcheck disable=SC2206
+		args+=($p --)
 	done
-	rm -f "$RESULTS"/stress-"$name"-*.tap "$vmout"
+	unset 'args[${#args[@]}-1]'
+	rm -f "$RESULTS"/stress-"$name"-*.tap
 	echo "stress: VM $name ($nodes nodes${kernel:+, debug kernel})"
-	"$TOP/tools/vm.sh" --nodes "$nodes" --mem-per-node 512M ${kernel:+--kernel "$kernel"} \
-		"${adds[@]}" --out "$vmout" --log "$log" --quiet --timeout "$timeout" --name "stress-$name" \
-		-- "${env}stress-guest /lib/numaclaims.ko 'pool_mb=128 debug=1' ${args% --}"
-	st=$?
-	# sections -> files
-	awk -v dir="$RESULTS" -v name="$name" '
-		/^@@SECTION [^@]*@@/ {
-			sec = $2; sub(/@@.*/, "", sec)
-			file = (sec == "end") ? "" : dir "/stress-" name "-" sec ".tap"
-			next
-		}
-		file != "" { print > file }' "$vmout" 2>/dev/null
-	{
-		echo "TAP version 13"
-		if [ $st = 0 ]; then
-			echo "ok 1 - VM $name: ran to the end (status 0)"
-		else
-			# vm.sh's report of a VM that died or hung: what and where.
-			failure=$(nc_vm_failure_tap "$vmout")
-			what=$(sed -n 's/^not ok 1 vm: [^:]*: //p' <<<"$failure")
-			echo "not ok 1 - VM $name: status $st${what:+: $what} (124 timeout, 125 no status; log $log)"
-			grep -a '^# ' <<<"$failure"
-		fi
-		if "$TOP/tools/splat-check.sh" "$log" >"$VMDIR/$name.splat" 2>&1; then
-			echo "ok 2 - VM $name: no kernel splat (WARN, BUG, KASAN, lockdep, soft lockup, kmemleak)"
-		else
-			echo "not ok 2 - VM $name: kernel splat, see $VMDIR/$name.splat"
-			sed 's/^/# /' "$VMDIR/$name.splat" | head -20
-		fi
-		grep -q '^@@SECTION end@@' "$vmout" 2>/dev/null &&
-			echo "ok 3 - VM $name: every program reported" ||
-			echo "not ok 3 - VM $name: the guest did not finish its programs"
-		echo "1..3"
-	} > "$RESULTS/stress-$name-vm.tap"
+	"$TOP/tools/run-suite.sh" --results "$RESULTS" --module "$ko" --timeout "$timeout" \
+		"$suite-${nodes}n" -- "${args[@]}"
 }
 
 s() { echo $(( (seed * 31 + $1) % 1000000007 )); }	# derived seeds

@@ -50,7 +50,7 @@ group_pkgs() {
 	case "$1" in
 	build)	echo gcc make libc6-dev pkg-config libnuma-dev ;;
 	vm)	echo qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod gzip numactl ;;
-	# perl: prove, which judges the kselftests' TAP (selftests/run_vm.sh).
+	# perl: prove, which judges the kselftests' TAP (tools/run-suite.sh).
 	kunit)	echo linux-source-6.1 bc bison flex libelf-dev libssl-dev python3 xz-utils rsync perl ;;
 	# bpo:NAME is a package of bookworm-backports (see bpo_resolve):
 	# present if some NAME.*-amd64 is installed, so a newer backport is

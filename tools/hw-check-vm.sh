@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # tools/hw-check-vm.sh - `make hw-check-vm`: tools/hw-check.sh inside a
-# 2-node QEMU VM (tools/vm.sh) as if the VM were the server, with prebuilt
+# 2-node QEMU VM (tools/run-suite.sh hw-check-vm) as if the VM were the server, with prebuilt
 # artifacts (the VM kernel's module, claimctl-static, numaclaims_test,
 # membench), then its report checked on the host.  TAP on stdout.
 #
@@ -64,36 +64,7 @@ rm -rf "$out"/*
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 
-M=@@HWCHECK
-cat >"$tmp/hw-check-guest" <<EOF
-#!/bin/sh
-M=$M
-EOF
-cat >>"$tmp/hw-check-guest" <<'EOF'
-o=${VM_OUT:-/dev/null}
-emit() {	# NAME FILE
-	echo "$M-FILE $1" >>"$o"
-	[ -r "$2" ] && cat "$2" >>"$o"
-	echo "$M-END $1" >>"$o"
-}
-common="--prebuilt --claimctl /bin/claimctl --selftest /bin/numaclaims_test --membench /bin/membench"
-# shellcheck disable=SC2086
-hw-check.sh $common --module /lib/hw/missing.ko --out /tmp/refused >/tmp/refused.log 2>&1
-echo "$M-STATUS refused $?" >>"$o"
-emit refused.json /tmp/refused/hw-check.json
-emit refused.log /tmp/refused.log
-lsmod | grep -q '^numaclaims ' && echo "$M-LOADED-AFTER-REFUSED" >>"$o"
-# shellcheck disable=SC2086
-hw-check.sh $common --module /lib/hw/numaclaims.ko --bench-quick --out /tmp/hw --tap /tmp/steps.tap
-echo "$M-STATUS run $?" >>"$o"
-emit steps.tap /tmp/steps.tap
-emit hw-check.json /tmp/hw/hw-check.json
-emit hw-check.md /tmp/hw/hw-check.md
-emit metrics.prom /tmp/hw/metrics.prom
-emit selftests.tap /tmp/hw/logs/selftests.tap
-lsmod | grep -q '^numaclaims ' && echo "$M-LOADED-AFTER-RUN" >>"$o"
-exit 0
-EOF
+M=@@HWCHECK	# tests/guest/hw-check-vm.sh's markers
 
 # The guest's files out of its raw channel: RAW DIR.
 split_files() {
@@ -105,16 +76,7 @@ split_files() {
 }
 
 echo "hw-check-vm.sh: booting a 2-node VM ($kver) for tools/hw-check.sh" >&2
-"$TOP/tools/vm.sh" --nodes 2 --mem-per-node 512M --quiet --splat-check \
-	--timeout "$timeout" --log "$out/console.log" --out "$out/raw" \
-	--add "$TOP/tools/hw-check.sh:/bin/hw-check.sh" \
-	--add "$tmp/hw-check-guest:/bin/hw-check-guest" \
-	--add "$B/module/numaclaims.ko:/lib/hw/numaclaims.ko" \
-	--add "$B/userspace/claimctl-static:/bin/claimctl" \
-	--add "$B/selftests/numaclaims_test:/bin/numaclaims_test" \
-	--add "$B/bench/membench:/bin/membench" \
-	--add "/boot/config-$kver:/boot/config-$kver" \
-	-- sh /bin/hw-check-guest
+"$TOP/tools/run-suite.sh" --results "$out" --timeout "$timeout" hw-check-vm
 vm_status=$?
 split_files "$out/raw" "$out"
 status_of() { sed -n "s/^$M-STATUS $1 \([0-9]*\)$/\1/p" "${2:-$out/raw}"; }
@@ -122,29 +84,8 @@ status_of() { sed -n "s/^$M-STATUS $1 \([0-9]*\)$/\1/p" "${2:-$out/raw}"; }
 # The debug kernel: KUnit built in, the suites of numaclaims_kunit.ko.
 if [ "$kunit" = 1 ]; then
 	mkdir -p "$out/kunit"
-	cat >"$tmp/hw-check-kunit-guest" <<EOF
-#!/bin/sh
-o=\${VM_OUT:-/dev/null}
-hw-check.sh --prebuilt --claimctl /bin/claimctl --selftest /bin/numaclaims_test \\
-	--module /lib/hw/numaclaims.ko --kunit-module /lib/hw/numaclaims_kunit.ko \\
-	--kernel-config /lib/hw/kconfig --skip selftests,bench --out /tmp/hw --tap /tmp/steps.tap
-echo "$M-STATUS kunit \$?" >>"\$o"
-for f in /tmp/steps.tap /tmp/hw/hw-check.json /tmp/hw/logs/kunit.ktap; do
-	echo "$M-FILE \${f##*/}" >>"\$o"; cat "\$f" >>"\$o"; echo "$M-END \${f##*/}" >>"\$o"
-done
-EOF
 	echo "hw-check-vm.sh: booting the debug kernel (KUnit, KASAN) for tools/hw-check.sh" >&2
-	"$TOP/tools/vm.sh" --nodes 2 --mem-per-node 512M --quiet --splat-check \
-		--kernel "$(dirname "$K")/bzImage" --append "log_buf_len=1M" \
-		--timeout "$timeout" --log "$out/kunit/console.log" --out "$out/kunit/raw" \
-		--add "$TOP/tools/hw-check.sh:/bin/hw-check.sh" \
-		--add "$tmp/hw-check-kunit-guest:/bin/hw-check-kunit-guest" \
-		--add "$B/kunit-module/numaclaims.ko:/lib/hw/numaclaims.ko" \
-		--add "$B/kunit-module/numaclaims_kunit.ko:/lib/hw/numaclaims_kunit.ko" \
-		--add "$K/.config:/lib/hw/kconfig" \
-		--add "$B/userspace/claimctl-static:/bin/claimctl" \
-		--add "$B/selftests/numaclaims_test:/bin/numaclaims_test" \
-		-- sh /bin/hw-check-kunit-guest
+	"$TOP/tools/run-suite.sh" --results "$out/kunit" --timeout "$timeout" hw-check-vm-kunit
 	kvm_status=$?
 	split_files "$out/kunit/raw" "$out/kunit"
 fi
@@ -157,7 +98,7 @@ jqt() {	# NAME FILE FILTER: jq -e FILTER on FILE is true
 	t "$1" bash -c "jq -e '$3' '$2' >/dev/null || { echo 'jq: $3'; jq -c . '$2' | cut -c1-2000; exit 1; }"
 }
 
-t "the VM ran to the end (tools/vm.sh status $vm_status, no kernel splat)" test "$vm_status" = 0
+t "the VM ran to the end (status $vm_status, no kernel splat)" test "$vm_status" = 0
 
 # 1. A missing prerequisite: said clearly, nothing loaded, a report anyway.
 t "refused run: hw-check.sh exits 1 when a prerequisite is missing (got $(status_of refused))" \

@@ -158,7 +158,7 @@ selftest() {
 	local dir=$HERE/testdata/tap f exp got n=0 bad=0 total
 	total=$(ls "$dir"/*.tap 2>/dev/null | wc -l)
 	# The plain TAP files (no KTAP, not a console log): prove judges those
-	# (selftests/run_vm.sh), so its verdict must be the counter's.
+	# (tools/run-suite.sh, judge=prove), so its verdict must be the counter's.
 	local plain
 	plain=$(grep -L -e 'KTAP version' -e '^\[ *[0-9]*\.[0-9]*\] ' "$dir"/*.tap)
 	echo "TAP version 13"

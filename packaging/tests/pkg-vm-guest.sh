@@ -6,14 +6,8 @@
 # built statically against an installed libclaims) builds and destroys a
 # domain, and refuses one that does not fit with nothing left behind; then
 # the Python binding's VM test (python/tests/vm_test.py) on the staged
-# CPython (packaging/tests/python-stage.sh).  make pkg-vm runs it:
-#
-#   tools/vm.sh --nodes 2 --module numaclaims.ko --params pool_mb=96 \
-#       --add build/pkg/domain-builder:/bin/domain-builder \
-#       --add build/userspace/claimctl-static:/bin/claimctl \
-#       --add build/pkg/python-stage/usr:/usr --add build/pkg/python-stage/opt:/opt \
-#       --add python/tests/vm_test.py:/opt/vm_test.py \
-#       --add packaging/tests/pkg-vm-guest.sh:/bin/pkg-vm-guest.sh -- pkg-vm-guest.sh
+# CPython (packaging/tests/python-stage.sh).  make pkg-vm runs it
+# (tests/suites/pkg-vm.suite: tools/run-suite.sh pkg-vm).
 #
 # TAP on $VM_OUT.
 # HOST_INFO as JSON without scrub_pages: the scrubbers change those on

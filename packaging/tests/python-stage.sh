@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# A minimal CPython for the busybox initramfs of tools/vm.sh: the host's
+# A minimal CPython for the busybox initramfs of the test VMs: the host's
 # python3 binary as STAGE/usr/bin/python3 and, of its standard library,
 # only the modules the binding and its VM test import (found by importing
 # them here) plus encodings/ (startup needs the codecs), under

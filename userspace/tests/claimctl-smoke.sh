@@ -2,52 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # claimctl against the real module, inside a 2-node VM (busybox sh), with
-# numaclaims.ko loaded with pools of at least 128 MiB per node:
+# numaclaims.ko loaded with pools of at least 128 MiB per node (pool_mb=256;
+# make claimctl-smoke: tests/suites/claimctl-smoke.suite).
 #
-#   tools/vm.sh --nodes 2 --module build/module/numaclaims.ko \
-#       --params pool_mb=256 \
-#       --add build/userspace/claimctl-static:/bin/claimctl \
-#       --add userspace/tests/claimctl-smoke.sh:/bin/claimctl-smoke.sh \
-#       --out build/results/claimctl-smoke.tap -- claimctl-smoke.sh
-#
-# TAP goes to $VM_OUT (vm.sh --out) or stdout; command output to stdout.
+# TAP goes to $VM_OUT or stdout; command output to stdout.
 # Every check that fails prints the command's output as diagnostics.  At
 # the end every counter must be back at its baseline (a leak check).
 # Every JSON output checked is also recorded in the TAP as a comment line
 # "# json COMMAND {...}", which claimctl-json.sh --from-tap validates
 # against docs/claimctl.schema.json on the host (make claimctl-smoke).
 set -u
-exec 3>"${VM_OUT:-/dev/stdout}"
-n=0
-failed=0
 out=/tmp/claimctl-smoke.out
-
-pass() { n=$((n + 1)); echo "ok $n $1" >&3; echo "ok $n $1"; }
-fail() {
-	n=$((n + 1)); failed=$((failed + 1))
-	echo "not ok $n $1" >&3; echo "not ok $n $1"
-	sed 's/^/#   /' "$out" >&3
-}
-
-# run NAME STATUS PATTERN CMD...: CMD exits STATUS and its stdout+stderr
-# matches the grep -E PATTERN ("" = anything).
-run() {
-	name=$1 want=$2 pattern=$3
-	shift 3
-	echo "+ $*"
-	"$@" >"$out" 2>&1
-	rc=$?
-	cat "$out"
-	if [ "$rc" -ne "$want" ]; then
-		echo "# exit $rc, want $want" >>"$out"
-		fail "$name"
-	elif [ -n "$pattern" ] && ! grep -Eq -- "$pattern" "$out"; then
-		echo "# no match for: $pattern" >>"$out"
-		fail "$name"
-	else
-		pass "$name"
-	fi
-}
+# pass, fail, run, tap_done (tests/guest/lib.sh)
+. /lib/numaclaims/guest-lib.sh
 
 # json NAME COMMAND STATUS PATTERN CMD...: CMD exits STATUS and prints one
 # line of JSON on stdout that matches PATTERN; the line is recorded for the
@@ -250,7 +217,7 @@ wait $holder
 run "closing --hold's stdin destroys the domain" 1 'ESRCH' claimctl claims "$H"
 
 # run: a command with a domain's memory in its environment, bound to the
-# CPUs of the domain's nodes (tools/vm.sh: CPU N is node N's only CPU).
+# CPUs of the domain's nodes (the test VM: CPU N is node N's only CPU).
 run "create a domain to run in" 0 '^[0-9]+$' claimctl create --max 16M
 R=$(cat "$out")
 run "run in a domain without memory fails" 1 'populate it first' \
@@ -310,6 +277,4 @@ if [ -r /sys/kernel/debug/numaclaims/invariants ]; then
 	run "module invariants hold" 0 '^ok$' cat /sys/kernel/debug/numaclaims/invariants
 fi
 
-echo "1..$n" >&3
-echo "$((n - failed)) passed, $failed failed" >&3
-[ "$failed" -eq 0 ]
+tap_done

@@ -4,14 +4,8 @@
 # The builder planner (claimctl build, libclaims' claims_build_claim())
 # against the real module in a 4-node VM whose SLIT distances are
 # asymmetric (QEMU -numa dist), busybox sh.  `make planner-vm` runs it:
-#
-#   tools/vm.sh --nodes 4 --mem-per-node 256M \
-#       --dist-matrix 10,12,20,22/30,10,21,20/20,22,10,11/21,20,13,10 \
-#       --module build/module/numaclaims.ko --params node_pool_mb=80,84,70,70 \
-#       --add build/userspace/claimctl-static:/bin/claimctl \
-#       --add build/stress/storm:/bin/storm \
-#       --add userspace/tests/planner-vm.sh:/bin/planner-vm.sh \
-#       --out build/results/planner-vm.tap -- planner-vm.sh
+# tests/suites/planner-vm.suite (4 nodes of 256 MiB, the distance matrix
+# 10,12,20,22/30,10,21,20/20,22,10,11/21,20,13,10, node_pool_mb=80,84,70,70).
 #
 # The pools are those of planner-unit's 4-node case (40G, 42G, 35G, 35G
 # there in 2 MiB units), so the plans are the ones the unit test expects
@@ -22,41 +16,9 @@
 # on lost races) on this topology.  After each part every counter is
 # back at its baseline.
 set -u
-exec 3>"${VM_OUT:-/dev/stdout}"
-n=0
-failed=0
 out=/tmp/planner-vm.out
-
-pass() { n=$((n + 1)); echo "ok $n $1" >&3; echo "ok $n $1"; }
-fail() {
-	n=$((n + 1)); failed=$((failed + 1))
-	echo "not ok $n $1" >&3; echo "not ok $n $1"
-	sed 's/^/#   /' "$out" >&3
-}
-check() {	# NAME COND...: COND (a command) succeeds
-	name=$1
-	shift
-	if "$@" >>"$out" 2>&1; then pass "$name"; else fail "$name"; fi
-}
-
-# run NAME STATUS PATTERN CMD...: CMD exits STATUS, output matches PATTERN
-run() {
-	name=$1 want=$2 pattern=$3
-	shift 3
-	echo "+ $*"
-	"$@" >"$out" 2>&1
-	rc=$?
-	cat "$out"
-	if [ "$rc" -ne "$want" ]; then
-		echo "# exit $rc, want $want" >>"$out"
-		fail "$name"
-	elif [ -n "$pattern" ] && ! grep -Eq -- "$pattern" "$out"; then
-		echo "# no match for: $pattern" >>"$out"
-		fail "$name"
-	else
-		pass "$name"
-	fi
-}
+# pass, fail, check, run, tap_done (tests/guest/lib.sh)
+. /lib/numaclaims/guest-lib.sh
 
 # HOST_INFO as JSON without scrub_pages: the scrubbers change those on
 # their own, while a domain's pages being freed shows in every other figure.
@@ -226,6 +188,4 @@ check "stress/storm: every TAP result ok" sh -c "! grep -q '^not ok' /tmp/storm.
 grep '^# FIG' /tmp/storm.tap | sed 's/^/# /' >&3
 at_baseline "stress/storm"
 
-echo "1..$n" >&3
-echo "# $((n - failed)) passed, $failed failed" >&3
-[ $failed = 0 ]
+tap_done

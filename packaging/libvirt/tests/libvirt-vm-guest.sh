@@ -3,7 +3,7 @@
 #
 # The libvirt hook (packaging/libvirt/numaclaims-hook) in a 2-node test VM
 # (busybox, numaclaims.ko loaded with pool_mb=96), run by
-# packaging/libvirt/tests/libvirt-vm.sh (make libvirt-vm).
+# tools/run-suite.sh libvirt-vm (tests/suites/libvirt-vm.suite; make libvirt-vm).
 #
 # The hook is run exactly as libvirt runs it (argv GUEST OPERATION SUBOP -,
 # the domain XML with its id on stdin) from where make install puts it,

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# stress/guest.sh - the in-VM half of stress/run_vm.sh (busybox sh).
+# tests/guest/stress.sh - the in-VM half of the stress runs (busybox sh;
+# tests/suites/stress.suite, run by stress/run_vm.sh).
 #
 # usage (in the guest): guest.sh KO "PARAMS" PROGRAM [ARGS...] [-- PROGRAM ...]
 #
@@ -9,7 +10,7 @@
 # that every node's free memory is back to its baseline (the pool pages went back
 # to Linux).  Output goes to $VM_OUT (else stdout) in sections:
 #   @@SECTION NAME@@   ... the program's TAP ...   then "unload-NAME" TAP.
-# run_vm.sh splits the sections into build/results/stress-<run>-NAME.tap.
+# stress.suite's judge splits the sections into build/results/stress-<run>-NAME.tap.
 set -u
 KO=$1 PARAMS=$2
 shift 2
@@ -116,7 +117,7 @@ while [ $# -gt 0 ]; do
 done
 # On a kmemleak kernel (the debug kernel): every object the run allocated is
 # older than kmemleak's 5 s minimum age after this sleep; two scans, as
-# tools/kunit-run.sh does, then the report (also to the console, where
+# tests/guest/kunit.sh does, then the report (also to the console, where
 # splat-check sees it).
 kml=/sys/kernel/debug/kmemleak
 if [ -e $kml ] && [ -w $kml ]; then

@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# tools/realvm-storm.sh - a boot storm of real tiny VMs (busybox sh, run in
-# the three-node test VM of tools/realvm.sh storm|demo; loads numaclaims.ko
-# itself, once per mode).
+# tests/guest/realvm-storm.sh - a boot storm of real tiny VMs (busybox sh, run in
+# the three-node test VM of tests/suites/realvm-storm.suite and demo.suite;
+# loads /lib/numaclaims/numaclaims.ko itself, once per mode).
 #
 # RV_VMS builders (default 10) start at once, each for one VM of RV_SIZE MiB
 # (default 16) that prefers node 0 (two builders in three) or node 1.  Nodes
@@ -55,7 +55,7 @@ pool=${RV_POOL:-64}
 sp_pool=${RV_SP_POOL:-0}
 modes=${RV_MODES:-claims bind preferred}
 verbose=${RV_VERBOSE:-0}
-ko=/lib/realvm/numaclaims.ko
+ko=/lib/numaclaims/numaclaims.ko
 out=${VM_OUT:-/dev/null}
 exec 3>"$out"
 status=0

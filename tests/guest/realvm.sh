@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# tools/realvm-guest.sh - real VMs on numaclaims domains (busybox sh, run
-# inside the test VM by tools/realvm.sh test with numaclaims.ko loaded).
+# tests/guest/realvm.sh - real VMs on numaclaims domains (busybox sh, run
+# inside the test VM of tests/suites/realvm.suite, numaclaims.ko loaded).
 #
 # A domain builder the Xen way, with nested QEMU (TCG) as the VMM and the
 # tiny multiboot guest of vmguest/ as the VM: create a domain, claim its
@@ -11,7 +11,7 @@
 # align=2M), then check from both sides that the guest's writes are the
 # domain's pages: the guest's checksum (closed form), the pattern read back
 # through debugfs, the pages' node.  The module has a superpage pool
-# (tools/realvm.sh: superpage_pool_mb), so the order-9 populates take
+# (realvm.suite: superpage_pool_mb), so the order-9 populates take
 # superpages, and QEMU's mapping of the domain is all 2 MiB pages (smaps
 # FilePmdMapped).  Then: a destroyed domain's pages reach the next domain
 # scrubbed, a hole in a domain kills QEMU with SIGBUS (prealloc=on too, at

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # The `make demo` scenario, run inside a three-node VM (busybox sh) by
-# tools/realvm.sh demo: a boot storm of real VMs on claimed memory.
+# tools/run-suite.sh demo (tests/suites/demo.suite): a boot storm of real VMs on claimed memory.
 #
 # Ten domain builders start at once.  Each builds one real VM: nested QEMU
 # (TCG) running the tiny multiboot guest of vmguest/ in 16 MiB of RAM that is
