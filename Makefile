@@ -207,7 +207,9 @@ unit: engine-test claimctl-test tools-test
 
 # The TAP counter's own test (it decides what `make check` reports), and the
 # splat check's (it decides whether a VM run with a kernel report passed).
-tools-test:
+# deps-test checks that the build group is there: install it first (the
+# first target of `make check` on a fresh machine).
+tools-test: deps-build
 	@mkdir -p $(RESULTS)
 	$(TOP)/tools/tap-count.sh --selftest > $(RESULTS)/tools.tap
 	$(TOP)/tools/deps-test.sh > $(RESULTS)/deps.tap

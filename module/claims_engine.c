@@ -828,6 +828,96 @@ int ce_claim_set_install(struct ce_heap *h, struct ce_domain *d,
 	return 0;
 }
 
+/* Spread @need over the nodes of @mask, each up to @room less what it grows already. */
+static u64 spread_growth(const struct ce_heap *h, u64 mask, const u64 *room,
+			 u64 *shortfall, u64 need)
+{
+	u32 node;
+
+	for (node = 0; node < h->nr_nodes && need; node++) {
+		u64 take;
+
+		if (!(mask & BIT_ULL(node)) || room[node] <= shortfall[node])
+			continue;
+		take = min(need, room[node] - shortfall[node]);
+		shortfall[node] += take;
+		need -= take;
+	}
+	return need;
+}
+
+int ce_claim_set_shortfall(const struct ce_heap *h, const struct ce_domain *d,
+			   const struct numaclaims_claim *set, u32 nr_entries,
+			   u64 grow, const u64 *room, u64 *shortfall)
+{
+	u64 set_nodes = 0, total4k = 0, have, host;
+	u32 i, node;
+
+	memset(shortfall, 0, CE_MAX_NODES * sizeof(*shortfall));
+	if (ce_claim_set_check_count(h, nr_entries))
+		return -EINVAL;
+	grow &= h->nodes_with_pool;
+	for (i = 0; i < nr_entries; i++) {
+		const struct numaclaims_claim *c = &set[i];
+
+		if (c->cmd != NUMACLAIMS_CLAIM_PAGES_CMD &&
+		    c->cmd != NUMACLAIMS_CLAIM_SUPERPAGES)
+			return -EINVAL;
+		if (c->target == NUMACLAIMS_TARGET_LEGACY) {
+			u64 claim;
+
+			if (nr_entries != 1 || c->cmd != NUMACLAIMS_CLAIM_PAGES_CMD)
+				return -EINVAL;
+			if (!c->pages || legacy_claim(d, c->pages, &claim))
+				return 0;	/* fails, or fits, for another reason */
+			total4k = claim;
+			break;
+		}
+		if (c->target == NUMACLAIMS_TARGET_HOST) {
+			if (c->cmd != NUMACLAIMS_CLAIM_PAGES_CMD)
+				return -EINVAL;
+			if (check_add_overflow(total4k, c->pages, &total4k))
+				return -EINVAL;
+			continue;
+		}
+		node = c->target;
+		if (node >= CE_MAX_NODES || !h->node[node].has_pool)
+			return -EINVAL;
+		node = ce_array_index_nospec(node, CE_MAX_NODES);
+		if (c->cmd == NUMACLAIMS_CLAIM_SUPERPAGES) {
+			const struct ce_node *n = &h->node[node];
+
+			/* Superpage pools do not grow. */
+			if (c->pages / CE_SP_PAGES > n->sp_avail - n->sp_claims +
+						     d->sp_claims[node])
+				return -ENOMEM;
+			continue;
+		}
+		if (set_nodes & BIT_ULL(node))
+			return -EINVAL;
+		set_nodes |= BIT_ULL(node);
+		if (check_add_overflow(total4k, c->pages, &total4k))
+			return -EINVAL;
+		have = node_unclaimed(h, node) + d->claims[node];
+		if (c->pages <= have)
+			continue;
+		if (!(grow & BIT_ULL(node)) || c->pages - have > room[node])
+			return -ENOMEM;
+		shortfall[node] = c->pages - have;
+	}
+
+	/* What the host-wide check lacks after those grow: the set's nodes first. */
+	have = host_unclaimed(h) + d->outstanding_pages;
+	for (node = 0; node < h->nr_nodes; node++)
+		have += shortfall[node];
+	if (total4k <= have)
+		return 0;
+	host = total4k - have;
+	host = spread_growth(h, grow & set_nodes, room, shortfall, host);
+	host = spread_growth(h, grow & ~set_nodes, room, shortfall, host);
+	return host ? -ENOMEM : 0;
+}
+
 int ce_claim_set_get(const struct ce_heap *h, const struct ce_domain *d,
 		     struct numaclaims_claim *set, u32 *nr_entries)
 {

@@ -299,6 +299,21 @@ int ce_set_node_affinity(struct ce_heap *h, struct ce_domain *d, u64 mask);
 int ce_claim_set_check_count(const struct ce_heap *h, u32 nr_entries);
 int ce_claim_set_install(struct ce_heap *h, struct ce_domain *d,
 			 const struct numaclaims_claim *set, u32 nr_entries);
+/*
+ * Growing pools for a claim set (grow on claim): what each node's pool must
+ * grow by for @set to install for @d, when the nodes of @grow may grow by
+ * at most @room[node] pages each.  A node entry grows its own node by what
+ * it lacks; what the host-wide check (a HOST or LEGACY entry, and node
+ * entries on top of host-wide claims) still lacks is spread over the set's
+ * own nodes first, in node order, then over the other nodes of @grow.
+ * Returns 0 with @shortfall[] (all 0 when growing cannot be what is wrong
+ * with the set: the install fails or fits for another reason); -ENOMEM if
+ * no growth within @room makes it fit; -EINVAL for a malformed set.
+ * Changes nothing: the caller grows the pools, then installs again.
+ */
+int ce_claim_set_shortfall(const struct ce_heap *h, const struct ce_domain *d,
+			   const struct numaclaims_claim *set, u32 nr_entries,
+			   u64 grow, const u64 *room, u64 *shortfall);
 int ce_claim_set_get(const struct ce_heap *h, const struct ce_domain *d,
 		     struct numaclaims_claim *set, u32 *nr_entries);
 int ce_claim_pages_legacy(struct ce_heap *h, struct ce_domain *d, u64 pages);

@@ -460,34 +460,28 @@ int nc_claim_set_check(u32 nr_entries)
 }
 
 /*
- * What a refused claim set lacks on each node that grows on claim: the
- * entry less the node's unclaimed pages and the claim the set replaces.
- * True if any.
+ * What a claim set refused with ENOMEM lacks on the nodes that grow on
+ * claim (ce_claim_set_shortfall()), under the heap lock.  True if growing
+ * by @shortfall[] would make it fit.
  */
 static bool nc_claim_shortfall(struct nc_domain_obj *dom,
 			       const struct numaclaims_claim *set,
 			       u32 nr_entries, u64 *shortfall)
 {
-	bool any = false;
-	u32 i;
+	u64 room[CE_MAX_NODES], grow = 0, any = 0;
+	u32 n;
 
-	memset(shortfall, 0, CE_MAX_NODES * sizeof(*shortfall));
-	for (i = 0; i < nr_entries; i++) {
-		u32 n = set[i].target;
-		u64 have;
-
-		if (set[i].cmd != NUMACLAIMS_CLAIM_PAGES_CMD ||
-		    n >= CE_MAX_NODES)
-			continue;
-		n = array_index_nospec(n, CE_MAX_NODES);
-		if (!nc_pool_grows_on_claim(n) || !nc_heap.node[n].has_pool)
-			continue;
-		have = ce_pool_unclaimed(&nc_heap, n) + dom->acct.claims[n];
-		if (set[i].pages > have) {
-			shortfall[n] = set[i].pages - have;
-			any = true;
-		}
+	lockdep_assert_held(&nc_heap_lock);
+	for (n = 0; n < CE_MAX_NODES; n++) {
+		room[n] = nc_pool_room(n);
+		if (room[n])
+			grow |= BIT_ULL(n);
 	}
+	if (!grow || ce_claim_set_shortfall(&nc_heap, &dom->acct, set,
+					    nr_entries, grow, room, shortfall))
+		return false;
+	for (n = 0; n < CE_MAX_NODES; n++)
+		any |= shortfall[n];
 	return any;
 }
 
@@ -508,11 +502,14 @@ int nc_domain_claim_set(struct nc_domain_obj *dom,
 	 * Grow the short nodes' pools, then install once more: a builder
 	 * that claimed the new memory meanwhile still makes it ENOMEM.
 	 */
-	if (grow && !nc_pool_grow_for_claim(shortfall)) {
-		spin_lock(&nc_heap_lock);
-		ret = ce_claim_set_install(&nc_heap, &dom->acct, set,
-					   nr_entries);
-		spin_unlock(&nc_heap_lock);
+	if (grow && !nc_pool_grow_lock()) {
+		if (!nc_pool_grow_locked(shortfall)) {
+			spin_lock(&nc_heap_lock);
+			ret = ce_claim_set_install(&nc_heap, &dom->acct, set,
+						   nr_entries);
+			spin_unlock(&nc_heap_lock);
+		}
+		nc_pool_grow_unlock();
 	}
 	spin_lock(&nc_heap_lock);
 	node_claims = dom->acct.node_claims;
@@ -538,11 +535,28 @@ int nc_domain_claim_get(struct nc_domain_obj *dom,
 
 int nc_domain_claim_pages(struct nc_domain_obj *dom, u64 pages)
 {
+	const struct numaclaims_claim legacy = {
+		.pages = pages, .target = NUMACLAIMS_TARGET_LEGACY,
+		.cmd = NUMACLAIMS_CLAIM_PAGES_CMD,
+	};
+	u64 shortfall[CE_MAX_NODES];
+	bool grow;
 	int ret;
 
 	spin_lock(&nc_heap_lock);
 	ret = ce_claim_pages_legacy(&nc_heap, &dom->acct, pages);
+	grow = ret == -ENOMEM &&
+	       nc_claim_shortfall(dom, &legacy, 1, shortfall);
 	spin_unlock(&nc_heap_lock);
+	/* Grow on claim, as nc_domain_claim_set() does. */
+	if (grow && !nc_pool_grow_lock()) {
+		if (!nc_pool_grow_locked(shortfall)) {
+			spin_lock(&nc_heap_lock);
+			ret = ce_claim_pages_legacy(&nc_heap, &dom->acct, pages);
+			spin_unlock(&nc_heap_lock);
+		}
+		nc_pool_grow_unlock();
+	}
 	return ret;
 }
 

@@ -16,15 +16,18 @@
  *    header declares, and never take a core lock themselves.
  *
  * Locking, outermost first.  Every lock of the module:
- *  1. nc_offline_lock (mutex, pool.c): one offline, online or pool resize
- *     request at a time (a claim that grows the pool takes it under its
- *     domain's lock, 2 below: nothing that holds it takes a domain's lock), so an online's check that enough pages are offline holds for
- *     all its batches.  Taken with no other numaclaims lock held.
- *  2. nc_domain_obj.lock (mutex, "the domain's lock"): serialises calls that
+ *  1. nc_domain_obj.lock (mutex, "the domain's lock"): serialises calls that
  *     change a domain's claims or physmap, and its device node; held across
  *     a whole populate or decrease batch, so a destroy waits for it (and
  *     raises destroy_waiters, which stops a populate at its next extent).
  *     Taken killably on every path a user can interrupt.
+ *  2. nc_offline_lock (mutex, pool.c): one offline, online, pool resize,
+ *     surplus release or grow on claim at a time, so an online's check
+ *     that enough pages are offline holds for all its batches, and no
+ *     release runs between a claim's grow and its install.  Taken with no
+ *     other numaclaims lock held, except by a claim that grows the pools,
+ *     which holds its domain's lock (1); nothing that holds
+ *     nc_offline_lock takes a domain's lock.
  *  3. the domain inode's mapping->invalidate_lock (rwsem): exclusive while
  *     decrease/destroy erase physmap entries and unmap them, shared in the
  *     fault path (which takes no other numaclaims lock; mmap_lock is above
@@ -246,7 +249,10 @@ int nc_host_offline(u32 node, u64 pages);
 int nc_host_online(u32 node, u64 pages);
 int nc_pool_resize(u32 node, u64 pages);
 bool nc_pool_size(u32 node, u64 *pages, u64 *capacity);
-int nc_pool_grow_for_claim(const u64 *shortfall);
+int nc_pool_grow_lock(void);
+int nc_pool_grow_locked(const u64 *shortfall);
+void nc_pool_grow_unlock(void);
+u64 nc_pool_room(u32 node);
 bool nc_pool_grows_on_claim(u32 node);
 int nc_pool_set_grow_on_claim(u32 node, bool on);
 u64 nc_pool_surplus(u32 node);

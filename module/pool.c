@@ -1068,29 +1068,24 @@ static int nc_pool_shrink(int node, u64 pages)
 int nc_pool_resize(u32 node, u64 pages)
 {
 	u64 t0 __maybe_unused = ktime_get_ns(), old = 0, cap = 0;
-	int ret = -ENOENT;
+	int ret;
 
 	if (mutex_lock_killable(&nc_offline_lock))
 		return -EINTR;
-	spin_lock(&nc_heap_lock);
-	if (node < CE_MAX_NODES) {
+	/* Sizes cannot change while nc_offline_lock is held. */
+	ret = nc_pool_size(node, &old, &cap) ? 0 : -ENOENT;
+	if (!ret) {
 		node = array_index_nospec(node, CE_MAX_NODES);
-		if (nc_heap.node[node].has_pool && nc_frames[node]) {
-			old = nc_heap.node[node].reserved_pages;
-			cap = nc_heap.node[node].pool.nr_frames;
-			ret = 0;
-		}
+		if (pages > cap)
+			ret = -ENOSPC;
+		else if (pages > old)
+			ret = nc_pool_grow(node, pages - old);
+		else if (pages < old)
+			ret = nc_pool_shrink(node, old - pages);
 	}
-	spin_unlock(&nc_heap_lock);
-	if (!ret && pages > cap)
-		ret = -ENOSPC;
-	else if (!ret && pages > old)
-		ret = nc_pool_grow(node, pages - old);
-	else if (!ret && pages < old)
-		ret = nc_pool_shrink(node, old - pages);
 	/* The size is the administrator's now: no surplus to give back. */
 	if (!ret)
-		nc_surplus[node] = 0;
+		WRITE_ONCE(nc_surplus[node], 0);
 	mutex_unlock(&nc_offline_lock);
 	trace_numaclaims_pool_resize(node, old, ret ? old : pages,
 				     ktime_get_ns() - t0, ret);
@@ -1102,9 +1097,11 @@ bool nc_pool_size(u32 node, u64 *pages, u64 *capacity)
 {
 	bool has;
 
+	if (node >= CE_MAX_NODES)
+		return false;
+	node = array_index_nospec(node, CE_MAX_NODES);
 	spin_lock(&nc_heap_lock);
-	has = node < CE_MAX_NODES && nc_heap.node[node].has_pool &&
-	      nc_frames[node];
+	has = nc_heap.node[node].has_pool && nc_frames[node];
 	if (has) {
 		*pages = nc_heap.node[node].reserved_pages;
 		*capacity = nc_heap.node[node].pool.nr_frames;
@@ -1127,6 +1124,8 @@ bool nc_pool_size(u32 node, u64 *pages, u64 *capacity)
 
 static void nc_release_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(nc_release_work, nc_release_fn);
+/* When each node's pool last grew on claim (jiffies). */
+static unsigned long nc_grown_at[CE_MAX_NODES];
 
 static void nc_release_queue(void)
 {
@@ -1134,9 +1133,15 @@ static void nc_release_queue(void)
 			   msecs_to_jiffies(READ_ONCE(nc_release_ms)));
 }
 
-/* Give back what of each node's surplus is free and unclaimed. */
+/*
+ * Give back what of each node's surplus is free and unclaimed, once
+ * grow_release_ms have passed since the node's pool last grew on claim (a
+ * boot storm's builders claim, free and claim again: the pool does not
+ * shrink and grow under them).
+ */
 static void nc_release_fn(struct work_struct *work)
 {
+	unsigned long wait = msecs_to_jiffies(READ_ONCE(nc_release_ms));
 	bool more = false;
 	u32 node;
 
@@ -1147,12 +1152,16 @@ static void nc_release_fn(struct work_struct *work)
 
 		if (!nc_surplus[node])
 			continue;
+		if (time_before(jiffies, nc_grown_at[node] + wait)) {
+			more = true;
+			continue;
+		}
 		spin_lock(&nc_heap_lock);
 		old = nc_heap.node[node].reserved_pages;
 		give = min(nc_surplus[node], ce_pool_unclaimed(&nc_heap, node));
 		spin_unlock(&nc_heap_lock);
 		if (give && !nc_pool_shrink(node, give)) {
-			nc_surplus[node] -= give;
+			WRITE_ONCE(nc_surplus[node], nc_surplus[node] - give);
 			trace_numaclaims_pool_resize(node, old, old - give,
 						     ktime_get_ns() - t0, 0);
 		}
@@ -1163,37 +1172,73 @@ static void nc_release_fn(struct work_struct *work)
 		nc_release_queue();
 }
 
-int nc_pool_grow_for_claim(const u64 *shortfall)
+/*
+ * What a claim may still grow @node's pool by (heap lock held): 0 unless
+ * it grows on claim, else the capacity left, at most pool_max_percent of
+ * the node's free memory now (what nc_pool_grow() allows).
+ */
+u64 nc_pool_room(u32 node)
+{
+	u64 free;
+
+	lockdep_assert_held(&nc_heap_lock);
+	if (node >= CE_MAX_NODES || !READ_ONCE(nc_grow_on[node]) ||
+	    !nc_frames[node])
+		return 0;
+	free = div_u64(nc_node_free_pages(node) * nc_max_percent, 100);
+	return min(ce_pool_free_slots(&nc_heap, node), free);
+}
+
+/*
+ * A claim that grows the pools: nc_pool_grow_lock(), then
+ * nc_pool_grow_locked() with what each node lacks, then the install, then
+ * nc_pool_grow_unlock().  Under nc_offline_lock throughout, so no release,
+ * resize or offline runs between the grow and the install; other builders'
+ * claims can still take the new memory first (the install is ENOMEM).
+ */
+int nc_pool_grow_lock(void)
+{
+	return mutex_lock_killable(&nc_offline_lock) ? -EINTR : 0;
+}
+
+void nc_pool_grow_unlock(void)
+{
+	mutex_unlock(&nc_offline_lock);
+}
+
+int nc_pool_grow_locked(const u64 *shortfall)
 {
 	u32 node;
 	int ret = 0;
 
-	if (mutex_lock_killable(&nc_offline_lock))
-		return -EINTR;
+	lockdep_assert_held(&nc_offline_lock);
 	for (node = 0; node < CE_MAX_NODES && !ret; node++) {
-		u64 t0 __maybe_unused = ktime_get_ns(), old = 0, cap = 0;
+		u64 t0 __maybe_unused = ktime_get_ns(), old = 0, room = 0;
 
 		if (!shortfall[node])
 			continue;
 		spin_lock(&nc_heap_lock);
 		if (nc_grow_on[node] && nc_heap.node[node].has_pool) {
 			old = nc_heap.node[node].reserved_pages;
-			cap = nc_heap.node[node].pool.nr_frames;
+			room = ce_pool_free_slots(&nc_heap, node);
 		}
 		spin_unlock(&nc_heap_lock);
 		/* As a claim refused: the claim says ENOMEM. */
-		if (!nc_grow_on[node] || shortfall[node] > cap - old) {
+		if (!nc_grow_on[node] || shortfall[node] > room) {
 			ret = -ENOMEM;
 			break;
 		}
 		ret = nc_pool_grow(node, shortfall[node]);
-		if (!ret)
-			nc_surplus[node] += shortfall[node];
+		if (!ret) {
+			WRITE_ONCE(nc_surplus[node],
+				   nc_surplus[node] + shortfall[node]);
+			nc_grown_at[node] = jiffies;
+		}
 		trace_numaclaims_pool_resize(node, old,
 					     ret ? old : old + shortfall[node],
 					     ktime_get_ns() - t0, ret);
 	}
-	mutex_unlock(&nc_offline_lock);
+	/* What grew before a node failed is surplus: it goes back too. */
 	nc_release_queue();
 	return ret;
 }
@@ -1216,14 +1261,12 @@ int nc_pool_set_grow_on_claim(u32 node, bool on)
 	return 0;
 }
 
+/* Lockless: a figure for sysfs, written under nc_offline_lock. */
 u64 nc_pool_surplus(u32 node)
 {
-	u64 s;
-
-	mutex_lock(&nc_offline_lock);
-	s = node < CE_MAX_NODES ? nc_surplus[node] : 0;
-	mutex_unlock(&nc_offline_lock);
-	return s;
+	if (node >= CE_MAX_NODES)
+		return 0;
+	return READ_ONCE(nc_surplus[array_index_nospec(node, CE_MAX_NODES)]);
 }
 
 unsigned int nc_pool_release_ms(void)
@@ -1388,7 +1431,7 @@ unsigned int nc_core_set_debug(unsigned int debug)
  */
 void nc_host_info(struct numaclaims_host_info *hi)
 {
-	u64 scrub = 0;
+	u64 scrub = 0, growable = 0;
 	u32 node;
 
 	spin_lock(&nc_heap_lock);
@@ -1414,7 +1457,10 @@ void nc_host_info(struct numaclaims_host_info *hi)
 		hi->superpages[node].outstanding_claims =
 			n->sp_claims * CE_SP_PAGES;
 		hi->superpages[node].held_pages = n->sp_held * CE_SP_PAGES;
+		hi->growable_pages[node] = nc_pool_room(node);
+		growable += hi->growable_pages[node];
 	}
+	hi->total_growable_pages = growable;
 	hi->total_scrub_pages = scrub;
 	hi->total_held_pages = nc_heap.total_held_pages;
 	spin_unlock(&nc_heap_lock);

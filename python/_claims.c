@@ -489,13 +489,14 @@ static PyObject *Handle_host_info(HandleObject *self, PyObject *unused)
 		const struct numaclaims_node_superpages *sp = &hi.superpages[i];
 
 		k = PyLong_FromUnsignedLong(i);
-		v = Py_BuildValue("{sK,sK,sK,sK,sK,sK,s{sK,sK,sK,sK}}",
+		v = Py_BuildValue("{sK,sK,sK,sK,sK,sK,sK,s{sK,sK,sK,sK}}",
 			"reserved_pages", (unsigned long long)n->reserved_pages,
 			"avail_pages", (unsigned long long)n->avail_pages,
 			"outstanding_claims", (unsigned long long)n->outstanding_claims,
 			"offlined_pages", (unsigned long long)n->offlined_pages,
 			"held_pages", (unsigned long long)hi.held_pages[i],
 			"scrub_pages", (unsigned long long)hi.scrub_pages[i],
+			"growable_pages", (unsigned long long)hi.growable_pages[i],
 			"superpages",
 			"reserved_pages", (unsigned long long)sp->reserved_pages,
 			"free_pages", (unsigned long long)sp->free_pages,
@@ -510,12 +511,13 @@ static PyObject *Handle_host_info(HandleObject *self, PyObject *unused)
 		Py_DECREF(k);
 		Py_DECREF(v);
 	}
-	d = Py_BuildValue("{sI,sI,sK,sK,sK,sK,sN}", "nr_nodes", hi.nr_nodes,
+	d = Py_BuildValue("{sI,sI,sK,sK,sK,sK,sK,sN}", "nr_nodes", hi.nr_nodes,
 		"nr_domains", hi.nr_domains,
 		"total_avail_pages", (unsigned long long)hi.total_avail_pages,
 		"outstanding_claims", (unsigned long long)hi.outstanding_claims,
 		"total_held_pages", (unsigned long long)hi.total_held_pages,
 		"total_scrub_pages", (unsigned long long)hi.total_scrub_pages,
+		"total_growable_pages", (unsigned long long)hi.total_growable_pages,
 		"nodes", nodes);
 	return d;
 }

@@ -287,3 +287,88 @@ TEST_F(pool, claim_grows_the_pool_and_the_surplus_goes_back)
 	EXPECT_OK(raw_pool_resize(c->fd, n, r0));
 	EXPECT_INVARIANTS();
 }
+
+/* Wait (up to 5 s) for node @n's surplus to go back to Linux. */
+static long nc_pool_surplus_drained(__u32 n)
+{
+	int i;
+
+	for (i = 0; i < 100 && nc_pool_attr(n, "surplus_pages"); i++)
+		usleep(50 * 1000);
+	return nc_pool_attr(n, "surplus_pages");
+}
+
+/*
+ * HOST_INFO's growable_pages says what claims may grow each pool by; a
+ * host-wide claim and a legacy CLAIM_PAGES (xc_domain_claim_pages()) that
+ * do not fit grow the pools that grow on claim by what they lack, and
+ * beyond that are refused with nothing changed.
+ */
+TEST_F(pool, host_wide_and_legacy_claims_grow_the_pools)
+{
+	struct nc_ctx *c = &self->ctx;
+	const __u32 n = c->pool[0];
+	const __u64 r0 = c->base.nodes[n].reserved_pages, by = 2048;
+	const long ms0 = nc_sysfs_long(NC_RELEASE_MS);
+	const size_t heap = offsetof(struct numaclaims_host_info,
+				     total_growable_pages);
+	struct numaclaims_host_info hi, h2;
+	__u64 want;
+	char val[32];
+	__u32 d, m;
+
+	ASSERT_LE(0, ms0);
+	ASSERT_EQ(0, c->base.total_growable_pages)
+		TH_LOG("a pool grows on claim before the test");
+	ASSERT_OK(nc_write_file(NC_RELEASE_MS, "3600000"));
+	ASSERT_OK(raw_pool_resize(c->fd, n, r0 - by));
+	ASSERT_OK(nc_pool_attr_set(n, "grow_on_claim", "1"));
+	d = nc_new_dom(_metadata, c, 1ULL << 30);
+	hi = nc_host(_metadata, c);
+	EXPECT_EQ(by, hi.growable_pages[n]);
+	EXPECT_EQ(by, hi.total_growable_pages);
+	for (m = 0; m < NUMACLAIMS_MAX_NODES; m++)
+		if (m != n)
+			EXPECT_EQ(0, hi.growable_pages[m]) TH_LOG("node %u", m);
+	want = hi.total_avail_pages - hi.outstanding_claims + by;
+
+	/* Beyond what the pools have and may grow by: nothing changes. */
+	EXPECT_ERR(ENOMEM, NC_SET(c->fd, d, CLAIM(want + 1, NC_HOST)));
+	EXPECT_ERR(ENOMEM, raw_claim_pages(c->fd, d, want + 1));
+	h2 = nc_host(_metadata, c);
+	EXPECT_EQ(0, memcmp(&hi, &h2, heap)) TH_LOG("a refused claim changed HOST_INFO");
+	EXPECT_EQ(0, nc_pool_attr(n, "surplus_pages"));
+
+	/* Host-wide: node n grows by what the host lacks. */
+	ASSERT_OK(NC_SET(c->fd, d, CLAIM(want, NC_HOST)));
+	hi = nc_host(_metadata, c);
+	EXPECT_EQ(r0, hi.nodes[n].reserved_pages);
+	EXPECT_EQ(0, hi.growable_pages[n]);
+	EXPECT_EQ(want, hi.outstanding_claims - c->base.outstanding_claims);
+	EXPECT_EQ((long)by, nc_pool_attr(n, "surplus_pages"));
+	EXPECT_INVARIANTS();
+	ASSERT_OK(NC_SET(c->fd, d, CLAIM(0, NC_HOST)));
+	ASSERT_OK(nc_write_file(NC_RELEASE_MS, "50"));
+	EXPECT_EQ(0, nc_pool_surplus_drained(n));
+	hi = nc_host(_metadata, c);
+	EXPECT_EQ(r0 - by, hi.nodes[n].reserved_pages);
+	EXPECT_EQ(by, hi.growable_pages[n]);
+
+	/* Legacy: the target above tot_pages, host-wide, likewise. */
+	ASSERT_OK(nc_write_file(NC_RELEASE_MS, "3600000"));
+	ASSERT_OK(raw_claim_pages(c->fd, d, want));
+	hi = nc_host(_metadata, c);
+	EXPECT_EQ(r0, hi.nodes[n].reserved_pages);
+	EXPECT_EQ(want, nc_dom(_metadata, c, d).outstanding_pages);
+	EXPECT_INVARIANTS();
+	ASSERT_OK(raw_claim_pages(c->fd, d, 0));
+	ASSERT_OK(nc_write_file(NC_RELEASE_MS, "50"));
+	EXPECT_EQ(0, nc_pool_surplus_drained(n));
+
+	ASSERT_OK(nc_pool_attr_set(n, "grow_on_claim", "0"));
+	snprintf(val, sizeof(val), "%ld", ms0);
+	EXPECT_OK(nc_write_file(NC_RELEASE_MS, val));
+	EXPECT_OK(raw_pool_resize(c->fd, n, r0));
+	EXPECT_OK(raw_destroy(c->fd, d));
+	EXPECT_INVARIANTS();
+}

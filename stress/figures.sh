@@ -82,12 +82,14 @@ END {
 	for (i = 1; i <= nruns; i++) {
 		r = runs[i]
 		bad[r] = num(r, "storm.failed") + num(r, "storm.violations") + \
+			num(r, "storm_grow.failed") + num(r, "storm_grow.violations") + \
 			num(r, "randops.violations") + num(r, "crash.violations") + \
 			num(r, "hostile.wrong_errno") + num(r, "hostile.state_changed") + \
 			num(r, "hostile.slow_calls") + num(r, "isolation.dirty_pages") + \
 			num(r, "fuzz.crashes") + num(r, "kmemleak.objects") + \
 			num(r, "mapstress.violations")
 		if (((r, "storm.placement_pct") in fig) && fig[r, "storm.placement_pct"] != "100.0") bad[r]++
+		if (((r, "storm_grow.placement_pct") in fig) && fig[r, "storm_grow.placement_pct"] != "100.0") bad[r]++
 		badsum += bad[r]; lostsum += lost[r] + 0; failsum += failn[r] + 0
 		passsum += pass[r] + 0
 		lost[r] = (r == "fuzz") ? "-" : lost[r] + 0
@@ -117,6 +119,16 @@ END {
 	row("node-claimed pages on the claimed node, %", "storm.placement_pct")
 	row("time to refusal ms, min/median/max", "storm.refusal_ms")
 	row("slowest admitted build, ms", "storm.build_ms_max")
+	head("Boot storm on pools that grow on claim (from pool_mb=0)")
+	row("builders started (all rounds)", "storm_grow.builders")
+	row("admitted / refused / failed", "storm_grow.admitted", "storm_grow.refused", "storm_grow.failed")
+	row("admitted fully populated", "storm_grow.fully_populated")
+	row("re-plans after a lost race / most installs", "storm_grow.replans", "storm_grow.attempts_max")
+	row("node-claimed pages on the claimed node, %", "storm_grow.placement_pct")
+	row("time to refusal ms, min/median/max", "storm_grow.refusal_ms")
+	row("slowest admitted build, ms", "storm_grow.build_ms_max")
+	row("pages the claims grew the pools by", "storm_grow.pool_grown_pages")
+	row("pools back to their size after, ms (slowest)", "storm_grow.pool_back_ms")
 	head("Random operation sequences")
 	row("operations run (workers)", "randops.ops")
 	row("  of which succeeded", "randops.ops_ok")
@@ -148,6 +160,7 @@ END {
 	row("crash inputs", "fuzz.crashes")
 	head("Totals")
 	row("violations (randops+storm+crash+mapstress)", "randops.violations", "storm.violations", "crash.violations")
+	row("  storm on growing pools violations", "storm_grow.violations")
 	row("  mapstress violations", "mapstress.violations")
 	rowv("pages lost (all programs)", lost)
 	rowv("worst free-memory delta after unload, KiB", unload)

@@ -109,10 +109,14 @@ run_vm() {
 }
 
 s() { echo $(( (seed * 31 + $1) % 1000000007 )); }	# derived seeds
+# The storm on pools that grow on claim: loaded with no pool at all and a
+# capacity of pool_mb's 128 MiB per node, so it admits as the sized storm.
+GROW='+pool_mb=0 +pool_max_mb=128 +pool_grow_on_claim=1 +pool_grow_release_ms=200 --grow'
 
 if [ $short = 1 ]; then
 	want 2n && run_vm 2n 2 "" "$KO" 240 \
 		"storm --builders 16 --seed $(s 1)" \
+		"storm @storm-grow $GROW --builders 16 --seed $(s 7)" \
 		"randops --workers 4 --ops 700 --seed $(s 2)" \
 		"crash --rounds 8 --group 4 --seed $(s 3)" \
 		"hostile --random 1000 --seed $(s 4)" \
@@ -130,6 +134,7 @@ if [ $short = 1 ]; then
 else
 	want 2n && run_vm 2n 2 "" "$KO" 1800 \
 		"storm --builders 16,32,64 --seed $(s 1)" \
+		"storm @storm-grow $GROW --builders 16,32,64 --seed $(s 7)" \
 		"randops --workers 8 --duration 150 --seed $(s 2)" \
 		"crash --rounds 60 --group 8 --seed $(s 3)" \
 		"hostile --random 20000 --enospc --seed $(s 4)" \
@@ -137,6 +142,7 @@ else
 		"mapstress --domains 6 --readers 4 --pages 1024 --duration 60 --seed $(s 6)"
 	want 4n && run_vm 4n 4 "" "$KO" 1800 \
 		"storm --builders 16,32,64 --seed $(s 11)" \
+		"storm @storm-grow $GROW --builders 16,32,64 --seed $(s 17)" \
 		"randops --workers 8 --duration 150 --seed $(s 12)" \
 		"crash --rounds 40 --group 8 --seed $(s 13)" \
 		"hostile --random 10000 --enospc --seed $(s 14)" \

@@ -19,7 +19,16 @@
  * node-claimed memory lands 100% on the claimed node, the invariants hold,
  * and destroying everything puts every pool page back.
  *
- * usage: storm [--builders N[,N...]] [--hogs H] [--seed S]
+ * Domains are sized from what each node can give: its unclaimed pool
+ * pages plus what a claim may grow its pool by (HOST_INFO growable_pages).
+ * --grow runs the storm on pools that grow on claim (the module loaded
+ * with pool_grow_on_claim=1, typically pool_mb=0): it also checks that the
+ * pools grew for the claims and that, once the domains are gone, every
+ * pool shrinks back to its size before the round (the surplus goes back
+ * to Linux) within --release-wait milliseconds.
+ *
+ * usage: storm [--builders N[,N...]] [--hogs H] [--seed S] [--grow]
+ *              [--release-wait MS]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -67,6 +76,8 @@ struct shared {
 static struct shared *sh;
 static u32 pool_node[NUMACLAIMS_MAX_NODES];
 static int nr_pool_nodes;
+static bool grow_mode;
+static u64 release_wait_ms = 20000;
 
 static void wait_go(void)
 {
@@ -252,6 +263,15 @@ static void hog(int idx, u64 seed, u64 max_pages)
 	_exit(0);	/* AUTODESTROY frees everything */
 }
 
+/* Figures: storm.KEY, storm_grow.KEY with --grow (one table, two storms). */
+#define FIG(key, ...) do {						\
+	char k_[64];							\
+									\
+	snprintf(k_, sizeof(k_), "%s.%s",				\
+		 grow_mode ? "storm_grow" : "storm", key);		\
+	tap_fig(k_, __VA_ARGS__);					\
+} while (0)
+
 static int cmp_u64(const void *a, const void *b)
 {
 	u64 x = *(const u64 *)a, y = *(const u64 *)b;
@@ -267,11 +287,59 @@ struct totals {
 	u64 refusal_ms[MAX_BUILDERS * 8];
 	u64 nr_refusal_ms;
 	u64 build_ms_max;
+	u64 grown, pool_back_ms, not_back;	/* --grow */
 };
+
+static u64 pool_pages(const struct numaclaims_host_info *hi)
+{
+	u64 sum = 0;
+	int i;
+
+	for (i = 0; i < nr_pool_nodes; i++)
+		sum += hi->nodes[pool_node[i]].reserved_pages;
+	return sum;
+}
+
+/*
+ * --grow: once the domains are gone every pool shrinks back to its size
+ * in @r0 (the surplus goes back to Linux); false, with why, if not within
+ * release_wait_ms.
+ */
+static bool pools_back(int fd, const struct numaclaims_host_info *r0,
+		       struct totals *t)
+{
+	struct numaclaims_host_info hi;
+	u64 start = st_now_us(), ms;
+	int i;
+
+	for (;;) {
+		bool back = true;
+
+		st_hostinfo(fd, &hi);
+		for (i = 0; i < nr_pool_nodes; i++)
+			back &= hi.nodes[pool_node[i]].reserved_pages ==
+				r0->nodes[pool_node[i]].reserved_pages;
+		ms = (st_now_us() - start) / 1000;
+		if (back) {
+			if (ms > t->pool_back_ms)
+				t->pool_back_ms = ms;
+			return true;
+		}
+		if (ms > release_wait_ms)
+			break;
+		usleep(20000);
+	}
+	for (i = 0; i < nr_pool_nodes; i++)
+		tap_diag("node %u: pool %llu pages, %llu before the round",
+			 pool_node[i],
+			 (u64)hi.nodes[pool_node[i]].reserved_pages,
+			 (u64)r0->nodes[pool_node[i]].reserved_pages);
+	return false;
+}
 
 static void round_run(int fd, int nb, int nh, u64 seed, struct totals *t)
 {
-	struct numaclaims_host_info hi;
+	struct numaclaims_host_info hi, r0;
 	struct numaclaims_domain_info di;
 	pid_t pids[MAX_BUILDERS + MAX_HOGS];
 	u64 node_pages = ~0ULL, lost;
@@ -279,10 +347,15 @@ static void round_run(int fd, int nb, int nh, u64 seed, struct totals *t)
 	int i, status, bad = 0, n;
 
 	memset(sh, 0, sizeof(*sh));
-	st_hostinfo(fd, &hi);
-	for (i = 0; i < nr_pool_nodes; i++)
-		if (hi.nodes[pool_node[i]].avail_pages < node_pages)
-			node_pages = hi.nodes[pool_node[i]].avail_pages;
+	st_hostinfo(fd, &r0);
+	hi = r0;
+	/* what a node can give: its free pool pages and what it may grow by */
+	for (i = 0; i < nr_pool_nodes; i++) {
+		u32 n = pool_node[i];
+
+		if (hi.nodes[n].avail_pages + hi.growable_pages[n] < node_pages)
+			node_pages = hi.nodes[n].avail_pages + hi.growable_pages[n];
+	}
 
 	for (i = 0; i < nb; i++) {
 		pids[i] = fork();
@@ -300,6 +373,11 @@ static void round_run(int fd, int nb, int nh, u64 seed, struct totals *t)
 	sh->go = 1;
 	for (i = 0; i < nb; i++)
 		waitpid(pids[i], &status, 0);
+	if (grow_mode) {	/* the builders' claims grew the pools */
+		st_hostinfo(fd, &hi);
+		if (pool_pages(&hi) > pool_pages(&r0))
+			t->grown += pool_pages(&hi) - pool_pages(&r0);
+	}
 	sh->stop_hogs = 1;
 	for (i = 0; i < nh; i++) {
 		waitpid(pids[nb + i], &status, 0);
@@ -394,6 +472,8 @@ static void round_run(int fd, int nb, int nh, u64 seed, struct totals *t)
 	}
 	t->lost += lost;
 	t->violations += bad;
+	if (grow_mode && !pools_back(fd, &r0, t))
+		t->not_back++;
 }
 
 int main(int argc, char **argv)
@@ -402,6 +482,8 @@ int main(int argc, char **argv)
 		{ "builders", required_argument, NULL, 'b' },
 		{ "hogs", required_argument, NULL, 'h' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "grow", no_argument, NULL, 'g' },
+		{ "release-wait", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char builders_arg[128] = "16", *tok, *save = NULL;
@@ -414,16 +496,18 @@ int main(int argc, char **argv)
 		case 'b': snprintf(builders_arg, sizeof(builders_arg), "%s", optarg); break;
 		case 'h': hogs = atoi(optarg); break;
 		case 's': seed = st_parse_u64(optarg); break;
+		case 'g': grow_mode = true; break;
+		case 'w': release_wait_ms = st_parse_u64(optarg); break;
 		default:
-			fprintf(stderr, "usage: storm [--builders N[,N..]] [--hogs H] [--seed S]\n");
+			fprintf(stderr, "usage: storm [--builders N[,N..]] [--hogs H] [--seed S] [--grow] [--release-wait MS]\n");
 			return 2;
 		}
 	}
 	if (hogs > MAX_HOGS)
 		hogs = MAX_HOGS;
 	printf("TAP version 13\n");
-	tap_diag("storm --builders %s --hogs %d --seed %llu", builders_arg,
-		 hogs, seed);
+	tap_diag("storm --builders %s --hogs %d --seed %llu%s", builders_arg,
+		 hogs, seed, grow_mode ? " --grow" : "");
 	fd = raw_open();
 	if (fd < 0) {
 		tap_ok(false, "open %s: %s", RAW_DEVICE, raw_errname(fd));
@@ -433,6 +517,14 @@ int main(int argc, char **argv)
 	for (i = 0; i < NUMACLAIMS_MAX_NODES; i++)
 		if (mask & (1ULL << i))
 			pool_node[nr_pool_nodes++] = i;
+	if (grow_mode) {
+		struct numaclaims_host_info hi;
+
+		st_hostinfo(fd, &hi);
+		tap_ok(hi.total_growable_pages > 0,
+		       "--grow: the pools grow on claim (%llu pages growable)",
+		       (u64)hi.total_growable_pages);
+	}
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	t = calloc(1, sizeof(*t));
@@ -469,32 +561,44 @@ int main(int argc, char **argv)
 	       "re-planning after a lost race is bounded: at most %llu"
 	       " installs per builder (%llu re-plans in all)",
 	       t->attempts_max, t->replans);
+	if (grow_mode) {
+		tap_ok(t->grown > 0 && t->admitted > 0,
+		       "--grow: the claims grew the pools (%llu pages, %llu domains admitted)",
+		       t->grown, t->admitted);
+		tap_ok(!t->not_back,
+		       "--grow: every pool back to its size before each round once the domains are gone (%llu rounds not; slowest %llu ms)",
+		       t->not_back, t->pool_back_ms);
+	}
 
 	qsort(t->refusal_ms, t->nr_refusal_ms, sizeof(u64), cmp_u64);
-	tap_fig("storm.builders", "%llu", t->builders);
-	tap_fig("storm.admitted", "%llu", t->admitted);
-	tap_fig("storm.admitted_home", "%llu", t->home);
-	tap_fig("storm.admitted_other_node", "%llu", t->other_node);
-	tap_fig("storm.admitted_nodes", "%llu", t->nodes);
-	tap_fig("storm.admitted_host_wide", "%llu", t->host);
-	tap_fig("storm.replans", "%llu", t->replans);
-	tap_fig("storm.attempts_max", "%llu", t->attempts_max);
-	tap_fig("storm.refused", "%llu", t->refused);
-	tap_fig("storm.failed", "%llu", t->failed);
-	tap_fig("storm.fully_populated", "%llu", t->verified);
-	tap_fig("storm.placement_pct", "%.1f", t->node_claimed ?
+	FIG("builders", "%llu", t->builders);
+	FIG("admitted", "%llu", t->admitted);
+	FIG("admitted_home", "%llu", t->home);
+	FIG("admitted_other_node", "%llu", t->other_node);
+	FIG("admitted_nodes", "%llu", t->nodes);
+	FIG("admitted_host_wide", "%llu", t->host);
+	FIG("replans", "%llu", t->replans);
+	FIG("attempts_max", "%llu", t->attempts_max);
+	FIG("refused", "%llu", t->refused);
+	FIG("failed", "%llu", t->failed);
+	FIG("fully_populated", "%llu", t->verified);
+	FIG("placement_pct", "%.1f", t->node_claimed ?
 		100.0 * t->node_placed / t->node_claimed : 100.0);
-	tap_fig("storm.node_claimed_pages", "%llu", t->node_claimed);
-	tap_fig("storm.order9_fallbacks", "%llu", t->fallbacks);
+	FIG("node_claimed_pages", "%llu", t->node_claimed);
+	FIG("order9_fallbacks", "%llu", t->fallbacks);
 	if (t->nr_refusal_ms)
-		tap_fig("storm.refusal_ms", "%llu/%llu/%llu",
+		FIG("refusal_ms", "%llu/%llu/%llu",
 			t->refusal_ms[0], t->refusal_ms[t->nr_refusal_ms / 2],
 			t->refusal_ms[t->nr_refusal_ms - 1]);
 	else
-		tap_fig("storm.refusal_ms", "-");
-	tap_fig("storm.build_ms_max", "%llu", t->build_ms_max);
-	tap_fig("storm.violations", "%llu", t->violations);
-	tap_fig("storm.pages_lost", "%llu", t->lost);
+		FIG("refusal_ms", "-");
+	FIG("build_ms_max", "%llu", t->build_ms_max);
+	FIG("violations", "%llu", t->violations);
+	FIG("pages_lost", "%llu", t->lost);
+	if (grow_mode) {
+		FIG("pool_grown_pages", "%llu", t->grown);
+		FIG("pool_back_ms", "%llu", t->pool_back_ms);
+	}
 	close(fd);
 	return tap_done();
 }

@@ -299,8 +299,12 @@ int claims_domain_numa(const struct numaclaims_domain_info *di,
  * (@superpages: every node's superpages) 0.  Programs built against a
  * header before API version 4 keep calling the LIBCLAIMS_1.0 version of
  * this function, which writes only the version-3 size
- * (%NUMACLAIMS_HOST_INFO_SIZE_VER3) of @info; programs built with this
- * header get LIBCLAIMS_1.6's, which writes the whole structure.
+ * (%NUMACLAIMS_HOST_INFO_SIZE_VER3) of @info; programs built with a
+ * header of API version 4 call LIBCLAIMS_1.6's, which writes the version-4
+ * size (%NUMACLAIMS_HOST_INFO_SIZE_VER4); programs built with this header
+ * get LIBCLAIMS_1.8's, which writes the whole structure.  A module before
+ * API version 5 leaves the version-5 tail (@total_growable_pages,
+ * @growable_pages: what claims may still grow each pool by) 0.
  *
  * A module of API version 1 fills only the version-1 part of @info: the
  * version-2 tail (@total_held_pages, @held_pages) then reads 0.  A module

@@ -113,9 +113,11 @@ int claims_claim_diagnose(int err, const struct numaclaims_claim *set,
 			can = text_node_claimable(hi, node, own);
 			if (set[i].pages > can) {
 				text_fail(0, buf, len,
-					"node %u has only %s unclaimed, %s asked; claim less or on another node",
+					"node %u has only %s unclaimed%s, %s asked; claim less or on another node",
 					node,
 					text_format_human(h1, sizeof(h1), can),
+					hi->growable_pages[node] ?
+					" with what its pool may still grow by" : "",
 					text_format_human(h2, sizeof(h2),
 							set[i].pages));
 				return 0;

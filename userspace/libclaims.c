@@ -293,11 +293,16 @@ int claims_domain_decrease_reservation_exact(struct claims_handle *h,
  * The calls whose structures grew in API version 4: in the shared library
  * NAME_v4 is NAME@@LIBCLAIMS_1.6 (the default, what callers built with
  * this header bind to) and NAME_ver1/_ver3 below the old version.
+ * struct numaclaims_host_info grew again in API version 5:
+ * claims_physinfo_v5 is claims_physinfo@@LIBCLAIMS_1.8, and _ver4 the
+ * LIBCLAIMS_1.6 one.
  */
 #ifdef CLAIMS_SHARED
 #define CLAIMS_V4(name)	name##_v4
+#define CLAIMS_V5(name)	name##_v5
 #else
 #define CLAIMS_V4(name)	name
+#define CLAIMS_V5(name)	name
 #endif
 
 static int claims_getinfo_flags(struct claims_handle *h, uint32_t domid,
@@ -384,16 +389,20 @@ int CLAIMS_V4(claims_domain_list)(struct claims_handle *h,
 _Static_assert(sizeof(struct numaclaims_domain_info) ==
 	       NUMACLAIMS_DOMAIN_INFO_SIZE_VER1 + 16 * NUMACLAIMS_MAX_NODES,
 	       "the version-4 tail of DOMAIN_INFO");
-_Static_assert(sizeof(struct numaclaims_host_info) ==
+_Static_assert(NUMACLAIMS_HOST_INFO_SIZE_VER4 ==
 	       NUMACLAIMS_HOST_INFO_SIZE_VER3 +
 	       sizeof(struct numaclaims_node_superpages) * NUMACLAIMS_MAX_NODES,
 	       "the version-4 tail of HOST_INFO");
+_Static_assert(sizeof(struct numaclaims_host_info) ==
+	       NUMACLAIMS_HOST_INFO_SIZE_VER4 + 8 + 8 * NUMACLAIMS_MAX_NODES,
+	       "the version-5 tail of HOST_INFO");
 
 int claims_domain_getinfo_ver1(struct claims_handle *h, uint32_t domid,
 			       void *info);
 int claims_domain_getinfo_next_ver1(struct claims_handle *h,
 				    uint32_t first_domid, void *info);
 int claims_physinfo_ver3(struct claims_handle *h, void *info);
+int claims_physinfo_ver4(struct claims_handle *h, void *info);
 int claims_domain_list_ver1(struct claims_handle *h, void **doms, size_t *nr);
 
 static int claims_getinfo_small(struct claims_handle *h, uint32_t domid,
@@ -422,7 +431,8 @@ int claims_domain_getinfo_next_ver1(struct claims_handle *h,
 	return claims_getinfo_small(h, first_domid, NUMACLAIMS_INFO_NEXT, info);
 }
 
-int claims_physinfo_ver3(struct claims_handle *h, void *info)
+static int claims_physinfo_small(struct claims_handle *h, void *info,
+				 size_t size)
 {
 	struct numaclaims_host_info full;
 	int ret;
@@ -431,8 +441,19 @@ int claims_physinfo_ver3(struct claims_handle *h, void *info)
 		return -EINVAL;
 	ret = claims_physinfo(h, &full);
 	if (!ret)
-		memcpy(info, &full, NUMACLAIMS_HOST_INFO_SIZE_VER3);
+		memcpy(info, &full, size);
 	return ret;
+}
+
+int claims_physinfo_ver3(struct claims_handle *h, void *info)
+{
+	return claims_physinfo_small(h, info, NUMACLAIMS_HOST_INFO_SIZE_VER3);
+}
+
+/* LIBCLAIMS_1.6 .. 1.7 (API version 4): no growable_pages yet. */
+int claims_physinfo_ver4(struct claims_handle *h, void *info)
+{
+	return claims_physinfo_small(h, info, NUMACLAIMS_HOST_INFO_SIZE_VER4);
 }
 
 int claims_domain_list_ver1(struct claims_handle *h, void **doms, size_t *nr)
@@ -462,7 +483,8 @@ __asm__(".symver claims_physinfo_ver3,claims_physinfo@LIBCLAIMS_1.0");
 __asm__(".symver claims_domain_list_ver1,claims_domain_list@LIBCLAIMS_1.5");
 __asm__(".symver claims_domain_getinfo_v4,claims_domain_getinfo@@LIBCLAIMS_1.6");
 __asm__(".symver claims_domain_getinfo_next_v4,claims_domain_getinfo_next@@LIBCLAIMS_1.6");
-__asm__(".symver claims_physinfo_v4,claims_physinfo@@LIBCLAIMS_1.6");
+__asm__(".symver claims_physinfo_ver4,claims_physinfo@LIBCLAIMS_1.6");
+__asm__(".symver claims_physinfo_v5,claims_physinfo@@LIBCLAIMS_1.8");
 __asm__(".symver claims_domain_list_v4,claims_domain_list@@LIBCLAIMS_1.6");
 #endif /* CLAIMS_SHARED */
 
@@ -486,7 +508,7 @@ int claims_domain_numa(const struct numaclaims_domain_info *di,
 	return 0;
 }
 
-int CLAIMS_V4(claims_physinfo)(struct claims_handle *h, struct numaclaims_host_info *info)
+int CLAIMS_V5(claims_physinfo)(struct claims_handle *h, struct numaclaims_host_info *info)
 {
 	int ret;
 

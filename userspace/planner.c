@@ -616,6 +616,8 @@ int claims_plan_topology_read_flags(struct claims_handle *h, uint32_t domid,
 			  ni->outstanding_claims - di.claims[n] : 0;
 		t->free_pages[n] = ni->avail_pages > claimed ?
 				   ni->avail_pages - claimed : 0;
+		/* what a claim may grow the pool by (grow on claim) */
+		t->free_pages[n] += hi.growable_pages[n];
 		if (flags & CLAIMS_PLAN_SUPERPAGES) {
 			const struct numaclaims_node_superpages *sp =
 				&hi.superpages[n];
@@ -633,6 +635,7 @@ int claims_plan_topology_read_flags(struct claims_handle *h, uint32_t domid,
 
 		t->host_free_pages = hi.total_avail_pages > claimed ?
 				     hi.total_avail_pages - claimed : 0;
+		t->host_free_pages += hi.total_growable_pages;
 	}
 
 	numa = numa_available() >= 0;

@@ -162,12 +162,16 @@ static inline __u64 text_claimable(__u64 avail, __u64 claimed, __u64 own)
 	return avail > used ? avail - used : 0;
 }
 
-/* Unclaimed pages of @node, counting @own (the domain's claim) as free. */
+/*
+ * Unclaimed pages of @node, counting @own (the domain's claim) as free,
+ * and what a claim may grow its pool by (grow on claim, API version 5).
+ */
 static inline __u64 text_node_claimable(const struct numaclaims_host_info *hi,
 				  uint32_t node, __u64 own)
 {
 	return text_claimable(hi->nodes[node].avail_pages,
-			      hi->nodes[node].outstanding_claims, own);
+			      hi->nodes[node].outstanding_claims, own) +
+	       hi->growable_pages[node];
 }
 
 /*
@@ -184,7 +188,8 @@ static inline __u64 text_node_sp_claimable(const struct numaclaims_host_info *hi
 static inline __u64 text_host_claimable(const struct numaclaims_host_info *hi,
 				  __u64 own)
 {
-	return text_claimable(hi->total_avail_pages, hi->outstanding_claims, own);
+	return text_claimable(hi->total_avail_pages, hi->outstanding_claims, own) +
+	       hi->total_growable_pages;
 }
 
 #endif /* LIBCLAIMS_TEXT_H */

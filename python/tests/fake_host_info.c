@@ -2,8 +2,8 @@
 /*
  * An LD_PRELOAD ioctl() for the binding's unit test (test_unit.py,
  * FakeHost): %NUMACLAIMS_IOC_HOST_INFO on any file answers the fixed host
- * below, as a module of API version 4 would; every other request goes to
- * libc's ioctl().  With FAKE_HOST_INFO_VERSION=3 (or 2, 1) it writes only
+ * below, as a module of API version 5 would; every other request goes to
+ * libc's ioctl().  With FAKE_HOST_INFO_VERSION=4 (or 3, 2, 1) it writes only
  * the part of the structure a module of that API version knows, and leaves
  * the rest as the caller passed it.  %NUMACLAIMS_IOC_DOMAIN_INFO answers two
  * domains: 5 with memory on nodes 0 and 2 (the 512 pages on node 2 a
@@ -32,6 +32,8 @@ _Static_assert(offsetof(struct numaclaims_host_info, total_scrub_pages) ==
 	       NUMACLAIMS_HOST_INFO_SIZE_VER2, "version-3 tail");
 _Static_assert(offsetof(struct numaclaims_host_info, superpages) ==
 	       NUMACLAIMS_HOST_INFO_SIZE_VER3, "version-4 tail");
+_Static_assert(offsetof(struct numaclaims_host_info, total_growable_pages) ==
+	       NUMACLAIMS_HOST_INFO_SIZE_VER4, "version-5 tail");
 _Static_assert(offsetof(struct numaclaims_domain_info, superpage_claims) ==
 	       NUMACLAIMS_DOMAIN_INFO_SIZE_VER1, "version-4 tail of DOMAIN_INFO");
 
@@ -61,6 +63,10 @@ static void fake_host(struct numaclaims_host_info *hi)
 	hi->superpages[1].reserved_pages = 512;	/* no pool: not shown */
 	hi->superpages[2] = (struct numaclaims_node_superpages){
 		.reserved_pages = 1024, .free_pages = 512, .held_pages = 512 };
+	/* grow on claim (API version 5): node 2 may grow by 8 MiB */
+	hi->growable_pages[1] = 99;	/* no pool: not shown */
+	hi->growable_pages[2] = 2048;
+	hi->total_growable_pages = 2048;
 }
 
 /* Domain @id (5 or 9) into @di; 0, or -1 for no such domain. */
@@ -105,6 +111,8 @@ int ioctl(int fd, unsigned long request, ...)
 			size = NUMACLAIMS_HOST_INFO_SIZE_VER2;
 		else if (ver && !strcmp(ver, "3"))
 			size = NUMACLAIMS_HOST_INFO_SIZE_VER3;
+		else if (ver && !strcmp(ver, "4"))
+			size = NUMACLAIMS_HOST_INFO_SIZE_VER4;
 		fake_host(&hi);
 		memcpy(arg, &hi, size);
 		return 0;

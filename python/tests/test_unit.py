@@ -328,17 +328,17 @@ class FakeHost(unittest.TestCase):
         self.assertEqual(hi, {
             "nr_nodes": 3, "nr_domains": 1, "total_avail_pages": 90000,
             "outstanding_claims": 3348, "total_held_pages": 32,
-            "total_scrub_pages": 6144,
+            "total_scrub_pages": 6144, "total_growable_pages": 2048,
             "nodes": {
                 0: {"reserved_pages": 65536, "avail_pages": 60000,
                     "outstanding_claims": 1000, "offlined_pages": 512,
-                    "held_pages": 24, "scrub_pages": 4608,
+                    "held_pages": 24, "scrub_pages": 4608, "growable_pages": 0,
                     "superpages": {"reserved_pages": 4096, "free_pages": 3584,
                                    "claimed_pages": 1024, "unclaimed_pages": 2560,
                                    "held_pages": 0}},
                 2: {"reserved_pages": 32768, "avail_pages": 30000,
                     "outstanding_claims": 300, "offlined_pages": 0,
-                    "held_pages": 8, "scrub_pages": 1536,
+                    "held_pages": 8, "scrub_pages": 1536, "growable_pages": 2048,
                     "superpages": {"reserved_pages": 1024, "free_pages": 512,
                                    "claimed_pages": 0, "unclaimed_pages": 512,
                                    "held_pages": 512}}}})
@@ -423,7 +423,12 @@ class FakeHost(unittest.TestCase):
         self.assertIn("node 0 has only 14 MiB of unclaimed superpages, 64 MiB asked", text)
 
     def test_older_modules(self):
-        """a module of API version 3 gives no superpages, 2 scrub 0, 1 held 0 too"""
+        """a module of API version 4 gives no growable pages, 3 no superpages,
+        2 scrub 0, 1 held 0 too"""
+        hi = self.host_info(4)
+        self.assertEqual(hi["total_growable_pages"], 0)
+        self.assertEqual([n["growable_pages"] for n in hi["nodes"].values()], [0, 0])
+        self.assertEqual(hi["nodes"][0]["superpages"]["reserved_pages"], 4096)
         hi = self.host_info(3)
         self.assertEqual(hi["total_scrub_pages"], 6144)
         self.assertEqual([n["superpages"]["reserved_pages"] for n in hi["nodes"].values()],

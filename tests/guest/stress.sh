@@ -5,6 +5,11 @@
 #
 # usage (in the guest): guest.sh KO "PARAMS" PROGRAM [ARGS...] [-- PROGRAM ...]
 #
+# Among a program's ARGS, @NAME names its section (default: the program's
+# name) and +PARAM=VALUE is added to PARAMS for that program only (insmod
+# takes the last value of a parameter given twice), e.g.
+#   storm @storm-grow +pool_mb=0 +pool_grow_on_claim=1 --grow --builders 16
+#
 # For every PROGRAM: record each node's free memory, insmod KO with PARAMS, run
 # the program (TAP on stdout), check the debugfs invariants, rmmod, and check
 # that every node's free memory is back to its baseline (the pool pages went back
@@ -49,8 +54,8 @@ run_one() {	# NAME CMD...
 	echo "@@SECTION $name@@" > "$OUT"
 	settle
 	before=$(memfree)
-	if ! insmod "$KO" $PARAMS; then
-		echo "not ok 1 - insmod $KO $PARAMS" > "$OUT"
+	if ! insmod "$KO" $PARAMS $extra; then
+		echo "not ok 1 - insmod $KO $PARAMS $extra" > "$OUT"
 		return
 	fi
 	start=$(cut -d' ' -f1 /proc/uptime)
@@ -105,10 +110,15 @@ run_one() {	# NAME CMD...
 while [ $# -gt 0 ]; do
 	name=$(basename "$1")
 	args=""
+	extra=""
 	cmd=$1
 	shift
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		args="$args $1"
+		case $1 in
+		@*) name=${1#@} ;;
+		+*) extra="$extra ${1#+}" ;;
+		*) args="$args $1" ;;
+		esac
 		shift
 	done
 	[ $# -gt 0 ] && shift

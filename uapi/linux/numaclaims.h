@@ -345,6 +345,16 @@ struct numaclaims_node_info {
  *                      with any page to scrub counts whole.
  *
  * @superpages:         (out, since version 4) per node id: its superpages.
+ * @total_growable_pages: (out, since version 5) sum of @growable_pages.
+ * @growable_pages:     (out, since version 5) per node id: how many pages
+ *                      a claim may still grow the node's pool by (grow on
+ *                      claim, see %NUMACLAIMS_IOC_POOL_RESIZE): 0 where the
+ *                      node does not grow on claim; else the capacity its
+ *                      pool does not use, at most pool_max_percent of the
+ *                      node's free memory now.  Not part of @avail_pages:
+ *                      a claim of up to @avail_pages less the node's
+ *                      claims plus this fits, unless another claim takes
+ *                      the memory first or Linux cannot give it whole.
  *
  * Every reserved page is in exactly one place:
  * reserved_pages = avail_pages + offlined_pages + held_pages + the 4 KiB
@@ -380,6 +390,8 @@ struct numaclaims_host_info {
 	__u64 total_scrub_pages;
 	__u64 scrub_pages[NUMACLAIMS_MAX_NODES];
 	struct numaclaims_node_superpages superpages[NUMACLAIMS_MAX_NODES];
+	__u64 total_growable_pages;
+	__u64 growable_pages[NUMACLAIMS_MAX_NODES];
 };
 
 /* Size of struct numaclaims_host_info in API version 1 (still accepted). */
@@ -390,6 +402,9 @@ struct numaclaims_host_info {
 /* ... and in API version 3 (still accepted). */
 #define NUMACLAIMS_HOST_INFO_SIZE_VER3	\
 	(NUMACLAIMS_HOST_INFO_SIZE_VER2 + 8 + 8 * NUMACLAIMS_MAX_NODES)
+/* ... and in API version 4 (still accepted). */
+#define NUMACLAIMS_HOST_INFO_SIZE_VER4	\
+	(NUMACLAIMS_HOST_INFO_SIZE_VER3 + 32 * NUMACLAIMS_MAX_NODES)
 
 /* struct numaclaims_domain_open.flags */
 /** NUMACLAIMS_OPEN_CLOEXEC - the new file descriptor is close-on-exec. */

@@ -89,6 +89,9 @@ mutations=(
 'absent_never_merged|resize: absent buddies are not merged|s/\twhile \(order < CE_MAX_ORDER\) \{\n\t\tu32 buddy = f \^ \(1U << order\);\n\n\t\tif \(\(u64\)buddy/\twhile (0) {\n\t\tu32 buddy = f ^ (1U << order);\n\n\t\tif ((u64)buddy/'
 'slot_unaligned|resize: a slot above top is not aligned|s/slot = \(\(u64\)p->top \+ \(1U << order\) - 1\) & ~\(\(u64\)\(1U << order\) - 1\);/slot = p->top;/'
 'merge_across_chunks|resize: buddies merge across a regrown chunk|s/if \(p->chunk_order\[buddy\] <= order \|\|\n\t\t    !pool_buddy_free/if (!pool_buddy_free/'
+'shortfall_host_others_first|grow on claim: the host part goes to other nodes before the set'"'"'s|s/host = spread_growth\(h, grow & set_nodes, room, shortfall, host\);\n\thost = spread_growth\(h, grow & ~set_nodes/host = spread_growth(h, grow \& ~set_nodes, room, shortfall, host);\n\thost = spread_growth(h, grow \& set_nodes/'
+'shortfall_own_claim_ignored|grow on claim: the domain'"'"'s own claim is not counted as free|s/have = node_unclaimed\(h, node\) \+ d->claims\[node\];/have = node_unclaimed(h, node);/'
+'shortfall_no_room_check|grow on claim: a node grows beyond its room|s/\|\| c->pages - have > room\[node\]\)/)/'
 )
 
 echo "engine mutants: ${#mutations[@]}; source $src"

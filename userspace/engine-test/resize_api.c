@@ -297,3 +297,93 @@ TEST_F(custom, absent_buddies_merge)
 	CHECK();
 	ASSERT_EQ(4, H->node[0].avail_pages);
 }
+
+/*
+ * Grow on claim: ce_claim_set_shortfall() says what each node must grow
+ * by for a refused set to install, and after growing exactly that the set
+ * installs.  Node entries grow their own node; the host-wide part goes to
+ * the set's nodes first, then the other growing nodes; a node that may
+ * not grow, or not that much, is ENOMEM; a set that fits needs nothing;
+ * nothing changes.
+ */
+#define SHORT(d, grow, ...)						\
+	ce_claim_set_shortfall(H, (d), SET(__VA_ARGS__), NSET(__VA_ARGS__), \
+			       (grow), room, sf)
+
+TEST_F(custom, claim_shortfall_grows_what_the_set_lacks)
+{
+	u64 room[CE_MAX_NODES] = { 0 }, sf[CE_MAX_NODES];
+	struct ce_domain *a, *b;
+	struct tl_snap *snap = malloc(sizeof(*snap));
+
+	/* Two nodes of 512 pages each, room for 1536 more on each. */
+	BUILD(.nr = 2, .nodes = {
+		{ .node = 0, .chunks = { 9, TL_END }, .slack = 1536 },
+		{ .node = 1, .chunks = { 9, TL_END }, .slack = 1536 },
+	});
+	ASSERT_NE(NULL, snap);
+	room[0] = room[1] = 1536;
+	a = tl_dom(T, BIG);
+	b = tl_dom(T, BIG);
+	tl_snap(T, snap);
+
+	/* A set that fits needs nothing. */
+	OK(SHORT(a, 3, { 512, 0 }, { 10, HOST }));
+	ASSERT_EQ(0, sf[0] | sf[1]);
+	/* A node entry grows its own node by what it lacks. */
+	OK(SHORT(a, 3, { 700, 0 }));
+	ASSERT_EQ(188, sf[0]);
+	ASSERT_EQ(0, sf[1]);
+	/* Not if that node does not grow, or not that much. */
+	ASSERT_EQ(-ENOMEM, SHORT(a, 2, { 700, 0 }));
+	ASSERT_EQ(-ENOMEM, SHORT(a, 3, { 512 + 1537, 0 }));
+	/* The host part goes to the set's nodes first, then the others. */
+	OK(SHORT(a, 3, { 100, 1 }, { 1024, HOST }));
+	ASSERT_EQ(0, sf[0]);
+	ASSERT_EQ(100 + 1024 - 1024, sf[1]);
+	OK(SHORT(a, 3, { 600, 1 }, { 2000, HOST }));
+	ASSERT_EQ(1536, sf[1]) TH_LOG("the set's node 1 first");
+	ASSERT_EQ(600 + 2000 - 1024 - 1536, sf[0]);
+	OK(SHORT(a, 1, { 2000, HOST }));	/* only node 0 grows */
+	ASSERT_EQ(2000 - 1024, sf[0]);
+	ASSERT_EQ(0, sf[1]);
+	ASSERT_EQ(-ENOMEM, SHORT(a, 1, { 1024 + 1537, HOST }));
+	ASSERT_EQ(-ENOMEM, SHORT(a, 3, { 1024 + 3073, HOST }));
+	/* A legacy target: the pages above tot_pages, host-wide. */
+	OK(ce_claim_set_shortfall(H, a, SET({ 2048, LEGACY }), 1, 3, room, sf));
+	ASSERT_EQ(1024, sf[0] + sf[1]);
+	/* Malformed sets and superpages (which do not grow). */
+	ASSERT_EQ(-EINVAL, SHORT(a, 3, { 1, 0 }, { 1, 0 }));
+	ASSERT_EQ(-EINVAL, SHORT(a, 3, { 1, 5 }));
+	ASSERT_EQ(-EINVAL, ce_claim_set_shortfall(H, a, SET({ 1, 0 }), 0, 3,
+						  room, sf));
+	ASSERT_EQ(-ENOMEM, ce_claim_set_shortfall(H, a,
+		SET({ 512, 0, NUMACLAIMS_CLAIM_SUPERPAGES }), 1, 3, room, sf));
+	ASSERT_EQ(NULL, tl_snap_diff(T, snap)) TH_LOG("the shortfall changed the heap");
+
+	/* Others' claims count; the domain's own claim is replaced. */
+	OK(INSTALL(b, { 400, 0 }, { 100, HOST }));
+	OK(INSTALL(a, { 50, 0 }));
+	OK(SHORT(a, 3, { 200, 0 }));
+	ASSERT_EQ(200 - (512 - 400 - 50) - 50, sf[0]);
+	/* host: 1024 free, 550 claimed, a's 50 free again: 524; asks 1000 */
+	OK(SHORT(a, 3, { 1000, HOST }));
+	ASSERT_EQ(1000 - 524, sf[0] + sf[1]);
+	ASSERT_EQ(1000 - 524, sf[0]) TH_LOG("room on node 0 first");
+
+	/* Growing exactly the shortfall makes the refused set install. */
+	ASSERT_EQ(-ENOMEM, INSTALL(a, { 300, 0 }, { 900, 1 }, { 1500, HOST }));
+	OK(SHORT(a, 3, { 300, 0 }, { 900, 1 }, { 1500, HOST }));
+	ASSERT_EQ(1536, sf[0]);
+	ASSERT_EQ(2700 - 1024 - 1536 + 550 - 50, sf[1]);
+	ASSERT_EQ(0, grow_by(T, 0, sf[0]));
+	ASSERT_EQ(0, grow_by(T, 1, sf[1]));
+	CHECK();
+	OK(INSTALL(a, { 300, 0 }, { 900, 1 }, { 1500, HOST }));
+	OK(SHORT(a, 3, { 300, 0 }, { 900, 1 }, { 1500, HOST }));
+	ASSERT_EQ(0, sf[0] | sf[1]);
+	ce_release_claims(H, a);
+	ce_release_claims(H, b);
+	CHECK();
+	free(snap);
+}

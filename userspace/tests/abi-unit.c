@@ -30,10 +30,12 @@ int old_getinfo(struct claims_handle *h, uint32_t domid, void *info);
 int old_getinfo_next(struct claims_handle *h, uint32_t domid, void *info);
 int old_physinfo(struct claims_handle *h, void *info);
 int old_domain_list(struct claims_handle *h, void **doms, size_t *nr);
+int v4_physinfo(struct claims_handle *h, void *info);
 __asm__(".symver old_getinfo,claims_domain_getinfo@LIBCLAIMS_1.0");
 __asm__(".symver old_getinfo_next,claims_domain_getinfo_next@LIBCLAIMS_1.0");
 __asm__(".symver old_physinfo,claims_physinfo@LIBCLAIMS_1.0");
 __asm__(".symver old_domain_list,claims_domain_list@LIBCLAIMS_1.5");
+__asm__(".symver v4_physinfo,claims_physinfo@LIBCLAIMS_1.6");
 
 #define GUARD	0x5a
 #define NR_DOMS	3
@@ -57,6 +59,8 @@ int ioctl(int fd, unsigned long request, ...)
 		hi->scrub_pages[NUMACLAIMS_MAX_NODES - 1] = 7;	/* v3 tail's end */
 		hi->superpages[0].reserved_pages = 2048;
 		hi->superpages[0].free_pages = 1536;
+		hi->superpages[NUMACLAIMS_MAX_NODES - 1].held_pages = 9; /* v4 end */
+		hi->growable_pages[0] = 333;
 		return 0;
 	}
 	if (request == NUMACLAIMS_IOC_DOMAIN_INFO) {
@@ -130,6 +134,15 @@ int main(void)
 	    "claims_physinfo@LIBCLAIMS_1.0 writes the %zu bytes of API version 3",
 	    hsz);
 
+	memset(buf, GUARD, sizeof(buf));
+	ret = v4_physinfo(h, buf);
+	memcpy(&hi, buf, NUMACLAIMS_HOST_INFO_SIZE_VER4);
+	tap(!ret && hi.superpages[0].reserved_pages == 2048 &&
+	    hi.superpages[NUMACLAIMS_MAX_NODES - 1].held_pages == 9 &&
+	    guard_ok(buf, NUMACLAIMS_HOST_INFO_SIZE_VER4, sizeof(buf)),
+	    "claims_physinfo@LIBCLAIMS_1.6 writes the %d bytes of API version 4",
+	    NUMACLAIMS_HOST_INFO_SIZE_VER4);
+
 	old = NULL;
 	ret = old_domain_list(h, &old, &nr);
 	ok = !ret && nr == NR_DOMS && old;
@@ -151,8 +164,8 @@ int main(void)
 	    "claims_domain_getinfo_next (1.6) likewise");
 	ret = claims_physinfo(h, &hi);
 	tap(!ret && hi.superpages[0].reserved_pages == 2048 &&
-	    hi.superpages[0].free_pages == 1536,
-	    "claims_physinfo (1.6) has the superpages");
+	    hi.superpages[0].free_pages == 1536 && hi.growable_pages[0] == 333,
+	    "claims_physinfo (1.8) has the superpages and growable_pages");
 	ret = claims_domain_list(h, &doms, &nr);
 	ok = !ret && nr == NR_DOMS;
 	for (i = 0; ok && i < nr; i++)

@@ -90,11 +90,13 @@ t "the cores, NUMA metrics and like calls are LIBCLAIMS_1.4" \
 t "the parsers, the claim diagnosis and the domain list are LIBCLAIMS_1.5" \
 	bash -c "[ \$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -cE ' claims_(parse_size|parse_claims|claim_diagnose|domain_list)@@?LIBCLAIMS_1.5\$') = 4 ]"
 t "superpages: claims_plan_topology_read_flags and the grown structures' calls are LIBCLAIMS_1.6" \
-	bash -c "[ \$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -cE ' claims_(plan_topology_read_flags|domain_getinfo|domain_getinfo_next|physinfo|domain_list)@@LIBCLAIMS_1.6\$') = 5 ]"
+	bash -c "[ \$(nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -cE ' claims_(plan_topology_read_flags|domain_getinfo|domain_getinfo_next|domain_list)@@LIBCLAIMS_1.6\$') = 4 ] &&
+		 nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -q ' claims_physinfo@LIBCLAIMS_1.6\$'"
 t "claims_domain_give is LIBCLAIMS_1.7" \
 	bash -c "nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -q ' claims_domain_give@@LIBCLAIMS_1.7\$'"
-t "the pool resize calls are LIBCLAIMS_1.8" \
+t "the pool resize calls and claims_physinfo (growable_pages) are LIBCLAIMS_1.8" \
 	bash -c "nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -q ' claims_pool_resize@@LIBCLAIMS_1.8\$' &&
+		 nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -q ' claims_physinfo@@LIBCLAIMS_1.8\$' &&
 		 nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -q ' claims_pool_capacity@@LIBCLAIMS_1.8\$'"
 t "the udev rule is installed under the scratch prefix, and is the one of packaging/udev" \
 	cmp "$SRCDIR/../packaging/udev/60-numaclaims.rules" "$prefix/lib/udev/rules.d/60-numaclaims.rules"
