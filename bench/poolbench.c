@@ -7,7 +7,11 @@
  *           (/sys/kernel/numaclaims/nodeN/pool_pages), ROUNDS times;
  *           then hugetlb's per-node pool of 2 MiB pages resized by the same
  *           size and back (nodeN/hugepages/hugepages-2048kB/nr_hugepages),
- *           side by side in the same VM.
+ *           side by side in the same VM; and the in-kernel baseline,
+ *           alloc_pages_node() alone of the same size in 2 MiB blocks
+ *           (numaclaims_bench.ko's "alloc NODE PAGES 9 0", zeroed by
+ *           init_on_alloc as numaclaims' __GFP_ZERO pages are; its free is
+ *           not timed).
  *   claim:  the latency of a claim of CLAIM_MIB MiB on NODE that fits the
  *           pool, and of the same claim from an empty pool with
  *           grow_on_claim (the claim grows the pool first), ROUNDS times.
@@ -112,6 +116,38 @@ static void resize(unsigned long long mib, int rounds)
 	}
 }
 
+#define KMOD_CMD	"/sys/kernel/debug/numaclaims_bench/cmd"
+
+/* alloc_pages_node() alone, of order 9, by the baseline module. */
+static void baseline(unsigned long long mib, int rounds)
+{
+	char cmd[96], res[512];
+	int r, fd = open(KMOD_CMD, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		printf("{\"what\":\"linux\",\"skip\":\"no %s\"}\n", KMOD_CMD);
+		return;
+	}
+	for (r = 0; r < rounds; r++) {
+		unsigned long long ns = 0, got = 0;
+		ssize_t n;
+
+		snprintf(cmd, sizeof(cmd), "alloc %u %llu 9 0", NODE,
+			 mib * MIB_PAGES);
+		if (write(fd, cmd, strlen(cmd)) < 0)
+			die("numaclaims_bench alloc");
+		n = pread(fd, res, sizeof(res) - 1, 0);
+		if (n < 0)
+			die("numaclaims_bench result");
+		res[n] = 0;
+		if (sscanf(res, "ns=%llu pages=%llu", &ns, &got) != 2)
+			die("numaclaims_bench result format");
+		printf("{\"what\":\"linux\",\"mib\":%llu,\"round\":%d,\"grow_ns\":%llu,\"got_mib\":%llu}\n",
+		       mib, r, ns, got / MIB_PAGES);
+	}
+	close(fd);
+}
+
 static int xioctl(int fd, unsigned long req, void *arg)
 {
 	return ioctl(fd, req, arg) < 0 ? -errno : 0;
@@ -174,6 +210,7 @@ int main(int argc, char **argv)
 	NODE = (unsigned int)atoi(argv[1]);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	resize(strtoull(argv[2], NULL, 10), atoi(argv[4]));
+	baseline(strtoull(argv[2], NULL, 10), atoi(argv[4]));
 	claims(strtoull(argv[3], NULL, 10), atoi(argv[4]));
 	return 0;
 }

@@ -412,6 +412,21 @@ class FakeHost(unittest.TestCase):
                               "1 GiB asked; claim less or on another node")
         self.assertIn("node 0 has only 230.47 MiB unclaimed", text)
 
+    def test_claim_refused_counts_what_the_pool_may_grow_by(self):
+        """on a node that grows on claim, the diagnosis counts its growable
+        pages (API version 5): node 2 has 29700 unclaimed + 2048 growable"""
+        _, _, text = self.refused("2:1G")
+        self.assertIn("node 2 has only 124.02 MiB unclaimed with what its pool "
+                      "may still grow by, 1 GiB asked", text)
+
+    def test_plan_counts_what_the_pool_may_grow_by(self):
+        """the live planner adds growable_pages to a node's unclaimed pages:
+        node 2 takes 29700 + 2048 pages whole, not one page more"""
+        plan = self.fake("h.plan(9, pages=29700 + 2048, cpu_node=2)")
+        self.assertEqual(plan["set"], [(2, 29700 + 2048)])
+        plan = self.fake("h.plan(9, pages=29700 + 2049, cpu_node=2)")
+        self.assertEqual(plan["set"], [(0, 29700 + 2049)], "one page more: node 0")
+
     def test_superpage_claim_refused_says_why(self):
         """a refused superpage claim names the node's unclaimed superpages"""
         # a 3-tuple entry, as claim_get() and parse_claim_spec() give them;
