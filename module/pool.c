@@ -1175,7 +1175,9 @@ static void nc_release_fn(struct work_struct *work)
 /*
  * What a claim may still grow @node's pool by (heap lock held): 0 unless
  * it grows on claim, else the capacity left, at most pool_max_percent of
- * the node's free memory now (what nc_pool_grow() allows).
+ * the node's free memory now (what nc_pool_grow() allows).  A shrink in
+ * flight (a surplus release) holds nc_offline_lock, which the grow waits
+ * for: the frames it has yet to give back count as capacity left.
  */
 u64 nc_pool_room(u32 node)
 {
@@ -1186,7 +1188,8 @@ u64 nc_pool_room(u32 node)
 	    !nc_frames[node])
 		return 0;
 	free = div_u64(nc_node_free_pages(node) * nc_max_percent, 100);
-	return min(ce_pool_free_slots(&nc_heap, node), free);
+	return min(ce_pool_free_slots(&nc_heap, node) +
+		   nc_heap.node[node].shrink_pending, free);
 }
 
 /*

@@ -338,6 +338,22 @@ int st_back_to_baseline(int fd, const struct numaclaims_host_info *base,
 	return bad;
 }
 
+u64 st_pool_attr(u32 node, const char *attr)
+{
+	unsigned long long v = 0;
+	char path[96];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/numaclaims/node%u/%s", node,
+		 attr);
+	f = fopen(path, "r");
+	if (f && fscanf(f, "%llu", &v) != 1)
+		v = 0;
+	if (f)
+		fclose(f);
+	return v;
+}
+
 u64 st_pool_nodes(int fd, int *count)
 {
 	struct numaclaims_host_info hi;

@@ -81,6 +81,8 @@ int st_back_to_baseline(int fd, const struct numaclaims_host_info *base,
 			u64 *lost, char *why, size_t len);
 /* Nodes that have a pool, as a mask, and their count. */
 u64 st_pool_nodes(int fd, int *count);
+/* /sys/kernel/numaclaims/nodeN/ATTR (surplus_pages, capacity_pages...); 0 if none. */
+u64 st_pool_attr(u32 node, const char *attr);
 
 /* --- TAP and figures --- */
 void tap_ok(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
