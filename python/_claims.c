@@ -201,26 +201,27 @@ static PyObject *set_to_list(const struct numaclaims_claim *set, uint32_t n)
 	return l;
 }
 
-static PyObject *Handle_claim_set(HandleObject *self, PyObject *args)
+/*
+ * A claim set from a sequence of (target, pages[, cmd]) into @set (room
+ * for @max entries): 0 and *@nr, or -1 with an exception set (E2BIG as
+ * @op's error).
+ */
+static int set_from_seq(PyObject *seq, struct numaclaims_claim *set,
+			Py_ssize_t max, uint32_t *nr, const char *op)
 {
-	struct numaclaims_claim set[CLAIMS_MAX_ENTRIES + 1];
-	unsigned int domid;
-	PyObject *seq, *fast;
+	PyObject *fast;
 	Py_ssize_t n, i;
-	uint32_t nr;
-	int ret;
 
-	if (!handle_ok(self) || !PyArg_ParseTuple(args, "IO", &domid, &seq))
-		return NULL;
 	fast = PySequence_Fast(seq, "a claim set is a sequence of (target, pages[, cmd])");
 	if (!fast)
-		return NULL;
+		return -1;
 	n = PySequence_Fast_GET_SIZE(fast);
-	if (n > (Py_ssize_t)(sizeof(set) / sizeof(set[0]))) {
+	if (n > max) {
 		Py_DECREF(fast);
-		return raise_claims(-E2BIG, "domain_claim_memory");
+		raise_claims(-E2BIG, op);
+		return -1;
 	}
-	memset(set, 0, sizeof(set));
+	memset(set, 0, max * sizeof(*set));
 	for (i = 0; i < n; i++) {
 		unsigned int target, cmd = 0;
 		unsigned long long pages;
@@ -229,14 +230,54 @@ static PyObject *Handle_claim_set(HandleObject *self, PyObject *args)
 				      "IK|I;a claim is (target, pages) or (node, pages, CLAIM_SUPERPAGES)",
 				      &target, &pages, &cmd)) {
 			Py_DECREF(fast);
-			return NULL;
+			return -1;
 		}
 		set[i].target = target;
 		set[i].pages = pages;
 		set[i].cmd = cmd;
 	}
 	Py_DECREF(fast);
-	nr = (uint32_t)n;
+	*nr = (uint32_t)n;
+	return 0;
+}
+
+/* pool_resize_set([(node, pages), ...]): claims_pool_resize_set(). */
+static PyObject *Handle_pool_resize_set(HandleObject *self, PyObject *args)
+{
+	struct numaclaims_claim set[NUMACLAIMS_MAX_NODES];
+	uint64_t unrestored;
+	uint32_t nr, failed;
+	PyObject *seq;
+	char why[160];
+	int ret;
+
+	if (!handle_ok(self) || !PyArg_ParseTuple(args, "O", &seq) ||
+	    set_from_seq(seq, set, NUMACLAIMS_MAX_NODES, &nr, "pool_resize"))
+		return NULL;
+	Py_BEGIN_ALLOW_THREADS
+	ret = claims_pool_resize_set(self->h, set, nr, &failed, &unrestored);
+	Py_END_ALLOW_THREADS
+	if (!ret)
+		Py_RETURN_NONE;
+	snprintf(why, sizeof(why), "node %u%s",
+		 failed < nr ? set[failed].target : 0,
+		 unrestored ? " (and a node resized before could not be put back)" : "");
+	return raise_claims_why(ret, "pool_resize", why);
+}
+
+static PyObject *Handle_claim_set(HandleObject *self, PyObject *args)
+{
+	struct numaclaims_claim set[CLAIMS_MAX_ENTRIES + 1];
+	unsigned int domid;
+	PyObject *seq;
+	uint32_t nr, count;
+	int ret;
+
+	if (!handle_ok(self) || !PyArg_ParseTuple(args, "IO", &domid, &seq) ||
+	    set_from_seq(seq, set, CLAIMS_MAX_ENTRIES + 1, &nr,
+			 "domain_claim_memory"))
+		return NULL;
+	count = nr;
 	ret = claims_domain_claim_memory(self->h, domid, NUMACLAIMS_CLAIM_SET, &nr, set);
 	if (ret < 0) {
 		/* Why, as claimctl says it: libclaims' diagnosis of the state now. */
@@ -246,7 +287,7 @@ static PyObject *Handle_claim_set(HandleObject *self, PyObject *args)
 		int have_hi = !claims_physinfo(self->h, &hi);
 		int have_di = !claims_domain_getinfo(self->h, domid, &di);
 
-		claims_claim_diagnose(-ret, set, (uint32_t)n, have_hi ? &hi : NULL,
+		claims_claim_diagnose(-ret, set, count, have_hi ? &hi : NULL,
 				      have_di ? &di : NULL, why, sizeof(why));
 		return raise_claims_why(ret, "domain_claim_memory", why);
 	}
@@ -857,6 +898,19 @@ static PyObject *mod_node_cores(PyObject *mod, PyObject *args, PyObject *kw)
 	return PyLong_FromLong(ret);
 }
 
+/* pool_capacity(node) -> pages, or None: claims_pool_capacity(). */
+static PyObject *mod_pool_capacity(PyObject *mod, PyObject *args)
+{
+	unsigned int node;
+	uint64_t pages;
+
+	if (!PyArg_ParseTuple(args, "I", &node))
+		return NULL;
+	if (claims_pool_capacity(node, &pages))
+		Py_RETURN_NONE;
+	return PyLong_FromUnsignedLongLong(pages);
+}
+
 static PyObject *mod_parse_size(PyObject *mod, PyObject *args)
 {
 	char err[256] = "";
@@ -953,6 +1007,8 @@ static PyMethodDef Handle_methods[] = {
 	{ "online_pages", (PyCFunction)Handle_online_pages, METH_VARARGS, "online_pages(node, pages)" },
 	{ "pool_resize", (PyCFunction)Handle_pool_resize, METH_VARARGS,
 	  "pool_resize(node, pages): make NODE's pool PAGES pages (all or nothing)" },
+	{ "pool_resize_set", (PyCFunction)Handle_pool_resize_set, METH_VARARGS,
+	  "pool_resize_set([(node, pages), ...]): claims_pool_resize_set(), all or nothing" },
 	{ "claim_set", (PyCFunction)Handle_claim_set, METH_VARARGS,
 	  "claim_set(domid, [(target, pages), ...]): install a claim set, atomically;\n"
 	  "a superpage entry is (node, pages, CLAIM_SUPERPAGES)" },
@@ -990,6 +1046,8 @@ static PyTypeObject HandleType = {
 
 static PyMethodDef mod_methods[] = {
 	{ "strerror", mod_strerror, METH_VARARGS, "strerror(err): claims_strerror()" },
+	{ "pool_capacity", mod_pool_capacity, METH_VARARGS,
+	  "pool_capacity(node) -> pages or None: claims_pool_capacity()" },
 	{ "parse_size", mod_parse_size, METH_VARARGS,
 	  "parse_size(text) -> pages: claims_parse_size() (ParseError if not a size)" },
 	{ "parse_claims", mod_parse_claims, METH_VARARGS,

@@ -905,11 +905,11 @@ static void cc_pool_hint(char *buf, size_t len, int err, uint32_t node,
 static int cmd_pool(struct cc_args *a)
 {
 	struct numaclaims_claim set[CC_MAX_ENTRIES];
-	uint64_t old[CC_MAX_ENTRIES], cap;
 	struct numaclaims_host_info hi;
 	char err[CC_ERR_LEN], what[64], h1[40], h2[40];
 	struct claims_handle *h;
-	uint32_t nr = 0, i, k;
+	uint64_t cap, unrestored;
+	uint32_t nr = 0, i, n;
 	int ret;
 
 	if (a->argc) {
@@ -927,16 +927,13 @@ static int cmd_pool(struct cc_args *a)
 	}
 	if (cc_open(a, &h))
 		return EXIT_FAILURE;
-	ret = claims_physinfo(h, &hi);
-	if (ret) {
-		claims_close(h);
-		return cc_fail_generic("read host info", ret, -1);
-	}
 	if (!a->argc) {
 		uint64_t caps[NUMACLAIMS_MAX_NODES];
-		uint32_t n;
 
+		ret = claims_physinfo(h, &hi);
 		claims_close(h);
+		if (ret)
+			return cc_fail_generic("read host info", ret, -1);
 		for (n = 0; n < NUMACLAIMS_MAX_NODES; n++)
 			if (claims_pool_capacity(n, &caps[n]))
 				caps[n] = CC_NO_CAPACITY;
@@ -946,46 +943,35 @@ static int cmd_pool(struct cc_args *a)
 			cc_print_pools(stdout, &hi, caps, a->unit);
 		return EXIT_SUCCESS;
 	}
-	/* Everything that can be checked first is, before any change. */
-	for (i = 0; i < nr; i++) {
-		uint32_t n = set[i].target;
-
-		snprintf(what, sizeof(what), "resize the pool of node %u", n);
-		if (!hi.nodes[n].has_pool) {
-			cc_offline_hint(err, sizeof(err), ENOENT, 0, n, 0, &hi);
-			claims_close(h);
-			return cc_error(what, ENOENT, err);
-		}
-		if (!claims_pool_capacity(n, &cap) && set[i].pages > cap) {
-			snprintf(err, sizeof(err),
-				 "node %u's pool can hold at most %s (module parameters pool_max_mb, node_pool_max_mb), %s asked",
-				 n, cc_format_human(h1, sizeof(h1), cap),
-				 cc_format_human(h2, sizeof(h2), set[i].pages));
-			claims_close(h);
-			return cc_error(what, ENOSPC, err);
-		}
-		old[i] = hi.nodes[n].reserved_pages;
-	}
-	for (i = 0; i < nr; i++) {
-		ret = claims_pool_resize(h, set[i].target, set[i].pages);
-		if (!ret)
-			continue;
-		snprintf(what, sizeof(what), "resize the pool of node %u",
-			 set[i].target);
-		cc_pool_hint(err, sizeof(err), -ret, set[i].target,
-			     set[i].pages, cc_host(h, &hi));
-		/* Put back the nodes already resized. */
-		for (k = 0; k < i; k++)
-			if (claims_pool_resize(h, set[k].target, old[k]))
-				fprintf(stderr,
-					"claimctl: could not put node %u's pool back to %s\n",
-					set[k].target,
-					cc_format_human(h1, sizeof(h1), old[k]));
+	/* All or nothing, checked first (libclaims). */
+	ret = claims_pool_resize_set(h, set, nr, &i, &unrestored);
+	if (!ret) {
 		claims_close(h);
-		return cc_error(what, -ret, err);
+		return EXIT_SUCCESS;
 	}
+	n = i < nr ? set[i].target : 0;
+	snprintf(what, sizeof(what), "resize the pool of node %u", n);
+	if (ret == -ENOENT) {
+		cc_offline_hint(err, sizeof(err), ENOENT, 0, n, 0,
+				cc_host(h, &hi));
+	} else if (ret == -ENOSPC && !claims_pool_capacity(n, &cap)) {
+		snprintf(err, sizeof(err),
+			 "node %u's pool can hold at most %s (module parameters pool_max_mb, node_pool_max_mb), %s asked",
+			 n, cc_format_human(h1, sizeof(h1), cap),
+			 cc_format_human(h2, sizeof(h2), set[i].pages));
+	} else if (ret == -EINVAL) {
+		snprintf(err, sizeof(err), "node %u is given twice", n);
+	} else {
+		cc_pool_hint(err, sizeof(err), -ret, n, set[i].pages,
+			     cc_host(h, &hi));
+	}
+	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++)
+		if (unrestored & (1ULL << n))
+			fprintf(stderr,
+				"claimctl: could not put node %u's pool back to its size before\n",
+				n);
 	claims_close(h);
-	return EXIT_SUCCESS;
+	return cc_error(what, -ret, err);
 }
 
 /*

@@ -353,6 +353,33 @@ int claims_pool_resize(struct claims_handle *h, uint32_t node,
  */
 int claims_pool_capacity(uint32_t node, uint64_t *pages);
 
+/**
+ * claims_pool_resize_set() - make several nodes' pools the sizes given,
+ * all or nothing (since libclaims 1.8): what `claimctl pool 0:8G,1:4G`
+ * and Python's Handle.resize_pools() do.
+ * @set:        @nr entries {pages, node, %NUMACLAIMS_CLAIM_PAGES_CMD}, as
+ *              claims_parse_claims() gives them: node's pool becomes
+ *              pages pages.
+ * @failed:     (out, may be NULL) the index of the entry that failed, @nr
+ *              if none did.
+ * @unrestored: (out, may be NULL) the nodes whose pool could not be put
+ *              back after a later entry failed (another claim took the
+ *              memory meanwhile), as a mask; 0 normally.
+ *
+ * Every entry is checked before any change: a node id, not a special
+ * target or a superpage entry, at most once (-EINVAL); a node with a pool
+ * (-ENOENT); within its capacity (-ENOSPC, claims_pool_capacity()).  Then
+ * the pools are resized in @set's order; if one fails, those already
+ * resized are put back to their size before, and its error is returned.
+ *
+ * Return: 0, or the error of entry *@failed: as above, or
+ * claims_pool_resize()'s; -EINVAL also for @set NULL or @nr 0 or above
+ * %NUMACLAIMS_MAX_NODES.
+ */
+int claims_pool_resize_set(struct claims_handle *h,
+			   const struct numaclaims_claim *set, uint32_t nr,
+			   uint32_t *failed, uint64_t *unrestored);
+
 /*
  * A domain's memory.  A domain file maps the domain's populated pages into
  * a process: mmap(MAP_SHARED) at file offset gfn << %CLAIMS_PAGE_SHIFT.

@@ -572,6 +572,59 @@ int claims_pool_capacity(uint32_t node, uint64_t *pages)
 	return 0;
 }
 
+int claims_pool_resize_set(struct claims_handle *h,
+			   const struct numaclaims_claim *set, uint32_t nr,
+			   uint32_t *failed, uint64_t *unrestored)
+{
+	struct numaclaims_host_info hi;
+	uint64_t old[NUMACLAIMS_MAX_NODES], seen = 0, cap;
+	uint32_t i, k;
+	int ret;
+
+	if (failed)
+		*failed = 0;
+	if (unrestored)
+		*unrestored = 0;
+	if (!set || !nr || nr > NUMACLAIMS_MAX_NODES)
+		return -EINVAL;
+	ret = claims_physinfo(h, &hi);
+	if (ret)
+		return ret;
+	/* Everything that can be checked first is, before any change. */
+	for (i = 0; i < nr; i++) {
+		uint32_t n = set[i].target;
+
+		if (failed)
+			*failed = i;
+		if (n >= NUMACLAIMS_MAX_NODES ||
+		    set[i].cmd != NUMACLAIMS_CLAIM_PAGES_CMD ||
+		    (seen & (1ULL << n)))
+			return -EINVAL;
+		seen |= 1ULL << n;
+		if (!hi.nodes[n].has_pool)
+			return -ENOENT;
+		if (!claims_pool_capacity(n, &cap) && set[i].pages > cap)
+			return -ENOSPC;
+		old[i] = hi.nodes[n].reserved_pages;
+	}
+	for (i = 0; i < nr; i++) {
+		if (failed)
+			*failed = i;
+		ret = claims_pool_resize(h, set[i].target, set[i].pages);
+		if (!ret)
+			continue;
+		/* Put back the nodes already resized. */
+		for (k = 0; k < i; k++)
+			if (claims_pool_resize(h, set[k].target, old[k]) &&
+			    unrestored)
+				*unrestored |= 1ULL << set[k].target;
+		return ret;
+	}
+	if (failed)
+		*failed = nr;
+	return 0;
+}
+
 int claims_pool_nodes(struct claims_handle *h, uint64_t *nodemask,
 		      uint32_t *nr_nodes)
 {

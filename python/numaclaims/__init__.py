@@ -17,7 +17,6 @@ Python, over libclaims (libclaims(3)).
 Errors are numaclaims.Error (an OSError) subclasses: numaclaims.errors.
 Sizes and claim specs take claimctl's syntax: numaclaims.spec.
 """
-import errno
 import grp
 import pwd
 
@@ -59,13 +58,9 @@ def give(domid, user=None, group=None, mode=None):
 def pool_capacity(node):
     """The most pages NODE's pool can be resized to (module parameters
     pool_max_mb, node_pool_max_mb), or None if NODE has no pool or the
-    module does not say (older than API version 5)."""
-    try:
-        with open("/sys/kernel/numaclaims/node%d/capacity_pages"
-                  % node) as f:
-            return int(f.read())
-    except (OSError, ValueError):
-        return None
+    module does not say (older than API version 5): libclaims'
+    claims_pool_capacity()."""
+    return _claims.pool_capacity(node)
 
 
 def memf_node(node):
@@ -175,36 +170,16 @@ class Handle(_claims.Handle):
 
     def resize_pools(self, spec):
         """Make each node's pool the size given, as claimctl pool does:
-        SPEC is "0:8G,1:4G" or [(node, pages)].  All or nothing: every
-        node is checked first (a pool, within its capacity: ENOSPC), and
-        if a resize fails the nodes already resized are put back before
-        the error is raised."""
+        SPEC is "0:8G,1:4G" or [(node, pages)].  All or nothing (libclaims'
+        claims_pool_resize_set()): every node is checked first (a pool,
+        within its capacity: ENOSPC), and if a resize fails the nodes
+        already resized are put back before the error is raised."""
         entries = parse_claim_spec(spec) if isinstance(spec, str) else spec
-        sizes = []
         for e in entries:
             if len(e) > 2 or not 0 <= e[0] < MAX_NODES:
                 raise ValueError("pool sizes are (node, pages) entries, "
                                  "not %r" % (e,))
-            sizes.append((e[0], e[1]))
-        hi = self.host_info()
-        old = []
-        for node, pages in sizes:
-            if node not in hi["nodes"]:
-                raise errors.NoPool(errno.ENOENT, "node %d has no pool"
-                                    % node, "pool_resize")
-            cap = pool_capacity(node)
-            if cap is not None and pages > cap:
-                raise errors.Error(errno.ENOSPC, "node %d's pool can hold "
-                                   "at most %d pages" % (node, cap),
-                                   "pool_resize")
-            old.append((node, hi["nodes"][node]["reserved_pages"]))
-        for i, (node, pages) in enumerate(sizes):
-            try:
-                self.pool_resize(node, pages)
-            except Error:
-                for n, p in old[:i]:
-                    self.pool_resize(n, p)
-                raise
+        self.pool_resize_set([(e[0], e[1]) for e in entries])
 
     def claim(self, domid, spec):
         """Install a claim set given as a claimctl spec ("0:1G,1:4G:2M") or

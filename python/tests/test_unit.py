@@ -391,8 +391,11 @@ class FakeHost(unittest.TestCase):
 
     def refused(self, claim):
         """repr((errno, strerror, str)) of the ClaimRefused h.claim(5, CLAIM) raises"""
-        code = ("try:\n h.claim(5, %r)\nexcept nc.ClaimRefused as e:\n"
-                " print(repr((e.errno, e.strerror, str(e))))" % (claim,))
+        return self.fake_code("try:\n h.claim(5, %r)\nexcept nc.ClaimRefused as e:\n"
+                              " print(repr((e.errno, e.strerror, str(e))))" % (claim,))
+
+    def fake_code(self, code):
+        """what CODE prints (a repr), run with a Handle h on the fake host"""
         so = os.environ.get("NUMACLAIMS_FAKE_IOCTL")
         if not so:
             self.skipTest("NUMACLAIMS_FAKE_IOCTL unset")
@@ -418,6 +421,18 @@ class FakeHost(unittest.TestCase):
         _, _, text = self.refused("2:1G")
         self.assertIn("node 2 has only 124.02 MiB unclaimed with what its pool "
                       "may still grow by, 1 GiB asked", text)
+
+    def test_resize_pools_checks_every_node_first(self):
+        """resize_pools() is libclaims' claims_pool_resize_set(): a node
+        without a pool, or given twice, fails before any resize ioctl
+        (on /dev/null that ioctl would be ENOTTY)"""
+        code = ("try:\n h.resize_pools(%r)\nexcept OSError as e:\n"
+                " print(repr((e.errno, str(e))))")
+        for spec, err in (("0:1M,1:1M", errno.ENOENT), ([(0, 1), (0, 2)], errno.EINVAL),
+                          ("0:1M", errno.ENOTTY)):
+            got = self.fake_code(code % (spec,))
+            self.assertEqual(got[0], err, (spec, got))
+        self.assertIn("node 1", self.fake_code(code % ("0:1M,1:1M",))[1])
 
     def test_plan_counts_what_the_pool_may_grow_by(self):
         """the live planner adds growable_pages to a node's unclaimed pages:

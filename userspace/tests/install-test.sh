@@ -97,6 +97,7 @@ t "claims_domain_give is LIBCLAIMS_1.7" \
 t "the pool resize calls and claims_physinfo (growable_pages) are LIBCLAIMS_1.8" \
 	bash -c "nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -q ' claims_pool_resize@@LIBCLAIMS_1.8\$' &&
 		 nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -q ' claims_physinfo@@LIBCLAIMS_1.8\$' &&
+		 nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -q ' claims_pool_resize_set@@LIBCLAIMS_1.8\$' &&
 		 nm -D --defined-only '$prefix/lib/libclaims.so.1' | grep -q ' claims_pool_capacity@@LIBCLAIMS_1.8\$'"
 t "the udev rule is installed under the scratch prefix, and is the one of packaging/udev" \
 	cmp "$SRCDIR/../packaging/udev/60-numaclaims.rules" "$prefix/lib/udev/rules.d/60-numaclaims.rules"
