@@ -485,32 +485,70 @@ static bool nc_claim_shortfall(struct nc_domain_obj *dom,
 	return any;
 }
 
+/*
+ * One install, under the heap lock: a claim set, or (@pages_call) the
+ * CLAIM_PAGES call, whose one LEGACY entry @set[0] is its target.
+ */
+static int nc_claim_install(struct nc_domain_obj *dom,
+			    const struct numaclaims_claim *set, u32 nr_entries,
+			    bool pages_call)
+{
+	lockdep_assert_held(&nc_heap_lock);
+	if (pages_call)
+		return ce_claim_pages_legacy(&nc_heap, &dom->acct, set[0].pages);
+	return ce_claim_set_install(&nc_heap, &dom->acct, set, nr_entries);
+}
+
+/* Grows at most this often for one claim (see nc_claim_grow_install()). */
+#define NC_GROW_TRIES	16
+
+/*
+ * Install @set (as nc_claim_install() does), growing the pools that
+ * grow on claim when it does not fit.  The grow and the install that
+ * follows run under nc_offline_lock, so no release undoes the grow; a
+ * claim that needs no grow can still take the new memory first (it does
+ * not wait for that lock), and then this one grows again by what it still
+ * lacks, as long as the pools have room: it is refused (ENOMEM) only when
+ * the claims installed leave too little room for it, as on a pool sized
+ * to the capacity.  Each such retry follows another claim's install, at
+ * most NC_GROW_TRIES of them, and a fatal signal stops them.
+ */
+static int nc_claim_grow_install(struct nc_domain_obj *dom,
+				 const struct numaclaims_claim *set,
+				 u32 nr_entries, bool pages_call)
+{
+	u64 shortfall[CE_MAX_NODES];
+	bool grow;
+	int ret, tries;
+
+	spin_lock(&nc_heap_lock);
+	ret = nc_claim_install(dom, set, nr_entries, pages_call);
+	grow = ret == -ENOMEM &&
+	       nc_claim_shortfall(dom, set, nr_entries, shortfall);
+	spin_unlock(&nc_heap_lock);
+	if (!grow || nc_pool_grow_lock())
+		return ret;
+	for (tries = 0; grow && tries < NC_GROW_TRIES; tries++) {
+		if (fatal_signal_pending(current) ||
+		    nc_pool_grow_locked(shortfall))
+			break;
+		spin_lock(&nc_heap_lock);
+		ret = nc_claim_install(dom, set, nr_entries, pages_call);
+		grow = ret == -ENOMEM &&
+		       nc_claim_shortfall(dom, set, nr_entries, shortfall);
+		spin_unlock(&nc_heap_lock);
+	}
+	nc_pool_grow_unlock();
+	return ret;
+}
+
 int nc_domain_claim_set(struct nc_domain_obj *dom,
 			const struct numaclaims_claim *set, u32 nr_entries)
 {
 	u64 node_claims, host_claim __maybe_unused;	/* traced */
-	u64 shortfall[CE_MAX_NODES];
-	bool grow;
 	int ret;
 
-	spin_lock(&nc_heap_lock);
-	ret = ce_claim_set_install(&nc_heap, &dom->acct, set, nr_entries);
-	grow = ret == -ENOMEM &&
-	       nc_claim_shortfall(dom, set, nr_entries, shortfall);
-	spin_unlock(&nc_heap_lock);
-	/*
-	 * Grow the short nodes' pools, then install once more: a builder
-	 * that claimed the new memory meanwhile still makes it ENOMEM.
-	 */
-	if (grow && !nc_pool_grow_lock()) {
-		if (!nc_pool_grow_locked(shortfall)) {
-			spin_lock(&nc_heap_lock);
-			ret = ce_claim_set_install(&nc_heap, &dom->acct, set,
-						   nr_entries);
-			spin_unlock(&nc_heap_lock);
-		}
-		nc_pool_grow_unlock();
-	}
+	ret = nc_claim_grow_install(dom, set, nr_entries, false);
 	spin_lock(&nc_heap_lock);
 	node_claims = dom->acct.node_claims;
 	host_claim = dom->acct.outstanding_pages - node_claims;
@@ -539,25 +577,8 @@ int nc_domain_claim_pages(struct nc_domain_obj *dom, u64 pages)
 		.pages = pages, .target = NUMACLAIMS_TARGET_LEGACY,
 		.cmd = NUMACLAIMS_CLAIM_PAGES_CMD,
 	};
-	u64 shortfall[CE_MAX_NODES];
-	bool grow;
-	int ret;
 
-	spin_lock(&nc_heap_lock);
-	ret = ce_claim_pages_legacy(&nc_heap, &dom->acct, pages);
-	grow = ret == -ENOMEM &&
-	       nc_claim_shortfall(dom, &legacy, 1, shortfall);
-	spin_unlock(&nc_heap_lock);
-	/* Grow on claim, as nc_domain_claim_set() does. */
-	if (grow && !nc_pool_grow_lock()) {
-		if (!nc_pool_grow_locked(shortfall)) {
-			spin_lock(&nc_heap_lock);
-			ret = ce_claim_pages_legacy(&nc_heap, &dom->acct, pages);
-			spin_unlock(&nc_heap_lock);
-		}
-		nc_pool_grow_unlock();
-	}
-	return ret;
+	return nc_claim_grow_install(dom, &legacy, 1, true);
 }
 
 /*

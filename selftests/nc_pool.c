@@ -372,3 +372,84 @@ TEST_F(pool, host_wide_and_legacy_claims_grow_the_pools)
 	EXPECT_OK(raw_destroy(c->fd, d));
 	EXPECT_INVARIANTS();
 }
+
+/*
+ * Grow on claim against other builders: eight processes claim the same
+ * node at once, from a pool 8 MiB below its capacity that grows on claim.
+ * Exactly as many are admitted as a pool of the whole capacity would
+ * admit (a claim another builder beat to the grown memory grows again
+ * while there is room), the node's claims are theirs, nothing is over
+ * capacity, and the surplus goes back once they are gone.
+ */
+#define NC_RACERS	8
+TEST_F(pool, grow_on_claim_races_builders)
+{
+	struct nc_ctx *c = &self->ctx;
+	const __u32 n = c->pool[0];
+	const __u64 r0 = c->base.nodes[n].reserved_pages, by = 2048;
+	const long ms0 = nc_sysfs_long(NC_RELEASE_MS);
+	struct numaclaims_host_info hi;
+	volatile int *go;
+	__u32 doms[NC_RACERS];
+	pid_t pids[NC_RACERS];
+	__u64 room, each;
+	int i, st, admitted = 0, refused = 0;
+	char val[32];
+
+	ASSERT_LE(0, ms0);
+	ASSERT_OK(nc_write_file(NC_RELEASE_MS, "3600000"));
+	ASSERT_OK(raw_pool_resize(c->fd, n, r0 - by));
+	ASSERT_OK(nc_pool_attr_set(n, "grow_on_claim", "1"));
+	hi = nc_host(_metadata, c);
+	room = nc_node_unclaimed(&hi, n) + hi.growable_pages[n];
+	ASSERT_EQ(nc_node_unclaimed(&c->base, n), room)
+		TH_LOG("the node cannot grow back to its capacity");
+	each = room / 6 + 1;		/* room for 5 of the 8 */
+	for (i = 0; i < NC_RACERS; i++)
+		doms[i] = nc_new_dom(_metadata, c, 1ULL << 30);
+	go = mmap(NULL, NC_PAGE, PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, (void *)go);
+	*go = 0;
+	for (i = 0; i < NC_RACERS; i++) {
+		pids[i] = fork();
+		ASSERT_LE(0, pids[i]);
+		if (!pids[i]) {
+			int ret;
+
+			while (!*go)
+				;
+			ret = NC_SET(c->fd, doms[i], CLAIM(each, n));
+			_exit(!ret ? 0 : ret == -ENOMEM ? 1 : 2);
+		}
+	}
+	__atomic_store_n(go, 1, __ATOMIC_SEQ_CST);
+	for (i = 0; i < NC_RACERS; i++) {
+		ASSERT_EQ(pids[i], waitpid(pids[i], &st, 0));
+		ASSERT_TRUE(WIFEXITED(st));
+		ASSERT_GE(1, WEXITSTATUS(st)) TH_LOG("racer %d: not ENOMEM", i);
+		admitted += WEXITSTATUS(st) == 0;
+		refused += WEXITSTATUS(st) == 1;
+	}
+	munmap((void *)go, NC_PAGE);
+	EXPECT_EQ((int)(room / each), admitted)
+		TH_LOG("%d admitted, %d refused, room for %llu", admitted, refused,
+		       (unsigned long long)(room / each));
+	hi = nc_host(_metadata, c);
+	EXPECT_EQ(admitted * each, hi.nodes[n].outstanding_claims -
+				   c->base.nodes[n].outstanding_claims);
+	EXPECT_GE(r0, hi.nodes[n].reserved_pages) TH_LOG("grew past the capacity");
+	EXPECT_INVARIANTS();
+
+	for (i = 0; i < NC_RACERS; i++)
+		EXPECT_OK(raw_destroy(c->fd, doms[i]));
+	ASSERT_OK(nc_write_file(NC_RELEASE_MS, "50"));
+	EXPECT_EQ(0, nc_pool_surplus_drained(n));
+	hi = nc_host(_metadata, c);
+	EXPECT_EQ(r0 - by, hi.nodes[n].reserved_pages);
+	ASSERT_OK(nc_pool_attr_set(n, "grow_on_claim", "0"));
+	snprintf(val, sizeof(val), "%ld", ms0);
+	EXPECT_OK(nc_write_file(NC_RELEASE_MS, val));
+	EXPECT_OK(raw_pool_resize(c->fd, n, r0));
+	EXPECT_INVARIANTS();
+}
