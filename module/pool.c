@@ -1216,7 +1216,8 @@ int nc_pool_grow_locked(const u64 *shortfall)
 
 	lockdep_assert_held(&nc_offline_lock);
 	for (node = 0; node < CE_MAX_NODES && !ret; node++) {
-		u64 t0 __maybe_unused = ktime_get_ns(), old = 0, room = 0;
+		u64 t0 __maybe_unused = ktime_get_ns(), room = 0;
+		u64 old __maybe_unused = 0;	/* traced */
 
 		if (!shortfall[node])
 			continue;
