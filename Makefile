@@ -245,7 +245,7 @@ membench-smoke: module-vm userspace deps-vm
 # The builder planner (claimctl build) in a four-node VM with asymmetric
 # SLIT distances (QEMU -numa dist): plans from the live host, a storm of
 # parallel builders, and stress/storm on that topology
-# (userspace/tests/planner-vm.sh).
+# (tests/guest/planner-vm.sh).
 planner-vm: module-vm userspace deps-vm
 	@mkdir -p $(RESULTS)
 	$(SUITE) planner-vm
@@ -429,7 +429,7 @@ dkms-test: deps-build deps-vm deps-dkms
 # In a 2-node VM: the example domain builder (built statically against a
 # make install into build/pkg/prefix, with pkg-config) and the Python
 # binding on a CPython staged into the initramfs
-# (packaging/tests/pkg-vm-guest.sh, python-stage.sh).
+# (tests/guest/pkg-vm.sh, python-stage.sh).
 pkg-vm: module-vm userspace deps-vm deps-pkg
 	$(SUITE) pkg-vm
 
@@ -437,7 +437,7 @@ pkg-vm: module-vm userspace deps-vm deps-pkg
 # 2-node VM: run as libvirt runs it on the sample domain XMLs of
 # packaging/libvirt/tests, then libvirt's own QEMU command line for them
 # (virsh domxml-to-native) as the QEMU user on the domains it made
-# (tests/suites/libvirt-vm.suite, packaging/libvirt/tests/libvirt-vm-guest.sh).
+# (tests/suites/libvirt-vm.suite, tests/guest/libvirt-vm.sh).
 .PHONY: libvirt-vm
 libvirt-vm: module-vm userspace deps-vm deps-libvirt
 	nice $(SUITE) libvirt-vm

@@ -7,7 +7,7 @@
 #
 # Builds numaclaims.ko, libclaims, the in-kernel baseline module
 # numaclaims_bench.ko and the benchmark programs; boots one QEMU VM per node
-# count (2, 4 and 8 nodes) and runs bench/guest.sh in it: ioctl cost against
+# count (2, 4 and 8 nodes) and runs tests/guest/bench.sh in it: ioctl cost against
 # a null ioctl, populate against alloc_pages_node()+clear_page and raw
 # page-clearing bandwidth, 1-2-4 builders at once, the heap-lock experiment
 # and the boot-storm placement with and without claims.  Then the ioctl

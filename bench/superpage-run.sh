@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # bench/superpage-run.sh - the superpage benchmarks (bench/run.sh calls it,
 # it also runs alone): bench/spbench in a 2-node QEMU VM, numaclaims.ko
-# loaded afresh for every step by bench/superpage-guest.sh.
+# loaded afresh for every step by tests/guest/bench-superpage.sh.
 #
 #   frag   a node churned by domains of mixed sizes and orders, then a storm
 #          of builders at once, each building a VM of order-9 extents with

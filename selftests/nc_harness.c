@@ -2,7 +2,7 @@
 /*
  * harness.*: tests of the suite's own harness, not of the module.  They run
  * only with --harness-test (nc_filter_tests() drops them otherwise), and
- * guest.sh judges their outcome from outside: a test that the harness kills
+ * tests/guest/selftests.sh judges their outcome from outside: a test that the harness kills
  * at its timeout must cost exactly one "not ok", and the next test's setup
  * must clean up what it left and name it (nc_clean_after_killed_test()).
  */

@@ -1271,7 +1271,7 @@ static __u64 nc_fill_node_pfns(struct __test_metadata *_metadata,
 /*
  * A hardware-poisoned page is retired, never handed out again.  The page
  * stays poisoned in this kernel for good and leaves the pool short, so the
- * test runs only with NC_POISON=1, on a module of its own (guest.sh's
+ * test runs only with NC_POISON=1, on a module of its own (tests/guest/selftests.sh's
  * poison step).  Two ways in, as memory_failure() leaves a page:
  *  - mapped, MADV_HWPOISON: memory_failure() keeps a reference for good,
  *    so when its domain is destroyed the page is held, and the reaper
@@ -1296,7 +1296,7 @@ TEST_F(mmap, poisoned_page_retired)
 	__u32 d;
 
 	if (!getenv("NC_POISON"))
-		SKIP(return, "NC_POISON=1 poisons a page for good (guest.sh's poison step)");
+		SKIP(return, "NC_POISON=1 poisons a page for good (tests/guest/selftests.sh's poison step)");
 	if (r0 < 0)
 		SKIP(return, "no debugfs %s/nodes", NC_DEBUGFS);
 	d = nc_new_dom(_metadata, c, 64);

@@ -9,7 +9,7 @@
  * pinned superpage is held, whole, and comes back zeroed.
  *
  * Every test needs superpages on the first pool node and SKIPs without
- * them: guest.sh runs "numaclaims_test superpage." again after loading the
+ * them: tests/guest/selftests.sh runs "numaclaims_test superpage." again after loading the
  * module with superpage_pool_mb.
  * #included by numaclaims_test.c (one translation unit, see there).
  */
@@ -540,7 +540,7 @@ TEST_F(superpage, pinned_superpage_held_then_zeroed)
  * handle our folios, sets the flag and lets go); the populate that takes
  * that superpage retires it and gets the next one, so a populate of every
  * free superpage gets one less.  Like mmap.poisoned_page_retired it runs
- * only with NC_POISON=1, in guest.sh's poison step.
+ * only with NC_POISON=1, in tests/guest/selftests.sh's poison step.
  */
 TEST_F(superpage, poisoned_superpage_retired)
 {
@@ -554,7 +554,7 @@ TEST_F(superpage, poisoned_superpage_retired)
 	__u32 a;
 
 	if (!getenv("NC_POISON"))
-		SKIP(return, "NC_POISON=1 poisons a page for good (guest.sh's poison step)");
+		SKIP(return, "NC_POISON=1 poisons a page for good (tests/guest/selftests.sh's poison step)");
 	NC_NEED_SUPERPAGES(c, 2);
 	if (r0 < 0)
 		SKIP(return, "no debugfs %s/nodes", NC_DEBUGFS);

@@ -17,7 +17,7 @@
  *   nc_mmap.c      domain files: mmap, placement as Linux sees it, SIGBUS,
  *                  unmapping on decrease/destroy, pinned pages
  *   nc_superpage.c superpage claims and PMD mappings (skipped unless the
- *                  module was loaded with superpages: guest.sh runs them
+ *                  module was loaded with superpages: tests/guest/selftests.sh runs them
  *                  again after loading it with superpage_pool_mb)
  *   nc_pool.c      pool resize (POOL_RESIZE, sysfs pool_pages) while
  *                  domains run
@@ -33,13 +33,13 @@
  *   -l       list the tests (fixture.test) and exit
  *   --harness-test  also run the harness.* tests: a test that hangs past
  *            its timeout leaving domains, claims and offlined pages, which
- *            the next test's setup must clean up (guest.sh judges it)
+ *            the next test's setup must clean up (tests/guest/selftests.sh judges it)
  *   FILTER   run only tests whose "fixture.test" name contains a FILTER
  *   --timeouts  print "fixture.test TIMEOUT_SECONDS" for every test (scaled
  *            by NC_TIMEOUT_SCALE) and exit
  *   --pools  print "NODE RESERVED_PAGES" for every node with a pool (for
  *            run_vm.sh's load/unload check) and exit
- *   --hold   hold a mapped, then a destroyed but pinned page for guest.sh's
+ *   --hold   hold a mapped, then a destroyed but pinned page for tests/guest/selftests.sh's
  *            unload checks (see nc_hold())
  *   --dirty  leave a domain of PAGES pages, all written, for unload to scrub
  *   --reuse  PAGES pages written and destroyed, then populated again by a
@@ -51,7 +51,7 @@
  * /dev/numaclaims does not exist.
  *
  * NC_TIMEOUT_SCALE=N in the environment multiplies every test's timeout by
- * N (1..100): guest.sh sets it on debug (KASAN, lockdep) kernels, where
+ * N (1..100): tests/guest/selftests.sh sets it on debug (KASAN, lockdep) kernels, where
  * every ioctl is several times slower under TCG.
  */
 #include "kselftest_harness.h"
@@ -152,7 +152,7 @@ static void nc_hold_signal(int sig)
 }
 
 /*
- * --hold: for guest.sh's unload checks.  Map a one-page domain and pin its
+ * --hold: for tests/guest/selftests.sh's unload checks.  Map a one-page domain and pin its
  * page into a pipe (vmsplice), print "mapped DOMID", and wait for SIGUSR1:
  * rmmod must be refused meanwhile.  Then destroy the domain, unmap, close
  * every numaclaims file, print "held N" (N = HOST_INFO.total_held_pages)

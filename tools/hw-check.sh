@@ -511,7 +511,7 @@ if ! step_done memory; then
 	begin memory
 	# KASAN keeps freed slab objects in its quarantine (up to 1/32 of
 	# RAM): slab growth (reclaimable too) is left out there, as
-	# selftests/guest.sh does.  Memory the kernel frees lazily comes back
+	# tests/guest/selftests.sh does.  Memory the kernel frees lazily comes back
 	# within seconds and a leak does not: a node short of its tolerance
 	# is measured again, up to 5 more times (CI once saw a debug kernel's
 	# node 0 short by 4480 kB while node 1 had 5904 kB more than before).

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """The numaclaims Python binding against the real module, in a 2-node VM
-(packaging/tests/pkg-vm-guest.sh runs it with the staged python of
+(tests/guest/pkg-vm.sh runs it with the staged python of
 python-stage.sh): open, host info, create, claim (set and refused),
 claim_get, populate exactly on a node, info, release, the planner
 (build_claim), decrease, destroy, pools resized, and everything back at

@@ -3,7 +3,7 @@
 # tests/guest/stress.sh - the in-VM half of the stress runs (busybox sh;
 # tests/suites/stress.suite, run by stress/run_vm.sh).
 #
-# usage (in the guest): guest.sh KO "PARAMS" PROGRAM [ARGS...] [-- PROGRAM ...]
+# usage (in the guest): stress.sh KO "PARAMS" PROGRAM [ARGS...] [-- PROGRAM ...]
 #
 # Among a program's ARGS, @NAME names its section (default: the program's
 # name) and +PARAM=VALUE is added to PARAMS for that program only (insmod

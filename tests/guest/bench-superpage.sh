@@ -22,7 +22,7 @@ ko=/lib/numaclaims/numaclaims.ko
 fail=0
 step() { echo "superpage-guest: $* (uptime $(cut -d' ' -f1 /proc/uptime))"; }
 
-# As membench-guest.sh: no NUMA-balancing hinting faults in the counts.
+# As bench-membench.sh: no NUMA-balancing hinting faults in the counts.
 [ -w /proc/sys/kernel/numa_balancing ] && echo 0 >/proc/sys/kernel/numa_balancing
 
 # load PARAMS...: a fresh numaclaims.ko on node 0 only (scrub=0: populate

@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# selftests/guest.sh - runs inside the VM of the selftests suites (busybox sh;
+# tests/guest/selftests.sh - runs inside the VM of the selftests suites (busybox sh;
 # tests/suites/selftests.suite, tools/run-suite.sh).
 #
-# usage: guest.sh MODULE.ko [PARAM=VALUE...] [-- FILTER...]
+# usage: selftests.sh MODULE.ko [PARAM=VALUE...] [-- FILTER...]
 #
 # Loads the module itself (so it can measure the load and the unload), runs
 # /bin/numaclaims_test, unloads the module, and writes one TAP document to

@@ -34,7 +34,7 @@ for step in $STEPS; do
 	scale)		nc_bench scale --pages "$PAGES" --reps "$REPS" $bargs ;;
 	lock)		nc_bench lock --pages "$PAGES" $bargs ;;
 	placement)	nc_bench placement --seeds "$SEEDS" ;;
-	*)		echo "guest.sh: unknown step $step" >&2; false ;;
+	*)		echo "bench.sh: unknown step $step" >&2; false ;;
 	esac >"$out" || { echo "nc_bench: $step FAILED"; fail=1; }
 done
 inv=$(cat /sys/kernel/debug/numaclaims/invariants 2>/dev/null)

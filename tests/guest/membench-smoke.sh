@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# bench/membench-smoke-guest.sh - `make membench-smoke`, inside the 2-node VM
+# tests/guest/membench-smoke.sh - `make membench-smoke`, inside the 2-node VM
 # with numaclaims.ko loaded: membench --smoke (tiny sizes, one repetition)
 # over domains it makes itself and over a domain a builder made with
 # claimctl and handed over with `claimctl run`.  A test, not a benchmark:
