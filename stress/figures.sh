@@ -109,24 +109,22 @@ END {
 		printf " %13s", lbl
 	}
 	printf "\n"
-	head("Boot storm (load held)")
-	row("builders started (all rounds)", "storm.builders")
-	row("admitted / refused / failed", "storm.admitted", "storm.refused", "storm.failed")
-	row("admitted fully populated", "storm.fully_populated")
-	row("admitted on home node / other node / host", "storm.admitted_home", "storm.admitted_other_node", "storm.admitted_host_wide")
-	row("admitted on several nodes (planner)", "storm.admitted_nodes")
-	row("re-plans after a lost race / most installs", "storm.replans", "storm.attempts_max")
-	row("node-claimed pages on the claimed node, %", "storm.placement_pct")
-	row("time to refusal ms, min/median/max", "storm.refusal_ms")
-	row("slowest admitted build, ms", "storm.build_ms_max")
-	head("Boot storm on pools that grow on claim (from pool_mb=0)")
-	row("builders started (all rounds)", "storm_grow.builders")
-	row("admitted / refused / failed", "storm_grow.admitted", "storm_grow.refused", "storm_grow.failed")
-	row("admitted fully populated", "storm_grow.fully_populated")
-	row("re-plans after a lost race / most installs", "storm_grow.replans", "storm_grow.attempts_max")
-	row("node-claimed pages on the claimed node, %", "storm_grow.placement_pct")
-	row("time to refusal ms, min/median/max", "storm_grow.refusal_ms")
-	row("slowest admitted build, ms", "storm_grow.build_ms_max")
+	# the storm on sized pools, then on pools that grow on claim
+	split("storm storm_grow", sp)
+	split("Boot storm (load held)|Boot storm on pools that grow on claim (from pool_mb=0)", st, "|")
+	for (k = 1; k <= 2; k++) {
+		p = sp[k] "."
+		head(st[k])
+		row("builders started (all rounds)", p "builders")
+		row("admitted / refused / failed", p "admitted", p "refused", p "failed")
+		row("admitted fully populated", p "fully_populated")
+		row("admitted on home node / other node / host", p "admitted_home", p "admitted_other_node", p "admitted_host_wide")
+		row("admitted on several nodes (planner)", p "admitted_nodes")
+		row("re-plans after a lost race / most installs", p "replans", p "attempts_max")
+		row("node-claimed pages on the claimed node, %", p "placement_pct")
+		row("time to refusal ms, min/median/max", p "refusal_ms")
+		row("slowest admitted build, ms", p "build_ms_max")
+	}
 	row("pages the claims grew the pools by", "storm_grow.pool_grown_pages")
 	row("pools back to their size after, ms (slowest)", "storm_grow.pool_back_ms")
 	head("Random operation sequences")
