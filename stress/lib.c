@@ -354,6 +354,23 @@ u64 st_pool_attr(u32 node, const char *attr)
 	return v;
 }
 
+int st_pool_attr_set(u32 node, const char *attr, const char *val)
+{
+	char path[96];
+	ssize_t n;
+	int fd, err;
+
+	snprintf(path, sizeof(path), "/sys/kernel/numaclaims/node%u/%s", node,
+		 attr);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	err = n < 0 ? -errno : 0;
+	close(fd);
+	return err;
+}
+
 u64 st_pool_nodes(int fd, int *count)
 {
 	struct numaclaims_host_info hi;

@@ -83,6 +83,8 @@ int st_back_to_baseline(int fd, const struct numaclaims_host_info *base,
 u64 st_pool_nodes(int fd, int *count);
 /* /sys/kernel/numaclaims/nodeN/ATTR (surplus_pages, capacity_pages...); 0 if none. */
 u64 st_pool_attr(u32 node, const char *attr);
+/* Write @val to /sys/kernel/numaclaims/nodeN/ATTR: 0 or -errno. */
+int st_pool_attr_set(u32 node, const char *attr, const char *val);
 
 /* --- TAP and figures --- */
 void tap_ok(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

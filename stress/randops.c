@@ -532,6 +532,12 @@ static void one_op(int *fdp, struct st_rng *r, struct worker_stats *s, struct ow
 	case OP_RESIZE:
 		/* Shrink below the start size, or back to it (or above: ENOSPC). */
 		node = pick_node(r, &valid);
+		if (valid && st_rng_chance(r, 15)) {
+			/* or have claims grow it back: grow on claim, on or off */
+			ret = st_pool_attr_set(node, "grow_on_claim",
+					       st_rng_chance(r, 50) ? "1" : "0");
+			break;
+		}
 		if (!valid || st_rng_chance(r, 10))
 			pages = pick_pages(r);
 		else if (st_rng_chance(r, 40))
@@ -764,8 +770,10 @@ int main(int argc, char **argv)
 	tap_ok(n == 0, "debugfs invariants after the run%s%s", n ? ": " : "", n ? why : "");
 	tap_diag("%d domains left by workers, destroyed now", st_count_domains(fd));
 	n = 0;
+	/* grow on claim off again (the pool_resize op turns it on and off) */
 	for (i = 0; i < nr_pool_nodes; i++) {
-		int rc = raw_pool_resize(fd, pool_node[i], base_pool[pool_node[i]]);
+		int rc = st_pool_attr_set(pool_node[i], "grow_on_claim", "0") ?:
+			 raw_pool_resize(fd, pool_node[i], base_pool[pool_node[i]]);
 
 		if (rc && !n++)
 			tap_diag("node %u back to %llu pages: %s", pool_node[i],
