@@ -1216,19 +1216,17 @@ int nc_pool_grow_locked(const u64 *shortfall)
 
 	lockdep_assert_held(&nc_offline_lock);
 	for (node = 0; node < CE_MAX_NODES && !ret; node++) {
-		u64 t0 __maybe_unused = ktime_get_ns(), room = 0;
-		u64 old __maybe_unused = 0;	/* traced */
+		u64 t0 __maybe_unused = ktime_get_ns(), room;
+		u64 old __maybe_unused;	/* traced */
 
 		if (!shortfall[node])
 			continue;
 		spin_lock(&nc_heap_lock);
-		if (nc_grow_on[node] && nc_heap.node[node].has_pool) {
-			old = nc_heap.node[node].reserved_pages;
-			room = ce_pool_free_slots(&nc_heap, node);
-		}
+		old = nc_heap.node[node].reserved_pages;
+		room = nc_pool_room(node);
 		spin_unlock(&nc_heap_lock);
 		/* As a claim refused: the claim says ENOMEM. */
-		if (!nc_grow_on[node] || shortfall[node] > room) {
+		if (shortfall[node] > room) {
 			ret = -ENOMEM;
 			break;
 		}
