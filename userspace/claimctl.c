@@ -876,6 +876,7 @@ static void cc_pool_hint(char *buf, size_t len, int err, uint32_t node,
 			 uint64_t pages, const struct numaclaims_host_info *hi)
 {
 	char h1[40], h2[40];
+	uint64_t cap;
 
 	if (err == EBUSY && hi) {
 		const struct numaclaims_node_info *ni = &hi->nodes[node];
@@ -899,6 +900,13 @@ static void cc_pool_hint(char *buf, size_t len, int err, uint32_t node,
 			 "the loaded numaclaims module cannot resize pools (API version 5 or later can)");
 		return;
 	}
+	if (err == ENOSPC && !claims_pool_capacity(node, &cap)) {
+		snprintf(buf, len,
+			 "node %u's pool can hold at most %s (module parameters pool_max_mb, node_pool_max_mb), %s asked",
+			 node, cc_format_human(h1, sizeof(h1), cap),
+			 cc_format_human(h2, sizeof(h2), pages));
+		return;
+	}
 	cc_offline_hint(buf, len, err, 0, node, pages, hi);
 }
 
@@ -906,9 +914,9 @@ static int cmd_pool(struct cc_args *a)
 {
 	struct numaclaims_claim set[CC_MAX_ENTRIES];
 	struct numaclaims_host_info hi;
-	char err[CC_ERR_LEN], what[64], h1[40], h2[40];
+	char err[CC_ERR_LEN], what[64];
 	struct claims_handle *h;
-	uint64_t cap, unrestored;
+	uint64_t unrestored;
 	uint32_t nr = 0, i, n;
 	int ret;
 
@@ -949,22 +957,9 @@ static int cmd_pool(struct cc_args *a)
 		claims_close(h);
 		return EXIT_SUCCESS;
 	}
-	n = i < nr ? set[i].target : 0;
+	n = set[i].target;	/* i < nr: the entry that failed */
 	snprintf(what, sizeof(what), "resize the pool of node %u", n);
-	if (ret == -ENOENT) {
-		cc_offline_hint(err, sizeof(err), ENOENT, 0, n, 0,
-				cc_host(h, &hi));
-	} else if (ret == -ENOSPC && !claims_pool_capacity(n, &cap)) {
-		snprintf(err, sizeof(err),
-			 "node %u's pool can hold at most %s (module parameters pool_max_mb, node_pool_max_mb), %s asked",
-			 n, cc_format_human(h1, sizeof(h1), cap),
-			 cc_format_human(h2, sizeof(h2), set[i].pages));
-	} else if (ret == -EINVAL) {
-		snprintf(err, sizeof(err), "node %u is given twice", n);
-	} else {
-		cc_pool_hint(err, sizeof(err), -ret, n, set[i].pages,
-			     cc_host(h, &hi));
-	}
+	cc_pool_hint(err, sizeof(err), -ret, n, set[i].pages, cc_host(h, &hi));
 	for (n = 0; n < NUMACLAIMS_MAX_NODES; n++)
 		if (unrestored & (1ULL << n))
 			fprintf(stderr,
