@@ -351,20 +351,21 @@ static void round_run(int fd, int nb, int nh, u64 seed, struct totals *t)
 
 	memset(sh, 0, sizeof(*sh));
 	st_hostinfo(fd, &r0);
-	hi = r0;
 	/* what a node can give: its free pool pages and what it may grow by */
 	for (i = 0; i < nr_pool_nodes; i++) {
 		u32 n = pool_node[i];
+		u64 give = r0.nodes[n].avail_pages + r0.growable_pages[n], cap;
 
-		if (hi.nodes[n].avail_pages + hi.growable_pages[n] < node_pages)
-			node_pages = hi.nodes[n].avail_pages + hi.growable_pages[n];
+		if (give < node_pages)
+			node_pages = give;
+		if (!grow_mode)
+			continue;
 		/* on growing pools, as on sized ones: the whole capacity */
-		if (grow_mode && hi.nodes[n].avail_pages + hi.growable_pages[n] !=
-				 st_pool_attr(n, "capacity_pages")) {
+		cap = st_pool_attr(n, "capacity_pages");
+		if (give != cap) {
 			tap_diag("round of %d: node %u has %llu free pool pages and may grow by %llu, of a capacity of %llu",
-				 nb, n, (u64)hi.nodes[n].avail_pages,
-				 (u64)hi.growable_pages[n],
-				 st_pool_attr(n, "capacity_pages"));
+				 nb, n, (u64)r0.nodes[n].avail_pages,
+				 (u64)r0.growable_pages[n], cap);
 			t->short_rounds++;
 		}
 	}
