@@ -218,6 +218,31 @@ TEST_F(pool, shrink_leaves_a_running_domain_alone)
 	EXPECT_EQ((a).outstanding_claims, (b).outstanding_claims);	\
 } while (0)
 
+/* Wait (up to 5 s) for node @n's surplus to go back to Linux. */
+static long nc_pool_surplus_drained(__u32 n)
+{
+	int i;
+
+	for (i = 0; i < 100 && nc_pool_attr(n, "surplus_pages"); i++)
+		usleep(50 * 1000);
+	return nc_pool_attr(n, "surplus_pages");
+}
+
+/*
+ * The end of a grow-on-claim test: node @n no longer grows on claim, the
+ * release period is @ms0 again and the pool its size at load, @r0.
+ */
+static void nc_grow_test_done(struct __test_metadata *_metadata,
+			      struct nc_ctx *c, __u32 n, __u64 r0, long ms0)
+{
+	char val[32];
+
+	ASSERT_OK(nc_pool_attr_set(n, "grow_on_claim", "0"));
+	snprintf(val, sizeof(val), "%ld", ms0);
+	EXPECT_OK(nc_write_file(NC_RELEASE_MS, val));
+	EXPECT_OK(raw_pool_resize(c->fd, n, r0));
+}
+
 /*
  * grow_on_claim: a claim that does not fit grows the node's pool by what
  * it lacks (Linux's free memory falls by as much), up to the capacity;
@@ -232,9 +257,7 @@ TEST_F(pool, claim_grows_the_pool_and_the_surplus_goes_back)
 	struct numaclaims_host_info hi, h2;
 	__u64 want;
 	long f0, f1, f2;
-	char val[32];
 	__u32 d;
-	int i;
 
 	ASSERT_LE(0, ms0);
 	ASSERT_EQ(0, nc_pool_attr(n, "grow_on_claim"));
@@ -273,29 +296,14 @@ TEST_F(pool, claim_grows_the_pool_and_the_surplus_goes_back)
 	EXPECT_EQ((long)by, nc_pool_attr(n, "surplus_pages"))
 		TH_LOG("claimed surplus was given back");
 	EXPECT_OK(raw_destroy(c->fd, d));
-	for (i = 0; i < 100 && nc_pool_attr(n, "surplus_pages"); i++)
-		usleep(50 * 1000);
-	EXPECT_EQ(0, nc_pool_attr(n, "surplus_pages"));
+	EXPECT_EQ(0, nc_pool_surplus_drained(n));
 	hi = nc_host(_metadata, c);
 	EXPECT_EQ(r0 - by, hi.nodes[n].reserved_pages);
 	f2 = nc_node_free_kb(n);
 	NC_EXPECT_FREE_MOVED(f1, f2, (long)by * 4);
 
-	ASSERT_OK(nc_pool_attr_set(n, "grow_on_claim", "0"));
-	snprintf(val, sizeof(val), "%ld", ms0);
-	EXPECT_OK(nc_write_file(NC_RELEASE_MS, val));
-	EXPECT_OK(raw_pool_resize(c->fd, n, r0));
+	nc_grow_test_done(_metadata, c, n, r0, ms0);
 	EXPECT_INVARIANTS();
-}
-
-/* Wait (up to 5 s) for node @n's surplus to go back to Linux. */
-static long nc_pool_surplus_drained(__u32 n)
-{
-	int i;
-
-	for (i = 0; i < 100 && nc_pool_attr(n, "surplus_pages"); i++)
-		usleep(50 * 1000);
-	return nc_pool_attr(n, "surplus_pages");
 }
 
 /*
@@ -314,7 +322,6 @@ TEST_F(pool, host_wide_and_legacy_claims_grow_the_pools)
 				     total_growable_pages);
 	struct numaclaims_host_info hi, h2;
 	__u64 want;
-	char val[32];
 	__u32 d, m;
 
 	ASSERT_LE(0, ms0);
@@ -365,10 +372,7 @@ TEST_F(pool, host_wide_and_legacy_claims_grow_the_pools)
 	ASSERT_OK(nc_write_file(NC_RELEASE_MS, "50"));
 	EXPECT_EQ(0, nc_pool_surplus_drained(n));
 
-	ASSERT_OK(nc_pool_attr_set(n, "grow_on_claim", "0"));
-	snprintf(val, sizeof(val), "%ld", ms0);
-	EXPECT_OK(nc_write_file(NC_RELEASE_MS, val));
-	EXPECT_OK(raw_pool_resize(c->fd, n, r0));
+	nc_grow_test_done(_metadata, c, n, r0, ms0);
 	EXPECT_OK(raw_destroy(c->fd, d));
 	EXPECT_INVARIANTS();
 }
@@ -394,7 +398,6 @@ TEST_F(pool, grow_on_claim_races_builders)
 	pid_t pids[NC_RACERS];
 	__u64 room, each;
 	int i, st, admitted = 0, refused = 0;
-	char val[32];
 
 	ASSERT_LE(0, ms0);
 	ASSERT_OK(nc_write_file(NC_RELEASE_MS, "3600000"));
@@ -447,9 +450,6 @@ TEST_F(pool, grow_on_claim_races_builders)
 	EXPECT_EQ(0, nc_pool_surplus_drained(n));
 	hi = nc_host(_metadata, c);
 	EXPECT_EQ(r0 - by, hi.nodes[n].reserved_pages);
-	ASSERT_OK(nc_pool_attr_set(n, "grow_on_claim", "0"));
-	snprintf(val, sizeof(val), "%ld", ms0);
-	EXPECT_OK(nc_write_file(NC_RELEASE_MS, val));
-	EXPECT_OK(raw_pool_resize(c->fd, n, r0));
+	nc_grow_test_done(_metadata, c, n, r0, ms0);
 	EXPECT_INVARIANTS();
 }
